@@ -1,1 +1,14 @@
-console.log('sentinel-kit');
+// Command dispatch only: each command lives in src/cli/commands/<name>.ts and exports `run(argv): Promise<number>`.
+const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const load = name ? commands[name] : undefined;
+  if (!load) {
+    console.error(`usage: sentinel-kit <${Object.keys(commands).join('|')}> [options]`);
+    return name ? 2 : 0;
+  }
+  return (await load()).run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
