@@ -1,0 +1,92 @@
+import type { Severity } from '../../diagnostics.js';
+import type { Catalog, ColumnSchema, KqlType } from '../catalog.js';
+import { kqlTypes } from '../values/types.js';
+import { globalStateFor } from './globals.js';
+import { kusto, toArray } from './kusto.js';
+
+/** A problem in a query, positioned by character offset into the query text. */
+export interface QueryDiagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  length: number;
+}
+
+export interface Analysis {
+  /** Kusto.Language.KustoCode: the syntax tree with bound symbols and types. */
+  code: any;
+  diagnostics: QueryDiagnostic[];
+}
+
+/** Parses and binds a query against the catalog's tables, parsers and watchlists. */
+export function analyze(query: string, catalog: Catalog): Analysis {
+  const code = kusto().KustoCode.ParseAndAnalyze(query, globalStateFor(catalog));
+  const diagnostics = toArray(code.GetDiagnostics()).map(fromKusto);
+  diagnostics.push(...calledFunctionDiagnostics(code.Syntax));
+  diagnostics.sort((a, b) => a.start - b.start);
+  return { code, diagnostics };
+}
+
+function fromKusto(d: any): QueryDiagnostic {
+  return {
+    code: d.Code,
+    severity: severityOf(d.Severity),
+    message: d.Message,
+    start: d.Start,
+    length: d.Length,
+  };
+}
+
+function severityOf(severity: string): Severity {
+  if (severity === 'Error') return 'error';
+  if (severity === 'Warning') return 'warning';
+  return 'info';
+}
+
+/**
+ * Kusto.Language binds a call to a parser function without surfacing errors inside the function's
+ * body: the call site only carries `CalledFunctionHasErrors`. Those errors are reported at the call
+ * site, since the user edits the call (or the parser file, which is validated on its own).
+ */
+function calledFunctionDiagnostics(root: any): QueryDiagnostic[] {
+  const found: QueryDiagnostic[] = [];
+  const visit = (node: any): void => {
+    if (node.CalledFunctionHasErrors) {
+      const name = node.ReferencedSymbol?.Name ?? 'function';
+      const expansion = node.GetExpansion();
+      const inner = expansion ? toArray(expansion.GetContainedDiagnostics()) : [];
+      const messages = inner.length > 0 ? inner.map((d: any) => d.Message) : ['its body does not bind'];
+      for (const message of messages) {
+        found.push({
+          code: 'KS-CALLED',
+          severity: 'error',
+          message: `error in called function '${name}': ${message}`,
+          start: node.TextStart,
+          length: node.Width,
+        });
+      }
+    }
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child?.ChildCount > 0) visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** Maps a Kusto.Language type symbol to our scalar type name; dynamic subtypes are dynamic. */
+export function kqlTypeOf(type: any): KqlType | undefined {
+  const name: string | undefined = type?.Name;
+  if (!name) return undefined;
+  if (name.startsWith('dynamic')) return 'dynamic';
+  return kqlTypes.includes(name as KqlType) ? (name as KqlType) : undefined;
+}
+
+/** The output columns of a tabular query, or undefined when the query does not end in a table. */
+export function resultSchema(code: any): ColumnSchema[] | undefined {
+  const result = code.ResultType;
+  if (!result || !result.Columns) return undefined;
+  return toArray(result.Columns).map((c: any) => ({ name: c.Name, type: kqlTypeOf(c.Type) ?? 'dynamic' }));
+}

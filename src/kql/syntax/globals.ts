@@ -1,0 +1,84 @@
+import type { Catalog, ColumnSchema, FunctionSchema, TableSchema } from '../catalog.js';
+import { watchlistBaseColumns } from '../catalog.js';
+import { kusto } from './kusto.js';
+
+const cache = new WeakMap<Catalog, any>();
+
+/**
+ * The Kusto.Language GlobalState that binds queries against a catalog. Building it is the costly
+ * step of analysis (symbols for every table), so it is cached per catalog object.
+ */
+export function globalStateFor(catalog: Catalog): any {
+  let state = cache.get(catalog);
+  if (!state) {
+    const { Symbols, GlobalState } = kusto();
+    const members = [
+      ...[...catalog.tables.values()].map(tableSymbol),
+      ...[...catalog.functions.values()].map(functionSymbol),
+      getWatchlistSymbol(catalog),
+    ];
+    const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
+    state = GlobalState.Default.WithDatabase(database);
+    cache.set(catalog, state);
+  }
+  return state;
+}
+
+function schemaText(columns: readonly ColumnSchema[]): string {
+  return `(${columns.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ')})`;
+}
+
+/** Column and table names that are not plain identifiers must be bracket-quoted in schema text. */
+export function quoteName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name.replace(/'/g, "\\'")}']`;
+}
+
+function tableSymbol(table: TableSchema): any {
+  return new (kusto().Symbols.TableSymbol.$ctor7)(
+    table.name,
+    schemaText(table.columns),
+    table.description ?? null,
+  );
+}
+
+function functionSymbol(fn: FunctionSchema): any {
+  const { Symbols } = kusto();
+  const parameters = fn.parameters
+    .map(
+      (p) =>
+        `${quoteName(p.name)}:${p.type === 'table' ? '(*)' : p.type}${p.default ? ` = ${p.default}` : ''}`,
+    )
+    .join(', ');
+  const body = `{ ${fn.body} }`;
+  return new Symbols.FunctionSymbol.$ctor13(
+    fn.name,
+    body,
+    Symbols.Tabularity.Unknown,
+    Symbols.Parameter.ParseList(`(${parameters})`),
+    fn.description ?? null,
+  );
+}
+
+/**
+ * `_GetWatchlist(alias)` returns a schema that depends on the alias, which a function symbol cannot
+ * express; binding uses the union of every watchlist's columns so any alias's columns resolve.
+ * The engine returns only the requested watchlist's rows.
+ */
+export function watchlistResultColumns(catalog: Catalog): ColumnSchema[] {
+  const columns = new Map<string, ColumnSchema>(watchlistBaseColumns.map((c) => [c.name, c]));
+  for (const watchlist of catalog.watchlists.values()) {
+    for (const column of watchlist.columns) if (!columns.has(column.name)) columns.set(column.name, column);
+  }
+  return [...columns.values()];
+}
+
+function getWatchlistSymbol(catalog: Catalog): any {
+  const { Symbols } = kusto();
+  return new Symbols.FunctionSymbol.$ctor13(
+    '_GetWatchlist',
+    `{ datatable${schemaText(watchlistResultColumns(catalog))}[] }`,
+    Symbols.Tabularity.Tabular,
+    Symbols.Parameter.ParseList('(watchlistAlias:string)'),
+    'Returns the items of a Microsoft Sentinel watchlist.',
+  );
+}
