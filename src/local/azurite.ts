@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+// Azurite's documented development account and key: public by design, valid only against Azurite.
+const devAccount = 'devstoreaccount1';
+const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteTables {
+  connectionString: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** Folder for Azurite's data; with `inMemory` it only holds Azurite's debug files. */
+  location: string;
+  inMemory?: boolean;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts Azurite's Table service (the npm package, no Docker) on a free loopback port. */
+export async function startAzuriteTables(options: AzuriteOptions): Promise<AzuriteTables> {
+  const port = await freePort();
+  const require = createRequire(import.meta.url);
+  const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
+  const args = [
+    main,
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(port),
+    '--location',
+    options.location,
+  ];
+  if (options.inMemory) args.push('--inMemoryPersistence');
+  args.push('--disableTelemetry', '--skipApiVersionCheck');
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s: ${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('successfully listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with ${code}: ${output}`));
+    });
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    port,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};TableEndpoint=http://127.0.0.1:${port}/${devAccount};`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill();
+        await exited;
+      }
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { formatDateTime } from '../../kql/values/index.js';
+import type { AnalyticsRule } from '../../rules/model.js';
+import {
+  type Alert,
+  type IndexedTable,
+  indexTable,
+  type Incident as RuleIncident,
+  RuleSimulation,
+} from '../../rules/schedule/index.js';
+import type { Clock } from '../clock.js';
+import type { Incident, IncidentStore } from '../incidents/store.js';
+import type { Workspace } from '../store/workspace.js';
+import { toIncidentEntity } from './incident-entities.js';
+
+export interface RuleHealth {
+  id: string;
+  name: string;
+  kind: string;
+  lastRun?: string;
+  lastResultRows?: number;
+  lastError?: string;
+  runs: number;
+  alerts: number;
+}
+
+interface ScheduledRule {
+  rule: AnalyticsRule;
+  simulation: RuleSimulation;
+  nextRun: bigint;
+  /** Rule-scoped incident numbers (from the grouper) → local incident names. */
+  incidents: Map<number, string>;
+  health: RuleHealth;
+}
+
+/**
+ * Runs analytics rules at their queryFrequency on simulated time, with the same Sentinel semantics
+ * as `sentinel-kit test` (RuleSimulation): alerts become SecurityAlert rows, grouped alerts become
+ * incidents in the incident store.
+ */
+export class Scheduler {
+  private readonly scheduled: ScheduledRule[];
+  private readonly tables = new Map<string, IndexedTable>();
+  private indexedCounts = '';
+
+  constructor(
+    rules: AnalyticsRule[],
+    private readonly workspace: Workspace,
+    private readonly incidents: IncidentStore,
+    private readonly clock: Clock,
+  ) {
+    const start = clock.ticks();
+    this.scheduled = rules
+      .filter((rule) => rule.enabled !== false)
+      .map((rule) => ({
+        rule,
+        simulation: new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables }),
+        nextRun: start,
+        incidents: new Map(),
+        health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
+      }));
+  }
+
+  health(): RuleHealth[] {
+    return this.scheduled.map((s) => s.health);
+  }
+
+  /** Runs every rule whose next scheduled time has come; returns the number of runs made. */
+  tick(): number {
+    const now = this.clock.ticks();
+    let runs = 0;
+    for (const scheduled of this.scheduled) {
+      while (scheduled.nextRun <= now) {
+        this.runOnce(scheduled, scheduled.nextRun);
+        scheduled.nextRun += scheduled.simulation.settings.frequency;
+        runs++;
+      }
+    }
+    return runs;
+  }
+
+  private refreshIndexes(): void {
+    const counts = JSON.stringify(this.workspace.counts());
+    if (counts === this.indexedCounts) return;
+    this.tables.clear();
+    for (const name of this.workspace.catalog.tables.keys()) {
+      const table = this.workspace.table(name);
+      if (table) this.tables.set(name, indexTable(table));
+    }
+    this.indexedCounts = counts;
+  }
+
+  private runOnce(scheduled: ScheduledRule, at: bigint): void {
+    this.refreshIndexes();
+    const { health } = scheduled;
+    health.lastRun = formatDateTime(at);
+    health.runs++;
+    try {
+      const run = scheduled.simulation.runAt(at);
+      health.lastResultRows = run.result?.rows.length ?? 0;
+      health.lastError = undefined;
+      const alertIds = new Map<Alert, string>();
+      for (const alert of run.alerts) alertIds.set(alert, this.recordAlert(scheduled.rule, alert));
+      health.alerts += run.alerts.length;
+      for (const incident of run.incidents) this.recordIncident(scheduled, incident, alertIds);
+    } catch (error) {
+      health.lastError = (error as Error).message;
+    }
+  }
+
+  private recordAlert(rule: AnalyticsRule, alert: Alert): string {
+    const id = randomUUID();
+    const generated = formatDateTime(alert.generatedAt);
+    this.workspace.ingest('SecurityAlert', [
+      {
+        TimeGenerated: generated,
+        SystemAlertId: id,
+        AlertName: alert.displayName,
+        DisplayName: alert.displayName,
+        Description: alert.description,
+        AlertSeverity: alert.severity,
+        AlertType: rule.id,
+        ProviderName: 'ASI Scheduled Alerts',
+        ProductName: 'Azure Sentinel',
+        ProductComponentName: 'Scheduled Alerts',
+        VendorName: 'Microsoft',
+        Status: 'New',
+        IsIncident: false,
+        StartTime: formatDateTime(alert.windowStart),
+        EndTime: formatDateTime(alert.windowEnd),
+        ProcessingEndTime: generated,
+        Tactics: alert.tactics.join(', '),
+        Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
+        ExtendedProperties: JSON.stringify({
+          'Analytic Rule Ids': JSON.stringify([rule.id]),
+          'Analytic Rule Name': rule.name,
+          'Event Grouping': alert.summary ? 'SingleAlert' : 'AlertPerResult',
+          'Query Period': rule.queryPeriod,
+          'Custom Details': JSON.stringify(alert.customDetails),
+        }),
+      },
+    ]);
+    return id;
+  }
+
+  private recordIncident(
+    scheduled: ScheduledRule,
+    grouped: RuleIncident,
+    alertIds: Map<Alert, string>,
+  ): void {
+    const { rule } = scheduled;
+    const entities = new Map(
+      grouped.alerts.flatMap((a) => a.entities).map((e) => [JSON.stringify(e), toIncidentEntity(e)]),
+    );
+    const first = grouped.alerts[0];
+    const last = grouped.alerts[grouped.alerts.length - 1];
+    const at = this.clock.iso();
+    const existingName = scheduled.incidents.get(grouped.number);
+    const existing: Incident | undefined = existingName ? this.incidents.get(existingName) : undefined;
+    const knownAlertIds = existing?.properties.additionalData.alertIds ?? [];
+    const newAlertIds = grouped.alerts
+      .map((a) => alertIds.get(a))
+      .filter((id): id is string => id !== undefined);
+    const additionalData = {
+      alertsCount: grouped.alerts.length,
+      tactics: [...new Set(grouped.alerts.flatMap((a) => a.tactics))],
+      alertIds: [...new Set([...knownAlertIds, ...newAlertIds])],
+    };
+    const shared = {
+      additionalData,
+      relatedEntities: [...entities.values()],
+      lastActivityTimeUtc: formatDateTime(last.windowEnd),
+    };
+    if (existing) {
+      const reopened = existing.properties.status === 'Closed' && grouped.status === 'New';
+      this.incidents.update(
+        existing.name,
+        { ...shared, ...(reopened ? { status: 'Active' as const } : {}) },
+        at,
+      );
+      return;
+    }
+    const created = this.incidents.create(
+      {
+        ...shared,
+        title: grouped.title,
+        description: first.description,
+        severity: grouped.severity,
+        status: 'New',
+        owner: {},
+        labels: [],
+        firstActivityTimeUtc: formatDateTime(first.windowStart),
+        relatedAnalyticRuleIds: [rule.id],
+      },
+      at,
+    );
+    scheduled.incidents.set(grouped.number, created.name);
+  }
+}

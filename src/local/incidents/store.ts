@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { BatchLog, readBatches } from '../store/batch-log.js';
+
+export type Severity = 'High' | 'Medium' | 'Low' | 'Informational';
+export type Status = 'New' | 'Active' | 'Closed';
+
+export interface Entity {
+  kind: string;
+  properties: Record<string, unknown>;
+}
+
+export interface IncidentProperties {
+  incidentNumber: number;
+  title: string;
+  description: string;
+  severity: Severity;
+  status: Status;
+  owner: { objectId?: string; email?: string; userPrincipalName?: string; assignedTo?: string };
+  labels: { labelName: string; labelType: string }[];
+  classification?: string;
+  classificationReason?: string;
+  classificationComment?: string;
+  createdTimeUtc: string;
+  lastModifiedTimeUtc: string;
+  firstActivityTimeUtc: string;
+  lastActivityTimeUtc: string;
+  relatedAnalyticRuleIds: string[];
+  additionalData: { alertsCount: number; tactics: string[]; alertIds: string[] };
+  relatedEntities: Entity[];
+}
+
+export type NewIncident = Omit<
+  IncidentProperties,
+  'incidentNumber' | 'createdTimeUtc' | 'lastModifiedTimeUtc'
+>;
+
+/** An incident in the SecurityInsights ARM resource shape, so API clients see what Azure returns. */
+export interface Incident {
+  id: string;
+  name: string;
+  type: 'Microsoft.SecurityInsights/Incidents';
+  etag: string;
+  properties: IncidentProperties;
+}
+
+export interface Comment {
+  id: string;
+  name: string;
+  properties: { message: string; createdTimeUtc: string; author: { name: string } };
+}
+
+export interface Task {
+  id: string;
+  name: string;
+  properties: { title: string; description?: string; status: string; createdTimeUtc: string };
+}
+
+/** One step of the incident's timeline: an automation rule action or a responder call. */
+export interface ActivityEntry {
+  at: string;
+  actor: string;
+  action: string;
+  outcome: 'done' | 'failed';
+  detail?: string;
+}
+
+type Event =
+  | { kind: 'incident'; incident: Incident }
+  | { kind: 'activity'; incident: string; entry: ActivityEntry }
+  | { kind: 'comment'; incident: string; comment: Comment }
+  | { kind: 'task'; incident: string; task: Task };
+
+export interface WorkspaceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
+export class PreconditionFailedError extends Error {}
+
+/**
+ * Incidents, their comments and tasks, kept as a durable event log (one snapshot per change) so a
+ * restart restores them exactly. Change listeners drive automation rules and the SecurityIncident table.
+ */
+export class IncidentStore {
+  private readonly incidents = new Map<string, Incident>();
+  private readonly comments = new Map<string, Comment[]>();
+  private readonly tasks = new Map<string, Task[]>();
+  private readonly activity = new Map<string, ActivityEntry[]>();
+  private readonly log: BatchLog;
+  private readonly listeners: ((incident: Incident, change: 'created' | 'updated') => void)[] = [];
+  private lastNumber = 0;
+
+  constructor(
+    dir: string,
+    readonly workspace: WorkspaceRef,
+  ) {
+    this.log = new BatchLog(join(dir, 'incidents.ndjson'));
+    for (const batch of readBatches(this.log.file).batches) {
+      for (const event of batch.rows as unknown as Event[]) this.apply(event);
+    }
+  }
+
+  onChange(listener: (incident: Incident, change: 'created' | 'updated') => void): void {
+    this.listeners.push(listener);
+  }
+
+  private apply(event: Event): void {
+    if (event.kind === 'incident') {
+      this.incidents.set(event.incident.name.toLowerCase(), event.incident);
+      this.lastNumber = Math.max(this.lastNumber, event.incident.properties.incidentNumber);
+    } else if (event.kind === 'activity') {
+      const key = event.incident.toLowerCase();
+      this.activity.set(key, [...(this.activity.get(key) ?? []), event.entry]);
+    } else {
+      const map = event.kind === 'comment' ? this.comments : this.tasks;
+      const item = event.kind === 'comment' ? event.comment : event.task;
+      const list = (map.get(event.incident.toLowerCase()) ?? []) as (Comment | Task)[];
+      const existing = list.findIndex((c) => c.name === item.name);
+      if (existing >= 0) list[existing] = item;
+      else list.push(item);
+      map.set(event.incident.toLowerCase(), list as never);
+    }
+  }
+
+  private record(event: Event): void {
+    this.log.append([event as unknown as Record<string, unknown>]);
+    this.apply(event);
+  }
+
+  incidentId(name: string): string {
+    const { subscriptionId, resourceGroup, workspaceName } = this.workspace;
+    return (
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.OperationalInsights` +
+      `/workspaces/${workspaceName}/providers/Microsoft.SecurityInsights/Incidents/${name}`
+    );
+  }
+
+  list(): Incident[] {
+    return [...this.incidents.values()].sort(
+      (a, b) => b.properties.incidentNumber - a.properties.incidentNumber,
+    );
+  }
+
+  get(name: string): Incident | undefined {
+    return this.incidents.get(name.toLowerCase());
+  }
+
+  commentsOf(name: string): Comment[] {
+    return this.comments.get(name.toLowerCase()) ?? [];
+  }
+
+  tasksOf(name: string): Task[] {
+    return this.tasks.get(name.toLowerCase()) ?? [];
+  }
+
+  activityOf(name: string): ActivityEntry[] {
+    return this.activity.get(name.toLowerCase()) ?? [];
+  }
+
+  addActivity(incidentName: string, entry: ActivityEntry): void {
+    this.record({ kind: 'activity', incident: incidentName, entry });
+  }
+
+  create(properties: NewIncident, at: string): Incident {
+    const name = randomUUID();
+    const incident: Incident = {
+      id: this.incidentId(name),
+      name,
+      type: 'Microsoft.SecurityInsights/Incidents',
+      etag: etag(),
+      properties: {
+        ...properties,
+        incidentNumber: this.lastNumber + 1,
+        createdTimeUtc: at,
+        lastModifiedTimeUtc: at,
+      },
+    };
+    this.record({ kind: 'incident', incident });
+    for (const listener of this.listeners) listener(incident, 'created');
+    return incident;
+  }
+
+  /**
+   * Replaces the incident's writable properties. With `ifMatch`, fails when the incident changed
+   * since that etag, as ARM does (412), so concurrent responders don't overwrite each other.
+   */
+  update(name: string, properties: Partial<IncidentProperties>, at: string, ifMatch?: string): Incident {
+    const current = this.get(name);
+    if (!current) throw new Error(`incident ${name} not found`);
+    if (ifMatch && ifMatch !== '*' && ifMatch !== current.etag) {
+      throw new PreconditionFailedError(`incident ${name} changed since etag ${ifMatch}`);
+    }
+    const incident: Incident = {
+      ...current,
+      etag: etag(),
+      properties: {
+        ...current.properties,
+        ...properties,
+        incidentNumber: current.properties.incidentNumber,
+        createdTimeUtc: current.properties.createdTimeUtc,
+        lastModifiedTimeUtc: at,
+      },
+    };
+    this.record({ kind: 'incident', incident });
+    for (const listener of this.listeners) listener(incident, 'updated');
+    return incident;
+  }
+
+  putComment(
+    incidentName: string,
+    commentName: string,
+    message: string,
+    author: string,
+    at: string,
+  ): Comment {
+    const existing = this.commentsOf(incidentName).find((c) => c.name === commentName);
+    const comment: Comment = {
+      id: `${this.incidentId(incidentName)}/Comments/${commentName}`,
+      name: commentName,
+      properties: {
+        message,
+        author: { name: author },
+        createdTimeUtc: existing?.properties.createdTimeUtc ?? at,
+      },
+    };
+    this.record({ kind: 'comment', incident: incidentName, comment });
+    return comment;
+  }
+
+  putTask(
+    incidentName: string,
+    taskName: string,
+    task: Omit<Task['properties'], 'createdTimeUtc'>,
+    at: string,
+  ): Task {
+    const existing = this.tasksOf(incidentName).find((t) => t.name === taskName);
+    const stored: Task = {
+      id: `${this.incidentId(incidentName)}/Tasks/${taskName}`,
+      name: taskName,
+      properties: { ...task, createdTimeUtc: existing?.properties.createdTimeUtc ?? at },
+    };
+    this.record({ kind: 'task', incident: incidentName, task: stored });
+    return stored;
+  }
+
+  close(): void {
+    this.log.close();
+  }
+}
+
+function etag(): string {
+  return `"${randomUUID()}"`;
+}

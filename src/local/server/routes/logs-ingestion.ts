@@ -1,0 +1,79 @@
+import { type Catalog, catalogOf } from '../../../kql/catalog.js';
+import { runQuery, tableFromRecords, tableToRecords } from '../../../kql/index.js';
+import type { Clock } from '../../clock.js';
+import type { Dcr, DcrStream } from '../../dcr-registry.js';
+import type { Workspace } from '../../store/workspace.js';
+import { HttpError, type Router, readJson } from '../http.js';
+import { requireBearer } from '../serve.js';
+
+/**
+ * "The maximum size of an API call is 1 MB for both compressed and uncompressed data."
+ * https://learn.microsoft.com/en-us/azure/azure-monitor/logs/logs-ingestion-api-overview#limits-and-restrictions
+ */
+export const maxIngestionCallBytes = 1_048_576;
+
+const transformCatalogs = new WeakMap<DcrStream, Catalog>();
+
+/** A transform sees only `source`; the catalog is cached because binding symbols are costly to build. */
+function transformCatalog(stream: DcrStream): Catalog {
+  let catalog = transformCatalogs.get(stream);
+  if (!catalog) {
+    catalog = catalogOf([{ name: 'source', columns: stream.columns }]);
+    transformCatalogs.set(stream, catalog);
+  }
+  return catalog;
+}
+
+/**
+ * `POST /dataCollectionRules/{immutableId}/streams/{stream}`: the Logs Ingestion API. Rows are shaped
+ * by the stream's transformKql (run by the embedded engine over a table named `source`) and stored
+ * durably before the 204, so an acknowledged call is never lost.
+ */
+export function addLogsIngestionRoutes(
+  router: Router,
+  dcrs: ReadonlyMap<string, Dcr>,
+  workspace: Workspace,
+  clock: Clock,
+): void {
+  router.add(
+    'POST',
+    '/dataCollectionRules/:dcrId/streams/:stream',
+    requireBearer(async ({ request, response, params, url }) => {
+      if (!url.searchParams.get('api-version')) {
+        throw new HttpError(
+          400,
+          'MissingApiVersionParameter',
+          "the 'api-version' query parameter is required",
+        );
+      }
+      const dcr = dcrs.get(params.dcrId);
+      if (!dcr) throw new HttpError(404, 'NotFound', `data collection rule '${params.dcrId}' was not found`);
+      const stream = dcr.streams.get(params.stream);
+      if (!stream)
+        throw new HttpError(404, 'InvalidStream', `stream '${params.stream}' is not declared in the DCR`);
+      const body = await readJson(request, maxIngestionCallBytes);
+      if (
+        !Array.isArray(body) ||
+        body.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))
+      ) {
+        throw new HttpError(400, 'InvalidPayload', 'the body must be a JSON array of objects');
+      }
+      const source = tableFromRecords(stream.columns, body as Record<string, unknown>[]);
+      const catalog = transformCatalog(stream);
+      let shaped: Record<string, unknown>[];
+      try {
+        shaped = tableToRecords(
+          runQuery(stream.transformKql, {
+            catalog,
+            tables: new Map([['source', source]]),
+            now: clock.ticks(),
+          }),
+        );
+      } catch (error) {
+        throw new HttpError(400, 'TransformFailed', `transformKql failed: ${(error as Error).message}`);
+      }
+      workspace.ingest(stream.outputTable, shaped);
+      response.writeHead(204).end();
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { toJson } from '../../../kql/values/index.js';
+import type { Clock } from '../../clock.js';
+import type { Workspace } from '../../store/workspace.js';
+import { HttpError, type Router, readJson, sendJson } from '../http.js';
+import { requireBearer } from '../serve.js';
+
+// Query bodies are small; the documented limit for a query text is far below this.
+const maxQueryBodyBytes = 1_000_000;
+
+/**
+ * `POST /v1/workspaces/{workspaceId}/query` with `{query, timespan?}`, answered in the Log Analytics
+ * Query API shape. As in Log Analytics, dynamic values travel as JSON text and datetimes as ISO text.
+ */
+export function addLogsQueryRoutes(router: Router, workspace: Workspace, clock: Clock): void {
+  router.add(
+    'POST',
+    '/v1/workspaces/:workspaceId/query',
+    requireBearer(async ({ request, response }) => {
+      const body = (await readJson(request, maxQueryBodyBytes)) as { query?: unknown };
+      if (typeof body?.query !== 'string' || body.query.trim() === '') {
+        throw new HttpError(400, 'BadArgumentError', "the request body needs a 'query' string");
+      }
+      let result: ReturnType<Workspace['query']>;
+      try {
+        result = workspace.query(body.query, clock.ticks());
+      } catch (error) {
+        throw new HttpError(400, 'BadArgumentError', (error as Error).message);
+      }
+      const rows = result.rows.map((row) =>
+        row.map((value, i) => {
+          const type = result.columns[i].type;
+          const json = toJson(value, type);
+          return type === 'dynamic' && json !== null ? JSON.stringify(json) : json;
+        }),
+      );
+      sendJson(response, 200, {
+        tables: [
+          { name: 'PrimaryResult', columns: result.columns.map(({ name, type }) => ({ name, type })), rows },
+        ],
+      });
+    }),
+  );
+}

@@ -1,0 +1,158 @@
+import type { Clock } from '../../clock.js';
+import {
+  type IncidentProperties,
+  type IncidentStore,
+  PreconditionFailedError,
+} from '../../incidents/store.js';
+import { HttpError, type RouteContext, type Router, readJson, sendJson } from '../http.js';
+import { requireBearer } from '../serve.js';
+
+const maxArmBodyBytes = 4_000_000;
+const workspacePath =
+  '/subscriptions/:subscriptionId/resourceGroups/:resourceGroup/providers/Microsoft.OperationalInsights/workspaces/:workspaceName/providers/Microsoft.SecurityInsights';
+
+// Properties Sentinel computes; a PUT may echo them back but cannot change them.
+const readOnlyProperties = [
+  'incidentNumber',
+  'createdTimeUtc',
+  'lastModifiedTimeUtc',
+  'relatedAnalyticRuleIds',
+  'additionalData',
+  'relatedEntities',
+  'incidentUrl',
+] as const;
+
+/**
+ * The subset of the Microsoft.SecurityInsights ARM API that responders use: incidents get/update,
+ * comments and tasks, in the documented resource shapes so the same clients work locally.
+ */
+export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, clock: Clock): void {
+  const incidentOf = (context: RouteContext) => {
+    requireApiVersion(context);
+    const { subscriptionId, resourceGroup, workspaceName, incidentId } = context.params;
+    const ws = store.workspace;
+    const sameWorkspace =
+      subscriptionId.toLowerCase() === ws.subscriptionId.toLowerCase() &&
+      resourceGroup.toLowerCase() === ws.resourceGroup.toLowerCase() &&
+      workspaceName.toLowerCase() === ws.workspaceName.toLowerCase();
+    const incident = sameWorkspace ? store.get(incidentId) : undefined;
+    if (!incident) throw new HttpError(404, 'NotFound', `incident '${incidentId}' was not found`);
+    return incident;
+  };
+
+  router.add(
+    'GET',
+    `${workspacePath}/incidents`,
+    requireBearer((context) => {
+      requireApiVersion(context);
+      sendJson(context.response, 200, { value: store.list() });
+    }),
+  );
+
+  router.add(
+    'GET',
+    `${workspacePath}/incidents/:incidentId`,
+    requireBearer((context) => {
+      sendJson(context.response, 200, incidentOf(context));
+    }),
+  );
+
+  router.add(
+    'PUT',
+    `${workspacePath}/incidents/:incidentId`,
+    requireBearer(async (context) => {
+      const incident = incidentOf(context);
+      const body = (await readJson(context.request, maxArmBodyBytes)) as {
+        properties?: Partial<IncidentProperties>;
+      };
+      const properties = { ...(body?.properties ?? {}) };
+      if (typeof properties.title !== 'string' || typeof properties.severity !== 'string') {
+        throw new HttpError(400, 'BadRequest', 'properties.title and properties.severity are required');
+      }
+      if (properties.status === 'Closed' && !properties.classification) {
+        throw new HttpError(400, 'BadRequest', 'closing an incident requires properties.classification');
+      }
+      for (const key of readOnlyProperties) delete properties[key];
+      const ifMatch = context.request.headers['if-match'];
+      try {
+        const updated = store.update(incident.name, properties, clock.iso(), ifMatch);
+        sendJson(context.response, 200, updated);
+      } catch (error) {
+        if (error instanceof PreconditionFailedError)
+          throw new HttpError(412, 'PreconditionFailed', error.message);
+        throw error;
+      }
+    }),
+  );
+
+  router.add(
+    'GET',
+    `${workspacePath}/incidents/:incidentId/comments`,
+    requireBearer((context) => {
+      sendJson(context.response, 200, { value: store.commentsOf(incidentOf(context).name) });
+    }),
+  );
+
+  router.add(
+    'PUT',
+    `${workspacePath}/incidents/:incidentId/comments/:commentId`,
+    requireBearer(async (context) => {
+      const incident = incidentOf(context);
+      const body = (await readJson(context.request, maxArmBodyBytes)) as {
+        properties?: { message?: unknown };
+      };
+      const message = body?.properties?.message;
+      // Documented limit for incident comments: 30,000 characters.
+      if (typeof message !== 'string' || message.length === 0 || message.length > 30_000) {
+        throw new HttpError(400, 'BadRequest', 'properties.message must be 1-30000 characters');
+      }
+      const comment = store.putComment(
+        incident.name,
+        context.params.commentId,
+        message,
+        'automation',
+        clock.iso(),
+      );
+      sendJson(context.response, 200, comment);
+    }),
+  );
+
+  router.add(
+    'GET',
+    `${workspacePath}/incidents/:incidentId/tasks`,
+    requireBearer((context) => {
+      sendJson(context.response, 200, { value: store.tasksOf(incidentOf(context).name) });
+    }),
+  );
+
+  router.add(
+    'PUT',
+    `${workspacePath}/incidents/:incidentId/tasks/:taskId`,
+    requireBearer(async (context) => {
+      const incident = incidentOf(context);
+      const body = (await readJson(context.request, maxArmBodyBytes)) as {
+        properties?: { title?: unknown; description?: unknown; status?: unknown };
+      };
+      const { title, description, status } = body?.properties ?? {};
+      if (typeof title !== 'string' || title === '')
+        throw new HttpError(400, 'BadRequest', 'properties.title is required');
+      const task = store.putTask(
+        incident.name,
+        context.params.taskId,
+        {
+          title,
+          description: typeof description === 'string' ? description : undefined,
+          status: status === 'Completed' ? 'Completed' : 'New',
+        },
+        clock.iso(),
+      );
+      sendJson(context.response, 200, task);
+    }),
+  );
+}
+
+function requireApiVersion({ url }: RouteContext): void {
+  if (!url.searchParams.get('api-version')) {
+    throw new HttpError(400, 'MissingApiVersionParameter', "the 'api-version' query parameter is required");
+  }
+}

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { LogsIngestionClient } from '@azure/monitor-ingestion';
+import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
+import type { AutomationRule } from '../automation/model.js';
+import { hasErrors } from '../diagnostics.js';
+import { type Catalog, loadCatalog } from '../kql/catalog.js';
+import { formatDateTime } from '../kql/values/index.js';
+import { findRuleFiles, loadRuleFile } from '../rules/load.js';
+import type { AnalyticsRule } from '../rules/model.js';
+import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
+import { AutomationRunner } from './automation/runner.js';
+import { type AzuriteTables, startAzuriteTables } from './azurite.js';
+import { Clock } from './clock.js';
+import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
+import { Scheduler } from './detection/scheduler.js';
+import { LocalDevCredential } from './dev-credential.js';
+import { FunctionsHost } from './functions-host.js';
+import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
+import { Router } from './server/http.js';
+import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
+import { addLogsQueryRoutes } from './server/routes/logs-query.js';
+import { addManagedIdentityRoutes } from './server/routes/managed-identity.js';
+import { addSecurityInsightsRoutes } from './server/routes/security-insights.js';
+import { close, listen } from './server/serve.js';
+import type { TlsMaterial } from './server/tls.js';
+import { Workspace } from './store/workspace.js';
+import { addUiRoutes } from './ui/routes.js';
+
+export interface LocalSocOptions {
+  /** Repository root holding kql/, connectors/ and functions/. */
+  root: string;
+  /** Where the workspace, incidents and Azurite data live (default `.local`). */
+  dataDir: string;
+  /** Web UI port on 127.0.0.1; 0 picks a free port. */
+  uiPort: number;
+  /** Azure endpoints port (TLS) on 127.0.0.1; 0 picks a free port. */
+  apiPort: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  tls: TlsMaterial;
+  log: (line: string) => void;
+}
+
+export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
+  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  resourceGroup: 'sentinel-kit-local',
+  workspaceName: 'sentinel-kit-local',
+  workspaceId: '11111111-1111-1111-1111-111111111111',
+};
+
+/**
+ * The local SOC: the repository's connectors, rules, automation rules and responders running end
+ * to end on an embedded workspace, reachable through the same REST APIs as Azure.
+ */
+export class LocalSoc {
+  private ticker?: NodeJS.Timeout;
+  private constructor(
+    readonly options: LocalSocOptions,
+    readonly catalog: Catalog,
+    readonly rules: AnalyticsRule[],
+    readonly workspace: Workspace,
+    readonly incidents: IncidentStore,
+    readonly clock: Clock,
+    readonly scheduler: Scheduler,
+    readonly automation: AutomationRunner,
+    readonly functions: FunctionsHost,
+    readonly attacks: AttackScenario[],
+    readonly uiUrl: string,
+    readonly apiUrl: string,
+    private readonly servers: Server[],
+    private readonly azurite: AzuriteTables,
+  ) {}
+
+  static async start(options: LocalSocOptions): Promise<LocalSoc> {
+    const { root, dataDir, log } = options;
+    mkdirSync(dataDir, { recursive: true });
+    const catalog = loadCatalog(root);
+    const rules = loadRules(root, log);
+    const automationRules = loadAutomationRules(root, log);
+    const workspace = new Workspace(dataDir, catalog);
+    for (const r of workspace.recoveries) {
+      log(
+        `recovered ${r.table}: an unacknowledged partial batch (${r.bytes} bytes) was moved to ${r.quarantinedTo}`,
+      );
+    }
+    const incidents = new IncidentStore(dataDir, localWorkspace);
+    const clock = new Clock(new Date(), options.speed);
+    incidents.onChange((incident) =>
+      workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)]),
+    );
+
+    const azurite = await startAzuriteTables({ location: join(dataDir, 'azurite') });
+    const api = new Router();
+    const dcrs = new Map<string, Dcr>([[standardTablesDcrId, standardTablesDcr(catalog)]]);
+    addLogsIngestionRoutes(api, dcrs, workspace, clock);
+    addLogsQueryRoutes(api, workspace, clock);
+    addSecurityInsightsRoutes(api, incidents, clock);
+    const identityHeader = randomBytes(24).toString('hex');
+    addManagedIdentityRoutes(api, identityHeader);
+    const apiServer = await listen(api, options.apiPort, log, options.tls);
+    const apiUrl = `https://127.0.0.1:${apiServer.port}`;
+
+    const functionKey = persistentSecret(join(dataDir, 'function-key'));
+    Object.assign(process.env, functionAppSettings(apiUrl, identityHeader, azurite.connectionString));
+    const { hostLocally } = await import('../../functions/register.js');
+    const registrations = hostLocally();
+    await import('../../functions/index.js');
+    const functions = new FunctionsHost(registrations, functionKey, clock, log);
+    functions.addRoutes(api);
+
+    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, incident) =>
+      callResponder(apiUrl, functionKey, responder, incident),
+    );
+    const scheduler = new Scheduler(rules, workspace, incidents, clock);
+    const attacks = loadAttackScenarios(root, catalog);
+
+    const ui = new Router();
+    const uiServer = await listen(ui, options.uiPort, log);
+    const soc = new LocalSoc(
+      options,
+      catalog,
+      rules,
+      workspace,
+      incidents,
+      clock,
+      scheduler,
+      automation,
+      functions,
+      attacks,
+      `http://localhost:${uiServer.port}`,
+      apiUrl,
+      [uiServer.server, apiServer.server],
+      azurite,
+    );
+    addUiRoutes(ui, soc);
+    soc.ticker = setInterval(() => soc.tick(), 250);
+    return soc;
+  }
+
+  private tick(): void {
+    try {
+      this.functions.tick();
+      this.scheduler.tick();
+    } catch (error) {
+      this.options.log(`tick failed: ${(error as Error).stack}`);
+    }
+  }
+
+  /**
+   * Sends a scenario's rows through the Logs Ingestion API with the Azure SDK client, exactly as a
+   * connector would, so injected attacks travel the same path as real data.
+   */
+  async inject(scenarioId: string): Promise<number> {
+    const scenario = this.attacks.find((a) => a.id === scenarioId);
+    if (!scenario) throw new Error(`no attack scenario '${scenarioId}'`);
+    const client = new LogsIngestionClient(this.apiUrl, new LocalDevCredential());
+    let sent = 0;
+    for (const [table, records] of attackRecords(scenario, this.clock.ticks())) {
+      await client.upload(standardTablesDcrId, `Custom-${table}`, records);
+      sent += records.length;
+    }
+    return sent;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.ticker);
+    await this.functions.idle();
+    await this.automation.idle();
+    await Promise.all(this.servers.map(close));
+    await this.azurite.stop();
+    this.workspace.close();
+    this.incidents.close();
+  }
+}
+
+function loadRules(root: string, log: (line: string) => void): AnalyticsRule[] {
+  const rules: AnalyticsRule[] = [];
+  for (const file of findRuleFiles([join(root, 'kql', 'rules')])) {
+    const loaded = loadRuleFile(file);
+    if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
+    else log(`skipping ${file}: it does not validate (run 'sentinel-kit validate')`);
+  }
+  return rules;
+}
+
+function loadAutomationRules(root: string, log: (line: string) => void): AutomationRule[] {
+  const rules: AutomationRule[] = [];
+  for (const file of findAutomationFiles(root)) {
+    const loaded = loadAutomationFile(file);
+    if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
+    else log(`skipping automation rule ${file}: it does not validate`);
+  }
+  return rules;
+}
+
+/** A random secret kept in the data folder (mode 0600) so function URLs stay valid across restarts. */
+function persistentSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * App settings for the in-process Functions app: the same names as infra/ deploys, pointed at the
+ * local endpoints. IDENTITY_ENDPOINT/IDENTITY_HEADER make DefaultAzureCredential use the local
+ * managed identity endpoint, as it uses App Service's in Azure.
+ */
+function functionAppSettings(
+  apiUrl: string,
+  identityHeader: string,
+  storage: string,
+): Record<string, string> {
+  return {
+    IDENTITY_ENDPOINT: `${apiUrl}/msi/token`,
+    IDENTITY_HEADER: identityHeader,
+    AzureWebJobsStorage: storage,
+    LOGS_INGESTION_ENDPOINT: apiUrl,
+    LOGS_QUERY_ENDPOINT: `${apiUrl}/v1`,
+    ARM_ENDPOINT: apiUrl,
+    SENTINEL_WORKSPACE_ID: localWorkspace.workspaceId,
+  };
+}
+
+async function callResponder(
+  apiUrl: string,
+  functionKey: string,
+  responder: string,
+  incident: Incident,
+): Promise<{ status: number; body: string }> {
+  const body = {
+    workspaceId: localWorkspace.workspaceId,
+    workspaceInfo: {
+      SubscriptionId: localWorkspace.subscriptionId,
+      ResourceGroupName: localWorkspace.resourceGroup,
+      WorkspaceName: localWorkspace.workspaceName,
+    },
+    objectSchemaType: 'incident',
+    objectEventType: 'Create',
+    object: incident,
+  };
+  const response = await fetch(`${apiUrl}/api/${encodeURIComponent(responder)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-functions-key': functionKey },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/** One SecurityIncident row per change, as Sentinel writes them (latest row = current state). */
+function securityIncidentRow(incident: Incident, clock: Clock): Record<string, unknown> {
+  const p = incident.properties;
+  return {
+    TimeGenerated: formatDateTime(clock.ticks()),
+    IncidentName: incident.name,
+    IncidentNumber: p.incidentNumber,
+    Title: p.title,
+    Description: p.description,
+    Severity: p.severity,
+    Status: p.status,
+    Classification: p.classification ?? '',
+    ClassificationReason: p.classificationReason ?? '',
+    ClassificationComment: p.classificationComment ?? '',
+    Owner: p.owner,
+    Labels: p.labels,
+    CreatedTime: p.createdTimeUtc,
+    LastModifiedTime: p.lastModifiedTimeUtc,
+    FirstActivityTime: p.firstActivityTimeUtc,
+    LastActivityTime: p.lastActivityTimeUtc,
+    ClosedTime: p.status === 'Closed' ? p.lastModifiedTimeUtc : null,
+    AlertIds: p.additionalData.alertIds,
+    RelatedAnalyticRuleIds: p.relatedAnalyticRuleIds,
+    AdditionalData: { alertsCount: p.additionalData.alertsCount, tactics: p.additionalData.tactics },
+    ProviderName: 'Azure Sentinel',
+    ModifiedBy: 'sentinel-kit local',
+  };
+}

@@ -1,0 +1,108 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import { crc32 } from 'node:zlib';
+
+/**
+ * An append-only file of JSON batches, one line each: `{"crc":<crc32 of rows JSON>,"rows":[...]}`.
+ * A batch is acknowledged only after write + fsync, so a crash can leave at most one partial last
+ * line, which was never acknowledged. Any other damage is corruption and is reported, not skipped.
+ */
+export interface Batch {
+  rows: Record<string, unknown>[];
+}
+
+export class CorruptLogError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(
+      `${file}:${line}:1: error SK7001: corrupt batch (${reason}); ` +
+        'nothing was dropped. Move the file aside or restore it from backup, then restart.',
+    );
+    this.name = 'CorruptLogError';
+  }
+}
+
+export interface LogRecovery {
+  /** Where an unacknowledged partial batch was moved to, when one was found. */
+  quarantinedTo?: string;
+  bytes?: number;
+}
+
+export function encodeBatch(rows: Record<string, unknown>[]): string {
+  const payload = JSON.stringify(rows);
+  return `{"crc":${crc32(payload)},"rows":${payload}}\n`;
+}
+
+/** Reads every acknowledged batch; throws CorruptLogError on damage before the last line. */
+export function readBatches(file: string): { batches: Batch[]; recovery: LogRecovery } {
+  if (!existsSync(file)) return { batches: [], recovery: {} };
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const tail = lines.pop() ?? '';
+  const batches = lines.map((line, index) => decodeLine(file, index + 1, line));
+  if (tail === '') return { batches, recovery: {} };
+  return { batches, recovery: quarantineTail(file, tail) };
+}
+
+function decodeLine(file: string, line: number, text: string): Batch {
+  const match = /^\{"crc":(\d+),"rows":(.*)\}$/.exec(text);
+  if (!match) throw new CorruptLogError(file, line, 'not a batch frame');
+  const payload = match[2];
+  if (crc32(payload) !== Number(match[1])) throw new CorruptLogError(file, line, 'checksum mismatch');
+  let rows: unknown;
+  try {
+    rows = JSON.parse(payload);
+  } catch (error) {
+    throw new CorruptLogError(file, line, `bad JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(rows)) throw new CorruptLogError(file, line, 'rows is not an array');
+  return { rows: rows as Record<string, unknown>[] };
+}
+
+/**
+ * A last line without its newline is a write that was cut off before fsync returned, so the caller
+ * never got an acknowledgement. It is kept in a side file (never deleted) and cut from the log so
+ * appends continue on a clean line.
+ */
+function quarantineTail(file: string, tail: string): LogRecovery {
+  const quarantinedTo = `${file}.partial-${Date.now()}`;
+  const fd = openSync(quarantinedTo, 'wx');
+  try {
+    writeSync(fd, tail);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = Buffer.byteLength(tail);
+  truncateSync(file, statSync(file).size - bytes);
+  return { quarantinedTo, bytes };
+}
+
+export class BatchLog {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Appends and fsyncs; when this returns the batch survives a crash. */
+  append(rows: Record<string, unknown>[]): void {
+    this.fd ??= openSync(this.file, 'a');
+    writeSync(this.fd, encodeBatch(rows));
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

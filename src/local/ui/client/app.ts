@@ -1,0 +1,326 @@
+// Browser code for the local SOC UI: hash routes, each rendering from the local JSON API.
+// Values from data are only ever set as text, never as HTML.
+
+type Child = Node | string | number | null | undefined;
+
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+async function api<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`/api/${path}`, init);
+  const body = await response.json();
+  if (!response.ok && !('diagnostics' in body)) throw new Error(body?.error?.message ?? response.statusText);
+  return body as T;
+}
+
+function table(columns: string[], rows: Child[][], caption?: string): HTMLElement {
+  return h(
+    'table',
+    {},
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
+  );
+}
+
+function show(...children: Child[]): void {
+  const main = document.getElementById('main') as HTMLElement;
+  main.replaceChildren(
+    ...children.flatMap((child) =>
+      child === null || child === undefined ? [] : [child instanceof Node ? child : String(child)],
+    ),
+  );
+}
+
+function announce(text: string): void {
+  (document.getElementById('status') as HTMLElement).textContent = text;
+}
+
+interface IncidentSummary {
+  name: string;
+  number: number;
+  title: string;
+  severity: string;
+  status: string;
+  owner: string;
+  alerts: number;
+  created: string;
+  labels: string[];
+}
+
+async function incidentsPage(): Promise<void> {
+  const incidents = await api<IncidentSummary[]>('incidents');
+  show(
+    h('h1', {}, 'Incidents'),
+    incidents.length === 0
+      ? h('p', {}, 'No incidents yet. Rules run on the simulated clock; inject an attack to see one.')
+      : table(
+          ['#', 'Title', 'Severity', 'Status', 'Owner', 'Alerts', 'Created', 'Labels'],
+          incidents.map((i) => [
+            i.number,
+            h('a', { href: `#/incidents/${i.name}`, 'data-incident': String(i.number) }, i.title),
+            h('span', { class: `sev-${i.severity}` }, i.severity),
+            i.status,
+            i.owner,
+            i.alerts,
+            i.created,
+            i.labels.join(', '),
+          ]),
+        ),
+  );
+}
+
+interface IncidentDetail {
+  incident: {
+    name: string;
+    properties: {
+      incidentNumber: number;
+      title: string;
+      description: string;
+      severity: string;
+      status: string;
+      owner: { assignedTo?: string };
+      labels: { labelName: string }[];
+      relatedEntities: { kind: string; properties: Record<string, unknown> }[];
+    };
+  };
+  alerts: { id: string; name: string; severity: string; time: string; description: string }[];
+  timeline: { at: string; kind: string; text: string }[];
+}
+
+async function incidentPage(name: string): Promise<void> {
+  const { incident, alerts, timeline } = await api<IncidentDetail>(`incidents/${encodeURIComponent(name)}`);
+  const p = incident.properties;
+  show(
+    h('h1', {}, `Incident ${p.incidentNumber}: ${p.title}`),
+    h(
+      'p',
+      {},
+      h('span', { class: `sev-${p.severity}` }, p.severity),
+      ` · ${p.status} · owner: ${p.owner.assignedTo ?? 'unassigned'} · labels: ${p.labels.map((l) => l.labelName).join(', ') || 'none'}`,
+    ),
+    h('p', {}, p.description),
+    h('h2', {}, 'Alerts'),
+    table(
+      ['Time', 'Alert', 'Severity', 'Description'],
+      alerts.map((a) => [a.time, a.name, a.severity, a.description]),
+    ),
+    h('h2', {}, 'Entities'),
+    table(
+      ['Kind', 'Properties'],
+      p.relatedEntities.map((e) => [e.kind, JSON.stringify(e.properties)]),
+    ),
+    h('h2', {}, 'Timeline'),
+    timeline.length === 0
+      ? h('p', {}, 'No automation or comments yet.')
+      : h(
+          'ol',
+          { class: 'timeline', 'aria-label': 'Automation actions and comments' },
+          ...timeline.map((t) =>
+            h('li', { 'data-kind': t.kind }, h('time', {}, t.at), ` [${t.kind}] `, h('pre', {}, t.text)),
+          ),
+        ),
+  );
+}
+
+interface QueryResult {
+  columns?: { name: string; type: string }[];
+  rows?: Record<string, unknown>[];
+  total?: number;
+  diagnostics?: { line: number; column: number; message: string; code: string }[];
+}
+
+function queryPage(): void {
+  const editor = h('textarea', {
+    id: 'kql',
+    rows: '8',
+    'aria-label': 'KQL query',
+    spellcheck: 'false',
+  }) as HTMLTextAreaElement;
+  editor.value =
+    'SecurityIncident\n| summarize arg_max(TimeGenerated, *) by IncidentName\n| project IncidentNumber, Title, Severity, Status';
+  const output = h('div', { id: 'query-output', 'aria-live': 'polite' });
+  const run = h('button', { type: 'submit' }, 'Run');
+  const form = h('form', {}, h('label', { for: 'kql' }, 'KQL over the local workspace'), editor, run, output);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = await api<QueryResult>('query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: editor.value }),
+    });
+    if (result.diagnostics) {
+      output.replaceChildren(
+        h(
+          'ul',
+          { class: 'error' },
+          ...result.diagnostics.map((d) => h('li', {}, `${d.line}:${d.column}: ${d.code}: ${d.message}`)),
+        ),
+      );
+      return;
+    }
+    const columns = result.columns ?? [];
+    output.replaceChildren(
+      h('p', {}, `${result.total} rows`),
+      table(
+        columns.map((c) => `${c.name} (${c.type})`),
+        (result.rows ?? []).map((row) => columns.map((c) => formatCell(row[c.name]))),
+      ),
+    );
+  });
+  show(h('h1', {}, 'Query'), form);
+}
+
+function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+interface RuleHealth {
+  name: string;
+  kind: string;
+  lastRun?: string;
+  lastResultRows?: number;
+  lastError?: string;
+  runs: number;
+  alerts: number;
+  alertsPerDay: { day: string; alerts: number }[];
+}
+
+async function rulesPage(): Promise<void> {
+  const rules = await api<RuleHealth[]>('rules');
+  show(
+    h('h1', {}, 'Rule health'),
+    table(
+      ['Rule', 'Kind', 'Last run', 'Result rows', 'Runs', 'Alerts', 'Alerts per day', 'Last error'],
+      rules.map((r) => [
+        r.name,
+        r.kind,
+        r.lastRun ?? 'not yet',
+        r.lastResultRows ?? '',
+        r.runs,
+        r.alerts,
+        r.alertsPerDay.map((d) => `${d.day.slice(0, 10)}: ${d.alerts}`).join('; '),
+        r.lastError ? h('span', { class: 'error' }, r.lastError) : '',
+      ]),
+    ),
+  );
+}
+
+async function slaPage(): Promise<void> {
+  const rows = await api<Record<string, number | string | null>[]>('sla');
+  const minutes = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
+  show(
+    h('h1', {}, 'SLA: time to acknowledge and to close'),
+    table(
+      ['Severity', 'Incidents', 'Acknowledged', 'Closed', 'MTTA (min)', 'MTTR (min)'],
+      rows.map((r) => [
+        r.Severity,
+        r.Incidents,
+        r.Acknowledged,
+        r.Closed,
+        minutes(r.MttaMinutes),
+        minutes(r.MttrMinutes),
+      ]),
+    ),
+  );
+}
+
+interface CoverageColumn {
+  tactic: string;
+  displayName: string;
+  rules: string[];
+  techniques: { technique: string; name: string; rules: string[] }[];
+}
+
+async function coveragePage(): Promise<void> {
+  const columns = await api<CoverageColumn[]>('coverage');
+  show(
+    h('h1', {}, 'MITRE ATT&CK coverage of enabled rules'),
+    h(
+      'div',
+      { class: 'matrix' },
+      ...columns.map((c) =>
+        h(
+          'section',
+          { class: c.rules.length > 0 ? 'covered' : '', 'aria-label': c.displayName },
+          h('h2', {}, `${c.displayName} (${c.rules.length})`),
+          h(
+            'ul',
+            {},
+            ...c.techniques.map((t) => h('li', { title: t.rules.join(', ') }, `${t.technique} ${t.name}`)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function attacksPage(): Promise<void> {
+  const attacks = await api<{ id: string; ruleName: string; caseName: string }[]>('attacks');
+  show(
+    h('h1', {}, 'Inject an attack'),
+    h(
+      'p',
+      {},
+      'Each scenario is a firing test case of a starter rule, replayed through the Logs Ingestion API at the current simulated time.',
+    ),
+    table(
+      ['Rule', 'Scenario', ''],
+      attacks.map((a) => {
+        const button = h('button', { type: 'button', 'data-attack': a.id }, 'Inject');
+        button.addEventListener('click', async () => {
+          const { rows } = await api<{ rows: number }>('attacks/inject', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ id: a.id }),
+          });
+          announce(`Injected ${rows} rows for "${a.caseName}".`);
+        });
+        return [a.ruleName, a.caseName, button];
+      }),
+    ),
+  );
+}
+
+async function route(): Promise<void> {
+  const hash = location.hash || '#/incidents';
+  for (const link of document.querySelectorAll('nav a')) {
+    if (hash.startsWith(link.getAttribute('href') ?? '')) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const [, page, arg] = hash.split('/');
+  try {
+    if (page === 'incidents' && arg) await incidentPage(decodeURIComponent(arg));
+    else if (page === 'query') queryPage();
+    else if (page === 'rules') await rulesPage();
+    else if (page === 'sla') await slaPage();
+    else if (page === 'coverage') await coveragePage();
+    else if (page === 'attacks') await attacksPage();
+    else await incidentsPage();
+  } catch (error) {
+    show(h('p', { class: 'error' }, `Could not load this page: ${(error as Error).message}`));
+  }
+}
+
+async function refreshClock(): Promise<void> {
+  const status = await api<{ now: string; speed: number }>('status');
+  (document.getElementById('clock') as HTMLElement).textContent =
+    `simulated time ${status.now} (×${status.speed})`;
+}
+
+window.addEventListener('hashchange', () => void route());
+void route();
+void refreshClock();
+setInterval(() => {
+  void refreshClock();
+  // Lists refresh themselves; detail and query pages keep what the user is reading.
+  if (!location.hash || location.hash === '#/incidents' || location.hash === '#/rules') void route();
+}, 2000);

@@ -1,0 +1,46 @@
+/** The single page shell; everything else is rendered by app.js from the JSON API. */
+export const indexHtml = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sentinel-kit local SOC</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; }
+  header { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1rem; background: #1b3a5c; color: #fff; }
+  header a { color: #fff; }
+  header a[aria-current="page"] { font-weight: 700; text-decoration: underline; }
+  nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
+  main { padding: 1rem; max-width: 1200px; }
+  table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+  th, td { border: 1px solid #8884; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #8882; }
+  .sev-High { color: #b00020; font-weight: 700; } .sev-Medium { color: #b35c00; font-weight: 700; }
+  textarea { width: 100%; font-family: ui-monospace, monospace; font-size: 14px; }
+  .error { color: #b00020; } .muted { opacity: .7; }
+  .matrix { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .5rem; }
+  .matrix section { border: 1px solid #8884; padding: .4rem; }
+  .covered { background: #2e7d3233; }
+  ol.timeline li { margin-bottom: .4rem; }
+  pre { white-space: pre-wrap; }
+</style>
+</head>
+<body>
+<header>
+  <strong>sentinel-kit local SOC</strong>
+  <nav aria-label="Main"><ul>
+    <li><a href="#/incidents">Incidents</a></li>
+    <li><a href="#/query">Query</a></li>
+    <li><a href="#/rules">Rule health</a></li>
+    <li><a href="#/sla">SLA</a></li>
+    <li><a href="#/coverage">ATT&amp;CK coverage</a></li>
+    <li><a href="#/attacks">Inject attack</a></li>
+  </ul></nav>
+  <span id="clock" class="muted" aria-live="off"></span>
+</header>
+<main id="main" tabindex="-1"></main>
+<div id="status" role="status" aria-live="polite" class="muted"></div>
+<script type="module" src="/app.js"></script>
+</body>
+</html>`;
