@@ -1,5 +1,9 @@
 // Command dispatch only: each command lives in src/cli/commands/<name>.ts and exports `run(argv): Promise<number>`.
-const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {};
+const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  build: () => import('./commands/build.js'),
+  start: () => import('./commands/start.js'),
+  validate: () => import('./commands/validate.js'),
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

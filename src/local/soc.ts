@@ -42,6 +42,8 @@ export interface LocalSocOptions {
   speed: number;
   tls: TlsMaterial;
   log: (line: string) => void;
+  /** Inject every starter attack scenario when the workspace is new and empty. */
+  demo?: boolean;
 }
 
 export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
@@ -136,7 +138,13 @@ export class LocalSoc {
       azurite,
     );
     addUiRoutes(ui, soc);
+    const fresh = Object.values(workspace.counts()).every((count) => count === 0);
+    if (options.demo && fresh) {
+      for (const attack of attacks) await soc.inject(attack.id);
+      log(`demo: injected ${attacks.length} attack scenarios from the starter rules' test cases`);
+    }
     soc.ticker = setInterval(() => soc.tick(), 250);
+    soc.tick();
     return soc;
   }
 

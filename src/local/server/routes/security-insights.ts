@@ -65,7 +65,7 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
       const body = (await readJson(context.request, maxArmBodyBytes)) as {
         properties?: Partial<IncidentProperties>;
       };
-      const properties = { ...(body?.properties ?? {}) };
+      const properties: Record<string, unknown> = { ...(body?.properties ?? {}) };
       if (typeof properties.title !== 'string' || typeof properties.severity !== 'string') {
         throw new HttpError(400, 'BadRequest', 'properties.title and properties.severity are required');
       }
@@ -75,7 +75,12 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
       for (const key of readOnlyProperties) delete properties[key];
       const ifMatch = context.request.headers['if-match'];
       try {
-        const updated = store.update(incident.name, properties, clock.iso(), ifMatch);
+        const updated = store.update(
+          incident.name,
+          properties as Partial<IncidentProperties>,
+          clock.iso(),
+          ifMatch,
+        );
         sendJson(context.response, 200, updated);
       } catch (error) {
         if (error instanceof PreconditionFailedError)

@@ -1,0 +1,3 @@
+import { registerConnectorTimer } from './timer.js';
+
+registerConnectorTimer('okta');

@@ -1,0 +1,13 @@
+import { app } from '@azure/functions';
+import { blockIps } from '../../src/responders/blockIp.js';
+import { defineResponder } from './shared.js';
+
+export const blockIpFunction = defineResponder('block-ip', (incident, deps) =>
+  blockIps(incident, {
+    ...deps,
+    graph: deps.graph(),
+    namedLocationId: deps.required('BLOCK_IP_NAMED_LOCATION_ID'),
+  }),
+);
+
+app.http('responder-block-ip', blockIpFunction);

@@ -1,0 +1,16 @@
+import { app } from '@azure/functions';
+import { disableUsers } from '../../src/responders/disableUser.js';
+import { defineResponder } from './shared.js';
+
+export const disableUserFunction = defineResponder('disable-user', (incident, deps) =>
+  disableUsers(incident, {
+    ...deps,
+    graph: deps.graph(),
+    protectedAccounts: (deps.settings.PROTECTED_ACCOUNTS ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  }),
+);
+
+app.http('responder-disable-user', disableUserFunction);

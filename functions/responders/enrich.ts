@@ -1,0 +1,13 @@
+import { app } from '@azure/functions';
+import { enrichIncident } from '../../src/responders/enrich.js';
+import { defineResponder } from './shared.js';
+
+export const enrichFunction = defineResponder('enrich', (incident, deps) =>
+  enrichIncident(incident, {
+    ...deps,
+    logs: deps.logs(),
+    workspaceId: deps.settings.LOG_ANALYTICS_WORKSPACE_ID,
+  }),
+);
+
+app.http('responder-enrich', enrichFunction);

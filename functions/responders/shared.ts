@@ -1,0 +1,147 @@
+// Glue shared by the responder handlers (not a handler itself): settings → clients, request → incident,
+// result → HTTP status.
+import type { TokenCredential } from '@azure/core-auth';
+import { TableClient } from '@azure/data-tables';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Diagnostic } from '../../src/diagnostics.js';
+import { createLogsQuery, type LogsQuery } from '../../src/query/logs.js';
+import type { ActionDeps, ResponderResult } from '../../src/responders/action.js';
+import { DefenderClient } from '../../src/responders/defender.js';
+import { GraphClient } from '../../src/responders/graph.js';
+import { TableActionLedger } from '../../src/responders/ledger.js';
+import { TeamsWebhook } from '../../src/responders/teams.js';
+import { SentinelClient } from '../../src/sentinel/client.js';
+import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+
+/** App settings read by the responders (names only ever appear in errors, never values). */
+const SETTINGS = [
+  'RESPONDER_LEDGER_CONNECTION',
+  'RESPONDER_LEDGER_ACCOUNT_URL',
+  'AzureWebJobsStorage',
+  'SENTINEL_ARM_ENDPOINT',
+  'GRAPH_ENDPOINT',
+  'DEFENDER_ENDPOINT',
+  'LOGS_QUERY_ENDPOINT',
+  'LOG_ANALYTICS_WORKSPACE_ID',
+  'TEAMS_WEBHOOK_URL',
+  'BLOCK_IP_NAMED_LOCATION_ID',
+  'PROTECTED_ACCOUNTS',
+  'RESPONDER_TRIAGE_PLAN',
+] as const;
+type Settings = Partial<Record<(typeof SETTINGS)[number], string>>;
+
+export class MissingSetting extends Error {
+  constructor(name: string) {
+    super(`app setting ${name} is not configured`);
+    this.name = 'MissingSetting';
+  }
+}
+
+export interface ResponderDeps extends ActionDeps {
+  settings: Settings;
+  logs(): LogsQuery;
+  graph(): GraphClient;
+  defender(): DefenderClient;
+  teams(): TeamsWebhook;
+  required(name: keyof Settings): string;
+}
+
+function ledgerTable(settings: Settings, credential: TokenCredential): TableClient {
+  if (settings.RESPONDER_LEDGER_ACCOUNT_URL) {
+    return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, 'responderactions', credential);
+  }
+  const connection = settings.RESPONDER_LEDGER_CONNECTION ?? settings.AzureWebJobsStorage;
+  if (!connection) throw new MissingSetting('RESPONDER_LEDGER_CONNECTION');
+  // Azurite (local development) speaks plain http.
+  const insecure = /UseDevelopmentStorage=true|=http:\/\//i.test(connection);
+  return TableClient.fromConnectionString(connection, 'responderactions', {
+    allowInsecureConnection: insecure,
+  });
+}
+
+function createDeps(settings: Settings): ResponderDeps {
+  const credential: TokenCredential = new DefaultAzureCredential();
+  const required = (name: keyof Settings): string => {
+    const value = settings[name];
+    if (!value) throw new MissingSetting(name);
+    return value;
+  };
+  const lazy = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  return {
+    settings,
+    required,
+    ledger: new TableActionLedger(ledgerTable(settings, credential)),
+    sentinel: new SentinelClient({ endpoint: settings.SENTINEL_ARM_ENDPOINT, credential }),
+    logs: lazy(() => createLogsQuery({ endpoint: settings.LOGS_QUERY_ENDPOINT, credential })),
+    graph: lazy(() => new GraphClient({ endpoint: settings.GRAPH_ENDPOINT, credential })),
+    defender: lazy(() => new DefenderClient({ endpoint: settings.DEFENDER_ENDPOINT, credential })),
+    teams: lazy(() => new TeamsWebhook(required('TEAMS_WEBHOOK_URL'))),
+  };
+}
+
+let cached: { key: string; deps: ResponderDeps } | undefined;
+
+/** Clients built from app settings, reused across invocations while the settings stay the same. */
+function responderDeps(): ResponderDeps {
+  const settings = Object.fromEntries(SETTINGS.map((name) => [name, process.env[name]])) as Settings;
+  const key = JSON.stringify(settings);
+  if (cached?.key !== key) cached = { key, deps: createDeps(settings) };
+  return cached.deps;
+}
+
+function badRequest(diagnostics: Diagnostic[]): HttpResponseInit {
+  return { status: 400, jsonBody: { errors: diagnostics } };
+}
+
+/**
+ * 200 when every action is done, already done, in progress or skipped; 503 when something failed only
+ * transiently (throttling/unavailable after retries, so the relay's retry policy should try again); 502 when a
+ * downstream refused (403/404/400: retrying will not help until someone fixes permissions or data).
+ */
+export function statusFor(result: ResponderResult): number {
+  const failed = result.actions.filter((a) => a.outcome === 'failed');
+  if (!failed.length) return 200;
+  return failed.every((a) => a.transient) ? 503 : 502;
+}
+
+export type Responder = (
+  incident: IncidentContext,
+  deps: ResponderDeps,
+  body: Record<string, unknown>,
+) => Promise<ResponderResult | Diagnostic[]>;
+
+/** HTTP trigger options for a responder: POST only, function key required (see docs/responders.md). */
+export function defineResponder(name: string, responder: Responder): HttpFunctionOptions {
+  return {
+    methods: ['POST'],
+    authLevel: 'function',
+    route: `responders/${name}`,
+    async handler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+      let body: unknown;
+      try {
+        body = await request.json();
+      } catch {
+        return badRequest([{ code: 'RSP000', severity: 'error', message: 'body is not valid JSON' }]);
+      }
+      const parsed = parseIncidentTrigger(body);
+      if (!parsed.ok) return badRequest(parsed.diagnostics);
+      try {
+        const result = await responder(parsed.incident, responderDeps(), body as Record<string, unknown>);
+        if (Array.isArray(result)) return badRequest(result);
+        const status = statusFor(result);
+        const counts = result.actions.map((a) => `${a.action}:${a.outcome}`).join(' ');
+        context.log(`responder ${name} incident ${parsed.incident.armId} -> ${status} ${counts}`);
+        return { status, jsonBody: result };
+      } catch (error) {
+        // Configuration faults: the setting's name is safe to show; anything else stays opaque.
+        const message = error instanceof MissingSetting ? error.message : 'internal error';
+        context.error(`responder ${name} incident ${parsed.incident.armId}: ${message}`);
+        return { status: 500, jsonBody: { errors: [{ code: 'RSP500', severity: 'error', message }] } };
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * An automation rule as written in `kql/automation/<name>.yaml`. It compiles to one
+ * Microsoft.SecurityInsights/automationRules resource; `runResponder` actions run the relay
+ * playbook that forwards the incident to the named HTTP responder in `functions/responders/`.
+ */
+const guid = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'must be a GUID (the resource name)',
+  );
+
+const severity = z.enum(['High', 'Medium', 'Low', 'Informational']);
+const status = z.enum(['New', 'Active', 'Closed']);
+const nonEmptyStrings = z.array(z.string().min(1)).min(1);
+
+export const triggers = ['incident-created', 'incident-updated', 'alert-created'] as const;
+
+export const automationConditionsSchema = z
+  .object({
+    severity: z.array(severity).min(1).optional(),
+    status: z.array(status).min(1).optional(),
+    titleContains: nonEmptyStrings.optional(),
+    /** `id`s of analytics rules in kql/rules (not display names). */
+    analyticRules: z.array(guid).min(1).optional(),
+    tactics: nonEmptyStrings.optional(),
+    labels: nonEmptyStrings.optional(),
+  })
+  .strict();
+
+const owner = z
+  .object({
+    objectId: guid.optional(),
+    email: z.string().optional(),
+    userPrincipalName: z.string().optional(),
+  })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'give objectId, email or userPrincipalName');
+
+export const actionKinds = [
+  'runResponder',
+  'setSeverity',
+  'setStatus',
+  'setOwner',
+  'addLabels',
+  'addTask',
+] as const;
+
+export const automationActionSchema = z
+  .object({
+    runResponder: z.string().min(1).optional(),
+    setSeverity: severity.optional(),
+    setStatus: status.optional(),
+    classification: z.enum(['Undetermined', 'TruePositive', 'BenignPositive', 'FalsePositive']).optional(),
+    classificationReason: z
+      .enum(['SuspiciousActivity', 'SuspiciousButExpected', 'IncorrectAlertLogic', 'InaccurateData'])
+      .optional(),
+    comment: z.string().optional(),
+    setOwner: owner.optional(),
+    addLabels: nonEmptyStrings.optional(),
+    addTask: z
+      .object({ title: z.string().min(1), description: z.string().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((action, ctx) => {
+    const kinds = actionKinds.filter((kind) => action[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `each action needs exactly one of ${actionKinds.join(', ')} (found ${kinds.join(', ') || 'none'})`,
+      });
+    }
+    const closing = action.classification ?? action.classificationReason ?? action.comment;
+    if (closing !== undefined && action.setStatus !== 'Closed') {
+      ctx.addIssue({ code: 'custom', message: 'classification and comment go with setStatus: Closed' });
+    }
+    if (action.setStatus === 'Closed' && action.classification === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['setStatus'],
+        message: 'closing an incident needs a classification',
+      });
+    }
+  });
+
+export const automationRuleSchema = z
+  .object({
+    id: guid,
+    displayName: z.string().min(1).max(500),
+    description: z.string().optional(),
+    /** Sentinel runs automation rules by ascending order, 1-1000. */
+    order: z.number().int().min(1).max(1000),
+    enabled: z.boolean().default(true),
+    trigger: z.enum(triggers),
+    /** ISO 8601 date-time after which Sentinel disables the rule. */
+    expires: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time, e.g. 2026-12-31T00:00:00Z')
+      .optional(),
+    conditions: automationConditionsSchema.default({}),
+    actions: z.array(automationActionSchema).min(1).max(20),
+  })
+  .strict();
+
+export type AutomationRule = z.infer<typeof automationRuleSchema>;
+export type AutomationAction = z.infer<typeof automationActionSchema>;
+export type AutomationConditions = z.infer<typeof automationConditionsSchema>;
+export type AutomationTrigger = (typeof triggers)[number];

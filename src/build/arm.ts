@@ -1,0 +1,170 @@
+import { type AlertRuleResource, alertRuleApiVersions } from '../rules/compile/alertRule.js';
+import { type AutomationRuleResource, automationRuleApiVersion } from '../automation/compile.js';
+import type { ConnectorDcr, CustomTable } from './connectors.js';
+import type { WatchlistResource } from './watchlists.js';
+
+/** API versions of the other resource types in the standalone template; main.bicep uses the same. */
+export const apiVersions = {
+  workspaces: '2023-09-01',
+  tables: '2023-09-01',
+  onboardingStates: '2024-09-01',
+  watchlists: '2024-09-01',
+  dataCollectionEndpoints: '2023-03-11',
+  dataCollectionRules: '2023-03-11',
+} as const;
+
+export interface ArmContent {
+  alertRules: AlertRuleResource[];
+  /** Only rules that run no responder: the relay playbooks and the Function App are Bicep-only. */
+  automationRules: { resource: AutomationRuleResource; analyticRuleIds: string[] }[];
+  watchlists: WatchlistResource[];
+  tables: CustomTable[];
+  dcrs: ConnectorDcr[];
+}
+
+const workspaceId = "[variables('workspaceId')]";
+const onWorkspace = "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspaceName'))]";
+const onboardingId =
+  "[extensionResourceId(variables('workspaceId'), 'Microsoft.SecurityInsights/onboardingStates', 'default')]";
+
+export function extensionId(type: string, name: string): string {
+  return `[extensionResourceId(variables('workspaceId'), '${type}', '${name}')]`;
+}
+const tableId = (name: string) =>
+  `[resourceId('Microsoft.OperationalInsights/workspaces/tables', parameters('workspaceName'), '${name}')]`;
+const dceName = "[format('dce-{0}', parameters('workspaceName'))]";
+const dceId =
+  "[resourceId('Microsoft.Insights/dataCollectionEndpoints', format('dce-{0}', parameters('workspaceName')))]";
+
+/** The ARM equivalent of the content part of main.bicep: workspace, Sentinel, tables, DCRs, rules, watchlists. */
+export function armTemplate(content: ArmContent): Record<string, unknown> {
+  const tableIds = content.tables.map((t) => tableId(t.name));
+  const watchlistIds = content.watchlists.map((w) =>
+    extensionId('Microsoft.SecurityInsights/watchlists', w.name),
+  );
+  const resources: Record<string, unknown>[] = [
+    {
+      type: 'Microsoft.OperationalInsights/workspaces',
+      apiVersion: apiVersions.workspaces,
+      name: "[parameters('workspaceName')]",
+      location: "[parameters('location')]",
+      properties: {
+        sku: { name: 'PerGB2018' },
+        retentionInDays: "[parameters('retentionInDays')]",
+        workspaceCapping: { dailyQuotaGb: "[parameters('dailyQuotaGb')]" },
+      },
+    },
+    {
+      type: 'Microsoft.SecurityInsights/onboardingStates',
+      apiVersion: apiVersions.onboardingStates,
+      scope: onWorkspace,
+      name: 'default',
+      properties: {},
+      dependsOn: [workspaceId],
+    },
+    ...content.tables.map((table) => ({
+      type: 'Microsoft.OperationalInsights/workspaces/tables',
+      apiVersion: apiVersions.tables,
+      name: `[format('{0}/{1}', parameters('workspaceName'), '${table.name}')]`,
+      properties: table.properties,
+      dependsOn: [workspaceId],
+    })),
+    ...(content.dcrs.length > 0
+      ? [
+          {
+            type: 'Microsoft.Insights/dataCollectionEndpoints',
+            apiVersion: apiVersions.dataCollectionEndpoints,
+            name: dceName,
+            location: "[parameters('location')]",
+            properties: { networkAcls: { publicNetworkAccess: 'Enabled' } },
+          },
+        ]
+      : []),
+    ...content.dcrs.map((dcr) => ({
+      type: 'Microsoft.Insights/dataCollectionRules',
+      apiVersion: apiVersions.dataCollectionRules,
+      name: `[format('dcr-{0}', '${dcr.connector}')]`,
+      location: "[parameters('location')]",
+      kind: 'Direct',
+      properties: {
+        dataCollectionEndpointId: dceId,
+        streamDeclarations: dcr.streamDeclarations,
+        destinations: { logAnalytics: [{ name: 'workspace', workspaceResourceId: workspaceId }] },
+        dataFlows: dcr.dataFlows.map((flow) => ({ ...flow, destinations: ['workspace'] })),
+      },
+      dependsOn: [dceId, ...tableIds],
+    })),
+    ...content.watchlists.map((watchlist) => ({
+      type: 'Microsoft.SecurityInsights/watchlists',
+      apiVersion: apiVersions.watchlists,
+      scope: onWorkspace,
+      name: watchlist.name,
+      properties: watchlist.properties,
+      dependsOn: [onboardingId],
+    })),
+    // Sentinel validates a rule's query when it is saved, so tables and watchlists come first.
+    ...content.alertRules.map((rule) => ({
+      type: 'Microsoft.SecurityInsights/alertRules',
+      apiVersion: alertRuleApiVersions[rule.kind],
+      scope: onWorkspace,
+      name: rule.name,
+      kind: rule.kind,
+      properties: rule.properties,
+      dependsOn: [onboardingId, ...tableIds, ...watchlistIds],
+    })),
+    ...content.automationRules.map(({ resource, analyticRuleIds }) => ({
+      type: 'Microsoft.SecurityInsights/automationRules',
+      apiVersion: automationRuleApiVersion,
+      scope: onWorkspace,
+      name: resource.name,
+      properties: resource.properties,
+      dependsOn: [
+        onboardingId,
+        ...analyticRuleIds.map((id) => extensionId('Microsoft.SecurityInsights/alertRules', id)),
+      ],
+    })),
+  ];
+  return {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    metadata: {
+      description:
+        'Generated by `sentinel-kit build` from kql/ and connectors/. Log Analytics workspace, Microsoft Sentinel, custom tables, data collection endpoint and rules, analytics rules, watchlists and automation rules that run no responder. The Function App, Key Vault, relay playbooks and role assignments are deployed by infra/main.bicep only.',
+    },
+    parameters: {
+      workspaceName: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace.' } },
+      location: {
+        type: 'string',
+        defaultValue: '[resourceGroup().location]',
+        metadata: { description: 'Azure region for every resource.' },
+      },
+      retentionInDays: {
+        type: 'int',
+        defaultValue: 90,
+        minValue: 30,
+        maxValue: 730,
+        metadata: { description: 'Interactive retention of the workspace, in days.' },
+      },
+      dailyQuotaGb: {
+        type: 'int',
+        defaultValue: -1,
+        metadata: { description: 'Daily ingestion cap in GB; -1 means no cap.' },
+      },
+    },
+    variables: {
+      workspaceId: "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]",
+    },
+    resources,
+    outputs: {
+      workspaceResourceId: { type: 'string', value: workspaceId },
+      ...(content.dcrs.length > 0
+        ? {
+            logsIngestionEndpoint: {
+              type: 'string',
+              value: `[reference(${dceId.slice(1, -1)}).logsIngestion.endpoint]`,
+            },
+          }
+        : {}),
+    },
+  };
+}

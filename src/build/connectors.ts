@@ -1,0 +1,366 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics.js';
+import { catalogOf, type ColumnSchema, type KqlType } from '../kql/catalog.js';
+import { analyze, resultSchema } from '../kql/syntax/index.js';
+import { kqlTypes } from '../kql/values/types.js';
+import { readYamlSource } from '../rules/load.js';
+import type { YamlSource } from '../rules/source.js';
+
+/** A custom table for Microsoft.OperationalInsights/workspaces/tables. */
+export interface CustomTable {
+  name: string;
+  properties: {
+    plan: 'Analytics';
+    schema: { name: string; description?: string; columns: { name: string; type: string }[] };
+  };
+}
+
+/** What the Bicep dataCollection module needs per connector; endpoint and destination are filled there. */
+export interface ConnectorDcr {
+  /** Connector folder name; the DCR is named `dcr-<connector>`. */
+  connector: string;
+  streamDeclarations: Record<string, { columns: { name: string; type: string }[] }>;
+  dataFlows: { streams: string[]; transformKql: string; outputStream: string }[];
+}
+
+export interface ConnectorsBuild {
+  tables: CustomTable[];
+  dcrs: ConnectorDcr[];
+  diagnostics: Diagnostic[];
+}
+
+// Column types each API accepts (Tables: "Microsoft.OperationalInsights workspaces/tables" Column.type;
+// DCR: "Structure of a data collection rule", streamDeclarations column types).
+const tableColumnType: Partial<Record<KqlType, string>> = {
+  bool: 'boolean',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  string: 'string',
+  datetime: 'dateTime',
+  guid: 'guid',
+  dynamic: 'dynamic',
+};
+const streamColumnType: Partial<Record<KqlType, string>> = {
+  bool: 'boolean',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  string: 'string',
+  datetime: 'datetime',
+  dynamic: 'dynamic',
+};
+/** dcr.yaml may use DCR spellings (`boolean`) as well as KQL ones (`bool`). */
+const streamTypeAliases: Record<string, KqlType> = {
+  boolean: 'bool',
+  datetime: 'datetime',
+  datetimeoffset: 'datetime',
+};
+
+const columnList = z
+  .array(z.object({ name: z.string().min(1), type: z.string().min(1) }).passthrough())
+  .min(1);
+const flowSchema = z.object({
+  streams: z.array(z.string()).min(1),
+  transformKql: z.string().min(1),
+  outputStream: z.string().min(1),
+});
+const dcrFileSchema = z
+  .object({
+    name: z.string().optional(),
+    tableName: z.string().optional(),
+    streamDeclarations: z.record(
+      z.string().regex(/^Custom-/, 'stream names start with Custom-'),
+      z.object({ columns: columnList }),
+    ),
+    transformKql: z.string().min(1).optional(),
+    outputStream: z.string().optional(),
+    dataFlows: z.array(flowSchema).min(1).optional(),
+  })
+  .passthrough()
+  .refine((d) => d.dataFlows !== undefined || d.transformKql !== undefined, {
+    message: 'give transformKql (and outputStream) or dataFlows',
+  });
+
+export function findConnectorDirs(root: string): string[] {
+  const dir = join(root, 'connectors');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'table.json')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function buildConnectors(root: string): ConnectorsBuild {
+  const result: ConnectorsBuild = { tables: [], dcrs: [], diagnostics: [] };
+  for (const connector of findConnectorDirs(root)) {
+    const dir = join(root, 'connectors', connector);
+    const errorsBefore = result.diagnostics.length;
+    const table = buildTable(join(dir, 'table.json'), rel(root, join(dir, 'table.json')), result.diagnostics);
+    // A broken table.json would make every transform check against it misleading.
+    if (!table || result.diagnostics.length > errorsBefore) continue;
+    result.tables.push(table.resource);
+    const dcrPath = join(dir, 'dcr.yaml');
+    if (existsSync(dcrPath)) {
+      const dcr = buildDcr(
+        connector,
+        dcrPath,
+        rel(root, dcrPath),
+        table.columns,
+        table.resource.name,
+        result.diagnostics,
+      );
+      if (dcr) result.dcrs.push(dcr);
+    }
+  }
+  return result;
+}
+
+function rel(root: string, path: string): string {
+  return relative(root, path).split('\\').join('/');
+}
+
+function buildTable(
+  path: string,
+  file: string,
+  diagnostics: Diagnostic[],
+): { resource: CustomTable; columns: ColumnSchema[] } | undefined {
+  // JSON is YAML, and the YAML reader knows where every value is.
+  const { source, diagnostics: readErrors } = readYamlSource(path, file);
+  diagnostics.push(...readErrors);
+  if (!source) return undefined;
+  const doc = source.document.toJS() as { name?: unknown; description?: unknown; columns?: unknown };
+  if (typeof doc.name !== 'string' || !Array.isArray(doc.columns)) {
+    diagnostics.push(at(source, [], 'SK0601', 'table.json needs "name" and "columns"'));
+    return undefined;
+  }
+  if (!doc.name.endsWith('_CL')) {
+    diagnostics.push(
+      at(
+        source,
+        ['name'],
+        'SK0602',
+        `custom table '${doc.name}' must end in _CL (Log Analytics naming rule)`,
+      ),
+    );
+  }
+  const columns: ColumnSchema[] = [];
+  const armColumns: { name: string; type: string }[] = [];
+  doc.columns.forEach((column: { name?: unknown; type?: unknown }, index: number) => {
+    const type = column?.type as KqlType;
+    const armType = tableColumnType[type];
+    if (typeof column?.name !== 'string' || !armType) {
+      diagnostics.push(
+        at(
+          source,
+          ['columns', index, 'type'],
+          'SK0603',
+          `column type '${String(column?.type)}' cannot be used in a custom table (use ${Object.keys(tableColumnType).join(', ')})`,
+        ),
+      );
+      return;
+    }
+    columns.push({ name: column.name, type });
+    armColumns.push({ name: column.name, type: armType });
+  });
+  if (!columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime')) {
+    diagnostics.push(
+      at(source, ['columns'], 'SK0604', `table '${doc.name}' needs a TimeGenerated column of type datetime`),
+    );
+  }
+  return {
+    columns,
+    resource: {
+      name: doc.name,
+      properties: {
+        plan: 'Analytics',
+        schema: {
+          name: doc.name,
+          description: typeof doc.description === 'string' ? doc.description : undefined,
+          columns: armColumns,
+        },
+      },
+    },
+  };
+}
+
+function buildDcr(
+  connector: string,
+  path: string,
+  file: string,
+  tableColumns: ColumnSchema[],
+  tableName: string,
+  diagnostics: Diagnostic[],
+): ConnectorDcr | undefined {
+  const { source, diagnostics: readErrors } = readYamlSource(path, file);
+  diagnostics.push(...readErrors);
+  if (!source) return undefined;
+  const parsed = dcrFileSchema.safeParse(source.document.toJS());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as (string | number)[];
+      diagnostics.push(
+        at(source, path, 'SK0611', `${path.length ? `${path.join('.')}: ` : ''}${issue.message}`),
+      );
+    }
+    return undefined;
+  }
+  const dcr = parsed.data;
+  const streamNames = Object.keys(dcr.streamDeclarations);
+  const flows = dcr.dataFlows
+    ? dcr.dataFlows.map((flow, index) => ({ flow, path: ['dataFlows', index] as (string | number)[] }))
+    : [
+        {
+          flow: {
+            streams: [streamNames[0]],
+            transformKql: dcr.transformKql!,
+            outputStream: dcr.outputStream ?? `Custom-${dcr.tableName ?? tableName}`,
+          },
+          path: [] as (string | number)[],
+        },
+      ];
+
+  const streamDeclarations: ConnectorDcr['streamDeclarations'] = {};
+  const streamSchemas = new Map<string, ColumnSchema[]>();
+  for (const stream of streamNames) {
+    const columns: ColumnSchema[] = [];
+    const armColumns: { name: string; type: string }[] = [];
+    dcr.streamDeclarations[stream].columns.forEach((column, index) => {
+      const type = (streamTypeAliases[column.type.toLowerCase()] ?? column.type) as KqlType;
+      const armType = kqlTypes.includes(type) ? streamColumnType[type] : undefined;
+      if (!armType) {
+        diagnostics.push(
+          at(
+            source,
+            ['streamDeclarations', stream, 'columns', index, 'type'],
+            'SK0612',
+            `stream column type '${column.type}' is not one of ${Object.values(streamColumnType).join(', ')}`,
+          ),
+        );
+        return;
+      }
+      columns.push({ name: column.name, type });
+      armColumns.push({ name: column.name, type: armType });
+    });
+    streamDeclarations[stream] = { columns: armColumns };
+    streamSchemas.set(stream, columns);
+  }
+
+  const dataFlows: ConnectorDcr['dataFlows'] = [];
+  for (const { flow, path } of flows) {
+    const expected = `Custom-${tableName}`;
+    if (flow.outputStream !== expected) {
+      diagnostics.push(
+        at(
+          source,
+          [...path, 'outputStream'],
+          'SK0613',
+          `outputStream '${flow.outputStream}' should be '${expected}' (the table in table.json)`,
+        ),
+      );
+    }
+    for (const stream of flow.streams) {
+      const input = streamSchemas.get(stream);
+      if (!input) {
+        diagnostics.push(
+          at(
+            source,
+            [...path, 'streams'],
+            'SK0614',
+            `stream '${stream}' is not declared in streamDeclarations`,
+          ),
+        );
+        continue;
+      }
+      diagnostics.push(
+        ...checkTransform(flow.transformKql, input, tableColumns, tableName, source, [
+          ...path,
+          'transformKql',
+        ]),
+      );
+    }
+    dataFlows.push({
+      streams: flow.streams,
+      transformKql: flow.transformKql,
+      outputStream: flow.outputStream,
+    });
+  }
+  return { connector, streamDeclarations, dataFlows };
+}
+
+/**
+ * A DCR transform runs over a table named `source` holding the stream's columns, and its output
+ * must fit the destination table (docs: "Data collection transformations in Azure Monitor").
+ */
+function checkTransform(
+  transformKql: string,
+  input: ColumnSchema[],
+  tableColumns: ColumnSchema[],
+  tableName: string,
+  source: YamlSource,
+  path: (string | number)[],
+): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const { code, diagnostics } = analyze(transformKql, catalogOf([{ name: 'source', columns: input }]));
+  for (const d of diagnostics) {
+    if (d.severity !== 'error') continue;
+    found.push({
+      code: d.code,
+      severity: 'error',
+      message: `transformKql: ${d.message}`,
+      file: source.file,
+      ...(source.offsetMapper(path)?.(d.start) ?? source.valueAt(path)),
+    });
+  }
+  if (found.length > 0) return found;
+  const start = source.offsetMapper(path)?.(0) ?? source.valueAt(path);
+  const error = (code: string, message: string): Diagnostic => ({
+    code,
+    severity: 'error',
+    message,
+    file: source.file,
+    ...start,
+  });
+  const output = resultSchema(code) ?? [];
+  const table = new Map(tableColumns.map((c) => [c.name, c.type]));
+  for (const column of output) {
+    const type = table.get(column.name);
+    if (type === undefined) {
+      found.push(
+        error(
+          'SK0615',
+          `transformKql outputs column '${column.name}' which table ${tableName} does not have`,
+        ),
+      );
+    } else if (!compatible(column.type, type)) {
+      found.push(
+        error(
+          'SK0616',
+          `transformKql outputs '${column.name}' as ${column.type} but table ${tableName} declares ${type}`,
+        ),
+      );
+    }
+  }
+  if (!output.some((c) => c.name === 'TimeGenerated')) {
+    found.push(error('SK0617', 'transformKql must output a TimeGenerated column'));
+  }
+  return found;
+}
+
+/** Ingestion converts between these, so a transform need not cast (int into long, string into guid). */
+function compatible(output: KqlType, column: KqlType): boolean {
+  const integral = (t: KqlType) => t === 'int' || t === 'long';
+  return (
+    output === column ||
+    output === 'dynamic' ||
+    column === 'dynamic' ||
+    (integral(output) && integral(column)) ||
+    (output === 'string' && column === 'guid')
+  );
+}
+
+function at(source: YamlSource, path: (string | number)[], code: string, message: string): Diagnostic {
+  return { code, severity: 'error', message, file: source.file, ...source.valueAt(path) };
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, staleFiles, writeBuild } from '../../build/index.js';
+import { formatDiagnostic } from '../../diagnostics.js';
+
+const usage = `usage: sentinel-kit build [--check] [--root <dir>]
+
+Compiles kql/rules, kql/automation, kql/watchlists and connectors/ into infra/generated/*.json
+(read by infra/main.bicep) and dist/azuredeploy.json (standalone ARM template).
+
+  --check       write nothing; exit 1 if infra/generated/ is out of date with the sources
+  --root <dir>  repository root (default: current directory)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      check: { type: 'boolean', default: false },
+      root: { type: 'string', default: '.' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const root = resolve(values.root);
+  const result = build(root);
+  for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
+  if (result.files.size === 0) {
+    console.error('build failed: nothing written');
+    return 1;
+  }
+  if (values.check) {
+    // dist/ is not committed, so only the files main.bicep reads are checked.
+    const stale = staleFiles(root, result.files, (path) => path.startsWith('infra/'));
+    for (const path of stale) console.error(`${path}: out of date; run sentinel-kit build`);
+    return stale.length > 0 ? 1 : 0;
+  }
+  writeBuild(root, result.files);
+  for (const path of result.files.keys()) console.log(`wrote ${path}`);
+  return 0;
+}

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CorruptLogError } from '../../local/store/batch-log.js';
+import { LocalSoc } from '../../local/soc.js';
+import { localhostCertificate, type TlsMaterial } from '../../local/server/tls.js';
+
+const help = `usage: sentinel-kit start [options]
+
+Runs the local SOC: connectors, analytics rules, automation rules and responders end to end on an
+embedded workspace, with a web UI. Nothing leaves this machine; all servers listen on 127.0.0.1.
+
+options:
+  --port <n>       web UI port (default 7070; 0 picks a free port)
+  --api-port <n>   port of the local Azure endpoints, TLS (default 0: a free port)
+  --data <dir>     where the workspace lives (default .local)
+  --speed <x>      simulated seconds per real second (default 60: an hourly rule runs every minute)
+  --no-demo        do not inject the starter attacks into a new, empty workspace
+  -h, --help       show this help`;
+
+/** The local endpoints' certificate, kept with the data so restarts keep the same trust. */
+async function tlsMaterial(dataDir: string): Promise<{ tls: TlsMaterial; certFile: string }> {
+  const dir = join(dataDir, 'tls');
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  if (!existsSync(certFile) || !existsSync(keyFile)) {
+    mkdirSync(dir, { recursive: true });
+    const material = await localhostCertificate();
+    writeFileSync(keyFile, material.key, { mode: 0o600 });
+    writeFileSync(certFile, material.cert);
+  }
+  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }, certFile };
+}
+
+/**
+ * Node reads NODE_EXTRA_CA_CERTS only at start-up, and the Azure SDK clients in the Functions app
+ * must trust the local endpoints' certificate, so the command runs itself once more with it set.
+ */
+function rerunTrusting(certFile: string): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((done) => child.once('exit', (code) => done(code ?? 1)));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '7070' },
+      'api-port': { type: 'string', default: '0' },
+      data: { type: 'string', default: '.local' },
+      speed: { type: 'string', default: '60' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const speed = Number(values.speed);
+  const uiPort = Number(values.port);
+  const apiPort = Number(values['api-port']);
+  if (!(speed > 0) || !Number.isInteger(uiPort) || !Number.isInteger(apiPort)) {
+    console.error('error: --speed must be > 0 and ports whole numbers');
+    return 2;
+  }
+  const dataDir = resolve(values.data);
+  const { tls, certFile } = await tlsMaterial(dataDir);
+  if (process.env.NODE_EXTRA_CA_CERTS !== certFile) return rerunTrusting(certFile);
+
+  const log = (line: string) => console.log(`[local-soc] ${line}`);
+  let soc: LocalSoc;
+  try {
+    soc = await LocalSoc.start({
+      root: process.cwd(),
+      dataDir,
+      uiPort,
+      apiPort,
+      speed,
+      tls,
+      log,
+      demo: !values['no-demo'],
+    });
+  } catch (error) {
+    if (error instanceof CorruptLogError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  console.log(`sentinel-kit local SOC running at ${soc.uiUrl}`);
+  console.log(`  Azure endpoints (Logs Ingestion, Logs Query, SecurityInsights): ${soc.apiUrl}`);
+  console.log(`  ${soc.rules.length} analytics rules, simulated clock ×${speed}; data in ${dataDir}`);
+  console.log('  press Ctrl-C to stop');
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('stopping local SOC...');
+      void soc.stop().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

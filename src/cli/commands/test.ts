@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DiagnosticError, formatDiagnostic } from '../../diagnostics.js';
+import { loadCatalog } from '../../kql/catalog.js';
+import { runLiveRuleTests } from '../../query/live/index.js';
+import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
+
+const HELP = `usage: sentinel-kit test [paths...] [options]
+
+Runs every case of the rule tests (*.test.yaml) under the given files or folders (default kql/rules)
+on the embedded KQL engine, with Sentinel's run semantics. Exits 1 when a case fails.
+
+options:
+  --reporter text|junit   output format (default text)
+  --output <file>         write the report to a file instead of stdout
+  --workspace <id>        run the cases' queries against a Log Analytics workspace instead
+                          (fixture rows are injected with datatable; uses DefaultAzureCredential)
+  --root <dir>            repository root holding kql/schemas and connectors (default .)
+  -h, --help              show this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const reporter = values.reporter ?? 'text';
+  if (reporter !== 'text' && reporter !== 'junit') {
+    console.error(`unknown reporter '${reporter}' (text or junit)`);
+    return 2;
+  }
+  let catalog: ReturnType<typeof loadCatalog>;
+  try {
+    catalog = loadCatalog(values.root ?? '.');
+  } catch (error) {
+    if (!(error instanceof DiagnosticError)) throw error;
+    for (const d of error.diagnostics) console.error(formatDiagnostic(d));
+    return 1;
+  }
+  const paths = positionals.length > 0 ? positionals : ['kql/rules'];
+  const results = values.workspace
+    ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
+    : runRuleTests(paths, catalog);
+  const report = reporter === 'junit' ? formatJUnit(results) : formatTextReport(results);
+  if (values.output) writeFileSync(values.output, report.endsWith('\n') ? report : `${report}\n`);
+  else console.log(report);
+  const t = totals(results);
+  if (t.files === 0) {
+    console.error(`no rule tests (*.test.yaml) found under ${paths.join(', ')}`);
+    return 1;
+  }
+  return t.failed > 0 || t.broken > 0 ? 1 : 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      reporter: { type: 'string' },
+      output: { type: 'string' },
+      workspace: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

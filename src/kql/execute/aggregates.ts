@@ -1,0 +1,328 @@
+import { UnsupportedError } from '../plan/errors.js';
+import type { AggregateCall } from '../plan/types.js';
+import { type Json, type Value, valueToDynamic } from '../values/index.js';
+import { keyOf } from './keys.js';
+import type { RowFn } from './scalar.js';
+import { compareForSort } from './sort.js';
+
+/** Running state of one aggregate for one group. */
+export interface Accumulator {
+  add(i: number): void;
+  /** One value per output column of the call. */
+  result(): Value[];
+}
+
+type Factory = (args: RowFn[], call: AggregateCall) => () => Accumulator;
+
+// Kusto's make_list/make_set default to at most 1,048,576 elements (make_list() doc: MaxListSize).
+const MAX_LIST_SIZE = 1_048_576;
+
+const isTrue = (v: Value) => v === true;
+
+function dynamicOf(call: AggregateCall, index = 0): (v: Value) => Json {
+  const type = call.args[index]?.type ?? 'dynamic';
+  return (v) => valueToDynamic(v, type);
+}
+
+function maxSize(args: RowFn[], at: number): number {
+  const n = args[at]?.(0);
+  return typeof n === 'number' && n > 0 ? Math.min(n, MAX_LIST_SIZE) : MAX_LIST_SIZE;
+}
+
+const count: Factory = () => () => {
+  let n = 0;
+  return { add: () => void n++, result: () => [n] };
+};
+
+const countif: Factory =
+  ([predicate]) =>
+  () => {
+    let n = 0;
+    return {
+      add: (i) => {
+        if (isTrue(predicate(i))) n++;
+      },
+      result: () => [n],
+    };
+  };
+
+/** Exact distinct count: Kusto's dcount() is a HyperLogLog estimate, exact for the small sets rules see. */
+function distinctCount(conditional: boolean): Factory {
+  return (args, call) => {
+    const [value, predicate] = args;
+    const type = call.args[0].type;
+    return () => {
+      const seen = new Set<unknown>();
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (v !== null) seen.add(keyOf(v, type));
+        },
+        result: () => [seen.size],
+      };
+    };
+  };
+}
+
+function sum(conditional: boolean): Factory {
+  return (args, call) => {
+    const [value, predicate] = args;
+    if (call.outputs[0].type === 'timespan') {
+      return () => {
+        let total = 0n;
+        return {
+          add: (i) => {
+            if (conditional && !isTrue(predicate(i))) return;
+            const v = value(i);
+            if (typeof v === 'bigint') total += v;
+          },
+          result: () => [total],
+        };
+      };
+    }
+    return () => {
+      let total = 0;
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (typeof v === 'number') total += v;
+          else if (typeof v === 'boolean') total += v ? 1 : 0;
+        },
+        result: () => [total],
+      };
+    };
+  };
+}
+
+function avg(conditional: boolean): Factory {
+  return (args, call) => {
+    const [value, predicate] = args;
+    const isTimespan = call.args[0].type === 'timespan' || call.args[0].type === 'datetime';
+    return () => {
+      let total = 0;
+      let n = 0;
+      let ticks = 0n;
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (typeof v === 'number') {
+            total += v;
+            n++;
+          } else if (typeof v === 'bigint') {
+            ticks += v;
+            n++;
+          }
+        },
+        result: () => {
+          if (n === 0) return [null];
+          return [isTimespan ? ticks / BigInt(n) : total / n];
+        },
+      };
+    };
+  };
+}
+
+function extreme(sign: 1 | -1, conditional: boolean): Factory {
+  return (args, call) => {
+    const [value, predicate] = args;
+    const type = call.args[0].type;
+    return () => {
+      let best: Value = null;
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (v === null) return;
+          if (best === null || sign * compareForSort(v, best, type) > 0) best = v;
+        },
+        result: () => [best === null && type === 'string' ? '' : best],
+      };
+    };
+  };
+}
+
+/** arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest (first such row wins). */
+function argExtreme(sign: 1 | -1): Factory {
+  return (args, call) => {
+    const type = call.args[0].type;
+    const [value] = args;
+    return () => {
+      let best: Value = null;
+      let row = -1;
+      return {
+        add: (i) => {
+          const v = value(i);
+          if (v === null) return;
+          if (row < 0 || sign * compareForSort(v, best, type) > 0) {
+            best = v;
+            row = i;
+          }
+        },
+        result: () =>
+          args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
+      };
+    };
+  };
+}
+
+function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean): Factory {
+  return (args, call) => {
+    const [value] = args;
+    const predicate = conditional ? args[1] : undefined;
+    const limit = maxSize(args, conditional ? 2 : 1);
+    const toDynamic = dynamicOf(call);
+    const type = call.args[0].type;
+    return () => {
+      const items: Json[] = [];
+      const seen = mode === 'set' ? new Set<unknown>() : undefined;
+      return {
+        add: (i) => {
+          if (items.length >= limit) return;
+          if (predicate && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (v === null && mode !== 'list_with_nulls') return;
+          if (seen) {
+            const key = keyOf(v, type);
+            if (seen.has(key)) return;
+            seen.add(key);
+          }
+          items.push(toDynamic(v));
+        },
+        result: () => [items],
+      };
+    };
+  };
+}
+
+function makeBag(conditional: boolean): Factory {
+  return ([value, predicate]) =>
+    () => {
+      const bag: Record<string, Json> = {};
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (v && typeof v === 'object' && !Array.isArray(v)) {
+            for (const [k, item] of Object.entries(v)) if (!(k in bag)) bag[k] = item;
+          }
+        },
+        result: () => [bag],
+      };
+    };
+}
+
+const takeAny: Factory = (args, call) => () => {
+  let row = -1;
+  return {
+    add: (i) => {
+      if (row < 0) row = i;
+    },
+    result: () => args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
+  };
+};
+
+/** Sample variance (n-1) like Kusto's variance()/stdev(); the *p variants divide by n. */
+function spread(kind: 'variance' | 'stdev', population: boolean, conditional: boolean): Factory {
+  return ([value, predicate]) =>
+    () => {
+      const values: number[] = [];
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const v = value(i);
+          if (typeof v === 'number') values.push(v);
+        },
+        result: () => {
+          const n = values.length;
+          if (n === 0 || (!population && n === 1)) return [0];
+          const mean = values.reduce((a, b) => a + b, 0) / n;
+          const squares = values.reduce((a, b) => a + (b - mean) ** 2, 0);
+          const variance = squares / (population ? n : n - 1);
+          return [kind === 'variance' ? variance : Math.sqrt(variance)];
+        },
+      };
+    };
+}
+
+/**
+ * Nearest-rank percentile over the exact values. Kusto estimates with T-Digest; for small sets
+ * its result is a value of the set, which nearest-rank reproduces.
+ */
+function percentile(multi: 'one' | 'columns' | 'array'): Factory {
+  return (args, call) => {
+    const [value, ...percentArgs] = args;
+    const type = call.args[0].type;
+    const percents = percentArgs.map((p) => Number(p(0)));
+    return () => {
+      const values: Value[] = [];
+      return {
+        add: (i) => {
+          const v = value(i);
+          if (v !== null) values.push(v);
+        },
+        result: () => {
+          values.sort((a, b) => compareForSort(a, b, type));
+          const pick = (p: number): Value => {
+            if (values.length === 0) return null;
+            const rank = Math.max(1, Math.ceil((p / 100) * values.length));
+            return values[Math.min(rank, values.length) - 1];
+          };
+          const picked = percents.map(pick);
+          if (multi === 'array') return [picked.map((v) => valueToDynamic(v, type))];
+          return multi === 'one' ? [picked[0]] : picked;
+        },
+      };
+    };
+  };
+}
+
+const factories: Record<string, Factory> = {
+  count,
+  countif,
+  dcount: distinctCount(false),
+  count_distinct: distinctCount(false),
+  dcountif: distinctCount(true),
+  sum: sum(false),
+  sumif: sum(true),
+  avg: avg(false),
+  avgif: avg(true),
+  min: extreme(-1, false),
+  max: extreme(1, false),
+  minif: extreme(-1, true),
+  maxif: extreme(1, true),
+  arg_max: argExtreme(1),
+  arg_min: argExtreme(-1),
+  make_list: makeList('list', false),
+  make_list_if: makeList('list', true),
+  make_list_with_nulls: makeList('list_with_nulls', false),
+  make_set: makeList('set', false),
+  make_set_if: makeList('set', true),
+  make_bag: makeBag(false),
+  make_bag_if: makeBag(true),
+  take_any: takeAny,
+  any: takeAny,
+  stdev: spread('stdev', false, false),
+  stdevif: spread('stdev', false, true),
+  stdevp: spread('stdev', true, false),
+  variance: spread('variance', false, false),
+  varianceif: spread('variance', false, true),
+  variancep: spread('variance', true, false),
+  percentile: percentile('one'),
+  percentiles: percentile('columns'),
+  percentiles_array: percentile('array'),
+};
+
+/** A fresh-accumulator factory for the call, or UnsupportedError naming it. */
+export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accumulator {
+  const factory = factories[call.fn];
+  if (!factory)
+    throw new UnsupportedError(
+      `${call.fn}()`,
+      call.span,
+      `aggregate ${call.fn}() is not supported by the embedded KQL engine`,
+    );
+  return factory(args, call);
+}

@@ -1,0 +1,249 @@
+import { RE2JS } from 're2js';
+import { UnsupportedError } from '../plan/errors.js';
+import type { Column, MvExpandItem, Plan } from '../plan/types.js';
+import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
+import { emptyValue, type Frame } from './frame.js';
+import { compileScalar, type Env, type RowFn } from './scalar.js';
+
+/**
+ * Elements an mv-expand value yields: array items; one single-entry bag (or [key, value] pair with
+ * bagexpansion=array) per property; null yields one null row; [] and {} yield no rows (mv-expand doc).
+ */
+function elementsOf(value: Value, bagExpansion: 'bag' | 'array'): Json[] {
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).map(([k, v]) => (bagExpansion === 'bag' ? { [k]: v } : [k, v]));
+  }
+  return [value as Json];
+}
+
+/** `to typeof(T)` casts without parsing: elements of another kind become null. */
+function castElement(element: Json, type: KqlType): Value {
+  switch (type) {
+    case 'dynamic':
+      return element;
+    case 'int':
+    case 'long':
+      return typeof element === 'number' && Number.isInteger(element) ? element : null;
+    case 'real':
+    case 'decimal':
+      return typeof element === 'number' ? element : null;
+    case 'bool':
+      return typeof element === 'boolean' ? element : null;
+    default:
+      return coerce(element, type);
+  }
+}
+
+interface Expansion {
+  /** Input row of each output row. */
+  rows: number[];
+  /** Per item, the element value of each output row. */
+  values: Value[][];
+  indexes: number[];
+}
+
+function expand(
+  items: MvExpandItem[],
+  frame: Frame,
+  env: Env,
+  bagExpansion: 'bag' | 'array',
+  limit = Number.POSITIVE_INFINITY,
+): Expansion {
+  const fns: RowFn[] = items.map((item) => compileScalar(item.expr, frame, env));
+  const result: Expansion = { rows: [], values: items.map(() => []), indexes: [] };
+  for (let i = 0; i < frame.length; i++) {
+    const lists = fns.map((f) => elementsOf(f(i), bagExpansion));
+    const count = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+    for (let j = 0; j < count; j++) {
+      result.rows.push(i);
+      result.indexes.push(j);
+      lists.forEach((l, k) => {
+        result.values[k].push(j < l.length ? castElement(l[j], items[k].type) : emptyValue(items[k].type));
+      });
+    }
+  }
+  return result;
+}
+
+function repeat(column: Value[], rows: number[]): Value[] {
+  return rows.map((r) => column[r]);
+}
+
+export function executeMvExpand(plan: Extract<Plan, { op: 'mv-expand' }>, input: Frame, env: Env): Frame {
+  const { rows, values, indexes } = expand(plan.items, input, env, plan.bagExpansion, plan.limit);
+  const columns = input.columns.map((col, c) => {
+    const k = plan.items.findIndex((item) => item.replaces === c);
+    return k >= 0 ? values[k] : repeat(col, rows);
+  });
+  plan.items.forEach((item, k) => {
+    if (item.replaces === undefined) columns.push(values[k]);
+  });
+  if (plan.itemIndex) columns.push(indexes);
+  return { schema: plan.schema, columns, length: rows.length };
+}
+
+export function executeMvApply(
+  plan: Extract<Plan, { op: 'mv-apply' }>,
+  input: Frame,
+  env: Env,
+  runSubquery: (subquery: Plan, applyFrame: Frame) => Frame,
+): Frame {
+  const { rows, values } = expand(plan.items, input, env, 'bag');
+  const columns: Value[][] = plan.schema.map(() => []);
+  let length = 0;
+  let start = 0;
+  for (let i = 0; i < input.length; i++) {
+    let end = start;
+    while (end < rows.length && rows[end] === i) end++;
+    const applySchema: Column[] = plan.items.map((item) => ({ name: item.name, type: item.type }));
+    const applyFrame: Frame = {
+      schema: applySchema,
+      columns: values.map((v) => v.slice(start, end)),
+      length: end - start,
+    };
+    start = end;
+    const out = runSubquery(plan.subquery, applyFrame);
+    for (let r = 0; r < out.length; r++) {
+      plan.passThrough.forEach((c, k) => columns[k].push(input.columns[c][i]));
+      out.columns.forEach((col, k) => columns[plan.passThrough.length + k].push(col[r]));
+    }
+    length += out.length;
+  }
+  return { schema: plan.schema, columns, length };
+}
+
+const CAPTURE: Partial<Record<KqlType, string>> = {
+  int: '(-?\\d+)',
+  long: '(-?\\d+)',
+  real: '(-?\\d+(?:\\.\\d*)?(?:[eE][+-]?\\d+)?)',
+  decimal: '(-?\\d+(?:\\.\\d*)?)',
+};
+
+function parseRegex(plan: Extract<Plan, { op: 'parse' }>): RE2JS {
+  let pattern = '^';
+  plan.parts.forEach((part, k) => {
+    const last = k === plan.parts.length - 1;
+    if (part.kind === 'text') {
+      if (part.text === '*') pattern += '.*?';
+      else pattern += plan.mode === 'regex' ? `(?:${part.text})` : RE2JS.quote(part.text);
+    } else {
+      pattern += CAPTURE[part.type] ?? (last ? '(.*)' : '(.*?)');
+    }
+  });
+  let flags = plan.mode === 'regex' ? 0 : RE2JS.DOTALL;
+  for (const f of plan.regexFlags) {
+    if (f === 'i') flags |= RE2JS.CASE_INSENSITIVE;
+    else if (f === 's') flags |= RE2JS.DOTALL;
+    else if (f === 'm') flags |= RE2JS.MULTILINE;
+    else if (f === 'U') pattern = pattern.replace(/\.\*\?/g, '.*');
+  }
+  return RE2JS.compile(pattern, flags);
+}
+
+/** parse / parse-where: simple mode nulls every column when any fails to convert; relaxed only that column. */
+export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame, env: Env): Frame {
+  let regex: RE2JS;
+  try {
+    regex = parseRegex(plan);
+  } catch (error) {
+    throw new UnsupportedError(
+      'parse pattern',
+      { start: 0, length: 0 },
+      `invalid parse pattern: ${(error as Error).message}`,
+    );
+  }
+  const source = compileScalar(plan.source, input, env);
+  const targets = plan.parts
+    .filter((p) => p.kind === 'column')
+    .map((p) => plan.schema.findIndex((c) => c.name === p.name));
+  const extracted: Value[][] = targets.map(() => new Array(input.length));
+  const keep: number[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const text = source(i);
+    const m = regex.exec(typeof text === 'string' ? text : text === null ? '' : String(text));
+    let ok = m !== null;
+    const values = targets.map((t, k) => {
+      if (!m) return emptyValue(plan.schema[t].type);
+      const raw = m[k + 1] ?? null;
+      const v = coerce(raw, plan.schema[t].type);
+      if (raw !== null && v === null) ok = false;
+      return v;
+    });
+    if (!ok && plan.mode !== 'relaxed')
+      values.forEach((_, k) => (values[k] = emptyValue(plan.schema[targets[k]].type)));
+    if (plan.where && !ok) continue;
+    keep.push(i);
+    values.forEach((v, k) => (extracted[k][i] = v));
+  }
+  const columns = plan.schema.map((_, c) => {
+    const k = targets.indexOf(c);
+    const col = k >= 0 ? extracted[k] : input.columns[c];
+    return plan.where ? keep.map((i) => col[i]) : col;
+  });
+  return { schema: plan.schema, columns, length: plan.where ? keep.length : input.length };
+}
+
+export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: Frame, env: Env): Frame {
+  const source = compileScalar(plan.source, input, env);
+  const unquote = (s: string) => {
+    const t = s.trim();
+    for (const q of plan.quote) if (t.length >= 2 && t.startsWith(q) && t.endsWith(q)) return t.slice(1, -1);
+    return t;
+  };
+  const added: Value[][] = plan.keys.map(() => new Array(input.length));
+  for (let i = 0; i < input.length; i++) {
+    const text = String(source(i) ?? '');
+    const found = new Map<string, string>();
+    for (const pair of text.split(plan.pairDelimiter)) {
+      const at = pair.indexOf(plan.kvDelimiter);
+      if (at < 0) continue;
+      const key = unquote(pair.slice(0, at));
+      if (!found.has(key)) found.set(key, unquote(pair.slice(at + plan.kvDelimiter.length)));
+    }
+    plan.keys.forEach((k, c) => {
+      added[c][i] = coerce(found.get(k.name) ?? null, k.type);
+    });
+  }
+  return { schema: plan.schema, columns: [...input.columns, ...added], length: input.length };
+}
+
+/** bag_unpack: one dynamic column per property seen in any row, after the other input columns. */
+export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
+  const bags = input.columns[plan.column];
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const bag of bags) {
+    if (bag && typeof bag === 'object' && !Array.isArray(bag)) {
+      for (const key of Object.keys(bag)) {
+        if (!seen.has(key)) {
+          seen.add(key);
+          names.push(key);
+        }
+      }
+    }
+  }
+  const kept = input.schema.map((_, c) => c).filter((c) => c !== plan.column);
+  const schema: Column[] = [
+    ...kept.map((c) => input.schema[c]),
+    ...names.map((n) => ({ name: plan.prefix + n, type: 'dynamic' as const })),
+  ];
+  const clash = schema.find((c, k) => schema.findIndex((d) => d.name === c.name) !== k);
+  if (clash)
+    throw new UnsupportedError(
+      'bag_unpack',
+      plan.span,
+      `bag_unpack: property '${clash.name}' collides with an existing column`,
+    );
+  const columns = [
+    ...kept.map((c) => input.columns[c]),
+    ...names.map((n) =>
+      bags.map((bag) =>
+        bag && typeof bag === 'object' && !Array.isArray(bag)
+          ? ((bag as Record<string, Json>)[n] ?? null)
+          : null,
+      ),
+    ),
+  ];
+  return { schema, columns, length: input.length };
+}

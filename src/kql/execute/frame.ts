@@ -1,0 +1,46 @@
+import type { Column } from '../plan/types.js';
+import type { KqlType, Value } from '../values/index.js';
+
+/** Columnar batch: one array of values per column, all of `length`. */
+export interface Frame {
+  schema: Column[];
+  columns: Value[][];
+  length: number;
+}
+
+/** The empty value of a type: Kusto strings are never null, they are ''. */
+export function emptyValue(type: KqlType): Value {
+  return type === 'string' ? '' : null;
+}
+
+export function frameFromRows(schema: Column[], rows: Value[][]): Frame {
+  const columns = schema.map((_, c) => rows.map((row) => row[c] ?? emptyValue(schema[c].type)));
+  return { schema, columns, length: rows.length };
+}
+
+export function frameToRows(frame: Frame): Value[][] {
+  const rows: Value[][] = new Array(frame.length);
+  for (let i = 0; i < frame.length; i++) rows[i] = frame.columns.map((col) => col[i]);
+  return rows;
+}
+
+/** The rows at `indices` (in that order); -1 yields an empty value, as for unmatched outer-join rows. */
+export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
+  return frame.columns.map((col, c) => {
+    const out: Value[] = new Array(indices.length);
+    const empty = emptyValue(frame.schema[c].type);
+    for (let i = 0; i < indices.length; i++) {
+      const at = indices[i];
+      out[i] = at < 0 ? empty : col[at];
+    }
+    return out;
+  });
+}
+
+export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
+  return { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+}
+
+export function emptyFrame(schema: Column[]): Frame {
+  return { schema, columns: schema.map(() => []), length: 0 };
+}

@@ -1,0 +1,242 @@
+import type { Catalog } from '../catalog.js';
+import type { EvalContext } from '../functions/index.js';
+import { evaluationError, UnsupportedError } from '../plan/errors.js';
+import type { Column, Plan, ScalarExpr } from '../plan/types.js';
+import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
+import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
+import { emptyFrame, emptyValue, type Frame, frameFromRows, gather, selectRows } from './frame.js';
+import { groupColumns, groupRows } from './group.js';
+import { hashJoin } from './join.js';
+import { compileScalar, type Env } from './scalar.js';
+import { executeMakeSeries, executeTopNested } from './series.js';
+import { sortedIndices } from './sort.js';
+
+/** Input rows of a table, in engine values (see src/kql/values). */
+export interface TableData {
+  columns: Column[];
+  rows: Value[][];
+}
+
+export interface ExecuteOptions {
+  catalog: Catalog;
+  table(name: string): TableData | undefined;
+  now: bigint;
+}
+
+/** Runs a plan; shared (let/materialize) subplans are computed once. */
+export function executePlan(plan: Plan, options: ExecuteOptions): Frame {
+  const memo = new Map<Plan, Frame>();
+  const ctx: EvalContext = { now: options.now };
+  const env: ExecEnv = {
+    ctx,
+    options,
+    memo,
+    run: (p) => run(p, env),
+  };
+  return run(plan, env);
+}
+
+export interface ExecEnv extends Env {
+  options: ExecuteOptions;
+  memo: Map<Plan, Frame>;
+  /** The current element's rows inside an mv-apply subquery. */
+  applyFrame?: Frame;
+}
+
+function constant(expr: ScalarExpr, env: Env): Value {
+  return compileScalar(expr, emptyFrame([]), env)(0);
+}
+
+function run(plan: Plan, env: ExecEnv): Frame {
+  switch (plan.op) {
+    case 'values':
+      return frameFromRows(plan.schema, plan.rows);
+    case 'scan':
+      return scan(plan.table, plan.schema, env.options);
+    case 'watchlist':
+      return watchlist(plan.alias, plan.schema, env.options.catalog);
+    case 'range':
+      return range(plan, env);
+    case 'shared': {
+      let frame = env.memo.get(plan);
+      if (!frame) {
+        frame = run(plan.input, env);
+        env.memo.set(plan, frame);
+      }
+      return frame;
+    }
+    case 'apply-input':
+      return env.applyFrame ?? emptyFrame(plan.schema);
+    case 'filter': {
+      const input = run(plan.input, env);
+      const predicate = compileScalar(plan.predicate, input, env);
+      const rows: number[] = [];
+      for (let i = 0; i < input.length; i++) if (predicate(i) === true) rows.push(i);
+      return rows.length === input.length ? input : selectRows(input, rows);
+    }
+    case 'project': {
+      const input = run(plan.input, env);
+      const columns = plan.columns.map(({ expr }) => {
+        if (expr.kind === 'column') return input.columns[expr.index];
+        const f = compileScalar(expr, input, env);
+        const out: Value[] = new Array(input.length);
+        for (let i = 0; i < input.length; i++) out[i] = f(i);
+        return out;
+      });
+      return { schema: plan.schema, columns, length: input.length };
+    }
+    case 'aggregate': {
+      const input = run(plan.input, env);
+      const groups = groupRows(input, plan.keys, plan.aggregates, env);
+      const outputs = plan.aggregates.reduce((n, a) => n + a.outputs.length, 0);
+      return {
+        schema: plan.schema,
+        columns: groupColumns(groups, plan.keys.length, outputs),
+        length: groups.length,
+      };
+    }
+    case 'distinct': {
+      const input = run(plan.input, env);
+      const keys = input.schema.map((c, i) => ({
+        name: c.name,
+        expr: { kind: 'column', index: i, type: c.type } as ScalarExpr,
+      }));
+      const groups = groupRows(input, keys, [], env);
+      return selectRows(
+        input,
+        groups.map((g) => g.first),
+      );
+    }
+    case 'join':
+      return hashJoin(plan, run(plan.left, env), run(plan.right, env));
+    case 'union':
+      return union(plan, env);
+    case 'sort': {
+      const input = run(plan.input, env);
+      return selectRows(input, sortedIndices(input, plan.keys, env));
+    }
+    case 'limit': {
+      const input = run(plan.input, env);
+      const n = rowCount(constant(plan.count, env));
+      if (n >= input.length) return input;
+      return selectRows(
+        input,
+        Array.from({ length: n }, (_, i) => i),
+      );
+    }
+    case 'top': {
+      const input = run(plan.input, env);
+      const n = rowCount(constant(plan.count, env));
+      return selectRows(input, sortedIndices(input, plan.keys, env).slice(0, n));
+    }
+    case 'mv-expand':
+      return executeMvExpand(plan, run(plan.input, env), env);
+    case 'mv-apply':
+      return executeMvApply(plan, run(plan.input, env), env, (p, applyFrame) =>
+        run(p, { ...env, applyFrame }),
+      );
+    case 'parse':
+      return executeParse(plan, run(plan.input, env), env);
+    case 'parse-kv':
+      return executeParseKv(plan, run(plan.input, env), env);
+    case 'bag-unpack':
+      return executeBagUnpack(plan, run(plan.input, env));
+    case 'make-series':
+      return executeMakeSeries(plan, run(plan.input, env), env);
+    case 'top-nested':
+      return executeTopNested(plan, run(plan.input, env), env);
+  }
+}
+
+function rowCount(v: Value): number {
+  return typeof v === 'number' && v > 0 ? Math.floor(v) : 0;
+}
+
+function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
+  const data = options.table(name);
+  if (!data) return emptyFrame(schema);
+  const positions = schema.map((c) => data.columns.findIndex((d) => d.name === c.name));
+  const columns = schema.map((c, k) => {
+    const at = positions[k];
+    const out: Value[] = new Array(data.rows.length);
+    const empty = emptyValue(c.type);
+    for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
+    return out;
+  });
+  return { schema, columns, length: data.rows.length };
+}
+
+/** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */
+function watchlist(alias: string, schema: Column[], catalog: Catalog): Frame {
+  const list = catalog.watchlists.get(alias);
+  if (!list) return emptyFrame(schema);
+  const updated = formatDateTime(0n);
+  const rows = list.items.map((item, n) =>
+    schema.map((c) => {
+      switch (c.name) {
+        case '_DTItemId':
+          return `${alias}-${n + 1}`;
+        case 'LastUpdatedTimeUTC':
+          return coerce(updated, 'datetime');
+        case 'SearchKey':
+          return coerce(item[list.searchKey], 'string');
+        case 'WatchlistItem':
+          return coerce(item as Json, 'dynamic');
+        default:
+          return coerce(item[c.name], c.type);
+      }
+    }),
+  );
+  return frameFromRows(schema, rows);
+}
+
+function range(plan: Extract<Plan, { op: 'range' }>, env: Env): Frame {
+  const start = constant(plan.start, env);
+  const stop = constant(plan.stop, env);
+  const step = constant(plan.step, env);
+  const out: Value[] = [];
+  const limit = 10_000_000;
+  if (typeof start === 'number' && typeof stop === 'number' && typeof step === 'number' && step !== 0) {
+    for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) {
+      out.push(v);
+      if (out.length > limit)
+        throw evaluationError('range produces more than 10,000,000 rows', { start: 0, length: 0 });
+    }
+  } else if (
+    typeof start === 'bigint' &&
+    typeof stop === 'bigint' &&
+    typeof step === 'bigint' &&
+    step !== 0n
+  ) {
+    for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) {
+      out.push(v);
+      if (out.length > limit)
+        throw evaluationError('range produces more than 10,000,000 rows', { start: 0, length: 0 });
+    }
+  } else if (start !== null && stop !== null && step !== null) {
+    throw new UnsupportedError('range over mixed types', { start: 0, length: 0 });
+  }
+  return { schema: plan.schema, columns: [out], length: out.length };
+}
+
+function union(plan: Extract<Plan, { op: 'union' }>, env: ExecEnv): Frame {
+  const parts = plan.inputs.map((p) => run(p, env));
+  const dataOffset = plan.withSource ? 1 : 0;
+  const columns: Value[][] = plan.schema.map(() => []);
+  parts.forEach((part, k) => {
+    if (plan.withSource) for (let i = 0; i < part.length; i++) columns[0].push(plan.withSource.names[k]);
+    plan.sources[k].forEach((source, c) => {
+      const target = columns[c + dataOffset];
+      if (source < 0) {
+        const empty = emptyValue(plan.schema[c + dataOffset].type);
+        for (let i = 0; i < part.length; i++) target.push(empty);
+      } else {
+        const col = part.columns[source];
+        for (let i = 0; i < part.length; i++) target.push(col[i]);
+      }
+    });
+  });
+  return { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
+}
+
+export { gather };

@@ -1,0 +1,106 @@
+import { type Json, type KqlType, MAX_DATETIME_TICKS, type Value } from '../values/index.js';
+import type { ScalarImpl } from './types.js';
+
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
+
+const isInteger = (t: KqlType) => t === 'int' || t === 'long';
+
+/** A number inside a dynamic takes the type it would have in Kusto's JSON parser: long if integral. */
+function unwrapDynamic(v: Value, t: KqlType): [Value, KqlType] {
+  if (t !== 'dynamic') return [v, t];
+  const j = v as Json;
+  if (typeof j === 'number') return [j, Number.isInteger(j) ? 'long' : 'real'];
+  return [null, 'dynamic'];
+}
+
+/** Kusto's modulo is never negative: 0 <= N % D < abs(D), e.g. -14 % 12 == 10 (numerical operators doc). */
+function floorMod<T extends number | bigint>(n: T, d: T): T {
+  if (typeof n === 'bigint') {
+    const ad = (d as bigint) < 0n ? -(d as bigint) : (d as bigint);
+    return ((((n as bigint) % ad) + ad) % ad) as T;
+  }
+  const ad = Math.abs(d as number);
+  const r = ((n as number) % ad) + ad;
+  return (r % ad) as T;
+}
+
+function numeric(op: ArithmeticOp, a: number, b: number, integer: boolean): number | null {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      if (!integer) return a / b;
+      // Integer division truncates (1 / 2 == 0); by zero there is no integer answer: null.
+      return b === 0 ? null : Math.trunc(a / b);
+    case '%':
+      if (b === 0) return integer ? null : Number.NaN;
+      return floorMod(a, b);
+  }
+}
+
+function datetimeResult(t: bigint): bigint | null {
+  return t >= 0n && t <= MAX_DATETIME_TICKS ? t : null;
+}
+
+/** timespan scaled by a number; .NET rounds the product to the nearest tick. */
+function scaleTicks(t: bigint, factor: number, divide: boolean): bigint | null {
+  if (Number.isInteger(factor) && Math.abs(factor) < 2 ** 53) {
+    if (!divide) return t * BigInt(factor);
+    if (factor === 0) return null;
+    if (t % BigInt(factor) === 0n) return t / BigInt(factor);
+  }
+  const r = divide ? Number(t) / factor : Number(t) * factor;
+  return Number.isFinite(r) ? BigInt(Math.round(r)) : null;
+}
+
+function temporal(op: ArithmeticOp, a: Value, ta: KqlType, b: Value, tb: KqlType): Value {
+  const A = a as bigint;
+  const B = b as bigint;
+  if (ta === 'datetime' && tb === 'datetime') return op === '-' ? A - B : null;
+  if (ta === 'datetime' && tb === 'timespan') {
+    if (op === '+') return datetimeResult(A + B);
+    if (op === '-') return datetimeResult(A - B);
+    return null;
+  }
+  if (ta === 'timespan' && tb === 'datetime') return op === '+' ? datetimeResult(A + B) : null;
+  if (ta === 'timespan' && tb === 'timespan') {
+    switch (op) {
+      case '+':
+        return A + B;
+      case '-':
+        return A - B;
+      case '/':
+        return B === 0n ? null : Number(A) / Number(B);
+      case '%':
+        return B === 0n ? null : A % B;
+      default:
+        return null;
+    }
+  }
+  if (ta === 'timespan' && (op === '*' || op === '/')) return scaleTicks(A, b as number, op === '/');
+  if (tb === 'timespan' && op === '*') return scaleTicks(B, a as number, false);
+  return null;
+}
+
+export function arithmetic(op: ArithmeticOp): ScalarImpl {
+  return (args, argTypes, resultType) => {
+    const [a, ta] = unwrapDynamic(args[0], argTypes[0]);
+    const [b, tb] = unwrapDynamic(args[1], argTypes[1]);
+    if (a === null || b === null) return null;
+    if (typeof a === 'bigint' || typeof b === 'bigint') return temporal(op, a, ta, b, tb);
+    if (typeof a !== 'number' || typeof b !== 'number') return null;
+    const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
+    return numeric(op, a, b, integer);
+  };
+}
+
+export const negate: ScalarImpl = ([v], [t]) => {
+  const [a] = unwrapDynamic(v, t);
+  if (typeof a === 'bigint') return -a;
+  if (typeof a === 'number') return a === 0 ? 0 : -a;
+  return null;
+};

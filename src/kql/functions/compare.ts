@@ -1,0 +1,61 @@
+import {
+  type Json,
+  type KqlType,
+  parseDateTime,
+  parseGuid,
+  parseTimespan,
+  type Value,
+} from '../values/index.js';
+
+/** A comparable form: number, bigint (datetime/timespan ticks), string, boolean, or JSON text. */
+type Key = number | bigint | string | boolean;
+
+/** Unwraps a dynamic scalar towards the type of the other operand (Kusto converts dynamic implicitly). */
+function dynamicKey(v: Json, other: KqlType): Key | null {
+  if (v === null) return null;
+  if (typeof v === 'string') {
+    if (other === 'datetime') return parseDateTime(v);
+    if (other === 'timespan') return parseTimespan(v);
+    if (other === 'guid') return parseGuid(v);
+    return v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
+function key(v: Value, t: KqlType, other: KqlType): Key | null {
+  if (v === null) return null;
+  if (t === 'dynamic' && typeof v !== 'bigint') return dynamicKey(v, other);
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** -1/0/1 ordering of two values, or null when either is null or they are not comparable. */
+export function compareValues(a: Value, ta: KqlType, b: Value, tb: KqlType): number | null {
+  const x = key(a, ta, tb);
+  const y = key(b, tb, ta);
+  if (x === null || y === null) return null;
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (Number.isNaN(x) || Number.isNaN(y)) return null;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof x !== typeof y) {
+    // bool vs number inside dynamic: Kusto compares numerically.
+    if (typeof x === 'boolean' && typeof y === 'number') return compareValues(x ? 1 : 0, 'long', y, 'long');
+    if (typeof x === 'number' && typeof y === 'boolean') return compareValues(x, 'long', y ? 1 : 0, 'long');
+    return null;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Kusto `==`: two nulls give null, a null and a non-null give false (null-values doc).
+ * Values of types that cannot be compared are unequal.
+ */
+export function equalValues(a: Value, ta: KqlType, b: Value, tb: KqlType): boolean | null {
+  const x = key(a, ta, tb);
+  const y = key(b, tb, ta);
+  if (x === null && y === null) return null;
+  if (x === null || y === null) return false;
+  return compareValues(a, ta, b, tb) === 0;
+}

@@ -1,0 +1,75 @@
+import {
+  type KqlType,
+  parseBool,
+  parseDateTime,
+  parseGuid,
+  parseReal,
+  parseTimespan,
+  toInteger,
+  type Value,
+  valueToString,
+} from '../values/index.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/** A number from any scalar; datetimes and timespans give their ticks (tolong(1s) == 10000000). */
+function toNumber(v: Value, t: KqlType): number | null {
+  if (v === null) return null;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    if (t === 'guid') return null;
+    return INTEGER_TEXT.test(v) ? Number(v) : parseReal(v);
+  }
+  return null;
+}
+
+function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
+  return ([v], [t]) => {
+    const n = toNumber(v, t);
+    return n === null ? null : toInteger(n, type);
+  };
+}
+
+const toReal: ScalarImpl = ([v], [t]) => toNumber(v, t);
+
+export const toBool: ScalarImpl = ([v]) => {
+  if (v === null) return null;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v !== 0;
+  if (typeof v === 'string') return parseBool(v);
+  return null;
+};
+
+export const toDateTime: ScalarImpl = ([v], [t]) => {
+  if (v === null) return null;
+  if (typeof v === 'bigint') return t === 'datetime' ? v : null;
+  return typeof v === 'string' ? parseDateTime(v) : null;
+};
+
+const toTimespan: ScalarImpl = ([v], [t]) => {
+  if (v === null) return null;
+  if (typeof v === 'bigint') return t === 'timespan' ? v : null;
+  return typeof v === 'string' ? parseTimespan(v) : null;
+};
+
+const toGuid: ScalarImpl = ([v]) => (typeof v === 'string' ? parseGuid(v) : null);
+
+export const toStringFn: ScalarImpl = ([v], [t]) => valueToString(v, t);
+
+export const conversionFunctions: FunctionTable = {
+  tostring: toStringFn,
+  toint: toIntegerFn('int'),
+  tolong: toIntegerFn('long'),
+  todouble: toReal,
+  toreal: toReal,
+  todecimal: toReal,
+  tobool: toBool,
+  toboolean: toBool,
+  toguid: toGuid,
+  todatetime: toDateTime,
+  totimespan: toTimespan,
+  totime: toTimespan,
+};

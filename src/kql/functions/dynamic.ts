@@ -1,0 +1,250 @@
+import { type Json, type Value, valueToDynamic } from '../values/index.js';
+import { compareValues, equalValues } from './compare.js';
+import { num } from './math.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+const isBag = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: Value): Json[] | null => (Array.isArray(v) ? (v as Json[]) : null);
+
+/** parse_json(): invalid JSON is not an error, the text itself becomes a dynamic string. */
+export const parseJson: ScalarImpl = ([v], [t]) => {
+  if (t !== 'string') return valueToDynamic(v, t);
+  const s = v as string;
+  if (s === '') return null;
+  try {
+    return JSON.parse(s) as Json;
+  } catch {
+    return s;
+  }
+};
+
+/** d[key] / d.key / d[index]: negative indexes count from the end; misses are null. */
+export function dynamicElement(container: Value, key: Value): Json {
+  if (Array.isArray(container) && typeof key === 'number') {
+    const i = key < 0 ? container.length + key : key;
+    return (container[i] as Json) ?? null;
+  }
+  if (isBag(container) && typeof key === 'string')
+    return Object.hasOwn(container, key) ? container[key] : null;
+  return null;
+}
+
+/** Deep JSON equality used by set functions. */
+const sameJson = (a: Json, b: Json) =>
+  equalValues(a, 'dynamic', b, 'dynamic') === true || JSON.stringify(a) === JSON.stringify(b);
+
+function distinct(values: Json[]): Json[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function arrays(args: Value[]): Json[][] | null {
+  const out: Json[][] = [];
+  for (const a of args) {
+    const arr = asArray(a);
+    if (!arr) return null;
+    out.push(arr);
+  }
+  return out;
+}
+
+const arraySlice: ScalarImpl = ([v, start, end]) => {
+  const arr = asArray(v);
+  const s = num(start);
+  if (!arr || s === null) return null;
+  const e = end === undefined ? arr.length - 1 : num(end);
+  if (e === null) return null;
+  const from = Math.max(0, s < 0 ? arr.length + s : s);
+  const to = Math.min(arr.length - 1, e < 0 ? arr.length + e : e);
+  return from > to ? [] : arr.slice(from, to + 1);
+};
+
+const arrayIndexOf: ScalarImpl = ([v, value, start, length, occurrence], types) => {
+  const arr = asArray(v);
+  if (!arr) return null;
+  let from = num(start ?? 0) ?? 0;
+  if (from < 0) from = Math.max(0, arr.length + from);
+  const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
+  const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
+  let n = num(occurrence ?? 1) ?? 1;
+  for (let i = from; i < end; i++) {
+    if (equalValues(arr[i], 'dynamic', value, types[1]) === true && --n === 0) return i;
+  }
+  return -1;
+};
+
+/** Sort order of mixed dynamic values: numbers, then strings, then others; nulls placed separately. */
+function compareJson(a: Json, b: Json): number {
+  const order = compareValues(a, 'dynamic', b, 'dynamic');
+  if (order !== null) return order;
+  const rank = (x: Json) =>
+    typeof x === 'number' || typeof x === 'boolean' ? 0 : typeof x === 'string' ? 1 : 2;
+  return rank(a) - rank(b) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+}
+
+function arraySort(descending: boolean): ScalarImpl {
+  return (args, types) => {
+    const last = args.length - 1;
+    const nullsLastGiven = last > 0 && types[last] === 'bool';
+    const arrs = arrays(nullsLastGiven ? args.slice(0, last) : args);
+    if (!arrs || arrs.length === 0) return null;
+    const nullsLast = nullsLastGiven ? args[last] !== false : true;
+    const keys = arrs[0];
+    if (arrs.some((a) => a.length !== keys.length)) return null;
+    const order = keys.map((_, i) => i);
+    order.sort((i, j) => {
+      const a = keys[i];
+      const b = keys[j];
+      if (a === null || b === null) {
+        if (a === b) return 0;
+        return (a === null) === nullsLast ? 1 : -1;
+      }
+      return descending ? compareJson(b, a) : compareJson(a, b);
+    });
+    const sorted = arrs.map((arr) => order.map((i) => arr[i]));
+    return sorted.length === 1 ? sorted[0] : sorted;
+  };
+}
+
+const setUnion: ScalarImpl = (args) => {
+  const arrs = arrays(args);
+  return arrs ? distinct(arrs.flat()) : null;
+};
+
+const setIntersect: ScalarImpl = (args) => {
+  const arrs = arrays(args);
+  if (!arrs) return null;
+  const [first, ...rest] = arrs;
+  return distinct(first.filter((x) => rest.every((r) => r.some((y) => sameJson(x, y)))));
+};
+
+const setDifference: ScalarImpl = (args) => {
+  const arrs = arrays(args);
+  if (!arrs) return null;
+  const [first, ...rest] = arrs;
+  return distinct(first.filter((x) => !rest.some((r) => r.some((y) => sameJson(x, y)))));
+};
+
+const bagMerge: ScalarImpl = (args) => {
+  const out: Record<string, Json> = {};
+  // The first bag wins on duplicate keys (bag_merge doc).
+  for (const bag of args) {
+    if (!isBag(bag)) continue;
+    for (const [k, v] of Object.entries(bag)) if (!Object.hasOwn(out, k)) out[k] = v;
+  }
+  return out;
+};
+
+/** bag_remove_keys paths: plain keys, or JSONPath-like `$.a.b` / `a.b` notation for nested keys. */
+const bagRemoveKeys: ScalarImpl = ([bag, keys]) => {
+  if (!isBag(bag)) return null;
+  const list = asArray(keys);
+  if (!list) return bag;
+  const copy = structuredClone(bag) as Record<string, Json>;
+  for (const key of list) {
+    if (typeof key !== 'string') continue;
+    const path = key.startsWith('$') ? key.replace(/^\$\.?/, '').split('.') : [key];
+    let node: Json = copy;
+    for (let i = 0; i < path.length - 1 && isBag(node); i++) node = node[path[i]];
+    if (isBag(node)) delete node[path[path.length - 1]];
+  }
+  return copy;
+};
+
+const pack: ScalarImpl = (args, types) => {
+  const out: Record<string, Json> = {};
+  for (let i = 0; i + 1 < args.length; i += 2)
+    out[String(args[i])] = valueToDynamic(args[i + 1], types[i + 1]);
+  return out;
+};
+
+const packArray: ScalarImpl = (args, types) => args.map((v, i) => valueToDynamic(v, types[i]));
+
+const zip: ScalarImpl = (args) => {
+  const arrs = arrays(args);
+  if (!arrs) return null;
+  const length = Math.max(0, ...arrs.map((a) => a.length));
+  return Array.from({ length }, (_, i) => arrs.map((a) => a[i] ?? null));
+};
+
+const arrayLength: ScalarImpl = ([v]) => asArray(v)?.length ?? null;
+
+function shift(direction: 1 | -1): ScalarImpl {
+  return ([v, count, fill], types) => {
+    const arr = asArray(v);
+    const n = num(count);
+    if (!arr || n === null) return null;
+    const filler = fill === undefined ? null : valueToDynamic(fill, types[2]);
+    const k = Math.min(Math.abs(n), arr.length);
+    const toLeft = n >= 0 === (direction === 1);
+    const pad = Array.from({ length: k }, () => filler);
+    return toLeft ? [...arr.slice(k), ...pad] : [...pad, ...arr.slice(0, arr.length - k)];
+  };
+}
+
+function rotate(direction: 1 | -1): ScalarImpl {
+  return ([v, count]) => {
+    const arr = asArray(v);
+    const n = num(count);
+    if (!arr || n === null) return null;
+    if (arr.length === 0) return [];
+    const k = ((((n * direction) % arr.length) + arr.length) % arr.length) as number;
+    return [...arr.slice(k), ...arr.slice(0, k)];
+  };
+}
+
+const gettype: ScalarImpl = ([v], [t]) => {
+  if (t !== 'dynamic') return t === 'real' ? 'real' : t;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'dictionary';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (typeof v === 'boolean') return 'bool';
+  return 'string';
+};
+
+export const dynamicFunctions: FunctionTable = {
+  parse_json: parseJson,
+  todynamic: parseJson,
+  toobject: parseJson,
+  array_length: arrayLength,
+  array_concat: (args) => arrays(args)?.flat() ?? null,
+  array_slice: arraySlice,
+  array_index_of: arrayIndexOf,
+  array_reverse: ([v]) => asArray(v)?.slice().reverse() ?? null,
+  array_sort_asc: arraySort(false),
+  array_sort_desc: arraySort(true),
+  array_shift_left: shift(1),
+  array_shift_right: shift(-1),
+  array_rotate_left: rotate(1),
+  array_rotate_right: rotate(-1),
+  array_iff: ([conds, whenTrue, whenFalse]) => {
+    const c = asArray(conds);
+    if (!c) return null;
+    const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
+    return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
+  },
+  set_union: setUnion,
+  set_intersect: setIntersect,
+  set_difference: setDifference,
+  set_has_element: ([v, value], types) =>
+    asArray(v)?.some((x) => equalValues(x, 'dynamic', value, types[1])) ?? null,
+  bag_keys: ([v]) => (isBag(v) ? Object.keys(v) : null),
+  bag_has_key: ([v, key]) => (isBag(v) && typeof key === 'string' ? Object.hasOwn(v, key) : null),
+  bag_merge: bagMerge,
+  bag_remove_keys: bagRemoveKeys,
+  bag_set_key: ([bag, key, value], types) =>
+    isBag(bag) && typeof key === 'string' ? { ...bag, [key]: valueToDynamic(value, types[2]) } : null,
+  pack,
+  bag_pack: pack,
+  pack_dictionary: pack,
+  pack_array: packArray,
+  zip,
+  gettype,
+};

@@ -1,0 +1,27 @@
+import { conversionFunctions } from './conversion.js';
+import { datetimeFunctions } from './datetime.js';
+import { dynamicFunctions } from './dynamic.js';
+import { ipFunctions } from './ip.js';
+import { logicFunctions } from './logic.js';
+import { mathFunctions } from './math.js';
+import { stringFunctions } from './strings.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+export { dynamicElement } from './dynamic.js';
+export { binaryOperator, unaryOperator } from './operators.js';
+export type { EvalContext, ScalarImpl } from './types.js';
+
+const tables: FunctionTable[] = [
+  conversionFunctions,
+  datetimeFunctions,
+  dynamicFunctions,
+  ipFunctions,
+  logicFunctions,
+  mathFunctions,
+  stringFunctions,
+];
+
+/** Scalar functions by lower-case Kusto function name. */
+export const scalarFunctions: Map<string, ScalarImpl> = new Map(
+  tables.flatMap((t) => Object.entries(t)).map(([name, impl]) => [name.toLowerCase(), impl]),
+);

@@ -1,0 +1,237 @@
+import { type Json, UnsupportedError, type Value } from '../values/index.js';
+import { num } from './math.js';
+import { text } from './text.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+interface Ipv4 {
+  address: number;
+  prefix: number;
+}
+
+/** `a.b.c.d` with an optional `/prefix`; null when malformed. */
+export function parseIpv4(s: string): Ipv4 | null {
+  const m = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?\s*$/.exec(s);
+  if (!m) return null;
+  const octets = m.slice(1, 5).map(Number);
+  if (octets.some((o) => o > 255)) return null;
+  const prefix = m[5] === undefined ? 32 : Number(m[5]);
+  if (prefix > 32) return null;
+  return { address: octets.reduce((a, o) => a * 256 + o, 0), prefix };
+}
+
+const mask = (address: number, prefix: number) =>
+  prefix === 0 ? 0 : Number((BigInt(address) >> BigInt(32 - prefix)) << BigInt(32 - prefix));
+
+function ipv4Arg(v: Value, t: Parameters<typeof text>[1], extraPrefix?: Value): Ipv4 | null {
+  const ip = parseIpv4(text(v, t));
+  if (!ip) return null;
+  if (extraPrefix !== undefined && extraPrefix !== null) {
+    const p = num(extraPrefix);
+    if (p === null || p < 0 || p > 32) return null;
+    ip.prefix = Math.min(ip.prefix, p);
+  }
+  return ip;
+}
+
+/** ipv4_compare: compares the networks after applying the smaller of the two prefixes. */
+function compareIpv4(a: Ipv4, b: Ipv4, prefix: number): number {
+  const p = Math.min(a.prefix, b.prefix, prefix);
+  const x = mask(a.address, p);
+  const y = mask(b.address, p);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const ipv4Compare: ScalarImpl = ([a, b, prefix], types) => {
+  const x = ipv4Arg(a, types[0]);
+  const y = ipv4Arg(b, types[1]);
+  const p = prefix === undefined ? 32 : num(prefix);
+  if (!x || !y || p === null) return null;
+  return compareIpv4(x, y, p);
+};
+
+const ipv4IsMatch: ScalarImpl = (args, types, rt, ctx) => {
+  const c = ipv4Compare(args, types, rt, ctx);
+  return c === null ? null : c === 0;
+};
+
+function inRange(address: string, range: string): boolean | null {
+  const ip = parseIpv4(address);
+  const r = parseIpv4(range);
+  if (!ip || !r) return null;
+  return mask(ip.address, r.prefix) === mask(r.address, r.prefix);
+}
+
+const ipv4IsInRange: ScalarImpl = ([a, r], types) => inRange(text(a, types[0]), text(r, types[1]));
+
+const ipv4IsInAnyRange: ScalarImpl = ([a, ...ranges], [ta, ...types]) => {
+  const address = text(a, ta);
+  if (!parseIpv4(address)) return null;
+  const list: string[] = [];
+  ranges.forEach((r, i) => {
+    if (Array.isArray(r)) for (const x of r as Json[]) list.push(text(x, 'dynamic'));
+    else list.push(text(r, types[i]));
+  });
+  return list.some((r) => inRange(address, r) === true);
+};
+
+// RFC 1918 private ranges, as listed by ipv4_is_private.
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+const ipv4IsPrivate: ScalarImpl = ([a], [t]) => {
+  const s = text(a, t);
+  const ip = parseIpv4(s);
+  if (!ip) return null;
+  const network = `${s.split('/')[0]}/${ip.prefix}`;
+  return PRIVATE.some((r) => {
+    const range = parseIpv4(r) as Ipv4;
+    return ip.prefix >= range.prefix && inRange(network.split('/')[0], r) === true;
+  });
+};
+
+const parseIpv4Fn: ScalarImpl = ([a], [t]) => {
+  const ip = parseIpv4(text(a, t));
+  return ip ? mask(ip.address, ip.prefix) : null;
+};
+
+const parseIpv4Mask: ScalarImpl = ([a, prefix], [t]) => {
+  const ip = parseIpv4(text(a, t));
+  const p = num(prefix);
+  if (!ip || p === null || p < 0 || p > 32) return null;
+  return mask(ip.address, Math.min(ip.prefix, p));
+};
+
+function formatIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+const formatIpv4Fn: ScalarImpl = ([a, prefix], [t]) => {
+  let address: number | null;
+  if (typeof a === 'number') address = a >= 0 && a <= 0xffffffff ? a : null;
+  else address = parseIpv4(text(a, t))?.address ?? null;
+  const p = prefix === undefined ? 32 : num(prefix);
+  if (address === null || p === null || p < 0 || p > 32) return '';
+  return formatIpv4(mask(address, p));
+};
+
+const formatIpv4Mask: ScalarImpl = ([a, prefix], [t], rt, ctx) => {
+  const p = prefix === undefined ? 32 : num(prefix);
+  const s = formatIpv4Fn([a, p], [t, 'long'], rt, ctx) as string;
+  return s === '' ? '' : `${s}/${p}`;
+};
+
+/** IPv6 (or IPv4, mapped to ::ffff:a.b.c.d) as a 128-bit bigint with its prefix. */
+function parseIpv6(s: string): { address: bigint; prefix: number } | null {
+  const [addr, prefixText, extra] = s.trim().split('/');
+  if (extra !== undefined) return null;
+  let prefix = prefixText === undefined ? 128 : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) return null;
+  const v4 = parseIpv4(addr);
+  if (v4) {
+    if (prefixText !== undefined && prefix <= 32) prefix += 96;
+    return { address: 0xffff_0000_0000n | BigInt(v4.address), prefix };
+  }
+  let groups: string[];
+  const halves = addr.split('::');
+  if (halves.length > 2) return null;
+  const parse = (h: string) => (h === '' ? [] : h.split(':'));
+  let tail = halves.length === 2 ? parse(halves[1]) : [];
+  let head = parse(halves[0]);
+  // Embedded IPv4 in the last group: ::ffff:1.2.3.4
+  const expand = (list: string[]) => {
+    const last = list[list.length - 1];
+    const ip = last ? parseIpv4(last) : null;
+    if (!ip) return list;
+    return [...list.slice(0, -1), (ip.address >>> 16).toString(16), (ip.address & 0xffff).toString(16)];
+  };
+  if (halves.length === 2) tail = expand(tail);
+  else head = expand(head);
+  if (halves.length === 2) {
+    const missing = 8 - head.length - tail.length;
+    if (missing < 1) return null;
+    groups = [...head, ...Array(missing).fill('0'), ...tail];
+  } else groups = head;
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return null;
+  return { address: groups.reduce((a, g) => (a << 16n) | BigInt(Number.parseInt(g, 16)), 0n), prefix };
+}
+
+const mask6 = (a: bigint, p: number) => (p === 0 ? 0n : (a >> BigInt(128 - p)) << BigInt(128 - p));
+
+const ipv6Compare: ScalarImpl = ([a, b, prefix], types) => {
+  const x = parseIpv6(text(a, types[0]));
+  const y = parseIpv6(text(b, types[1]));
+  const p = prefix === undefined ? 128 : num(prefix);
+  if (!x || !y || p === null) return null;
+  const bits = Math.min(x.prefix, y.prefix, p);
+  const u = mask6(x.address, bits);
+  const v = mask6(y.address, bits);
+  return u < v ? -1 : u > v ? 1 : 0;
+};
+
+const ipv6IsMatch: ScalarImpl = (args, types, rt, ctx) => {
+  const c = ipv6Compare(args, types, rt, ctx);
+  return c === null ? null : c === 0;
+};
+
+function ipv6InRange(address: string, range: string): boolean | null {
+  const ip = parseIpv6(address);
+  const r = parseIpv6(range);
+  if (!ip || !r) return null;
+  return mask6(ip.address, r.prefix) === mask6(r.address, r.prefix);
+}
+
+const ipv6IsInAnyRange: ScalarImpl = ([a, ...ranges], [ta, ...types]) => {
+  const address = text(a, ta);
+  if (!parseIpv6(address)) return null;
+  const list: string[] = [];
+  ranges.forEach((r, i) => {
+    if (Array.isArray(r)) for (const x of r as Json[]) list.push(text(x, 'dynamic'));
+    else list.push(text(r, types[i]));
+  });
+  return list.some((r) => ipv6InRange(address, r) === true);
+};
+
+/** parse_ipv6: canonical form, all 8 groups as 4 lower-case hex digits. */
+function canonicalIpv6(address: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--)
+    groups.push(((address >> BigInt(i * 16)) & 0xffffn).toString(16).padStart(4, '0'));
+  return groups.join(':');
+}
+
+const parseIpv6Fn: ScalarImpl = ([a], [t]) => {
+  const ip = parseIpv6(text(a, t));
+  return ip ? canonicalIpv6(mask6(ip.address, ip.prefix)) : '';
+};
+
+const parseIpv6Mask: ScalarImpl = ([a, prefix], [t]) => {
+  const ip = parseIpv6(text(a, t));
+  const p = num(prefix);
+  if (!ip || p === null) return '';
+  return canonicalIpv6(mask6(ip.address, Math.min(ip.prefix, p)));
+};
+
+const refuseGeo: ScalarImpl = () => {
+  throw new UnsupportedError(
+    'geo_info_from_ip_address()',
+    "geo_info_from_ip_address() needs Microsoft's IP geolocation data, which the embedded engine does not have",
+  );
+};
+
+export const ipFunctions: FunctionTable = {
+  ipv4_compare: ipv4Compare,
+  ipv4_is_match: ipv4IsMatch,
+  ipv4_is_in_range: ipv4IsInRange,
+  ipv4_is_in_any_range: ipv4IsInAnyRange,
+  ipv4_is_private: ipv4IsPrivate,
+  parse_ipv4: parseIpv4Fn,
+  parse_ipv4_mask: parseIpv4Mask,
+  format_ipv4: formatIpv4Fn,
+  format_ipv4_mask: formatIpv4Mask,
+  ipv6_compare: ipv6Compare,
+  ipv6_is_match: ipv6IsMatch,
+  ipv6_is_in_range: ([a, r], types) => ipv6InRange(text(a, types[0]), text(r, types[1])),
+  ipv6_is_in_any_range: ipv6IsInAnyRange,
+  parse_ipv6: parseIpv6Fn,
+  parse_ipv6_mask: parseIpv6Mask,
+  geo_info_from_ip_address: refuseGeo,
+};

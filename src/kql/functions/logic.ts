@@ -1,0 +1,43 @@
+import type { Value } from '../values/index.js';
+import { compareValues } from './compare.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+/** Kusto strings are never null: '' plays the role of the missing value. */
+export const isEmptyValue = (v: Value) => v === null || v === '';
+
+const iff: ScalarImpl = ([cond, then, otherwise]) => (cond === true ? then : otherwise);
+
+const caseFn: ScalarImpl = (args) => {
+  for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return args[i + 1];
+  return args[args.length - 1];
+};
+
+function extreme(sign: 1 | -1): ScalarImpl {
+  return (args, types) => {
+    let best: Value = null;
+    let bestType = types[0];
+    args.forEach((v, i) => {
+      if (v === null) return;
+      const order = best === null ? sign : compareValues(v, types[i], best, bestType);
+      if (order !== null && order * sign > 0) {
+        best = v;
+        bestType = types[i];
+      }
+    });
+    return best;
+  };
+}
+
+export const logicFunctions: FunctionTable = {
+  iff,
+  iif: iff,
+  case: caseFn,
+  coalesce: (args) => args.find((v) => !isEmptyValue(v)) ?? args[args.length - 1] ?? null,
+  isempty: ([v]) => isEmptyValue(v),
+  isnotempty: ([v]) => !isEmptyValue(v),
+  isnull: ([v]) => v === null,
+  isnotnull: ([v]) => v !== null,
+  not: ([v]) => (v === null ? null : !v),
+  max_of: extreme(1),
+  min_of: extreme(-1),
+};

@@ -1,0 +1,164 @@
+import type { Json, KqlType, Value } from '../values/index.js';
+import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
+import { compareValues, equalValues } from './compare.js';
+import { compileRegex } from './regex.js';
+import { foldAscii, matchesTerm, type TermMode, text } from './text.js';
+import type { ScalarImpl } from './types.js';
+
+function comparison(test: (order: number) => boolean): ScalarImpl {
+  return ([a, b], [ta, tb]) => {
+    const order = compareValues(a, ta, b, tb);
+    return order === null ? null : test(order);
+  };
+}
+
+const equal: ScalarImpl = ([a, b], [ta, tb]) => equalValues(a, ta, b, tb);
+const notEqual: ScalarImpl = (args, types, rt, ctx) => {
+  const eq = equal(args, types, rt, ctx);
+  return eq === null ? null : !eq;
+};
+
+/** A string predicate on (left text, right text); `negated` gives the `!` form. */
+function stringPredicate(test: (l: string, r: string) => boolean, negated = false): ScalarImpl {
+  return ([a, b], [ta, tb]) => test(text(a, ta), text(b, tb)) !== negated;
+}
+
+const ci = (test: (l: string, r: string) => boolean) => (l: string, r: string) =>
+  test(foldAscii(l), foldAscii(r));
+const equalsCi = ci((l, r) => l === r);
+const contains = (l: string, r: string) => l.includes(r);
+const startsWith = (l: string, r: string) => l.startsWith(r);
+const endsWith = (l: string, r: string) => l.endsWith(r);
+const term = (mode: TermMode, cs: boolean) => (l: string, r: string) => matchesTerm(l, r, mode, cs);
+
+/** Items of in / has_any lists: dynamic arrays are flattened, nested ones too (in operator doc). */
+function flattenItems(args: Value[], types: KqlType[]): { v: Value; t: KqlType }[] {
+  const out: { v: Value; t: KqlType }[] = [];
+  const push = (v: Json) => {
+    if (Array.isArray(v)) v.forEach(push);
+    else out.push({ v, t: 'dynamic' });
+  };
+  for (let i = 0; i < args.length; i++) {
+    if (types[i] === 'dynamic' && Array.isArray(args[i])) push(args[i] as Json);
+    else out.push({ v: args[i], t: types[i] });
+  }
+  return out;
+}
+
+function membership(caseInsensitive: boolean, negated: boolean): ScalarImpl {
+  return ([left, ...items], [tl, ...types]) => {
+    const leftText = caseInsensitive ? foldAscii(text(left, tl)) : '';
+    const found = flattenItems(items, types).some(({ v, t }) =>
+      caseInsensitive ? foldAscii(text(v, t)) === leftText : equalValues(left, tl, v, t) === true,
+    );
+    return found !== negated;
+  };
+}
+
+function hasAnyOrAll(all: boolean): ScalarImpl {
+  return ([left, ...items], [tl, ...types]) => {
+    const haystack = text(left, tl);
+    const needles = flattenItems(items, types).map(({ v, t }) => text(v, t));
+    const test = (n: string) => matchesTerm(haystack, n, 'term', false);
+    return all ? needles.every(test) : needles.some(test);
+  };
+}
+
+function between(negated: boolean): ScalarImpl {
+  return ([v, low, high], [tv, tlow, thigh]) => {
+    // `datetime between (start .. 1d)`: a timespan upper bound is relative to the lower bound.
+    const upper =
+      tv === 'datetime' && thigh === 'timespan' && typeof low === 'bigint' && typeof high === 'bigint';
+    const hi = upper ? (low as bigint) + (high as bigint) : high;
+    const lo = compareValues(v, tv, low, tlow);
+    const up = compareValues(v, tv, hi, upper ? 'datetime' : thigh);
+    if (lo === null || up === null) return null;
+    return (lo >= 0 && up <= 0) !== negated;
+  };
+}
+
+const and: ScalarImpl = ([a, b]) => {
+  if (a === false || b === false) return false;
+  if (a === null || b === null) return null;
+  return true;
+};
+
+const or: ScalarImpl = ([a, b]) => {
+  if (a === true || b === true) return true;
+  if (a === null || b === null) return null;
+  return false;
+};
+
+const matchesRegex: ScalarImpl = ([a, b], [ta, tb]) => compileRegex(text(b, tb)).matcher(text(a, ta)).find();
+
+const arithmeticKinds: Record<string, ArithmeticOp> = {
+  AddExpression: '+',
+  SubtractExpression: '-',
+  MultiplyExpression: '*',
+  DivideExpression: '/',
+  ModuloExpression: '%',
+};
+
+/**
+ * Binary operators by Kusto.Language SyntaxKind name. Trap: Kusto.Language names the
+ * case-insensitive `in~` InCsExpression and `!in~` NotInCsExpression; plain `in` is InExpression.
+ */
+const binary: Record<string, ScalarImpl> = {
+  ...Object.fromEntries(Object.entries(arithmeticKinds).map(([k, op]) => [k, arithmetic(op)])),
+  LessThanExpression: comparison((o) => o < 0),
+  LessThanOrEqualExpression: comparison((o) => o <= 0),
+  GreaterThanExpression: comparison((o) => o > 0),
+  GreaterThanOrEqualExpression: comparison((o) => o >= 0),
+  EqualExpression: equal,
+  NotEqualExpression: notEqual,
+  AndExpression: and,
+  OrExpression: or,
+  EqualTildeExpression: stringPredicate(equalsCi),
+  BangTildeExpression: stringPredicate(equalsCi, true),
+  InExpression: membership(false, false),
+  NotInExpression: membership(false, true),
+  InCsExpression: membership(true, false),
+  NotInCsExpression: membership(true, true),
+  BetweenExpression: between(false),
+  NotBetweenExpression: between(true),
+  HasExpression: stringPredicate(term('term', false)),
+  NotHasExpression: stringPredicate(term('term', false), true),
+  HasCsExpression: stringPredicate(term('term', true)),
+  NotHasCsExpression: stringPredicate(term('term', true), true),
+  HasPrefixExpression: stringPredicate(term('prefix', false)),
+  NotHasPrefixExpression: stringPredicate(term('prefix', false), true),
+  HasPrefixCsExpression: stringPredicate(term('prefix', true)),
+  NotHasPrefixCsExpression: stringPredicate(term('prefix', true), true),
+  HasSuffixExpression: stringPredicate(term('suffix', false)),
+  NotHasSuffixExpression: stringPredicate(term('suffix', false), true),
+  HasSuffixCsExpression: stringPredicate(term('suffix', true)),
+  NotHasSuffixCsExpression: stringPredicate(term('suffix', true), true),
+  ContainsExpression: stringPredicate(ci(contains)),
+  NotContainsExpression: stringPredicate(ci(contains), true),
+  ContainsCsExpression: stringPredicate(contains),
+  NotContainsCsExpression: stringPredicate(contains, true),
+  StartsWithExpression: stringPredicate(ci(startsWith)),
+  NotStartsWithExpression: stringPredicate(ci(startsWith), true),
+  StartsWithCsExpression: stringPredicate(startsWith),
+  NotStartsWithCsExpression: stringPredicate(startsWith, true),
+  EndsWithExpression: stringPredicate(ci(endsWith)),
+  NotEndsWithExpression: stringPredicate(ci(endsWith), true),
+  EndsWithCsExpression: stringPredicate(endsWith),
+  NotEndsWithCsExpression: stringPredicate(endsWith, true),
+  MatchesRegexExpression: matchesRegex,
+  HasAnyExpression: hasAnyOrAll(false),
+  HasAllExpression: hasAnyOrAll(true),
+};
+
+const unary: Record<string, ScalarImpl> = {
+  UnaryMinusExpression: negate,
+  UnaryPlusExpression: ([v]) => v,
+};
+
+export function binaryOperator(kind: string): ScalarImpl | undefined {
+  return binary[kind];
+}
+
+export function unaryOperator(kind: string): ScalarImpl | undefined {
+  return unary[kind];
+}

@@ -1,0 +1,65 @@
+import { RE2JS, RE2JSException } from 're2js';
+import { EvaluationError } from '../values/index.js';
+
+// Kusto uses RE2 syntax and semantics (linear time, no backreferences); user patterns never go to V8.
+const cache = new Map<string, RE2JS>();
+const CACHE_LIMIT = 1000;
+
+export function compileRegex(pattern: string, flags = 0): RE2JS {
+  const key = `${flags}:${pattern}`;
+  let re = cache.get(key);
+  if (!re) {
+    try {
+      re = RE2JS.compile(pattern, flags);
+    } catch (e) {
+      if (e instanceof RE2JSException)
+        throw new EvaluationError(`Invalid regular expression '${pattern}': ${e.message}`);
+      throw e;
+    }
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, re);
+  }
+  return re;
+}
+
+/** Kusto regex flags string (`i`, `m`, `s`, `U`) of extract_all / regex options -> RE2JS flags. */
+export function regexFlags(flags: string): number {
+  let f = 0;
+  for (const c of flags) {
+    if (c === 'i') f |= RE2JS.CASE_INSENSITIVE;
+    else if (c === 'm') f |= RE2JS.MULTILINE;
+    else if (c === 's') f |= RE2JS.DOTALL;
+    else throw new EvaluationError(`Unsupported regex flag '${c}'`);
+  }
+  return f;
+}
+
+export function regexFind(pattern: string, input: string): boolean {
+  return compileRegex(pattern).matcher(input).find();
+}
+
+export interface RegexMatch {
+  /** Group texts, index 0 = whole match; null for a group that did not participate. */
+  groups: (string | null)[];
+  start: number;
+  end: number;
+}
+
+/** All non-overlapping matches, left to right (an empty match advances by one character). */
+export function* regexMatches(re: RE2JS, input: string): Generator<RegexMatch> {
+  const m = re.matcher(input);
+  let from = 0;
+  while (from <= input.length && m.find(from)) {
+    const groups: (string | null)[] = [];
+    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g));
+    const start = m.start();
+    const end = m.end();
+    yield { groups, start, end };
+    from = end === start ? end + 1 : end;
+  }
+}
+
+export function groupIndex(re: RE2JS, group: number | string): number | undefined {
+  if (typeof group === 'number') return group >= 0 && group <= re.groupCount() ? group : undefined;
+  return re.namedGroups()[group];
+}

@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto';
+import { splitDateTime } from '../values/datetime.js';
+import { coerce, EvaluationError, type Json, type KqlType, type Value } from '../values/index.js';
+import { num } from './math.js';
+import { compileRegex, groupIndex, regexMatches } from './regex.js';
+import { text } from './text.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+/** A function of string arguments (non-strings are converted with tostring()). */
+function strings(f: (...s: string[]) => Value): ScalarImpl {
+  return (args, types) => f(...args.map((a, i) => text(a, types[i])));
+}
+
+const substring: ScalarImpl = ([s, start, length], types) => {
+  const source = text(s, types[0]);
+  let from = num(start);
+  if (from === null) return '';
+  // A negative start counts from the end: substring("123456", -2, 2) == "56".
+  if (from < 0) from = Math.max(0, source.length + from);
+  const len = length === undefined ? source.length : num(length);
+  if (len === null || len < 0) return '';
+  return source.substr(from, len);
+};
+
+const split: ScalarImpl = ([s, delimiter, index], types) => {
+  const parts = text(s, types[0]).split(text(delimiter, types[1]));
+  if (index === undefined) return parts;
+  const i = num(index);
+  if (i === null || i < 0 || i >= parts.length) return [];
+  return [parts[i]];
+};
+
+const replaceString: ScalarImpl = strings((s, lookup, rewrite) =>
+  lookup === '' ? s : s.split(lookup).join(rewrite),
+);
+
+/** Kusto rewrite patterns refer to groups as \1..\9 (and \0); `$` has no special meaning. */
+function expandRewrite(rewrite: string, groups: (string | null)[]): string {
+  return rewrite.replace(/\\(\d)/g, (whole, d: string) => {
+    const g = Number(d);
+    return g < groups.length ? (groups[g] ?? '') : whole;
+  });
+}
+
+const replaceRegex: ScalarImpl = strings((source, pattern, rewrite) => {
+  const re = compileRegex(pattern);
+  let out = '';
+  let last = 0;
+  for (const m of regexMatches(re, source)) {
+    out += source.slice(last, m.start) + expandRewrite(rewrite, m.groups);
+    last = m.end;
+  }
+  return out + source.slice(last);
+});
+
+/** The group's text converted to the requested type (extract's optional typeof() argument). */
+function typedGroup(group: string | null, resultType: KqlType): Value {
+  if (resultType === 'string') return group ?? '';
+  return group === null ? null : coerce(group, resultType);
+}
+
+const extract: ScalarImpl = ([pattern, group, source], types, resultType) => {
+  const re = compileRegex(text(pattern, types[0]));
+  const index = num(group);
+  if (index === null || groupIndex(re, index) === undefined) return typedGroup(null, resultType);
+  const m = re.matcher(text(source, types[2]));
+  return typedGroup(m.find() ? m.group(index) : null, resultType);
+};
+
+const extractAll: ScalarImpl = (args, types) => {
+  const [pattern, groupsArg, source] = args.length === 2 ? [args[0], null, args[1]] : args;
+  const sourceType = types[args.length - 1];
+  const re = compileRegex(text(pattern, types[0]));
+  const requested: (number | string)[] = Array.isArray(groupsArg)
+    ? (groupsArg as Json[]).map((g) => (typeof g === 'number' || typeof g === 'string' ? g : -1))
+    : re.groupCount() === 0
+      ? [0]
+      : Array.from({ length: re.groupCount() }, (_, i) => i + 1);
+  const indexes = requested.map((g) => {
+    const i = groupIndex(re, g);
+    if (i === undefined) throw new EvaluationError(`extract_all(): capture group '${g}' does not exist`);
+    return i;
+  });
+  const rows: Json[] = [];
+  for (const m of regexMatches(re, text(source, sourceType))) {
+    const values = indexes.map((i) => m.groups[i] ?? '');
+    rows.push(indexes.length === 1 && !Array.isArray(groupsArg) ? values[0] : values);
+  }
+  return rows.length === 0 ? null : rows;
+};
+
+/**
+ * indexof(): each further occurrence is searched again from one past the previous hit with the same
+ * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows.
+ */
+const indexOf: ScalarImpl = ([s, lookup, start, length, occurrence], types) => {
+  const source = text(s, types[0]);
+  const needle = text(lookup, types[1]);
+  let from = num(start ?? 0) ?? 0;
+  if (from < 0) from = Math.max(0, source.length + from);
+  if (from > source.length) return -1;
+  const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
+  const n = num(occurrence ?? 1) ?? 1;
+  if (len < -1 || n < 0) return null;
+  let found = -1;
+  for (let k = 0; k < Math.max(n, 1); k++) {
+    const end = len < 0 ? source.length : Math.min(source.length, from + len);
+    const i = source.indexOf(needle, from);
+    if (i < 0 || i + needle.length > end) return -1;
+    found = i;
+    from = i + 1;
+  }
+  return found;
+};
+
+const countOf: ScalarImpl = ([s, search, kind], types) => {
+  const source = text(s, types[0]);
+  const needle = text(search, types[1]);
+  if (kind !== undefined && text(kind, types[2]) === 'regex') {
+    let n = 0;
+    for (const _ of regexMatches(compileRegex(needle), source)) n++;
+    return n;
+  }
+  if (needle === '') return 0;
+  // Plain matches may overlap: countof("aaaa", "aa") == 3 (countof doc).
+  let n = 0;
+  for (let i = source.indexOf(needle); i >= 0; i = source.indexOf(needle, i + 1)) n++;
+  return n;
+};
+
+/** trim functions remove repeated matches of a regex at the start and/or end. */
+function trimmer(start: boolean, end: boolean): ScalarImpl {
+  return ([pattern, s], types) => {
+    const p = text(pattern, types[0]);
+    let out = text(s, types[1]);
+    if (start) {
+      const m = compileRegex(`^(?:${p})+`).matcher(out);
+      if (m.find()) out = out.slice(m.end());
+    }
+    if (end) {
+      const m = compileRegex(`(?:${p})+$`).matcher(out);
+      if (m.find()) out = out.slice(0, m.start());
+    }
+    return out;
+  };
+}
+
+const strcatDelim: ScalarImpl = ([delimiter, ...rest], [td, ...types]) =>
+  rest.map((v, i) => text(v, types[i])).join(text(delimiter, td));
+
+const strrep: ScalarImpl = ([v, times, delimiter], types) => {
+  const n = num(times);
+  if (n === null || n <= 0) return '';
+  const sep = delimiter === undefined ? '' : text(delimiter, types[2]);
+  return Array.from({ length: Math.min(n, 1024) }, () => text(v, types[0])).join(sep);
+};
+
+function hash(algorithm: 'sha256' | 'md5' | 'sha1'): ScalarImpl {
+  return ([v], [t]) => createHash(algorithm).update(text(v, t), 'utf8').digest('hex');
+}
+
+const base64Decode: ScalarImpl = ([v], [t]) => {
+  const s = text(v, t);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return '';
+  const bytes = Buffer.from(s, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return '';
+  }
+};
+
+const QUERY_SAFE = /[A-Za-z0-9\-_.!*'()]/;
+
+/** url_encode: .NET HttpUtility.UrlEncode, as Kusto uses: space as '+', lower-case %xx escapes. */
+function urlEncode(s: string): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (byte < 0x80 && QUERY_SAFE.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += `%${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+function urlDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return '';
+  }
+}
+
+const parseUrl: ScalarImpl = ([v], [t]): Json => {
+  const s = text(v, t);
+  const m =
+    /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?([^:/?#]*)(?::(\d*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(
+      s,
+    );
+  if (!m) return {};
+  const query: Record<string, Json> = {};
+  for (const pair of (m[7] ?? '').split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = urlDecode(eq < 0 ? pair : pair.slice(0, eq));
+    query[key] = urlDecode(eq < 0 ? '' : pair.slice(eq + 1));
+  }
+  return {
+    Scheme: m[1],
+    Host: m[4],
+    Port: m[5] ?? '',
+    Path: m[6],
+    Username: m[2] ?? '',
+    Password: m[3] ?? '',
+    'Query Parameters': query,
+    Fragment: m[8] ?? '',
+  };
+};
+
+/** parse_path: the drive (`C:`) is the only RootPath the docs show; shares and Unix paths have none. */
+const parsePath: ScalarImpl = ([v], [t]) => {
+  const s = text(v, t);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(s);
+  const path = scheme ? s.slice(scheme[0].length) : s;
+  const lastSep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const directoryPath = lastSep < 0 ? '' : path.slice(0, lastSep);
+  const [filename, stream = ''] = path.slice(lastSep + 1).split(':');
+  const dot = filename.lastIndexOf('.');
+  const dirSep = Math.max(directoryPath.lastIndexOf('/'), directoryPath.lastIndexOf('\\'));
+  return {
+    Scheme: scheme ? scheme[1] : '',
+    RootPath: /^[A-Za-z]:/.exec(path)?.[0] ?? '',
+    DirectoryPath: directoryPath,
+    DirectoryName: directoryPath.slice(dirSep + 1),
+    Filename: filename,
+    Extension: dot < 0 ? '' : filename.slice(dot + 1),
+    AlternateDataStreamName: stream,
+  };
+};
+
+/** .NET custom datetime format tokens that format_datetime documents. */
+const DATETIME_TOKEN = /(d{1,2}|f{1,7}|F{1,7}|h{1,2}|H{1,2}|m{1,2}|M{1,2}|s{1,2}|y{4}|y{2}|y|tt)/g;
+
+function formatDateTimeWith(t: bigint, format: string): string {
+  const p = splitDateTime(t);
+  const fraction = String(p.fraction).padStart(7, '0');
+  return format.replace(DATETIME_TOKEN, (tok) => {
+    const pad = (n: number) => String(n).padStart(tok.length, '0');
+    switch (tok[0]) {
+      case 'd':
+        return pad(p.day);
+      case 'f':
+        return fraction.slice(0, tok.length);
+      case 'F':
+        return fraction.slice(0, tok.length).replace(/0+$/, '');
+      case 'h':
+        return pad(p.hour % 12 === 0 ? 12 : p.hour % 12);
+      case 'H':
+        return pad(p.hour);
+      case 'm':
+        return pad(p.minute);
+      case 'M':
+        return pad(p.month);
+      case 's':
+        return pad(p.second);
+      case 'y':
+        return tok.length === 2
+          ? String(p.year % 100).padStart(2, '0')
+          : tok.length === 1
+            ? String(p.year % 100)
+            : pad(p.year);
+      default:
+        return p.hour < 12 ? 'AM' : 'PM';
+    }
+  });
+}
+
+const TIMESPAN_TOKEN = /(d{1,8}|f{1,7}|F{1,7}|h{1,2}|H{1,2}|m{1,2}|s{1,2})/g;
+
+function formatTimespanWith(t: bigint, format: string): string {
+  const a = t < 0n ? -t : t;
+  const days = a / 864_000_000_000n;
+  const inDay = Number(a % 864_000_000_000n);
+  const seconds = Math.floor(inDay / 1e7);
+  const fraction = String(inDay % 1e7).padStart(7, '0');
+  const body = format.replace(TIMESPAN_TOKEN, (tok) => {
+    const pad = (n: number | bigint) => String(n).padStart(tok.length, '0');
+    switch (tok[0]) {
+      case 'd':
+        return pad(days);
+      case 'f':
+        return fraction.slice(0, tok.length);
+      case 'F':
+        return fraction.slice(0, tok.length).replace(/0+$/, '');
+      case 'h':
+      case 'H':
+        return pad(Math.floor(seconds / 3600));
+      case 'm':
+        return pad(Math.floor(seconds / 60) % 60);
+      default:
+        return pad(seconds % 60);
+    }
+  });
+  return t < 0n ? `-${body}` : body;
+}
+
+const formatDatetimeFn: ScalarImpl = ([t, f], types) =>
+  typeof t === 'bigint' ? formatDateTimeWith(t, text(f, types[1])) : '';
+const formatTimespanFn: ScalarImpl = ([t, f], types) =>
+  typeof t === 'bigint' ? formatTimespanWith(t, text(f, types[1])) : '';
+
+const toHex: ScalarImpl = ([v, minLength]) => {
+  const n = num(v);
+  if (n === null || !Number.isInteger(n)) return '';
+  const hex = BigInt.asUintN(64, BigInt(n)).toString(16);
+  return hex.padStart(num(minLength ?? 0) ?? 0, '0');
+};
+
+const parseCsv: ScalarImpl = strings((s) => {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+});
+
+const translate: ScalarImpl = strings((from, to, s) => {
+  let out = '';
+  for (const c of s) {
+    const i = from.indexOf(c);
+    if (i < 0) out += c;
+    else if (to.length > 0) out += to[Math.min(i, to.length - 1)];
+  }
+  return out;
+});
+
+export const stringFunctions: FunctionTable = {
+  strcat: (args, types) => args.map((v, i) => text(v, types[i])).join(''),
+  strcat_delim: strcatDelim,
+  strlen: strings((s) => [...s].length),
+  string_size: strings((s) => Buffer.byteLength(s, 'utf8')),
+  substring,
+  tolower: strings((s) => s.toLowerCase()),
+  toupper: strings((s) => s.toUpperCase()),
+  trim: trimmer(true, true),
+  trim_start: trimmer(true, false),
+  trim_end: trimmer(false, true),
+  split,
+  replace_string: replaceString,
+  replace: replaceRegex,
+  replace_regex: replaceRegex,
+  extract,
+  extract_all: extractAll,
+  indexof: indexOf,
+  countof: countOf,
+  reverse: strings((s) => [...s].reverse().join('')),
+  strrep,
+  strcmp: strings((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  translate,
+  parse_csv: parseCsv,
+  parse_url: parseUrl,
+  parseurl: parseUrl,
+  parse_path: parsePath,
+  url_encode: strings(urlEncode),
+  url_encode_component: strings((s) => encodeURIComponent(s)),
+  url_decode: strings(urlDecode),
+  base64_encode_tostring: strings((s) => Buffer.from(s, 'utf8').toString('base64')),
+  base64_decode_tostring: base64Decode,
+  hash_sha256: hash('sha256'),
+  hash_md5: hash('md5'),
+  hash_sha1: hash('sha1'),
+  format_datetime: formatDatetimeFn,
+  format_timespan: formatTimespanFn,
+  tohex: toHex,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+  isascii: strings((s) => /^[\x00-\x7f]*$/.test(s)),
+  // JS strings hold UTF-16; every string that reaches the engine decoded as valid UTF-8.
+  isutf8: () => true,
+  unicode_codepoints_from_string: strings((s) => [...s].map((c) => c.codePointAt(0) as number)),
+  unicode_codepoints_to_string: ([v]) =>
+    Array.isArray(v)
+      ? String.fromCodePoint(...(v as Json[]).filter((x): x is number => typeof x === 'number'))
+      : '',
+  make_string: (args) =>
+    String.fromCodePoint(...args.flat().filter((x): x is number => typeof x === 'number')),
+};

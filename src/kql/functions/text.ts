@@ -1,0 +1,54 @@
+import { type KqlType, type Value, valueToString } from '../values/index.js';
+
+/** The argument as text: strings as they are, other types via tostring() (null -> ''). */
+export function text(v: Value, t: KqlType | undefined): string {
+  if (typeof v === 'string') return v;
+  return valueToString(v, t ?? 'dynamic');
+}
+
+const ASCII_UPPER = /[A-Z]/g;
+
+/**
+ * Kusto's case-insensitive string operators (=~, has, contains, in~, ...) fold ASCII letters only:
+ * "Case-insensitive operators are currently supported only for ASCII-text" (string operators doc).
+ */
+export function foldAscii(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+  if (!/[^\x00-\x7f]/.test(s)) return s.toLowerCase();
+  return s.replace(ASCII_UPPER, (c) => c.toLowerCase());
+}
+
+// "Each string value is broken into maximal sequences of ASCII alphanumeric characters" (string operators doc).
+const TERM_CHAR = /[A-Za-z0-9]/;
+
+export function isTermChar(c: string | undefined): boolean {
+  return c !== undefined && TERM_CHAR.test(c);
+}
+
+export type TermMode = 'term' | 'prefix' | 'suffix';
+
+/**
+ * Term matching of has / hasprefix / hassuffix. A term is a maximal run of ASCII alphanumerics;
+ * the needle matches where it is not glued to more alphanumerics on the checked side(s). A needle
+ * that itself starts or ends with a separator (".com", "foo-") only needs the boundary on its
+ * alphanumeric ends, which is how Kusto's phrase matching over terms behaves.
+ */
+export function matchesTerm(
+  haystack: string,
+  needle: string,
+  mode: TermMode,
+  caseSensitive: boolean,
+): boolean {
+  if (needle.length === 0) return true;
+  const h = caseSensitive ? haystack : foldAscii(haystack);
+  const n = caseSensitive ? needle : foldAscii(needle);
+  const needStart = mode !== 'suffix' && isTermChar(n[0]);
+  const needEnd = mode !== 'prefix' && isTermChar(n[n.length - 1]);
+  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
+    const end = i + n.length;
+    if (needStart && isTermChar(h[i - 1])) continue;
+    if (needEnd && isTermChar(h[end])) continue;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,66 @@
+/**
+ * The embedded KQL engine: Kusto.Language parses and binds, `lower` builds the typed plan,
+ * `execute` runs it over in-memory tables with Kusto semantics.
+ */
+import type { Catalog, ColumnSchema } from './catalog.js';
+import { executePlan } from './execute/index.js';
+import { frameToRows } from './execute/frame.js';
+import { lowerQuery } from './lower/index.js';
+import { KqlError, UnsupportedError } from './plan/errors.js';
+import type { Column, Plan } from './plan/types.js';
+import { analyze, type QueryDiagnostic } from './syntax/index.js';
+import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
+
+export { KqlError, UnsupportedError } from './plan/errors.js';
+export type { Column, Plan } from './plan/types.js';
+export type { QueryDiagnostic } from './syntax/index.js';
+export type { KqlType, Value } from './values/index.js';
+
+export interface Table {
+  columns: Column[];
+  rows: Value[][];
+}
+
+export interface QueryOptions {
+  /** Schemas, parsers and watchlists. */
+  catalog: Catalog;
+  /** Data; a table the catalog knows but this does not provide is empty. */
+  tables: Map<string, Table> | ((name: string) => Table | undefined);
+  /** Evaluation time in ticks for now()/ago(); defaults to the wall clock. */
+  now?: bigint;
+}
+
+/** Parses, binds and lowers a query; throws KqlError on binding errors, UnsupportedError on refused constructs. */
+export function planQuery(query: string, catalog: Catalog): Plan {
+  const { code, diagnostics } = analyze(query, catalog);
+  const errors = diagnostics.filter((d: QueryDiagnostic) => d.severity === 'error');
+  if (errors.length > 0) throw new KqlError(errors);
+  return lowerQuery(code, catalog);
+}
+
+export function runQuery(query: string, options: QueryOptions): Table {
+  const plan = planQuery(query, options.catalog);
+  const { tables } = options;
+  const frame = executePlan(plan, {
+    catalog: options.catalog,
+    table: typeof tables === 'function' ? tables : (name) => tables.get(name),
+    now: options.now ?? dateToTicks(new Date()),
+  });
+  return { columns: frame.schema, rows: frameToRows(frame) };
+}
+
+/** Records from JSON, CSV or YAML -> a table of the schema's columns (missing fields are null / ''). */
+export function tableFromRecords(schema: ColumnSchema[], records: Record<string, unknown>[]): Table {
+  const columns = schema.map((c) => ({ name: c.name, type: c.type as KqlType }));
+  return { columns, rows: records.map((r) => columns.map((c) => coerce(r[c.name], c.type))) };
+}
+
+/** Engine values -> JSON-ready records (datetimes ISO, timespans `[-][d.]hh:mm:ss[.fffffff]`). */
+export function tableToRecords(t: Table): Record<string, unknown>[] {
+  return t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c.name, toJson(row[i], c.type)])));
+}
+
+/** True when the error is one the engine raises for a query (as opposed to a bug). */
+export function isQueryError(error: unknown): error is KqlError {
+  return error instanceof KqlError || error instanceof UnsupportedError;
+}

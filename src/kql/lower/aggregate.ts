@@ -1,0 +1,201 @@
+import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
+import {
+  boundSchema,
+  columnIndex,
+  kindName,
+  type LowerContext,
+  list,
+  spanOf,
+  typeOf,
+  unsupported,
+} from './context.js';
+import { isAggregateCall, lowerScalar } from './scalar.js';
+import { columnRef, project } from './tabular.js';
+
+function itemValue(item: any, ctx: LowerContext): any {
+  const kind = kindName(item);
+  if (kind === 'SimpleNamedExpression') return item.Expression;
+  if (kind === 'CompoundNamedExpression') throw unsupported(item, ctx, '(a, b) = ... tuple assignment');
+  return item;
+}
+
+/**
+ * One aggregate call. arg_max/arg_min return the arguments' values at the extreme row (`*` = every
+ * input column that is not a group key); percentiles() returns one column per percentage.
+ */
+function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
+  const fn = String(node.ReferencedSymbol.Name).toLowerCase();
+  const argNodes = list(node.ArgumentList?.Expressions);
+  const span = spanOf(node, ctx);
+  if (fn === 'arg_max' || fn === 'arg_min') {
+    const [first, ...rest] = argNodes;
+    const args: ScalarExpr[] = [lowerScalar(itemValue(first, ctx), input, ctx)];
+    const firstName = kindName(first) === 'NameReference' ? String(first.SimpleName) : undefined;
+    for (const arg of rest) {
+      if (kindName(arg) === 'StarExpression') {
+        input.schema.forEach((c, i) => {
+          if (!keyNames.includes(c.name) && c.name !== firstName) args.push(columnRef(input.schema, i));
+        });
+      } else {
+        args.push(lowerScalar(itemValue(arg, ctx), input, ctx));
+      }
+    }
+    return { fn, args, outputs: args.map((a) => ({ name: '', type: a.type })), span };
+  }
+  const args = argNodes.map((a) => lowerScalar(a, input, ctx));
+  if (fn === 'percentiles') {
+    return {
+      fn,
+      args,
+      outputs: args
+        .slice(1)
+        .map(() => ({ name: '', type: typeOf(node, ctx) === 'dynamic' ? 'real' : typeOf(node, ctx) })),
+      span,
+    };
+  }
+  return { fn, args, outputs: [{ name: '', type: typeOf(node, ctx) }], span };
+}
+
+/**
+ * summarize: group keys first, then each aggregate's columns, named as Kusto.Language binds them.
+ * Expressions over aggregates (`round(avg(x), 2)`) aggregate into hidden columns and project after.
+ */
+export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan {
+  const byItems = node.ByClause ? list(node.ByClause.Expressions) : [];
+  const bound = boundSchema(node);
+  const keys: NamedExpr[] = byItems.map((item, i) => ({
+    name: bound[i]?.name ?? `Column${i}`,
+    expr: lowerScalar(itemValue(item, ctx), input, ctx),
+  }));
+  const keyNames = keys.map((k) => k.name);
+  const aggregates: AggregateCall[] = [];
+  const post: NamedExpr[] = keys.map((k, i) => ({
+    name: k.name,
+    expr: { kind: 'column', index: i, type: k.expr.type },
+  }));
+  let columns = keys.length;
+  let boundAt = keys.length;
+  let computed = false;
+  const add = (call: AggregateCall): ScalarExpr[] => {
+    aggregates.push(call);
+    return call.outputs.map((o) => ({ kind: 'column', index: columns++, type: o.type }) as ScalarExpr);
+  };
+  const keyRow = { schema: keys.map((k) => ({ name: k.name, type: k.expr.type })) };
+  for (const item of list(node.Aggregates)) {
+    const value = itemValue(item, ctx);
+    if (isAggregateCall(value)) {
+      const call = aggregateCall(value, input, keyNames, ctx);
+      call.outputs.forEach((o) => {
+        o.name = bound[boundAt++]?.name ?? '';
+      });
+      add(call).forEach((expr, i) => post.push({ name: call.outputs[i].name, expr }));
+      continue;
+    }
+    computed = true;
+    const expr = lowerScalar(value, keyRow, ctx, (aggNode) => {
+      const call = aggregateCall(aggNode, input, keyNames, ctx);
+      call.outputs.forEach((o, i) => {
+        o.name = `__aggregate${aggregates.length}_${i}`;
+      });
+      const refs = add(call);
+      if (refs.length !== 1) throw unsupported(aggNode, ctx, `${call.fn}() inside an expression`);
+      return refs[0];
+    });
+    post.push({ name: bound[boundAt++]?.name ?? '', expr });
+  }
+  if (post.length !== bound.length)
+    throw unsupported(
+      node,
+      ctx,
+      'summarize',
+      `summarize output columns differ from Kusto's (${bound.length} expected, ${post.length} lowered)`,
+    );
+  const schema: Column[] = [...keyRow.schema, ...aggregates.flatMap((a) => a.outputs)];
+  const aggregate: Plan = { op: 'aggregate', input, keys, aggregates, schema };
+  return computed ? project(aggregate, post) : aggregate;
+}
+
+export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan {
+  const bound = boundSchema(node);
+  const byItems = node.ByClause ? list(node.ByClause.Expressions) : [];
+  const keys: NamedExpr[] = byItems.map((item, i) => ({
+    name: bound[i].name,
+    expr: lowerScalar(itemValue(item, ctx), input, ctx),
+  }));
+  const aggregates = list(node.Aggregates).map((item: any, i: number) => {
+    const exprNode = item.Expression;
+    const value = itemValue(exprNode, ctx);
+    if (!isAggregateCall(value))
+      throw unsupported(value, ctx, 'make-series with an expression over aggregates');
+    const call = aggregateCall(value, input, [], ctx);
+    if (call.outputs.length !== 1) throw unsupported(value, ctx, `${call.fn}() in make-series`);
+    call.outputs[0].name = bound[keys.length + i].name;
+    let defaultValue: unknown = null;
+    if (item.DefaultExpression) {
+      const d = lowerScalar(item.DefaultExpression.Expression, { schema: [] }, ctx);
+      if (d.kind !== 'literal')
+        throw unsupported(item.DefaultExpression, ctx, 'non-constant make-series default');
+      defaultValue = d.value;
+    } else if (['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(call.fn)) {
+      defaultValue = 0;
+    }
+    return { ...call, defaultValue: defaultValue as null };
+  });
+  const axisName = bound[bound.length - 1].name;
+  const range = node.RangeClause;
+  if (
+    kindName(range) !== 'MakeSeriesFromToStepClause' ||
+    !range.MakeSeriesFromClause ||
+    !range.MakeSeriesToClause
+  ) {
+    throw unsupported(
+      range ?? node,
+      ctx,
+      'make-series without from/to',
+      'make-series needs explicit from, to and step',
+    );
+  }
+  const none = { schema: [] };
+  const plan: Plan = {
+    op: 'make-series',
+    input,
+    keys,
+    aggregates,
+    axis: lowerScalar(node.OnClause.Expression, input, ctx),
+    start: lowerScalar(range.MakeSeriesFromClause.Expression, none, ctx),
+    end: lowerScalar(range.MakeSeriesToClause.Expression, none, ctx),
+    step: lowerScalar(range.MakeSeriesStepClause.Expression, none, ctx),
+    axisName,
+    schema: bound,
+  };
+  if (columnIndex(bound, axisName) !== bound.length - 1) throw unsupported(node, ctx, 'make-series axis');
+  return plan;
+}
+
+export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan {
+  const bound = boundSchema(node);
+  const levels = list(node.Clauses).map((clause: any, i: number) => {
+    if (clause.WithOthersClause) throw unsupported(clause.WithOthersClause, ctx, 'top-nested with others');
+    const byNode = clause.ByExpression;
+    let descending = true;
+    let aggNode = byNode;
+    if (kindName(byNode) === 'OrderedExpression') {
+      aggNode = byNode.Expression;
+      const dir = byNode.Ordering?.AscOrDescKeyword;
+      if (dir) descending = String(dir.toString()).trim().toLowerCase() === 'desc';
+    }
+    aggNode = itemValue(aggNode, ctx);
+    if (!isAggregateCall(aggNode)) throw unsupported(aggNode, ctx, 'top-nested by a non-aggregate');
+    const aggregate = aggregateCall(aggNode, input, [], ctx);
+    if (aggregate.outputs.length !== 1) throw unsupported(aggNode, ctx, `${aggregate.fn}() in top-nested`);
+    aggregate.outputs[0].name = bound[2 * i + 1].name;
+    return {
+      count: clause.Expression ? lowerScalar(clause.Expression, { schema: [] }, ctx) : undefined,
+      key: { name: bound[2 * i].name, expr: lowerScalar(itemValue(clause.OfExpression, ctx), input, ctx) },
+      aggregate,
+      descending,
+    };
+  });
+  if (bound.length !== levels.length * 2) throw unsupported(node, ctx, 'top-nested output columns');
+  return { op: 'top-nested', input, levels, schema: bound };
+}

@@ -1,0 +1,106 @@
+import type { Catalog } from '../catalog.js';
+import { UnsupportedError } from '../plan/errors.js';
+import type { Column, Plan, ScalarExpr, Span } from '../plan/types.js';
+import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
+import type { KqlType } from '../values/index.js';
+
+/** What a name bound by `let` or a function parameter stands for. */
+export type Binding = { kind: 'scalar'; expr: ScalarExpr } | { kind: 'table'; plan: Plan };
+
+export class Scope {
+  private readonly names = new Map<string, Binding>();
+
+  constructor(readonly parent?: Scope) {}
+
+  set(name: string, binding: Binding): void {
+    this.names.set(name, binding);
+  }
+
+  get(name: string): Binding | undefined {
+    return this.names.get(name) ?? this.parent?.get(name);
+  }
+}
+
+export interface LowerContext {
+  catalog: Catalog;
+  scope: Scope;
+  /**
+   * Inside a function expansion, node offsets are relative to the expanded body, so errors are
+   * reported at the call site in the user's query instead.
+   */
+  callSite?: Span;
+  /** Inside mv-apply: the plan that yields the current element's rows. */
+  applyInput?: Plan;
+}
+
+/** The columns in scope for a scalar expression: the input row, plus $left/$right in join conditions. */
+export interface RowContext {
+  schema: Column[];
+}
+
+let kindNames: Map<number, string> | undefined;
+
+/** The SyntaxKind name of a node (`FilterOperator`, `AddExpression`, ...). */
+export function kindName(node: any): string {
+  if (!kindNames) {
+    kindNames = new Map();
+    for (const [name, value] of Object.entries(kusto().Syntax.SyntaxKind)) {
+      if (typeof value === 'number' && !name.startsWith('$')) kindNames.set(value, name);
+    }
+  }
+  return kindNames.get(node.Kind) ?? 'Unknown';
+}
+
+export function spanOf(node: any, ctx: LowerContext): Span {
+  return ctx.callSite ?? { start: node.TextStart, length: node.Width };
+}
+
+export function unsupported(
+  node: any,
+  ctx: LowerContext,
+  construct?: string,
+  message?: string,
+): UnsupportedError {
+  return new UnsupportedError(construct ?? kindName(node), spanOf(node, ctx), message);
+}
+
+export function list<T = any>(syntaxList: any): T[] {
+  if (!syntaxList) return [];
+  const out: T[] = [];
+  for (let i = 0; i < syntaxList.Count; i++) {
+    const item = syntaxList.getItem(i);
+    out.push(item && kindName(item) === 'SeparatedElement' ? item.Element : item);
+  }
+  return out;
+}
+
+export function typeOf(node: any, ctx: LowerContext): KqlType {
+  const type = kqlTypeOf(node.ResultType);
+  if (!type) throw unsupported(node, ctx, `expression of type ${node.ResultType?.Name ?? 'unknown'}`);
+  return type;
+}
+
+/** The columns of a tabular expression's result type as Kusto.Language bound it. */
+export function boundSchema(node: any): Column[] {
+  return toArray(node.ResultType?.Columns).map((c: any) => ({
+    name: c.Name,
+    type: kqlTypeOf(c.Type) ?? 'dynamic',
+  }));
+}
+
+export function text(node: any): string {
+  return String(node.toString()).trim();
+}
+
+/** Named query-operator parameters (`kind=leftouter`, `withsource=T`) as lower-case name -> text. */
+export function parameters(node: any): Map<string, { value: string; node: any }> {
+  const out = new Map<string, { value: string; node: any }>();
+  for (const p of list(node.Parameters)) {
+    out.set(String(p.Name.SimpleName).toLowerCase(), { value: text(p.Expression), node: p });
+  }
+  return out;
+}
+
+export function columnIndex(schema: Column[], name: string): number {
+  return schema.findIndex((c) => c.name === name);
+}

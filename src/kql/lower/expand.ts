@@ -1,0 +1,162 @@
+import type { Column, MvExpandItem, ParsePart, Plan } from '../plan/types.js';
+import { kqlTypeOf } from '../syntax/index.js';
+import {
+  boundSchema,
+  columnIndex,
+  kindName,
+  type LowerContext,
+  list,
+  parameters,
+  text,
+  typeOf,
+  unsupported,
+} from './context.js';
+import { lowerScalar } from './scalar.js';
+import { lowerTabular } from './tabular.js';
+
+function expandItems(node: any, input: Plan, ctx: LowerContext): MvExpandItem[] {
+  return list(node.Expressions).map((item: any) => {
+    const valueNode = item.Expression;
+    const named = kindName(valueNode) === 'SimpleNamedExpression';
+    const exprNode = named ? valueNode.Expression : valueNode;
+    const name = named
+      ? String(valueNode.Name.SimpleName)
+      : kindName(exprNode) === 'NameReference'
+        ? String(exprNode.SimpleName)
+        : undefined;
+    if (!name) throw unsupported(valueNode, ctx, 'mv-expand of an unnamed expression');
+    const typeNode = item.ToTypeOf?.TypeOf;
+    const type = typeNode ? typeOfLiteral(typeNode, ctx) : 'dynamic';
+    const existing = columnIndex(input.schema, name);
+    return {
+      name,
+      expr: lowerScalar(exprNode, input, ctx),
+      type,
+      replaces: existing >= 0 ? existing : undefined,
+    };
+  });
+}
+
+function typeOfLiteral(node: any, ctx: LowerContext) {
+  const types = list(node.Types);
+  const type = types.length === 1 ? kqlTypeOf(types[0].ReferencedSymbol ?? types[0].ResultType) : undefined;
+  if (!type) throw unsupported(node, ctx, `typeof(${text(node)})`);
+  return type;
+}
+
+function rowLimit(node: any, ctx: LowerContext): number | undefined {
+  if (!node.RowLimitClause) return undefined;
+  const limit = lowerScalar(node.RowLimitClause.RowLimit, { schema: [] }, ctx);
+  if (limit.kind !== 'literal' || typeof limit.value !== 'number')
+    throw unsupported(node.RowLimitClause, ctx, 'mv-expand limit');
+  return limit.value;
+}
+
+function expandSchema(input: Plan, items: MvExpandItem[], itemIndex?: string): Column[] {
+  const schema = input.schema.map((c, i) => {
+    const replaced = items.find((item) => item.replaces === i);
+    return replaced ? { name: c.name, type: replaced.type } : c;
+  });
+  for (const item of items)
+    if (item.replaces === undefined) schema.push({ name: item.name, type: item.type });
+  if (itemIndex) schema.push({ name: itemIndex, type: 'long' });
+  return schema;
+}
+
+export function lowerMvExpand(node: any, input: Plan, ctx: LowerContext): Plan {
+  const params = parameters(node);
+  const bagExpansion =
+    (params.get('bagexpansion') ?? params.get('kind'))?.value.toLowerCase() === 'array' ? 'array' : 'bag';
+  const itemIndex = params.get('with_itemindex')?.value;
+  const items = expandItems(node, input, ctx);
+  const schema = expandSchema(input, items, itemIndex);
+  checkSchema(node, schema, ctx);
+  return { op: 'mv-expand', input, items, bagExpansion, limit: rowLimit(node, ctx), itemIndex, schema };
+}
+
+function checkSchema(node: any, schema: Column[], ctx: LowerContext): void {
+  const bound = boundSchema(node);
+  if (bound.length !== schema.length || bound.some((c, i) => c.name !== schema[i].name)) {
+    throw unsupported(node, ctx, kindName(node), `${kindName(node)} output differs from Kusto's column list`);
+  }
+}
+
+/**
+ * mv-apply: the subquery sees the expanded columns of one input row; its output rows are joined to
+ * that row's other columns.
+ */
+export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
+  if (node.ContextIdClause || parameters(node).size > 0)
+    throw unsupported(node, ctx, 'mv-apply with parameters');
+  const items = expandItems(node, input, ctx);
+  const applySchema = items.map((item) => ({ name: item.name, type: item.type }));
+  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
+  const subquery = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
+  const passThrough = input.schema.map((_, i) => i).filter((i) => !items.some((item) => item.replaces === i));
+  const schema = [...passThrough.map((i) => input.schema[i]), ...subquery.schema];
+  checkSchema(node, schema, ctx);
+  return { op: 'mv-apply', input, items, subquery, passThrough, schema };
+}
+
+export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
+  const params = parameters(node);
+  const mode = (params.get('kind')?.value.toLowerCase() ?? 'simple') as 'simple' | 'relaxed' | 'regex';
+  if (!['simple', 'relaxed', 'regex'].includes(mode)) throw unsupported(node, ctx, `parse kind=${mode}`);
+  const flags = params.get('flags')?.value.replace(/^["']|["']$/g, '') ?? '';
+  const parts: ParsePart[] = [];
+  for (const pattern of list(node.Patterns)) {
+    const kind = kindName(pattern);
+    if (kind === 'StarExpression') parts.push({ kind: 'text', text: '*' });
+    else if (kind === 'NameAndTypeDeclaration')
+      parts.push({ kind: 'column', name: pattern.Name.SimpleName, type: typeOf(pattern.Name, ctx) });
+    else if (kind === 'NameDeclaration')
+      parts.push({ kind: 'column', name: pattern.SimpleName, type: typeOf(pattern, ctx) });
+    else if (pattern.IsLiteral) parts.push({ kind: 'text', text: String(pattern.LiteralValue ?? '') });
+    else throw unsupported(pattern, ctx, 'parse pattern element');
+  }
+  const schema = [...input.schema];
+  for (const part of parts) {
+    if (part.kind === 'column' && columnIndex(schema, part.name) < 0)
+      schema.push({ name: part.name, type: part.type });
+  }
+  checkSchema(node, schema, ctx);
+  return {
+    op: 'parse',
+    input,
+    source: lowerScalar(node.Expression, input, ctx),
+    mode,
+    parts,
+    regexFlags: flags,
+    where: kindName(node) === 'ParseWhereOperator',
+    schema,
+  };
+}
+
+export function lowerParseKv(node: any, input: Plan, ctx: LowerContext): Plan {
+  const keys: Column[] = list(node.Keys.Columns).map((c: any) => ({
+    name: c.Name.SimpleName,
+    type: typeOf(c.Name, ctx),
+  }));
+  const options = new Map<string, string>();
+  for (const p of list(node.WithClause?.Properties)) {
+    const value = lowerScalar(p.Expression, { schema: [] }, ctx);
+    if (value.kind !== 'literal') throw unsupported(p, ctx, 'parse-kv option');
+    options.set(String(p.Name.SimpleName).toLowerCase(), String(value.value));
+  }
+  for (const name of options.keys()) {
+    if (!['pair_delimiter', 'kv_delimiter', 'quote'].includes(name))
+      throw unsupported(node, ctx, `parse-kv with ${name}`);
+  }
+  const schema = [...input.schema, ...keys];
+  checkSchema(node, schema, ctx);
+  return {
+    op: 'parse-kv',
+    input,
+    source: lowerScalar(node.Expression, input, ctx),
+    keys,
+    pairDelimiter: options.get('pair_delimiter') ?? ' ',
+    kvDelimiter: options.get('kv_delimiter') ?? '=',
+    quote: [...(options.get('quote') ?? '')],
+    schema,
+  };
+}

@@ -1,0 +1,320 @@
+import type { AggregateCall, Plan, ScalarExpr } from '../plan/types.js';
+import { kusto, toArray } from '../syntax/index.js';
+import {
+  type KqlType,
+  parseDateTime,
+  parseGuid,
+  parseReal,
+  parseTimespan,
+  type Value,
+} from '../values/index.js';
+import {
+  columnIndex,
+  kindName,
+  type LowerContext,
+  list,
+  type RowContext,
+  Scope,
+  spanOf,
+  text,
+  typeOf,
+  unsupported,
+} from './context.js';
+import { lowerTabular } from './tabular.js';
+
+/** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
+export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
+
+const WINDOW_FUNCTIONS = new Set(['prev', 'next', 'row_number']);
+
+let aggregateSymbols: Set<unknown> | undefined;
+
+export function isAggregateCall(node: any): boolean {
+  if (kindName(node) !== 'FunctionCallExpression') return false;
+  aggregateSymbols ??= new Set(toArray(kusto().Aggregates.All));
+  return aggregateSymbols.has(node.ReferencedSymbol);
+}
+
+export function literal(value: Value, type: KqlType): ScalarExpr {
+  return { kind: 'literal', value, type };
+}
+
+export function lowerScalar(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const recurse = (n: any) => lowerScalar(n, row, ctx, aggregate);
+  const kind = kindName(node);
+  switch (kind) {
+    case 'ParenthesizedExpression':
+      return recurse(node.Expression);
+    case 'NameReference':
+      return lowerName(node, row, ctx);
+    case 'BracketedExpression':
+      return recurse(node.Expression);
+    case 'PathExpression':
+      return {
+        kind: 'element',
+        target: recurse(node.Expression),
+        key: literal(selectorName(node.Selector), 'string'),
+        type: 'dynamic',
+      };
+    case 'ElementExpression':
+      return {
+        kind: 'element',
+        target: recurse(node.Expression),
+        key: recurse(node.Selector),
+        type: 'dynamic',
+      };
+    case 'PrefixUnaryExpression':
+      return unaryCall(node, kind, [recurse(node.Expression)], ctx);
+    case 'UnaryMinusExpression':
+    case 'UnaryPlusExpression':
+      return unaryCall(node, kind, [recurse(node.Expression)], ctx);
+    case 'FunctionCallExpression':
+      return lowerCall(node, row, ctx, aggregate);
+    case 'ToScalarExpression':
+      return { kind: 'subquery', plan: lowerTabular(node.Expression, ctx), type: typeOf(node, ctx) };
+    case 'BetweenExpression':
+    case 'NotBetweenExpression':
+      return call(
+        node,
+        'binary',
+        kind,
+        [recurse(node.Left), recurse(node.Right.First), recurse(node.Right.Second)],
+        ctx,
+      );
+    case 'StarExpression':
+      throw unsupported(node, ctx, '*');
+  }
+  if (node.Left && node.Right && kind.endsWith('Expression')) {
+    const right = node.Right;
+    const args =
+      kindName(right) === 'ExpressionList'
+        ? list(right.Expressions).map((item) => listItem(item, row, ctx, aggregate))
+        : [recurse(right)];
+    return call(node, 'binary', kind, [recurse(node.Left), ...args], ctx);
+  }
+  if (node.IsLiteral || kind === 'DynamicExpression') return lowerLiteral(node, ctx);
+  throw unsupported(node, ctx);
+}
+
+function unaryCall(node: any, kind: string, args: ScalarExpr[], ctx: LowerContext): ScalarExpr {
+  return call(node, 'unary', kind, args, ctx);
+}
+
+function call(
+  node: any,
+  callee: 'function' | 'binary' | 'unary',
+  name: string,
+  args: ScalarExpr[],
+  ctx: LowerContext,
+): ScalarExpr {
+  return { kind: 'call', callee, name, args, type: typeOf(node, ctx), span: spanOf(node, ctx) };
+}
+
+/** An `in (...)` / `has_any (...)` list element; a tabular one contributes its first column's values. */
+function listItem(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
+  if (node.ResultType?.Columns) {
+    const plan = lowerTabular(node, ctx);
+    return {
+      kind: 'subquery',
+      plan: {
+        op: 'aggregate',
+        input: plan,
+        keys: [],
+        aggregates: [columnList(plan, node, ctx)],
+        schema: [{ name: 'values', type: 'dynamic' }],
+      },
+      type: 'dynamic',
+    };
+  }
+  return lowerScalar(node, row, ctx, aggregate);
+}
+
+function columnList(plan: Plan, node: any, ctx: LowerContext): AggregateCall {
+  return {
+    fn: 'make_list',
+    args: [{ kind: 'column', index: 0, type: plan.schema[0]?.type ?? 'dynamic' }],
+    outputs: [{ name: 'values', type: 'dynamic' }],
+    span: spanOf(node, ctx),
+  };
+}
+
+function selectorName(selector: any): string {
+  return String(selector.SimpleName ?? text(selector));
+}
+
+function lowerName(node: any, row: RowContext, ctx: LowerContext): ScalarExpr {
+  const symbol = node.ReferencedSymbol;
+  const name: string = node.SimpleName;
+  const symbolKind = symbol ? String(symbol.Kind) : '';
+  const typeName = symbol?.constructor?.$$name ?? '';
+  if (typeName.endsWith('ColumnSymbol') || symbolKind === 'Column') {
+    const index = columnIndex(row.schema, symbol?.Name ?? name);
+    if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
+  }
+  const binding = ctx.scope.get(name);
+  if (binding?.kind === 'scalar') return binding.expr;
+  if (typeName.endsWith('FunctionSymbol')) return lowerCall(node, row, ctx);
+  throw unsupported(node, ctx, `reference to '${name}'`);
+}
+
+function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
+  const symbol = node.ReferencedSymbol;
+  const name = String(symbol?.Name ?? node.Name?.SimpleName ?? '').toLowerCase();
+  if (isAggregateCall(node)) {
+    if (!aggregate)
+      throw unsupported(node, ctx, `${name}()`, `aggregate ${name}() is only allowed in summarize`);
+    return aggregate(node, ctx);
+  }
+  const expansion = node.GetExpansion?.();
+  if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
+  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx, aggregate));
+  if (WINDOW_FUNCTIONS.has(name)) {
+    return {
+      kind: 'window',
+      name: name as 'prev' | 'next' | 'row_number',
+      args,
+      type: typeOf(node, ctx),
+      span: spanOf(node, ctx),
+    };
+  }
+  if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
+  return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * A call to a user function (`let f = (x:long) {...}`) or a parser from the catalog: Kusto.Language
+ * expands the body with parameters as variables; they are bound to the lowered arguments here.
+ */
+export function bindCallArguments(node: any, row: RowContext | undefined, ctx: LowerContext): Scope {
+  const scope = new Scope(ctx.scope);
+  const signature = node.ReferencedSignature;
+  const params = toArray(signature?.Parameters);
+  const args = list(node.ArgumentList?.Expressions);
+  params.forEach((param: any, i: number) => {
+    const name: string = param.Name;
+    let arg = args[i];
+    if (arg && kindName(arg) === 'SimpleNamedExpression') arg = arg.Expression;
+    if (!arg) {
+      const fallback = param.DefaultValue;
+      if (!fallback) return;
+      arg = fallback;
+    }
+    if (arg.ResultType?.Columns && !arg.ResultType?.Name?.startsWith?.('dynamic')) {
+      scope.set(name, { kind: 'table', plan: lowerTabular(arg, ctx) });
+    } else {
+      scope.set(name, { kind: 'scalar', expr: lowerScalar(arg, row ?? { schema: [] }, ctx) });
+    }
+  });
+  return scope;
+}
+
+function lowerExpansion(
+  node: any,
+  expansion: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const scope = bindCallArguments(node, row, ctx);
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  const body = expansion.Root ?? expansion;
+  const result = lowerBody(body, inner, (expr, bodyCtx) => lowerScalar(expr, row, bodyCtx, aggregate));
+  return result;
+}
+
+/** A function body `{ let a = ...; expr }`: binds its lets, then lowers the final expression. */
+export function lowerBody<T>(
+  body: any,
+  ctx: LowerContext,
+  lowerResult: (expr: any, ctx: LowerContext) => T,
+): T {
+  let node = body;
+  if (kindName(node) === 'FunctionBody') {
+    for (const statement of list(node.Statements)) bindStatement(statement, ctx);
+    node = node.Expression;
+  }
+  return lowerResult(node, ctx);
+}
+
+/** `let name = expr;` adds a binding; other statements in a body are refused. */
+export function bindStatement(statement: any, ctx: LowerContext): void {
+  const kind = kindName(statement);
+  if (kind !== 'LetStatement') throw unsupported(statement, ctx);
+  const name: string = statement.Name.SimpleName;
+  const value = statement.Expression;
+  const valueKind = kindName(value);
+  if (valueKind === 'FunctionDeclaration') return; // calls are lowered from Kusto.Language's expansion
+  if (value.ResultType?.Columns || valueKind === 'MaterializeExpression') {
+    const plan = lowerTabular(value, ctx);
+    ctx.scope.set(name, {
+      kind: 'table',
+      plan: plan.op === 'shared' ? plan : { op: 'shared', input: plan, schema: plan.schema },
+    });
+    return;
+  }
+  ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, ctx) });
+}
+
+function innerText(node: any): string {
+  const t = text(node);
+  const open = t.indexOf('(');
+  return open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
+}
+
+/** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */
+export function lowerLiteral(node: any, ctx: LowerContext): ScalarExpr {
+  const kind = kindName(node);
+  const type = kind === 'NullLiteralExpression' ? 'dynamic' : typeOf(node, ctx);
+  const fail = () => unsupported(node, ctx, `literal ${text(node)}`);
+  if (kind === 'StringLiteralExpression' || kind === 'CompoundStringLiteralExpression') {
+    return literal(String(node.LiteralValue ?? ''), 'string');
+  }
+  const raw = innerText(node);
+  if (raw === 'null' || kind === 'NullLiteralExpression') return literal(type === 'string' ? '' : null, type);
+  switch (type) {
+    case 'bool':
+      return literal(raw.toLowerCase() === 'true', type);
+    case 'int':
+    case 'long': {
+      const n = /^0x[0-9a-f]+$/i.test(raw) ? Number.parseInt(raw.slice(2), 16) : Number(raw);
+      if (!Number.isFinite(n)) throw fail();
+      return literal(n, type);
+    }
+    case 'real':
+    case 'decimal': {
+      const n = parseReal(raw);
+      if (n === null) throw fail();
+      return literal(n, type);
+    }
+    case 'datetime': {
+      const t = parseDateTime(raw);
+      if (t === null) throw fail();
+      return literal(t, type);
+    }
+    case 'timespan': {
+      const t = parseTimespan(raw);
+      if (t === null) throw fail();
+      return literal(t, type);
+    }
+    case 'guid': {
+      const g = parseGuid(raw);
+      if (g === null) throw fail();
+      return literal(g, type);
+    }
+    case 'dynamic': {
+      const json = kind === 'DynamicExpression' ? String(node.LiteralValue ?? 'null') : raw;
+      try {
+        return literal(JSON.parse(json), type);
+      } catch {
+        throw unsupported(node, ctx, 'dynamic literal with non-JSON values');
+      }
+    }
+    default:
+      throw fail();
+  }
+}

@@ -1,0 +1,562 @@
+import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
+import { bridge } from '../syntax/index.js';
+import { coerce } from '../values/index.js';
+import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
+import {
+  boundSchema,
+  columnIndex,
+  kindName,
+  type LowerContext,
+  list,
+  parameters,
+  type RowContext,
+  spanOf,
+  text,
+  typeOf,
+  unsupported,
+} from './context.js';
+import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
+import { bindCallArguments, bindStatement, literal, lowerBody, lowerLiteral, lowerScalar } from './scalar.js';
+
+const REFUSED: Record<string, string> = {
+  ExternalDataExpression: 'externaldata reads remote storage, which the embedded engine does not do',
+  SearchOperator: 'search scans every table; name the table and use where/has instead',
+  FindOperator: 'find scans every table; name the table and use where/has instead',
+};
+
+export function project(input: Plan, columns: NamedExpr[]): Plan {
+  return { op: 'project', input, columns, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+}
+
+export function columnRef(schema: Column[], index: number): ScalarExpr {
+  return { kind: 'column', index, type: schema[index].type };
+}
+
+/** Lowers a tabular expression (a pipeline, a table reference, a datatable, ...). */
+export function lowerTabular(node: any, ctx: LowerContext): Plan {
+  const kind = kindName(node);
+  if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
+  switch (kind) {
+    case 'PipeExpression':
+      return lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+    case 'ParenthesizedExpression':
+      return lowerTabular(node.Expression, ctx);
+    case 'MaterializeExpression': {
+      const input = lowerTabular(node.Expression, ctx);
+      return input.op === 'shared' ? input : { op: 'shared', input, schema: input.schema };
+    }
+    case 'NameReference':
+      return lowerTableName(node, ctx);
+    case 'FunctionCallExpression':
+      return lowerTableCall(node, ctx);
+    case 'DataTableExpression':
+      return lowerDataTable(node, ctx);
+    case 'PrintOperator':
+    case 'UnionOperator':
+    case 'RangeOperator':
+      return lowerOperator(node, undefined, ctx);
+    case 'ToTableExpression':
+      return lowerTabular(node.Expression, ctx);
+  }
+  // Inside mv-apply the subquery starts with an operator that reads the expanded row.
+  if (ctx.applyInput && kind.endsWith('Operator')) return lowerOperator(node, ctx.applyInput, ctx);
+  throw unsupported(node, ctx);
+}
+
+function lowerTableName(node: any, ctx: LowerContext): Plan {
+  const name: string = node.SimpleName;
+  const binding = ctx.scope.get(name);
+  if (binding?.kind === 'table') return binding.plan;
+  const symbolType = bridge().getTypeName(node.ReferencedSymbol ?? {}) as string;
+  if (symbolType.endsWith('TableSymbol') && ctx.catalog.tables.has(name)) {
+    return { op: 'scan', table: name, schema: boundSchema(node) };
+  }
+  if (symbolType.endsWith('FunctionSymbol')) return lowerTableCall(node, ctx);
+  throw unsupported(node, ctx, `table '${name}'`);
+}
+
+function lowerTableCall(node: any, ctx: LowerContext): Plan {
+  const name = String(node.ReferencedSymbol?.Name ?? '');
+  if (name === '_GetWatchlist') {
+    const [aliasArg] = list(node.ArgumentList?.Expressions);
+    const alias = aliasArg ? lowerScalar(aliasArg, { schema: [] }, ctx) : undefined;
+    if (alias?.kind !== 'literal' || typeof alias.value !== 'string') {
+      throw unsupported(node, ctx, '_GetWatchlist with a non-literal alias');
+    }
+    const watchlist = ctx.catalog.watchlists.get(alias.value);
+    if (!watchlist)
+      throw unsupported(
+        node,
+        ctx,
+        `watchlist '${alias.value}'`,
+        `no watchlist with alias '${alias.value}' in kql/watchlists`,
+      );
+    return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
+  }
+  const expansion = node.GetExpansion?.();
+  if (!expansion) throw unsupported(node, ctx, `${name}()`);
+  const scope = bindCallArguments(node, undefined, ctx);
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+}
+
+function lowerDataTable(node: any, ctx: LowerContext): Plan {
+  const schema: Column[] = list(node.Schema.Columns).map((c: any) => ({
+    name: c.Name.SimpleName,
+    type: typeOf(c.Name, ctx),
+  }));
+  const values = list(node.Values);
+  if (values.length % Math.max(schema.length, 1) !== 0)
+    throw unsupported(node, ctx, 'datatable with a partial row');
+  const rows = [];
+  for (let i = 0; i < values.length; i += schema.length) {
+    rows.push(schema.map((c, j) => coerce(constantValue(values[i + j], ctx), c.type)));
+  }
+  return { op: 'values', rows, schema };
+}
+
+/** A datatable cell: a literal, possibly negated. */
+function constantValue(node: any, ctx: LowerContext): unknown {
+  const kind = kindName(node);
+  if (kind === 'UnaryMinusExpression' || kind === 'UnaryPlusExpression') {
+    const inner = constantValue(node.Expression, ctx);
+    if (kind === 'UnaryPlusExpression') return inner;
+    if (typeof inner === 'number') return -inner;
+    if (typeof inner === 'bigint') return -inner;
+    throw unsupported(node, ctx, 'datatable cell');
+  }
+  const lowered = lowerLiteral(node, ctx);
+  if (lowered.kind !== 'literal') throw unsupported(node, ctx, 'datatable cell');
+  return lowered.value;
+}
+
+/** Output names as Kusto.Language bound them, checked against the number of columns we produce. */
+export function namesFor(node: any, count: number, ctx: LowerContext): string[] {
+  const bound = boundSchema(node);
+  if (bound.length !== count) {
+    throw unsupported(
+      node,
+      ctx,
+      kindName(node),
+      `${kindName(node)} with this column list is not supported (expected ${bound.length} columns, lowered ${count})`,
+    );
+  }
+  return bound.map((c) => c.name);
+}
+
+function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
+  const kind = kindName(node);
+  if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
+  const needInput = (): Plan => {
+    if (!input) throw unsupported(node, ctx);
+    return input;
+  };
+  switch (kind) {
+    case 'FilterOperator': {
+      const source = needInput();
+      return {
+        op: 'filter',
+        input: source,
+        predicate: lowerScalar(node.Condition, source, ctx),
+        schema: source.schema,
+      };
+    }
+    case 'PrintOperator':
+      return lowerProject(node, { op: 'values', rows: [[]], schema: [] }, ctx);
+    case 'ProjectOperator':
+      return lowerProject(node, needInput(), ctx);
+    case 'ExtendOperator':
+      return lowerExtend(node, needInput(), ctx);
+    case 'ProjectAwayOperator':
+    case 'ProjectKeepOperator':
+    case 'ProjectReorderOperator':
+      return selectByName(node, needInput(), ctx);
+    case 'ProjectRenameOperator': {
+      const source = needInput();
+      const names = namesFor(node, source.schema.length, ctx);
+      return project(
+        source,
+        names.map((name, i) => ({ name, expr: columnRef(source.schema, i) })),
+      );
+    }
+    case 'SummarizeOperator':
+      return lowerAggregates(node, needInput(), ctx);
+    case 'CountOperator': {
+      const source = needInput();
+      const name = boundSchema(node)[0]?.name ?? 'Count';
+      const count: AggregateCall = {
+        fn: 'count',
+        args: [],
+        outputs: [{ name, type: 'long' }],
+        span: spanOf(node, ctx),
+      };
+      return {
+        op: 'aggregate',
+        input: source,
+        keys: [],
+        aggregates: [count],
+        schema: [{ name, type: 'long' }],
+      };
+    }
+    case 'DistinctOperator':
+      return lowerDistinct(node, needInput(), ctx);
+    case 'TakeOperator': {
+      const source = needInput();
+      return {
+        op: 'limit',
+        input: source,
+        count: lowerScalar(node.Expression, { schema: [] }, ctx),
+        schema: source.schema,
+      };
+    }
+    case 'SortOperator': {
+      const source = needInput();
+      return {
+        op: 'sort',
+        input: source,
+        keys: list(node.Expressions).map((e) => sortKey(e, source, ctx)),
+        schema: source.schema,
+      };
+    }
+    case 'TopOperator': {
+      const source = needInput();
+      return {
+        op: 'top',
+        input: source,
+        count: lowerScalar(node.Expression, { schema: [] }, ctx),
+        keys: [sortKey(node.ByExpression, source, ctx)],
+        schema: source.schema,
+      };
+    }
+    case 'SerializeOperator': {
+      const source = needInput();
+      return list(node.Expressions).length > 0 ? lowerExtend(node, source, ctx) : source;
+    }
+    case 'AsOperator': {
+      const source = needInput();
+      const shared: Plan =
+        source.op === 'shared' ? source : { op: 'shared', input: source, schema: source.schema };
+      ctx.scope.set(node.Name.SimpleName, { kind: 'table', plan: shared });
+      return shared;
+    }
+    case 'JoinOperator':
+    case 'LookupOperator':
+      return lowerJoin(node, needInput(), ctx);
+    case 'UnionOperator':
+      return lowerUnion(node, input, ctx);
+    case 'RangeOperator': {
+      const none: RowContext = { schema: [] };
+      const schema = boundSchema(node);
+      return {
+        op: 'range',
+        start: lowerScalar(node.From, none, ctx),
+        stop: lowerScalar(node.To, none, ctx),
+        step: lowerScalar(node.Step, none, ctx),
+        schema,
+      };
+    }
+    case 'MvExpandOperator':
+      return lowerMvExpand(node, needInput(), ctx);
+    case 'MvApplyOperator':
+      return lowerMvApply(node, needInput(), ctx);
+    case 'ParseOperator':
+    case 'ParseWhereOperator':
+      return lowerParse(node, needInput(), ctx);
+    case 'ParseKvOperator':
+      return lowerParseKv(node, needInput(), ctx);
+    case 'EvaluateOperator':
+      return lowerEvaluate(node, needInput(), ctx);
+    case 'MakeSeriesOperator':
+      return lowerMakeSeries(node, needInput(), ctx);
+    case 'TopNestedOperator':
+      return lowerTopNested(node, needInput(), ctx);
+  }
+  throw unsupported(node, ctx);
+}
+
+/** `project` and `print`: each item is `name = expr`, a column, or an expression named by Kusto. */
+function lowerProject(node: any, input: Plan, ctx: LowerContext): Plan {
+  const items = list(node.Expressions);
+  const names = namesFor(node, items.length, ctx);
+  return project(
+    input,
+    items.map((item, i) => ({ name: names[i], expr: lowerScalar(valueOf(item, ctx), input, ctx) })),
+  );
+}
+
+function valueOf(item: any, ctx: LowerContext): any {
+  const kind = kindName(item);
+  if (kind === 'SimpleNamedExpression') return item.Expression;
+  if (kind === 'CompoundNamedExpression') throw unsupported(item, ctx, '(a, b) = ... tuple assignment');
+  return item;
+}
+
+/** `extend`: each item sees the columns defined before it; an existing name is replaced in place. */
+function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
+  const items = list(node.Expressions);
+  const finalNames = boundSchema(node).map((c) => c.name);
+  const addedNames = finalNames.filter((n) => columnIndex(input.schema, n) < 0);
+  let current = input;
+  let added = 0;
+  for (const item of items) {
+    const expr = lowerScalar(valueOf(item, ctx), current, ctx);
+    const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
+    const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
+    if (name === undefined) throw unsupported(item, ctx, 'extend item');
+    const existing = columnIndex(current.schema, name);
+    const columns = current.schema.map((c, i) => ({
+      name: c.name,
+      expr: i === existing ? expr : columnRef(current.schema, i),
+    }));
+    if (existing < 0) {
+      columns.push({ name, expr });
+      if (columnIndex(input.schema, name) < 0) added = addedNames.indexOf(name) + 1;
+    }
+    current = project(current, columns);
+  }
+  namesFor(node, current.schema.length, ctx);
+  return current;
+}
+
+function plainColumnName(item: any, input: Plan): string | undefined {
+  if (kindName(item) !== 'NameReference') return undefined;
+  return columnIndex(input.schema, item.SimpleName) >= 0 ? String(item.SimpleName) : undefined;
+}
+
+/** project-away, project-keep, project-reorder: the binder resolved wildcards; keep its column list. */
+function selectByName(node: any, input: Plan, ctx: LowerContext): Plan {
+  const bound = boundSchema(node);
+  return project(
+    input,
+    bound.map((c) => {
+      const index = columnIndex(input.schema, c.name);
+      if (index < 0) throw unsupported(node, ctx, `${kindName(node)} column '${c.name}'`);
+      return { name: c.name, expr: columnRef(input.schema, index) };
+    }),
+  );
+}
+
+function lowerDistinct(node: any, input: Plan, ctx: LowerContext): Plan {
+  const items = list(node.Expressions);
+  if (items.length === 1 && kindName(items[0]) === 'StarExpression')
+    return { op: 'distinct', input, schema: input.schema };
+  const names = namesFor(node, items.length, ctx);
+  const keys = items.map((item, i) => ({
+    name: names[i],
+    expr: lowerScalar(valueOf(item, ctx), input, ctx),
+  }));
+  return {
+    op: 'aggregate',
+    input,
+    keys,
+    aggregates: [],
+    schema: keys.map((k) => ({ name: k.name, type: k.expr.type })),
+  };
+}
+
+/** `by x [asc|desc] [nulls first|last]`: descending by default; nulls last when descending, first when ascending. */
+export function sortKey(node: any, input: Plan, ctx: LowerContext): SortKey {
+  let exprNode = node;
+  let descending = true;
+  let nullsFirst: boolean | undefined;
+  if (kindName(node) === 'OrderedExpression') {
+    exprNode = node.Expression;
+    const ordering = node.Ordering;
+    if (ordering?.AscOrDescKeyword) descending = text(ordering.AscOrDescKeyword).toLowerCase() === 'desc';
+    if (ordering?.NullsClause)
+      nullsFirst = text(ordering.NullsClause.FirstOrLastKeyword).toLowerCase() === 'first';
+  }
+  return { expr: lowerScalar(exprNode, input, ctx), descending, nullsFirst: nullsFirst ?? !descending };
+}
+
+const JOIN_KINDS = new Set<JoinKind>([
+  'innerunique',
+  'inner',
+  'leftouter',
+  'rightouter',
+  'fullouter',
+  'leftanti',
+  'rightanti',
+  'leftsemi',
+  'rightsemi',
+]);
+const JOIN_ALIASES: Record<string, JoinKind> = {
+  anti: 'leftanti',
+  semi: 'leftsemi',
+  leftantisemi: 'leftanti',
+  rightantisemi: 'rightanti',
+};
+
+function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
+  const isLookup = kindName(node) === 'LookupOperator';
+  const params = parameters(node);
+  const kindText = params.get('kind')?.value.toLowerCase() ?? (isLookup ? 'leftouter' : 'innerunique');
+  const kind = (JOIN_ALIASES[kindText] ?? kindText) as JoinKind;
+  if (!JOIN_KINDS.has(kind) || (isLookup && kind !== 'leftouter' && kind !== 'inner')) {
+    throw unsupported(node, ctx, `${isLookup ? 'lookup' : 'join'} kind=${kindText}`);
+  }
+  const right = lowerTabular(node.Expression, ctx);
+  const clause = isLookup ? node.LookupClause : node.ConditionClause;
+  if (kindName(clause) !== 'JoinOnClause') throw unsupported(clause, ctx, 'join ... where');
+  const leftKeys: number[] = [];
+  const rightKeys: number[] = [];
+  for (const condition of list(clause.Expressions))
+    addJoinKeys(condition, left, right, leftKeys, rightKeys, ctx);
+  const bound = boundSchema(node);
+  const output: ['left' | 'right', number][] = [];
+  if (kind !== 'rightanti' && kind !== 'rightsemi') left.schema.forEach((_, i) => output.push(['left', i]));
+  if (!['leftanti', 'leftsemi', 'rightanti', 'rightsemi'].includes(kind) || kind.startsWith('right')) {
+    right.schema.forEach((c, i) => {
+      // lookup drops the right side's key columns: they equal the left ones.
+      if (isLookup && rightKeys.includes(i)) return;
+      output.push(['right', i]);
+    });
+  }
+  if (output.length !== bound.length) throw unsupported(node, ctx, 'join output columns');
+  const schema = output.map(([side, i], k) => ({
+    name: bound[k].name,
+    type: (side === 'left' ? left : right).schema[i].type,
+  }));
+  return {
+    op: 'join',
+    kind: isLookup && kind === 'leftouter' ? 'leftouter' : kind,
+    left,
+    right,
+    leftKeys,
+    rightKeys,
+    output,
+    schema,
+  };
+}
+
+function addJoinKeys(
+  condition: any,
+  left: Plan,
+  right: Plan,
+  leftKeys: number[],
+  rightKeys: number[],
+  ctx: LowerContext,
+): void {
+  const kind = kindName(condition);
+  if (kind === 'NameReference') {
+    const name = condition.SimpleName;
+    const l = columnIndex(left.schema, name);
+    const r = columnIndex(right.schema, name);
+    if (l < 0 || r < 0) throw unsupported(condition, ctx, `join key '${name}'`);
+    leftKeys.push(l);
+    rightKeys.push(r);
+    return;
+  }
+  if (kind === 'AndExpression') {
+    addJoinKeys(condition.Left, left, right, leftKeys, rightKeys, ctx);
+    addJoinKeys(condition.Right, left, right, leftKeys, rightKeys, ctx);
+    return;
+  }
+  if (kind === 'EqualExpression') {
+    const a = sideColumn(condition.Left, left, right, ctx);
+    const b = sideColumn(condition.Right, left, right, ctx);
+    if (a.side === b.side) throw unsupported(condition, ctx, 'join condition comparing one side with itself');
+    const [l, r] = a.side === 'left' ? [a, b] : [b, a];
+    leftKeys.push(l.index);
+    rightKeys.push(r.index);
+    return;
+  }
+  throw unsupported(
+    condition,
+    ctx,
+    'join condition',
+    'join conditions must be columns or $left.x == $right.y equalities',
+  );
+}
+
+function sideColumn(
+  node: any,
+  left: Plan,
+  right: Plan,
+  ctx: LowerContext,
+): { side: 'left' | 'right'; index: number } {
+  if (kindName(node) === 'PathExpression') {
+    const side = String(node.Expression.SimpleName ?? text(node.Expression));
+    const name = String(node.Selector.SimpleName ?? text(node.Selector));
+    if (side === '$left' || side === '$right') {
+      const plan = side === '$left' ? left : right;
+      const index = columnIndex(plan.schema, name);
+      if (index >= 0) return { side: side === '$left' ? 'left' : 'right', index };
+    }
+  }
+  throw unsupported(node, ctx, 'join key', 'join keys must be written $left.column or $right.column');
+}
+
+function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
+  const params = parameters(node);
+  if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
+  const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
+  const inputs: Plan[] = input ? [input] : [];
+  const names: string[] = input ? ['union_arg0'] : [];
+  for (const expr of list(node.Expressions)) {
+    try {
+      inputs.push(lowerTabular(expr, ctx));
+      names.push(text(expr));
+    } catch (error) {
+      if (!fuzzy) throw error;
+    }
+  }
+  const bound = boundSchema(node);
+  const withSource = params.get('withsource')?.value;
+  const dataColumns = withSource ? bound.slice(1) : bound;
+  const sources = inputs.map((plan) =>
+    dataColumns.map((c) => {
+      const exact = plan.schema.findIndex((p) => p.name === c.name && p.type === c.type);
+      if (exact >= 0) return exact;
+      // Same name, different types across inputs: Kusto keeps one column per type, named <name>_<type>.
+      return plan.schema.findIndex((p) => `${p.name}_${p.type}` === c.name);
+    }),
+  );
+  return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
+}
+
+function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
+  const call = node.FunctionCall;
+  const name = String(call.Name?.SimpleName ?? '').toLowerCase();
+  if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
+  const [column, prefix] = list(call.ArgumentList.Expressions);
+  const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
+  if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
+  const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
+  if (prefixValue.kind !== 'literal' || list(call.ArgumentList.Expressions).length > 2) {
+    throw unsupported(node, ctx, 'bag_unpack with columnsConflict/ignoredProperties');
+  }
+  return {
+    op: 'bag-unpack',
+    input,
+    column: index,
+    prefix: String(prefixValue.value ?? ''),
+    span: spanOf(node, ctx),
+    schema: [],
+  };
+}
+
+export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
+  let result: Plan | undefined;
+  for (const statement of statements) {
+    const kind = kindName(statement);
+    if (kind === 'ExpressionStatement') {
+      const expr = statement.Expression;
+      if (!expr.ResultType?.Columns)
+        throw unsupported(expr, ctx, 'scalar query', 'a query must end in a tabular expression');
+      result = lowerTabular(expr, ctx);
+    } else if (kind === 'LetStatement') {
+      bindStatement(statement, ctx);
+    } else {
+      throw unsupported(statement, ctx);
+    }
+  }
+  if (!result)
+    throw unsupported(
+      { TextStart: 0, Width: 0, Kind: -1 },
+      ctx,
+      'query without a tabular expression',
+      'the query has no tabular expression to run',
+    );
+  return result;
+}

@@ -1,0 +1,43 @@
+import type { QueryDiagnostic } from '../syntax/index.js';
+import type { Span } from './types.js';
+
+/** A query that cannot run: binding errors from Kusto.Language or an error raised while executing. */
+export class KqlError extends Error {
+  readonly diagnostics: QueryDiagnostic[];
+
+  constructor(diagnostics: QueryDiagnostic[]) {
+    super(diagnostics.map((d) => `${d.code}: ${d.message} (at offset ${d.start})`).join('\n'));
+    this.name = 'KqlError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** A construct the engine deliberately refuses, with its position; a wrong answer is worse than a refusal. */
+export class UnsupportedError extends KqlError {
+  readonly construct: string;
+  readonly start: number;
+  readonly length: number;
+
+  constructor(construct: string, span: Span, message?: string) {
+    super([
+      {
+        code: 'KQL-UNSUPPORTED',
+        severity: 'error',
+        message: message ?? `${construct} is not supported by the embedded KQL engine`,
+        start: span.start,
+        length: span.length,
+      },
+    ]);
+    this.name = 'UnsupportedError';
+    this.construct = construct;
+    this.start = span.start;
+    this.length = span.length;
+  }
+}
+
+/** A runtime error Kusto itself would raise (bad regex, wrong argument), positioned at its construct. */
+export function evaluationError(message: string, span: Span): KqlError {
+  return new KqlError([
+    { code: 'KQL-EVAL', severity: 'error', message, start: span.start, length: span.length },
+  ]);
+}

@@ -1,0 +1,158 @@
+/**
+ * The typed logical plan: what a query computes, independent of how. Tabular nodes carry their
+ * output schema; scalar expressions carry their KQL type. The shapes are deliberately SQL-like
+ * (scan, filter, project, aggregate, join, union, sort, limit) so another backend could consume them.
+ */
+import type { KqlType, Value } from '../values/index.js';
+
+export interface Column {
+  name: string;
+  type: KqlType;
+}
+
+/** Offset and length of the construct in the query text, for errors raised while executing it. */
+export interface Span {
+  start: number;
+  length: number;
+}
+
+export type ScalarExpr =
+  | { kind: 'column'; index: number; type: KqlType }
+  | { kind: 'literal'; value: Value; type: KqlType }
+  /** A scalar function (by lower-case name) or an operator (by Kusto.Language SyntaxKind name). */
+  | {
+      kind: 'call';
+      callee: 'function' | 'binary' | 'unary';
+      name: string;
+      args: ScalarExpr[];
+      type: KqlType;
+      span: Span;
+    }
+  /** `d.x`, `d['x']`, `d[0]`: element access into a dynamic value. */
+  | { kind: 'element'; target: ScalarExpr; key: ScalarExpr; type: 'dynamic' }
+  /** `toscalar(T)`: the first column of the first row, computed once. */
+  | { kind: 'subquery'; plan: Plan; type: KqlType }
+  /** Row-window functions over a serialized input (prev, next, row_number). */
+  | { kind: 'window'; name: 'prev' | 'next' | 'row_number'; args: ScalarExpr[]; type: KqlType; span: Span }
+  /** `pack_all()` / `pack(*)`: the row as a property bag. */
+  | { kind: 'row-bag'; type: 'dynamic' };
+
+export interface NamedExpr {
+  name: string;
+  expr: ScalarExpr;
+}
+
+export interface AggregateCall {
+  /** Lower-case Kusto aggregate name: count, dcount, arg_max, ... */
+  fn: string;
+  args: ScalarExpr[];
+  /** One column for most aggregates; arg_max/arg_min yield one per argument, percentiles one per percentage. */
+  outputs: Column[];
+  span: Span;
+}
+
+export interface SortKey {
+  expr: ScalarExpr;
+  descending: boolean;
+  nullsFirst: boolean;
+}
+
+export type JoinKind =
+  | 'innerunique'
+  | 'inner'
+  | 'leftouter'
+  | 'rightouter'
+  | 'fullouter'
+  | 'leftanti'
+  | 'rightanti'
+  | 'leftsemi'
+  | 'rightsemi';
+
+export interface MvExpandItem {
+  name: string;
+  expr: ScalarExpr;
+  type: KqlType;
+  /** Replaces this input column (by index) rather than appending a new one. */
+  replaces?: number;
+}
+
+export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
+
+export type Plan = (
+  | { op: 'values'; rows: Value[][] }
+  | { op: 'scan'; table: string }
+  | { op: 'watchlist'; alias: string }
+  | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
+  | { op: 'filter'; input: Plan; predicate: ScalarExpr }
+  /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
+  | { op: 'project'; input: Plan; columns: NamedExpr[] }
+  | { op: 'aggregate'; input: Plan; keys: NamedExpr[]; aggregates: AggregateCall[] }
+  | {
+      op: 'join';
+      kind: JoinKind;
+      left: Plan;
+      right: Plan;
+      leftKeys: number[];
+      rightKeys: number[];
+      /** Output column -> [side, input column]; Kusto keeps both key columns, suffixing the right one. */
+      output: ['left' | 'right', number][];
+    }
+  /** Output column i of input k is sources[k][i] (-1: null). */
+  | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }
+  | { op: 'sort'; input: Plan; keys: SortKey[] }
+  | { op: 'limit'; input: Plan; count: ScalarExpr }
+  | { op: 'top'; input: Plan; count: ScalarExpr; keys: SortKey[] }
+  | { op: 'distinct'; input: Plan }
+  | {
+      op: 'mv-expand';
+      input: Plan;
+      items: MvExpandItem[];
+      bagExpansion: 'bag' | 'array';
+      limit?: number;
+      itemIndex?: string;
+    }
+  | {
+      op: 'parse';
+      input: Plan;
+      source: ScalarExpr;
+      mode: 'simple' | 'relaxed' | 'regex';
+      parts: ParsePart[];
+      regexFlags: string;
+      where: boolean;
+    }
+  | {
+      op: 'parse-kv';
+      input: Plan;
+      source: ScalarExpr;
+      keys: Column[];
+      pairDelimiter: string;
+      kvDelimiter: string;
+      quote: string[];
+    }
+  | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
+  | {
+      op: 'make-series';
+      input: Plan;
+      keys: NamedExpr[];
+      aggregates: (AggregateCall & { defaultValue: Value })[];
+      axis: ScalarExpr;
+      start: ScalarExpr;
+      end: ScalarExpr;
+      step: ScalarExpr;
+      axisName: string;
+    }
+  | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
+  | { op: 'mv-apply'; input: Plan; items: MvExpandItem[]; subquery: Plan; passThrough: number[] }
+  /** The rows of the current mv-apply element, inside its subquery. */
+  | { op: 'apply-input' }
+  /** Evaluated once and shared by every reference (let, materialize). */
+  | { op: 'shared'; input: Plan }
+) & { schema: Column[] };
+
+export interface TopNestedLevel {
+  count?: ScalarExpr;
+  key: NamedExpr;
+  aggregate: AggregateCall;
+  others?: ScalarExpr;
+  descending: boolean;
+}

@@ -1,0 +1,179 @@
+import { dateToTicks, formatDateTime, parseDateTime } from './datetime.js';
+import { formatTimespan, parseTimespan } from './timespan.js';
+import type { Json, KqlType, Value } from './types.js';
+
+const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
+const INTEGER = /^[+-]?\d+$/;
+const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+/** Canonical lower-case `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, or null. */
+export function parseGuid(text: string): string | null {
+  const m = GUID.exec(text.trim());
+  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase() : null;
+}
+
+/** Parses a real the way Kusto's toreal() does, including `nan`, `inf` and `-inf`. */
+export function parseReal(text: string): number | null {
+  const s = text.trim();
+  if (REAL.test(s)) return Number(s);
+  switch (s.toLowerCase()) {
+    case 'nan':
+      return Number.NaN;
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+      return Number.POSITIVE_INFINITY;
+    case '-inf':
+    case '-infinity':
+      return Number.NEGATIVE_INFINITY;
+    default:
+      return null;
+  }
+}
+
+/** Truncates toward zero into the integer range of the type; null when it does not fit. */
+export function toInteger(n: number, type: 'int' | 'long'): number | null {
+  if (!Number.isFinite(n)) return null;
+  const t = Math.trunc(n);
+  if (type === 'int' && (t < INT32_MIN || t > INT32_MAX)) return null;
+  return t === 0 ? 0 : t;
+}
+
+/**
+ * .NET's shortest round-trip double format, which Kusto's tostring() uses: plain notation for
+ * decimal exponents -4..14, otherwise `1E+20` / `1E-05` (two-digit minimum exponent).
+ */
+export function formatReal(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (n === Number.NEGATIVE_INFINITY) return '-Infinity';
+  if (n === 0) return '0';
+  const [mantissa, exp] = n.toExponential().split('e');
+  const e = Number(exp);
+  if (e >= 15 || e < -4) {
+    return `${mantissa.toUpperCase()}E${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return String(n);
+}
+
+/** The `tostring()` text of a value; '' for null. */
+export function valueToString(v: Value, type: KqlType): string {
+  if (v === null) return '';
+  switch (type) {
+    case 'datetime':
+      return formatDateTime(v as bigint);
+    case 'timespan':
+      return formatTimespan(v as bigint);
+    case 'real':
+    case 'decimal':
+      return formatReal(v as number);
+    case 'dynamic':
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    default:
+      return typeof v === 'string' ? v : String(v);
+  }
+}
+
+/** A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. */
+export function valueToDynamic(v: Value, type: KqlType): Json {
+  if (v === null) return null;
+  if (type === 'datetime') return formatDateTime(v as bigint);
+  if (type === 'timespan') return formatTimespan(v as bigint);
+  if (type === 'real' && !Number.isFinite(v as number)) return formatReal(v as number);
+  return v as Json;
+}
+
+/** JSON output like ADX: datetimes ISO, timespans `[-][d.]hh:mm:ss[.fffffff]`, NaN/Infinity as strings. */
+export function toJson(v: Value, type: KqlType): unknown {
+  return valueToDynamic(v, type);
+}
+
+function isJsonLike(text: string): boolean {
+  const s = text.trim();
+  return (s.startsWith('{') && s.endsWith('}')) || (s.startsWith('[') && s.endsWith(']'));
+}
+
+function toJsonValue(input: unknown): Json {
+  if (input === undefined || input === null) return null;
+  if (typeof input === 'bigint') return Number(input);
+  if (input instanceof Date) return input.toISOString();
+  if (Array.isArray(input)) return input.map(toJsonValue);
+  if (typeof input === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(input)) out[k] = toJsonValue(v);
+    return out;
+  }
+  if (typeof input === 'number' && !Number.isFinite(input)) return null;
+  return input as Json;
+}
+
+/**
+ * Input value (JSON, CSV cell, YAML scalar) -> engine value of the column type. Invalid input is
+ * null, as in Kusto ingestion; strings are '' instead. For dynamic columns, strings holding a JSON
+ * object or array are parsed (CSV cells and Logs Ingestion payloads carry them as text); other
+ * strings stay strings.
+ */
+export function coerce(input: unknown, type: KqlType): Value {
+  if (input === undefined || input === null) return type === 'string' ? '' : null;
+  switch (type) {
+    case 'string':
+      if (typeof input === 'string') return input;
+      if (input instanceof Date) return formatDateTime(dateToTicks(input));
+      if (typeof input === 'object') return JSON.stringify(toJsonValue(input));
+      return String(input);
+    case 'bool':
+      if (typeof input === 'boolean') return input;
+      if (typeof input === 'number') return Number.isNaN(input) ? null : input !== 0;
+      if (typeof input === 'string') return parseBool(input);
+      return null;
+    case 'int':
+    case 'long': {
+      const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
+      return n === null ? null : toInteger(n, type);
+    }
+    case 'real':
+    case 'decimal':
+      return typeof input === 'string' ? parseReal(input) : numeric(input);
+    case 'datetime':
+      if (typeof input === 'bigint') return input;
+      if (input instanceof Date) return Number.isNaN(input.getTime()) ? null : dateToTicks(input);
+      return typeof input === 'string' ? parseDateTime(input) : null;
+    case 'timespan':
+      if (typeof input === 'bigint') return input;
+      return typeof input === 'string' ? parseTimespan(input) : null;
+    case 'guid':
+      return typeof input === 'string' ? parseGuid(input) : null;
+    case 'dynamic':
+      if (typeof input === 'string' && isJsonLike(input)) {
+        try {
+          return JSON.parse(input) as Json;
+        } catch {
+          return input;
+        }
+      }
+      return toJsonValue(input);
+  }
+}
+
+export function parseBool(text: string): boolean | null {
+  const s = text.trim().toLowerCase();
+  if (s === 'true' || s === '1') return true;
+  if (s === 'false' || s === '0') return false;
+  return null;
+}
+
+function numeric(input: unknown): number | null {
+  if (typeof input === 'number') return input;
+  if (typeof input === 'bigint') return Number(input);
+  if (typeof input === 'boolean') return input ? 1 : 0;
+  return null;
+}
+
+/** Integer text, or real text truncated (as tolong("1.5") == 1 in Kusto). */
+function parseNumberText(text: string): number | null {
+  const s = text.trim();
+  if (INTEGER.test(s)) return Number(s);
+  return parseReal(s);
+}

@@ -1,0 +1,28 @@
+export {
+  coerce,
+  formatReal,
+  parseBool,
+  parseGuid,
+  parseReal,
+  toInteger,
+  toJson,
+  valueToDynamic,
+  valueToString,
+} from './convert.js';
+export {
+  dateToTicks,
+  formatDateTime,
+  MAX_DATETIME_TICKS,
+  parseDateTime,
+  TICKS_PER_DAY,
+  TICKS_PER_HOUR,
+  TICKS_PER_MILLISECOND,
+  TICKS_PER_MINUTE,
+  TICKS_PER_SECOND,
+  ticksToDate,
+  UNIX_EPOCH_TICKS,
+} from './datetime.js';
+export { EvaluationError, UnsupportedError } from './errors.js';
+export { formatTimespan, parseTimespan } from './timespan.js';
+export type { Json, KqlType, Value } from './types.js';
+export { isNumericType, kqlTypes } from './types.js';

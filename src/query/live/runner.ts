@@ -1,0 +1,138 @@
+import { hasErrors } from '../../diagnostics.js';
+import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
+import type { Table } from '../../kql/index.js';
+import type { AnalyticsRule } from '../../rules/model.js';
+import { RuleSimulation } from '../../rules/schedule/run.js';
+import { type IndexedTable, indexTable } from '../../rules/schedule/window.js';
+import { diffExpectation } from '../../rules/testing/diff.js';
+import type { RuleTestCase } from '../../rules/testing/model.js';
+import {
+  type CaseResult,
+  type FileResult,
+  findRuleTestFiles,
+  prepareRuleTest,
+} from '../../rules/testing/runner.js';
+import { datatableLet, nameLiteral } from './datatable.js';
+import { pinNow } from './pin-now.js';
+import { LiveWorkspace, type LiveWorkspaceOptions } from './workspace.js';
+
+export interface LiveTestOptions extends LiveWorkspaceOptions {
+  workspaceId: string;
+}
+
+/**
+ * The rule tests' cases run against a real workspace: each case's query is sent with the fixture
+ * rows of its window injected as `let <Table> = datatable(...)` (every catalog table the query
+ * mentions is shadowed, empty when the case gives no rows, so workspace data never leaks in),
+ * catalog parsers inlined as `let` functions over those tables, and now()/ago() pinned to the
+ * case's `now`. Alerts are then built and compared exactly as in local runs.
+ * Watchlists (`_GetWatchlist`) still resolve in the workspace.
+ */
+export async function runLiveRuleTests(
+  paths: readonly string[],
+  catalog: Catalog,
+  options: LiveTestOptions,
+): Promise<FileResult[]> {
+  const workspace = new LiveWorkspace(options.workspaceId, options);
+  const results: FileResult[] = [];
+  for (const path of findRuleTestFiles(paths)) {
+    const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
+    if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
+      results.push({ file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] });
+      continue;
+    }
+    const cases: CaseResult[] = [];
+    for (const c of testFile.cases) cases.push(await runLiveCase(workspace, rule.rule, c, catalog));
+    results.push({ file: testFile.file, ruleFile: rule.file, diagnostics, cases });
+  }
+  return results;
+}
+
+async function runLiveCase(
+  workspace: LiveWorkspace,
+  rule: AnalyticsRule,
+  testCase: RuleTestCase,
+  catalog: Catalog,
+): Promise<CaseResult> {
+  const started = performance.now();
+  const base = { name: testCase.name, line: testCase.line, column: testCase.column };
+  const tables = new Map<string, IndexedTable>(
+    testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)]),
+  );
+  try {
+    const simulation = new RuleSimulation(rule, { catalog, tables });
+    const plan = simulation.plan(testCase.now);
+    const lookup = plan.tables ?? (() => undefined);
+    const query = injectFixtures(rule.query, catalog, lookup, testCase.now);
+    const result = await workspace.query(query, plan.window.start, plan.window.end);
+    const run = simulation.record(testCase.now, plan.window, result);
+    const failures = diffExpectation(testCase.expect, run.alerts, simulation.grouper.incidents.length);
+    return {
+      ...base,
+      passed: failures.length === 0,
+      failures,
+      alerts: run.alerts,
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      passed: false,
+      failures: [],
+      error: (error as Error).message,
+      alerts: [],
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+/** The query with fixture tables and catalog parsers prepended as `let` statements, now() pinned. */
+export function injectFixtures(
+  query: string,
+  catalog: Catalog,
+  tables: (name: string) => Table | undefined,
+  at: bigint,
+): string {
+  const functions = referencedFunctions(query, catalog);
+  const texts = [query, ...functions.map((f) => f.body)];
+  const lets: string[] = [];
+  for (const schema of catalog.tables.values()) {
+    if (!texts.some((text) => mentions(text, schema.name))) continue;
+    const table = tables(schema.name) ?? {
+      columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
+      rows: [],
+    };
+    lets.push(datatableLet(schema.name, table));
+  }
+  for (const f of functions) lets.push(functionLet(f));
+  return pinNow(`${lets.join('\n')}\n${query}`, at);
+}
+
+/** Catalog functions the query calls, directly or through other functions, callees first. */
+function referencedFunctions(query: string, catalog: Catalog): FunctionSchema[] {
+  const ordered: FunctionSchema[] = [];
+  const visit = (text: string, seen: Set<string>) => {
+    for (const f of catalog.functions.values()) {
+      if (seen.has(f.name) || !mentions(text, f.name)) continue;
+      seen.add(f.name);
+      visit(f.body, seen);
+      ordered.push(f);
+    }
+  };
+  visit(query, new Set());
+  return ordered;
+}
+
+function functionLet(f: FunctionSchema): string {
+  const params = f.parameters
+    .map(
+      (p) =>
+        `${nameLiteral(p.name)}:${p.type === 'table' ? '(*)' : p.type}${p.default ? ` = ${p.default}` : ''}`,
+    )
+    .join(', ');
+  return `let ${nameLiteral(f.name)} = (${params}) {\n${f.body.trim()}\n};`;
+}
+
+function mentions(text: string, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
+}

@@ -1,0 +1,82 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { encodePath, RestClient, type RetryOptions } from '../sentinel/rest.js';
+
+export interface NamedLocation {
+  id: string;
+  displayName?: string;
+  /** CIDR strings, e.g. 203.0.113.5/32 */
+  cidrs: string[];
+}
+
+/** The Microsoft Graph calls responders make; the local SOC can implement it in-process. */
+export interface GraphApi {
+  /** `user` is an object id or a UPN. */
+  disableUser(user: string): Promise<void>;
+  revokeSignInSessions(user: string): Promise<void>;
+  getNamedLocation(id: string): Promise<NamedLocation>;
+  setNamedLocationCidrs(id: string, cidrs: string[]): Promise<void>;
+}
+
+export interface GraphClientOptions {
+  /** https://graph.microsoft.com, a national cloud's Graph root, or a local stand-in. */
+  endpoint?: string;
+  credential: TokenCredential;
+  retry?: RetryOptions;
+}
+
+export class GraphClient implements GraphApi {
+  private readonly rest: RestClient;
+
+  constructor(options: GraphClientOptions) {
+    this.rest = new RestClient({
+      baseUrl: options.endpoint ?? 'https://graph.microsoft.com',
+      credential: options.credential,
+      scope: 'https://graph.microsoft.com/.default',
+      service: 'Graph',
+      retry: options.retry,
+    });
+  }
+
+  async disableUser(user: string): Promise<void> {
+    await this.rest.send({
+      method: 'PATCH',
+      path: encodePath('v1.0', 'users', user),
+      body: { accountEnabled: false },
+    });
+  }
+
+  async revokeSignInSessions(user: string): Promise<void> {
+    await this.rest.send({ method: 'POST', path: encodePath('v1.0', 'users', user, 'revokeSignInSessions') });
+  }
+
+  async getNamedLocation(id: string): Promise<NamedLocation> {
+    const response = await this.rest.send({ method: 'GET', path: namedLocationPath(id) });
+    const body = response.body as { id: string; displayName?: string; ipRanges?: { cidrAddress?: string }[] };
+    return {
+      id: body.id,
+      displayName: body.displayName,
+      cidrs: (body.ipRanges ?? []).flatMap((r) => (r.cidrAddress ? [r.cidrAddress] : [])),
+    };
+  }
+
+  /** PATCH replaces the whole ipRanges collection, so callers pass the complete list. */
+  async setNamedLocationCidrs(id: string, cidrs: string[]): Promise<void> {
+    await this.rest.send({
+      method: 'PATCH',
+      path: namedLocationPath(id),
+      body: {
+        '@odata.type': '#microsoft.graph.ipNamedLocation',
+        ipRanges: cidrs.map((cidrAddress) => ({
+          '@odata.type': cidrAddress.includes(':')
+            ? '#microsoft.graph.iPv6CidrRange'
+            : '#microsoft.graph.iPv4CidrRange',
+          cidrAddress,
+        })),
+      },
+    });
+  }
+}
+
+function namedLocationPath(id: string): string {
+  return encodePath('v1.0', 'identity', 'conditionalAccess', 'namedLocations', id);
+}

@@ -1,0 +1,81 @@
+import type { IncidentContext } from '../sentinel/trigger.js';
+import { type ActionDeps, type ResponderResult, runActions, skipped } from './action.js';
+import type { Notifier } from './teams.js';
+
+export interface NotifyDeps extends ActionDeps {
+  teams: Notifier;
+  /** Portal root for the incident link; sovereign clouds use their own portal host. */
+  portalUrl?: string;
+}
+
+// Adaptive Card TextBlocks render Markdown, so an attacker-chosen incident title could carry a link.
+// Brackets and angle brackets are what link syntax needs; swapping them keeps the text readable.
+function plain(text: string): string {
+  return text.replace(/\[/g, '(').replace(/\]/g, ')').replace(/</g, '‹').replace(/>/g, '›');
+}
+
+/** The Teams message: an Adaptive Card, accepted by both incoming webhooks and Workflows webhooks. */
+export function incidentCard(incident: IncidentContext, portalUrl: string): Record<string, unknown> {
+  const { accounts, ips, hosts } = incident.entities;
+  const facts = [
+    ['Severity', incident.severity],
+    ['Status', incident.status],
+    ['Owner', incident.owner?.userPrincipalName ?? incident.owner?.assignedTo ?? 'unassigned'],
+    ['Alerts', incident.alertsCount === undefined ? 'n/a' : String(incident.alertsCount)],
+    ['Accounts', accounts.map((a) => a.userPrincipalName ?? a.display).join(', ') || 'none'],
+    ['IPs', ips.join(', ') || 'none'],
+    ['Hosts', hosts.map((h) => h.dnsName).join(', ') || 'none'],
+  ].map(([title, value]) => ({ title, value: plain(value) }));
+  const number = incident.number === undefined ? '' : ` #${incident.number}`;
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            {
+              type: 'TextBlock',
+              size: 'Medium',
+              weight: 'Bolder',
+              wrap: true,
+              text: `Sentinel incident${number}`,
+            },
+            { type: 'TextBlock', wrap: true, text: plain(incident.title) },
+            { type: 'FactSet', facts },
+          ],
+          actions: [
+            {
+              type: 'Action.OpenUrl',
+              title: 'Open in Microsoft Sentinel',
+              url: `${portalUrl}/#asset/Microsoft_Azure_Security_Insights/Incident${encodeURI(incident.armId)}`,
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** Posts one card per incident to the SOC channel. */
+export async function notifyTeams(incident: IncidentContext, deps: NotifyDeps): Promise<ResponderResult> {
+  const portalUrl = deps.portalUrl ?? 'https://portal.azure.com';
+  return runActions(
+    incident,
+    deps,
+    [
+      {
+        action: 'notify',
+        target: 'teams',
+        async run() {
+          await deps.teams.post(incidentCard(incident, portalUrl));
+          return 'Posted the incident summary to the SOC Teams channel.';
+        },
+      },
+    ],
+    skipped('notify', 'teams', 'nothing to do'),
+  );
+}

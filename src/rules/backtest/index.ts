@@ -1,0 +1,3 @@
+export { type BacktestOptions, backtestRules, dayCount, dayStart, type RuleBacktest } from './backtest.js';
+export { loadBacktestData } from './data.js';
+export { formatBacktestReport, progressBar, sparkline } from './report.js';

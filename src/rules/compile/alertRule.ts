@@ -1,0 +1,110 @@
+import { formatIsoDuration, parseDuration } from '../durations.js';
+import type { AnalyticsRule, TriggerOperator } from '../model.js';
+
+/**
+ * API versions of Microsoft.SecurityInsights/alertRules per rule kind. The GA version 2024-09-01
+ * only knows Scheduled (plus Fusion and MicrosoftSecurityIncidentCreation) and has no
+ * `subTechniques`; NRT rules exist only in preview versions, which also carry `subTechniques`.
+ */
+export const alertRuleApiVersions = { Scheduled: '2024-09-01', NRT: '2023-02-01-preview' } as const;
+
+export interface AlertRuleResource {
+  /** Resource name: the rule's `id` GUID, so renaming a rule updates it in place. */
+  name: string;
+  kind: 'Scheduled' | 'NRT';
+  properties: Record<string, unknown>;
+}
+
+const triggerOperators: Record<TriggerOperator, string> = {
+  gt: 'GreaterThan',
+  lt: 'LessThan',
+  eq: 'Equal',
+  ne: 'NotEqual',
+};
+
+/** Portal default when a rule does not say: suppression off, with the 5 h window the portal shows. */
+const defaultSuppression = 'PT5H';
+
+export function compileAlertRule(rule: AnalyticsRule): AlertRuleResource {
+  const { techniques, subTechniques } = splitTechniques(rule.relevantTechniques ?? []);
+  const common: Record<string, unknown> = {
+    displayName: rule.name,
+    description: rule.description,
+    severity: rule.severity,
+    enabled: rule.enabled ?? true,
+    query: rule.query,
+    suppressionDuration: iso(rule.suppressionDuration) ?? defaultSuppression,
+    suppressionEnabled: rule.suppressionEnabled ?? false,
+    tactics: nonEmpty(rule.tactics),
+    techniques: nonEmpty(techniques),
+    entityMappings: nonEmpty(rule.entityMappings),
+    customDetails:
+      rule.customDetails && Object.keys(rule.customDetails).length > 0 ? rule.customDetails : undefined,
+    alertDetailsOverride: rule.alertDetailsOverride,
+    eventGroupingSettings: rule.eventGroupingSettings,
+    incidentConfiguration: incidentConfiguration(rule),
+  };
+  if (rule.kind === 'NRT') {
+    return {
+      name: rule.id.toLowerCase(),
+      kind: 'NRT',
+      properties: {
+        ...common,
+        subTechniques: nonEmpty(subTechniques),
+        sentinelEntitiesMappings: nonEmpty(rule.sentinelEntitiesMappings),
+      },
+    };
+  }
+  return {
+    name: rule.id.toLowerCase(),
+    kind: 'Scheduled',
+    properties: {
+      ...common,
+      queryFrequency: iso(rule.queryFrequency),
+      queryPeriod: iso(rule.queryPeriod),
+      triggerOperator: triggerOperators[rule.triggerOperator ?? 'gt'],
+      triggerThreshold: rule.triggerThreshold ?? 0,
+    },
+  };
+}
+
+/** MITRE ids: `T1110` is a technique, `T1110.003` a sub-technique whose parent is `T1110`. */
+export function splitTechniques(ids: readonly string[]): { techniques: string[]; subTechniques: string[] } {
+  const techniques = new Set<string>();
+  const subTechniques = new Set<string>();
+  for (const id of ids) {
+    const [parent, sub] = id.split('.');
+    techniques.add(parent);
+    if (sub !== undefined) subTechniques.add(id);
+  }
+  return { techniques: [...techniques], subTechniques: [...subTechniques] };
+}
+
+function incidentConfiguration(rule: AnalyticsRule): Record<string, unknown> {
+  const config = rule.incidentConfiguration;
+  const grouping = config?.groupingConfiguration;
+  return {
+    createIncident: config?.createIncident ?? true,
+    groupingConfiguration: grouping
+      ? {
+          enabled: grouping.enabled ?? false,
+          reopenClosedIncident: grouping.reopenClosedIncident ?? false,
+          lookbackDuration: iso(grouping.lookbackDuration) ?? defaultSuppression,
+          matchingMethod: grouping.matchingMethod ?? 'AllEntities',
+          groupByEntities: nonEmpty(grouping.groupByEntities),
+          groupByAlertDetails: nonEmpty(grouping.groupByAlertDetails),
+          groupByCustomDetails: nonEmpty(grouping.groupByCustomDetails),
+        }
+      : undefined,
+  };
+}
+
+/** ARM stores canonical ISO 8601 (`5m` → `PT5M`), so redeploying an unchanged rule shows no what-if diff. */
+function iso(duration: string | undefined): string | undefined {
+  const ms = duration === undefined ? undefined : parseDuration(duration);
+  return ms === undefined ? duration : formatIsoDuration(ms);
+}
+
+function nonEmpty<T>(values: readonly T[] | undefined): T[] | undefined {
+  return values && values.length > 0 ? [...values] : undefined;
+}

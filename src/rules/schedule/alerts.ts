@@ -1,0 +1,198 @@
+import type { Table } from '../../kql/index.js';
+import { valueToString } from '../../kql/values/index.js';
+import type { AnalyticsRule } from '../model.js';
+import { type Entity, extractEntities } from './entities.js';
+import type { RunSettings } from './settings.js';
+
+export type AlertSeverity = 'Informational' | 'Low' | 'Medium' | 'High';
+const SEVERITIES: readonly AlertSeverity[] = ['Informational', 'Low', 'Medium', 'High'];
+
+/** One Sentinel alert as a scheduled or NRT rule run produces it (the SecurityAlert fields we model). */
+export interface Alert {
+  ruleId: string;
+  ruleName: string;
+  /** AlertName after alertDetailsOverride. */
+  displayName: string;
+  description: string;
+  severity: AlertSeverity;
+  tactics: string[];
+  entities: Entity[];
+  /** Custom details as Sentinel stores them: every key maps to the values of the alert's events. */
+  customDetails: Record<string, string[]>;
+  /** Scheduled time of the run that produced the alert. */
+  generatedAt: bigint;
+  windowStart: bigint;
+  windowEnd: bigint;
+  /** Number of query result rows (events) the alert covers. */
+  eventCount: number;
+  /** True for the last alert of an AlertPerResult run that overflowed: it summarizes every event. */
+  summary: boolean;
+}
+
+export interface RunContext {
+  at: bigint;
+  windowStart: bigint;
+  windowEnd: bigint;
+}
+
+/**
+ * Whether the result row count passes the rule's trigger. "The threshold applies separately to each
+ * time the rule runs, not collectively."
+ * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#alert-threshold
+ */
+export function triggers(settings: RunSettings, rowCount: number): boolean {
+  const { operator, threshold } = settings.trigger;
+  switch (operator) {
+    case 'gt':
+      return rowCount > threshold;
+    case 'lt':
+      return rowCount < threshold;
+    case 'eq':
+      return rowCount === threshold;
+    case 'ne':
+      return rowCount !== threshold;
+  }
+}
+
+/**
+ * The alerts of one run whose query returned `result`: none when the trigger is not met; one alert
+ * for all rows (SingleAlert); or one per row (AlertPerResult), where past the per-run cap the last
+ * alert summarizes every event: "the first 149 events will each generate a unique alert, and the
+ * 150th alert will summarize the entire set of returned events" (NRT: 29 + 1 of 30).
+ * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#event-grouping
+ * https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#considerations
+ */
+export function buildAlerts(
+  rule: AnalyticsRule,
+  settings: RunSettings,
+  result: Table,
+  run: RunContext,
+): Alert[] {
+  const count = result.rows.length;
+  if (!triggers(settings, count)) return [];
+  const all = result.rows.map((_, i) => i);
+  if (settings.aggregation === 'SingleAlert' || count === 0) {
+    return [buildAlert(rule, result, all, run, false)];
+  }
+  if (count <= settings.maxAlertsPerRun) {
+    return all.map((row) => buildAlert(rule, result, [row], run, false));
+  }
+  const single = all
+    .slice(0, settings.maxAlertsPerRun - 1)
+    .map((row) => buildAlert(rule, result, [row], run, false));
+  return [...single, buildAlert(rule, result, all, run, true)];
+}
+
+function buildAlert(
+  rule: AnalyticsRule,
+  result: Table,
+  rows: number[],
+  run: RunContext,
+  summary: boolean,
+): Alert {
+  const text = cellText(result);
+  const first = rows[0];
+  const override = rule.alertDetailsOverride;
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    displayName: fillFormat(override?.alertDisplayNameFormat, text, first) ?? rule.name,
+    description: fillFormat(override?.alertDescriptionFormat, text, first) ?? rule.description,
+    severity: severityFrom(override?.alertSeverityColumnName, text, first) ?? rule.severity,
+    tactics: tacticsFrom(override?.alertTacticsColumnName, text, first) ?? [...(rule.tactics ?? [])],
+    entities: extractEntities(rule.entityMappings ?? [], result, rows),
+    customDetails: customDetailsOf(rule.customDetails ?? {}, text, rows),
+    generatedAt: run.at,
+    windowStart: run.windowStart,
+    windowEnd: run.windowEnd,
+    eventCount: rows.length,
+    summary,
+  };
+}
+
+/** `text(column, row)`: the cell as Kusto's tostring() prints it; undefined when the column is absent. */
+type CellText = (column: string, row: number | undefined) => string | undefined;
+
+function cellText(result: Table): CellText {
+  const index = new Map(result.columns.map((c, i) => [c.name, i]));
+  return (column, row) => {
+    const i = index.get(column);
+    if (i === undefined || row === undefined) return undefined;
+    return valueToString(result.rows[row][i], result.columns[i].type);
+  };
+}
+
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+
+/**
+ * alertDisplayNameFormat / alertDescriptionFormat with `{{Column}}` replaced by the first event's
+ * values. "If the selected field has no value in a given instance, the alert details for that
+ * instance will revert to the defaults" — so any empty or missing placeholder column yields
+ * undefined and the caller keeps the rule's own name or description.
+ * https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
+ */
+export function fillFormat(
+  format: string | undefined,
+  text: CellText,
+  row: number | undefined,
+): string | undefined {
+  if (!format) return undefined;
+  let missing = false;
+  const filled = format.replace(PLACEHOLDER, (_, column: string) => {
+    const value = text(column, row);
+    if (value === undefined || value === '') missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : filled;
+}
+
+/** Severity from a column; empty or not one of the four severities reverts to the rule's (same doc). */
+function severityFrom(
+  column: string | undefined,
+  text: CellText,
+  row: number | undefined,
+): AlertSeverity | undefined {
+  if (!column) return undefined;
+  const value = text(column, row)?.trim().toLowerCase();
+  return SEVERITIES.find((s) => s.toLowerCase() === value);
+}
+
+/** Tactics from a column holding a comma-separated list or a dynamic array; empty reverts to the rule's. */
+function tacticsFrom(
+  column: string | undefined,
+  text: CellText,
+  row: number | undefined,
+): string[] | undefined {
+  if (!column) return undefined;
+  const value = text(column, row);
+  if (!value) return undefined;
+  let items: unknown = value;
+  if (value.startsWith('[')) {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      items = value;
+    }
+  }
+  const list = (Array.isArray(items) ? items.map(String) : value.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}
+
+/**
+ * customDetails: key -> column. Sentinel stores each key with the list of the alert's event values
+ * (one value for an AlertPerResult alert, every row's value for a SingleAlert alert).
+ * https://learn.microsoft.com/en-us/azure/sentinel/surface-custom-details-in-alerts
+ */
+function customDetailsOf(
+  details: Record<string, string>,
+  text: CellText,
+  rows: number[],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, column] of Object.entries(details)) {
+    out[key] = rows.map((row) => text(column, row) ?? '');
+  }
+  return out;
+}

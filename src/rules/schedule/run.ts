@@ -1,0 +1,105 @@
+import type { Catalog } from '../../kql/catalog.js';
+import { runQuery, type Table } from '../../kql/index.js';
+import type { AnalyticsRule } from '../model.js';
+import { type Alert, buildAlerts } from './alerts.js';
+import { type Incident, IncidentGrouper } from './incidents.js';
+import { type RunSettings, runSettings } from './settings.js';
+import { type IndexedTable, type QueryWindow, queryWindow, sliceTable } from './window.js';
+
+export interface RuleData {
+  catalog: Catalog;
+  /** Workspace contents by table name; tables not listed are empty with their catalog schema. */
+  tables: ReadonlyMap<string, IndexedTable>;
+}
+
+export interface RunResult {
+  /** Scheduled time of the run. */
+  at: bigint;
+  window: QueryWindow;
+  /** False when suppression skipped the run. */
+  ran: boolean;
+  result?: Table;
+  alerts: Alert[];
+  /** Incidents created or updated by this run's alerts. */
+  incidents: Incident[];
+}
+
+/**
+ * Runs one rule the way Sentinel does, run after run: each run queries its own window with now()
+ * pinned to the scheduled time, alerts are built from the result, incidents are grouped across runs,
+ * and suppression skips runs after an alert.
+ */
+export class RuleSimulation {
+  readonly settings: RunSettings;
+  readonly grouper: IncidentGrouper;
+  private suppressedUntil?: bigint;
+
+  constructor(
+    readonly rule: AnalyticsRule,
+    private readonly data: RuleData,
+  ) {
+    this.settings = runSettings(rule);
+    this.grouper = new IncidentGrouper(this.settings.incident);
+  }
+
+  /**
+   * The run scheduled at `at` (ticks). With suppressionEnabled, "Stop running query after alert is
+   * generated" for suppressionDuration: runs scheduled before (alert run + duration) do not run.
+   * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#suppression
+   */
+  runAt(at: bigint): RunResult {
+    const plan = this.plan(at);
+    if (!plan.tables) return { at, window: plan.window, ran: false, alerts: [], incidents: [] };
+    const result = runQuery(this.rule.query, { catalog: this.data.catalog, tables: plan.tables, now: at });
+    return this.record(at, plan.window, result);
+  }
+
+  /**
+   * The window of the run at `at` and the table lookup its query sees; `tables` is undefined when
+   * suppression skips the run. Split from runAt so another executor (a live workspace) can run it.
+   */
+  plan(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
+    const window = queryWindow(this.settings, at);
+    if (this.suppressedUntil !== undefined && at < this.suppressedUntil) return { window };
+    return { window, tables: windowTables(this.data.tables, this.settings.kind, window) };
+  }
+
+  /** Alerts, suppression and incidents for the query result of the run at `at`. */
+  record(at: bigint, window: QueryWindow, result: Table): RunResult {
+    const alerts = buildAlerts(this.rule, this.settings, result, {
+      at,
+      windowStart: window.start,
+      windowEnd: window.end,
+    });
+    if (alerts.length > 0 && this.settings.suppression !== undefined) {
+      this.suppressedUntil = at + this.settings.suppression;
+    }
+    return { at, window, ran: true, result, alerts, incidents: this.grouper.add(alerts, at) };
+  }
+
+  /** Scheduled times of the runs in (from, to]: from + frequency, from + 2·frequency, ... */
+  runTimes(from: bigint, to: bigint): bigint[] {
+    const times: bigint[] = [];
+    for (let at = from + this.settings.frequency; at <= to; at += this.settings.frequency) times.push(at);
+    return times;
+  }
+}
+
+/** The engine's table lookup for one run: each table sliced to the window once, on first use. */
+function windowTables(
+  tables: ReadonlyMap<string, IndexedTable>,
+  kind: RunSettings['kind'],
+  window: QueryWindow,
+): (name: string) => Table | undefined {
+  const cache = new Map<string, Table>();
+  return (name) => {
+    const indexed = tables.get(name);
+    if (!indexed) return undefined;
+    let table = cache.get(name);
+    if (!table) {
+      table = sliceTable(indexed, kind, window);
+      cache.set(name, table);
+    }
+    return table;
+  };
+}

@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
+import type { Catalog } from '../../kql/catalog.js';
+import { KqlError } from '../../kql/index.js';
+import { type LoadedRule, loadRuleFile } from '../load.js';
+import type { AnalyticsRule } from '../model.js';
+import type { Alert } from '../schedule/alerts.js';
+import { RuleSimulation } from '../schedule/run.js';
+import { type IndexedTable, indexTable } from '../schedule/window.js';
+import { diffExpectation } from './diff.js';
+import type { RuleTestCase, RuleTestFile } from './model.js';
+import { isRuleTestFile, loadRuleTestFile } from './parse.js';
+
+export interface CaseResult {
+  name: string;
+  line: number;
+  column: number;
+  passed: boolean;
+  /** Differences between expected and actual; one entry per mismatch. */
+  failures: string[];
+  /** Set when the case could not run (the query failed); formatted diagnostics. */
+  error?: string;
+  alerts: Alert[];
+  durationMs: number;
+}
+
+export interface FileResult {
+  file: string;
+  ruleFile?: string;
+  /** Problems in the test file or its rule; when any is an error, no case ran. */
+  diagnostics: Diagnostic[];
+  cases: CaseResult[];
+}
+
+/** `*.test.yaml` files under the given files or folders, sorted. */
+export function findRuleTestFiles(paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if (isRuleTestFile(path)) {
+      found.add(path);
+    }
+  };
+  paths.forEach(visit);
+  return [...found].sort();
+}
+
+/** Loads a test file and its rule; the cases are run separately so callers can report each. */
+export function prepareRuleTest(
+  path: string,
+  catalog: Catalog,
+): { testFile?: RuleTestFile; rule?: LoadedRule; diagnostics: Diagnostic[] } {
+  const { testFile, diagnostics } = loadRuleTestFile(path, catalog);
+  if (!testFile) return { diagnostics };
+  const rule = loadRuleFile(testFile.ruleFile);
+  diagnostics.push(...rule.diagnostics.filter((d) => d.severity === 'error'));
+  return { testFile, rule, diagnostics };
+}
+
+/** Runs one case: the rule's run scheduled at the case's `now`, over the case's fixture tables. */
+export function runRuleTestCase(loaded: LoadedRule, testCase: RuleTestCase, catalog: Catalog): CaseResult {
+  const started = performance.now();
+  const base = { name: testCase.name, line: testCase.line, column: testCase.column };
+  const rule = loaded.rule as AnalyticsRule;
+  const tables = new Map<string, IndexedTable>(
+    testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)] as const),
+  );
+  try {
+    const simulation = new RuleSimulation(rule, { catalog, tables });
+    const run = simulation.runAt(testCase.now);
+    const failures = diffExpectation(testCase.expect, run.alerts, simulation.grouper.incidents.length);
+    return {
+      ...base,
+      passed: failures.length === 0,
+      failures,
+      alerts: run.alerts,
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      passed: false,
+      failures: [],
+      error: describeError(error, loaded),
+      alerts: [],
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+/** Every case of every test file under `paths`. */
+export function runRuleTests(paths: readonly string[], catalog: Catalog): FileResult[] {
+  return findRuleTestFiles(paths).map((path) => {
+    const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
+    if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
+      return { file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] };
+    }
+    const cases = testFile.cases.map((c) => runRuleTestCase(rule, c, catalog));
+    return { file: testFile.file, ruleFile: rule.file, diagnostics, cases };
+  });
+}
+
+/** A query failure as `file:line:col` diagnostics pointing into the rule's `query:` field. */
+function describeError(error: unknown, loaded: LoadedRule): string {
+  if (error instanceof KqlError) {
+    return error.diagnostics
+      .map((d) => {
+        const at = loaded.queryOffset?.(d.start);
+        return formatDiagnostic({
+          code: d.code,
+          severity: d.severity,
+          message: d.message,
+          file: loaded.file,
+          ...at,
+        });
+      })
+      .join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,45 @@
+import type { Diagnostic } from '../../diagnostics.js';
+import { findTechnique, type MitreAttack } from '../mitre.js';
+import { type CheckTarget, didYouMean } from './target.js';
+
+const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
+
+/** Tactics and techniques exist in MITRE ATT&CK, and each technique belongs to one of the rule's tactics. */
+export function checkAttack({ rule, source }: CheckTarget, attack: MitreAttack): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const tactics = rule.tactics ?? [];
+  tactics.forEach((tactic, i) => {
+    if (!attack.tactics.has(tactic)) {
+      diagnostics.push(
+        source.diagnostic(
+          'SK1501',
+          'error',
+          `unknown MITRE ATT&CK tactic '${tactic}'${didYouMean(tactic.replace(/\s+/g, ''), attack.tactics.keys())}`,
+          source.valueAt(['tactics', i]),
+        ),
+      );
+    }
+  });
+  (rule.relevantTechniques ?? []).forEach((id, i) => {
+    const where = source.valueAt(['relevantTechniques', i]);
+    const technique = TECHNIQUE_ID.test(id) ? findTechnique(attack, id) : undefined;
+    if (!technique) {
+      const why = TECHNIQUE_ID.test(id)
+        ? `not in MITRE ATT&CK ${attack.version}`.trim()
+        : 'expected T1234 or T1234.001';
+      diagnostics.push(source.diagnostic('SK1502', 'error', `unknown technique '${id}' (${why})`, where));
+      return;
+    }
+    if (tactics.length > 0 && !technique.tactics.some((tactic) => tactics.includes(tactic))) {
+      diagnostics.push(
+        source.diagnostic(
+          'SK1503',
+          'warning',
+          `${id} (${technique.name}) belongs to ${technique.tactics.join(', ')}, none of which is in tactics`,
+          where,
+        ),
+      );
+    }
+  });
+  return diagnostics;
+}

@@ -1,0 +1,66 @@
+import type { Diagnostic } from '../../diagnostics.js';
+import type { Catalog } from '../../kql/catalog.js';
+import { type LoadedQueryDocument, loadQueryFile } from '../load.js';
+import type { MitreAttack } from '../mitre.js';
+import type { AnalyticsRule } from '../model.js';
+import { checkAttack } from './attack.js';
+import { checkAlertDetails } from './details.js';
+import { checkEntityMappings } from './entities.js';
+import { checkUniqueIds } from './ids.js';
+import { checkQuery } from './query.js';
+import { checkSchedule } from './schedule.js';
+import type { CheckTarget } from './target.js';
+import { checkVersions } from './version.js';
+
+export { ruleCodes } from './codes.js';
+
+export interface ValidationOptions {
+  catalog: Catalog;
+  /** MITRE ATT&CK data; tactic and technique checks are skipped without it. */
+  mitre?: MitreAttack;
+  /** Compare queries with git HEAD to require version bumps (default true). */
+  compareWithGit?: boolean;
+}
+
+export interface ValidationResult {
+  documents: LoadedQueryDocument[];
+  /** Every finding, sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+}
+
+/** Validates rule and hunting-query files, including checks across files (unique ids, versions). */
+export function validateFiles(paths: readonly string[], options: ValidationOptions): ValidationResult {
+  const documents = paths.map((path) => loadQueryFile(path));
+  const diagnostics = documents.flatMap((document) => [
+    ...document.diagnostics,
+    ...checkDocument(document, options),
+  ]);
+  diagnostics.push(...checkUniqueIds(documents), ...checkVersions(documents, options.compareWithGit ?? true));
+  return { documents, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The single-file checks for one loaded document (its load diagnostics are not repeated). */
+export function checkDocument(document: LoadedQueryDocument, options: ValidationOptions): Diagnostic[] {
+  const { rule, source } = document;
+  if (!rule || !source) return [];
+  const analytics = document.kind === 'analytics';
+  const query = checkQuery({ rule, source }, options.catalog, analytics);
+  const target: CheckTarget = { rule, source, columns: query.columns };
+  const diagnostics = [...query.diagnostics, ...checkEntityMappings(target)];
+  if (options.mitre) diagnostics.push(...checkAttack(target, options.mitre));
+  if (analytics) {
+    const ruleTarget = target as CheckTarget<AnalyticsRule>;
+    diagnostics.push(...checkSchedule(ruleTarget), ...checkAlertDetails(ruleTarget));
+  }
+  return diagnostics;
+}
+
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}

@@ -1,0 +1,127 @@
+import type { Diagnostic } from '../../diagnostics.js';
+import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
+import { analyze, resultSchema } from '../../kql/syntax/index.js';
+import type { Position } from '../source.js';
+import type { CheckTarget } from './target.js';
+
+/** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
+export const MAX_QUERY_LENGTH = 10_000;
+/**
+ * Past this size the query is certainly rejected by Sentinel and binding it would only burn time
+ * (a pasted multi-megabyte blob), so KQL analysis is skipped.
+ */
+const MAX_ANALYZED_LENGTH = 5 * MAX_QUERY_LENGTH;
+
+export interface QueryCheck {
+  diagnostics: Diagnostic[];
+  columns?: Map<string, ColumnSchema>;
+}
+
+/** KQL syntax and binding against the catalog, the query length limit, and forbidden wildcards. */
+export function checkQuery(target: CheckTarget, catalog: Catalog, analytics: boolean): QueryCheck {
+  const { rule, source } = target;
+  const query = rule.query;
+  const diagnostics: Diagnostic[] = [];
+  const offsetMapper = source.offsetMapper(['query']);
+  const span = (start: number, length: number): Position => {
+    if (!offsetMapper) return source.valueAt(['query']);
+    const from = offsetMapper(start);
+    const to = offsetMapper(start + Math.max(length, 0));
+    return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+  };
+
+  if (analytics && query.length > MAX_QUERY_LENGTH) {
+    diagnostics.push(
+      source.diagnostic(
+        'SK1101',
+        'error',
+        `query is ${query.length.toLocaleString('en-US')} characters; Sentinel allows at most 10,000 ` +
+          '(move shared logic into a parser function in kql/parsers/)',
+        span(0, 0),
+      ),
+    );
+  }
+  if (analytics) {
+    for (const match of maskCommentsAndStrings(query).matchAll(/\b(search|union)\s+\*/g)) {
+      diagnostics.push(
+        source.diagnostic(
+          'SK1102',
+          'error',
+          `'${match[1]} *' is not allowed in analytics rules; name the tables to read`,
+          span(match.index, match[0].length),
+        ),
+      );
+    }
+  }
+  if (query.length > MAX_ANALYZED_LENGTH) {
+    diagnostics.push(
+      source.diagnostic(
+        'SK1105',
+        'info',
+        `KQL analysis skipped: the query is longer than ${MAX_ANALYZED_LENGTH.toLocaleString('en-US')} characters`,
+        span(0, 0),
+      ),
+    );
+    return { diagnostics };
+  }
+
+  const analysis = analyze(query, catalog);
+  for (const d of analysis.diagnostics) {
+    diagnostics.push(
+      source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(d.start, d.length)),
+    );
+  }
+  if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const columns = resultSchema(analysis.code);
+  if (!columns) {
+    if (analytics) {
+      diagnostics.push(
+        source.diagnostic(
+          'SK1104',
+          'error',
+          'the query must return a table (its last statement is not tabular)',
+          span(0, 0),
+        ),
+      );
+    }
+    return { diagnostics };
+  }
+  return { diagnostics, columns: new Map(columns.map((column) => [column.name, column])) };
+}
+
+/**
+ * Replaces comments and string literals with spaces, keeping every offset, so text searches do
+ * not match inside them. Covers `//` comments, '...' and "..." with backslash escapes, verbatim
+ * @'...' / @"..." strings, and ```...``` multi-line strings.
+ */
+export function maskCommentsAndStrings(query: string): string {
+  let out = '';
+  let i = 0;
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  while (i < query.length) {
+    const ch = query[i];
+    let end = -1;
+    if (ch === '/' && query[i + 1] === '/') {
+      end = query.indexOf('\n', i);
+      if (end < 0) end = query.length;
+    } else if (query.startsWith('```', i)) {
+      end = query.indexOf('```', i + 3);
+      end = end < 0 ? query.length : end + 3;
+    } else if (ch === '"' || ch === "'" || (ch === '@' && (query[i + 1] === '"' || query[i + 1] === "'"))) {
+      const verbatim = ch === '@';
+      const quote = verbatim ? query[i + 1] : ch;
+      let j = verbatim ? i + 2 : i + 1;
+      while (j < query.length && query[j] !== quote && query[j] !== '\n')
+        j += !verbatim && query[j] === '\\' ? 2 : 1;
+      end = Math.min(j + 1, query.length);
+    }
+    if (end < 0) {
+      out += ch;
+      i++;
+    } else {
+      out += blank(query.slice(i, end));
+      i = end;
+    }
+  }
+  return out;
+}

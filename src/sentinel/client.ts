@@ -1,0 +1,125 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { type IncidentRef, incidentPath } from './armId.js';
+import { encodePath, RestClient, type RetryOptions } from './rest.js';
+
+/**
+ * Newest GA SecurityInsights version at the time of writing (learn.microsoft.com/rest/api/securityinsights
+ * documents incidents, comments and tasks at 2025-09-01). Incident tasks were preview-only until 2024-03-01.
+ */
+export const SECURITY_INSIGHTS_API_VERSION = '2025-09-01';
+
+export type IncidentSeverity = 'High' | 'Medium' | 'Low' | 'Informational';
+export type IncidentStatus = 'New' | 'Active' | 'Closed';
+export type IncidentClassification = 'Undetermined' | 'TruePositive' | 'BenignPositive' | 'FalsePositive';
+
+export interface IncidentLabel {
+  labelName: string;
+  labelType?: string;
+}
+
+export interface IncidentOwner {
+  objectId?: string;
+  email?: string;
+  userPrincipalName?: string;
+  assignedTo?: string;
+}
+
+/** The writable subset of incident properties; Incidents_CreateOrUpdate replaces the whole resource. */
+export interface IncidentProperties {
+  title: string;
+  severity: IncidentSeverity;
+  status: IncidentStatus;
+  description?: string;
+  owner?: IncidentOwner;
+  labels?: IncidentLabel[];
+  classification?: IncidentClassification;
+  classificationReason?: string;
+  classificationComment?: string;
+  [other: string]: unknown;
+}
+
+export interface IncidentResource {
+  id: string;
+  etag?: string;
+  properties: IncidentProperties;
+}
+
+export interface IncidentTask {
+  title: string;
+  description?: string;
+  status: 'New' | 'Completed';
+}
+
+/** What responders need from the SecurityInsights API; the local SOC can implement it in-process. */
+export interface SentinelApi {
+  getIncident(ref: IncidentRef): Promise<IncidentResource>;
+  /** PUT with If-Match: fails with 412 when someone changed the incident since `incident.etag`. */
+  replaceIncident(ref: IncidentRef, incident: IncidentResource): Promise<IncidentResource>;
+  /** PUT to a caller-chosen comment id, so repeating the call updates rather than duplicates. */
+  putComment(ref: IncidentRef, commentId: string, message: string): Promise<void>;
+  /** PUT to a caller-chosen task id, so repeating the call updates rather than duplicates. */
+  putTask(ref: IncidentRef, taskId: string, task: IncidentTask): Promise<void>;
+}
+
+export interface SentinelClientOptions {
+  /** https://management.azure.com, a sovereign cloud's ARM endpoint, or a local stand-in. */
+  endpoint?: string;
+  credential: TokenCredential;
+  apiVersion?: string;
+  retry?: RetryOptions;
+}
+
+export class SentinelClient implements SentinelApi {
+  private readonly rest: RestClient;
+  private readonly apiVersion: string;
+
+  constructor(options: SentinelClientOptions) {
+    const endpoint = options.endpoint ?? 'https://management.azure.com';
+    this.rest = new RestClient({
+      baseUrl: endpoint,
+      credential: options.credential,
+      scope: 'https://management.azure.com/.default',
+      service: 'SecurityInsights',
+      retry: options.retry,
+    });
+    this.apiVersion = options.apiVersion ?? SECURITY_INSIGHTS_API_VERSION;
+  }
+
+  async getIncident(ref: IncidentRef): Promise<IncidentResource> {
+    const response = await this.rest.send({ method: 'GET', path: incidentPath(ref), query: this.query() });
+    return response.body as IncidentResource;
+  }
+
+  async replaceIncident(ref: IncidentRef, incident: IncidentResource): Promise<IncidentResource> {
+    const response = await this.rest.send({
+      method: 'PUT',
+      path: incidentPath(ref),
+      query: this.query(),
+      headers: incident.etag ? { 'if-match': incident.etag } : undefined,
+      body: { etag: incident.etag, properties: incident.properties },
+    });
+    return response.body as IncidentResource;
+  }
+
+  async putComment(ref: IncidentRef, commentId: string, message: string): Promise<void> {
+    await this.rest.send({
+      method: 'PUT',
+      path: incidentPath(ref) + encodePath('comments', commentId),
+      query: this.query(),
+      body: { properties: { message } },
+    });
+  }
+
+  async putTask(ref: IncidentRef, taskId: string, task: IncidentTask): Promise<void> {
+    await this.rest.send({
+      method: 'PUT',
+      path: incidentPath(ref) + encodePath('tasks', taskId),
+      query: this.query(),
+      body: { properties: task },
+    });
+  }
+
+  private query(): Record<string, string> {
+    return { 'api-version': this.apiVersion };
+  }
+}

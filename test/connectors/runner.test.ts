@@ -1,0 +1,278 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type CheckpointStore, CheckpointConflictError, TableCheckpointStore } from '../../src/connectors/checkpoints.js';
+import { TableDeadLetterSink } from '../../src/connectors/deadLetters.js';
+import { oktaConnector } from '../../src/connectors/okta.js';
+import { type RunDependencies, runConnector } from '../../src/connectors/runner.js';
+import { createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
+import { DCE, DCR_ID, MockLogsIngestion, onUnhandledRequest, staticCredential } from '../ingest/mockLogsIngestion.js';
+import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
+import { MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
+
+const okta = new MockOkta();
+const ingestion = new MockLogsIngestion();
+const server = setupServer(okta.handler(), ingestion.handler());
+let azurite: AzuriteTable;
+
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest });
+  azurite = await startAzuriteTable();
+});
+afterEach(() => {
+  ingestion.reset();
+  okta.faults.clear();
+  okta.requests.length = 0;
+});
+afterAll(async () => {
+  server.close();
+  await azurite?.stop();
+});
+
+let tableSeq = 0;
+
+/** A fresh pair of Azurite tables and the dependencies of one connector deployment. */
+function deployment() {
+  tableSeq += 1;
+  const deadLetterTable = azurite.tableClient(`dead${tableSeq}`);
+  const checkpoints = new TableCheckpointStore(azurite.tableClient(`ckpt${tableSeq}`));
+  const logs: string[] = [];
+  const sourceRetries: string[] = [];
+  const deps: RunDependencies = {
+    checkpoints,
+    deadLetters: new TableDeadLetterSink(deadLetterTable),
+    sink: createAzureLogsSink({
+      endpoint: DCE,
+      ruleId: DCR_ID,
+      credential: staticCredential,
+      maxRetries: 2,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+    }),
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+  };
+  const connector = (pageSize = 1000) =>
+    oktaConnector({
+      orgUrl: OKTA_ORG,
+      apiToken: OKTA_TOKEN,
+      pageSize,
+      now: () => Date.parse('2026-01-10T12:00:00Z'),
+      initialLookbackMs: 24 * 3_600_000,
+      http: {
+        timeoutMs: 300,
+        maxAttempts: 3,
+        baseDelayMs: 5,
+        maxDelayMs: 3_000,
+        onRetry: (r) => sourceRetries.push(`${r.status ?? r.reason}:${r.waitMs}`),
+      },
+    });
+  const deadLetterIds = async () => {
+    const ids: string[] = [];
+    for await (const e of deadLetterTable.listEntities<{ recordId: string }>()) ids.push(e.recordId);
+    return ids;
+  };
+  /** Source events neither accepted by the ingestion endpoint nor dead-lettered. */
+  const accounting = async () => {
+    const received = ingestion.rows('Custom-Okta').map((r) => String(r.uuid));
+    const dead = await deadLetterIds();
+    const delivered = new Set([...received, ...dead]);
+    return {
+      lost: okta.events.filter((e) => !delivered.has(e.uuid)).length,
+      duplicates: received.length - new Set(received).size,
+      received: received.length,
+      dead,
+    };
+  };
+  return { deps, checkpoints, connector, logs, sourceRetries, accounting, deadLetterTable };
+}
+
+/** Fails `commit` number `failAt`, as if the process died after the page's upload was accepted. */
+function crashingOnCommit(store: CheckpointStore, failAt: number): CheckpointStore {
+  let commits = 0;
+  return {
+    load: (c, k) => store.load(c, k),
+    commit: async (c, k, cursor, previous) => {
+      commits += 1;
+      if (commits === failAt) throw new Error('simulated crash after upload, before checkpoint');
+      return store.commit(c, k, cursor, previous);
+    },
+  };
+}
+
+describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', () => {
+  it('pages through the source, sends every event once, and commits the cursor after each page', async () => {
+    okta.events = oktaEvents(2500);
+    const d = deployment();
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result).toMatchObject({ outcome: 'completed', pages: 3, records: 2500, sent: 2500, deadLettered: 0 });
+    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 2500 });
+    const checkpoint = await d.checkpoints.load('okta', 'contoso.okta.com');
+    expect(checkpoint?.cursor).toEqual({ after: expect.any(String) });
+    // The next run starts after the last event: nothing is resent.
+    ingestion.reset();
+    okta.events.push(...oktaEvents(10, Date.parse('2026-01-10T11:00:00Z'), 'new'));
+    const second = await runConnector(d.connector(), d.deps);
+    expect(second).toMatchObject({ outcome: 'completed', sent: 10 });
+    expect(ingestion.rows('Custom-Okta').map((r) => r.uuid)).toEqual(okta.events.slice(2500).map((e) => e.uuid));
+    expect(okta.requests[0].searchParams.has('since')).toBe(false);
+  });
+
+  it('FAULT: a crash between an accepted upload and its checkpoint resends that page, loses nothing', async () => {
+    okta.events = oktaEvents(2500);
+    const d = deployment();
+    const crashed = await runConnector(d.connector(), { ...d.deps, checkpoints: crashingOnCommit(d.checkpoints, 2) });
+    expect(crashed.outcome).toBe('failed');
+    expect(crashed.error).toMatch(/simulated crash/);
+    expect(crashed.pages).toBe(1);
+    expect(ingestion.rows('Custom-Okta')).toHaveLength(2000);
+
+    const resumed = await runConnector(d.connector(), d.deps);
+    expect(resumed).toMatchObject({ outcome: 'completed', pages: 2, sent: 1500 });
+    const { lost, duplicates } = await d.accounting();
+    expect(lost).toBe(0);
+    expect(duplicates).toBe(1000); // exactly the page whose checkpoint was never written
+  });
+
+  it('FAULT: aborting the run while a page is in flight keeps every committed page and loses nothing', async () => {
+    okta.events = oktaEvents(2500);
+    const d = deployment();
+    const controller = new AbortController();
+    let accepted = 0;
+    ingestion.onAccepted = () => {
+      accepted += 1;
+      if (accepted === 2) controller.abort();
+    };
+    const stopped = await runConnector(d.connector(), { ...d.deps, signal: controller.signal });
+    expect(stopped.outcome).toBe('stopped');
+    expect(stopped.pages).toBeLessThanOrEqual(2);
+    ingestion.onAccepted = undefined;
+    const resumed = await runConnector(d.connector(), d.deps);
+    expect(resumed.outcome).toBe('completed');
+    const { lost, duplicates } = await d.accounting();
+    expect(lost).toBe(0);
+    expect(duplicates).toBeLessThanOrEqual(1000);
+  });
+
+  it('FAULT: persistent ingestion 5xx fails the run before the checkpoint; the next run delivers the rest', async () => {
+    okta.events = oktaEvents(2500);
+    const d = deployment();
+    let accepted = 0;
+    ingestion.onAccepted = () => {
+      accepted += 1;
+      if (accepted === 1) ingestion.failNext({ status: 500 }, { status: 500 }, { status: 503 });
+    };
+    const failed = await runConnector(d.connector(), d.deps);
+    expect(failed).toMatchObject({ outcome: 'failed', pages: 1 });
+    expect(failed.error).toMatch(/HTTP 503/);
+    ingestion.onAccepted = undefined;
+    await runConnector(d.connector(), d.deps);
+    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it('FAULT: ingestion 429 with Retry-After is waited out within the run', async () => {
+    okta.events = oktaEvents(1200);
+    const d = deployment();
+    ingestion.failNext({ status: 429, headers: { 'Retry-After': '1' } });
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result.outcome).toBe('completed');
+    expect(ingestion.requests.map((r) => r.status)).toEqual([429, 204, 204]);
+    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it('FAULT: vendor 429 with Retry-After, 500 and a timeout are retried; events arrive once', async () => {
+    okta.events = oktaEvents(1500);
+    const d = deployment();
+    okta.faults.push({ status: 429, headers: { 'Retry-After': '1' } }, { status: 500 }, 'timeout');
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result.outcome).toBe('completed');
+    expect(d.sourceRetries).toEqual(['429:1000', expect.stringMatching(/^500:\d+$/), expect.stringMatching(/^no response/)]);
+    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 1500 });
+  });
+
+  it('FAULT: Okta X-Rate-Limit-Reset is honored when there is no Retry-After', async () => {
+    okta.events = oktaEvents(5);
+    const d = deployment();
+    const reset = Math.ceil(Date.now() / 1000) + 1;
+    okta.faults.push({ status: 429, headers: { 'X-Rate-Limit-Reset': String(reset), 'X-Rate-Limit-Remaining': '0' } });
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result.outcome).toBe('completed');
+    expect(Number(d.sourceRetries[0].split(':')[1])).toBeGreaterThan(0);
+    expect(await d.accounting()).toMatchObject({ lost: 0 });
+  });
+
+  it.each([
+    ['persistent 500', [{ status: 500 }, { status: 500 }, { status: 500 }], /HTTP 500 after 3 attempt/],
+    ['timeouts', ['timeout', 'timeout', 'timeout'], /no response within 300 ms/],
+    ['malformed JSON', ['malformed'], /not valid JSON/],
+    ['connection errors', ['network', 'network', 'network'], /connection error/],
+    ['a 401', [{ status: 401 }], /HTTP 401 after 1 attempt/],
+  ] as const)('FAULT: vendor %s on page 2 fails the run clearly; the next run loses nothing', async (_name, faults, message) => {
+    okta.events = oktaEvents(2500);
+    const d = deployment();
+    let calls = 0;
+    const original = okta.faults.next.bind(okta.faults);
+    okta.faults.next = async () => {
+      calls += 1;
+      if (calls === 2) okta.faults.push(...(faults as never[]));
+      return original();
+    };
+    const failed = await runConnector(d.connector(), d.deps);
+    okta.faults.next = original;
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error).toMatch(message);
+    expect(failed.pages).toBe(1);
+    const resumed = await runConnector(d.connector(), d.deps);
+    expect(resumed.outcome).toBe('completed');
+    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it('an empty source completes without sending or committing', async () => {
+    okta.events = [];
+    const d = deployment();
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result).toMatchObject({ outcome: 'completed', pages: 0, sent: 0 });
+    expect(ingestion.requests).toEqual([]);
+    expect(await d.checkpoints.load('okta', 'contoso.okta.com')).toBeUndefined();
+  });
+
+  it('dead-letters a record over 1 MB and an unmappable record by id only, and sends the rest', async () => {
+    okta.events = oktaEvents(300);
+    okta.events[10].debugContext = { debugData: { blob: 'x'.repeat(1_100_000) } };
+    okta.events[20].published = 'not a date';
+    const d = deployment();
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result).toMatchObject({ outcome: 'completed', sent: 298, deadLettered: 2 });
+    const { lost, dead } = await d.accounting();
+    expect(lost).toBe(0);
+    expect(dead.sort()).toEqual(['evt-10', 'evt-20']);
+    for await (const letter of d.deadLetterTable.listEntities<Record<string, unknown>>()) {
+      expect(letter.partitionKey).toBe('okta');
+      expect(JSON.stringify(letter)).not.toMatch(/xxxxxxxx|displayMessage|alice@contoso/);
+    }
+    expect(ingestion.requests.every((r) => r.bytes <= 1_000_000)).toBe(true);
+  });
+
+  it('never writes the vendor secret to logs, errors or rows', async () => {
+    okta.events = oktaEvents(50);
+    const d = deployment();
+    okta.faults.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const failed = await runConnector(d.connector(), d.deps);
+    await runConnector(d.connector(), d.deps);
+    const everything = JSON.stringify([d.logs, failed, ingestion.rows('Custom-Okta')]);
+    expect(d.logs.length).toBeGreaterThan(0);
+    expect(everything).not.toContain(OKTA_TOKEN);
+  });
+});
+
+describe('TableCheckpointStore', () => {
+  it('refuses a commit based on a checkpoint another run has moved since', async () => {
+    const store = new TableCheckpointStore(azurite.tableClient('ckptconflict'));
+    const first = await store.commit('okta', 'org', { after: 'a' }, undefined);
+    const runA = await store.load('okta', 'org');
+    const runB = await store.load('okta', 'org');
+    await store.commit('okta', 'org', { after: 'b' }, runA);
+    await expect(store.commit('okta', 'org', { after: 'c' }, runB)).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(store.commit('okta', 'org', { after: 'd' }, undefined)).rejects.toBeInstanceOf(CheckpointConflictError);
+    expect((await store.load('okta', 'org'))?.cursor).toEqual({ after: 'b' });
+    expect(first.etag).toBeTruthy();
+  });
+});

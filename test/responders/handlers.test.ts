@@ -1,0 +1,178 @@
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import { HttpResponse, http } from 'msw';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { disableUserFunction } from '../../functions/responders/disableUser.js';
+import { enrichFunction } from '../../functions/responders/enrich.js';
+import { notifyFunction } from '../../functions/responders/notify.js';
+import { triageFunction } from '../../functions/responders/triage.js';
+import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
+import {
+  alice,
+  GRAPH,
+  ip,
+  type MockServer,
+  newIncidentId,
+  startServer,
+  TEAMS,
+  triggerBody,
+  World,
+} from './harness.js';
+
+// App Service managed identity endpoint: DefaultAzureCredential → ManagedIdentityCredential reads these, so
+// the handlers authenticate exactly as they would in Azure, against an msw stand-in.
+const IDENTITY_ENDPOINT = 'http://127.0.0.1:41999/msi/token';
+
+let azurite: AzuriteTable;
+let server: MockServer;
+let world: World;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  azurite = await startAzuriteTable();
+  server = startServer(() => world);
+  Object.assign(process.env, {
+    IDENTITY_ENDPOINT,
+    IDENTITY_HEADER: 'identity-header',
+    RESPONDER_LEDGER_CONNECTION: azurite.connectionString,
+    TEAMS_WEBHOOK_URL: TEAMS,
+    LOG_ANALYTICS_WORKSPACE_ID: '11111111-2222-3333-4444-555555555555',
+  });
+});
+afterAll(async () => {
+  process.env = saved;
+  server?.close();
+  await azurite?.stop();
+});
+beforeEach(() => {
+  world = new World();
+  server.resetHandlers();
+  server.use(
+    http.get(IDENTITY_ENDPOINT, ({ request }) =>
+      HttpResponse.json({
+        access_token: 'secret-access-token',
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        resource: new URL(request.url).searchParams.get('resource'),
+        token_type: 'Bearer',
+      }),
+    ),
+  );
+});
+
+function request(body: unknown): HttpRequest {
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://localhost:7071/api/responders/test',
+    headers: { 'content-type': 'application/json' },
+    body: { string: typeof body === 'string' ? body : JSON.stringify(body) },
+  });
+}
+
+async function call(fn: typeof enrichFunction, body: unknown) {
+  const response = (await fn.handler(
+    request(body),
+    new InvocationContext({ functionName: 'test' }),
+  )) as HttpResponseInit;
+  return {
+    status: response.status,
+    text: JSON.stringify(response.jsonBody ?? null),
+    json: response.jsonBody as any,
+  };
+}
+
+describe('responder HTTP handlers', () => {
+  it('are POST-only and need a function key', () => {
+    for (const fn of [enrichFunction, disableUserFunction, notifyFunction, triageFunction]) {
+      expect(fn.methods).toEqual(['POST']);
+      expect(fn.authLevel).toBe('function');
+    }
+  });
+
+  const invalid: [string, unknown][] = [
+    ['not JSON', '{"object": '],
+    ['an array', [triggerBody(newIncidentId(), [alice])]],
+    ['no incident id', { object: { properties: { title: 't', severity: 'High', status: 'New' } } }],
+    [
+      'a non-incident ARM id',
+      triggerBody('x', [alice], { object: { id: '/subscriptions/x/resourceGroups/y', properties: {} } }),
+    ],
+    [
+      'an unknown severity',
+      (() => {
+        const b = triggerBody(newIncidentId(), [alice]);
+        (b.object.properties as any).severity = 'Critical';
+        return b;
+      })(),
+    ],
+    [
+      'a workspaceInfo that contradicts object.id',
+      {
+        ...triggerBody(newIncidentId(), [alice]),
+        workspaceInfo: {
+          SubscriptionId: '00000000-1111-2222-3333-444444444444',
+          ResourceGroupName: 'other',
+          WorkspaceName: 'law-soc',
+        },
+      },
+    ],
+  ];
+  for (const [what, body] of invalid) {
+    it(`rejects ${what} with 400 and makes no outbound call`, async () => {
+      const response = await call(disableUserFunction, body);
+      expect(response.status).toBe(400);
+      expect(response.json.errors.length).toBeGreaterThan(0);
+      expect(world.requests).toHaveLength(0);
+    });
+  }
+
+  it('rejects an invalid triage plan with 400 before any call', async () => {
+    const body = triggerBody(newIncidentId(), [ip], { triage: { status: 'Closed' } });
+    const response = await call(triageFunction, body);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('classification');
+    expect(world.requests).toHaveLength(0);
+  });
+
+  it('answers 200 with the actions taken, and skipped on a repeat', async () => {
+    const body = triggerBody(newIncidentId(), [alice]);
+    const first = await call(disableUserFunction, body);
+    expect(first.status).toBe(200);
+    expect(first.json.actions).toMatchObject([{ action: 'disable-user', outcome: 'done' }]);
+    const token = world.requests.find((r) => r.url.origin === GRAPH);
+    expect(token).toBeDefined();
+    const second = await call(disableUserFunction, body);
+    expect(second.json.actions).toMatchObject([{ outcome: 'already-done' }]);
+    expect(world.count('PATCH', '/v1.0/users/')).toBe(1);
+    expect(first.text).not.toContain('secret-access-token');
+  });
+
+  it('answers 502 when a downstream refuses', async () => {
+    server.use(
+      http.patch(`${GRAPH}/v1.0/users/:user`, () =>
+        HttpResponse.json({ error: { code: 'Authorization_RequestDenied' } }, { status: 403 }),
+      ),
+    );
+    const response = await call(disableUserFunction, triggerBody(newIncidentId(), [alice]));
+    expect(response.status).toBe(502);
+    expect(response.json.actions).toMatchObject([
+      { outcome: 'failed', error: 'Graph 403 Authorization_RequestDenied' },
+    ]);
+  });
+
+  it('answers 503 when throttled past the retries, without leaking the webhook URL', async () => {
+    server.use(
+      http.post(TEAMS, () => new HttpResponse('busy', { status: 429, headers: { 'Retry-After': '0' } })),
+    );
+    const response = await call(notifyFunction, triggerBody(newIncidentId(), [ip]));
+    expect(response.status).toBe(503);
+    expect(world.requests.filter((r) => r.url.href === TEAMS)).toHaveLength(4);
+    expect(response.text).not.toContain('secret-part');
+    expect(world.comments.size).toBe(0);
+  });
+
+  it('enriches from the trigger body end to end', async () => {
+    world.ti.set('203.0.113.5', { Indicators: 1, MaxConfidence: 80, Sources: ['Feed'] });
+    const response = await call(enrichFunction, triggerBody(newIncidentId(), [ip]));
+    expect(response.status).toBe(200);
+    expect([...world.comments.values()][0]).toContain('203.0.113.5: 1 active indicator(s)');
+  });
+});

@@ -1,0 +1,273 @@
+// Test harness: stateful msw stand-ins for ARM SecurityInsights, Graph, Defender for Endpoint, Logs Query and a
+// Teams webhook, plus a recorder of every outbound request. The action ledger is real (Azurite).
+import type { TokenCredential } from '@azure/core-auth';
+import { TableClient } from '@azure/data-tables';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { createLogsQuery } from '../../src/query/logs.js';
+import { DefenderClient } from '../../src/responders/defender.js';
+import { GraphClient } from '../../src/responders/graph.js';
+import { TableActionLedger } from '../../src/responders/ledger.js';
+import { TeamsWebhook } from '../../src/responders/teams.js';
+import { SentinelClient } from '../../src/sentinel/client.js';
+
+export const ARM = 'https://management.azure.com';
+export const GRAPH = 'https://graph.microsoft.com';
+export const MDE = 'https://api.securitycenter.microsoft.com';
+export const LOGS = 'https://api.loganalytics.io';
+export const TEAMS = 'https://contoso.webhook.office.com/webhookb2/secret-part/IncomingWebhook/abc/def';
+export const NAMED_LOCATION = '0f5a1ea6-0000-4000-8000-00000000b10c';
+export const SUB = '00000000-1111-2222-3333-444444444444';
+export const WORKSPACE_ID = '11111111-2222-3333-4444-555555555555';
+
+export const credential: TokenCredential = {
+  getToken: async () => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+const INCIDENT_PATH = `${ARM}/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.OperationalInsights/workspaces/:ws/providers/Microsoft.SecurityInsights/incidents/:incident`;
+
+export interface Recorded {
+  method: string;
+  url: URL;
+  body: unknown;
+}
+
+/** State of the fake downstream services, inspected by tests. */
+export class World {
+  requests: Recorded[] = [];
+  incidents = new Map<string, { etag: number; properties: Record<string, unknown> }>();
+  comments = new Map<string, string>();
+  tasks = new Map<string, Record<string, unknown>>();
+  namedLocation: string[] = ['198.51.100.0/24'];
+  machines: { id: string; computerDnsName: string }[] = [];
+  ti = new Map<string, { Indicators: number; MaxConfidence: number; Sources: string[] }>();
+  signIns: {
+    UserPrincipalName: string;
+    UserId: string;
+    SignIns: number;
+    Failures: number;
+    Countries: string[];
+  }[] = [];
+
+  count(method: string, pathPart: string | RegExp): number {
+    return this.requests.filter(
+      (r) =>
+        r.method === method &&
+        (typeof pathPart === 'string' ? r.url.pathname.includes(pathPart) : pathPart.test(r.url.pathname)),
+    ).length;
+  }
+
+  /** Outbound requests to anything but the local Azurite. */
+  outbound(): Recorded[] {
+    return this.requests.filter((r) => r.url.hostname !== '127.0.0.1');
+  }
+}
+
+function handlers(w: () => World) {
+  return [
+    http.get(INCIDENT_PATH, ({ params }) => {
+      const incident = w().incidents.get(String(params.incident));
+      if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
+      return HttpResponse.json({ id: 'x', etag: `"${incident.etag}"`, properties: incident.properties });
+    }),
+    http.put(INCIDENT_PATH, async ({ params, request }) => {
+      const incident = w().incidents.get(String(params.incident));
+      if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
+      if (request.headers.get('if-match') !== `"${incident.etag}"`) {
+        return HttpResponse.json({ error: { code: 'PreconditionFailed' } }, { status: 412 });
+      }
+      const body = (await request.json()) as { properties: Record<string, unknown> };
+      incident.properties = body.properties;
+      incident.etag++;
+      return HttpResponse.json({ id: 'x', etag: `"${incident.etag}"`, properties: incident.properties });
+    }),
+    http.put(`${INCIDENT_PATH}/comments/:comment`, async ({ params, request }) => {
+      const body = (await request.json()) as { properties: { message: string } };
+      const created = !w().comments.has(String(params.comment));
+      w().comments.set(String(params.comment), body.properties.message);
+      return HttpResponse.json(
+        { name: params.comment, properties: body.properties },
+        { status: created ? 201 : 200 },
+      );
+    }),
+    http.put(`${INCIDENT_PATH}/tasks/:task`, async ({ params, request }) => {
+      const body = (await request.json()) as { properties: Record<string, unknown> };
+      w().tasks.set(String(params.task), body.properties);
+      return HttpResponse.json({ name: params.task, properties: body.properties }, { status: 201 });
+    }),
+    http.patch(`${GRAPH}/v1.0/users/:user`, () => new HttpResponse(null, { status: 204 })),
+    http.post(`${GRAPH}/v1.0/users/:user/revokeSignInSessions`, () => HttpResponse.json({ value: true })),
+    http.get(`${GRAPH}/v1.0/identity/conditionalAccess/namedLocations/:id`, ({ params }) =>
+      HttpResponse.json({
+        '@odata.type': '#microsoft.graph.ipNamedLocation',
+        id: params.id,
+        displayName: 'Blocked by SOC',
+        ipRanges: w().namedLocation.map((cidrAddress) => ({ cidrAddress })),
+      }),
+    ),
+    http.patch(`${GRAPH}/v1.0/identity/conditionalAccess/namedLocations/:id`, async ({ request }) => {
+      const body = (await request.json()) as { ipRanges: { cidrAddress: string }[] };
+      w().namedLocation = body.ipRanges.map((r) => r.cidrAddress);
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.get(`${MDE}/api/machines`, ({ request }) => {
+      const filter = new URL(request.url).searchParams.get('$filter') ?? '';
+      const match = /^computerDnsName eq '((?:[^']|'')*)'$/.exec(filter);
+      if (!match) return HttpResponse.json({ error: { code: 'BadRequest' } }, { status: 400 });
+      const name = match[1].replace(/''/g, "'");
+      return HttpResponse.json({ value: w().machines.filter((m) => m.computerDnsName === name) });
+    }),
+    http.post(`${MDE}/api/machines/:id/isolate`, ({ params }) =>
+      HttpResponse.json({ id: `action-${params.id}`, type: 'Isolate', status: 'Pending' }, { status: 201 }),
+    ),
+    http.post(`${LOGS}/v1/workspaces/:workspace/query`, async ({ request }) => {
+      const { query } = (await request.json()) as { query: string };
+      if (query.startsWith('ThreatIntelIndicators')) {
+        const rows = [...w().ti].filter(([ip]) => query.includes(`"${ip}"`));
+        return HttpResponse.json({
+          tables: [
+            {
+              name: 'PrimaryResult',
+              columns: [
+                { name: 'ObservableValue', type: 'string' },
+                { name: 'Indicators', type: 'long' },
+                { name: 'MaxConfidence', type: 'int' },
+                { name: 'Sources', type: 'dynamic' },
+              ],
+              rows: rows.map(([ip, r]) => [ip, r.Indicators, r.MaxConfidence, JSON.stringify(r.Sources)]),
+            },
+          ],
+        });
+      }
+      return HttpResponse.json({
+        tables: [
+          {
+            name: 'PrimaryResult',
+            columns: [
+              { name: 'UserPrincipalName', type: 'string' },
+              { name: 'UserId', type: 'string' },
+              { name: 'SignIns', type: 'long' },
+              { name: 'Failures', type: 'long' },
+              { name: 'Countries', type: 'dynamic' },
+            ],
+            rows: w()
+              .signIns.filter((s) => query.includes(`"${s.UserPrincipalName}"`))
+              .map((s) => [
+                s.UserPrincipalName,
+                s.UserId,
+                s.SignIns,
+                s.Failures,
+                JSON.stringify(s.Countries),
+              ]),
+          },
+        ],
+      });
+    }),
+    http.post(TEAMS, () => new HttpResponse('1', { status: 200 })),
+  ];
+}
+
+/** Starts msw with the default (healthy) stand-ins; `server.use` in a test overrides them. */
+export type MockServer = ReturnType<typeof setupServer>;
+
+export function startServer(world: () => World): MockServer {
+  const server = setupServer(...handlers(world));
+  server.events.on('request:start', async ({ request }) => {
+    const text = request.method === 'GET' ? '' : await request.clone().text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {}
+    world().requests.push({ method: request.method, url: new URL(request.url), body });
+  });
+  server.listen({ onUnhandledRequest: 'bypass' });
+  return server;
+}
+
+// Short back-off keeps fault tests fast; the retry logic is the SDK's.
+const retry = { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 };
+
+export function clients(connectionString: string) {
+  const table = TableClient.fromConnectionString(connectionString, 'responderactions', {
+    allowInsecureConnection: true,
+  });
+  return {
+    ledger: new TableActionLedger(table),
+    sentinel: new SentinelClient({ endpoint: ARM, credential, retry }),
+    graph: new GraphClient({ endpoint: GRAPH, credential, retry }),
+    defender: new DefenderClient({ endpoint: MDE, credential, retry }),
+    logs: createLogsQuery({ credential, retry }),
+    teams: new TeamsWebhook(TEAMS, retry),
+  };
+}
+
+let counter = 0;
+
+/** A fresh incident id per call, so tests sharing one Azurite never see each other's ledger rows. */
+export function newIncidentId(): string {
+  counter++;
+  const n = `${process.pid.toString(16).padStart(8, '0')}${counter.toString(16).padStart(4, '0')}`.slice(-12);
+  return `a1b2c3d4-0000-4000-8000-${n}`;
+}
+
+export interface EntityInit {
+  kind: string;
+  properties: Record<string, unknown>;
+}
+
+export function triggerBody(incidentId: string, entities: EntityInit[], extra: Record<string, unknown> = {}) {
+  const id = `/subscriptions/${SUB}/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc/providers/Microsoft.SecurityInsights/Incidents/${incidentId}`;
+  return {
+    eventUniqueId: 'e1',
+    objectSchemaType: 'Incident',
+    objectEventType: 'Create',
+    workspaceInfo: { SubscriptionId: SUB, ResourceGroupName: 'rg-soc', WorkspaceName: 'law-soc' },
+    workspaceId: WORKSPACE_ID,
+    object: {
+      id,
+      name: incidentId,
+      type: 'Microsoft.SecurityInsights/Incidents',
+      properties: {
+        incidentNumber: 42,
+        title: 'Password spray from 203.0.113.5',
+        severity: 'Medium',
+        status: 'New',
+        owner: { objectId: null, email: null, assignedTo: null, userPrincipalName: null },
+        labels: [{ labelName: 'spray', labelType: 'System' }],
+        providerIncidentId: '42',
+        relatedAnalyticRuleIds: [],
+        additionalData: {
+          alertsCount: 1,
+          bookmarksCount: 0,
+          commentsCount: 0,
+          tactics: ['CredentialAccess'],
+        },
+        relatedEntities: entities.map((e, i) => ({
+          id: `${id}/entities/${i}`,
+          name: String(i),
+          type: 'Microsoft.SecurityInsights/Entities',
+          ...e,
+        })),
+      },
+    },
+    ...extra,
+  };
+}
+
+export const alice: EntityInit = {
+  kind: 'Account',
+  properties: {
+    accountName: 'alice',
+    upnSuffix: 'contoso.com',
+    aadUserId: '9f0e1d2c-3b4a-4596-8877-665544332211',
+    friendlyName: 'alice',
+  },
+};
+export const ip: EntityInit = {
+  kind: 'Ip',
+  properties: { address: '203.0.113.5', friendlyName: '203.0.113.5' },
+};
+export const host: EntityInit = {
+  kind: 'Host',
+  properties: { hostName: 'ws-042', dnsDomain: 'contoso.com' },
+};
