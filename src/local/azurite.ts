@@ -52,7 +52,7 @@ export async function startAzuriteTables(options: AzuriteOptions): Promise<Azuri
     const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s: ${output}`)), 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('successfully listening')) {
+      if (/successfully (started|listening)/.test(output)) {
         clearTimeout(timer);
         resolve();
       }

@@ -1,15 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import {
-  HttpRequest,
-  type HttpResponseInit,
-  InvocationContext,
-  type Timer,
-  type TimerFunctionOptions,
-} from '@azure/functions';
+import azureFunctions, { type HttpResponseInit, type Timer, type TimerFunctionOptions } from '@azure/functions';
 import type { Registrations } from '../../functions/register.js';
 import type { Clock } from './clock.js';
 import { HttpError, type Router, readBody } from './server/http.js';
+
+// The package is CommonJS bundled by webpack, so Node sees these classes only on the default export.
+const { HttpRequest, InvocationContext } = azureFunctions;
 
 // The Functions host's default request body limit is 100 MB; responders take incident payloads only.
 const maxRequestBytes = 10_000_000;
@@ -105,7 +102,7 @@ export class FunctionsHost {
     while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  private context(functionName: string): InvocationContext {
+  private context(functionName: string): azureFunctions.InvocationContext {
     return new InvocationContext({
       functionName,
       invocationId: randomUUID(),

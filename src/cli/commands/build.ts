@@ -12,14 +12,20 @@ Compiles kql/rules, kql/automation, kql/watchlists and connectors/ into infra/ge
   --root <dir>  repository root (default: current directory)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      root: { type: 'string', default: '.' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let values: { check: boolean; root: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        check: { type: 'boolean', default: false },
+        root: { type: 'string', default: '.' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
   if (values.help) {
     console.log(usage);
     return 0;
