@@ -1,5 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
-import { type ConnectorName, runConnectorFromSettings, scheduleFromSettings } from '../../src/connectors/settings.js';
+import {
+  type ConnectorName,
+  runConnectorFromSettings,
+  scheduleFromSettings,
+} from '../../src/connectors/settings.js';
 import { timer } from '../register.js';
 
 /**

@@ -1,5 +1,5 @@
-import { app } from '@azure/functions';
 import { blockIps } from '../../src/responders/blockIp.js';
+import { http } from '../register.js';
 import { defineResponder } from './shared.js';
 
 export const blockIpFunction = defineResponder('block-ip', (incident, deps) =>
@@ -10,4 +10,4 @@ export const blockIpFunction = defineResponder('block-ip', (incident, deps) =>
   }),
 );
 
-app.http('responder-block-ip', blockIpFunction);
+http('responder-block-ip', blockIpFunction);

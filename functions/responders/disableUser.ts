@@ -1,5 +1,5 @@
-import { app } from '@azure/functions';
 import { disableUsers } from '../../src/responders/disableUser.js';
+import { http } from '../register.js';
 import { defineResponder } from './shared.js';
 
 export const disableUserFunction = defineResponder('disable-user', (incident, deps) =>
@@ -13,4 +13,4 @@ export const disableUserFunction = defineResponder('disable-user', (incident, de
   }),
 );
 
-app.http('responder-disable-user', disableUserFunction);
+http('responder-disable-user', disableUserFunction);

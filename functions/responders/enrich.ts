@@ -1,5 +1,5 @@
-import { app } from '@azure/functions';
 import { enrichIncident } from '../../src/responders/enrich.js';
+import { http } from '../register.js';
 import { defineResponder } from './shared.js';
 
 export const enrichFunction = defineResponder('enrich', (incident, deps) =>
@@ -10,4 +10,4 @@ export const enrichFunction = defineResponder('enrich', (incident, deps) =>
   }),
 );
 
-app.http('responder-enrich', enrichFunction);
+http('responder-enrich', enrichFunction);

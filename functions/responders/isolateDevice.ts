@@ -1,9 +1,9 @@
-import { app } from '@azure/functions';
 import { isolateDevices } from '../../src/responders/isolateDevice.js';
+import { http } from '../register.js';
 import { defineResponder } from './shared.js';
 
 export const isolateDeviceFunction = defineResponder('isolate-device', (incident, deps) =>
   isolateDevices(incident, { ...deps, defender: deps.defender() }),
 );
 
-app.http('responder-isolate-device', isolateDeviceFunction);
+http('responder-isolate-device', isolateDeviceFunction);

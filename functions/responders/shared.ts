@@ -31,10 +31,11 @@ const SETTINGS = [
 ] as const;
 type Settings = Partial<Record<(typeof SETTINGS)[number], string>>;
 
-export class MissingSetting extends Error {
-  constructor(name: string) {
-    super(`app setting ${name} is not configured`);
-    this.name = 'MissingSetting';
+/** A configuration fault; its message names the setting (never its value) and is safe to return. */
+export class SettingError extends Error {
+  constructor(name: string, problem = 'is not configured') {
+    super(`app setting ${name} ${problem}`);
+    this.name = 'SettingError';
   }
 }
 
@@ -52,7 +53,7 @@ function ledgerTable(settings: Settings, credential: TokenCredential): TableClie
     return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, 'responderactions', credential);
   }
   const connection = settings.RESPONDER_LEDGER_CONNECTION ?? settings.AzureWebJobsStorage;
-  if (!connection) throw new MissingSetting('RESPONDER_LEDGER_CONNECTION');
+  if (!connection) throw new SettingError('RESPONDER_LEDGER_CONNECTION');
   // Azurite (local development) speaks plain http.
   const insecure = /UseDevelopmentStorage=true|=http:\/\//i.test(connection);
   return TableClient.fromConnectionString(connection, 'responderactions', {
@@ -64,7 +65,7 @@ function createDeps(settings: Settings): ResponderDeps {
   const credential: TokenCredential = new DefaultAzureCredential();
   const required = (name: keyof Settings): string => {
     const value = settings[name];
-    if (!value) throw new MissingSetting(name);
+    if (!value) throw new SettingError(name);
     return value;
   };
   const lazy = <T>(make: () => T): (() => T) => {
@@ -138,7 +139,7 @@ export function defineResponder(name: string, responder: Responder): HttpFunctio
         return { status, jsonBody: result };
       } catch (error) {
         // Configuration faults: the setting's name is safe to show; anything else stays opaque.
-        const message = error instanceof MissingSetting ? error.message : 'internal error';
+        const message = error instanceof SettingError ? error.message : 'internal error';
         context.error(`responder ${name} incident ${parsed.incident.armId}: ${message}`);
         return { status: 500, jsonBody: { errors: [{ code: 'RSP500', severity: 'error', message }] } };
       }

@@ -1,6 +1,6 @@
-import { app } from '@azure/functions';
 import { parseTriagePlan, triageIncident } from '../../src/responders/triage.js';
-import { defineResponder } from './shared.js';
+import { http } from '../register.js';
+import { defineResponder, SettingError } from './shared.js';
 
 /** The plan comes from the relay body's `triage` property, else from the RESPONDER_TRIAGE_PLAN setting (JSON). */
 export const triageFunction = defineResponder('triage', async (incident, deps, body) => {
@@ -10,11 +10,11 @@ export const triageFunction = defineResponder('triage', async (incident, deps, b
     try {
       source = JSON.parse(fromSetting);
     } catch {
-      return [{ code: 'RSP004', severity: 'error', message: 'RESPONDER_TRIAGE_PLAN is not valid JSON' }];
+      throw new SettingError('RESPONDER_TRIAGE_PLAN', 'is not valid JSON');
     }
   }
   const { plan, diagnostics } = parseTriagePlan(source ?? {});
   return plan ? triageIncident(incident, deps, plan) : diagnostics;
 });
 
-app.http('responder-triage', triageFunction);
+http('responder-triage', triageFunction);

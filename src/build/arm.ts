@@ -1,5 +1,5 @@
-import { type AlertRuleResource, alertRuleApiVersions } from '../rules/compile/alertRule.js';
 import { type AutomationRuleResource, automationRuleApiVersion } from '../automation/compile.js';
+import { type AlertRuleResource, alertRuleApiVersions } from '../rules/compile/alertRule.js';
 import type { ConnectorDcr, CustomTable } from './connectors.js';
 import type { WatchlistResource } from './watchlists.js';
 

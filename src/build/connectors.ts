@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import { catalogOf, type ColumnSchema, type KqlType } from '../kql/catalog.js';
+import { type ColumnSchema, catalogOf, type KqlType } from '../kql/catalog.js';
 import { analyze, resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
 import { readYamlSource } from '../rules/load.js';

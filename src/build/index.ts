@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { compileAutomationRule, relayName, type ResourceRefs } from '../automation/compile.js';
+import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { type Diagnostic, DiagnosticError, hasErrors } from '../diagnostics.js';
@@ -62,7 +62,7 @@ export function build(root: string): BuildResult {
   diagnostics.push(...connectors.diagnostics);
 
   const automation = findAutomationFiles(root).map((path) => loadAutomationFile(path, rel(path)));
-  automation.forEach((loaded) => diagnostics.push(...loaded.diagnostics));
+  for (const loaded of automation) diagnostics.push(...loaded.diagnostics);
   diagnostics.push(
     ...checkAutomationReferences(automation, {
       analyticRuleIds: new Set(rules.map((rule) => rule.name)),

@@ -228,8 +228,8 @@ function functionAppSettings(
     AzureWebJobsStorage: storage,
     LOGS_INGESTION_ENDPOINT: apiUrl,
     LOGS_QUERY_ENDPOINT: `${apiUrl}/v1`,
-    ARM_ENDPOINT: apiUrl,
-    SENTINEL_WORKSPACE_ID: localWorkspace.workspaceId,
+    SENTINEL_ARM_ENDPOINT: apiUrl,
+    LOG_ANALYTICS_WORKSPACE_ID: localWorkspace.workspaceId,
   };
 }
 
@@ -250,7 +250,7 @@ async function callResponder(
     objectEventType: 'Create',
     object: incident,
   };
-  const response = await fetch(`${apiUrl}/api/${encodeURIComponent(responder)}`, {
+  const response = await fetch(`${apiUrl}/api/responders/${encodeURIComponent(responder)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-functions-key': functionKey },
     body: JSON.stringify(body),

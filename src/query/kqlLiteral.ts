@@ -14,8 +14,3 @@ export function kqlString(value: string): string {
   );
   return `"${escaped}"`;
 }
-
-/** `dynamic(["a","b"])` for use with `in`/`in~`; empty lists become `dynamic([])`. */
-export function kqlStringList(values: readonly string[]): string {
-  return `dynamic([${values.map(kqlString).join(',')}])`;
-}

@@ -11,6 +11,7 @@ import {
   type QueryDocumentKind,
 } from './model.js';
 import { type FieldPath, type Position, YamlSource } from './source.js';
+import { didYouMean } from './suggest.js';
 
 export interface LoadedDocument<T> {
   /** The path the file was read from. */
@@ -150,13 +151,11 @@ export function parseWithSchema<S extends z.ZodType>(
   for (const issue of first.error.issues) {
     const path = issue.path as (string | number)[];
     if (issue.code === 'unrecognized_keys') {
+      const known = path.length === 0 ? topLevelFields(schema) : [];
       for (const key of issue.keys) {
         unknownFields.push([...path, key]);
-        diagnostics.push(
-          source.diagnostic('SK1012', 'warning', `unknown field '${formatPath([...path, key])}' (ignored)`, {
-            ...source.keyAt([...path, key]),
-          }),
-        );
+        const message = `unknown field '${formatPath([...path, key])}' (ignored)${didYouMean(key, known)}`;
+        diagnostics.push(source.diagnostic('SK1012', 'warning', message, source.keyAt([...path, key])));
       }
       continue;
     }
@@ -182,6 +181,11 @@ export function parseWithSchema<S extends z.ZodType>(
   for (const path of unknownFields) deleteAtPath(data, path);
   const second = schema.safeParse(data);
   return { value: second.success ? second.data : undefined, diagnostics };
+}
+
+function topLevelFields(schema: z.ZodType): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
 }
 
 function describeIssue(issue: z.core.$ZodIssue, actual: unknown): string {

@@ -25,6 +25,8 @@ export interface Position {
  * `file:line:col` for any field path (`['entityMappings', 0, 'fieldMappings', 1, 'columnName']`).
  */
 export class YamlSource {
+  private readonly mappers = new Map<string, ((offset: number) => Position) | undefined>();
+
   constructor(
     readonly file: string,
     readonly text: string,
@@ -63,12 +65,15 @@ export class YamlSource {
     return found && isScalar(node) ? node : undefined;
   }
 
-  /** File position of a character offset inside the string value at `path`. */
+  /** File position of a character offset inside the string value at `path` (built once per path). */
   offsetMapper(path: FieldPath): ((offset: number) => Position) | undefined {
-    const node = this.scalarAt(path);
-    if (!node || typeof node.value !== 'string') return undefined;
-    const map = scalarSourceMap(this.text, node);
-    return (offset) => this.position(map(offset));
+    const key = path.join('\0');
+    if (!this.mappers.has(key)) {
+      const node = this.scalarAt(path);
+      const map = node && typeof node.value === 'string' ? scalarSourceMap(this.text, node) : undefined;
+      this.mappers.set(key, map && ((offset) => this.position(map(offset))));
+    }
+    return this.mappers.get(key);
   }
 
   position(offset: number): Position {

@@ -42,11 +42,17 @@ describe('build of the fixture repository', () => {
       suppressionDuration: 'PT1H30M',
       triggerOperator: 'GreaterThan',
       techniques: ['T1110'],
-      incidentConfiguration: { groupingConfiguration: { lookbackDuration: 'PT5H', matchingMethod: 'Selected' } },
+      incidentConfiguration: {
+        groupingConfiguration: { lookbackDuration: 'PT5H', matchingMethod: 'Selected' },
+      },
     });
     // The GA API version has no subTechniques; the NRT (preview) one splits them out.
     expect(spray.properties.subTechniques).toBeUndefined();
-    expect(rules.nrt[0].properties).toMatchObject({ techniques: ['T1078'], subTechniques: ['T1078.004'], enabled: false });
+    expect(rules.nrt[0].properties).toMatchObject({
+      techniques: ['T1078'],
+      subTechniques: ['T1078.004'],
+      enabled: false,
+    });
     expect(rules.nrt[0].properties.queryFrequency).toBeUndefined();
   });
 
@@ -61,7 +67,9 @@ describe('build of the fixture repository', () => {
   it('lists only the responders automation rules run, and keeps them out of the ARM template', () => {
     expect(JSON.parse(files.get('infra/generated/relays.json')!)).toEqual(['notify']);
     const arm = JSON.parse(files.get('dist/azuredeploy.json')!);
-    const automation = arm.resources.filter((r: any) => r.type === 'Microsoft.SecurityInsights/automationRules');
+    const automation = arm.resources.filter(
+      (r: any) => r.type === 'Microsoft.SecurityInsights/automationRules',
+    );
     expect(automation.map((r: any) => r.name)).toEqual(['5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b']);
   });
 });

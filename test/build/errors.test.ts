@@ -29,7 +29,9 @@ describe('bad content fails the build with file:line:col', () => {
 
   it('an automation rule running a responder that does not exist', () => {
     const errors = errorsAfter((root) =>
-      editFile(root, 'kql/automation/enrich-spray.yaml', (t) => t.replace('runResponder: notify', 'runResponder: page-oncall')),
+      editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>
+        t.replace('runResponder: notify', 'runResponder: page-oncall'),
+      ),
     );
     expect(errors).toEqual([
       "kql/automation/enrich-spray.yaml:10:19: error SK0505: unknown responder 'page-oncall' (functions/responders has: notify)",
@@ -49,16 +51,23 @@ describe('bad content fails the build with file:line:col', () => {
 
   it('an automation rule with an invalid field value', () => {
     const errors = errorsAfter((root) =>
-      editFile(root, 'kql/automation/enrich-spray.yaml', (t) => t.replace('severity: [Medium, High]', 'severity: [Urgent]')),
+      editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>
+        t.replace('severity: [Medium, High]', 'severity: [Urgent]'),
+      ),
     );
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^kql\/automation\/enrich-spray\.yaml:8:14: error SK0501: conditions\.severity\.0: /);
+    expect(errors[0]).toMatch(
+      /^kql\/automation\/enrich-spray\.yaml:8:14: error SK0501: conditions\.severity\.0: /,
+    );
   });
 
   it('closing an incident without a classification', () => {
     const errors = errorsAfter((root) =>
       editFile(root, 'kql/automation/close-test-incidents.yaml', (t) =>
-        t.replace(/ {4}classification: BenignPositive\n {4}classificationReason: SuspiciousButExpected\n {4}comment: .*\n/, ''),
+        t.replace(
+          / {4}classification: BenignPositive\n {4}classificationReason: SuspiciousButExpected\n {4}comment: .*\n/,
+          '',
+        ),
       ),
     );
     expect(errors).toEqual([
@@ -69,7 +78,9 @@ describe('bad content fails the build with file:line:col', () => {
   it('an alert-triggered automation rule that modifies incidents', () => {
     const errors = errorsAfter((root) =>
       editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>
-        t.replace('trigger: incident-created', 'trigger: alert-created').replace('  severity: [Medium, High]\n', ''),
+        t
+          .replace('trigger: incident-created', 'trigger: alert-created')
+          .replace('  severity: [Medium, High]\n', ''),
       ),
     );
     expect(errors).toEqual([
@@ -98,16 +109,22 @@ describe('bad content fails the build with file:line:col', () => {
 
   it('a custom table column type Log Analytics tables do not support', () => {
     const errors = errorsAfter((root) =>
-      editFile(root, 'connectors/demo/table.json', (t) => t.replace('"name": "Count", "type": "long"', '"name": "Count", "type": "timespan"')),
+      editFile(root, 'connectors/demo/table.json', (t) =>
+        t.replace('"name": "Count", "type": "long"', '"name": "Count", "type": "timespan"'),
+      ),
     );
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^connectors\/demo\/table\.json:8:32: error SK0603: column type 'timespan' cannot be used/);
+    expect(errors[0]).toMatch(
+      /^connectors\/demo\/table\.json:8:32: error SK0603: column type 'timespan' cannot be used/,
+    );
   });
 
   it('reports every problem, not only the first', () => {
     const errors = errorsAfter((root) => {
       editFile(root, 'connectors/demo/dcr.yaml', (t) => t.replace('Raw = raw', 'Payload = raw'));
-      editFile(root, 'kql/automation/enrich-spray.yaml', (t) => t.replace('runResponder: notify', 'runResponder: nope'));
+      editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>
+        t.replace('runResponder: notify', 'runResponder: nope'),
+      );
     });
     expect(errors.map((e) => e.split(': ')[1])).toEqual(['error SK0615', 'error SK0505']);
   });

@@ -23,7 +23,9 @@ describe('infra/schemas', () => {
     for (const file of Object.values(schemaIndex)) {
       expect(() => ajv.compile(JSON.parse(readFileSync(join(schemasDir, file), 'utf8'))), file).not.toThrow();
     }
-    const onDisk = readdirSync(schemasDir).filter((f) => f !== 'index.json' && f !== 'deploymentTemplate.json');
+    const onDisk = readdirSync(schemasDir).filter(
+      (f) => f !== 'index.json' && f !== 'deploymentTemplate.json',
+    );
     expect(onDisk.sort()).toEqual(Object.values(schemaIndex).sort());
   });
 
@@ -72,7 +74,11 @@ describe.each([
     const ajv = makeAjv();
     const rules = fillPlaceholders(files.get('infra/generated/automationRules.json')!) as any[];
     for (const rule of rules) {
-      const resource = { type: 'Microsoft.SecurityInsights/automationRules', apiVersion: '2024-09-01', ...rule };
+      const resource = {
+        type: 'Microsoft.SecurityInsights/automationRules',
+        apiVersion: '2024-09-01',
+        ...rule,
+      };
       expect(validateResource(ajv, resource)).toEqual([]);
     }
   });

@@ -41,7 +41,9 @@ describe('infra/*.bicep', () => {
     const loaded = matches(/load(?:Json|Text)Content\('([^']+)'\)/g);
     expect(loaded.length).toBeGreaterThan(0);
     for (const { file, value } of loaded) {
-      const path = join(dirname(file), value).slice(repoRoot.length).replace(/^[\\/]/, '');
+      const path = join(dirname(file), value)
+        .slice(repoRoot.length)
+        .replace(/^[\\/]/, '');
       expect(files.has(path), `${file} loads ${value}`).toBe(true);
     }
     for (const { file, value } of matches(/^module\s+\w+\s+'([^']+)'/gm)) {
@@ -65,7 +67,7 @@ describe('infra/*.bicep', () => {
     const functionApp = sources.find(({ file }) => file.endsWith('functionApp.bicep'))!.text;
     expect(functionApp).toContain('@Microsoft.KeyVault(SecretUri=');
     expect(functionApp).not.toMatch(/listKeys|AccountKey=/);
-    expect(functionApp).toContain("allowSharedKeyAccess: false");
+    expect(functionApp).toContain('allowSharedKeyAccess: false');
   });
 
   it.skipIf(!bicepOnPath)('compiles with the Bicep CLI (skipped: no `bicep` binary on PATH)', () => {

@@ -11,7 +11,9 @@ describe('a valid rule', () => {
 
 describe('KQL check', () => {
   it('reports errors inside a called parser function at the call', () => {
-    const diagnostics = validate(withLines(15, 17, '  BrokenParser', '  | summarize by IPAddress = tostring(Country)'));
+    const diagnostics = validate(
+      withLines(15, 17, '  BrokenParser', '  | summarize by IPAddress = tostring(Country)'),
+    );
     expect(positions(diagnostics, 'SK1103')).toEqual(['15:3']);
     expect(diagnostics[0].message).toContain("error in called function 'BrokenParser'");
     expect(diagnostics[0].message).toContain('NoSuchColumn');
@@ -35,7 +37,9 @@ describe('KQL check', () => {
   });
 
   it('requires a tabular result', () => {
-    const diagnostics = validate(withLines(14, 17, 'query: print Users = 1, IPAddress = "x" | project Users, IPAddress | count'));
+    const diagnostics = validate(
+      withLines(14, 17, 'query: print Users = 1, IPAddress = "x" | project Users, IPAddress | count'),
+    );
     expect(diagnostics.map((d) => d.code)).not.toContain('SK1104');
     expect(codes(withLines(14, 17, 'query: toscalar(SigninLogs | count)'))).toContain('SK1104');
   });
@@ -45,10 +49,20 @@ describe('schedule check', () => {
   it.each([
     ['queryFrequency below 5m', withLines(6, 6, 'queryFrequency: 1m'), 'SK1201', '6:17'],
     ['queryPeriod above 14d', withLines(7, 7, 'queryPeriod: 15d'), 'SK1202', '7:14'],
-    ['queryPeriod shorter than frequency', withLines(6, 7, 'queryFrequency: 2h', 'queryPeriod: PT1H'), 'SK1203', '7:14'],
+    [
+      'queryPeriod shorter than frequency',
+      withLines(6, 7, 'queryFrequency: 2h', 'queryPeriod: PT1H'),
+      'SK1203',
+      '7:14',
+    ],
     ['long lookback run often', withLines(6, 7, 'queryFrequency: 30m', 'queryPeriod: 3d'), 'SK1204', '6:17'],
     ['threshold above 10000', withLines(9, 9, 'triggerThreshold: 20000'), 'SK1207', '9:19'],
-    ['suppression above 24h', [...goodRule, 'suppressionEnabled: true', 'suppressionDuration: 2d'], 'SK1208', '29:22'],
+    [
+      'suppression above 24h',
+      [...goodRule, 'suppressionEnabled: true', 'suppressionDuration: 2d'],
+      'SK1208',
+      '29:22',
+    ],
     ['suppression without duration', [...goodRule, 'suppressionEnabled: true'], 'SK1208', '28:21'],
     [
       'grouping lookback above 7d',
@@ -89,10 +103,21 @@ describe('entity mapping check', () => {
   it.each([
     ['an unknown entity type', withLines(19, 19, '  - entityType: IPAddr'), 'SK1302', '19:17'],
     ['an unknown identifier', withLines(21, 21, '      - identifier: Adress'), 'SK1303', '21:21'],
-    ['a column missing from the result', withLines(22, 22, '        columnName: SourceIP'), 'SK1305', '22:21'],
+    [
+      'a column missing from the result',
+      withLines(22, 22, '        columnName: SourceIP'),
+      'SK1305',
+      '22:21',
+    ],
     [
       'an identifier mapped twice',
-      withLines(22, 22, '        columnName: IPAddress', '      - identifier: Address', '        columnName: IPAddress'),
+      withLines(
+        22,
+        22,
+        '        columnName: IPAddress',
+        '      - identifier: Address',
+        '        columnName: IPAddress',
+      ),
       'SK1307',
       '23:21',
     ],
@@ -109,7 +134,12 @@ describe('entity mapping check', () => {
   });
 
   it('allows at most 10 entity mappings', () => {
-    const mapping = ['  - entityType: IP', '    fieldMappings:', '      - identifier: Address', '        columnName: IPAddress'];
+    const mapping = [
+      '  - entityType: IP',
+      '    fieldMappings:',
+      '      - identifier: Address',
+      '        columnName: IPAddress',
+    ];
     const lines = withLines(19, 22, ...Array.from({ length: 11 }, () => mapping).flat());
     expect(positions(validate(lines), 'SK1301')).toEqual([`${19 + 40}:5`]);
   });
@@ -136,7 +166,12 @@ describe('custom details and alert details check', () => {
   it.each([
     ['a bad custom detail key', withLines(24, 24, '  Failed-Users: Users'), 'SK1402', '24:3'],
     ['a long custom detail key', withLines(24, 24, '  FailedUsersFromThisAddress: Users'), 'SK1402', '24:3'],
-    ['a custom detail column missing from the result', withLines(24, 24, '  FailedUsers: Accounts'), 'SK1403', '24:16'],
+    [
+      'a custom detail column missing from the result',
+      withLines(24, 24, '  FailedUsers: Accounts'),
+      'SK1403',
+      '24:16',
+    ],
     [
       'a placeholder naming a missing column',
       withLines(26, 26, '  alertDisplayNameFormat: Spray from {{IPAddress}} hitting {{ Application }}'),
@@ -186,7 +221,9 @@ describe('MITRE ATT&CK check', () => {
   it('reports an unknown tactic with a suggestion', () => {
     const diagnostics = validate(withLines(11, 11, '  - Credential Access'));
     expect(positions(diagnostics, 'SK1501')).toEqual(['11:5']);
-    expect(diagnostics.find((d) => d.code === 'SK1501')?.message).toContain("did you mean 'CredentialAccess'?");
+    expect(diagnostics.find((d) => d.code === 'SK1501')?.message).toContain(
+      "did you mean 'CredentialAccess'?",
+    );
   });
 
   it.each(['T9999', 'T1110.3', 'brute force'])('reports the unknown technique %s', (technique) => {

@@ -30,7 +30,12 @@ describe('sentinel-kit validate', () => {
   });
 
   it('exits 0 when the given files are clean', async () => {
-    const { code, out } = await validateCommand('--root', root, '--no-git', join(root, 'kql', 'rules', 'good.yaml'));
+    const { code, out } = await validateCommand(
+      '--root',
+      root,
+      '--no-git',
+      join(root, 'kql', 'rules', 'good.yaml'),
+    );
     expect(code).toBe(0);
     expect(out).toBe('1 file checked: 0 errors, 0 warnings');
   });
@@ -60,14 +65,28 @@ describe('SARIF report', () => {
   it('maps severities to SARIF levels and keeps file-less diagnostics without a location', () => {
     const sarif = toSarif(
       [
-        { code: 'A1', severity: 'info', message: 'note this', file: 'x.yaml', line: 2, column: 3, endLine: 2, endColumn: 9 },
+        {
+          code: 'A1',
+          severity: 'info',
+          message: 'note this',
+          file: 'x.yaml',
+          line: 2,
+          column: 3,
+          endLine: 2,
+          endColumn: 9,
+        },
         { code: 'A2', severity: 'warning', message: 'global' },
       ],
       { toolName: 't' },
     ) as { runs: { results: Record<string, any>[] }[] };
     const [note, global] = sarif.runs[0].results;
     expect(note.level).toBe('note');
-    expect(note.locations[0].physicalLocation.region).toEqual({ startLine: 2, startColumn: 3, endLine: 2, endColumn: 9 });
+    expect(note.locations[0].physicalLocation.region).toEqual({
+      startLine: 2,
+      startColumn: 3,
+      endLine: 2,
+      endColumn: 9,
+    });
     expect(global.level).toBe('warning');
     expect(global.locations).toBeUndefined();
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { durationTicks, formatIsoDuration, formatShortDuration, parseDuration } from '../../src/rules/durations.js';
+import {
+  durationTicks,
+  formatIsoDuration,
+  formatShortDuration,
+  parseDuration,
+} from '../../src/rules/durations.js';
 
 describe('durations', () => {
   it.each([
@@ -17,9 +22,12 @@ describe('durations', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '5', 'm', '5 minutes', '1.5h', 'P', 'PT', 'P1DT', 'P1M', 'P1Y', '-5m'])('rejects %j', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  it.each(['', '5', 'm', '5 minutes', '1.5h', 'P', 'PT', 'P1DT', 'P1M', 'P1Y', '-5m'])(
+    'rejects %j',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 
   it('converts to timespan ticks (100 ns)', () => {
     expect(durationTicks('5m')).toBe(3_000_000_000n);

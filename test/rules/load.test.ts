@@ -34,8 +34,29 @@ describe('loading rule files', () => {
     expect(loaded.diagnostics[0].message).toContain("'owner'");
   });
 
+  it('suggests the field a misspelt key was meant to be', () => {
+    const diagnostics = validate(withLines(6, 6, 'queryFrequncy: 1h'));
+    expect(positions(diagnostics, 'SK1012')).toEqual(['6:1']);
+    expect(diagnostics.find((d) => d.code === 'SK1012')?.message).toContain("did you mean 'queryFrequency'?");
+    expect(diagnostics.find((d) => d.code === 'SK1206')?.message).toBe(
+      "Scheduled rules need 'queryFrequency'",
+    );
+  });
+
+  it('still checks the query when other fields are invalid', () => {
+    const diagnostics = validate(
+      withLines(4, 4, 'severity: Critical').map((l) => l.replace('ResultType ==', 'ResultTyp ==')),
+    );
+    expect(diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`)).toEqual([
+      'SK1010@4:11',
+      'SK1103@16:11',
+    ]);
+  });
+
   it('reports unknown nested fields with their path', () => {
-    const loaded = loadRuleFile(writeTemp(withLines(22, 22, '        columnName: IPAddress', '        column: X')));
+    const loaded = loadRuleFile(
+      writeTemp(withLines(22, 22, '        columnName: IPAddress', '        column: X')),
+    );
     expect(positions(loaded.diagnostics, 'SK1012')).toEqual(['23:9']);
     expect(loaded.diagnostics[0].message).toContain('entityMappings[0].fieldMappings[0].column');
     expect(loaded.rule).toBeDefined();
@@ -58,7 +79,7 @@ describe('loading rule files', () => {
     );
     expect(positions(diagnostics, 'SK1010')).toEqual(['9:19', '10:10', '27:10']);
     const messages = diagnostics.map((d) => d.message).join('\n');
-    expect(messages).toContain("'triggerThreshold' must be a number (got string \"many\")");
+    expect(messages).toContain('\'triggerThreshold\' must be a number (got string "many")');
     expect(messages).toContain("'tactics' must be an array (got string");
   });
 
@@ -82,7 +103,9 @@ describe('loading rule files', () => {
   });
 
   it('reports a bad GUID and a bad duration', () => {
-    const diagnostics = validate(withLines(1, 1, 'id: rule-1').map((l) => l.replace('queryPeriod: 1h', 'queryPeriod: 1 hour')));
+    const diagnostics = validate(
+      withLines(1, 1, 'id: rule-1').map((l) => l.replace('queryPeriod: 1h', 'queryPeriod: 1 hour')),
+    );
     expect(positions(diagnostics, 'SK1010')).toEqual(['1:5', '7:14']);
   });
 
@@ -113,7 +136,9 @@ describe('loading rule files', () => {
   });
 
   it('reports a file that cannot be read', () => {
-    expect(loadRuleFile(join(fixtures, 'no-such-rule.yaml')).diagnostics.map((d) => d.code)).toEqual(['SK1001']);
+    expect(loadRuleFile(join(fixtures, 'no-such-rule.yaml')).diagnostics.map((d) => d.code)).toEqual([
+      'SK1001',
+    ]);
   });
 
   it('reports a 5 MB query against the 10,000-character limit without analyzing it', () => {

@@ -9,10 +9,22 @@ describe('query positions for each YAML scalar style', () => {
   const badQuery = 'SigninLogs | where NoSuchColumn == 1';
   const cases: [style: string, lines: string[], expected: string][] = [
     ['literal |', ['query: |', '  SigninLogs', '  | where NoSuchColumn == 1'], '16:11'],
-    ['literal |- with comment', ['query: |- # the detection', '    SigninLogs', '    | where NoSuchColumn == 1'], '16:13'],
-    ['literal with indentation indicator', ['query: |2', '   SigninLogs', '  | where NoSuchColumn == 1'], '16:11'],
+    [
+      'literal |- with comment',
+      ['query: |- # the detection', '    SigninLogs', '    | where NoSuchColumn == 1'],
+      '16:13',
+    ],
+    [
+      'literal with indentation indicator',
+      ['query: |2', '   SigninLogs', '  | where NoSuchColumn == 1'],
+      '16:11',
+    ],
     ['folded >', ['query: >', '  SigninLogs', '  | where NoSuchColumn == 1'], '16:11'],
-    ['folded > with blank line', ['query: >-', '  SigninLogs', '', '  | where', '  NoSuchColumn == 1'], '18:3'],
+    [
+      'folded > with blank line',
+      ['query: >-', '  SigninLogs', '', '  | where', '  NoSuchColumn == 1'],
+      '18:3',
+    ],
     ['plain one line', [`query: ${badQuery}`], '14:27'],
     ['plain multi-line', ['query: SigninLogs', '  | where', '     NoSuchColumn == 1'], '16:6'],
     ['double-quoted with escapes', ['query: "SigninLogs\\n| where \\"x\\" != NoSuchColumn"'], '14:38'],
@@ -39,22 +51,28 @@ describe('query positions for each YAML scalar style', () => {
     const line = fc.stringMatching(/^[A-Za-z0-9|=<>()'" ]{0,30}$/);
     let checked = 0;
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), fc.constantFrom(...styles), (lines, style) => {
-        const query = lines.join('\n');
-        if (query.trim() === '') return;
-        const text = stringify({ query }, { ...style, lineWidth: 20, minContentWidth: 5 });
-        const loaded = loadRuleFile(writeTemp(text, 'property.yaml'));
-        const mapped = loaded.source?.scalarAt(['query']);
-        if (!mapped || mapped.value !== query || !loaded.queryOffset) return;
-        checked++;
-        const fileLines = text.split('\n');
-        for (let offset = 0; offset < query.length; offset++) {
-          const ch = query[offset];
-          if (/\s|'|"/.test(ch)) continue; // quotes may be escaped; whitespace may come from folding
-          const { line: l, column: c } = loaded.queryOffset(offset);
-          expect(fileLines[l - 1][c - 1], `offset ${offset} of ${JSON.stringify(query)} in\n${text}`).toBe(ch);
-        }
-      }),
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...styles),
+        (lines, style) => {
+          const query = lines.join('\n');
+          if (query.trim() === '') return;
+          const text = stringify({ query }, { ...style, lineWidth: 20, minContentWidth: 5 });
+          const loaded = loadRuleFile(writeTemp(text, 'property.yaml'));
+          const mapped = loaded.source?.scalarAt(['query']);
+          if (!mapped || mapped.value !== query || !loaded.queryOffset) return;
+          checked++;
+          const fileLines = text.split('\n');
+          for (let offset = 0; offset < query.length; offset++) {
+            const ch = query[offset];
+            if (/\s|'|"/.test(ch)) continue; // quotes may be escaped; whitespace may come from folding
+            const { line: l, column: c } = loaded.queryOffset(offset);
+            expect(fileLines[l - 1][c - 1], `offset ${offset} of ${JSON.stringify(query)} in\n${text}`).toBe(
+              ch,
+            );
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     expect(checked).toBeGreaterThan(200);

@@ -25,7 +25,10 @@ describe('checks across files', () => {
 
   it('warns about a duplicated name', () => {
     const first = writeTemp(goodRule, 'names/first.yaml');
-    const second = writeTemp(withLines(1, 1, 'id: 11111111-2222-4333-8444-555555555555'), 'names/second.yaml');
+    const second = writeTemp(
+      withLines(1, 1, 'id: 11111111-2222-4333-8444-555555555555'),
+      'names/second.yaml',
+    );
     const { diagnostics } = validateFiles([first, second], { catalog, mitre, compareWithGit: false });
     expect(diagnostics.map((d) => `${d.code}:${d.severity}:${d.line}:${d.column}`)).toEqual([
       'SK1602:warning:2:7',
@@ -70,7 +73,10 @@ describe('version bump against git HEAD', () => {
   });
 
   it('warns about a version that is not major.minor.patch', () => {
-    const diagnostics = validateFiles([writeTemp(withLines(27, 27, 'version: v2'))], { catalog, mitre }).diagnostics;
+    const diagnostics = validateFiles([writeTemp(withLines(27, 27, 'version: v2'))], {
+      catalog,
+      mitre,
+    }).diagnostics;
     expect(positions(diagnostics, 'SK1702')).toEqual(['27:10']);
   });
 });

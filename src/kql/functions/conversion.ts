@@ -35,7 +35,7 @@ function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
 
 const toReal: ScalarImpl = ([v], [t]) => toNumber(v, t);
 
-export const toBool: ScalarImpl = ([v]) => {
+const toBool: ScalarImpl = ([v]) => {
   if (v === null) return null;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isNaN(v) ? null : v !== 0;
@@ -43,7 +43,7 @@ export const toBool: ScalarImpl = ([v]) => {
   return null;
 };
 
-export const toDateTime: ScalarImpl = ([v], [t]) => {
+const toDateTime: ScalarImpl = ([v], [t]) => {
   if (v === null) return null;
   if (typeof v === 'bigint') return t === 'datetime' ? v : null;
   return typeof v === 'string' ? parseDateTime(v) : null;
@@ -57,7 +57,7 @@ const toTimespan: ScalarImpl = ([v], [t]) => {
 
 const toGuid: ScalarImpl = ([v]) => (typeof v === 'string' ? parseGuid(v) : null);
 
-export const toStringFn: ScalarImpl = ([v], [t]) => valueToString(v, t);
+const toStringFn: ScalarImpl = ([v], [t]) => valueToString(v, t);
 
 export const conversionFunctions: FunctionTable = {
   tostring: toStringFn,

@@ -31,7 +31,7 @@ const dayOfWeekIndex = (days: bigint) => Number((((days + 1n) % 7n) + 7n) % 7n);
 const weekNumber = (t: bigint) => floorDiv(floorDiv(t, TICKS_PER_DAY) + 1n, 7n);
 
 /** bin()/floor(): rounds down to a multiple of the bin size; datetimes align to 0001-01-01 (tick 0). */
-export const bin: ScalarImpl = ([v, size]) => {
+const bin: ScalarImpl = ([v, size]) => {
   if (v === null || size === null) return null;
   if (typeof v === 'bigint') {
     const s = typeof size === 'bigint' ? size : typeof size === 'number' ? BigInt(Math.trunc(size)) : null;
@@ -74,7 +74,8 @@ const UNITS: Record<string, Unit> = {
 };
 
 function unitOf(period: Value): Unit {
-  const u = typeof period === 'string' ? UNITS[period.toLowerCase()] : undefined;
+  const key = typeof period === 'string' ? period.toLowerCase() : '';
+  const u = Object.hasOwn(UNITS, key) ? UNITS[key] : undefined;
   if (!u) throw new EvaluationError(`Unknown datetime period '${String(period)}'`);
   return u;
 }

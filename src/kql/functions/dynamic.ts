@@ -1,4 +1,4 @@
-import { type Json, type Value, valueToDynamic } from '../values/index.js';
+import { type Json, setOwn, type Value, valueToDynamic } from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -8,7 +8,7 @@ const isBag = (v: unknown): v is Record<string, Json> =>
 const asArray = (v: Value): Json[] | null => (Array.isArray(v) ? (v as Json[]) : null);
 
 /** parse_json(): invalid JSON is not an error, the text itself becomes a dynamic string. */
-export const parseJson: ScalarImpl = ([v], [t]) => {
+const parseJson: ScalarImpl = ([v], [t]) => {
   if (t !== 'string') return valueToDynamic(v, t);
   const s = v as string;
   if (s === '') return null;
@@ -136,7 +136,7 @@ const bagMerge: ScalarImpl = (args) => {
   // The first bag wins on duplicate keys (bag_merge doc).
   for (const bag of args) {
     if (!isBag(bag)) continue;
-    for (const [k, v] of Object.entries(bag)) if (!Object.hasOwn(out, k)) out[k] = v;
+    for (const [k, v] of Object.entries(bag)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
   }
   return out;
 };
@@ -160,7 +160,7 @@ const bagRemoveKeys: ScalarImpl = ([bag, keys]) => {
 const pack: ScalarImpl = (args, types) => {
   const out: Record<string, Json> = {};
   for (let i = 0; i + 1 < args.length; i += 2)
-    out[String(args[i])] = valueToDynamic(args[i + 1], types[i + 1]);
+    setOwn(out, String(args[i]), valueToDynamic(args[i + 1], types[i + 1]));
   return out;
 };
 

@@ -9,7 +9,7 @@ interface Ipv4 {
 }
 
 /** `a.b.c.d` with an optional `/prefix`; null when malformed. */
-export function parseIpv4(s: string): Ipv4 | null {
+function parseIpv4(s: string): Ipv4 | null {
   const m = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?\s*$/.exec(s);
   if (!m) return null;
   const octets = m.slice(1, 5).map(Number);
@@ -105,12 +105,12 @@ function formatIpv4(n: number): string {
 }
 
 const formatIpv4Fn: ScalarImpl = ([a, prefix], [t]) => {
-  let address: number | null;
-  if (typeof a === 'number') address = a >= 0 && a <= 0xffffffff ? a : null;
-  else address = parseIpv4(text(a, t))?.address ?? null;
+  let ip: Ipv4 | null;
+  if (typeof a === 'number') ip = a >= 0 && a <= 0xffffffff ? { address: a, prefix: 32 } : null;
+  else ip = parseIpv4(text(a, t));
   const p = prefix === undefined ? 32 : num(prefix);
-  if (address === null || p === null || p < 0 || p > 32) return '';
-  return formatIpv4(mask(address, p));
+  if (ip === null || p === null || p < 0 || p > 32) return '';
+  return formatIpv4(mask(ip.address, Math.min(ip.prefix, p)));
 };
 
 const formatIpv4Mask: ScalarImpl = ([a, prefix], [t], rt, ctx) => {

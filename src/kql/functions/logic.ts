@@ -3,7 +3,7 @@ import { compareValues } from './compare.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 /** Kusto strings are never null: '' plays the role of the missing value. */
-export const isEmptyValue = (v: Value) => v === null || v === '';
+const isEmptyValue = (v: Value) => v === null || v === '';
 
 const iff: ScalarImpl = ([cond, then, otherwise]) => (cond === true ? then : otherwise);
 

@@ -6,10 +6,12 @@ export function num(v: Value): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-function unary(f: (x: number) => number): ScalarImpl {
+function unary(f: (x: number) => number, nanIsNull = false): ScalarImpl {
   return ([v]) => {
     const x = num(v);
-    return x === null ? null : f(x);
+    if (x === null) return null;
+    const r = f(x);
+    return nanIsNull && Number.isNaN(r) ? null : r;
   };
 }
 
@@ -75,13 +77,14 @@ export const mathFunctions: FunctionTable = {
   sign,
   round,
   ceiling: unary(Math.ceil),
-  sqrt: unary(Math.sqrt),
+  // sqrt/log of a negative number is null in Kusto, not NaN.
+  sqrt: unary((x) => (x < 0 ? Number.NaN : Math.sqrt(x)), true),
   exp: unary(Math.exp),
   exp2: unary((x) => 2 ** x),
   exp10: unary((x) => 10 ** x),
-  log: unary(Math.log),
-  log2: unary(Math.log2),
-  log10: unary(Math.log10),
+  log: unary(Math.log, true),
+  log2: unary(Math.log2, true),
+  log10: unary(Math.log10, true),
   pow: binary((x, y) => x ** y),
   pi: () => Math.PI,
   cos: unary(Math.cos),

@@ -22,22 +22,6 @@ export function compileRegex(pattern: string, flags = 0): RE2JS {
   return re;
 }
 
-/** Kusto regex flags string (`i`, `m`, `s`, `U`) of extract_all / regex options -> RE2JS flags. */
-export function regexFlags(flags: string): number {
-  let f = 0;
-  for (const c of flags) {
-    if (c === 'i') f |= RE2JS.CASE_INSENSITIVE;
-    else if (c === 'm') f |= RE2JS.MULTILINE;
-    else if (c === 's') f |= RE2JS.DOTALL;
-    else throw new EvaluationError(`Unsupported regex flag '${c}'`);
-  }
-  return f;
-}
-
-export function regexFind(pattern: string, input: string): boolean {
-  return compileRegex(pattern).matcher(input).find();
-}
-
 export interface RegexMatch {
   /** Group texts, index 0 = whole match; null for a group that did not participate. */
   groups: (string | null)[];

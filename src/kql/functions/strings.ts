@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { splitDateTime } from '../values/datetime.js';
-import { coerce, EvaluationError, type Json, type KqlType, type Value } from '../values/index.js';
+import { coerce, EvaluationError, type Json, type KqlType, setOwn, type Value } from '../values/index.js';
 import { num } from './math.js';
 import { compileRegex, groupIndex, regexMatches } from './regex.js';
 import { text } from './text.js';
@@ -204,7 +204,7 @@ const parseUrl: ScalarImpl = ([v], [t]): Json => {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = urlDecode(eq < 0 ? pair : pair.slice(0, eq));
-    query[key] = urlDecode(eq < 0 ? '' : pair.slice(eq + 1));
+    setOwn(query, key, urlDecode(eq < 0 ? '' : pair.slice(eq + 1)));
   }
   return {
     Scheme: m[1],

@@ -1,6 +1,6 @@
 import { dateToTicks, formatDateTime, parseDateTime } from './datetime.js';
 import { formatTimespan, parseTimespan } from './timespan.js';
-import type { Json, KqlType, Value } from './types.js';
+import { type Json, type KqlType, setOwn, type Value } from './types.js';
 
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -102,7 +102,7 @@ function toJsonValue(input: unknown): Json {
   if (Array.isArray(input)) return input.map(toJsonValue);
   if (typeof input === 'object') {
     const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(input)) out[k] = toJsonValue(v);
+    for (const [k, v] of Object.entries(input)) setOwn(out, k, toJsonValue(v));
     return out;
   }
   if (typeof input === 'number' && !Number.isFinite(input)) return null;

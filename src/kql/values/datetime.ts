@@ -66,7 +66,7 @@ export interface DateTimeParts extends CivilDate {
   fraction: number;
 }
 
-export function isValidDateTimeTicks(t: bigint): boolean {
+function isValidDateTimeTicks(t: bigint): boolean {
   return t >= 0n && t <= MAX_DATETIME_TICKS;
 }
 
@@ -98,7 +98,7 @@ export function makeDateTimeTicks(p: DateTimeParts): bigint | null {
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** Seven-digit tick fraction without trailing zeros, with its dot; '' when zero. */
-export function fractionSuffix(fraction: number): string {
+function fractionSuffix(fraction: number): string {
   if (fraction === 0) return '';
   return `.${pad(fraction, 7).replace(/0+$/, '')}`;
 }

@@ -25,4 +25,4 @@ export {
 export { EvaluationError, UnsupportedError } from './errors.js';
 export { formatTimespan, parseTimespan } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
-export { isNumericType, kqlTypes } from './types.js';
+export { kqlTypes, setOwn } from './types.js';

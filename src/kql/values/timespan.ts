@@ -40,10 +40,6 @@ const UNIT_TICKS: Record<string, bigint> = {
   ticks: 1n,
 };
 
-export function timespanUnitTicks(unit: string): bigint | undefined {
-  return UNIT_TICKS[unit.toLowerCase()];
-}
-
 const UNIT_FORM = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)$/i;
 const CLOCK_FORM = /^([+-]?)(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?$/;
 
@@ -63,7 +59,8 @@ export function parseTimespan(text: string): bigint | null {
   const s = text.trim();
   let m = UNIT_FORM.exec(s);
   if (m) {
-    const unit = timespanUnitTicks(m[3]);
+    const key = m[3].toLowerCase();
+    const unit = Object.hasOwn(UNIT_TICKS, key) ? UNIT_TICKS[key] : undefined;
     if (unit === undefined) return null;
     const ticks = scaleDecimal(m[2], unit);
     return m[1] === '-' ? -ticks : ticks;

@@ -24,6 +24,14 @@ export const kqlTypes: readonly KqlType[] = [
   'dynamic',
 ];
 
+/**
+ * Sets an own property even for keys like `__proto__`, which a plain assignment would turn into a
+ * prototype change (and lose the key) when building bags from user data.
+ */
+export function setOwn(bag: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(bag, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A JSON value: the runtime form of `dynamic`. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -34,7 +42,3 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * lower-case string for guid, plain JSON for dynamic.
  */
 export type Value = Json | bigint;
-
-export function isNumericType(t: KqlType): boolean {
-  return t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
-}

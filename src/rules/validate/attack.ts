@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import { findTechnique, type MitreAttack } from '../mitre.js';
-import { type CheckTarget, didYouMean } from './target.js';
+import { didYouMean } from '../suggest.js';
+import type { CheckTarget } from './target.js';
 
 const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
 

@@ -77,14 +77,10 @@ export function checkAlertDetails({ rule, source, columns }: CheckTarget<Analyti
     const column = override?.[field];
     if (column !== undefined) checkColumn(field, column, ['alertDetailsOverride', field], 'SK1407');
   }
-  override?.alertDynamicProperties?.forEach((property, i) =>
-    checkColumn(
-      `${property.alertProperty} column`,
-      property.value,
-      ['alertDetailsOverride', 'alertDynamicProperties', i, 'value'],
-      'SK1407',
-    ),
-  );
+  override?.alertDynamicProperties?.forEach((property, i) => {
+    const path = ['alertDetailsOverride', 'alertDynamicProperties', i, 'value'];
+    checkColumn(`${property.alertProperty} column`, property.value, path, 'SK1407');
+  });
 
   checkGrouping(rule, report);
   return diagnostics;

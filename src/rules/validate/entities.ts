@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
+import { didYouMean } from '../suggest.js';
 import { entityTypes } from './entity-types.js';
-import { type CheckTarget, didYouMean, missingColumnMessage } from './target.js';
+import { type CheckTarget, missingColumnMessage } from './target.js';
 
 // "Map data fields to entities in Microsoft Sentinel": up to ten entities per rule, up to three
 // identifiers per entity.

@@ -42,9 +42,15 @@ export function validateFiles(paths: readonly string[], options: ValidationOptio
 /** The single-file checks for one loaded document (its load diagnostics are not repeated). */
 export function checkDocument(document: LoadedQueryDocument, options: ValidationOptions): Diagnostic[] {
   const { rule, source } = document;
-  if (!rule || !source) return [];
   const analytics = document.kind === 'analytics';
-  const query = checkQuery({ rule, source }, options.catalog, analytics);
+  if (!source) return [];
+  if (!rule) {
+    const query = source.document.get('query');
+    return typeof query === 'string' && query !== ''
+      ? checkQuery({ query, source }, options.catalog, analytics).diagnostics
+      : [];
+  }
+  const query = checkQuery({ query: rule.query, source }, options.catalog, analytics);
   const target: CheckTarget = { rule, source, columns: query.columns };
   const diagnostics = [...query.diagnostics, ...checkEntityMappings(target)];
   if (options.mitre) diagnostics.push(...checkAttack(target, options.mitre));

@@ -1,8 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
-import type { Position } from '../source.js';
-import type { CheckTarget } from './target.js';
+import type { Position, YamlSource } from '../source.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 export const MAX_QUERY_LENGTH = 10_000;
@@ -17,10 +16,15 @@ export interface QueryCheck {
   columns?: Map<string, ColumnSchema>;
 }
 
-/** KQL syntax and binding against the catalog, the query length limit, and forbidden wildcards. */
-export function checkQuery(target: CheckTarget, catalog: Catalog, analytics: boolean): QueryCheck {
-  const { rule, source } = target;
-  const query = rule.query;
+/**
+ * KQL syntax and binding against the catalog, the query length limit, and forbidden wildcards.
+ * Needs only the query, so it also runs on files whose other fields failed validation.
+ */
+export function checkQuery(
+  { query, source }: { query: string; source: YamlSource },
+  catalog: Catalog,
+  analytics: boolean,
+): QueryCheck {
   const diagnostics: Diagnostic[] = [];
   const offsetMapper = source.offsetMapper(['query']);
   const span = (start: number, length: number): Position => {

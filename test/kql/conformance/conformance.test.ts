@@ -37,7 +37,8 @@ type CaseT = z.infer<typeof Case>;
 const DEFAULT_NOW = '2026-01-10T12:00:00Z';
 
 function roundReals(v: unknown, digits: number | undefined): unknown {
-  if (typeof v === 'number' && !Number.isInteger(v)) return digits === undefined ? v : Number(v.toPrecision(digits));
+  if (typeof v === 'number' && !Number.isInteger(v))
+    return digits === undefined ? v : Number(v.toPrecision(digits));
   if (Array.isArray(v)) return v.map((x) => roundReals(x, digits));
   if (v && typeof v === 'object')
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundReals(x, digits)]));
@@ -56,10 +57,14 @@ function runCase(c: CaseT, now: bigint): void {
   }
   const result = runQuery(c.query, { catalog, tables: new Map(), now });
   if (c.columns) {
-    const actual = result.columns.map((col, i) => (c.columns?.[i]?.includes(':') ? `${col.name}:${col.type}` : col.name));
+    const actual = result.columns.map((col, i) =>
+      c.columns?.[i]?.includes(':') ? `${col.name}:${col.type}` : col.name,
+    );
     expect(actual).toEqual(c.columns);
   }
-  const rows = result.rows.map((row) => row.map((v, i) => roundReals(toJson(v, result.columns[i].type), c.digits)));
+  const rows = result.rows.map((row) =>
+    row.map((v, i) => roundReals(toJson(v, result.columns[i].type), c.digits)),
+  );
   const expected = (c.rows ?? []).map((row) => roundReals(row, c.digits) as unknown[]);
   if (c.unordered) expect(sortRows(rows)).toEqual(sortRows(expected));
   else expect(rows).toEqual(expected);

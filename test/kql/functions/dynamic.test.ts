@@ -101,3 +101,10 @@ describe('bag functions', () => {
     expect(fn('gettype', [dt('2026-01-10')])).toBe('datetime');
   });
 });
+
+it('keys named __proto__ stay ordinary keys in bags built from data', () => {
+  const bag = fn('pack', ['__proto__', 1]) as Record<string, unknown>;
+  expect(Object.keys(bag)).toEqual(['__proto__']);
+  const url = fn('parse_url', ['https://h/p?__proto__=x']) as Record<string, Record<string, unknown>>;
+  expect(Object.keys(url['Query Parameters'])).toEqual(['__proto__']);
+});

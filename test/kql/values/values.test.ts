@@ -162,3 +162,8 @@ describe('toJson / tostring', () => {
     expect(valueToString(true, 'bool')).toBe('true');
   });
 });
+
+it('timespan units are looked up as own keys only (no prototype names)', () => {
+  expect(parseTimespan('1constructor')).toBeNull();
+  expect(parseTimespan('1toString')).toBeNull();
+});
