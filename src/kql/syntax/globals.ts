@@ -28,9 +28,12 @@ function schemaText(columns: readonly ColumnSchema[]): string {
   return `(${columns.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ')})`;
 }
 
-/** Column and table names that are not plain identifiers must be bracket-quoted in schema text. */
+/**
+ * Brackets names that are not plain identifiers or that are keywords (`time`, `type`...): in schema
+ * text an unbracketed keyword silently ends the column list, dropping every column after it.
+ */
 export function quoteName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name.replace(/'/g, "\\'")}']`;
+  return kusto().KustoFacts.BracketNameIfNecessary(name) as string;
 }
 
 function tableSymbol(table: TableSchema): any {

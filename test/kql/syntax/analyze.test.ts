@@ -98,3 +98,22 @@ describe('analyze', () => {
     expect(resultSchema(code)).toBeUndefined();
   });
 });
+
+describe('schema names', () => {
+  it('binds tables whose columns are keywords or contain spaces', () => {
+    const catalog = catalogOf([
+      {
+        name: 'Events_CL',
+        columns: [
+          { name: 'time', type: 'datetime' },
+          { name: 'type', type: 'string' },
+          { name: 'Source IP', type: 'string' },
+          { name: 'After', type: 'long' },
+        ],
+      },
+    ]);
+    const { code, diagnostics } = analyze("Events_CL | project ['time'], type, ['Source IP'], After", catalog);
+    expect(diagnostics).toEqual([]);
+    expect(resultSchema(code)?.map((c) => c.name)).toEqual(['time', 'type', 'Source IP', 'After']);
+  });
+});
