@@ -1,6 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import azureFunctions, { type HttpResponseInit, type Timer, type TimerFunctionOptions } from '@azure/functions';
+import azureFunctions, {
+  type HttpResponseInit,
+  type Timer,
+  type TimerFunctionOptions,
+} from '@azure/functions';
 import type { Registrations } from '../../functions/register.js';
 import type { Clock } from './clock.js';
 import { HttpError, type Router, readBody } from './server/http.js';

@@ -23,6 +23,7 @@ import { Router } from './server/http.js';
 import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
 import { addLogsQueryRoutes } from './server/routes/logs-query.js';
 import { addManagedIdentityRoutes } from './server/routes/managed-identity.js';
+import { addSandboxRoutes, type SandboxCall } from './server/routes/sandbox.js';
 import { addSecurityInsightsRoutes } from './server/routes/security-insights.js';
 import { close, listen } from './server/serve.js';
 import type { TlsMaterial } from './server/tls.js';
@@ -70,6 +71,7 @@ export class LocalSoc {
     readonly automation: AutomationRunner,
     readonly functions: FunctionsHost,
     readonly attacks: AttackScenario[],
+    readonly sandboxCalls: SandboxCall[],
     readonly uiUrl: string,
     readonly apiUrl: string,
     private readonly servers: Server[],
@@ -100,6 +102,7 @@ export class LocalSoc {
     addLogsIngestionRoutes(api, dcrs, workspace, clock);
     addLogsQueryRoutes(api, workspace, clock);
     addSecurityInsightsRoutes(api, incidents, clock);
+    const sandboxCalls = addSandboxRoutes(api, clock);
     const identityHeader = randomBytes(24).toString('hex');
     addManagedIdentityRoutes(api, identityHeader);
     const apiServer = await listen(api, options.apiPort, log, options.tls);
@@ -132,6 +135,7 @@ export class LocalSoc {
       automation,
       functions,
       attacks,
+      sandboxCalls,
       `http://localhost:${uiServer.port}`,
       apiUrl,
       [uiServer.server, apiServer.server],
@@ -212,9 +216,20 @@ function persistentSecret(file: string): string {
   return secret;
 }
 
+/** What the triage responder does to every new incident locally: a first task and a label. */
+const localTriagePlan = {
+  labels: ['triaged'],
+  tasks: [
+    {
+      title: 'Review the alert evidence',
+      description: 'Confirm the entities and decide: contain, escalate or close.',
+    },
+  ],
+};
+
 /**
  * App settings for the in-process Functions app: the same names as infra/ deploys, pointed at the
- * local endpoints. IDENTITY_ENDPOINT/IDENTITY_HEADER make DefaultAzureCredential use the local
+ * local endpoints (third-party APIs go to the recording sandbox). IDENTITY_ENDPOINT/IDENTITY_HEADER make DefaultAzureCredential use the local
  * managed identity endpoint, as it uses App Service's in Azure.
  */
 function functionAppSettings(
@@ -230,6 +245,11 @@ function functionAppSettings(
     LOGS_QUERY_ENDPOINT: `${apiUrl}/v1`,
     SENTINEL_ARM_ENDPOINT: apiUrl,
     LOG_ANALYTICS_WORKSPACE_ID: localWorkspace.workspaceId,
+    GRAPH_ENDPOINT: `${apiUrl}/sandbox/graph`,
+    DEFENDER_ENDPOINT: `${apiUrl}/sandbox/defender`,
+    TEAMS_WEBHOOK_URL: `${apiUrl}/sandbox/teams/webhook`,
+    BLOCK_IP_NAMED_LOCATION_ID: 'sentinel-kit-blocked-ips',
+    RESPONDER_TRIAGE_PLAN: JSON.stringify(localTriagePlan),
   };
 }
 

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { documentKindOf, findRuleFiles, loadRuleFile } from '../../src/rules/load.js';
 import { fixtures, goodRule, positions, validate, withLines, writeTemp } from './helpers.js';
@@ -149,6 +150,27 @@ describe('loading rule files', () => {
     expect(diagnostics.find((d) => d.code === 'SK1101')?.message).toContain('at most 10,000');
     expect(diagnostics.map((d) => d.code)).toContain('SK1105');
     expect(diagnostics.map((d) => d.code)).not.toContain('SK1103');
+  });
+
+  it('positions KQL errors the same in a file with CRLF line endings', () => {
+    const lines = withLines(16, 16, '  | where ResultTyp == 1');
+    const diagnostics = validate(lines.join('\r\n'));
+    expect(positions(diagnostics, 'SK1103')).toEqual(['16:11']);
+  });
+
+  it('never throws on arbitrary file content', () => {
+    const yamlish = fc.stringMatching(/^[a-z:|>\-[\]{}"' \n#&*!?,0-9]{0,80}$/);
+    fc.assert(
+      fc.property(fc.oneof(yamlish, fc.string(), fc.uint8Array({ maxLength: 64 })), (content) => {
+        const loaded = loadRuleFile(
+          writeTemp(typeof content === 'string' ? content : Buffer.from(content), 'fuzz.yaml'),
+        );
+        expect(loaded.rule !== undefined || loaded.diagnostics.some((d) => d.severity === 'error')).toBe(
+          true,
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds rule files, skipping rule tests, and tells hunting queries apart', () => {

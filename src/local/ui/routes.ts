@@ -152,6 +152,10 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
     sendJson(response, 200, coverageMatrix(soc.rules, mitre));
   });
 
+  router.add('GET', '/api/sandbox', ({ response }) => {
+    sendJson(response, 200, soc.sandboxCalls);
+  });
+
   router.add('GET', '/api/attacks', ({ response }) => {
     sendJson(
       response,
