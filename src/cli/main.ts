@@ -3,6 +3,9 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   build: () => import('./commands/build.js'),
   start: () => import('./commands/start.js'),
   validate: () => import('./commands/validate.js'),
+  test: () => import('./commands/test.js'),
+  backtest: () => import('./commands/backtest.js'),
+  query: () => import('./commands/query.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

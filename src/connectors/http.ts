@@ -107,7 +107,8 @@ export async function fetchJson(
           outcome.status,
         );
       }
-      await response.body?.cancel();
+      // Drain rather than cancel: the connection goes back to the pool for the retry.
+      await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
       if (e instanceof SourceError || signal.aborted) throw e;
       const reason =
@@ -118,8 +119,9 @@ export async function fetchJson(
         throw new SourceError(`${where(url)} failed: ${reason} after ${attempt} attempt(s)`);
       outcome = { retryable: true, reason };
     }
-    const waitMs =
-      outcome.waitMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+    const waitMs = Math.round(
+      outcome.waitMs ?? Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)),
+    );
     if (waitMs > maxDelayMs) {
       throw new SourceError(
         `${where(url)} is rate limited for ${Math.ceil(waitMs / 1000)} s, longer than the ${maxDelayMs} ms this run may wait`,

@@ -117,6 +117,30 @@ function deadLetter<Raw>(
 }
 
 /**
+ * Yields the pages of `source` while already fetching the next one, so the vendor round trip overlaps
+ * the upload of the current page. A prefetched page is only ever delivered after the current one.
+ */
+async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    while (true) {
+      // Marked handled now: a failing prefetch surfaces when it is awaited, after the current page.
+      next.catch(() => undefined);
+      const result = await next;
+      if (result.done) return;
+      next = iterator.next();
+      yield result.value;
+    }
+  } finally {
+    await next.then(
+      () => iterator.return?.(),
+      () => undefined,
+    );
+  }
+}
+
+/**
  * Pages through the source from the last committed cursor and sends each page before committing the
  * cursor after it: a crash between the two resends that page (at-least-once), never skips it.
  */
@@ -137,7 +161,7 @@ export async function runConnector<Raw, Cursor>(
   try {
     let checkpoint = await deps.checkpoints.load(connector.name, connector.checkpointKey);
     const from = checkpoint ? connector.parseCursor(checkpoint.cursor) : connector.initialCursor();
-    for await (const page of connector.pages(from, signal)) {
+    for await (const page of prefetched(connector.pages(from, signal))) {
       const delivered = await deliverPage(connector as Connector<Raw, unknown>, page.records, deps, signal);
       checkpoint = await deps.checkpoints.commit(
         connector.name,

@@ -27,7 +27,7 @@ type Env = Record<string, string | undefined>;
 
 export class SettingsError extends Error {
   constructor(missing: string[]) {
-    super(`missing app settings: ${missing.join(', ')}`);
+    super(`missing or invalid app settings: ${missing.join(', ')}`);
     this.name = 'SettingsError';
   }
 }

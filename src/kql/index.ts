@@ -3,8 +3,8 @@
  * `execute` runs it over in-memory tables with Kusto semantics.
  */
 import type { Catalog, ColumnSchema } from './catalog.js';
-import { executePlan } from './execute/index.js';
 import { frameToRows } from './execute/frame.js';
+import { executePlan } from './execute/index.js';
 import { lowerQuery } from './lower/index.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
 import type { Column, Plan } from './plan/types.js';

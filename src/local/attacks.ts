@@ -6,6 +6,7 @@ import { findRuleTestFiles, prepareRuleTest, type RuleTestCase } from '../rules/
 export interface AttackScenario {
   /** `<rule file>#<case name>`, stable across runs. */
   id: string;
+  ruleId: string;
   ruleName: string;
   caseName: string;
   testCase: RuleTestCase;
@@ -25,6 +26,7 @@ export function loadAttackScenarios(root: string, catalog: Catalog): AttackScena
       if (testCase.expect.alerts === 0) continue;
       scenarios.push({
         id: `${relative(root, testFile.ruleFile)}#${testCase.name}`,
+        ruleId: rule.rule.id,
         ruleName: rule.rule.name,
         caseName: testCase.name,
         testCase,

@@ -163,7 +163,8 @@ export class LocalSoc {
 
   /**
    * Sends a scenario's rows through the Logs Ingestion API with the Azure SDK client, exactly as a
-   * connector would, so injected attacks travel the same path as real data.
+   * connector would, so injected attacks travel the same path as real data; then runs the scenario's
+   * rule at once.
    */
   async inject(scenarioId: string): Promise<number> {
     const scenario = this.attacks.find((a) => a.id === scenarioId);
@@ -174,6 +175,7 @@ export class LocalSoc {
       await client.upload(standardTablesDcrId, `Custom-${table}`, records);
       sent += records.length;
     }
+    this.scheduler.runSoon(scenario.ruleId);
     return sent;
   }
 

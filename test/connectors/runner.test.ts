@@ -1,13 +1,16 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckpointStore, CheckpointConflictError, TableCheckpointStore } from '../../src/connectors/checkpoints.js';
-import { TableDeadLetterSink } from '../../src/connectors/deadLetters.js';
+import {
+  CheckpointConflictError,
+  type CheckpointStore,
+  TableCheckpointStore,
+} from '../../src/connectors/checkpoints.js';
 import { oktaConnector } from '../../src/connectors/okta.js';
-import { type RunDependencies, runConnector } from '../../src/connectors/runner.js';
-import { createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
-import { DCE, DCR_ID, MockLogsIngestion, onUnhandledRequest, staticCredential } from '../ingest/mockLogsIngestion.js';
+import { runConnector } from '../../src/connectors/runner.js';
+import { MockLogsIngestion, onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
 import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
-import { MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
+import { deployment as deployOn } from './harness.js';
+import { type Fault, MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
 
 const okta = new MockOkta();
 const ingestion = new MockLogsIngestion();
@@ -28,28 +31,9 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-let tableSeq = 0;
-
-/** A fresh pair of Azurite tables and the dependencies of one connector deployment. */
-function deployment() {
-  tableSeq += 1;
-  const deadLetterTable = azurite.tableClient(`dead${tableSeq}`);
-  const checkpoints = new TableCheckpointStore(azurite.tableClient(`ckpt${tableSeq}`));
-  const logs: string[] = [];
-  const sourceRetries: string[] = [];
-  const deps: RunDependencies = {
-    checkpoints,
-    deadLetters: new TableDeadLetterSink(deadLetterTable),
-    sink: createAzureLogsSink({
-      endpoint: DCE,
-      ruleId: DCR_ID,
-      credential: staticCredential,
-      maxRetries: 2,
-      retryDelayMs: 5,
-      maxRetryDelayMs: 20,
-    }),
-    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
-  };
+/** An Okta deployment: the harness plus the Okta connector pointed at the mock org. */
+async function deployment() {
+  const d = await deployOn(azurite, ingestion);
   const connector = (pageSize = 1000) =>
     oktaConnector({
       orgUrl: OKTA_ORG,
@@ -57,32 +41,15 @@ function deployment() {
       pageSize,
       now: () => Date.parse('2026-01-10T12:00:00Z'),
       initialLookbackMs: 24 * 3_600_000,
-      http: {
-        timeoutMs: 300,
-        maxAttempts: 3,
-        baseDelayMs: 5,
-        maxDelayMs: 3_000,
-        onRetry: (r) => sourceRetries.push(`${r.status ?? r.reason}:${r.waitMs}`),
-      },
+      http: d.http,
     });
-  const deadLetterIds = async () => {
-    const ids: string[] = [];
-    for await (const e of deadLetterTable.listEntities<{ recordId: string }>()) ids.push(e.recordId);
-    return ids;
-  };
-  /** Source events neither accepted by the ingestion endpoint nor dead-lettered. */
-  const accounting = async () => {
-    const received = ingestion.rows('Custom-Okta').map((r) => String(r.uuid));
-    const dead = await deadLetterIds();
-    const delivered = new Set([...received, ...dead]);
-    return {
-      lost: okta.events.filter((e) => !delivered.has(e.uuid)).length,
-      duplicates: received.length - new Set(received).size,
-      received: received.length,
-      dead,
-    };
-  };
-  return { deps, checkpoints, connector, logs, sourceRetries, accounting, deadLetterTable };
+  const accounting = () =>
+    d.accounting(
+      okta.events.map((e) => e.uuid),
+      'Custom-Okta',
+      (r) => String(r.uuid),
+    );
+  return { ...d, connector, accounting };
 }
 
 /** Fails `commit` number `failAt`, as if the process died after the page's upload was accepted. */
@@ -101,25 +68,37 @@ function crashingOnCommit(store: CheckpointStore, failAt: number): CheckpointSto
 describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', () => {
   it('pages through the source, sends every event once, and commits the cursor after each page', async () => {
     okta.events = oktaEvents(2500);
-    const d = deployment();
+    const d = await deployment();
     const result = await runConnector(d.connector(), d.deps);
-    expect(result).toMatchObject({ outcome: 'completed', pages: 3, records: 2500, sent: 2500, deadLettered: 0 });
+    expect(result).toMatchObject({
+      outcome: 'completed',
+      pages: 3,
+      records: 2500,
+      sent: 2500,
+      deadLettered: 0,
+    });
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 2500 });
     const checkpoint = await d.checkpoints.load('okta', 'contoso.okta.com');
     expect(checkpoint?.cursor).toEqual({ after: expect.any(String) });
     // The next run starts after the last event: nothing is resent.
     ingestion.reset();
+    okta.requests.length = 0;
     okta.events.push(...oktaEvents(10, Date.parse('2026-01-10T11:00:00Z'), 'new'));
     const second = await runConnector(d.connector(), d.deps);
     expect(second).toMatchObject({ outcome: 'completed', sent: 10 });
-    expect(ingestion.rows('Custom-Okta').map((r) => r.uuid)).toEqual(okta.events.slice(2500).map((e) => e.uuid));
+    expect(ingestion.rows('Custom-Okta').map((r) => r.uuid)).toEqual(
+      okta.events.slice(2500).map((e) => e.uuid),
+    );
     expect(okta.requests[0].searchParams.has('since')).toBe(false);
   });
 
   it('FAULT: a crash between an accepted upload and its checkpoint resends that page, loses nothing', async () => {
     okta.events = oktaEvents(2500);
-    const d = deployment();
-    const crashed = await runConnector(d.connector(), { ...d.deps, checkpoints: crashingOnCommit(d.checkpoints, 2) });
+    const d = await deployment();
+    const crashed = await runConnector(d.connector(), {
+      ...d.deps,
+      checkpoints: crashingOnCommit(d.checkpoints, 2),
+    });
     expect(crashed.outcome).toBe('failed');
     expect(crashed.error).toMatch(/simulated crash/);
     expect(crashed.pages).toBe(1);
@@ -134,7 +113,7 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
 
   it('FAULT: aborting the run while a page is in flight keeps every committed page and loses nothing', async () => {
     okta.events = oktaEvents(2500);
-    const d = deployment();
+    const d = await deployment();
     const controller = new AbortController();
     let accepted = 0;
     ingestion.onAccepted = () => {
@@ -154,45 +133,55 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
 
   it('FAULT: persistent ingestion 5xx fails the run before the checkpoint; the next run delivers the rest', async () => {
     okta.events = oktaEvents(2500);
-    const d = deployment();
-    let accepted = 0;
-    ingestion.onAccepted = () => {
-      accepted += 1;
-      if (accepted === 1) ingestion.failNext({ status: 500 }, { status: 500 }, { status: 503 });
+    const d = await deployment();
+    let acceptedRows = 0;
+    ingestion.onAccepted = (_stream, rows) => {
+      acceptedRows += rows.length;
+      // Page 1 (1000 events, several batches) goes through; everything after it fails.
+      if (acceptedRows === 1000) ingestion.failNext(...Array.from({ length: 12 }, () => ({ status: 503 })));
     };
     const failed = await runConnector(d.connector(), d.deps);
     expect(failed).toMatchObject({ outcome: 'failed', pages: 1 });
     expect(failed.error).toMatch(/HTTP 503/);
     ingestion.onAccepted = undefined;
+    ingestion.clearFaults();
     await runConnector(d.connector(), d.deps);
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
   });
 
   it('FAULT: ingestion 429 with Retry-After is waited out within the run', async () => {
     okta.events = oktaEvents(1200);
-    const d = deployment();
+    const d = await deployment();
     ingestion.failNext({ status: 429, headers: { 'Retry-After': '1' } });
     const result = await runConnector(d.connector(), d.deps);
     expect(result.outcome).toBe('completed');
-    expect(ingestion.requests.map((r) => r.status)).toEqual([429, 204, 204]);
+    expect(ingestion.requests[0].status).toBe(429);
+    expect(ingestion.requests.slice(1).every((r) => r.status === 204)).toBe(true);
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
   });
 
   it('FAULT: vendor 429 with Retry-After, 500 and a timeout are retried; events arrive once', async () => {
     okta.events = oktaEvents(1500);
-    const d = deployment();
+    const d = await deployment();
     okta.faults.push({ status: 429, headers: { 'Retry-After': '1' } }, { status: 500 }, 'timeout');
     const result = await runConnector(d.connector(), d.deps);
     expect(result.outcome).toBe('completed');
-    expect(d.sourceRetries).toEqual(['429:1000', expect.stringMatching(/^500:\d+$/), expect.stringMatching(/^no response/)]);
+    expect(d.sourceRetries).toEqual([
+      '429:1000',
+      expect.stringMatching(/^500:\d+$/),
+      expect.stringMatching(/^no response/),
+    ]);
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 1500 });
   });
 
   it('FAULT: Okta X-Rate-Limit-Reset is honored when there is no Retry-After', async () => {
     okta.events = oktaEvents(5);
-    const d = deployment();
+    const d = await deployment();
     const reset = Math.ceil(Date.now() / 1000) + 1;
-    okta.faults.push({ status: 429, headers: { 'X-Rate-Limit-Reset': String(reset), 'X-Rate-Limit-Remaining': '0' } });
+    okta.faults.push({
+      status: 429,
+      headers: { 'X-Rate-Limit-Reset': String(reset), 'X-Rate-Limit-Remaining': '0' },
+    });
     const result = await runConnector(d.connector(), d.deps);
     expect(result.outcome).toBe('completed');
     expect(Number(d.sourceRetries[0].split(':')[1])).toBeGreaterThan(0);
@@ -200,34 +189,41 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
   });
 
   it.each([
-    ['persistent 500', [{ status: 500 }, { status: 500 }, { status: 500 }], /HTTP 500 after 3 attempt/],
-    ['timeouts', ['timeout', 'timeout', 'timeout'], /no response within 300 ms/],
+    [
+      'persistent 500',
+      [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }],
+      /HTTP 500 after 4 attempt/,
+    ],
+    ['timeouts', ['timeout', 'timeout', 'timeout', 'timeout'], /no response within 300 ms after 4 attempt/],
     ['malformed JSON', ['malformed'], /not valid JSON/],
-    ['connection errors', ['network', 'network', 'network'], /connection error/],
+    ['connection errors', ['network', 'network', 'network', 'network'], /connection error/],
     ['a 401', [{ status: 401 }], /HTTP 401 after 1 attempt/],
-  ] as const)('FAULT: vendor %s on page 2 fails the run clearly; the next run loses nothing', async (_name, faults, message) => {
-    okta.events = oktaEvents(2500);
-    const d = deployment();
-    let calls = 0;
-    const original = okta.faults.next.bind(okta.faults);
-    okta.faults.next = async () => {
-      calls += 1;
-      if (calls === 2) okta.faults.push(...(faults as never[]));
-      return original();
-    };
-    const failed = await runConnector(d.connector(), d.deps);
-    okta.faults.next = original;
-    expect(failed.outcome).toBe('failed');
-    expect(failed.error).toMatch(message);
-    expect(failed.pages).toBe(1);
-    const resumed = await runConnector(d.connector(), d.deps);
-    expect(resumed.outcome).toBe('completed');
-    expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
-  });
+  ] as [string, Fault[], RegExp][])(
+    'FAULT: vendor %s on page 2 fails the run clearly; the next run loses nothing',
+    async (_name, faults, message) => {
+      okta.events = oktaEvents(2500);
+      const d = await deployment();
+      let calls = 0;
+      const original = okta.faults.next.bind(okta.faults);
+      okta.faults.next = async () => {
+        calls += 1;
+        if (calls === 2) okta.faults.push(...faults);
+        return original();
+      };
+      const failed = await runConnector(d.connector(), d.deps);
+      okta.faults.next = original;
+      expect(failed.outcome).toBe('failed');
+      expect(failed.error).toMatch(message);
+      expect(failed.pages).toBe(1);
+      const resumed = await runConnector(d.connector(), d.deps);
+      expect(resumed.outcome).toBe('completed');
+      expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+    },
+  );
 
   it('an empty source completes without sending or committing', async () => {
     okta.events = [];
-    const d = deployment();
+    const d = await deployment();
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ outcome: 'completed', pages: 0, sent: 0 });
     expect(ingestion.requests).toEqual([]);
@@ -238,7 +234,7 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     okta.events = oktaEvents(300);
     okta.events[10].debugContext = { debugData: { blob: 'x'.repeat(1_100_000) } };
     okta.events[20].published = 'not a date';
-    const d = deployment();
+    const d = await deployment();
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ outcome: 'completed', sent: 298, deadLettered: 2 });
     const { lost, dead } = await d.accounting();
@@ -253,8 +249,8 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
 
   it('never writes the vendor secret to logs, errors or rows', async () => {
     okta.events = oktaEvents(50);
-    const d = deployment();
-    okta.faults.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const d = await deployment();
+    okta.faults.push({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
     const failed = await runConnector(d.connector(), d.deps);
     await runConnector(d.connector(), d.deps);
     const everything = JSON.stringify([d.logs, failed, ingestion.rows('Custom-Okta')]);
@@ -270,8 +266,12 @@ describe('TableCheckpointStore', () => {
     const runA = await store.load('okta', 'org');
     const runB = await store.load('okta', 'org');
     await store.commit('okta', 'org', { after: 'b' }, runA);
-    await expect(store.commit('okta', 'org', { after: 'c' }, runB)).rejects.toBeInstanceOf(CheckpointConflictError);
-    await expect(store.commit('okta', 'org', { after: 'd' }, undefined)).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(store.commit('okta', 'org', { after: 'c' }, runB)).rejects.toBeInstanceOf(
+      CheckpointConflictError,
+    );
+    await expect(store.commit('okta', 'org', { after: 'd' }, undefined)).rejects.toBeInstanceOf(
+      CheckpointConflictError,
+    );
     expect((await store.load('okta', 'org'))?.cursor).toEqual({ after: 'b' });
     expect(first.etag).toBeTruthy();
   });

@@ -11,13 +11,19 @@ export const GITHUB_TOKEN = 'github_pat_SECRET_11AAAAAA';
 export const THREATFOX_API = 'https://threatfox-api.abuse.ch/api/v1/';
 export const THREATFOX_KEY = 'threatfox-SECRET-key-0123';
 
-const sample = <T>(path: string): T => JSON.parse(readFileSync(new URL(`../../connectors/${path}`, import.meta.url), 'utf8'));
+const sample = <T>(path: string): T =>
+  JSON.parse(readFileSync(new URL(`../../connectors/${path}`, import.meta.url), 'utf8'));
 export const oktaSamples = () => sample<OktaLogEvent[]>('okta/samples/system-log.json');
 export const githubSamples = () => sample<GitHubAuditEvent[]>('github-audit/samples/org-audit-log.json');
-export const threatFoxSample = () => sample<{ query_status: string; data: ThreatFoxIoc[] }>('threatfox/samples/get-iocs.json');
+export const threatFoxSample = () =>
+  sample<{ query_status: string; data: ThreatFoxIoc[] }>('threatfox/samples/get-iocs.json');
 
 /** `n` distinct Okta events built from the samples, one second apart from `startMs`. */
-export function oktaEvents(n: number, startMs = Date.parse('2026-01-10T10:00:00Z'), idPrefix = 'evt'): OktaLogEvent[] {
+export function oktaEvents(
+  n: number,
+  startMs = Date.parse('2026-01-10T10:00:00Z'),
+  idPrefix = 'evt',
+): OktaLogEvent[] {
   const samples = oktaSamples();
   return Array.from({ length: n }, (_, i) => ({
     ...structuredClone(samples[i % samples.length]),
@@ -27,11 +33,20 @@ export function oktaEvents(n: number, startMs = Date.parse('2026-01-10T10:00:00Z
 }
 
 /** `n` distinct GitHub audit events, `perSecond` sharing each second, from `startMs`. */
-export function githubEvents(n: number, startMs = Date.parse('2026-01-10T10:00:00Z'), perSecond = 1): GitHubAuditEvent[] {
+export function githubEvents(
+  n: number,
+  startMs = Date.parse('2026-01-10T10:00:00Z'),
+  perSecond = 1,
+): GitHubAuditEvent[] {
   const samples = githubSamples();
   return Array.from({ length: n }, (_, i) => {
     const ts = startMs + Math.floor(i / perSecond) * 1000 + (i % perSecond);
-    return { ...structuredClone(samples[i % samples.length]), _document_id: `doc-${i}`, '@timestamp': ts, created_at: ts };
+    return {
+      ...structuredClone(samples[i % samples.length]),
+      _document_id: `doc-${i}`,
+      '@timestamp': ts,
+      created_at: ts,
+    };
   });
 }
 
@@ -57,9 +72,13 @@ class FaultQueue {
       await delay(5_000);
       return HttpResponse.json([]);
     }
-    if (fault === 'malformed') return new HttpResponse('[{"uuid": "trunc', { headers: { 'Content-Type': 'application/json' } });
+    if (fault === 'malformed')
+      return new HttpResponse('[{"uuid": "trunc', { headers: { 'Content-Type': 'application/json' } });
     if (fault === 'network') return HttpResponse.error();
-    return new HttpResponse(fault.body ?? '{"errorSummary":"injected"}', { status: fault.status, headers: fault.headers });
+    return new HttpResponse(fault.body ?? '{"errorSummary":"injected"}', {
+      status: fault.status,
+      headers: fault.headers,
+    });
   }
 }
 
@@ -77,7 +96,10 @@ export class MockOkta {
       const url = new URL(request.url);
       this.requests.push(url);
       if (request.headers.get('authorization') !== `SSWS ${OKTA_TOKEN}`) {
-        return HttpResponse.json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, { status: 401 });
+        return HttpResponse.json(
+          { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+          { status: 401 },
+        );
       }
       const fault = await this.faults.next();
       if (fault) return fault;
@@ -86,7 +108,9 @@ export class MockOkta {
       const since = url.searchParams.get('since');
       const start = after
         ? untoken(after)
-        : this.events.findIndex((e) => Date.parse(e.published) >= Date.parse(since ?? '1970-01-01T00:00:00Z'));
+        : this.events.findIndex(
+            (e) => Date.parse(e.published) >= Date.parse(since ?? '1970-01-01T00:00:00Z'),
+          );
       const from = start < 0 ? this.events.length : start;
       const page = this.events.slice(from, from + limit);
       const next = new URL('/api/v1/logs', OKTA_ORG);
@@ -150,7 +174,11 @@ export class MockThreatFox {
       this.requests.push(await request.json());
       const fault = await this.faults.next();
       if (fault) return fault;
-      if (this.iocs.length === 0) return HttpResponse.json({ query_status: 'no_result', data: 'Your search did not yield any results' });
+      if (this.iocs.length === 0)
+        return HttpResponse.json({
+          query_status: 'no_result',
+          data: 'Your search did not yield any results',
+        });
       return HttpResponse.json({ query_status: 'ok', data: this.iocs });
     });
   }

@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FailedAttempt, IngestionError, createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
+import { createAzureLogsSink, type FailedAttempt, IngestionError } from '../../src/ingest/logsIngestion.js';
 import { DCE, DCR_ID, MockLogsIngestion, onUnhandledRequest, staticCredential } from './mockLogsIngestion.js';
 
 const ingestion = new MockLogsIngestion();
@@ -31,7 +31,9 @@ describe('Azure Logs Ingestion sink', () => {
   it('posts the rows gzipped to the DCR stream with a bearer token and api-version 2023-01-01', async () => {
     await sink().upload('Custom-Okta', rows);
     expect(ingestion.rows('Custom-Okta')).toEqual(rows);
-    expect(ingestion.requests).toEqual([{ stream: 'Custom-Okta', status: 204, bytes: expect.any(Number), rows: 2 }]);
+    expect(ingestion.requests).toEqual([
+      { stream: 'Custom-Okta', status: 204, bytes: expect.any(Number), rows: 2 },
+    ]);
     // gzip: the wire size is not the JSON size
     expect(ingestion.requests[0].bytes).not.toBe(Buffer.byteLength(JSON.stringify(rows)));
   });

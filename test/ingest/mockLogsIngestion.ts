@@ -10,7 +10,8 @@ const TOKEN = 'entra-test-token';
 export const staticCredential: TokenCredential = {
   getToken: async (scopes) => {
     const list = Array.isArray(scopes) ? scopes : [scopes];
-    if (!list.includes('https://monitor.azure.com/.default')) throw new Error(`unexpected scope ${list.join(' ')}`);
+    if (!list.includes('https://monitor.azure.com/.default'))
+      throw new Error(`unexpected scope ${list.join(' ')}`);
     return { token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
   },
 };
@@ -41,6 +42,10 @@ export class MockLogsIngestion {
   /** The next requests get these responses, in order, before normal service resumes. */
   failNext(...faults: Fault[]): void {
     this.faults.push(...faults);
+  }
+
+  clearFaults(): void {
+    this.faults = [];
   }
 
   rows(stream: string): Record<string, unknown>[] {

@@ -1,10 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { catalogOf } from '../../src/kql/catalog.js';
 import { parseDateTime, TICKS_PER_HOUR } from '../../src/kql/values/index.js';
 import { datatableLet, valueLiteral } from '../../src/query/live/datatable.js';
 import { pinNow } from '../../src/query/live/pin-now.js';
+import { runLiveRuleTests } from '../../src/query/live/runner.js';
 import { LiveQueryError, LiveWorkspace } from '../../src/query/live/workspace.js';
 
 const WORKSPACE = '11111111-2222-3333-4444-555555555555';
@@ -13,7 +18,10 @@ const T = parseDateTime('2026-01-10T12:00:00Z')!;
 
 /** A fixed token: the tests exercise our HTTP handling, not Entra ID. */
 const staticCredential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: async (): Promise<AccessToken> => ({
+    token: 'test-token',
+    expiresOnTimestamp: Date.now() + 3_600_000,
+  }),
 };
 
 const server = setupServer();
@@ -89,7 +97,10 @@ describe('Logs Query API', () => {
     );
     const table = await workspace().query('SigninLogs | take 1', T - TICKS_PER_HOUR, T);
     expect(seen?.auth).toBe('Bearer test-token');
-    expect(seen?.body).toEqual({ query: 'SigninLogs | take 1', timespan: '2026-01-10T11:00:00.000Z/2026-01-10T12:00:00.000Z' });
+    expect(seen?.body).toEqual({
+      query: 'SigninLogs | take 1',
+      timespan: '2026-01-10T11:00:00.000Z/2026-01-10T12:00:00.000Z',
+    });
     expect(table.columns.map((c) => c.type)).toEqual(['string', 'long', 'datetime']);
     expect(table.rows).toEqual([['203.0.113.5', 10, parseDateTime('2026-01-10T11:37:00Z')]]);
   });
@@ -120,7 +131,9 @@ describe('Logs Query API', () => {
             { status: 429, headers: { 'Retry-After': '0' } },
           );
         }
-        return HttpResponse.json({ tables: [{ name: 'PrimaryResult', columns: [{ name: 'n', type: 'long' }], rows: [[3]] }] });
+        return HttpResponse.json({
+          tables: [{ name: 'PrimaryResult', columns: [{ name: 'n', type: 'long' }], rows: [[3]] }],
+        });
       }),
     );
     const table = await workspace().query('T | count', T - TICKS_PER_HOUR, T);
@@ -137,7 +150,10 @@ describe('Logs Query API', () => {
         ),
       ),
     );
-    await expect(workspace().query('T', T - TICKS_PER_HOUR, T)).rejects.toMatchObject({ kind: 'throttled', status: 429 });
+    await expect(workspace().query('T', T - TICKS_PER_HOUR, T)).rejects.toMatchObject({
+      kind: 'throttled',
+      status: 429,
+    });
   });
 
   it.each([
@@ -145,7 +161,11 @@ describe('Logs Query API', () => {
     [403, 'forbidden', 'InsufficientAccessError'],
     [400, 'query', 'BadArgumentError'],
   ] as const)('maps HTTP %i to a %s error', async (status, kind, code) => {
-    server.use(http.post(QUERY_URL, () => HttpResponse.json({ error: { code, message: `${code} happened` } }, { status })));
+    server.use(
+      http.post(QUERY_URL, () =>
+        HttpResponse.json({ error: { code, message: `${code} happened` } }, { status }),
+      ),
+    );
     const error = await workspace()
       .query('T', T - TICKS_PER_HOUR, T)
       .catch((e: unknown) => e);
@@ -166,5 +186,91 @@ describe('Logs Query API', () => {
       kind: 'auth',
       message: expect.stringContaining('az login'),
     });
+  });
+});
+
+describe('live rule tests', () => {
+  const catalog = catalogOf([
+    {
+      name: 'SecurityEvent',
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'EventID', type: 'int' },
+      ],
+    },
+  ]);
+
+  function ruleDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-live-'));
+    writeFileSync(
+      join(dir, 'cleared.yaml'),
+      `id: 0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e
+name: Log cleared
+description: d
+severity: Medium
+kind: Scheduled
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+query: SecurityEvent | where TimeGenerated > ago(1h) | where EventID == 1102
+`,
+    );
+    writeFileSync(
+      join(dir, 'cleared.test.yaml'),
+      `cases:
+  - name: one clear in the window
+    now: 2026-01-10T12:00:00Z
+    tables: { SecurityEvent: [ { TimeGenerated: -5m, EventID: 1102 }, { TimeGenerated: -3h, EventID: 1102 } ] }
+    expect: { alerts: 1 }
+`,
+    );
+    return dir;
+  }
+
+  it('sends the window rows as a datatable with now() pinned and judges the returned rows', async () => {
+    let sent: { query: string; timespan: string } | undefined;
+    server.use(
+      http.post(QUERY_URL, async ({ request }) => {
+        sent = (await request.json()) as typeof sent;
+        return HttpResponse.json({
+          tables: [
+            {
+              name: 'PrimaryResult',
+              columns: [
+                { name: 'TimeGenerated', type: 'datetime' },
+                { name: 'EventID', type: 'int' },
+              ],
+              rows: [['2026-01-10T11:55:00Z', 1102]],
+            },
+          ],
+        });
+      }),
+    );
+    const [result] = await runLiveRuleTests([ruleDir()], catalog, {
+      workspaceId: WORKSPACE,
+      credential: staticCredential,
+    });
+    expect(result.cases.map((c) => [c.passed, c.error])).toEqual([[true, undefined]]);
+    expect(sent?.timespan).toBe('2026-01-10T11:00:00.000Z/2026-01-10T12:00:00.000Z');
+    expect(sent?.query).toBe(
+      'let SecurityEvent = datatable(TimeGenerated:datetime, EventID:int) [\n  datetime(2026-01-10T11:55:00Z), int(1102)\n];\n' +
+        'SecurityEvent | where TimeGenerated > (datetime(2026-01-10T12:00:00Z) - (1h)) | where EventID == 1102',
+    );
+  });
+
+  it('turns a workspace error into a case error instead of a crash', async () => {
+    server.use(
+      http.post(QUERY_URL, () =>
+        HttpResponse.json({ error: { code: 'Forbidden', message: 'no' } }, { status: 403 }),
+      ),
+    );
+    const [result] = await runLiveRuleTests([ruleDir()], catalog, {
+      workspaceId: WORKSPACE,
+      credential: staticCredential,
+      maxRetries: 0,
+    });
+    expect(result.cases[0].passed).toBe(false);
+    expect(result.cases[0].error).toContain('Log Analytics Reader');
   });
 });

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Column, Table } from '../../src/kql/index.js';
 import { parseDateTime, TICKS_PER_HOUR, TICKS_PER_MINUTE, type Value } from '../../src/kql/values/index.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
-import { type Alert, buildAlerts } from '../../src/rules/schedule/alerts.js';
-import { IncidentGrouper } from '../../src/rules/schedule/incidents.js';
-import { runSettings } from '../../src/rules/schedule/settings.js';
-import { indexTable, queryWindow, sliceTable } from '../../src/rules/schedule/window.js';
+import {
+  type Alert,
+  buildAlerts,
+  IncidentGrouper,
+  indexTable,
+  queryWindow,
+  runSettings,
+  sliceTable,
+} from '../../src/rules/schedule/index.js';
 
 const T = parseDateTime('2026-01-10T12:00:00Z')!;
 const minutes = (n: number) => BigInt(n) * TICKS_PER_MINUTE;
@@ -35,7 +40,10 @@ const signinColumns: Column[] = [
 ];
 
 function signins(rows: [number, string, string, number][]): Table {
-  return { columns: signinColumns, rows: rows.map(([m, user, ip, n]) => [T + minutes(m), user, ip, n] as Value[]) };
+  return {
+    columns: signinColumns,
+    rows: rows.map(([m, user, ip, n]) => [T + minutes(m), user, ip, n] as Value[]),
+  };
 }
 
 const run = { at: T, windowStart: T - TICKS_PER_HOUR, windowEnd: T };
@@ -51,30 +59,53 @@ function alertsOf(r: AnalyticsRule, table: Table): Alert[] {
 describe('query window', () => {
   it('a scheduled run at T sees TimeGenerated in [T - queryPeriod, T): start inclusive, end exclusive', () => {
     const settings = runSettings(rule());
-    const table = indexTable(signins([[-61, 'a', 'x', 1], [-60, 'b', 'x', 1], [-1, 'c', 'x', 1], [0, 'd', 'x', 1]]));
+    const table = indexTable(
+      signins([
+        [-61, 'a', 'x', 1],
+        [-60, 'b', 'x', 1],
+        [-1, 'c', 'x', 1],
+        [0, 'd', 'x', 1],
+      ]),
+    );
     const seen = sliceTable(table, 'Scheduled', queryWindow(settings, T)).rows.map((r) => r[1]);
     expect(seen).toEqual(['b', 'c']);
   });
 
   it('rows ingested more than 5 minutes after the scheduled time are not yet visible', () => {
     const settings = runSettings(rule());
-    const source = signins([[-10, 'on-time', 'x', 1], [-10, 'late-4m', 'x', 1], [-10, 'late-6m', 'x', 1]]);
+    const source = signins([
+      [-10, 'on-time', 'x', 1],
+      [-10, 'late-4m', 'x', 1],
+      [-10, 'late-6m', 'x', 1],
+    ]);
     const ingestion = [undefined, T + minutes(4), T + minutes(6)];
-    const seen = sliceTable(indexTable(source, ingestion), 'Scheduled', queryWindow(settings, T)).rows.map((r) => r[1]);
+    const seen = sliceTable(indexTable(source, ingestion), 'Scheduled', queryWindow(settings, T)).rows.map(
+      (r) => r[1],
+    );
     expect(seen).toEqual(['on-time', 'late-4m']);
   });
 
   it('an NRT run sees the rows ingested in the preceding minute whatever their TimeGenerated', () => {
     const settings = runSettings(rule({ kind: 'NRT', queryFrequency: undefined, queryPeriod: undefined }));
-    const source = signins([[-90, 'old-but-just-ingested', 'x', 1], [-2, 'ingested-2m-ago', 'x', 1], [-1, 'now', 'x', 1]]);
+    const source = signins([
+      [-90, 'old-but-just-ingested', 'x', 1],
+      [-2, 'ingested-2m-ago', 'x', 1],
+      [-1, 'now', 'x', 1],
+    ]);
     const ingestion = [T - minutes(1) / 2n, undefined, undefined];
-    const seen = sliceTable(indexTable(source, ingestion), 'NRT', queryWindow(settings, T)).rows.map((r) => r[1]);
+    const seen = sliceTable(indexTable(source, ingestion), 'NRT', queryWindow(settings, T)).rows.map(
+      (r) => r[1],
+    );
     expect(seen.sort()).toEqual(['now', 'old-but-just-ingested']);
   });
 });
 
 describe('trigger', () => {
-  const three = signins([[-5, 'a', 'x', 1], [-4, 'b', 'x', 1], [-3, 'c', 'x', 1]]);
+  const three = signins([
+    [-5, 'a', 'x', 1],
+    [-4, 'b', 'x', 1],
+    [-3, 'c', 'x', 1],
+  ]);
   it.each([
     ['gt', 2, 1],
     ['gt', 3, 0],
@@ -85,15 +116,23 @@ describe('trigger', () => {
     ['ne', 2, 1],
     ['ne', 3, 0],
   ] as const)('%s %i on 3 result rows gives %i alert(s)', (operator, threshold, expected) => {
-    expect(alertsOf(rule({ triggerOperator: operator, triggerThreshold: threshold }), three)).toHaveLength(expected);
+    expect(alertsOf(rule({ triggerOperator: operator, triggerThreshold: threshold }), three)).toHaveLength(
+      expected,
+    );
   });
 });
 
 describe('event grouping', () => {
-  const rows = signins([[-5, 'alice@contoso.com', '203.0.113.5', 3], [-4, 'bob@contoso.com', '203.0.113.5', 4]]);
+  const rows = signins([
+    [-5, 'alice@contoso.com', '203.0.113.5', 3],
+    [-4, 'bob@contoso.com', '203.0.113.5', 4],
+  ]);
 
   it('SingleAlert: one alert for all rows, entities from every row de-duplicated, custom details list every row', () => {
-    const alerts = alertsOf(rule({ entityMappings: userAndIp, customDetails: { Failures: 'Failures' } }), rows);
+    const alerts = alertsOf(
+      rule({ entityMappings: userAndIp, customDetails: { Failures: 'Failures' } }),
+      rows,
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0].eventCount).toBe(2);
     expect(alerts[0].entities).toEqual([
@@ -119,7 +158,9 @@ describe('event grouping', () => {
   });
 
   it('AlertPerResult over 150 rows: 149 single alerts and a 150th that summarizes all rows', () => {
-    const many = signins(Array.from({ length: 200 }, (_, i) => [-30, `u${i}`, 'x', i] as [number, string, string, number]));
+    const many = signins(
+      Array.from({ length: 200 }, (_, i) => [-30, `u${i}`, 'x', i] as [number, string, string, number]),
+    );
     const alerts = alertsOf(rule({ eventGroupingSettings: { aggregationKind: 'AlertPerResult' } }), many);
     expect(alerts).toHaveLength(150);
     expect(alerts.filter((a) => a.summary)).toHaveLength(1);
@@ -128,7 +169,9 @@ describe('event grouping', () => {
   });
 
   it('NRT AlertPerResult caps at 30 alerts: 29 single and one summary', () => {
-    const many = signins(Array.from({ length: 31 }, (_, i) => [-1, `u${i}`, 'x', i] as [number, string, string, number]));
+    const many = signins(
+      Array.from({ length: 31 }, (_, i) => [-1, `u${i}`, 'x', i] as [number, string, string, number]),
+    );
     const r = rule({ kind: 'NRT', eventGroupingSettings: { aggregationKind: 'AlertPerResult' } });
     const alerts = alertsOf(r, many);
     expect(alerts).toHaveLength(30);
@@ -149,20 +192,32 @@ describe('entities', () => {
         },
       ],
     });
-    const alerts = alertsOf(r, signins([[-5, 'alice@contoso.com', '', 1], [-4, '', '', 1]]));
+    const alerts = alertsOf(
+      r,
+      signins([
+        [-5, 'alice@contoso.com', '', 1],
+        [-4, '', '', 1],
+      ]),
+    );
     expect(alerts[0].entities).toEqual([{ type: 'Account', identifiers: { FullName: 'alice@contoso.com' } }]);
   });
 
   it('at most 500 entities per alert, divided equally between the mappings (250 each for two)', () => {
     const rows = Array.from({ length: 300 }, (_, i) => [-5, `user${i}`, `10.0.${i >> 8}.${i & 255}`, 1]);
-    const alerts = alertsOf(rule({ entityMappings: userAndIp }), signins(rows as [number, string, string, number][]));
+    const alerts = alertsOf(
+      rule({ entityMappings: userAndIp }),
+      signins(rows as [number, string, string, number][]),
+    );
     const byType = (t: string) => alerts[0].entities.filter((e) => e.type === t).length;
     expect([byType('Account'), byType('IP')]).toEqual([250, 250]);
   });
 });
 
 describe('alertDetailsOverride', () => {
-  const rows = signins([[-5, 'alice@contoso.com', '203.0.113.5', 12], [-4, 'bob@contoso.com', '198.51.100.7', 1]]);
+  const rows = signins([
+    [-5, 'alice@contoso.com', '203.0.113.5', 12],
+    [-4, 'bob@contoso.com', '198.51.100.7', 1],
+  ]);
 
   it('{{Column}} placeholders take the first row values in a SingleAlert alert', () => {
     const r = rule({
@@ -223,7 +278,9 @@ describe('incident grouping', () => {
     eventCount: 1,
     summary: false,
   });
-  const grouping = (over: Partial<NonNullable<ReturnType<typeof runSettings>['incident']['grouping']>> = {}) => ({
+  const grouping = (
+    over: Partial<NonNullable<ReturnType<typeof runSettings>['incident']['grouping']>> = {},
+  ) => ({
     createIncident: true,
     grouping: {
       lookback: 5n * TICKS_PER_HOUR,
@@ -259,10 +316,14 @@ describe('incident grouping', () => {
   });
 
   it('Selected groups by the chosen custom details and alert details only', () => {
-    const g = new IncidentGrouper(grouping({ matchingMethod: 'Selected', groupByAlertDetails: ['Severity'] }));
+    const g = new IncidentGrouper(
+      grouping({ matchingMethod: 'Selected', groupByAlertDetails: ['Severity'] }),
+    );
     g.add([alertFor('alice', T), alertFor('bob', T), alertFor('carol', T, 'High')], T);
     expect(g.incidents.map((i) => i.alerts.length)).toEqual([2, 1]);
-    const byDetail = new IncidentGrouper(grouping({ matchingMethod: 'Selected', groupByCustomDetails: ['Source'] }));
+    const byDetail = new IncidentGrouper(
+      grouping({ matchingMethod: 'Selected', groupByCustomDetails: ['Source'] }),
+    );
     byDetail.add([alertFor('alice', T), alertFor('bob', T), alertFor('carol', T)], T);
     expect(byDetail.incidents.map((i) => i.alerts.length)).toEqual([1, 2]);
   });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TableClient } from '@azure/data-tables';
@@ -60,7 +60,15 @@ export async function startAzuriteTable(): Promise<AzuriteTable> {
     const port = await freePort();
     const child = spawn(
       bin,
-      ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--silent'],
+      [
+        '--tableHost',
+        '127.0.0.1',
+        '--tablePort',
+        String(port),
+        '--inMemoryPersistence',
+        '--skipApiVersionCheck',
+        '--silent',
+      ],
       { stdio: 'ignore' },
     );
     running.add(child);
@@ -85,7 +93,8 @@ export async function startAzuriteTable(): Promise<AzuriteTable> {
     return {
       port,
       connectionString,
-      tableClient: (table) => TableClient.fromConnectionString(connectionString, table, { allowInsecureConnection: true }),
+      tableClient: (table) =>
+        TableClient.fromConnectionString(connectionString, table, { allowInsecureConnection: true }),
       stop,
     };
   }

@@ -39,7 +39,7 @@ async function tlsMaterial(dataDir: string): Promise<{ tls: TlsMaterial; certFil
  */
 function rerunTrusting(certFile: string): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
@@ -98,14 +98,16 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`  ${soc.rules.length} analytics rules, simulated clock ×${speed}; data in ${dataDir}`);
   console.log('  press Ctrl-C to stop');
   await new Promise<void>((done) => {
+    const signals = ['SIGINT', 'SIGTERM', 'disconnect'] as const;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const signal of signals) process.off(signal, stop);
       console.log('stopping local SOC...');
       void soc.stop().then(done);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    // 'disconnect': started by the re-run wrapper, the SOC stops when the wrapper dies (even by
+    // SIGKILL) instead of holding its ports as an orphan.
+    for (const signal of signals) process.on(signal, stop);
   });
+  if (process.connected) process.disconnect();
   return 0;
 }

@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import { UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
 import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
-import { emptyValue, type Frame } from './frame.js';
+import { emptyValue, type Frame, lazyColumns } from './frame.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 /**
@@ -72,14 +72,15 @@ function repeat(column: Value[], rows: number[]): Value[] {
 
 export function executeMvExpand(plan: Extract<Plan, { op: 'mv-expand' }>, input: Frame, env: Env): Frame {
   const { rows, values, indexes } = expand(plan.items, input, env, plan.bagExpansion, plan.limit);
-  const columns = input.columns.map((col, c) => {
+  const sources: (() => Value[])[] = input.schema.map((_, c) => {
     const k = plan.items.findIndex((item) => item.replaces === c);
-    return k >= 0 ? values[k] : repeat(col, rows);
+    return k >= 0 ? () => values[k] : () => repeat(input.columns[c], rows);
   });
   plan.items.forEach((item, k) => {
-    if (item.replaces === undefined) columns.push(values[k]);
+    if (item.replaces === undefined) sources.push(() => values[k]);
   });
-  if (plan.itemIndex) columns.push(indexes);
+  if (plan.itemIndex) sources.push(() => indexes);
+  const columns = lazyColumns(sources.length, (c) => sources[c]());
   return { schema: plan.schema, columns, length: rows.length };
 }
 
@@ -105,8 +106,8 @@ export function executeMvApply(
     start = end;
     const out = runSubquery(plan.subquery, applyFrame);
     for (let r = 0; r < out.length; r++) {
-      plan.passThrough.forEach((c, k) => columns[k].push(input.columns[c][i]));
-      out.columns.forEach((col, k) => columns[plan.passThrough.length + k].push(col[r]));
+      for (const [k, c] of plan.passThrough.entries()) columns[k].push(input.columns[c][i]);
+      for (const [k, col] of out.columns.entries()) columns[plan.passThrough.length + k].push(col[r]);
     }
     length += out.length;
   }
@@ -128,7 +129,9 @@ function parseRegex(plan: Extract<Plan, { op: 'parse' }>): RE2JS {
       if (part.text === '*') pattern += '.*?';
       else pattern += plan.mode === 'regex' ? `(?:${part.text})` : RE2JS.quote(part.text);
     } else {
-      pattern += CAPTURE[part.type] ?? (last ? '(.*)' : '(.*?)');
+      // Relaxed mode captures loosely so that one bad value nulls only its own column.
+      const typed = plan.mode === 'relaxed' ? undefined : CAPTURE[part.type];
+      pattern += typed ?? (last ? '(.*)' : '(.*?)');
     }
   });
   let flags = plan.mode === 'regex' ? 0 : RE2JS.DOTALL;
@@ -171,10 +174,10 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
       return v;
     });
     if (!ok && plan.mode !== 'relaxed')
-      values.forEach((_, k) => (values[k] = emptyValue(plan.schema[targets[k]].type)));
+      for (let k = 0; k < values.length; k++) values[k] = emptyValue(plan.schema[targets[k]].type);
     if (plan.where && !ok) continue;
     keep.push(i);
-    values.forEach((v, k) => (extracted[k][i] = v));
+    for (let k = 0; k < values.length; k++) extracted[k][i] = values[k];
   }
   const columns = plan.schema.map((_, c) => {
     const k = targets.indexOf(c);

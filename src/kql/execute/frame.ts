@@ -19,14 +19,36 @@ export function frameFromRows(schema: Column[], rows: Value[][]): Frame {
 }
 
 export function frameToRows(frame: Frame): Value[][] {
+  const columns = frame.schema.map((_, c) => frame.columns[c]);
   const rows: Value[][] = new Array(frame.length);
-  for (let i = 0; i < frame.length; i++) rows[i] = frame.columns.map((col) => col[i]);
+  for (let i = 0; i < frame.length; i++) rows[i] = columns.map((col) => col[i]);
   return rows;
+}
+
+/**
+ * Columns computed on first access. Wide tables (SigninLogs has ~70 columns) flow through
+ * filters and joins while a query reads a handful of them; only those are ever materialized.
+ */
+export function lazyColumns(count: number, make: (c: number) => Value[]): Value[][] {
+  const columns: Value[][] = new Array(count);
+  for (let c = 0; c < count; c++) {
+    Object.defineProperty(columns, c, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = make(c);
+        Object.defineProperty(columns, c, { value, writable: false, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return columns;
 }
 
 /** The rows at `indices` (in that order); -1 yields an empty value, as for unmatched outer-join rows. */
 export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
-  return frame.columns.map((col, c) => {
+  return lazyColumns(frame.schema.length, (c) => {
+    const col = frame.columns[c];
     const out: Value[] = new Array(indices.length);
     const empty = emptyValue(frame.schema[c].type);
     for (let i = 0; i < indices.length; i++) {

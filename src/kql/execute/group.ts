@@ -2,7 +2,7 @@ import type { AggregateCall, NamedExpr } from '../plan/types.js';
 import type { KqlType, Value } from '../values/index.js';
 import { type Accumulator, aggregateFactory } from './aggregates.js';
 import type { Frame } from './frame.js';
-import { compositeKey, keyOf } from './keys.js';
+import { keyOf } from './keys.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 export interface Group {
@@ -31,7 +31,6 @@ export function groupRows(
       a.args.map((arg) => compileScalar(arg, frame, env)),
     ),
   );
-  const groups = new Map<unknown, Group>();
   const ordered: Group[] = [];
   const newGroup = (values: Value[], first: number): Group => {
     const group = { keys: values, accumulators: factories.map((f) => f()), first };
@@ -47,24 +46,29 @@ export function groupRows(
     }
     return ordered;
   }
-  const single = keyFns.length === 1 ? keyFns[0] : undefined;
-  const singleType = keyTypes[0];
+  // One Map level per key, keyed by the raw value: no per-row key strings to build and collect.
+  const root = new Map<unknown, unknown>();
+  const last = keyFns.length - 1;
+  const scratch: Value[] = new Array(keyFns.length);
   for (let n = 0; n < count; n++) {
     const i = rows ? rows[n] : n;
-    let values: Value[];
-    let key: unknown;
-    if (single) {
-      const v = single(i);
-      key = keyOf(v, singleType);
-      values = [v];
-    } else {
-      values = keyFns.map((f) => f(i));
-      key = compositeKey(values, keyTypes);
+    let map = root;
+    for (let k = 0; k < last; k++) {
+      const v = (scratch[k] = keyFns[k](i));
+      const key = keyOf(v, keyTypes[k]);
+      let next = map.get(key) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        map.set(key, next);
+      }
+      map = next;
     }
-    let group = groups.get(key);
+    const v = (scratch[last] = keyFns[last](i));
+    const key = keyOf(v, keyTypes[last]);
+    let group = map.get(key) as Group | undefined;
     if (!group) {
-      group = newGroup(values, i);
-      groups.set(key, group);
+      group = newGroup(scratch.slice(), i);
+      map.set(key, group);
     }
     const accs = group.accumulators;
     for (let a = 0; a < accs.length; a++) accs[a].add(i);

@@ -4,7 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
-import { emptyFrame, emptyValue, type Frame, frameFromRows, gather, selectRows } from './frame.js';
+import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
 import { groupColumns, groupRows } from './group.js';
 import { hashJoin } from './join.js';
 import { compileScalar, type Env } from './scalar.js';
@@ -70,9 +70,10 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'filter': {
       const input = run(plan.input, env);
       const predicate = compileScalar(plan.predicate, input, env);
-      const rows: number[] = [];
-      for (let i = 0; i < input.length; i++) if (predicate(i) === true) rows.push(i);
-      return rows.length === input.length ? input : selectRows(input, rows);
+      const selected = new Int32Array(input.length);
+      let n = 0;
+      for (let i = 0; i < input.length; i++) if (predicate(i) === true) selected[n++] = i;
+      return n === input.length ? input : selectRows(input, selected.subarray(0, n));
     }
     case 'project': {
       const input = run(plan.input, env);
@@ -156,10 +157,10 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
   const positions = schema.map((c) => data.columns.findIndex((d) => d.name === c.name));
-  const columns = schema.map((c, k) => {
+  const columns = lazyColumns(schema.length, (k) => {
     const at = positions[k];
+    const empty = emptyValue(schema[k].type);
     const out: Value[] = new Array(data.rows.length);
-    const empty = emptyValue(c.type);
     for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
     return out;
   });
@@ -238,5 +239,3 @@ function union(plan: Extract<Plan, { op: 'union' }>, env: ExecEnv): Frame {
   });
   return { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
 }
-
-export { gather };

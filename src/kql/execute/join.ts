@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
-import { type Frame, gather } from './frame.js';
+import { type Frame, gather, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
@@ -98,7 +98,10 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   const rightColumns = gather(right, rightRows);
   return {
     schema: plan.schema,
-    columns: plan.output.map(([side, c]) => (side === 'left' ? leftColumns[c] : rightColumns[c])),
+    columns: lazyColumns(plan.output.length, (k) => {
+      const [side, c] = plan.output[k];
+      return side === 'left' ? leftColumns[c] : rightColumns[c];
+    }),
     length: leftRows.length,
   };
 }

@@ -10,8 +10,8 @@ import { evaluationError, KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr, Span } from '../plan/types.js';
 import {
   EvaluationError,
-  UnsupportedError as ValueUnsupported,
   type Value,
+  UnsupportedError as ValueUnsupported,
   valueToDynamic,
 } from '../values/index.js';
 import type { Frame } from './frame.js';

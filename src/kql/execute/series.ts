@@ -4,6 +4,7 @@ import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Accumulator, aggregateFactory } from './aggregates.js';
 import { emptyFrame, type Frame } from './frame.js';
 import { groupRows } from './group.js';
+import { compositeKey } from './keys.js';
 import { compileScalar, type Env } from './scalar.js';
 import { compareForSort } from './sort.js';
 
@@ -39,45 +40,37 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
     binOf[i] = Math.floor((t - start) / step);
     rows.push(i);
   }
-  const groups = groupRows(input, plan.keys, [], env, rows);
   const factories = plan.aggregates.map((a) =>
     aggregateFactory(
       a,
       a.args.map((arg) => compileScalar(arg, input, env)),
     ),
   );
-  const groupOf = new Map<number, number>();
-  const perGroup: Map<number, Accumulator[]>[] = groups.map(() => new Map());
-  // groupRows keeps no row membership; re-derive it from the group keys of each row.
   const keyFns = plan.keys.map((k) => compileScalar(k.expr, input, env));
-  const index = new Map<string, number>();
-  groups.forEach((g, n) => index.set(JSON.stringify(g.keys, jsonSafe), n));
+  const keyTypes = plan.keys.map((k) => k.expr.type);
+  const byKey = new Map<string, { keys: Value[]; bins: Map<number, Accumulator[]> }>();
   for (const i of rows) {
-    const n =
-      keyFns.length === 0
-        ? 0
-        : index.get(
-            JSON.stringify(
-              keyFns.map((f) => f(i)),
-              jsonSafe,
-            ),
-          )!;
-    groupOf.set(i, n);
-    let accs = perGroup[n].get(binOf[i]);
+    const keys = keyFns.map((f) => f(i));
+    const key = compositeKey(keys, keyTypes);
+    let group = byKey.get(key);
+    if (!group) {
+      group = { keys, bins: new Map() };
+      byKey.set(key, group);
+    }
+    let accs = group.bins.get(binOf[i]);
     if (!accs) {
       accs = factories.map((f) => f());
-      perGroup[n].set(binOf[i], accs);
+      group.bins.set(binOf[i], accs);
     }
     for (const acc of accs) acc.add(i);
   }
   const columns: Value[][] = plan.schema.map(() => []);
-  groups.forEach((group, n) => {
-    if (keyFns.length === 0 && rows.length === 0) return;
-    group.keys.forEach((v, k) => columns[k].push(v));
+  for (const group of byKey.values()) {
+    for (const [k, v] of group.keys.entries()) columns[k].push(v);
     plan.aggregates.forEach((a, k) => {
       const series: Json[] = [];
       for (let b = 0; b < bins; b++) {
-        const accs = perGroup[n].get(b);
+        const accs = group.bins.get(b);
         series.push(
           accs
             ? valueToDynamic(accs[k].result()[0], a.outputs[0].type)
@@ -94,18 +87,16 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
       );
     }
     columns[columns.length - 1].push(times);
-  });
+  }
   return { schema: plan.schema, columns, length: columns[0].length };
-}
-
-function jsonSafe(_: string, v: unknown): unknown {
-  return typeof v === 'bigint' ? `${v}n` : v;
 }
 
 /** top-nested: the top N values of each level's key by its aggregate, within each parent group. */
 export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, input: Frame, env: Env): Frame {
   const columns: Value[][] = plan.schema.map(() => []);
-  const emit = (prefix: Value[]) => prefix.forEach((v, k) => columns[k].push(v));
+  const emit = (prefix: Value[]) => {
+    for (const [k, v] of prefix.entries()) columns[k].push(v);
+  };
   const descend = (level: number, rows: number[], prefix: Value[]) => {
     if (level === plan.levels.length) {
       emit(prefix);

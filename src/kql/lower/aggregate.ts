@@ -44,14 +44,8 @@ function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerCon
   }
   const args = argNodes.map((a) => lowerScalar(a, input, ctx));
   if (fn === 'percentiles') {
-    return {
-      fn,
-      args,
-      outputs: args
-        .slice(1)
-        .map(() => ({ name: '', type: typeOf(node, ctx) === 'dynamic' ? 'real' : typeOf(node, ctx) })),
-      span,
-    };
+    // Kusto binds percentiles() as a tuple; each column has the type of the values, like percentile().
+    return { fn, args, outputs: args.slice(1).map(() => ({ name: '', type: args[0].type })), span };
   }
   return { fn, args, outputs: [{ name: '', type: typeOf(node, ctx) }], span };
 }
@@ -88,7 +82,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
       call.outputs.forEach((o) => {
         o.name = bound[boundAt++]?.name ?? '';
       });
-      add(call).forEach((expr, i) => post.push({ name: call.outputs[i].name, expr }));
+      for (const [i, expr] of add(call).entries()) post.push({ name: call.outputs[i].name, expr });
       continue;
     }
     computed = true;

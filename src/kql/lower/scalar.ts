@@ -1,12 +1,14 @@
 import type { AggregateCall, Plan, ScalarExpr } from '../plan/types.js';
-import { kusto, toArray } from '../syntax/index.js';
+import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
+  type Json,
   type KqlType,
   parseDateTime,
   parseGuid,
   parseReal,
   parseTimespan,
   type Value,
+  valueToDynamic,
 } from '../values/index.js';
 import {
   columnIndex,
@@ -200,9 +202,12 @@ export function bindCallArguments(node: any, row: RowContext | undefined, ctx: L
     let arg = args[i];
     if (arg && kindName(arg) === 'SimpleNamedExpression') arg = arg.Expression;
     if (!arg) {
+      // A default value is an unbound literal from the declaration: convert it with the parameter's type.
       const fallback = param.DefaultValue;
-      if (!fallback) return;
-      arg = fallback;
+      const type = kqlTypeOf(toArray(param.DeclaredTypes)[0]);
+      if (!fallback || !type) return;
+      scope.set(name, { kind: 'scalar', expr: lowerLiteral(fallback, ctx, type) });
+      return;
     }
     if (arg.ResultType?.Columns && !arg.ResultType?.Name?.startsWith?.('dynamic')) {
       scope.set(name, { kind: 'table', plan: lowerTabular(arg, ctx) });
@@ -260,6 +265,26 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
   ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, ctx) });
 }
 
+/** A dynamic literal's tree -> JSON; Kusto allows single quotes and typed literals (stored as their text). */
+function jsonOf(node: any, ctx: LowerContext): Json {
+  const kind = kindName(node);
+  if (kind === 'JsonObjectExpression') {
+    const bag: Record<string, Json> = {};
+    for (const pair of list(node.Pairs))
+      bag[String(pair.Name.ValueText ?? pair.Name.Value)] = jsonOf(pair.Value, ctx);
+    return bag;
+  }
+  if (kind === 'JsonArrayExpression') return list(node.Values).map((v) => jsonOf(v, ctx));
+  if (kind === 'UnaryMinusExpression') {
+    const inner = jsonOf(node.Expression, ctx);
+    if (typeof inner === 'number') return -inner;
+  }
+  if (kind === 'NullLiteralExpression') return null;
+  const value = lowerLiteral(node, ctx);
+  if (value.kind !== 'literal') throw unsupported(node, ctx, 'dynamic literal element');
+  return valueToDynamic(value.value, value.type);
+}
+
 function innerText(node: any): string {
   const t = text(node);
   const open = t.indexOf('(');
@@ -267,9 +292,9 @@ function innerText(node: any): string {
 }
 
 /** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */
-export function lowerLiteral(node: any, ctx: LowerContext): ScalarExpr {
+export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): ScalarExpr {
   const kind = kindName(node);
-  const type = kind === 'NullLiteralExpression' ? 'dynamic' : typeOf(node, ctx);
+  const type = declared ?? (kind === 'NullLiteralExpression' ? 'dynamic' : typeOf(node, ctx));
   const fail = () => unsupported(node, ctx, `literal ${text(node)}`);
   if (kind === 'StringLiteralExpression' || kind === 'CompoundStringLiteralExpression') {
     return literal(String(node.LiteralValue ?? ''), 'string');
@@ -306,14 +331,8 @@ export function lowerLiteral(node: any, ctx: LowerContext): ScalarExpr {
       if (g === null) throw fail();
       return literal(g, type);
     }
-    case 'dynamic': {
-      const json = kind === 'DynamicExpression' ? String(node.LiteralValue ?? 'null') : raw;
-      try {
-        return literal(JSON.parse(json), type);
-      } catch {
-        throw unsupported(node, ctx, 'dynamic literal with non-JSON values');
-      }
-    }
+    case 'dynamic':
+      return literal(kind === 'DynamicExpression' ? jsonOf(node.Expression, ctx) : null, type);
     default:
       throw fail();
   }

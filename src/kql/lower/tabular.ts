@@ -280,11 +280,11 @@ function lowerProject(node: any, input: Plan, ctx: LowerContext): Plan {
   const names = namesFor(node, items.length, ctx);
   return project(
     input,
-    items.map((item, i) => ({ name: names[i], expr: lowerScalar(valueOf(item, ctx), input, ctx) })),
+    items.map((item, i) => ({ name: names[i], expr: lowerScalar(itemValue(item, ctx), input, ctx) })),
   );
 }
 
-function valueOf(item: any, ctx: LowerContext): any {
+function itemValue(item: any, ctx: LowerContext): any {
   const kind = kindName(item);
   if (kind === 'SimpleNamedExpression') return item.Expression;
   if (kind === 'CompoundNamedExpression') throw unsupported(item, ctx, '(a, b) = ... tuple assignment');
@@ -299,7 +299,7 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
   let current = input;
   let added = 0;
   for (const item of items) {
-    const expr = lowerScalar(valueOf(item, ctx), current, ctx);
+    const expr = lowerScalar(itemValue(item, ctx), current, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
     const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
@@ -343,7 +343,7 @@ function lowerDistinct(node: any, input: Plan, ctx: LowerContext): Plan {
   const names = namesFor(node, items.length, ctx);
   const keys = items.map((item, i) => ({
     name: names[i],
-    expr: lowerScalar(valueOf(item, ctx), input, ctx),
+    expr: lowerScalar(itemValue(item, ctx), input, ctx),
   }));
   return {
     op: 'aggregate',
@@ -404,13 +404,15 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
     addJoinKeys(condition, left, right, leftKeys, rightKeys, ctx);
   const bound = boundSchema(node);
   const output: ['left' | 'right', number][] = [];
-  if (kind !== 'rightanti' && kind !== 'rightsemi') left.schema.forEach((_, i) => output.push(['left', i]));
-  if (!['leftanti', 'leftsemi', 'rightanti', 'rightsemi'].includes(kind) || kind.startsWith('right')) {
-    right.schema.forEach((c, i) => {
+  // Semi and anti joins return one side's columns only; the others return left then right.
+  if (kind !== 'rightanti' && kind !== 'rightsemi') {
+    for (let i = 0; i < left.schema.length; i++) output.push(['left', i]);
+  }
+  if (kind !== 'leftanti' && kind !== 'leftsemi') {
+    for (let i = 0; i < right.schema.length; i++) {
       // lookup drops the right side's key columns: they equal the left ones.
-      if (isLookup && rightKeys.includes(i)) return;
-      output.push(['right', i]);
-    });
+      if (!(isLookup && rightKeys.includes(i))) output.push(['right', i]);
+    }
   }
   if (output.length !== bound.length) throw unsupported(node, ctx, 'join output columns');
   const schema = output.map(([side, i], k) => ({

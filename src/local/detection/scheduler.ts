@@ -65,6 +65,17 @@ export class Scheduler {
     return this.scheduled.map((s) => s.health);
   }
 
+  /**
+   * Brings a rule's next run forward to now. Sentinel has no "run now"; the local SOC uses this after
+   * injecting an attack so the result shows without waiting up to a full query frequency.
+   */
+  runSoon(ruleId: string): void {
+    const now = this.clock.ticks();
+    for (const scheduled of this.scheduled) {
+      if (scheduled.rule.id === ruleId && scheduled.nextRun > now) scheduled.nextRun = now;
+    }
+  }
+
   /** Runs every rule whose next scheduled time has come; returns the number of runs made. */
   tick(): number {
     const now = this.clock.ticks();

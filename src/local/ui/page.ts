@@ -36,6 +36,7 @@ export const indexHtml = `<!doctype html>
     <li><a href="#/sla">SLA</a></li>
     <li><a href="#/coverage">ATT&amp;CK coverage</a></li>
     <li><a href="#/attacks">Inject attack</a></li>
+    <li><a href="#/sandbox">Containment</a></li>
   </ul></nav>
   <span id="clock" class="muted" aria-live="off"></span>
 </header>

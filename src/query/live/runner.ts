@@ -61,7 +61,7 @@ async function runLiveCase(
   );
   try {
     const simulation = new RuleSimulation(rule, { catalog, tables });
-    const plan = simulation.plan(testCase.now);
+    const plan = simulation.prepare(testCase.now);
     const lookup = plan.tables ?? (() => undefined);
     const query = injectFixtures(rule.query, catalog, lookup, testCase.now);
     const result = await workspace.query(query, plan.window.start, plan.window.end);

@@ -37,15 +37,15 @@ export function dayStart(t: bigint): bigint {
   return t - (t % TICKS_PER_DAY);
 }
 
-/** Number of UTC days the period [from, to] touches. */
+/** Number of UTC days the period [from, to) touches. */
 export function dayCount(from: bigint, to: bigint): number {
-  return Number((dayStart(to) - dayStart(from)) / TICKS_PER_DAY) + 1;
+  return Number((dayStart(to - 1n) - dayStart(from)) / TICKS_PER_DAY) + 1;
 }
 
 /**
  * Replays each rule over [from, to] at its own queryFrequency, each run seeing only its window,
  * with suppression and incident grouping carried from run to run, and counts alerts and incidents
- * per UTC day.
+ * per UTC day of the data they cover.
  */
 export function backtestRules(
   rules: readonly { rule: AnalyticsRule; file: string }[],
@@ -59,7 +59,9 @@ export function backtestRules(
   const totalRuns = schedules.reduce((n, times) => n + times.length, 0);
   const days = dayCount(options.from, options.to);
   const first = dayStart(options.from);
-  const dayOf = (t: bigint) => Math.min(days - 1, Math.max(0, Number((t - first) / TICKS_PER_DAY)));
+  // A run at `at` covers data up to `at` (exclusive), so its alerts count for the day of at − 1 tick:
+  // the midnight run reports the previous day's last hour.
+  const dayOf = (at: bigint) => Math.min(days - 1, Math.max(0, Number((at - 1n - first) / TICKS_PER_DAY)));
   let done = 0;
   return simulations.map(({ file, simulation }, i) => {
     const started = performance.now();

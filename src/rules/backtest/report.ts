@@ -1,5 +1,5 @@
 import { formatDateTime, TICKS_PER_DAY } from '../../kql/values/index.js';
-import { type RuleBacktest, dayStart } from './backtest.js';
+import { dayStart, type RuleBacktest } from './backtest.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -71,6 +71,7 @@ export function buildAlerts(
   const count = result.rows.length;
   if (!triggers(settings, count)) return [];
   const all = result.rows.map((_, i) => i);
+  // A trigger met by zero rows (`lt 1`, `eq 0`) still raises one alert, which has no events.
   if (settings.aggregation === 'SingleAlert' || count === 0) {
     return [buildAlert(rule, result, all, run, false)];
   }

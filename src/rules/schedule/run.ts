@@ -1,5 +1,7 @@
 import type { Catalog } from '../../kql/catalog.js';
-import { runQuery, type Table } from '../../kql/index.js';
+import { frameToRows } from '../../kql/execute/frame.js';
+import { executePlan } from '../../kql/execute/index.js';
+import { type Plan, planQuery, type Table } from '../../kql/index.js';
 import type { AnalyticsRule } from '../model.js';
 import { type Alert, buildAlerts } from './alerts.js';
 import { type Incident, IncidentGrouper } from './incidents.js';
@@ -33,6 +35,8 @@ export class RuleSimulation {
   readonly settings: RunSettings;
   readonly grouper: IncidentGrouper;
   private suppressedUntil?: bigint;
+  /** Parsed, bound and lowered once: a 7-day NRT backtest is 10,080 runs of the same query. */
+  private compiled?: Plan;
 
   constructor(
     readonly rule: AnalyticsRule,
@@ -48,17 +52,18 @@ export class RuleSimulation {
    * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#suppression
    */
   runAt(at: bigint): RunResult {
-    const plan = this.plan(at);
-    if (!plan.tables) return { at, window: plan.window, ran: false, alerts: [], incidents: [] };
-    const result = runQuery(this.rule.query, { catalog: this.data.catalog, tables: plan.tables, now: at });
-    return this.record(at, plan.window, result);
+    const { window, tables } = this.prepare(at);
+    if (!tables) return { at, window, ran: false, alerts: [], incidents: [] };
+    this.compiled ??= planQuery(this.rule.query, this.data.catalog);
+    const frame = executePlan(this.compiled, { catalog: this.data.catalog, table: tables, now: at });
+    return this.record(at, window, { columns: frame.schema, rows: frameToRows(frame) });
   }
 
   /**
    * The window of the run at `at` and the table lookup its query sees; `tables` is undefined when
    * suppression skips the run. Split from runAt so another executor (a live workspace) can run it.
    */
-  plan(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
+  prepare(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
     const window = queryWindow(this.settings, at);
     if (this.suppressedUntil !== undefined && at < this.suppressedUntil) return { window };
     return { window, tables: windowTables(this.data.tables, this.settings.kind, window) };

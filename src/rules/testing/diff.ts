@@ -1,6 +1,6 @@
 import type { Alert } from '../schedule/alerts.js';
 import { type Entity, entityKey } from '../schedule/entities.js';
-import type { ExpectedAlert, Expectation } from './model.js';
+import type { Expectation, ExpectedAlert } from './model.js';
 
 /**
  * Human-readable differences between what a case expects and what the run produced; empty when

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { Diagnostic } from '../../diagnostics.js';
 import type { TableSchema } from '../../kql/catalog.js';
 import { coerce, parseDateTime, parseTimespan, type Value } from '../../kql/values/index.js';
-import type { Diagnostic } from '../../diagnostics.js';
 import { type FixtureTable, INGESTION_TIME_COLUMN } from './model.js';
 
 /** Where a fixture value came from, for diagnostics. */

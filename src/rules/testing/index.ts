@@ -1,6 +1,6 @@
 export { diffExpectation } from './diff.js';
 export { readFixtureFile, resolveTime } from './fixtures.js';
-export type { ExpectedAlert, Expectation, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
+export type { Expectation, ExpectedAlert, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
 export { defaultRuleFile, isRuleTestFile, loadRuleTestFile } from './parse.js';
 export { formatJUnit, formatTextReport, type Totals, totals } from './report.js';
 export {

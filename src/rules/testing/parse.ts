@@ -6,7 +6,7 @@ import type { Catalog } from '../../kql/catalog.js';
 import { parseDateTime } from '../../kql/values/index.js';
 import { type FieldPath, YamlSource } from '../source.js';
 import { buildFixtureTable, type RawRow, readFixtureFile } from './fixtures.js';
-import type { ExpectedAlert, Expectation, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
+import type { Expectation, ExpectedAlert, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
 
 const TEST_SUFFIX = '.test.yaml';
 const FILE_KEYS = ['rule', 'cases'];

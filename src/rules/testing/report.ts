@@ -99,13 +99,25 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
+/** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry (control characters, lone surrogates). */
 function xml(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+  return Array.from(text)
+    .filter((ch) => isXmlChar(ch.codePointAt(0) ?? 0))
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
+}
+
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    cp >= 0x10000
+  );
 }

@@ -130,6 +130,14 @@ async function incidentPage(name: string): Promise<void> {
   );
 }
 
+/** Incident comments are HTML (Sentinel renders it); parsing into an inert document and taking its text shows them safely. */
+function plainText(entry: { kind: string; text: string }): string {
+  if (entry.kind !== 'comment') return entry.text;
+  const body = new DOMParser().parseFromString(entry.text, 'text/html').body;
+  for (const block of body.querySelectorAll('p, li')) block.append('\n');
+  return (body.textContent ?? '').trim();
+}
+
 interface QueryResult {
   columns?: { name: string; type: string }[];
   rows?: Record<string, unknown>[];
@@ -290,6 +298,22 @@ async function attacksPage(): Promise<void> {
   );
 }
 
+async function sandboxPage(): Promise<void> {
+  const calls = await api<{ at: string; service: string; action: string; target: string }[]>('sandbox');
+  show(
+    h('h1', {}, 'Containment actions (sandbox)'),
+    h(
+      'p',
+      {},
+      'Responders call these stand-ins for Microsoft Graph, Defender for Endpoint and Teams locally; nothing reaches a real tenant.',
+    ),
+    table(
+      ['Time', 'Service', 'Action', 'Target'],
+      calls.map((c) => [c.at, c.service, c.action, c.target]),
+    ),
+  );
+}
+
 async function route(): Promise<void> {
   const hash = location.hash || '#/incidents';
   for (const link of document.querySelectorAll('nav a')) {
@@ -304,6 +328,7 @@ async function route(): Promise<void> {
     else if (page === 'sla') await slaPage();
     else if (page === 'coverage') await coveragePage();
     else if (page === 'attacks') await attacksPage();
+    else if (page === 'sandbox') await sandboxPage();
     else await incidentsPage();
   } catch (error) {
     show(h('p', { class: 'error' }, `Could not load this page: ${(error as Error).message}`));

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogOf } from '../../src/kql/catalog.js';
+import { parseDateTime, TICKS_PER_DAY } from '../../src/kql/values/index.js';
+import {
+  backtestRules,
+  formatBacktestReport,
+  loadBacktestData,
+  sparkline,
+} from '../../src/rules/backtest/index.js';
+import type { AnalyticsRule } from '../../src/rules/model.js';
+
+const catalog = catalogOf([
+  {
+    name: 'SecurityEvent',
+    columns: [
+      { name: 'TimeGenerated', type: 'datetime' },
+      { name: 'Computer', type: 'string' },
+      { name: 'EventID', type: 'int' },
+    ],
+  },
+]);
+const FROM = parseDateTime('2026-01-01T00:00:00Z')!;
+const TO = FROM + 3n * TICKS_PER_DAY;
+
+const rule: AnalyticsRule = {
+  id: '0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e',
+  name: 'Log cleared',
+  description: 'd',
+  severity: 'Medium',
+  kind: 'Scheduled',
+  query: 'SecurityEvent | where EventID == 1102',
+  queryFrequency: '1h',
+  queryPeriod: '1h',
+  triggerOperator: 'gt',
+  triggerThreshold: 0,
+  eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+  maxAlertsPerDay: 2,
+};
+
+/** Day 1: 1 clear; day 2: 3 clears in different hours; day 3: none; plus noise every 10 minutes. */
+function dataset(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-'));
+  mkdirSync(join(dir, 'SecurityEvent'));
+  const line = (t: string, id: number) => JSON.stringify({ TimeGenerated: t, Computer: 'dc01', EventID: id });
+  const noise = Array.from({ length: 3 * 144 }, (_, i) =>
+    line(new Date(Date.parse('2026-01-01T00:00:00Z') + i * 600_000 + 1000).toISOString(), 4624),
+  );
+  writeFileSync(join(dir, 'SecurityEvent', 'noise.ndjson'), `${noise.join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'SecurityEvent', 'clears.csv'),
+    'TimeGenerated,Computer,EventID\n2026-01-01T05:10:00Z,dc01,1102\n2026-01-02T01:10:00Z,dc01,1102\n2026-01-02T02:10:00Z,dc02,1102\n2026-01-02T03:10:00Z,dc03,1102\n',
+  );
+  return dir;
+}
+
+describe('backtest', () => {
+  it('replays hourly runs and counts alerts and incidents per day against the budget', () => {
+    const data = loadBacktestData(dataset(), catalog, TO);
+    expect(data.diagnostics).toEqual([]);
+    expect(data.rows).toBe(3 * 144 + 4);
+    const [result] = backtestRules([{ rule, file: 'log-cleared.yaml' }], {
+      catalog,
+      tables: data.tables,
+      from: FROM,
+      to: TO,
+    });
+    expect(result.runs).toBe(72);
+    expect(result.alertsPerDay).toEqual([1, 3, 0]);
+    expect(result.incidentsPerDay).toEqual([1, 3, 0]);
+    expect(result.overBudgetDays).toEqual([1]);
+    const report = formatBacktestReport([result], FROM);
+    expect(report).toContain('OVER 2/day on 2026-01-02');
+  });
+
+  it('reports an unknown table file', () => {
+    const dir = dataset();
+    writeFileSync(join(dir, 'NoSuchTable.ndjson'), '{}\n');
+    expect(loadBacktestData(dir, catalog, TO).diagnostics.map((d) => d.code)).toEqual(['SK0403']);
+  });
+
+  it('sparklines scale to the busiest day and leave empty days blank', () => {
+    expect(sparkline([0, 1, 4, 8])).toBe(' ▁▄█');
+  });
+});

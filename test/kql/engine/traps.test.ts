@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { records, run, schemaOf } from './helpers.js';
+
+// One test per Kusto semantic trap the engine must get right (see the issue's list).
+const X = `let X = datatable(Key:string, Value1:long)['a',1,'b',2,'b',3,'c',4];`;
+const Y = `let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];`;
+
+describe('KQL semantic traps', () => {
+  it('default join is innerunique: duplicate left keys are dropped before joining', () => {
+    const rows = records(`${X}${Y} X | join Y on Key | order by Value2 asc`);
+    expect(rows).toEqual([
+      { Key: 'b', Value1: 2, Key1: 'b', Value2: 10 },
+      { Key: 'c', Value1: 4, Key1: 'c', Value2: 20 },
+      { Key: 'c', Value1: 4, Key1: 'c', Value2: 30 },
+    ]);
+  });
+
+  it('kind=inner keeps every left duplicate', () => {
+    const rows = records(`${X}${Y} X | join kind=inner Y on Key | where Key == 'b'`);
+    expect(rows.map((r) => r.Value1).sort()).toEqual([2, 3]);
+  });
+
+  it('sort is descending by default, nulls last; asc puts nulls first', () => {
+    const q = `datatable(a:long)[2, long(null), 5, 1]`;
+    expect(records(`${q} | sort by a`).map((r) => r.a)).toEqual([5, 2, 1, null]);
+    expect(records(`${q} | sort by a asc`).map((r) => r.a)).toEqual([null, 1, 2, 5]);
+    expect(records(`${q} | sort by a asc nulls last`).map((r) => r.a)).toEqual([1, 2, 5, null]);
+  });
+
+  it('arg_max(*) puts the maximized column first, then the other non-key columns in input order', () => {
+    const q = `datatable(a:long, b:string, c:datetime)[1,'x',datetime(2020-01-01), 2,'x',datetime(2020-01-02), 3,'y',datetime(2020-01-01)]`;
+    expect(schemaOf(`${q} | summarize arg_max(c, *) by b`)).toEqual(['b:string', 'c:datetime', 'a:long']);
+    expect(records(`${q} | summarize arg_max(c, *) by b | order by b asc`)).toEqual([
+      { b: 'x', c: '2020-01-02T00:00:00Z', a: 2 },
+      { b: 'y', c: '2020-01-01T00:00:00Z', a: 3 },
+    ]);
+  });
+
+  it('union of columns with the same name and different types yields name_type columns', () => {
+    expect(schemaOf(`union (print a=1), (print a='x')`)).toEqual(['a_long:long', 'a_string:string']);
+    expect(records(`union (print a=1), (print a='x')`)).toEqual([
+      { a_long: 1, a_string: '' },
+      { a_long: null, a_string: 'x' },
+    ]);
+  });
+
+  it('mv-expand: null yields one row with null, [] and {} yield no row', () => {
+    const rows = records(
+      `datatable(a:long, d:dynamic)[1, dynamic([1,2]), 2, dynamic(null), 3, dynamic([]), 4, dynamic({})] | mv-expand d`,
+    );
+    expect(rows).toEqual([
+      { a: 1, d: 1 },
+      { a: 1, d: 2 },
+      { a: 2, d: null },
+    ]);
+  });
+
+  it('bin() aligns to multiples of the bin size from the epoch, not to the first row', () => {
+    const rows = records(
+      `datatable(t:datetime)[datetime(2020-01-01 00:07:59), datetime(2020-01-01 00:03), datetime(2020-01-01 00:05)] | summarize n=count() by b=bin(t, 5m) | order by b asc`,
+    );
+    expect(rows).toEqual([
+      { b: '2020-01-01T00:00:00Z', n: 1 },
+      { b: '2020-01-01T00:05:00Z', n: 2 },
+    ]);
+  });
+
+  it('count() returns long', () => {
+    expect(schemaOf(`datatable(a:int)[1] | summarize count()`)).toEqual(['count_:long']);
+    expect(schemaOf(`datatable(a:int)[1] | count`)).toEqual(['Count:long']);
+  });
+
+  it('summarize with no rows and no by returns one row of defaults; with by it returns none', () => {
+    expect(records(`datatable(a:long)[] | summarize count(), sum(a), avg(a), make_set(a)`)).toEqual([
+      { count_: 0, sum_a: 0, avg_a: null, set_a: [] },
+    ]);
+    expect(run(`datatable(a:long, b:string)[] | summarize count() by b`).rows).toEqual([]);
+  });
+
+  it('strings are never null: a missing string in an outer join is empty', () => {
+    const rows = records(`${X}${Y} X | join kind=leftouter Y on Key | where Key == 'a'`);
+    expect(rows).toEqual([{ Key: 'a', Value1: 1, Key1: '', Value2: null }]);
+  });
+
+  it('extend items see the columns defined before them in the same operator', () => {
+    expect(records(`print a=1 | extend a = a * 10, b = a + 1`)).toEqual([{ a: 10, b: 11 }]);
+  });
+});

@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const chromiumPath = '/usr/bin/chromium';
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// Flags for a sandboxed CI machine with no network: see .ci/run, which installs Debian's chromium.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface RunningSoc {
+  process: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts `sentinel-kit start` as a user would (without the demo data, so the test injects its own attack). */
+function startSoc(dataDir: string): Promise<RunningSoc> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--speed',
+      '60',
+      '--no-demo',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`local SOC did not start within 90 s:\n${output}`)),
+      90_000,
+    );
+    const exitedEarly = (code: number | null) =>
+      reject(new Error(`local SOC exited with ${code}:\n${output}`));
+    const watchForUrl = () => {
+      const match = /running at (http:\/\/localhost:\d+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.off('exit', exitedEarly);
+      child.stdout?.off('data', watchForUrl);
+      resolve({ process: child, url: match[1], output: () => output });
+    };
+    child.once('exit', exitedEarly);
+    child.stdout?.on('data', watchForUrl);
+  });
+}
+
+describe.skipIf(!existsSync(chromiumPath))('local SOC end to end in headless Chromium', () => {
+  let soc: RunningSoc;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    soc = await startSoc(mkdtempSync(join(tmpdir(), 'sk-e2e-')));
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (soc?.process.exitCode === null) soc.process.kill('SIGKILL');
+  });
+
+  // Starting the SOC, a rule run, two responders and a browser session take tens of seconds on 2 cores.
+  it('shows an injected attack as an incident with the responder comment, then stops on Ctrl-C', {
+    timeout: 180_000,
+  }, async () => {
+    const page = await browser.newPage();
+    await page.goto(`${soc.url}/#/attacks`);
+    const inject = page.locator('button[data-attack*="signin-password-spray.yaml#fires"]');
+    await inject.click();
+    await page.getByRole('status').filter({ hasText: 'Injected' }).waitFor();
+
+    await page.goto(`${soc.url}/#/incidents`);
+    const incident = page.getByRole('link', { name: /Password spray from 203\.0\.113\.5/ });
+    await incident.waitFor({ timeout: 60_000 });
+    await incident.click();
+
+    const heading = page.getByRole('heading', {
+      level: 1,
+      name: /^Incident \d+: Password spray from 203\.0\.113\.5/,
+    });
+    await heading.waitFor();
+    expect(await heading.count()).toBe(1);
+    const enrichment = page.locator('li[data-kind="comment"]').filter({ hasText: 'sentinel-kit enrichment' });
+    // Only list pages refresh themselves; the detail page is reloaded until the responder has commented.
+    for (let attempt = 0; attempt < 30 && (await enrichment.count()) === 0; attempt++) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    expect(await enrichment.first().textContent()).toContain('203.0.113.5');
+    expect(await page.locator('li[data-kind="automation"]').first().textContent()).toContain(
+      'automation rule',
+    );
+    expect(await page.locator('table').nth(1).textContent()).toContain('203.0.113.5');
+
+    await page.goto(`${soc.url}/#/query`);
+    const editor = page.getByRole('textbox', { name: 'KQL query' });
+    await editor.fill('SecurityAlert | where AlertName has "spray" | count');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const count = page.locator('#query-output td');
+    await count.first().waitFor();
+    expect(await count.first().textContent()).toBe('1');
+
+    await editor.fill('SecurityAlert\n| where NoSuchColumn == 1');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const error = page.locator('#query-output .error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('2:9');
+
+    const exited = new Promise<number | null>((resolve) => soc.process.once('exit', resolve));
+    soc.process.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(0);
+    expect(soc.output()).toContain('stopping local SOC');
+  });
+});
