@@ -65,12 +65,12 @@ const http = require('node:http');
 const https = require('node:https');
 const zlib = require('node:zlib');
 const { cert, key, pageJson, pages } = workerData;
-let rows = 0;
-const ingest = https.createServer({ cert, key }, (req, res) => {
+let rows = 0; let conns = 0; let wire = 0; let reqs = 0;
+const ingest = https.createServer({ cert, key }, (req, res) => { reqs++;
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    let body = Buffer.concat(chunks);
+    let body = Buffer.concat(chunks); wire += body.length;
     if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
     if (body.length > 1048576) { res.writeHead(413).end(); return; }
     rows += JSON.parse(body.toString('utf8')).length;
@@ -84,7 +84,8 @@ const okta = http.createServer((req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json', Link: '<' + next + '>; rel="next"' });
   res.end(n < pages ? pageJson : '[]');
 });
-parentPort.on('message', (m) => { if (m === 'count') parentPort.postMessage({ rows }); });
+parentPort.on('message', (m) => { if (m === 'count') { console.error({conns, wire, reqs}); parentPort.postMessage({ rows }); } });
+ingest.on('secureConnection', () => conns++);
 ingest.listen(0, '127.0.0.1', () => okta.listen(0, '127.0.0.1', () =>
   parentPort.postMessage({ ingestPort: ingest.address().port, oktaPort: okta.address().port })));
 `;

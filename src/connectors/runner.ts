@@ -1,4 +1,4 @@
-import { MAX_UPLOAD_BYTES, type StreamRow, splitIntoBatches } from '../ingest/batches.js';
+import { type Batch, MAX_UPLOAD_BYTES, type StreamRow, splitIntoBatches } from '../ingest/batches.js';
 import type { LogsSink } from '../ingest/logsIngestion.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { DeadLetter, DeadLetterSink } from './deadLetters.js';
@@ -36,7 +36,7 @@ interface PageDelivery {
 async function uploadAll(
   sink: LogsSink,
   streamName: string,
-  batches: StreamRow[][],
+  batches: Batch[],
   concurrency: number,
   signal: AbortSignal,
 ): Promise<void> {
@@ -82,13 +82,7 @@ async function deliverPage<Raw>(
       deadLetter(connector, rowIds[index], 'RecordTooLarge', `${bytes} bytes exceeds the per-call limit`),
     );
   }
-  await uploadAll(
-    deps.sink,
-    connector.streamName,
-    batches.map((b) => b.rows),
-    deps.concurrency ?? 4,
-    signal,
-  );
+  await uploadAll(deps.sink, connector.streamName, batches, deps.concurrency ?? 4, signal);
   // Recorded before the checkpoint moves, so a skipped record is never silently gone.
   await deps.deadLetters.add(letters);
   for (const letter of letters) {

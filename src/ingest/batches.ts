@@ -8,8 +8,11 @@ export const MAX_UPLOAD_BYTES = 1_000_000;
 
 export type StreamRow = Record<string, unknown>;
 
+/** Rows and the JSON array body they are sent as, serialized once here (measuring needs it anyway). */
 export interface Batch {
   rows: StreamRow[];
+  body: string;
+  /** UTF-8 length of `body`. */
   bytes: number;
 }
 
@@ -28,22 +31,26 @@ export function splitIntoBatches(rows: readonly StreamRow[], maxBytes = MAX_UPLO
   const batches: Batch[] = [];
   const oversize: OversizeRow[] = [];
   let current: StreamRow[] = [];
+  let parts: string[] = [];
   let currentBytes = 2; // "[" and "]"
-  rows.forEach((row, index) => {
-    const bytes = Buffer.byteLength(JSON.stringify(row));
+  const close = () => {
+    batches.push({ rows: current, body: `[${parts.join(',')}]`, bytes: currentBytes });
+    current = [];
+    parts = [];
+    currentBytes = 2;
+  };
+  for (let index = 0; index < rows.length; index++) {
+    const json = JSON.stringify(rows[index]);
+    const bytes = Buffer.byteLength(json);
     if (bytes + 2 > maxBytes) {
       oversize.push({ index, bytes });
-      return;
+      continue;
     }
-    const separator = current.length > 0 ? 1 : 0;
-    if (currentBytes + separator + bytes > maxBytes) {
-      batches.push({ rows: current, bytes: currentBytes });
-      current = [];
-      currentBytes = 2;
-    }
+    if (current.length > 0 && currentBytes + 1 + bytes > maxBytes) close();
     currentBytes += (current.length > 0 ? 1 : 0) + bytes;
-    current.push(row);
-  });
-  if (current.length > 0) batches.push({ rows: current, bytes: currentBytes });
+    current.push(rows[index]);
+    parts.push(json);
+  }
+  if (current.length > 0) close();
   return { batches, oversize };
 }

@@ -10,6 +10,8 @@ describe('splitIntoBatches', () => {
     expect(oversize).toEqual([]);
     expect(batches.length).toBeGreaterThan(1);
     for (const batch of batches) {
+      // the body is serialized once, here, and sent as is
+      expect(batch.body).toBe(JSON.stringify(batch.rows));
       expect(bodyBytes(batch.rows)).toBe(batch.bytes);
       expect(batch.bytes).toBeLessThanOrEqual(2_000);
     }

@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { splitIntoBatches } from '../../src/ingest/batches.js';
 import { createAzureLogsSink, type FailedAttempt, IngestionError } from '../../src/ingest/logsIngestion.js';
 import { DCE, DCR_ID, MockLogsIngestion, onUnhandledRequest, staticCredential } from './mockLogsIngestion.js';
 
@@ -26,13 +27,23 @@ const rows = [
   { published: '2026-01-10T11:52:07.314Z', uuid: 'a', actor: { id: '00u1' } },
   { published: '2026-01-10T11:53:07.314Z', uuid: 'b', actor: { id: '00u2' } },
 ];
+const [batch] = splitIntoBatches(rows).batches;
 
 describe('Azure Logs Ingestion sink', () => {
   it('posts the rows gzipped to the DCR stream with a bearer token and api-version 2023-01-01', async () => {
-    await sink().upload('Custom-Okta', rows);
+    await sink().upload('Custom-Okta', batch);
     expect(ingestion.rows('Custom-Okta')).toEqual(rows);
     expect(ingestion.requests).toEqual([
-      { stream: 'Custom-Okta', status: 204, bytes: expect.any(Number), rows: 2 },
+      {
+        stream: 'Custom-Okta',
+        status: 204,
+        bytes: expect.any(Number),
+        rows: 2,
+        contentType: 'application/json',
+        contentEncoding: 'gzip',
+        // sent through the SDK client's pipeline, not a hand-made HTTP call
+        userAgent: expect.stringContaining('azsdk-js-monitor-ingestion/'),
+      },
     ]);
     // gzip: the wire size is not the JSON size
     expect(ingestion.requests[0].bytes).not.toBe(Buffer.byteLength(JSON.stringify(rows)));
@@ -42,7 +53,7 @@ describe('Azure Logs Ingestion sink', () => {
     const attempts: FailedAttempt[] = [];
     ingestion.failNext({ status: 429, headers: { 'Retry-After': '1' } });
     const started = Date.now();
-    await sink(attempts).upload('Custom-Okta', rows);
+    await sink(attempts).upload('Custom-Okta', batch);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(attempts).toEqual([{ attempt: 1, status: 429, retryAfterMs: 1000 }]);
     expect(ingestion.rows('Custom-Okta')).toEqual(rows);
@@ -51,7 +62,7 @@ describe('Azure Logs Ingestion sink', () => {
   it('retries 5xx with backoff and succeeds', async () => {
     const attempts: FailedAttempt[] = [];
     ingestion.failNext({ status: 500 }, { status: 503 });
-    await sink(attempts).upload('Custom-Okta', rows);
+    await sink(attempts).upload('Custom-Okta', batch);
     expect(attempts.map((a) => a.status)).toEqual([500, 503]);
     expect(ingestion.rows('Custom-Okta')).toHaveLength(2);
   });
@@ -60,7 +71,7 @@ describe('Azure Logs Ingestion sink', () => {
     const attempts: FailedAttempt[] = [];
     ingestion.failNext(...Array.from({ length: 10 }, () => ({ status: 500 })));
     const error = await sink(attempts, 2)
-      .upload('Custom-Okta', rows)
+      .upload('Custom-Okta', batch)
       .catch((e) => e);
     expect(error).toBeInstanceOf(IngestionError);
     expect(error.status).toBe(500);
@@ -73,7 +84,7 @@ describe('Azure Logs Ingestion sink', () => {
     ingestion.failNext({ status: 429, headers: { 'Retry-After': '3600' } });
     const started = Date.now();
     const error = await sink(attempts)
-      .upload('Custom-Okta', rows)
+      .upload('Custom-Okta', batch)
       .catch((e) => e);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(IngestionError);
@@ -85,16 +96,26 @@ describe('Azure Logs Ingestion sink', () => {
     const attempts: FailedAttempt[] = [];
     ingestion.failNext({ status: 413 });
     const error = await sink(attempts)
-      .upload('Custom-Okta', rows)
+      .upload('Custom-Okta', batch)
       .catch((e) => e);
     expect(error.status).toBe(413);
     expect(attempts).toHaveLength(1);
   });
 
+  it('refuses a batch above the 1 MB limit without calling the service', async () => {
+    const big = { rows: [{ blob: 'x' }], body: 'x'.repeat(1_000_001), bytes: 1_000_001 };
+    const error = await sink()
+      .upload('Custom-Okta', big)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(IngestionError);
+    expect(error.status).toBe(413);
+    expect(ingestion.requests).toEqual([]);
+  });
+
   it('stops when the run is aborted', async () => {
     ingestion.failNext({ status: 429, headers: { 'Retry-After': '4' } });
     const error = await sink()
-      .upload('Custom-Okta', rows, AbortSignal.timeout(200))
+      .upload('Custom-Okta', batch, AbortSignal.timeout(200))
       .catch((e) => e);
     expect(error).toBeInstanceOf(IngestionError);
     expect(ingestion.rows('Custom-Okta')).toEqual([]);

@@ -26,6 +26,9 @@ export interface IngestRequest {
   status: number;
   bytes: number;
   rows: number;
+  contentType: string | null;
+  contentEncoding: string | null;
+  userAgent: string | null;
 }
 
 /**
@@ -65,7 +68,15 @@ export class MockLogsIngestion {
       const url = new URL(request.url);
       const raw = Buffer.from(await request.arrayBuffer());
       const record = (status: number, rows = 0) => {
-        this.requests.push({ stream, status, bytes: raw.length, rows });
+        this.requests.push({
+          stream,
+          status,
+          bytes: raw.length,
+          rows,
+          contentType: request.headers.get('content-type'),
+          contentEncoding: request.headers.get('content-encoding'),
+          userAgent: request.headers.get('user-agent'),
+        });
       };
       if (request.headers.get('authorization') !== `Bearer ${TOKEN}`) {
         record(401);

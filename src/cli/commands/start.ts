@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CorruptLogError } from '../../local/store/batch-log.js';
-import { LocalSoc } from '../../local/soc.js';
 import { localhostCertificate, type TlsMaterial } from '../../local/server/tls.js';
+import { LocalSoc } from '../../local/soc.js';
+import { CorruptLogError } from '../../local/store/batch-log.js';
 
 const help = `usage: sentinel-kit start [options]
 

@@ -87,6 +87,6 @@ export function kqlTypeOf(type: any): KqlType | undefined {
 /** The output columns of a tabular query, or undefined when the query does not end in a table. */
 export function resultSchema(code: any): ColumnSchema[] | undefined {
   const result = code.ResultType;
-  if (!result || !result.Columns) return undefined;
+  if (!result?.Columns) return undefined;
   return toArray(result.Columns).map((c: any) => ({ name: c.Name, type: kqlTypeOf(c.Type) ?? 'dynamic' }));
 }

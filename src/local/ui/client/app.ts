@@ -124,7 +124,13 @@ async function incidentPage(name: string): Promise<void> {
           'ol',
           { class: 'timeline', 'aria-label': 'Automation actions and comments' },
           ...timeline.map((t) =>
-            h('li', { 'data-kind': t.kind }, h('time', {}, t.at), ` [${t.kind}] `, h('pre', {}, t.text)),
+            h(
+              'li',
+              { 'data-kind': t.kind },
+              h('time', {}, t.at),
+              ` [${t.kind}] `,
+              h('pre', {}, plainText(t)),
+            ),
           ),
         ),
   );
