@@ -2,7 +2,7 @@ import { type Batch, MAX_UPLOAD_BYTES, type StreamRow, splitIntoBatches } from '
 import type { LogsSink } from '../ingest/logsIngestion.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { DeadLetter, DeadLetterSink } from './deadLetters.js';
-import type { Connector, ConnectorLogger } from './types.js';
+import type { Connector, ConnectorLogger, SourcePage } from './types.js';
 
 export interface RunDependencies {
   checkpoints: CheckpointStore;
@@ -28,9 +28,15 @@ export interface RunResult {
   error?: string;
 }
 
-interface PageDelivery {
-  sent: number;
-  deadLettered: number;
+/** Pages fetched and prepared ahead of the one uploading; each holds about 1-2 MB of request bodies. */
+const READ_AHEAD_PAGES = 2;
+
+/** A source page mapped and serialized into request bodies, ready to send. */
+interface PreparedPage<Cursor> {
+  cursor: Cursor;
+  records: number;
+  batches: Batch[];
+  letters: DeadLetter[];
 }
 
 async function uploadAll(
@@ -56,16 +62,15 @@ async function uploadAll(
   if (failures.length > 0) throw failures[0];
 }
 
-async function deliverPage<Raw>(
-  connector: Connector<Raw, unknown>,
-  records: Raw[],
-  deps: RunDependencies,
-  signal: AbortSignal,
-): Promise<PageDelivery> {
+function preparePage<Raw, Cursor>(
+  connector: Connector<Raw, Cursor>,
+  page: SourcePage<Raw, Cursor>,
+  maxBatchBytes: number,
+): PreparedPage<Cursor> {
   const letters: DeadLetter[] = [];
   const rows: StreamRow[] = [];
   const rowIds: string[] = [];
-  for (const raw of records) {
+  for (const raw of page.records) {
     const recordId = safeRecordId(connector, raw);
     try {
       rows.push(connector.map(raw));
@@ -76,21 +81,25 @@ async function deliverPage<Raw>(
       );
     }
   }
-  const { batches, oversize } = splitIntoBatches(rows, deps.maxBatchBytes ?? MAX_UPLOAD_BYTES);
+  const { batches, oversize } = splitIntoBatches(rows, maxBatchBytes);
   for (const { index, bytes } of oversize) {
     letters.push(
       deadLetter(connector, rowIds[index], 'RecordTooLarge', `${bytes} bytes exceeds the per-call limit`),
     );
   }
-  await uploadAll(deps.sink, connector.streamName, batches, deps.concurrency ?? 4, signal);
-  // Recorded before the checkpoint moves, so a skipped record is never silently gone.
-  await deps.deadLetters.add(letters);
-  for (const letter of letters) {
-    deps.log.warn(
-      `${connector.name}: dead-lettered record ${letter.recordId}: ${letter.reason} (${letter.detail})`,
-    );
-  }
-  return { sent: rows.length - oversize.length, deadLettered: letters.length };
+  return { cursor: page.cursor, records: page.records.length, batches, letters };
+}
+
+/**
+ * Maps and serializes each page as it arrives. Behind `prefetched` this runs for page N+1 while page
+ * N uploads, so the CPU-bound part of the next page overlaps the network and gzip time of the current one.
+ */
+async function* preparedPages<Raw, Cursor>(
+  connector: Connector<Raw, Cursor>,
+  source: AsyncIterable<SourcePage<Raw, Cursor>>,
+  maxBatchBytes: number,
+): AsyncGenerator<PreparedPage<Cursor>> {
+  for await (const page of source) yield preparePage(connector, page, maxBatchBytes);
 }
 
 function safeRecordId<Raw>(connector: Connector<Raw, unknown>, raw: Raw): string {
@@ -111,26 +120,30 @@ function deadLetter<Raw>(
 }
 
 /**
- * Yields the pages of `source` while already fetching the next one, so the vendor round trip overlaps
- * the upload of the current page. A prefetched page is only ever delivered after the current one.
+ * Yields the items of `source` in order while up to `depth` next ones are already being produced: an
+ * async generator queues `next()` calls and runs them one after another, so the vendor round trips and
+ * the preparation of the following pages overlap the upload of the current one. (Cursor paging needs
+ * each response before the next request, so more depth only helps when the vendor is slower than us.)
  */
-async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
+async function* readAhead<T>(source: AsyncGenerator<T>, depth: number): AsyncGenerator<T> {
+  const pending: Promise<IteratorResult<T>>[] = [];
+  const request = () => {
+    const next = source.next();
+    // Marked handled at once: a failure surfaces when its turn comes, after the pages before it.
+    next.catch(() => undefined);
+    pending.push(next);
+  };
   try {
-    while (true) {
-      // Marked handled now: a failing prefetch surfaces when it is awaited, after the current page.
-      next.catch(() => undefined);
-      const result = await next;
+    for (let i = 0; i < depth; i++) request();
+    while (pending.length > 0) {
+      const result = await (pending.shift() as Promise<IteratorResult<T>>);
       if (result.done) return;
-      next = iterator.next();
+      request();
       yield result.value;
     }
   } finally {
-    await next.then(
-      () => iterator.return?.(),
-      () => undefined,
-    );
+    await Promise.allSettled(pending);
+    await source.return(undefined);
   }
 }
 
@@ -155,8 +168,21 @@ export async function runConnector<Raw, Cursor>(
   try {
     let checkpoint = await deps.checkpoints.load(connector.name, connector.checkpointKey);
     const from = checkpoint ? connector.parseCursor(checkpoint.cursor) : connector.initialCursor();
-    for await (const page of prefetched(connector.pages(from, signal))) {
-      const delivered = await deliverPage(connector as Connector<Raw, unknown>, page.records, deps, signal);
+    const pages = preparedPages(
+      connector,
+      connector.pages(from, signal),
+      deps.maxBatchBytes ?? MAX_UPLOAD_BYTES,
+    );
+    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
+      // The next page is uploaded only after this one is committed: a crash resends at most one page.
+      await uploadAll(deps.sink, connector.streamName, page.batches, deps.concurrency ?? 4, signal);
+      // Recorded before the checkpoint moves, so a skipped record is never silently gone.
+      await deps.deadLetters.add(page.letters);
+      for (const letter of page.letters) {
+        deps.log.warn(
+          `${connector.name}: dead-lettered record ${letter.recordId}: ${letter.reason} (${letter.detail})`,
+        );
+      }
       checkpoint = await deps.checkpoints.commit(
         connector.name,
         connector.checkpointKey,
@@ -164,9 +190,9 @@ export async function runConnector<Raw, Cursor>(
         checkpoint,
       );
       result.pages += 1;
-      result.records += page.records.length;
-      result.sent += delivered.sent;
-      result.deadLettered += delivered.deadLettered;
+      result.records += page.records;
+      result.sent += page.batches.reduce((n, b) => n + b.rows, 0);
+      result.deadLettered += page.letters.length;
       if (signal.aborted) {
         result.outcome = 'stopped';
         break;

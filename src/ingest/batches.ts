@@ -8,12 +8,15 @@ export const MAX_UPLOAD_BYTES = 1_000_000;
 
 export type StreamRow = Record<string, unknown>;
 
-/** Rows and the JSON array body they are sent as, serialized once here (measuring needs it anyway). */
+/**
+ * A JSON array request body, serialized once here (measuring needs it anyway) and sent as is. It keeps
+ * no reference to the row objects, so a parsed vendor page is garbage as soon as it is serialized.
+ */
 export interface Batch {
-  rows: StreamRow[];
   body: string;
   /** UTF-8 length of `body`. */
   bytes: number;
+  rows: number;
 }
 
 export interface OversizeRow {
@@ -30,12 +33,10 @@ export interface SplitResult {
 export function splitIntoBatches(rows: readonly StreamRow[], maxBytes = MAX_UPLOAD_BYTES): SplitResult {
   const batches: Batch[] = [];
   const oversize: OversizeRow[] = [];
-  let current: StreamRow[] = [];
   let parts: string[] = [];
   let currentBytes = 2; // "[" and "]"
   const close = () => {
-    batches.push({ rows: current, body: `[${parts.join(',')}]`, bytes: currentBytes });
-    current = [];
+    batches.push({ body: `[${parts.join(',')}]`, bytes: currentBytes, rows: parts.length });
     parts = [];
     currentBytes = 2;
   };
@@ -46,11 +47,10 @@ export function splitIntoBatches(rows: readonly StreamRow[], maxBytes = MAX_UPLO
       oversize.push({ index, bytes });
       continue;
     }
-    if (current.length > 0 && currentBytes + 1 + bytes > maxBytes) close();
-    currentBytes += (current.length > 0 ? 1 : 0) + bytes;
-    current.push(rows[index]);
+    if (parts.length > 0 && currentBytes + 1 + bytes > maxBytes) close();
+    currentBytes += (parts.length > 0 ? 1 : 0) + bytes;
     parts.push(json);
   }
-  if (current.length > 0) close();
+  if (parts.length > 0) close();
   return { batches, oversize };
 }

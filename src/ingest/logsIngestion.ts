@@ -149,7 +149,7 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
   const ruleId = encodeURIComponent(options.ruleId);
   return {
     async upload(streamName, batch, signal) {
-      if (batch.rows.length === 0) return;
+      if (batch.rows === 0) return;
       if (batch.bytes > MAX_UPLOAD_BYTES) {
         throw new IngestionError(
           `a batch of ${batch.bytes} bytes exceeds the ${MAX_UPLOAD_BYTES}-byte Logs Ingestion limit`,

@@ -131,11 +131,14 @@ export function skipped(action: string, target: string, detail: string): ActionR
   return { action, target, outcome: 'skipped', detail };
 }
 
+/** An action to run, or the report of one already decided (a skip). */
+export type ActionItem = ActionSpec | ActionReport;
+
 /** Runs the specs in order; reports (already-decided skips) pass through in place. */
 export async function runActions(
   incident: IncidentContext,
   deps: ActionDeps,
-  items: (ActionSpec | ActionReport)[],
+  items: ActionItem[],
   nothingToDo: ActionReport,
 ): Promise<ResponderResult> {
   const actions: ActionReport[] = [];

@@ -1,13 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { IncidentContext } from '../sentinel/trigger.js';
-import {
-  type ActionDeps,
-  type ActionReport,
-  type ActionSpec,
-  type ResponderResult,
-  runActions,
-  skipped,
-} from './action.js';
+import { type ActionDeps, type ActionItem, type ResponderResult, runActions, skipped } from './action.js';
 import type { GraphApi } from './graph.js';
 
 export interface BlockIpDeps extends ActionDeps {
@@ -49,7 +42,7 @@ function hostCidr(ip: string): string {
  * different IPs would otherwise overwrite each other's additions.
  */
 export async function blockIps(incident: IncidentContext, deps: BlockIpDeps): Promise<ResponderResult> {
-  const items: (ActionSpec | ActionReport)[] = incident.entities.ips.map((ip) => {
+  const items: ActionItem[] = incident.entities.ips.map((ip) => {
     const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
     const cidr = hostCidr(ip);
     if (NOT_ROUTABLE.check(ip, family))

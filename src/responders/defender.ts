@@ -1,5 +1,4 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { encodePath, RestClient, type RetryOptions } from '../sentinel/rest.js';
+import { encodePath, type RestClient, type ServiceClientOptions, serviceClient } from '../sentinel/rest.js';
 
 export interface Machine {
   id: string;
@@ -13,13 +12,6 @@ export interface DefenderApi {
   isolateMachine(machineId: string, comment: string): Promise<string>;
 }
 
-export interface DefenderClientOptions {
-  /** https://api.securitycenter.microsoft.com (or a regional/government host, or a local stand-in). */
-  endpoint?: string;
-  credential: TokenCredential;
-  retry?: RetryOptions;
-}
-
 /** OData string literal: single quotes are escaped by doubling them. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -28,14 +20,8 @@ export function odataString(value: string): string {
 export class DefenderClient implements DefenderApi {
   private readonly rest: RestClient;
 
-  constructor(options: DefenderClientOptions) {
-    this.rest = new RestClient({
-      baseUrl: options.endpoint ?? 'https://api.securitycenter.microsoft.com',
-      credential: options.credential,
-      scope: 'https://api.securitycenter.microsoft.com/.default',
-      service: 'Defender',
-      retry: options.retry,
-    });
+  constructor(options: ServiceClientOptions) {
+    this.rest = serviceClient('Defender', 'https://api.securitycenter.microsoft.com', options);
   }
 
   async findMachinesByDnsName(dnsName: string): Promise<Machine[]> {

@@ -1,12 +1,5 @@
 import type { IncidentContext } from '../sentinel/trigger.js';
-import {
-  type ActionDeps,
-  type ActionReport,
-  type ActionSpec,
-  type ResponderResult,
-  runActions,
-  skipped,
-} from './action.js';
+import { type ActionDeps, type ActionItem, type ResponderResult, runActions, skipped } from './action.js';
 import type { GraphApi } from './graph.js';
 
 export interface DisableUserDeps extends ActionDeps {
@@ -23,7 +16,7 @@ export async function disableUsers(
   deps: DisableUserDeps,
 ): Promise<ResponderResult> {
   const protectedAccounts = new Set((deps.protectedAccounts ?? []).map((a) => a.toLowerCase()));
-  const items: (ActionSpec | ActionReport)[] = incident.entities.accounts.map((account) => {
+  const items: ActionItem[] = incident.entities.accounts.map((account) => {
     const user = account.aadUserId ?? account.userPrincipalName;
     if (!user) return skipped(ACTION, account.display, 'account has no Entra object id or UPN');
     const names = [account.aadUserId, account.userPrincipalName?.toLowerCase()].filter(Boolean) as string[];

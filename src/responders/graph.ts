@@ -1,5 +1,4 @@
-import type { TokenCredential } from '@azure/core-auth';
-import { encodePath, RestClient, type RetryOptions } from '../sentinel/rest.js';
+import { encodePath, type RestClient, type ServiceClientOptions, serviceClient } from '../sentinel/rest.js';
 
 export interface NamedLocation {
   id: string;
@@ -17,24 +16,11 @@ export interface GraphApi {
   setNamedLocationCidrs(id: string, cidrs: string[]): Promise<void>;
 }
 
-export interface GraphClientOptions {
-  /** https://graph.microsoft.com, a national cloud's Graph root, or a local stand-in. */
-  endpoint?: string;
-  credential: TokenCredential;
-  retry?: RetryOptions;
-}
-
 export class GraphClient implements GraphApi {
   private readonly rest: RestClient;
 
-  constructor(options: GraphClientOptions) {
-    this.rest = new RestClient({
-      baseUrl: options.endpoint ?? 'https://graph.microsoft.com',
-      credential: options.credential,
-      scope: 'https://graph.microsoft.com/.default',
-      service: 'Graph',
-      retry: options.retry,
-    });
+  constructor(options: ServiceClientOptions) {
+    this.rest = serviceClient('Graph', 'https://graph.microsoft.com', options);
   }
 
   async disableUser(user: string): Promise<void> {

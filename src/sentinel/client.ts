@@ -1,6 +1,5 @@
-import type { TokenCredential } from '@azure/core-auth';
 import { type IncidentRef, incidentPath } from './armId.js';
-import { encodePath, RestClient, type RetryOptions } from './rest.js';
+import { encodePath, type RestClient, type ServiceClientOptions, serviceClient } from './rest.js';
 
 /**
  * Newest GA SecurityInsights version at the time of writing (learn.microsoft.com/rest/api/securityinsights
@@ -61,12 +60,8 @@ export interface SentinelApi {
   putTask(ref: IncidentRef, taskId: string, task: IncidentTask): Promise<void>;
 }
 
-export interface SentinelClientOptions {
-  /** https://management.azure.com, a sovereign cloud's ARM endpoint, or a local stand-in. */
-  endpoint?: string;
-  credential: TokenCredential;
+export interface SentinelClientOptions extends ServiceClientOptions {
   apiVersion?: string;
-  retry?: RetryOptions;
 }
 
 export class SentinelClient implements SentinelApi {
@@ -74,14 +69,7 @@ export class SentinelClient implements SentinelApi {
   private readonly apiVersion: string;
 
   constructor(options: SentinelClientOptions) {
-    const endpoint = options.endpoint ?? 'https://management.azure.com';
-    this.rest = new RestClient({
-      baseUrl: endpoint,
-      credential: options.credential,
-      scope: 'https://management.azure.com/.default',
-      service: 'SecurityInsights',
-      retry: options.retry,
-    });
+    this.rest = serviceClient('SecurityInsights', 'https://management.azure.com', options);
     this.apiVersion = options.apiVersion ?? SECURITY_INSIGHTS_API_VERSION;
   }
 

@@ -105,6 +105,29 @@ function errorCode(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Where a Microsoft API client sends its requests, and as whom. */
+export interface ServiceClientOptions {
+  /** The API's root; default the public cloud's. A sovereign cloud's root or a local stand-in otherwise. */
+  endpoint?: string;
+  credential: TokenCredential;
+  retry?: RetryOptions;
+}
+
+/** A client for the API whose public-cloud root is `publicRoot`; tokens are requested for `<publicRoot>/.default`. */
+export function serviceClient(
+  service: string,
+  publicRoot: string,
+  options: ServiceClientOptions,
+): RestClient {
+  return new RestClient({
+    baseUrl: options.endpoint ?? publicRoot,
+    credential: options.credential,
+    scope: `${publicRoot}/.default`,
+    service,
+    retry: options.retry,
+  });
+}
+
 /** JSON over HTTP with retries (Retry-After honoured on 429/503, exponential back-off on 5xx/408). */
 export class RestClient {
   readonly service: string;

@@ -103,7 +103,7 @@ describe('Azure Logs Ingestion sink', () => {
   });
 
   it('refuses a batch above the 1 MB limit without calling the service', async () => {
-    const big = { rows: [{ blob: 'x' }], body: 'x'.repeat(1_000_001), bytes: 1_000_001 };
+    const big = { body: `["${'x'.repeat(999_997)}"]`, bytes: 1_000_001, rows: 1 };
     const error = await sink()
       .upload('Custom-Okta', big)
       .catch((e) => e);

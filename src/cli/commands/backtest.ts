@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { DiagnosticError, formatDiagnostic, hasErrors } from '../../diagnostics.js';
-import { loadCatalog } from '../../kql/catalog.js';
+import { hasErrors } from '../../diagnostics.js';
 import { formatDateTime, parseDateTime } from '../../kql/values/index.js';
 import {
   backtestRules,
@@ -9,6 +7,7 @@ import {
   progressBar,
 } from '../../rules/backtest/index.js';
 import { findRuleFiles, loadRuleFile } from '../../rules/load.js';
+import { loadCatalogOrReport, parseCommandArgs, printDiagnostics } from '../command.js';
 
 const HELP = `usage: sentinel-kit backtest <rule.yaml|dir>... --data <dir> --from <iso> --to <iso> [options]
 
@@ -25,38 +24,33 @@ options:
   -h, --help       show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const args = parseCommandArgs(HELP, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
   const from = values.from ? parseDateTime(values.from) : null;
   const to = values.to ? parseDateTime(values.to) : null;
   if (!values.data || from === null || to === null || positionals.length === 0 || to <= from) {
     console.error(`backtest needs rules, --data, and --from before --to as ISO 8601 times\n\n${HELP}`);
     return 2;
   }
-  let catalog: ReturnType<typeof loadCatalog>;
-  try {
-    catalog = loadCatalog(values.root ?? '.');
-  } catch (error) {
-    if (!(error instanceof DiagnosticError)) throw error;
-    for (const d of error.diagnostics) console.error(formatDiagnostic(d));
-    return 1;
-  }
+  const catalog = loadCatalogOrReport(values.root ?? '.');
+  if (!catalog) return 1;
   const rules = findRuleFiles(positionals).map((path) => loadRuleFile(path));
   const data = loadBacktestData(values.data, catalog, to);
   const diagnostics = [...rules.flatMap((r) => r.diagnostics), ...data.diagnostics].filter(
     (d) => d.severity === 'error',
   );
-  for (const d of diagnostics) console.error(formatDiagnostic(d));
+  printDiagnostics(diagnostics);
   if (hasErrors(diagnostics)) return 1;
   const loaded = rules.flatMap((r) =>
     r.rule && r.rule.enabled !== false ? [{ rule: r.rule, file: r.file }] : [],
@@ -90,18 +84,4 @@ export async function run(argv: string[]): Promise<number> {
   console.log(formatBacktestReport(results, from));
   console.error(`backtest took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return results.some((r) => r.error || r.overBudgetDays.length > 0) ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build, staleFiles, writeBuild } from '../../build/index.js';
-import { formatDiagnostic } from '../../diagnostics.js';
+import { parseCommandArgs, printDiagnostics } from '../command.js';
 
 const usage = `usage: sentinel-kit build [--check] [--root <dir>]
 
@@ -12,27 +11,19 @@ Compiles kql/rules, kql/automation, kql/watchlists and connectors/ into infra/ge
   --root <dir>  repository root (default: current directory)`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { check: boolean; root: string; help: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        check: { type: 'boolean', default: false },
-        root: { type: 'string', default: '.' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const args = parseCommandArgs(usage, {
+    args: argv,
+    options: {
+      check: { type: 'boolean', default: false },
+      root: { type: 'string', default: '.' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const root = resolve(values.root);
   const result = build(root);
-  for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
+  printDiagnostics(result.diagnostics);
   if (result.files.size === 0) {
     console.error('build failed: nothing written');
     return 1;

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
-import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
-import { loadCatalog } from '../../kql/catalog.js';
+import { hasErrors } from '../../diagnostics.js';
 import { isQueryError, runQuery, type Table, tableToRecords } from '../../kql/index.js';
 import { dateToTicks, parseDateTime } from '../../kql/values/index.js';
 import { loadBacktestData } from '../../rules/backtest/data.js';
+import { loadCatalogOrReport, parseCommandArgs, printDiagnostics } from '../command.js';
 
 const HELP = `usage: sentinel-kit query [--data <dir>] [--format table|json|csv] [--now <datetime>] "<kql>"
 
@@ -48,7 +47,7 @@ function render(table: Table, format: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const args = parseCommandArgs(HELP, {
     args: argv,
     allowPositionals: true,
     options: {
@@ -58,12 +57,10 @@ export async function run(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
   const query = positionals.join(' ');
-  const format = values.format ?? 'table';
+  const format = values.format;
   if (!query || !['table', 'json', 'csv'].includes(format)) {
     console.error(HELP);
     return 2;
@@ -73,13 +70,13 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`error: --now '${values.now}' is not a datetime`);
     return 2;
   }
-  const catalog = loadCatalog(process.cwd());
+  const catalog = loadCatalogOrReport(process.cwd());
+  if (!catalog) return 1;
   let tables = new Map<string, Table>();
   if (values.data) {
     const loaded = loadBacktestData(values.data, catalog, now);
-    const problems: Diagnostic[] = loaded.diagnostics;
-    for (const d of problems) console.error(formatDiagnostic(d));
-    if (hasErrors(problems)) return 1;
+    printDiagnostics(loaded.diagnostics);
+    if (hasErrors(loaded.diagnostics)) return 1;
     tables = loaded.tables;
   }
   try {
@@ -87,17 +84,15 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (!isQueryError(error)) throw error;
-    for (const d of error.diagnostics) {
-      console.error(
-        formatDiagnostic({
-          file: '<query>',
-          ...position(query, d.start),
-          code: d.code,
-          severity: d.severity,
-          message: d.message,
-        }),
-      );
-    }
+    printDiagnostics(
+      error.diagnostics.map((d) => ({
+        file: '<query>',
+        ...position(query, d.start),
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+      })),
+    );
     return 1;
   }
 }

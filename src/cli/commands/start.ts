@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { localhostCertificate, type TlsMaterial } from '../../local/server/tls.js';
 import { LocalSoc } from '../../local/soc.js';
 import { CorruptLogError } from '../../local/store/batch-log.js';
+import { parseCommandArgs } from '../command.js';
 
 const help = `usage: sentinel-kit start [options]
 
@@ -47,7 +47,7 @@ function rerunTrusting(certFile: string): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const args = parseCommandArgs(help, {
     args: argv,
     options: {
       port: { type: 'string', default: '7070' },
@@ -58,10 +58,8 @@ export async function run(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const speed = Number(values.speed);
   const uiPort = Number(values.port);
   const apiPort = Number(values['api-port']);

@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { DiagnosticError, formatDiagnostic } from '../../diagnostics.js';
-import { loadCatalog } from '../../kql/catalog.js';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
+import { loadCatalogOrReport, parseCommandArgs } from '../command.js';
 
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
@@ -19,31 +17,26 @@ options:
   -h, --help              show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const args = parseCommandArgs(HELP, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      reporter: { type: 'string' },
+      output: { type: 'string' },
+      workspace: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof args === 'number') return args;
   const { values, positionals } = args;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const reporter = values.reporter ?? 'text';
   if (reporter !== 'text' && reporter !== 'junit') {
     console.error(`unknown reporter '${reporter}' (text or junit)`);
     return 2;
   }
-  let catalog: ReturnType<typeof loadCatalog>;
-  try {
-    catalog = loadCatalog(values.root ?? '.');
-  } catch (error) {
-    if (!(error instanceof DiagnosticError)) throw error;
-    for (const d of error.diagnostics) console.error(formatDiagnostic(d));
-    return 1;
-  }
+  const catalog = loadCatalogOrReport(values.root ?? '.');
+  if (!catalog) return 1;
   const paths = positionals.length > 0 ? positionals : ['kql/rules'];
   const results = values.workspace
     ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
@@ -57,18 +50,4 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   return t.failed > 0 || t.broken > 0 ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      reporter: { type: 'string' },
-      output: { type: 'string' },
-      workspace: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

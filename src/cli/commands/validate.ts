@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { type Diagnostic, DiagnosticError, formatDiagnostic, hasErrors } from '../../diagnostics.js';
+import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
 import { toSarif } from '../../report/sarif.js';
 import { findRuleFiles } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes, validateFiles } from '../../rules/validate/index.js';
+import { collectDiagnostics, parseCommandArgs } from '../command.js';
 
 const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--no-git]
 
@@ -20,18 +20,18 @@ ids, and version bumps against git HEAD. Paths default to kql/rules.
 Exit code: 1 when any error is found, 2 on bad arguments.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const args = parseCommandArgs(HELP, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      root: { type: 'string', default: '.' },
+      'no-git': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (typeof args === 'number') return args;
   const { values, positionals } = args;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   if (values.format !== 'text' && values.format !== 'sarif') {
     console.error(`--format must be text or sarif (got '${values.format}')`);
     return 2;
@@ -45,10 +45,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const setup: Diagnostic[] = [];
-  const catalog = orCollect(() => loadCatalog(root), setup);
+  const catalog = collectDiagnostics(() => loadCatalog(root), setup);
   const mitrePath = join(root, defaultMitrePath);
   const mitre = existsSync(mitrePath)
-    ? orCollect(() => loadMitre(mitrePath, defaultMitrePath), setup)
+    ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
   const files = findRuleFiles(paths);
   const diagnostics = catalog
@@ -67,29 +67,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(summary(files.length, diagnostics));
   }
   return hasErrors(diagnostics) ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      root: { type: 'string', default: '.' },
-      'no-git': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-}
-
-function orCollect<T>(load: () => T, diagnostics: Diagnostic[]): T | undefined {
-  try {
-    return load();
-  } catch (error) {
-    if (!(error instanceof DiagnosticError)) throw error;
-    diagnostics.push(...error.diagnostics);
-    return undefined;
-  }
 }
 
 function summary(files: number, diagnostics: readonly Diagnostic[]): string {

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
-import { UnsupportedError } from '../plan/errors.js';
+import { compileRegex } from '../functions/regex.js';
+import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
 import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
 import { emptyValue, type Frame, lazyColumns } from './frame.js';
@@ -141,7 +142,7 @@ function parseRegex(plan: Extract<Plan, { op: 'parse' }>): RE2JS {
     else if (f === 'm') flags |= RE2JS.MULTILINE;
     else if (f === 'U') pattern = pattern.replace(/\.\*\?/g, '.*');
   }
-  return RE2JS.compile(pattern, flags);
+  return compileRegex(pattern, flags);
 }
 
 /** parse / parse-where: simple mode nulls every column when any fails to convert; relaxed only that column. */
@@ -150,11 +151,7 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
   try {
     regex = parseRegex(plan);
   } catch (error) {
-    throw new UnsupportedError(
-      'parse pattern',
-      { start: 0, length: 0 },
-      `invalid parse pattern: ${(error as Error).message}`,
-    );
+    throw evaluationError(`invalid parse pattern: ${(error as Error).message}`, plan.span);
   }
   const source = compileScalar(plan.source, input, env);
   const targets = plan.parts

@@ -6,14 +6,9 @@ import {
   scalarFunctions,
   unaryOperator,
 } from '../functions/index.js';
-import { evaluationError, KqlError, UnsupportedError } from '../plan/errors.js';
+import { positioned, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr, Span } from '../plan/types.js';
-import {
-  EvaluationError,
-  type Value,
-  UnsupportedError as ValueUnsupported,
-  valueToDynamic,
-} from '../values/index.js';
+import { type Value, valueToDynamic } from '../values/index.js';
 import type { Frame } from './frame.js';
 
 export interface Env {
@@ -23,14 +18,6 @@ export interface Env {
 
 /** A compiled scalar expression: the value at row i of the frame it was compiled for. */
 export type RowFn = (i: number) => Value;
-
-/** Errors from function implementations, positioned at the call. */
-export function positioned(error: unknown, span: Span, name: string): KqlError {
-  if (error instanceof KqlError) return error;
-  if (error instanceof ValueUnsupported) return new UnsupportedError(error.construct, span, error.message);
-  if (error instanceof EvaluationError) return evaluationError(error.message, span);
-  return evaluationError(`${name}: ${error instanceof Error ? error.message : String(error)}`, span);
-}
 
 function resolve(expr: Extract<ScalarExpr, { kind: 'call' }>): ScalarImpl {
   const impl =
@@ -71,6 +58,15 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
           bag[c.name] = valueToDynamic(columns[k][i], c.type);
         });
         return bag;
+      };
+    }
+    case 'component': {
+      const target = compileScalar(expr.target, frame, env);
+      const { index } = expr;
+      const empty = expr.type === 'string' ? '' : null;
+      return (i) => {
+        const values = target(i);
+        return Array.isArray(values) ? ((values[index] as Value) ?? empty) : empty;
       };
     }
     case 'window':

@@ -4,11 +4,13 @@ import { dynamicFunctions } from './dynamic.js';
 import { ipFunctions } from './ip.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
+import { seriesFunctions } from './series.js';
 import { stringFunctions } from './strings.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, unaryOperator } from './operators.js';
+export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
@@ -18,6 +20,7 @@ const tables: FunctionTable[] = [
   ipFunctions,
   logicFunctions,
   mathFunctions,
+  seriesFunctions,
   stringFunctions,
 ];
 

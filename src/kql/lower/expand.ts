@@ -1,5 +1,4 @@
 import type { Column, MvExpandItem, ParsePart, Plan } from '../plan/types.js';
-import { kqlTypeOf } from '../syntax/index.js';
 import {
   boundSchema,
   columnIndex,
@@ -7,11 +6,12 @@ import {
   type LowerContext,
   list,
   parameters,
+  spanOf,
   text,
   typeOf,
   unsupported,
 } from './context.js';
-import { lowerScalar } from './scalar.js';
+import { lowerScalar, typeOfLiteral } from './scalar.js';
 import { lowerTabular } from './tabular.js';
 
 function expandItems(node: any, input: Plan, ctx: LowerContext): MvExpandItem[] {
@@ -35,13 +35,6 @@ function expandItems(node: any, input: Plan, ctx: LowerContext): MvExpandItem[] 
       replaces: existing >= 0 ? existing : undefined,
     };
   });
-}
-
-function typeOfLiteral(node: any, ctx: LowerContext) {
-  const types = list(node.Types);
-  const type = types.length === 1 ? kqlTypeOf(types[0].ReferencedSymbol ?? types[0].ResultType) : undefined;
-  if (!type) throw unsupported(node, ctx, `typeof(${text(node)})`);
-  return type;
 }
 
 function rowLimit(node: any, ctx: LowerContext): number | undefined {
@@ -128,6 +121,7 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
     parts,
     regexFlags: flags,
     where: kindName(node) === 'ParseWhereOperator',
+    span: spanOf(node, ctx),
     schema,
   };
 }

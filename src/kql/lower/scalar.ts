@@ -1,5 +1,7 @@
-import type { AggregateCall, Plan, ScalarExpr } from '../plan/types.js';
-import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
+import { checkSeriesCall } from '../functions/index.js';
+import { positioned } from '../plan/errors.js';
+import type { AggregateCall, Column, Plan, ScalarExpr } from '../plan/types.js';
+import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
   type Json,
   type KqlType,
@@ -7,6 +9,7 @@ import {
   parseGuid,
   parseReal,
   parseTimespan,
+  TICKS_PER_DAY,
   type Value,
   valueToDynamic,
 } from '../values/index.js';
@@ -22,7 +25,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
-import { lowerTabular } from './tabular.js';
+import { knownSchema, lowerTabular } from './tabular.js';
 
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
@@ -78,7 +81,11 @@ export function lowerScalar(
     case 'FunctionCallExpression':
       return lowerCall(node, row, ctx, aggregate);
     case 'ToScalarExpression':
-      return { kind: 'subquery', plan: lowerTabular(node.Expression, ctx), type: typeOf(node, ctx) };
+      return {
+        kind: 'subquery',
+        plan: knownSchema(lowerTabular(node.Expression, ctx), 'toscalar'),
+        type: typeOf(node, ctx),
+      };
     case 'BetweenExpression':
     case 'NotBetweenExpression':
       return call(
@@ -90,6 +97,9 @@ export function lowerScalar(
       );
     case 'StarExpression':
       throw unsupported(node, ctx, '*');
+    case 'TypeOfLiteralExpression':
+      // extract(..., typeof(T)) and friends: the binder already made T the call's result type.
+      return literal(typeOfLiteral(node, ctx), 'string');
   }
   if (node.Left && node.Right && kind.endsWith('Expression')) {
     const right = node.Right;
@@ -120,7 +130,7 @@ function call(
 /** An `in (...)` / `has_any (...)` list element; a tabular one contributes its first column's values. */
 function listItem(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
   if (node.ResultType?.Columns) {
-    const plan = lowerTabular(node, ctx);
+    const plan = knownSchema(lowerTabular(node, ctx), 'a list subquery');
     return {
       kind: 'subquery',
       plan: {
@@ -186,6 +196,38 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
   return call(node, 'function', name, args, ctx);
+}
+
+/** A multi-valued call: one expression yielding all components, and each component's column. */
+export interface TupleCall {
+  expr: ScalarExpr;
+  columns: Column[];
+}
+
+/**
+ * `series_stats(x)`, `(a, b, c) = series_decompose_anomalies(x)`: Kusto.Language binds the call to
+ * a tuple whose columns the operator spreads. Returns undefined for an ordinary expression.
+ */
+export function lowerTupleCall(node: any, row: RowContext, ctx: LowerContext): TupleCall | undefined {
+  const type = node.ResultType;
+  if (!type || !String(bridge().getTypeName(type)).endsWith('TupleSymbol')) return undefined;
+  if (kindName(node) !== 'FunctionCallExpression') throw unsupported(node, ctx, 'tuple-valued expression');
+  const name = String(node.ReferencedSymbol?.Name ?? '').toLowerCase();
+  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx));
+  const span = spanOf(node, ctx);
+  try {
+    checkSeriesCall(
+      name,
+      args.map((a) => (a.kind === 'literal' ? a.value : undefined)),
+    );
+  } catch (error) {
+    throw positioned(error, span, name);
+  }
+  const columns = toArray(type.Columns).map((c: any) => ({
+    name: String(c.Name),
+    type: kqlTypeOf(c.Type) ?? 'dynamic',
+  }));
+  return { expr: { kind: 'call', callee: 'function', name, args, type: 'dynamic', span }, columns };
 }
 
 /**
@@ -285,6 +327,20 @@ function jsonOf(node: any, ctx: LowerContext): Json {
   return valueToDynamic(value.value, value.type);
 }
 
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+function daysToTicks(days: number): bigint {
+  return BigInt(Math.round(days * Number(TICKS_PER_DAY)));
+}
+
+/** `typeof(T)` with one scalar type, as in extract() and mv-expand ... to typeof(T). */
+export function typeOfLiteral(node: any, ctx: LowerContext): KqlType {
+  const types = list(node.Types);
+  const type = types.length === 1 ? kqlTypeOf(types[0].ReferencedSymbol ?? types[0].ResultType) : undefined;
+  if (!type) throw unsupported(node, ctx, `typeof(${text(node)})`);
+  return type;
+}
+
 function innerText(node: any): string {
   const t = text(node);
   const open = t.indexOf('(');
@@ -322,7 +378,8 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
       return literal(t, type);
     }
     case 'timespan': {
-      const t = parseTimespan(raw);
+      // time(2) and timespan(1.5): a bare number counts days (timespan data type doc).
+      const t = NUMBER.test(raw) ? daysToTicks(Number(raw)) : parseTimespan(raw);
       if (t === null) throw fail();
       return literal(t, type);
     }

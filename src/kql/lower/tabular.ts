@@ -1,6 +1,7 @@
+import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
 import { bridge } from '../syntax/index.js';
-import { coerce } from '../values/index.js';
+import { coerce, type KqlType } from '../values/index.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
   boundSchema,
@@ -16,13 +17,29 @@ import {
   unsupported,
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
-import { bindCallArguments, bindStatement, literal, lowerBody, lowerLiteral, lowerScalar } from './scalar.js';
+import {
+  bindCallArguments,
+  bindStatement,
+  literal,
+  lowerBody,
+  lowerLiteral,
+  lowerScalar,
+  lowerTupleCall,
+} from './scalar.js';
 
 const REFUSED: Record<string, string> = {
   ExternalDataExpression: 'externaldata reads remote storage, which the embedded engine does not do',
   SearchOperator: 'search scans every table; name the table and use where/has instead',
   FindOperator: 'find scans every table; name the table and use where/has instead',
 };
+
+/** The operator as written (`where`, `mv-expand`), for messages. */
+function operatorName(node: any): string {
+  return String(node.GetFirstToken?.()?.Text ?? kindName(node));
+}
+
+/** Operators that do not read columns, so they may follow a bag_unpack whose columns depend on the data. */
+const UNPACK_FOLLOWERS = new Set(['TakeOperator', 'CountOperator']);
 
 export function project(input: Plan, columns: NamedExpr[]): Plan {
   return { op: 'project', input, columns, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
@@ -149,7 +166,7 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   const needInput = (): Plan => {
     if (!input) throw unsupported(node, ctx);
-    return input;
+    return UNPACK_FOLLOWERS.has(kind) ? input : knownSchema(input, operatorName(node));
   };
   switch (kind) {
     case 'FilterOperator': {
@@ -274,14 +291,50 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
   throw unsupported(node, ctx);
 }
 
-/** `project` and `print`: each item is `name = expr`, a column, or an expression named by Kusto. */
+// Holds a multi-valued call's components between the call and the columns it spreads into.
+const TUPLE_COLUMN = '__tuple';
+
+/** The names a tuple item spreads into: `(a, b) = f(x)` renames the first ones, the rest keep Kusto's. */
+function tupleNames(item: any, columns: Column[]): string[] {
+  const renamed =
+    kindName(item) === 'CompoundNamedExpression'
+      ? list(item.Names.Names).map((n: any) => String(n.SimpleName))
+      : [];
+  return columns.map((c, k) => renamed[k] ?? c.name);
+}
+
+function tupleValue(item: any): any {
+  return kindName(item) === 'CompoundNamedExpression' ? item.Expression : item;
+}
+
+/** `project` and `print`: each item is `name = expr`, a column, an expression named by Kusto, or a tuple. */
 function lowerProject(node: any, input: Plan, ctx: LowerContext): Plan {
   const items = list(node.Expressions);
-  const names = namesFor(node, items.length, ctx);
-  return project(
-    input,
-    items.map((item, i) => ({ name: names[i], expr: lowerScalar(itemValue(item, ctx), input, ctx) })),
-  );
+  const tuples = items.map((item) => lowerTupleCall(tupleValue(item), input, ctx));
+  const width = items.reduce((n, _, i) => n + (tuples[i]?.columns.length ?? 1), 0);
+  const names = namesFor(node, width, ctx);
+  // Tuple calls run once per row into hidden columns; the projection reads their components.
+  const source = tuples.some(Boolean)
+    ? project(input, [
+        ...input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
+        ...tuples.flatMap((t) => (t ? [{ name: TUPLE_COLUMN, expr: t.expr }] : [])),
+      ])
+    : input;
+  let hidden = input.schema.length;
+  let at = 0;
+  const columns: NamedExpr[] = [];
+  items.forEach((item, i) => {
+    const tuple = tuples[i];
+    if (!tuple) {
+      columns.push({ name: names[at++], expr: lowerScalar(itemValue(item, ctx), input, ctx) });
+      return;
+    }
+    const target = columnRef(source.schema, hidden++);
+    tuple.columns.forEach((c, index) => {
+      columns.push({ name: names[at++], expr: { kind: 'component', target, index, type: c.type } });
+    });
+  });
+  return project(source, columns);
 }
 
 function itemValue(item: any, ctx: LowerContext): any {
@@ -298,21 +351,47 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
   const addedNames = finalNames.filter((n) => columnIndex(input.schema, n) < 0);
   let current = input;
   let added = 0;
+  /** The first `width` columns of `source`, with each assignment replacing its name or appended. */
+  const assign = (source: Plan, width: number, assignments: NamedExpr[]) => {
+    const columns = source.schema
+      .slice(0, width)
+      .map((c, i) => ({ name: c.name, expr: columnRef(source.schema, i) }));
+    for (const assignment of assignments) {
+      const existing = columns.findIndex((c) => c.name === assignment.name);
+      if (existing >= 0) {
+        columns[existing] = assignment;
+        continue;
+      }
+      columns.push(assignment);
+      if (columnIndex(input.schema, assignment.name) < 0) added = addedNames.indexOf(assignment.name) + 1;
+    }
+    current = project(source, columns);
+  };
   for (const item of items) {
+    const tuple = lowerTupleCall(tupleValue(item), current, ctx);
+    if (tuple) {
+      const width = current.schema.length;
+      const source = project(current, [
+        ...current.schema.map((c, i) => ({ name: c.name, expr: columnRef(current.schema, i) })),
+        { name: TUPLE_COLUMN, expr: tuple.expr },
+      ]);
+      const target = columnRef(source.schema, width);
+      const names = tupleNames(item, tuple.columns);
+      assign(
+        source,
+        width,
+        tuple.columns.map((c, index) => ({
+          name: names[index],
+          expr: { kind: 'component', target, index, type: c.type },
+        })),
+      );
+      continue;
+    }
     const expr = lowerScalar(itemValue(item, ctx), current, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
     const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
-    const existing = columnIndex(current.schema, name);
-    const columns = current.schema.map((c, i) => ({
-      name: c.name,
-      expr: i === existing ? expr : columnRef(current.schema, i),
-    }));
-    if (existing < 0) {
-      columns.push({ name, expr });
-      if (columnIndex(input.schema, name) < 0) added = addedNames.indexOf(name) + 1;
-    }
-    current = project(current, columns);
+    assign(current, current.schema.length, [{ name, expr }]);
   }
   namesFor(node, current.schema.length, ctx);
   return current;
@@ -395,7 +474,7 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
   if (!JOIN_KINDS.has(kind) || (isLookup && kind !== 'leftouter' && kind !== 'inner')) {
     throw unsupported(node, ctx, `${isLookup ? 'lookup' : 'join'} kind=${kindText}`);
   }
-  const right = lowerTabular(node.Expression, ctx);
+  const right = knownSchema(lowerTabular(node.Expression, ctx), operatorName(node));
   const clause = isLookup ? node.LookupClause : node.ConditionClause;
   if (kindName(clause) !== 'JoinOnClause') throw unsupported(clause, ctx, 'join ... where');
   const leftKeys: number[] = [];
@@ -493,11 +572,11 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const params = parameters(node);
   if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
   const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
-  const inputs: Plan[] = input ? [input] : [];
+  const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const names: string[] = input ? ['union_arg0'] : [];
   for (const expr of list(node.Expressions)) {
     try {
-      inputs.push(lowerTabular(expr, ctx));
+      inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
       names.push(text(expr));
     } catch (error) {
       if (!fuzzy) throw error;
@@ -517,6 +596,18 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
 }
 
+const CONVERSIONS: Partial<Record<KqlType, string>> = {
+  string: 'tostring',
+  int: 'toint',
+  long: 'tolong',
+  real: 'todouble',
+  decimal: 'todecimal',
+  bool: 'tobool',
+  datetime: 'todatetime',
+  timespan: 'totimespan',
+  guid: 'toguid',
+};
+
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
@@ -528,14 +619,66 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (prefixValue.kind !== 'literal' || list(call.ArgumentList.Expressions).length > 2) {
     throw unsupported(node, ctx, 'bag_unpack with columnsConflict/ignoredProperties');
   }
+  const prefixText = String(prefixValue.value ?? '');
+  if (node.Schema) return unpackToSchema(node, input, index, prefixText, ctx);
   return {
     op: 'bag-unpack',
     input,
     column: index,
-    prefix: String(prefixValue.value ?? ''),
+    prefix: prefixText,
     span: spanOf(node, ctx),
     schema: [],
   };
+}
+
+/**
+ * `evaluate bag_unpack(d) : (*, k:type, ...)`: the declared columns are known before the data is,
+ * so this is a projection: `*` keeps the other input columns, each declared one reads its slot.
+ */
+function unpackToSchema(node: any, input: Plan, bagIndex: number, prefix: string, ctx: LowerContext): Plan {
+  const declared = new Set(list(node.Schema.Schema.Columns).map((c: any) => String(c.Name.SimpleName)));
+  const bag = columnRef(input.schema, bagIndex);
+  const span = spanOf(node, ctx);
+  return project(
+    input,
+    boundSchema(node).map((c) => {
+      const existing = columnIndex(input.schema, c.name);
+      if (!declared.has(c.name)) {
+        if (existing < 0) throw unsupported(node, ctx, `bag_unpack output column '${c.name}'`);
+        return { name: c.name, expr: columnRef(input.schema, existing) };
+      }
+      if (existing >= 0 && existing !== bagIndex)
+        throw unsupported(
+          node,
+          ctx,
+          'bag_unpack',
+          `bag_unpack: declared column '${c.name}' collides with an input column`,
+        );
+      const key = c.name.startsWith(prefix) ? c.name.slice(prefix.length) : c.name;
+      const slot: ScalarExpr = { kind: 'element', target: bag, key: literal(key, 'string'), type: 'dynamic' };
+      const conversion = CONVERSIONS[c.type];
+      const expr: ScalarExpr = conversion
+        ? { kind: 'call', callee: 'function', name: conversion, args: [slot], type: c.type, span }
+        : slot;
+      return { name: c.name, expr };
+    }),
+  );
+}
+
+/**
+ * bag_unpack without an output schema has columns that depend on the data, so nothing after it can
+ * be checked against them: refuse at the bag_unpack, naming the way out.
+ */
+export function knownSchema(plan: Plan, consumer: string): Plan {
+  if (plan.op !== 'bag-unpack') return plan;
+  const bag = plan.input.schema[plan.column].name;
+  throw new UnsupportedError(
+    'bag_unpack',
+    plan.span,
+    `evaluate bag_unpack(${bag}) without an output schema cannot be followed by ${consumer}: its columns ` +
+      `depend on the data. Declare them (\`evaluate bag_unpack(${bag}) : (*, k:string)\`) or project the ` +
+      `keys explicitly instead (\`extend k = tostring(${bag}.k)\`)`,
+  );
 }
 
 export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {

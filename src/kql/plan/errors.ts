@@ -1,4 +1,5 @@
 import type { QueryDiagnostic } from '../syntax/index.js';
+import { EvaluationError, UnsupportedError as ValueUnsupported } from '../values/index.js';
 import type { Span } from './types.js';
 
 /** A query that cannot run: binding errors from Kusto.Language or an error raised while executing. */
@@ -40,4 +41,12 @@ export function evaluationError(message: string, span: Span): KqlError {
   return new KqlError([
     { code: 'KQL-EVAL', severity: 'error', message, start: span.start, length: span.length },
   ]);
+}
+
+/** Errors from function implementations, positioned at the call. */
+export function positioned(error: unknown, span: Span, name: string): KqlError {
+  if (error instanceof KqlError) return error;
+  if (error instanceof ValueUnsupported) return new UnsupportedError(error.construct, span, error.message);
+  if (error instanceof EvaluationError) return evaluationError(error.message, span);
+  return evaluationError(`${name}: ${error instanceof Error ? error.message : String(error)}`, span);
 }

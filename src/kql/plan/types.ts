@@ -34,6 +34,8 @@ export type ScalarExpr =
   | { kind: 'subquery'; plan: Plan; type: KqlType }
   /** Row-window functions over a serialized input (prev, next, row_number). */
   | { kind: 'window'; name: 'prev' | 'next' | 'row_number'; args: ScalarExpr[]; type: KqlType; span: Span }
+  /** Component `index` of a multi-valued call (series_stats, series_decompose_anomalies, ...). */
+  | { kind: 'component'; target: ScalarExpr; index: number; type: KqlType }
   /** `pack_all()` / `pack(*)`: the row as a property bag. */
   | { kind: 'row-bag'; type: 'dynamic' };
 
@@ -119,6 +121,7 @@ export type Plan = (
       parts: ParsePart[];
       regexFlags: string;
       where: boolean;
+      span: Span;
     }
   | {
       op: 'parse-kv';

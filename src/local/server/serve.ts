@@ -37,6 +37,9 @@ function dispatch(router: Router, log: (line: string) => void) {
         return;
       }
       if (error instanceof HttpError) {
+        // The unread rest of an over-size body would be parsed as the next request on a kept-alive
+        // connection, so the connection ends with this answer.
+        if (error.status === 413) response.setHeader('connection', 'close');
         sendError(response, error);
       } else {
         log(`internal error on ${request.method} ${request.url?.split('?')[0]}: ${(error as Error).stack}`);

@@ -1,16 +1,14 @@
-import { hasErrors } from '../../diagnostics.js';
 import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
 import type { AnalyticsRule } from '../../rules/model.js';
-import { RuleSimulation } from '../../rules/schedule/run.js';
-import { type IndexedTable, indexTable } from '../../rules/schedule/window.js';
-import { diffExpectation } from '../../rules/testing/diff.js';
 import type { RuleTestCase } from '../../rules/testing/model.js';
 import {
+  brokenCase,
   type CaseResult,
+  caseSimulation,
   type FileResult,
-  findRuleTestFiles,
-  prepareRuleTest,
+  judgeCase,
+  mapRuleTests,
 } from '../../rules/testing/runner.js';
 import { datatableLet, nameLiteral } from './datatable.js';
 import { pinNow } from './pin-now.js';
@@ -34,16 +32,16 @@ export async function runLiveRuleTests(
   options: LiveTestOptions,
 ): Promise<FileResult[]> {
   const workspace = new LiveWorkspace(options.workspaceId, options);
+  const files = mapRuleTests(
+    paths,
+    catalog,
+    (rule, testCase) => () => runLiveCase(workspace, rule.rule, testCase, catalog),
+  );
   const results: FileResult[] = [];
-  for (const path of findRuleTestFiles(paths)) {
-    const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
-    if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
-      results.push({ file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] });
-      continue;
-    }
-    const cases: CaseResult[] = [];
-    for (const c of testFile.cases) cases.push(await runLiveCase(workspace, rule.rule, c, catalog));
-    results.push({ file: testFile.file, ruleFile: rule.file, diagnostics, cases });
+  for (const { cases, ...file } of files) {
+    const done: CaseResult[] = [];
+    for (const runCase of cases) done.push(await runCase());
+    results.push({ ...file, cases: done });
   }
   return results;
 }
@@ -55,34 +53,16 @@ async function runLiveCase(
   catalog: Catalog,
 ): Promise<CaseResult> {
   const started = performance.now();
-  const base = { name: testCase.name, line: testCase.line, column: testCase.column };
-  const tables = new Map<string, IndexedTable>(
-    testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)]),
-  );
   try {
-    const simulation = new RuleSimulation(rule, { catalog, tables });
+    const simulation = caseSimulation(rule, testCase, catalog);
     const plan = simulation.prepare(testCase.now);
     const lookup = plan.tables ?? (() => undefined);
     const query = injectFixtures(rule.query, catalog, lookup, testCase.now);
     const result = await workspace.query(query, plan.window.start, plan.window.end);
     const run = simulation.record(testCase.now, plan.window, result);
-    const failures = diffExpectation(testCase.expect, run.alerts, simulation.grouper.incidents.length);
-    return {
-      ...base,
-      passed: failures.length === 0,
-      failures,
-      alerts: run.alerts,
-      durationMs: performance.now() - started,
-    };
+    return judgeCase(testCase, started, simulation, run.alerts);
   } catch (error) {
-    return {
-      ...base,
-      passed: false,
-      failures: [],
-      error: (error as Error).message,
-      alerts: [],
-      durationMs: performance.now() - started,
-    };
+    return brokenCase(testCase, started, (error as Error).message);
   }
 }
 

@@ -63,44 +63,78 @@ export function prepareRuleTest(
 /** Runs one case: the rule's run scheduled at the case's `now`, over the case's fixture tables. */
 export function runRuleTestCase(loaded: LoadedRule, testCase: RuleTestCase, catalog: Catalog): CaseResult {
   const started = performance.now();
-  const base = { name: testCase.name, line: testCase.line, column: testCase.column };
-  const rule = loaded.rule as AnalyticsRule;
-  const tables = new Map<string, IndexedTable>(
-    testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)] as const),
-  );
   try {
-    const simulation = new RuleSimulation(rule, { catalog, tables });
-    const run = simulation.runAt(testCase.now);
-    const failures = diffExpectation(testCase.expect, run.alerts, simulation.grouper.incidents.length);
-    return {
-      ...base,
-      passed: failures.length === 0,
-      failures,
-      alerts: run.alerts,
-      durationMs: performance.now() - started,
-    };
+    const simulation = caseSimulation(loaded.rule as AnalyticsRule, testCase, catalog);
+    return judgeCase(testCase, started, simulation, simulation.runAt(testCase.now).alerts);
   } catch (error) {
-    return {
-      ...base,
-      passed: false,
-      failures: [],
-      error: describeError(error, loaded),
-      alerts: [],
-      durationMs: performance.now() - started,
-    };
+    return brokenCase(testCase, started, describeError(error, loaded));
   }
 }
 
-/** Every case of every test file under `paths`. */
-export function runRuleTests(paths: readonly string[], catalog: Catalog): FileResult[] {
+/** A fresh simulation of the rule with the case's fixture tables as the workspace. */
+export function caseSimulation(
+  rule: AnalyticsRule,
+  testCase: RuleTestCase,
+  catalog: Catalog,
+): RuleSimulation {
+  const tables = new Map<string, IndexedTable>(
+    testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)] as const),
+  );
+  return new RuleSimulation(rule, { catalog, tables });
+}
+
+/** The case's result from the alerts of its run (`started`: performance.now() when the case began). */
+export function judgeCase(
+  testCase: RuleTestCase,
+  started: number,
+  simulation: RuleSimulation,
+  alerts: Alert[],
+): CaseResult {
+  const failures = diffExpectation(testCase.expect, alerts, simulation.grouper.incidents.length);
+  return caseResult(testCase, started, { passed: failures.length === 0, failures, alerts });
+}
+
+/** The result of a case that could not run; `error` says why. */
+export function brokenCase(testCase: RuleTestCase, started: number, error: string): CaseResult {
+  return caseResult(testCase, started, { passed: false, failures: [], error, alerts: [] });
+}
+
+function caseResult(
+  testCase: RuleTestCase,
+  started: number,
+  outcome: Pick<CaseResult, 'passed' | 'failures' | 'error' | 'alerts'>,
+): CaseResult {
+  const { name, line, column } = testCase;
+  return { name, line, column, ...outcome, durationMs: performance.now() - started };
+}
+
+/**
+ * Each test file under `paths` with `run` applied to each of its cases; a file whose test or rule has
+ * errors gets its diagnostics and no cases.
+ */
+export function mapRuleTests<C>(
+  paths: readonly string[],
+  catalog: Catalog,
+  run: (rule: LoadedRule & { rule: AnalyticsRule }, testCase: RuleTestCase) => C,
+): (Omit<FileResult, 'cases'> & { cases: C[] })[] {
   return findRuleTestFiles(paths).map((path) => {
     const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
     if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
       return { file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] };
     }
-    const cases = testFile.cases.map((c) => runRuleTestCase(rule, c, catalog));
-    return { file: testFile.file, ruleFile: rule.file, diagnostics, cases };
+    const runnable = { ...rule, rule: rule.rule };
+    return {
+      file: testFile.file,
+      ruleFile: rule.file,
+      diagnostics,
+      cases: testFile.cases.map((c) => run(runnable, c)),
+    };
   });
+}
+
+/** Every case of every test file under `paths`. */
+export function runRuleTests(paths: readonly string[], catalog: Catalog): FileResult[] {
+  return mapRuleTests(paths, catalog, (rule, c) => runRuleTestCase(rule, c, catalog));
 }
 
 /** A query failure as `file:line:col` diagnostics pointing into the rule's `query:` field. */
