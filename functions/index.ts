@@ -1,5 +1,8 @@
 // Entry point of the Functions app (package.json "main" after build): importing each handler module
 // registers it. Handlers stay thin; the logic lives in src/.
+import './connectors/githubAudit.js';
+import './connectors/okta.js';
+import './connectors/threatfox.js';
 import './responders/blockIp.js';
 import './responders/disableUser.js';
 import './responders/enrich.js';

@@ -3,18 +3,18 @@
 import { disableUsers } from '../src/responders/disableUser.js';
 import { enrichIncident } from '../src/responders/enrich.js';
 import { isolateDevices } from '../src/responders/isolateDevice.js';
-import { parseIncidentTrigger } from '../src/sentinel/trigger.js';
+import { startAzuriteTable } from '../test/support/azurite.js';
 import {
   alice,
   clients,
   host,
+  incidentOf,
   ip,
   newIncidentId,
   startServer,
   triggerBody,
   World,
-} from '../test/responders/harness.js';
-import { startAzuriteTable } from '../test/support/azurite.js';
+} from '../test/support/responders.js';
 
 const N = Number(process.argv[2] ?? 500);
 const CONCURRENCY = Number(process.argv[3] ?? 10);
@@ -29,11 +29,6 @@ const server = startServer(() => world);
 const c = clients(azurite.connectionString);
 
 type Run = (body: unknown) => Promise<{ actions: { outcome: string }[] }>;
-const incidentOf = (body: unknown) => {
-  const parsed = parseIncidentTrigger(body);
-  if (!parsed.ok) throw new Error('invalid bench payload');
-  return parsed.incident;
-};
 const responders: [string, Run][] = [
   [
     'disable-user',

@@ -101,7 +101,9 @@ function connectorFromSettings(
       const authKey = s.required('THREATFOX_AUTH_KEY');
       const days = s.number('THREATFOX_DAYS', 1);
       const validityDays = s.number('THREATFOX_VALIDITY_DAYS', 30);
-      return () => threatFoxConnector({ authKey, days, validityDays, http }) as Connector<unknown, unknown>;
+      const apiUrl = s.optional('THREATFOX_API_URL');
+      return () =>
+        threatFoxConnector({ authKey, apiUrl, days, validityDays, http }) as Connector<unknown, unknown>;
     }
   }
 }

@@ -9,13 +9,12 @@ export const MAX_UPLOAD_BYTES = 1_000_000;
 export type StreamRow = Record<string, unknown>;
 
 /**
- * A JSON array request body, serialized once here (measuring needs it anyway) and sent as is. It keeps
- * no reference to the row objects, so a parsed vendor page is garbage as soon as it is serialized.
+ * A JSON array request body, UTF-8 encoded once here as each row is serialized (measuring its size
+ * needs that anyway) and sent as is. It keeps no reference to the row objects, so a parsed vendor page
+ * is garbage as soon as it is serialized.
  */
 export interface Batch {
-  body: string;
-  /** UTF-8 length of `body`. */
-  bytes: number;
+  body: Buffer;
   rows: number;
 }
 
@@ -29,28 +28,40 @@ export interface SplitResult {
   oversize: OversizeRow[];
 }
 
+const OPEN = 0x5b; // [
+const COMMA = 0x2c;
+const CLOSE = 0x5d; // ]
+
 /** Groups rows, in order, into JSON array bodies of at most `maxBytes` UTF-8 bytes. */
 export function splitIntoBatches(rows: readonly StreamRow[], maxBytes = MAX_UPLOAD_BYTES): SplitResult {
   const batches: Batch[] = [];
   const oversize: OversizeRow[] = [];
-  let parts: string[] = [];
-  let currentBytes = 2; // "[" and "]"
+  let body = Buffer.allocUnsafe(maxBytes);
+  let used = 0;
+  let count = 0;
   const close = () => {
-    batches.push({ body: `[${parts.join(',')}]`, bytes: currentBytes, rows: parts.length });
-    parts = [];
-    currentBytes = 2;
+    body[used++] = CLOSE;
+    batches.push({ body: body.subarray(0, used), rows: count });
+    body = Buffer.allocUnsafe(maxBytes);
+    used = 0;
+    count = 0;
   };
   for (let index = 0; index < rows.length; index++) {
     const json = JSON.stringify(rows[index]);
-    const bytes = Buffer.byteLength(json);
-    if (bytes + 2 > maxBytes) {
-      oversize.push({ index, bytes });
-      continue;
+    // Room for the row after "[" or ",", keeping one byte for "]". UTF-8 takes at most 3 bytes per
+    // UTF-16 unit, so the exact length is only needed near the limit.
+    if (json.length * 3 > maxBytes - used - 2) {
+      const bytes = Buffer.byteLength(json);
+      if (bytes + 2 > maxBytes) {
+        oversize.push({ index, bytes });
+        continue;
+      }
+      if (count > 0 && bytes > maxBytes - used - 2) close();
     }
-    if (parts.length > 0 && currentBytes + 1 + bytes > maxBytes) close();
-    currentBytes += (parts.length > 0 ? 1 : 0) + bytes;
-    parts.push(json);
+    body[used++] = count === 0 ? OPEN : COMMA;
+    used += body.write(json, used);
+    count += 1;
   }
-  if (parts.length > 0) close();
+  if (count > 0) close();
   return { batches, oversize };
 }

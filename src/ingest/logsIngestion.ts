@@ -150,9 +150,9 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
   return {
     async upload(streamName, batch, signal) {
       if (batch.rows === 0) return;
-      if (batch.bytes > MAX_UPLOAD_BYTES) {
+      if (batch.body.length > MAX_UPLOAD_BYTES) {
         throw new IngestionError(
-          `a batch of ${batch.bytes} bytes exceeds the ${MAX_UPLOAD_BYTES}-byte Logs Ingestion limit`,
+          `a batch of ${batch.body.length} bytes exceeds the ${MAX_UPLOAD_BYTES}-byte Logs Ingestion limit`,
           413,
         );
       }

@@ -39,7 +39,11 @@ export function planQuery(query: string, catalog: Catalog): Plan {
 }
 
 export function runQuery(query: string, options: QueryOptions): Table {
-  const plan = planQuery(query, options.catalog);
+  return runPlan(planQuery(query, options.catalog), options);
+}
+
+/** Executes a plan from planQuery (e.g. to run one query over several data sets, or to time the stages). */
+export function runPlan(plan: Plan, options: QueryOptions): Table {
   const { tables } = options;
   const frame = executePlan(plan, {
     catalog: options.catalog,

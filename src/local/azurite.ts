@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -30,8 +31,28 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A previous run killed with SIGKILL leaves its Azurite behind, still holding the data folder; it is
+ * found through the pid file and stopped before a new one opens the same folder.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile);
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!Number.isInteger(pid) || !existsSync(cmdline) || !readFileSync(cmdline, 'utf8').includes('azurite'))
+    return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 5_000 && existsSync(cmdline); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Starts Azurite's Table service (the npm package, no Docker) on a free loopback port. */
 export async function startAzuriteTables(options: AzuriteOptions): Promise<AzuriteTables> {
+  mkdirSync(options.location, { recursive: true });
+  const pidFile = join(options.location, 'azurite.pid');
+  await stopOrphan(pidFile);
   const port = await freePort();
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
@@ -47,6 +68,7 @@ export async function startAzuriteTables(options: AzuriteOptions): Promise<Azuri
   if (options.inMemory) args.push('--inMemoryPersistence');
   args.push('--disableTelemetry', '--skipApiVersionCheck');
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(pidFile, String(child.pid));
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s: ${output}`)), 30_000);
@@ -76,6 +98,7 @@ export async function startAzuriteTables(options: AzuriteOptions): Promise<Azuri
         child.kill();
         await exited;
       }
+      rmSync(pidFile, { force: true });
     },
   };
 }

@@ -29,6 +29,9 @@ import { close, listen } from './server/serve.js';
 import type { TlsMaterial } from './server/tls.js';
 import { Workspace } from './store/workspace.js';
 import { addUiRoutes } from './ui/routes.js';
+import { connectorDcrs } from './vendors/dcrs.js';
+import { startVendorReplays } from './vendors/server.js';
+import { connectorAppSettings } from './vendors/settings.js';
 
 export interface LocalSocOptions {
   /** Repository root holding kql/, connectors/ and functions/. */
@@ -98,7 +101,10 @@ export class LocalSoc {
 
     const azurite = await startAzuriteTables({ location: join(dataDir, 'azurite') });
     const api = new Router();
-    const dcrs = new Map<string, Dcr>([[standardTablesDcrId, standardTablesDcr(catalog)]]);
+    const dcrs = new Map<string, Dcr>([
+      [standardTablesDcrId, standardTablesDcr(catalog)],
+      ...connectorDcrs(root, log),
+    ]);
     addLogsIngestionRoutes(api, dcrs, workspace, clock);
     addLogsQueryRoutes(api, workspace, clock);
     addSecurityInsightsRoutes(api, incidents, clock);
@@ -107,9 +113,15 @@ export class LocalSoc {
     addManagedIdentityRoutes(api, identityHeader);
     const apiServer = await listen(api, options.apiPort, log, options.tls);
     const apiUrl = `https://127.0.0.1:${apiServer.port}`;
+    const vendors = await startVendorReplays({ root, dataDir, tls: options.tls, clock, log });
+    const connectors = connectorAppSettings(vendors.settings, azurite.connectionString);
+    log(connectors.summary);
 
     const functionKey = persistentSecret(join(dataDir, 'function-key'));
-    Object.assign(process.env, functionAppSettings(apiUrl, identityHeader, azurite.connectionString));
+    Object.assign(
+      process.env,
+      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, connectors.settings),
+    );
     const { hostLocally } = await import('../../functions/register.js');
     const registrations = hostLocally();
     await import('../../functions/index.js');
@@ -138,7 +150,7 @@ export class LocalSoc {
       sandboxCalls,
       `http://localhost:${uiServer.port}`,
       apiUrl,
-      [uiServer.server, apiServer.server],
+      [uiServer.server, apiServer.server, vendors.server],
       azurite,
     );
     addUiRoutes(ui, soc);
@@ -231,13 +243,15 @@ const localTriagePlan = {
 
 /**
  * App settings for the in-process Functions app: the same names as infra/ deploys, pointed at the
- * local endpoints (third-party APIs go to the recording sandbox). IDENTITY_ENDPOINT/IDENTITY_HEADER make DefaultAzureCredential use the local
- * managed identity endpoint, as it uses App Service's in Azure.
+ * local endpoints (third-party APIs go to the recording sandbox, connectors to their sample replays
+ * unless configured for the real API). IDENTITY_ENDPOINT/IDENTITY_HEADER make DefaultAzureCredential
+ * use the local managed identity endpoint, as it uses App Service's in Azure.
  */
 function functionAppSettings(
   apiUrl: string,
   identityHeader: string,
   storage: string,
+  connectorSettings: Record<string, string>,
 ): Record<string, string> {
   return {
     IDENTITY_ENDPOINT: `${apiUrl}/msi/token`,
@@ -252,6 +266,7 @@ function functionAppSettings(
     TEAMS_WEBHOOK_URL: `${apiUrl}/sandbox/teams/webhook`,
     BLOCK_IP_NAMED_LOCATION_ID: 'sentinel-kit-blocked-ips',
     RESPONDER_TRIAGE_PLAN: JSON.stringify(localTriagePlan),
+    ...connectorSettings,
   };
 }
 

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { parseDateTime, TICKS_PER_DAY } from '../../src/kql/values/index.js';
 import {
   backtestRules,
@@ -11,17 +10,11 @@ import {
   sparkline,
 } from '../../src/rules/backtest/index.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
+import { testCatalog } from '../support/catalog.js';
 
-const catalog = catalogOf([
-  {
-    name: 'SecurityEvent',
-    columns: [
-      { name: 'TimeGenerated', type: 'datetime' },
-      { name: 'Computer', type: 'string' },
-      { name: 'EventID', type: 'int' },
-    ],
-  },
-]);
+const catalog = testCatalog({
+  SecurityEvent: { TimeGenerated: 'datetime', Computer: 'string', EventID: 'int' },
+});
 const FROM = parseDateTime('2026-01-01T00:00:00Z')!;
 const TO = FROM + 3n * TICKS_PER_DAY;
 

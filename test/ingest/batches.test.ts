@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Batch, splitIntoBatches } from '../../src/ingest/batches.js';
 
-const sent = (batches: Batch[]) => batches.flatMap((b) => JSON.parse(b.body));
+const sent = (batches: Batch[]) => batches.flatMap((b) => JSON.parse(b.body.toString('utf8')));
 
 describe('splitIntoBatches', () => {
   it('keeps every JSON array body, brackets and commas included, within the limit and rows in order', () => {
@@ -10,10 +10,8 @@ describe('splitIntoBatches', () => {
     expect(oversize).toEqual([]);
     expect(batches.length).toBeGreaterThan(1);
     for (const batch of batches) {
-      // the body is serialized once, here, and sent as is
-      expect(Buffer.byteLength(batch.body)).toBe(batch.bytes);
-      expect(batch.bytes).toBeLessThanOrEqual(2_000);
-      expect(JSON.parse(batch.body)).toHaveLength(batch.rows);
+      expect(batch.body.length).toBeLessThanOrEqual(2_000);
+      expect(JSON.parse(batch.body.toString('utf8'))).toHaveLength(batch.rows);
     }
     expect(sent(batches)).toEqual(rows);
   });
@@ -22,7 +20,15 @@ describe('splitIntoBatches', () => {
     const row = { x: 'a'.repeat(92) }; // 100 bytes as JSON
     const { batches } = splitIntoBatches([row, row, row], 2 + 100 + 1 + 100);
     expect(batches.map((b) => b.rows)).toEqual([2, 1]);
-    expect(batches[0].bytes).toBe(203);
+    expect(batches[0].body.length).toBe(203);
+  });
+
+  it('counts multi-byte UTF-8 exactly when filling up to the limit', () => {
+    const euro = { x: '€'.repeat(30) }; // 8 + 30 * 3 = 98 bytes
+    const emoji = { x: '😀'.repeat(22), y: 1 }; // 14 + 22 * 4 = 102 bytes
+    const { batches } = splitIntoBatches([euro, euro, emoji, emoji, euro], 2 + 98 + 1 + 98);
+    expect(batches.map((b) => b.body.length)).toEqual([199, 104, 104, 100]);
+    expect(sent(batches)).toEqual([euro, euro, emoji, emoji, euro]);
   });
 
   it('reports a row that alone exceeds the limit instead of sending it, and keeps the others', () => {

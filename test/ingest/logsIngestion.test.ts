@@ -103,7 +103,7 @@ describe('Azure Logs Ingestion sink', () => {
   });
 
   it('refuses a batch above the 1 MB limit without calling the service', async () => {
-    const big = { body: `["${'x'.repeat(999_997)}"]`, bytes: 1_000_001, rows: 1 };
+    const big = { body: Buffer.from(`["${'x'.repeat(999_997)}"]`), rows: 1 };
     const error = await sink()
       .upload('Custom-Okta', big)
       .catch((e) => e);

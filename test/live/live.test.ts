@@ -5,12 +5,12 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { parseDateTime, TICKS_PER_HOUR } from '../../src/kql/values/index.js';
 import { datatableLet, valueLiteral } from '../../src/query/live/datatable.js';
 import { pinNow } from '../../src/query/live/pin-now.js';
 import { runLiveRuleTests } from '../../src/query/live/runner.js';
 import { LiveQueryError, LiveWorkspace } from '../../src/query/live/workspace.js';
+import { testCatalog } from '../support/catalog.js';
 
 const WORKSPACE = '11111111-2222-3333-4444-555555555555';
 const QUERY_URL = `https://api.loganalytics.io/v1/workspaces/${WORKSPACE}/query`;
@@ -190,15 +190,7 @@ describe('Logs Query API', () => {
 });
 
 describe('live rule tests', () => {
-  const catalog = catalogOf([
-    {
-      name: 'SecurityEvent',
-      columns: [
-        { name: 'TimeGenerated', type: 'datetime' },
-        { name: 'EventID', type: 'int' },
-      ],
-    },
-  ]);
+  const catalog = testCatalog({ SecurityEvent: { TimeGenerated: 'datetime', EventID: 'int' } });
 
   function ruleDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'sk-live-'));

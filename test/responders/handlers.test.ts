@@ -16,7 +16,7 @@ import {
   TEAMS,
   triggerBody,
   World,
-} from './harness.js';
+} from '../support/responders.js';
 
 // App Service managed identity endpoint: DefaultAzureCredential → ManagedIdentityCredential reads these, so
 // the handlers authenticate exactly as they would in Azure, against an msw stand-in.

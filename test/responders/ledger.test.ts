@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActionKey, LedgerConflict, TableActionLedger } from '../../src/responders/ledger.js';
 import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
-import { newIncidentId } from './harness.js';
+import { newIncidentId } from '../support/responders.js';
 
 let azurite: AzuriteTable;
 let clock = 1_000_000;

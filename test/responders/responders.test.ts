@@ -6,7 +6,7 @@ import { enrichIncident } from '../../src/responders/enrich.js';
 import { isolateDevices } from '../../src/responders/isolateDevice.js';
 import { notifyTeams } from '../../src/responders/notify.js';
 import { parseTriagePlan, triageIncident } from '../../src/responders/triage.js';
-import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+import { parseIncidentTrigger } from '../../src/sentinel/trigger.js';
 import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
 import {
   alice,
@@ -14,6 +14,7 @@ import {
   type EntityInit,
   GRAPH,
   host,
+  incident,
   ip,
   LOGS,
   MDE,
@@ -25,7 +26,7 @@ import {
   triggerBody,
   WORKSPACE_ID,
   World,
-} from './harness.js';
+} from '../support/responders.js';
 
 let azurite: AzuriteTable;
 let server: MockServer;
@@ -45,12 +46,6 @@ beforeEach(() => {
   world = new World();
   server.resetHandlers();
 });
-
-function incident(entities: EntityInit[], id = newIncidentId()): IncidentContext {
-  const parsed = parseIncidentTrigger(triggerBody(id, entities));
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
-  return parsed.incident;
-}
 
 const disableDeps = () => ({ sentinel: c.sentinel, ledger: c.ledger, graph: c.graph });
 

@@ -2,28 +2,25 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../src/diagnostics.js';
-import { type Catalog, catalogOf } from '../../src/kql/catalog.js';
+import type { Catalog } from '../../src/kql/catalog.js';
 import { loadMitre } from '../../src/rules/mitre.js';
 import { validateFiles } from '../../src/rules/validate/index.js';
+import { testCatalog } from '../support/catalog.js';
 
 export const fixtures = join(import.meta.dirname, 'fixtures');
 
 export const mitre = loadMitre(join(fixtures, 'mitre', 'attack-enterprise.json'));
 
-/** A small catalog owned by these tests, so they do not depend on kql/schemas content. */
-export const catalog: Catalog = catalogOf([
-  {
-    name: 'SigninLogs',
-    columns: [
-      { name: 'TimeGenerated', type: 'datetime' },
-      { name: 'UserPrincipalName', type: 'string' },
-      { name: 'IPAddress', type: 'string' },
-      { name: 'ResultType', type: 'string' },
-      { name: 'AppDisplayName', type: 'string' },
-      { name: 'LocationDetails', type: 'dynamic' },
-    ],
+export const catalog: Catalog = testCatalog({
+  SigninLogs: {
+    TimeGenerated: 'datetime',
+    UserPrincipalName: 'string',
+    IPAddress: 'string',
+    ResultType: 'string',
+    AppDisplayName: 'string',
+    LocationDetails: 'dynamic',
   },
-]);
+});
 catalog.functions.set('BrokenParser', {
   name: 'BrokenParser',
   parameters: [],

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { parseDateTime, TICKS_PER_HOUR, TICKS_PER_MINUTE, type Value } from '../../src/kql/values/index.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
 import { indexTable, RuleSimulation } from '../../src/rules/schedule/index.js';
+import { columnsOf, testCatalog } from '../support/catalog.js';
 
 const T = parseDateTime('2026-01-10T12:00:00Z')!;
 const minutes = (n: number) => BigInt(n) * TICKS_PER_MINUTE;
-const columns = [
-  { name: 'TimeGenerated', type: 'datetime' as const },
-  { name: 'Computer', type: 'string' as const },
-];
-const catalog = catalogOf([{ name: 'Heartbeat', columns }]);
+const heartbeat = { TimeGenerated: 'datetime', Computer: 'string' } as const;
+const columns = columnsOf(heartbeat);
+const catalog = testCatalog({ Heartbeat: heartbeat });
 
 function rule(overrides: Partial<AnalyticsRule>): AnalyticsRule {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalIncidentArmId, incidentPath, parseIncidentArmId } from '../../src/sentinel/armId.js';
 import { parseIncidentTrigger } from '../../src/sentinel/trigger.js';
-import { alice, host, ip, SUB, triggerBody } from '../responders/harness.js';
+import { alice, host, ip, SUB, triggerBody } from '../support/responders.js';
 
 const ID = '7cc984fe-61a2-43c2-a1a4-3583c8a89da2';
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/diagnostics.js';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { formatDateTime, parseDateTime } from '../../src/kql/values/index.js';
 import {
   formatJUnit,
@@ -12,19 +11,17 @@ import {
   resolveTime,
   runRuleTests,
 } from '../../src/rules/testing/index.js';
+import { testCatalog } from '../support/catalog.js';
 
-const catalog = catalogOf([
-  {
-    name: 'SigninLogs',
-    columns: [
-      { name: 'TimeGenerated', type: 'datetime' },
-      { name: 'UserPrincipalName', type: 'string' },
-      { name: 'IPAddress', type: 'string' },
-      { name: 'ResultType', type: 'string' },
-      { name: 'DurationMs', type: 'long' },
-    ],
+const catalog = testCatalog({
+  SigninLogs: {
+    TimeGenerated: 'datetime',
+    UserPrincipalName: 'string',
+    IPAddress: 'string',
+    ResultType: 'string',
+    DurationMs: 'long',
   },
-]);
+});
 
 const RULE = `id: 0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e
 name: Failed sign-ins

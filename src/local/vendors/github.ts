@@ -73,8 +73,9 @@ const includes: Record<string, (e: Event) => boolean> = {
  * `include` (default web), `order` (default desc), `per_page` (default 30, max 100) and cursor paging
  * with `after` from a rel="next" link, sent only while more events remain.
  * https://docs.github.com/rest/orgs/orgs#get-the-audit-log-for-an-organization
+ * Returns the organizations the samples belong to.
  */
-export function addGitHubAuditReplay(router: Router, options: ReplayOptions): void {
+export function addGitHubAuditReplay(router: Router, options: ReplayOptions): string[] {
   const samples = readSamples(options.root, 'github-audit').flat() as GitHubAuditEvent[];
   const events = replayTimeline(samples, options.startMs, {
     time: (e) => e['@timestamp'],
@@ -124,4 +125,5 @@ export function addGitHubAuditReplay(router: Router, options: ReplayOptions): vo
       );
     });
   }
+  return [...new Set(samples.flatMap((e) => (e.org ? [e.org] : [])))];
 }

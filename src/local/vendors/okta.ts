@@ -17,7 +17,13 @@ const DAY_MS = 86_400_000;
 
 /** Okta's error object (https://developer.okta.com/docs/reference/error-codes/). */
 function oktaError(response: ServerResponse, status: number, errorCode: string, errorSummary: string): void {
-  sendJson(response, status, { errorCode, errorSummary, errorLink: errorCode, errorId: 'local', errorCauses: [] });
+  sendJson(response, status, {
+    errorCode,
+    errorSummary,
+    errorLink: errorCode,
+    errorId: 'local',
+    errorCauses: [],
+  });
 }
 
 /**
@@ -34,7 +40,8 @@ export function addOktaReplay(router: Router, options: ReplayOptions): void {
     restamp: (e, shift) => ({ ...e, published: new Date(shift(Date.parse(e.published))).toISOString() }),
   });
   router.add('GET', '/api/v1/logs', ({ request, response, url }) => {
-    if (request.headers.authorization !== `SSWS ${options.token}`) return oktaError(response, 401, 'E0000011', 'Invalid token provided');
+    if (request.headers.authorization !== `SSWS ${options.token}`)
+      return oktaError(response, 401, 'E0000011', 'Invalid token provided');
     const query = url.searchParams;
     const unsupported = ['until', 'filter', 'q'].filter((name) => query.has(name));
     if (unsupported.length > 0 || (query.get('sortOrder') ?? 'ASCENDING') !== 'ASCENDING') {
@@ -45,9 +52,11 @@ export function addOktaReplay(router: Router, options: ReplayOptions): void {
       );
     }
     const limit = Number(query.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return oktaError(response, 400, 'E0000001', 'Api validation failed: limit must be from 1 to 1000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return oktaError(response, 400, 'E0000001', 'Api validation failed: limit must be from 1 to 1000');
     const from = startPosition(query, options.clock.date().getTime());
-    if (!from) return oktaError(response, 400, 'E0000001', 'Api validation failed: since or after is not valid');
+    if (!from)
+      return oktaError(response, 400, 'E0000001', 'Api validation failed: since or after is not valid');
     const page = published(events, options.clock)
       .filter((e) => compare(e, from) > 0)
       .slice(0, limit);

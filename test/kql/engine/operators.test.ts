@@ -235,6 +235,40 @@ describe('tabular operators', () => {
     ]);
   });
 
+  it('evaluate bag_unpack with an output schema: typed slots, `*` keeps the other columns', () => {
+    const query = `datatable(id:long, d:dynamic)[1, dynamic({'n':'5', 's':'a'}), 2, dynamic({'s':'b'})]
+      | evaluate bag_unpack(d) : (*, n:long, s:string) | where s == 'a' or isnull(n) | extend m = n + 1`;
+    expect(schemaOf(query)).toEqual(['id:long', 'n:long', 's:string', 'm:long']);
+    expect(records(query)).toEqual([
+      { id: 1, n: 5, s: 'a', m: 6 },
+      { id: 2, n: null, s: 'b', m: null },
+    ]);
+    expect(
+      records(`print d = dynamic({'a': 1}), x = 1 | evaluate bag_unpack(d, 'p_') : (p_a:long)`),
+    ).toEqual([{ p_a: 1 }]);
+  });
+
+  it('bag_unpack without an output schema refuses later operators at the bag_unpack, naming the fix', () => {
+    const query = `print d = dynamic({'k': 1}), x = 1 | evaluate bag_unpack(d) | where x == 1`;
+    let error: unknown;
+    try {
+      records(query);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedError);
+    const refusal = error as UnsupportedError;
+    expect(refusal.construct).toBe('bag_unpack');
+    expect(query.slice(refusal.start, refusal.start + refusal.length).trim()).toBe('evaluate bag_unpack(d)');
+    expect(refusal.message).toContain('cannot be followed by where');
+    expect(refusal.message).toContain('extend k = tostring(d.k)');
+    expect(() => records(`print x = 1 | union (print d = dynamic({'k': 1}) | evaluate bag_unpack(d))`)).toThrow(
+      /bag_unpack\(d\) without an output schema cannot be followed by union/,
+    );
+    // Operators that read no columns may follow it.
+    expect(records(`print d = dynamic({'k': 1}) | evaluate bag_unpack(d) | take 5`)).toEqual([{ k: 1 }]);
+  });
+
   it('make-series fills empty bins with the default', () => {
     expect(
       records(

@@ -95,12 +95,12 @@ describe('series_decompose (documented deterministic subset)', () => {
   });
 
   it('seasonal first, then the trend of the deseasoned series', () => {
-    // seasonal [1, 5, 1, 5]; deseasoned [0, 0, 2, 2]; its mean 1 is the trend.
-    expect(decompose('[1, 5, 3, 7]', '2')).toEqual([
-      [2, 6, 2, 6],
-      [2, 6, 2, 6].map((v) => v - 1),
-      [1, 1, 1, 1],
-      [-1, -1, 1, 1],
+    // Phase medians 1 and 5; deseasoned [0, 0, 3, 3, 0, 0] has mean 1, which is the trend.
+    expect(decompose('[1, 5, 4, 8, 1, 5]', '2')).toEqual([
+      [2, 6, 2, 6, 2, 6],
+      [1, 5, 1, 5, 1, 5],
+      [1, 1, 1, 1, 1, 1],
+      [-1, -1, 2, 2, -1, -1],
     ]);
   });
 });

@@ -82,6 +82,12 @@ describe('KQL semantic traps', () => {
     expect(rows).toEqual([{ Key: 'a', Value1: 1, Key1: '', Value2: null }]);
   });
 
+  it('time(n) and timespan(n) with a bare number count days', () => {
+    expect(records(`print a = time(2), b = timespan(1.5), c = time(-0.25)`)).toEqual([
+      { a: '2.00:00:00', b: '1.12:00:00', c: '-06:00:00' },
+    ]);
+  });
+
   it('extend items see the columns defined before them in the same operator', () => {
     expect(records(`print a=1 | extend a = a * 10, b = a + 1`)).toEqual([{ a: 10, b: 11 }]);
   });

@@ -1,5 +1,7 @@
-// Test harness: stateful msw stand-ins for ARM SecurityInsights, Graph, Defender for Endpoint, Logs Query and a
-// Teams webhook, plus a recorder of every outbound request. The action ledger is real (Azurite).
+// Stateful msw stand-ins for ARM SecurityInsights, Graph, Defender for Endpoint, Logs Query and a Teams
+// webhook, plus a recorder of every outbound request; the action ledger is real (Azurite). Shared by the
+// responder tests and scripts/bench-responders.ts, so the benchmark times the very setup the tests verify.
+// It stays under test/: msw is a dev dependency, and these doubles must not ship in src/.
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import { HttpResponse, http } from 'msw';
@@ -10,6 +12,7 @@ import { GraphClient } from '../../src/responders/graph.js';
 import { TableActionLedger } from '../../src/responders/ledger.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
+import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
 
 export const ARM = 'https://management.azure.com';
 export const GRAPH = 'https://graph.microsoft.com';
@@ -252,6 +255,18 @@ export function triggerBody(incidentId: string, entities: EntityInit[], extra: R
     },
     ...extra,
   };
+}
+
+/** The incident a trigger body carries, as responders receive it; throws on a body the parser rejects. */
+export function incidentOf(body: unknown): IncidentContext {
+  const parsed = parseIncidentTrigger(body);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
+  return parsed.incident;
+}
+
+/** The incident of a fresh trigger with these entities. */
+export function incident(entities: EntityInit[], id = newIncidentId()): IncidentContext {
+  return incidentOf(triggerBody(id, entities));
 }
 
 export const alice: EntityInit = {
