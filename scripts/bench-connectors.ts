@@ -13,6 +13,7 @@
  * thousand copies of one record. The vendor side is plain http: Okta's TLS would add decryption of
  * ~1.6 MB per page on the connector's thread, which this bench does not measure.
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -125,7 +126,26 @@ const checkpoints: CheckpointStore = {
   },
 };
 
+/**
+ * CPU seconds of the main thread (Linux: its task id is the process id), where the connector's
+ * JavaScript runs; undefined where /proc is not available.
+ */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const [utime, stime] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 13)
+      .map(Number);
+    return (utime + stime) / 100; // USER_HZ
+  } catch {
+    return undefined;
+  }
+}
+
 const load = loadavg()[0];
+const mainCpuBefore = mainThreadCpuSeconds();
 const cpuBefore = process.cpuUsage();
 const eluBefore = performance.eventLoopUtilization();
 const started = process.hrtime.bigint();
@@ -148,6 +168,9 @@ const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const mainBusy = performance.eventLoopUtilization(eluBefore).utilization;
 const cpu = process.cpuUsage(cpuBefore);
 const cores = (cpu.user + cpu.system) / 1e6 / seconds;
+const mainCpuAfter = mainThreadCpuSeconds();
+const mainCpu =
+  mainCpuBefore === undefined || mainCpuAfter === undefined ? undefined : mainCpuAfter - mainCpuBefore;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 worker.postMessage('totals');
 const totals = await new Promise<{
@@ -179,6 +202,10 @@ console.log(
     `(${(mb(totals.wireBytes) / seconds).toFixed(1)} MB/s gzipped) into Logs Ingestion; peak RSS ${Math.round(peakRssMb)} MB\n` +
     `  verified: ${totals.rows} rows counted by the endpoint in ${totals.requests} requests (${totals.parsed} parsed in full), ` +
     `${commits} checkpoints; ${pages} pages of ${pageSize}, ~${Math.round(totals.oktaBytes / expected)} B/event\n` +
-    `  CPU: ${cores.toFixed(2)} cores for the process (both servers included), main thread ${Math.round(mainBusy * 100)}% busy; ` +
+    `  CPU: ${cores.toFixed(2)} cores for the process (both servers included); main thread ${Math.round(mainBusy * 100)}% busy` +
+    (mainCpu === undefined
+      ? ''
+      : ` and on a core ${Math.round((100 * mainCpu) / seconds)}% of the time, ${((mainCpu * 1e6) / result.sent).toFixed(1)} µs CPU/event`) +
+    '; ' +
     `load average before the run ${load.toFixed(2)}`,
 );

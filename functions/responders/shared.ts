@@ -103,7 +103,7 @@ function badRequest(diagnostics: Diagnostic[]): HttpResponseInit {
  * transiently (throttling/unavailable after retries, so the relay's retry policy should try again); 502 when a
  * downstream refused (403/404/400: retrying will not help until someone fixes permissions or data).
  */
-export function statusFor(result: ResponderResult): number {
+function statusFor(result: ResponderResult): number {
   const failed = result.actions.filter((a) => a.outcome === 'failed');
   if (!failed.length) return 200;
   return failed.every((a) => a.transient) ? 503 : 502;

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import { readYamlSource } from '../rules/load.js';
-import type { YamlSource } from '../rules/source.js';
+import { issueDiagnostics, readYamlSource } from '../rules/load.js';
+import type { FieldPath, YamlSource } from '../rules/source.js';
 import { type AutomationRule, automationRuleSchema } from './model.js';
 
 export interface LoadedAutomationRule {
@@ -26,16 +26,7 @@ export function loadAutomationFile(path: string, file = path): LoadedAutomationR
   if (!source) return { diagnostics: readErrors };
   const parsed = automationRuleSchema.safeParse(source.document.toJS());
   if (!parsed.success) {
-    const diagnostics = parsed.error.issues.map(
-      (issue): Diagnostic => ({
-        code: 'SK0501',
-        severity: 'error',
-        message: `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
-        file,
-        ...source.valueAt(issue.path as (string | number)[]),
-      }),
-    );
-    return { source, diagnostics };
+    return { source, diagnostics: issueDiagnostics(parsed.error.issues, source, 'SK0501') };
   }
   const rule = parsed.data;
   return { rule, source, diagnostics: triggerDiagnostics(rule, source) };
@@ -49,13 +40,8 @@ export function loadAutomationFile(path: string, file = path): LoadedAutomationR
 function triggerDiagnostics(rule: AutomationRule, source: YamlSource): Diagnostic[] {
   if (rule.trigger !== 'alert-created') return [];
   const found: Diagnostic[] = [];
-  const error = (path: (string | number)[], message: string): Diagnostic => ({
-    code: 'SK0502',
-    severity: 'error',
-    message,
-    file: source.file,
-    ...source.valueAt(path),
-  });
+  const error = (path: FieldPath, message: string) =>
+    source.diagnostic('SK0502', 'error', message, source.valueAt(path));
   for (const key of Object.keys(rule.conditions)) {
     if (key !== 'analyticRules') {
       found.push(

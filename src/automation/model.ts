@@ -18,7 +18,7 @@ const nonEmptyStrings = z.array(z.string().min(1)).min(1);
 
 export const triggers = ['incident-created', 'incident-updated', 'alert-created'] as const;
 
-export const automationConditionsSchema = z
+const automationConditionsSchema = z
   .object({
     severity: z.array(severity).min(1).optional(),
     status: z.array(status).min(1).optional(),
@@ -39,16 +39,9 @@ const owner = z
   .strict()
   .refine((o) => Object.keys(o).length > 0, 'give objectId, email or userPrincipalName');
 
-export const actionKinds = [
-  'runResponder',
-  'setSeverity',
-  'setStatus',
-  'setOwner',
-  'addLabels',
-  'addTask',
-] as const;
+const actionKinds = ['runResponder', 'setSeverity', 'setStatus', 'setOwner', 'addLabels', 'addTask'] as const;
 
-export const automationActionSchema = z
+const automationActionSchema = z
   .object({
     runResponder: z.string().min(1).optional(),
     setSeverity: severity.optional(),

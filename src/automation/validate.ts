@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics.js';
+import type { FieldPath } from '../rules/source.js';
 import type { LoadedAutomationRule } from './load.js';
 
 export interface AutomationContext {
@@ -17,8 +18,8 @@ export function checkAutomationReferences(
   const seenIds = new Map<string, string>();
   for (const { rule, source } of loaded) {
     if (!rule || !source) continue;
-    const error = (code: string, path: (string | number)[], message: string) =>
-      found.push({ code, severity: 'error', message, file: source.file, ...source.valueAt(path) });
+    const error = (code: string, path: FieldPath, message: string) =>
+      found.push(source.diagnostic(code, 'error', message, source.valueAt(path)));
 
     const first = seenIds.get(rule.id.toLowerCase());
     if (first) error('SK0503', ['id'], `automation rule id ${rule.id} is also used by ${first}`);

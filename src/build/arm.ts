@@ -4,7 +4,7 @@ import type { ConnectorDcr, CustomTable } from './connectors.js';
 import type { WatchlistResource } from './watchlists.js';
 
 /** API versions of the other resource types in the standalone template; main.bicep uses the same. */
-export const apiVersions = {
+const apiVersions = {
   workspaces: '2023-09-01',
   tables: '2023-09-01',
   onboardingStates: '2024-09-01',

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { type ColumnSchema, catalogOf, type KqlType } from '../kql/catalog.js';
 import { analyze, resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
-import { readYamlSource } from '../rules/load.js';
-import type { YamlSource } from '../rules/source.js';
+import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';
+import type { FieldPath, YamlSource } from '../rules/source.js';
 
 /** A custom table for Microsoft.OperationalInsights/workspaces/tables. */
 export interface CustomTable {
@@ -84,7 +84,7 @@ const dcrFileSchema = z
     message: 'give transformKql (and outputStream) or dataFlows',
   });
 
-export function findConnectorDirs(root: string): string[] {
+function findConnectorDirs(root: string): string[] {
   const dir = join(root, 'connectors');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
@@ -98,7 +98,11 @@ export function buildConnectors(root: string): ConnectorsBuild {
   for (const connector of findConnectorDirs(root)) {
     const dir = join(root, 'connectors', connector);
     const errorsBefore = result.diagnostics.length;
-    const table = buildTable(join(dir, 'table.json'), rel(root, join(dir, 'table.json')), result.diagnostics);
+    const table = buildTable(
+      join(dir, 'table.json'),
+      displayPath(join(dir, 'table.json'), root),
+      result.diagnostics,
+    );
     // A broken table.json would make every transform check against it misleading.
     if (!table || result.diagnostics.length > errorsBefore) continue;
     result.tables.push(table.resource);
@@ -107,7 +111,7 @@ export function buildConnectors(root: string): ConnectorsBuild {
       const dcr = buildDcr(
         connector,
         dcrPath,
-        rel(root, dcrPath),
+        displayPath(dcrPath, root),
         table.columns,
         table.resource.name,
         result.diagnostics,
@@ -116,10 +120,6 @@ export function buildConnectors(root: string): ConnectorsBuild {
     }
   }
   return result;
-}
-
-function rel(root: string, path: string): string {
-  return relative(root, path).split('\\').join('/');
 }
 
 function buildTable(
@@ -199,18 +199,13 @@ function buildDcr(
   if (!source) return undefined;
   const parsed = dcrFileSchema.safeParse(source.document.toJS());
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path as (string | number)[];
-      diagnostics.push(
-        at(source, path, 'SK0611', `${path.length ? `${path.join('.')}: ` : ''}${issue.message}`),
-      );
-    }
+    diagnostics.push(...issueDiagnostics(parsed.error.issues, source, 'SK0611'));
     return undefined;
   }
   const dcr = parsed.data;
   const streamNames = Object.keys(dcr.streamDeclarations);
   const flows = dcr.dataFlows
-    ? dcr.dataFlows.map((flow, index) => ({ flow, path: ['dataFlows', index] as (string | number)[] }))
+    ? dcr.dataFlows.map((flow, index) => ({ flow, path: ['dataFlows', index] as FieldPath }))
     : [
         {
           flow: {
@@ -218,7 +213,7 @@ function buildDcr(
             transformKql: dcr.transformKql!,
             outputStream: dcr.outputStream ?? `Custom-${dcr.tableName ?? tableName}`,
           },
-          path: [] as (string | number)[],
+          path: [] as FieldPath,
         },
       ];
 
@@ -300,29 +295,18 @@ function checkTransform(
   tableColumns: ColumnSchema[],
   tableName: string,
   source: YamlSource,
-  path: (string | number)[],
+  path: FieldPath,
 ): Diagnostic[] {
   const found: Diagnostic[] = [];
   const { code, diagnostics } = analyze(transformKql, catalogOf([{ name: 'source', columns: input }]));
   for (const d of diagnostics) {
     if (d.severity !== 'error') continue;
-    found.push({
-      code: d.code,
-      severity: 'error',
-      message: `transformKql: ${d.message}`,
-      file: source.file,
-      ...(source.offsetMapper(path)?.(d.start) ?? source.valueAt(path)),
-    });
+    const where = source.offsetMapper(path)?.(d.start) ?? source.valueAt(path);
+    found.push(source.diagnostic(d.code, 'error', `transformKql: ${d.message}`, where));
   }
   if (found.length > 0) return found;
   const start = source.offsetMapper(path)?.(0) ?? source.valueAt(path);
-  const error = (code: string, message: string): Diagnostic => ({
-    code,
-    severity: 'error',
-    message,
-    file: source.file,
-    ...start,
-  });
+  const error = (code: string, message: string) => source.diagnostic(code, 'error', message, start);
   const output = resultSchema(code) ?? [];
   const table = new Map(tableColumns.map((c) => [c.name, c.type]));
   for (const column of output) {
@@ -361,6 +345,6 @@ function compatible(output: KqlType, column: KqlType): boolean {
   );
 }
 
-function at(source: YamlSource, path: (string | number)[], code: string, message: string): Diagnostic {
-  return { code, severity: 'error', message, file: source.file, ...source.valueAt(path) };
+function at(source: YamlSource, path: FieldPath, code: string, message: string): Diagnostic {
+  return source.diagnostic(code, 'error', message, source.valueAt(path));
 }

@@ -1,20 +1,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { type Diagnostic, DiagnosticError, hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
-import { findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
+import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
 import { stableStringify } from './json.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
-export const generatedDir = 'infra/generated';
-export const armTemplatePath = 'dist/azuredeploy.json';
+const generatedDir = 'infra/generated';
+const armTemplatePath = 'dist/azuredeploy.json';
 
 /**
  * Placeholders in generated JSON that main.bicep replaces at deployment time, because resource ids
@@ -54,7 +54,7 @@ export interface BuildResult {
  */
 export function build(root: string): BuildResult {
   const diagnostics: Diagnostic[] = [];
-  const rel = (path: string) => relative(root, path).split('\\').join('/');
+  const rel = (path: string) => displayPath(path, root);
 
   const rules = loadRules(root, rel, diagnostics);
   const catalog = loadCatalogCollecting(root, diagnostics);
@@ -164,7 +164,7 @@ function loadCatalogCollecting(root: string, diagnostics: Diagnostic[]): Catalog
  * Read from the source text rather than by importing the modules, which would register Functions
  * handlers and build Azure clients as a side effect.
  */
-export function findResponders(root: string): Set<string> {
+function findResponders(root: string): Set<string> {
   const dir = join(root, 'functions', 'responders');
   if (!existsSync(dir)) return new Set();
   const names = new Set<string>();

@@ -1,19 +1,34 @@
 // What every command does the same way: read its arguments, load the repository's catalog, print diagnostics.
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { type Diagnostic, DiagnosticError, formatDiagnostic } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 
+const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** `--root <dir>`: the repository root holding kql/ and connectors/, default the working directory. */
+export const rootOption = { root: { type: 'string', default: '.' } } as const;
+
+type CommandArgs<O extends ParseArgsOptionsConfig, P extends boolean> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof helpOption; allowPositionals: P }>
+>;
+
 /**
- * The parsed arguments, or the exit code to stop with: 0 after printing `help` for `-h/--help`,
- * 2 after printing the problem and `help` for arguments `parseArgs` rejects.
+ * `argv` parsed with `options` (plus -h/--help), or the exit code to stop with: 0 after printing
+ * `help` for --help, 2 after printing the problem and `help` for arguments parseArgs rejects.
  */
-export function parseCommandArgs<T extends ParseArgsConfig>(
+export function parseCommandArgs<const O extends ParseArgsOptionsConfig, const P extends boolean = false>(
   help: string,
-  config: T,
-): ReturnType<typeof parseArgs<T>> | number {
-  let parsed: ReturnType<typeof parseArgs<T>>;
+  argv: string[],
+  options: O,
+  allowPositionals?: P,
+): CommandArgs<O, P> | number {
+  let parsed: CommandArgs<O, P>;
   try {
-    parsed = parseArgs(config);
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, ...helpOption },
+      allowPositionals: (allowPositionals ?? false) as P,
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${help}`);
     return 2;

@@ -28,9 +28,6 @@ export interface RunResult {
   error?: string;
 }
 
-/** Pages fetched and prepared ahead of the one uploading; each holds about 1-2 MB of request bodies. */
-const READ_AHEAD_PAGES = 2;
-
 /** A source page mapped and serialized into request bodies, ready to send. */
 interface PreparedPage<Cursor> {
   cursor: Cursor;
@@ -90,10 +87,7 @@ function preparePage<Raw, Cursor>(
   return { cursor: page.cursor, records: page.records.length, batches, letters };
 }
 
-/**
- * Maps and serializes each page as it arrives. Behind `prefetched` this runs for page N+1 while page
- * N uploads, so the CPU-bound part of the next page overlaps the network and gzip time of the current one.
- */
+/** Maps and serializes each page as it arrives. */
 async function* preparedPages<Raw, Cursor>(
   connector: Connector<Raw, Cursor>,
   source: AsyncIterable<SourcePage<Raw, Cursor>>,
@@ -120,16 +114,18 @@ function deadLetter<Raw>(
 }
 
 /**
- * Yields the items of `source` in order while up to `depth` next ones are already being produced: an
- * async generator queues `next()` calls and runs them one after another, so the vendor round trips and
- * the preparation of the following pages overlap the upload of the current one. (Cursor paging needs
- * each response before the next request, so more depth only helps when the vendor is slower than us.)
+ * Yields the items of `source` in order while up to `depth` next ones are already being produced, so
+ * they overlap whatever the consumer does with the current one. Works through an async generator,
+ * which queues `next()` calls and runs them one after another, whatever `source` itself allows.
  */
-async function* readAhead<T>(source: AsyncGenerator<T>, depth: number): AsyncGenerator<T> {
+async function* readAhead<T>(source: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
+  const items = (async function* () {
+    yield* source;
+  })();
   const pending: Promise<IteratorResult<T>>[] = [];
   const request = () => {
-    const next = source.next();
-    // Marked handled at once: a failure surfaces when its turn comes, after the pages before it.
+    const next = items.next();
+    // Marked handled at once: a failure surfaces when its turn comes, after the items before it.
     next.catch(() => undefined);
     pending.push(next);
   };
@@ -143,7 +139,7 @@ async function* readAhead<T>(source: AsyncGenerator<T>, depth: number): AsyncGen
     }
   } finally {
     await Promise.allSettled(pending);
-    await source.return(undefined);
+    await items.return(undefined);
   }
 }
 
@@ -168,12 +164,12 @@ export async function runConnector<Raw, Cursor>(
   try {
     let checkpoint = await deps.checkpoints.load(connector.name, connector.checkpointKey);
     const from = checkpoint ? connector.parseCursor(checkpoint.cursor) : connector.initialCursor();
-    const pages = preparedPages(
-      connector,
-      connector.pages(from, signal),
-      deps.maxBatchBytes ?? MAX_UPLOAD_BYTES,
-    );
-    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
+    // Two overlapping stages ahead of the upload: the vendor request for the next page goes out while
+    // this one is mapped and serialized (cursor paging needs each response before the next request),
+    // and the next page is prepared while this one uploads.
+    const raw = readAhead(connector.pages(from, signal), 1);
+    const prepared = preparedPages(connector, raw, deps.maxBatchBytes ?? MAX_UPLOAD_BYTES);
+    for await (const page of readAhead(prepared, 1)) {
       // The next page is uploaded only after this one is committed: a crash resends at most one page.
       await uploadAll(deps.sink, connector.streamName, page.batches, deps.concurrency ?? 4, signal);
       // Recorded before the checkpoint moves, so a skipped record is never silently gone.

@@ -86,7 +86,7 @@ function describe(error: unknown): { error: string; transient: boolean } {
  * Claim → act → record "acted" → comment → record "done". A run that fails after acting leaves "acted" in the
  * ledger, so the retry only posts the (same-id, hence never duplicated) comment instead of acting again.
  */
-export async function runAction(
+async function runAction(
   incident: IncidentContext,
   deps: ActionDeps,
   spec: ActionSpec,

@@ -15,7 +15,7 @@ function plain(text: string): string {
 }
 
 /** The Teams message: an Adaptive Card, accepted by both incoming webhooks and Workflows webhooks. */
-export function incidentCard(incident: IncidentContext, portalUrl: string): Record<string, unknown> {
+function incidentCard(incident: IncidentContext, portalUrl: string): Record<string, unknown> {
   const { accounts, ips, hosts } = incident.entities;
   const facts = [
     ['Severity', incident.severity],

@@ -21,7 +21,7 @@ const REASONS: Record<string, string[]> = {
   Undetermined: [],
 };
 
-export const triagePlanSchema = z
+const triagePlanSchema = z
   .strictObject({
     owner: z
       .strictObject({

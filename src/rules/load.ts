@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import {
@@ -37,7 +37,7 @@ export function loadRuleFile(path: string, file = displayPath(path)): LoadedRule
   return loadDocument(path, file, 'analytics', analyticsRuleSchema);
 }
 
-export function loadHuntingFile(path: string, file = displayPath(path)): LoadedHuntingQuery {
+function loadHuntingFile(path: string, file = displayPath(path)): LoadedHuntingQuery {
   return loadDocument(path, file, 'hunting', huntingQuerySchema);
 }
 
@@ -52,13 +52,18 @@ export function documentKindOf(path: string): QueryDocumentKind {
 }
 
 /** Rule YAML files under the given files or folders, sorted; rule tests (`*.test.yaml`) are excluded. */
-export function findRuleFiles(paths: string[]): string[] {
+export function findRuleFiles(paths: readonly string[]): string[] {
+  return findFiles(paths, (path) => /\.ya?ml$/i.test(path) && !/\.test\.ya?ml$/i.test(path));
+}
+
+/** The files `accept`ed among the given files and everything under the given folders, sorted. */
+export function findFiles(paths: readonly string[], accept: (path: string) => boolean): string[] {
   const found = new Set<string>();
   const visit = (path: string) => {
     if (!existsSync(path)) return;
     if (statSync(path).isDirectory()) {
       for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else if (/\.ya?ml$/i.test(path) && !/\.test\.ya?ml$/i.test(path)) {
+    } else if (accept(path)) {
       found.add(path);
     }
   };
@@ -66,8 +71,9 @@ export function findRuleFiles(paths: string[]): string[] {
   return [...found].sort();
 }
 
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
+/** `path` relative to `base` with forward slashes, as diagnostics name files; as given when outside `base`. */
+export function displayPath(path: string, base = process.cwd()): string {
+  const rel = relative(base, path);
   return (rel.startsWith('..') || rel === '' ? path : rel).split(sep).join('/');
 }
 
@@ -111,9 +117,8 @@ export function readYamlSource(
   if (text.trim() === '')
     return fail('SK1005', 'the file is empty; a rule needs at least id, name and query');
 
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false });
-  const source = new YamlSource(file, text, document, lineCounter);
+  const source = YamlSource.parse(file, text, { prettyErrors: false });
+  const { document } = source;
   const diagnostics: Diagnostic[] = document.errors.map((error) => {
     const duplicate = error.code === 'DUPLICATE_KEY';
     return source.diagnostic(
@@ -138,7 +143,7 @@ function firstLine(message: string): string {
  * Validates `data` against a strict schema. Unknown fields become warnings and are dropped, so rules
  * written for the Azure-Sentinel repository (which carries extra fields) still load.
  */
-export function parseWithSchema<S extends z.ZodType>(
+function parseWithSchema<S extends z.ZodType>(
   schema: S,
   data: unknown,
   source: YamlSource,
@@ -183,6 +188,19 @@ export function parseWithSchema<S extends z.ZodType>(
   return { value: second.success ? second.data : undefined, diagnostics };
 }
 
+/** One error per schema issue, worded `path.to.field: message`, at the offending value. */
+export function issueDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  source: YamlSource,
+  code: string,
+): Diagnostic[] {
+  return issues.map((issue) => {
+    const path = issue.path as (string | number)[];
+    const where = path.length > 0 ? `${path.join('.')}: ` : '';
+    return source.diagnostic(code, 'error', `${where}${issue.message}`, source.valueAt(path));
+  });
+}
+
 function topLevelFields(schema: z.ZodType): string[] {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
@@ -210,7 +228,7 @@ function typeName(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-export function formatPath(path: FieldPath): string {
+function formatPath(path: FieldPath): string {
   return path
     .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i ? `.${segment}` : segment))
     .join('');
@@ -232,7 +250,7 @@ function deleteAtPath(data: unknown, path: FieldPath): void {
 }
 
 /** Byte offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
+function invalidUtf8Offset(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i];

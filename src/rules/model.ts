@@ -19,7 +19,7 @@ const duration = z.string().refine((value) => parseDuration(value) !== undefined
 export const severities = ['Informational', 'Low', 'Medium', 'High'] as const;
 export type RuleSeverity = (typeof severities)[number];
 
-export const ruleKinds = ['Scheduled', 'NRT'] as const;
+const ruleKinds = ['Scheduled', 'NRT'] as const;
 export type RuleKind = (typeof ruleKinds)[number];
 
 /** The Azure-Sentinel repository writes `gt`; ARM templates and the REST API write `GreaterThan`. */
@@ -36,7 +36,7 @@ const triggerOperatorSpellings = {
 export type TriggerOperator = 'gt' | 'lt' | 'eq' | 'ne';
 
 /** Alert properties an `alertDynamicProperties` entry may set from a column (REST API AlertProperty). */
-export const alertDynamicPropertyNames = [
+const alertDynamicPropertyNames = [
   'AlertLink',
   'ConfidenceLevel',
   'ConfidenceScore',

@@ -3,9 +3,10 @@ import {
   isMap,
   isScalar,
   isSeq,
-  type LineCounter,
+  LineCounter,
   type Node,
   type Pair,
+  parseDocument,
   type Scalar,
 } from 'yaml';
 import type { Diagnostic, Severity } from '../diagnostics.js';
@@ -27,12 +28,20 @@ export interface Position {
 export class YamlSource {
   private readonly mappers = new Map<string, ((offset: number) => Position) | undefined>();
 
-  constructor(
+  private constructor(
     readonly file: string,
     readonly text: string,
     readonly document: Document,
     private readonly lines: LineCounter,
   ) {}
+
+  /** Parses `text`; YAML errors are left in `document.errors` for the caller to report. */
+  static parse(file: string, text: string, options: { prettyErrors?: boolean } = {}): YamlSource {
+    const lines = new LineCounter();
+    // Source tokens let offsetMapper map offsets inside block and quoted scalars back to the file.
+    const document = parseDocument(text, { ...options, lineCounter: lines, keepSourceTokens: true });
+    return new YamlSource(file, text, document, lines);
+  }
 
   /** Position of the value at `path`; for a missing field, the key of the nearest enclosing field. */
   valueAt(path: FieldPath): Position {

@@ -70,19 +70,23 @@ let startMs: number;
 
 function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
   return new Promise<Reply>((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', ca: tls.cert, headers: init.headers }, (res) => {
-      let data = '';
-      res.on('data', (chunk) => {
-        data += chunk;
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: data ? JSON.parse(data) : undefined,
-        }),
-      );
-    });
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', ca: tls.cert, headers: init.headers, agent: false },
+      (res) => {
+        let data = '';
+        res.on('data', (chunk) => {
+          data += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: data ? JSON.parse(data) : undefined,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(init.body === undefined ? undefined : JSON.stringify(init.body));
   });
@@ -158,7 +162,7 @@ beforeAll(async () => {
   startMs = Date.parse(state.startedAt) + replayDelayMs;
   clock = new Clock();
   workspace = new Workspace(join(dir, 'workspace'), loadCatalog(root));
-  azurite = await startAzuriteTables({ location: join(dir, 'azurite'), inMemory: true });
+  azurite = await startAzuriteTables({ location: join(dir, 'azurite') });
   identityHeader = randomBytes(16).toString('hex');
   const router = new Router();
   addLogsIngestionRoutes(

@@ -1,21 +1,17 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/validate.js';
 import { toSarif } from '../../src/report/sarif.js';
+import { runCommand } from '../support/cli.js';
 import { fixtures } from './helpers.js';
 
 const root = join(fixtures, 'repo');
 
 /** Runs the command and returns its exit code and what it printed to stdout. */
 async function validateCommand(...argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(line));
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  const code = await run(argv);
-  return { code, out: lines.join('\n') };
+  const { code, stdout } = await runCommand(run, ...argv);
+  return { code, out: stdout };
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('sentinel-kit validate', () => {
   it('prints file:line:col diagnostics and a summary, exiting 1 on errors', async () => {

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/test.js';
+import { runCommand } from '../support/cli.js';
 
 const RULE = `id: 0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e
 name: Log cleared
@@ -40,34 +41,24 @@ function repo(alerts: number): string {
 }
 
 describe('sentinel-kit test', () => {
-  afterEach(() => vi.restoreAllMocks());
-  const quiet = () => {
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    vi.spyOn(console, 'error').mockImplementation(() => {});
-  };
-
   it('exits 0 when every case passes and 1 when one fails', async () => {
-    quiet();
     const good = repo(1);
     const bad = repo(2);
-    expect(await run(['--root', good, join(good, 'kql', 'rules')])).toBe(0);
-    expect(await run(['--root', bad, join(bad, 'kql', 'rules')])).toBe(1);
+    expect((await runCommand(run, '--root', good, join(good, 'kql', 'rules'))).code).toBe(0);
+    expect((await runCommand(run, '--root', bad, join(bad, 'kql', 'rules'))).code).toBe(1);
   });
 
   it('writes JUnit XML to --output', async () => {
-    quiet();
     const root = repo(2);
     const out = join(root, 'junit.xml');
-    expect(
-      await run(['--root', root, '--reporter', 'junit', '--output', out, join(root, 'kql', 'rules')]),
-    ).toBe(1);
+    const args = ['--root', root, '--reporter', 'junit', '--output', out, join(root, 'kql', 'rules')];
+    expect((await runCommand(run, ...args)).code).toBe(1);
     const xml = readFileSync(out, 'utf8');
     expect(xml).toMatch(/^<\?xml/);
     expect(xml).toContain('<failure message="alerts: expected 2, got 1');
   });
 
   it('rejects an unknown reporter with exit code 2', async () => {
-    quiet();
-    expect(await run(['--reporter', 'tap'])).toBe(2);
+    expect((await runCommand(run, '--reporter', 'tap')).code).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import {
   progressBar,
 } from '../../rules/backtest/index.js';
 import { findRuleFiles, loadRuleFile } from '../../rules/load.js';
-import { loadCatalogOrReport, parseCommandArgs, printDiagnostics } from '../command.js';
+import { loadCatalogOrReport, parseCommandArgs, printDiagnostics, rootOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit backtest <rule.yaml|dir>... --data <dir> --from <iso> --to <iso> [options]
 
@@ -24,17 +24,12 @@ options:
   -h, --help       show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(HELP, {
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const args = parseCommandArgs(
+    HELP,
+    argv,
+    { data: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...rootOption },
+    true,
+  );
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
   const from = values.from ? parseDateTime(values.from) : null;
@@ -43,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`backtest needs rules, --data, and --from before --to as ISO 8601 times\n\n${HELP}`);
     return 2;
   }
-  const catalog = loadCatalogOrReport(values.root ?? '.');
+  const catalog = loadCatalogOrReport(values.root);
   if (!catalog) return 1;
   const rules = findRuleFiles(positionals).map((path) => loadRuleFile(path));
   const data = loadBacktestData(values.data, catalog, to);

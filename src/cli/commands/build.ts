@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { build, staleFiles, writeBuild } from '../../build/index.js';
-import { parseCommandArgs, printDiagnostics } from '../command.js';
+import { parseCommandArgs, printDiagnostics, rootOption } from '../command.js';
 
 const usage = `usage: sentinel-kit build [--check] [--root <dir>]
 
@@ -11,14 +11,7 @@ Compiles kql/rules, kql/automation, kql/watchlists and connectors/ into infra/ge
   --root <dir>  repository root (default: current directory)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(usage, {
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      root: { type: 'string', default: '.' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const args = parseCommandArgs(usage, argv, { check: { type: 'boolean', default: false }, ...rootOption });
   if (typeof args === 'number') return args;
   const { values } = args;
   const root = resolve(values.root);

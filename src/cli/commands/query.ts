@@ -47,16 +47,12 @@ function render(table: Table, format: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(HELP, {
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      now: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const args = parseCommandArgs(
+    HELP,
+    argv,
+    { data: { type: 'string' }, format: { type: 'string', default: 'table' }, now: { type: 'string' } },
+    true,
+  );
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
   const query = positionals.join(' ');

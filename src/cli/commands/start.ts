@@ -47,16 +47,12 @@ function rerunTrusting(certFile: string): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(help, {
-    args: argv,
-    options: {
-      port: { type: 'string', default: '7070' },
-      'api-port': { type: 'string', default: '0' },
-      data: { type: 'string', default: '.local' },
-      speed: { type: 'string', default: '60' },
-      'no-demo': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const args = parseCommandArgs(help, argv, {
+    port: { type: 'string', default: '7070' },
+    'api-port': { type: 'string', default: '0' },
+    data: { type: 'string', default: '.local' },
+    speed: { type: 'string', default: '60' },
+    'no-demo': { type: 'boolean', default: false },
   });
   if (typeof args === 'number') return args;
   const { values } = args;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
-import { loadCatalogOrReport, parseCommandArgs } from '../command.js';
+import { loadCatalogOrReport, parseCommandArgs, rootOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
@@ -17,25 +17,25 @@ options:
   -h, --help              show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(HELP, {
-    args: argv,
-    allowPositionals: true,
-    options: {
-      reporter: { type: 'string' },
+  const args = parseCommandArgs(
+    HELP,
+    argv,
+    {
+      reporter: { type: 'string', default: 'text' },
       output: { type: 'string' },
       workspace: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...rootOption,
     },
-  });
+    true,
+  );
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
-  const reporter = values.reporter ?? 'text';
+  const reporter = values.reporter;
   if (reporter !== 'text' && reporter !== 'junit') {
     console.error(`unknown reporter '${reporter}' (text or junit)`);
     return 2;
   }
-  const catalog = loadCatalogOrReport(values.root ?? '.');
+  const catalog = loadCatalogOrReport(values.root);
   if (!catalog) return 1;
   const paths = positionals.length > 0 ? positionals : ['kql/rules'];
   const results = values.workspace

@@ -6,7 +6,7 @@ import { toSarif } from '../../report/sarif.js';
 import { findRuleFiles } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes, validateFiles } from '../../rules/validate/index.js';
-import { collectDiagnostics, parseCommandArgs } from '../command.js';
+import { collectDiagnostics, parseCommandArgs, rootOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--no-git]
 
@@ -20,16 +20,16 @@ ids, and version bumps against git HEAD. Paths default to kql/rules.
 Exit code: 1 when any error is found, 2 on bad arguments.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseCommandArgs(HELP, {
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const args = parseCommandArgs(
+    HELP,
+    argv,
+    {
       format: { type: 'string', default: 'text' },
-      root: { type: 'string', default: '.' },
       'no-git': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...rootOption,
     },
-  });
+    true,
+  );
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
   if (values.format !== 'text' && values.format !== 'sarif') {

@@ -205,7 +205,9 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
       added[c][i] = coerce(found.get(k.name) ?? null, k.type);
     });
   }
-  return { schema: plan.schema, columns: [...input.columns, ...added], length: input.length };
+  const width = input.schema.length;
+  const columns = lazyColumns(width + added.length, (c) => (c < width ? input.columns[c] : added[c - width]));
+  return { schema: plan.schema, columns, length: input.length };
 }
 
 /** bag_unpack: one dynamic column per property seen in any row, after the other input columns. */

@@ -6,6 +6,30 @@ export interface Frame {
   schema: Column[];
   columns: Value[][];
   length: number;
+  /**
+   * The row-major table behind a scan. Reading a column through it (columnReader) spares copying
+   * the whole column when an operator only visits some rows or reads each row once.
+   */
+  rows?: RowSource;
+}
+
+/** Column c of row i is rows[i][positions[c]] (position -1, or a missing value: the empty value). */
+export interface RowSource {
+  rows: Value[][];
+  positions: number[];
+}
+
+/** Reads column c row by row, from the scanned rows when the frame has them. */
+export function columnReader(frame: Frame, c: number): (i: number) => Value {
+  const empty = emptyValue(frame.schema[c].type);
+  if (frame.rows) {
+    const { rows } = frame.rows;
+    const at = frame.rows.positions[c];
+    if (at < 0) return () => empty;
+    return (i) => rows[i][at] ?? empty;
+  }
+  const column = frame.columns[c];
+  return (i) => column[i];
 }
 
 /** The empty value of a type: Kusto strings are never null, they are ''. */
@@ -48,12 +72,12 @@ export function lazyColumns(count: number, make: (c: number) => Value[]): Value[
 /** The rows at `indices` (in that order); -1 yields an empty value, as for unmatched outer-join rows. */
 export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
   return lazyColumns(frame.schema.length, (c) => {
-    const col = frame.columns[c];
+    const read = columnReader(frame, c);
     const out: Value[] = new Array(indices.length);
     const empty = emptyValue(frame.schema[c].type);
     for (let i = 0; i < indices.length; i++) {
       const at = indices[i];
-      out[i] = at < 0 ? empty : col[at];
+      out[i] = at < 0 ? empty : read(at);
     }
     return out;
   });

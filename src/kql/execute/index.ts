@@ -164,7 +164,7 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
     for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
     return out;
   });
-  return { schema, columns, length: data.rows.length };
+  return { schema, columns, length: data.rows.length, rows: { rows: data.rows, positions } };
 }
 
 /** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */

@@ -2,14 +2,16 @@ import {
   binaryOperator,
   dynamicElement,
   type EvalContext,
+  type Operand,
+  operatorWithConstants,
   type ScalarImpl,
   scalarFunctions,
   unaryOperator,
 } from '../functions/index.js';
 import { positioned, UnsupportedError } from '../plan/errors.js';
-import type { Plan, ScalarExpr, Span } from '../plan/types.js';
+import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Value, valueToDynamic } from '../values/index.js';
-import type { Frame } from './frame.js';
+import { columnReader, type Frame } from './frame.js';
 
 export interface Env {
   ctx: EvalContext;
@@ -36,10 +38,8 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
       const value = expr.value;
       return () => value;
     }
-    case 'column': {
-      const column = frame.columns[expr.index];
-      return (i) => column[i];
-    }
+    case 'column':
+      return columnReader(frame, expr.index);
     case 'element': {
       const target = compileScalar(expr.target, frame, env);
       const key = compileScalar(expr.key, frame, env);
@@ -76,42 +76,57 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
   }
 }
 
+/** `left <op> constants` as one test per row (see operatorWithConstants); undefined if not applicable. */
+function compileWithConstants(
+  expr: Extract<ScalarExpr, { kind: 'call' }>,
+  frame: Frame,
+  env: Env,
+): RowFn | undefined {
+  if (expr.callee !== 'binary' || expr.args.length < 2) return undefined;
+  const [left, ...right] = expr.args;
+  const operands: Operand[] = [];
+  for (const arg of right) {
+    if (arg.kind !== 'literal') return undefined;
+    operands.push({ value: arg.value, type: arg.type });
+  }
+  const test = operatorWithConstants(expr.name, left.type, operands);
+  if (!test) return undefined;
+  const value = compileScalar(left, frame, env);
+  return (i) => test(value(i));
+}
+
 function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
+  const special = compileWithConstants(expr, frame, env);
+  if (special) return special;
   const impl = resolve(expr);
   const args = expr.args.map((a) => compileScalar(a, frame, env));
   const types = expr.args.map((a) => a.type);
   const { type, span, name } = expr;
   const ctx = env.ctx;
-  const guard =
-    (run: RowFn): RowFn =>
-    (i) => {
-      try {
-        return run(i);
-      } catch (error) {
-        throw positioned(error, span, name);
-      }
-    };
-  switch (args.length) {
-    case 0:
-      return guard(() => impl([], types, type, ctx));
-    case 1: {
-      const [a] = args;
-      return guard((i) => impl([a(i)], types, type, ctx));
+  // One argument array per call site, refilled for each row: implementations read their arguments
+  // and never keep the array, and a call cannot reach itself while its arguments are evaluated.
+  const values: Value[] = new Array(args.length);
+  const fill: (i: number) => void =
+    args.length === 1
+      ? (i) => {
+          values[0] = args[0](i);
+        }
+      : args.length === 2
+        ? (i) => {
+            values[0] = args[0](i);
+            values[1] = args[1](i);
+          }
+        : (i) => {
+            for (let k = 0; k < args.length; k++) values[k] = args[k](i);
+          };
+  return (i) => {
+    try {
+      fill(i);
+      return impl(values, types, type, ctx);
+    } catch (error) {
+      throw positioned(error, span, name);
     }
-    case 2: {
-      const [a, b] = args;
-      return guard((i) => impl([a(i), b(i)], types, type, ctx));
-    }
-    default:
-      return guard((i) =>
-        impl(
-          args.map((f) => f(i)),
-          types,
-          type,
-          ctx,
-        ),
-      );
-  }
+  };
 }
 
 /** prev/next/row_number over the frame's row order (the input must be serialized, which the binder checks). */

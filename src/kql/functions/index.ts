@@ -9,7 +9,7 @@ import { stringFunctions } from './strings.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 export { dynamicElement } from './dynamic.js';
-export { binaryOperator, unaryOperator } from './operators.js';
+export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
 export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
 

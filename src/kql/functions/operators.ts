@@ -2,7 +2,7 @@ import type { Json, KqlType, Value } from '../values/index.js';
 import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
 import { compareValues, equalValues } from './compare.js';
 import { compileRegex } from './regex.js';
-import { foldAscii, matchesTerm, type TermMode, text } from './text.js';
+import { foldAscii, matchesTerm, type TermMode, termMatcher, text } from './text.js';
 import type { ScalarImpl } from './types.js';
 
 function comparison(test: (order: number) => boolean): ScalarImpl {
@@ -30,6 +30,22 @@ const contains = (l: string, r: string) => l.includes(r);
 const startsWith = (l: string, r: string) => l.startsWith(r);
 const endsWith = (l: string, r: string) => l.endsWith(r);
 const term = (mode: TermMode, cs: boolean) => (l: string, r: string) => matchesTerm(l, r, mode, cs);
+
+/** has / hasprefix / hassuffix operators: term mode, case-sensitive, negated. */
+const TERM_OPERATORS: Record<string, [TermMode, boolean, boolean]> = {
+  HasExpression: ['term', false, false],
+  NotHasExpression: ['term', false, true],
+  HasCsExpression: ['term', true, false],
+  NotHasCsExpression: ['term', true, true],
+  HasPrefixExpression: ['prefix', false, false],
+  NotHasPrefixExpression: ['prefix', false, true],
+  HasPrefixCsExpression: ['prefix', true, false],
+  NotHasPrefixCsExpression: ['prefix', true, true],
+  HasSuffixExpression: ['suffix', false, false],
+  NotHasSuffixExpression: ['suffix', false, true],
+  HasSuffixCsExpression: ['suffix', true, false],
+  NotHasSuffixCsExpression: ['suffix', true, true],
+};
 
 /** Items of in / has_any lists: dynamic arrays are flattened, nested ones too (in operator doc). */
 function flattenItems(args: Value[], types: KqlType[]): { v: Value; t: KqlType }[] {
@@ -121,18 +137,12 @@ const binary: Record<string, ScalarImpl> = {
   NotInCsExpression: membership(true, true),
   BetweenExpression: between(false),
   NotBetweenExpression: between(true),
-  HasExpression: stringPredicate(term('term', false)),
-  NotHasExpression: stringPredicate(term('term', false), true),
-  HasCsExpression: stringPredicate(term('term', true)),
-  NotHasCsExpression: stringPredicate(term('term', true), true),
-  HasPrefixExpression: stringPredicate(term('prefix', false)),
-  NotHasPrefixExpression: stringPredicate(term('prefix', false), true),
-  HasPrefixCsExpression: stringPredicate(term('prefix', true)),
-  NotHasPrefixCsExpression: stringPredicate(term('prefix', true), true),
-  HasSuffixExpression: stringPredicate(term('suffix', false)),
-  NotHasSuffixExpression: stringPredicate(term('suffix', false), true),
-  HasSuffixCsExpression: stringPredicate(term('suffix', true)),
-  NotHasSuffixCsExpression: stringPredicate(term('suffix', true), true),
+  ...Object.fromEntries(
+    Object.entries(TERM_OPERATORS).map(([kind, [mode, cs, negated]]) => [
+      kind,
+      stringPredicate(term(mode, cs), negated),
+    ]),
+  ),
   ContainsExpression: stringPredicate(ci(contains)),
   NotContainsExpression: stringPredicate(ci(contains), true),
   ContainsCsExpression: stringPredicate(contains),
@@ -154,6 +164,53 @@ const unary: Record<string, ScalarImpl> = {
   UnaryMinusExpression: negate,
   UnaryPlusExpression: ([v]) => v,
 };
+
+export interface Operand {
+  value: Value;
+  type: KqlType;
+}
+
+/**
+ * A binary operator whose right-hand operands are constants, compiled once into a test of the left
+ * value alone: the per-row work of filters like `where Col has "x"`, `Col in ("a", "b")`,
+ * `Col != "0"`. Undefined when the operands have no faster form; the generic operator applies.
+ */
+export function operatorWithConstants(
+  kind: string,
+  leftType: KqlType,
+  operands: Operand[],
+): ((left: Value) => Value) | undefined {
+  const strings = operands.every((o) => o.type === 'string');
+  if (!strings) return undefined;
+  const values = operands.map((o) => o.value as string);
+  const termOperator = TERM_OPERATORS[kind];
+  if (termOperator && values.length === 1) {
+    const [mode, cs, negated] = termOperator;
+    const matches = termMatcher(values[0], mode, cs);
+    return (v) => matches(typeof v === 'string' ? v : text(v, leftType)) !== negated;
+  }
+  // String equality is ordinal and strings are never null, so == is ===.
+  if (leftType !== 'string') return undefined;
+  switch (kind) {
+    case 'EqualExpression':
+      return values.length === 1 ? (v) => v === values[0] : undefined;
+    case 'NotEqualExpression':
+      return values.length === 1 ? (v) => v !== values[0] : undefined;
+    case 'InExpression':
+    case 'NotInExpression': {
+      const set = new Set(values);
+      const negated = kind === 'NotInExpression';
+      return (v) => set.has(v as string) !== negated;
+    }
+    case 'InCsExpression':
+    case 'NotInCsExpression': {
+      const set = new Set(values.map(foldAscii));
+      const negated = kind === 'NotInCsExpression';
+      return (v) => set.has(foldAscii(v as string)) !== negated;
+    }
+  }
+  return undefined;
+}
 
 export function binaryOperator(kind: string): ScalarImpl | undefined {
   return binary[kind];

@@ -217,7 +217,14 @@ const seriesDecompose: ScalarImpl = ([series, seasonality, trend, testPoints]) =
   return [c.baseline, c.seasonal, c.trend, c.residual];
 };
 
-const seriesDecomposeAnomalies: ScalarImpl = ([series, threshold, seasonality, trend, testPoints, method]) => {
+const seriesDecomposeAnomalies: ScalarImpl = ([
+  series,
+  threshold,
+  seasonality,
+  trend,
+  testPoints,
+  method,
+]) => {
   const fn = 'series_decompose_anomalies';
   const options = decompositionOptions(fn, seasonality ?? -1, trend, testPoints);
   anomalyOptions(testPoints, method);

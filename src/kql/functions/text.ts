@@ -52,3 +52,28 @@ export function matchesTerm(
   }
   return false;
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+
+/**
+ * matchesTerm() with the needle fixed, compiled once: `where Col has "x"` must not fold or
+ * allocate per row. A printable-ASCII needle becomes a RegExp whose `i` flag folds ASCII letters
+ * only (without the `u` flag no non-ASCII character matches an ASCII one, e.g. 'ſ' never matches
+ * 's'), exactly like foldAscii; the lookarounds are the term boundaries.
+ */
+export function termMatcher(
+  needle: string,
+  mode: TermMode,
+  caseSensitive: boolean,
+): (haystack: string) => boolean {
+  if (needle.length === 0) return () => true;
+  if (!PRINTABLE_ASCII.test(needle)) {
+    const folded = caseSensitive ? needle : foldAscii(needle);
+    return (haystack) => matchesTerm(haystack, folded, mode, caseSensitive);
+  }
+  const start = mode !== 'suffix' && isTermChar(needle[0]) ? '(?<![A-Za-z0-9])' : '';
+  const end = mode !== 'prefix' && isTermChar(needle[needle.length - 1]) ? '(?![A-Za-z0-9])' : '';
+  const re = new RegExp(start + needle.replace(REGEX_SPECIAL, '\\$&') + end, caseSensitive ? '' : 'i');
+  return (haystack) => re.test(haystack);
+}

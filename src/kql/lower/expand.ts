@@ -7,7 +7,6 @@ import {
   list,
   parameters,
   spanOf,
-  text,
   typeOf,
   unsupported,
 } from './context.js';

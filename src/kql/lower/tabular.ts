@@ -294,17 +294,24 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
 // Holds a multi-valued call's components between the call and the columns it spreads into.
 const TUPLE_COLUMN = '__tuple';
 
-/** The names a tuple item spreads into: `(a, b) = f(x)` renames the first ones, the rest keep Kusto's. */
+/**
+ * The names a tuple item spreads into: `(a, b) = f(x)` renames the first ones (`a = f(x)` the
+ * first), the rest keep the names Kusto gives them.
+ */
 function tupleNames(item: any, columns: Column[]): string[] {
+  const kind = kindName(item);
   const renamed =
-    kindName(item) === 'CompoundNamedExpression'
+    kind === 'CompoundNamedExpression'
       ? list(item.Names.Names).map((n: any) => String(n.SimpleName))
-      : [];
+      : kind === 'SimpleNamedExpression'
+        ? [String(item.Name.SimpleName)]
+        : [];
   return columns.map((c, k) => renamed[k] ?? c.name);
 }
 
 function tupleValue(item: any): any {
-  return kindName(item) === 'CompoundNamedExpression' ? item.Expression : item;
+  const kind = kindName(item);
+  return kind === 'CompoundNamedExpression' || kind === 'SimpleNamedExpression' ? item.Expression : item;
 }
 
 /** `project` and `print`: each item is `name = expr`, a column, an expression named by Kusto, or a tuple. */

@@ -1,14 +1,6 @@
 import type { Column, Table } from '../../kql/index.js';
 import { formatDateTime, formatTimespan, type KqlType, type Value } from '../../kql/values/index.js';
-
-/**
- * A KQL string literal. Inside double quotes the backslash escapes the quote, tab, newline and
- * itself, and newline/return must be escaped.
- * https://learn.microsoft.com/en-us/kusto/query/scalar-data-types/string
- */
-export function stringLiteral(text: string): string {
-  return `"${text.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string)}"`;
-}
+import { stringLiteral } from '../kqlLiteral.js';
 
 /** `Name` or `['Name']` when the name is not a plain identifier. */
 export function nameLiteral(name: string): string {

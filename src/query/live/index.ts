@@ -1,4 +1,4 @@
-export { datatableExpression, datatableLet, stringLiteral, valueLiteral } from './datatable.js';
+export { datatableExpression, datatableLet, valueLiteral } from './datatable.js';
 export { pinNow } from './pin-now.js';
 export { injectFixtures, type LiveTestOptions, runLiveRuleTests } from './runner.js';
 export {

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
+import { displayPath } from '../load.js';
 import { type IndexedTable, indexTable } from '../schedule/window.js';
 import { buildFixtureTable, readFixtureFile } from '../testing/fixtures.js';
 
@@ -51,7 +52,7 @@ export function loadBacktestData(
         code: 'SK0403',
         severity: 'error',
         message: `unknown table '${name}' (no schema in kql/schemas or connectors)`,
-        file: relative(process.cwd(), paths[0]) || paths[0],
+        file: displayPath(paths[0]),
       });
       continue;
     }
@@ -59,7 +60,7 @@ export function loadBacktestData(
     const ingestion: (bigint | undefined)[] = [];
     for (const path of paths) {
       const found: Diagnostic[] = [];
-      const raw = readFixtureFile(path, relative(process.cwd(), path) || path, found);
+      const raw = readFixtureFile(path, displayPath(path), found);
       const fixture = buildFixtureTable(schema, raw, now, found);
       diagnostics.push(...found.slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
       parts.push(fixture.table);

@@ -69,7 +69,7 @@ export function compileAlertRule(rule: AnalyticsRule): AlertRuleResource {
 }
 
 /** MITRE ids: `T1110` is a technique, `T1110.003` a sub-technique whose parent is `T1110`. */
-export function splitTechniques(ids: readonly string[]): { techniques: string[]; subTechniques: string[] } {
+function splitTechniques(ids: readonly string[]): { techniques: string[]; subTechniques: string[] } {
   const techniques = new Set<string>();
   const subTechniques = new Set<string>();
   for (const id of ids) {

@@ -132,11 +132,7 @@ const PLACEHOLDER = /\{\{(\w+)\}\}/g;
  * undefined and the caller keeps the rule's own name or description.
  * https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
  */
-export function fillFormat(
-  format: string | undefined,
-  text: CellText,
-  row: number | undefined,
-): string | undefined {
+function fillFormat(format: string | undefined, text: CellText, row: number | undefined): string | undefined {
   if (!format) return undefined;
   let missing = false;
   const filled = format.replace(PLACEHOLDER, (_, column: string) => {

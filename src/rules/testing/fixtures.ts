@@ -46,9 +46,8 @@ export function readFixtureFile(path: string, display: string, diagnostics: Diag
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    diagnostics.push(
-      fileDiagnostic(display, 1, 1, 'SK0407', `cannot read fixture: ${(error as Error).message}`),
-    );
+    const where = { file: display, line: 1, column: 1 };
+    diagnostics.push(locationDiagnostic(where, 'SK0407', `cannot read fixture: ${(error as Error).message}`));
     return [];
   }
   return path.toLowerCase().endsWith('.csv')
@@ -65,9 +64,7 @@ function ndjsonRows(text: string, file: string, diagnostics: Diagnostic[]): RawR
     try {
       value = JSON.parse(line);
     } catch (error) {
-      diagnostics.push({
-        ...locationDiagnostic(where, 'SK0407', `not valid JSON: ${(error as Error).message}`),
-      });
+      diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid JSON: ${(error as Error).message}`));
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -85,7 +82,8 @@ function csvRows(text: string, file: string, diagnostics: Diagnostic[]): RawRow[
     records = parseCsv(text, { columns: true, skip_empty_lines: true, info: true, bom: true });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    diagnostics.push(fileDiagnostic(file, line, 1, 'SK0407', `not valid CSV: ${(error as Error).message}`));
+    const where = { file, line, column: 1 };
+    diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid CSV: ${(error as Error).message}`));
     return [];
   }
   // CSV has no null: an empty cell is null for every type but string, where it is ''.
@@ -166,16 +164,6 @@ function badTime(where: Location, column: string, raw: unknown): Diagnostic {
   );
 }
 
-export function locationDiagnostic(where: Location, code: string, message: string): Diagnostic {
+function locationDiagnostic(where: Location, code: string, message: string): Diagnostic {
   return { code, severity: 'error', message, file: where.file, line: where.line, column: where.column };
-}
-
-function fileDiagnostic(
-  file: string,
-  line: number,
-  column: number,
-  code: string,
-  message: string,
-): Diagnostic {
-  return locationDiagnostic({ file, line, column }, code, message);
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
 import { parseDateTime } from '../../kql/values/index.js';
+import { displayPath } from '../load.js';
 import { type FieldPath, YamlSource } from '../source.js';
 import { buildFixtureTable, type RawRow, readFixtureFile } from './fixtures.js';
 import type { Expectation, ExpectedAlert, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
@@ -31,7 +31,7 @@ export function loadRuleTestFile(
   path: string,
   catalog: Catalog,
 ): { testFile?: RuleTestFile; diagnostics: Diagnostic[] } {
-  const display = relative(process.cwd(), path) || path;
+  const display = displayPath(path);
   const diagnostics: Diagnostic[] = [];
   let text: string;
   try {
@@ -41,9 +41,8 @@ export function loadRuleTestFile(
       diagnostics: [{ code: 'SK0401', severity: 'error', message: (error as Error).message, file: display }],
     };
   }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines });
-  const source = new YamlSource(display, text, document, lines);
+  const source = YamlSource.parse(display, text);
+  const { document } = source;
   for (const error of document.errors) {
     diagnostics.push(source.diagnostic('SK0401', 'error', error.message, source.position(error.pos[0])));
   }
@@ -78,7 +77,7 @@ function resolveRuleFile(testPath: string, declared: unknown, checker: Checker):
   }
   const ruleFile = declared ? resolve(dirname(testPath), declared) : defaultRuleFile(testPath);
   if (!existsSync(ruleFile)) {
-    const message = `rule file ${relative(process.cwd(), ruleFile)} does not exist`;
+    const message = `rule file ${displayPath(ruleFile)} does not exist`;
     checker.error(declared ? ['rule'] : [], 'SK0406', message);
     return undefined;
   }
@@ -133,7 +132,7 @@ function readTables(
     let rawRows: RawRow[];
     if (typeof rows === 'string') {
       const file = resolve(baseDir, rows);
-      rawRows = readFixtureFile(file, relative(process.cwd(), file) || file, checker.diagnostics);
+      rawRows = readFixtureFile(file, displayPath(file), checker.diagnostics);
     } else if (Array.isArray(rows)) {
       rawRows = rows.flatMap((row, i) => {
         const rowPath = [...tablePath, i];

@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
 import { KqlError } from '../../kql/index.js';
-import { type LoadedRule, loadRuleFile } from '../load.js';
+import { findFiles, type LoadedRule, loadRuleFile } from '../load.js';
 import type { AnalyticsRule } from '../model.js';
 import type { Alert } from '../schedule/alerts.js';
 import { RuleSimulation } from '../schedule/run.js';
@@ -35,17 +33,7 @@ export interface FileResult {
 
 /** `*.test.yaml` files under the given files or folders, sorted. */
 export function findRuleTestFiles(paths: readonly string[]): string[] {
-  const found = new Set<string>();
-  const visit = (path: string) => {
-    if (!existsSync(path)) return;
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else if (isRuleTestFile(path)) {
-      found.add(path);
-    }
-  };
-  paths.forEach(visit);
-  return [...found].sort();
+  return findFiles(paths, isRuleTestFile);
 }
 
 /** Loads a test file and its rule; the cases are run separately so callers can report each. */

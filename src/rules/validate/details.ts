@@ -7,7 +7,7 @@ import { type CheckTarget, missingColumnMessage } from './target.js';
 // format limits below are those of the Azure-Sentinel repository's template validation: keys start
 // with a letter and hold only [A-Za-z0-9_], at most 20 characters; alert name format at most 256
 // characters, description format at most 5000, each with at most 3 {{column}} placeholders.
-export const MAX_CUSTOM_DETAILS = 20;
+const MAX_CUSTOM_DETAILS = 20;
 const CUSTOM_DETAIL_KEY = /^[A-Za-z]\w*$/;
 const MAX_CUSTOM_DETAIL_KEY_LENGTH = 20;
 const MAX_PLACEHOLDERS = 3;

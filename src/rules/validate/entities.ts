@@ -5,8 +5,8 @@ import { type CheckTarget, missingColumnMessage } from './target.js';
 
 // "Map data fields to entities in Microsoft Sentinel": up to ten entities per rule, up to three
 // identifiers per entity.
-export const MAX_ENTITY_MAPPINGS = 10;
-export const MAX_IDENTIFIERS = 3;
+const MAX_ENTITY_MAPPINGS = 10;
+const MAX_IDENTIFIERS = 3;
 
 /** Entity types, identifiers, the documented limits, and mapped columns that exist in the result. */
 export function checkEntityMappings({ rule, source, columns }: CheckTarget): Diagnostic[] {

@@ -40,7 +40,7 @@ export function validateFiles(paths: readonly string[], options: ValidationOptio
 }
 
 /** The single-file checks for one loaded document (its load diagnostics are not repeated). */
-export function checkDocument(document: LoadedQueryDocument, options: ValidationOptions): Diagnostic[] {
+function checkDocument(document: LoadedQueryDocument, options: ValidationOptions): Diagnostic[] {
   const { rule, source } = document;
   const analytics = document.kind === 'analytics';
   if (!source) return [];
@@ -61,7 +61,7 @@ export function checkDocument(document: LoadedQueryDocument, options: Validation
   return diagnostics;
 }
 
-export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>
       (a.file ?? '').localeCompare(b.file ?? '') ||

@@ -4,7 +4,7 @@ import { analyze, resultSchema } from '../../kql/syntax/index.js';
 import type { Position, YamlSource } from '../source.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
-export const MAX_QUERY_LENGTH = 10_000;
+const MAX_QUERY_LENGTH = 10_000;
 /**
  * Past this size the query is certainly rejected by Sentinel and binding it would only burn time
  * (a pasted multi-megabyte blob), so KQL analysis is skipped.
@@ -98,7 +98,7 @@ export function checkQuery(
  * not match inside them. Covers `//` comments, '...' and "..." with backslash escapes, verbatim
  * @'...' / @"..." strings, and ```...``` multi-line strings.
  */
-export function maskCommentsAndStrings(query: string): string {
+function maskCommentsAndStrings(query: string): string {
   let out = '';
   let i = 0;
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');

@@ -243,9 +243,9 @@ describe('tabular operators', () => {
       { id: 1, n: 5, s: 'a', m: 6 },
       { id: 2, n: null, s: 'b', m: null },
     ]);
-    expect(
-      records(`print d = dynamic({'a': 1}), x = 1 | evaluate bag_unpack(d, 'p_') : (p_a:long)`),
-    ).toEqual([{ p_a: 1 }]);
+    expect(records(`print d = dynamic({'a': 1}), x = 1 | evaluate bag_unpack(d, 'p_') : (p_a:long)`)).toEqual(
+      [{ p_a: 1 }],
+    );
   });
 
   it('bag_unpack without an output schema refuses later operators at the bag_unpack, naming the fix', () => {
@@ -262,9 +262,9 @@ describe('tabular operators', () => {
     expect(query.slice(refusal.start, refusal.start + refusal.length).trim()).toBe('evaluate bag_unpack(d)');
     expect(refusal.message).toContain('cannot be followed by where');
     expect(refusal.message).toContain('extend k = tostring(d.k)');
-    expect(() => records(`print x = 1 | union (print d = dynamic({'k': 1}) | evaluate bag_unpack(d))`)).toThrow(
-      /bag_unpack\(d\) without an output schema cannot be followed by union/,
-    );
+    expect(() =>
+      records(`print x = 1 | union (print d = dynamic({'k': 1}) | evaluate bag_unpack(d))`),
+    ).toThrow(/bag_unpack\(d\) without an output schema cannot be followed by union/);
     // Operators that read no columns may follow it.
     expect(records(`print d = dynamic({'k': 1}) | evaluate bag_unpack(d) | take 5`)).toEqual([{ k: 1 }]);
   });

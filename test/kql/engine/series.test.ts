@@ -33,10 +33,22 @@ describe('tuple assignment of multi-valued series functions', () => {
   });
 
   it('project keeps the item order around a tuple', () => {
-    expect(
-      schemaOf(`print x = dynamic([1, 2]), y = 1 | project y, (lo, at) = series_stats(x), x`),
-    ).toEqual(['y:long', 'lo:real', 'at:long', 'series_stats_x_max:real', 'series_stats_x_max_idx:long',
-      'series_stats_x_avg:real', 'series_stats_x_stdev:real', 'series_stats_x_variance:real', 'x:dynamic']);
+    expect(schemaOf(`print x = dynamic([1, 2]), y = 1 | project y, (lo, at) = series_stats(x), x`)).toEqual([
+      'y:long',
+      'lo:real',
+      'at:long',
+      'series_stats_x_max:real',
+      'series_stats_x_max_idx:long',
+      'series_stats_x_avg:real',
+      'series_stats_x_stdev:real',
+      'series_stats_x_variance:real',
+      'x:dynamic',
+    ]);
+  });
+
+  it('name = f(x) names the first component only, like (name) = f(x)', () => {
+    const [row] = records(`${X} | extend lo = series_stats(x) | project lo, series_stats_x_max`);
+    expect(row).toEqual({ lo: 2, series_stats_x_max: 87 });
   });
 
   it('extend can replace an existing column with a component', () => {
@@ -48,9 +60,17 @@ describe('tuple assignment of multi-valued series functions', () => {
 describe('series_stats / series_stats_dynamic', () => {
   it('null and non-finite elements null the result unless ignore_nonfinite', () => {
     expect(records(`print s = series_stats_dynamic(dynamic([1, null, 3]))`)).toEqual([{ s: null }]);
-    expect(
-      records(`print s = series_stats_dynamic(dynamic([1, null, 3]), true)`)[0].s,
-    ).toEqual({ min: 1, min_idx: 0, max: 3, max_idx: 2, avg: 2, stdev: Math.SQRT2, variance: 2, sum: 4, len: 3 });
+    expect(records(`print s = series_stats_dynamic(dynamic([1, null, 3]), true)`)[0].s).toEqual({
+      min: 1,
+      min_idx: 0,
+      max: 3,
+      max_idx: 2,
+      avg: 2,
+      stdev: Math.SQRT2,
+      variance: 2,
+      sum: 4,
+      len: 3,
+    });
     const [row] = records(`print x = dynamic([1, 'a']) | extend (lo, at) = series_stats(x) | project lo, at`);
     expect(row).toEqual({ lo: null, at: null });
   });
@@ -157,18 +177,21 @@ describe('series_decompose_anomalies', () => {
       'AD_method',
     );
     expect(
-      refusal(`print x = ${SERIES} | extend series_decompose_anomalies(x, 1.5, 0, 'avg', 2, 'tukey')`).message,
+      refusal(`print x = ${SERIES} | extend series_decompose_anomalies(x, 1.5, 0, 'avg', 2, 'tukey')`)
+        .message,
     ).toContain('Test_points');
   });
 
   it('refuses series with gaps and a zero interquartile range instead of guessing', () => {
     expect(
-      refusal(`print x = dynamic([1, null, 3]) | extend series_decompose_anomalies(x, 1.5, 0, 'avg', 0, 'tukey')`)
-        .message,
+      refusal(
+        `print x = dynamic([1, null, 3]) | extend series_decompose_anomalies(x, 1.5, 0, 'avg', 0, 'tukey')`,
+      ).message,
     ).toContain('element 1 is null');
     expect(
-      refusal(`print x = dynamic([0, 0, 0, 0, 9]) | extend series_decompose_anomalies(x, 1.5, 0, 'none', 0, 'tukey')`)
-        .message,
+      refusal(
+        `print x = dynamic([0, 0, 0, 0, 9]) | extend series_decompose_anomalies(x, 1.5, 0, 'none', 0, 'tukey')`,
+      ).message,
     ).toContain('interquartile range of 0');
   });
 

@@ -112,7 +112,10 @@ describe('schema names', () => {
         ],
       },
     ]);
-    const { code, diagnostics } = analyze("Events_CL | project ['time'], type, ['Source IP'], After", catalog);
+    const { code, diagnostics } = analyze(
+      "Events_CL | project ['time'], type, ['Source IP'], After",
+      catalog,
+    );
     expect(diagnostics).toEqual([]);
     expect(resultSchema(code)?.map((c) => c.name)).toEqual(['time', 'type', 'Source IP', 'After']);
   });
