@@ -26,7 +26,7 @@ function percentile(sorted: number[], p: number): number {
 const azurite = await startAzuriteTable();
 let world = new World();
 const server = startServer(() => world);
-const c = clients(azurite.connectionString);
+const c = clients(azurite);
 
 type Run = (body: unknown) => Promise<{ actions: { outcome: string }[] }>;
 const responders: [string, Run][] = [

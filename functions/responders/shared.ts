@@ -9,7 +9,7 @@ import { createLogsQuery, type LogsQuery } from '../../src/query/logs.js';
 import type { ActionDeps, ResponderResult } from '../../src/responders/action.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
-import { TableActionLedger } from '../../src/responders/ledger.js';
+import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
@@ -50,13 +50,13 @@ export interface ResponderDeps extends ActionDeps {
 
 function ledgerTable(settings: Settings, credential: TokenCredential): TableClient {
   if (settings.RESPONDER_LEDGER_ACCOUNT_URL) {
-    return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, 'responderactions', credential);
+    return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, LEDGER_TABLE, credential);
   }
   const connection = settings.RESPONDER_LEDGER_CONNECTION ?? settings.AzureWebJobsStorage;
   if (!connection) throw new SettingError('RESPONDER_LEDGER_CONNECTION');
   // Azurite (local development) speaks plain http.
   const insecure = /UseDevelopmentStorage=true|=http:\/\//i.test(connection);
-  return TableClient.fromConnectionString(connection, 'responderactions', {
+  return TableClient.fromConnectionString(connection, LEDGER_TABLE, {
     allowInsecureConnection: insecure,
   });
 }

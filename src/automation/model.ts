@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  incidentClassificationReasons,
+  incidentClassifications,
+  incidentSeverities,
+  incidentStatuses,
+} from '../sentinel/client.js';
 
 /**
  * An automation rule as written in `kql/automation/<name>.yaml`. It compiles to one
@@ -12,8 +18,8 @@ const guid = z
     'must be a GUID (the resource name)',
   );
 
-const severity = z.enum(['High', 'Medium', 'Low', 'Informational']);
-const status = z.enum(['New', 'Active', 'Closed']);
+const severity = z.enum(incidentSeverities);
+const status = z.enum(incidentStatuses);
 const nonEmptyStrings = z.array(z.string().min(1)).min(1);
 
 export const triggers = ['incident-created', 'incident-updated', 'alert-created'] as const;
@@ -46,10 +52,8 @@ const automationActionSchema = z
     runResponder: z.string().min(1).optional(),
     setSeverity: severity.optional(),
     setStatus: status.optional(),
-    classification: z.enum(['Undetermined', 'TruePositive', 'BenignPositive', 'FalsePositive']).optional(),
-    classificationReason: z
-      .enum(['SuspiciousActivity', 'SuspiciousButExpected', 'IncorrectAlertLogic', 'InaccurateData'])
-      .optional(),
+    classification: z.enum(incidentClassifications).optional(),
+    classificationReason: z.enum(incidentClassificationReasons).optional(),
     comment: z.string().optional(),
     setOwner: owner.optional(),
     addLabels: nonEmptyStrings.optional(),

@@ -15,7 +15,7 @@ export interface AzuriteTables {
 }
 
 export interface AzuriteOptions {
-  /** Folder for Azurite's data; with `inMemory` it only holds Azurite's debug files. */
+  /** Folder for Azurite's data and its pid file (used to stop an orphan left by a killed run). */
   location: string;
   inMemory?: boolean;
 }
@@ -56,16 +56,9 @@ export async function startAzuriteTables(options: AzuriteOptions): Promise<Azuri
   const port = await freePort();
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'table', 'main.js');
-  const args = [
-    main,
-    '--tableHost',
-    '127.0.0.1',
-    '--tablePort',
-    String(port),
-    '--location',
-    options.location,
-  ];
-  if (options.inMemory) args.push('--inMemoryPersistence');
+  // Azurite refuses --location together with --inMemoryPersistence.
+  const storage = options.inMemory ? ['--inMemoryPersistence'] : ['--location', options.location];
+  const args = [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), ...storage];
   args.push('--disableTelemetry', '--skipApiVersionCheck');
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(pidFile, String(child.pid));

@@ -37,6 +37,8 @@ export class FunctionsHost {
     private readonly functionKey: string,
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
+    /** Also show the functions' information-level logs (each connector run and responder call). */
+    private readonly verbose = false,
   ) {
     const start = clock.ticks();
     this.timers = [...registrations.timer].map(([name, options]) => ({
@@ -110,7 +112,11 @@ export class FunctionsHost {
     return new InvocationContext({
       functionName,
       invocationId: randomUUID(),
-      logHandler: (level, ...args) => this.log(`[${functionName}] ${level}: ${args.map(String).join(' ')}`),
+      logHandler: (level, ...args) => {
+        if (this.verbose || !['information', 'debug', 'trace'].includes(level)) {
+          this.log(`[${functionName}] ${level}: ${args.map(String).join(' ')}`);
+        }
+      },
     });
   }
 

@@ -48,6 +48,8 @@ export interface LocalSocOptions {
   log: (line: string) => void;
   /** Inject every starter attack scenario when the workspace is new and empty. */
   demo?: boolean;
+  /** Log every function invocation, not only warnings and errors. */
+  verbose?: boolean;
 }
 
 export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
@@ -125,7 +127,7 @@ export class LocalSoc {
     const { hostLocally } = await import('../../functions/register.js');
     const registrations = hostLocally();
     await import('../../functions/index.js');
-    const functions = new FunctionsHost(registrations, functionKey, clock, log);
+    const functions = new FunctionsHost(registrations, functionKey, clock, log, options.verbose);
     functions.addRoutes(api);
 
     const automation = new AutomationRunner(automationRules, incidents, clock, (responder, incident) =>

@@ -71,8 +71,11 @@ function hashKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
+/** The ledger's table; infra/modules/functionApp.bicep creates it. */
+export const LEDGER_TABLE = 'responderactions';
+
 /**
- * Action ledger in Azure Table Storage (table `responderactions`). A claim is an insert that fails with 409
+ * Action ledger in Azure Table Storage (table LEDGER_TABLE). A claim is an insert that fails with 409
  * when the row exists, so exactly one of N concurrent triggers wins; later transitions are ETag-conditional.
  */
 export class TableActionLedger implements ActionLedger {

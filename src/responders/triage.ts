@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import type { IncidentLabel, IncidentProperties } from '../sentinel/client.js';
+import {
+  classificationReasons,
+  type IncidentClassification,
+  type IncidentLabel,
+  type IncidentProperties,
+  incidentClassifications,
+  incidentSeverities,
+  incidentStatuses,
+} from '../sentinel/client.js';
 import { DownstreamError } from '../sentinel/rest.js';
-import type { IncidentContext } from '../sentinel/trigger.js';
+import { type IncidentContext, requestIssues } from '../sentinel/trigger.js';
 import {
   type ActionDeps,
   type ActionSpec,
@@ -12,14 +20,6 @@ import {
   skipped,
   stableId,
 } from './action.js';
-
-// Closing needs a classification; reasons per classification from the SecurityInsights IncidentClassificationReason enum.
-const REASONS: Record<string, string[]> = {
-  TruePositive: ['SuspiciousActivity'],
-  BenignPositive: ['SuspiciousButExpected'],
-  FalsePositive: ['IncorrectAlertLogic', 'InaccurateData'],
-  Undetermined: [],
-};
 
 const triagePlanSchema = z
   .strictObject({
@@ -31,9 +31,9 @@ const triagePlanSchema = z
         assignedTo: z.string().max(256).optional(),
       })
       .optional(),
-    severity: z.enum(['High', 'Medium', 'Low', 'Informational']).optional(),
-    status: z.enum(['New', 'Active', 'Closed']).optional(),
-    classification: z.enum(['Undetermined', 'TruePositive', 'BenignPositive', 'FalsePositive']).optional(),
+    severity: z.enum(incidentSeverities).optional(),
+    status: z.enum(incidentStatuses).optional(),
+    classification: z.enum(incidentClassifications).optional(),
     classificationReason: z.string().optional(),
     classificationComment: z.string().max(4000).optional(),
     labels: z.array(z.string().min(1).max(256)).max(50).optional(),
@@ -54,7 +54,7 @@ const triagePlanSchema = z
     }
     if (
       plan.classificationReason &&
-      !REASONS[plan.classification ?? '']?.includes(plan.classificationReason)
+      !(plan.classification && reasonFits(plan.classification, plan.classificationReason))
     ) {
       ctx.addIssue({
         code: 'custom',
@@ -66,16 +66,14 @@ const triagePlanSchema = z
 
 export type TriagePlan = z.infer<typeof triagePlanSchema>;
 
+function reasonFits(classification: IncidentClassification, reason: string): boolean {
+  return (classificationReasons[classification] as readonly string[]).includes(reason);
+}
+
 export function parseTriagePlan(value: unknown): { plan?: TriagePlan; diagnostics: Diagnostic[] } {
   const parsed = triagePlanSchema.safeParse(value);
   if (parsed.success) return { plan: parsed.data, diagnostics: [] };
-  return {
-    diagnostics: parsed.error.issues.slice(0, 10).map((issue) => ({
-      code: 'RSP004',
-      severity: 'error',
-      message: `triage.${issue.path.join('.')}: ${issue.message}`,
-    })),
-  };
+  return { diagnostics: requestIssues(parsed.error, 'RSP004', 'triage') };
 }
 
 /** Applies the plan to the properties; returns the new properties and what changed (empty when nothing). */

@@ -7,9 +7,28 @@ import { encodePath, type RestClient, type ServiceClientOptions, serviceClient }
  */
 export const SECURITY_INSIGHTS_API_VERSION = '2025-09-01';
 
-export type IncidentSeverity = 'High' | 'Medium' | 'Low' | 'Informational';
-export type IncidentStatus = 'New' | 'Active' | 'Closed';
-export type IncidentClassification = 'Undetermined' | 'TruePositive' | 'BenignPositive' | 'FalsePositive';
+export const incidentSeverities = ['High', 'Medium', 'Low', 'Informational'] as const;
+export const incidentStatuses = ['New', 'Active', 'Closed'] as const;
+export const incidentClassifications = [
+  'Undetermined',
+  'TruePositive',
+  'BenignPositive',
+  'FalsePositive',
+] as const;
+export type IncidentSeverity = (typeof incidentSeverities)[number];
+export type IncidentStatus = (typeof incidentStatuses)[number];
+export type IncidentClassification = (typeof incidentClassifications)[number];
+
+/** The IncidentClassificationReason values that go with each classification. */
+export const classificationReasons = {
+  TruePositive: ['SuspiciousActivity'],
+  BenignPositive: ['SuspiciousButExpected'],
+  FalsePositive: ['IncorrectAlertLogic', 'InaccurateData'],
+  Undetermined: [],
+} as const satisfies Record<IncidentClassification, readonly string[]>;
+export type IncidentClassificationReason = (typeof classificationReasons)[IncidentClassification][number];
+export const incidentClassificationReasons: readonly IncidentClassificationReason[] =
+  Object.values(classificationReasons).flat();
 
 export interface IncidentLabel {
   labelName: string;

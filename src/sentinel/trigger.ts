@@ -2,7 +2,14 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { canonicalIncidentArmId, type IncidentRef, parseIncidentArmId } from './armId.js';
-import type { IncidentLabel, IncidentOwner, IncidentSeverity, IncidentStatus } from './client.js';
+import {
+  type IncidentLabel,
+  type IncidentOwner,
+  type IncidentSeverity,
+  type IncidentStatus,
+  incidentSeverities,
+  incidentStatuses,
+} from './client.js';
 
 /*
  * Body of the Logic Apps "Microsoft Sentinel incident" trigger, relayed as-is by the playbook:
@@ -37,8 +44,8 @@ const incidentSchema = z.looseObject({
   properties: z.looseObject({
     incidentNumber: z.number().int().nonnegative().optional(),
     title: z.string().min(1).max(4096),
-    severity: z.enum(['High', 'Medium', 'Low', 'Informational']),
-    status: z.enum(['New', 'Active', 'Closed']),
+    severity: z.enum(incidentSeverities),
+    status: z.enum(incidentStatuses),
     owner: ownerSchema.nullish(),
     labels: z.array(labelSchema).max(500).default([]),
     providerIncidentId: shortText.nullish(),
@@ -150,12 +157,13 @@ function toEntities(raw: z.infer<typeof entityList>): IncidentEntities {
   return { accounts: [...accounts.values()], ips: [...ips], hosts: [...hosts.values()] };
 }
 
-function formatIssues(error: z.ZodError): Diagnostic[] {
+/** The first 10 issues of a request body, as `path.to.field: message` under `root`. */
+export function requestIssues(error: z.ZodError, code: string, root?: string): Diagnostic[] {
   // Messages name the path and the expectation, never the offending value: the 400 goes back to the caller.
   return error.issues.slice(0, 10).map((issue) => ({
-    code: 'RSP001',
+    code,
     severity: 'error' as const,
-    message: `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`,
+    message: `${[root, ...issue.path].filter((p) => p !== undefined).join('.') || '(body)'}: ${issue.message}`,
   }));
 }
 
@@ -166,7 +174,7 @@ export function parseIncidentTrigger(body: unknown): TriggerParse {
   }
   const wrapped = 'object' in body;
   const parsed = wrapped ? triggerSchema.safeParse(body) : incidentSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, diagnostics: formatIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, diagnostics: requestIssues(parsed.error, 'RSP001') };
   const trigger = wrapped ? (parsed.data as z.infer<typeof triggerSchema>) : undefined;
   const incident = trigger ? trigger.object : (parsed.data as z.infer<typeof incidentSchema>);
 

@@ -117,6 +117,27 @@ describe.skipIf(!existsSync(chromiumPath))('local SOC end to end in headless Chr
     );
     expect(await page.locator('table').nth(1).textContent()).toContain('203.0.113.5');
 
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByText('· Active ·').waitFor();
+    await page.getByRole('combobox', { name: 'Classification' }).selectOption('TruePositive');
+    await page.getByRole('button', { name: 'Close incident' }).click();
+    await page.getByText('· Closed ·').waitFor();
+
+    await page.goto(`${soc.url}/#/sla`);
+    await page.getByRole('heading', { name: /^SLA/ }).waitFor();
+    const medium = page.locator('tr').filter({ hasText: 'Medium' });
+    await medium.waitFor();
+    const cells = await medium.locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual(['Medium', '1', '1', '1']);
+    expect(Number(cells[4])).toBeGreaterThanOrEqual(0);
+    expect(Number(cells[5])).toBeGreaterThanOrEqual(Number(cells[4]));
+
+    await page.goto(`${soc.url}/#/coverage`);
+    await page.getByRole('heading', { name: /ATT&CK coverage/ }).waitFor();
+    const credentialAccess = page.getByRole('region', { name: 'Credential Access' });
+    await credentialAccess.waitFor();
+    expect(await credentialAccess.textContent()).toContain('T1110 Brute Force');
+
     await page.goto(`${soc.url}/#/query`);
     const editor = page.getByRole('textbox', { name: 'KQL query' });
     await editor.fill('SecurityAlert | where AlertName has "spray" | count');

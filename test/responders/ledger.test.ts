@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionKey, LedgerConflict, TableActionLedger } from '../../src/responders/ledger.js';
+import {
+  type ActionKey,
+  LEDGER_TABLE,
+  LedgerConflict,
+  TableActionLedger,
+} from '../../src/responders/ledger.js';
 import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
 import { newIncidentId } from '../support/responders.js';
 
@@ -15,7 +20,7 @@ afterAll(async () => {
 });
 
 const ledger = () =>
-  new TableActionLedger(azurite.tableClient('responderactions'), { now, claimTimeoutMs: 60_000 });
+  new TableActionLedger(azurite.tableClient(LEDGER_TABLE), { now, claimTimeoutMs: 60_000 });
 const key = (): ActionKey => ({
   incident: `/subscriptions/x/incidents/${newIncidentId()}`,
   action: 'disable-user',

@@ -36,7 +36,7 @@ let c: ReturnType<typeof clients>;
 beforeAll(async () => {
   azurite = await startAzuriteTable();
   server = startServer(() => world);
-  c = clients(azurite.connectionString);
+  c = clients(azurite);
 });
 afterAll(async () => {
   server?.close();

@@ -3,16 +3,16 @@
 // responder tests and scripts/bench-responders.ts, so the benchmark times the very setup the tests verify.
 // It stays under test/: msw is a dev dependency, and these doubles must not ship in src/.
 import type { TokenCredential } from '@azure/core-auth';
-import { TableClient } from '@azure/data-tables';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { createLogsQuery } from '../../src/query/logs.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
-import { TableActionLedger } from '../../src/responders/ledger.js';
+import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+import type { AzuriteTable } from './azurite.js';
 
 export const ARM = 'https://management.azure.com';
 export const GRAPH = 'https://graph.microsoft.com';
@@ -190,12 +190,9 @@ export function startServer(world: () => World): MockServer {
 // Short back-off keeps fault tests fast; the retry logic is the SDK's.
 const retry = { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 };
 
-export function clients(connectionString: string) {
-  const table = TableClient.fromConnectionString(connectionString, 'responderactions', {
-    allowInsecureConnection: true,
-  });
+export function clients(azurite: AzuriteTable) {
   return {
-    ledger: new TableActionLedger(table),
+    ledger: new TableActionLedger(azurite.tableClient(LEDGER_TABLE)),
     sentinel: new SentinelClient({ endpoint: ARM, credential, retry }),
     graph: new GraphClient({ endpoint: GRAPH, credential, retry }),
     defender: new DefenderClient({ endpoint: MDE, credential, retry }),

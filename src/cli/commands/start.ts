@@ -17,6 +17,7 @@ options:
   --data <dir>     where the workspace lives (default .local)
   --speed <x>      simulated seconds per real second (default 60: an hourly rule runs every minute)
   --no-demo        do not inject the starter attacks into a new, empty workspace
+  --verbose        log every connector run and responder call, not only warnings and errors
   -h, --help       show this help`;
 
 /** The local endpoints' certificate, kept with the data so restarts keep the same trust. */
@@ -53,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     data: { type: 'string', default: '.local' },
     speed: { type: 'string', default: '60' },
     'no-demo': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   });
   if (typeof args === 'number') return args;
   const { values } = args;
@@ -79,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       tls,
       log,
       demo: !values['no-demo'],
+      verbose: values.verbose,
     });
   } catch (error) {
     if (error instanceof CorruptLogError) {

@@ -68,12 +68,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'apply-input':
       return env.applyFrame ?? emptyFrame(plan.schema);
     case 'filter': {
-      const input = run(plan.input, env);
-      const predicate = compileScalar(plan.predicate, input, env);
-      const selected = new Int32Array(input.length);
-      let n = 0;
-      for (let i = 0; i < input.length; i++) if (predicate(i) === true) selected[n++] = i;
-      return n === input.length ? input : selectRows(input, selected.subarray(0, n));
+      const { frame, rows } = runSelection(plan, env);
+      return !rows || rows.length === frame.length ? frame : selectRows(frame, rows);
     }
     case 'project': {
       const input = run(plan.input, env);
@@ -87,8 +83,13 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return { schema: plan.schema, columns, length: input.length };
     }
     case 'aggregate': {
-      const input = run(plan.input, env);
-      const groups = groupRows(input, plan.keys, plan.aggregates, env);
+      const inPlace =
+        !plan.keys.some((k) => readsNeighbours(k.expr)) &&
+        !plan.aggregates.some((a) => a.args.some(readsNeighbours));
+      const { frame, rows } = inPlace
+        ? runSelection(plan.input, env)
+        : { frame: run(plan.input, env), rows: undefined };
+      const groups = groupRows(frame, plan.keys, plan.aggregates, env, rows);
       const outputs = plan.aggregates.reduce((n, a) => n + a.outputs.length, 0);
       return {
         schema: plan.schema,
@@ -146,6 +147,42 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeMakeSeries(plan, run(plan.input, env), env);
     case 'top-nested':
       return executeTopNested(plan, run(plan.input, env), env);
+  }
+}
+
+/**
+ * A plan's rows as a frame plus the indices of the rows that pass its filters, so that a summarize
+ * reads the kept rows in place instead of copying every column first. A filter whose predicate reads
+ * neighbouring rows (prev, next, row_number) sees the rows kept before it, so it is not fused.
+ */
+function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Array } {
+  if (plan.op !== 'filter') return { frame: run(plan, env) };
+  const { frame, rows } = readsNeighbours(plan.predicate)
+    ? { frame: run(plan.input, env), rows: undefined }
+    : runSelection(plan.input, env);
+  const predicate = compileScalar(plan.predicate, frame, env);
+  const count = rows ? rows.length : frame.length;
+  const selected = new Int32Array(count);
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const i = rows ? rows[k] : k;
+    if (predicate(i) === true) selected[n++] = i;
+  }
+  return { frame, rows: selected.subarray(0, n) };
+}
+
+function readsNeighbours(expr: ScalarExpr): boolean {
+  switch (expr.kind) {
+    case 'window':
+      return true;
+    case 'call':
+      return expr.args.some(readsNeighbours);
+    case 'element':
+      return readsNeighbours(expr.target) || readsNeighbours(expr.key);
+    case 'component':
+      return readsNeighbours(expr.target);
+    default:
+      return false;
   }
 }
 

@@ -42,6 +42,10 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
       return columnReader(frame, expr.index);
     case 'element': {
       const target = compileScalar(expr.target, frame, env);
+      if (expr.key.kind === 'literal') {
+        const key = expr.key.value;
+        return (i) => dynamicElement(target(i), key);
+      }
       const key = compileScalar(expr.key, frame, env);
       return (i) => dynamicElement(target(i), key(i));
     }

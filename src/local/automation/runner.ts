@@ -68,7 +68,7 @@ export class AutomationRunner {
         log(
           `run responder ${action.runResponder}`,
           status < 300 ? 'done' : 'failed',
-          `HTTP ${status} ${body.slice(0, 500)}`,
+          `HTTP ${status}: ${summarizeResponse(body)}`,
         );
       } catch (error) {
         log(`run responder ${action.runResponder}`, 'failed', (error as Error).message);
@@ -94,6 +94,22 @@ export class AutomationRunner {
     }
     log(change.description, 'done');
   }
+}
+
+/** The responder's per-action outcomes ("update-incident done"), or the start of a body that has none. */
+function summarizeResponse(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as {
+      actions?: { action: string; outcome: string }[];
+      errors?: { message: string }[];
+    };
+    if (parsed.actions)
+      return parsed.actions.map((a) => `${a.action} ${a.outcome}`).join(', ') || 'nothing to do';
+    if (parsed.errors) return parsed.errors.map((e) => e.message).join('; ');
+  } catch {
+    // not JSON: shown as is
+  }
+  return body.slice(0, 300);
 }
 
 function isActive(rule: AutomationRule, now: Date): boolean {

@@ -21,6 +21,8 @@ export const indexHtml = `<!doctype html>
   .error { color: #b00020; } .muted { opacity: .7; }
   .matrix { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .5rem; }
   .matrix section { border: 1px solid #8884; padding: .4rem; }
+  .matrix h2 { font-size: 1rem; overflow-wrap: anywhere; }
+  .actions { display: flex; gap: .5rem; }
   .covered { background: #2e7d3233; }
   ol.timeline li { margin-bottom: .4rem; }
   pre { white-space: pre-wrap; }

@@ -106,6 +106,31 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
     sendJson(response, 200, { incident, alerts, timeline });
   });
 
+  // The analyst's side of the SLA: acknowledging (Active) and closing with a classification, as in
+  // the Sentinel portal. Changes go through the incident store, so "incident updated" automation runs.
+  router.add('POST', '/api/incidents/:name/status', async ({ request, response, params }) => {
+    const incident = soc.incidents.get(params.name);
+    if (!incident) throw new HttpError(404, 'NotFound', `no incident ${params.name}`);
+    const body = (await readJson(request, 10_000)) as { status?: unknown; classification?: unknown };
+    const classifications = ['TruePositive', 'BenignPositive', 'FalsePositive', 'Undetermined'];
+    if (body?.status === 'Active') {
+      soc.incidents.update(incident.name, { status: 'Active' }, soc.clock.iso());
+    } else if (body?.status === 'Closed' && classifications.includes(String(body.classification))) {
+      soc.incidents.update(
+        incident.name,
+        { status: 'Closed', classification: String(body.classification) },
+        soc.clock.iso(),
+      );
+    } else {
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `status must be Active, or Closed with a classification (${classifications.join(', ')})`,
+      );
+    }
+    sendJson(response, 200, soc.incidents.get(incident.name));
+  });
+
   router.add('POST', '/api/query', async ({ request, response }) => {
     const body = (await readJson(request, 100_000)) as { query?: unknown };
     const query = typeof body?.query === 'string' ? body.query : '';

@@ -47,9 +47,8 @@ export function indexTable(table: Table, ingestion?: readonly (bigint | null | u
       delayed: false,
     };
   }
-  const order = table.rows.map((_, i) => i).filter((i) => table.rows[i][timeIndex] !== null);
   const time = (i: number) => table.rows[i][timeIndex] as bigint;
-  order.sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : a - b));
+  const order = orderBy(table.rows.length, (i) => table.rows[i][timeIndex] as bigint | null);
   const ingested = order.map(ingestedAt);
   return {
     columns: table.columns,
@@ -96,15 +95,23 @@ export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], windo
 
 function sliceByIngestion(table: IndexedTable, window: QueryWindow): Table {
   if (!table.byIngestion) {
-    const order = table.rows.map((_, i) => i).filter((i) => table.ingested[i] !== null);
-    const at = (i: number) => table.ingested[i] as bigint;
-    order.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a - b));
-    table.byIngestion = { order, times: order.map(at) };
+    const order = orderBy(table.rows.length, (i) => table.ingested[i]);
+    table.byIngestion = { order, times: order.map((i) => table.ingested[i] as bigint) };
   }
   const { order, times } = table.byIngestion;
   const from = lowerBound(times, window.start);
   const to = lowerBound(times, window.end);
   return { columns: table.columns, rows: order.slice(from, to).map((i) => table.rows[i]) };
+}
+
+/** Indices 0..count−1 whose key is not null, by ascending key; equal keys keep their order. */
+function orderBy(count: number, key: (index: number) => bigint | null): number[] {
+  const order = Array.from({ length: count }, (_, i) => i).filter((i) => key(i) !== null);
+  return order.sort((a, b) => {
+    const ka = key(a) as bigint;
+    const kb = key(b) as bigint;
+    return ka < kb ? -1 : ka > kb ? 1 : a - b;
+  });
 }
 
 /** First index whose value is >= target. */

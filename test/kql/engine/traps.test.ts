@@ -82,6 +82,18 @@ describe('KQL semantic traps', () => {
     expect(rows).toEqual([{ Key: 'a', Value1: 1, Key1: '', Value2: null }]);
   });
 
+  it('prev() and row_number() after a where see the kept rows, not the rows before the filter', () => {
+    const evens = 'range x from 1 to 6 step 1 | where x % 2 == 0';
+    expect(records(`${evens} | where prev(x, 1, 0) == 2 | project x`)).toEqual([{ x: 4 }]);
+    expect(records(`${evens} | summarize m = max(x) by b = row_number() % 2 | order by b asc`)).toEqual([
+      { b: 0, m: 4 },
+      { b: 1, m: 6 },
+    ]);
+    expect(records(`${evens} | where x > 2 | summarize n = count(), a = arg_max(x, x * 10)`)).toEqual([
+      { n: 2, a: 6, max_x_arg1: 60 },
+    ]);
+  });
+
   it('time(n) and timespan(n) with a bare number count days', () => {
     expect(records(`print a = time(2), b = timespan(1.5), c = time(-0.25)`)).toEqual([
       { a: '2.00:00:00', b: '1.12:00:00', c: '-06:00:00' },

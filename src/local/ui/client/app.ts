@@ -107,6 +107,7 @@ async function incidentPage(name: string): Promise<void> {
       ` · ${p.status} · owner: ${p.owner.assignedTo ?? 'unassigned'} · labels: ${p.labels.map((l) => l.labelName).join(', ') || 'none'}`,
     ),
     h('p', {}, p.description),
+    statusControls(incident.name, p.status),
     h('h2', {}, 'Alerts'),
     table(
       ['Time', 'Alert', 'Severity', 'Description'],
@@ -133,6 +134,39 @@ async function incidentPage(name: string): Promise<void> {
             ),
           ),
         ),
+  );
+}
+
+function statusControls(name: string, status: string): HTMLElement {
+  const post = async (body: Record<string, string>) => {
+    await api(`incidents/${encodeURIComponent(name)}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    announce(`Incident ${body.status === 'Active' ? 'acknowledged' : 'closed'}.`);
+    await incidentPage(name);
+  };
+  const acknowledge = h('button', { type: 'button' }, 'Acknowledge');
+  acknowledge.addEventListener('click', () => void post({ status: 'Active' }));
+  const classification = h('select', {
+    id: 'classification',
+    'aria-label': 'Classification',
+  }) as HTMLSelectElement;
+  for (const value of ['TruePositive', 'BenignPositive', 'FalsePositive', 'Undetermined']) {
+    classification.append(h('option', { value }, value));
+  }
+  const close = h('button', { type: 'button' }, 'Close incident');
+  close.addEventListener(
+    'click',
+    () => void post({ status: 'Closed', classification: classification.value }),
+  );
+  return h(
+    'p',
+    { class: 'actions' },
+    status === 'New' ? acknowledge : null,
+    status !== 'Closed' ? classification : null,
+    status !== 'Closed' ? close : null,
   );
 }
 
