@@ -58,3 +58,23 @@ describe('batch log', () => {
     expect(existsSync(file)).toBe(false);
   });
 });
+
+describe('workspace start-up on damaged data', () => {
+  it('refuses to open a workspace whose table log is corrupt, naming the file and line', async () => {
+    const { Workspace } = await import('../../src/local/store/workspace.js');
+    const { catalogOf } = await import('../../src/kql/catalog.js');
+    const dir = mkdtempSync(join(tmpdir(), 'sk-corrupt-'));
+    const catalog = catalogOf([{ name: 'T_CL', columns: [{ name: 'TimeGenerated', type: 'datetime' }] }]);
+    const workspace = new Workspace(dir, catalog);
+    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:00:00Z' }]);
+    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:01:00Z' }]);
+    workspace.close();
+    const file = join(dir, 'tables', 'T_CL.ndjson');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('00:00:00', '00:00:09'));
+    expect(() => new Workspace(dir, catalog)).toThrow(
+      `${file}:1:1: error SK7001: corrupt batch (checksum mismatch)`,
+    );
+    // Nothing was rewritten or dropped: the damaged file is exactly as it was found.
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+});
