@@ -92,6 +92,35 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     expect(okta.requests[0].searchParams.has('since')).toBe(false);
   });
 
+  it('asks the vendor for the next page while the current one uploads, yet uploads a page only after the previous commit', async () => {
+    okta.events = oktaEvents(3000);
+    const d = await deployment();
+    const vendorRequestsAtUpload: number[] = [];
+    const commitsAtUpload: number[] = [];
+    let commits = 0;
+    ingestion.onAccepted = () => {
+      vendorRequestsAtUpload.push(okta.requests.length);
+      commitsAtUpload.push(commits);
+    };
+    const result = await runConnector(d.connector(), {
+      ...d.deps,
+      concurrency: 1,
+      checkpoints: {
+        load: (c, k) => d.checkpoints.load(c, k),
+        commit: async (c, k, cursor, previous) => {
+          const committed = await d.checkpoints.commit(c, k, cursor, previous);
+          commits += 1;
+          return committed;
+        },
+      },
+    });
+    expect(result).toMatchObject({ outcome: 'completed', pages: 3, sent: 3000 });
+    // Page 2 was requested before page 1's first batch was accepted.
+    expect(vendorRequestsAtUpload[0]).toBeGreaterThanOrEqual(2);
+    // Each page's batches (two per page of 1000 here) went out after every earlier page was committed.
+    expect(commitsAtUpload).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
   it('FAULT: a crash between an accepted upload and its checkpoint resends that page, loses nothing', async () => {
     okta.events = oktaEvents(2500);
     const d = await deployment();

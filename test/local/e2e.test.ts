@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSocProcess, startLocalSocProcess } from '../support/local-soc.js';
 
 const chromiumPath = '/usr/bin/chromium';
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 // Flags for a sandboxed CI machine with no network: see .ci/run, which installs Debian's chromium.
 const chromiumArgs = [
   '--headless',
@@ -19,63 +17,18 @@ const chromiumArgs = [
   '--no-first-run',
 ];
 
-interface RunningSoc {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `sentinel-kit start` as a user would (without the demo data, so the test injects its own attack). */
-function startSoc(dataDir: string): Promise<RunningSoc> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'start',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--speed',
-      '60',
-      '--no-demo',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`local SOC did not start within 90 s:\n${output}`)),
-      90_000,
-    );
-    const exitedEarly = (code: number | null) =>
-      reject(new Error(`local SOC exited with ${code}:\n${output}`));
-    const watchForUrl = () => {
-      const match = /running at (http:\/\/localhost:\d+)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.off('exit', exitedEarly);
-      child.stdout?.off('data', watchForUrl);
-      resolve({ process: child, url: match[1], output: () => output });
-    };
-    child.once('exit', exitedEarly);
-    child.stdout?.on('data', watchForUrl);
-  });
-}
-
+// The end-to-end path needs Debian's chromium, which .ci/run installs; on a machine without it the
+// test cannot drive a browser, so it is skipped with that reason instead of failing.
 describe.skipIf(!existsSync(chromiumPath))('local SOC end to end in headless Chromium', () => {
-  let soc: RunningSoc;
+  let soc: LocalSocProcess;
   let browser: Browser;
 
   beforeAll(async () => {
-    soc = await startSoc(mkdtempSync(join(tmpdir(), 'sk-e2e-')));
+    // Without the demo data, so the test injects its own attack.
+    soc = await startLocalSocProcess({
+      dataDir: mkdtempSync(join(tmpdir(), 'sk-e2e-')),
+      args: ['--no-demo'],
+    });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   });
 

@@ -19,17 +19,15 @@ process.once('exit', () => {
 });
 
 /**
- * The local SOC's Azurite Table service on a free loopback port, its data in a fresh temp folder. Always `await stop()`
- * (e.g. in afterAll); a process exit also stops it.
+ * The local SOC's Azurite Table service, in memory, on a free loopback port; its folder (pid file)
+ * is a fresh temp folder. Always `await stop()` (e.g. in afterAll); a process exit also stops it.
  */
 export async function startAzuriteTable(): Promise<AzuriteTable> {
   const location = mkdtempSync(join(tmpdir(), 'sk-azurite-'));
   for (let attempt = 1; ; attempt++) {
     let azurite: Awaited<ReturnType<typeof startAzuriteTables>>;
     try {
-      // Not `inMemory`: Azurite 3.35 refuses --inMemoryPersistence together with the --location the
-      // library always passes. A fresh temp folder, removed on stop, is just as isolated.
-      azurite = await startAzuriteTables({ location });
+      azurite = await startAzuriteTables({ location, inMemory: true });
     } catch (error) {
       // Another process may have taken the port between probing and binding it.
       if (attempt < 3) continue;

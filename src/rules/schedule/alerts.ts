@@ -1,11 +1,11 @@
 import type { Table } from '../../kql/index.js';
 import { valueToString } from '../../kql/values/index.js';
-import type { AnalyticsRule } from '../model.js';
+import { type AnalyticsRule, type RuleSeverity, severities } from '../model.js';
 import { type Entity, extractEntities } from './entities.js';
 import type { RunSettings } from './settings.js';
 
-export type AlertSeverity = 'Informational' | 'Low' | 'Medium' | 'High';
-const SEVERITIES: readonly AlertSeverity[] = ['Informational', 'Low', 'Medium', 'High'];
+/** Alerts carry the rule's severities; a severity column may pick another of them per alert. */
+export type AlertSeverity = RuleSeverity;
 
 /** One Sentinel alert as a scheduled or NRT rule run produces it (the SecurityAlert fields we model). */
 export interface Alert {
@@ -71,27 +71,23 @@ export function buildAlerts(
   const count = result.rows.length;
   if (!triggers(settings, count)) return [];
   const all = result.rows.map((_, i) => i);
+  const text = cellText(result);
+  const alert = (rows: number[], summary = false) => buildAlert(rule, result, text, rows, run, summary);
   // A trigger met by zero rows (`lt 1`, `eq 0`) still raises one alert, which has no events.
-  if (settings.aggregation === 'SingleAlert' || count === 0) {
-    return [buildAlert(rule, result, all, run, false)];
-  }
-  if (count <= settings.maxAlertsPerRun) {
-    return all.map((row) => buildAlert(rule, result, [row], run, false));
-  }
-  const single = all
-    .slice(0, settings.maxAlertsPerRun - 1)
-    .map((row) => buildAlert(rule, result, [row], run, false));
-  return [...single, buildAlert(rule, result, all, run, true)];
+  if (settings.aggregation === 'SingleAlert' || count === 0) return [alert(all)];
+  if (count <= settings.maxAlertsPerRun) return all.map((row) => alert([row]));
+  const single = all.slice(0, settings.maxAlertsPerRun - 1).map((row) => alert([row]));
+  return [...single, alert(all, true)];
 }
 
 function buildAlert(
   rule: AnalyticsRule,
   result: Table,
+  text: CellText,
   rows: number[],
   run: RunContext,
   summary: boolean,
 ): Alert {
-  const text = cellText(result);
   const first = rows[0];
   const override = rule.alertDetailsOverride;
   return {
@@ -151,7 +147,7 @@ function severityFrom(
 ): AlertSeverity | undefined {
   if (!column) return undefined;
   const value = text(column, row)?.trim().toLowerCase();
-  return SEVERITIES.find((s) => s.toLowerCase() === value);
+  return severities.find((s) => s.toLowerCase() === value);
 }
 
 /** Tactics from a column holding a comma-separated list or a dynamic array; empty reverts to the rule's. */
