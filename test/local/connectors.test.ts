@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -28,6 +28,7 @@ import {
   type VendorReplays,
 } from '../../src/local/vendors/server.js';
 import { connectorAppSettings } from '../../src/local/vendors/settings.js';
+import { startLocalSocProcess } from '../support/local-soc.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runConnectors = fileURLToPath(new URL('./fixtures/run-connectors.ts', import.meta.url));
@@ -456,37 +457,16 @@ describe('the local SOC', () => {
     for (const name of Object.keys(env)) if (/^(OKTA|GITHUB_AUDIT|THREATFOX)_/.test(name)) delete env[name];
     // Every 5 simulated minutes rather than hourly, so ThreatFox's first replayed IOCs come in quickly.
     env.THREATFOX_SCHEDULE = '0 */5 * * * *';
-    const dir = mkdtempSync(join(tmpdir(), 'sk-soc-connectors-'));
-    soc = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'start',
-        '--port',
-        '0',
-        '--data',
-        dir,
-        '--speed',
-        '600',
-        '--no-demo',
-      ],
-      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    soc.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    const started = await startLocalSocProcess({
+      dataDir: mkdtempSync(join(tmpdir(), 'sk-soc-connectors-')),
+      args: ['--speed', '600', '--no-demo'],
+      env,
     });
-    soc.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    soc = started.process;
     let status: any;
     for (let attempt = 0; attempt < 200; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const ui = /running at (http:\/\/localhost:\d+)/.exec(output)?.[1];
-      if (!ui) continue;
-      status = await (await fetch(`${ui}/api/status`)).json();
+      status = await (await fetch(`${started.url}/api/status`)).json();
       const t = status.tables;
       if (
         t.Okta_CL === oktaSamples.length &&
@@ -495,7 +475,7 @@ describe('the local SOC', () => {
       )
         break;
     }
-    expect(output).toContain('okta ← sample replay');
+    expect(started.output()).toContain('okta ← sample replay');
     expect(status?.tables).toMatchObject({
       Okta_CL: oktaSamples.length,
       GitHubAudit_CL: githubSamples.length,
@@ -506,8 +486,8 @@ describe('the local SOC', () => {
       expect(timers[name].runs).toBeGreaterThan(0);
       expect(timers[name].lastError).toBeUndefined();
     }
-    const exited = new Promise((resolve) => soc?.once('exit', resolve));
-    soc.kill('SIGINT');
+    const exited = new Promise((resolve) => started.process.once('exit', resolve));
+    started.process.kill('SIGINT');
     expect(await exited).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { Table } from '../../kql/index.js';
-import { valueToString } from '../../kql/values/index.js';
 import { type AnalyticsRule, type RuleSeverity, severities } from '../model.js';
+import { type CellText, cellText } from './cells.js';
 import { type Entity, extractEntities } from './entities.js';
 import type { RunSettings } from './settings.js';
 
@@ -72,7 +72,7 @@ export function buildAlerts(
   if (!triggers(settings, count)) return [];
   const all = result.rows.map((_, i) => i);
   const text = cellText(result);
-  const alert = (rows: number[], summary = false) => buildAlert(rule, result, text, rows, run, summary);
+  const alert = (rows: number[], summary = false) => buildAlert(rule, text, rows, run, summary);
   // A trigger met by zero rows (`lt 1`, `eq 0`) still raises one alert, which has no events.
   if (settings.aggregation === 'SingleAlert' || count === 0) return [alert(all)];
   if (count <= settings.maxAlertsPerRun) return all.map((row) => alert([row]));
@@ -82,7 +82,6 @@ export function buildAlerts(
 
 function buildAlert(
   rule: AnalyticsRule,
-  result: Table,
   text: CellText,
   rows: number[],
   run: RunContext,
@@ -97,25 +96,13 @@ function buildAlert(
     description: fillFormat(override?.alertDescriptionFormat, text, first) ?? rule.description,
     severity: severityFrom(override?.alertSeverityColumnName, text, first) ?? rule.severity,
     tactics: tacticsFrom(override?.alertTacticsColumnName, text, first) ?? [...(rule.tactics ?? [])],
-    entities: extractEntities(rule.entityMappings ?? [], result, rows),
+    entities: extractEntities(rule.entityMappings ?? [], text, rows),
     customDetails: customDetailsOf(rule.customDetails ?? {}, text, rows),
     generatedAt: run.at,
     windowStart: run.windowStart,
     windowEnd: run.windowEnd,
     eventCount: rows.length,
     summary,
-  };
-}
-
-/** `text(column, row)`: the cell as Kusto's tostring() prints it; undefined when the column is absent. */
-type CellText = (column: string, row: number | undefined) => string | undefined;
-
-function cellText(result: Table): CellText {
-  const index = new Map(result.columns.map((c, i) => [c.name, i]));
-  return (column, row) => {
-    const i = index.get(column);
-    if (i === undefined || row === undefined) return undefined;
-    return valueToString(result.rows[row][i], result.columns[i].type);
   };
 }
 

@@ -1,6 +1,5 @@
-import type { Table } from '../../kql/index.js';
-import { valueToString } from '../../kql/values/index.js';
 import type { EntityMapping } from '../model.js';
+import type { CellText } from './cells.js';
 
 /** An alert entity: its Sentinel type (Account, IP, Host, ...) and the identifiers that had values. */
 export interface Entity {
@@ -28,10 +27,13 @@ export function entityKey(entity: Entity): string {
  * column is empty (null or '') are left out, an entity with no identifier left is dropped, and
  * repeated entities are kept once.
  */
-export function extractEntities(mappings: readonly EntityMapping[], result: Table, rows: number[]): Entity[] {
+export function extractEntities(
+  mappings: readonly EntityMapping[],
+  text: CellText,
+  rows: number[],
+): Entity[] {
   if (mappings.length === 0) return [];
   const perMapping = Math.floor(MAX_ENTITIES_PER_ALERT / mappings.length);
-  const columnIndex = new Map(result.columns.map((c, i) => [c.name, i]));
   const seen = new Set<string>();
   const entities: Entity[] = [];
   for (const mapping of mappings) {
@@ -40,10 +42,8 @@ export function extractEntities(mappings: readonly EntityMapping[], result: Tabl
       if (taken >= perMapping) break;
       const identifiers: Record<string, string> = {};
       for (const field of mapping.fieldMappings) {
-        const index = columnIndex.get(field.columnName);
-        if (index === undefined) continue;
-        const text = valueToString(result.rows[row][index], result.columns[index].type);
-        if (text !== '') identifiers[field.identifier] = text;
+        const value = text(field.columnName, row);
+        if (value) identifiers[field.identifier] = value;
       }
       if (Object.keys(identifiers).length === 0) continue;
       const entity = { type: mapping.entityType, identifiers };
