@@ -145,6 +145,7 @@ function mainThreadCpuSeconds(): number | undefined {
 }
 
 const load = loadavg()[0];
+const rssBeforeMb = process.memoryUsage.rss() / 1e6;
 const mainCpuBefore = mainThreadCpuSeconds();
 const cpuBefore = process.cpuUsage();
 const eluBefore = performance.eventLoopUtilization();
@@ -171,7 +172,7 @@ const cores = (cpu.user + cpu.system) / 1e6 / seconds;
 const mainCpuAfter = mainThreadCpuSeconds();
 const mainCpu =
   mainCpuBefore === undefined || mainCpuAfter === undefined ? undefined : mainCpuAfter - mainCpuBefore;
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
 worker.postMessage('totals');
 const totals = await new Promise<{
   rows: number;
@@ -199,7 +200,7 @@ const mb = (bytes: number) => bytes / 1e6;
 console.log(
   `connectors: ${result.sent} Okta events in ${seconds.toFixed(2)} s = ${Math.round(result.sent / seconds)} events/s, ` +
     `${(mb(totals.oktaBytes) / seconds).toFixed(1)} MB/s from the vendor, ${(mb(totals.jsonBytes) / seconds).toFixed(1)} MB/s of rows ` +
-    `(${(mb(totals.wireBytes) / seconds).toFixed(1)} MB/s gzipped) into Logs Ingestion; peak RSS ${Math.round(peakRssMb)} MB\n` +
+    `(${(mb(totals.wireBytes) / seconds).toFixed(1)} MB/s gzipped) into Logs Ingestion; peak RSS ${Math.round(peakRssMb)} MB (${Math.round(rssBeforeMb)} MB before the run, servers and their pages included)\n` +
     `  verified: ${totals.rows} rows counted by the endpoint in ${totals.requests} requests (${totals.parsed} parsed in full), ` +
     `${commits} checkpoints; ${pages} pages of ${pageSize}, ~${Math.round(totals.oktaBytes / expected)} B/event\n` +
     `  CPU: ${cores.toFixed(2)} cores for the process (both servers included); main thread ${Math.round(mainBusy * 100)}% busy` +

@@ -1,7 +1,5 @@
 import type { Catalog } from '../../kql/catalog.js';
-import { frameToRows } from '../../kql/execute/frame.js';
-import { executePlan } from '../../kql/execute/index.js';
-import { type Plan, planQuery, type Table } from '../../kql/index.js';
+import { type Plan, planQuery, runPlan, type Table } from '../../kql/index.js';
 import type { AnalyticsRule } from '../model.js';
 import { type Alert, buildAlerts } from './alerts.js';
 import { type Incident, IncidentGrouper } from './incidents.js';
@@ -55,8 +53,8 @@ export class RuleSimulation {
     const { window, tables } = this.prepare(at);
     if (!tables) return { at, window, ran: false, alerts: [], incidents: [] };
     this.compiled ??= planQuery(this.rule.query, this.data.catalog);
-    const frame = executePlan(this.compiled, { catalog: this.data.catalog, table: tables, now: at });
-    return this.record(at, window, { columns: frame.schema, rows: frameToRows(frame) });
+    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now: at });
+    return this.record(at, window, result);
   }
 
   /**
