@@ -31,3 +31,14 @@ export class DiagnosticError extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/** What `load` returns; if it throws a DiagnosticError, undefined, with its diagnostics added to `into`. */
+export function collectDiagnostics<T>(load: () => T, into: Diagnostic[]): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof DiagnosticError)) throw error;
+    into.push(...error.diagnostics);
+    return undefined;
+  }
+}

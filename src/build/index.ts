@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
-import { type Diagnostic, DiagnosticError, hasErrors } from '../diagnostics.js';
+import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
@@ -57,7 +57,7 @@ export function build(root: string): BuildResult {
   const rel = (path: string) => displayPath(path, root);
 
   const rules = loadRules(root, rel, diagnostics);
-  const catalog = loadCatalogCollecting(root, diagnostics);
+  const catalog = collectDiagnostics(() => loadCatalog(root), diagnostics);
   const connectors = buildConnectors(root);
   diagnostics.push(...connectors.diagnostics);
 
@@ -133,7 +133,7 @@ function loadRules(
     const first = byId.get(id);
     if (first) {
       diagnostics.push({
-        code: 'SK0401',
+        code: 'SK1601',
         severity: 'error',
         message: `rule id ${rule.id} is also used by ${first}; ids are the Sentinel resource names and must be unique`,
         file,
@@ -145,18 +145,6 @@ function loadRules(
     compiled.push(compileAlertRule(rule));
   }
   return compiled.sort(byName);
-}
-
-function loadCatalogCollecting(root: string, diagnostics: Diagnostic[]): Catalog | undefined {
-  try {
-    return loadCatalog(root);
-  } catch (error) {
-    if (error instanceof DiagnosticError) {
-      diagnostics.push(...error.diagnostics);
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // What every command does the same way: read its arguments, load the repository's catalog, print diagnostics.
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { type Diagnostic, DiagnosticError, formatDiagnostic } from '../diagnostics.js';
+import { collectDiagnostics, type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 
 const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
@@ -42,17 +42,6 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig, const P
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) console.error(formatDiagnostic(d));
-}
-
-/** What `load` returns; if it throws a DiagnosticError, undefined, with its diagnostics added to `into`. */
-export function collectDiagnostics<T>(load: () => T, into: Diagnostic[]): T | undefined {
-  try {
-    return load();
-  } catch (error) {
-    if (!(error instanceof DiagnosticError)) throw error;
-    into.push(...error.diagnostics);
-    return undefined;
-  }
 }
 
 /** The catalog under `root`; undefined after printing why when a schema, parser or watchlist is malformed. */

@@ -64,7 +64,10 @@ export async function startAzuriteTables(options: AzuriteOptions): Promise<Azuri
   writeFileSync(pidFile, String(child.pid));
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s: ${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`Azurite did not start within 30 s: ${output}`));
+    }, 30_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (/successfully (started|listening)/.test(output)) {

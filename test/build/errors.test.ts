@@ -23,7 +23,7 @@ describe('bad content fails the build with file:line:col', () => {
       ),
     );
     expect(errors).toEqual([
-      'kql/rules/identity/password-spray.yaml:1:5: error SK0401: rule id 2d3c6a0e-7f4b-4e1a-9c55-0a1b2c3d4e5f is also used by kql/rules/identity/password-spray-copy.yaml; ids are the Sentinel resource names and must be unique',
+      'kql/rules/identity/password-spray.yaml:1:5: error SK1601: rule id 2d3c6a0e-7f4b-4e1a-9c55-0a1b2c3d4e5f is also used by kql/rules/identity/password-spray-copy.yaml; ids are the Sentinel resource names and must be unique',
     ]);
   });
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { localhostCertificate, type TlsMaterial } from '../../local/server/tls.js';
+import { resolve } from 'node:path';
+import { dataDirCertificate } from '../../local/server/tls.js';
 import { LocalSoc } from '../../local/soc.js';
 import { CorruptLogError } from '../../local/store/batch-log.js';
 import { parseCommandArgs } from '../command.js';
@@ -19,20 +18,6 @@ options:
   --no-demo        do not inject the starter attacks into a new, empty workspace
   --verbose        log every connector run and responder call, not only warnings and errors
   -h, --help       show this help`;
-
-/** The local endpoints' certificate, kept with the data so restarts keep the same trust. */
-async function tlsMaterial(dataDir: string): Promise<{ tls: TlsMaterial; certFile: string }> {
-  const dir = join(dataDir, 'tls');
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  if (!existsSync(certFile) || !existsSync(keyFile)) {
-    mkdirSync(dir, { recursive: true });
-    const material = await localhostCertificate();
-    writeFileSync(keyFile, material.key, { mode: 0o600 });
-    writeFileSync(certFile, material.cert);
-  }
-  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }, certFile };
-}
 
 /**
  * Node reads NODE_EXTRA_CA_CERTS only at start-up, and the Azure SDK clients in the Functions app
@@ -66,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = resolve(values.data);
-  const { tls, certFile } = await tlsMaterial(dataDir);
+  const { tls, certFile } = await dataDirCertificate(dataDir);
   if (process.env.NODE_EXTRA_CA_CERTS !== certFile) return rerunTrusting(certFile);
 
   const log = (line: string) => console.log(`[local-soc] ${line}`);

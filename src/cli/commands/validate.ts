@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
+import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
 import { toSarif } from '../../report/sarif.js';
 import { findRuleFiles } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes, validateFiles } from '../../rules/validate/index.js';
-import { collectDiagnostics, parseCommandArgs, rootOption } from '../command.js';
+import { parseCommandArgs, rootOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--no-git]
 

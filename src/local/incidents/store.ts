@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { IncidentSeverity as Severity, IncidentStatus as Status } from '../../sentinel/client.js';
 import { BatchLog, readBatches } from '../store/batch-log.js';
-
-export type Severity = 'High' | 'Medium' | 'Low' | 'Informational';
-export type Status = 'New' | 'Active' | 'Closed';
 
 export interface Entity {
   kind: string;

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
@@ -25,4 +27,18 @@ export async function localhostCertificate(): Promise<TlsMaterial> {
     ],
   });
   return { cert: pems.cert, key: pems.private };
+}
+
+/** The local endpoints' certificate, kept with the data so restarts keep the same trust. */
+export async function dataDirCertificate(dataDir: string): Promise<{ tls: TlsMaterial; certFile: string }> {
+  const dir = join(dataDir, 'tls');
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  if (!existsSync(certFile) || !existsSync(keyFile)) {
+    mkdirSync(dir, { recursive: true });
+    const material = await localhostCertificate();
+    writeFileSync(keyFile, material.key, { mode: 0o600 });
+    writeFileSync(certFile, material.cert);
+  }
+  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }, certFile };
 }
