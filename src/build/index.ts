@@ -4,7 +4,7 @@ import { compileAutomationRule, type ResourceRefs, relayName } from '../automati
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
-import { type Catalog, loadCatalog } from '../kql/catalog.js';
+import { loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
