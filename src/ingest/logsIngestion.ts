@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
 import {
   createDefaultHttpClient,
@@ -23,6 +25,16 @@ export interface LogsSink {
 
 /** The documented version of POST {endpoint}/dataCollectionRules/{ruleId}/streams/{stream}. */
 export const LOGS_INGESTION_API_VERSION = '2023-01-01';
+
+const gzipAsync = promisify(gzip);
+/** Name of the policy `LogsIngestionClient` adds to compress request bodies (@azure/monitor-ingestion 1.x). */
+const SDK_GZIP_POLICY = 'GzippingPolicy';
+/**
+ * zlib hands compressed output back in chunks of this size, each a round trip between the thread
+ * pool and the main thread. The default 16 KB makes a 1 MB JSON body (60-150 KB gzipped) wait ~5
+ * times behind whatever the main thread is doing (mapping the next page); 256 KB makes it one job.
+ */
+const GZIP_CHUNK_BYTES = 256 * 1024;
 
 /** One HTTP attempt that did not succeed; the SDK retries it unless retries are exhausted. */
 export interface FailedAttempt {
@@ -123,11 +135,15 @@ function rejection(response: PipelineResponse): IngestionError {
 
 /**
  * Sends through the SDK client's own pipeline (Entra bearer token for monitor.azure.com, retries on
- * 408/429/5xx honoring Retry-After, gzip on the libuv thread pool, user agent, TLS options) but not
- * through `LogsIngestionClient.upload`: that method JSON-stringifies every row to size its 1 MB chunks
- * and then the whole chunk again for the body, on top of splitIntoBatches, which must serialize to keep
- * each body within the limit anyway. In a CPU profile of scripts/bench-connectors.ts those two extra
- * passes were 18% of the connector thread's time; here the body splitIntoBatches encoded is posted as is.
+ * 408/429/5xx honoring Retry-After, user agent, TLS options) but not through
+ * `LogsIngestionClient.upload`, and compresses the body itself. Both found by profiling
+ * scripts/bench-connectors.ts:
+ * - `upload` JSON-stringifies every row to size its 1 MB chunks and then the whole chunk again for
+ *   the body, on top of splitIntoBatches, which must serialize to keep each body within the limit
+ *   anyway: 18% of the connector thread's time. Here the body splitIntoBatches encoded is sent as is.
+ * - the SDK's gzip policy uses zlib's default 16 KB output chunks (see GZIP_CHUNK_BYTES): uploads
+ *   took longer than preparing the next page, and the main thread sat idle a fifth of the time.
+ * Like the SDK's policy, compression happens once, before the retry policy, so retries resend it.
  */
 export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
   const client = new LogsIngestionClient(options.endpoint, options.credential, {
@@ -144,6 +160,10 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
     ],
     tlsOptions: options.tlsOptions,
   });
+  // Fail loudly rather than compress twice should a future SDK rename its policy.
+  if (client.pipeline.removePolicy({ name: SDK_GZIP_POLICY }).length !== 1) {
+    throw new Error(`@azure/monitor-ingestion no longer has a '${SDK_GZIP_POLICY}' policy to replace`);
+  }
   const httpClient = createDefaultHttpClient();
   const endpoint = options.endpoint.replace(/\/+$/, '');
   const ruleId = encodeURIComponent(options.ruleId);
@@ -156,16 +176,16 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
           413,
         );
       }
+      const body = await gzipAsync(batch.body, { chunkSize: GZIP_CHUNK_BYTES });
       const request = createPipelineRequest({
         url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
         method: 'POST',
-        // The client's gzip policy compresses the body (on the libuv thread pool) and sends it with this header.
         headers: createHttpHeaders({
           'Content-Type': 'application/json',
           'Content-Encoding': 'gzip',
           Accept: 'application/json',
         }),
-        body: batch.body,
+        body,
         abortSignal: signal,
       });
       let response: PipelineResponse;
