@@ -176,7 +176,7 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
           413,
         );
       }
-      const body = await gzipAsync(batch.body, { chunkSize: GZIP_CHUNK_BYTES });
+      const body = await gzipAsync(batch.body, { chunkSize: GZIP_CHUNK_BYTES, level: 1 });
       const request = createPipelineRequest({
         url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
         method: 'POST',
