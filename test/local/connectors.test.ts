@@ -468,10 +468,13 @@ describe('the local SOC', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       status = await (await fetch(`${started.url}/api/status`)).json();
       const t = status.tables;
+      // A timer's run counter goes up when its invocation returns, which can be after its rows landed.
+      const timersDone = status.timers.every((timer: { runs: number }) => timer.runs > 0);
       if (
         t.Okta_CL === oktaSamples.length &&
         t.GitHubAudit_CL === githubSamples.length &&
-        t.ThreatIntelFeed_CL > 0
+        t.ThreatIntelFeed_CL > 0 &&
+        timersDone
       )
         break;
     }
