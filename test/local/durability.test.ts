@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { Workspace } from '../../src/local/store/workspace.js';
+import { eventsCatalog } from './fixtures/events-catalog.js';
 
 const child = fileURLToPath(new URL('./fixtures/ingest-until-killed.ts', import.meta.url));
 
@@ -35,17 +35,7 @@ describe('local workspace durability', () => {
     proc.kill('SIGKILL');
     await exited;
 
-    const catalog = catalogOf([
-      {
-        name: 'Events_CL',
-        columns: [
-          { name: 'TimeGenerated', type: 'datetime' },
-          { name: 'Seq', type: 'long' },
-          { name: 'Payload', type: 'string' },
-        ],
-      },
-    ]);
-    const workspace = new Workspace(dir, catalog);
+    const workspace = new Workspace(dir, eventsCatalog);
     const seqs = (workspace.table('Events_CL')?.rows ?? []).map((row) => row[1] as number);
     workspace.close();
 

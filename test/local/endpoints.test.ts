@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogOf } from '../../src/kql/catalog.js';
 import { Clock } from '../../src/local/clock.js';
 import { standardTablesDcr, standardTablesDcrId } from '../../src/local/dcr-registry.js';
 import { LocalDevCredential, localDevToken } from '../../src/local/dev-credential.js';
@@ -18,23 +17,21 @@ import { addSecurityInsightsRoutes } from '../../src/local/server/routes/securit
 import { close, listen } from '../../src/local/server/serve.js';
 import { localhostCertificate, type TlsMaterial } from '../../src/local/server/tls.js';
 import { Workspace } from '../../src/local/store/workspace.js';
+import { testCatalog } from '../support/catalog.js';
 
 const workspaceRef = {
   subscriptionId: '00000000-0000-0000-0000-000000000000',
   resourceGroup: 'rg',
   workspaceName: 'ws-local',
 };
-const catalog = catalogOf([
-  {
-    name: 'SigninLogs',
-    columns: [
-      { name: 'TimeGenerated', type: 'datetime' },
-      { name: 'UserPrincipalName', type: 'string' },
-      { name: 'ResultType', type: 'string' },
-      { name: 'LocationDetails', type: 'dynamic' },
-    ],
+const catalog = testCatalog({
+  SigninLogs: {
+    TimeGenerated: 'datetime',
+    UserPrincipalName: 'string',
+    ResultType: 'string',
+    LocationDetails: 'dynamic',
   },
-]);
+});
 
 interface Reply {
   status: number;

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Catalog, catalogOf, emptyCatalog } from '../../../src/kql/catalog.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
+import { testCatalog } from '../../support/catalog.js';
 
-function testCatalog(): Catalog {
-  const catalog = catalogOf([
-    {
-      name: 'SigninLogs',
-      columns: [
-        { name: 'TimeGenerated', type: 'datetime' },
-        { name: 'UserPrincipalName', type: 'string' },
-        { name: 'LocationDetails', type: 'dynamic' },
-      ],
-    },
-  ]);
+function signinCatalog(): Catalog {
+  const catalog = testCatalog({
+    SigninLogs: { TimeGenerated: 'datetime', UserPrincipalName: 'string', LocationDetails: 'dynamic' },
+  });
   catalog.functions.set('BrokenParser', {
     name: 'BrokenParser',
     parameters: [{ name: 'user', type: 'string' }],
@@ -36,7 +30,7 @@ function testCatalog(): Catalog {
 }
 
 describe('analyze', () => {
-  const catalog = testCatalog();
+  const catalog = signinCatalog();
 
   it('binds a query against catalog tables and reports its result schema', () => {
     const { code, diagnostics } = analyze(
