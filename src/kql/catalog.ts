@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
+import { reportUnresolvedAliases } from '../yaml.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
 export type { KqlType } from './values/types.js';
@@ -180,6 +181,7 @@ function readYaml(
 ): Record<string, unknown> | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter });
+  reportUnresolvedAliases(doc);
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const { line, col } = lineCounter.linePos(error.pos[0]);

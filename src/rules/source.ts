@@ -10,6 +10,7 @@ import {
   type Scalar,
 } from 'yaml';
 import type { Diagnostic, Severity } from '../diagnostics.js';
+import { reportUnresolvedAliases } from '../yaml.js';
 import { scalarSourceMap } from './scalar-map.js';
 
 export type FieldPath = readonly (string | number)[];
@@ -40,6 +41,7 @@ export class YamlSource {
     const lines = new LineCounter();
     // Source tokens let offsetMapper map offsets inside block and quoted scalars back to the file.
     const document = parseDocument(text, { ...options, lineCounter: lines, keepSourceTokens: true });
+    reportUnresolvedAliases(document);
     return new YamlSource(file, text, document, lines);
   }
 

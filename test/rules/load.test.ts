@@ -158,6 +158,21 @@ describe('loading rule files', () => {
     expect(positions(diagnostics, 'SK1103')).toEqual(['16:11']);
   });
 
+  // Found by the property below: the yaml package throws on an alias without an anchor only when
+  // the document is converted, after parsing reported no error.
+  it('reports an alias without an anchor at its position', () => {
+    const loaded = loadRuleFile(writeTemp('id: *missing\nname: x\n', 'alias.yaml'));
+    expect(loaded.rule).toBeUndefined();
+    expect(loaded.diagnostics).toMatchObject([
+      {
+        code: 'SK1003',
+        line: 1,
+        column: 5,
+        message: 'YAML: unknown alias *missing: no anchor &missing before it',
+      },
+    ]);
+  });
+
   it('never throws on arbitrary file content', () => {
     const yamlish = fc.stringMatching(/^[a-z:|>\-[\]{}"' \n#&*!?,0-9]{0,80}$/);
     fc.assert(
