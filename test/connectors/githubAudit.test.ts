@@ -1,40 +1,19 @@
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckpointStore } from '../../src/connectors/checkpoints.js';
 import { githubAuditConnector, mapGitHubAuditEvent } from '../../src/connectors/githubAudit.js';
 import { runConnector } from '../../src/connectors/runner.js';
-import { MockLogsIngestion, onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
-import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
-import { deployment as deployOn } from './harness.js';
+import { connectorTestEnvironment, deployment as deployOn } from './harness.js';
 import { GITHUB_API, GITHUB_TOKEN, githubEvents, githubSamples, MockGitHubAudit } from './vendorMocks.js';
 
 const org = new MockGitHubAudit('orgs/contoso-eng');
 const enterprise = new MockGitHubAudit('enterprises/contoso');
-const ingestion = new MockLogsIngestion();
-const server = setupServer(org.handler(), enterprise.handler(), ingestion.handler());
-let azurite: AzuriteTable;
-
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest });
-  azurite = await startAzuriteTable();
-});
-afterEach(() => {
-  ingestion.reset();
-  for (const mock of [org, enterprise]) {
-    mock.faults.clear();
-    mock.requests.length = 0;
-  }
-});
-afterAll(async () => {
-  server.close();
-  await azurite?.stop();
-});
+const { ingestion, azurite, server } = connectorTestEnvironment([org, enterprise]);
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
 async function deployment(scope: { org?: string; enterprise?: string } = { org: 'contoso-eng' }) {
-  const d = await deployOn(azurite, ingestion);
+  const d = await deployOn(azurite(), ingestion);
   const connector = () =>
     githubAuditConnector({
       ...scope,

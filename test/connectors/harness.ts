@@ -1,13 +1,70 @@
 import type { TableClient } from '@azure/data-tables';
+import type { HttpHandler } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { TableCheckpointStore } from '../../src/connectors/checkpoints.js';
 import { TableDeadLetterSink } from '../../src/connectors/deadLetters.js';
 import type { SourceHttpOptions } from '../../src/connectors/http.js';
 import type { RunDependencies } from '../../src/connectors/runner.js';
 import { createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
-import { DCE, DCR_ID, type MockLogsIngestion, staticCredential } from '../ingest/mockLogsIngestion.js';
-import type { AzuriteTable } from '../support/azurite.js';
+import {
+  DCE,
+  DCR_ID,
+  MockLogsIngestion,
+  onUnhandledRequest,
+  staticCredential,
+} from '../ingest/mockLogsIngestion.js';
+import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
 
 let tableSeq = 0;
+
+/** What the vendor mocks in vendorMocks.ts share: an msw handler, injectable faults, recorded requests. */
+export interface VendorMock {
+  handler(): HttpHandler;
+  faults: { clear(): void };
+  requests: unknown[];
+}
+
+export interface ConnectorTestEnvironment {
+  ingestion: MockLogsIngestion;
+  /** The msw server, for tests that add a one-off handler with `server.use`. */
+  server: ReturnType<typeof setupServer>;
+  /** Azurite, started once for the test file. */
+  azurite(): AzuriteTable;
+}
+
+/**
+ * Registers the hooks a connector test file needs: msw serving the vendor mocks and the Logs
+ * Ingestion endpoint, one real Azurite for the file, and mock state cleared between tests.
+ */
+export function connectorTestEnvironment(vendors: VendorMock[]): ConnectorTestEnvironment {
+  const ingestion = new MockLogsIngestion();
+  const server = setupServer(...vendors.map((vendor) => vendor.handler()), ingestion.handler());
+  let azurite: AzuriteTable | undefined;
+  beforeAll(async () => {
+    server.listen({ onUnhandledRequest });
+    azurite = await startAzuriteTable();
+  });
+  afterEach(() => {
+    ingestion.reset();
+    for (const vendor of vendors) {
+      vendor.faults.clear();
+      vendor.requests.length = 0;
+    }
+  });
+  afterAll(async () => {
+    server.close();
+    await azurite?.stop();
+  });
+  return {
+    ingestion,
+    server,
+    azurite: () => {
+      if (!azurite) throw new Error('Azurite is started in beforeAll');
+      return azurite;
+    },
+  };
+}
 
 export interface Deployment {
   deps: RunDependencies;

@@ -1,5 +1,4 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CheckpointConflictError,
   type CheckpointStore,
@@ -7,33 +6,15 @@ import {
 } from '../../src/connectors/checkpoints.js';
 import { oktaConnector } from '../../src/connectors/okta.js';
 import { runConnector } from '../../src/connectors/runner.js';
-import { MockLogsIngestion, onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
-import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
-import { deployment as deployOn } from './harness.js';
+import { connectorTestEnvironment, deployment as deployOn } from './harness.js';
 import { type Fault, MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
 
 const okta = new MockOkta();
-const ingestion = new MockLogsIngestion();
-const server = setupServer(okta.handler(), ingestion.handler());
-let azurite: AzuriteTable;
-
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest });
-  azurite = await startAzuriteTable();
-});
-afterEach(() => {
-  ingestion.reset();
-  okta.faults.clear();
-  okta.requests.length = 0;
-});
-afterAll(async () => {
-  server.close();
-  await azurite?.stop();
-});
+const { ingestion, azurite } = connectorTestEnvironment([okta]);
 
 /** An Okta deployment: the harness plus the Okta connector pointed at the mock org. */
 async function deployment() {
-  const d = await deployOn(azurite, ingestion);
+  const d = await deployOn(azurite(), ingestion);
   const connector = (pageSize = 1000) =>
     oktaConnector({
       orgUrl: OKTA_ORG,
@@ -290,7 +271,7 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
 
 describe('TableCheckpointStore', () => {
   it('refuses a commit based on a checkpoint another run has moved since', async () => {
-    const store = new TableCheckpointStore(azurite.tableClient('ckptconflict'));
+    const store = new TableCheckpointStore(azurite().tableClient('ckptconflict'));
     const first = await store.commit('okta', 'org', { after: 'a' }, undefined);
     const runA = await store.load('okta', 'org');
     const runB = await store.load('okta', 'org');

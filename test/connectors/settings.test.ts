@@ -1,33 +1,15 @@
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   runConnectorFromSettings,
   SettingsError,
   scheduleFromSettings,
 } from '../../src/connectors/settings.js';
-import {
-  DCE,
-  DCR_ID,
-  MockLogsIngestion,
-  onUnhandledRequest,
-  staticCredential,
-} from '../ingest/mockLogsIngestion.js';
-import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
+import { DCE, DCR_ID, staticCredential } from '../ingest/mockLogsIngestion.js';
+import { connectorTestEnvironment } from './harness.js';
 import { MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
 
 const okta = new MockOkta();
-const ingestion = new MockLogsIngestion();
-const server = setupServer(okta.handler(), ingestion.handler());
-let azurite: AzuriteTable;
-
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest });
-  azurite = await startAzuriteTable();
-});
-afterAll(async () => {
-  server.close();
-  await azurite?.stop();
-});
+const { azurite } = connectorTestEnvironment([okta]);
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -39,11 +21,11 @@ describe('connectors from app settings', () => {
       OKTA_API_TOKEN: OKTA_TOKEN,
       OKTA_DCR_IMMUTABLE_ID: DCR_ID,
       LOGS_INGESTION_ENDPOINT: DCE,
-      CONNECTOR_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      CONNECTOR_STORAGE_CONNECTION_STRING: azurite().connectionString,
     };
     const result = await runConnectorFromSettings('okta', env, silent, staticCredential);
     expect(result).toMatchObject({ outcome: 'completed', sent: 20 });
-    const checkpoint = await azurite
+    const checkpoint = await azurite()
       .tableClient('connectorcheckpoints')
       .getEntity('okta', 'contoso.okta.com');
     expect(JSON.parse(String(checkpoint.cursor))).toEqual({ after: expect.any(String) });

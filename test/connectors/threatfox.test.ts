@@ -1,30 +1,11 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runConnector } from '../../src/connectors/runner.js';
 import { mapThreatFoxIoc, threatFoxConnector } from '../../src/connectors/threatfox.js';
-import { MockLogsIngestion, onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
-import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
-import { deployment as deployOn } from './harness.js';
+import { connectorTestEnvironment, deployment as deployOn } from './harness.js';
 import { MockThreatFox, THREATFOX_KEY, threatFoxSample } from './vendorMocks.js';
 
 const feed = new MockThreatFox();
-const ingestion = new MockLogsIngestion();
-const server = setupServer(feed.handler(), ingestion.handler());
-let azurite: AzuriteTable;
-
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest });
-  azurite = await startAzuriteTable();
-});
-afterEach(() => {
-  ingestion.reset();
-  feed.faults.clear();
-  feed.requests.length = 0;
-});
-afterAll(async () => {
-  server.close();
-  await azurite?.stop();
-});
+const { ingestion, azurite } = connectorTestEnvironment([feed]);
 
 function iocs(n: number, firstId = 2_000_000) {
   const samples = threatFoxSample().data;
@@ -35,7 +16,7 @@ function iocs(n: number, firstId = 2_000_000) {
 }
 
 async function deployment(pageSize = 1000) {
-  const d = await deployOn(azurite, ingestion);
+  const d = await deployOn(azurite(), ingestion);
   const connector = () => threatFoxConnector({ authKey: THREATFOX_KEY, days: 2, pageSize, http: d.http });
   const accounting = () =>
     d.accounting(
@@ -86,7 +67,7 @@ describe('threatfox connector', () => {
 
   it('FAULT: a 401 for a bad key is reported without the key', async () => {
     feed.iocs = iocs(1);
-    const d = await deployOn(azurite, ingestion);
+    const d = await deployOn(azurite(), ingestion);
     const result = await runConnector(threatFoxConnector({ authKey: 'wrong-key-XYZ', http: d.http }), d.deps);
     expect(result.error).toMatch(/HTTP 401/);
     expect(JSON.stringify([result, d.logs])).not.toContain('wrong-key-XYZ');
