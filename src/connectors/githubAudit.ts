@@ -1,4 +1,4 @@
-import { fetchJson, SourceError, type SourceHttpOptions, sameOriginNextLink } from './http.js';
+import { fetchEventPage, type SourceHttpOptions, sameOriginNextLink } from './http.js';
 import { isoTime, requireString } from './time.js';
 import type { Connector, SourcePage } from './types.js';
 
@@ -102,15 +102,14 @@ export function githubAuditConnector(
       let url: string | undefined = first.toString();
       let cursor = from;
       while (url) {
-        const { body, headers: responseHeaders } = await fetchJson(
+        const { events: body, headers: responseHeaders } = await fetchEventPage<GitHubAuditEvent>(
           url,
           { headers },
           options.http ?? {},
           signal,
+          `github-audit: ${scope}/audit-log`,
         );
-        if (!Array.isArray(body))
-          throw new SourceError(`github-audit: ${scope}/audit-log did not return an array`);
-        const fresh = (body as GitHubAuditEvent[]).filter(
+        const fresh = body.filter(
           (e) => !(cursor.seen.includes(e._document_id) && secondOf(e['@timestamp']) === cursor.since),
         );
         cursor = advance(cursor, fresh);

@@ -155,3 +155,19 @@ export function sameOriginNextLink(headers: Headers, base: string): string | und
   }
   return new URL(next, base).toString();
 }
+
+/**
+ * One page of a Link-paged vendor log API (Okta System Log, GitHub audit log): the body must be a
+ * JSON array of events; `what` names the endpoint in the error, never the URL's query or a token.
+ */
+export async function fetchEventPage<T>(
+  url: string,
+  init: RequestInit,
+  options: SourceHttpOptions,
+  signal: AbortSignal,
+  what: string,
+): Promise<{ events: T[]; headers: JsonResponse['headers'] }> {
+  const { body, headers } = await fetchJson(url, init, options, signal);
+  if (!Array.isArray(body)) throw new SourceError(`${what} did not return an array of events`);
+  return { events: body as T[], headers };
+}

@@ -1,4 +1,4 @@
-import { fetchJson, SourceError, type SourceHttpOptions, sameOriginNextLink } from './http.js';
+import { fetchEventPage, type SourceHttpOptions, sameOriginNextLink } from './http.js';
 import { isoTime, requireString } from './time.js';
 import type { Connector, SourcePage } from './types.js';
 
@@ -67,20 +67,19 @@ export function oktaConnector(options: OktaOptions): Connector<OktaLogEvent, Okt
       let url: string | undefined = first.toString();
       let cursor = from;
       while (url) {
-        const { body, headers: responseHeaders } = await fetchJson(
+        const { events: body, headers: responseHeaders } = await fetchEventPage<OktaLogEvent>(
           url,
           { headers },
           options.http ?? {},
           signal,
+          `okta: ${base}/api/v1/logs`,
         );
-        if (!Array.isArray(body))
-          throw new SourceError(`okta: ${base}/api/v1/logs did not return an array of events`);
         // In polling mode Okta always sends rel="next"; an empty page means we are caught up.
         if (body.length === 0) return;
         const next = sameOriginNextLink(responseHeaders, base);
         const after = next ? new URL(next).searchParams.get('after') : null;
         if (after) cursor = { after };
-        yield { records: body as OktaLogEvent[], cursor };
+        yield { records: body, cursor };
         url = after ? next : undefined;
       }
     },
