@@ -111,14 +111,10 @@ export class IncidentStore {
     } else if (event.kind === 'activity') {
       const key = event.incident.toLowerCase();
       this.activity.set(key, [...(this.activity.get(key) ?? []), event.entry]);
+    } else if (event.kind === 'comment') {
+      upsertByName(this.comments, event.incident, event.comment);
     } else {
-      const map = event.kind === 'comment' ? this.comments : this.tasks;
-      const item = event.kind === 'comment' ? event.comment : event.task;
-      const list = (map.get(event.incident.toLowerCase()) ?? []) as (Comment | Task)[];
-      const existing = list.findIndex((c) => c.name === item.name);
-      if (existing >= 0) list[existing] = item;
-      else list.push(item);
-      map.set(event.incident.toLowerCase(), list as never);
+      upsertByName(this.tasks, event.incident, event.task);
     }
   }
 
@@ -246,6 +242,20 @@ export class IncidentStore {
   close(): void {
     this.log.close();
   }
+}
+
+/** Comments and tasks are PUT to caller-chosen names: a repeated PUT replaces, never adds. */
+function upsertByName<T extends { name: string }>(
+  byIncident: Map<string, T[]>,
+  incident: string,
+  item: T,
+): void {
+  const key = incident.toLowerCase();
+  const list = byIncident.get(key) ?? [];
+  const index = list.findIndex((existing) => existing.name === item.name);
+  if (index >= 0) list[index] = item;
+  else list.push(item);
+  byIncident.set(key, list);
 }
 
 function etag(): string {
