@@ -41,7 +41,8 @@ interface ScheduledRule {
 export class Scheduler {
   private readonly scheduled: ScheduledRule[];
   private readonly tables = new Map<string, IndexedTable>();
-  private indexedCounts = '';
+  /** Row count of each table when it was last indexed; tables only grow, so a count change means new rows. */
+  private readonly indexedRows = new Map<string, number>();
 
   constructor(
     rules: AnalyticsRule[],
@@ -90,15 +91,17 @@ export class Scheduler {
     return runs;
   }
 
+  /**
+   * Re-indexes only the tables that received rows since the last run: every alert writes
+   * SecurityAlert rows, and re-sorting every table after each of them would dominate a tick.
+   */
   private refreshIndexes(): void {
-    const counts = JSON.stringify(this.workspace.counts());
-    if (counts === this.indexedCounts) return;
-    this.tables.clear();
     for (const name of this.workspace.catalog.tables.keys()) {
       const table = this.workspace.table(name);
-      if (table) this.tables.set(name, indexTable(table));
+      if (!table || this.indexedRows.get(name) === table.rows.length) continue;
+      this.tables.set(name, indexTable(table));
+      this.indexedRows.set(name, table.rows.length);
     }
-    this.indexedCounts = counts;
   }
 
   private runOnce(scheduled: ScheduledRule, at: bigint): void {
