@@ -110,11 +110,12 @@ export class Scheduler {
     health.lastRun = formatDateTime(at);
     health.runs++;
     try {
+      this.syncClosedIncidents(scheduled);
       const run = scheduled.simulation.runAt(at);
       health.lastResultRows = run.result?.rows.length ?? 0;
       health.lastError = undefined;
       const alertIds = new Map<Alert, string>();
-      for (const alert of run.alerts) alertIds.set(alert, this.recordAlert(scheduled.rule, alert));
+      for (const alert of run.alerts) alertIds.set(alert, this.recordAlert(scheduled, alert));
       health.alerts += run.alerts.length;
       for (const incident of run.incidents) this.recordIncident(scheduled, incident, alertIds);
     } catch (error) {
@@ -122,7 +123,23 @@ export class Scheduler {
     }
   }
 
-  private recordAlert(rule: AnalyticsRule, alert: Alert): string {
+  /**
+   * Tells the rule's grouper which of its incidents an analyst (or automation) closed or reopened
+   * since the last run: with reopenClosedIncident off, an alert that matches a closed incident opens a
+   * new one instead of joining it.
+   * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#alert-grouping
+   */
+  private syncClosedIncidents(scheduled: ScheduledRule): void {
+    const { grouper } = scheduled.simulation;
+    for (const [number, name] of scheduled.incidents) {
+      const closed = this.incidents.get(name)?.properties.status === 'Closed';
+      if (closed) grouper.close(number);
+      else grouper.reopen(number);
+    }
+  }
+
+  private recordAlert(scheduled: ScheduledRule, alert: Alert): string {
+    const { rule } = scheduled;
     const id = randomUUID();
     const generated = formatDateTime(alert.generatedAt);
     this.workspace.ingest('SecurityAlert', [
@@ -148,7 +165,8 @@ export class Scheduler {
         ExtendedProperties: JSON.stringify({
           'Analytic Rule Ids': JSON.stringify([rule.id]),
           'Analytic Rule Name': rule.name,
-          'Event Grouping': alert.summary ? 'SingleAlert' : 'AlertPerResult',
+          // The rule's setting, as the portal shows it; an overflow summary alert belongs to an AlertPerResult rule.
+          'Event Grouping': scheduled.simulation.settings.aggregation,
           'Query Period': rule.queryPeriod,
           'Custom Details': JSON.stringify(alert.customDetails),
         }),

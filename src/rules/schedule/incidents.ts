@@ -57,6 +57,12 @@ export class IncidentGrouper {
     if (incident) incident.status = 'Closed';
   }
 
+  /** An incident reopened from outside (an analyst, an automation rule): alerts may join it again. */
+  reopen(incidentNumber: number): void {
+    const incident = this.incidents.find((i) => i.number === incidentNumber);
+    if (incident) incident.status = 'New';
+  }
+
   private matching(grouping: GroupingSettings, key: string, at: bigint): Incident | undefined {
     for (let i = this.incidents.length - 1; i >= 0; i--) {
       const incident = this.incidents[i];

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/kql/catalog.js';
+import { Clock } from '../../src/local/clock.js';
+import { Scheduler } from '../../src/local/detection/scheduler.js';
+import { IncidentStore } from '../../src/local/incidents/store.js';
+import { Workspace } from '../../src/local/store/workspace.js';
+import type { AnalyticsRule } from '../../src/rules/model.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const catalog = loadCatalog(root);
+const start = new Date('2026-01-10T12:00:00Z');
+const HOUR = 3_600_000;
+
+/** Simulated time the test moves by hand, so each rule run happens exactly when the test says. */
+class ManualClock extends Clock {
+  now = start;
+  override date(): Date {
+    return this.now;
+  }
+}
+
+function rule(overrides: Partial<AnalyticsRule> = {}): AnalyticsRule {
+  return {
+    id: '0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e',
+    name: 'Failed sign-in',
+    description: 'A failed sign-in',
+    severity: 'Medium',
+    kind: 'Scheduled',
+    query: 'SigninLogs | where ResultType != "0"',
+    queryFrequency: '1h',
+    queryPeriod: '1h',
+    triggerOperator: 'gt',
+    triggerThreshold: 0,
+    entityMappings: [
+      { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
+    ],
+    ...overrides,
+  };
+}
+
+describe('local scheduler', () => {
+  let dir: string;
+  let workspace: Workspace;
+  let incidents: IncidentStore;
+  let clock: ManualClock;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sk-scheduler-'));
+    workspace = new Workspace(dir, catalog);
+    incidents = new IncidentStore(dir, { subscriptionId: 's', resourceGroup: 'g', workspaceName: 'w' });
+    clock = new ManualClock();
+  });
+  afterEach(() => {
+    workspace.close();
+    incidents.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const failedSignin = (minutesBefore: number, user = 'alice@contoso.com') =>
+    workspace.ingest('SigninLogs', [
+      {
+        TimeGenerated: new Date(clock.now.getTime() - minutesBefore * 60_000).toISOString(),
+        UserPrincipalName: user,
+        ResultType: '50126',
+      },
+    ]);
+  const advance = (hours: number) => {
+    clock.now = new Date(clock.now.getTime() + hours * HOUR);
+  };
+  const eventGrouping = () =>
+    (workspace.table('SecurityAlert')?.rows ?? []).map((row) => {
+      const columns = workspace.table('SecurityAlert')?.columns ?? [];
+      const extended = row[columns.findIndex((c) => c.name === 'ExtendedProperties')];
+      return JSON.parse(String(extended))['Event Grouping'];
+    });
+
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#event-grouping
+  it('SecurityAlert rows of a SingleAlert rule say "Event Grouping: SingleAlert"', () => {
+    const scheduler = new Scheduler([rule()], workspace, incidents, clock);
+    failedSignin(10);
+    failedSignin(5, 'bob@contoso.com');
+    scheduler.tick();
+    expect(eventGrouping()).toEqual(['SingleAlert']);
+  });
+
+  it('SecurityAlert rows of an AlertPerResult rule say "Event Grouping: AlertPerResult"', () => {
+    const perResult = rule({ eventGroupingSettings: { aggregationKind: 'AlertPerResult' } });
+    const scheduler = new Scheduler([perResult], workspace, incidents, clock);
+    failedSignin(10);
+    failedSignin(5, 'bob@contoso.com');
+    scheduler.tick();
+    expect(eventGrouping()).toEqual(['AlertPerResult', 'AlertPerResult']);
+  });
+
+  // "Reopening incidents: ... leave as Disabled if you want the new alert to create a new incident."
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#alert-grouping
+  const grouped = (reopenClosedIncident: boolean) =>
+    rule({
+      incidentConfiguration: {
+        createIncident: true,
+        groupingConfiguration: {
+          enabled: true,
+          lookbackDuration: '5h',
+          matchingMethod: 'AllEntities',
+          reopenClosedIncident,
+        },
+      },
+    });
+  const closeAll = () => {
+    for (const incident of incidents.list()) {
+      incidents.update(incident.name, { status: 'Closed', classification: 'BenignPositive' }, clock.iso());
+    }
+  };
+
+  it('an alert matching a closed incident opens a new incident when reopenClosedIncident is off', () => {
+    const scheduler = new Scheduler([grouped(false)], workspace, incidents, clock);
+    failedSignin(10);
+    scheduler.tick();
+    closeAll();
+    advance(1);
+    failedSignin(10);
+    scheduler.tick();
+    const byNumber = incidents
+      .list()
+      .sort((a, b) => a.properties.incidentNumber - b.properties.incidentNumber);
+    expect(byNumber.map((i) => [i.properties.status, i.properties.additionalData.alertsCount])).toEqual([
+      ['Closed', 1],
+      ['New', 1],
+    ]);
+  });
+
+  it('an alert matching a closed incident reopens it when reopenClosedIncident is on', () => {
+    const scheduler = new Scheduler([grouped(true)], workspace, incidents, clock);
+    failedSignin(10);
+    scheduler.tick();
+    closeAll();
+    advance(1);
+    failedSignin(10);
+    scheduler.tick();
+    expect(
+      incidents.list().map((i) => [i.properties.status, i.properties.additionalData.alertsCount]),
+    ).toEqual([['Active', 2]]);
+  });
+});
