@@ -345,6 +345,19 @@ describe('incident grouping', () => {
     expect(g.incidents.map((i) => i.alerts.length)).toEqual([150, 10]);
   });
 
+  // "a new incident is generated with the same incident details as the original"
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#alert-grouping
+  it('the incident opened past the 150-alert cap carries the original incident details, not the overflow alert', () => {
+    const g = new IncidentGrouper(grouping({ matchingMethod: 'AnyAlert' }));
+    const first = Array.from({ length: 150 }, () => alertFor('alice', T));
+    const overflow = { ...alertFor('bob', T, 'High'), description: 'bob overflow' };
+    g.add([...first, overflow], T);
+    expect(g.incidents.map((i) => [i.title, i.severity, i.alerts.length])).toEqual([
+      ['Spray on alice', 'Medium', 150],
+      ['Spray on alice', 'Medium', 1],
+    ]);
+  });
+
   it('a closed incident is reopened only with reopenClosedIncident', () => {
     const keep = new IncidentGrouper(grouping());
     keep.add([alertFor('alice', T)], T);

@@ -216,7 +216,7 @@ export class Scheduler {
       {
         ...shared,
         title: grouped.title,
-        description: first.description,
+        description: grouped.description,
         severity: grouped.severity,
         status: 'New',
         owner: {},

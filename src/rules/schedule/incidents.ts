@@ -6,6 +6,7 @@ export interface Incident {
   /** 1, 2, 3... in creation order, like Sentinel's incident numbers. */
   number: number;
   title: string;
+  description: string;
   severity: Alert['severity'];
   status: 'New' | 'Closed';
   /** Time of the run that created the incident; the grouping lookback counts from here. */
@@ -43,8 +44,8 @@ export class IncidentGrouper {
     const grouping = this.settings.grouping;
     for (const alert of alerts) {
       const key = grouping ? groupKey(grouping, alert) : undefined;
-      let incident = grouping && key !== undefined ? this.matching(grouping, key, at) : undefined;
-      if (!incident) incident = this.open(alert, at, key);
+      const match = grouping && key !== undefined ? this.matching(grouping, key, at) : {};
+      const incident = match.open ?? this.open(match.full ?? alert, at, key);
       if (incident.status === 'Closed') incident.status = 'New';
       incident.alerts.push(alert);
       touched.add(incident);
@@ -63,23 +64,39 @@ export class IncidentGrouper {
     if (incident) incident.status = 'New';
   }
 
-  private matching(grouping: GroupingSettings, key: string, at: bigint): Incident | undefined {
+  /**
+   * The incident an alert with this key joins (`open`), or, when the only candidates are full, the
+   * newest full one (`full`), whose details the overflow incident copies.
+   */
+  private matching(
+    grouping: GroupingSettings,
+    key: string,
+    at: bigint,
+  ): { open?: Incident; full?: Incident } {
+    let full: Incident | undefined;
     for (let i = this.incidents.length - 1; i >= 0; i--) {
       const incident = this.incidents[i];
       if (incident.groupKey !== key) continue;
       if (at - incident.createdAt > grouping.lookback) continue;
-      if (incident.alerts.length >= MAX_ALERTS_PER_INCIDENT) continue;
       if (incident.status === 'Closed' && !grouping.reopenClosedIncident) continue;
-      return incident;
+      if (incident.alerts.length >= MAX_ALERTS_PER_INCIDENT) {
+        full ??= incident;
+        continue;
+      }
+      return { open: incident };
     }
-    return undefined;
+    return { full };
   }
 
-  private open(alert: Alert, at: bigint, groupKey: string | undefined): Incident {
+  /** A new incident with the alert's details, or with those of the full incident it overflows. */
+  private open(source: Alert | Incident, at: bigint, groupKey: string | undefined): Incident {
+    const details =
+      'displayName' in source
+        ? { title: source.displayName, description: source.description, severity: source.severity }
+        : { title: source.title, description: source.description, severity: source.severity };
     const incident: Incident = {
       number: this.incidents.length + 1,
-      title: alert.displayName,
-      severity: alert.severity,
+      ...details,
       status: 'New',
       createdAt: at,
       alerts: [],
