@@ -260,6 +260,34 @@ describe('alertDetailsOverride', () => {
     });
     expect(alertsOf(r, table).map((a) => a.severity)).toEqual(['High', 'Medium']);
   });
+
+  // "If the selected parameter has no value (or an invalid value in the case of tactics and
+  // severity), the alert details will revert to the defaults"
+  // https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
+  it('an invalid value in the tactics column reverts to the rule tactics', () => {
+    const table: Table = {
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'Tactics', type: 'string' },
+      ],
+      rows: [
+        [T, 'InitialAccess, execution'],
+        [T, 'NotATactic'],
+        [T, '["Persistence", "Bogus"]'],
+        [T, ''],
+      ],
+    };
+    const r = rule({
+      alertDetailsOverride: { alertTacticsColumnName: 'Tactics' },
+      eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+    });
+    expect(alertsOf(r, table).map((a) => a.tactics)).toEqual([
+      ['InitialAccess', 'Execution'],
+      ['CredentialAccess'],
+      ['CredentialAccess'],
+      ['CredentialAccess'],
+    ]);
+  });
 });
 
 describe('incident grouping', () => {

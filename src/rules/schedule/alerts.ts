@@ -137,7 +137,39 @@ function severityFrom(
   return severities.find((s) => s.toLowerCase() === value);
 }
 
-/** Tactics from a column holding a comma-separated list or a dynamic array; empty reverts to the rule's. */
+/**
+ * The tactic names an alert can carry: the AttackTactic enum of the alert-rule API
+ * (azure-rest-api-specs, Microsoft.SecurityInsights stable/2024-09-01/common/AlertTypes.json).
+ */
+const ATTACK_TACTICS = [
+  'Reconnaissance',
+  'ResourceDevelopment',
+  'InitialAccess',
+  'Execution',
+  'Persistence',
+  'PrivilegeEscalation',
+  'DefenseEvasion',
+  'CredentialAccess',
+  'Discovery',
+  'LateralMovement',
+  'Collection',
+  'Exfiltration',
+  'CommandAndControl',
+  'Impact',
+  'PreAttack',
+  'ImpairProcessControl',
+  'InhibitResponseFunction',
+] as const;
+const tacticByLowerName = new Map<string, string>(ATTACK_TACTICS.map((t) => [t.toLowerCase(), t]));
+
+/**
+ * Tactics from a column holding a comma-separated list or a dynamic array. "If the selected
+ * parameter has no value (or an invalid value in the case of tactics and severity), the alert
+ * details will revert to the defaults": an empty list, or one naming anything that is not a tactic,
+ * keeps the rule's tactics. The page does not say whether one bad name among good ones voids the
+ * whole value; we revert on any, since the value as a whole is then not a valid tactics list.
+ * https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
+ */
 function tacticsFrom(
   column: string | undefined,
   text: CellText,
@@ -154,10 +186,12 @@ function tacticsFrom(
       items = value;
     }
   }
-  const list = (Array.isArray(items) ? items.map(String) : value.split(','))
+  const names = (Array.isArray(items) ? items.map(String) : value.split(','))
     .map((t) => t.trim())
     .filter(Boolean);
-  return list.length > 0 ? list : undefined;
+  const tactics = names.map((name) => tacticByLowerName.get(name.toLowerCase()));
+  if (tactics.length === 0 || tactics.some((t) => t === undefined)) return undefined;
+  return [...new Set(tactics as string[])];
 }
 
 /**
