@@ -174,9 +174,17 @@ describe('custom details and alert details check', () => {
     ],
     [
       'a placeholder naming a missing column',
-      withLines(26, 26, '  alertDisplayNameFormat: Spray from {{IPAddress}} hitting {{ Application }}'),
+      withLines(26, 26, '  alertDisplayNameFormat: Spray from {{IPAddress}} hitting {{Application}}'),
       'SK1404',
       '26:60',
+    ],
+    // Only {{ColumnName}} is documented (https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details);
+    // alerts would not substitute '{{ IPAddress }}', so validate must not pass it.
+    [
+      'a placeholder with spaces inside the brackets',
+      withLines(26, 26, '  alertDisplayNameFormat: Spray from {{ IPAddress }}'),
+      'SK1410',
+      '26:38',
     ],
     [
       'more than 3 placeholders',

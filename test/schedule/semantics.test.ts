@@ -243,6 +243,13 @@ describe('alertDetailsOverride', () => {
     expect(alert.description).toBe('Many failed sign-ins from one IP');
   });
 
+  // The documented form is {{ColumnName}}; what Sentinel does with '{{ IPAddress }}' is not documented.
+  // https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
+  it('a placeholder not of the documented {{ColumnName}} form is refused, not left unsubstituted', () => {
+    const r = rule({ alertDetailsOverride: { alertDisplayNameFormat: 'Spray from {{ IPAddress }}' } });
+    expect(() => alertsOf(r, rows)).toThrow(/not a placeholder of the documented form \{\{ColumnName\}\}/);
+  });
+
   it('severity from a column applies only when it is a valid severity', () => {
     const table: Table = {
       columns: [

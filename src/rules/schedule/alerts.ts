@@ -1,5 +1,6 @@
 import type { Table } from '../../kql/index.js';
 import { type AnalyticsRule, type RuleSeverity, severities } from '../model.js';
+import { malformedPlaceholderMessage, placeholders } from '../placeholders.js';
 import { type CellText, cellText } from './cells.js';
 import { type Entity, extractEntities } from './entities.js';
 import type { RunSettings } from './settings.js';
@@ -106,24 +107,26 @@ function buildAlert(
   };
 }
 
-const PLACEHOLDER = /\{\{(\w+)\}\}/g;
-
 /**
  * alertDisplayNameFormat / alertDescriptionFormat with `{{Column}}` replaced by the first event's
  * values. "If the selected field has no value in a given instance, the alert details for that
  * instance will revert to the defaults" — so any empty or missing placeholder column yields
- * undefined and the caller keeps the rule's own name or description.
+ * undefined and the caller keeps the rule's own name or description. A placeholder not of the
+ * documented form is refused (see placeholders.ts).
  * https://learn.microsoft.com/en-us/azure/sentinel/customize-alert-details
  */
 function fillFormat(format: string | undefined, text: CellText, row: number | undefined): string | undefined {
   if (!format) return undefined;
-  let missing = false;
-  const filled = format.replace(PLACEHOLDER, (_, column: string) => {
-    const value = text(column, row);
-    if (value === undefined || value === '') missing = true;
-    return value ?? '';
-  });
-  return missing ? undefined : filled;
+  let filled = '';
+  let from = 0;
+  for (const placeholder of placeholders(format)) {
+    if (placeholder.column === undefined) throw new Error(malformedPlaceholderMessage(placeholder.text));
+    const value = text(placeholder.column, row);
+    if (value === undefined || value === '') return undefined;
+    filled += format.slice(from, placeholder.index) + value;
+    from = placeholder.index + placeholder.text.length;
+  }
+  return filled + format.slice(from);
 }
 
 /** Severity from a column; empty or not one of the four severities reverts to the rule's (same doc). */

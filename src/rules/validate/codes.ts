@@ -42,6 +42,7 @@ export const ruleCodes = {
   SK1407: 'Alert details column is not in the query result',
   SK1408: 'Incident grouping refers to an entity or custom detail the rule does not define',
   SK1409: 'Incident grouping by selected details needs at least one entity or detail',
+  SK1410: 'Alert details placeholder not of the documented {{ColumnName}} form',
   SK1500: 'The MITRE ATT&CK data file is unreadable',
   SK1501: 'Unknown MITRE ATT&CK tactic',
   SK1502: 'Unknown MITRE ATT&CK technique',

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { AnalyticsRule } from '../model.js';
+import { malformedPlaceholderMessage, placeholders } from '../placeholders.js';
 import type { FieldPath } from '../source.js';
 import { type CheckTarget, missingColumnMessage } from './target.js';
 
@@ -15,7 +16,6 @@ const FORMATS = [
   { field: 'alertDisplayNameFormat', maxLength: 256 },
   { field: 'alertDescriptionFormat', maxLength: 5000 },
 ] as const;
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** Custom details, alert details override, and incident grouping references. */
 export function checkAlertDetails({ rule, source, columns }: CheckTarget<AnalyticsRule>): Diagnostic[] {
@@ -59,16 +59,25 @@ export function checkAlertDetails({ rule, source, columns }: CheckTarget<Analyti
       report('SK1406', `${field} is ${format.length} characters; Sentinel allows at most ${maxLength}`, path);
     }
     const offsetOf = source.offsetMapper(path);
-    const placeholders = [...format.matchAll(PLACEHOLDER)];
-    placeholders.forEach((match, index) => {
-      const where = offsetOf?.(match.index) ?? source.valueAt(path);
+    const found = placeholders(format);
+    found.forEach((placeholder, index) => {
+      const where = offsetOf?.(placeholder.index) ?? source.valueAt(path);
       if (index === MAX_PLACEHOLDERS) {
-        const message = `${field} has ${placeholders.length} {{column}} placeholders; Sentinel allows at most ${MAX_PLACEHOLDERS}`;
+        const message = `${field} has ${found.length} {{column}} placeholders; Sentinel allows at most ${MAX_PLACEHOLDERS}`;
         diagnostics.push(source.diagnostic('SK1405', 'error', message, where));
       }
-      if (columns && !columns.has(match[1])) {
+      if (placeholder.column === undefined) {
         diagnostics.push(
-          source.diagnostic('SK1404', 'error', missingColumnMessage('placeholder', match[1], columns), where),
+          source.diagnostic('SK1410', 'error', malformedPlaceholderMessage(placeholder.text), where),
+        );
+      } else if (columns && !columns.has(placeholder.column)) {
+        diagnostics.push(
+          source.diagnostic(
+            'SK1404',
+            'error',
+            missingColumnMessage('placeholder', placeholder.column, columns),
+            where,
+          ),
         );
       }
     });
