@@ -1,4 +1,4 @@
-import type { AutomationAction, AutomationRule } from './model.js';
+import type { AutomationAction, AutomationConditions, AutomationRule } from './model.js';
 
 export const automationRuleApiVersion = '2024-09-01';
 
@@ -41,23 +41,64 @@ export function compileAutomationRule(rule: AutomationRule, refs: ResourceRefs):
   };
 }
 
+/** Operators of the current-state conditions, and their negations for `not:` (AutomationRules.json). */
+const stateOperators = {
+  analyticRules: { property: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', negated: 'NotContains' },
+  severity: { property: 'IncidentSeverity', operator: 'Equals', negated: 'NotEquals' },
+  status: { property: 'IncidentStatus', operator: 'Equals', negated: 'NotEquals' },
+  titleContains: { property: 'IncidentTitle', operator: 'Contains', negated: 'NotContains' },
+  tactics: { property: 'IncidentTactics', operator: 'Contains', negated: 'NotContains' },
+  labels: { property: 'IncidentLabel', operator: 'Contains', negated: 'NotContains' },
+} as const;
+
+const changedProperties = { severity: 'IncidentSeverity', status: 'IncidentStatus' } as const;
+const addedArrays = { labels: 'Labels', tactics: 'Tactics', alerts: 'Alerts', comments: 'Comments' } as const;
+
+/**
+ * Conditions as AutomationRuleCondition objects. `updatedBy` and `changed` are refused before this
+ * runs (checkDeployable): the values and form ARM expects for them are not documented.
+ */
 function compileConditions(rule: AutomationRule, refs: ResourceRefs, onAlerts: boolean): unknown[] {
   const c = rule.conditions;
-  const property = (propertyName: string, operator: string, propertyValues: string[] | undefined) =>
-    propertyValues === undefined
-      ? []
-      : [{ conditionType: 'Property', conditionProperties: { propertyName, operator, propertyValues } }];
+  const state = (
+    conditions: AutomationConditions | NonNullable<AutomationConditions['not']>,
+    negated: boolean,
+  ) =>
+    (Object.keys(stateOperators) as (keyof typeof stateOperators)[]).flatMap((key) => {
+      const values = conditions[key];
+      if (values === undefined) return [];
+      const spec = stateOperators[key];
+      const propertyName = key === 'analyticRules' && onAlerts ? 'AlertAnalyticRuleIds' : spec.property;
+      const propertyValues =
+        key === 'analyticRules' ? values.map((id) => refs.alertRuleResourceId(id.toLowerCase())) : values;
+      const operator = negated ? spec.negated : spec.operator;
+      return [{ conditionType: 'Property', conditionProperties: { propertyName, operator, propertyValues } }];
+    });
+  const changed = (changeType: 'ChangedFrom' | 'ChangedTo', values: AutomationConditions['changedFrom']) =>
+    (Object.keys(changedProperties) as (keyof typeof changedProperties)[]).flatMap((key) =>
+      values?.[key] === undefined
+        ? []
+        : [
+            {
+              conditionType: 'PropertyChanged',
+              conditionProperties: {
+                propertyName: changedProperties[key],
+                changeType,
+                operator: 'Equals',
+                propertyValues: values[key],
+              },
+            },
+          ],
+    );
   return [
-    ...property(
-      onAlerts ? 'AlertAnalyticRuleIds' : 'IncidentRelatedAnalyticRuleIds',
-      'Contains',
-      c.analyticRules?.map((id) => refs.alertRuleResourceId(id.toLowerCase())),
-    ),
-    ...property('IncidentSeverity', 'Equals', c.severity),
-    ...property('IncidentStatus', 'Equals', c.status),
-    ...property('IncidentTitle', 'Contains', c.titleContains),
-    ...property('IncidentTactics', 'Contains', c.tactics),
-    ...property('IncidentLabel', 'Contains', c.labels),
+    ...state(c, false),
+    ...state(c.not ?? {}, true),
+    ...changed('ChangedFrom', c.changedFrom),
+    ...changed('ChangedTo', c.changedTo),
+    ...(c.added ?? []).map((list) => ({
+      conditionType: 'PropertyArrayChanged',
+      conditionProperties: { arrayType: addedArrays[list], changeType: 'Added' },
+    })),
   ];
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
-import { type AutomationRule, automationRuleSchema } from './model.js';
+import { type AutomationRule, automationRuleSchema, updateOnlyConditions } from './model.js';
 
 export interface LoadedAutomationRule {
   rule?: AutomationRule;
@@ -33,25 +33,51 @@ export function loadAutomationFile(path: string, file = path): LoadedAutomationR
 }
 
 /**
- * Alert-triggered automation rules may only run playbooks and only filter on the analytics rule
- * (Sentinel docs, "Automate threat response with automation rules": alert triggers support the
- * Run playbook action only).
+ * What each trigger can evaluate and do ("Create and use automation rules", Define conditions):
+ * the change conditions (Updated by, Changed, Changed from/to, Added) exist only for the
+ * incident-updated trigger; alert-created rules filter only on the analytics rule (Contains or
+ * Does not contain) and only run playbooks.
+ * https://learn.microsoft.com/en-us/azure/sentinel/create-manage-use-automation-rules
  */
 function triggerDiagnostics(rule: AutomationRule, source: YamlSource): Diagnostic[] {
-  if (rule.trigger !== 'alert-created') return [];
   const found: Diagnostic[] = [];
   const error = (path: FieldPath, message: string) =>
-    source.diagnostic('SK0502', 'error', message, source.valueAt(path));
-  for (const key of Object.keys(rule.conditions)) {
+    found.push(source.diagnostic('SK0502', 'error', message, source.keyAt(path)));
+  const conditions = rule.conditions;
+  if (rule.trigger !== 'incident-updated') {
+    for (const key of updateOnlyConditions) {
+      if (conditions[key] !== undefined) {
+        error(
+          ['conditions', key],
+          `'${key}' looks at the change to an incident: only incident-updated rules have one`,
+        );
+      }
+    }
+    if (conditions.not?.updatedBy !== undefined) {
+      error(['conditions', 'not', 'updatedBy'], "'updatedBy' exists only for incident-updated rules");
+    }
+  }
+  if (rule.trigger !== 'alert-created') return found;
+  for (const key of Object.keys(conditions)) {
+    if (key !== 'analyticRules' && key !== 'not') {
+      error(['conditions', key], `alert-created rules can only filter on analyticRules, not ${key}`);
+    }
+  }
+  for (const key of Object.keys(conditions.not ?? {})) {
     if (key !== 'analyticRules') {
-      found.push(
-        error(['conditions', key], `alert-created rules can only filter on analyticRules, not ${key}`),
-      );
+      error(['conditions', 'not', key], `alert-created rules can only filter on analyticRules, not ${key}`);
     }
   }
   rule.actions.forEach((action, index) => {
     if (action.runResponder === undefined) {
-      found.push(error(['actions', index], 'alert-created rules can only run responders'));
+      found.push(
+        source.diagnostic(
+          'SK0502',
+          'error',
+          'alert-created rules can only run responders',
+          source.valueAt(['actions', index]),
+        ),
+      );
     }
   });
   return found;

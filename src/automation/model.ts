@@ -24,15 +24,65 @@ const nonEmptyStrings = z.array(z.string().min(1)).min(1);
 
 export const triggers = ['incident-created', 'incident-updated', 'alert-created'] as const;
 
+/**
+ * Conditions on the incident's current state. A list means "equals (or contains) any of"; under
+ * `not:` the same keys take the negated operators ("does not equal / does not contain any of").
+ * https://learn.microsoft.com/en-us/azure/sentinel/create-manage-use-automation-rules#define-conditions
+ */
+const stateConditions = {
+  severity: z.array(severity).min(1).optional(),
+  status: z.array(status).min(1).optional(),
+  titleContains: nonEmptyStrings.optional(),
+  /** `id`s of analytics rules in kql/rules (not display names). */
+  analyticRules: z.array(guid).min(1).optional(),
+  tactics: nonEmptyStrings.optional(),
+  labels: nonEmptyStrings.optional(),
+};
+
+/**
+ * "Updated by": the kind of source that made the change, as the automation-rules page lists them
+ * (an application, a user, an alert grouping, a playbook, an automation rule, Microsoft Defender XDR).
+ * https://learn.microsoft.com/en-us/azure/sentinel/automate-incident-handling-with-automation-rules#incident-update-trigger
+ */
+export const incidentUpdateSources = [
+  'Application',
+  'User',
+  'AlertGrouping',
+  'Playbook',
+  'AutomationRule',
+  'MicrosoftDefenderXDR',
+] as const;
+export type IncidentUpdateSource = (typeof incidentUpdateSources)[number];
+
+/** Properties the update trigger's Changed / Changed from / Changed to operators apply to (same page). */
+export const changeableProperties = ['severity', 'status', 'owner'] as const;
+/** Lists the update trigger's Added operator applies to: tags (labels), tactics, alerts, comments. */
+export const addableLists = ['labels', 'tactics', 'alerts', 'comments'] as const;
+
+const changedValues = z
+  .object({ severity: z.array(severity).min(1).optional(), status: z.array(status).min(1).optional() })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'give severity or status');
+
+/** Conditions that only the incident-updated trigger can evaluate: they look at the change itself. */
+export const updateOnlyConditions = ['updatedBy', 'changed', 'changedFrom', 'changedTo', 'added'] as const;
+
 const automationConditionsSchema = z
   .object({
-    severity: z.array(severity).min(1).optional(),
-    status: z.array(status).min(1).optional(),
-    titleContains: nonEmptyStrings.optional(),
-    /** `id`s of analytics rules in kql/rules (not display names). */
-    analyticRules: z.array(guid).min(1).optional(),
-    tactics: nonEmptyStrings.optional(),
-    labels: nonEmptyStrings.optional(),
+    ...stateConditions,
+    updatedBy: z.array(z.enum(incidentUpdateSources)).min(1).optional(),
+    /** Each listed property changed (any value to any other). */
+    changed: z.array(z.enum(changeableProperties)).min(1).optional(),
+    /** The property changed and its previous value is one of these. */
+    changedFrom: changedValues.optional(),
+    /** The property changed and its new value is one of these. */
+    changedTo: changedValues.optional(),
+    /** Each listed collection had items added. */
+    added: z.array(z.enum(addableLists)).min(1).optional(),
+    not: z
+      .object({ ...stateConditions, updatedBy: z.array(z.enum(incidentUpdateSources)).min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

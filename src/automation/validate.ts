@@ -47,3 +47,30 @@ export function checkAutomationReferences(
   }
   return found;
 }
+
+/**
+ * Conditions the local SOC evaluates but `build` cannot deploy faithfully: the AutomationRules API
+ * takes "Updated by" as an IncidentUpdatedBySource property condition and "Changed" as a
+ * PropertyChanged condition, but neither the values IncidentUpdatedBySource accepts nor the form of
+ * a value-less "Changed" is documented (azure-rest-api-specs AutomationRules.json, the
+ * automation-rules pages). Refused with the position instead of guessed.
+ */
+export function checkDeployable(loaded: LoadedAutomationRule[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const { rule, source } of loaded) {
+    if (!rule || !source) continue;
+    const refuse = (path: FieldPath, what: string) =>
+      found.push(
+        source.diagnostic(
+          'SK0506',
+          'error',
+          `${what} runs in the local SOC but cannot be deployed: the ARM form Sentinel expects for it is not documented`,
+          source.keyAt(path),
+        ),
+      );
+    if (rule.conditions.updatedBy) refuse(['conditions', 'updatedBy'], "'updatedBy'");
+    if (rule.conditions.not?.updatedBy) refuse(['conditions', 'not', 'updatedBy'], "'not: updatedBy'");
+    if (rule.conditions.changed) refuse(['conditions', 'changed'], "'changed'");
+  }
+  return found;
+}

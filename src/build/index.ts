@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
-import { checkAutomationReferences } from '../automation/validate.js';
+import { checkAutomationReferences, checkDeployable } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
 import { loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
@@ -68,6 +68,7 @@ export function build(root: string): BuildResult {
       analyticRuleIds: new Set(rules.map((rule) => rule.name)),
       responders: findResponders(root),
     }),
+    ...checkDeployable(automation),
   );
 
   const watchlists = [...(catalog?.watchlists.values() ?? [])]

@@ -11,7 +11,7 @@ import { formatDateTime } from '../kql/values/index.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
-import { AutomationRunner } from './automation/runner.js';
+import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
@@ -130,10 +130,12 @@ export class LocalSoc {
     const functions = new FunctionsHost(registrations, functionKey, clock, log, options.verbose);
     functions.addRoutes(api);
 
-    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, incident) =>
-      callResponder(apiUrl, functionKey, responder, incident),
+    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, target) =>
+      callResponder(apiUrl, functionKey, responder, target),
     );
-    const scheduler = new Scheduler(rules, workspace, incidents, clock);
+    const scheduler = new Scheduler(rules, workspace, incidents, clock, (alert) =>
+      automation.alertCreated(alert),
+    );
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
@@ -272,11 +274,15 @@ function functionAppSettings(
   };
 }
 
+/**
+ * The body the relay playbook forwards: the Sentinel incident trigger body, or for alert-created
+ * rules the alert (the SecurityAlert row) in the same envelope with objectSchemaType 'alert'.
+ */
 async function callResponder(
   apiUrl: string,
   functionKey: string,
   responder: string,
-  incident: Incident,
+  target: ResponderTarget,
 ): Promise<{ status: number; body: string }> {
   const body = {
     workspaceId: localWorkspace.workspaceId,
@@ -285,9 +291,9 @@ async function callResponder(
       ResourceGroupName: localWorkspace.resourceGroup,
       WorkspaceName: localWorkspace.workspaceName,
     },
-    objectSchemaType: 'incident',
+    objectSchemaType: target.kind,
     objectEventType: 'Create',
-    object: incident,
+    object: target.kind === 'incident' ? target.incident : target.alert.row,
   };
   const response = await fetch(`${apiUrl}/api/responders/${encodeURIComponent(responder)}`, {
     method: 'POST',

@@ -8,6 +8,7 @@ import {
   type Incident as RuleIncident,
   RuleSimulation,
 } from '../../rules/schedule/index.js';
+import type { AlertCreated } from '../automation/alerts.js';
 import type { Clock } from '../clock.js';
 import type { Incident, IncidentStore } from '../incidents/store.js';
 import type { Workspace } from '../store/workspace.js';
@@ -49,6 +50,8 @@ export class Scheduler {
     private readonly workspace: Workspace,
     private readonly incidents: IncidentStore,
     private readonly clock: Clock,
+    /** Called for each alert written, for the alert-created automation rules. */
+    private readonly onAlert: (alert: AlertCreated) => void = () => {},
   ) {
     const start = clock.ticks();
     this.scheduled = rules
@@ -142,36 +145,36 @@ export class Scheduler {
     const { rule } = scheduled;
     const id = randomUUID();
     const generated = formatDateTime(alert.generatedAt);
-    this.workspace.ingest('SecurityAlert', [
-      {
-        TimeGenerated: generated,
-        SystemAlertId: id,
-        AlertName: alert.displayName,
-        DisplayName: alert.displayName,
-        Description: alert.description,
-        AlertSeverity: alert.severity,
-        AlertType: rule.id,
-        ProviderName: 'ASI Scheduled Alerts',
-        ProductName: 'Azure Sentinel',
-        ProductComponentName: 'Scheduled Alerts',
-        VendorName: 'Microsoft',
-        Status: 'New',
-        IsIncident: false,
-        StartTime: formatDateTime(alert.windowStart),
-        EndTime: formatDateTime(alert.windowEnd),
-        ProcessingEndTime: generated,
-        Tactics: alert.tactics.join(', '),
-        Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
-        ExtendedProperties: JSON.stringify({
-          'Analytic Rule Ids': JSON.stringify([rule.id]),
-          'Analytic Rule Name': rule.name,
-          // The rule's setting, as the portal shows it; an overflow summary alert belongs to an AlertPerResult rule.
-          'Event Grouping': scheduled.simulation.settings.aggregation,
-          'Query Period': rule.queryPeriod,
-          'Custom Details': JSON.stringify(alert.customDetails),
-        }),
-      },
-    ]);
+    const row = {
+      TimeGenerated: generated,
+      SystemAlertId: id,
+      AlertName: alert.displayName,
+      DisplayName: alert.displayName,
+      Description: alert.description,
+      AlertSeverity: alert.severity,
+      AlertType: rule.id,
+      ProviderName: 'ASI Scheduled Alerts',
+      ProductName: 'Azure Sentinel',
+      ProductComponentName: 'Scheduled Alerts',
+      VendorName: 'Microsoft',
+      Status: 'New',
+      IsIncident: false,
+      StartTime: formatDateTime(alert.windowStart),
+      EndTime: formatDateTime(alert.windowEnd),
+      ProcessingEndTime: generated,
+      Tactics: alert.tactics.join(', '),
+      Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
+      ExtendedProperties: JSON.stringify({
+        'Analytic Rule Ids': JSON.stringify([rule.id]),
+        'Analytic Rule Name': rule.name,
+        // The rule's setting, as the portal shows it; an overflow summary alert belongs to an AlertPerResult rule.
+        'Event Grouping': scheduled.simulation.settings.aggregation,
+        'Query Period': rule.queryPeriod,
+        'Custom Details': JSON.stringify(alert.customDetails),
+      }),
+    };
+    this.workspace.ingest('SecurityAlert', [row]);
+    this.onAlert({ alertId: id, ruleId: rule.id, row });
     return id;
   }
 
@@ -209,6 +212,8 @@ export class Scheduler {
         existing.name,
         { ...shared, ...(reopened ? { status: 'Active' as const } : {}) },
         at,
+        undefined,
+        'AlertGrouping',
       );
       return;
     }

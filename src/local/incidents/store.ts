@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { IncidentUpdateSource } from '../../automation/model.js';
 import type { IncidentSeverity as Severity, IncidentStatus as Status } from '../../sentinel/client.js';
 import { BatchLog, readBatches } from '../store/batch-log.js';
 
@@ -59,7 +60,8 @@ export interface ActivityEntry {
   at: string;
   actor: string;
   action: string;
-  outcome: 'done' | 'failed';
+  /** 'moved on': a responder still running when the automation rule's documented time limit passed. */
+  outcome: 'done' | 'failed' | 'moved on';
   detail?: string;
 }
 
@@ -77,6 +79,19 @@ export interface WorkspaceRef {
 
 export class PreconditionFailedError extends Error {}
 
+/** What a change listener learns besides the incident as it now is. */
+export interface IncidentChange {
+  kind: 'created' | 'updated';
+  /** The properties before an update. */
+  previous?: IncidentProperties;
+  /** Who made an update ("Updated by" in automation-rule conditions). */
+  source?: IncidentUpdateSource;
+  /** Comments this update added (a comment PUT to a new name). */
+  addedComments: number;
+}
+
+type ChangeListener = (incident: Incident, change: 'created' | 'updated', detail: IncidentChange) => void;
+
 /**
  * Incidents, their comments and tasks, kept as a durable event log (one snapshot per change) so a
  * restart restores them exactly. Change listeners drive automation rules and the SecurityIncident table.
@@ -87,7 +102,7 @@ export class IncidentStore {
   private readonly tasks = new Map<string, Task[]>();
   private readonly activity = new Map<string, ActivityEntry[]>();
   private readonly log: BatchLog;
-  private readonly listeners: ((incident: Incident, change: 'created' | 'updated') => void)[] = [];
+  private readonly listeners: ChangeListener[] = [];
   private lastNumber = 0;
 
   constructor(
@@ -100,8 +115,12 @@ export class IncidentStore {
     }
   }
 
-  onChange(listener: (incident: Incident, change: 'created' | 'updated') => void): void {
+  onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  private notify(incident: Incident, detail: IncidentChange): void {
+    for (const listener of this.listeners) listener(incident, detail.kind, detail);
   }
 
   private apply(event: Event): void {
@@ -172,15 +191,22 @@ export class IncidentStore {
       },
     };
     this.record({ kind: 'incident', incident });
-    for (const listener of this.listeners) listener(incident, 'created');
+    this.notify(incident, { kind: 'created', addedComments: 0 });
     return incident;
   }
 
   /**
    * Replaces the incident's writable properties. With `ifMatch`, fails when the incident changed
    * since that etag, as ARM does (412), so concurrent responders don't overwrite each other.
+   * `source` is who made the change; API callers (responders) are applications.
    */
-  update(name: string, properties: Partial<IncidentProperties>, at: string, ifMatch?: string): Incident {
+  update(
+    name: string,
+    properties: Partial<IncidentProperties>,
+    at: string,
+    ifMatch?: string,
+    source: IncidentUpdateSource = 'Application',
+  ): Incident {
     const current = this.get(name);
     if (!current) throw new Error(`incident ${name} not found`);
     if (ifMatch && ifMatch !== '*' && ifMatch !== current.etag) {
@@ -198,7 +224,7 @@ export class IncidentStore {
       },
     };
     this.record({ kind: 'incident', incident });
-    for (const listener of this.listeners) listener(incident, 'updated');
+    this.notify(incident, { kind: 'updated', previous: current.properties, source, addedComments: 0 });
     return incident;
   }
 
@@ -208,6 +234,7 @@ export class IncidentStore {
     message: string,
     author: string,
     at: string,
+    source: IncidentUpdateSource = 'Application',
   ): Comment {
     const existing = this.commentsOf(incidentName).find((c) => c.name === commentName);
     const comment: Comment = {
@@ -220,6 +247,11 @@ export class IncidentStore {
       },
     };
     this.record({ kind: 'comment', incident: incidentName, comment });
+    // "Comments ... are added to an incident" is an incident update; replacing a comment is not an addition.
+    const incident = this.get(incidentName);
+    if (incident && !existing) {
+      this.notify(incident, { kind: 'updated', previous: incident.properties, source, addedComments: 1 });
+    }
     return comment;
   }
 

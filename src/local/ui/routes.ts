@@ -114,12 +114,15 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
     const body = (await readJson(request, 10_000)) as { status?: unknown; classification?: unknown };
     const classifications = ['TruePositive', 'BenignPositive', 'FalsePositive', 'Undetermined'];
     if (body?.status === 'Active') {
-      soc.incidents.update(incident.name, { status: 'Active' }, soc.clock.iso());
+      // The analyst's change: "Updated by" a user.
+      soc.incidents.update(incident.name, { status: 'Active' }, soc.clock.iso(), undefined, 'User');
     } else if (body?.status === 'Closed' && classifications.includes(String(body.classification))) {
       soc.incidents.update(
         incident.name,
         { status: 'Closed', classification: String(body.classification) },
         soc.clock.iso(),
+        undefined,
+        'User',
       );
     } else {
       throw new HttpError(
