@@ -237,6 +237,54 @@ ${rows('203.0.113.5', 3)}
     expect(runRuleTests([dir], catalog)[0].cases.map((c) => c.failures)).toEqual([[]]);
   });
 
+  // The docs fix the window length and the 5-minute delay, not which end of [T - queryPeriod, T] is
+  // closed nor whether now() is T or the execution time: a case whose outcome depends on either is
+  // flagged, whatever it expects.
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#query-scheduling
+  it('a row exactly on a window edge makes the case boundary-sensitive (a warning, not a failure)', () => {
+    const dir = workspace(`cases:
+  - name: on the window start
+    now: 2026-01-10T12:00:00Z
+    tables: { SigninLogs: [ { TimeGenerated: -1h, IPAddress: 203.0.113.5, ResultType: "50126" } ] }
+    expect: { alerts: 1 }
+  - name: well inside the window
+    now: 2026-01-10T12:00:00Z
+    tables: { SigninLogs: [ { TimeGenerated: -30m, IPAddress: 203.0.113.5, ResultType: "50126" } ] }
+    expect: { alerts: 1 }
+`);
+    const [result] = runRuleTests([dir], catalog);
+    expect(result.cases.map((c) => [c.passed, c.warnings.length])).toEqual([
+      [true, 1],
+      [true, 0],
+    ]);
+    expect(result.cases[0].warnings[0]).toMatch(/boundary-sensitive: .*which end is inclusive/);
+    expect(formatTextReport([result])).toContain('warning: boundary-sensitive');
+    expect(formatJUnit([result])).toContain('<system-out>warning: boundary-sensitive');
+  });
+
+  it('a case whose outcome depends on now() at T or at T + 5m is boundary-sensitive', () => {
+    const ruleWithAgo = RULE.replace(
+      '| where ResultType != "0"',
+      '| where ResultType != "0" and TimeGenerated > ago(10m)',
+    );
+    const dir = workspace(`cases:
+  - name: 8 minutes old
+    now: 2026-01-10T12:00:00Z
+    tables: { SigninLogs: [ { TimeGenerated: -8m, IPAddress: 203.0.113.5, ResultType: "50126" } ] }
+    expect: { alerts: 1 }
+  - name: 2 minutes old
+    now: 2026-01-10T12:00:00Z
+    tables: { SigninLogs: [ { TimeGenerated: -2m, IPAddress: 203.0.113.5, ResultType: "50126" } ] }
+    expect: { alerts: 1 }
+`);
+    writeFileSync(join(dir, 'failed.yaml'), ruleWithAgo);
+    const [result] = runRuleTests([dir], catalog);
+    expect(result.cases.map((c) => [c.passed, c.warnings])).toEqual([
+      [true, [expect.stringMatching(/now\(\)\/ago\(\) at the scheduled time vs at execution/)]],
+      [true, []],
+    ]);
+  });
+
   it('reports readable differences and JUnit failures for a wrong expectation', () => {
     const dir = workspace(`cases:
   - name: expects the wrong things

@@ -4,6 +4,7 @@ import type { AnalyticsRule } from '../model.js';
 import { type Alert, buildAlerts } from './alerts.js';
 import { type Incident, IncidentGrouper } from './incidents.js';
 import { type RunSettings, runSettings } from './settings.js';
+import { DEFAULT_SEMANTICS, type UndocumentedSemantics } from './undocumented.js';
 import { type IndexedTable, type QueryWindow, queryWindow, sliceTable } from './window.js';
 
 export interface RuleData {
@@ -39,6 +40,8 @@ export class RuleSimulation {
   constructor(
     readonly rule: AnalyticsRule,
     private readonly data: RuleData,
+    /** Choices the docs leave open; `test` re-runs cases under the alternatives. */
+    readonly semantics: UndocumentedSemantics = DEFAULT_SEMANTICS,
   ) {
     this.settings = runSettings(rule);
     this.grouper = new IncidentGrouper(this.settings.incident);
@@ -53,7 +56,8 @@ export class RuleSimulation {
     const { window, tables } = this.prepare(at);
     if (!tables) return { at, window, ran: false, alerts: [], incidents: [] };
     this.compiled ??= planQuery(this.rule.query, this.data.catalog);
-    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now: at });
+    const now = this.semantics.now === 'execution' ? at + this.settings.executionDelay : at;
+    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now });
     return this.record(at, window, result);
   }
 
@@ -62,7 +66,7 @@ export class RuleSimulation {
    * suppression skips the run. Split from runAt so another executor (a live workspace) can run it.
    */
   prepare(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
-    const window = queryWindow(this.settings, at);
+    const window = queryWindow(this.settings, at, this.semantics.closedEnd);
     if (this.suppressedUntil !== undefined && at < this.suppressedUntil) return { window };
     return { window, tables: windowTables(this.data.tables, this.settings.kind, window) };
   }

@@ -1,6 +1,7 @@
 import type { Column, Table } from '../../kql/index.js';
 import type { Value } from '../../kql/values/index.js';
 import type { RunSettings } from './settings.js';
+import type { UndocumentedSemantics } from './undocumented.js';
 
 /**
  * A table prepared for many rule runs: rows sorted by TimeGenerated (and, lazily, by ingestion
@@ -20,10 +21,10 @@ export interface IndexedTable {
 }
 
 export interface QueryWindow {
-  /** Inclusive. */
   start: bigint;
-  /** Exclusive. */
   end: bigint;
+  /** The closed end: 'start' is [start, end), 'end' is (start, end] (see undocumented.ts). */
+  closedEnd: UndocumentedSemantics['closedEnd'];
   /** Rows ingested after this instant are not yet in the workspace when the query executes. */
   visibleAt: bigint;
 }
@@ -67,23 +68,27 @@ export function indexTable(table: Table, ingestion?: readonly (bigint | null | u
  * ingested later is missed by this run and, being older than the next run's window start when
  * queryFrequency = queryPeriod, by every run — the gap the ingestion-delay article describes.
  * https://learn.microsoft.com/en-us/azure/sentinel/ingestion-delay
- * The service does not document whether the window ends are inclusive; we use half-open windows so
- * that runs with queryFrequency = queryPeriod partition time and a backtest never counts an event twice.
+ * The service does not document whether the window ends are inclusive; the window is half-open so
+ * that runs with queryFrequency = queryPeriod partition time and a backtest never counts an event
+ * twice, closed at the start by default and at the end as `test`'s alternative (undocumented.ts).
  *
  * NRT rules query on ingestion time instead of TimeGenerated: each minute's run sees the rows
  * ingested in [at − 1m, at), whatever their TimeGenerated.
  * https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#how-do-they-work
  */
-export function queryWindow(settings: RunSettings, at: bigint): QueryWindow {
-  return { start: at - settings.period, end: at, visibleAt: at + settings.executionDelay };
+export function queryWindow(
+  settings: RunSettings,
+  at: bigint,
+  closedEnd: QueryWindow['closedEnd'] = 'start',
+): QueryWindow {
+  return { start: at - settings.period, end: at, closedEnd, visibleAt: at + settings.executionDelay };
 }
 
 /** The rows of `table` a run of the given kind sees in `window`. */
 export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], window: QueryWindow): Table {
   if (kind === 'NRT') return sliceByIngestion(table, window);
   if (!table.times) return { columns: table.columns, rows: table.rows };
-  const from = lowerBound(table.times, window.start);
-  const to = lowerBound(table.times, window.end);
+  const [from, to] = bounds(table.times, window);
   if (!table.delayed) return { columns: table.columns, rows: table.rows.slice(from, to) };
   const rows: Value[][] = [];
   for (let i = from; i < to; i++) {
@@ -99,8 +104,7 @@ function sliceByIngestion(table: IndexedTable, window: QueryWindow): Table {
     table.byIngestion = { order, times: order.map((i) => table.ingested[i] as bigint) };
   }
   const { order, times } = table.byIngestion;
-  const from = lowerBound(times, window.start);
-  const to = lowerBound(times, window.end);
+  const [from, to] = bounds(times, window);
   return { columns: table.columns, rows: order.slice(from, to).map((i) => table.rows[i]) };
 }
 
@@ -114,13 +118,20 @@ function orderBy(count: number, key: (index: number) => bigint | null): number[]
   });
 }
 
-/** First index whose value is >= target. */
-function lowerBound(values: readonly bigint[], target: bigint): number {
+/** The index range of ascending `values` inside the window, honouring its closed end. */
+function bounds(values: readonly bigint[], window: QueryWindow): [number, number] {
+  // [start, end): first >= start to first >= end; (start, end]: first > start to first > end.
+  const strictlyAbove = window.closedEnd === 'end';
+  return [firstIndex(values, window.start, strictlyAbove), firstIndex(values, window.end, strictlyAbove)];
+}
+
+/** First index whose value is >= target (> target when `strictlyAbove`). */
+function firstIndex(values: readonly bigint[], target: bigint, strictlyAbove: boolean): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (values[mid] < target) lo = mid + 1;
+    if (values[mid] < target || (strictlyAbove && values[mid] === target)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -30,6 +30,8 @@ export function formatTextReport(results: readonly FileResult[]): string {
     for (const d of result.diagnostics) lines.push(`  ${formatDiagnostic(d)}`);
     for (const c of result.cases) {
       lines.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name} (${c.durationMs.toFixed(0)} ms)`);
+      for (const warning of c.warnings)
+        lines.push(`       warning: ${warning} (${result.file}:${c.line}:${c.column})`);
       if (!c.passed) {
         lines.push(`       at ${result.file}:${c.line}:${c.column}`);
         for (const text of c.error ? [c.error] : c.failures) lines.push(indent(text, '       '));
@@ -38,9 +40,11 @@ export function formatTextReport(results: readonly FileResult[]): string {
   }
   const t = totals(results);
   lines.push('');
+  const warned = results.flatMap((r) => r.cases).filter((c) => c.warnings.length > 0).length;
   lines.push(
     `${t.cases} cases in ${t.files} files: ${t.passed} passed, ${t.failed} failed` +
-      (t.broken > 0 ? `, ${t.broken} files could not run` : ''),
+      (t.broken > 0 ? `, ${t.broken} files could not run` : '') +
+      (warned > 0 ? `, ${warned} with warnings` : ''),
   );
   return lines.join('\n');
 }
@@ -81,11 +85,17 @@ export function formatJUnit(results: readonly FileResult[]): string {
 
 function junitCase(file: string, c: CaseResult, time: string): string {
   const open = `    <testcase classname="${xml(file)}" name="${xml(c.name)}" time="${time}"`;
-  if (c.passed) return `${open}/>`;
-  const body = c.error
-    ? `<error message="${xml(firstLine(c.error))}">${xml(c.error)}</error>`
-    : `<failure message="${xml(firstLine(c.failures[0] ?? 'failed'))}">${xml(`${file}:${c.line}:${c.column}\n${c.failures.join('\n')}`)}</failure>`;
-  return `${open}>\n      ${body}\n    </testcase>`;
+  const body: string[] = [];
+  if (c.error) body.push(`<error message="${xml(firstLine(c.error))}">${xml(c.error)}</error>`);
+  else if (!c.passed) {
+    body.push(
+      `<failure message="${xml(firstLine(c.failures[0] ?? 'failed'))}">${xml(`${file}:${c.line}:${c.column}\n${c.failures.join('\n')}`)}</failure>`,
+    );
+  }
+  if (c.warnings.length > 0)
+    body.push(`<system-out>${xml(c.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`);
+  if (body.length === 0) return `${open}/>`;
+  return `${open}>\n${body.map((b) => `      ${b}`).join('\n')}\n    </testcase>`;
 }
 
 function firstLine(text: string): string {

@@ -5,6 +5,7 @@ import { findFiles, type LoadedRule, loadRuleFile } from '../load.js';
 import type { AnalyticsRule } from '../model.js';
 import type { Alert } from '../schedule/alerts.js';
 import { RuleSimulation } from '../schedule/run.js';
+import { ALTERNATIVE_SEMANTICS, type UndocumentedSemantics } from '../schedule/undocumented.js';
 import { type IndexedTable, indexTable } from '../schedule/window.js';
 import { diffExpectation } from './diff.js';
 import type { RuleTestCase, RuleTestFile } from './model.js';
@@ -20,6 +21,11 @@ export interface CaseResult {
   /** Set when the case could not run (the query failed); formatted diagnostics. */
   error?: string;
   alerts: Alert[];
+  /**
+   * Edges the documentation leaves open that change this case's outcome (boundary-sensitive), and
+   * other documented caveats the case runs into; a passing case may still carry them.
+   */
+  warnings: string[];
   durationMs: number;
 }
 
@@ -48,15 +54,44 @@ export function prepareRuleTest(
   return { testFile, rule, diagnostics };
 }
 
-/** Runs one case: the rule's run scheduled at the case's `now`, over the case's fixture tables. */
+/**
+ * Runs one case: the rule's run scheduled at the case's `now`, over the case's fixture tables; then
+ * again under each undocumented alternative (undocumented.ts), warning when the alerts differ.
+ */
 export function runRuleTestCase(loaded: LoadedRule, testCase: RuleTestCase, catalog: Catalog): CaseResult {
   const started = performance.now();
+  const rule = loaded.rule as AnalyticsRule;
   try {
-    const simulation = caseSimulation(loaded.rule as AnalyticsRule, testCase, catalog);
-    return judgeCase(testCase, started, simulation, simulation.runAt(testCase.now).alerts);
+    const simulation = caseSimulation(rule, testCase, catalog);
+    const result = judgeCase(testCase, started, simulation, simulation.runAt(testCase.now).alerts);
+    result.warnings.push(...boundaryWarnings(rule, testCase, catalog, result.alerts));
+    return result;
   } catch (error) {
     return brokenCase(testCase, started, describeError(error, loaded));
   }
+}
+
+/** The edges this case's outcome depends on: the alternatives under which its alerts differ. */
+function boundaryWarnings(
+  rule: AnalyticsRule,
+  testCase: RuleTestCase,
+  catalog: Catalog,
+  alerts: Alert[],
+): string[] {
+  const expected = alertsSignature(alerts);
+  return ALTERNATIVE_SEMANTICS.flatMap(({ semantics, edge }) => {
+    let other: string;
+    try {
+      other = alertsSignature(caseSimulation(rule, testCase, catalog, semantics).runAt(testCase.now).alerts);
+    } catch (error) {
+      other = `error: ${(error as Error).message}`;
+    }
+    return other === expected ? [] : [`boundary-sensitive: the outcome depends on ${edge}`];
+  });
+}
+
+function alertsSignature(alerts: Alert[]): string {
+  return JSON.stringify(alerts, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 /** A fresh simulation of the rule with the case's fixture tables as the workspace. */
@@ -64,11 +99,12 @@ export function caseSimulation(
   rule: AnalyticsRule,
   testCase: RuleTestCase,
   catalog: Catalog,
+  semantics?: UndocumentedSemantics,
 ): RuleSimulation {
   const tables = new Map<string, IndexedTable>(
     testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)] as const),
   );
-  return new RuleSimulation(rule, { catalog, tables });
+  return new RuleSimulation(rule, { catalog, tables }, semantics);
 }
 
 /** The case's result from the alerts of its run (`started`: performance.now() when the case began). */
@@ -79,18 +115,18 @@ export function judgeCase(
   alerts: Alert[],
 ): CaseResult {
   const failures = diffExpectation(testCase.expect, alerts, simulation.grouper.incidents.length);
-  return caseResult(testCase, started, { passed: failures.length === 0, failures, alerts });
+  return caseResult(testCase, started, { passed: failures.length === 0, failures, alerts, warnings: [] });
 }
 
 /** The result of a case that could not run; `error` says why. */
 export function brokenCase(testCase: RuleTestCase, started: number, error: string): CaseResult {
-  return caseResult(testCase, started, { passed: false, failures: [], error, alerts: [] });
+  return caseResult(testCase, started, { passed: false, failures: [], error, alerts: [], warnings: [] });
 }
 
 function caseResult(
   testCase: RuleTestCase,
   started: number,
-  outcome: Pick<CaseResult, 'passed' | 'failures' | 'error' | 'alerts'>,
+  outcome: Pick<CaseResult, 'passed' | 'failures' | 'error' | 'alerts' | 'warnings'>,
 ): CaseResult {
   const { name, line, column } = testCase;
   return { name, line, column, ...outcome, durationMs: performance.now() - started };
