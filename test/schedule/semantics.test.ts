@@ -213,6 +213,46 @@ describe('entities', () => {
   });
 });
 
+describe('size caps', () => {
+  // "The size limit for the entire entities area of an alert (the Entities field) is 64 KB ... entities
+  // are added to the alert one by one until the field size reaches 64 KB"
+  // https://learn.microsoft.com/en-us/azure/sentinel/map-data-fields-to-entities
+  it('entities stop where the Entities field would pass 64 KB, and the alert says it was truncated', () => {
+    const long = (i: number) => `${'x'.repeat(400)}-${i}@contoso.com`;
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) => [-5, long(i), '', 1] as [number, string, string, number],
+    );
+    const [alert] = alertsOf(rule({ entityMappings: userAndIp }), signins(rows));
+    const size = Buffer.byteLength(
+      JSON.stringify(
+        alert.entities.map((e, i) => ({ $id: String(i + 2), ...e.identifiers, Type: 'account' })),
+      ),
+    );
+    expect(alert.entitiesTruncated).toBe(true);
+    expect(alert.entities.length).toBeLessThan(250);
+    expect(size).toBeLessThanOrEqual(64 * 1024);
+    expect(size).toBeGreaterThan(63 * 1024);
+    const [small] = alertsOf(
+      rule({ entityMappings: userAndIp }),
+      signins([[-5, 'alice@contoso.com', '', 1]]),
+    );
+    expect(small.entitiesTruncated).toBe(false);
+  });
+
+  // "The combined size limit for all custom details and alert details, collectively, is 64 KB."
+  // https://learn.microsoft.com/en-us/azure/sentinel/surface-custom-details-in-alerts
+  it('custom details and alert details together over 64 KB mark the alert (what Sentinel does then is undocumented)', () => {
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) => [-5, `${'y'.repeat(400)}${i}`, '', 1] as [number, string, string, number],
+    );
+    const r = rule({ customDetails: { User: 'UserPrincipalName' } });
+    expect(alertsOf(r, signins(rows))[0].detailsOverCap).toBe(true);
+    expect(alertsOf(r, signins(rows.slice(0, 10)))[0].detailsOverCap).toBe(false);
+  });
+});
+
 describe('alertDetailsOverride', () => {
   const rows = signins([
     [-5, 'alice@contoso.com', '203.0.113.5', 12],
@@ -312,6 +352,8 @@ describe('incident grouping', () => {
     windowEnd: at,
     eventCount: 1,
     summary: false,
+    entitiesTruncated: false,
+    detailsOverCap: false,
   });
   const grouping = (
     over: Partial<NonNullable<ReturnType<typeof runSettings>['incident']['grouping']>> = {},

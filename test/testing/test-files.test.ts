@@ -285,6 +285,30 @@ ${rows('203.0.113.5', 3)}
     ]);
   });
 
+  // "By design, NRT rules will only work properly on log sources with an ingestion delay of less than 12 hours."
+  // https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#considerations
+  it('an NRT case with a row ingested 12 hours or more late warns about the NRT ingestion-delay caveat', () => {
+    const nrt = RULE.replace('kind: Scheduled', 'kind: NRT')
+      .replace('queryFrequency: 1h\n', '')
+      .replace('queryPeriod: 1h\n', '')
+      .replace('triggerOperator: gt\n', '')
+      .replace('triggerThreshold: 0\n', '');
+    const dir = workspace(`cases:
+  - name: a day late
+    now: 2026-01-10T12:00:00Z
+    tables:
+      SigninLogs:
+        - { TimeGenerated: -1d, _IngestionTime: -30s, IPAddress: 203.0.113.5, ResultType: "50126" }
+    expect: { alerts: 1 }
+`);
+    writeFileSync(join(dir, 'failed.yaml'), nrt);
+    const [result] = runRuleTests([dir], catalog);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(result.cases.map((c) => [c.passed, c.warnings])).toEqual([
+      [true, [expect.stringMatching(/SigninLogs: 1 row\(s\) ingested 12 hours or more after TimeGenerated/)]],
+    ]);
+  });
+
   it('reports readable differences and JUnit failures for a wrong expectation', () => {
     const dir = workspace(`cases:
   - name: expects the wrong things

@@ -28,6 +28,13 @@ export interface Alert {
   eventCount: number;
   /** True for the last alert of an AlertPerResult run that overflowed: it summarizes every event. */
   summary: boolean;
+  /** True when entities were dropped at the 64 KB Entities cap (entities.ts). */
+  entitiesTruncated: boolean;
+  /**
+   * True when the custom details and alert details together pass their 64 KB cap. What Sentinel
+   * then does (drop, truncate, refuse) is not documented, so the details are kept and `test` warns.
+   */
+  detailsOverCap: boolean;
 }
 
 export interface RunContext {
@@ -90,22 +97,34 @@ function buildAlert(
 ): Alert {
   const first = rows[0];
   const override = rule.alertDetailsOverride;
-  return {
-    ruleId: rule.id,
-    ruleName: rule.name,
+  const { entities, truncated } = extractEntities(rule.entityMappings ?? [], text, rows);
+  const details = {
     displayName: fillFormat(override?.alertDisplayNameFormat, text, first) ?? rule.name,
     description: fillFormat(override?.alertDescriptionFormat, text, first) ?? rule.description,
     severity: severityFrom(override?.alertSeverityColumnName, text, first) ?? rule.severity,
     tactics: tacticsFrom(override?.alertTacticsColumnName, text, first) ?? [...(rule.tactics ?? [])],
-    entities: extractEntities(rule.entityMappings ?? [], text, rows),
     customDetails: customDetailsOf(rule.customDetails ?? {}, text, rows),
+  };
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    ...details,
+    entities,
     generatedAt: run.at,
     windowStart: run.windowStart,
     windowEnd: run.windowEnd,
     eventCount: rows.length,
     summary,
+    entitiesTruncated: truncated,
+    detailsOverCap: Buffer.byteLength(JSON.stringify(details), 'utf8') > MAX_DETAILS_BYTES,
   };
 }
+
+/**
+ * "The combined size limit for all custom details and alert details, collectively, is 64 KB."
+ * https://learn.microsoft.com/en-us/azure/sentinel/surface-custom-details-in-alerts
+ */
+export const MAX_DETAILS_BYTES = 64 * 1024;
 
 /**
  * alertDisplayNameFormat / alertDescriptionFormat with `{{Column}}` replaced by the first event's

@@ -14,6 +14,17 @@ export interface Entity {
  */
 export const MAX_ENTITIES_PER_ALERT = 500;
 
+/**
+ * "The size limit for the entire entities area of an alert (the Entities field) is 64 KB ... As
+ * entities are identified, they are added to the alert one by one until the field size reaches
+ * 64 KB, and any entities yet unidentified are dropped from the alert." (same page)
+ * The size is measured on the SecurityAlert Entities JSON as Sentinel writes it
+ * (`[{"$id":"2","Address":"...","Type":"ip"},...]`, security-alert-schema); Sentinel adds
+ * properties of its own to some entities, so where exactly it cuts is approximated and an alert
+ * that reaches the cap is marked (`entitiesTruncated`) for `test` to warn about.
+ */
+export const MAX_ENTITIES_BYTES = 64 * 1024;
+
 /** Canonical text of an entity, used for de-duplication and for incident grouping keys. */
 export function entityKey(entity: Entity): string {
   const ids = Object.keys(entity.identifiers)
@@ -25,17 +36,19 @@ export function entityKey(entity: Entity): string {
 /**
  * The entities of the given result rows, mapping by mapping and row by row. Identifiers whose
  * column is empty (null or '') are left out, an entity with no identifier left is dropped, and
- * repeated entities are kept once.
+ * repeated entities are kept once; the list stops where the Entities field would pass 64 KB.
  */
 export function extractEntities(
   mappings: readonly EntityMapping[],
   text: CellText,
   rows: number[],
-): Entity[] {
-  if (mappings.length === 0) return [];
+): { entities: Entity[]; truncated: boolean } {
+  if (mappings.length === 0) return { entities: [], truncated: false };
   const perMapping = Math.floor(MAX_ENTITIES_PER_ALERT / mappings.length);
   const seen = new Set<string>();
   const entities: Entity[] = [];
+  // '[' and ']' of the field, then each entity and the comma before all but the first.
+  let bytes = 2;
   for (const mapping of mappings) {
     let taken = 0;
     for (const row of rows) {
@@ -49,10 +62,23 @@ export function extractEntities(
       const entity = { type: mapping.entityType, identifiers };
       const key = entityKey(entity);
       if (seen.has(key)) continue;
+      const size = serializedSize(entity, entities.length) + (entities.length > 0 ? 1 : 0);
+      if (bytes + size > MAX_ENTITIES_BYTES) return { entities, truncated: true };
+      bytes += size;
       seen.add(key);
       entities.push(entity);
       taken++;
     }
   }
-  return entities;
+  return { entities, truncated: false };
+}
+
+/** UTF-8 bytes of the entity in the SecurityAlert Entities form, `{"$id":"2",...ids,"Type":"ip"}`. */
+function serializedSize(entity: Entity, index: number): number {
+  const json = JSON.stringify({
+    $id: String(index + 2),
+    ...entity.identifiers,
+    Type: entity.type.toLowerCase(),
+  });
+  return Buffer.byteLength(json, 'utf8');
 }

@@ -64,7 +64,11 @@ export function runRuleTestCase(loaded: LoadedRule, testCase: RuleTestCase, cata
   try {
     const simulation = caseSimulation(rule, testCase, catalog);
     const result = judgeCase(testCase, started, simulation, simulation.runAt(testCase.now).alerts);
-    result.warnings.push(...boundaryWarnings(rule, testCase, catalog, result.alerts));
+    result.warnings.push(
+      ...capWarnings(result.alerts),
+      ...nrtDelayWarnings(rule, testCase),
+      ...boundaryWarnings(rule, testCase, catalog, result.alerts),
+    );
     return result;
   } catch (error) {
     return brokenCase(testCase, started, describeError(error, loaded));
@@ -87,6 +91,55 @@ function boundaryWarnings(
       other = `error: ${(error as Error).message}`;
     }
     return other === expected ? [] : [`boundary-sensitive: the outcome depends on ${edge}`];
+  });
+}
+
+/** Alerts that reach a documented size cap whose exact effect the simulation cannot reproduce. */
+function capWarnings(alerts: Alert[]): string[] {
+  return alerts.flatMap((alert, i) => [
+    ...(alert.entitiesTruncated
+      ? [
+          `alert ${i + 1}: entities cut at the 64 KB Entities cap; Sentinel measures its own serialization, ` +
+            'so the exact cut may differ (map-data-fields-to-entities)',
+        ]
+      : []),
+    ...(alert.detailsOverCap
+      ? [
+          `alert ${i + 1}: custom details and alert details pass their combined 64 KB cap; what Sentinel does then ` +
+            'is not documented (surface-custom-details-in-alerts)',
+        ]
+      : []),
+  ]);
+}
+
+/**
+ * "By design, NRT rules will only work properly on log sources with an ingestion delay of less than
+ * 12 hours": a fixture row ingested 12 hours or more after its TimeGenerated is outside what the
+ * NRT page promises, whatever this simulation answers.
+ * https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#considerations
+ */
+const NRT_MAX_INGESTION_DELAY = 12n * 3_600n * 10_000_000n;
+
+function nrtDelayWarnings(rule: AnalyticsRule, testCase: RuleTestCase): string[] {
+  if (rule.kind !== 'NRT') return [];
+  return testCase.tables.flatMap(({ name, table, ingestion }) => {
+    const time = table.columns.findIndex((c) => c.name === 'TimeGenerated');
+    const late = table.rows.filter((row, i) => {
+      const generated = row[time] as bigint | null | undefined;
+      const ingested = ingestion[i];
+      return (
+        time >= 0 &&
+        generated != null &&
+        ingested !== undefined &&
+        ingested - generated >= NRT_MAX_INGESTION_DELAY
+      );
+    }).length;
+    return late === 0
+      ? []
+      : [
+          `${name}: ${late} row(s) ingested 12 hours or more after TimeGenerated; NRT rules only work properly ` +
+            'on sources with less than 12 hours of ingestion delay (near-real-time-rules)',
+        ];
   });
 }
 
