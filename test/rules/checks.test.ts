@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goodRule, positions, validate, withLines } from './helpers.js';
+import { validateFiles } from '../../src/rules/validate/index.js';
+import { catalog, goodRule, positions, validate, withLines, writeTemp } from './helpers.js';
 
 const codes = (lines: string[]) => validate(lines).map((d) => d.code);
 
@@ -86,6 +87,46 @@ describe('schedule check', () => {
   it('rejects scheduling fields on NRT rules, at each key', () => {
     const diagnostics = validate(withLines(5, 5, 'kind: NRT'));
     expect(positions(diagnostics, 'SK1205')).toEqual(['6:1', '7:1', '8:1', '9:1']);
+  });
+
+  // "Queries can run only within a single workspace. There is no cross-workspace capability."
+  // https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#considerations
+  it('rejects an NRT query that reaches another workspace, at the function', () => {
+    const nrt = [...goodRule.slice(0, 4), 'kind: NRT', ...goodRule.slice(9)];
+    const lines = nrt.map((line) =>
+      line === '  SigninLogs'
+        ? '  union SigninLogs, workspace("soc-2").SigninLogs // app(x) in a comment'
+        : line,
+    );
+    expect(positions(validate(lines), 'SK1211')).toEqual(['11:21']);
+    expect(positions(validate(nrt), 'SK1211')).toEqual([]);
+  });
+
+  // "No more than 50 rules can be defined" (NRT). https://learn.microsoft.com/en-us/azure/sentinel/near-real-time-rules#considerations
+  it('rejects a 51st NRT rule in the workspace, at its kind', () => {
+    const nrt = (i: number) => {
+      const hex = i.toString(16).padStart(12, '0');
+      return [
+        `id: 6f1f2c3d-1a2b-4c5d-8e9f-${hex}`,
+        `name: NRT rule ${i}`,
+        ...goodRule.slice(2, 4),
+        'kind: NRT',
+        ...goodRule.slice(9),
+      ];
+    };
+    const paths = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        writeTemp(nrt(i), `nrt-${n}/rule-${String(i).padStart(2, '0')}.yaml`),
+      );
+    const codesOf = (n: number) =>
+      validateFiles(paths(n), { catalog, compareWithGit: false }).diagnostics.filter(
+        (d) => d.code === 'SK1210',
+      );
+    expect(codesOf(50)).toEqual([]);
+    const over = codesOf(51);
+    expect(over.map((d) => `${d.file?.split('/').pop()}:${d.line}:${d.column}`)).toEqual([
+      'rule-50.yaml:5:7',
+    ]);
   });
 
   it('accepts an NRT rule without them', () => {

@@ -26,6 +26,8 @@ export const ruleCodes = {
   SK1207: 'triggerThreshold outside 0 to 10,000',
   SK1208: 'Suppression settings invalid',
   SK1209: 'Incident grouping lookbackDuration outside 5m to 7d',
+  SK1210: 'More than 50 NRT rules in the workspace',
+  SK1211: 'NRT rule query reaches across workspaces or resources',
   SK1301: 'More than 10 entity mappings',
   SK1302: 'Unknown entity type',
   SK1303: 'Unknown identifier for the entity type',

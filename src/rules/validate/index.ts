@@ -7,6 +7,7 @@ import { checkAttack } from './attack.js';
 import { checkAlertDetails } from './details.js';
 import { checkEntityMappings } from './entities.js';
 import { checkUniqueIds } from './ids.js';
+import { checkNrtCount, checkNrtQuery } from './nrt.js';
 import { checkQuery } from './query.js';
 import { checkSchedule } from './schedule.js';
 import type { CheckTarget } from './target.js';
@@ -35,7 +36,11 @@ export function validateFiles(paths: readonly string[], options: ValidationOptio
     ...document.diagnostics,
     ...checkDocument(document, options),
   ]);
-  diagnostics.push(...checkUniqueIds(documents), ...checkVersions(documents, options.compareWithGit ?? true));
+  diagnostics.push(
+    ...checkUniqueIds(documents),
+    ...checkNrtCount(documents),
+    ...checkVersions(documents, options.compareWithGit ?? true),
+  );
   return { documents, diagnostics: sortDiagnostics(diagnostics) };
 }
 
@@ -56,7 +61,11 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
   if (options.mitre) diagnostics.push(...checkAttack(target, options.mitre));
   if (analytics) {
     const ruleTarget = target as CheckTarget<AnalyticsRule>;
-    diagnostics.push(...checkSchedule(ruleTarget), ...checkAlertDetails(ruleTarget));
+    diagnostics.push(
+      ...checkSchedule(ruleTarget),
+      ...checkNrtQuery(ruleTarget),
+      ...checkAlertDetails(ruleTarget),
+    );
   }
   return diagnostics;
 }

@@ -98,7 +98,7 @@ export function checkQuery(
  * not match inside them. Covers `//` comments, '...' and "..." with backslash escapes, verbatim
  * @'...' / @"..." strings, and ```...``` multi-line strings.
  */
-function maskCommentsAndStrings(query: string): string {
+export function maskCommentsAndStrings(query: string): string {
   let out = '';
   let i = 0;
   const blank = (text: string) => text.replace(/[^\n]/g, ' ');
