@@ -5,7 +5,7 @@ import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences, checkDeployable } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
 import { loadCatalog } from '../kql/catalog.js';
-import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
+import { type AlertRuleResource, compileAlertRule, undeployableFields } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
@@ -143,6 +143,15 @@ function loadRules(
       continue;
     }
     byId.set(id, file);
+    for (const { field, message } of undeployableFields(rule)) {
+      diagnostics.push({
+        code: 'SK1212',
+        severity: 'error',
+        message,
+        file,
+        ...(source?.keyAt([field]) ?? { line: 1, column: 1 }),
+      });
+    }
     compiled.push(compileAlertRule(rule));
   }
   return compiled.sort(byName);

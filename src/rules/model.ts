@@ -139,6 +139,22 @@ export const analyticsRuleSchema = z.strictObject({
   incidentConfiguration: incidentConfiguration.optional(),
   suppressionDuration: duration.optional(),
   suppressionEnabled: z.boolean().optional(),
+  /**
+   * The portal's "Start running: At specific time" (preview): the first run, after which the rule
+   * runs every queryFrequency. Scheduled rules only. Not in the Azure-Sentinel YAML format.
+   * https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#query-scheduling
+   */
+  startRunningAt: z
+    .string()
+    .refine(
+      (value) =>
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+        !Number.isNaN(Date.parse(value)),
+      {
+        error: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-02-01T08:00:00Z',
+      },
+    )
+    .optional(),
   sentinelEntitiesMappings: z.array(z.strictObject({ columnName: text })).optional(),
   // sentinel-kit extensions: `enabled: false` keeps a rule in Git without deploying it enabled;
   // `maxAlertsPerDay` is a budget the local scheduler and tests enforce.

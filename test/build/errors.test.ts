@@ -27,6 +27,36 @@ describe('bad content fails the build with file:line:col', () => {
     ]);
   });
 
+  // "Start running at" exists in the portal (scheduled-rules-overview#query-scheduling) but the alertRules
+  // REST API (AlertRules.json, ScheduledAlertRuleProperties, up to 2025-10-01-preview) has no property for it.
+  it('a rule with startRunningAt, which the alertRules API cannot carry', () => {
+    const errors = errorsAfter((root) =>
+      editFile(root, 'kql/rules/identity/password-spray.yaml', (t) =>
+        t.replace(
+          'suppressionEnabled: true',
+          'suppressionEnabled: true\nstartRunningAt: 2026-02-01T08:00:00Z',
+        ),
+      ),
+    );
+    expect(errors).toEqual([
+      "kql/rules/identity/password-spray.yaml:41:1: error SK1212: 'startRunningAt' cannot be deployed: the alertRules API has no documented property for the portal's 'Start running at' (remove it, or set the start time in the portal after deploying)",
+    ]);
+  });
+
+  // Updated by / Changed: the AutomationRules API values and form are not documented.
+  it('an automation rule with an updatedBy condition', () => {
+    const errors = errorsAfter((root) =>
+      editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>
+        t
+          .replace('trigger: incident-created', 'trigger: incident-updated')
+          .replace('  severity: [Medium, High]', '  updatedBy: [User]'),
+      ),
+    );
+    expect(errors).toEqual([
+      "kql/automation/enrich-spray.yaml:8:3: error SK0506: 'updatedBy' runs in the local SOC but cannot be deployed: the ARM form Sentinel expects for it is not documented",
+    ]);
+  });
+
   it('an automation rule running a responder that does not exist', () => {
     const errors = errorsAfter((root) =>
       editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>

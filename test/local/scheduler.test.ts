@@ -96,6 +96,18 @@ describe('local scheduler', () => {
     expect(eventGrouping()).toEqual(['AlertPerResult', 'AlertPerResult']);
   });
 
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#query-scheduling
+  it('a rule with startRunningAt does not run before that time, then runs every queryFrequency', () => {
+    const later = rule({ startRunningAt: '2026-01-10T14:00:00Z' });
+    const scheduler = new Scheduler([later], workspace, incidents, clock);
+    failedSignin(10);
+    expect(scheduler.tick()).toBe(0);
+    advance(2);
+    failedSignin(10);
+    expect(scheduler.tick()).toBe(1);
+    expect(scheduler.health()[0].lastRun).toBe('2026-01-10T14:00:00Z');
+  });
+
   // "Reopening incidents: ... leave as Disabled if you want the new alert to create a new incident."
   // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#alert-grouping
   const grouped = (reopenClosedIncident: boolean) =>

@@ -129,6 +129,21 @@ describe('schedule check', () => {
     ]);
   });
 
+  it('rejects startRunningAt on an NRT rule and a start time without a time zone', () => {
+    const nrt = [
+      ...goodRule.slice(0, 4),
+      'kind: NRT',
+      'startRunningAt: 2026-02-01T08:00:00Z',
+      ...goodRule.slice(9),
+    ];
+    expect(positions(validate(nrt), 'SK1205')).toEqual(['6:1']);
+    const local = withLines(9, 9, 'triggerThreshold: 0', 'startRunningAt: 2026-02-01T08:00:00');
+    expect(positions(validate(local), 'SK1010')).toEqual(['10:17']);
+    expect(validate(withLines(9, 9, 'triggerThreshold: 0', 'startRunningAt: 2026-02-01T08:00:00Z'))).toEqual(
+      [],
+    );
+  });
+
   it('accepts an NRT rule without them', () => {
     expect(validate([...goodRule.slice(0, 4), 'kind: NRT', ...goodRule.slice(9)])).toEqual([]);
   });

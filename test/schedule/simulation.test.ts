@@ -76,6 +76,21 @@ describe('rule runs over time', () => {
     expect(alerts).toEqual([0, 1, 1, 0, 0, 1]);
   });
 
+  // "At specific time: Set a date and time for the rule to first run, after which it will run at the
+  // interval set in the Run query every setting."
+  // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#query-scheduling
+  it('a rule with startRunningAt first runs then, and every queryFrequency after it', () => {
+    const sim = simulate(rule({ startRunningAt: '2026-01-10T12:30:00Z' }), [-30, 20, 50]);
+    expect(sim.runTimes(T - TICKS_PER_HOUR, T + 3n * TICKS_PER_HOUR)).toEqual([
+      T + minutes(30),
+      T + minutes(90),
+      T + minutes(150),
+    ]);
+    expect(sim.runAt(T).ran).toBe(false);
+    expect(sim.runAt(T + minutes(30)).alerts).toHaveLength(1);
+    expect(sim.nextRunAtOrAfter(T + minutes(31))).toBe(T + minutes(90));
+  });
+
   it('incidents are grouped across runs by the rule settings', () => {
     const r = rule({
       entityMappings: [

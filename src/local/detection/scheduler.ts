@@ -56,13 +56,17 @@ export class Scheduler {
     const start = clock.ticks();
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
-      .map((rule) => ({
-        rule,
-        simulation: new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables }),
-        nextRun: start,
-        incidents: new Map(),
-        health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
-      }));
+      .map((rule) => {
+        const simulation = new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables });
+        return {
+          rule,
+          simulation,
+          // A rule with a "start running" time waits for it; others run on start.
+          nextRun: simulation.nextRunAtOrAfter(start),
+          incidents: new Map(),
+          health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
+        };
+      });
   }
 
   health(): RuleHealth[] {
@@ -76,7 +80,10 @@ export class Scheduler {
   runSoon(ruleId: string): void {
     const now = this.clock.ticks();
     for (const scheduled of this.scheduled) {
-      if (scheduled.rule.id === ruleId && scheduled.nextRun > now) scheduled.nextRun = now;
+      if (scheduled.rule.id !== ruleId || scheduled.nextRun <= now) continue;
+      // Not before the rule's "start running" time: Sentinel would not have run it yet.
+      const first = scheduled.simulation.settings.firstRun;
+      if (first === undefined || first <= now) scheduled.nextRun = now;
     }
   }
 

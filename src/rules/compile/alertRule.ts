@@ -25,6 +25,26 @@ const triggerOperators: Record<TriggerOperator, string> = {
 /** Portal default when a rule does not say: suppression off, with the 5 h window the portal shows. */
 const defaultSuppression = 'PT5H';
 
+/**
+ * Rule fields `build` cannot deploy faithfully, with why. "Start running at" is a portal setting
+ * (preview) with no property in the alertRules REST API (azure-rest-api-specs
+ * Microsoft.SecurityInsights AlertRules.json ScheduledAlertRuleProperties, through
+ * 2025-10-01-preview): deployed without it the rule would run at once, which is not what `test`
+ * and the local SOC simulate, so it is refused rather than dropped.
+ */
+export function undeployableFields(rule: AnalyticsRule): { field: string; message: string }[] {
+  return rule.startRunningAt === undefined
+    ? []
+    : [
+        {
+          field: 'startRunningAt',
+          message:
+            "'startRunningAt' cannot be deployed: the alertRules API has no documented property for the " +
+            "portal's 'Start running at' (remove it, or set the start time in the portal after deploying)",
+        },
+      ];
+}
+
 export function compileAlertRule(rule: AnalyticsRule): AlertRuleResource {
   const { techniques, subTechniques } = splitTechniques(rule.relevantTechniques ?? []);
   const common: Record<string, unknown> = {

@@ -68,6 +68,8 @@ export class RuleSimulation {
   prepare(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
     const window = queryWindow(this.settings, at, this.semantics.closedEnd);
     if (this.suppressedUntil !== undefined && at < this.suppressedUntil) return { window };
+    // Before its "start running" time the rule has not run yet.
+    if (this.settings.firstRun !== undefined && at < this.settings.firstRun) return { window };
     return { window, tables: windowTables(this.data.tables, this.settings.kind, window) };
   }
 
@@ -84,11 +86,28 @@ export class RuleSimulation {
     return { at, window, ran: true, result, alerts, incidents: this.grouper.add(alerts, at) };
   }
 
-  /** Scheduled times of the runs in (from, to]: from + frequency, from + 2·frequency, ... */
+  /**
+   * Scheduled times of the runs in (from, to]: from + frequency, from + 2·frequency, ...; with a
+   * "start running" time, the runs are that time and every frequency after it.
+   */
   runTimes(from: bigint, to: bigint): bigint[] {
+    const { firstRun, frequency } = this.settings;
+    const first = firstRun === undefined ? from + frequency : this.nextRunAtOrAfter(from + 1n);
     const times: bigint[] = [];
-    for (let at = from + this.settings.frequency; at <= to; at += this.settings.frequency) times.push(at);
+    for (let at = first; at <= to; at += frequency) times.push(at);
     return times;
+  }
+
+  /**
+   * The first scheduled run at or after `t`: `t` itself for a rule that starts "automatically"
+   * (on creation), else the first point of its start-running grid at or after `t`.
+   */
+  nextRunAtOrAfter(t: bigint): bigint {
+    const { firstRun, frequency } = this.settings;
+    if (firstRun === undefined) return t;
+    if (t <= firstRun) return firstRun;
+    const steps = (t - firstRun + frequency - 1n) / frequency;
+    return firstRun + steps * frequency;
   }
 }
 

@@ -1,4 +1,4 @@
-import { TICKS_PER_HOUR, TICKS_PER_MINUTE } from '../../kql/values/index.js';
+import { dateToTicks, TICKS_PER_HOUR, TICKS_PER_MINUTE } from '../../kql/values/index.js';
 import { durationTicks } from '../durations.js';
 import type { AnalyticsRule, TriggerOperator } from '../model.js';
 
@@ -34,6 +34,8 @@ export interface RunSettings {
   executionDelay: bigint;
   /** Set when suppressionEnabled: no run starts within this long after a run that alerted. */
   suppression?: bigint;
+  /** "Start running at": the first scheduled run; later runs follow every `frequency` from it. */
+  firstRun?: bigint;
   incident: IncidentSettings;
 }
 
@@ -75,6 +77,8 @@ export function runSettings(rule: AnalyticsRule): RunSettings {
       ? ticksOf(rule.suppressionDuration, 'suppressionDuration')
       : undefined,
     incident: incidentSettings(rule),
+    firstRun:
+      !nrt && rule.startRunningAt !== undefined ? dateToTicks(new Date(rule.startRunningAt)) : undefined,
   };
 }
 

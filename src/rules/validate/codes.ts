@@ -28,6 +28,7 @@ export const ruleCodes = {
   SK1209: 'Incident grouping lookbackDuration outside 5m to 7d',
   SK1210: 'More than 50 NRT rules in the workspace',
   SK1211: 'NRT rule query reaches across workspaces or resources',
+  SK1212: 'Field cannot be deployed: no documented alertRules API property (build)',
   SK1301: 'More than 10 entity mappings',
   SK1302: 'Unknown entity type',
   SK1303: 'Unknown identifier for the entity type',

@@ -28,7 +28,7 @@ export function checkSchedule({ rule, source }: CheckTarget<AnalyticsRule>): Dia
     );
 
   if (rule.kind === 'NRT') {
-    for (const field of SCHEDULED_ONLY) {
+    for (const field of [...SCHEDULED_ONLY, 'startRunningAt'] as const) {
       if (rule[field] !== undefined) {
         report(
           'SK1205',
