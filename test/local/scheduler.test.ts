@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { automationRuleSchema } from '../../src/automation/model.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
+import { AutomationRunner } from '../../src/local/automation/runner.js';
 import { Clock } from '../../src/local/clock.js';
 import { Scheduler } from '../../src/local/detection/scheduler.js';
 import { IncidentStore } from '../../src/local/incidents/store.js';
@@ -156,5 +158,35 @@ describe('local scheduler', () => {
     expect(
       incidents.list().map((i) => [i.properties.status, i.properties.additionalData.alertsCount]),
     ).toEqual([['Active', 2]]);
+  });
+
+  // "When incident is updated: ... Alerts are added to an incident"; "Updated by: an alert grouping".
+  // https://learn.microsoft.com/en-us/azure/sentinel/automate-incident-handling-with-automation-rules#incident-update-trigger
+  it('an alert grouped into an open incident fires incident-updated rules with Updated by = alert grouping', async () => {
+    const runner = new AutomationRunner(
+      [
+        automationRuleSchema.parse({
+          id: '6f1d2c3b-8a4e-4f5d-9c2b-1e7a3d5f9b80',
+          displayName: 'on grouped alert',
+          order: 1,
+          trigger: 'incident-updated',
+          conditions: { updatedBy: ['AlertGrouping'], added: ['alerts'] },
+          actions: [{ addLabels: ['regrouped'] }],
+        }),
+      ],
+      incidents,
+      clock,
+      async () => ({ status: 200, body: '{}' }),
+    );
+    const scheduler = new Scheduler([grouped(false)], workspace, incidents, clock);
+    failedSignin(10);
+    scheduler.tick();
+    await runner.idle();
+    expect(incidents.list()[0].properties.labels).toEqual([]);
+    advance(1);
+    failedSignin(10);
+    scheduler.tick();
+    await runner.idle();
+    expect(incidents.list().map((i) => i.properties.labels.map((l) => l.labelName))).toEqual([['regrouped']]);
   });
 });
