@@ -366,7 +366,7 @@ describe('triage', () => {
     expect(world.count('PUT', /\/incidents\/[^/]+$/)).toBe(1);
   });
 
-  it('re-reads and re-applies after a 412 from a concurrent analyst edit', async () => {
+  it("re-reads and re-applies after Sentinel's 409 Conflict on a stale etag (a concurrent analyst edit)", async () => {
     const target = incident([ip]);
     world.incidents.set(target.ref.incidentId, {
       etag: 1,

@@ -76,8 +76,17 @@ function handlers(w: () => World) {
     http.put(INCIDENT_PATH, async ({ params, request }) => {
       const incident = w().incidents.get(String(params.incident));
       if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
+      // A stale etag is 409 Conflict in Sentinel, not 412 (see isEtagConflict in src/sentinel/client.ts).
       if (request.headers.get('if-match') !== `"${incident.etag}"`) {
-        return HttpResponse.json({ error: { code: 'PreconditionFailed' } }, { status: 412 });
+        return HttpResponse.json(
+          {
+            error: {
+              code: 'Conflict',
+              message: `Newer version of resource '${params.incident}' exists. Data was not saved`,
+            },
+          },
+          { status: 409 },
+        );
       }
       const body = (await request.json()) as { properties: Record<string, unknown> };
       incident.properties = body.properties;
