@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { CheckpointStore } from '../../src/connectors/checkpoints.js';
@@ -163,5 +164,23 @@ describe('mapGitHubAuditEvent', () => {
     const [event] = githubSamples();
     expect(() => mapGitHubAuditEvent({ ...event, '@timestamp': Number.NaN })).toThrow(/@timestamp/);
     expect(() => mapGitHubAuditEvent({ ...event, _document_id: '' })).toThrow(/_document_id/);
+  });
+});
+
+describe('GitHub audit-log fields the rules read', () => {
+  // Field lists of each event, from "Audit log events for your organization":
+  // https://docs.github.com/en/organizations/keeping-your-organization-secure/managing-security-settings-for-your-organization/audit-log-events-for-your-organization
+  const rules = (name: string) =>
+    readFileSync(new URL(`../../kql/rules/cloud/${name}.yaml`, import.meta.url), 'utf8');
+  const [event] = githubSamples();
+
+  it.each([
+    ['repo.access', 'github-repo-made-public', { visibility: 'public', previous_visibility: 'private' }],
+    ['org.update_member', 'github-org-owner-added', { permission: 'admin', old_permission: 'read' }],
+  ])('%s (read by %s) carries %j in AdditionalFields', (action, rule, fields) => {
+    const row = mapGitHubAuditEvent({ ...event, action, ...fields });
+    expect(row.additionalFields).toMatchObject(fields);
+    const query = rules(rule);
+    for (const field of Object.keys(fields)) expect(query).toContain(`AdditionalFields.${field}`);
   });
 });
