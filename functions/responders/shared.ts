@@ -80,7 +80,15 @@ function createDeps(settings: Settings): ResponderDeps {
     logs: lazy(() => createLogsQuery({ endpoint: settings.LOGS_QUERY_ENDPOINT, credential })),
     graph: lazy(() => new GraphClient({ endpoint: settings.GRAPH_ENDPOINT, credential })),
     defender: lazy(() => new DefenderClient({ endpoint: settings.DEFENDER_ENDPOINT, credential })),
-    teams: lazy(() => new TeamsWebhook(required('TEAMS_WEBHOOK_URL'))),
+    teams: lazy(() => {
+      const url = required('TEAMS_WEBHOOK_URL');
+      try {
+        return new TeamsWebhook(url);
+      } catch (error) {
+        // The constructor's message describes the URL's kind, never its value (the URL is the secret).
+        throw new SettingError('TEAMS_WEBHOOK_URL', `is unusable: ${(error as Error).message}`);
+      }
+    }),
   };
 }
 

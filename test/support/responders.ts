@@ -18,7 +18,11 @@ export const ARM = 'https://management.azure.com';
 export const GRAPH = 'https://graph.microsoft.com';
 export const MDE = 'https://api.securitycenter.microsoft.com';
 export const LOGS = 'https://api.loganalytics.io';
-export const TEAMS = 'https://contoso.webhook.office.com/webhookb2/secret-part/IncomingWebhook/abc/def';
+// A Workflows webhook ("Post to a channel when a webhook request is received"); the sig is the secret.
+export const TEAMS =
+  'https://prod-07.westeurope.logic.azure.com/workflows/0f1e2d3c4b5a/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=secret-part';
+/** The webhook without its query, as msw matches handlers. */
+export const TEAMS_PATH = TEAMS.split('?')[0];
 export const NAMED_LOCATION = '0f5a1ea6-0000-4000-8000-00000000b10c';
 export const SUB = '00000000-1111-2222-3333-444444444444';
 export const WORKSPACE_ID = '11111111-2222-3333-4444-555555555555';
@@ -175,7 +179,7 @@ function handlers(w: () => World) {
         ],
       });
     }),
-    http.post(TEAMS, () => new HttpResponse('1', { status: 200 })),
+    http.post(TEAMS_PATH, () => new HttpResponse('1', { status: 200 })),
   ];
 }
 
