@@ -66,6 +66,9 @@ export function githubAuditConnector(
   const scope = options.org
     ? `orgs/${encodeURIComponent(options.org)}`
     : `enterprises/${encodeURIComponent(options.enterprise ?? '')}`;
+  // "Otherwise, wait for at least one minute before retrying": GitHub's rule for a secondary rate limit
+  // answered without retry-after or x-ratelimit-reset (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+  const http: SourceHttpOptions = { rateLimitWaitMs: 60_000, ...options.http };
   const headers = {
     Accept: 'application/vnd.github+json',
     Authorization: `Bearer ${options.token}`,
@@ -105,7 +108,7 @@ export function githubAuditConnector(
         const { events: body, headers: responseHeaders } = await fetchEventPage<GitHubAuditEvent>(
           url,
           { headers },
-          options.http ?? {},
+          http,
           signal,
           `github-audit: ${scope}/audit-log`,
         );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HttpResponse, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckpointStore } from '../../src/connectors/checkpoints.js';
 import { githubAuditConnector, mapGitHubAuditEvent } from '../../src/connectors/githubAudit.js';
 import { runConnector } from '../../src/connectors/runner.js';
@@ -106,6 +106,50 @@ describe('github-audit connector', () => {
     await runConnector(d.connector(), d.deps);
     expect(await d.accounting(org)).toMatchObject({ lost: 0, duplicates: 0 });
   });
+
+  // Secondary rate limits: "Rate limits for the REST API", Exceeding the rate limit
+  // (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+  it('FAULT: a secondary rate limit answered 403 with retry-after is waited out, not a failure', async () => {
+    org.events = githubEvents(5);
+    const d = await deployment();
+    org.faults.push({
+      status: 403,
+      headers: { 'retry-after': '1' },
+      body: '{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}',
+    });
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result.outcome).toBe('completed');
+    expect(d.sourceRetries).toEqual(['403:1000']);
+    expect(await d.accounting(org)).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it.each([
+    [429, ''],
+    [403, '{"message":"You have exceeded a secondary rate limit."}'],
+  ])(
+    'FAULT: a %i secondary rate limit without headers waits the minute GitHub asks for',
+    async (status, body) => {
+      org.events = githubEvents(5);
+      const d = await deployment();
+      org.faults.push({ status, body });
+      const retries: number[] = [];
+      const connector = githubAuditConnector({
+        org: 'contoso-eng',
+        token: GITHUB_TOKEN,
+        now: () => NOW,
+        initialLookbackMs: 24 * 3_600_000,
+        // A minute is within what this run may wait: it must wait the whole minute, never retry sooner.
+        http: { ...d.http, maxDelayMs: 120_000, onRetry: (r) => retries.push(r.waitMs) },
+      });
+      const controller = new AbortController();
+      const run = runConnector(connector, { ...d.deps, signal: controller.signal });
+      await vi.waitFor(() => expect(retries).toHaveLength(1));
+      controller.abort();
+      await run;
+      expect(retries).toEqual([60_000]);
+      expect(org.requests).toHaveLength(1);
+    },
+  );
 
   it('FAULT: a 403 that is not a rate limit is not retried and says so', async () => {
     org.events = githubEvents(5);
