@@ -114,6 +114,8 @@ export class MockOkta {
       const from = start < 0 ? this.events.length : start;
       const page = this.events.slice(from, from + limit);
       const next = new URL('/api/v1/logs', OKTA_ORG);
+      // Okta carries the first request's parameters along in its next links; clients follow them as given.
+      if (since) next.searchParams.set('since', since);
       next.searchParams.set('limit', String(limit));
       next.searchParams.set('sortOrder', 'ASCENDING');
       next.searchParams.set('after', token(from + page.length));
