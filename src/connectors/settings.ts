@@ -86,6 +86,7 @@ function connectorFromSettings(
       const token = s.required('GITHUB_AUDIT_TOKEN');
       const apiUrl = s.optional('GITHUB_AUDIT_API_URL');
       const phrase = s.optional('GITHUB_AUDIT_PHRASE');
+      const overlapMs = s.number('GITHUB_AUDIT_OVERLAP_MINUTES', 15) * 60_000;
       return () =>
         githubAuditConnector({
           org,
@@ -93,6 +94,7 @@ function connectorFromSettings(
           token,
           apiUrl,
           phrase,
+          overlapMs,
           initialLookbackMs,
           http,
         }) as Connector<unknown, unknown>;

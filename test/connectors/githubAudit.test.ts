@@ -41,25 +41,52 @@ describe('github-audit connector', () => {
     expect(result).toMatchObject({ outcome: 'completed', pages: 3, sent: 250 });
     const first = org.requests[0];
     expect(first.pathname).toBe('/orgs/contoso-eng/audit-log');
-    expect(first.searchParams.get('phrase')).toBe('created:>=2026-01-09T12:00:00+00:00');
+    // The lookback, plus the overlap window every run re-reads.
+    expect(first.searchParams.get('phrase')).toBe('created:>=2026-01-09T11:45:00+00:00');
     expect(first.searchParams.get('order')).toBe('asc');
     expect(first.searchParams.get('include')).toBe('all');
     expect(org.requests[1].searchParams.get('after')).toBeTruthy();
     expect(await d.accounting(org)).toMatchObject({ lost: 0, duplicates: 0 });
   });
 
-  it('resumes at the last second it delivered and skips the events of that second it already sent', async () => {
+  it('resumes an overlap window before the last second it delivered and skips what it already sent', async () => {
     // Three events per second: the run ends mid-second, and more events of that second arrive later.
     org.events = githubEvents(30, Date.parse('2026-01-10T10:00:00Z'), 3).slice(0, 29);
     const d = await deployment();
     await runConnector(d.connector(), d.deps);
     const checkpoint = await d.checkpoints.load('github-audit', 'orgs-contoso-eng');
-    expect(checkpoint?.cursor).toEqual({ since: '2026-01-10T10:00:09+00:00', seen: ['doc-27', 'doc-28'] });
+    const cursor = checkpoint?.cursor as { since: string; seen: [string, number][] };
+    expect(cursor.since).toBe('2026-01-10T10:00:09+00:00');
+    expect(cursor.seen.map(([id]) => id).sort()).toEqual(org.events.map((e) => e._document_id).sort());
     org.events = githubEvents(36, Date.parse('2026-01-10T10:00:00Z'), 3);
     const second = await runConnector(d.connector(), d.deps);
     expect(second.sent).toBe(7);
-    expect(org.requests.at(-1)?.searchParams.get('phrase')).toBe('created:>=2026-01-10T10:00:09+00:00');
+    expect(org.requests.at(-1)?.searchParams.get('phrase')).toBe('created:>=2026-01-10T09:45:09+00:00');
     expect(await d.accounting(org)).toMatchObject({ lost: 0, duplicates: 0, received: 36 });
+  });
+
+  it('FAULT: an event indexed late, older than events already delivered, is fetched by the next run', async () => {
+    org.events = githubEvents(30, Date.parse('2026-01-10T10:00:00Z'));
+    const d = await deployment();
+    await runConnector(d.connector(), d.deps);
+    // Indexed after the first run, stamped 25 s before the newest event that run delivered.
+    const [late] = githubEvents(1, Date.parse('2026-01-10T10:00:04.250Z'));
+    org.events.push({ ...late, _document_id: 'late-indexed' });
+    const second = await runConnector(d.connector(), d.deps);
+    expect(second.sent).toBe(1);
+    expect(await d.accounting(org)).toMatchObject({ lost: 0, duplicates: 0, received: 31 });
+  });
+
+  it('keeps a checkpoint that fits one Table Storage property however busy the overlap window', async () => {
+    org.events = githubEvents(3000, Date.parse('2026-01-10T10:00:00Z'), 10);
+    const d = await deployment();
+    const run = await runConnector(d.connector(), d.deps);
+    expect(run, run.error).toMatchObject({ outcome: 'completed', sent: 3000 });
+    const checkpoint = await d.checkpoints.load('github-audit', 'orgs-contoso-eng');
+    expect(JSON.stringify(checkpoint?.cursor).length).toBeLessThanOrEqual(32_768);
+    // Ids dropped past the cap are resent, never skipped.
+    await runConnector(d.connector(), d.deps);
+    expect((await d.accounting(org)).lost).toBe(0);
   });
 
   it('FAULT: a crash before the checkpoint resends at most that page and loses nothing', async () => {
