@@ -187,6 +187,14 @@ describe('github-audit connector', () => {
     expect(failed.error).not.toContain(GITHUB_TOKEN);
   });
 
+  it('FAULT: an event whose additionalFields exceed the 64 KB Logs Ingestion keeps per field is dead-lettered', async () => {
+    org.events = githubEvents(3);
+    org.events[1] = { ...org.events[1], request_body: 'x'.repeat(70_000) };
+    const d = await deployment();
+    expect(await runConnector(d.connector(), d.deps)).toMatchObject({ sent: 2, deadLettered: 1 });
+    expect(await d.accounting(org)).toMatchObject({ lost: 1, dead: ['doc-1'] });
+  });
+
   it('reads the enterprise audit log when configured for an enterprise', async () => {
     enterprise.events = githubEvents(3);
     const d = await deployment({ enterprise: 'contoso' });

@@ -250,13 +250,42 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ outcome: 'completed', sent: 298, deadLettered: 2 });
     const { lost, dead } = await d.accounting();
-    expect(lost).toBe(0);
+    // Exactly the two dead-lettered records are not delivered.
+    expect(lost).toBe(2);
     expect(dead.sort()).toEqual(['evt-10', 'evt-20']);
     for await (const letter of d.deadLetterTable.listEntities<Record<string, unknown>>()) {
       expect(letter.partitionKey).toBe('okta');
       expect(JSON.stringify(letter)).not.toMatch(/xxxxxxxx|displayMessage|alice@contoso/);
     }
     expect(ingestion.requests.every((r) => r.bytes <= 1_000_000)).toBe(true);
+  });
+
+  // Logs Ingestion truncates a field value over 64 KB without an error
+  // (https://learn.microsoft.com/azure/azure-monitor/service-limits#logs-ingestion-api).
+  it('FAULT: a 64 KB field is sent; one byte more is dead-lettered with the field named, never cut by Azure', async () => {
+    okta.events = oktaEvents(3);
+    // debugContext.debugData.blob such that the whole debugContext JSON is exactly 64 KiB, then one byte more.
+    const blobFor = (bytes: number) =>
+      'é'.repeat(1) + 'x'.repeat(bytes - '{"debugData":{"blob":"é"}}'.length - 1);
+    okta.events[0].debugContext = { debugData: { blob: blobFor(65_536) } };
+    okta.events[1].debugContext = { debugData: { blob: blobFor(65_537) } };
+    expect(Buffer.byteLength(JSON.stringify(okta.events[0].debugContext))).toBe(65_536);
+    const d = await deployment();
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result).toMatchObject({ outcome: 'completed', sent: 2, deadLettered: 1 });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['evt-1'] });
+    const letters: Record<string, unknown>[] = [];
+    for await (const letter of d.deadLetterTable.listEntities<Record<string, unknown>>())
+      letters.push(letter);
+    expect(letters).toMatchObject([
+      {
+        reason: 'FieldTooLarge',
+        detail: 'field debugContext is 65537 bytes; Logs Ingestion truncates values over 65536',
+      },
+    ]);
+    // The one sent arrives whole.
+    const sent = ingestion.rows('Custom-Okta').find((r) => r.uuid === 'evt-0');
+    expect(sent?.debugContext).toEqual(okta.events[0].debugContext);
   });
 
   it('never writes the vendor secret to logs, errors or rows', async () => {

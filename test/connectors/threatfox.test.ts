@@ -133,13 +133,21 @@ describe('threatfox connector', () => {
     expect(JSON.stringify([result, d.logs])).not.toContain('wrong-key-XYZ');
   });
 
+  it('FAULT: an IOC whose STIX data exceeds the 64 KB Logs Ingestion keeps per field is dead-lettered', async () => {
+    feed.iocs = iocs(3);
+    feed.iocs[2] = { ...feed.iocs[2], tags: Array.from({ length: 5000 }, (_, i) => `tag-${i}-padding`) };
+    const d = await deployment();
+    expect(await runConnector(d.connector(), d.deps)).toMatchObject({ sent: 2, deadLettered: 1 });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['2000002'] });
+  });
+
   it('dead-letters an IOC it cannot express as a STIX observable and delivers the others', async () => {
     feed.iocs = iocs(4);
     feed.iocs[1] = { ...feed.iocs[1], ioc_type: 'x509_fingerprint' };
     const d = await deployment();
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ sent: 3, deadLettered: 1 });
-    expect(await d.accounting()).toMatchObject({ lost: 0, dead: ['2000001'] });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['2000001'] });
   });
 });
 
