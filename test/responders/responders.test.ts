@@ -226,7 +226,14 @@ describe('disable user', () => {
 });
 
 describe('isolate device', () => {
-  const deps = () => ({ sentinel: c.sentinel, ledger: c.ledger, defender: c.defender });
+  const deps = () => ({
+    sentinel: c.sentinel,
+    ledger: c.ledger,
+    defender: c.defender,
+    pollIntervalMs: 5,
+    maxWaitMs: 300,
+  });
+  const DEVICE_ID = '24c222b0b60fe148eeece49ac83910cc6a7ef491';
 
   it('finds the machine by DNS name and requests full isolation once under 5 concurrent triggers', async () => {
     world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
@@ -242,12 +249,86 @@ describe('isolate device', () => {
     expect(world.count('PUT', '/comments/')).toBe(1);
   });
 
+  // POST .../isolate answers 201 with the machine action Pending
+  // (https://learn.microsoft.com/defender-endpoint/api/isolate-machine).
+  it('FAULT: a 201 with a Pending action is not done: followed to Succeeded before reporting done', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending', 'InProgress', 'Succeeded'];
+    const result = await isolateDevices(incident([host]), deps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'done', detail: expect.stringMatching(/^Isolated: .*succeeded/) },
+    ]);
+    expect(world.count('GET', '/api/machineactions/')).toBe(3);
+  });
+
+  it('FAULT: pending then failed is reported failed, in the report and in the incident', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending', 'Failed'];
+    const result = await isolateDevices(incident([host]), deps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'failed', transient: false, error: 'Defender isolation action-m-1-1 ended Failed' },
+    ]);
+    expect([...world.comments.values()]).toEqual([
+      expect.stringContaining('Not isolated: full isolation of ws-042.contoso.com'),
+    ]);
+  });
+
+  it('FAULT: still pending at the bound is a transient failure; the retry follows that action, never isolates twice', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending'];
+    const target = incident([host]);
+    const first = await isolateDevices(target, deps());
+    expect(first.actions).toMatchObject([
+      { outcome: 'failed', transient: true, error: expect.stringMatching(/still Pending/) },
+    ]);
+    expect([...world.comments.values()]).toEqual([expect.stringContaining('Not isolated yet')]);
+    // Defender completes it after the first run gave up waiting.
+    world.machineActions.get('action-m-1-1')!.statuses = ['Pending', 'Succeeded'];
+    const second = await isolateDevices(target, deps());
+    expect(second.actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('POST', '/isolate')).toBe(1);
+    // The same comment id: the incident now says isolated.
+    expect([...world.comments.values()]).toEqual([expect.stringContaining('Isolated: full isolation')]);
+  });
+
+  it("uses the host entity's Defender device id when it carries one, whatever its name", async () => {
+    world.machines.push({ id: DEVICE_ID, computerDnsName: 'ws-042.corp.contoso.com' });
+    const mdeHost: EntityInit = {
+      kind: 'Host',
+      properties: { hostName: 'ws-042', additionalData: { MdatpDeviceId: DEVICE_ID } },
+    };
+    const result = await isolateDevices(incident([mdeHost]), deps());
+    expect(result.actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('GET', `/api/machines/${DEVICE_ID}`)).toBe(1);
+    expect(world.count('POST', `/api/machines/${DEVICE_ID}/isolate`)).toBe(1);
+    expect(world.requests.some((r) => r.url.pathname === '/api/machines')).toBe(false);
+  });
+
+  it('resolves a bare host name to the one machine whose FQDN starts with it, and refuses when several do', async () => {
+    const bare: EntityInit = { kind: 'Host', properties: { hostName: 'ws-042' } };
+    world.machines.push(
+      { id: 'm-1', computerDnsName: 'ws-042.contoso.com' },
+      { id: 'm-9', computerDnsName: 'ws-0420.contoso.com' },
+    );
+    expect((await isolateDevices(incident([bare]), deps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('POST', '/api/machines/m-1/isolate')).toBe(1);
+
+    world.machines.push({ id: 'm-2', computerDnsName: 'ws-042.fabrikam.com' });
+    const ambiguous = await isolateDevices(incident([bare]), deps());
+    expect(ambiguous.actions).toMatchObject([
+      { outcome: 'skipped', detail: expect.stringMatching(/^2 Defender machines match this name/) },
+    ]);
+    expect(world.count('POST', '/isolate')).toBe(1);
+  });
+
   it('skips an unknown machine (no isolate call) and escapes quotes in the OData filter', async () => {
     const hostile: EntityInit = { kind: 'Host', properties: { hostName: "x' or computerDnsName ne '" } };
     const result = await isolateDevices(incident([hostile]), deps());
     expect(result.actions).toMatchObject([{ outcome: 'skipped' }]);
     const lookup = world.requests.find((r) => r.url.origin === MDE);
-    expect(lookup?.url.searchParams.get('$filter')).toBe("computerDnsName eq 'x'' or computerdnsname ne '''");
+    expect(lookup?.url.searchParams.get('$filter')).toBe(
+      "startswith(computerDnsName,'x'' or computerdnsname ne ''')",
+    );
     expect(lookup?.url.search).not.toContain('+');
     expect(world.count('POST', '/isolate')).toBe(0);
   });

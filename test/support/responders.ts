@@ -47,6 +47,9 @@ export class World {
   tasks = new Map<string, Record<string, unknown>>();
   namedLocation: string[] = ['198.51.100.0/24'];
   machines: { id: string; computerDnsName: string }[] = [];
+  /** Statuses each new isolation reports to successive GETs; the last one stays. */
+  isolationStatuses: string[] = ['Succeeded'];
+  machineActions = new Map<string, { machineId: string; type: string; statuses: string[] }>();
   ti = new Map<string, { Indicators: number; MaxConfidence: number; Sources: string[] }>();
   signIns: {
     UserPrincipalName: string;
@@ -126,16 +129,58 @@ function handlers(w: () => World) {
       w().namedLocation = body.ipRanges.map((r) => r.cidrAddress);
       return new HttpResponse(null, { status: 204 });
     }),
+    // Defender for Endpoint: List machines with the documented startswith/eq $filter forms
+    // (https://learn.microsoft.com/defender-endpoint/api/exposed-apis-odata-samples), Get machine by id,
+    // isolate (201, action Pending: https://learn.microsoft.com/defender-endpoint/api/isolate-machine) and
+    // machine actions that move through Pending/InProgress to a final status.
     http.get(`${MDE}/api/machines`, ({ request }) => {
       const filter = new URL(request.url).searchParams.get('$filter') ?? '';
-      const match = /^computerDnsName eq '((?:[^']|'')*)'$/.exec(filter);
+      const match =
+        /^(?:computerDnsName eq '((?:[^']|'')*)'|startswith\(computerDnsName,'((?:[^']|'')*)'\))$/.exec(
+          filter,
+        );
       if (!match) return HttpResponse.json({ error: { code: 'BadRequest' } }, { status: 400 });
-      const name = match[1].replace(/''/g, "'");
-      return HttpResponse.json({ value: w().machines.filter((m) => m.computerDnsName === name) });
+      const eq = match[1]?.replace(/''/g, "'");
+      const prefix = match[2]?.replace(/''/g, "'");
+      return HttpResponse.json({
+        value: w().machines.filter((m) =>
+          eq !== undefined ? m.computerDnsName === eq : m.computerDnsName.startsWith(prefix ?? ''),
+        ),
+      });
     }),
-    http.post(`${MDE}/api/machines/:id/isolate`, ({ params }) =>
-      HttpResponse.json({ id: `action-${params.id}`, type: 'Isolate', status: 'Pending' }, { status: 201 }),
-    ),
+    http.get(`${MDE}/api/machines/:id`, ({ params }) => {
+      const machine = w().machines.find((m) => m.id === params.id);
+      if (!machine) return HttpResponse.json({ error: { code: 'ResourceNotFound' } }, { status: 404 });
+      return HttpResponse.json(machine);
+    }),
+    http.post(`${MDE}/api/machines/:id/isolate`, ({ params }) => {
+      const id = `action-${params.id}-${w().machineActions.size + 1}`;
+      w().machineActions.set(id, {
+        machineId: String(params.id),
+        type: 'Isolate',
+        statuses: [...w().isolationStatuses],
+      });
+      return HttpResponse.json(
+        { id, type: 'Isolate', status: 'Pending', machineId: params.id },
+        { status: 201 },
+      );
+    }),
+    http.get(`${MDE}/api/machineactions/:id`, ({ params }) => {
+      const action = w().machineActions.get(String(params.id));
+      if (!action) return HttpResponse.json({ error: { code: 'ResourceNotFound' } }, { status: 404 });
+      const status = action.statuses.length > 1 ? action.statuses.shift() : action.statuses[0];
+      return HttpResponse.json({ id: params.id, type: action.type, status, machineId: action.machineId });
+    }),
+    http.get(`${MDE}/api/machineactions`, ({ request }) => {
+      const filter = new URL(request.url).searchParams.get('$filter') ?? '';
+      const match = /^machineId eq '([^']*)' and type eq 'Isolate'$/.exec(filter);
+      if (!match) return HttpResponse.json({ error: { code: 'BadRequest' } }, { status: 400 });
+      return HttpResponse.json({
+        value: [...w().machineActions]
+          .filter(([, a]) => a.machineId === match[1] && a.type === 'Isolate')
+          .map(([id, a]) => ({ id, type: a.type, status: a.statuses[0], machineId: a.machineId })),
+      });
+    }),
     http.post(`${LOGS}/v1/workspaces/:workspace/query`, async ({ request }) => {
       const { query } = (await request.json()) as { query: string };
       if (query.startsWith('ThreatIntelIndicators')) {
