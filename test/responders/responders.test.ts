@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockIps } from '../../src/responders/blockIp.js';
+import { type BlockIpDeps, blockIps } from '../../src/responders/blockIp.js';
 import { disableUsers } from '../../src/responders/disableUser.js';
 import { enrichIncident } from '../../src/responders/enrich.js';
 import { isolateDevices } from '../../src/responders/isolateDevice.js';
@@ -349,14 +350,18 @@ describe('isolate device', () => {
 });
 
 describe('block IP', () => {
+  const blockDeps = (extra: Partial<BlockIpDeps> = {}): BlockIpDeps => ({
+    sentinel: c.sentinel,
+    ledger: c.ledger,
+    graph: c.graph,
+    records: c.blockRecords,
+    namedLocationId: NAMED_LOCATION,
+    ...extra,
+  });
+
   it('appends a /32 to the named location, keeps existing ranges and skips private addresses', async () => {
     const privateIp: EntityInit = { kind: 'Ip', properties: { address: '10.1.2.3' } };
-    const result = await blockIps(incident([ip, privateIp]), {
-      sentinel: c.sentinel,
-      ledger: c.ledger,
-      graph: c.graph,
-      namedLocationId: NAMED_LOCATION,
-    });
+    const result = await blockIps(incident([ip, privateIp]), blockDeps());
     expect(result.actions.map((a) => [a.target, a.outcome])).toEqual([
       ['203.0.113.5/32', 'done'],
       ['10.1.2.3/32', 'skipped'],
@@ -370,23 +375,66 @@ describe('block IP', () => {
         { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.5/32' },
       ],
     });
+    // Read back after the PATCH to verify.
+    expect(world.count('GET', '/namedLocations/')).toBe(2);
   });
 
   it('concurrent incidents blocking different IPs lose none of them', async () => {
     const ips = ['203.0.113.10', '203.0.113.11', '203.0.113.12', '2001:db8::1'];
     await Promise.all(
-      ips.map((address) =>
-        blockIps(incident([{ kind: 'Ip', properties: { address } }]), {
-          sentinel: c.sentinel,
-          ledger: c.ledger,
-          graph: c.graph,
-          namedLocationId: NAMED_LOCATION,
-        }),
-      ),
+      ips.map((address) => blockIps(incident([{ kind: 'Ip', properties: { address } }]), blockDeps())),
     );
     expect([...world.namedLocation].sort()).toEqual(
       ['198.51.100.0/24', '203.0.113.10/32', '203.0.113.11/32', '203.0.113.12/32', '2001:db8::1/128'].sort(),
     );
+  });
+
+  it('blocks until the expiry: a later change drops the ranges it added that expired, never an admin range', async () => {
+    const location = randomUUID();
+    const start = Date.parse('2026-01-10T12:00:00Z');
+    const first = await blockIps(incident([ip]), blockDeps({ namedLocationId: location, now: () => start }));
+    expect(first.actions[0].detail).toBe(
+      'Added 203.0.113.5/32 to Conditional Access named location Blocked by SOC until 2026-01-17T12:00:00.000Z.',
+    );
+    const other: EntityInit = { kind: 'Ip', properties: { address: '203.0.113.77' } };
+    const eightDaysOn = () => start + 8 * 86_400_000;
+    await blockIps(incident([other]), blockDeps({ namedLocationId: location, now: eightDaysOn }));
+    expect(world.namedLocation).toEqual(['198.51.100.0/24', '203.0.113.77/32']);
+  });
+
+  it('FAULT: refuses clearly to pass the 2,000 ranges a named location holds, without a PATCH', async () => {
+    world.namedLocation = Array.from({ length: 2000 }, (_, i) => `198.18.${i >> 8}.${i & 255}/32`);
+    const result = await blockIps(incident([ip]), blockDeps());
+    expect(result.actions).toMatchObject([
+      {
+        outcome: 'failed',
+        transient: false,
+        error:
+          'named location Blocked by SOC holds 2000 ranges; adding 203.0.113.5/32 would pass the 2000 Conditional Access allows',
+      },
+    ]);
+    expect(world.count('PATCH', '/namedLocations/')).toBe(0);
+    // At 1,999 it fits.
+    world.namedLocation.pop();
+    expect((await blockIps(incident([ip]), blockDeps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.namedLocation).toHaveLength(2000);
+  });
+
+  it('FAULT: an admin overwriting the list right after our PATCH is caught by the verification read', async () => {
+    server.use(
+      http.patch(`${GRAPH}/v1.0/identity/conditionalAccess/namedLocations/:id`, () => {
+        // Someone else's PATCH, sent with the list they read before ours, lands right after ours.
+        world.namedLocation = ['198.51.100.0/24', '192.0.2.0/24'];
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const result = await blockIps(incident([ip]), blockDeps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'failed', transient: true, error: expect.stringMatching(/changed concurrently/) },
+    ]);
+    server.resetHandlers();
+    expect((await blockIps(incident([ip]), blockDeps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.namedLocation).toEqual(['198.51.100.0/24', '192.0.2.0/24', '203.0.113.5/32']);
   });
 });
 

@@ -6,6 +6,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { createLogsQuery } from '../../src/query/logs.js';
+import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blockRecords.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
@@ -251,6 +252,7 @@ const retry = { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 };
 export function clients(azurite: AzuriteTable) {
   return {
     ledger: new TableActionLedger(azurite.tableClient(LEDGER_TABLE)),
+    blockRecords: new TableBlockRecords(azurite.tableClient(BLOCK_RECORDS_TABLE)),
     sentinel: new SentinelClient({ endpoint: ARM, credential, retry }),
     graph: new GraphClient({ endpoint: GRAPH, credential, retry }),
     defender: new DefenderClient({ endpoint: MDE, credential, retry }),
