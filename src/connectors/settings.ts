@@ -167,6 +167,7 @@ export async function runConnectorFromSettings(
       endpoint,
       ruleId,
       credential,
+      audience: s.optional('LOGS_INGESTION_AUDIENCE'),
       onFailedAttempt: (a) =>
         log.warn(
           `${name}: Logs Ingestion attempt ${a.attempt} failed (${a.status ? `HTTP ${a.status}` : a.error})` +

@@ -10,7 +10,7 @@ import {
   type PipelineResponse,
   type TlsSettings,
 } from '@azure/core-rest-pipeline';
-import { LogsIngestionClient } from '@azure/monitor-ingestion';
+import { KnownMonitorAudience, LogsIngestionClient } from '@azure/monitor-ingestion';
 import { type Batch, MAX_UPLOAD_BYTES } from './batches.js';
 import { retryAfterMs } from './retryAfter.js';
 
@@ -66,6 +66,20 @@ export interface AzureLogsSinkOptions {
   onFailedAttempt?: (attempt: FailedAttempt) => void;
   /** Extra trust anchors, e.g. the self-signed certificate of a loopback endpoint in benchmarks. */
   tlsOptions?: TlsSettings;
+  /** Token audience; default from the endpoint's cloud (see `ingestionAudience`). */
+  audience?: string;
+}
+
+/**
+ * The Logs Ingestion token audience of a data collection endpoint: `https://monitor.azure.com` in the public
+ * cloud, `.us` and `.cn` in the sovereign clouds (the SDK's KnownMonitorAudience). The SDK's default is the
+ * public one whatever the endpoint, which a sovereign cloud's Entra ID refuses.
+ */
+export function ingestionAudience(endpoint: string): string {
+  const host = new URL(endpoint).hostname.toLowerCase();
+  if (host.endsWith('.monitor.azure.us')) return KnownMonitorAudience.AzureGovernment;
+  if (host.endsWith('.monitor.azure.cn')) return KnownMonitorAudience.AzureChina;
+  return KnownMonitorAudience.AzurePublicCloud;
 }
 
 export class IngestionError extends Error {
@@ -155,6 +169,7 @@ function rejection(response: PipelineResponse): IngestionError {
  */
 export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
   const client = new LogsIngestionClient(options.endpoint, options.credential, {
+    audience: options.audience ?? ingestionAudience(options.endpoint),
     retryOptions: {
       maxRetries: options.maxRetries ?? 5,
       retryDelayInMs: options.retryDelayMs ?? 1000,

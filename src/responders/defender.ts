@@ -54,7 +54,12 @@ export class DefenderClient implements DefenderApi {
   private readonly rest: RestClient;
 
   constructor(options: ServiceClientOptions) {
-    this.rest = serviceClient('Defender', 'https://api.securitycenter.microsoft.com', options);
+    // The regional (api-us, api-eu, api-uk...) and api.security.microsoft.com hosts take the commercial
+    // WindowsDefenderATP audience; the US Government hosts (api-gcc/api-gov.securitycenter.microsoft.us)
+    // are their own (https://learn.microsoft.com/defender-endpoint/gov).
+    this.rest = serviceClient('Defender', 'https://api.securitycenter.microsoft.com', options, (host) =>
+      host.endsWith('.microsoft.com'),
+    );
   }
 
   async getMachine(machineId: string): Promise<Machine | undefined> {
