@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BlockIpDeps, blockIps } from '../../src/responders/blockIp.js';
 import { disableUsers } from '../../src/responders/disableUser.js';
 import { enrichIncident } from '../../src/responders/enrich.js';
+import { GraphClient } from '../../src/responders/graph.js';
 import { isolateDevices } from '../../src/responders/isolateDevice.js';
 import { notifyTeams } from '../../src/responders/notify.js';
 import { parseTriagePlan, triageIncident } from '../../src/responders/triage.js';
@@ -212,6 +213,46 @@ describe('disable user', () => {
     expect(world.count('PATCH', '/v1.0/users/')).toBe(1);
     expect(world.count('POST', '/revokeSignInSessions')).toBe(1);
     expect(world.comments.size).toBe(1);
+  });
+
+  describe('permissions checked before the first call', () => {
+    const jwt = (roles: string[]) =>
+      ['{"alg":"none"}', JSON.stringify({ aud: GRAPH, roles })]
+        .map((part) => Buffer.from(part).toString('base64url'))
+        .concat('sig')
+        .join('.');
+    const graphAs = (roles: string[]) =>
+      new GraphClient({
+        endpoint: GRAPH,
+        credential: {
+          getToken: async () => ({ token: jwt(roles), expiresOnTimestamp: Date.now() + 3_600_000 }),
+        },
+        retry: { maxRetries: 0 },
+      });
+
+    it('refuses before disabling when the token lacks User.RevokeSessions.All', async () => {
+      const result = await disableUsers(incident([alice]), {
+        ...disableDeps(),
+        graph: graphAs(['User.EnableDisableAccount.All', 'User.Read.All', 'User.ReadWrite.All']),
+      });
+      expect(result.actions).toMatchObject([
+        {
+          outcome: 'failed',
+          transient: false,
+          error: 'Graph application permission missing: User.RevokeSessions.All (nothing was changed)',
+        },
+      ]);
+      expect(world.count('PATCH', '/v1.0/users/')).toBe(0);
+    });
+
+    it('acts with the documented least-privileged set', async () => {
+      const result = await disableUsers(incident([alice]), {
+        ...disableDeps(),
+        graph: graphAs(['User.EnableDisableAccount.All', 'User.Read.All', 'User.RevokeSessions.All']),
+      });
+      expect(result.actions).toMatchObject([{ outcome: 'done' }]);
+      expect(world.count('POST', '/revokeSignInSessions')).toBe(1);
+    });
   });
 
   it('encodes a hostile UPN as one path segment', async () => {
