@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
@@ -63,6 +64,8 @@ export interface AzureLogsSinkOptions {
   maxRetryDelayMs?: number;
   /** A longer Retry-After fails the upload instead of sleeping; the next timer run resumes from the checkpoint. */
   maxRetryAfterMs?: number;
+  /** Per attempt: an endpoint that never answers must not hold the run until its budget ends. Default 60 s. */
+  timeoutMs?: number;
   onFailedAttempt?: (attempt: FailedAttempt) => void;
   /** Extra trust anchors, e.g. the self-signed certificate of a loopback endpoint in benchmarks. */
   tlsOptions?: TlsSettings;
@@ -127,6 +130,20 @@ function attemptObserver(
       return response;
     },
   };
+}
+
+/**
+ * A try that got no HTTP answer and that the SDK's retry policy does not retry: it retries only errors with
+ * a system code (ECONNRESET, ETIMEDOUT, ... in @typespec/ts-http-runtime's exponentialRetryStrategy), not its
+ * own per-request timeout nor a connection dropped without a code. The rows may or may not be stored (a lost
+ * response), so resending is the at-least-once choice; the checkpoint has not moved either way.
+ */
+function unretriedTransportError(e: unknown): boolean {
+  const error = e as { statusCode?: number; status?: number; code?: string } | undefined;
+  if (error?.statusCode !== undefined || error?.status !== undefined) return false;
+  return !['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND'].includes(
+    error?.code ?? '',
+  );
 }
 
 function describeFailure(e: unknown): IngestionError {
@@ -200,22 +217,35 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
         );
       }
       const body = await gzipAsync(batch.body, { chunkSize: GZIP_CHUNK_BYTES, level: GZIP_LEVEL });
-      const request = createPipelineRequest({
-        url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
-        method: 'POST',
-        headers: createHttpHeaders({
-          'Content-Type': 'application/json',
-          'Content-Encoding': 'gzip',
-          Accept: 'application/json',
-        }),
-        body,
-        abortSignal: signal,
-      });
+      const maxRetries = options.maxRetries ?? 5;
       let response: PipelineResponse;
-      try {
-        response = await client.pipeline.sendRequest(httpClient, request);
-      } catch (e) {
-        throw describeFailure(e);
+      for (let retry = 0; ; retry++) {
+        // A new request per try: the SDK's retries reuse one, whose timeout already fired.
+        const request = createPipelineRequest({
+          url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
+          method: 'POST',
+          headers: createHttpHeaders({
+            'Content-Type': 'application/json',
+            'Content-Encoding': 'gzip',
+            Accept: 'application/json',
+          }),
+          body,
+          abortSignal: signal,
+          timeout: options.timeoutMs ?? 60_000,
+        });
+        try {
+          response = await client.pipeline.sendRequest(httpClient, request);
+          break;
+        } catch (e) {
+          if (signal?.aborted || retry >= maxRetries || !unretriedTransportError(e)) throw describeFailure(e);
+          await sleep(
+            Math.min(options.maxRetryDelayMs ?? 30_000, (options.retryDelayMs ?? 1000) * 2 ** retry),
+            undefined,
+            {
+              signal,
+            },
+          ).catch(() => undefined);
+        }
       }
       if (response.status !== 204) throw rejection(response);
     },

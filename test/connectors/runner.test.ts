@@ -6,6 +6,8 @@ import {
 } from '../../src/connectors/checkpoints.js';
 import { oktaConnector } from '../../src/connectors/okta.js';
 import { runConnector } from '../../src/connectors/runner.js';
+import { createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
+import { DCE, DCR_ID, staticCredential } from '../ingest/mockLogsIngestion.js';
 import { connectorTestEnvironment, deployment as deployOn } from './harness.js';
 import { type Fault, MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
 
@@ -159,6 +161,29 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     ingestion.clearFaults();
     await runConnector(d.connector(), d.deps);
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it('FAULT: ingestion connection reset, no answer, and rows stored with the response lost: none lost, only that batch twice', async () => {
+    okta.events = oktaEvents(1500);
+    const d = await deployment();
+    const sink = createAzureLogsSink({
+      endpoint: DCE,
+      ruleId: DCR_ID,
+      credential: staticCredential,
+      maxRetries: 3,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      timeoutMs: 300,
+    });
+    // All three on the first batch, one after another.
+    ingestion.failNext('reset', { hangMs: 2_000 }, 'stored-then-reset');
+    const result = await runConnector(d.connector(), { ...d.deps, sink, concurrency: 1 });
+    expect(result).toMatchObject({ outcome: 'completed', sent: 1500 });
+    const { lost, duplicates } = await d.accounting();
+    expect(lost).toBe(0);
+    // Exactly the rows of the batch whose 204 never arrived, and no others.
+    const lostResponse = ingestion.requests.find((r) => r.status === 0 && r.rows > 0);
+    expect(duplicates).toBe(lostResponse?.rows);
   });
 
   it('FAULT: ingestion 429 with Retry-After is waited out within the run', async () => {

@@ -13,6 +13,7 @@ import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js'
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+import { onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
 import type { AzuriteTable } from './azurite.js';
 
 export const ARM = 'https://management.azure.com';
@@ -242,7 +243,8 @@ export function startServer(world: () => World): MockServer {
     } catch {}
     world().requests.push({ method: request.method, url: new URL(request.url), body });
   });
-  server.listen({ onUnhandledRequest: 'bypass' });
+  // Only Azurite (loopback) goes through: a request to any other host nobody mocked fails the test.
+  server.listen({ onUnhandledRequest });
   return server;
 }
 
