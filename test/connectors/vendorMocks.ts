@@ -70,7 +70,8 @@ class FaultQueue {
     if (fault === undefined) return undefined;
     if (fault === 'timeout') {
       await delay(5_000);
-      return HttpResponse.json([]);
+      // Should the client not have given up by now, it must not mistake this for an empty (caught-up) page.
+      return HttpResponse.error();
     }
     if (fault === 'malformed')
       return new HttpResponse('[{"uuid": "trunc', { headers: { 'Content-Type': 'application/json' } });
