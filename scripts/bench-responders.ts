@@ -36,7 +36,13 @@ const responders: [string, Run][] = [
   ],
   [
     'isolate-device',
-    (b) => isolateDevices(incidentOf(b), { sentinel: c.sentinel, ledger: c.ledger, defender: c.defender }),
+    (b) =>
+      isolateDevices(incidentOf(b), {
+        sentinel: c.sentinel,
+        ledger: c.ledger,
+        defender: c.defender,
+        pollIntervalMs: 5,
+      }),
   ],
   ['enrich', (b) => enrichIncident(incidentOf(b), { sentinel: c.sentinel, ledger: c.ledger, logs: c.logs })],
 ];

@@ -7,6 +7,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { createLogsQuery, type LogsQuery } from '../../src/query/logs.js';
 import type { ActionDeps, ResponderResult } from '../../src/responders/action.js';
+import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blockRecords.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
@@ -26,6 +27,7 @@ const SETTINGS = [
   'LOG_ANALYTICS_WORKSPACE_ID',
   'TEAMS_WEBHOOK_URL',
   'BLOCK_IP_NAMED_LOCATION_ID',
+  'BLOCK_IP_TTL_HOURS',
   'PROTECTED_ACCOUNTS',
   'RESPONDER_TRIAGE_PLAN',
 ] as const;
@@ -45,18 +47,20 @@ export interface ResponderDeps extends ActionDeps {
   graph(): GraphClient;
   defender(): DefenderClient;
   teams(): TeamsWebhook;
+  blockRecords(): TableBlockRecords;
   required(name: keyof Settings): string;
 }
 
-function ledgerTable(settings: Settings, credential: TokenCredential): TableClient {
+/** A table of the ledger's storage account (the ledger, block-ip's expiry records). */
+function ledgerTable(settings: Settings, credential: TokenCredential, table: string): TableClient {
   if (settings.RESPONDER_LEDGER_ACCOUNT_URL) {
-    return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, LEDGER_TABLE, credential);
+    return new TableClient(settings.RESPONDER_LEDGER_ACCOUNT_URL, table, credential);
   }
   const connection = settings.RESPONDER_LEDGER_CONNECTION ?? settings.AzureWebJobsStorage;
   if (!connection) throw new SettingError('RESPONDER_LEDGER_CONNECTION');
   // Azurite (local development) speaks plain http.
   const insecure = /UseDevelopmentStorage=true|=http:\/\//i.test(connection);
-  return TableClient.fromConnectionString(connection, LEDGER_TABLE, {
+  return TableClient.fromConnectionString(connection, table, {
     allowInsecureConnection: insecure,
   });
 }
@@ -75,12 +79,21 @@ function createDeps(settings: Settings): ResponderDeps {
   return {
     settings,
     required,
-    ledger: new TableActionLedger(ledgerTable(settings, credential)),
+    ledger: new TableActionLedger(ledgerTable(settings, credential, LEDGER_TABLE)),
+    blockRecords: lazy(() => new TableBlockRecords(ledgerTable(settings, credential, BLOCK_RECORDS_TABLE))),
     sentinel: new SentinelClient({ endpoint: settings.SENTINEL_ARM_ENDPOINT, credential }),
     logs: lazy(() => createLogsQuery({ endpoint: settings.LOGS_QUERY_ENDPOINT, credential })),
     graph: lazy(() => new GraphClient({ endpoint: settings.GRAPH_ENDPOINT, credential })),
     defender: lazy(() => new DefenderClient({ endpoint: settings.DEFENDER_ENDPOINT, credential })),
-    teams: lazy(() => new TeamsWebhook(required('TEAMS_WEBHOOK_URL'))),
+    teams: lazy(() => {
+      const url = required('TEAMS_WEBHOOK_URL');
+      try {
+        return new TeamsWebhook(url);
+      } catch (error) {
+        // The constructor's message describes the URL's kind, never its value (the URL is the secret).
+        throw new SettingError('TEAMS_WEBHOOK_URL', `is unusable: ${(error as Error).message}`);
+      }
+    }),
   };
 }
 

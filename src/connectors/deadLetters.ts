@@ -8,7 +8,7 @@ export interface DeadLetter {
   connector: string;
   checkpointKey: string;
   recordId: string;
-  reason: 'RecordTooLarge' | 'MappingFailed';
+  reason: 'RecordTooLarge' | 'FieldTooLarge' | 'MappingFailed';
   detail: string;
 }
 

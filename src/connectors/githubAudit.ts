@@ -28,12 +28,23 @@ export interface GitHubAuditEvent {
 
 /**
  * GitHub's `after` cursors are only good within one query, so a run resumes with the search phrase
- * `created:>=since` (second precision) and skips the events of that second it already delivered.
+ * `created:>=` (second precision). An event can be indexed after events newer than it were served, so
+ * each run asks again from `overlapMs` before the newest second delivered and skips the events it
+ * already sent, by `_document_id`, the audit log's own unique id.
  */
 export interface GitHubAuditCursor {
+  /** The newest second delivered. */
   since: string;
-  seen: string[];
+  /** `[_document_id, @timestamp ms]` of the events delivered within the overlap window before `since`. */
+  seen: [string, number][];
 }
+
+/**
+ * JSON characters the seen list may take: the checkpoint is one Table Storage string property, at most 64 KiB
+ * of UTF-16, 32K characters. Past it the oldest ids are dropped, so a very busy overlap window resends some
+ * events (duplicates), never skips them.
+ */
+const MAX_SEEN_CHARS = 30_000;
 
 export interface GitHubAuditOptions {
   /** One of org or enterprise (enterprise needs an enterprise owner token with read:audit_log). */
@@ -49,6 +60,8 @@ export interface GitHubAuditOptions {
   /** Events per request; GitHub caps per_page at 100. */
   pageSize?: number;
   initialLookbackMs?: number;
+  /** How far back each run asks again for events indexed late; default 15 minutes. */
+  overlapMs?: number;
   http?: SourceHttpOptions;
   now?: () => number;
 }
@@ -66,6 +79,10 @@ export function githubAuditConnector(
   const scope = options.org
     ? `orgs/${encodeURIComponent(options.org)}`
     : `enterprises/${encodeURIComponent(options.enterprise ?? '')}`;
+  // "Otherwise, wait for at least one minute before retrying": GitHub's rule for a secondary rate limit
+  // answered without retry-after or x-ratelimit-reset (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+  const http: SourceHttpOptions = { rateLimitWaitMs: 60_000, ...options.http };
+  const overlapMs = options.overlapMs ?? 15 * 60_000;
   const headers = {
     Accept: 'application/vnd.github+json',
     Authorization: `Bearer ${options.token}`,
@@ -80,14 +97,18 @@ export function githubAuditConnector(
       seen: [],
     }),
     parseCursor(stored) {
-      const c = stored as Partial<GitHubAuditCursor> | null;
-      if (
-        typeof c?.since === 'string' &&
-        Number.isFinite(Date.parse(c.since)) &&
-        Array.isArray(c.seen) &&
-        c.seen.every((id) => typeof id === 'string')
-      ) {
-        return { since: c.since, seen: c.seen };
+      const c = stored as { since?: unknown; seen?: unknown } | null;
+      const since = typeof c?.since === 'string' ? Date.parse(c.since) : Number.NaN;
+      if (Number.isFinite(since) && Array.isArray(c?.seen)) {
+        const seen = c.seen.map((entry): [string, number] | undefined =>
+          // Older checkpoints hold bare ids, all from the `since` second.
+          typeof entry === 'string'
+            ? [entry, since]
+            : Array.isArray(entry) && typeof entry[0] === 'string' && Number.isFinite(entry[1])
+              ? [entry[0], entry[1]]
+              : undefined,
+        );
+        if (seen.every((e) => e !== undefined)) return { since: c.since as string, seen };
       }
       throw new Error(
         `github-audit: stored cursor is not one this connector writes: ${JSON.stringify(stored)}`,
@@ -95,24 +116,28 @@ export function githubAuditConnector(
     },
     async *pages(from, signal): AsyncGenerator<SourcePage<GitHubAuditEvent, GitHubAuditCursor>> {
       const first = new URL(`${apiUrl}/${scope}/audit-log`);
-      first.searchParams.set('phrase', [options.phrase, `created:>=${from.since}`].filter(Boolean).join(' '));
+      const overlapStart = secondOf(Date.parse(from.since) - overlapMs);
+      first.searchParams.set(
+        'phrase',
+        [options.phrase, `created:>=${overlapStart}`].filter(Boolean).join(' '),
+      );
       first.searchParams.set('include', options.include ?? 'all');
       first.searchParams.set('order', 'asc');
       first.searchParams.set('per_page', String(Math.min(options.pageSize ?? 100, 100)));
       let url: string | undefined = first.toString();
       let cursor = from;
+      const delivered = new Set(from.seen.map(([id]) => id));
       while (url) {
         const { events: body, headers: responseHeaders } = await fetchEventPage<GitHubAuditEvent>(
           url,
           { headers },
-          options.http ?? {},
+          http,
           signal,
           `github-audit: ${scope}/audit-log`,
         );
-        const fresh = body.filter(
-          (e) => !(cursor.seen.includes(e._document_id) && secondOf(e['@timestamp']) === cursor.since),
-        );
-        cursor = advance(cursor, fresh);
+        const fresh = body.filter((e) => !delivered.has(String(e._document_id)));
+        for (const e of fresh) delivered.add(String(e._document_id));
+        cursor = advance(cursor, fresh, overlapMs);
         url = sameOriginNextLink(responseHeaders, apiUrl);
         if (fresh.length > 0) yield { records: fresh, cursor };
       }
@@ -122,19 +147,33 @@ export function githubAuditConnector(
   };
 }
 
-/** The cursor after `events` (in ascending time): the latest second seen and the ids delivered in it. */
-function advance(cursor: GitHubAuditCursor, events: GitHubAuditEvent[]): GitHubAuditCursor {
-  let { since, seen } = cursor;
+/**
+ * The cursor after `events`: the newest second delivered, and the ids delivered within the overlap window
+ * before it. An event without a usable @timestamp counts as delivered at `since` (it is dead-lettered).
+ */
+function advance(
+  cursor: GitHubAuditCursor,
+  events: GitHubAuditEvent[],
+  overlapMs: number,
+): GitHubAuditCursor {
+  let newest = Date.parse(cursor.since);
+  const added: [string, number][] = [];
   for (const event of events) {
-    if (!Number.isFinite(event['@timestamp'])) continue;
-    const second = secondOf(event['@timestamp']);
-    if (Date.parse(second) > Date.parse(since)) {
-      since = second;
-      seen = [];
-    }
-    if (second === since) seen = [...seen, String(event._document_id)];
+    const at = Number.isFinite(event['@timestamp']) ? event['@timestamp'] : Number.NaN;
+    if (at > newest) newest = at;
+    added.push([String(event._document_id), at]);
   }
-  return { since, seen };
+  const since = secondOf(newest);
+  const horizon = Date.parse(since) - overlapMs;
+  const seen = [
+    ...cursor.seen,
+    ...added.map(([id, at]): [string, number] => [id, Number.isNaN(at) ? newest : at]),
+  ]
+    .filter(([, at]) => at >= horizon)
+    .sort((a, b) => b[1] - a[1]);
+  let chars = 0;
+  const kept = seen.findIndex((entry) => (chars += JSON.stringify(entry).length + 1) > MAX_SEEN_CHARS);
+  return { since, seen: kept < 0 ? seen : seen.slice(0, kept) };
 }
 
 const MAPPED_FIELDS = new Set([

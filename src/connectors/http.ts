@@ -10,6 +10,11 @@ export interface SourceHttpOptions {
   baseDelayMs?: number;
   /** Longest single wait accepted; a longer rate-limit window fails the run, the next run resumes. */
   maxDelayMs?: number;
+  /**
+   * Wait after a rate-limit answer that says neither Retry-After nor when the window resets. Default:
+   * the exponential backoff. GitHub asks for at least a minute (see githubAudit.ts).
+   */
+  rateLimitWaitMs?: number;
   onRetry?: (info: { url: string; attempt: number; status?: number; waitMs: number; reason: string }) => void;
 }
 
@@ -40,31 +45,43 @@ function where(url: string): string {
   return `${u.origin}${u.pathname}`;
 }
 
-/**
- * Okta sends X-Rate-Limit-Reset, GitHub x-ratelimit-reset: the epoch second the window reopens.
- * GitHub signals an exhausted primary rate limit with 403 rather than 429.
- */
-function rateLimitWaitMs(headers: Headers, now: number): number | undefined {
+/** Okta sends X-Rate-Limit-Reset, GitHub x-ratelimit-reset: the epoch second the window reopens. */
+function resetWaitMs(headers: Headers, now: number): number | undefined {
   const reset = Number(headers.get('x-rate-limit-reset') ?? headers.get('x-ratelimit-reset') ?? Number.NaN);
   return Number.isFinite(reset) ? Math.max(0, reset * 1000 - now) : undefined;
 }
 
-function classify(response: Response): Attempt {
+/**
+ * A rate-limit answer: 429, or a 403 that says so. GitHub answers an exhausted primary limit with 403 and
+ * `x-ratelimit-remaining: 0`, and a secondary limit with 403 or 429, `retry-after` when it knows how long,
+ * and "You have exceeded a secondary rate limit" in the message ("Rate limits for the REST API",
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit).
+ */
+function isRateLimited(status: number, headers: Headers, body: string): boolean {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return (
+    headers.get('x-ratelimit-remaining') === '0' ||
+    headers.has('retry-after') ||
+    /secondary rate limit/i.test(body)
+  );
+}
+
+function classify(response: Response, body: string, options: SourceHttpOptions): Attempt {
   const status = response.status;
-  const rateLimited =
-    status === 429 || (status === 403 && response.headers.get('x-ratelimit-remaining') === '0');
+  const rateLimited = isRateLimited(status, response.headers, body);
   if (rateLimited || status === 408 || (status >= 500 && status !== 501 && status !== 505)) {
     const now = Date.now();
     const waitMs =
       retryAfterMs(response.headers, now) ??
-      (rateLimited ? rateLimitWaitMs(response.headers, now) : undefined);
+      (rateLimited ? (resetWaitMs(response.headers, now) ?? options.rateLimitWaitMs) : undefined);
     return { retryable: true, waitMs, reason: `HTTP ${status}`, status };
   }
   return { retryable: false, reason: `HTTP ${status}`, status };
 }
 
-async function errorSummary(response: Response): Promise<string> {
-  const text = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim();
+function errorSummary(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
   return text ? `: ${text.slice(0, 200)}` : '';
 }
 
@@ -100,15 +117,16 @@ export async function fetchJson(
           );
         }
       }
-      outcome = classify(response);
+      // Read whole (which also returns the connection to the pool for the retry): a 403 says in its
+      // message whether it is a rate limit.
+      const body = await response.text().catch(() => '');
+      outcome = classify(response, body, options);
       if (!outcome.retryable || attempt >= maxAttempts) {
         throw new SourceError(
-          `${where(url)} failed with ${outcome.reason} after ${attempt} attempt(s)${await errorSummary(response)}`,
+          `${where(url)} failed with ${outcome.reason} after ${attempt} attempt(s)${errorSummary(body)}`,
           outcome.status,
         );
       }
-      // Drain rather than cancel: the connection goes back to the pool for the retry.
-      await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
       if (e instanceof SourceError || signal.aborted) throw e;
       const reason =

@@ -23,8 +23,12 @@ export interface OktaLogEvent {
   request?: Record<string, unknown>;
 }
 
-/** First run: `since`; afterwards the opaque `after` token of the last rel="next" link Okta returned. */
-export type OktaCursor = { since: string } | { after: string };
+/**
+ * First run: `since`; afterwards the whole rel="next" URL Okta returned last, to be requested as given
+ * ("Polling requests": https://developer.okta.com/docs/reference/api/system-log/#polling-requests).
+ * `after` is the older form (the token alone), read back from checkpoints written before.
+ */
+export type OktaCursor = { since: string } | { next: string } | { after: string };
 
 export interface OktaOptions {
   /** https://<org>.okta.com */
@@ -54,17 +58,24 @@ export function oktaConnector(options: OktaOptions): Connector<OktaLogEvent, Okt
     }),
     parseCursor(stored) {
       const c = stored as Record<string, unknown> | null;
+      // A stored URL is only followed on the org's origin: the request carries the API token.
+      if (typeof c?.next === 'string' && URL.canParse(c.next) && new URL(c.next).origin === base)
+        return { next: c.next };
       if (typeof c?.after === 'string') return { after: c.after };
       if (typeof c?.since === 'string' && Number.isFinite(Date.parse(c.since))) return { since: c.since };
       throw new Error(`okta: stored cursor is not one this connector writes: ${JSON.stringify(stored)}`);
     },
     async *pages(from, signal): AsyncGenerator<SourcePage<OktaLogEvent, OktaCursor>> {
-      const first = new URL('/api/v1/logs', base);
-      first.searchParams.set('limit', String(pageSize));
-      first.searchParams.set('sortOrder', 'ASCENDING');
-      if ('after' in from) first.searchParams.set('after', from.after);
-      else first.searchParams.set('since', from.since);
-      let url: string | undefined = first.toString();
+      let url: string | undefined;
+      if ('next' in from) url = from.next;
+      else {
+        const first = new URL('/api/v1/logs', base);
+        first.searchParams.set('limit', String(pageSize));
+        first.searchParams.set('sortOrder', 'ASCENDING');
+        if ('after' in from) first.searchParams.set('after', from.after);
+        else first.searchParams.set('since', from.since);
+        url = first.toString();
+      }
       let cursor = from;
       while (url) {
         const { events: body, headers: responseHeaders } = await fetchEventPage<OktaLogEvent>(
@@ -77,10 +88,9 @@ export function oktaConnector(options: OktaOptions): Connector<OktaLogEvent, Okt
         // In polling mode Okta always sends rel="next"; an empty page means we are caught up.
         if (body.length === 0) return;
         const next = sameOriginNextLink(responseHeaders, base);
-        const after = next ? new URL(next).searchParams.get('after') : null;
-        if (after) cursor = { after };
+        if (next) cursor = { next };
         yield { records: body, cursor };
-        url = after ? next : undefined;
+        url = next;
       }
     },
     map: mapOktaEvent,

@@ -1,4 +1,11 @@
-import { type Batch, MAX_UPLOAD_BYTES, type StreamRow, splitIntoBatches } from '../ingest/batches.js';
+import {
+  type Batch,
+  MAX_FIELD_BYTES,
+  MAX_UPLOAD_BYTES,
+  oversizeField,
+  type StreamRow,
+  splitIntoBatches,
+} from '../ingest/batches.js';
 import type { LogsSink } from '../ingest/logsIngestion.js';
 import type { CheckpointStore } from './checkpoints.js';
 import type { DeadLetter, DeadLetterSink } from './deadLetters.js';
@@ -70,7 +77,21 @@ function preparePage<Raw, Cursor>(
   for (const raw of page.records) {
     const recordId = safeRecordId(connector, raw);
     try {
-      rows.push(connector.map(raw));
+      const row = connector.map(raw);
+      // Sent, the service would cut the value without an error: the row would land damaged.
+      const oversize = oversizeField(row);
+      if (oversize) {
+        letters.push(
+          deadLetter(
+            connector,
+            recordId,
+            'FieldTooLarge',
+            `field ${oversize.field} is ${oversize.bytes} bytes; Logs Ingestion truncates values over ${MAX_FIELD_BYTES}`,
+          ),
+        );
+        continue;
+      }
+      rows.push(row);
       rowIds.push(recordId);
     } catch (e) {
       letters.push(

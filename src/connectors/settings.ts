@@ -70,6 +70,7 @@ function connectorFromSettings(
   name: ConnectorName,
   s: Settings,
   http: SourceHttpOptions,
+  log: ConnectorLogger,
 ): Build<Connector<unknown, unknown>> {
   const initialLookbackMs = s.number('CONNECTOR_INITIAL_LOOKBACK_HOURS', 24) * 3_600_000;
   switch (name) {
@@ -86,6 +87,7 @@ function connectorFromSettings(
       const token = s.required('GITHUB_AUDIT_TOKEN');
       const apiUrl = s.optional('GITHUB_AUDIT_API_URL');
       const phrase = s.optional('GITHUB_AUDIT_PHRASE');
+      const overlapMs = s.number('GITHUB_AUDIT_OVERLAP_MINUTES', 15) * 60_000;
       return () =>
         githubAuditConnector({
           org,
@@ -93,6 +95,7 @@ function connectorFromSettings(
           token,
           apiUrl,
           phrase,
+          overlapMs,
           initialLookbackMs,
           http,
         }) as Connector<unknown, unknown>;
@@ -103,7 +106,14 @@ function connectorFromSettings(
       const validityDays = s.number('THREATFOX_VALIDITY_DAYS', 30);
       const apiUrl = s.optional('THREATFOX_API_URL');
       return () =>
-        threatFoxConnector({ authKey, apiUrl, days, validityDays, http }) as Connector<unknown, unknown>;
+        threatFoxConnector({
+          authKey,
+          apiUrl,
+          days,
+          validityDays,
+          http,
+          warn: (m) => log.warn(m),
+        }) as Connector<unknown, unknown>;
     }
   }
 }
@@ -142,7 +152,7 @@ export async function runConnectorFromSettings(
     onRetry: (r) =>
       log.warn(`${name}: ${r.url} attempt ${r.attempt} failed (${r.reason}), retrying in ${r.waitMs} ms`),
   };
-  const buildConnector = connectorFromSettings(name, s, http);
+  const buildConnector = connectorFromSettings(name, s, http, log);
   const endpoint = s.required('LOGS_INGESTION_ENDPOINT');
   const ruleId = s.required(`${prefix}_DCR_IMMUTABLE_ID`);
   // host.json allows 10 minutes per invocation; stop early enough to commit the last page.
@@ -157,6 +167,7 @@ export async function runConnectorFromSettings(
       endpoint,
       ruleId,
       credential,
+      audience: s.optional('LOGS_INGESTION_AUDIENCE'),
       onFailedAttempt: (a) =>
         log.warn(
           `${name}: Logs Ingestion attempt ${a.attempt} failed (${a.status ? `HTTP ${a.status}` : a.error})` +

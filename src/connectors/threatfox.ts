@@ -22,28 +22,57 @@ export interface ThreatFoxIoc {
   tags?: string[] | null;
 }
 
-/** ThreatFox ids grow monotonically, so the highest delivered id is the cursor. */
+/**
+ * ThreatFox ids grow monotonically, so the highest delivered id is the cursor; `polledAt`, when the last
+ * delivered poll was asked, sizes the next poll's window.
+ */
 export interface ThreatFoxCursor {
   lastId: number;
+  polledAt?: string;
 }
 
 export interface ThreatFoxOptions {
   authKey: string;
   apiUrl?: string;
-  /** Window of each poll; ThreatFox accepts 1 to 7 days. */
+  /**
+   * Smallest window of a poll; ThreatFox accepts 1 to 7 days. A poll reaches back to the previous one
+   * (plus an hour) when that is longer, up to the 7 days the API can return.
+   */
   days?: number;
   /** Records per committed page (ThreatFox returns the whole window in one response). */
   pageSize?: number;
   /** ThreatFox sets no expiry; indicators stay valid this long after they were last seen. */
   validityDays?: number;
   http?: SourceHttpOptions;
+  /** Told when the time since the last poll exceeds what `get_iocs` can return. */
+  warn?: (message: string) => void;
+  now?: () => number;
 }
 
 const DAY_MS = 86_400_000;
+/** `get_iocs` `days`: "min: 1, max: 7" (https://threatfox.abuse.ch/api/#recent-iocs). */
+const MAX_DAYS = 7;
+/** Margin on top of the time since the last poll, for IOCs published with a slightly older first_seen. */
+const WINDOW_SLACK_MS = 3_600_000;
 
 export function threatFoxConnector(options: ThreatFoxOptions): Connector<ThreatFoxIoc, ThreatFoxCursor> {
   const apiUrl = options.apiUrl ?? 'https://threatfox-api.abuse.ch/api/v1/';
-  const days = Math.min(Math.max(Math.trunc(options.days ?? 1), 1), 7);
+  const minDays = Math.min(Math.max(Math.trunc(options.days ?? 1), 1), MAX_DAYS);
+  const now = options.now ?? Date.now;
+  /** Days since `from.polledAt`, so an outage of several days is read back; warns past the API's reach. */
+  const windowDays = (from: ThreatFoxCursor, at: number): number => {
+    if (from.polledAt === undefined) return minDays;
+    const gapMs = at - Date.parse(from.polledAt) + WINDOW_SLACK_MS;
+    const needed = Math.ceil(gapMs / DAY_MS);
+    if (needed > MAX_DAYS) {
+      options.warn?.(
+        `threatfox: ${(gapMs / DAY_MS).toFixed(1)} days since the last poll (${from.polledAt}), more than the ` +
+          `${MAX_DAYS} days get_iocs returns: IOCs first seen before ${new Date(at - MAX_DAYS * DAY_MS).toISOString()} ` +
+          'and not yet delivered are missing; load them from the ThreatFox full export',
+      );
+    }
+    return Math.min(Math.max(needed, minDays), MAX_DAYS);
+  };
   const pageSize = options.pageSize ?? 1000;
   const validityMs = (options.validityDays ?? 30) * DAY_MS;
   return {
@@ -52,11 +81,19 @@ export function threatFoxConnector(options: ThreatFoxOptions): Connector<ThreatF
     streamName: 'Custom-ThreatIntelFeed',
     initialCursor: () => ({ lastId: 0 }),
     parseCursor(stored) {
-      const lastId = (stored as Partial<ThreatFoxCursor> | null)?.lastId;
-      if (Number.isSafeInteger(lastId) && (lastId as number) >= 0) return { lastId: lastId as number };
+      const c = stored as Partial<ThreatFoxCursor> | null;
+      const lastId = c?.lastId;
+      const polledAt = c?.polledAt;
+      const validTime =
+        polledAt === undefined || (typeof polledAt === 'string' && Number.isFinite(Date.parse(polledAt)));
+      if (Number.isSafeInteger(lastId) && (lastId as number) >= 0 && validTime)
+        return polledAt === undefined ? { lastId: lastId as number } : { lastId: lastId as number, polledAt };
       throw new Error(`threatfox: stored cursor is not one this connector writes: ${JSON.stringify(stored)}`);
     },
     async *pages(from, signal): AsyncGenerator<SourcePage<ThreatFoxIoc, ThreatFoxCursor>> {
+      // Taken before asking: an IOC first seen while this poll runs is in the next poll's window.
+      const polledAt = new Date(now()).toISOString();
+      const days = windowDays(from, Date.parse(polledAt));
       const { body } = await fetchJson(
         apiUrl,
         {
@@ -72,7 +109,11 @@ export function threatFoxConnector(options: ThreatFoxOptions): Connector<ThreatF
         signal,
       );
       const response = body as { query_status?: unknown; data?: unknown } | null;
-      if (response?.query_status === 'no_result') return;
+      if (response?.query_status === 'no_result') {
+        // Nothing new, yet the poll happened: the next window starts here.
+        yield { records: [], cursor: { lastId: from.lastId, polledAt } };
+        return;
+      }
       if (response?.query_status !== 'ok' || !Array.isArray(response.data)) {
         throw new SourceError(
           `threatfox: get_iocs answered query_status ${JSON.stringify(response?.query_status)}`,
@@ -82,13 +123,13 @@ export function threatFoxConnector(options: ThreatFoxOptions): Connector<ThreatF
       const fresh = (response.data as ThreatFoxIoc[])
         .filter((ioc) => !(Number(ioc.id) <= from.lastId))
         .sort((a, b) => (Number(a.id) || 0) - (Number(b.id) || 0));
-      for (let start = 0; start < fresh.length; start += pageSize) {
+      let lastId = from.lastId;
+      for (let start = 0; start === 0 || start < fresh.length; start += pageSize) {
         const records = fresh.slice(start, start + pageSize);
-        const lastId = Math.max(
-          from.lastId,
-          ...records.map((r) => Number(r.id)).filter(Number.isSafeInteger),
-        );
-        yield { records, cursor: { lastId } };
+        lastId = Math.max(lastId, ...records.map((r) => Number(r.id)).filter(Number.isSafeInteger));
+        // Until the last page is committed, a rerun must reach back as far as this poll did.
+        const last = start + pageSize >= fresh.length;
+        yield { records, cursor: last ? { lastId, polledAt } : { ...from, lastId } };
       }
     },
     map: (raw) => mapThreatFoxIoc(raw, validityMs),

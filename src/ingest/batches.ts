@@ -9,6 +9,31 @@ export const MAX_UPLOAD_BYTES = 1_000_000;
 export type StreamRow = Record<string, unknown>;
 
 /**
+ * Logs Ingestion keeps at most 64 KB of a field's value and silently truncates the rest
+ * (https://learn.microsoft.com/azure/azure-monitor/service-limits#logs-ingestion-api, "Maximum size of field
+ * values"); a dynamic column truncated mid-JSON no longer parses. Counted in UTF-8 bytes of the value as sent.
+ */
+export const MAX_FIELD_BYTES = 64 * 1024;
+
+export interface OversizeField {
+  field: string;
+  bytes: number;
+}
+
+/** The first field of `row` whose value Logs Ingestion would truncate, or undefined. */
+export function oversizeField(row: StreamRow, maxBytes = MAX_FIELD_BYTES): OversizeField | undefined {
+  for (const [field, value] of Object.entries(row)) {
+    if (value === null || value === undefined) continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: the exact count is only needed near the limit.
+    if (text.length * 3 <= maxBytes) continue;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxBytes) return { field, bytes };
+  }
+  return undefined;
+}
+
+/**
  * A JSON array request body, UTF-8 encoded once here as each row is serialized (measuring its size
  * needs that anyway) and sent as is. It keeps no reference to the row objects, so a parsed vendor page
  * is garbage as soon as it is serialized.

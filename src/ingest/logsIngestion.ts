@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
@@ -10,7 +11,7 @@ import {
   type PipelineResponse,
   type TlsSettings,
 } from '@azure/core-rest-pipeline';
-import { LogsIngestionClient } from '@azure/monitor-ingestion';
+import { KnownMonitorAudience, LogsIngestionClient } from '@azure/monitor-ingestion';
 import { type Batch, MAX_UPLOAD_BYTES } from './batches.js';
 import { retryAfterMs } from './retryAfter.js';
 
@@ -63,9 +64,25 @@ export interface AzureLogsSinkOptions {
   maxRetryDelayMs?: number;
   /** A longer Retry-After fails the upload instead of sleeping; the next timer run resumes from the checkpoint. */
   maxRetryAfterMs?: number;
+  /** Per attempt: an endpoint that never answers must not hold the run until its budget ends. Default 60 s. */
+  timeoutMs?: number;
   onFailedAttempt?: (attempt: FailedAttempt) => void;
   /** Extra trust anchors, e.g. the self-signed certificate of a loopback endpoint in benchmarks. */
   tlsOptions?: TlsSettings;
+  /** Token audience; default from the endpoint's cloud (see `ingestionAudience`). */
+  audience?: string;
+}
+
+/**
+ * The Logs Ingestion token audience of a data collection endpoint: `https://monitor.azure.com` in the public
+ * cloud, `.us` and `.cn` in the sovereign clouds (the SDK's KnownMonitorAudience). The SDK's default is the
+ * public one whatever the endpoint, which a sovereign cloud's Entra ID refuses.
+ */
+export function ingestionAudience(endpoint: string): string {
+  const host = new URL(endpoint).hostname.toLowerCase();
+  if (host.endsWith('.monitor.azure.us')) return KnownMonitorAudience.AzureGovernment;
+  if (host.endsWith('.monitor.azure.cn')) return KnownMonitorAudience.AzureChina;
+  return KnownMonitorAudience.AzurePublicCloud;
 }
 
 export class IngestionError extends Error {
@@ -115,6 +132,20 @@ function attemptObserver(
   };
 }
 
+/**
+ * A try that got no HTTP answer and that the SDK's retry policy does not retry: it retries only errors with
+ * a system code (ECONNRESET, ETIMEDOUT, ... in @typespec/ts-http-runtime's exponentialRetryStrategy), not its
+ * own per-request timeout nor a connection dropped without a code. The rows may or may not be stored (a lost
+ * response), so resending is the at-least-once choice; the checkpoint has not moved either way.
+ */
+function unretriedTransportError(e: unknown): boolean {
+  const error = e as { statusCode?: number; status?: number; code?: string } | undefined;
+  if (error?.statusCode !== undefined || error?.status !== undefined) return false;
+  return !['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND'].includes(
+    error?.code ?? '',
+  );
+}
+
 function describeFailure(e: unknown): IngestionError {
   if (e instanceof IngestionError) return e;
   const error = e as (Error & { statusCode?: number; status?: number }) | undefined;
@@ -155,6 +186,7 @@ function rejection(response: PipelineResponse): IngestionError {
  */
 export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
   const client = new LogsIngestionClient(options.endpoint, options.credential, {
+    audience: options.audience ?? ingestionAudience(options.endpoint),
     retryOptions: {
       maxRetries: options.maxRetries ?? 5,
       retryDelayInMs: options.retryDelayMs ?? 1000,
@@ -185,22 +217,35 @@ export function createAzureLogsSink(options: AzureLogsSinkOptions): LogsSink {
         );
       }
       const body = await gzipAsync(batch.body, { chunkSize: GZIP_CHUNK_BYTES, level: GZIP_LEVEL });
-      const request = createPipelineRequest({
-        url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
-        method: 'POST',
-        headers: createHttpHeaders({
-          'Content-Type': 'application/json',
-          'Content-Encoding': 'gzip',
-          Accept: 'application/json',
-        }),
-        body,
-        abortSignal: signal,
-      });
+      const maxRetries = options.maxRetries ?? 5;
       let response: PipelineResponse;
-      try {
-        response = await client.pipeline.sendRequest(httpClient, request);
-      } catch (e) {
-        throw describeFailure(e);
+      for (let retry = 0; ; retry++) {
+        // A new request per try: the SDK's retries reuse one, whose timeout already fired.
+        const request = createPipelineRequest({
+          url: `${endpoint}/dataCollectionRules/${ruleId}/streams/${encodeURIComponent(streamName)}?api-version=${LOGS_INGESTION_API_VERSION}`,
+          method: 'POST',
+          headers: createHttpHeaders({
+            'Content-Type': 'application/json',
+            'Content-Encoding': 'gzip',
+            Accept: 'application/json',
+          }),
+          body,
+          abortSignal: signal,
+          timeout: options.timeoutMs ?? 60_000,
+        });
+        try {
+          response = await client.pipeline.sendRequest(httpClient, request);
+          break;
+        } catch (e) {
+          if (signal?.aborted || retry >= maxRetries || !unretriedTransportError(e)) throw describeFailure(e);
+          await sleep(
+            Math.min(options.maxRetryDelayMs ?? 30_000, (options.retryDelayMs ?? 1000) * 2 ** retry),
+            undefined,
+            {
+              signal,
+            },
+          ).catch(() => undefined);
+        }
       }
       if (response.status !== 204) throw rejection(response);
     },

@@ -1,7 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
-import type { RetryOptions } from '../sentinel/rest.js';
-import { DownstreamError } from '../sentinel/rest.js';
+import { audienceOf, DownstreamError, type RetryOptions } from '../sentinel/rest.js';
 
 export type LogsRow = Record<string, unknown>;
 
@@ -23,9 +22,13 @@ export interface LogsQueryOptions {
  * `endpoint` option verbatim as the base URL, so a custom endpoint must include `/v1`.
  */
 export function createLogsQuery(options: LogsQueryOptions): LogsQuery {
+  // The SDK asks for https://api.loganalytics.io/.default whatever the endpoint: a sovereign cloud's
+  // endpoint needs its own audience (KnownMonitorLogsQueryAudience: api.loganalytics.us, .azure.cn).
+  const audience = audienceOf(options.endpoint, 'https://api.loganalytics.io');
   const client = new LogsQueryClient(options.credential, {
     endpoint: options.endpoint,
     retryOptions: options.retry,
+    credentials: { scopes: [`${audience}/.default`] },
   });
   return {
     async query(workspaceId, kql, timespan) {

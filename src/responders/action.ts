@@ -55,6 +55,20 @@ export class NotApplicable extends Error {
   }
 }
 
+/**
+ * Thrown by `ActionSpec.run` when the downstream reported the action itself did not complete (e.g. a Defender
+ * machine action that ended Failed); the message is the report's error, so it names status and ids only.
+ */
+export class ActionFailed extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'ActionFailed';
+  }
+}
+
 // Incident comments are limited to 30,000 characters (IncidentComment.message, SecurityInsights REST docs).
 const MAX_COMMENT_CHARS = 30_000;
 
@@ -71,13 +85,14 @@ export function stableId(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function auditComment(action: string, target: string, detail: string): string {
+export function auditComment(action: string, target: string, detail: string): string {
   return `<p><b>sentinel-kit responder</b> · ${escapeHtml(action)} · ${escapeHtml(target)}</p><p>${escapeHtml(detail)}</p>`;
 }
 
 function describe(error: unknown): { error: string; transient: boolean } {
   if (error instanceof DownstreamError) return { error: error.message, transient: error.transient };
   if (error instanceof NotApplicable) return { error: error.message, transient: false };
+  if (error instanceof ActionFailed) return { error: error.message, transient: error.transient };
   // Anything else is our own bug or a ledger/storage fault; say which without echoing internals.
   return { error: `internal ${(error as Error)?.name ?? 'error'}`, transient: true };
 }

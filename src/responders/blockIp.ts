@@ -1,15 +1,34 @@
 import { BlockList, isIP } from 'node:net';
 import type { IncidentContext } from '../sentinel/trigger.js';
-import { type ActionDeps, type ActionItem, type ResponderResult, runActions, skipped } from './action.js';
+import {
+  type ActionDeps,
+  ActionFailed,
+  type ActionItem,
+  type ResponderResult,
+  runActions,
+  skipped,
+} from './action.js';
+import type { BlockRecords } from './blockRecords.js';
 import type { GraphApi } from './graph.js';
 
 export interface BlockIpDeps extends ActionDeps {
   graph: GraphApi;
   /** Id of the IP named location that a Conditional Access policy blocks. */
   namedLocationId: string;
+  /** Expiry of the ranges this responder adds. */
+  records: BlockRecords;
+  /** How long a block lasts; default 7 days. A later incident with the same IP extends it. */
+  ttlMs?: number;
+  now?: () => number;
 }
 
 const ACTION = 'block-ip';
+
+/**
+ * "IP address ranges … up to 2,000 IP ranges per named location" (Conditional Access network assignment,
+ * https://learn.microsoft.com/entra/identity/conditional-access/concept-assignment-network#ipv4-and-ipv6-address-ranges).
+ */
+export const MAX_NAMED_LOCATION_RANGES = 2000;
 
 // Blocking these in Conditional Access cannot stop an attacker and can lock out internal users.
 const NOT_ROUTABLE = new BlockList();
@@ -37,11 +56,17 @@ function hostCidr(ip: string): string {
 }
 
 /**
- * Adds each public IP entity as a /32 (/128) to a Conditional Access IP named location. PATCH replaces the
- * whole range list, so the read-modify-write runs under a ledger lease: concurrent incidents adding
- * different IPs would otherwise overwrite each other's additions.
+ * Adds each public IP entity as a /32 (/128) to a Conditional Access IP named location, until it expires.
+ * PATCH replaces the whole range list and takes no etag, so each change is a read-modify-write under a
+ * ledger lease (concurrent incidents never overwrite each other's additions), dropping the ranges this
+ * responder added that have expired, refusing to pass the 2,000-range cap, and read back to verify.
+ * What remains: an admin's edit in the portal between our read and our PATCH is overwritten, and the
+ * verification read only sees whether our range is there (docs/responders.md).
  */
 export async function blockIps(incident: IncidentContext, deps: BlockIpDeps): Promise<ResponderResult> {
+  const now = deps.now ?? Date.now;
+  const ttlMs = deps.ttlMs ?? 7 * 86_400_000;
+  const locationId = deps.namedLocationId;
   const items: ActionItem[] = incident.entities.ips.map((ip) => {
     const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
     const cidr = hostCidr(ip);
@@ -51,13 +76,42 @@ export async function blockIps(incident: IncidentContext, deps: BlockIpDeps): Pr
       action: ACTION,
       target: cidr,
       run: () =>
-        deps.ledger.withLease(`named-location:${deps.namedLocationId}`, async () => {
-          const location = await deps.graph.getNamedLocation(deps.namedLocationId);
+        deps.ledger.withLease(`named-location:${locationId}`, async () => {
+          const at = now();
+          const expiresAt = new Date(at + ttlMs).toISOString();
+          const location = await deps.graph.getNamedLocation(locationId);
           const name = location.displayName ?? location.id;
-          if (location.cidrs.some((c) => c.toLowerCase() === cidr))
-            return `${cidr} was already in named location ${name}.`;
-          await deps.graph.setNamedLocationCidrs(deps.namedLocationId, [...location.cidrs, cidr]);
-          return `Added ${cidr} to Conditional Access named location ${name}.`;
+          const expired = new Set((await deps.records.expired(locationId, at)).map((c) => c.toLowerCase()));
+          const kept = location.cidrs.filter((c) => !expired.has(c.toLowerCase()));
+          const present = kept.some((c) => c.toLowerCase() === cidr);
+          const next = present ? kept : [...kept, cidr];
+          if (next.length > MAX_NAMED_LOCATION_RANGES) {
+            throw new ActionFailed(
+              `named location ${name} holds ${kept.length} ranges; adding ${cidr} would pass the ${MAX_NAMED_LOCATION_RANGES} Conditional Access allows`,
+              false,
+            );
+          }
+          // Recorded before the PATCH: a crash after it still leaves the range to expire.
+          await deps.records.set(locationId, cidr, at + ttlMs);
+          if (next.length !== location.cidrs.length || !present) {
+            await deps.graph.setNamedLocationCidrs(locationId, next);
+            const check = await deps.graph.getNamedLocation(locationId);
+            if (!check.cidrs.some((c) => c.toLowerCase() === cidr)) {
+              throw new ActionFailed(
+                `named location ${name} changed concurrently: ${cidr} is not in it after the update`,
+                true,
+              );
+            }
+          }
+          await deps.records.remove(
+            locationId,
+            [...expired].filter((c) => c !== cidr),
+          );
+          const pruned = location.cidrs.length - kept.length;
+          const unblocked = pruned ? ` Removed ${pruned} expired range(s).` : '';
+          return present
+            ? `${cidr} was already in named location ${name}; blocked until ${expiresAt}.${unblocked}`
+            : `Added ${cidr} to Conditional Access named location ${name} until ${expiresAt}.${unblocked}`;
         }),
     };
   });

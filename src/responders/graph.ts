@@ -1,4 +1,11 @@
-import { encodePath, type RestClient, type ServiceClientOptions, serviceClient } from '../sentinel/rest.js';
+import type { TokenCredential } from '@azure/core-auth';
+import {
+  audienceOf,
+  encodePath,
+  type RestClient,
+  type ServiceClientOptions,
+  serviceClient,
+} from '../sentinel/rest.js';
 
 export interface NamedLocation {
   id: string;
@@ -9,6 +16,11 @@ export interface NamedLocation {
 
 /** The Microsoft Graph calls responders make; the local SOC can implement it in-process. */
 export interface GraphApi {
+  /**
+   * The application permissions (app roles) Graph will see on our calls, from the access token's `roles`
+   * claim; undefined when the token cannot be read (opaque tokens of local stand-ins).
+   */
+  applicationPermissions(): Promise<ReadonlySet<string> | undefined>;
   /** `user` is an object id or a UPN. */
   disableUser(user: string): Promise<void>;
   revokeSignInSessions(user: string): Promise<void>;
@@ -16,11 +28,35 @@ export interface GraphApi {
   setNamedLocationCidrs(id: string, cidrs: string[]): Promise<void>;
 }
 
+const GRAPH_ROOT = 'https://graph.microsoft.com';
+
+/** The `roles` claim of a JWT access token; undefined when the token is not a readable JWT. */
+export function tokenRoles(token: string): ReadonlySet<string> | undefined {
+  const [, payload] = token.split('.');
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown };
+    const roles = Array.isArray(claims.roles) ? claims.roles : [];
+    return new Set(roles.filter((r): r is string => typeof r === 'string'));
+  } catch {
+    return undefined;
+  }
+}
+
 export class GraphClient implements GraphApi {
   private readonly rest: RestClient;
+  private readonly credential: TokenCredential;
+  private readonly scope: string;
 
   constructor(options: ServiceClientOptions) {
-    this.rest = serviceClient('Graph', 'https://graph.microsoft.com', options);
+    this.rest = serviceClient('Graph', GRAPH_ROOT, options);
+    this.credential = options.credential;
+    this.scope = `${options.audience ?? audienceOf(options.endpoint, GRAPH_ROOT)}/.default`;
+  }
+
+  async applicationPermissions(): Promise<ReadonlySet<string> | undefined> {
+    const token = await this.credential.getToken(this.scope);
+    return token ? tokenRoles(token.token) : undefined;
   }
 
   async disableUser(user: string): Promise<void> {

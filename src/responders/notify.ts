@@ -14,7 +14,7 @@ function plain(text: string): string {
   return text.replace(/\[/g, '(').replace(/\]/g, ')').replace(/</g, '‹').replace(/>/g, '›');
 }
 
-/** The Teams message: an Adaptive Card, accepted by both incoming webhooks and Workflows webhooks. */
+/** The Teams message: the Adaptive Card attachment shape that Workflows webhooks post to a channel. */
 function incidentCard(incident: IncidentContext, portalUrl: string): Record<string, unknown> {
   const { accounts, ips, hosts } = incident.entities;
   const facts = [

@@ -9,8 +9,8 @@ import {
   incidentClassifications,
   incidentSeverities,
   incidentStatuses,
+  isEtagConflict,
 } from '../sentinel/client.js';
-import { DownstreamError } from '../sentinel/rest.js';
 import { type IncidentContext, requestIssues } from '../sentinel/trigger.js';
 import {
   type ActionDeps,
@@ -140,8 +140,8 @@ function updateSpec(incident: IncidentContext, deps: ActionDeps, plan: TriagePla
     action: 'update-incident',
     target: `plan:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`,
     async run() {
-      // Incidents_CreateOrUpdate replaces the incident; If-Match makes a concurrent analyst edit a 412, after
-      // which we re-read and re-apply instead of overwriting their change.
+      // Incidents_CreateOrUpdate replaces the incident; the etag makes a concurrent analyst edit a conflict
+      // (409), after which we re-read and re-apply instead of overwriting their change.
       for (let attempt = 1; ; attempt++) {
         const current = await deps.sentinel.getIncident(incident.ref);
         const { next, changes } = applyPlan(current.properties, plan);
@@ -150,7 +150,7 @@ function updateSpec(incident: IncidentContext, deps: ActionDeps, plan: TriagePla
           await deps.sentinel.replaceIncident(incident.ref, { ...current, properties: next });
           return `Updated incident: ${changes.join('; ')}.`;
         } catch (error) {
-          if (!(error instanceof DownstreamError && error.status === 412) || attempt >= 3) throw error;
+          if (!isEtagConflict(error) || attempt >= 3) throw error;
         }
       }
     },

@@ -1,5 +1,11 @@
 import { type IncidentRef, incidentPath } from './armId.js';
-import { encodePath, type RestClient, type ServiceClientOptions, serviceClient } from './rest.js';
+import {
+  DownstreamError,
+  encodePath,
+  type RestClient,
+  type ServiceClientOptions,
+  serviceClient,
+} from './rest.js';
 
 /**
  * Newest GA SecurityInsights version at the time of writing (learn.microsoft.com/rest/api/securityinsights
@@ -71,12 +77,25 @@ export interface IncidentTask {
 /** What responders need from the SecurityInsights API; the local SOC can implement it in-process. */
 export interface SentinelApi {
   getIncident(ref: IncidentRef): Promise<IncidentResource>;
-  /** PUT with If-Match: fails with 412 when someone changed the incident since `incident.etag`. */
+  /**
+   * PUT with If-Match: fails when someone changed the incident since `incident.etag`; test the error
+   * with `isEtagConflict` (Sentinel answers 409, see there).
+   */
   replaceIncident(ref: IncidentRef, incident: IncidentResource): Promise<IncidentResource>;
   /** PUT to a caller-chosen comment id, so repeating the call updates rather than duplicates. */
   putComment(ref: IncidentRef, commentId: string, message: string): Promise<void>;
   /** PUT to a caller-chosen task id, so repeating the call updates rather than duplicates. */
   putTask(ref: IncidentRef, taskId: string, task: IncidentTask): Promise<void>;
+}
+
+/**
+ * A PUT whose etag is stale. Sentinel answers 409 Conflict, code "Conflict", "Newer version of resource
+ * '…' exists. Data was not saved" (Microsoft Tech Community, "Azure Sentinel REST API update existing
+ * incident - version conflict error", techcommunity.microsoft.com/discussions/microsoftsentinel/1977319),
+ * not ARM's generic 412 Precondition Failed; 412 is accepted too, as other ARM providers send it.
+ */
+export function isEtagConflict(error: unknown): boolean {
+  return error instanceof DownstreamError && (error.status === 409 || error.status === 412);
 }
 
 export interface SentinelClientOptions extends ServiceClientOptions {

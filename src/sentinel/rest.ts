@@ -85,7 +85,7 @@ function loopbackBearerPolicy(credential: TokenCredential, scope: string): Pipel
   return {
     name: 'loopbackBearerPolicy',
     async sendRequest(request, next) {
-      if (!LOOPBACK_HOSTS.has(new URL(request.url).hostname)) {
+      if (!isLoopback(new URL(request.url))) {
         throw new Error('Bearer token authentication over http is only allowed for loopback endpoints.');
       }
       const token = await credential.getToken(scope);
@@ -111,18 +111,42 @@ export interface ServiceClientOptions {
   endpoint?: string;
   credential: TokenCredential;
   retry?: RetryOptions;
+  /** Token audience (app ID URI); default derived from `endpoint` (see `audienceOf`). */
+  audience?: string;
 }
 
-/** A client for the API whose public-cloud root is `publicRoot`; tokens are requested for `<publicRoot>/.default`. */
+function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/**
+ * The token audience for an API reached at `endpoint`. Microsoft's APIs are their own app ID URI in every
+ * cloud (Graph https://graph.microsoft.us, ARM https://management.usgovcloudapi.net, Log Analytics
+ * https://api.loganalytics.us, ...: "National cloud deployments", learn.microsoft.com/graph/deployments), so
+ * the endpoint's origin is the audience; `aliases` maps hosts that answer for a public root under another
+ * name (regional endpoints). Local stand-ins on loopback take the public root.
+ */
+export function audienceOf(
+  endpoint: string | undefined,
+  publicRoot: string,
+  aliases: (host: string) => boolean = () => false,
+): string {
+  if (!endpoint) return publicRoot;
+  const url = new URL(endpoint);
+  return isLoopback(url) || aliases(url.hostname.toLowerCase()) ? publicRoot : url.origin;
+}
+
+/** A client for the API whose public-cloud root is `publicRoot`. */
 export function serviceClient(
   service: string,
   publicRoot: string,
   options: ServiceClientOptions,
+  aliases?: (host: string) => boolean,
 ): RestClient {
   return new RestClient({
     baseUrl: options.endpoint ?? publicRoot,
     credential: options.credential,
-    scope: `${publicRoot}/.default`,
+    scope: `${options.audience ?? audienceOf(options.endpoint, publicRoot, aliases)}/.default`,
     service,
     retry: options.retry,
   });

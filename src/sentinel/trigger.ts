@@ -76,6 +76,12 @@ export interface AccountEntity {
 export interface HostEntity {
   /** FQDN when the DNS domain is known, else the bare host name (MDE's computerDnsName is the FQDN). */
   dnsName: string;
+  /**
+   * The Defender for Endpoint device id, when the alert came from Defender: `additionalData.MdatpDeviceId`,
+   * as Microsoft's own isolation playbook reads it (Azure/Azure-Sentinel,
+   * Solutions/MicrosoftDefenderForEndpoint/Playbooks/Isolate-MDEMachine).
+   */
+  defenderDeviceId?: string;
 }
 
 export interface IncidentEntities {
@@ -117,6 +123,9 @@ function text(value: unknown): string | undefined {
   return value.trim() || undefined;
 }
 
+/** Defender for Endpoint machine ids are 40 hex digits. */
+const MDE_DEVICE_ID = /^[0-9a-f]{40}$/i;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toEntities(raw: z.infer<typeof entityList>): IncidentEntities {
@@ -148,7 +157,11 @@ function toEntities(raw: z.infer<typeof entityList>): IncidentEntities {
         const domain = text(p.dnsDomain);
         if (host) {
           const dnsName = (domain ? `${host}.${domain}` : host).toLowerCase();
-          hosts.set(dnsName, { dnsName });
+          const deviceId = text((p.additionalData as Record<string, unknown> | undefined)?.MdatpDeviceId);
+          const defenderDeviceId =
+            (deviceId && MDE_DEVICE_ID.test(deviceId) ? deviceId.toLowerCase() : undefined) ??
+            hosts.get(dnsName)?.defenderDeviceId;
+          hosts.set(dnsName, defenderDeviceId ? { dnsName, defenderDeviceId } : { dnsName });
         }
         break;
       }

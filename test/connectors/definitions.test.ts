@@ -88,7 +88,7 @@ describe('transform output values', () => {
       ),
     );
     expect(ip).toMatchObject({
-      Id: 'threatfox:1432101',
+      IndicatorId: 'threatfox:1432101',
       ObservableKey: 'ipv4-addr:value',
       ObservableValue: '203.0.113.45',
       Pattern: "[ipv4-addr:value = '203.0.113.45']",

@@ -45,7 +45,13 @@ describe('okta cursor', () => {
   });
 
   it('accepts only cursors it writes', () => {
+    const next = `${OKTA_ORG}/api/v1/logs?limit=1000&after=abc`;
+    expect(connector.parseCursor({ next })).toEqual({ next });
     expect(connector.parseCursor({ after: 'abc' })).toEqual({ after: 'abc' });
+    // A tampered checkpoint must not send the API token to another host.
+    expect(() => connector.parseCursor({ next: 'https://evil.example/api/v1/logs?after=abc' })).toThrow(
+      /not one this connector writes/,
+    );
     expect(() => connector.parseCursor({ lastId: 3 })).toThrow(/not one this connector writes/);
   });
 });

@@ -6,6 +6,8 @@ import {
 } from '../../src/connectors/checkpoints.js';
 import { oktaConnector } from '../../src/connectors/okta.js';
 import { runConnector } from '../../src/connectors/runner.js';
+import { createAzureLogsSink } from '../../src/ingest/logsIngestion.js';
+import { DCE, DCR_ID, staticCredential } from '../ingest/mockLogsIngestion.js';
 import { connectorTestEnvironment, deployment as deployOn } from './harness.js';
 import { type Fault, MockOkta, OKTA_ORG, OKTA_TOKEN, oktaEvents } from './vendorMocks.js';
 
@@ -60,7 +62,8 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     });
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 2500 });
     const checkpoint = await d.checkpoints.load('okta', 'contoso.okta.com');
-    expect(checkpoint?.cursor).toEqual({ after: expect.any(String) });
+    const stored = checkpoint?.cursor as { next: string };
+    expect(stored.next).toMatch(/^https:\/\/contoso\.okta\.com\/api\/v1\/logs\?since=.*&after=/);
     // The next run starts after the last event: nothing is resent.
     ingestion.reset();
     okta.requests.length = 0;
@@ -70,7 +73,8 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     expect(ingestion.rows('Custom-Okta').map((r) => r.uuid)).toEqual(
       okta.events.slice(2500).map((e) => e.uuid),
     );
-    expect(okta.requests[0].searchParams.has('since')).toBe(false);
+    // The whole next link, as Okta gave it (polling: developer.okta.com/docs/reference/api/system-log/#polling-requests).
+    expect(okta.requests[0].toString()).toBe(stored.next);
   });
 
   it('asks the vendor for the next page while the current one uploads, yet uploads a page only after the previous commit', async () => {
@@ -157,6 +161,29 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     ingestion.clearFaults();
     await runConnector(d.connector(), d.deps);
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0 });
+  });
+
+  it('FAULT: ingestion connection reset, no answer, and rows stored with the response lost: none lost, only that batch twice', async () => {
+    okta.events = oktaEvents(1500);
+    const d = await deployment();
+    const sink = createAzureLogsSink({
+      endpoint: DCE,
+      ruleId: DCR_ID,
+      credential: staticCredential,
+      maxRetries: 3,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      timeoutMs: 300,
+    });
+    // All three on the first batch, one after another.
+    ingestion.failNext('reset', { hangMs: 2_000 }, 'stored-then-reset');
+    const result = await runConnector(d.connector(), { ...d.deps, sink, concurrency: 1 });
+    expect(result).toMatchObject({ outcome: 'completed', sent: 1500 });
+    const { lost, duplicates } = await d.accounting();
+    expect(lost).toBe(0);
+    // Exactly the rows of the batch whose 204 never arrived, and no others.
+    const lostResponse = ingestion.requests.find((r) => r.status === 0 && r.rows > 0);
+    expect(duplicates).toBe(lostResponse?.rows);
   });
 
   it('FAULT: ingestion 429 with Retry-After is waited out within the run', async () => {
@@ -248,13 +275,42 @@ describe('connector runner (Okta source, Logs Ingestion, Azurite checkpoints)', 
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ outcome: 'completed', sent: 298, deadLettered: 2 });
     const { lost, dead } = await d.accounting();
-    expect(lost).toBe(0);
+    // Exactly the two dead-lettered records are not delivered.
+    expect(lost).toBe(2);
     expect(dead.sort()).toEqual(['evt-10', 'evt-20']);
     for await (const letter of d.deadLetterTable.listEntities<Record<string, unknown>>()) {
       expect(letter.partitionKey).toBe('okta');
       expect(JSON.stringify(letter)).not.toMatch(/xxxxxxxx|displayMessage|alice@contoso/);
     }
     expect(ingestion.requests.every((r) => r.bytes <= 1_000_000)).toBe(true);
+  });
+
+  // Logs Ingestion truncates a field value over 64 KB without an error
+  // (https://learn.microsoft.com/azure/azure-monitor/service-limits#logs-ingestion-api).
+  it('FAULT: a 64 KB field is sent; one byte more is dead-lettered with the field named, never cut by Azure', async () => {
+    okta.events = oktaEvents(3);
+    // debugContext.debugData.blob such that the whole debugContext JSON is exactly 64 KiB, then one byte more.
+    const blobFor = (bytes: number) =>
+      'é'.repeat(1) + 'x'.repeat(bytes - '{"debugData":{"blob":"é"}}'.length - 1);
+    okta.events[0].debugContext = { debugData: { blob: blobFor(65_536) } };
+    okta.events[1].debugContext = { debugData: { blob: blobFor(65_537) } };
+    expect(Buffer.byteLength(JSON.stringify(okta.events[0].debugContext))).toBe(65_536);
+    const d = await deployment();
+    const result = await runConnector(d.connector(), d.deps);
+    expect(result).toMatchObject({ outcome: 'completed', sent: 2, deadLettered: 1 });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['evt-1'] });
+    const letters: Record<string, unknown>[] = [];
+    for await (const letter of d.deadLetterTable.listEntities<Record<string, unknown>>())
+      letters.push(letter);
+    expect(letters).toMatchObject([
+      {
+        reason: 'FieldTooLarge',
+        detail: 'field debugContext is 65537 bytes; Logs Ingestion truncates values over 65536',
+      },
+    ]);
+    // The one sent arrives whole.
+    const sent = ingestion.rows('Custom-Okta').find((r) => r.uuid === 'evt-0');
+    expect(sent?.debugContext).toEqual(okta.events[0].debugContext);
   });
 
   it('never writes the vendor secret to logs, errors or rows', async () => {

@@ -36,6 +36,7 @@ describe('threatfox connector', () => {
     expect(feed.requests[0]).toEqual({ query: 'get_iocs', days: 2 });
     expect((await d.checkpoints.load('threatfox', 'threatfox-api.abuse.ch'))?.cursor).toEqual({
       lastId: 2_000_024,
+      polledAt: expect.any(String),
     });
 
     feed.iocs = [...iocs(3, 2_000_025), ...feed.iocs];
@@ -44,10 +45,69 @@ describe('threatfox connector', () => {
     expect(await d.accounting()).toMatchObject({ lost: 0, duplicates: 0, received: 28 });
   });
 
-  it('treats query_status no_result as an empty feed', async () => {
+  it('treats query_status no_result as an empty feed, and still records when it polled', async () => {
     feed.iocs = [];
     const d = await deployment();
-    expect(await runConnector(d.connector(), d.deps)).toMatchObject({ outcome: 'completed', pages: 0 });
+    expect(await runConnector(d.connector(), d.deps)).toMatchObject({ outcome: 'completed', sent: 0 });
+    expect(ingestion.requests).toEqual([]);
+    expect((await d.checkpoints.load('threatfox', 'threatfox-api.abuse.ch'))?.cursor).toEqual({
+      lastId: 0,
+      polledAt: expect.any(String),
+    });
+  });
+
+  // get_iocs selects by first_seen within `days` (1 to 7): https://threatfox.abuse.ch/api/#recent-iocs
+  describe('FAULT: an outage longer than the configured window', () => {
+    const NOW = Date.parse('2026-01-10T12:00:00Z');
+    const connector = (d: Awaited<ReturnType<typeof deployOn>>, warnings: string[] = []) =>
+      threatFoxConnector({
+        authKey: THREATFOX_KEY,
+        days: 1,
+        http: d.http,
+        now: () => NOW,
+        warn: (m) => warnings.push(m),
+      });
+
+    it('reaches back to the last poll, so IOCs first seen during the outage are read', async () => {
+      feed.iocs = iocs(3);
+      const d = await deployOn(azurite(), ingestion);
+      const polledAt = new Date(NOW - 3 * 86_400_000).toISOString();
+      await d.checkpoints.commit(
+        'threatfox',
+        'threatfox-api.abuse.ch',
+        { lastId: 1_999_999, polledAt },
+        undefined,
+      );
+      const warnings: string[] = [];
+      expect(await runConnector(connector(d, warnings), d.deps)).toMatchObject({
+        outcome: 'completed',
+        sent: 3,
+      });
+      expect(feed.requests).toEqual([{ query: 'get_iocs', days: 4 }]);
+      expect(warnings).toEqual([]);
+      expect((await d.checkpoints.load('threatfox', 'threatfox-api.abuse.ch'))?.cursor).toEqual({
+        lastId: 2_000_002,
+        polledAt: new Date(NOW).toISOString(),
+      });
+    });
+
+    it('asks for the 7 days the API allows and warns that older IOCs may be missing', async () => {
+      feed.iocs = iocs(2);
+      const d = await deployOn(azurite(), ingestion);
+      const polledAt = new Date(NOW - 10 * 86_400_000).toISOString();
+      await d.checkpoints.commit(
+        'threatfox',
+        'threatfox-api.abuse.ch',
+        { lastId: 1_999_999, polledAt },
+        undefined,
+      );
+      const warnings: string[] = [];
+      await runConnector(connector(d, warnings), d.deps);
+      expect(feed.requests).toEqual([{ query: 'get_iocs', days: 7 }]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/10\.0 days since the last poll .* more than the 7 days/),
+      ]);
+    });
   });
 
   it('FAULT: an unknown query_status fails clearly; a 502 then succeeds; nothing lost', async () => {
@@ -73,13 +133,21 @@ describe('threatfox connector', () => {
     expect(JSON.stringify([result, d.logs])).not.toContain('wrong-key-XYZ');
   });
 
+  it('FAULT: an IOC whose STIX data exceeds the 64 KB Logs Ingestion keeps per field is dead-lettered', async () => {
+    feed.iocs = iocs(3);
+    feed.iocs[2] = { ...feed.iocs[2], tags: Array.from({ length: 5000 }, (_, i) => `tag-${i}-padding`) };
+    const d = await deployment();
+    expect(await runConnector(d.connector(), d.deps)).toMatchObject({ sent: 2, deadLettered: 1 });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['2000002'] });
+  });
+
   it('dead-letters an IOC it cannot express as a STIX observable and delivers the others', async () => {
     feed.iocs = iocs(4);
     feed.iocs[1] = { ...feed.iocs[1], ioc_type: 'x509_fingerprint' };
     const d = await deployment();
     const result = await runConnector(d.connector(), d.deps);
     expect(result).toMatchObject({ sent: 3, deadLettered: 1 });
-    expect(await d.accounting()).toMatchObject({ lost: 0, dead: ['2000001'] });
+    expect(await d.accounting()).toMatchObject({ lost: 1, dead: ['2000001'] });
   });
 });
 

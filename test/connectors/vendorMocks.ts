@@ -70,7 +70,8 @@ class FaultQueue {
     if (fault === undefined) return undefined;
     if (fault === 'timeout') {
       await delay(5_000);
-      return HttpResponse.json([]);
+      // Should the client not have given up by now, it must not mistake this for an empty (caught-up) page.
+      return HttpResponse.error();
     }
     if (fault === 'malformed')
       return new HttpResponse('[{"uuid": "trunc', { headers: { 'Content-Type': 'application/json' } });
@@ -114,6 +115,8 @@ export class MockOkta {
       const from = start < 0 ? this.events.length : start;
       const page = this.events.slice(from, from + limit);
       const next = new URL('/api/v1/logs', OKTA_ORG);
+      // Okta carries the first request's parameters along in its next links; clients follow them as given.
+      if (since) next.searchParams.set('since', since);
       next.searchParams.set('limit', String(limit));
       next.searchParams.set('sortOrder', 'ASCENDING');
       next.searchParams.set('after', token(from + page.length));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Batch, splitIntoBatches } from '../../src/ingest/batches.js';
+import { type Batch, oversizeField, splitIntoBatches } from '../../src/ingest/batches.js';
 
 const sent = (batches: Batch[]) => batches.flatMap((b) => JSON.parse(b.body.toString('utf8')));
 
@@ -43,5 +43,17 @@ describe('splitIntoBatches', () => {
     const { batches } = splitIntoBatches([row, row, row]);
     expect(batches.map((b) => b.rows)).toEqual([2, 1]);
     expect(splitIntoBatches([{ blob: 'z'.repeat(1_000_000) }]).oversize).toHaveLength(1);
+  });
+});
+
+describe('oversizeField', () => {
+  // https://learn.microsoft.com/azure/azure-monitor/service-limits#logs-ingestion-api: values over 64 KB are truncated.
+  it('counts UTF-8 bytes of strings and of dynamic values as JSON, up to 64 KiB inclusive', () => {
+    expect(oversizeField({ a: 'x'.repeat(65_536) })).toBeUndefined();
+    expect(oversizeField({ a: 'x'.repeat(65_537) })).toEqual({ field: 'a', bytes: 65_537 });
+    // 22,000 three-byte characters: 66,000 bytes in 22,000 UTF-16 units.
+    expect(oversizeField({ a: 'ok', b: '€'.repeat(22_000) })).toEqual({ field: 'b', bytes: 66_000 });
+    expect(oversizeField({ d: { k: 'x'.repeat(65_530) } })).toEqual({ field: 'd', bytes: 65_538 });
+    expect(oversizeField({ n: null, t: 12 })).toBeUndefined();
   });
 });

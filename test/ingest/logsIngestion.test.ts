@@ -121,3 +121,37 @@ describe('Azure Logs Ingestion sink', () => {
     expect(ingestion.rows('Custom-Okta')).toEqual([]);
   });
 });
+
+describe('Azure Logs Ingestion sink: connection faults', () => {
+  it('FAULT: a connection reset is retried and delivers once', async () => {
+    const attempts: FailedAttempt[] = [];
+    ingestion.failNext('reset');
+    await sink(attempts).upload('Custom-Okta', batch);
+    expect(attempts).toMatchObject([{ attempt: 1, error: expect.any(String) }]);
+    expect(ingestion.rows('Custom-Okta')).toEqual(rows);
+  });
+
+  it('FAULT: an endpoint that does not answer times out and is retried', async () => {
+    const attempts: FailedAttempt[] = [];
+    ingestion.failNext({ hangMs: 5_000 });
+    const upload = createAzureLogsSink({
+      endpoint: DCE,
+      ruleId: DCR_ID,
+      credential: staticCredential,
+      maxRetries: 2,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      timeoutMs: 300,
+      onFailedAttempt: (a) => attempts.push(a),
+    }).upload('Custom-Okta', batch);
+    await upload;
+    expect(attempts).toHaveLength(1);
+    expect(ingestion.rows('Custom-Okta')).toEqual(rows);
+  });
+
+  it('FAULT: rows stored but the response lost are sent again: at least once, never lost', async () => {
+    ingestion.failNext('stored-then-reset');
+    await sink().upload('Custom-Okta', batch);
+    expect(ingestion.rows('Custom-Okta')).toEqual([...rows, ...rows]);
+  });
+});

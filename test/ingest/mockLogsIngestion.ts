@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 
 export const DCE = 'https://dce-test-a1b2.westeurope-1.ingest.monitor.azure.com';
 export const DCR_ID = 'dcr-0123456789abcdef0123456789abcdef';
@@ -16,10 +16,16 @@ export const staticCredential: TokenCredential = {
   },
 };
 
-export interface Fault {
-  status: number;
-  headers?: Record<string, string>;
-}
+/**
+ * A scripted misbehaviour: an HTTP status, a connection reset before anything is stored, the rows stored
+ * and then the connection reset before the 204 arrives (the client cannot tell it apart from a reset, so
+ * its retry stores them again), or no answer for `hangMs`.
+ */
+export type Fault =
+  | { status: number; headers?: Record<string, string> }
+  | 'reset'
+  | 'stored-then-reset'
+  | { hangMs: number };
 
 export interface IngestRequest {
   stream: string;
@@ -87,7 +93,16 @@ export class MockLogsIngestion {
         return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
       }
       const fault = this.faults.shift();
-      if (fault) {
+      if (fault === 'reset') {
+        record(0);
+        return HttpResponse.error();
+      }
+      if (typeof fault === 'object' && 'hangMs' in fault) {
+        record(0);
+        await delay(fault.hangMs);
+        return HttpResponse.error();
+      }
+      if (typeof fault === 'object') {
         record(fault.status);
         return HttpResponse.json({ error: { code: 'Fault', message: 'injected' } }, fault);
       }
@@ -97,10 +112,10 @@ export class MockLogsIngestion {
         return HttpResponse.json({ error: { code: 'ContentLengthLimitExceeded' } }, { status: 413 });
       }
       const rows = JSON.parse(body.toString('utf8')) as Record<string, unknown>[];
-      record(204, rows.length);
+      record(fault === 'stored-then-reset' ? 0 : 204, rows.length);
       this.onAccepted?.(stream, rows);
       this.accepted.set(stream, [...this.rows(stream), ...rows]);
-      return new HttpResponse(null, { status: 204 });
+      return fault === 'stored-then-reset' ? HttpResponse.error() : new HttpResponse(null, { status: 204 });
     });
   }
 }

@@ -377,11 +377,11 @@ describe('connectors against the replays, through the local Logs Ingestion endpo
     const offset = startMs - Math.min(...threatFoxSamples.map((s) => threatFoxMs(s.first_seen)));
     const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
     const threatRows = rows(tables.threatfox);
-    expect(threatRows.map((r) => r.Id).sort()).toEqual(
+    expect(threatRows.map((r) => r.IndicatorId).sort()).toEqual(
       threatFoxSamples.map((s) => `threatfox:${s.id}`).sort(),
     );
     for (const s of threatFoxSamples) {
-      const row = threatRows.find((r) => r.Id === `threatfox:${s.id}`);
+      const row = threatRows.find((r) => r.IndicatorId === `threatfox:${s.id}`);
       const modified = threatFoxMs(s.last_seen ?? s.first_seen) + offset;
       expect(Date.parse(row?.TimeGenerated as string)).toBe(wholeSecond(modified));
     }

@@ -227,7 +227,8 @@ describe('local SecurityInsights incidents API', () => {
       { properties: got.body.properties },
       { 'if-match': got.body.etag },
     );
-    expect(stale.status).toBe(412);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('Conflict');
   });
 
   it('refuses to close without a classification, and requires api-version', async () => {

@@ -14,6 +14,7 @@ import {
   newIncidentId,
   startServer,
   TEAMS,
+  TEAMS_PATH,
   triggerBody,
   World,
 } from '../support/responders.js';
@@ -160,13 +161,27 @@ describe('responder HTTP handlers', () => {
 
   it('answers 503 when throttled past the retries, without leaking the webhook URL', async () => {
     server.use(
-      http.post(TEAMS, () => new HttpResponse('busy', { status: 429, headers: { 'Retry-After': '0' } })),
+      http.post(TEAMS_PATH, () => new HttpResponse('busy', { status: 429, headers: { 'Retry-After': '0' } })),
     );
     const response = await call(notifyFunction, triggerBody(newIncidentId(), [ip]));
     expect(response.status).toBe(503);
     expect(world.requests.filter((r) => r.url.href === TEAMS)).toHaveLength(4);
     expect(response.text).not.toContain('secret-part');
     expect(world.comments.size).toBe(0);
+  });
+
+  it('refuses a legacy incoming-webhook URL (Office 365 Connectors are retired) without echoing it', async () => {
+    const legacy = 'https://contoso.webhook.office.com/webhookb2/legacy-secret/IncomingWebhook/abc/def';
+    process.env.TEAMS_WEBHOOK_URL = legacy;
+    try {
+      const response = await call(notifyFunction, triggerBody(newIncidentId(), [ip]));
+      expect(response.status).toBe(500);
+      expect(response.text).toMatch(/TEAMS_WEBHOOK_URL is unusable: .*legacy incoming webhook.*Workflows/);
+      expect(response.text).not.toContain('legacy-secret');
+      expect(world.outbound()).toHaveLength(0);
+    } finally {
+      process.env.TEAMS_WEBHOOK_URL = TEAMS;
+    }
   });
 
   it('enriches from the trigger body end to end', async () => {

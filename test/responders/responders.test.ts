@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockIps } from '../../src/responders/blockIp.js';
+import { type BlockIpDeps, blockIps } from '../../src/responders/blockIp.js';
 import { disableUsers } from '../../src/responders/disableUser.js';
 import { enrichIncident } from '../../src/responders/enrich.js';
+import { GraphClient } from '../../src/responders/graph.js';
 import { isolateDevices } from '../../src/responders/isolateDevice.js';
 import { notifyTeams } from '../../src/responders/notify.js';
 import { parseTriagePlan, triageIncident } from '../../src/responders/triage.js';
@@ -213,6 +215,46 @@ describe('disable user', () => {
     expect(world.comments.size).toBe(1);
   });
 
+  describe('permissions checked before the first call', () => {
+    const jwt = (roles: string[]) =>
+      ['{"alg":"none"}', JSON.stringify({ aud: GRAPH, roles })]
+        .map((part) => Buffer.from(part).toString('base64url'))
+        .concat('sig')
+        .join('.');
+    const graphAs = (roles: string[]) =>
+      new GraphClient({
+        endpoint: GRAPH,
+        credential: {
+          getToken: async () => ({ token: jwt(roles), expiresOnTimestamp: Date.now() + 3_600_000 }),
+        },
+        retry: { maxRetries: 0 },
+      });
+
+    it('refuses before disabling when the token lacks User.RevokeSessions.All', async () => {
+      const result = await disableUsers(incident([alice]), {
+        ...disableDeps(),
+        graph: graphAs(['User.EnableDisableAccount.All', 'User.Read.All', 'User.ReadWrite.All']),
+      });
+      expect(result.actions).toMatchObject([
+        {
+          outcome: 'failed',
+          transient: false,
+          error: 'Graph application permission missing: User.RevokeSessions.All (nothing was changed)',
+        },
+      ]);
+      expect(world.count('PATCH', '/v1.0/users/')).toBe(0);
+    });
+
+    it('acts with the documented least-privileged set', async () => {
+      const result = await disableUsers(incident([alice]), {
+        ...disableDeps(),
+        graph: graphAs(['User.EnableDisableAccount.All', 'User.Read.All', 'User.RevokeSessions.All']),
+      });
+      expect(result.actions).toMatchObject([{ outcome: 'done' }]);
+      expect(world.count('POST', '/revokeSignInSessions')).toBe(1);
+    });
+  });
+
   it('encodes a hostile UPN as one path segment', async () => {
     const hostile: EntityInit = {
       kind: 'Account',
@@ -226,7 +268,14 @@ describe('disable user', () => {
 });
 
 describe('isolate device', () => {
-  const deps = () => ({ sentinel: c.sentinel, ledger: c.ledger, defender: c.defender });
+  const deps = () => ({
+    sentinel: c.sentinel,
+    ledger: c.ledger,
+    defender: c.defender,
+    pollIntervalMs: 5,
+    maxWaitMs: 300,
+  });
+  const DEVICE_ID = '24c222b0b60fe148eeece49ac83910cc6a7ef491';
 
   it('finds the machine by DNS name and requests full isolation once under 5 concurrent triggers', async () => {
     world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
@@ -242,12 +291,86 @@ describe('isolate device', () => {
     expect(world.count('PUT', '/comments/')).toBe(1);
   });
 
+  // POST .../isolate answers 201 with the machine action Pending
+  // (https://learn.microsoft.com/defender-endpoint/api/isolate-machine).
+  it('FAULT: a 201 with a Pending action is not done: followed to Succeeded before reporting done', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending', 'InProgress', 'Succeeded'];
+    const result = await isolateDevices(incident([host]), deps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'done', detail: expect.stringMatching(/^Isolated: .*succeeded/) },
+    ]);
+    expect(world.count('GET', '/api/machineactions/')).toBe(3);
+  });
+
+  it('FAULT: pending then failed is reported failed, in the report and in the incident', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending', 'Failed'];
+    const result = await isolateDevices(incident([host]), deps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'failed', transient: false, error: 'Defender isolation action-m-1-1 ended Failed' },
+    ]);
+    expect([...world.comments.values()]).toEqual([
+      expect.stringContaining('Not isolated: full isolation of ws-042.contoso.com'),
+    ]);
+  });
+
+  it('FAULT: still pending at the bound is a transient failure; the retry follows that action, never isolates twice', async () => {
+    world.machines.push({ id: 'm-1', computerDnsName: 'ws-042.contoso.com' });
+    world.isolationStatuses = ['Pending'];
+    const target = incident([host]);
+    const first = await isolateDevices(target, deps());
+    expect(first.actions).toMatchObject([
+      { outcome: 'failed', transient: true, error: expect.stringMatching(/still Pending/) },
+    ]);
+    expect([...world.comments.values()]).toEqual([expect.stringContaining('Not isolated yet')]);
+    // Defender completes it after the first run gave up waiting.
+    world.machineActions.get('action-m-1-1')!.statuses = ['Pending', 'Succeeded'];
+    const second = await isolateDevices(target, deps());
+    expect(second.actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('POST', '/isolate')).toBe(1);
+    // The same comment id: the incident now says isolated.
+    expect([...world.comments.values()]).toEqual([expect.stringContaining('Isolated: full isolation')]);
+  });
+
+  it("uses the host entity's Defender device id when it carries one, whatever its name", async () => {
+    world.machines.push({ id: DEVICE_ID, computerDnsName: 'ws-042.corp.contoso.com' });
+    const mdeHost: EntityInit = {
+      kind: 'Host',
+      properties: { hostName: 'ws-042', additionalData: { MdatpDeviceId: DEVICE_ID } },
+    };
+    const result = await isolateDevices(incident([mdeHost]), deps());
+    expect(result.actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('GET', `/api/machines/${DEVICE_ID}`)).toBe(1);
+    expect(world.count('POST', `/api/machines/${DEVICE_ID}/isolate`)).toBe(1);
+    expect(world.requests.some((r) => r.url.pathname === '/api/machines')).toBe(false);
+  });
+
+  it('resolves a bare host name to the one machine whose FQDN starts with it, and refuses when several do', async () => {
+    const bare: EntityInit = { kind: 'Host', properties: { hostName: 'ws-042' } };
+    world.machines.push(
+      { id: 'm-1', computerDnsName: 'ws-042.contoso.com' },
+      { id: 'm-9', computerDnsName: 'ws-0420.contoso.com' },
+    );
+    expect((await isolateDevices(incident([bare]), deps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.count('POST', '/api/machines/m-1/isolate')).toBe(1);
+
+    world.machines.push({ id: 'm-2', computerDnsName: 'ws-042.fabrikam.com' });
+    const ambiguous = await isolateDevices(incident([bare]), deps());
+    expect(ambiguous.actions).toMatchObject([
+      { outcome: 'skipped', detail: expect.stringMatching(/^2 Defender machines match this name/) },
+    ]);
+    expect(world.count('POST', '/isolate')).toBe(1);
+  });
+
   it('skips an unknown machine (no isolate call) and escapes quotes in the OData filter', async () => {
     const hostile: EntityInit = { kind: 'Host', properties: { hostName: "x' or computerDnsName ne '" } };
     const result = await isolateDevices(incident([hostile]), deps());
     expect(result.actions).toMatchObject([{ outcome: 'skipped' }]);
     const lookup = world.requests.find((r) => r.url.origin === MDE);
-    expect(lookup?.url.searchParams.get('$filter')).toBe("computerDnsName eq 'x'' or computerdnsname ne '''");
+    expect(lookup?.url.searchParams.get('$filter')).toBe(
+      "startswith(computerDnsName,'x'' or computerdnsname ne ''')",
+    );
     expect(lookup?.url.search).not.toContain('+');
     expect(world.count('POST', '/isolate')).toBe(0);
   });
@@ -268,14 +391,18 @@ describe('isolate device', () => {
 });
 
 describe('block IP', () => {
+  const blockDeps = (extra: Partial<BlockIpDeps> = {}): BlockIpDeps => ({
+    sentinel: c.sentinel,
+    ledger: c.ledger,
+    graph: c.graph,
+    records: c.blockRecords,
+    namedLocationId: NAMED_LOCATION,
+    ...extra,
+  });
+
   it('appends a /32 to the named location, keeps existing ranges and skips private addresses', async () => {
     const privateIp: EntityInit = { kind: 'Ip', properties: { address: '10.1.2.3' } };
-    const result = await blockIps(incident([ip, privateIp]), {
-      sentinel: c.sentinel,
-      ledger: c.ledger,
-      graph: c.graph,
-      namedLocationId: NAMED_LOCATION,
-    });
+    const result = await blockIps(incident([ip, privateIp]), blockDeps());
     expect(result.actions.map((a) => [a.target, a.outcome])).toEqual([
       ['203.0.113.5/32', 'done'],
       ['10.1.2.3/32', 'skipped'],
@@ -289,23 +416,66 @@ describe('block IP', () => {
         { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.5/32' },
       ],
     });
+    // Read back after the PATCH to verify.
+    expect(world.count('GET', '/namedLocations/')).toBe(2);
   });
 
   it('concurrent incidents blocking different IPs lose none of them', async () => {
     const ips = ['203.0.113.10', '203.0.113.11', '203.0.113.12', '2001:db8::1'];
     await Promise.all(
-      ips.map((address) =>
-        blockIps(incident([{ kind: 'Ip', properties: { address } }]), {
-          sentinel: c.sentinel,
-          ledger: c.ledger,
-          graph: c.graph,
-          namedLocationId: NAMED_LOCATION,
-        }),
-      ),
+      ips.map((address) => blockIps(incident([{ kind: 'Ip', properties: { address } }]), blockDeps())),
     );
     expect([...world.namedLocation].sort()).toEqual(
       ['198.51.100.0/24', '203.0.113.10/32', '203.0.113.11/32', '203.0.113.12/32', '2001:db8::1/128'].sort(),
     );
+  });
+
+  it('blocks until the expiry: a later change drops the ranges it added that expired, never an admin range', async () => {
+    const location = randomUUID();
+    const start = Date.parse('2026-01-10T12:00:00Z');
+    const first = await blockIps(incident([ip]), blockDeps({ namedLocationId: location, now: () => start }));
+    expect(first.actions[0].detail).toBe(
+      'Added 203.0.113.5/32 to Conditional Access named location Blocked by SOC until 2026-01-17T12:00:00.000Z.',
+    );
+    const other: EntityInit = { kind: 'Ip', properties: { address: '203.0.113.77' } };
+    const eightDaysOn = () => start + 8 * 86_400_000;
+    await blockIps(incident([other]), blockDeps({ namedLocationId: location, now: eightDaysOn }));
+    expect(world.namedLocation).toEqual(['198.51.100.0/24', '203.0.113.77/32']);
+  });
+
+  it('FAULT: refuses clearly to pass the 2,000 ranges a named location holds, without a PATCH', async () => {
+    world.namedLocation = Array.from({ length: 2000 }, (_, i) => `198.18.${i >> 8}.${i & 255}/32`);
+    const result = await blockIps(incident([ip]), blockDeps());
+    expect(result.actions).toMatchObject([
+      {
+        outcome: 'failed',
+        transient: false,
+        error:
+          'named location Blocked by SOC holds 2000 ranges; adding 203.0.113.5/32 would pass the 2000 Conditional Access allows',
+      },
+    ]);
+    expect(world.count('PATCH', '/namedLocations/')).toBe(0);
+    // At 1,999 it fits.
+    world.namedLocation.pop();
+    expect((await blockIps(incident([ip]), blockDeps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.namedLocation).toHaveLength(2000);
+  });
+
+  it('FAULT: an admin overwriting the list right after our PATCH is caught by the verification read', async () => {
+    server.use(
+      http.patch(`${GRAPH}/v1.0/identity/conditionalAccess/namedLocations/:id`, () => {
+        // Someone else's PATCH, sent with the list they read before ours, lands right after ours.
+        world.namedLocation = ['198.51.100.0/24', '192.0.2.0/24'];
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const result = await blockIps(incident([ip]), blockDeps());
+    expect(result.actions).toMatchObject([
+      { outcome: 'failed', transient: true, error: expect.stringMatching(/changed concurrently/) },
+    ]);
+    server.resetHandlers();
+    expect((await blockIps(incident([ip]), blockDeps())).actions).toMatchObject([{ outcome: 'done' }]);
+    expect(world.namedLocation).toEqual(['198.51.100.0/24', '192.0.2.0/24', '203.0.113.5/32']);
   });
 });
 
@@ -366,7 +536,7 @@ describe('triage', () => {
     expect(world.count('PUT', /\/incidents\/[^/]+$/)).toBe(1);
   });
 
-  it('re-reads and re-applies after a 412 from a concurrent analyst edit', async () => {
+  it("re-reads and re-applies after Sentinel's 409 Conflict on a stale etag (a concurrent analyst edit)", async () => {
     const target = incident([ip]);
     world.incidents.set(target.ref.incidentId, {
       etag: 1,

@@ -6,19 +6,25 @@ import type { TokenCredential } from '@azure/core-auth';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { createLogsQuery } from '../../src/query/logs.js';
+import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blockRecords.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+import { onUnhandledRequest } from '../ingest/mockLogsIngestion.js';
 import type { AzuriteTable } from './azurite.js';
 
 export const ARM = 'https://management.azure.com';
 export const GRAPH = 'https://graph.microsoft.com';
 export const MDE = 'https://api.securitycenter.microsoft.com';
 export const LOGS = 'https://api.loganalytics.io';
-export const TEAMS = 'https://contoso.webhook.office.com/webhookb2/secret-part/IncomingWebhook/abc/def';
+// A Workflows webhook ("Post to a channel when a webhook request is received"); the sig is the secret.
+export const TEAMS =
+  'https://prod-07.westeurope.logic.azure.com/workflows/0f1e2d3c4b5a/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=secret-part';
+/** The webhook without its query, as msw matches handlers. */
+export const TEAMS_PATH = TEAMS.split('?')[0];
 export const NAMED_LOCATION = '0f5a1ea6-0000-4000-8000-00000000b10c';
 export const SUB = '00000000-1111-2222-3333-444444444444';
 export const WORKSPACE_ID = '11111111-2222-3333-4444-555555555555';
@@ -43,6 +49,9 @@ export class World {
   tasks = new Map<string, Record<string, unknown>>();
   namedLocation: string[] = ['198.51.100.0/24'];
   machines: { id: string; computerDnsName: string }[] = [];
+  /** Statuses each new isolation reports to successive GETs; the last one stays. */
+  isolationStatuses: string[] = ['Succeeded'];
+  machineActions = new Map<string, { machineId: string; type: string; statuses: string[] }>();
   ti = new Map<string, { Indicators: number; MaxConfidence: number; Sources: string[] }>();
   signIns: {
     UserPrincipalName: string;
@@ -76,8 +85,17 @@ function handlers(w: () => World) {
     http.put(INCIDENT_PATH, async ({ params, request }) => {
       const incident = w().incidents.get(String(params.incident));
       if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
+      // A stale etag is 409 Conflict in Sentinel, not 412 (see isEtagConflict in src/sentinel/client.ts).
       if (request.headers.get('if-match') !== `"${incident.etag}"`) {
-        return HttpResponse.json({ error: { code: 'PreconditionFailed' } }, { status: 412 });
+        return HttpResponse.json(
+          {
+            error: {
+              code: 'Conflict',
+              message: `Newer version of resource '${params.incident}' exists. Data was not saved`,
+            },
+          },
+          { status: 409 },
+        );
       }
       const body = (await request.json()) as { properties: Record<string, unknown> };
       incident.properties = body.properties;
@@ -113,16 +131,58 @@ function handlers(w: () => World) {
       w().namedLocation = body.ipRanges.map((r) => r.cidrAddress);
       return new HttpResponse(null, { status: 204 });
     }),
+    // Defender for Endpoint: List machines with the documented startswith/eq $filter forms
+    // (https://learn.microsoft.com/defender-endpoint/api/exposed-apis-odata-samples), Get machine by id,
+    // isolate (201, action Pending: https://learn.microsoft.com/defender-endpoint/api/isolate-machine) and
+    // machine actions that move through Pending/InProgress to a final status.
     http.get(`${MDE}/api/machines`, ({ request }) => {
       const filter = new URL(request.url).searchParams.get('$filter') ?? '';
-      const match = /^computerDnsName eq '((?:[^']|'')*)'$/.exec(filter);
+      const match =
+        /^(?:computerDnsName eq '((?:[^']|'')*)'|startswith\(computerDnsName,'((?:[^']|'')*)'\))$/.exec(
+          filter,
+        );
       if (!match) return HttpResponse.json({ error: { code: 'BadRequest' } }, { status: 400 });
-      const name = match[1].replace(/''/g, "'");
-      return HttpResponse.json({ value: w().machines.filter((m) => m.computerDnsName === name) });
+      const eq = match[1]?.replace(/''/g, "'");
+      const prefix = match[2]?.replace(/''/g, "'");
+      return HttpResponse.json({
+        value: w().machines.filter((m) =>
+          eq !== undefined ? m.computerDnsName === eq : m.computerDnsName.startsWith(prefix ?? ''),
+        ),
+      });
     }),
-    http.post(`${MDE}/api/machines/:id/isolate`, ({ params }) =>
-      HttpResponse.json({ id: `action-${params.id}`, type: 'Isolate', status: 'Pending' }, { status: 201 }),
-    ),
+    http.get(`${MDE}/api/machines/:id`, ({ params }) => {
+      const machine = w().machines.find((m) => m.id === params.id);
+      if (!machine) return HttpResponse.json({ error: { code: 'ResourceNotFound' } }, { status: 404 });
+      return HttpResponse.json(machine);
+    }),
+    http.post(`${MDE}/api/machines/:id/isolate`, ({ params }) => {
+      const id = `action-${params.id}-${w().machineActions.size + 1}`;
+      w().machineActions.set(id, {
+        machineId: String(params.id),
+        type: 'Isolate',
+        statuses: [...w().isolationStatuses],
+      });
+      return HttpResponse.json(
+        { id, type: 'Isolate', status: 'Pending', machineId: params.id },
+        { status: 201 },
+      );
+    }),
+    http.get(`${MDE}/api/machineactions/:id`, ({ params }) => {
+      const action = w().machineActions.get(String(params.id));
+      if (!action) return HttpResponse.json({ error: { code: 'ResourceNotFound' } }, { status: 404 });
+      const status = action.statuses.length > 1 ? action.statuses.shift() : action.statuses[0];
+      return HttpResponse.json({ id: params.id, type: action.type, status, machineId: action.machineId });
+    }),
+    http.get(`${MDE}/api/machineactions`, ({ request }) => {
+      const filter = new URL(request.url).searchParams.get('$filter') ?? '';
+      const match = /^machineId eq '([^']*)' and type eq 'Isolate'$/.exec(filter);
+      if (!match) return HttpResponse.json({ error: { code: 'BadRequest' } }, { status: 400 });
+      return HttpResponse.json({
+        value: [...w().machineActions]
+          .filter(([, a]) => a.machineId === match[1] && a.type === 'Isolate')
+          .map(([id, a]) => ({ id, type: a.type, status: a.statuses[0], machineId: a.machineId })),
+      });
+    }),
     http.post(`${LOGS}/v1/workspaces/:workspace/query`, async ({ request }) => {
       const { query } = (await request.json()) as { query: string };
       if (query.startsWith('ThreatIntelIndicators')) {
@@ -166,7 +226,7 @@ function handlers(w: () => World) {
         ],
       });
     }),
-    http.post(TEAMS, () => new HttpResponse('1', { status: 200 })),
+    http.post(TEAMS_PATH, () => new HttpResponse('1', { status: 200 })),
   ];
 }
 
@@ -183,7 +243,8 @@ export function startServer(world: () => World): MockServer {
     } catch {}
     world().requests.push({ method: request.method, url: new URL(request.url), body });
   });
-  server.listen({ onUnhandledRequest: 'bypass' });
+  // Only Azurite (loopback) goes through: a request to any other host nobody mocked fails the test.
+  server.listen({ onUnhandledRequest });
   return server;
 }
 
@@ -193,6 +254,7 @@ const retry = { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 };
 export function clients(azurite: AzuriteTable) {
   return {
     ledger: new TableActionLedger(azurite.tableClient(LEDGER_TABLE)),
+    blockRecords: new TableBlockRecords(azurite.tableClient(BLOCK_RECORDS_TABLE)),
     sentinel: new SentinelClient({ endpoint: ARM, credential, retry }),
     graph: new GraphClient({ endpoint: GRAPH, credential, retry }),
     defender: new DefenderClient({ endpoint: MDE, credential, retry }),

@@ -197,7 +197,7 @@ export class IncidentStore {
 
   /**
    * Replaces the incident's writable properties. With `ifMatch`, fails when the incident changed
-   * since that etag, as ARM does (412), so concurrent responders don't overwrite each other.
+   * since that etag, as Sentinel does (409 Conflict), so concurrent responders don't overwrite each other.
    * `source` is who made the change; API callers (responders) are applications.
    */
   update(

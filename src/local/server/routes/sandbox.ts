@@ -71,17 +71,32 @@ export function addSandboxRoutes(router: Router, clock: Clock): SandboxCall[] {
     }),
   );
 
-  // Every device name resolves to one machine, as if the whole estate were onboarded to Defender.
+  // Every device name resolves to one machine, as if the whole estate were onboarded to Defender; an
+  // isolation is accepted Pending, as Defender answers, and reads back Succeeded.
+  const machineId = (name: string) => createHash('sha1').update(name.toLowerCase()).digest('hex');
+  const isolations = new Map<string, string>();
   router.add(
     'GET',
     '/sandbox/defender/api/machines',
     requireBearer(({ response, url }) => {
-      const filter = /^computerDnsName eq '((?:[^']|'')*)'$/.exec(url.searchParams.get('$filter') ?? '');
+      const filter = /^(?:computerDnsName eq|startswith\(computerDnsName,) ?'((?:[^']|'')*)'\)?$/.exec(
+        url.searchParams.get('$filter') ?? '',
+      );
       if (!filter)
-        throw new HttpError(400, 'InvalidFilter', "the sandbox supports only computerDnsName eq '<name>'");
+        throw new HttpError(
+          400,
+          'InvalidFilter',
+          "the sandbox supports only computerDnsName eq '<name>' and startswith(computerDnsName,'<name>')",
+        );
       const computerDnsName = filter[1].replace(/''/g, "'");
-      const id = createHash('sha1').update(computerDnsName).digest('hex');
-      sendJson(response, 200, { value: [{ id, computerDnsName }] });
+      sendJson(response, 200, { value: [{ id: machineId(computerDnsName), computerDnsName }] });
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/defender/api/machines/:machineId',
+    requireBearer(({ response, params }) => {
+      sendJson(response, 200, { id: params.machineId, computerDnsName: params.machineId });
     }),
   );
   router.add(
@@ -90,12 +105,31 @@ export function addSandboxRoutes(router: Router, clock: Clock): SandboxCall[] {
     requireBearer(async ({ request, response, params }) => {
       await readJson(request, maxBodyBytes);
       record('Defender', 'isolate device', params.machineId);
-      sendJson(response, 201, {
-        id: randomUUID(),
+      const id = randomUUID();
+      isolations.set(id, params.machineId);
+      sendJson(response, 201, { id, type: 'Isolate', status: 'Pending', machineId: params.machineId });
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/defender/api/machineactions/:actionId',
+    requireBearer(({ response, params }) => {
+      const machine = isolations.get(params.actionId);
+      if (!machine) throw new HttpError(404, 'ResourceNotFound', 'no such machine action');
+      sendJson(response, 200, {
+        id: params.actionId,
         type: 'Isolate',
-        status: 'Pending',
-        machineId: params.machineId,
+        status: 'Succeeded',
+        machineId: machine,
       });
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/defender/api/machineactions',
+    requireBearer(({ response }) => {
+      // Sandbox isolations complete at once: none is ever still open.
+      sendJson(response, 200, { value: [] });
     }),
   );
 

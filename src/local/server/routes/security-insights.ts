@@ -83,8 +83,8 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
         );
         sendJson(context.response, 200, updated);
       } catch (error) {
-        if (error instanceof PreconditionFailedError)
-          throw new HttpError(412, 'PreconditionFailed', error.message);
+        // Sentinel answers a stale etag with 409 Conflict (isEtagConflict in src/sentinel/client.ts).
+        if (error instanceof PreconditionFailedError) throw new HttpError(409, 'Conflict', error.message);
         throw error;
       }
     }),
