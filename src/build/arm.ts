@@ -1,22 +1,25 @@
 import { type AutomationRuleResource, automationRuleApiVersion } from '../automation/compile.js';
 import { type AlertRuleResource, alertRuleApiVersions } from '../rules/compile/alertRule.js';
 import type { ConnectorDcr, CustomTable } from './connectors.js';
+import type { ParserResource } from './parsers.js';
 import type { WatchlistResource } from './watchlists.js';
 
 /** API versions of the other resource types in the standalone template; main.bicep uses the same. */
 const apiVersions = {
-  workspaces: '2023-09-01',
-  tables: '2023-09-01',
-  onboardingStates: '2024-09-01',
-  watchlists: '2024-09-01',
-  dataCollectionEndpoints: '2023-03-11',
-  dataCollectionRules: '2023-03-11',
+  workspaces: '2025-07-01',
+  tables: '2025-07-01',
+  savedSearches: '2025-07-01',
+  onboardingStates: '2025-09-01',
+  watchlists: '2025-09-01',
+  dataCollectionEndpoints: '2024-03-11',
+  dataCollectionRules: '2024-03-11',
 } as const;
 
 export interface ArmContent {
   alertRules: AlertRuleResource[];
+  parsers: ParserResource[];
   /** Only rules that run no responder: the relay playbooks and the Function App are Bicep-only. */
-  automationRules: { resource: AutomationRuleResource; analyticRuleIds: string[] }[];
+  automationRules: AutomationRuleResource[];
   watchlists: WatchlistResource[];
   tables: CustomTable[];
   dcrs: ConnectorDcr[];
@@ -39,6 +42,10 @@ const dceId =
 /** The ARM equivalent of the content part of main.bicep: workspace, Sentinel, tables, DCRs, rules, watchlists. */
 export function armTemplate(content: ArmContent): Record<string, unknown> {
   const tableIds = content.tables.map((t) => tableId(t.name));
+  const parserIds = content.parsers.map(
+    (p) =>
+      `[resourceId('Microsoft.OperationalInsights/workspaces/savedSearches', parameters('workspaceName'), '${p.name}')]`,
+  );
   const watchlistIds = content.watchlists.map((w) =>
     extensionId('Microsoft.SecurityInsights/watchlists', w.name),
   );
@@ -102,7 +109,14 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       properties: watchlist.properties,
       dependsOn: [onboardingId],
     })),
-    // Sentinel validates a rule's query when it is saved, so tables and watchlists come first.
+    ...content.parsers.map((parser) => ({
+      type: 'Microsoft.OperationalInsights/workspaces/savedSearches',
+      apiVersion: apiVersions.savedSearches,
+      name: `[format('{0}/{1}', parameters('workspaceName'), '${parser.name}')]`,
+      properties: parser.properties,
+      dependsOn: [workspaceId, ...tableIds],
+    })),
+    // Sentinel validates a rule's query when it is saved, so tables, parsers and watchlists come first.
     ...content.alertRules.map((rule) => ({
       type: 'Microsoft.SecurityInsights/alertRules',
       apiVersion: alertRuleApiVersions[rule.kind],
@@ -110,9 +124,9 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       name: rule.name,
       kind: rule.kind,
       properties: rule.properties,
-      dependsOn: [onboardingId, ...tableIds, ...watchlistIds],
+      dependsOn: [onboardingId, ...tableIds, ...parserIds, ...watchlistIds],
     })),
-    ...content.automationRules.map(({ resource, analyticRuleIds }) => ({
+    ...content.automationRules.map((resource) => ({
       type: 'Microsoft.SecurityInsights/automationRules',
       apiVersion: automationRuleApiVersion,
       scope: onWorkspace,
@@ -120,7 +134,7 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       properties: resource.properties,
       dependsOn: [
         onboardingId,
-        ...analyticRuleIds.map((id) => extensionId('Microsoft.SecurityInsights/alertRules', id)),
+        ...resource.analyticRules.map((id) => extensionId('Microsoft.SecurityInsights/alertRules', id)),
       ],
     })),
   ];

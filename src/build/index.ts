@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
+import { compileAutomationRule, type Relay, type ResourceRefs, relayFor } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
-import { loadCatalog } from '../kql/catalog.js';
+import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
+import { type RuleDataNeeds, ruleDataNeeds } from './dataSources.js';
 import { stableStringify } from './json.js';
+import { compileParser } from './parsers.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
@@ -29,8 +31,8 @@ export const placeholders = {
 const bicepRefs: ResourceRefs = {
   alertRuleResourceId: (id) =>
     `${placeholders.workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${id}`,
-  relayResourceId: (responder) =>
-    `${placeholders.resourceGroupId}/providers/Microsoft.Logic/workflows/${relayName(responder)}`,
+  relayResourceId: (relay) =>
+    `${placeholders.resourceGroupId}/providers/Microsoft.Logic/workflows/${relay.name}`,
   tenantId: placeholders.tenantId,
 };
 
@@ -56,16 +58,16 @@ export function build(root: string): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const rel = (path: string) => displayPath(path, root);
 
-  const rules = loadRules(root, rel, diagnostics);
   const catalog = collectDiagnostics(() => loadCatalog(root), diagnostics);
   const connectors = buildConnectors(root);
   diagnostics.push(...connectors.diagnostics);
+  const rules = loadRules(root, rel, catalog, new Set(connectors.tables.map((t) => t.name)), diagnostics);
 
   const automation = findAutomationFiles(root).map((path) => loadAutomationFile(path, rel(path)));
   for (const loaded of automation) diagnostics.push(...loaded.diagnostics);
   diagnostics.push(
     ...checkAutomationReferences(automation, {
-      analyticRuleIds: new Set(rules.map((rule) => rule.name)),
+      analyticRuleIds: new Set(rules.map(({ resource }) => resource.name)),
       responders: findResponders(root),
     }),
   );
@@ -80,18 +82,31 @@ export function build(root: string): BuildResult {
   const automationResources = automationRules
     .map((rule) => compileAutomationRule(rule, bicepRefs))
     .sort(byName);
-  const relays = [
-    ...new Set(automationRules.flatMap((rule) => rule.actions.flatMap((a) => a.runResponder ?? []))),
-  ].sort();
+  const relays = new Map<string, Relay>();
+  for (const rule of automationRules) {
+    for (const { runResponder } of rule.actions) {
+      if (runResponder !== undefined)
+        relays.set(relayFor(runResponder, rule).name, relayFor(runResponder, rule));
+    }
+  }
+  const parsers = [...(catalog?.functions.values() ?? [])]
+    .map((parser) =>
+      compileParser(
+        parser,
+        rules.filter(({ needs }) => needs.parsers.includes(parser)).map(({ resource }) => resource.name),
+      ),
+    )
+    .sort(byName);
 
   const files = new Map<string, string>();
   const emit = (name: string, value: unknown) => files.set(`${generatedDir}/${name}`, stableStringify(value));
-  emit('analyticsRules.json', {
-    scheduled: rules.filter((rule) => rule.kind === 'Scheduled').map(withoutKind),
-    nrt: rules.filter((rule) => rule.kind === 'NRT').map(withoutKind),
-  });
+  emit(
+    'analyticsRules.json',
+    rules.map(({ resource, needs }) => ({ ...resource, requires: needs.requires })),
+  );
+  emit('parsers.json', parsers);
   emit('automationRules.json', automationResources);
-  emit('relays.json', relays);
+  emit('relays.json', [...relays.values()].sort(byName));
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
@@ -99,14 +114,12 @@ export function build(root: string): BuildResult {
     armTemplatePath,
     stableStringify(
       armTemplate({
-        alertRules: rules,
+        alertRules: rules.map(({ resource }) => resource),
+        parsers,
         automationRules: automationRules
           .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
-          .map((rule) => ({
-            resource: compileAutomationRule(rule, armRefs),
-            analyticRuleIds: (rule.conditions.analyticRules ?? []).map((id) => id.toLowerCase()),
-          }))
-          .sort((a, b) => byName(a.resource, b.resource)),
+          .map((rule) => compileAutomationRule(rule, armRefs))
+          .sort(byName),
         watchlists,
         tables: connectors.tables,
         dcrs: connectors.dcrs,
@@ -116,16 +129,26 @@ export function build(root: string): BuildResult {
   return { files, diagnostics };
 }
 
+/** Tables that exist in every Sentinel workspace this template deploys: watchlists are deployed here. */
+const builtInTables = new Set(['Watchlist']);
+
+interface CompiledRule {
+  resource: AlertRuleResource;
+  needs: RuleDataNeeds;
+}
+
 function loadRules(
   root: string,
   rel: (path: string) => string,
+  catalog: Catalog | undefined,
+  createdTables: ReadonlySet<string>,
   diagnostics: Diagnostic[],
-): AlertRuleResource[] {
+): CompiledRule[] {
   const loaded: LoadedRule[] = findRuleFiles([join(root, 'kql', 'rules')]).map((path) =>
     loadRuleFile(path, rel(path)),
   );
   const byId = new Map<string, string>();
-  const compiled: AlertRuleResource[] = [];
+  const compiled: CompiledRule[] = [];
   for (const { rule, source, file, diagnostics: found } of loaded) {
     diagnostics.push(...found);
     if (!rule) continue;
@@ -142,9 +165,12 @@ function loadRules(
       continue;
     }
     byId.set(id, file);
-    compiled.push(compileAlertRule(rule));
+    const needs = catalog
+      ? ruleDataNeeds(rule, source, { catalog, createdTables, builtInTables }, diagnostics)
+      : { requires: [], parsers: [] };
+    compiled.push({ resource: compileAlertRule(rule), needs });
   }
-  return compiled.sort(byName);
+  return compiled.sort((a, b) => byName(a.resource, b.resource));
 }
 
 /**
@@ -164,10 +190,6 @@ function findResponders(root: string): Set<string> {
     }
   }
   return names;
-}
-
-function withoutKind({ name, properties }: AlertRuleResource) {
-  return { name, properties };
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
