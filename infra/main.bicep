@@ -140,6 +140,8 @@ module functionApp 'modules/functionApp.bicep' = {
         // (functions/responders/shared.ts); the relays live in this resource group.
         RESPONDER_RELAY_SCOPE: resourceGroup().id
         RESPONDER_TENANT_ID: tenant().tenantId
+        RESPONDER_TOKEN_AUDIENCE: environment().resourceManager
+        RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
       },
       toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId)
     )

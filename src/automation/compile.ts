@@ -31,9 +31,13 @@ export interface Relay {
   trigger: 'incident' | 'alert';
 }
 
+export function relayName(responder: string, trigger: Relay['trigger']): string {
+  return `relay-${responder}${trigger === 'alert' ? '-alert' : ''}`;
+}
+
 export function relayFor(responder: string, rule: AutomationRule): Relay {
   const trigger = rule.trigger === 'alert-created' ? 'alert' : 'incident';
-  return { name: `relay-${responder}${trigger === 'alert' ? '-alert' : ''}`, responder, trigger };
+  return { name: relayName(responder, trigger), responder, trigger };
 }
 
 export function compileAutomationRule(rule: AutomationRule, refs: ResourceRefs): AutomationRuleResource {
