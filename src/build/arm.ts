@@ -16,7 +16,8 @@ const apiVersions = {
 } as const;
 
 export interface ArmContent {
-  alertRules: AlertRuleResource[];
+  /** Rules with the connector groups they need (one connector of each; see dataSources.ts). */
+  alertRules: { resource: AlertRuleResource; requires: string[][] }[];
   parsers: ParserResource[];
   /** Only rules that run no responder: the relay playbooks and the Function App are Bicep-only. */
   automationRules: AutomationRuleResource[];
@@ -41,6 +42,9 @@ const dceId =
 
 /** The ARM equivalent of the content part of main.bicep: workspace, Sentinel, tables, DCRs, rules, watchlists. */
 export function armTemplate(content: ArmContent): Record<string, unknown> {
+  const requirement = new Map(
+    content.alertRules.map(({ resource, requires }) => [resource.name, needs(requires)]),
+  );
   const tableIds = content.tables.map((t) => tableId(t.name));
   const parserIds = content.parsers.map(
     (p) =>
@@ -109,20 +113,24 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       properties: watchlist.properties,
       dependsOn: [onboardingId],
     })),
+    // A parser is deployed when a rule that calls it is (that rule needs the parser's tables).
     ...content.parsers.map((parser) => ({
       type: 'Microsoft.OperationalInsights/workspaces/savedSearches',
       apiVersion: apiVersions.savedSearches,
       name: `[format('{0}/{1}', parameters('workspaceName'), '${parser.name}')]`,
+      ...condition(anyOf(parser.usedBy.map((id) => requirement.get(id)))),
       properties: parser.properties,
       dependsOn: [workspaceId, ...tableIds],
     })),
-    // Sentinel validates a rule's query when it is saved, so tables, parsers and watchlists come first.
-    ...content.alertRules.map((rule) => ({
+    // Sentinel validates a rule's query when it is saved, so tables, parsers and watchlists come
+    // first, and a rule whose tables the workspace lacks is not deployed at all.
+    ...content.alertRules.map(({ resource: rule }) => ({
       type: 'Microsoft.SecurityInsights/alertRules',
       apiVersion: alertRuleApiVersions[rule.kind],
       scope: onWorkspace,
       name: rule.name,
       kind: rule.kind,
+      ...condition(requirement.get(rule.name)),
       properties: rule.properties,
       dependsOn: [onboardingId, ...tableIds, ...parserIds, ...watchlistIds],
     })),
@@ -131,6 +139,7 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       apiVersion: automationRuleApiVersion,
       scope: onWorkspace,
       name: resource.name,
+      ...condition(allOf(resource.analyticRules.map((id) => requirement.get(id)))),
       properties: resource.properties,
       dependsOn: [
         onboardingId,
@@ -164,6 +173,14 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
         defaultValue: -1,
         metadata: { description: 'Daily ingestion cap in GB; -1 means no cap.' },
       },
+      enabledDataConnectors: {
+        type: 'array',
+        defaultValue: [],
+        metadata: {
+          description:
+            'Sentinel data connectors (requiredDataConnectors connectorId values) whose tables exist in the workspace. A rule is deployed only when, for each table it reads, one connector that supplies it is listed (or this template creates the table).',
+        },
+      },
     },
     variables: {
       workspaceId: "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]",
@@ -181,4 +198,31 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
         : {}),
     },
   };
+}
+
+/** ARM condition (without brackets): one connector of every group is enabled; undefined = always. */
+function needs(requires: string[][]): string | undefined {
+  if (requires.length === 0) return undefined;
+  const groups = requires.map(
+    (group) =>
+      `not(empty(intersection(createArray(${group.map((id) => `'${id}'`).join(', ')}), parameters('enabledDataConnectors'))))`,
+  );
+  return groups.length === 1 ? groups[0] : `and(${groups.join(', ')})`;
+}
+
+/** Deployed when any of the conditions holds; an unconditional one makes the whole unconditional. */
+function anyOf(conditions: (string | undefined)[]): string | undefined {
+  if (conditions.length === 0 || conditions.some((c) => c === undefined)) return undefined;
+  return conditions.length === 1 ? conditions[0] : `or(${conditions.join(', ')})`;
+}
+
+/** Deployed when every condition holds (unconditional ones drop out). */
+function allOf(conditions: (string | undefined)[]): string | undefined {
+  const real = conditions.filter((c): c is string => c !== undefined);
+  if (real.length === 0) return undefined;
+  return real.length === 1 ? real[0] : `and(${real.join(', ')})`;
+}
+
+function condition(expression: string | undefined): { condition?: string } {
+  return expression === undefined ? {} : { condition: `[${expression}]` };
 }

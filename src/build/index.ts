@@ -114,7 +114,7 @@ export function build(root: string): BuildResult {
     armTemplatePath,
     stableStringify(
       armTemplate({
-        alertRules: rules.map(({ resource }) => resource),
+        alertRules: rules.map(({ resource, needs }) => ({ resource, requires: needs.requires })),
         parsers,
         automationRules: automationRules
           .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
