@@ -19,6 +19,8 @@ export interface RuleDataNeeds {
    * Tables this deployment creates need none.
    */
   requires: string[][];
+  /** Catalog tables the query reads, directly or through parsers. */
+  tables: string[];
   /** Parsers (workspace functions) the query calls, directly or through other parsers. */
   parsers: FunctionSchema[];
 }
@@ -44,7 +46,8 @@ export function ruleDataNeeds(
 ): RuleDataNeeds {
   const declared = rule.requiredDataConnectors ?? [];
   const listed = new Set(declared.flatMap((c) => c.dataTypes));
-  const missing = referencedTables(rule.query, context.catalog).filter(
+  const tables = referencedTables(rule.query, context.catalog);
+  const missing = tables.filter(
     (table) => !listed.has(table) && !context.createdTables.has(table) && !context.builtInTables.has(table),
   );
   if (missing.length > 0 && source) {
@@ -66,6 +69,12 @@ export function ruleDataNeeds(
   }
   return {
     requires: [...groups.keys()].sort().map((key) => groups.get(key)!),
+    tables,
     parsers: referencedFunctions(rule.query, context.catalog),
   };
+}
+
+/** Whether a rule with these needs is deployed for `enabled` connectors (main.bicep's `deployable`). */
+export function isDeployed(requires: readonly string[][], enabled: readonly string[]): boolean {
+  return requires.every((group) => group.some((id) => enabled.includes(id)));
 }

@@ -11,7 +11,7 @@ import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
 import { type RuleDataNeeds, ruleDataNeeds } from './dataSources.js';
 import { stableStringify } from './json.js';
-import { compileParser } from './parsers.js';
+import { compileParser, type ParserResource } from './parsers.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
@@ -48,6 +48,14 @@ export interface BuildResult {
   /** Repository-relative path → file content; empty when there are errors. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
+  /** What the deployment needs from the workspace (for `preflight`); absent when there are errors. */
+  needs?: DeploymentNeeds;
+}
+
+export interface DeploymentNeeds {
+  rules: CompiledRule[];
+  parsers: ParserResource[];
+  createdTables: string[];
 }
 
 /**
@@ -126,13 +134,17 @@ export function build(root: string): BuildResult {
       }),
     ),
   );
-  return { files, diagnostics };
+  return {
+    files,
+    diagnostics,
+    needs: { rules, parsers, createdTables: connectors.tables.map((t) => t.name) },
+  };
 }
 
 /** Tables that exist in every Sentinel workspace this template deploys: watchlists are deployed here. */
 const builtInTables = new Set(['Watchlist']);
 
-interface CompiledRule {
+export interface CompiledRule {
   resource: AlertRuleResource;
   needs: RuleDataNeeds;
 }
@@ -167,7 +179,7 @@ function loadRules(
     byId.set(id, file);
     const needs = catalog
       ? ruleDataNeeds(rule, source, { catalog, createdTables, builtInTables }, diagnostics)
-      : { requires: [], parsers: [] };
+      : { requires: [], tables: [], parsers: [] };
     compiled.push({ resource: compileAlertRule(rule), needs });
   }
   return compiled.sort((a, b) => byName(a.resource, b.resource));
