@@ -5,7 +5,7 @@ import type { ParserResource } from './parsers.js';
 import type { WatchlistResource } from './watchlists.js';
 
 /** API versions of the other resource types in the standalone template; main.bicep uses the same. */
-const apiVersions = {
+export const apiVersions = {
   workspaces: '2025-07-01',
   tables: '2025-07-01',
   savedSearches: '2025-07-01',

@@ -9,9 +9,10 @@ import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alert
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
-import { type RuleDataNeeds, ruleDataNeeds } from './dataSources.js';
+import { isDeployed, type RuleDataNeeds, ruleDataNeeds } from './dataSources.js';
 import { stableStringify } from './json.js';
 import { compileParser, type ParserResource } from './parsers.js';
+import { repositoriesAlertRuleId, repositoriesLayout } from './repositories.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
@@ -134,11 +135,57 @@ export function build(root: string): BuildResult {
       }),
     ),
   );
+  // Microsoft Sentinel Repositories deploys each template as it is, so the layout holds what
+  // main.bicep would deploy with the enabledDataConnectors of infra/main.parameters.json.
+  const enabled = enabledDataConnectors(root, diagnostics);
+  const repositoryRules = rules.filter(({ needs }) => isDeployed(needs.requires, enabled));
+  const repositoryRuleIds = new Set(repositoryRules.map(({ resource }) => resource.name));
+  for (const [path, content] of repositoriesLayout(root, {
+    alertRules: repositoryRules.map(({ resource }) => resource),
+    parsers: parsers.filter((p) => p.usedBy.some((id) => repositoryRuleIds.has(id))),
+    automationRules: automationRules
+      .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
+      .map((rule) => compileAutomationRule(rule, repositoriesRefs))
+      .filter((rule) => rule.analyticRules.every((id) => repositoryRuleIds.has(id)))
+      .sort(byName),
+  })) {
+    files.set(path, stableStringify(content));
+  }
   return {
     files,
     diagnostics,
     needs: { rules, parsers, createdTables: connectors.tables.map((t) => t.name) },
   };
+}
+
+const repositoriesRefs: ResourceRefs = {
+  alertRuleResourceId: repositoriesAlertRuleId,
+  relayResourceId: () => {
+    throw new Error('the Repositories layout has no relay playbooks');
+  },
+  tenantId: '[subscription().tenantId]',
+};
+
+/** `enabledDataConnectors` of infra/main.parameters.json (none when the file or value is absent). */
+function enabledDataConnectors(root: string, diagnostics: Diagnostic[]): string[] {
+  const file = join(root, 'infra', 'main.parameters.json');
+  if (!existsSync(file)) return [];
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')).parameters?.enabledDataConnectors?.value ?? [];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  } catch {
+    // Reported below with the file's position.
+  }
+  diagnostics.push({
+    code: 'SK1603',
+    severity: 'warning',
+    message:
+      'parameters.enabledDataConnectors.value should be an array of connector ids; the Repositories layout assumes none',
+    file: 'infra/main.parameters.json',
+    line: 1,
+    column: 1,
+  });
+  return [];
 }
 
 /** Tables that exist in every Sentinel workspace this template deploys: watchlists are deployed here. */
@@ -206,6 +253,11 @@ function findResponders(root: string): Set<string> {
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Build outputs that are committed (main.bicep's inputs, the Repositories layout); dist/ is not. */
+export function isCommittedOutput(path: string): boolean {
+  return !path.startsWith('dist/');
 }
 
 export function writeBuild(root: string, files: Map<string, string>): void {

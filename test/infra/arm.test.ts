@@ -113,6 +113,30 @@ describe.skipIf(bicepMissing).each([
     expect(validateTemplate(template)).toEqual([]);
   });
 
+  it('the Microsoft Sentinel Repositories layout: one valid template per item, each of one content type', () => {
+    const layout = [...files.keys()].filter((path) => path.startsWith('sentinel/'));
+    expect(layout.length).toBeGreaterThan(0);
+    const contentTypes: Record<string, string> = {
+      AnalyticsRules: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
+      AutomationRules: 'Microsoft.OperationalInsights/workspaces/providers/automationRules',
+      Parsers: 'Microsoft.OperationalInsights/workspaces/savedSearches',
+    };
+    for (const path of layout) {
+      const template = json(path);
+      // The Repositories script passes -workspace <name> and deploys a template only when every
+      // resource is of a selected content type.
+      expect(Object.keys(template.parameters), path).toEqual(['workspace']);
+      expect(
+        template.resources.map((r: any) => r.type),
+        path,
+      ).toEqual([contentTypes[path.split('/')[1]]]);
+      expect(validateTemplate(template), path).toEqual([]);
+    }
+    const config = json('sentinel-deployment.config');
+    expect(config.prioritizedcontentfiles.every((p: string) => files.has(p))).toBe(true);
+    expect(config.excludecontentfiles).not.toContain('sentinel');
+  });
+
   it('each generated item passes the schema of the resource the compiled Bicep module makes of it', () => {
     const ajv = makeAjv();
     const problems: string[] = [];

@@ -25,6 +25,17 @@ const knownTypeGaps: Record<string, string[]> = {
   'microsoft.web/connections@2016-06-01': ['kind', 'properties.parameterValueType'],
 };
 
+/**
+ * The older spelling of Sentinel resources in templates (`<workspace>/Microsoft.SecurityInsights/<id>`
+ * under workspaces/providers), which Sentinel's own content and Repositories use: the same
+ * resource as the extension type.
+ */
+const legacyTypes: Record<string, string> = {
+  'microsoft.operationalinsights/workspaces/providers/alertrules': 'Microsoft.SecurityInsights/alertRules',
+  'microsoft.operationalinsights/workspaces/providers/automationrules':
+    'Microsoft.SecurityInsights/automationRules',
+};
+
 /** Stands in for an ARM template expression ("[...]"), whose value is only known at deployment. */
 const expressionMarker = '\u0000arm-expression';
 
@@ -198,14 +209,17 @@ export function validateResource(
   ajv: Ajv,
   resource: { type: string; apiVersion: string; name: string; [key: string]: unknown },
 ): string[] {
-  const key = `${resource.type}@${resource.apiVersion}`;
+  const type = legacyTypes[resource.type.toLowerCase()] ?? resource.type;
+  const key = `${type}@${resource.apiVersion}`;
   if (!compiled.has(key.toLowerCase())) {
     const schema = resourceSchema(key);
     compiled.set(key.toLowerCase(), schema && ajv.compile(schema));
   }
   const validate = compiled.get(key.toLowerCase());
   if (!validate) return [`${key}: not in the Azure resource type index`];
-  const body = Object.fromEntries(Object.entries(resource).filter(([k]) => !templateKeys.includes(k)));
+  const body = Object.fromEntries(
+    Object.entries({ ...resource, type }).filter(([k]) => !templateKeys.includes(k)),
+  );
   if (validate(markExpressions(body))) return [];
   return (validate.errors ?? [])
     .filter((e) => e.keyword !== 'if')
