@@ -223,6 +223,9 @@ output logsIngestionEndpoint string = dataCollection.outputs.logsIngestionEndpoi
 @description('Function App name, for the zip deployment of the Functions package.')
 output functionAppName string = functionAppName
 
+@description('Object id of the Function App identity, for the Graph and Defender app role assignments (README, Deploy).')
+output functionAppPrincipalId string = functionApp.outputs.principalId
+
 @description('Key Vault name, for adding third-party API keys.')
 output keyVaultName string = keyVaultName
 
