@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { build, placeholders } from '../../src/build/index.js';
 import { fixtureRepo, repoRoot } from '../build/support.js';
 import { bicepMissing, compiledMain } from './bicepCli.js';
