@@ -94,10 +94,14 @@ export function build(root: string): BuildResult {
   const relays = new Map<string, Relay>();
   for (const rule of automationRules) {
     for (const { runResponder } of rule.actions) {
-      if (runResponder !== undefined)
-        relays.set(relayFor(runResponder, rule).name, relayFor(runResponder, rule));
+      const relay = runResponder === undefined ? undefined : relayFor(runResponder, rule);
+      if (relay) relays.set(relay.name, relay);
     }
   }
+  // The standalone templates have no relays (they need the Function App), so no rule that runs one.
+  const withoutResponders = automationRules.filter((rule) =>
+    rule.actions.every((action) => action.runResponder === undefined),
+  );
   const parsers = [...(catalog?.functions.values() ?? [])]
     .map((parser) =>
       compileParser(
@@ -125,10 +129,7 @@ export function build(root: string): BuildResult {
       armTemplate({
         alertRules: rules.map(({ resource, needs }) => ({ resource, requires: needs.requires })),
         parsers,
-        automationRules: automationRules
-          .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
-          .map((rule) => compileAutomationRule(rule, armRefs))
-          .sort(byName),
+        automationRules: withoutResponders.map((rule) => compileAutomationRule(rule, armRefs)).sort(byName),
         watchlists,
         tables: connectors.tables,
         dcrs: connectors.dcrs,
@@ -143,8 +144,7 @@ export function build(root: string): BuildResult {
   for (const [path, content] of repositoriesLayout(root, {
     alertRules: repositoryRules.map(({ resource }) => resource),
     parsers: parsers.filter((p) => p.usedBy.some((id) => repositoryRuleIds.has(id))),
-    automationRules: automationRules
-      .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
+    automationRules: withoutResponders
       .map((rule) => compileAutomationRule(rule, repositoriesRefs))
       .filter((rule) => rule.analyticRules.every((id) => repositoryRuleIds.has(id)))
       .sort(byName),
