@@ -1,5 +1,5 @@
 // sentinel-kit: Microsoft Sentinel detection and response as code.
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
+// Deploy: see README.md "Deploy" (az deployment group create -g <rg> -f infra/main.bicep -p ...).
 // The generated/*.json files come from `sentinel-kit build` and are committed with the sources.
 
 targetScope = 'resourceGroup'
@@ -23,24 +23,43 @@ param retentionInDays int = 90
 @description('Daily ingestion cap in GB; -1 means no cap.')
 param dailyQuotaGb int = -1
 
-@description('App setting name -> Key Vault secret name for third-party API keys and webhook URLs, e.g. { OKTA_API_TOKEN: \'okta-api-token\' }. Create the secrets in the vault after the first deployment.')
-param secretSettings object = {}
+@description('App setting name -> Key Vault secret name for third-party API keys and webhook URLs, e.g. { OKTA_API_TOKEN: \'okta-api-token\' }. Only names: create the secrets in the vault after the first deployment.')
+param keyVaultReferences object = {}
 
 @description('Plain (non-secret) app settings, e.g. OKTA_ORG_URL, GITHUB_AUDIT_ORG, BLOCK_IP_NAMED_LOCATION_ID.')
 param appSettings object = {}
 
-@description('Object id of the "Azure Security Insights" service principal (app id 98785600-1bb7-4fb9-b9fa-19afe2c8a360); lets automation rules run the relay playbooks. Empty: grant "Microsoft Sentinel Automation Contributor" by hand.')
-param sentinelAutomationPrincipalId string = ''
+@description('Sentinel data connectors (requiredDataConnectors connectorId values) whose tables exist in the workspace, e.g. [\'AzureActiveDirectory\', \'Office365\']. Sentinel rejects a rule whose tables are missing, so only rules whose every required connector is listed here (or is one of this deployment\'s own connectors) are deployed. See docs/deploy.md for the connectors each rule set needs.')
+param enabledDataConnectors array = []
+
+@description('Object id of the "Azure Security Insights" service principal in this tenant (app id 98785600-1bb7-4fb9-b9fa-19afe2c8a360): az ad sp show --id 98785600-1bb7-4fb9-b9fa-19afe2c8a360 --query id -o tsv. It gets "Microsoft Sentinel Automation Contributor" on this resource group so automation rules can run the relay playbooks.')
+@minLength(36)
+@maxLength(36)
+param sentinelAutomationPrincipalId string
 
 @description('Tags applied to every resource.')
 param tags object = {}
 
 var suffix = uniqueString(resourceGroup().id)
-var analyticsRules = loadJsonContent('generated/analyticsRules.json')
+var functionAppName = '${namePrefix}-func-${suffix}'
+var keyVaultName = '${namePrefix}kv${suffix}'
+var storageAccountName = '${namePrefix}st${suffix}'
 var tables = loadJsonContent('generated/tables.json')
 var dataCollectionRules = loadJsonContent('generated/dataCollectionRules.json')
 var watchlists = loadJsonContent('generated/watchlists.json')
 var relays = loadJsonContent('generated/relays.json')
+
+// A rule is deployed when, for every table it reads through a data connector, one of the
+// connectors that supply the table is enabled (`requires`: one group of alternatives per table;
+// the build leaves out the tables this deployment creates itself).
+var allRules = loadJsonContent('generated/analyticsRules.json')
+var deployable = filter(allRules, r => empty(filter(r.requires, g => empty(intersection(g, enabledDataConnectors)))))
+var deployedRuleIds = map(deployable, r => r.name)
+// A parser is deployed when a deployed rule calls it (the rule requires the parser's tables).
+var parsers = filter(
+  loadJsonContent('generated/parsers.json'),
+  p => length(intersection(p.usedBy, deployedRuleIds)) > 0
+)
 
 module workspace 'modules/workspace.bicep' = {
   name: 'workspace'
@@ -56,16 +75,28 @@ module workspace 'modules/workspace.bicep' = {
 module sentinel 'modules/sentinel.bicep' = {
   name: 'sentinel'
   params: {
-    workspaceName: workspace.outputs.name
+    workspaceName: workspaceName
   }
+  dependsOn: [workspace]
 }
 
 module customTables 'modules/customTables.bicep' = {
   name: 'custom-tables'
   params: {
-    workspaceName: workspace.outputs.name
+    workspaceName: workspaceName
     tables: tables
   }
+  dependsOn: [workspace]
+}
+
+module parserFunctions 'modules/parsers.bicep' = {
+  name: 'parsers'
+  params: {
+    workspaceName: workspaceName
+    parsers: parsers
+  }
+  // A function's query is checked against the workspace's tables when it is saved.
+  dependsOn: [customTables]
 }
 
 module dataCollection 'modules/dataCollection.bicep' = {
@@ -84,7 +115,7 @@ module dataCollection 'modules/dataCollection.bicep' = {
 module keyVault 'modules/keyVault.bicep' = {
   name: 'key-vault'
   params: {
-    name: '${namePrefix}kv${suffix}'
+    name: keyVaultName
     location: location
     tags: tags
   }
@@ -93,18 +124,24 @@ module keyVault 'modules/keyVault.bicep' = {
 module functionApp 'modules/functionApp.bicep' = {
   name: 'function-app'
   params: {
-    name: '${namePrefix}-func-${suffix}'
+    name: functionAppName
     location: location
-    storageAccountName: '${namePrefix}st${suffix}'
+    storageAccountName: storageAccountName
     workspaceId: workspace.outputs.id
     keyVaultUri: keyVault.outputs.uri
-    secretSettings: secretSettings
+    keyVaultReferences: keyVaultReferences
     // Setting names are those src/connectors/settings.ts and functions/responders/shared.ts read.
     settings: union(
       appSettings,
       {
         LOG_ANALYTICS_WORKSPACE_ID: workspace.outputs.customerId
         LOGS_INGESTION_ENDPOINT: dataCollection.outputs.logsIngestionEndpoint
+        // Responders accept only Entra ID tokens of their own relay's managed identity
+        // (functions/responders/shared.ts); the relays live in this resource group.
+        RESPONDER_RELAY_SCOPE: resourceGroup().id
+        RESPONDER_TENANT_ID: tenant().tenantId
+        RESPONDER_TOKEN_AUDIENCE: environment().resourceManager
+        RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
       },
       toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId)
     )
@@ -115,58 +152,63 @@ module functionApp 'modules/functionApp.bicep' = {
 module functionRoles 'modules/functionRoles.bicep' = {
   name: 'function-roles'
   params: {
-    principalId: functionApp.outputs.principalId
+    functionAppName: functionAppName
     dcrNames: [for d in dataCollectionRules: 'dcr-${d.connector}']
-    workspaceName: workspace.outputs.name
-    storageAccountName: functionApp.outputs.storageAccountName
-    keyVaultName: keyVault.outputs.name
+    workspaceName: workspaceName
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
   }
-  dependsOn: [dataCollection]
+  dependsOn: [functionApp, dataCollection, keyVault]
 }
 
 module watchlistContent 'modules/watchlists.bicep' = {
   name: 'watchlists'
   params: {
-    workspaceName: workspace.outputs.name
+    workspaceName: workspaceName
     watchlists: watchlists
   }
   dependsOn: [sentinel]
 }
 
-// Sentinel validates a rule's query on save, so the tables and watchlists it reads come first.
+// Sentinel validates a rule's query on save, so the tables, parsers and watchlists it reads come first.
 module analytics 'modules/analyticsRules.bicep' = {
   name: 'analytics-rules'
   params: {
-    workspaceName: workspace.outputs.name
-    scheduledRules: analyticsRules.scheduled
-    nrtRules: analyticsRules.nrt
+    workspaceName: workspaceName
+    rules: deployable
   }
-  dependsOn: [sentinel, customTables, watchlistContent]
+  dependsOn: [sentinel, customTables, parserFunctions, watchlistContent]
 }
 
 module relayPlaybooks 'modules/relays.bicep' = {
   name: 'relay-playbooks'
   params: {
     location: location
-    responders: relays
-    functionAppName: functionApp.outputs.name
+    relays: relays
+    functionAppName: functionAppName
+    workspaceName: workspaceName
     sentinelAutomationPrincipalId: sentinelAutomationPrincipalId
     tags: tags
   }
+  dependsOn: [functionApp, sentinel]
 }
 
 // Automation rules reference analytics rules and relays by resource id; the build leaves
-// placeholders for the parts only known at deployment time.
-var automationRules = json(replace(replace(replace(
-  loadTextContent('generated/automationRules.json'),
-  '{{workspaceResourceId}}', resourceId('Microsoft.OperationalInsights/workspaces', workspaceName)),
-  '{{resourceGroupId}}', resourceGroup().id),
-  '{{tenantId}}', tenant().tenantId))
+// placeholders for the parts only known at deployment time. A rule is left out unless every
+// analytics rule its conditions name is deployed: otherwise it has nothing to act on.
+var automationRules = filter(
+  json(replace(replace(replace(
+    loadTextContent('generated/automationRules.json'),
+    '{{workspaceResourceId}}', resourceId('Microsoft.OperationalInsights/workspaces', workspaceName)),
+    '{{resourceGroupId}}', resourceGroup().id),
+    '{{tenantId}}', tenant().tenantId)),
+  a => length(intersection(a.analyticRules, deployedRuleIds)) == length(a.analyticRules)
+)
 
 module automation 'modules/automationRules.bicep' = {
   name: 'automation-rules'
   params: {
-    workspaceName: workspace.outputs.name
+    workspaceName: workspaceName
     rules: automationRules
   }
   dependsOn: [analytics, relayPlaybooks]
@@ -178,8 +220,20 @@ output workspaceResourceId string = workspace.outputs.id
 @description('Logs Ingestion API endpoint.')
 output logsIngestionEndpoint string = dataCollection.outputs.logsIngestionEndpoint
 
-@description('Function App name, for `func azure functionapp publish`.')
-output functionAppName string = functionApp.outputs.name
+@description('Function App name, for the zip deployment of the Functions package.')
+output functionAppName string = functionAppName
+
+@description('Object id of the Function App identity, for the Graph and Defender app role assignments (README, Deploy).')
+output functionAppPrincipalId string = functionApp.outputs.principalId
 
 @description('Key Vault name, for adding third-party API keys.')
-output keyVaultName string = keyVault.outputs.name
+output keyVaultName string = keyVaultName
+
+@description('Analytics rules deployed (their required data connectors are enabled).')
+output deployedRuleIds array = deployedRuleIds
+
+@description('Analytics rules left out, with the connectors they still need.')
+output skippedRules array = map(
+  filter(allRules, r => !contains(deployedRuleIds, r.name)),
+  r => { name: r.name, displayName: r.properties.displayName, requires: r.requires }
+)

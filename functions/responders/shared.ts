@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
+import { relayName } from '../../src/automation/compile.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { createLogsQuery, type LogsQuery } from '../../src/query/logs.js';
 import type { ActionDeps, ResponderResult } from '../../src/responders/action.js';
@@ -11,6 +12,7 @@ import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blo
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
+import { RelayAuthenticator } from '../../src/responders/relayAuth.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
@@ -128,13 +130,52 @@ export type Responder = (
   body: Record<string, unknown>,
 ) => Promise<ResponderResult | Diagnostic[]>;
 
-/** HTTP trigger options for a responder: POST only, function key required (see docs/responders.md). */
+/**
+ * In Azure, main.bicep sets RESPONDER_RELAY_SCOPE (the relays' resource group) and the responder
+ * then accepts only an Entra ID token of its own relay's managed identity. Without it (the local
+ * SOC, a hand-made deployment) the Functions host's function key guards the route instead.
+ */
+function relayAuthenticator(): RelayAuthenticator | undefined {
+  const { RESPONDER_RELAY_SCOPE: relayScope, RESPONDER_TENANT_ID: tenantId } = process.env;
+  if (!relayScope) return undefined;
+  if (!tenantId) throw new SettingError('RESPONDER_TENANT_ID', 'must be set with RESPONDER_RELAY_SCOPE');
+  return new RelayAuthenticator({
+    relayScope,
+    tenantId,
+    audience: process.env.RESPONDER_TOKEN_AUDIENCE ?? 'https://management.azure.com/',
+    authorityHost: process.env.RESPONDER_AUTHORITY_HOST,
+  });
+}
+
+/** HTTP trigger options for a responder: POST only, its relay's token or a function key (see docs/responders.md). */
 export function defineResponder(name: string, responder: Responder): HttpFunctionOptions {
+  const relayAuth = relayAuthenticator();
+  const relays = [relayName(name, 'incident'), relayName(name, 'alert')];
   return {
     methods: ['POST'],
-    authLevel: 'function',
+    authLevel: relayAuth ? 'anonymous' : 'function',
     route: `responders/${name}`,
     async handler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+      if (relayAuth) {
+        const verdict = await relayAuth.authenticate(request.headers.get('authorization'), relays);
+        if (!verdict.ok) {
+          // The reason is logged, never returned: a caller probing the endpoint learns nothing.
+          context.warn(`responder ${name}: request refused (${verdict.reason})`);
+          return {
+            status: 401,
+            headers: { 'WWW-Authenticate': 'Bearer' },
+            jsonBody: {
+              errors: [
+                {
+                  code: 'RSP401',
+                  severity: 'error',
+                  message: "a token of this responder's relay is required",
+                },
+              ],
+            },
+          };
+        }
+      }
       let body: unknown;
       try {
         body = await request.json();

@@ -4,17 +4,18 @@
 @description('Name of the Sentinel workspace.')
 param workspaceName string
 
-@description('Scheduled rules from infra/generated/analyticsRules.json: [{ name, properties }].')
-param scheduledRules array
+@description('Rules from infra/generated/analyticsRules.json: [{ name, kind: Scheduled | NRT, properties }].')
+param rules array
 
-@description('NRT rules from infra/generated/analyticsRules.json: [{ name, properties }].')
-param nrtRules array
+var scheduledRules = filter(rules, r => r.kind == 'Scheduled')
+var nrtRules = filter(rules, r => r.kind == 'NRT')
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource scheduled 'Microsoft.SecurityInsights/alertRules@2024-09-01' = [
+// Newest GA version (src/rules/compile/alertRule.ts keeps the same versions for the ARM output).
+resource scheduled 'Microsoft.SecurityInsights/alertRules@2025-09-01' = [
   for rule in scheduledRules: {
     scope: workspace
     name: rule.name
@@ -23,8 +24,8 @@ resource scheduled 'Microsoft.SecurityInsights/alertRules@2024-09-01' = [
   }
 ]
 
-// NRT rules exist only in preview API versions of alertRules.
-resource nrt 'Microsoft.SecurityInsights/alertRules@2023-02-01-preview' = [
+// No GA version defines the NRT kind; this is the newest preview that does.
+resource nrt 'Microsoft.SecurityInsights/alertRules@2025-10-01-preview' = [
   for rule in nrtRules: {
     scope: workspace
     name: rule.name
@@ -33,8 +34,8 @@ resource nrt 'Microsoft.SecurityInsights/alertRules@2023-02-01-preview' = [
   }
 ]
 
-@description('Resource ids of the deployed rules (scheduled first, then NRT).')
-output ids array = concat(
-  [for (rule, i) in scheduledRules: scheduled[i].id],
-  [for (rule, i) in nrtRules: nrt[i].id]
-)
+@description('Resource ids of the Scheduled rules.')
+output scheduledIds array = [for (rule, i) in scheduledRules: scheduled[i].id]
+
+@description('Resource ids of the NRT rules.')
+output nrtIds array = [for (rule, i) in nrtRules: nrt[i].id]

@@ -6,11 +6,11 @@ param workspaceName string
 @description('Automation rules with resource ids filled in: [{ name, properties }].')
 param rules array
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource automationRule 'Microsoft.SecurityInsights/automationRules@2024-09-01' = [
+resource automationRule 'Microsoft.SecurityInsights/automationRules@2025-09-01' = [
   for rule in rules: {
     scope: workspace
     name: rule.name

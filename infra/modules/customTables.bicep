@@ -6,11 +6,11 @@ param workspaceName string
 @description('Tables from infra/generated/tables.json: [{ name, properties: { plan, schema } }].')
 param tables array
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource table 'Microsoft.OperationalInsights/workspaces/tables@2023-09-01' = [
+resource table 'Microsoft.OperationalInsights/workspaces/tables@2025-07-01' = [
   for t in tables: {
     parent: workspace
     name: t.name

@@ -15,7 +15,7 @@ param dcrs array
 @description('Tags applied to every resource.')
 param tags object
 
-resource endpoint 'Microsoft.Insights/dataCollectionEndpoints@2023-03-11' = {
+resource endpoint 'Microsoft.Insights/dataCollectionEndpoints@2024-03-11' = {
   name: '${namePrefix}-dce'
   location: location
   tags: tags
@@ -26,7 +26,7 @@ resource endpoint 'Microsoft.Insights/dataCollectionEndpoints@2023-03-11' = {
   }
 }
 
-resource rule 'Microsoft.Insights/dataCollectionRules@2023-03-11' = [
+resource rule 'Microsoft.Insights/dataCollectionRules@2024-03-11' = [
   for d in dcrs: {
     name: 'dcr-${d.connector}'
     location: location

@@ -18,7 +18,7 @@ param workspaceId string
 param settings object
 
 @description('App setting name -> Key Vault secret name, e.g. { OKTA_API_TOKEN: \'okta-api-token\' }.')
-param secretSettings object
+param keyVaultReferences object
 
 @description('Vault URI the secret settings point into.')
 param keyVaultUri string
@@ -36,7 +36,7 @@ var deploymentContainer = 'app-package'
 // ledger (functions/responders). Created here so the identity needs no table-creation rights at run time.
 var tableNames = ['connectorcheckpoints', 'connectordeadletters', 'responderactions']
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: storageAccountName
   location: location
   tags: tags
@@ -52,22 +52,22 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
-resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: deploymentContainer
 }
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
-resource appTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+resource appTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = [
   for table in tableNames: {
     parent: tableService
     name: table
@@ -85,7 +85,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: '${name}-plan'
   location: location
   tags: tags
@@ -107,14 +107,14 @@ var baseSettings = {
   CONNECTOR_STORAGE_TABLE_URL: storage.properties.primaryEndpoints.table
   RESPONDER_LEDGER_ACCOUNT_URL: storage.properties.primaryEndpoints.table
 }
-var keyVaultReferences = toObject(
-  items(secretSettings),
+var secretReferences = toObject(
+  items(keyVaultReferences),
   s => s.key,
   s => '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${s.value}/)'
 )
-var allSettings = union(baseSettings, settings, keyVaultReferences)
+var allSettings = union(baseSettings, settings, secretReferences)
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: tags
@@ -127,7 +127,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [for s in items(allSettings): { name: s.key, value: s.value }]
+      // map() rather than a for-expression: the settings hold runtime values (connection string,
+      // endpoints), and a for-expression's input must be known at the start of the deployment.
+      appSettings: map(items(allSettings), s => { name: s.key, value: s.value })
     }
     functionAppConfig: {
       deployment: {

@@ -2,8 +2,8 @@
 // incidents, use its storage account (host state, package, connector and responder tables), and
 // read Key Vault secrets.
 
-@description('Object id of the Function App system-assigned identity.')
-param principalId string
+@description('Name of the Function App whose system-assigned identity gets the roles.')
+param functionAppName string
 
 @description('Names of the data collection rules the connectors send to.')
 param dcrNames array
@@ -26,28 +26,36 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
-resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' existing = [
+resource site 'Microsoft.Web/sites@2025-03-01' existing = {
+  name: functionAppName
+}
+
+// Role assignment names derive from the app's resource id (known at the start of the deployment);
+// the principal id is only known once the app exists.
+var principalId = site.identity.principalId
+
+resource dcr 'Microsoft.Insights/dataCollectionRules@2024-03-11' existing = [
   for name in dcrNames: {
     name: name
   }
 ]
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   name: keyVaultName
 }
 
 // Logs Ingestion API: the caller needs Monitoring Metrics Publisher on the DCR itself.
 resource dcrPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (name, i) in dcrNames: {
-    name: guid(dcr[i].id, principalId, roles.monitoringMetricsPublisher)
+    name: guid(dcr[i].id, site.id, roles.monitoringMetricsPublisher)
     scope: dcr[i]
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
@@ -58,7 +66,7 @@ resource dcrPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 ]
 
 resource responder 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(workspace.id, principalId, roles.sentinelResponder)
+  name: guid(workspace.id, site.id, roles.sentinelResponder)
   scope: workspace
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.sentinelResponder)
@@ -69,7 +77,7 @@ resource responder 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 // Connector checkpoints and dead letters, responder action ledger.
 resource tableWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, roles.storageTableDataContributor)
+  name: guid(storage.id, site.id, roles.storageTableDataContributor)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
@@ -80,7 +88,7 @@ resource tableWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 // Identity-based AzureWebJobsStorage and the Flex Consumption package container need blob data owner.
 resource hostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, roles.storageBlobDataOwner)
+  name: guid(storage.id, site.id, roles.storageBlobDataOwner)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
@@ -90,7 +98,7 @@ resource hostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource secretsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  name: guid(vault.id, site.id, roles.keyVaultSecretsUser)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)

@@ -3,11 +3,11 @@
 @description('Name of the existing Log Analytics workspace.')
 param workspaceName string
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource onboarding 'Microsoft.SecurityInsights/onboardingStates@2024-09-01' = {
+resource onboarding 'Microsoft.SecurityInsights/onboardingStates@2025-09-01' = {
   scope: workspace
   name: 'default'
   properties: {}

@@ -6,11 +6,11 @@ param workspaceName string
 @description('Watchlists from infra/generated/watchlists.json: [{ name, properties }].')
 param watchlists array
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: workspaceName
 }
 
-resource watchlist 'Microsoft.SecurityInsights/watchlists@2024-09-01' = [
+resource watchlist 'Microsoft.SecurityInsights/watchlists@2025-09-01' = [
   for w in watchlists: {
     scope: workspace
     name: w.name

@@ -17,7 +17,7 @@ param dailyQuotaGb int
 @description('Tags applied to the workspace.')
 param tags object
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   name: name
   location: location
   tags: tags

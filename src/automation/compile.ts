@@ -1,6 +1,6 @@
 import type { AutomationAction, AutomationConditions, AutomationRule } from './model.js';
 
-export const automationRuleApiVersion = '2024-09-01';
+export const automationRuleApiVersion = '2025-09-01';
 
 /**
  * How compiled resources point at other resources. The Bicep path fills placeholders at deploy
@@ -8,24 +8,43 @@ export const automationRuleApiVersion = '2024-09-01';
  */
 export interface ResourceRefs {
   alertRuleResourceId(ruleId: string): string;
-  relayResourceId(responder: string): string;
+  relayResourceId(relay: Relay): string;
   tenantId: string;
 }
 
 export interface AutomationRuleResource {
   name: string;
+  /** Lower-case ids of the analytics rules the conditions name (main.bicep deploys the automation rule only with them). */
+  analyticRules: string[];
   properties: Record<string, unknown>;
 }
 
-/** Relay playbook (Logic App) name for a responder; the Bicep relays module uses the same pattern. */
-export function relayName(responder: string): string {
-  return `relay-${responder}`;
+/**
+ * A relay playbook: the Logic App an automation rule runs to reach a responder. Sentinel runs only
+ * playbooks whose trigger matches the automation rule's (incident trigger for incident rules,
+ * alert trigger for alert-created rules), so a responder gets one relay per trigger kind it is
+ * used with: `relay-<responder>` and `relay-<responder>-alert`.
+ */
+export interface Relay {
+  name: string;
+  responder: string;
+  trigger: 'incident' | 'alert';
+}
+
+export function relayName(responder: string, trigger: Relay['trigger']): string {
+  return `relay-${responder}${trigger === 'alert' ? '-alert' : ''}`;
+}
+
+export function relayFor(responder: string, rule: AutomationRule): Relay {
+  const trigger = rule.trigger === 'alert-created' ? 'alert' : 'incident';
+  return { name: relayName(responder, trigger), responder, trigger };
 }
 
 export function compileAutomationRule(rule: AutomationRule, refs: ResourceRefs): AutomationRuleResource {
   const onAlerts = rule.trigger === 'alert-created';
   return {
     name: rule.id.toLowerCase(),
+    analyticRules: (rule.conditions.analyticRules ?? []).map((id) => id.toLowerCase()),
     properties: {
       displayName: rule.displayName,
       order: rule.order,
@@ -36,7 +55,7 @@ export function compileAutomationRule(rule: AutomationRule, refs: ResourceRefs):
         triggersWhen: rule.trigger === 'incident-updated' ? 'Updated' : 'Created',
         conditions: compileConditions(rule, refs, onAlerts),
       },
-      actions: rule.actions.map((action, index) => compileAction(action, index + 1, refs)),
+      actions: rule.actions.map((action, index) => compileAction(rule, action, index + 1, refs)),
     },
   };
 }
@@ -102,13 +121,18 @@ function compileConditions(rule: AutomationRule, refs: ResourceRefs, onAlerts: b
   ];
 }
 
-function compileAction(action: AutomationAction, order: number, refs: ResourceRefs): Record<string, unknown> {
+function compileAction(
+  rule: AutomationRule,
+  action: AutomationAction,
+  order: number,
+  refs: ResourceRefs,
+): Record<string, unknown> {
   if (action.runResponder !== undefined) {
     return {
       order,
       actionType: 'RunPlaybook',
       actionConfiguration: {
-        logicAppResourceId: refs.relayResourceId(action.runResponder),
+        logicAppResourceId: refs.relayResourceId(relayFor(action.runResponder, rule)),
         tenantId: refs.tenantId,
       },
     };

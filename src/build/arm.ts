@@ -1,22 +1,26 @@
 import { type AutomationRuleResource, automationRuleApiVersion } from '../automation/compile.js';
 import { type AlertRuleResource, alertRuleApiVersions } from '../rules/compile/alertRule.js';
 import type { ConnectorDcr, CustomTable } from './connectors.js';
+import type { ParserResource } from './parsers.js';
 import type { WatchlistResource } from './watchlists.js';
 
 /** API versions of the other resource types in the standalone template; main.bicep uses the same. */
-const apiVersions = {
-  workspaces: '2023-09-01',
-  tables: '2023-09-01',
-  onboardingStates: '2024-09-01',
-  watchlists: '2024-09-01',
-  dataCollectionEndpoints: '2023-03-11',
-  dataCollectionRules: '2023-03-11',
+export const apiVersions = {
+  workspaces: '2025-07-01',
+  tables: '2025-07-01',
+  savedSearches: '2025-07-01',
+  onboardingStates: '2025-09-01',
+  watchlists: '2025-09-01',
+  dataCollectionEndpoints: '2024-03-11',
+  dataCollectionRules: '2024-03-11',
 } as const;
 
 export interface ArmContent {
-  alertRules: AlertRuleResource[];
+  /** Rules with the connector groups they need (one connector of each; see dataSources.ts). */
+  alertRules: { resource: AlertRuleResource; requires: string[][] }[];
+  parsers: ParserResource[];
   /** Only rules that run no responder: the relay playbooks and the Function App are Bicep-only. */
-  automationRules: { resource: AutomationRuleResource; analyticRuleIds: string[] }[];
+  automationRules: AutomationRuleResource[];
   watchlists: WatchlistResource[];
   tables: CustomTable[];
   dcrs: ConnectorDcr[];
@@ -38,7 +42,14 @@ const dceId =
 
 /** The ARM equivalent of the content part of main.bicep: workspace, Sentinel, tables, DCRs, rules, watchlists. */
 export function armTemplate(content: ArmContent): Record<string, unknown> {
+  const requirement = new Map(
+    content.alertRules.map(({ resource, requires }) => [resource.name, needs(requires)]),
+  );
   const tableIds = content.tables.map((t) => tableId(t.name));
+  const parserIds = content.parsers.map(
+    (p) =>
+      `[resourceId('Microsoft.OperationalInsights/workspaces/savedSearches', parameters('workspaceName'), '${p.name}')]`,
+  );
   const watchlistIds = content.watchlists.map((w) =>
     extensionId('Microsoft.SecurityInsights/watchlists', w.name),
   );
@@ -102,25 +113,37 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
       properties: watchlist.properties,
       dependsOn: [onboardingId],
     })),
-    // Sentinel validates a rule's query when it is saved, so tables and watchlists come first.
-    ...content.alertRules.map((rule) => ({
+    // A parser is deployed when a rule that calls it is (that rule needs the parser's tables).
+    ...content.parsers.map((parser) => ({
+      type: 'Microsoft.OperationalInsights/workspaces/savedSearches',
+      apiVersion: apiVersions.savedSearches,
+      name: `[format('{0}/{1}', parameters('workspaceName'), '${parser.name}')]`,
+      ...condition(anyOf(parser.usedBy.map((id) => requirement.get(id)))),
+      properties: parser.properties,
+      dependsOn: [workspaceId, ...tableIds],
+    })),
+    // Sentinel validates a rule's query when it is saved, so tables, parsers and watchlists come
+    // first, and a rule whose tables the workspace lacks is not deployed at all.
+    ...content.alertRules.map(({ resource: rule }) => ({
       type: 'Microsoft.SecurityInsights/alertRules',
       apiVersion: alertRuleApiVersions[rule.kind],
       scope: onWorkspace,
       name: rule.name,
       kind: rule.kind,
+      ...condition(requirement.get(rule.name)),
       properties: rule.properties,
-      dependsOn: [onboardingId, ...tableIds, ...watchlistIds],
+      dependsOn: [onboardingId, ...tableIds, ...parserIds, ...watchlistIds],
     })),
-    ...content.automationRules.map(({ resource, analyticRuleIds }) => ({
+    ...content.automationRules.map((resource) => ({
       type: 'Microsoft.SecurityInsights/automationRules',
       apiVersion: automationRuleApiVersion,
       scope: onWorkspace,
       name: resource.name,
+      ...condition(allOf(resource.analyticRules.map((id) => requirement.get(id)))),
       properties: resource.properties,
       dependsOn: [
         onboardingId,
-        ...analyticRuleIds.map((id) => extensionId('Microsoft.SecurityInsights/alertRules', id)),
+        ...resource.analyticRules.map((id) => extensionId('Microsoft.SecurityInsights/alertRules', id)),
       ],
     })),
   ];
@@ -150,6 +173,14 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
         defaultValue: -1,
         metadata: { description: 'Daily ingestion cap in GB; -1 means no cap.' },
       },
+      enabledDataConnectors: {
+        type: 'array',
+        defaultValue: [],
+        metadata: {
+          description:
+            'Sentinel data connectors (requiredDataConnectors connectorId values) whose tables exist in the workspace. A rule is deployed only when, for each table it reads, one connector that supplies it is listed (or this template creates the table).',
+        },
+      },
     },
     variables: {
       workspaceId: "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]",
@@ -167,4 +198,31 @@ export function armTemplate(content: ArmContent): Record<string, unknown> {
         : {}),
     },
   };
+}
+
+/** ARM condition (without brackets): one connector of every group is enabled; undefined = always. */
+function needs(requires: string[][]): string | undefined {
+  if (requires.length === 0) return undefined;
+  const groups = requires.map(
+    (group) =>
+      `not(empty(intersection(createArray(${group.map((id) => `'${id}'`).join(', ')}), parameters('enabledDataConnectors'))))`,
+  );
+  return groups.length === 1 ? groups[0] : `and(${groups.join(', ')})`;
+}
+
+/** Deployed when any of the conditions holds; an unconditional one makes the whole unconditional. */
+function anyOf(conditions: (string | undefined)[]): string | undefined {
+  if (conditions.length === 0 || conditions.some((c) => c === undefined)) return undefined;
+  return conditions.length === 1 ? conditions[0] : `or(${conditions.join(', ')})`;
+}
+
+/** Deployed when every condition holds (unconditional ones drop out). */
+function allOf(conditions: (string | undefined)[]): string | undefined {
+  const real = conditions.filter((c): c is string => c !== undefined);
+  if (real.length === 0) return undefined;
+  return real.length === 1 ? real[0] : `and(${real.join(', ')})`;
+}
+
+function condition(expression: string | undefined): { condition?: string } {
+  return expression === undefined ? {} : { condition: `[${expression}]` };
 }

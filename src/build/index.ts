@@ -1,15 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compileAutomationRule, type ResourceRefs, relayName } from '../automation/compile.js';
+import { compileAutomationRule, type Relay, type ResourceRefs, relayFor } from '../automation/compile.js';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences, checkDeployable } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
-import { loadCatalog } from '../kql/catalog.js';
+import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { type AlertRuleResource, compileAlertRule, undeployableFields } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
 import { buildConnectors } from './connectors.js';
+import { isDeployed, type RuleDataNeeds, ruleDataNeeds } from './dataSources.js';
 import { stableStringify } from './json.js';
+import { compileParser, type ParserResource } from './parsers.js';
+import { repositoriesAlertRuleId, repositoriesLayout } from './repositories.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
@@ -29,8 +32,8 @@ export const placeholders = {
 const bicepRefs: ResourceRefs = {
   alertRuleResourceId: (id) =>
     `${placeholders.workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${id}`,
-  relayResourceId: (responder) =>
-    `${placeholders.resourceGroupId}/providers/Microsoft.Logic/workflows/${relayName(responder)}`,
+  relayResourceId: (relay) =>
+    `${placeholders.resourceGroupId}/providers/Microsoft.Logic/workflows/${relay.name}`,
   tenantId: placeholders.tenantId,
 };
 
@@ -46,6 +49,14 @@ export interface BuildResult {
   /** Repository-relative path → file content; empty when there are errors. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
+  /** What the deployment needs from the workspace (for `preflight`); absent when there are errors. */
+  needs?: DeploymentNeeds;
+}
+
+export interface DeploymentNeeds {
+  rules: CompiledRule[];
+  parsers: ParserResource[];
+  createdTables: string[];
 }
 
 /**
@@ -56,16 +67,16 @@ export function build(root: string): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const rel = (path: string) => displayPath(path, root);
 
-  const rules = loadRules(root, rel, diagnostics);
   const catalog = collectDiagnostics(() => loadCatalog(root), diagnostics);
   const connectors = buildConnectors(root);
   diagnostics.push(...connectors.diagnostics);
+  const rules = loadRules(root, rel, catalog, new Set(connectors.tables.map((t) => t.name)), diagnostics);
 
   const automation = findAutomationFiles(root).map((path) => loadAutomationFile(path, rel(path)));
   for (const loaded of automation) diagnostics.push(...loaded.diagnostics);
   diagnostics.push(
     ...checkAutomationReferences(automation, {
-      analyticRuleIds: new Set(rules.map((rule) => rule.name)),
+      analyticRuleIds: new Set(rules.map(({ resource }) => resource.name)),
       responders: findResponders(root),
     }),
     ...checkDeployable(automation),
@@ -81,18 +92,35 @@ export function build(root: string): BuildResult {
   const automationResources = automationRules
     .map((rule) => compileAutomationRule(rule, bicepRefs))
     .sort(byName);
-  const relays = [
-    ...new Set(automationRules.flatMap((rule) => rule.actions.flatMap((a) => a.runResponder ?? []))),
-  ].sort();
+  const relays = new Map<string, Relay>();
+  for (const rule of automationRules) {
+    for (const { runResponder } of rule.actions) {
+      const relay = runResponder === undefined ? undefined : relayFor(runResponder, rule);
+      if (relay) relays.set(relay.name, relay);
+    }
+  }
+  // The standalone templates have no relays (they need the Function App), so no rule that runs one.
+  const withoutResponders = automationRules.filter((rule) =>
+    rule.actions.every((action) => action.runResponder === undefined),
+  );
+  const parsers = [...(catalog?.functions.values() ?? [])]
+    .map((parser) =>
+      compileParser(
+        parser,
+        rules.filter(({ needs }) => needs.parsers.includes(parser)).map(({ resource }) => resource.name),
+      ),
+    )
+    .sort(byName);
 
   const files = new Map<string, string>();
   const emit = (name: string, value: unknown) => files.set(`${generatedDir}/${name}`, stableStringify(value));
-  emit('analyticsRules.json', {
-    scheduled: rules.filter((rule) => rule.kind === 'Scheduled').map(withoutKind),
-    nrt: rules.filter((rule) => rule.kind === 'NRT').map(withoutKind),
-  });
+  emit(
+    'analyticsRules.json',
+    rules.map(({ resource, needs }) => ({ ...resource, requires: needs.requires })),
+  );
+  emit('parsers.json', parsers);
   emit('automationRules.json', automationResources);
-  emit('relays.json', relays);
+  emit('relays.json', [...relays.values()].sort(byName));
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
@@ -100,33 +128,87 @@ export function build(root: string): BuildResult {
     armTemplatePath,
     stableStringify(
       armTemplate({
-        alertRules: rules,
-        automationRules: automationRules
-          .filter((rule) => rule.actions.every((action) => action.runResponder === undefined))
-          .map((rule) => ({
-            resource: compileAutomationRule(rule, armRefs),
-            analyticRuleIds: (rule.conditions.analyticRules ?? []).map((id) => id.toLowerCase()),
-          }))
-          .sort((a, b) => byName(a.resource, b.resource)),
+        alertRules: rules.map(({ resource, needs }) => ({ resource, requires: needs.requires })),
+        parsers,
+        automationRules: withoutResponders.map((rule) => compileAutomationRule(rule, armRefs)).sort(byName),
         watchlists,
         tables: connectors.tables,
         dcrs: connectors.dcrs,
       }),
     ),
   );
-  return { files, diagnostics };
+  // Microsoft Sentinel Repositories deploys each template as it is, so the layout holds what
+  // main.bicep would deploy with the enabledDataConnectors of infra/main.parameters.json.
+  const enabled = enabledDataConnectors(root, diagnostics);
+  const repositoryRules = rules.filter(({ needs }) => isDeployed(needs.requires, enabled));
+  const repositoryRuleIds = new Set(repositoryRules.map(({ resource }) => resource.name));
+  for (const [path, content] of repositoriesLayout(root, {
+    alertRules: repositoryRules.map(({ resource }) => resource),
+    parsers: parsers.filter((p) => p.usedBy.some((id) => repositoryRuleIds.has(id))),
+    automationRules: withoutResponders
+      .map((rule) => compileAutomationRule(rule, repositoriesRefs))
+      .filter((rule) => rule.analyticRules.every((id) => repositoryRuleIds.has(id)))
+      .sort(byName),
+  })) {
+    files.set(path, stableStringify(content));
+  }
+  return {
+    files,
+    diagnostics,
+    needs: { rules, parsers, createdTables: connectors.tables.map((t) => t.name) },
+  };
+}
+
+const repositoriesRefs: ResourceRefs = {
+  alertRuleResourceId: repositoriesAlertRuleId,
+  relayResourceId: () => {
+    throw new Error('the Repositories layout has no relay playbooks');
+  },
+  tenantId: '[subscription().tenantId]',
+};
+
+/** `enabledDataConnectors` of infra/main.parameters.json (none when the file or value is absent). */
+function enabledDataConnectors(root: string, diagnostics: Diagnostic[]): string[] {
+  const file = join(root, 'infra', 'main.parameters.json');
+  if (!existsSync(file)) return [];
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')).parameters?.enabledDataConnectors?.value ?? [];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  } catch {
+    // Reported below with the file's position.
+  }
+  diagnostics.push({
+    code: 'SK1603',
+    severity: 'warning',
+    message:
+      'parameters.enabledDataConnectors.value should be an array of connector ids; the Repositories layout assumes none',
+    file: 'infra/main.parameters.json',
+    line: 1,
+    column: 1,
+  });
+  return [];
+}
+
+/** Tables that exist in every Sentinel workspace this template deploys: watchlists are deployed here. */
+const builtInTables = new Set(['Watchlist']);
+
+export interface CompiledRule {
+  resource: AlertRuleResource;
+  needs: RuleDataNeeds;
 }
 
 function loadRules(
   root: string,
   rel: (path: string) => string,
+  catalog: Catalog | undefined,
+  createdTables: ReadonlySet<string>,
   diagnostics: Diagnostic[],
-): AlertRuleResource[] {
+): CompiledRule[] {
   const loaded: LoadedRule[] = findRuleFiles([join(root, 'kql', 'rules')]).map((path) =>
     loadRuleFile(path, rel(path)),
   );
   const byId = new Map<string, string>();
-  const compiled: AlertRuleResource[] = [];
+  const compiled: CompiledRule[] = [];
   for (const { rule, source, file, diagnostics: found } of loaded) {
     diagnostics.push(...found);
     if (!rule) continue;
@@ -152,9 +234,12 @@ function loadRules(
         ...(source?.keyAt([field]) ?? { line: 1, column: 1 }),
       });
     }
-    compiled.push(compileAlertRule(rule));
+    const needs = catalog
+      ? ruleDataNeeds(rule, source, { catalog, createdTables, builtInTables }, diagnostics)
+      : { requires: [], tables: [], parsers: [] };
+    compiled.push({ resource: compileAlertRule(rule), needs });
   }
-  return compiled.sort(byName);
+  return compiled.sort((a, b) => byName(a.resource, b.resource));
 }
 
 /**
@@ -176,12 +261,13 @@ function findResponders(root: string): Set<string> {
   return names;
 }
 
-function withoutKind({ name, properties }: AlertRuleResource) {
-  return { name, properties };
-}
-
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Build outputs that are committed (main.bicep's inputs, the Repositories layout); dist/ is not. */
+export function isCommittedOutput(path: string): boolean {
+  return !path.startsWith('dist/');
 }
 
 export function writeBuild(root: string, files: Map<string, string>): void {

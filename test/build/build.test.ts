@@ -1,12 +1,33 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, staleFiles, writeBuild } from '../../src/build/index.js';
+import { build, isCommittedOutput, staleFiles, writeBuild } from '../../src/build/index.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { copyFixtureRepo, editFile, fixtureRepo, repoRoot } from './support.js';
 
 const goldenDir = new URL('./golden', import.meta.url).pathname;
 const update = process.env.UPDATE_GOLDEN === '1';
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
+describe('golden files', () => {
+  it('cannot be rewritten in CI: UPDATE_GOLDEN=1 would make the test agree with the code under test', () => {
+    expect(
+      process.env.CI === 'true' && update,
+      'UPDATE_GOLDEN=1 is refused under CI=true; regenerate golden files locally and review the diff',
+    ).toBe(false);
+  });
+
+  it('are exactly the files the build produces (no leftover golden file goes unchecked)', () => {
+    const produced = [...build(fixtureRepo).files.keys()].sort();
+    expect(filesUnder(goldenDir).sort()).toEqual(produced);
+  });
+});
 
 function buildOk(root: string): Map<string, string> {
   const result = build(root);
@@ -20,7 +41,7 @@ describe('build of the fixture repository', () => {
   it('matches the golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
     for (const [path, content] of files) {
       const golden = join(goldenDir, path);
-      if (update) {
+      if (update && process.env.CI !== 'true') {
         mkdirSync(dirname(golden), { recursive: true });
         writeFileSync(golden, content);
       }
@@ -35,7 +56,8 @@ describe('build of the fixture repository', () => {
 
   it('maps rule YAML to ARM alert rule properties', () => {
     const rules = JSON.parse(files.get('infra/generated/analyticsRules.json')!);
-    const spray = rules.scheduled[0];
+    const spray = rules.find((rule: any) => rule.kind === 'Scheduled');
+    const nrt = rules.find((rule: any) => rule.kind === 'NRT');
     expect(spray.name).toBe('2d3c6a0e-7f4b-4e1a-9c55-0a1b2c3d4e5f');
     expect(spray.properties).toMatchObject({
       queryFrequency: 'PT1H',
@@ -48,12 +70,12 @@ describe('build of the fixture repository', () => {
     });
     // The GA API version has no subTechniques; the NRT (preview) one splits them out.
     expect(spray.properties.subTechniques).toBeUndefined();
-    expect(rules.nrt[0].properties).toMatchObject({
+    expect(nrt.properties).toMatchObject({
       techniques: ['T1078'],
       subTechniques: ['T1078.004'],
       enabled: false,
     });
-    expect(rules.nrt[0].properties.queryFrequency).toBeUndefined();
+    expect(nrt.properties.queryFrequency).toBeUndefined();
   });
 
   it('uploads watchlists as RFC 4180 CSV', () => {
@@ -64,8 +86,17 @@ describe('build of the fixture repository', () => {
     );
   });
 
-  it('lists only the responders automation rules run, and keeps them out of the ARM template', () => {
-    expect(JSON.parse(files.get('infra/generated/relays.json')!)).toEqual(['notify']);
+  it('lists a relay per responder and trigger kind that automation rules run, and keeps them out of the ARM template', () => {
+    // Sentinel runs only alert-trigger playbooks from alert-created automation rules.
+    expect(JSON.parse(files.get('infra/generated/relays.json')!)).toEqual([
+      { name: 'relay-notify', responder: 'notify', trigger: 'incident' },
+      { name: 'relay-notify-alert', responder: 'notify', trigger: 'alert' },
+    ]);
+    const compiled = JSON.parse(files.get('infra/generated/automationRules.json')!);
+    const onAlerts = compiled.find((rule: any) => rule.properties.triggeringLogic.triggersOn === 'Alerts');
+    expect(onAlerts.properties.actions[0].actionConfiguration.logicAppResourceId).toBe(
+      '{{resourceGroupId}}/providers/Microsoft.Logic/workflows/relay-notify-alert',
+    );
     const arm = JSON.parse(files.get('dist/azuredeploy.json')!);
     const automation = arm.resources.filter(
       (r: any) => r.type === 'Microsoft.SecurityInsights/automationRules',
@@ -84,7 +115,11 @@ describe('a rule change', () => {
     const after = buildOk(root);
 
     const changedFiles = [...after.keys()].filter((path) => after.get(path) !== before.get(path));
-    expect(changedFiles.sort()).toEqual(['dist/azuredeploy.json', 'infra/generated/analyticsRules.json']);
+    expect(changedFiles.sort()).toEqual([
+      'dist/azuredeploy.json',
+      'infra/generated/analyticsRules.json',
+      'sentinel/AnalyticsRules/2d3c6a0e-7f4b-4e1a-9c55-0a1b2c3d4e5f.json',
+    ]);
 
     const oldArm = JSON.parse(before.get('dist/azuredeploy.json')!);
     const newArm = JSON.parse(after.get('dist/azuredeploy.json')!);
@@ -101,10 +136,10 @@ describe('a rule change', () => {
 });
 
 describe('generated files committed in this repository', () => {
-  it('are up to date with kql/ and connectors/ (UPDATE_GOLDEN=1 rewrites them)', () => {
+  it('are up to date with kql/, connectors/ and infra/main.parameters.json (UPDATE_GOLDEN=1 rewrites them)', () => {
     const files = buildOk(repoRoot);
-    if (update) writeBuild(repoRoot, files);
+    if (update && process.env.CI !== 'true') writeBuild(repoRoot, files);
     // dist/ is build output and not committed; main.bicep reads infra/generated/.
-    expect(staleFiles(repoRoot, files, (path) => path.startsWith('infra/generated/'))).toEqual([]);
+    expect(staleFiles(repoRoot, files, isCommittedOutput)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { build, staleFiles, writeBuild } from '../../build/index.js';
+import { build, isCommittedOutput, staleFiles, writeBuild } from '../../build/index.js';
 import { parseCommandArgs, printDiagnostics, rootOption } from '../command.js';
 
 const usage = `usage: sentinel-kit build [--check] [--root <dir>]
@@ -22,8 +22,8 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   if (values.check) {
-    // dist/ is not committed, so only the files main.bicep reads are checked.
-    const stale = staleFiles(root, result.files, (path) => path.startsWith('infra/'));
+    // dist/ is not committed; the files main.bicep reads and the Repositories layout are.
+    const stale = staleFiles(root, result.files, isCommittedOutput);
     for (const path of stale) console.error(`${path}: out of date; run sentinel-kit build`);
     return stale.length > 0 ? 1 : 0;
   }

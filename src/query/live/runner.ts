@@ -1,5 +1,6 @@
 import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
+import { mentions, referencedFunctions } from '../../kql/references.js';
 import type { AnalyticsRule } from '../../rules/model.js';
 import type { RuleTestCase } from '../../rules/testing/model.js';
 import {
@@ -88,21 +89,6 @@ export function injectFixtures(
   return pinNow(`${lets.join('\n')}\n${query}`, at);
 }
 
-/** Catalog functions the query calls, directly or through other functions, callees first. */
-function referencedFunctions(query: string, catalog: Catalog): FunctionSchema[] {
-  const ordered: FunctionSchema[] = [];
-  const visit = (text: string, seen: Set<string>) => {
-    for (const f of catalog.functions.values()) {
-      if (seen.has(f.name) || !mentions(text, f.name)) continue;
-      seen.add(f.name);
-      visit(f.body, seen);
-      ordered.push(f);
-    }
-  };
-  visit(query, new Set());
-  return ordered;
-}
-
 function functionLet(f: FunctionSchema): string {
   const params = f.parameters
     .map(
@@ -111,8 +97,4 @@ function functionLet(f: FunctionSchema): string {
     )
     .join(', ');
   return `let ${nameLiteral(f.name)} = (${params}) {\n${f.body.trim()}\n};`;
-}
-
-function mentions(text: string, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
 }

@@ -2,11 +2,13 @@ import { formatIsoDuration, parseDuration } from '../durations.js';
 import type { AnalyticsRule, TriggerOperator } from '../model.js';
 
 /**
- * API versions of Microsoft.SecurityInsights/alertRules per rule kind. The GA version 2024-09-01
- * only knows Scheduled (plus Fusion and MicrosoftSecurityIncidentCreation) and has no
- * `subTechniques`; NRT rules exist only in preview versions, which also carry `subTechniques`.
+ * API versions of Microsoft.SecurityInsights/alertRules per rule kind, the newest that define the
+ * kind (Azure.Bicep.Types.Az 0.2.972, from azure-rest-api-specs): the GA version 2025-09-01 only
+ * knows Scheduled (plus Fusion and MicrosoftSecurityIncidentCreation) and has no `subTechniques`;
+ * NRT exists only in preview versions, and 2025-10-01-preview also defines `subTechniques`
+ * (2023-02-01-preview did not). infra/modules/analyticsRules.bicep uses the same versions.
  */
-export const alertRuleApiVersions = { Scheduled: '2024-09-01', NRT: '2023-02-01-preview' } as const;
+export const alertRuleApiVersions = { Scheduled: '2025-09-01', NRT: '2025-10-01-preview' } as const;
 
 export interface AlertRuleResource {
   /** Resource name: the rule's `id` GUID, so renaming a rule updates it in place. */

@@ -1,0 +1,95 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build } from '../../src/build/index.js';
+import { formatDiagnostic } from '../../src/diagnostics.js';
+import { copyFixtureRepo, editFile, repoRoot } from './support.js';
+
+/** The fixture repository with the real SigninLogs schema, so the build knows the table. */
+function repoWithSigninLogs(): string {
+  const root = copyFixtureRepo();
+  mkdirSync(join(root, 'kql/schemas'), { recursive: true });
+  copyFileSync(join(repoRoot, 'kql/schemas/SigninLogs.json'), join(root, 'kql/schemas/SigninLogs.json'));
+  return root;
+}
+
+const sprayFile = 'kql/rules/identity/password-spray.yaml';
+const declareConnectors = (connectors: string) => (text: string) =>
+  text.replace('tactics:\n', `requiredDataConnectors:\n${connectors}tactics:\n`);
+
+describe('rules gated on the data their queries read', () => {
+  it('refuses a rule that reads a table no requiredDataConnectors entry lists, at file:line:col', () => {
+    const { diagnostics } = build(repoWithSigninLogs());
+    const errors = diagnostics.filter((d) => d.code === 'SK1602').map(formatDiagnostic);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(
+      /^kql\/rules\/identity\/password-spray\.yaml:14:8: error SK1602: the query reads SigninLogs, which no requiredDataConnectors entry lists/,
+    );
+  });
+
+  it('groups connectors that supply the same table as alternatives, and tables it creates need none', () => {
+    const root = repoWithSigninLogs();
+    editFile(
+      root,
+      sprayFile,
+      declareConnectors(
+        '  - connectorId: AzureActiveDirectory\n    dataTypes: [SigninLogs]\n' +
+          '  - connectorId: AzureActiveDirectoryAma\n    dataTypes: [SigninLogs]\n' +
+          '  - connectorId: DemoApi\n    dataTypes: [DemoAudit_CL]\n',
+      ),
+    );
+    editFile(root, 'kql/rules/identity/vip-signin-new-country.yaml', (text) =>
+      text.replace(
+        'query: |',
+        'requiredDataConnectors:\n  - connectorId: AzureActiveDirectory\n    dataTypes: [SigninLogs]\nquery: |',
+      ),
+    );
+    const { files, diagnostics } = build(root);
+    expect(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const rules = JSON.parse(files.get('infra/generated/analyticsRules.json')!);
+    const spray = rules.find((r: any) => r.name === '2d3c6a0e-7f4b-4e1a-9c55-0a1b2c3d4e5f');
+    // DemoAudit_CL is the demo connector's custom table, created by the same deployment.
+    expect(spray.requires).toEqual([['AzureActiveDirectory', 'AzureActiveDirectoryAma']]);
+
+    // The standalone ARM template deploys the rule only when one of them is enabled.
+    const arm = JSON.parse(files.get('dist/azuredeploy.json')!);
+    const resource = arm.resources.find((r: any) => r.name === spray.name);
+    expect(resource.condition).toBe(
+      "[not(empty(intersection(createArray('AzureActiveDirectory', 'AzureActiveDirectoryAma'), parameters('enabledDataConnectors'))))]",
+    );
+    expect(arm.parameters.enabledDataConnectors.defaultValue).toEqual([]);
+  });
+});
+
+describe('parsers of this repository', () => {
+  const { files } = build(repoRoot);
+  const parsers = JSON.parse(files.get('infra/generated/parsers.json')!);
+  const rules = JSON.parse(files.get('infra/generated/analyticsRules.json')!);
+
+  it('become workspace functions with their parameters, listing the rules that call them', () => {
+    const ti = parsers.find((p: any) => p.name === 'ThreatIntelActiveIPs');
+    expect(ti.properties).toMatchObject({
+      functionAlias: 'ThreatIntelActiveIPs',
+      functionParameters: 'lookback:timespan = 14d',
+    });
+    const callers = rules.filter((r: any) => r.properties.query.includes('ThreatIntelActiveIPs('));
+    expect(callers.length).toBeGreaterThan(0);
+    expect(ti.usedBy).toEqual(callers.map((r: any) => r.name).sort());
+  });
+
+  it('are deployed by the ARM template only with a rule that calls them', () => {
+    const arm = JSON.parse(files.get('dist/azuredeploy.json')!);
+    const ssh = arm.resources.find(
+      (r: any) => r.type.endsWith('/savedSearches') && r.name.includes('SshAuthentication'),
+    );
+    expect(ssh.condition).toBe(
+      "[not(empty(intersection(createArray('Syslog', 'SyslogAma'), parameters('enabledDataConnectors'))))]",
+    );
+    const caller = arm.resources.find(
+      (r: any) => r.type.endsWith('/alertRules') && r.properties.query.includes('SshAuthentication'),
+    );
+    expect(caller.dependsOn).toContain(
+      "[resourceId('Microsoft.OperationalInsights/workspaces/savedSearches', parameters('workspaceName'), 'SshAuthentication')]",
+    );
+  });
+});
