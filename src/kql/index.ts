@@ -6,6 +6,7 @@ import type { Catalog, ColumnSchema } from './catalog.js';
 import { frameToRows } from './execute/frame.js';
 import { executePlan } from './execute/index.js';
 import { lowerQuery } from './lower/index.js';
+import { checkResultSchema } from './lower/verify.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
 import type { Column, Plan } from './plan/types.js';
 import { analyze, type QueryDiagnostic } from './syntax/index.js';
@@ -30,12 +31,17 @@ export interface QueryOptions {
   now?: bigint;
 }
 
-/** Parses, binds and lowers a query; throws KqlError on binding errors, UnsupportedError on refused constructs. */
+/**
+ * Parses, binds and lowers a query; throws KqlError on binding errors, UnsupportedError on refused
+ * constructs and when the plan's result schema differs from the one Kusto.Language computes.
+ */
 export function planQuery(query: string, catalog: Catalog): Plan {
   const { code, diagnostics } = analyze(query, catalog);
   const errors = diagnostics.filter((d: QueryDiagnostic) => d.severity === 'error');
   if (errors.length > 0) throw new KqlError(errors);
-  return lowerQuery(code, catalog);
+  const plan = lowerQuery(code, catalog);
+  checkResultSchema(plan, code);
+  return plan;
 }
 
 export function runQuery(query: string, options: QueryOptions): Table {

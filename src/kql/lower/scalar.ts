@@ -44,7 +44,30 @@ export function literal(value: Value, type: KqlType): ScalarExpr {
   return { kind: 'literal', value, type };
 }
 
+/**
+ * Lowers a scalar expression. Its type must be the one Kusto.Language bound to the node, where the
+ * binder gives one: a lowered expression of another type would compute a value Kusto does not.
+ */
 export function lowerScalar(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const expr = lowerScalarNode(node, row, ctx, aggregate);
+  const bound = kqlTypeOf(node.ResultType);
+  if (bound && bound !== expr.type) {
+    throw unsupported(
+      node,
+      ctx,
+      kindName(node),
+      `the engine types '${text(node)}' as ${expr.type} where Kusto types it ${bound}; refusing rather than answering differently`,
+    );
+  }
+  return expr;
+}
+
+function lowerScalarNode(
   node: any,
   row: RowContext,
   ctx: LowerContext,
@@ -70,7 +93,10 @@ export function lowerScalar(
       return {
         kind: 'element',
         target: recurse(node.Expression),
-        key: recurse(node.Selector),
+        // The selector `[k]` is typed as the element it selects; the key is the bracketed expression.
+        key: recurse(
+          kindName(node.Selector) === 'BracketedExpression' ? node.Selector.Expression : node.Selector,
+        ),
         type: 'dynamic',
       };
     case 'PrefixUnaryExpression':

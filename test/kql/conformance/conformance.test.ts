@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { emptyCatalog } from '../../../src/kql/catalog.js';
 import { runQuery } from '../../../src/kql/index.js';
 import { parseDateTime, toJson } from '../../../src/kql/values/index.js';
+import { expectKustoSchema } from '../engine/helpers.js';
 
 const Case = z.object({
   name: z.string(),
@@ -56,6 +57,7 @@ function runCase(c: CaseT, now: bigint): void {
     return;
   }
   const result = runQuery(c.query, { catalog, tables: new Map(), now });
+  expectKustoSchema(c.query, result, catalog);
   if (c.columns) {
     const actual = result.columns.map((col, i) =>
       c.columns?.[i]?.includes(':') ? `${col.name}:${col.type}` : col.name,

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KqlError } from '../../../src/kql/index.js';
-import { run } from './helpers.js';
+import { KqlError, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { expectKustoSchema, run } from './helpers.js';
 
-// Random rows and random pipelines from a small grammar: the engine must answer or raise KqlError
-// (binding error or a positioned refusal), never crash with anything else.
+// Random rows and random pipelines from a small grammar: the engine must answer with the result
+// schema Kusto.Language computes, or raise KqlError (binding error or a positioned refusal), never
+// crash with anything else. Equivalent formulations of one query must give the same rows.
 const row = fc.tuple(
   fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }),
   fc.constantFrom('a', 'b', 'A b', '', 'x-y'),
@@ -84,6 +85,7 @@ describe('engine fuzz', () => {
           try {
             const table = run(query);
             answered++;
+            expectKustoSchema(query, table);
             for (const r of table.rows) expect(r).toHaveLength(table.columns.length);
           } catch (error) {
             if (!(error instanceof KqlError)) throw new Error(`${query}\n${(error as Error).stack}`);
@@ -94,5 +96,55 @@ describe('engine fuzz', () => {
     );
     // Most generated pipelines are valid KQL; a generator that only produced errors would test nothing.
     expect(answered).toBeGreaterThan(75);
+  });
+});
+
+const datatable = (rows: Parameters<typeof literalOf>[0][]) =>
+  `datatable(n:long, s:string, r:real, t:datetime, d:dynamic)[${rows.map(literalOf).join(', ')}]`;
+
+/** Rows as a multiset: formulations may differ in row order where Kusto leaves it undefined. */
+const rowSet = (table: Table) =>
+  tableToRecords(table)
+    .map((r) => JSON.stringify(r))
+    .sort();
+
+// Pairs of formulations Kusto defines to be equivalent (each side is appended to the same input).
+const equivalent = fc.oneof(
+  fc.constant(['summarize c = count()', 'count | project c = Count']),
+  fc.tuple(predicate, predicate).map(([a, b]) => [`where (${a}) and (${b})`, `where ${a} | where ${b}`]),
+  scalar.map((e) => [`extend e = ${e} | project s, e`, `project s, e = ${e}`]),
+  // lookup is a left outer join that keeps one copy of the key (lookup operator doc).
+  fc.constant([
+    'join kind=leftouter (datatable(s:string, w:long)["a", 1, "b", 2]) on s | project-away s1',
+    'lookup kind=leftouter (datatable(s:string, w:long)["a", 1, "b", 2]) on s',
+  ]),
+  fc.constant(['distinct s', 'summarize by s']),
+  scalar.map((e) => [`summarize x = sum(n) by k = ${e}`, `summarize x = sumif(n, true) by k = ${e}`]),
+  predicate.map((p) => [`summarize x = countif(${p})`, `where ${p} | summarize x = count()`]),
+);
+
+describe('engine differential fuzz', () => {
+  it("equivalent formulations give the same rows and Kusto's schema", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 8 }),
+        fc.array(
+          predicate.map((p) => `where ${p}`),
+          { maxLength: 1 },
+        ),
+        equivalent,
+        (rows, prefix, [a, b]) => {
+          const [qa, qb] = [a, b].map((tail) => [datatable(rows), ...prefix, tail].join(' | '));
+          const [ta, tb] = [run(qa), run(qb)];
+          expectKustoSchema(qa, ta);
+          expectKustoSchema(qb, tb);
+          expect(rowSet(tb), `${qa}\n${qb}`).toEqual(rowSet(ta));
+          compared++;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(compared).toBe(150);
   });
 });
