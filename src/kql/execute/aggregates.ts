@@ -238,6 +238,28 @@ const takeAny: Factory = (args, call) => () => {
   };
 };
 
+/**
+ * take_anyif(expr, predicate): Kusto picks an arbitrary row where the predicate is true and "attempts
+ * to return a non-null/non-empty value" (take-anyif-aggregation-function doc); the first such row
+ * with a non-empty value is one of those answers, and null when no row qualifies.
+ */
+const takeAnyIf: Factory =
+  ([value, predicate], call) =>
+  () => {
+    let found: Value | undefined;
+    let fallback: Value | undefined;
+    const empty = (v: Value) => v === null || v === '';
+    return {
+      add: (i) => {
+        if (found !== undefined || !isTrue(predicate(i))) return;
+        const v = value(i);
+        if (!empty(v)) found = v;
+        else fallback ??= v;
+      },
+      result: () => [found ?? fallback ?? (call.outputs[0].type === 'string' ? '' : null)],
+    };
+  };
+
 /** Sample variance (n-1) like Kusto's variance()/stdev(); the *p variants divide by n. */
 function spread(kind: 'variance' | 'stdev', population: boolean, conditional: boolean): Factory {
   return ([value, predicate]) =>
@@ -318,6 +340,7 @@ const factories: Record<string, Factory> = {
   make_bag_if: makeBag(true),
   take_any: takeAny,
   any: takeAny,
+  take_anyif: takeAnyIf,
   stdev: spread('stdev', false, false),
   stdevif: spread('stdev', false, true),
   stdevp: spread('stdev', true, false),

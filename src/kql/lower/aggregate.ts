@@ -1,6 +1,7 @@
 import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
 import {
   boundSchema,
+  calledName,
   columnIndex,
   kindName,
   type LowerContext,
@@ -24,7 +25,7 @@ function itemValue(item: any, ctx: LowerContext): any {
  * input column that is not a group key); percentiles() returns one column per percentage.
  */
 function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
-  const fn = String(node.ReferencedSymbol.Name).toLowerCase();
+  const fn = calledName(node);
   const argNodes = list(node.ArgumentList?.Expressions);
   const span = spanOf(node, ctx);
   if (fn === 'arg_max' || fn === 'arg_min') {

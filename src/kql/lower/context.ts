@@ -104,3 +104,17 @@ export function parameters(node: any): Map<string, { value: string; node: any }>
 export function columnIndex(schema: Column[], name: string): number {
   return schema.findIndex((c) => c.name === name);
 }
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+/**
+ * The lower-case name a call is executed under. A deprecated alias Kusto still accepts (`makeset`,
+ * `parsejson`, `argmax`, `count(predicate)`) is marked obsolete in Kusto.Language with the function
+ * that replaced it, and runs as that function.
+ */
+export function calledName(node: any): string {
+  const symbol = node.ReferencedSymbol;
+  const alternative = node.ReferencedSignature?.Alternative ?? symbol?.Alternative;
+  if (typeof alternative === 'string' && IDENTIFIER.test(alternative)) return alternative.toLowerCase();
+  return String(symbol?.Name ?? node.Name?.SimpleName ?? '').toLowerCase();
+}

@@ -14,6 +14,7 @@ import {
   valueToDynamic,
 } from '../values/index.js';
 import {
+  calledName,
   columnIndex,
   kindName,
   type LowerContext,
@@ -201,8 +202,7 @@ function lowerName(node: any, row: RowContext, ctx: LowerContext): ScalarExpr {
 }
 
 function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
-  const symbol = node.ReferencedSymbol;
-  const name = String(symbol?.Name ?? node.Name?.SimpleName ?? '').toLowerCase();
+  const name = calledName(node);
   if (isAggregateCall(node)) {
     if (!aggregate)
       throw unsupported(node, ctx, `${name}()`, `aggregate ${name}() is only allowed in summarize`);
@@ -238,7 +238,7 @@ export function lowerTupleCall(node: any, row: RowContext, ctx: LowerContext): T
   const type = node.ResultType;
   if (!type || !String(bridge().getTypeName(type)).endsWith('TupleSymbol')) return undefined;
   if (kindName(node) !== 'FunctionCallExpression') throw unsupported(node, ctx, 'tuple-valued expression');
-  const name = String(node.ReferencedSymbol?.Name ?? '').toLowerCase();
+  const name = calledName(node);
   const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx));
   const span = spanOf(node, ctx);
   try {
