@@ -1,4 +1,4 @@
-import { type Json, setOwn, type Value, valueToDynamic } from '../values/index.js';
+import { type Json, setOwn, type Value, valueToDynamic, valueToString } from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -209,7 +209,31 @@ const gettype: ScalarImpl = ([v], [t]) => {
   return 'string';
 };
 
+/**
+ * dynamic_to_json(): a scalar is tostring() of it; arrays and bags are written with the bag's
+ * properties sorted by name, recursively (https://learn.microsoft.com/kusto/query/dynamic-to-json-function).
+ */
+const dynamicToJson: ScalarImpl = ([v], [t]) => {
+  const canonical = (x: Json): string => {
+    if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+    if (isBag(x)) {
+      const names = Object.keys(x).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${names.map((name) => `${JSON.stringify(name)}:${canonical(x[name])}`).join(',')}}`;
+    }
+    return JSON.stringify(x);
+  };
+  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : valueToString(v, t);
+};
+
+/** base64_decode_toarray(): the decoded bytes as longs; text that is not base64 gives null. */
+const base64DecodeToArray: ScalarImpl = ([v]) => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 === 1) return null;
+  return [...Buffer.from(v, 'base64')];
+};
+
 export const dynamicFunctions: FunctionTable = {
+  dynamic_to_json: dynamicToJson,
+  base64_decode_toarray: base64DecodeToArray,
   parse_json: parseJson,
   todynamic: parseJson,
   toobject: parseJson,

@@ -2,6 +2,7 @@ import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { ipFunctions } from './ip.js';
+import { ipTextFunctions } from './ipText.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
 import { seriesFunctions } from './series.js';
@@ -18,6 +19,7 @@ const tables: FunctionTable[] = [
   datetimeFunctions,
   dynamicFunctions,
   ipFunctions,
+  ipTextFunctions,
   logicFunctions,
   mathFunctions,
   seriesFunctions,

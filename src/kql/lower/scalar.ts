@@ -210,6 +210,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
+  if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
@@ -222,6 +223,26 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
   return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * column_ifexists(name, default): the column when the input has it, else the default
+ * (https://learn.microsoft.com/kusto/query/column-ifexists-function). A column whose type differs
+ * from the one Kusto binds the call to is refused by lowerScalar's type check.
+ */
+function lowerColumnIfExists(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const [nameNode, fallback] = list(node.ArgumentList?.Expressions);
+  const column = lowerScalar(nameNode, { schema: [] }, ctx);
+  if (column.kind !== 'literal' || typeof column.value !== 'string')
+    throw unsupported(node, ctx, 'column_ifexists with a non-constant column name');
+  const index = columnIndex(row.schema, column.value);
+  if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
+  return lowerScalar(fallback, row, ctx, aggregate);
 }
 
 /** A multi-valued call: one expression yielding all components, and each component's column. */

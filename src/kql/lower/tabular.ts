@@ -110,11 +110,24 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
       );
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
+  if (name === 'table') return lowerTableFunction(node, ctx);
   const expansion = node.GetExpansion?.();
   if (!expansion) throw unsupported(node, ctx, `${name}()`);
   const scope = bindCallArguments(node, undefined, ctx);
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+}
+
+/** `table('name')`: the table or tabular `let` the constant name refers to (table-function doc). */
+function lowerTableFunction(node: any, ctx: LowerContext): Plan {
+  const [nameArg] = list(node.ArgumentList?.Expressions);
+  const name = nameArg ? lowerScalar(nameArg, { schema: [] }, ctx) : undefined;
+  if (name?.kind !== 'literal' || typeof name.value !== 'string')
+    throw unsupported(node, ctx, 'table() with a non-constant name');
+  const binding = ctx.scope.get(name.value);
+  if (binding?.kind === 'table') return binding.plan;
+  if (ctx.catalog.tables.has(name.value)) return { op: 'scan', table: name.value, schema: boundSchema(node) };
+  throw unsupported(node, ctx, `table '${name.value}'`);
 }
 
 function lowerDataTable(node: any, ctx: LowerContext): Plan {
