@@ -29,6 +29,11 @@ export interface QueryOptions {
   tables: Map<string, Table> | ((name: string) => Table | undefined);
   /** Evaluation time in ticks for now()/ago(); defaults to the wall clock. */
   now?: bigint;
+  /**
+   * What an `externaldata` URL stands for locally: its content (e.g. a fixture file's text), or
+   * undefined to refuse the query. The engine never fetches remote storage.
+   */
+  externalData?: Map<string, string> | ((url: string) => string | undefined);
 }
 
 /**
@@ -50,11 +55,12 @@ export function runQuery(query: string, options: QueryOptions): Table {
 
 /** Executes a plan from planQuery (e.g. to run one query over several data sets, or to time the stages). */
 export function runPlan(plan: Plan, options: QueryOptions): Table {
-  const { tables } = options;
+  const { tables, externalData: external } = options;
   const frame = executePlan(plan, {
     catalog: options.catalog,
     table: typeof tables === 'function' ? tables : (name) => tables.get(name),
     now: options.now ?? dateToTicks(new Date()),
+    externalData: typeof external === 'function' ? external : (url) => external?.get(url),
   });
   return { columns: frame.schema, rows: frameToRows(frame) };
 }

@@ -17,6 +17,7 @@ import {
   unsupported,
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
+import { lowerExternalData } from './external.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -28,7 +29,6 @@ import {
 } from './scalar.js';
 
 const REFUSED: Record<string, string> = {
-  ExternalDataExpression: 'externaldata reads remote storage, which the embedded engine does not do',
   SearchOperator: 'search scans every table; name the table and use where/has instead',
   FindOperator: 'find scans every table; name the table and use where/has instead',
 };
@@ -68,6 +68,8 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
       return lowerTableCall(node, ctx);
     case 'DataTableExpression':
       return lowerDataTable(node, ctx);
+    case 'ExternalDataExpression':
+      return lowerExternalData(node, ctx);
     case 'PrintOperator':
     case 'UnionOperator':
     case 'RangeOperator':

@@ -78,12 +78,17 @@ export interface MvExpandItem {
   replaces?: number;
 }
 
+/** The externaldata formats the engine reads (data formats supported for ingestion). */
+export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'json' | 'multijson';
+
 export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 
 export type Plan = (
   | { op: 'values'; rows: Value[][] }
   | { op: 'scan'; table: string }
   | { op: 'watchlist'; alias: string }
+  /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
+  | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
   | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
   | { op: 'filter'; input: Plan; predicate: ScalarExpr }
   /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
