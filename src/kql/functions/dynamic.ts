@@ -1,4 +1,4 @@
-import { type Json, setOwn, type Value, valueToDynamic, valueToString } from '../values/index.js';
+import { type Json, kqlString, setOwn, type Value, valueToDynamic } from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -222,7 +222,7 @@ const dynamicToJson: ScalarImpl = ([v], [t]) => {
     }
     return JSON.stringify(x);
   };
-  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : valueToString(v, t);
+  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : kqlString(v, t);
 };
 
 /** base64_decode_toarray(): the decoded bytes as longs; text that is not base64 gives null. */

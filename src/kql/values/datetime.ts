@@ -112,6 +112,15 @@ export function formatDateTime(t: bigint): string {
   );
 }
 
+/** `2026-01-10T12:00:00.0000000Z`: every one of the seven fractional digits (Kusto's string conversion). */
+export function formatDateTimeFull(t: bigint): string {
+  const p = splitDateTime(t);
+  return (
+    `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}T` +
+    `${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}.${pad(p.fraction, 7)}Z`
+  );
+}
+
 export function dateToTicks(d: Date): bigint {
   return BigInt(d.getTime()) * TICKS_PER_MILLISECOND + UNIX_EPOCH_TICKS;
 }
