@@ -211,25 +211,41 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
 }
 
 /** bag_unpack: one dynamic column per property seen in any row, after the other input columns. */
+/** A slot's type: the JSON value's own type; arrays and bags stay dynamic. */
+function slotType(v: Json): KqlType {
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (typeof v === 'string') return 'string';
+  return 'dynamic';
+}
+
+/**
+ * bag_unpack without an output schema: one column per distinct slot, sorted by name as in the
+ * plugin doc's examples, typed as the slot "if all values of the same slot have the same type, or
+ * dynamic, if the values differ in type"; null values are ignored
+ * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin).
+ */
 export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
-  const bags = input.columns[plan.column];
-  const names: string[] = [];
-  const seen = new Set<string>();
+  const bags = input.columns[plan.column].map((bag) =>
+    bag && typeof bag === 'object' && !Array.isArray(bag) ? (bag as Record<string, Json>) : undefined,
+  );
+  const types = new Map<string, KqlType | undefined>();
   for (const bag of bags) {
-    if (bag && typeof bag === 'object' && !Array.isArray(bag)) {
-      for (const key of Object.keys(bag)) {
-        if (!seen.has(key)) {
-          seen.add(key);
-          names.push(key);
-        }
+    if (!bag) continue;
+    for (const [key, value] of Object.entries(bag)) {
+      const known = types.get(key);
+      if (value === null) {
+        if (!types.has(key)) types.set(key, undefined);
+        continue;
       }
+      const type = slotType(value);
+      types.set(key, known === undefined || known === type ? type : 'dynamic');
     }
   }
+  const names = [...types.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const kept = input.schema.map((_, c) => c).filter((c) => c !== plan.column);
-  const schema: Column[] = [
-    ...kept.map((c) => input.schema[c]),
-    ...names.map((n) => ({ name: plan.prefix + n, type: 'dynamic' as const })),
-  ];
+  const slots: Column[] = names.map((n) => ({ name: plan.prefix + n, type: types.get(n) ?? 'dynamic' }));
+  const schema: Column[] = [...kept.map((c) => input.schema[c]), ...slots];
   const clash = schema.find((c, k) => schema.findIndex((d) => d.name === c.name) !== k);
   if (clash)
     throw new UnsupportedError(
@@ -239,12 +255,11 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
     );
   const columns = [
     ...kept.map((c) => input.columns[c]),
-    ...names.map((n) =>
-      bags.map((bag) =>
-        bag && typeof bag === 'object' && !Array.isArray(bag)
-          ? ((bag as Record<string, Json>)[n] ?? null)
-          : null,
-      ),
+    ...names.map((n, k) =>
+      bags.map((bag) => {
+        const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
+        return value === null && slots[k].type === 'string' ? '' : value;
+      }),
     ),
   ];
   return { schema, columns, length: input.length };
