@@ -122,34 +122,49 @@ const CAPTURE: Partial<Record<KqlType, string>> = {
   decimal: '(-?\\d+(?:\\.\\d*)?)',
 };
 
-function parseRegex(plan: Extract<Plan, { op: 'parse' }>): RE2JS {
+/**
+ * The regex a parse pattern stands for, and the group each column reads. In regex mode a string
+ * column is greedy (`U` makes it lazy) and a text piece is a regex whose own groups shift the
+ * columns' group numbers (parse operator doc, "Regex mode" and its examples).
+ */
+function parseRegex(plan: Extract<Plan, { op: 'parse' }>): { regex: RE2JS; groups: number[] } {
+  const regexMode = plan.mode === 'regex';
   let pattern = '^';
+  let group = 0;
+  const groups: number[] = [];
   plan.parts.forEach((part, k) => {
     const last = k === plan.parts.length - 1;
     if (part.kind === 'text') {
       if (part.text === '*') pattern += '.*?';
-      else pattern += plan.mode === 'regex' ? `(?:${part.text})` : RE2JS.quote(part.text);
+      else if (regexMode) {
+        pattern += `(?:${part.text})`;
+        group += compileRegex(part.text, 0).groupCount();
+      } else pattern += RE2JS.quote(part.text);
     } else {
-      // Relaxed mode captures loosely so that one bad value nulls only its own column.
-      const typed = plan.mode === 'relaxed' ? undefined : CAPTURE[part.type];
-      pattern += typed ?? (last ? '(.*)' : '(.*?)');
+      // Relaxed mode prefers the typed form but falls back to any text, so that one bad value nulls
+      // only its own column.
+      const typed = CAPTURE[part.type];
+      const loose = last || regexMode ? '(.*)' : '(.*?)';
+      pattern += typed ? (plan.mode === 'relaxed' ? `(${typed.slice(1, -1)}|.*?)` : typed) : loose;
+      groups.push(++group);
     }
   });
-  let flags = plan.mode === 'regex' ? 0 : RE2JS.DOTALL;
+  let flags = regexMode ? 0 : RE2JS.DOTALL;
   for (const f of plan.regexFlags) {
     if (f === 'i') flags |= RE2JS.CASE_INSENSITIVE;
     else if (f === 's') flags |= RE2JS.DOTALL;
     else if (f === 'm') flags |= RE2JS.MULTILINE;
-    else if (f === 'U') pattern = pattern.replace(/\.\*\?/g, '.*');
+    else if (f === 'U') pattern = `(?U)${pattern}`;
   }
-  return compileRegex(pattern, flags);
+  return { regex: compileRegex(pattern, flags), groups };
 }
 
 /** parse / parse-where: simple mode nulls every column when any fails to convert; relaxed only that column. */
 export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame, env: Env): Frame {
   let regex: RE2JS;
+  let groups: number[];
   try {
-    regex = parseRegex(plan);
+    ({ regex, groups } = parseRegex(plan));
   } catch (error) {
     throw evaluationError(`invalid parse pattern: ${(error as Error).message}`, plan.span);
   }
@@ -165,7 +180,7 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     let ok = m !== null;
     const values = targets.map((t, k) => {
       if (!m) return emptyValue(plan.schema[t].type);
-      const raw = m[k + 1] ?? null;
+      const raw = m[groups[k]] ?? null;
       const v = coerce(raw, plan.schema[t].type);
       if (raw !== null && v === null) ok = false;
       return v;
@@ -210,7 +225,6 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
   return { schema: plan.schema, columns, length: input.length };
 }
 
-/** bag_unpack: one dynamic column per property seen in any row, after the other input columns. */
 /** A slot's type: the JSON value's own type; arrays and bags stay dynamic. */
 function slotType(v: Json): KqlType {
   if (typeof v === 'boolean') return 'bool';
