@@ -590,16 +590,25 @@ function sideColumn(
   throw unsupported(node, ctx, 'join key', 'join keys must be written $left.column or $right.column');
 }
 
+/** The name `T | as Name` gives a union leg, which its withsource column shows (as operator doc). */
+function asName(expr: any): string | undefined {
+  let node = expr;
+  while (kindName(node) === 'ParenthesizedExpression') node = node.Expression;
+  if (kindName(node) !== 'PipeExpression' || kindName(node.Operator) !== 'AsOperator') return undefined;
+  return String(node.Operator.Name.SimpleName);
+}
+
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
   if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
   const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
-  const names: string[] = input ? ['union_arg0'] : [];
+  const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
+  const names: string[] = input ? [piped ?? 'union_arg0'] : [];
   for (const expr of list(node.Expressions)) {
     try {
       inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
-      names.push(text(expr));
+      names.push(asName(expr) ?? text(expr));
     } catch (error) {
       if (!fuzzy) throw error;
     }
