@@ -198,12 +198,19 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
           if (predicate && !isTrue(predicate(i))) return;
           const v = value(i);
           if (v === null && mode !== 'list_with_nulls') return;
-          if (seen) {
-            const key = keyOf(v, type);
-            if (seen.has(key)) return;
-            seen.add(key);
+          if (!seen) {
+            items.push(toDynamic(v));
+            return;
           }
-          items.push(toDynamic(v));
+          // make_set of an array adds its elements ("Set from array column", make-set doc).
+          const elements = type === 'dynamic' && Array.isArray(v) ? (v as Json[]) : [toDynamic(v)];
+          for (const element of elements) {
+            if (items.length >= limit) return;
+            const key = keyOf(element, 'dynamic');
+            if (seen.has(key)) continue;
+            seen.add(key);
+            items.push(element);
+          }
         },
         result: () => [items],
       };
