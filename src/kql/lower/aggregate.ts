@@ -110,6 +110,8 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
   return computed ? project(aggregate, post) : aggregate;
 }
 
+const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
+
 export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const byItems = node.ByClause ? list(node.ByClause.Expressions) : [];
@@ -131,7 +133,9 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
       if (d.kind !== 'literal')
         throw unsupported(item.DefaultExpression, ctx, 'non-constant make-series default');
       defaultValue = d.value;
-    } else if (['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(call.fn)) {
+    } else if (NUMERIC.has(call.outputs[0].type)) {
+      // "Default is 0" for every aggregate: avg() of an empty bin is 0 in the page's example
+      // (https://learn.microsoft.com/kusto/query/make-series-operator).
       defaultValue = 0;
     }
     return { ...call, defaultValue: defaultValue as null };
