@@ -87,7 +87,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
   describe(`${file} (${spec.source})`, () => {
     for (const c of spec.cases) {
       if (c.knownIssue) it.todo(`${c.name} — known issue: ${c.knownIssue}`);
-      else it(c.name, () => runCase(c, now));
+      else it(c.derived ? `${c.name} (derived: ${c.derived})` : c.name, () => runCase(c, now));
     }
   });
 }
