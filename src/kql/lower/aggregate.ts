@@ -1,5 +1,6 @@
 import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
 import {
+  argumentNodes,
   boundSchema,
   calledName,
   columnIndex,
@@ -26,7 +27,7 @@ function itemValue(item: any, ctx: LowerContext): any {
  */
 function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
   const fn = calledName(node);
-  const argNodes = list(node.ArgumentList?.Expressions);
+  const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);
   if (fn === 'arg_max' || fn === 'arg_min') {
     const [first, ...rest] = argNodes;

@@ -14,6 +14,8 @@ import {
   valueToDynamic,
 } from '../values/index.js';
 import {
+  argumentNodes,
+  argumentSlots,
   calledName,
   columnIndex,
   kindName,
@@ -211,7 +213,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
-  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx, aggregate));
+  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
       kind: 'window',
@@ -236,7 +238,7 @@ function lowerColumnIfExists(
   ctx: LowerContext,
   aggregate?: AggregateHook,
 ): ScalarExpr {
-  const [nameNode, fallback] = list(node.ArgumentList?.Expressions);
+  const [nameNode, fallback] = argumentNodes(node, ctx);
   const column = lowerScalar(nameNode, { schema: [] }, ctx);
   if (column.kind !== 'literal' || typeof column.value !== 'string')
     throw unsupported(node, ctx, 'column_ifexists with a non-constant column name');
@@ -260,7 +262,7 @@ export function lowerTupleCall(node: any, row: RowContext, ctx: LowerContext): T
   if (!type || !String(bridge().getTypeName(type)).endsWith('TupleSymbol')) return undefined;
   if (kindName(node) !== 'FunctionCallExpression') throw unsupported(node, ctx, 'tuple-valued expression');
   const name = calledName(node);
-  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx));
+  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx));
   const span = spanOf(node, ctx);
   try {
     checkSeriesCall(
@@ -285,11 +287,10 @@ export function bindCallArguments(node: any, row: RowContext | undefined, ctx: L
   const scope = new Scope(ctx.scope);
   const signature = node.ReferencedSignature;
   const params = toArray(signature?.Parameters);
-  const args = list(node.ArgumentList?.Expressions);
+  const args = argumentSlots(node, ctx);
   params.forEach((param: any, i: number) => {
     const name: string = param.Name;
-    let arg = args[i];
-    if (arg && kindName(arg) === 'SimpleNamedExpression') arg = arg.Expression;
+    const arg = args[i];
     if (!arg) {
       // A default value is an unbound literal from the declaration: convert it with the parameter's type.
       const fallback = param.DefaultValue;

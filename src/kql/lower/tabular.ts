@@ -4,6 +4,7 @@ import { bridge } from '../syntax/index.js';
 import { coerce, type KqlType } from '../values/index.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
+  argumentSlots,
   boundSchema,
   columnIndex,
   kindName,
@@ -639,17 +640,19 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
   guid: 'toguid',
 };
 
+/**
+ * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
+ * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
+ */
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
-  const [column, prefix] = list(call.ArgumentList.Expressions);
+  const [column, prefix] = argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
-  if (prefixValue.kind !== 'literal' || list(call.ArgumentList.Expressions).length > 2) {
-    throw unsupported(node, ctx, 'bag_unpack with columnsConflict/ignoredProperties');
-  }
+  if (prefixValue.kind !== 'literal') throw unsupported(prefix, ctx, 'bag_unpack with a non-constant prefix');
   const prefixText = String(prefixValue.value ?? '');
   if (node.Schema) return unpackToSchema(node, input, index, prefixText, ctx);
   return {
