@@ -715,6 +715,27 @@ export function knownSchema(plan: Plan, consumer: string): Plan {
   );
 }
 
+/**
+ * `declare query_parameters(name:type [= default], ...)`: the query runs with each parameter's
+ * default (query-parameters statement doc); the engine has no way to be given other values, so a
+ * parameter without a default is refused.
+ */
+function bindQueryParameters(statement: any, ctx: LowerContext): void {
+  for (const parameter of list(statement.Parameters)) {
+    const declaration = parameter.NameAndType;
+    const name = String(declaration.Name.SimpleName);
+    const fallback = parameter.DefaultValue?.Value;
+    if (!fallback)
+      throw unsupported(
+        parameter,
+        ctx,
+        `query parameter '${name}'`,
+        `query parameter '${name}' has no default value to run with`,
+      );
+    ctx.scope.set(name, { kind: 'scalar', expr: lowerLiteral(fallback, ctx, typeOf(declaration.Name, ctx)) });
+  }
+}
+
 export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
   let result: Plan | undefined;
   for (const statement of statements) {
@@ -726,6 +747,8 @@ export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
       result = lowerTabular(expr, ctx);
     } else if (kind === 'LetStatement') {
       bindStatement(statement, ctx);
+    } else if (kind === 'QueryParametersStatement') {
+      bindQueryParameters(statement, ctx);
     } else {
       throw unsupported(statement, ctx);
     }
