@@ -303,6 +303,10 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMakeSeries(node, needInput(), ctx);
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
+    case 'RenderOperator':
+      // render only tells the client how to chart the result; the data is the input's
+      // (https://learn.microsoft.com/kusto/query/render-operator).
+      return needInput();
   }
   throw unsupported(node, ctx);
 }
