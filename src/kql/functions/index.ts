@@ -1,3 +1,4 @@
+import { arrayFunctions } from './arrays.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
@@ -15,6 +16,7 @@ export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
+  arrayFunctions,
   conversionFunctions,
   datetimeFunctions,
   dynamicFunctions,
