@@ -38,7 +38,30 @@ const strcatArray: ScalarImpl = ([array, delimiter]) => {
   return (array as Json[]).map(text).join(typeof delimiter === 'string' ? delimiter : '');
 };
 
+/**
+ * series_fill_forward / series_fill_backward: each missing element (the placeholder, null by
+ * default) takes the nearest other value on its left (forward) or right (backward); missing
+ * elements at the open end stay (https://learn.microsoft.com/kusto/query/series-fill-forward-function).
+ */
+function fill(direction: 1 | -1): ScalarImpl {
+  return ([series, placeholder]) => {
+    if (!Array.isArray(series)) return null;
+    const missing = (x: Json) =>
+      placeholder === undefined || placeholder === null ? x === null : x === placeholder;
+    const out = [...(series as Json[])];
+    let last: Json | undefined;
+    for (let k = 0; k < out.length; k++) {
+      const i = direction === 1 ? k : out.length - 1 - k;
+      if (!missing(out[i])) last = out[i];
+      else if (last !== undefined) out[i] = last;
+    }
+    return out;
+  };
+}
+
 export const arrayFunctions: FunctionTable = {
+  series_fill_forward: fill(1),
+  series_fill_backward: fill(-1),
   range: rangeFn,
   strcat_array: strcatArray,
 };
