@@ -1,6 +1,6 @@
 import { checkSeriesCall } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
-import type { AggregateCall, Column, Plan, ScalarExpr } from '../plan/types.js';
+import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
   type Json,
@@ -33,7 +33,7 @@ import { knownSchema, lowerTabular } from './tabular.js';
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
 
-const WINDOW_FUNCTIONS = new Set(['prev', 'next', 'row_number']);
+const WINDOW_FUNCTIONS = new Set<string>(['prev', 'next', 'row_number', 'row_cumsum']);
 
 let aggregateSymbols: Set<unknown> | undefined;
 
@@ -217,7 +217,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
       kind: 'window',
-      name: name as 'prev' | 'next' | 'row_number',
+      name: name as WindowFunction,
       args,
       type: typeOf(node, ctx),
       span: spanOf(node, ctx),

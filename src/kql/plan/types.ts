@@ -32,12 +32,14 @@ export type ScalarExpr =
   | { kind: 'element'; target: ScalarExpr; key: ScalarExpr; type: 'dynamic' }
   /** `toscalar(T)`: the first column of the first row, computed once. */
   | { kind: 'subquery'; plan: Plan; type: KqlType }
-  /** Row-window functions over a serialized input (prev, next, row_number). */
-  | { kind: 'window'; name: 'prev' | 'next' | 'row_number'; args: ScalarExpr[]; type: KqlType; span: Span }
+  /** Row-window functions over a serialized input (prev, next, row_number, row_cumsum). */
+  | { kind: 'window'; name: WindowFunction; args: ScalarExpr[]; type: KqlType; span: Span }
   /** Component `index` of a multi-valued call (series_stats, series_decompose_anomalies, ...). */
   | { kind: 'component'; target: ScalarExpr; index: number; type: KqlType }
   /** `pack_all()` / `pack(*)`: the row as a property bag. */
   | { kind: 'row-bag'; type: 'dynamic' };
+
+export type WindowFunction = 'prev' | 'next' | 'row_number' | 'row_cumsum';
 
 export interface NamedExpr {
   name: string;
