@@ -6,6 +6,7 @@ import type { Catalog, ColumnSchema } from './catalog.js';
 import { frameToRows } from './execute/frame.js';
 import { executePlan } from './execute/index.js';
 import { lowerQuery } from './lower/index.js';
+import { checkResultSchema } from './lower/verify.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
 import type { Column, Plan } from './plan/types.js';
 import { analyze, type QueryDiagnostic } from './syntax/index.js';
@@ -28,14 +29,24 @@ export interface QueryOptions {
   tables: Map<string, Table> | ((name: string) => Table | undefined);
   /** Evaluation time in ticks for now()/ago(); defaults to the wall clock. */
   now?: bigint;
+  /**
+   * What an `externaldata` URL stands for locally: its content (e.g. a fixture file's text), or
+   * undefined to refuse the query. The engine never fetches remote storage.
+   */
+  externalData?: Map<string, string> | ((url: string) => string | undefined);
 }
 
-/** Parses, binds and lowers a query; throws KqlError on binding errors, UnsupportedError on refused constructs. */
+/**
+ * Parses, binds and lowers a query; throws KqlError on binding errors, UnsupportedError on refused
+ * constructs and when the plan's result schema differs from the one Kusto.Language computes.
+ */
 export function planQuery(query: string, catalog: Catalog): Plan {
   const { code, diagnostics } = analyze(query, catalog);
   const errors = diagnostics.filter((d: QueryDiagnostic) => d.severity === 'error');
   if (errors.length > 0) throw new KqlError(errors);
-  return lowerQuery(code, catalog);
+  const plan = lowerQuery(code, catalog);
+  checkResultSchema(plan, code);
+  return plan;
 }
 
 export function runQuery(query: string, options: QueryOptions): Table {
@@ -44,11 +55,12 @@ export function runQuery(query: string, options: QueryOptions): Table {
 
 /** Executes a plan from planQuery (e.g. to run one query over several data sets, or to time the stages). */
 export function runPlan(plan: Plan, options: QueryOptions): Table {
-  const { tables } = options;
+  const { tables, externalData: external } = options;
   const frame = executePlan(plan, {
     catalog: options.catalog,
     table: typeof tables === 'function' ? tables : (name) => tables.get(name),
     now: options.now ?? dateToTicks(new Date()),
+    externalData: typeof external === 'function' ? external : (url) => external?.get(url),
   });
   return { columns: frame.schema, rows: frameToRows(frame) };
 }

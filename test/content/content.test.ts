@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadCatalog } from '../../src/kql/catalog.js';
-import { runQuery } from '../../src/kql/index.js';
+import { planQuery, runQuery } from '../../src/kql/index.js';
 import { analyze, resultSchema } from '../../src/kql/syntax/index.js';
 import { kqlTypes } from '../../src/kql/values/types.js';
 import { runRuleTests, totals } from '../../src/rules/testing/index.js';
@@ -189,6 +189,14 @@ describe('queries bind against the catalog', () => {
     for (const key of columnValued)
       if (doc.alertDetailsOverride?.[key]) used.push(doc.alertDetailsOverride[key]);
     expect(used.filter((c) => !columns.includes(c as string))).toEqual([]);
+  });
+
+  // The engine's schema-equality check, restated: each rule's plan has the result schema (names,
+  // order, types) Kusto.Language computes, so no rule depends on a refusal or a differing answer.
+  it.each(ruleFiles.map((f) => [rel(f)]))('%s plans to the result schema Kusto computes', (file) => {
+    const { query } = readYaml(join(root, file));
+    const columns = planQuery(query, catalog).schema;
+    expect(columns).toEqual(resultSchema(analyze(query, catalog).code));
   });
 
   it.each(parserFiles.map((f) => [rel(f)]))('%s', (file) => {

@@ -198,12 +198,19 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
           if (predicate && !isTrue(predicate(i))) return;
           const v = value(i);
           if (v === null && mode !== 'list_with_nulls') return;
-          if (seen) {
-            const key = keyOf(v, type);
-            if (seen.has(key)) return;
-            seen.add(key);
+          if (!seen) {
+            items.push(toDynamic(v));
+            return;
           }
-          items.push(toDynamic(v));
+          // make_set of an array adds its elements ("Set from array column", make-set doc).
+          const elements = type === 'dynamic' && Array.isArray(v) ? (v as Json[]) : [toDynamic(v)];
+          for (const element of elements) {
+            if (items.length >= limit) return;
+            const key = keyOf(element, 'dynamic');
+            if (seen.has(key)) continue;
+            seen.add(key);
+            items.push(element);
+          }
         },
         result: () => [items],
       };
@@ -237,6 +244,28 @@ const takeAny: Factory = (args, call) => () => {
     result: () => args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
   };
 };
+
+/**
+ * take_anyif(expr, predicate): Kusto picks an arbitrary row where the predicate is true and "attempts
+ * to return a non-null/non-empty value" (take-anyif-aggregation-function doc); the first such row
+ * with a non-empty value is one of those answers, and null when no row qualifies.
+ */
+const takeAnyIf: Factory =
+  ([value, predicate], call) =>
+  () => {
+    let found: Value | undefined;
+    let fallback: Value | undefined;
+    const empty = (v: Value) => v === null || v === '';
+    return {
+      add: (i) => {
+        if (found !== undefined || !isTrue(predicate(i))) return;
+        const v = value(i);
+        if (!empty(v)) found = v;
+        else fallback ??= v;
+      },
+      result: () => [found ?? fallback ?? (call.outputs[0].type === 'string' ? '' : null)],
+    };
+  };
 
 /** Sample variance (n-1) like Kusto's variance()/stdev(); the *p variants divide by n. */
 function spread(kind: 'variance' | 'stdev', population: boolean, conditional: boolean): Factory {
@@ -318,6 +347,7 @@ const factories: Record<string, Factory> = {
   make_bag_if: makeBag(true),
   take_any: takeAny,
   any: takeAny,
+  take_anyif: takeAnyIf,
   stdev: spread('stdev', false, false),
   stdevif: spread('stdev', false, true),
   stdevp: spread('stdev', true, false),

@@ -122,34 +122,49 @@ const CAPTURE: Partial<Record<KqlType, string>> = {
   decimal: '(-?\\d+(?:\\.\\d*)?)',
 };
 
-function parseRegex(plan: Extract<Plan, { op: 'parse' }>): RE2JS {
+/**
+ * The regex a parse pattern stands for, and the group each column reads. In regex mode a string
+ * column is greedy (`U` makes it lazy) and a text piece is a regex whose own groups shift the
+ * columns' group numbers (parse operator doc, "Regex mode" and its examples).
+ */
+function parseRegex(plan: Extract<Plan, { op: 'parse' }>): { regex: RE2JS; groups: number[] } {
+  const regexMode = plan.mode === 'regex';
   let pattern = '^';
+  let group = 0;
+  const groups: number[] = [];
   plan.parts.forEach((part, k) => {
     const last = k === plan.parts.length - 1;
     if (part.kind === 'text') {
       if (part.text === '*') pattern += '.*?';
-      else pattern += plan.mode === 'regex' ? `(?:${part.text})` : RE2JS.quote(part.text);
+      else if (regexMode) {
+        pattern += `(?:${part.text})`;
+        group += compileRegex(part.text, 0).groupCount();
+      } else pattern += RE2JS.quote(part.text);
     } else {
-      // Relaxed mode captures loosely so that one bad value nulls only its own column.
-      const typed = plan.mode === 'relaxed' ? undefined : CAPTURE[part.type];
-      pattern += typed ?? (last ? '(.*)' : '(.*?)');
+      // Relaxed mode prefers the typed form but falls back to any text, so that one bad value nulls
+      // only its own column.
+      const typed = CAPTURE[part.type];
+      const loose = last || regexMode ? '(.*)' : '(.*?)';
+      pattern += typed ? (plan.mode === 'relaxed' ? `(${typed.slice(1, -1)}|.*?)` : typed) : loose;
+      groups.push(++group);
     }
   });
-  let flags = plan.mode === 'regex' ? 0 : RE2JS.DOTALL;
+  let flags = regexMode ? 0 : RE2JS.DOTALL;
   for (const f of plan.regexFlags) {
     if (f === 'i') flags |= RE2JS.CASE_INSENSITIVE;
     else if (f === 's') flags |= RE2JS.DOTALL;
     else if (f === 'm') flags |= RE2JS.MULTILINE;
-    else if (f === 'U') pattern = pattern.replace(/\.\*\?/g, '.*');
+    else if (f === 'U') pattern = `(?U)${pattern}`;
   }
-  return compileRegex(pattern, flags);
+  return { regex: compileRegex(pattern, flags), groups };
 }
 
 /** parse / parse-where: simple mode nulls every column when any fails to convert; relaxed only that column. */
 export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame, env: Env): Frame {
   let regex: RE2JS;
+  let groups: number[];
   try {
-    regex = parseRegex(plan);
+    ({ regex, groups } = parseRegex(plan));
   } catch (error) {
     throw evaluationError(`invalid parse pattern: ${(error as Error).message}`, plan.span);
   }
@@ -165,7 +180,7 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     let ok = m !== null;
     const values = targets.map((t, k) => {
       if (!m) return emptyValue(plan.schema[t].type);
-      const raw = m[k + 1] ?? null;
+      const raw = m[groups[k]] ?? null;
       const v = coerce(raw, plan.schema[t].type);
       if (raw !== null && v === null) ok = false;
       return v;
@@ -210,26 +225,41 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
   return { schema: plan.schema, columns, length: input.length };
 }
 
-/** bag_unpack: one dynamic column per property seen in any row, after the other input columns. */
+/** A slot's type: the JSON value's own type; arrays and bags stay dynamic. */
+function slotType(v: Json): KqlType {
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (typeof v === 'string') return 'string';
+  return 'dynamic';
+}
+
+/**
+ * bag_unpack without an output schema: one column per distinct slot, sorted by name as in the
+ * plugin doc's examples, typed as the slot "if all values of the same slot have the same type, or
+ * dynamic, if the values differ in type"; null values are ignored
+ * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin).
+ */
 export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
-  const bags = input.columns[plan.column];
-  const names: string[] = [];
-  const seen = new Set<string>();
+  const bags = input.columns[plan.column].map((bag) =>
+    bag && typeof bag === 'object' && !Array.isArray(bag) ? (bag as Record<string, Json>) : undefined,
+  );
+  const types = new Map<string, KqlType | undefined>();
   for (const bag of bags) {
-    if (bag && typeof bag === 'object' && !Array.isArray(bag)) {
-      for (const key of Object.keys(bag)) {
-        if (!seen.has(key)) {
-          seen.add(key);
-          names.push(key);
-        }
+    if (!bag) continue;
+    for (const [key, value] of Object.entries(bag)) {
+      const known = types.get(key);
+      if (value === null) {
+        if (!types.has(key)) types.set(key, undefined);
+        continue;
       }
+      const type = slotType(value);
+      types.set(key, known === undefined || known === type ? type : 'dynamic');
     }
   }
+  const names = [...types.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const kept = input.schema.map((_, c) => c).filter((c) => c !== plan.column);
-  const schema: Column[] = [
-    ...kept.map((c) => input.schema[c]),
-    ...names.map((n) => ({ name: plan.prefix + n, type: 'dynamic' as const })),
-  ];
+  const slots: Column[] = names.map((n) => ({ name: plan.prefix + n, type: types.get(n) ?? 'dynamic' }));
+  const schema: Column[] = [...kept.map((c) => input.schema[c]), ...slots];
   const clash = schema.find((c, k) => schema.findIndex((d) => d.name === c.name) !== k);
   if (clash)
     throw new UnsupportedError(
@@ -239,12 +269,11 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
     );
   const columns = [
     ...kept.map((c) => input.columns[c]),
-    ...names.map((n) =>
-      bags.map((bag) =>
-        bag && typeof bag === 'object' && !Array.isArray(bag)
-          ? ((bag as Record<string, Json>)[n] ?? null)
-          : null,
-      ),
+    ...names.map((n, k) =>
+      bags.map((bag) => {
+        const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
+        return value === null && slots[k].type === 'string' ? '' : value;
+      }),
     ),
   ];
   return { schema, columns, length: input.length };

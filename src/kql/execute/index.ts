@@ -4,6 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
+import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
 import { groupColumns, groupRows } from './group.js';
 import { hashJoin } from './join.js';
@@ -21,6 +22,8 @@ export interface ExecuteOptions {
   catalog: Catalog;
   table(name: string): TableData | undefined;
   now: bigint;
+  /** The content an externaldata URL stands for locally; undefined refuses the URL. */
+  externalData?(url: string): string | undefined;
 }
 
 /** Runs a plan; shared (let/materialize) subplans are computed once. */
@@ -55,6 +58,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return scan(plan.table, plan.schema, env.options);
     case 'watchlist':
       return watchlist(plan.alias, plan.schema, env.options.catalog);
+    case 'external':
+      return executeExternal(plan, env.options.externalData);
     case 'range':
       return range(plan, env);
     case 'shared': {

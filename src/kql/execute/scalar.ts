@@ -141,6 +141,7 @@ function compileWindow(expr: Extract<ScalarExpr, { kind: 'window' }>, frame: Fra
     const start = args[0] ? Number(args[0](0)) : 1;
     return (i) => i + start;
   }
+  if (expr.name === 'row_cumsum') return cumulativeSum(args, frame.length, expr);
   const [value, offsetFn, fallbackFn] = args;
   const offset = offsetFn ? Number(offsetFn(0)) : 1;
   const direction = expr.name === 'prev' ? -offset : offset;
@@ -149,5 +150,32 @@ function compileWindow(expr: Extract<ScalarExpr, { kind: 'window' }>, frame: Fra
     const at = i + direction;
     if (at < 0 || at >= length) return fallbackFn ? fallbackFn(i) : expr.type === 'string' ? '' : null;
     return value(at);
+  };
+}
+
+/**
+ * row_cumsum(term [, restart]): the running sum over the serialized rows, set back to 0 where
+ * restart is true (https://learn.microsoft.com/kusto/query/row-cumsum-function). The page does not
+ * say how a null term counts, so one is refused.
+ */
+function cumulativeSum(
+  [term, restart]: RowFn[],
+  length: number,
+  expr: Extract<ScalarExpr, { kind: 'window' }>,
+): RowFn {
+  let sums: number[] | undefined;
+  return (i) => {
+    if (!sums) {
+      sums = new Array(length);
+      let total = 0;
+      for (let k = 0; k < length; k++) {
+        if (restart && restart(k) === true) total = 0;
+        const v = term(k);
+        if (typeof v !== 'number') throw new UnsupportedError('row_cumsum() of a null value', expr.span);
+        total += v;
+        sums[k] = total;
+      }
+    }
+    return sums[i];
   };
 }

@@ -1,5 +1,6 @@
 import {
   type KqlType,
+  kqlString,
   parseBool,
   parseDateTime,
   parseGuid,
@@ -7,7 +8,6 @@ import {
   parseTimespan,
   toInteger,
   type Value,
-  valueToString,
 } from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
@@ -57,7 +57,7 @@ const toTimespan: ScalarImpl = ([v], [t]) => {
 
 const toGuid: ScalarImpl = ([v]) => (typeof v === 'string' ? parseGuid(v) : null);
 
-const toStringFn: ScalarImpl = ([v], [t]) => valueToString(v, t);
+const toStringFn: ScalarImpl = ([v], [t]) => kqlString(v, t);
 
 export const conversionFunctions: FunctionTable = {
   tostring: toStringFn,

@@ -1,4 +1,11 @@
-import { type Json, setOwn, type Value, valueToDynamic } from '../values/index.js';
+import {
+  type Json,
+  kqlString,
+  setOwn,
+  UnsupportedError,
+  type Value,
+  valueToDynamic,
+} from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -209,7 +216,81 @@ const gettype: ScalarImpl = ([v], [t]) => {
   return 'string';
 };
 
+/**
+ * dynamic_to_json(): a scalar is tostring() of it; arrays and bags are written with the bag's
+ * properties sorted by name, recursively (https://learn.microsoft.com/kusto/query/dynamic-to-json-function).
+ */
+const dynamicToJson: ScalarImpl = ([v], [t]) => {
+  const canonical = (x: Json): string => {
+    if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+    if (isBag(x)) {
+      const names = Object.keys(x).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${names.map((name) => `${JSON.stringify(name)}:${canonical(x[name])}`).join(',')}}`;
+    }
+    return JSON.stringify(x);
+  };
+  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : kqlString(v, t);
+};
+
+/** base64_decode_toarray(): the decoded bytes as longs; text that is not base64 gives null. */
+const base64DecodeToArray: ScalarImpl = ([v]) => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 === 1) return null;
+  return [...Buffer.from(v, 'base64')];
+};
+
+/**
+ * The keys a bag_has_key / bag_set_key key names: a root-level key, or a JSONPath (`$.a.b`,
+ * `$['a']['b']`) to a nested one; array indexing is not supported by Kusto (bag-has-key and
+ * bag-set-key docs), so it is refused here rather than guessed.
+ */
+function keyPath(key: string, fn: string): string[] {
+  if (!key.startsWith('$')) return [key];
+  const path: string[] = [];
+  const segment = /\.([^.[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/y;
+  let at = 1;
+  while (at < key.length) {
+    segment.lastIndex = at;
+    const m = segment.exec(key);
+    if (!m) throw new UnsupportedError(`${fn} with the JSONPath '${key}'`);
+    path.push(m[1] ?? m[2] ?? m[3]);
+    at = segment.lastIndex;
+  }
+  if (path.length === 0) throw new UnsupportedError(`${fn} with the root JSONPath '$'`);
+  return path;
+}
+
+const bagHasKey: ScalarImpl = ([v, key]) => {
+  if (!isBag(v) || typeof key !== 'string') return null;
+  let node: Json = v;
+  for (const name of keyPath(key, 'bag_has_key')) {
+    if (!isBag(node) || !Object.hasOwn(node, name)) return false;
+    node = node[name];
+  }
+  return true;
+};
+
+/** Sets the key, creating the bags on a JSONPath that do not exist yet (bag-set-key doc example). */
+const bagSetKey: ScalarImpl = ([bag, key, value], types) => {
+  if (!isBag(bag) || typeof key !== 'string') return null;
+  const path = keyPath(key, 'bag_set_key');
+  const set = (node: Record<string, Json>, depth: number): Record<string, Json> => {
+    const copy = { ...node };
+    const name = path[depth];
+    if (depth === path.length - 1) {
+      setOwn(copy, name, valueToDynamic(value, types[2]));
+      return copy;
+    }
+    const child = Object.hasOwn(node, name) ? node[name] : {};
+    if (!isBag(child)) throw new UnsupportedError(`bag_set_key through the non-bag value at '${name}'`);
+    setOwn(copy, name, set(child, depth + 1));
+    return copy;
+  };
+  return set(bag, 0);
+};
+
 export const dynamicFunctions: FunctionTable = {
+  dynamic_to_json: dynamicToJson,
+  base64_decode_toarray: base64DecodeToArray,
   parse_json: parseJson,
   todynamic: parseJson,
   toobject: parseJson,
@@ -236,11 +317,10 @@ export const dynamicFunctions: FunctionTable = {
   set_has_element: ([v, value], types) =>
     asArray(v)?.some((x) => equalValues(x, 'dynamic', value, types[1])) ?? null,
   bag_keys: ([v]) => (isBag(v) ? Object.keys(v) : null),
-  bag_has_key: ([v, key]) => (isBag(v) && typeof key === 'string' ? Object.hasOwn(v, key) : null),
+  bag_has_key: bagHasKey,
   bag_merge: bagMerge,
   bag_remove_keys: bagRemoveKeys,
-  bag_set_key: ([bag, key, value], types) =>
-    isBag(bag) && typeof key === 'string' ? { ...bag, [key]: valueToDynamic(value, types[2]) } : null,
+  bag_set_key: bagSetKey,
   pack,
   bag_pack: pack,
   pack_dictionary: pack,

@@ -1,7 +1,9 @@
+import { arrayFunctions } from './arrays.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { ipFunctions } from './ip.js';
+import { ipTextFunctions } from './ipText.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
 import { seriesFunctions } from './series.js';
@@ -14,10 +16,12 @@ export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
+  arrayFunctions,
   conversionFunctions,
   datetimeFunctions,
   dynamicFunctions,
   ipFunctions,
+  ipTextFunctions,
   logicFunctions,
   mathFunctions,
   seriesFunctions,

@@ -104,19 +104,26 @@ function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
-const formatIpv4Fn: ScalarImpl = ([a, prefix], [t]) => {
+/** The address (text or big-endian number) masked to the smaller of its own and the given prefix. */
+function maskedIpv4(a: Value, prefix: Value | undefined, t: Parameters<typeof text>[1]): Ipv4 | null {
   let ip: Ipv4 | null;
   if (typeof a === 'number') ip = a >= 0 && a <= 0xffffffff ? { address: a, prefix: 32 } : null;
   else ip = parseIpv4(text(a, t));
   const p = prefix === undefined ? 32 : num(prefix);
-  if (ip === null || p === null || p < 0 || p > 32) return '';
-  return formatIpv4(mask(ip.address, Math.min(ip.prefix, p)));
+  if (ip === null || p === null || p < 0 || p > 32) return null;
+  const bits = Math.min(ip.prefix, p);
+  return { address: mask(ip.address, bits), prefix: bits };
+}
+
+const formatIpv4Fn: ScalarImpl = ([a, prefix], [t]) => {
+  const ip = maskedIpv4(a, prefix, t);
+  return ip ? formatIpv4(ip.address) : '';
 };
 
-const formatIpv4Mask: ScalarImpl = ([a, prefix], [t], rt, ctx) => {
-  const p = prefix === undefined ? 32 : num(prefix);
-  const s = formatIpv4Fn([a, p], [t, 'long'], rt, ctx) as string;
-  return s === '' ? '' : `${s}/${p}`;
+/** The CIDR suffix is the prefix applied: '192.168.1.1/24' with 32 is 192.168.1.0/24 (format-ipv4-mask doc). */
+const formatIpv4Mask: ScalarImpl = ([a, prefix], [t]) => {
+  const ip = maskedIpv4(a, prefix, t);
+  return ip ? `${formatIpv4(ip.address)}/${ip.prefix}` : '';
 };
 
 /** IPv6 (or IPv4, mapped to ::ffff:a.b.c.d) as a 128-bit bigint with its prefix. */

@@ -107,5 +107,7 @@ export const mathFunctions: FunctionTable = {
   binary_shift_left: bitwise((x, y) => x << y),
   binary_shift_right: bitwise((x, y) => x >> y),
   array_sum: sumArray,
+  // array_sum is the deprecated alias of series_sum (Kusto.Language marks it obsolete in its favour).
+  series_sum: sumArray,
   rand: refuseRandom,
 };

@@ -349,6 +349,14 @@ const translate: ScalarImpl = strings((from, to, s) => {
   return out;
 });
 
+/** "If any argument isn't a valid Unicode codepoint, the function returns null" (null strings are ''). */
+const codepointsToString: ScalarImpl = (args) => {
+  const points = args.flat();
+  const valid = (x: unknown): x is number =>
+    Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0x10ffff;
+  return points.every(valid) ? String.fromCodePoint(...points) : '';
+};
+
 export const stringFunctions: FunctionTable = {
   strcat: (args, types) => args.map((v, i) => text(v, types[i])).join(''),
   strcat_delim: strcatDelim,
@@ -392,10 +400,9 @@ export const stringFunctions: FunctionTable = {
   // JS strings hold UTF-16; every string that reaches the engine decoded as valid UTF-8.
   isutf8: () => true,
   unicode_codepoints_from_string: strings((s) => [...s].map((c) => c.codePointAt(0) as number)),
-  unicode_codepoints_to_string: ([v]) =>
-    Array.isArray(v)
-      ? String.fromCodePoint(...(v as Json[]).filter((x): x is number => typeof x === 'number'))
-      : '',
-  make_string: (args) =>
-    String.fromCodePoint(...args.flat().filter((x): x is number => typeof x === 'number')),
+  // One or more code points, each a number or a dynamic array of them
+  // (https://learn.microsoft.com/kusto/query/unicode-codepoints-to-string-function); make_string is
+  // its deprecated alias.
+  unicode_codepoints_to_string: codepointsToString,
+  make_string: codepointsToString,
 };

@@ -1,9 +1,9 @@
-import { type KqlType, type Value, valueToString } from '../values/index.js';
+import { type KqlType, kqlString, type Value } from '../values/index.js';
 
 /** The argument as text: strings as they are, other types via tostring() (null -> ''). */
 export function text(v: Value, t: KqlType | undefined): string {
   if (typeof v === 'string') return v;
-  return valueToString(v, t ?? 'dynamic');
+  return kqlString(v, t ?? 'dynamic');
 }
 
 const ASCII_UPPER = /[A-Z]/g;

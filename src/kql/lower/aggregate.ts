@@ -1,6 +1,8 @@
 import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
 import {
+  argumentNodes,
   boundSchema,
+  calledName,
   columnIndex,
   kindName,
   type LowerContext,
@@ -24,8 +26,8 @@ function itemValue(item: any, ctx: LowerContext): any {
  * input column that is not a group key); percentiles() returns one column per percentage.
  */
 function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
-  const fn = String(node.ReferencedSymbol.Name).toLowerCase();
-  const argNodes = list(node.ArgumentList?.Expressions);
+  const fn = calledName(node);
+  const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);
   if (fn === 'arg_max' || fn === 'arg_min') {
     const [first, ...rest] = argNodes;
@@ -109,6 +111,8 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
   return computed ? project(aggregate, post) : aggregate;
 }
 
+const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
+
 export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const byItems = node.ByClause ? list(node.ByClause.Expressions) : [];
@@ -130,7 +134,9 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
       if (d.kind !== 'literal')
         throw unsupported(item.DefaultExpression, ctx, 'non-constant make-series default');
       defaultValue = d.value;
-    } else if (['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(call.fn)) {
+    } else if (NUMERIC.has(call.outputs[0].type)) {
+      // "Default is 0" for every aggregate: avg() of an empty bin is 0 in the page's example
+      // (https://learn.microsoft.com/kusto/query/make-series-operator).
       defaultValue = 0;
     }
     return { ...call, defaultValue: defaultValue as null };

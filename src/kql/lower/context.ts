@@ -104,3 +104,47 @@ export function parameters(node: any): Map<string, { value: string; node: any }>
 export function columnIndex(schema: Column[], name: string): number {
   return schema.findIndex((c) => c.name === name);
 }
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
+
+/**
+ * The lower-case name a call is executed under. A deprecated alias Kusto still accepts (`makeset`,
+ * `parsejson`, `argmax`, `count(predicate)`) is marked obsolete in Kusto.Language with the function
+ * that replaced it, and runs as that function.
+ */
+export function calledName(node: any): string {
+  const symbol = node.ReferencedSymbol;
+  const alternative = node.ReferencedSignature?.Alternative ?? symbol?.Alternative;
+  if (typeof alternative === 'string' && IDENTIFIER.test(alternative)) return alternative.toLowerCase();
+  return String(symbol?.Name ?? node.Name?.SimpleName ?? '').toLowerCase();
+}
+
+/**
+ * A call's argument nodes in parameter order: named arguments (`round(number=2.5, precision=1)`)
+ * go to their parameter's position. A slot no argument fills is undefined.
+ */
+export function argumentSlots(node: any, ctx: LowerContext): (any | undefined)[] {
+  const args = list(node.ArgumentList?.Expressions);
+  if (!args.some((a) => kindName(a) === 'SimpleNamedExpression')) return args;
+  const names = toArray(node.ReferencedSignature?.Parameters).map((p: any) => String(p.Name));
+  const slots: (any | undefined)[] = [];
+  args.forEach((arg, i) => {
+    if (kindName(arg) !== 'SimpleNamedExpression') {
+      slots[i] = arg;
+      return;
+    }
+    const at = names.indexOf(String(arg.Name.SimpleName));
+    if (at < 0) throw unsupported(arg, ctx, `argument '${arg.Name.SimpleName}'`);
+    slots[at] = arg.Expression;
+  });
+  return slots;
+}
+
+/** The argument nodes of a built-in call, in parameter order; a skipped optional parameter is refused. */
+export function argumentNodes(node: any, ctx: LowerContext): any[] {
+  const slots = argumentSlots(node, ctx);
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] === undefined) throw unsupported(node, ctx, 'a call that skips an optional argument');
+  }
+  return slots;
+}

@@ -1,4 +1,5 @@
 import type { Column, MvExpandItem, ParsePart, Plan } from '../plan/types.js';
+import { kusto } from '../syntax/index.js';
 import {
   boundSchema,
   columnIndex,
@@ -13,17 +14,27 @@ import {
 import { lowerScalar, typeOfLiteral } from './scalar.js';
 import { lowerTabular } from './tabular.js';
 
+/**
+ * The column an unnamed mv-expand item fills: the name Kusto gives the expression in a projection
+ * (`parse_json(s)` is `s`), else the next column the binder added that no item has taken.
+ */
+function unnamedItemName(exprNode: any, node: any, input: Plan, taken: Set<string>): string | undefined {
+  const resultName = String(kusto().KustoFacts.GetExpressionResultName(exprNode, '') ?? '');
+  if (resultName) return resultName;
+  return boundSchema(node)
+    .map((c) => c.name)
+    .find((name) => columnIndex(input.schema, name) < 0 && !taken.has(name));
+}
+
 function expandItems(node: any, input: Plan, ctx: LowerContext): MvExpandItem[] {
+  const taken = new Set<string>();
   return list(node.Expressions).map((item: any) => {
     const valueNode = item.Expression;
     const named = kindName(valueNode) === 'SimpleNamedExpression';
     const exprNode = named ? valueNode.Expression : valueNode;
-    const name = named
-      ? String(valueNode.Name.SimpleName)
-      : kindName(exprNode) === 'NameReference'
-        ? String(exprNode.SimpleName)
-        : undefined;
+    const name = named ? String(valueNode.Name.SimpleName) : unnamedItemName(exprNode, node, input, taken);
     if (!name) throw unsupported(valueNode, ctx, 'mv-expand of an unnamed expression');
+    taken.add(name);
     const typeNode = item.ToTypeOf?.TypeOf;
     const type = typeNode ? typeOfLiteral(typeNode, ctx) : 'dynamic';
     const existing = columnIndex(input.schema, name);

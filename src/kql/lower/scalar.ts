@@ -1,6 +1,6 @@
 import { checkSeriesCall } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
-import type { AggregateCall, Column, Plan, ScalarExpr } from '../plan/types.js';
+import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
   type Json,
@@ -14,6 +14,9 @@ import {
   valueToDynamic,
 } from '../values/index.js';
 import {
+  argumentNodes,
+  argumentSlots,
+  calledName,
   columnIndex,
   kindName,
   type LowerContext,
@@ -30,7 +33,7 @@ import { knownSchema, lowerTabular } from './tabular.js';
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
 
-const WINDOW_FUNCTIONS = new Set(['prev', 'next', 'row_number']);
+const WINDOW_FUNCTIONS = new Set<string>(['prev', 'next', 'row_number', 'row_cumsum']);
 
 let aggregateSymbols: Set<unknown> | undefined;
 
@@ -44,7 +47,30 @@ export function literal(value: Value, type: KqlType): ScalarExpr {
   return { kind: 'literal', value, type };
 }
 
+/**
+ * Lowers a scalar expression. Its type must be the one Kusto.Language bound to the node, where the
+ * binder gives one: a lowered expression of another type would compute a value Kusto does not.
+ */
 export function lowerScalar(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const expr = lowerScalarNode(node, row, ctx, aggregate);
+  const bound = kqlTypeOf(node.ResultType);
+  if (bound && bound !== expr.type) {
+    throw unsupported(
+      node,
+      ctx,
+      kindName(node),
+      `the engine types '${text(node)}' as ${expr.type} where Kusto types it ${bound}; refusing rather than answering differently`,
+    );
+  }
+  return expr;
+}
+
+function lowerScalarNode(
   node: any,
   row: RowContext,
   ctx: LowerContext,
@@ -70,7 +96,10 @@ export function lowerScalar(
       return {
         kind: 'element',
         target: recurse(node.Expression),
-        key: recurse(node.Selector),
+        // The selector `[k]` is typed as the element it selects; the key is the bracketed expression.
+        key: recurse(
+          kindName(node.Selector) === 'BracketedExpression' ? node.Selector.Expression : node.Selector,
+        ),
         type: 'dynamic',
       };
     case 'PrefixUnaryExpression':
@@ -175,8 +204,7 @@ function lowerName(node: any, row: RowContext, ctx: LowerContext): ScalarExpr {
 }
 
 function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
-  const symbol = node.ReferencedSymbol;
-  const name = String(symbol?.Name ?? node.Name?.SimpleName ?? '').toLowerCase();
+  const name = calledName(node);
   if (isAggregateCall(node)) {
     if (!aggregate)
       throw unsupported(node, ctx, `${name}()`, `aggregate ${name}() is only allowed in summarize`);
@@ -184,11 +212,12 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
-  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx, aggregate));
+  if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
+  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
       kind: 'window',
-      name: name as 'prev' | 'next' | 'row_number',
+      name: name as WindowFunction,
       args,
       type: typeOf(node, ctx),
       span: spanOf(node, ctx),
@@ -196,6 +225,26 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
   return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * column_ifexists(name, default): the column when the input has it, else the default
+ * (https://learn.microsoft.com/kusto/query/column-ifexists-function). A column whose type differs
+ * from the one Kusto binds the call to is refused by lowerScalar's type check.
+ */
+function lowerColumnIfExists(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const [nameNode, fallback] = argumentNodes(node, ctx);
+  const column = lowerScalar(nameNode, { schema: [] }, ctx);
+  if (column.kind !== 'literal' || typeof column.value !== 'string')
+    throw unsupported(node, ctx, 'column_ifexists with a non-constant column name');
+  const index = columnIndex(row.schema, column.value);
+  if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
+  return lowerScalar(fallback, row, ctx, aggregate);
 }
 
 /** A multi-valued call: one expression yielding all components, and each component's column. */
@@ -212,8 +261,8 @@ export function lowerTupleCall(node: any, row: RowContext, ctx: LowerContext): T
   const type = node.ResultType;
   if (!type || !String(bridge().getTypeName(type)).endsWith('TupleSymbol')) return undefined;
   if (kindName(node) !== 'FunctionCallExpression') throw unsupported(node, ctx, 'tuple-valued expression');
-  const name = String(node.ReferencedSymbol?.Name ?? '').toLowerCase();
-  const args = list(node.ArgumentList?.Expressions).map((a) => lowerScalar(a, row, ctx));
+  const name = calledName(node);
+  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx));
   const span = spanOf(node, ctx);
   try {
     checkSeriesCall(
@@ -238,11 +287,10 @@ export function bindCallArguments(node: any, row: RowContext | undefined, ctx: L
   const scope = new Scope(ctx.scope);
   const signature = node.ReferencedSignature;
   const params = toArray(signature?.Parameters);
-  const args = list(node.ArgumentList?.Expressions);
+  const args = argumentSlots(node, ctx);
   params.forEach((param: any, i: number) => {
     const name: string = param.Name;
-    let arg = args[i];
-    if (arg && kindName(arg) === 'SimpleNamedExpression') arg = arg.Expression;
+    const arg = args[i];
     if (!arg) {
       // A default value is an unbound literal from the declaration: convert it with the parameter's type.
       const fallback = param.DefaultValue;

@@ -4,6 +4,7 @@ import { bridge } from '../syntax/index.js';
 import { coerce, type KqlType } from '../values/index.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
+  argumentSlots,
   boundSchema,
   columnIndex,
   kindName,
@@ -17,6 +18,7 @@ import {
   unsupported,
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
+import { lowerExternalData } from './external.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -28,7 +30,6 @@ import {
 } from './scalar.js';
 
 const REFUSED: Record<string, string> = {
-  ExternalDataExpression: 'externaldata reads remote storage, which the embedded engine does not do',
   SearchOperator: 'search scans every table; name the table and use where/has instead',
   FindOperator: 'find scans every table; name the table and use where/has instead',
 };
@@ -68,6 +69,8 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
       return lowerTableCall(node, ctx);
     case 'DataTableExpression':
       return lowerDataTable(node, ctx);
+    case 'ExternalDataExpression':
+      return lowerExternalData(node, ctx);
     case 'PrintOperator':
     case 'UnionOperator':
     case 'RangeOperator':
@@ -110,11 +113,24 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
       );
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
+  if (name === 'table') return lowerTableFunction(node, ctx);
   const expansion = node.GetExpansion?.();
   if (!expansion) throw unsupported(node, ctx, `${name}()`);
   const scope = bindCallArguments(node, undefined, ctx);
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+}
+
+/** `table('name')`: the table or tabular `let` the constant name refers to (table-function doc). */
+function lowerTableFunction(node: any, ctx: LowerContext): Plan {
+  const [nameArg] = list(node.ArgumentList?.Expressions);
+  const name = nameArg ? lowerScalar(nameArg, { schema: [] }, ctx) : undefined;
+  if (name?.kind !== 'literal' || typeof name.value !== 'string')
+    throw unsupported(node, ctx, 'table() with a non-constant name');
+  const binding = ctx.scope.get(name.value);
+  if (binding?.kind === 'table') return binding.plan;
+  if (ctx.catalog.tables.has(name.value)) return { op: 'scan', table: name.value, schema: boundSchema(node) };
+  throw unsupported(node, ctx, `table '${name.value}'`);
 }
 
 function lowerDataTable(node: any, ctx: LowerContext): Plan {
@@ -287,6 +303,10 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMakeSeries(node, needInput(), ctx);
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
+    case 'RenderOperator':
+      // render only tells the client how to chart the result; the data is the input's
+      // (https://learn.microsoft.com/kusto/query/render-operator).
+      return needInput();
   }
   throw unsupported(node, ctx);
 }
@@ -575,16 +595,25 @@ function sideColumn(
   throw unsupported(node, ctx, 'join key', 'join keys must be written $left.column or $right.column');
 }
 
+/** The name `T | as Name` gives a union leg, which its withsource column shows (as operator doc). */
+function asName(expr: any): string | undefined {
+  let node = expr;
+  while (kindName(node) === 'ParenthesizedExpression') node = node.Expression;
+  if (kindName(node) !== 'PipeExpression' || kindName(node.Operator) !== 'AsOperator') return undefined;
+  return String(node.Operator.Name.SimpleName);
+}
+
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
   if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
   const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
-  const names: string[] = input ? ['union_arg0'] : [];
+  const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
+  const names: string[] = input ? [piped ?? 'union_arg0'] : [];
   for (const expr of list(node.Expressions)) {
     try {
       inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
-      names.push(text(expr));
+      names.push(asName(expr) ?? text(expr));
     } catch (error) {
       if (!fuzzy) throw error;
     }
@@ -615,17 +644,19 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
   guid: 'toguid',
 };
 
+/**
+ * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
+ * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
+ */
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
-  const [column, prefix] = list(call.ArgumentList.Expressions);
+  const [column, prefix] = argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
-  if (prefixValue.kind !== 'literal' || list(call.ArgumentList.Expressions).length > 2) {
-    throw unsupported(node, ctx, 'bag_unpack with columnsConflict/ignoredProperties');
-  }
+  if (prefixValue.kind !== 'literal') throw unsupported(prefix, ctx, 'bag_unpack with a non-constant prefix');
   const prefixText = String(prefixValue.value ?? '');
   if (node.Schema) return unpackToSchema(node, input, index, prefixText, ctx);
   return {
@@ -688,6 +719,27 @@ export function knownSchema(plan: Plan, consumer: string): Plan {
   );
 }
 
+/**
+ * `declare query_parameters(name:type [= default], ...)`: the query runs with each parameter's
+ * default (query-parameters statement doc); the engine has no way to be given other values, so a
+ * parameter without a default is refused.
+ */
+function bindQueryParameters(statement: any, ctx: LowerContext): void {
+  for (const parameter of list(statement.Parameters)) {
+    const declaration = parameter.NameAndType;
+    const name = String(declaration.Name.SimpleName);
+    const fallback = parameter.DefaultValue?.Value;
+    if (!fallback)
+      throw unsupported(
+        parameter,
+        ctx,
+        `query parameter '${name}'`,
+        `query parameter '${name}' has no default value to run with`,
+      );
+    ctx.scope.set(name, { kind: 'scalar', expr: lowerLiteral(fallback, ctx, typeOf(declaration.Name, ctx)) });
+  }
+}
+
 export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
   let result: Plan | undefined;
   for (const statement of statements) {
@@ -699,6 +751,8 @@ export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
       result = lowerTabular(expr, ctx);
     } else if (kind === 'LetStatement') {
       bindStatement(statement, ctx);
+    } else if (kind === 'QueryParametersStatement') {
+      bindQueryParameters(statement, ctx);
     } else {
       throw unsupported(statement, ctx);
     }

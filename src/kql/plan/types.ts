@@ -32,12 +32,14 @@ export type ScalarExpr =
   | { kind: 'element'; target: ScalarExpr; key: ScalarExpr; type: 'dynamic' }
   /** `toscalar(T)`: the first column of the first row, computed once. */
   | { kind: 'subquery'; plan: Plan; type: KqlType }
-  /** Row-window functions over a serialized input (prev, next, row_number). */
-  | { kind: 'window'; name: 'prev' | 'next' | 'row_number'; args: ScalarExpr[]; type: KqlType; span: Span }
+  /** Row-window functions over a serialized input (prev, next, row_number, row_cumsum). */
+  | { kind: 'window'; name: WindowFunction; args: ScalarExpr[]; type: KqlType; span: Span }
   /** Component `index` of a multi-valued call (series_stats, series_decompose_anomalies, ...). */
   | { kind: 'component'; target: ScalarExpr; index: number; type: KqlType }
   /** `pack_all()` / `pack(*)`: the row as a property bag. */
   | { kind: 'row-bag'; type: 'dynamic' };
+
+export type WindowFunction = 'prev' | 'next' | 'row_number' | 'row_cumsum';
 
 export interface NamedExpr {
   name: string;
@@ -78,12 +80,17 @@ export interface MvExpandItem {
   replaces?: number;
 }
 
+/** The externaldata formats the engine reads (data formats supported for ingestion). */
+export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'json' | 'multijson';
+
 export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 
 export type Plan = (
   | { op: 'values'; rows: Value[][] }
   | { op: 'scan'; table: string }
   | { op: 'watchlist'; alias: string }
+  /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
+  | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
   | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
   | { op: 'filter'; input: Plan; predicate: ScalarExpr }
   /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */

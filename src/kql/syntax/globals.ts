@@ -1,5 +1,6 @@
 import type { Catalog, ColumnSchema, FunctionSchema, TableSchema } from '../catalog.js';
 import { watchlistBaseColumns } from '../catalog.js';
+import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
 const cache = new WeakMap<Catalog, any>();
@@ -11,14 +12,14 @@ const cache = new WeakMap<Catalog, any>();
 export function globalStateFor(catalog: Catalog): any {
   let state = cache.get(catalog);
   if (!state) {
-    const { Symbols, GlobalState } = kusto();
+    const { Symbols } = kusto();
     const members = [
       ...[...catalog.tables.values()].map(tableSymbol),
       ...[...catalog.functions.values()].map(functionSymbol),
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
-    state = GlobalState.Default.WithDatabase(database);
+    state = correctedGlobalState().WithDatabase(database);
     cache.set(catalog, state);
   }
   return state;

@@ -1,4 +1,4 @@
-import { dateToTicks, formatDateTime, parseDateTime } from './datetime.js';
+import { dateToTicks, formatDateTime, formatDateTimeFull, parseDateTime } from './datetime.js';
 import { formatTimespan, parseTimespan } from './timespan.js';
 import { type Json, type KqlType, setOwn, type Value } from './types.js';
 
@@ -58,7 +58,17 @@ export function formatReal(n: number): string {
   return String(n);
 }
 
-/** The `tostring()` text of a value; '' for null. */
+/**
+ * A value's text as Kusto converts it to string: `tostring()` and the implicit conversion of a
+ * string function's arguments (`strcat`, `hash_*`, `reverse`...). A datetime always carries seven
+ * fractional digits there (`2020-01-01T00:00:00.0000000Z`), measured against the service (issue 11).
+ */
+export function kqlString(v: Value, type: KqlType): string {
+  if (type === 'datetime' && typeof v === 'bigint') return formatDateTimeFull(v);
+  return valueToString(v, type);
+}
+
+/** A value's display text, as in query results (datetimes without trailing zero fractions); '' for null. */
 export function valueToString(v: Value, type: KqlType): string {
   if (v === null) return '';
   switch (type) {

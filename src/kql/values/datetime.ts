@@ -112,6 +112,15 @@ export function formatDateTime(t: bigint): string {
   );
 }
 
+/** `2026-01-10T12:00:00.0000000Z`: every one of the seven fractional digits (Kusto's string conversion). */
+export function formatDateTimeFull(t: bigint): string {
+  const p = splitDateTime(t);
+  return (
+    `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}T` +
+    `${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}.${pad(p.fraction, 7)}Z`
+  );
+}
+
 export function dateToTicks(d: Date): bigint {
   return BigInt(d.getTime()) * TICKS_PER_MILLISECOND + UNIX_EPOCH_TICKS;
 }
@@ -184,14 +193,18 @@ const SLASHED =
 // RFC 822 / RFC 850 / RFC 1123: "Sat, 8 Nov 14 15:05:02 GMT", "Saturday, 08-Nov-14 15:05 GMT".
 const RFC =
   /^(?:[a-z]+,\s*)?(\d{1,2})[ -]([a-z]{3})[ -](\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s+(GMT|UTC|Z|[+-]\d{4}))?$/i;
+// US month-first dates: "02/17/2016 08:40:01" is 2016-02-17 in the parse operator doc's examples.
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
 // Compact ISO 8601: 20140525T082003Z.
 const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d+))?(Z)?$/i;
 
-/** Parses the datetime formats Kusto documents (ISO 8601, RFC 822, RFC 850); null when invalid. */
+/** Parses the datetime formats Kusto documents (ISO 8601, RFC 822, RFC 850, US month-first); null when invalid. */
 export function parseDateTime(text: string): bigint | null {
   const s = text.trim();
   let m = ISO.exec(s) ?? SLASHED.exec(s) ?? COMPACT.exec(s);
   if (m) return build(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7], m[8]);
+  m = US.exec(s);
+  if (m) return build(Number(m[3]), Number(m[1]), Number(m[2]), m[4], m[5], m[6], m[7], undefined);
   m = RFC.exec(s);
   if (m) {
     const month = MONTHS.indexOf(m[2].toLowerCase()) + 1;

@@ -1,6 +1,7 @@
 export {
   coerce,
   formatReal,
+  kqlString,
   parseBool,
   parseGuid,
   parseReal,

@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import { type Catalog, emptyCatalog } from '../../../src/kql/catalog.js';
 import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { parseDateTime } from '../../../src/kql/values/index.js';
 
 export const NOW = parseDateTime('2026-01-10T12:00:00Z')!;
@@ -23,4 +25,15 @@ export function schemaOf(
   options: { catalog?: Catalog; tables?: Map<string, Table> } = {},
 ): string[] {
   return run(query, options).columns.map((c) => `${c.name}:${c.type}`);
+}
+
+/**
+ * The schema-equality check restated outside the engine (so it survives an executor rewrite): an
+ * answered query's columns are the names, order and types Kusto.Language computes for it. An open
+ * result (bag_unpack without an output schema) has data-dependent columns and is not compared.
+ */
+export function expectKustoSchema(query: string, table: Table, catalog: Catalog = emptyCatalog()): void {
+  const { code } = analyze(query, catalog);
+  if (code.ResultType?.IsOpen) return;
+  expect(table.columns, `result schema of: ${query}`).toEqual(resultSchema(code));
 }

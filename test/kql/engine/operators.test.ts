@@ -224,13 +224,13 @@ describe('tabular operators', () => {
     ).toEqual([{ a: 1, b: 'hello', c: '' }]);
   });
 
-  it('evaluate bag_unpack', () => {
+  it('evaluate bag_unpack: slots typed from their values (a string slot is never null)', () => {
     expect(
       records(
         `datatable(id:long, d:dynamic)[1, dynamic({'x':1}), 2, dynamic({'y':'z'})] | evaluate bag_unpack(d)`,
       ),
     ).toEqual([
-      { id: 1, x: 1, y: null },
+      { id: 1, x: 1, y: '' },
       { id: 2, x: null, y: 'z' },
     ]);
   });

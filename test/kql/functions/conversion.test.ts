@@ -27,7 +27,7 @@ describe('conversions return null on failure', () => {
     ['todatetime', ['2015-12-24'], dt('2015-12-24').v],
     ['todatetime', ['invalid'], null],
     ['tostring', [typed(null, 'long')], ''],
-    ['tostring', [dt('2026-01-10 12:00')], '2026-01-10T12:00:00Z'],
+    ['tostring', [dt('2026-01-10 12:00')], '2026-01-10T12:00:00.0000000Z'],
     ['tostring', [ts('1h')], '01:00:00'],
     ['tostring', [typed(1e20, 'real')], '1E+20'],
     ['tostring', [typed({ a: 1 }, 'dynamic')], '{"a":1}'],

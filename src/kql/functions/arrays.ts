@@ -1,0 +1,67 @@
+import { type Json, TICKS_PER_HOUR, UnsupportedError, valueToDynamic } from '../values/index.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
+
+// range() returns at most 2^20 values, truncating longer series (range-function doc).
+const MAX_RANGE = 1_048_576;
+
+/**
+ * range(start, stop [, step]): start, start + step, ... up to and including stop; step defaults to
+ * 1, or 1h for datetime and timespan (https://learn.microsoft.com/kusto/query/range-function). The
+ * page does not say what a non-positive step or a stop before start gives, so those are refused.
+ */
+const rangeFn: ScalarImpl = ([start, stop, step], [type]) => {
+  if (start === null || stop === null || step === null) return null;
+  const ticks = type === 'datetime' || type === 'timespan';
+  const by = step ?? (ticks ? TICKS_PER_HOUR : 1);
+  const out: Json[] = [];
+  if (typeof start === 'bigint' && typeof stop === 'bigint' && typeof by === 'bigint') {
+    if (by <= 0n || stop < start) throw refusedRange();
+    for (let v = start; v <= stop && out.length < MAX_RANGE; v += by) out.push(valueToDynamic(v, type));
+    return out;
+  }
+  if (typeof start === 'number' && typeof stop === 'number' && typeof by === 'number') {
+    if (by <= 0 || stop < start) throw refusedRange();
+    for (let k = 0; start + k * by <= stop && out.length < MAX_RANGE; k++) out.push(start + k * by);
+    return out;
+  }
+  throw new UnsupportedError('range() over mixed types');
+};
+
+function refusedRange(): UnsupportedError {
+  return new UnsupportedError('range() with a non-positive step or a stop before start');
+}
+
+/** strcat_array(array, delimiter): each element as text (a string without quotes, null as ''). */
+const strcatArray: ScalarImpl = ([array, delimiter]) => {
+  if (!Array.isArray(array)) return '';
+  const text = (x: Json) => (x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x));
+  return (array as Json[]).map(text).join(typeof delimiter === 'string' ? delimiter : '');
+};
+
+/**
+ * series_fill_forward / series_fill_backward: each missing element (the placeholder, null by
+ * default) takes the nearest other value on its left (forward) or right (backward); missing
+ * elements at the open end stay (https://learn.microsoft.com/kusto/query/series-fill-forward-function).
+ */
+function fill(direction: 1 | -1): ScalarImpl {
+  return ([series, placeholder]) => {
+    if (!Array.isArray(series)) return null;
+    const missing = (x: Json) =>
+      placeholder === undefined || placeholder === null ? x === null : x === placeholder;
+    const out = [...(series as Json[])];
+    let last: Json | undefined;
+    for (let k = 0; k < out.length; k++) {
+      const i = direction === 1 ? k : out.length - 1 - k;
+      if (!missing(out[i])) last = out[i];
+      else if (last !== undefined) out[i] = last;
+    }
+    return out;
+  };
+}
+
+export const arrayFunctions: FunctionTable = {
+  series_fill_forward: fill(1),
+  series_fill_backward: fill(-1),
+  range: rangeFn,
+  strcat_array: strcatArray,
+};

@@ -1,0 +1,113 @@
+import { kusto, toArray } from './kusto.js';
+
+/**
+ * Kusto.Language's function symbols are hand-written by its team and lag the service in a few
+ * places. Where the service (the specification) is documented or measured to differ, the symbol is
+ * corrected here, so the binder — the single source of result types and of what binds — agrees with
+ * the service. Each entry says where the service's behaviour is stated.
+ */
+interface Correction {
+  /** The result type the service returns, for every signature. */
+  returns?: 'long';
+  /** Replacement signatures, as `(name:kind, ...)` over Kusto.Language parameter kinds. */
+  signatures?: { returns: string; parameters: [string, string][] }[];
+}
+
+// The service returns the datetime part functions as long, where Kusto.Language declares int:
+// measured against the service's results for the documentation's examples (issue #11).
+const LONG_PARTS = [
+  'getyear',
+  'getmonth',
+  'monthofyear',
+  'dayofmonth',
+  'dayofyear',
+  'hourofday',
+  'weekofyear',
+  'week_of_year',
+  'datetime_part',
+  'datepart',
+];
+
+const CORRECTIONS: Record<string, Correction> = {
+  ...Object.fromEntries(LONG_PARTS.map((name) => [name, { returns: 'long' } as Correction])),
+  // todynamic() is parse_json() (https://learn.microsoft.com/kusto/query/todynamic-function), which
+  // takes a dynamic value as well as a string; Kusto.Language declares todynamic for strings only.
+  todynamic: { signatures: [{ returns: 'Dynamic', parameters: [['value', 'StringOrDynamic']] }] },
+  toobject: { signatures: [{ returns: 'Dynamic', parameters: [['value', 'StringOrDynamic']] }] },
+  // make_timespan's seconds are real ("A value from 0 to 59.9999999",
+  // https://learn.microsoft.com/kusto/query/make-timespan-function); Kusto.Language requires integers.
+  make_timespan: {
+    signatures: [
+      {
+        returns: 'TimeSpan',
+        parameters: [
+          ['days', 'Integer'],
+          ['hours', 'Integer'],
+          ['minutes', 'Integer'],
+          ['seconds', 'Number'],
+        ],
+      },
+      {
+        returns: 'TimeSpan',
+        parameters: [
+          ['hours', 'Integer'],
+          ['minutes', 'Integer'],
+          ['seconds?', 'Number'],
+        ],
+      },
+      { returns: 'TimeSpan', parameters: [['value', 'Scalar']] },
+    ],
+  },
+};
+
+let corrected: any;
+
+/** Kusto.Language's default global state with the corrected function symbols. */
+export function correctedGlobalState(): any {
+  if (!corrected) {
+    const { GlobalState } = kusto();
+    const functions = toArray(GlobalState.Default.Functions).map((fn: any) => {
+      const correction = CORRECTIONS[String(fn.Name)];
+      return correction ? correct(fn, correction) : fn;
+    });
+    corrected = GlobalState.Default.WithFunctions(functions);
+  }
+  return corrected;
+}
+
+function correct(fn: any, correction: Correction): any {
+  const { Symbols, Utils } = kusto();
+  const System = (globalThis as any).System;
+  const signatures = correction.returns
+    ? toArray(fn.Signatures).map(
+        (sig: any) => new Symbols.Signature.$ctor6(Symbols.ScalarTypes.Long, sig.Parameters),
+      )
+    : (correction.signatures ?? []).map(
+        (sig) =>
+          new Symbols.Signature.$ctor6(
+            Symbols.ScalarTypes[sig.returns],
+            sig.parameters.map(([name, kind]) => parameter(name, kind)),
+          ),
+      );
+  const optional = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
+  return fn.With(undefined, optional.op_Implicit(signatures));
+}
+
+/** `name?` is an optional parameter (minOccurring 0). */
+function parameter(name: string, kind: string): any {
+  const { Symbols } = kusto();
+  const optional = name.endsWith('?');
+  const kindValue = Symbols.ParameterTypeKind[kind];
+  if (!optional) return new Symbols.Parameter.ctor(name, kindValue);
+  return new Symbols.Parameter.ctor(
+    name.slice(0, -1),
+    kindValue,
+    0,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    0,
+    1,
+  );
+}
