@@ -83,9 +83,12 @@ describe('schedule check', () => {
     expect(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([code]);
   });
 
-  it('rejects scheduling fields on NRT rules, at each key', () => {
+  it('warns that NRT rules ignore scheduling fields, at each key (Azure-Sentinel CI requires them)', () => {
     const diagnostics = validate(withLines(5, 5, 'kind: NRT'));
     expect(positions(diagnostics, 'SK1205')).toEqual(['6:1', '7:1', '8:1', '9:1']);
+    expect(diagnostics.filter((d) => d.code === 'SK1205').map((d) => d.severity)).toEqual(
+      Array(4).fill('warning'),
+    );
   });
 
   it('accepts an NRT rule without them', () => {

@@ -9,6 +9,7 @@ export const ruleCodes = {
   SK1004: 'A key appears twice in the same mapping',
   SK1005: 'The file is empty',
   SK1006: 'The document is not a YAML mapping of rule fields',
+  SK1007: 'Skipped: the file is a note (such as "this file moved"), not a rule',
   SK1010: 'A field has the wrong type or an invalid value',
   SK1011: 'A required field is missing',
   SK1012: 'Unknown field (ignored)',
