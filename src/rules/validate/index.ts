@@ -7,6 +7,7 @@ import { checkAttack } from './attack.js';
 import { checkAlertDetails } from './details.js';
 import { checkEntityMappings } from './entities.js';
 import { checkUniqueIds } from './ids.js';
+import { checkTablePlans } from './plans.js';
 import { checkQuery } from './query.js';
 import { checkSchedule } from './schedule.js';
 import type { CheckTarget } from './target.js';
@@ -57,6 +58,7 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
   if (analytics) {
     const ruleTarget = target as CheckTarget<AnalyticsRule>;
     diagnostics.push(...checkSchedule(ruleTarget), ...checkAlertDetails(ruleTarget));
+    diagnostics.push(...checkTablePlans(target, query.tables ?? [], options.catalog));
   }
   return diagnostics;
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
 import type { Position, YamlSource } from '../source.js';
+import { referencedTables } from './plans.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 const MAX_QUERY_LENGTH = 10_000;
@@ -14,6 +15,8 @@ const MAX_ANALYZED_LENGTH = 5 * MAX_QUERY_LENGTH;
 export interface QueryCheck {
   diagnostics: Diagnostic[];
   columns?: Map<string, ColumnSchema>;
+  /** The tables the query reads (directly or through parsers), when it bound cleanly. */
+  tables?: string[];
 }
 
 /**
@@ -90,7 +93,11 @@ export function checkQuery(
     }
     return { diagnostics };
   }
-  return { diagnostics, columns: new Map(columns.map((column) => [column.name, column])) };
+  return {
+    diagnostics,
+    columns: new Map(columns.map((column) => [column.name, column])),
+    tables: referencedTables(analysis.code),
+  };
 }
 
 /**
