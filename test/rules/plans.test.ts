@@ -44,7 +44,8 @@ describe('table plans', () => {
       plan: 'Basic',
       columns: [{ name: 'TimeGenerated', type: 'datetime' }],
     }),
-    'kql/parsers/VerboseParser.yaml': 'functionName: VerboseParser\nquery: |\n  Verbose_CL | project TimeGenerated, Msg\n',
+    'kql/parsers/VerboseParser.yaml':
+      'functionName: VerboseParser\nquery: |\n  Verbose_CL | project TimeGenerated, Msg\n',
     'kql/rules/through-parser.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e51', 'VerboseParser | take 1'),
     'kql/rules/basic.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e52', 'Cheap_CL | take 1'),
     'kql/rules/analytics.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e53', 'SigninLogs | take 1'),
@@ -56,7 +57,12 @@ describe('table plans', () => {
     ].join('\n'),
   });
   const catalog = loadCatalog(dir);
-  const files = ['rules/through-parser.yaml', 'rules/basic.yaml', 'rules/analytics.yaml', 'hunting/hunt.yaml'];
+  const files = [
+    'rules/through-parser.yaml',
+    'rules/basic.yaml',
+    'rules/analytics.yaml',
+    'hunting/hunt.yaml',
+  ];
   const diagnostics = validateFiles(
     files.map((f) => join(dir, 'kql', f)),
     { catalog, compareWithGit: false },

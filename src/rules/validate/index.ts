@@ -63,7 +63,8 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
   return diagnostics;
 }
 
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+/** By file, line, column and code, so output is stable. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>
       (a.file ?? '').localeCompare(b.file ?? '') ||

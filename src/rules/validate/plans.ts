@@ -34,7 +34,11 @@ export function referencedTables(code: any): string[] {
  * A warning, because the plan is the workspace's setting, declared in the schema or
  * `sentinel-kit.config.yaml` `tablePlans`, not something the rule file controls.
  */
-export function checkTablePlans({ source }: CheckTarget, tables: readonly string[], catalog: Catalog): Diagnostic[] {
+export function checkTablePlans(
+  { source }: CheckTarget,
+  tables: readonly string[],
+  catalog: Catalog,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const name of tables) {
     const plan = catalog.tables.get(name)?.plan;

@@ -24,7 +24,7 @@ export interface QueryCheck {
  * Needs only the query, so it also runs on files whose other fields failed validation.
  */
 export function checkQuery(
-  { query, source }: { query: string; source: YamlSource },
+  { query, source, declarations = '' }: { query: string; source: YamlSource; declarations?: string },
   catalog: Catalog,
   analytics: boolean,
 ): QueryCheck {
@@ -72,10 +72,13 @@ export function checkQuery(
     return { diagnostics };
   }
 
-  const analysis = analyze(query, catalog);
+  // `declarations` (a parser's parameters as `declare query_parameters(...)`) binds names the
+  // query uses without being part of it; offsets are shifted back past it.
+  const analysis = analyze(declarations + query, catalog);
   for (const d of analysis.diagnostics) {
+    const start = Math.max(d.start - declarations.length, 0);
     diagnostics.push(
-      source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(d.start, d.length)),
+      source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(start, d.length)),
     );
   }
   if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
