@@ -1,22 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import type { TableSchema } from './catalog.js';
 
-/**
- * The folder of the built-in catalog (`catalog/` at the package root, written by
- * scripts/import-catalog.ts): found by walking up from this module, so it resolves the same from
- * src/ under tsx and from dist/ in the installed package.
- */
-export function builtinCatalogDir(root?: string): string {
-  if (root) return join(root, 'catalog');
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'catalog'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('sentinel-kit: the built-in table catalog (catalog/) is missing');
-    dir = parent;
-  }
-  return join(dir, 'catalog');
+/** The folder of the built-in catalog (`catalog/`, written by scripts/import-catalog.ts). */
+export function builtinCatalogDir(root = packageRoot()): string {
+  return join(root, 'catalog');
 }
 
 const NAME_PREFIX = /^\{"name":("(?:[^"\\]|\\.)*")/;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
+import { packageRoot } from '../../package-root.js';
 import { toSarif } from '../../report/sarif.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes } from '../../rules/validate/index.js';
@@ -50,7 +51,9 @@ export async function run(argv: string[]): Promise<number> {
 
   const setup: Diagnostic[] = [];
   const catalog = collectDiagnostics(() => loadCatalog(root, { schemaDirs: values.schemas ?? [] }), setup);
-  const mitrePath = join(root, defaultMitrePath);
+  // A content repository without its own copy uses the ATT&CK data sentinel-kit ships with.
+  const ownMitre = join(root, defaultMitrePath);
+  const mitrePath = existsSync(ownMitre) ? ownMitre : join(packageRoot(), defaultMitrePath);
   const mitre = existsSync(mitrePath)
     ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
