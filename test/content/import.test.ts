@@ -22,7 +22,7 @@ function writeAll(files: { path: string; text: string }[]): string {
 }
 
 describe('sentinel-kit import', () => {
-  it('imports a Solution folder: rules, hunting queries, parsers by FunctionAlias, custom tables', () => {
+  it('imports a Solution folder: rules, hunting queries, parsers by FunctionAlias, custom tables', async () => {
     const result = importContent(solution);
     expect(result.files.map((f) => f.path).sort()).toEqual([
       'kql/hunting/ContosoSSORareCountry.yaml',
@@ -42,7 +42,7 @@ describe('sentinel-kit import', () => {
     expect(catalog.functions.get('ContosoSSO')?.parameters).toEqual([
       { name: 'disabled', type: 'bool', default: 'false' },
     ]);
-    const { diagnostics } = validateContent([join(dir, 'kql')], {
+    const { diagnostics } = await validateContent([join(dir, 'kql')], {
       root: dir,
       catalog,
       compareWithGit: false,

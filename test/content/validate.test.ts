@@ -27,9 +27,9 @@ describe('validate kql/ by content type', () => {
     expect(contentKindOf('kql/rules/identity/spray.test.yaml')).toBe('rule-test');
   });
 
-  it('checks every file of this repository kql/ without treating automation rules as analytics rules', () => {
+  it('checks every file of this repository kql/ without treating automation rules as analytics rules', async () => {
     const catalog = loadCatalog(root);
-    const { counts, diagnostics } = validateContent([join(root, 'kql')], {
+    const { counts, diagnostics } = await validateContent([join(root, 'kql')], {
       root,
       catalog,
       compareWithGit: false,
@@ -40,7 +40,7 @@ describe('validate kql/ by content type', () => {
     expect(counts.get('watchlist')).toBeGreaterThan(0);
   });
 
-  it('binds parser bodies with their parameters and reports errors at the file position', () => {
+  it('binds parser bodies with their parameters and reports errors at the file position', async () => {
     const dir = repo({
       'kql/parsers/Good.yaml': [
         'functionName: Good',
@@ -59,7 +59,7 @@ describe('validate kql/ by content type', () => {
       'kql/automation/bad.yaml': 'name: no id\n',
     });
     const catalog = loadCatalog(dir);
-    const { diagnostics } = validateContent([join(dir, 'kql')], {
+    const { diagnostics } = await validateContent([join(dir, 'kql')], {
       root: dir,
       catalog,
       compareWithGit: false,
@@ -70,5 +70,42 @@ describe('validate kql/ by content type', () => {
       errors.filter((d) => d.file?.endsWith('Bad.yaml')).map((d) => `${d.code} ${d.line}:${d.column}`),
     ).toEqual(['SK1103 4:11']);
     expect(errors.some((d) => d.file?.endsWith('bad.yaml') && d.code === 'SK0501')).toBe(true);
+  });
+
+  it('gives the same findings on worker threads, checks across files included', async () => {
+    const rule = (n: number, id: string) =>
+      [
+        `id: ${id}`,
+        `name: Threaded ${n}`,
+        'description: Checked on a worker thread.',
+        'severity: Low',
+        'kind: Scheduled',
+        'queryFrequency: 1h',
+        'queryPeriod: 1h',
+        'triggerOperator: gt',
+        'triggerThreshold: 0',
+        `query: SigninLogs | where ResultType == "${n}" | project ${n % 2 ? 'IPAddress' : 'NoSuchColumn'}`,
+      ].join('\n');
+    const dir = repo({
+      'kql/rules/a.yaml': rule(1, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e61'),
+      'kql/rules/b.yaml': rule(2, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e62'),
+      'kql/rules/c.yaml': rule(3, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e61'),
+      'kql/rules/d.yaml': rule(4, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e64'),
+    });
+    const catalog = loadCatalog(dir);
+    const options = { root: dir, catalog, compareWithGit: false };
+    const single = await validateContent([join(dir, 'kql')], options);
+    const threaded = await validateContent([join(dir, 'kql')], {
+      ...options,
+      parallel: { threads: 2, minRulesPerThread: 1 },
+    });
+    expect(threaded.workers).toBe(2);
+    expect(threaded.diagnostics).toEqual(single.diagnostics);
+    expect(single.diagnostics.map((d) => `${d.file?.split('/').pop()} ${d.code}`)).toEqual([
+      'a.yaml SK1601',
+      'b.yaml SK1103',
+      'c.yaml SK1601',
+      'd.yaml SK1103',
+    ]);
   });
 });

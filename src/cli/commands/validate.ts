@@ -58,7 +58,13 @@ export async function run(argv: string[]): Promise<number> {
     ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
   const result = catalog
-    ? validateContent(paths, { root, catalog, mitre, compareWithGit: !values['no-git'] })
+    ? await validateContent(paths, {
+        root,
+        catalog,
+        mitre,
+        compareWithGit: !values['no-git'],
+        parallel: { schemaDirs: values.schemas ?? [], mitre: { path: mitrePath, file: defaultMitrePath } },
+      })
     : undefined;
   const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
 
