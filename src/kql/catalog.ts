@@ -244,8 +244,17 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
   const own = new Map<string, TableSchema>();
   const add = (table: TableSchema | undefined) => addTable(own, table, diagnostics);
 
-  const schemaDirs = [join(root, 'kql', 'schemas'), ...config.schemas, ...(options.schemaDirs ?? [])];
-  for (const dir of new Set(schemaDirs)) {
+  const extraDirs = [...config.schemas, ...(options.schemaDirs ?? [])];
+  for (const dir of extraDirs.filter((d) => !existsSync(d))) {
+    diagnostics.push(
+      fileError(
+        rel(dir),
+        'SK0004',
+        'schema folder not found (sentinel-kit.config.yaml schemas or --schemas)',
+      ),
+    );
+  }
+  for (const dir of new Set([join(root, 'kql', 'schemas'), ...extraDirs])) {
     for (const file of filesIn(dir, '.json')) add(readTableFile(file, rel(file), diagnostics));
   }
   const connectorsDir = join(root, 'connectors');

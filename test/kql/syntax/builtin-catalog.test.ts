@@ -215,5 +215,9 @@ describe('custom tables', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(/sentinel-kit\.config\.yaml: tablePlans\.X_CL: must be one of/),
     );
+    const missing = diagnosticsOf(dir, { schemaDirs: [join(dir, 'nowhere')] }).map(
+      (d) => `${d.file}: ${d.message}`,
+    );
+    expect(missing).toContainEqual(expect.stringMatching(/nowhere: schema folder not found/));
   });
 });
