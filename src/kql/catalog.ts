@@ -25,6 +25,7 @@ export interface TableSchema {
   plan?: TablePlan;
   file?: string;
 }
+
 export interface FunctionParameter {
   name: string;
   type: KqlType | 'table';
