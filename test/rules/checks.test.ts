@@ -129,6 +129,13 @@ describe('entity mapping check', () => {
     expect(positions(diagnostics, code)).toEqual([position]);
   });
 
+  it('lists the columns the query does return for a mapped column it never produces', () => {
+    const diagnostics = validate(withLines(22, 22, '        columnName: SourceIP'));
+    expect(diagnostics.find((d) => d.code === 'SK1305')?.message).toBe(
+      "mapped column 'SourceIP' is not a column of the query result (the query returns: IPAddress, Users, Apps)",
+    );
+  });
+
   it('suggests the identifier that was meant', () => {
     const diagnostics = validate(withLines(21, 21, '      - identifier: Adress'));
     expect(diagnostics.find((d) => d.code === 'SK1303')?.message).toContain("did you mean 'Address'?");
