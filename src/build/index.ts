@@ -247,7 +247,7 @@ function loadRules(
  * Read from the source text rather than by importing the modules, which would register Functions
  * handlers and build Azure clients as a side effect.
  */
-function findResponders(root: string): Set<string> {
+export function findResponders(root: string): Set<string> {
   const dir = join(root, 'functions', 'responders');
   if (!existsSync(dir)) return new Set();
   const names = new Set<string>();

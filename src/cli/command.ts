@@ -8,6 +8,9 @@ const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as 
 /** `--root <dir>`: the repository root holding kql/ and connectors/, default the working directory. */
 export const rootOption = { root: { type: 'string', default: '.' } } as const;
 
+/** `--schemas <dir>` (repeatable): folders of table schemas beyond kql/schemas and the config file's. */
+export const schemasOption = { schemas: { type: 'string', multiple: true } } as const;
+
 type CommandArgs<O extends ParseArgsOptionsConfig, P extends boolean> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O & typeof helpOption; allowPositionals: P }>
 >;
@@ -45,9 +48,9 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
 }
 
 /** The catalog under `root`; undefined after printing why when a schema, parser or watchlist is malformed. */
-export function loadCatalogOrReport(root: string): Catalog | undefined {
+export function loadCatalogOrReport(root: string, schemaDirs: readonly string[] = []): Catalog | undefined {
   const problems: Diagnostic[] = [];
-  const catalog = collectDiagnostics(() => loadCatalog(root), problems);
+  const catalog = collectDiagnostics(() => loadCatalog(root, { schemaDirs }), problems);
   printDiagnostics(problems);
   return catalog;
 }

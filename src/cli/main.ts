@@ -7,6 +7,8 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   backtest: () => import('./commands/backtest.js'),
   query: () => import('./commands/query.js'),
   preflight: () => import('./commands/preflight.js'),
+  import: () => import('./commands/import.js'),
+  init: () => import('./commands/init.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

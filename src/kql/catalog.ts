@@ -1,9 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { readProjectConfig, type TablePlan, tablePlans } from '../config.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
 import { reportUnresolvedAliases } from '../yaml.js';
+import { builtinCatalogDir, PackedTables } from './packed-tables.js';
 import { type KqlType, kqlTypes } from './values/types.js';
+
+export type { TablePlan } from '../config.js';
 
 export type { KqlType } from './values/types.js';
 
@@ -17,6 +21,8 @@ export interface TableSchema {
   name: string;
   description?: string;
   columns: ColumnSchema[];
+  /** Set where the project declares it; absent means Azure's default, Analytics. */
+  plan?: TablePlan;
   file?: string;
 }
 
@@ -50,6 +56,134 @@ export interface Catalog {
   watchlists: Map<string, WatchlistSchema>;
 }
 
+/**
+ * The tables of a catalog: the project's own, then the built-in catalog's, which load one at a
+ * time when first asked for. Iterating loads every table (correct, but slow: ~900 tables); a
+ * query's binding asks only for the tables it names (`loadTablesNamedIn`).
+ */
+export class TableMap extends Map<string, TableSchema> {
+  private fallbacks: readonly PackedTables[] = [];
+  private plans: ReadonlyMap<string, TablePlan> = new Map();
+  private allLoaded = false;
+
+  /** Built-in sources, in precedence order, and the plans the project sets for any table. */
+  static layered(
+    own: Iterable<TableSchema>,
+    fallbacks: readonly PackedTables[],
+    plans: ReadonlyMap<string, TablePlan>,
+  ): TableMap {
+    const map = new TableMap();
+    map.plans = plans;
+    for (const table of own) map.set(table.name, map.withPlan(table));
+    map.fallbacks = fallbacks;
+    return map;
+  }
+
+  override get(name: string): TableSchema | undefined {
+    return super.get(name) ?? this.load(name);
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.fallbacks.some((f) => f.has(name));
+  }
+
+  /** Every table name, without loading the tables. */
+  *names(): IterableIterator<string> {
+    yield* super.keys();
+    for (const fallback of this.fallbacks) {
+      for (const name of fallback.names()) if (!super.has(name)) yield name;
+    }
+  }
+
+  /** The tables loaded so far (the project's own and those queries named). */
+  loaded(): IterableIterator<TableSchema> {
+    return super.values();
+  }
+
+  override get size(): number {
+    this.loadAll();
+    return super.size;
+  }
+
+  override keys(): MapIterator<string> {
+    this.loadAll();
+    return super.keys();
+  }
+
+  override values(): MapIterator<TableSchema> {
+    this.loadAll();
+    return super.values();
+  }
+
+  override entries(): MapIterator<[string, TableSchema]> {
+    this.loadAll();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, TableSchema]> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: TableSchema, key: string, map: Map<string, TableSchema>) => void): void {
+    this.loadAll();
+    super.forEach(callback);
+  }
+
+  private load(name: string): TableSchema | undefined {
+    for (const fallback of this.fallbacks) {
+      const table = fallback.get(name);
+      if (table) {
+        const planned = this.withPlan(table);
+        super.set(name, planned);
+        return planned;
+      }
+    }
+    return undefined;
+  }
+
+  private loadAll(): void {
+    if (this.allLoaded) return;
+    this.allLoaded = true;
+    for (const fallback of this.fallbacks) {
+      for (const name of fallback.names()) if (!super.has(name)) this.load(name);
+    }
+  }
+
+  private withPlan(table: TableSchema): TableSchema {
+    const plan = this.plans.get(table.name);
+    return plan && plan !== table.plan ? { ...table, plan } : table;
+  }
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(\*)?/g;
+
+/**
+ * Loads the built-in tables a query can reach: every identifier in it and in the bodies of the
+ * parsers it calls (transitively), and for a wildcard such as `union Device*` every table with
+ * that prefix. Loading a name that is not a table, or one the query only mentions in a string or
+ * comment, costs nothing and cannot change binding.
+ */
+export function loadTablesNamedIn(catalog: Catalog, query: string): void {
+  const tables = catalog.tables;
+  if (!(tables instanceof TableMap)) return;
+  const seen = new Set<string>();
+  const pending = [query];
+  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+    for (const [token, star] of text.matchAll(IDENTIFIER)) {
+      const name = star ? token.slice(0, -1) : token;
+      if (star) {
+        for (const table of tables.names()) if (table.startsWith(name)) tables.get(table);
+        continue;
+      }
+      if (seen.has(name)) continue;
+      seen.add(name);
+      tables.get(name);
+      const fn = catalog.functions.get(name);
+      if (fn) pending.push(fn.body);
+    }
+  }
+}
+
 /** Columns every `_GetWatchlist()` result carries before the watchlist's own columns (Sentinel docs: "Build queries or detection rules with watchlists"). */
 export const watchlistBaseColumns: readonly ColumnSchema[] = [
   { name: '_DTItemId', type: 'string' },
@@ -69,38 +203,81 @@ export function catalogOf(tables: TableSchema[], base: Catalog = emptyCatalog())
   return { tables: merged, functions: base.functions, watchlists: base.watchlists };
 }
 
+export interface CatalogOptions {
+  /** More folders of table schemas (the CLI's `--schemas`), after the config file's. */
+  schemaDirs?: readonly string[];
+  /** The built-in catalog of Microsoft's tables (default true). */
+  builtin?: boolean;
+}
+
+let builtinTables: PackedTables | undefined;
+let builtinStubs: { exclude: string; tables: PackedTables } | undefined;
+
+/** The built-in tables, read once per process (immutable data). */
+function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedTables[] {
+  const dir = builtinCatalogDir();
+  builtinTables ??= PackedTables.open(join(dir, 'tables.ndjson'), 'sentinel-kit catalog');
+  // Parser-output stubs stand in for Sentinel's parsers the way its CI validation does; a parser the
+  // project defines under the same name replaces the stub.
+  const exclude = [...functions.keys()].sort().join('\n');
+  if (builtinStubs?.exclude !== exclude) {
+    const tables = PackedTables.open(
+      join(dir, 'stubs.ndjson'),
+      'sentinel-kit catalog (parser stub)',
+      new Set(functions.keys()),
+    );
+    builtinStubs = { exclude, tables };
+  }
+  return [builtinTables, builtinStubs.tables];
+}
+
 /**
- * Reads every schema the repository's content is checked against: `kql/schemas/*.json`,
- * `connectors/<name>/table.json`, `kql/parsers/*.yaml` and `kql/watchlists/*.yaml`.
+ * Reads every schema the repository's content is checked against: the built-in catalog of
+ * Microsoft's tables, `kql/schemas/*.json`, the schema folders of `sentinel-kit.config.yaml` and
+ * `options.schemaDirs`, `connectors/<name>/table.json`, `kql/parsers/*.yaml` and
+ * `kql/watchlists/*.yaml`. A project table replaces the built-in one of the same name.
  * Throws DiagnosticError listing every malformed file rather than stopping at the first.
  */
-export function loadCatalog(root: string): Catalog {
-  const catalog = emptyCatalog();
+export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog {
   const diagnostics: Diagnostic[] = [];
   const rel = (file: string) => relative(process.cwd(), file) || file;
+  const config = readProjectConfig(root, diagnostics);
+  const own = new Map<string, TableSchema>();
+  const add = (table: TableSchema | undefined) => addTable(own, table, diagnostics);
 
-  for (const file of filesIn(join(root, 'kql', 'schemas'), '.json')) {
-    addTable(catalog, readTableFile(file, rel(file), diagnostics), diagnostics);
+  const extraDirs = [...config.schemas, ...(options.schemaDirs ?? [])];
+  for (const dir of extraDirs.filter((d) => !existsSync(d))) {
+    diagnostics.push(
+      fileError(
+        rel(dir),
+        'SK0004',
+        'schema folder not found (sentinel-kit.config.yaml schemas or --schemas)',
+      ),
+    );
+  }
+  for (const dir of new Set([join(root, 'kql', 'schemas'), ...extraDirs])) {
+    for (const file of filesIn(dir, '.json')) add(readTableFile(file, rel(file), diagnostics));
   }
   const connectorsDir = join(root, 'connectors');
   if (existsSync(connectorsDir)) {
     for (const entry of readdirSync(connectorsDir, { withFileTypes: true })) {
       const file = join(connectorsDir, entry.name, 'table.json');
-      if (entry.isDirectory() && existsSync(file)) {
-        addTable(catalog, readTableFile(file, rel(file), diagnostics), diagnostics);
-      }
+      if (entry.isDirectory() && existsSync(file)) add(readTableFile(file, rel(file), diagnostics));
     }
   }
+  const functions = new Map<string, FunctionSchema>();
   for (const file of filesIn(join(root, 'kql', 'parsers'), '.yaml')) {
     const parser = readParserFile(file, rel(file), diagnostics);
-    if (parser) catalog.functions.set(parser.name, parser);
+    if (parser) functions.set(parser.name, parser);
   }
+  const watchlists = new Map<string, WatchlistSchema>();
   for (const file of filesIn(join(root, 'kql', 'watchlists'), '.yaml')) {
     const watchlist = readWatchlistFile(file, rel(file), diagnostics);
-    if (watchlist) catalog.watchlists.set(watchlist.alias, watchlist);
+    if (watchlist) watchlists.set(watchlist.alias, watchlist);
   }
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  return catalog;
+  const fallbacks = options.builtin === false ? [] : builtinSources(functions);
+  return { tables: TableMap.layered(own.values(), fallbacks, config.tablePlans), functions, watchlists };
 }
 
 function filesIn(dir: string, extension: string): string[] {
@@ -111,21 +288,27 @@ function filesIn(dir: string, extension: string): string[] {
     .map((name) => join(dir, name));
 }
 
-function addTable(catalog: Catalog, table: TableSchema | undefined, diagnostics: Diagnostic[]): void {
+/** Log Analytics table names are unique case-insensitively, so `Foo_CL` and `foo_CL` clash. */
+function addTable(
+  tables: Map<string, TableSchema>,
+  table: TableSchema | undefined,
+  diagnostics: Diagnostic[],
+): void {
   if (!table) return;
-  const existing = catalog.tables.get(table.name);
+  const key = table.name.toLowerCase();
+  const existing = tables.get(key);
   if (existing) {
     diagnostics.push({
       code: 'SK0003',
       severity: 'error',
-      message: `table '${table.name}' is defined twice (also in ${existing.file})`,
+      message: `table '${table.name}' is defined twice: in ${existing.file} and in ${table.file}`,
       file: table.file,
       line: 1,
       column: 1,
     });
     return;
   }
-  catalog.tables.set(table.name, table);
+  tables.set(key, table);
 }
 
 function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): TableSchema | undefined {
@@ -136,13 +319,71 @@ function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): T
     diagnostics.push(fileError(file, 'SK0001', `not valid JSON: ${(error as Error).message}`));
     return undefined;
   }
-  const table = raw as Partial<TableSchema>;
+  const table = (isCustomTablesFile(raw) ? fromCustomTablesFile(raw) : raw) as Partial<TableSchema>;
   if (typeof table?.name !== 'string' || !Array.isArray(table.columns)) {
-    diagnostics.push(fileError(file, 'SK0002', 'a table schema needs "name" (string) and "columns" (array)'));
+    diagnostics.push(
+      fileError(
+        file,
+        'SK0002',
+        'a table schema needs "name" (string) and "columns" (array), or, in the Azure-Sentinel ' +
+          'CustomTables format, "Name" and "Properties"',
+      ),
+    );
     return undefined;
   }
+  if (table.plan !== undefined && !tablePlans.includes(table.plan)) {
+    diagnostics.push(fileError(file, 'SK0002', `"plan" must be one of ${tablePlans.join(', ')}`));
+  }
   const columns = checkColumns(table.columns, file, `table '${table.name}'`, diagnostics);
-  return { name: table.name, description: table.description, columns, file };
+  const plan = tablePlans.includes(table.plan as TablePlan) ? table.plan : undefined;
+  return { name: table.name, description: table.description, columns, ...(plan ? { plan } : {}), file };
+}
+
+/** The Azure-Sentinel CI's `.script/tests/KqlvalidationsTests/CustomTables/*.json` shape. */
+interface CustomTablesFile {
+  Name: string;
+  Properties: { Name?: unknown; Type?: unknown }[];
+}
+
+function isCustomTablesFile(raw: unknown): raw is CustomTablesFile {
+  return typeof raw === 'object' && raw !== null && 'Name' in raw && 'Properties' in raw && !('name' in raw);
+}
+
+/**
+ * .NET and Kusto type names as the CustomTables files write them (String, DateTime, Int32, Double,
+ * SByte...), case-insensitively; an unknown name is kept so checkColumns reports it.
+ */
+const customTableTypes: Record<string, KqlType> = {
+  string: 'string',
+  datetime: 'datetime',
+  date: 'datetime',
+  int: 'int',
+  int32: 'int',
+  integer: 'int',
+  long: 'long',
+  int64: 'long',
+  bigint: 'long',
+  real: 'real',
+  double: 'real',
+  float: 'real',
+  bool: 'bool',
+  boolean: 'bool',
+  sbyte: 'bool',
+  dynamic: 'dynamic',
+  object: 'dynamic',
+  guid: 'guid',
+  uniqueidentifier: 'guid',
+  timespan: 'timespan',
+  decimal: 'decimal',
+};
+
+function fromCustomTablesFile(raw: CustomTablesFile): Partial<TableSchema> {
+  if (!Array.isArray(raw.Properties)) return { name: raw.Name };
+  const columns = raw.Properties.map((p) => {
+    const type = typeof p?.Type === 'string' ? p.Type : '';
+    return { name: p?.Name, type: customTableTypes[type.toLowerCase().replace(/[\s`]/g, '')] ?? type };
+  });
+  return { name: raw.Name, columns: columns as ColumnSchema[] };
 }
 
 function checkColumns(

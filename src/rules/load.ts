@@ -10,6 +10,7 @@ import {
   huntingQuerySchema,
   type QueryDocumentKind,
 } from './model.js';
+import { normalizeLikeSentinelCi } from './normalize.js';
 import { type FieldPath, type Position, YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
 
@@ -85,6 +86,7 @@ function loadDocument<S extends z.ZodType>(
 ): LoadedDocument<z.output<S>> {
   const { source, diagnostics } = readYamlSource(path, file);
   if (!source) return { path, file, kind, diagnostics };
+  normalizeLikeSentinelCi(source.document, schema);
   const data = source.document.toJS({ maxAliasCount: 100 }) as unknown;
   const { value, diagnostics: schemaDiagnostics } = parseWithSchema(schema, data, source);
   diagnostics.push(...schemaDiagnostics);
@@ -130,6 +132,23 @@ export function readYamlSource(
   });
   if (diagnostics.length > 0) return { diagnostics };
   if (!isMap(document.contents)) {
+    // The Azure-Sentinel repository leaves a stub saying where a rule went when it moves one
+    // (Detections/ to Solutions/); it is not content, so it is skipped with a note.
+    if (/\bmoved\b/i.test(text)) {
+      const note = firstLine(text.replace(/^[\s#]+/, '')).slice(0, 120);
+      return {
+        diagnostics: [
+          {
+            code: 'SK1007',
+            severity: 'info',
+            message: `skipped: not a rule but a note ("${note}")`,
+            file,
+            line: 1,
+            column: 1,
+          },
+        ],
+      };
+    }
     return fail('SK1006', 'expected a YAML mapping of rule fields (id, name, query, ...)');
   }
   return { source, diagnostics };

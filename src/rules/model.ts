@@ -103,6 +103,34 @@ const tag = z.union([z.string(), z.record(z.string(), z.unknown())]);
 /** YAML reads `version: 1.0` as the number 1; the message says how to keep it a string. */
 const version = z.string({ error: 'must be a string such as 1.0.0 (quote it: YAML reads 1.0 as a number)' });
 
+/**
+ * Sentinel's tactic names (AttackTactic in the Azure-Sentinel CI,
+ * .script/tests/detectionTemplateSchemaValidation/Models/AttackTactic.cs). The CI parses them as a
+ * .NET enum, which ignores case, so `CommandandControl` is CommandAndControl; it is respelled here.
+ */
+const sentinelTactics = [
+  'InitialAccess',
+  'Execution',
+  'Persistence',
+  'PrivilegeEscalation',
+  'DefenseEvasion',
+  'CredentialAccess',
+  'Discovery',
+  'LateralMovement',
+  'Collection',
+  'Exfiltration',
+  'CommandAndControl',
+  'Impact',
+  'Reconnaissance',
+  'ResourceDevelopment',
+  'ImpairProcessControl',
+  'InhibitResponseFunction',
+  'PreAttack',
+];
+const tactic = text.transform(
+  (name) => sentinelTactics.find((known) => known.toLowerCase() === name.toLowerCase()) ?? name,
+);
+
 /** Fields shared by analytics rules and hunting queries. */
 const queryDocument = {
   id: z.string().regex(GUID, { error: 'must be a GUID such as 0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e' }),
@@ -110,7 +138,7 @@ const queryDocument = {
   name: text.max(256, { error: 'must be at most 256 characters' }),
   description: text.max(5000, { error: 'must be at most 5000 characters' }),
   requiredDataConnectors: z.array(requiredDataConnector).optional(),
-  tactics: z.array(text).optional(),
+  tactics: z.array(tactic).optional(),
   relevantTechniques: z.array(text).optional(),
   query: text,
   entityMappings: z.array(entityMapping).optional(),

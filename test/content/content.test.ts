@@ -35,7 +35,6 @@ function readYaml(path: string): Doc {
 }
 
 const rel = (path: string) => relative(root, path);
-const schemaFiles = filesUnder(join(kql, 'schemas'), '.json');
 const yamlFiles = filesUnder(kql, '.yaml');
 const ruleFiles = filesUnder(join(kql, 'rules'), '.yaml').filter((f) => !f.endsWith('.test.yaml'));
 const testFiles = filesUnder(join(kql, 'rules'), '.test.yaml');
@@ -44,38 +43,34 @@ const parserFiles = filesUnder(join(kql, 'parsers'), '.yaml');
 const watchlistFiles = filesUnder(join(kql, 'watchlists'), '.yaml');
 
 describe('table schemas', () => {
-  it('cover the tables the content is written against', () => {
-    const names = schemaFiles.map((f) => basename(f, '.json'));
-    for (const table of [
-      'SigninLogs',
-      'AADNonInteractiveUserSignInLogs',
-      'AuditLogs',
-      'SecurityEvent',
-      'Syslog',
-      'CommonSecurityLog',
-      'AzureActivity',
-      'OfficeActivity',
-      'DeviceProcessEvents',
-      'DeviceNetworkEvents',
-      'DeviceLogonEvents',
-      'ThreatIntelIndicators',
-      'ThreatIntelligenceIndicator',
-      'SecurityAlert',
-      'SecurityIncident',
-      'Watchlist',
-    ]) {
-      expect(names).toContain(table);
-    }
-  });
+  const catalog = loadCatalog(root);
+  const contentTables = [
+    'SigninLogs',
+    'AADNonInteractiveUserSignInLogs',
+    'AuditLogs',
+    'SecurityEvent',
+    'Syslog',
+    'CommonSecurityLog',
+    'AzureActivity',
+    'OfficeActivity',
+    'DeviceProcessEvents',
+    'DeviceNetworkEvents',
+    'DeviceLogonEvents',
+    'ThreatIntelIndicators',
+    'ThreatIntelligenceIndicator',
+    'SecurityAlert',
+    'SecurityIncident',
+    'Watchlist',
+  ];
 
-  it.each(schemaFiles.map((f) => [rel(f), f]))('%s is a well-formed log table', (_, file) => {
-    const schema = JSON.parse(readFileSync(file, 'utf8'));
-    expect(schema.name).toBe(basename(file, '.json'));
-    expect(typeof schema.description).toBe('string');
-    const names = schema.columns.map((c: { name: string }) => c.name);
+  it.each(contentTables)('%s, which the content is written against, is a well-formed log table', (name) => {
+    const schema = catalog.tables.get(name);
+    expect(schema?.name).toBe(name);
+    expect(typeof schema?.description).toBe('string');
+    const names = schema?.columns.map((c) => c.name) ?? [];
     expect(new Set(names).size).toBe(names.length);
-    for (const column of schema.columns) expect(kqlTypes).toContain(column.type);
-    const typeOf = (name: string) => schema.columns.find((c: { name: string }) => c.name === name)?.type;
+    for (const column of schema?.columns ?? []) expect(kqlTypes).toContain(column.type);
+    const typeOf = (column: string) => schema?.columns.find((c) => c.name === column)?.type;
     // Every Log Analytics table carries these standard columns.
     expect(typeOf('TimeGenerated')).toBe('datetime');
     expect(typeOf('TenantId')).toBe('string');
@@ -84,9 +79,7 @@ describe('table schemas', () => {
 
   it('keep the types Sentinel queries depend on', () => {
     const column = (table: string, name: string) =>
-      JSON.parse(readFileSync(join(kql, 'schemas', `${table}.json`), 'utf8')).columns.find(
-        (c: { name: string }) => c.name === name,
-      )?.type;
+      catalog.tables.get(table)?.columns.find((c) => c.name === name)?.type;
     // SigninLogs holds objects as dynamic, the non-interactive table as JSON text; ResultType is text.
     expect(column('SigninLogs', 'LocationDetails')).toBe('dynamic');
     expect(column('SigninLogs', 'DeviceDetail')).toBe('dynamic');

@@ -309,7 +309,7 @@ describe('automation rule files', () => {
     });
     const refs = {
       alertRuleResourceId: (id: string) => id,
-      relayResourceId: (r: string) => r,
+      relayResourceId: (relay: { name: string }) => relay.name,
       tenantId: 't',
     };
     const triggering = compileAutomationRule(rule, refs).properties.triggeringLogic as {

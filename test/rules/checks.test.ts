@@ -84,9 +84,12 @@ describe('schedule check', () => {
     expect(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([code]);
   });
 
-  it('rejects scheduling fields on NRT rules, at each key', () => {
+  it('warns that NRT rules ignore scheduling fields, at each key (Azure-Sentinel CI requires them)', () => {
     const diagnostics = validate(withLines(5, 5, 'kind: NRT'));
     expect(positions(diagnostics, 'SK1205')).toEqual(['6:1', '7:1', '8:1', '9:1']);
+    expect(diagnostics.filter((d) => d.code === 'SK1205').map((d) => d.severity)).toEqual(
+      Array(4).fill('warning'),
+    );
   });
 
   // "Queries can run only within a single workspace. There is no cross-workspace capability."
@@ -180,6 +183,13 @@ describe('entity mapping check', () => {
   ])('reports %s', (_name, lines, code, position) => {
     const diagnostics = validate(lines);
     expect(positions(diagnostics, code)).toEqual([position]);
+  });
+
+  it('lists the columns the query does return for a mapped column it never produces', () => {
+    const diagnostics = validate(withLines(22, 22, '        columnName: SourceIP'));
+    expect(diagnostics.find((d) => d.code === 'SK1305')?.message).toBe(
+      "mapped column 'SourceIP' is not a column of the query result (the query returns: IPAddress, Users, Apps)",
+    );
   });
 
   it('suggests the identifier that was meant', () => {

@@ -22,7 +22,7 @@ describe('sentinel-kit validate', () => {
       `${root.replace(`${process.cwd()}/`, '')}/kql/rules/bad.yaml:7:14: error SK1203: queryPeriod (30m) is shorter than queryFrequency (1h): runs would leave gaps no query covers`,
     );
     expect(lines.some((line) => /bad\.yaml:12:11: error SK1103: .*ResultCode/.test(line))).toBe(true);
-    expect(lines[lines.length - 1]).toBe('2 files checked: 2 errors, 0 warnings');
+    expect(lines[lines.length - 1]).toBe('2 files checked (2 analytics rules): 2 errors, 0 warnings');
   });
 
   it('exits 0 when the given files are clean', async () => {
@@ -33,7 +33,7 @@ describe('sentinel-kit validate', () => {
       join(root, 'kql', 'rules', 'good.yaml'),
     );
     expect(code).toBe(0);
-    expect(out).toBe('1 file checked: 0 errors, 0 warnings');
+    expect(out).toBe('1 file checked (1 analytics rule): 0 errors, 0 warnings');
   });
 
   it('prints SARIF 2.1.0 with codes as rule ids and 1-based regions', async () => {

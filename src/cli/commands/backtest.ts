@@ -7,7 +7,13 @@ import {
   progressBar,
 } from '../../rules/backtest/index.js';
 import { findRuleFiles, loadRuleFile } from '../../rules/load.js';
-import { loadCatalogOrReport, parseCommandArgs, printDiagnostics, rootOption } from '../command.js';
+import {
+  loadCatalogOrReport,
+  parseCommandArgs,
+  printDiagnostics,
+  rootOption,
+  schemasOption,
+} from '../command.js';
 
 const HELP = `usage: sentinel-kit backtest <rule.yaml|dir>... --data <dir> --from <iso> --to <iso> [options]
 
@@ -21,13 +27,20 @@ options:
   --from <iso>     start of the period, e.g. 2026-01-01T00:00:00Z
   --to <iso>       end of the period
   --root <dir>     repository root holding kql/schemas and connectors (default .)
+  --schemas <dir>   another folder of table schemas (repeatable)
   -h, --help       show this help`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     HELP,
     argv,
-    { data: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...rootOption },
+    {
+      data: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      ...rootOption,
+      ...schemasOption,
+    },
     true,
   );
   if (typeof args === 'number') return args;
@@ -38,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`backtest needs rules, --data, and --from before --to as ISO 8601 times\n\n${HELP}`);
     return 2;
   }
-  const catalog = loadCatalogOrReport(values.root);
+  const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
   const rules = findRuleFiles(positionals).map((path) => loadRuleFile(path));
   const data = loadBacktestData(values.data, catalog, to);

@@ -2,9 +2,9 @@ import { hasErrors } from '../../diagnostics.js';
 import { isQueryError, runQuery, type Table, tableToRecords } from '../../kql/index.js';
 import { dateToTicks, parseDateTime } from '../../kql/values/index.js';
 import { loadBacktestData } from '../../rules/backtest/data.js';
-import { loadCatalogOrReport, parseCommandArgs, printDiagnostics } from '../command.js';
+import { loadCatalogOrReport, parseCommandArgs, printDiagnostics, schemasOption } from '../command.js';
 
-const HELP = `usage: sentinel-kit query [--data <dir>] [--format table|json|csv] [--now <datetime>] "<kql>"
+const HELP = `usage: sentinel-kit query [--data <dir>] [--format table|json|csv] [--now <datetime>] [--schemas <dir>] "<kql>"
 
 Runs a KQL query on the embedded engine against the repository's catalog (schemas, parsers,
 watchlists). --data is a directory of <Table>.ndjson / <Table>.csv files; tables without data
@@ -50,7 +50,12 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(
     HELP,
     argv,
-    { data: { type: 'string' }, format: { type: 'string', default: 'table' }, now: { type: 'string' } },
+    {
+      data: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      now: { type: 'string' },
+      ...schemasOption,
+    },
     true,
   );
   if (typeof args === 'number') return args;
@@ -66,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`error: --now '${values.now}' is not a datetime`);
     return 2;
   }
-  const catalog = loadCatalogOrReport(process.cwd());
+  const catalog = loadCatalogOrReport(process.cwd(), values.schemas);
   if (!catalog) return 1;
   let tables = new Map<string, Table>();
   if (values.data) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
-import { loadCatalogOrReport, parseCommandArgs, rootOption } from '../command.js';
+import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
@@ -14,6 +14,7 @@ options:
   --workspace <id>        run the cases' queries against a Log Analytics workspace instead
                           (fixture rows are injected with datatable; uses DefaultAzureCredential)
   --root <dir>            repository root holding kql/schemas and connectors (default .)
+  --schemas <dir>   another folder of table schemas (repeatable)
   -h, --help              show this help`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
       output: { type: 'string' },
       workspace: { type: 'string' },
       ...rootOption,
+      ...schemasOption,
     },
     true,
   );
@@ -35,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`unknown reporter '${reporter}' (text or junit)`);
     return 2;
   }
-  const catalog = loadCatalogOrReport(values.root);
+  const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
   const paths = positionals.length > 0 ? positionals : ['kql/rules'];
   const results = values.workspace

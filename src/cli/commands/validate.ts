@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
+import { packageRoot } from '../../package-root.js';
 import { toSarif } from '../../report/sarif.js';
-import { findRuleFiles } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
-import { ruleCodes, validateFiles } from '../../rules/validate/index.js';
-import { parseCommandArgs, rootOption } from '../command.js';
+import { ruleCodes } from '../../rules/validate/index.js';
+import { parseCommandArgs, rootOption, schemasOption } from '../command.js';
 
-const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--no-git]
+const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--schemas dir] [--no-git]
 
-Checks analytics rules (and hunting queries under a hunting/ folder): fields and types, KQL against
-the table schemas, Sentinel limits, entity mappings, custom and alert details, MITRE ATT&CK, unique
-ids, and version bumps against git HEAD. Paths default to kql/rules.
+Checks every content file under the paths by what it is (from its folder): analytics rules (fields
+and types, KQL against the table schemas, Sentinel limits, entity mappings, custom and alert
+details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans), hunting queries
+(hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
+Paths default to kql/.
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
-  --root dir           repository root holding kql/ and connectors/ (default: .)
+  --root dir           repository root holding kql/, connectors/ and sentinel-kit.config.yaml (default: .)
+  --schemas dir        another folder of table schemas (repeatable), after the config file's
   --no-git             skip the version-bump comparison with git HEAD
 Exit code: 1 when any error is found, 2 on bad arguments.`;
 
@@ -27,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'text' },
       'no-git': { type: 'boolean', default: false },
       ...rootOption,
+      ...schemasOption,
     },
     true,
   );
@@ -37,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const root = values.root;
-  const paths = positionals.length > 0 ? positionals : [join(root, 'kql', 'rules')];
+  const paths = positionals.length > 0 ? positionals : [join(root, 'kql')];
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     console.error(`no such file or directory: ${missing.join(', ')}`);
@@ -45,15 +50,23 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const setup: Diagnostic[] = [];
-  const catalog = collectDiagnostics(() => loadCatalog(root), setup);
-  const mitrePath = join(root, defaultMitrePath);
+  const catalog = collectDiagnostics(() => loadCatalog(root, { schemaDirs: values.schemas ?? [] }), setup);
+  // A content repository without its own copy uses the ATT&CK data sentinel-kit ships with.
+  const ownMitre = join(root, defaultMitrePath);
+  const mitrePath = existsSync(ownMitre) ? ownMitre : join(packageRoot(), defaultMitrePath);
   const mitre = existsSync(mitrePath)
     ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
-  const files = findRuleFiles(paths);
-  const diagnostics = catalog
-    ? [...setup, ...validateFiles(files, { catalog, mitre, compareWithGit: !values['no-git'] }).diagnostics]
-    : setup;
+  const result = catalog
+    ? await validateContent(paths, {
+        root,
+        catalog,
+        mitre,
+        compareWithGit: !values['no-git'],
+        parallel: { schemaDirs: values.schemas ?? [], mitre: { path: mitrePath, file: defaultMitrePath } },
+      })
+    : undefined;
+  const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
 
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
@@ -64,14 +77,24 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     for (const d of diagnostics) console.log(formatDiagnostic(d));
     if (!mitre && catalog) console.error(`note: ${defaultMitrePath} not found; MITRE ATT&CK checks skipped`);
-    console.log(summary(files.length, diagnostics));
+    console.log(summary(result?.counts ?? new Map(), diagnostics));
   }
   return hasErrors(diagnostics) ? 1 : 0;
 }
 
-function summary(files: number, diagnostics: readonly Diagnostic[]): string {
+function summary(counts: ReadonlyMap<ContentKind, number>, diagnostics: readonly Diagnostic[]): string {
   const count = (severity: Diagnostic['severity']) =>
     diagnostics.filter((d) => d.severity === severity).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(files, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}`;
+  const plural = (n: number, word: string) =>
+    `${n} ${n === 1 ? word : word.replace(/y$/, 'ie')}${n === 1 ? '' : 's'}`;
+  // Rule tests are run by `sentinel-kit test`, not checked here.
+  const checked = (Object.keys(contentKindNames) as ContentKind[]).filter(
+    (k) => k !== 'rule-test' && counts.get(k),
+  );
+  const files = checked.reduce((sum, kind) => sum + (counts.get(kind) ?? 0), 0);
+  const kinds = checked.map((kind) => plural(counts.get(kind) ?? 0, contentKindNames[kind])).join(', ');
+  return (
+    `${plural(files, 'file')} checked${kinds ? ` (${kinds})` : ''}: ` +
+    `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}`
+  );
 }

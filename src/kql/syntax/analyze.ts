@@ -21,7 +21,7 @@ export interface Analysis {
 
 /** Parses and binds a query against the catalog's tables, parsers and watchlists. */
 export function analyze(query: string, catalog: Catalog): Analysis {
-  const code = kusto().KustoCode.ParseAndAnalyze(query, globalStateFor(catalog));
+  const code = kusto().KustoCode.ParseAndAnalyze(query, globalStateFor(catalog, query));
   const diagnostics = toArray(code.GetDiagnostics()).map(fromKusto);
   diagnostics.push(...calledFunctionDiagnostics(code.Syntax));
   diagnostics.sort((a, b) => a.start - b.start);

@@ -1,28 +1,43 @@
 import type { Catalog, ColumnSchema, FunctionSchema, TableSchema } from '../catalog.js';
-import { watchlistBaseColumns } from '../catalog.js';
+import { loadTablesNamedIn, TableMap, watchlistBaseColumns } from '../catalog.js';
 import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
-const cache = new WeakMap<Catalog, any>();
+const cache = new WeakMap<Catalog, { tables: number; state: any }>();
+const tableSymbols = new WeakMap<TableSchema, any>();
 
 /**
- * The Kusto.Language GlobalState that binds queries against a catalog. Building it is the costly
- * step of analysis (symbols for every table), so it is cached per catalog object.
+ * The Kusto.Language GlobalState that binds `query` against a catalog. Building it is the costly
+ * step of analysis (symbols for every table), so it is cached per catalog object; with the lazy
+ * built-in catalog it holds the tables loaded so far and is rebuilt when `query` names new ones
+ * (a superset of the tables a query names binds it exactly as the full catalog would).
  */
-export function globalStateFor(catalog: Catalog): any {
-  let state = cache.get(catalog);
-  if (!state) {
+export function globalStateFor(catalog: Catalog, query = ''): any {
+  loadTablesNamedIn(catalog, query);
+  const tables =
+    catalog.tables instanceof TableMap ? [...catalog.tables.loaded()] : [...catalog.tables.values()];
+  let cached = cache.get(catalog);
+  if (cached?.tables !== tables.length) {
     const { Symbols } = kusto();
     const members = [
-      ...[...catalog.tables.values()].map(tableSymbol),
+      ...tables.map(cachedTableSymbol),
       ...[...catalog.functions.values()].map(functionSymbol),
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
-    state = correctedGlobalState().WithDatabase(database);
-    cache.set(catalog, state);
+    cached = { tables: tables.length, state: correctedGlobalState().WithDatabase(database) };
+    cache.set(catalog, cached);
   }
-  return state;
+  return cached.state;
+}
+
+function cachedTableSymbol(table: TableSchema): any {
+  let symbol = tableSymbols.get(table);
+  if (!symbol) {
+    symbol = tableSymbol(table);
+    tableSymbols.set(table, symbol);
+  }
+  return symbol;
 }
 
 function schemaText(columns: readonly ColumnSchema[]): string {

@@ -45,7 +45,9 @@ export class Workspace {
     if (!stored) {
       const schema = this.catalog.tables.get(name);
       if (!schema)
-        throw new Error(`table '${name}' is not in the catalog (kql/schemas or connectors/*/table.json)`);
+        throw new Error(
+          `table '${name}' is not in the catalog (built-in tables, kql/schemas or connectors/*/table.json)`,
+        );
       const data: Table = { columns: schema.columns.map(({ name, type }) => ({ name, type })), rows: [] };
       stored = { schema, log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`)), data };
       this.tables.set(name, stored);

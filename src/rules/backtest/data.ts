@@ -51,7 +51,7 @@ export function loadBacktestData(
       diagnostics.push({
         code: 'SK0403',
         severity: 'error',
-        message: `unknown table '${name}' (no schema in kql/schemas or connectors)`,
+        message: `unknown table '${name}' (not a built-in table, and no schema in kql/schemas, the config's schema folders or connectors)`,
         file: displayPath(paths[0]),
       });
       continue;

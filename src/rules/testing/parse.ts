@@ -124,7 +124,7 @@ function readTables(
       checker.error(
         tablePath,
         'SK0403',
-        `unknown table '${tableName}' (no schema in kql/schemas or connectors)`,
+        `unknown table '${tableName}' (not a built-in table, and no schema in kql/schemas, the config's schema folders or connectors)`,
         'key',
       );
       continue;

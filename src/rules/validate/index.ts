@@ -6,8 +6,10 @@ import type { AnalyticsRule } from '../model.js';
 import { checkAttack } from './attack.js';
 import { checkAlertDetails } from './details.js';
 import { checkEntityMappings } from './entities.js';
+import { type DocumentFacts, factsOf } from './facts.js';
 import { checkUniqueIds } from './ids.js';
 import { checkNrtCount, checkNrtQuery } from './nrt.js';
+import { checkTablePlans } from './plans.js';
 import { checkQuery } from './query.js';
 import { checkSchedule } from './schedule.js';
 import type { CheckTarget } from './target.js';
@@ -31,17 +33,31 @@ export interface ValidationResult {
 
 /** Validates rule and hunting-query files, including checks across files (unique ids, versions). */
 export function validateFiles(paths: readonly string[], options: ValidationOptions): ValidationResult {
+  const checked = checkFiles(paths, options);
+  const diagnostics = [
+    ...checked.diagnostics,
+    ...checkAcrossFiles(checked.facts, options.compareWithGit ?? true),
+  ];
+  return { documents: checked.documents, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The checks of each file on its own, and the facts the checks across files need. */
+export function checkFiles(
+  paths: readonly string[],
+  options: ValidationOptions,
+): { documents: LoadedQueryDocument[]; diagnostics: Diagnostic[]; facts: DocumentFacts[] } {
   const documents = paths.map((path) => loadQueryFile(path));
   const diagnostics = documents.flatMap((document) => [
     ...document.diagnostics,
     ...checkDocument(document, options),
   ]);
-  diagnostics.push(
-    ...checkUniqueIds(documents),
-    ...checkNrtCount(documents),
-    ...checkVersions(documents, options.compareWithGit ?? true),
-  );
-  return { documents, diagnostics: sortDiagnostics(diagnostics) };
+  const facts = documents.flatMap((document) => factsOf(document) ?? []);
+  return { documents, diagnostics, facts };
+}
+
+/** Unique ids and names, the NRT rule count, and version bumps against git HEAD. */
+export function checkAcrossFiles(facts: readonly DocumentFacts[], compareWithGit: boolean): Diagnostic[] {
+  return [...checkUniqueIds(facts), ...checkNrtCount(facts), ...checkVersions(facts, compareWithGit)];
 }
 
 /** The single-file checks for one loaded document (its load diagnostics are not repeated). */
@@ -65,12 +81,14 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
       ...checkSchedule(ruleTarget),
       ...checkNrtQuery(ruleTarget),
       ...checkAlertDetails(ruleTarget),
+      ...checkTablePlans(target, query.tables ?? [], options.catalog),
     );
   }
   return diagnostics;
 }
 
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+/** By file, line, column and code, so output is stable. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>
       (a.file ?? '').localeCompare(b.file ?? '') ||

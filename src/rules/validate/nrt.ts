@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics.js';
-import type { LoadedQueryDocument } from '../load.js';
 import type { AnalyticsRule } from '../model.js';
+import type { DocumentFacts } from './facts.js';
 import { maskCommentsAndStrings } from './query.js';
 import type { CheckTarget } from './target.js';
 
@@ -30,18 +30,13 @@ export function checkNrtQuery({ rule, source }: CheckTarget<AnalyticsRule>): Dia
 }
 
 /** Every NRT rule past the 50th (in file order) is reported at its `kind`. */
-export function checkNrtCount(documents: readonly LoadedQueryDocument[]): Diagnostic[] {
-  const nrt = documents.filter(
-    (d) => d.kind === 'analytics' && (d.rule as AnalyticsRule | undefined)?.kind === 'NRT',
-  );
-  return nrt
-    .slice(MAX_NRT_RULES)
-    .map((document) =>
-      document.source!.diagnostic(
-        'SK1210',
-        'error',
-        `${nrt.length} NRT rules; Sentinel allows at most ${MAX_NRT_RULES} per workspace (make some Scheduled)`,
-        document.source!.valueAt(['kind']),
-      ),
-    );
+export function checkNrtCount(documents: readonly DocumentFacts[]): Diagnostic[] {
+  const nrt = documents.filter((d) => d.kind === 'analytics' && d.ruleKind === 'NRT');
+  return nrt.slice(MAX_NRT_RULES).map((document) => ({
+    code: 'SK1210',
+    severity: 'error',
+    message: `${nrt.length} NRT rules; Sentinel allows at most ${MAX_NRT_RULES} per workspace (make some Scheduled)`,
+    file: document.file,
+    ...document.at.kind,
+  }));
 }

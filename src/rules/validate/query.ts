@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
 import type { Position, YamlSource } from '../source.js';
+import { referencedTables } from './plans.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 const MAX_QUERY_LENGTH = 10_000;
@@ -14,6 +15,8 @@ const MAX_ANALYZED_LENGTH = 5 * MAX_QUERY_LENGTH;
 export interface QueryCheck {
   diagnostics: Diagnostic[];
   columns?: Map<string, ColumnSchema>;
+  /** The tables the query reads (directly or through parsers), when it bound cleanly. */
+  tables?: string[];
 }
 
 /**
@@ -21,7 +24,7 @@ export interface QueryCheck {
  * Needs only the query, so it also runs on files whose other fields failed validation.
  */
 export function checkQuery(
-  { query, source }: { query: string; source: YamlSource },
+  { query, source, declarations = '' }: { query: string; source: YamlSource; declarations?: string },
   catalog: Catalog,
   analytics: boolean,
 ): QueryCheck {
@@ -69,10 +72,13 @@ export function checkQuery(
     return { diagnostics };
   }
 
-  const analysis = analyze(query, catalog);
+  // `declarations` (a parser's parameters as `declare query_parameters(...)`) binds names the
+  // query uses without being part of it; offsets are shifted back past it.
+  const analysis = analyze(declarations + query, catalog);
   for (const d of analysis.diagnostics) {
+    const start = Math.max(d.start - declarations.length, 0);
     diagnostics.push(
-      source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(d.start, d.length)),
+      source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(start, d.length)),
     );
   }
   if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
@@ -90,7 +96,11 @@ export function checkQuery(
     }
     return { diagnostics };
   }
-  return { diagnostics, columns: new Map(columns.map((column) => [column.name, column])) };
+  return {
+    diagnostics,
+    columns: new Map(columns.map((column) => [column.name, column])),
+    tables: referencedTables(analysis.code),
+  };
 }
 
 /**

@@ -28,13 +28,18 @@ export function checkSchedule({ rule, source }: CheckTarget<AnalyticsRule>): Dia
     );
 
   if (rule.kind === 'NRT') {
+    // A warning, not an error: the Azure-Sentinel CI binds every template, NRT ones included, to
+    // its Scheduled model, which requires these fields, so published NRT rules carry them; the NRT
+    // alert-rule API has none of them and Sentinel ignores them.
     for (const field of [...SCHEDULED_ONLY, 'startRunningAt'] as const) {
       if (rule[field] !== undefined) {
-        report(
-          'SK1205',
-          `NRT rules run every minute on new data and take no '${field}'; remove it`,
-          [field],
-          true,
+        diagnostics.push(
+          source.diagnostic(
+            'SK1205',
+            'warning',
+            `NRT rules run every minute on new data; '${field}' is ignored`,
+            source.keyAt([field]),
+          ),
         );
       }
     }

@@ -17,5 +17,16 @@ export function missingColumnMessage(
   column: string,
   columns: ReadonlyMap<string, ColumnSchema>,
 ): string {
-  return `${what} '${column}' is not a column of the query result${didYouMean(column, columns.keys())}`;
+  const names = [...columns.keys()];
+  const listed =
+    names.length > MAX_LISTED
+      ? [...names.slice(0, MAX_LISTED), `… ${names.length - MAX_LISTED} more`]
+      : names;
+  return (
+    `${what} '${column}' is not a column of the query result${didYouMean(column, names)} ` +
+    `(the query returns: ${listed.join(', ')})`
+  );
 }
+
+/** Enough result columns to find the intended one; a `project`-less query can return hundreds. */
+const MAX_LISTED = 40;

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../../diagnostics.js';
-import type { LoadedQueryDocument } from '../load.js';
+import type { DocumentFacts } from './facts.js';
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
@@ -12,40 +12,30 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
  * bump never reaches workspaces that installed the rule. Compares with the committed file at git
  * HEAD; files outside git or not yet committed are skipped.
  */
-export function checkVersions(
-  documents: readonly LoadedQueryDocument[],
-  compareWithGit = true,
-): Diagnostic[] {
+export function checkVersions(documents: readonly DocumentFacts[], compareWithGit = true): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const loaded = documents.filter((d) => d.rule && d.source);
-  for (const { rule, source } of loaded) {
-    if (rule?.version !== undefined && !SEMVER.test(rule.version)) {
-      diagnostics.push(
-        source!.diagnostic(
-          'SK1702',
-          'warning',
-          `version '${rule.version}' should look like 1.0.0`,
-          source!.valueAt(['version']),
-        ),
-      );
+  const warn = (document: DocumentFacts, code: string, message: string, field: 'version' | 'query') =>
+    diagnostics.push({ code, severity: 'warning', message, file: document.file, ...document.at[field] });
+  for (const document of documents) {
+    if (document.version !== undefined && !SEMVER.test(document.version)) {
+      warn(document, 'SK1702', `version '${document.version}' should look like 1.0.0`, 'version');
     }
   }
   if (!compareWithGit) return diagnostics;
-  const committed = committedContents(loaded.map((d) => d.path));
-  for (const { path, rule, source } of loaded) {
-    const before = committed.get(path);
-    if (before === undefined || !rule || !source) continue;
+  const committed = committedContents(documents.map((d) => d.path));
+  for (const document of documents) {
+    const before = committed.get(document.path);
+    if (before === undefined) continue;
     const old = parseDocument(before).toJS() as { query?: unknown; version?: unknown } | null;
-    if (typeof old?.query !== 'string' || old.query === rule.query) continue;
+    if (typeof old?.query !== 'string' || old.query === document.query) continue;
     const oldVersion = old.version === undefined ? undefined : String(old.version);
-    if (rule.version !== undefined && (oldVersion === undefined || isNewer(rule.version, oldVersion)))
-      continue;
+    const version = document.version;
+    if (version !== undefined && (oldVersion === undefined || isNewer(version, oldVersion))) continue;
     const message =
-      rule.version === undefined
+      version === undefined
         ? 'the query changed since git HEAD; add a version (e.g. 1.0.1) so Sentinel offers the update'
-        : `the query changed since git HEAD but version ${rule.version} is not newer than ${oldVersion}; bump it`;
-    const where = source.valueAt([rule.version === undefined ? 'query' : 'version']);
-    diagnostics.push(source.diagnostic('SK1701', 'warning', message, where));
+        : `the query changed since git HEAD but version ${version} is not newer than ${oldVersion}; bump it`;
+    warn(document, 'SK1701', message, version === undefined ? 'query' : 'version');
   }
   return diagnostics;
 }

@@ -44,7 +44,7 @@ describe('loadCatalog', () => {
       'kql/watchlists/VIPUsers.yaml':
         'watchlistAlias: VIPUsers\nitemsSearchKey: Upn\ncolumns:\n  - { name: Upn, type: string }\nitems:\n  - { Upn: a@contoso.com }\n',
     });
-    const catalog = loadCatalog(root);
+    const catalog = loadCatalog(root, { builtin: false });
     expect([...catalog.tables.keys()]).toEqual(['SigninLogs', 'Okta_CL']);
     expect(catalog.functions.get('OktaSignins')?.body.trim()).toBe('Okta_CL | take 10');
     expect(catalog.watchlists.get('VIPUsers')?.items).toEqual([{ Upn: 'a@contoso.com' }]);

@@ -1,0 +1,208 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
+import { checkAutomationReferences } from '../automation/validate.js';
+import { findResponders } from '../build/index.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { quoteName } from '../kql/syntax/index.js';
+import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
+import type { DocumentFacts } from '../rules/validate/facts.js';
+import {
+  checkAcrossFiles,
+  checkFiles,
+  sortDiagnostics,
+  type ValidationOptions,
+} from '../rules/validate/index.js';
+import { checkQuery } from '../rules/validate/query.js';
+
+/** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
+export type ContentKind = 'analytics' | 'hunting' | 'parser' | 'watchlist' | 'automation' | 'rule-test';
+
+export const contentKindNames: Record<ContentKind, string> = {
+  analytics: 'analytics rule',
+  hunting: 'hunting query',
+  parser: 'parser',
+  watchlist: 'watchlist',
+  automation: 'automation rule',
+  'rule-test': 'rule test',
+};
+
+const FOLDER_KINDS: [RegExp, ContentKind][] = [
+  [/^hunting( queries)?$/i, 'hunting'],
+  [/^parsers?$/i, 'parser'],
+  [/^watchlists?$/i, 'watchlist'],
+  [/^automation$/i, 'automation'],
+];
+
+/** Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule. */
+export function contentKindOf(path: string): ContentKind {
+  if (/\.test\.ya?ml$/i.test(path)) return 'rule-test';
+  const folders = path.split(/[\\/]/).slice(0, -1).reverse();
+  for (const folder of folders) {
+    const match = FOLDER_KINDS.find(([pattern]) => pattern.test(folder));
+    if (match) return match[1];
+  }
+  return 'analytics';
+}
+
+export interface ContentOptions extends ValidationOptions {
+  /** The repository root: analytics rule ids for automation rules, responders in functions/. */
+  root: string;
+  /**
+   * How worker threads load the same catalog (`loadCatalog(root, { schemaDirs })`) and ATT&CK
+   * data; with it, many rules are checked on several threads. `threads` caps their number.
+   */
+  parallel?: {
+    schemaDirs?: string[];
+    mitre?: { path: string; file: string };
+    threads?: number;
+    /** Rules a thread must have to be worth starting (default 150). */
+    minRulesPerThread?: number;
+  };
+}
+
+/** What a worker thread is given and returns (src/content/validate-worker.ts). */
+export interface WorkerInput {
+  root: string;
+  schemaDirs?: string[];
+  mitre?: { path: string; file: string };
+  files: string[];
+}
+export interface WorkerOutput {
+  diagnostics: Diagnostic[];
+  facts: DocumentFacts[];
+}
+
+/**
+ * Below this many rules a thread's start (loading Kusto.Language and the catalog, ~1 s) costs more
+ * than it saves.
+ */
+const MIN_RULES_PER_THREAD = 150;
+
+export interface ContentValidation {
+  /** Files checked, per kind (rule tests are counted but run by `sentinel-kit test`). */
+  counts: Map<ContentKind, number>;
+  diagnostics: Diagnostic[];
+  /** Threads the rules were checked on (1: this thread only). */
+  workers: number;
+}
+
+/**
+ * Validates every YAML content file under `paths` by its kind: analytics rules and hunting
+ * queries (every rule check), parsers (their KQL binds, parameters declared), automation rules
+ * (fields, triggers, the analytics rules and responders they name). Watchlists and table schemas
+ * are checked when the catalog loads.
+ */
+export async function validateContent(
+  paths: readonly string[],
+  options: ContentOptions,
+): Promise<ContentValidation> {
+  const files = findFiles(paths, (path) => /\.ya?ml$/i.test(path));
+  const byKind = new Map<ContentKind, string[]>();
+  for (const file of files) {
+    const kind = contentKindOf(displayPath(file, options.root));
+    byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
+  }
+  const ofKind = (kind: ContentKind) => byKind.get(kind) ?? [];
+  const rules = [...ofKind('analytics'), ...ofKind('hunting')];
+  const threads = threadCount(rules.length, options);
+  const checked = threads > 1 ? await checkOnThreads(rules, threads, options) : checkFiles(rules, options);
+  const diagnostics = [
+    ...checked.diagnostics,
+    ...checkAcrossFiles(checked.facts, options.compareWithGit ?? true),
+  ];
+  for (const file of ofKind('parser')) diagnostics.push(...checkParser(file, options));
+  diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
+  const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
+  return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
+}
+
+function threadCount(rules: number, options: ContentOptions): number {
+  if (!options.parallel) return 1;
+  const cap = options.parallel.threads ?? availableParallelism();
+  const perThread = options.parallel.minRulesPerThread ?? MIN_RULES_PER_THREAD;
+  return Math.max(1, Math.min(cap, Math.floor(rules / perThread)));
+}
+
+/** Files dealt round-robin so each thread gets a similar mix; diagnostics come back as plain data. */
+async function checkOnThreads(
+  files: readonly string[],
+  threads: number,
+  options: ContentOptions,
+): Promise<WorkerOutput> {
+  const shares = Array.from({ length: threads }, (_, t) => files.filter((_, i) => i % threads === t));
+  const outputs = await Promise.all(
+    shares.map((share) =>
+      runWorker({
+        root: options.root,
+        schemaDirs: options.parallel?.schemaDirs,
+        mitre: options.mitre ? options.parallel?.mitre : undefined,
+        files: share,
+      }),
+    ),
+  );
+  return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: outputs.flatMap((o) => o.facts) };
+}
+
+function runWorker(input: WorkerInput): Promise<WorkerOutput> {
+  const worker = startWorker(input);
+  return new Promise((resolvePromise, reject) => {
+    worker.once('message', (output: WorkerOutput) => resolvePromise(output));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`validation worker exited with code ${code}`));
+    });
+  });
+}
+
+/**
+ * The installed package runs bundled JavaScript, with the worker bundled beside the CLI
+ * (dist/cli/validate-worker.js); a checkout runs TypeScript, so the worker registers tsx first.
+ */
+function startWorker(input: WorkerInput): Worker {
+  const js = new URL('./validate-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: input });
+  const ts = new URL('./validate-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: input });
+}
+
+function checkParser(path: string, options: ContentOptions): Diagnostic[] {
+  const { source, diagnostics } = readYamlSource(path, displayPath(path));
+  if (!source) return diagnostics;
+  const query = source.document.get('query');
+  // A malformed parser (no functionName or query) is reported once, by the catalog loader.
+  if (typeof query !== 'string') return diagnostics;
+  const parameters = source.document.toJS().parameters;
+  const scalars = Array.isArray(parameters)
+    ? parameters.filter(
+        (p) => p && typeof p.name === 'string' && typeof p.type === 'string' && p.type !== 'table',
+      )
+    : [];
+  const declarations =
+    scalars.length > 0
+      ? `declare query_parameters(${scalars.map((p) => `${quoteName(p.name)}:${p.type}`).join(', ')});\n`
+      : '';
+  return [...diagnostics, ...checkQuery({ query, source, declarations }, options.catalog, false).diagnostics];
+}
+
+function checkAutomation(paths: readonly string[], root: string): Diagnostic[] {
+  if (paths.length === 0) return [];
+  const loaded = paths.map((path) => loadAutomationFile(path, displayPath(path)));
+  const analyticRuleIds = new Set(
+    findRuleFiles([join(root, 'kql', 'rules')]).flatMap((path) => {
+      const id = loadRuleFile(path).rule?.id;
+      return id ? [id.toLowerCase()] : [];
+    }),
+  );
+  // Automation rules in the repository's own kql/automation are checked with their siblings (unique ids).
+  const siblings = findAutomationFiles(root).filter((path) => !paths.includes(path));
+  const all = [...loaded, ...siblings.map((path) => loadAutomationFile(path, displayPath(path)))];
+  const references = checkAutomationReferences(all, { analyticRuleIds, responders: findResponders(root) });
+  const files = new Set(loaded.map((l) => l.source?.file));
+  return [...loaded.flatMap((l) => l.diagnostics), ...references.filter((d) => files.has(d.file))];
+}

@@ -1,0 +1,223 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeTable } from '../../../scripts/import-catalog.js';
+import { DiagnosticError } from '../../../src/diagnostics.js';
+import { type Catalog, loadCatalog, type TableMap } from '../../../src/kql/catalog.js';
+import { builtinCatalogDir, readPackedFile } from '../../../src/kql/packed-tables.js';
+import { analyze } from '../../../src/kql/syntax/index.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const packed = readPackedFile(join(builtinCatalogDir(), 'tables.ndjson'));
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sk-builtin-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function errorsOf(query: string, catalog: Catalog): string[] {
+  return analyze(query, catalog)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => d.message);
+}
+
+function diagnosticsOf(dir: string, options = {}) {
+  try {
+    loadCatalog(dir, options);
+  } catch (error) {
+    if (error instanceof DiagnosticError) return error.diagnostics;
+    throw error;
+  }
+  return [];
+}
+
+const table = (name: string, columns: Record<string, string>, extra = {}) =>
+  JSON.stringify({
+    name,
+    columns: Object.entries(columns).map(([n, type]) => ({ name: n, type })),
+    ...extra,
+  });
+
+describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)', () => {
+  it('keeps every column of the 19 hand-written schemas it replaced, with their types', () => {
+    const handWritten = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'hand-written-schemas.json'), 'utf8'),
+    ) as Record<string, Record<string, string>>;
+    expect(Object.keys(handWritten)).toHaveLength(19);
+    for (const [name, columns] of Object.entries(handWritten)) {
+      const types = new Map(packed.get(name)?.columns.map((c) => [c.name, c.type]));
+      for (const [column, type] of Object.entries(columns))
+        expect([name, column, types.get(column)]).toEqual([name, column, type]);
+    }
+  });
+
+  // CI checks out the shared catalog beside the clone; elsewhere there is nothing to compare with.
+  const shared = process.env.SENTINEL_KIT_SHARED_CATALOG ?? join(root, '..', 'shared', 'catalog');
+  it.skipIf(!existsSync(join(shared, 'tables')))('keeps every table and column of the shared catalog', () => {
+    const source = readPackedFile(join(builtinCatalogDir(), 'tables.ndjson'));
+    const files = readdirSync(join(shared, 'tables'));
+    expect(source.size).toBe(files.length);
+    for (const file of files) {
+      const original = JSON.parse(readFileSync(join(shared, 'tables', file), 'utf8'));
+      const types = new Map(source.get(original.name)?.columns.map((c) => [c.name, c.type]));
+      for (const c of original.columns)
+        expect([original.name, c.name, types.get(c.name)]).toEqual([original.name, c.name, c.type]);
+    }
+  });
+
+  it('keeps Timestamp beside TimeGenerated on the Defender XDR tables Sentinel streams', () => {
+    // Sentinel's own schemas (Microsoft.Azure.Sentinel.KustoServices, see catalog/provenance.json)
+    // carry both columns on the Device* and Email* tables the Defender XDR connector fills.
+    const streamed = [
+      'DeviceEvents',
+      'DeviceFileEvents',
+      'DeviceImageLoadEvents',
+      'DeviceInfo',
+      'DeviceLogonEvents',
+    ];
+    streamed.push('DeviceNetworkEvents', 'DeviceNetworkInfo', 'DeviceProcessEvents', 'DeviceRegistryEvents');
+    streamed.push(
+      'DeviceFileCertificateInfo',
+      'EmailAttachmentInfo',
+      'EmailEvents',
+      'EmailPostDeliveryEvents',
+    );
+    streamed.push('EmailUrlInfo');
+    for (const name of streamed) {
+      const types = new Map(packed.get(name)?.columns.map((c) => [c.name, c.type]));
+      expect([name, types.get('TimeGenerated'), types.get('Timestamp')]).toEqual([
+        name,
+        'datetime',
+        'datetime',
+      ]);
+    }
+  });
+
+  it('merges two descriptions of a table keeping the better-described one and every column', () => {
+    const sparse = {
+      name: 'T',
+      columns: [
+        { name: 'A', type: 'string' as const },
+        { name: 'Extra', type: 'long' as const },
+      ],
+    };
+    const rich = {
+      name: 'T',
+      description: 'The T table.',
+      columns: [
+        { name: 'A', type: 'string' as const, description: 'a' },
+        { name: 'B', type: 'int' as const, description: 'b' },
+      ],
+    };
+    const merged = mergeTable(sparse, rich);
+    expect(merged.columns.map((c) => c.name)).toEqual(['A', 'B', 'Extra']);
+    expect(merged.description).toBe('The T table.');
+  });
+});
+
+describe('loading the catalog', () => {
+  it('binds queries on tables beyond the hand-written ones, loading only the tables a query names', () => {
+    const catalog = loadCatalog(root);
+    const tables = catalog.tables as TableMap;
+    expect(
+      errorsOf('AWSCloudTrail | where EventName == "ConsoleLogin" | project SourceIpAddress', catalog),
+    ).toEqual([]);
+    const loaded = [...tables.loaded()].map((t) => t.name);
+    expect(loaded).toContain('AWSCloudTrail');
+    expect(loaded).not.toContain('AzureDiagnostics');
+    expect(loaded.length).toBeLessThan(50);
+  });
+
+  it('loads every table a wildcard union names', () => {
+    const catalog = loadCatalog(root);
+    expect(errorsOf('union Device*Events | summarize count() by DeviceName', catalog)).toEqual([]);
+  });
+
+  it('still reports a table no catalog has', () => {
+    expect(errorsOf('NoSuchTable_CL | take 1', loadCatalog(root)).join()).toMatch(/NoSuchTable_CL/);
+  });
+
+  it('binds a parser output the way Sentinel CI does, unless the project defines that parser', () => {
+    expect(errorsOf('imDns | where DnsQuery has "x"', loadCatalog(root))).toEqual([]);
+    const dir = repo({
+      'kql/parsers/imDns.yaml': 'functionName: imDns\nquery: |\n  datatable(Q:string)[]\n',
+    });
+    const catalog = loadCatalog(dir);
+    expect(catalog.tables.has('imDns')).toBe(false);
+    expect(errorsOf('imDns | where Q has "x"', catalog)).toEqual([]);
+  });
+
+  it('lets a project schema replace the built-in table of the same name', () => {
+    const dir = repo({
+      'kql/schemas/SigninLogs.json': table('SigninLogs', { TimeGenerated: 'datetime', Mine: 'string' }),
+    });
+    const catalog = loadCatalog(dir);
+    expect(catalog.tables.get('SigninLogs')?.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'Mine']);
+    expect(errorsOf('SigninLogs | project Mine', catalog)).toEqual([]);
+  });
+});
+
+describe('custom tables', () => {
+  const customTablesFile = JSON.stringify({
+    Name: 'Contoso_CL',
+    Properties: [
+      { Name: 'TimeGenerated', Type: 'DateTime' },
+      { Name: 'Count_d', Type: 'Double' },
+      { Name: 'Id_g', Type: 'Guid' },
+      { Name: 'Flag_b', Type: 'SByte' },
+      { Name: 'Bytes', Type: 'Int64' },
+    ],
+  });
+
+  it("reads the Azure-Sentinel CI's CustomTables format as-is", () => {
+    const dir = repo({ 'kql/schemas/Contoso_CL.json': customTablesFile });
+    const catalog = loadCatalog(dir, { builtin: false });
+    expect(catalog.tables.get('Contoso_CL')?.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'TimeGenerated:datetime',
+      'Count_d:real',
+      'Id_g:guid',
+      'Flag_b:bool',
+      'Bytes:long',
+    ]);
+  });
+
+  it('adds the schema folders of sentinel-kit.config.yaml and of --schemas', () => {
+    const dir = repo({
+      'sentinel-kit.config.yaml': 'schemas:\n  - schemas/team\ntablePlans:\n  Verbose_CL: Auxiliary\n',
+      'schemas/team/Contoso_CL.json': customTablesFile,
+      'more/Verbose_CL.json': table('Verbose_CL', { TimeGenerated: 'datetime' }),
+    });
+    const catalog = loadCatalog(dir, { schemaDirs: [join(dir, 'more')] });
+    expect(catalog.tables.get('Contoso_CL')?.columns).toHaveLength(5);
+    expect(catalog.tables.get('Verbose_CL')?.plan).toBe('Auxiliary');
+    expect(catalog.tables.get('SigninLogs')?.plan).toBeUndefined();
+  });
+
+  it('reports a table defined twice naming both files, and every other error too', () => {
+    const dir = repo({
+      'sentinel-kit.config.yaml': 'schemas: [team]\ntablePlans: { X_CL: Premium }\n',
+      'kql/schemas/Contoso_CL.json': customTablesFile,
+      'team/contoso.json': customTablesFile.replace('Contoso_CL', 'contoso_CL'),
+      'team/Broken.json': '{"Name": "Broken_CL", "Properties": [{"Name": "A", "Type": "Varchar"}]}',
+    });
+    const messages = diagnosticsOf(dir).map((d) => `${d.file?.split('/').pop()}: ${d.message}`);
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /contoso\.json: table 'contoso_CL' is defined twice: in .*kql\/schemas\/Contoso_CL\.json and in .*team\/contoso\.json/,
+      ),
+    );
+    expect(messages).toContainEqual(expect.stringMatching(/Broken\.json: .*Varchar/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/sentinel-kit\.config\.yaml: tablePlans\.X_CL: must be one of/),
+    );
+    const missing = diagnosticsOf(dir, { schemaDirs: [join(dir, 'nowhere')] }).map(
+      (d) => `${d.file}: ${d.message}`,
+    );
+    expect(missing).toContainEqual(expect.stringMatching(/nowhere: schema folder not found/));
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/kql/catalog.js';
+import { validateFiles } from '../../src/rules/validate/index.js';
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sk-plans-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const rule = (id: string, query: string) =>
+  [
+    `id: ${id}`,
+    `name: Plan check ${id.slice(-2)}`,
+    'description: Reads a table.',
+    'severity: Low',
+    'kind: Scheduled',
+    'queryFrequency: 1h',
+    'queryPeriod: 1h',
+    'triggerOperator: gt',
+    'triggerThreshold: 0',
+    `query: ${query}`,
+    'version: 1.0.0',
+  ].join('\n');
+
+describe('table plans', () => {
+  const dir = repo({
+    'sentinel-kit.config.yaml': 'tablePlans:\n  Verbose_CL: Auxiliary\n',
+    'kql/schemas/Verbose_CL.json': JSON.stringify({
+      name: 'Verbose_CL',
+      columns: [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'Msg', type: 'string' },
+      ],
+    }),
+    'kql/schemas/Cheap_CL.json': JSON.stringify({
+      name: 'Cheap_CL',
+      plan: 'Basic',
+      columns: [{ name: 'TimeGenerated', type: 'datetime' }],
+    }),
+    'kql/parsers/VerboseParser.yaml':
+      'functionName: VerboseParser\nquery: |\n  Verbose_CL | project TimeGenerated, Msg\n',
+    'kql/rules/through-parser.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e51', 'VerboseParser | take 1'),
+    'kql/rules/basic.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e52', 'Cheap_CL | take 1'),
+    'kql/rules/analytics.yaml': rule('6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e53', 'SigninLogs | take 1'),
+    'kql/hunting/hunt.yaml': [
+      'id: 6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e54',
+      'name: Hunt',
+      'description: Hunting may read any plan.',
+      'query: Verbose_CL | take 1',
+    ].join('\n'),
+  });
+  const catalog = loadCatalog(dir);
+  const files = [
+    'rules/through-parser.yaml',
+    'rules/basic.yaml',
+    'rules/analytics.yaml',
+    'hunting/hunt.yaml',
+  ];
+  const diagnostics = validateFiles(
+    files.map((f) => join(dir, 'kql', f)),
+    { catalog, compareWithGit: false },
+  ).diagnostics;
+
+  it('warns when a scheduled rule reads a Basic or Auxiliary table, also through a parser', () => {
+    const warned = diagnostics.filter((d) => d.code === 'SK1106');
+    expect(warned.map((d) => `${d.file?.split('/').pop()} ${d.severity}`)).toEqual([
+      'basic.yaml warning',
+      'through-parser.yaml warning',
+    ]);
+    expect(warned[1].message).toMatch(/'Verbose_CL' is on the Auxiliary plan/);
+  });
+
+  it('reports nothing else for these files', () => {
+    expect(diagnostics.filter((d) => d.code !== 'SK1106')).toEqual([]);
+  });
+});

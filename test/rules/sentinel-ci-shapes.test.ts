@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/kql/catalog.js';
+import { loadRuleFile } from '../../src/rules/load.js';
+import { loadMitre } from '../../src/rules/mitre.js';
+import { validateFiles } from '../../src/rules/validate/index.js';
+import { validate as validateHelper, withLines } from './helpers.js';
+
+// Rules in the shapes published in Azure/Azure-Sentinel (Detections/, Solutions/*/Analytic Rules)
+// that its CI accepts: .script/tests/detectionTemplateSchemaValidation binds the YAML with
+// Newtonsoft.Json, which ignores the case of field names and enum values and leaves null fields
+// unset. Each validated against the built-in catalog, as a user's repository would be.
+const root = join(import.meta.dirname, '..', '..');
+const dir = join(import.meta.dirname, 'fixtures', 'azure-sentinel-ci');
+const catalog = loadCatalog(root);
+const mitre = loadMitre(join(root, 'kql', 'mitre', 'attack-enterprise.json'));
+const validate = (name: string) =>
+  validateFiles([join(dir, name)], { catalog, mitre, compareWithGit: false }).diagnostics;
+const summary = (name: string) => validate(name).map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`);
+
+describe('rules Microsoft CI accepts', () => {
+  it('null optional fields (tactics:, relevantTechniques:, entityMappings:, customDetails:, alertTacticsColumnName:)', () => {
+    expect(summary('NullOptionalFields.yaml')).toEqual([]);
+    const rule = loadRuleFile(join(dir, 'NullOptionalFields.yaml')).rule;
+    expect(rule?.tactics).toBeUndefined();
+    expect(rule?.alertDetailsOverride).toEqual({ alertDisplayNameFormat: 'Rare domain {{Name}}' });
+  });
+
+  it('field names in another case (datatypes, fieldmappings)', () => {
+    expect(summary('CaseInsensitiveFields.yaml')).toEqual([]);
+    const rule = loadRuleFile(join(dir, 'CaseInsensitiveFields.yaml')).rule;
+    expect(rule?.requiredDataConnectors?.[0].dataTypes).toEqual(['AzureDiagnostics']);
+    expect(rule?.entityMappings?.[0].fieldMappings[0].columnName).toBe('SourceIP');
+  });
+
+  it('a tactic in another case (CommandandControl), respelled as Sentinel spells it', () => {
+    expect(summary('TacticCase.yaml')).toEqual([]);
+    expect(loadRuleFile(join(dir, 'TacticCase.yaml')).rule?.tactics).toEqual(['CommandAndControl']);
+  });
+
+  it('an NRT rule carrying the Scheduled fields (warned as ignored) and a null item in tags', () => {
+    expect(summary('NrtWithSchedule.yaml')).toEqual([
+      'warning SK1205 10:1',
+      'warning SK1205 11:1',
+      'warning SK1205 12:1',
+      'warning SK1205 13:1',
+    ]);
+    expect(loadRuleFile(join(dir, 'NrtWithSchedule.yaml')).rule?.tags).toEqual(['Solorigate']);
+  });
+
+  it('a "this file moved" stub, skipped with a note', () => {
+    const diagnostics = validate('MovedRule.yaml');
+    expect(diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['info SK1007']);
+    expect(diagnostics[0].message).toMatch(/^skipped: not a rule but a note \("This file has been moved to/);
+  });
+
+  it('still reports a required field left null and an optional field of the wrong type', () => {
+    const lines = withLines(10, 13, 'tactics: 5', 'relevantTechniques:', '  - T1110.003', '');
+    lines[3] = 'severity:';
+    const diagnostics = validateHelper(lines);
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.line}`)).toEqual([
+      'SK1010 4',
+      'SK1010 10',
+    ]);
+  });
+});
