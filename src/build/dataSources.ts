@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Catalog, FunctionSchema } from '../kql/catalog.js';
-import { referencedFunctions, referencedTables } from '../kql/references.js';
+import { queryReferences } from '../kql/references.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import type { YamlSource } from '../rules/source.js';
 
@@ -46,7 +46,7 @@ export function ruleDataNeeds(
 ): RuleDataNeeds {
   const declared = rule.requiredDataConnectors ?? [];
   const listed = new Set(declared.flatMap((c) => c.dataTypes));
-  const tables = referencedTables(rule.query, context.catalog);
+  const { tables, functions } = queryReferences(rule.query, context.catalog);
   const missing = tables.filter(
     (table) => !listed.has(table) && !context.createdTables.has(table) && !context.builtInTables.has(table),
   );
@@ -70,7 +70,7 @@ export function ruleDataNeeds(
   return {
     requires: [...groups.keys()].sort().map((key) => groups.get(key)!),
     tables,
-    parsers: referencedFunctions(rule.query, context.catalog),
+    parsers: functions,
   };
 }
 

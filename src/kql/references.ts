@@ -1,30 +1,47 @@
 import type { Catalog, FunctionSchema } from './catalog.js';
+import { analyze, bridge } from './syntax/index.js';
 
 /**
- * Whether `text` names `name` as a whole identifier. A textual test, not a bound one: a column
- * or string spelled like a table also counts, which errs towards listing a dependency too many.
+ * What a query reads, as Kusto.Language binds it: tables and catalog functions, including those
+ * read inside the functions it calls (their expansions are bound apart from the call site).
+ * Bound, not textual: with ~900 tables in the catalog, names such as `Operation`, `Event` or
+ * `Update` are also common column names, and a textual match would invent dependencies.
  */
-export function mentions(text: string, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
+export interface QueryReferences {
+  /** Table names, sorted. */
+  tables: string[];
+  /** Catalog functions, callees before their callers. */
+  functions: FunctionSchema[];
 }
 
-/** Catalog functions the query calls, directly or through other functions, callees first. */
-export function referencedFunctions(query: string, catalog: Catalog): FunctionSchema[] {
-  const ordered: FunctionSchema[] = [];
-  const visit = (text: string, seen: Set<string>) => {
-    for (const f of catalog.functions.values()) {
-      if (seen.has(f.name) || !mentions(text, f.name)) continue;
-      seen.add(f.name);
-      visit(f.body, seen);
-      ordered.push(f);
+export function boundReferences(code: any, catalog: Catalog): QueryReferences {
+  const tables = new Set<string>();
+  const functions: FunctionSchema[] = [];
+  const seen = new Set<string>();
+  const typeName = (symbol: any) => String(bridge().getTypeName(symbol));
+  const visit = (node: any): void => {
+    const symbol = node.ReferencedSymbol;
+    if (symbol?.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
+    if (symbol && typeName(symbol).endsWith('FunctionSymbol')) {
+      const expansion = node.GetExpansion?.();
+      if (expansion) visit(expansion);
+      const name = String(symbol.Name);
+      const schema = catalog.functions.get(name);
+      if (schema && !seen.has(name)) {
+        seen.add(name);
+        functions.push(schema);
+      }
+    }
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child) visit(child);
     }
   };
-  visit(query, new Set());
-  return ordered;
+  visit(code.Syntax);
+  return { tables: [...tables].sort(), functions };
 }
 
-/** Catalog tables the query reads, directly or through the functions it calls, sorted. */
-export function referencedTables(query: string, catalog: Catalog): string[] {
-  const texts = [query, ...referencedFunctions(query, catalog).map((f) => f.body)];
-  return [...catalog.tables.keys()].filter((name) => texts.some((text) => mentions(text, name))).sort();
+/** The references of `query` bound against `catalog`. */
+export function queryReferences(query: string, catalog: Catalog): QueryReferences {
+  return boundReferences(analyze(query, catalog).code, catalog);
 }

@@ -1,17 +1,10 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build/index.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { copyFixtureRepo, editFile, repoRoot } from './support.js';
 
-/** The fixture repository with the real SigninLogs schema, so the build knows the table. */
-function repoWithSigninLogs(): string {
-  const root = copyFixtureRepo();
-  mkdirSync(join(root, 'kql/schemas'), { recursive: true });
-  copyFileSync(join(repoRoot, 'kql/schemas/SigninLogs.json'), join(root, 'kql/schemas/SigninLogs.json'));
-  return root;
-}
+/** The fixture repository; SigninLogs comes from the built-in catalog. */
+const repoWithSigninLogs = copyFixtureRepo;
 
 const sprayFile = 'kql/rules/identity/password-spray.yaml';
 const declareConnectors = (connectors: string) => (text: string) =>
@@ -91,5 +84,24 @@ describe('parsers of this repository', () => {
     expect(caller.dependsOn).toContain(
       "[resourceId('Microsoft.OperationalInsights/workspaces/savedSearches', parameters('workspaceName'), 'SshAuthentication')]",
     );
+  });
+});
+
+describe('the tables a rule reads come from the binder, not from its text', () => {
+  // With ~900 catalog tables, `Operation`, `Event` and `Update` are both tables and common column
+  // names: an OfficeActivity rule filtering on its Operation column reads OfficeActivity only.
+  it('does not count a column or string spelled like a catalog table as a table the rule reads', () => {
+    const root = copyFixtureRepo();
+    editFile(root, sprayFile, (text) =>
+      text
+        .replace(
+          'tactics:\n',
+          'requiredDataConnectors:\n  - connectorId: Office365\n    dataTypes: [OfficeActivity]\ntactics:\n',
+        )
+        .replace(/query: \|\n(?: {2}.*\n)+/, 'query: |\n  OfficeActivity\n  | where Operation == "Event" and OfficeWorkload != "Update"\n'),
+    );
+    const { diagnostics } = build(root);
+    const spray = diagnostics.filter((d) => d.file?.endsWith('password-spray.yaml') && d.code === 'SK1602');
+    expect(spray.map(formatDiagnostic)).toEqual([]);
   });
 });

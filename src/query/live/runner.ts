@@ -1,6 +1,6 @@
 import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
-import { mentions, referencedFunctions } from '../../kql/references.js';
+import { queryReferences } from '../../kql/references.js';
 import type { AnalyticsRule } from '../../rules/model.js';
 import type { RuleTestCase } from '../../rules/testing/model.js';
 import {
@@ -74,11 +74,11 @@ export function injectFixtures(
   tables: (name: string) => Table | undefined,
   at: bigint,
 ): string {
-  const functions = referencedFunctions(query, catalog);
-  const texts = [query, ...functions.map((f) => f.body)];
+  const { tables: names, functions } = queryReferences(query, catalog);
   const lets: string[] = [];
-  for (const schema of catalog.tables.values()) {
-    if (!texts.some((text) => mentions(text, schema.name))) continue;
+  for (const name of names) {
+    const schema = catalog.tables.get(name);
+    if (!schema) continue;
     const table = tables(schema.name) ?? {
       columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
       rows: [],

@@ -1,31 +1,6 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
-import { bridge } from '../../kql/syntax/index.js';
 import type { CheckTarget } from './target.js';
-
-/**
- * The tables a bound query reads, including those read inside the parser functions it calls
- * (their expansions are bound apart from the call site).
- */
-export function referencedTables(code: any): string[] {
-  const found = new Set<string>();
-  const visit = (node: any): void => {
-    const symbol = node.ReferencedSymbol;
-    if (symbol && String(bridge().getTypeName(symbol)).endsWith('TableSymbol') && symbol.Name) {
-      found.add(String(symbol.Name));
-    }
-    if (symbol && String(bridge().getTypeName(symbol)).endsWith('FunctionSymbol')) {
-      const expansion = node.GetExpansion?.();
-      if (expansion) visit(expansion);
-    }
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child) visit(child);
-    }
-  };
-  visit(code.Syntax);
-  return [...found].sort();
-}
 
 /**
  * Scheduled and NRT rules read Analytics tables only: a table on the Basic or Auxiliary plan

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
 import type { Position, YamlSource } from '../source.js';
-import { referencedTables } from './plans.js';
+import { boundReferences } from '../../kql/references.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 const MAX_QUERY_LENGTH = 10_000;
@@ -99,7 +99,7 @@ export function checkQuery(
   return {
     diagnostics,
     columns: new Map(columns.map((column) => [column.name, column])),
-    tables: referencedTables(analysis.code),
+    tables: boundReferences(analysis.code, catalog).tables,
   };
 }
 
