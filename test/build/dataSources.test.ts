@@ -98,7 +98,10 @@ describe('the tables a rule reads come from the binder, not from its text', () =
           'tactics:\n',
           'requiredDataConnectors:\n  - connectorId: Office365\n    dataTypes: [OfficeActivity]\ntactics:\n',
         )
-        .replace(/query: \|\n(?: {2}.*\n)+/, 'query: |\n  OfficeActivity\n  | where Operation == "Event" and OfficeWorkload != "Update"\n'),
+        .replace(
+          /query: \|\n(?: {2}.*\n)+/,
+          'query: |\n  OfficeActivity\n  | where Operation == "Event" and OfficeWorkload != "Update"\n',
+        ),
     );
     const { diagnostics } = build(root);
     const spray = diagnostics.filter((d) => d.file?.endsWith('password-spray.yaml') && d.code === 'SK1602');

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
+import { boundReferences } from '../../kql/references.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
 import type { Position, YamlSource } from '../source.js';
-import { boundReferences } from '../../kql/references.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 const MAX_QUERY_LENGTH = 10_000;
