@@ -3,16 +3,18 @@ import { build } from '../../src/build/index.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { copyFixtureRepo, editFile, repoRoot } from './support.js';
 
-/** The fixture repository; SigninLogs comes from the built-in catalog. */
-const repoWithSigninLogs = copyFixtureRepo;
-
 const sprayFile = 'kql/rules/identity/password-spray.yaml';
+const vipFile = 'kql/rules/identity/vip-signin-new-country.yaml';
+/** The fixture rules declare the Entra ID connector; these replace (or drop) that declaration. */
+const declared = /requiredDataConnectors:\n(?: {2}.*\n)+/;
 const declareConnectors = (connectors: string) => (text: string) =>
-  text.replace('tactics:\n', `requiredDataConnectors:\n${connectors}tactics:\n`);
+  text.replace(declared, connectors ? `requiredDataConnectors:\n${connectors}` : '');
 
 describe('rules gated on the data their queries read', () => {
   it('refuses a rule that reads a table no requiredDataConnectors entry lists, at file:line:col', () => {
-    const { diagnostics } = build(repoWithSigninLogs());
+    const root = copyFixtureRepo();
+    for (const file of [sprayFile, vipFile]) editFile(root, file, declareConnectors(''));
+    const { diagnostics } = build(root);
     const errors = diagnostics.filter((d) => d.code === 'SK1602').map(formatDiagnostic);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(
@@ -21,7 +23,7 @@ describe('rules gated on the data their queries read', () => {
   });
 
   it('groups connectors that supply the same table as alternatives, and tables it creates need none', () => {
-    const root = repoWithSigninLogs();
+    const root = copyFixtureRepo();
     editFile(
       root,
       sprayFile,
@@ -29,12 +31,6 @@ describe('rules gated on the data their queries read', () => {
         '  - connectorId: AzureActiveDirectory\n    dataTypes: [SigninLogs]\n' +
           '  - connectorId: AzureActiveDirectoryAma\n    dataTypes: [SigninLogs]\n' +
           '  - connectorId: DemoApi\n    dataTypes: [DemoAudit_CL]\n',
-      ),
-    );
-    editFile(root, 'kql/rules/identity/vip-signin-new-country.yaml', (text) =>
-      text.replace(
-        'query: |',
-        'requiredDataConnectors:\n  - connectorId: AzureActiveDirectory\n    dataTypes: [SigninLogs]\nquery: |',
       ),
     );
     const { files, diagnostics } = build(root);
@@ -93,15 +89,10 @@ describe('the tables a rule reads come from the binder, not from its text', () =
   it('does not count a column or string spelled like a catalog table as a table the rule reads', () => {
     const root = copyFixtureRepo();
     editFile(root, sprayFile, (text) =>
-      text
-        .replace(
-          'tactics:\n',
-          'requiredDataConnectors:\n  - connectorId: Office365\n    dataTypes: [OfficeActivity]\ntactics:\n',
-        )
-        .replace(
-          /query: \|\n(?: {2}.*\n)+/,
-          'query: |\n  OfficeActivity\n  | where Operation == "Event" and OfficeWorkload != "Update"\n',
-        ),
+      declareConnectors('  - connectorId: Office365\n    dataTypes: [OfficeActivity]\n')(text).replace(
+        /query: \|\n(?: {2}.*\n)+/,
+        'query: |\n  OfficeActivity\n  | where Operation == "Event" and OfficeWorkload != "Update"\n',
+      ),
     );
     const { diagnostics } = build(root);
     const spray = diagnostics.filter((d) => d.file?.endsWith('password-spray.yaml') && d.code === 'SK1602');
