@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
+import { operationsDiagnostics } from '../../operations/validate.js';
 import { toSarif } from '../../report/sarif.js';
 import { findRuleFiles } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
@@ -12,7 +13,8 @@ const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--r
 
 Checks analytics rules (and hunting queries under a hunting/ folder): fields and types, KQL against
 the table schemas, Sentinel limits, entity mappings, custom and alert details, MITRE ATT&CK, unique
-ids, and version bumps against git HEAD. Paths default to kql/rules.
+ids, and version bumps against git HEAD. Paths default to kql/rules. The SOC operations model
+(kql/operations.yaml under --root) is checked too when present.
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
   --root dir           repository root holding kql/ and connectors/ (default: .)
@@ -54,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
   const diagnostics = catalog
     ? [...setup, ...validateFiles(files, { catalog, mitre, compareWithGit: !values['no-git'] }).diagnostics]
     : setup;
+  // The SOC operations model (kql/operations.yaml), when the repository has one.
+  diagnostics.push(...operationsDiagnostics(root));
 
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
