@@ -5,6 +5,7 @@ import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
 import { loadCatalog } from '../kql/catalog.js';
+import { operationsAutomationRules } from '../operations/build.js';
 import { type AlertRuleResource, compileAlertRule } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
@@ -70,13 +71,20 @@ export function build(root: string): BuildResult {
     }),
   );
 
+  // SOC routing from kql/operations.yaml becomes automation rules beside kql/automation's.
+  const operations = operationsAutomationRules(root, rel);
+  diagnostics.push(...operations.diagnostics);
+
   const watchlists = [...(catalog?.watchlists.values() ?? [])]
     .map((watchlist) => compileWatchlist(watchlist, diagnostics))
     .sort(byName);
 
   if (hasErrors(diagnostics)) return { files: new Map(), diagnostics };
 
-  const automationRules = automation.flatMap((loaded) => (loaded.rule ? [loaded.rule] : []));
+  const automationRules = [
+    ...automation.flatMap((loaded) => (loaded.rule ? [loaded.rule] : [])),
+    ...operations.automationRules,
+  ];
   const automationResources = automationRules
     .map((rule) => compileAutomationRule(rule, bicepRefs))
     .sort(byName);

@@ -27,7 +27,10 @@ export function routedRules(rules: readonly AnalyticsRule[]): RoutedRule[] {
  * Loads `kql/operations.yaml` with what it refers to; undefined when the repository has none. Rule and
  * catalog problems are not repeated here (validate and build report them themselves).
  */
-export function loadOperationsRepository(root: string): OperationsRepository | undefined {
+export function loadOperationsRepository(
+  root: string,
+  file: (path: string) => string = displayPath,
+): OperationsRepository | undefined {
   const path = findOperationsFile(root);
   if (!path) return undefined;
   const rules = findRuleFiles([join(root, 'kql', 'rules')]).flatMap((file) => loadRuleFile(file).rule ?? []);
@@ -35,7 +38,7 @@ export function loadOperationsRepository(root: string): OperationsRepository | u
   const catalog = collectDiagnostics(() => loadCatalog(root), ignored);
   const mitrePath = join(root, defaultMitrePath);
   const mitre = existsSync(mitrePath) ? collectDiagnostics(() => loadMitre(mitrePath), ignored) : undefined;
-  const loaded = loadOperationsFile(path, displayPath(path), {
+  const loaded = loadOperationsFile(path, file(path), {
     ruleTags: new Set(routedRules(rules).flatMap((rule) => rule.tags)),
     watchlists: catalog?.watchlists ?? new Map(),
     tactics: mitre ? new Set(mitre.tactics.keys()) : undefined,

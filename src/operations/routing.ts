@@ -22,12 +22,7 @@ export const ROUTING_FIRST_ORDER = 100;
 export function compileRouting(model: OperationsModel, rules: readonly RoutedRule[]): AutomationRule[] {
   const routes = model.routing.routes;
   const compiled: AutomationRule[] = [
-    automationRule(
-      `default tier ${model.routing.defaultTier}`,
-      ROUTING_FIRST_ORDER,
-      tierNamed(model, model.routing.defaultTier),
-      {},
-    ),
+    automationRule('default tier', ROUTING_FIRST_ORDER, tierNamed(model, model.routing.defaultTier), {}),
   ];
   routes.forEach((route, i) => {
     if (route.when.watchlist) return;
