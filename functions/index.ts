@@ -3,6 +3,7 @@
 import './connectors/githubAudit.js';
 import './connectors/okta.js';
 import './connectors/threatfox.js';
+import './operations/sla.js';
 import './responders/blockIp.js';
 import './responders/disableUser.js';
 import './responders/enrich.js';

@@ -100,6 +100,7 @@ export function build(root: string): BuildResult {
   });
   emit('automationRules.json', automationResources);
   emit('relays.json', relays);
+  if (operations.config) emit('operations.json', operations.config);
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
