@@ -8,5 +8,6 @@ import './responders/blockIp.js';
 import './responders/disableUser.js';
 import './responders/enrich.js';
 import './responders/isolateDevice.js';
+import './responders/qaReview.js';
 import './responders/notify.js';
 import './responders/triage.js';

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { InvocationContext, TimerFunctionOptions } from '@azure/functions';
-import { type OperationsConfig, parseOperationsConfig } from '../../src/operations/config.js';
 import { runSlaTick } from '../../src/operations/escalate.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { parseWorkspaceArmId } from '../../src/sentinel/client.js';
 import { timer } from '../register.js';
 import { responderDeps, SettingError } from '../responders/shared.js';
+import { operationsConfig } from './config.js';
 
 /**
  * The SOC operations timer: SLA escalation and watchlist routing over the open incidents of the workspace
@@ -19,7 +17,7 @@ export const socOperationsTimer = (now: () => number): TimerFunctionOptions => (
   schedule: process.env.SOC_OPERATIONS_SCHEDULE || '0 */5 * * * *',
   useMonitor: true,
   handler: async (_timer: unknown, context: InvocationContext) => {
-    const config = loadConfig();
+    const config = operationsConfig();
     const workspaceId = process.env.SENTINEL_WORKSPACE_RESOURCE_ID ?? '';
     const workspace = parseWorkspaceArmId(workspaceId);
     if (!workspace)
@@ -46,23 +44,5 @@ export const socOperationsTimer = (now: () => number): TimerFunctionOptions => (
       throw new Error(`soc-operations: ${count('failed')} actions failed; the next tick retries them`);
   },
 });
-
-let cached: { path: string; config: OperationsConfig } | undefined;
-
-function loadConfig(): OperationsConfig {
-  const path = resolve(process.env.SOC_OPERATIONS_FILE || 'infra/generated/operations.json');
-  if (cached?.path === path) return cached.config;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    throw new SettingError('SOC_OPERATIONS_FILE', 'does not name a readable JSON file');
-  }
-  const { config, error } = parseOperationsConfig(json);
-  if (!config)
-    throw new SettingError('SOC_OPERATIONS_FILE', `names a file that is not an operations config (${error})`);
-  cached = { path, config };
-  return config;
-}
 
 timer('soc-operations', socOperationsTimer(Date.now));

@@ -19,6 +19,7 @@ import { Scheduler } from './detection/scheduler.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
+import { localOperations } from './operations.js';
 import { Router } from './server/http.js';
 import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
 import { addLogsQueryRoutes } from './server/routes/logs-query.js';
@@ -120,18 +121,31 @@ export class LocalSoc {
     log(connectors.summary);
 
     const functionKey = persistentSecret(join(dataDir, 'function-key'));
+    const operations = localOperations(root, dataDir, localWorkspace, apiUrl, log);
     Object.assign(
       process.env,
-      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, connectors.settings),
+      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, {
+        ...connectors.settings,
+        ...operations.settings,
+      }),
     );
     const { hostLocally } = await import('../../functions/register.js');
     const registrations = hostLocally();
     await import('../../functions/index.js');
+    // SLA clocks run on the simulated time the incidents carry.
+    const { socOperationsTimer } = await import('../../functions/operations/sla.js');
+    registrations.timer.set(
+      'soc-operations',
+      socOperationsTimer(() => clock.date().getTime()),
+    );
     const functions = new FunctionsHost(registrations, functionKey, clock, log, options.verbose);
     functions.addRoutes(api);
 
-    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, incident) =>
-      callResponder(apiUrl, functionKey, responder, incident),
+    const automation = new AutomationRunner(
+      [...automationRules, ...operations.automationRules],
+      incidents,
+      clock,
+      (responder, incident) => callResponder(apiUrl, functionKey, responder, incident),
     );
     const scheduler = new Scheduler(rules, workspace, incidents, clock);
     const attacks = loadAttackScenarios(root, catalog);

@@ -232,8 +232,8 @@ function defaultTier(config: OperationsConfig): Tier {
  * Read, decide, PUT with If-Match; a 412 (someone changed the incident meanwhile) re-reads and decides
  * again rather than overwriting their change. `decide` returns undefined when nothing is left to do.
  */
-async function updateIncident(
-  deps: SlaDeps,
+export async function updateIncident(
+  deps: ActionDeps,
   incident: IncidentContext,
   decide: (
     properties: IncidentProperties,
