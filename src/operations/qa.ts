@@ -94,3 +94,39 @@ export async function markQaSample(
     skipped('qa', 'incident', 'nothing to do'),
   );
 }
+
+/** The QA queue: incidents carrying the QA label, newest closure first (labels are `{labelName, labelType}`). */
+export function qaQueueQuery(days: number): string {
+  return `SecurityIncident
+| where CreatedTime >= ago(${days}d)
+| summarize arg_max(TimeGenerated, IncidentNumber, Title, Severity, Status, Classification, Owner, Labels, ClosedTime) by IncidentName
+| mv-expand Label = Labels
+| where tostring(Label.labelName) == "${QA_LABEL}"
+| project IncidentName, IncidentNumber, Title, Severity, Status, Classification, ClosedTime, OwnerObjectId = tostring(Owner.objectId)
+| order by ClosedTime desc, IncidentNumber desc`;
+}
+
+export interface QaItem {
+  incident: string;
+  number: number;
+  title: string;
+  classification: string;
+  closedTime: string;
+  tier?: string;
+}
+
+export async function qaQueue(
+  run: (kql: string) => Promise<Record<string, unknown>[]>,
+  model: OperationsModel,
+  days: number,
+): Promise<QaItem[]> {
+  return (await run(qaQueueQuery(days))).map((row) => ({
+    incident: String(row.IncidentName),
+    number: Number(row.IncidentNumber),
+    title: String(row.Title),
+    classification: String(row.Classification ?? ''),
+    // Logs Query gives Date objects, the engine ISO text: one spelling for both.
+    closedTime: row.ClosedTime ? new Date(row.ClosedTime as string | Date).toISOString() : '',
+    tier: tierOfOwner(model, { objectId: String(row.OwnerObjectId ?? '') })?.name,
+  }));
+}
