@@ -1,6 +1,7 @@
 // Command dispatch only: each command lives in src/cli/commands/<name>.ts and exports `run(argv): Promise<number>`.
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   build: () => import('./commands/build.js'),
+  docs: () => import('./commands/docs.js'),
   start: () => import('./commands/start.js'),
   validate: () => import('./commands/validate.js'),
   test: () => import('./commands/test.js'),
