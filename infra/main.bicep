@@ -183,3 +183,13 @@ output functionAppName string = functionApp.outputs.name
 
 @description('Key Vault name, for adding third-party API keys.')
 output keyVaultName string = keyVault.outputs.name
+
+// --- SOC operations (issue 16): workbooks generated from kql/operations.yaml and kql/rules. ---
+module socWorkbooks 'modules/workbooks.bicep' = {
+  name: 'socWorkbooks'
+  params: {
+    workspaceResourceId: workspace.outputs.id
+    location: location
+    workbooks: loadJsonContent('generated/workbooks.json')
+  }
+}

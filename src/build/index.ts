@@ -101,6 +101,7 @@ export function build(root: string): BuildResult {
   emit('automationRules.json', automationResources);
   emit('relays.json', relays);
   if (operations.config) emit('operations.json', operations.config);
+  if (operations.workbooks.length) emit('workbooks.json', operations.workbooks);
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
