@@ -8,6 +8,7 @@ import type { AutomationRule } from '../automation/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
+import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
@@ -66,6 +67,8 @@ export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
  */
 export class LocalSoc {
   private ticker?: NodeJS.Timeout;
+  /** kql/operations.yaml compiled, when the repository has a valid one. */
+  operations?: OperationsConfig;
   private constructor(
     readonly options: LocalSocOptions,
     readonly catalog: Catalog,
@@ -169,6 +172,7 @@ export class LocalSoc {
       [uiServer.server, apiServer.server, vendors.server],
       azurite,
     );
+    soc.operations = operations.config;
     addUiRoutes(ui, soc);
     const fresh = Object.values(workspace.counts()).every((count) => count === 0);
     if (options.demo && fresh) {
