@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(chromiumPath))('SOC operations view in headless Chro
   let browser: Browser;
 
   beforeAll(async () => {
-    // ×120: a High incident misses its 15-minute acknowledge SLA in under 10 s of real time, while the injected rows stay well inside the rule's query period.
+    // ×120: a Medium incident misses its 1-hour acknowledge SLA after 30 s of real time.
     soc = await startLocalSocProcess({
       dataDir: mkdtempSync(join(tmpdir(), 'sk-ops-e2e-')),
       args: ['--no-demo', '--speed', '120'],
@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(chromiumPath))('SOC operations view in headless Chro
   }, async () => {
     const page = await browser.newPage();
     await page.goto(`${soc.url}/#/attacks`);
-    await page.locator('button[data-attack*="lsass-access.yaml#fires at High"]').click();
+    await page.locator('button[data-attack*="signin-password-spray.yaml#fires"]').click();
     await page.getByRole('status').filter({ hasText: 'Injected' }).waitFor();
 
     await page.goto(`${soc.url}/#/operations`);
@@ -46,18 +46,20 @@ describe.skipIf(!existsSync(chromiumPath))('SOC operations view in headless Chro
     expect(await page.locator('table').first().textContent()).toContain('SOC L2 investigations');
 
     // The page refreshes itself every 2 s; wait for the incident, then for its escalation.
-    const row = page.locator('table:has(caption:text("SLA clocks")) tbody tr').filter({ hasText: 'LSASS' });
+    const row = page
+      .locator('table:has(caption:text("SLA clocks")) tbody tr')
+      .filter({ hasText: 'Password spray from 203.0.113.5' });
     await row.first().waitFor({ timeout: 90_000 });
     // Routing runs after the triage and containment responders; the SLA timer every 5 simulated minutes.
     let cells: string[] = [];
     for (let attempt = 0; attempt < 120; attempt++) {
       cells = await row.first().locator('td').allTextContents();
-      if (['L2', 'L3'].includes(cells[4]) && cells[7]?.includes('acknowledge')) break;
+      if (cells[4] === 'L1' && cells[7]?.includes('acknowledge')) break;
       await page.waitForTimeout(1000);
     }
-    expect(cells[2]).toBe('High');
-    // Routed to L2 by the CredentialDumping tag route (or already escalated to L3 on the close SLA).
-    expect(['L2', 'L3']).toContain(cells[4]);
+    // Medium: acknowledge within 1h (30 s of real time at ×120); no route matches, so the default tier L1.
+    expect(cells[2]).toBe('Medium');
+    expect(cells[4]).toBe('L1');
     expect(cells[5]).toMatch(/^breached \d+[mh] ago$/);
     expect(cells[7]).toContain('acknowledge');
     expect(await page.locator('canvas[aria-label="Incidents per hour by severity"]').count()).toBe(1);
@@ -67,12 +69,13 @@ describe.skipIf(!existsSync(chromiumPath))('SOC operations view in headless Chro
     const escalation = page.locator('li[data-kind="comment"]').filter({ hasText: 'sla-escalate' });
     await escalation.first().waitFor({ timeout: 30_000 });
     expect(await escalation.first().textContent()).toContain('SLA to acknowledge missed');
-    expect(await page.locator('dl dt').filter({ hasText: 'hostName' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('dl dt').filter({ hasText: 'address' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: 'alerts with 203.0.113.5' }).count()).toBe(1);
 
     await page.getByRole('link', { name: 'Runbook for this rule' }).click();
     await page
-      .getByRole('heading', { level: 1, name: 'Unexpected process opened a handle to LSASS' })
+      .getByRole('heading', { level: 1, name: 'Password spray against Entra ID from a single IP' })
       .waitFor();
-    expect(await page.textContent('body')).toContain('Incidents start at L2');
+    expect(await page.textContent('body')).toContain('Incidents start at L1');
   });
 });
