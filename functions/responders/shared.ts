@@ -44,6 +44,7 @@ export class SettingError extends Error {
 }
 
 export interface ResponderDeps extends ActionDeps {
+  sentinel: SentinelClient;
   settings: Settings;
   logs(): LogsQuery;
   graph(): GraphClient;
@@ -102,7 +103,7 @@ function createDeps(settings: Settings): ResponderDeps {
 let cached: { key: string; deps: ResponderDeps } | undefined;
 
 /** Clients built from app settings, reused across invocations while the settings stay the same. */
-function responderDeps(): ResponderDeps {
+export function responderDeps(): ResponderDeps {
   const settings = Object.fromEntries(SETTINGS.map((name) => [name, process.env[name]])) as Settings;
   const key = JSON.stringify(settings);
   if (cached?.key !== key) cached = { key, deps: createDeps(settings) };

@@ -8,6 +8,7 @@ import type { AutomationRule } from '../automation/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
+import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
@@ -19,6 +20,7 @@ import { Scheduler } from './detection/scheduler.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
+import { localOperations } from './operations.js';
 import { Router } from './server/http.js';
 import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
 import { addLogsQueryRoutes } from './server/routes/logs-query.js';
@@ -65,6 +67,8 @@ export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
  */
 export class LocalSoc {
   private ticker?: NodeJS.Timeout;
+  /** kql/operations.yaml compiled, when the repository has a valid one. */
+  operations?: OperationsConfig;
   private constructor(
     readonly options: LocalSocOptions,
     readonly catalog: Catalog,
@@ -120,18 +124,31 @@ export class LocalSoc {
     log(connectors.summary);
 
     const functionKey = persistentSecret(join(dataDir, 'function-key'));
+    const operations = localOperations(root, dataDir, localWorkspace, apiUrl, log);
     Object.assign(
       process.env,
-      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, connectors.settings),
+      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, {
+        ...connectors.settings,
+        ...operations.settings,
+      }),
     );
     const { hostLocally } = await import('../../functions/register.js');
     const registrations = hostLocally();
     await import('../../functions/index.js');
+    // SLA clocks run on the simulated time the incidents carry.
+    const { socOperationsTimer } = await import('../../functions/operations/sla.js');
+    registrations.timer.set(
+      'soc-operations',
+      socOperationsTimer(() => clock.date().getTime()),
+    );
     const functions = new FunctionsHost(registrations, functionKey, clock, log, options.verbose);
     functions.addRoutes(api);
 
-    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, target) =>
-      callResponder(apiUrl, functionKey, responder, target),
+    const automation = new AutomationRunner(
+      [...automationRules, ...operations.automationRules],
+      incidents,
+      clock,
+      (responder, target) => callResponder(apiUrl, functionKey, responder, target),
     );
     const scheduler = new Scheduler(rules, workspace, incidents, clock, (alert) =>
       automation.alertCreated(alert),
@@ -157,6 +174,7 @@ export class LocalSoc {
       [uiServer.server, apiServer.server, vendors.server],
       azurite,
     );
+    soc.operations = operations.config;
     addUiRoutes(ui, soc);
     const fresh = Object.values(workspace.counts()).every((count) => count === 0);
     if (options.demo && fresh) {

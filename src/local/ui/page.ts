@@ -26,6 +26,7 @@ export const indexHtml = `<!doctype html>
   .covered { background: #2e7d3233; }
   ol.timeline li { margin-bottom: .4rem; }
   pre { white-space: pre-wrap; }
+  .breached { color: #b00020; font-weight: 700; } .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1rem; }
 </style>
 </head>
 <body>
@@ -36,6 +37,7 @@ export const indexHtml = `<!doctype html>
     <li><a href="#/query">Query</a></li>
     <li><a href="#/rules">Rule health</a></li>
     <li><a href="#/sla">SLA</a></li>
+    <li><a href="#/operations">Operations</a></li>
     <li><a href="#/coverage">ATT&amp;CK coverage</a></li>
     <li><a href="#/attacks">Inject attack</a></li>
     <li><a href="#/sandbox">Containment</a></li>

@@ -7,6 +7,7 @@ import { coverageMatrix } from '../reports/coverage.js';
 import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
 import type { LocalSoc } from '../soc.js';
+import { addOperationsRoutes } from './operations-routes.js';
 import { indexHtml } from './page.js';
 
 const clientEntry = fileURLToPath(new URL('./client/app.ts', import.meta.url));
@@ -41,6 +42,8 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   router.add('GET', '/app.js', async ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await clientBundle());
   });
+
+  addOperationsRoutes(router, soc);
 
   router.add('GET', '/api/status', ({ response }) => {
     sendJson(response, 200, {

@@ -90,6 +90,15 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
     }),
   );
 
+  // Incidents_ListEntities: POST, no body; the local store keeps the entities on the incident.
+  router.add(
+    'POST',
+    `${workspacePath}/incidents/:incidentId/entities`,
+    requireBearer((context) => {
+      sendJson(context.response, 200, { entities: incidentOf(context).properties.relatedEntities });
+    }),
+  );
+
   router.add(
     'GET',
     `${workspacePath}/incidents/:incidentId/comments`,
