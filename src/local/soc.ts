@@ -83,25 +83,45 @@ export class LocalSoc {
     private readonly azurite: AzuriteTables,
   ) {}
 
+  /**
+   * Starts every part; when one fails (a port in use, a corrupt log), the parts already started are
+   * stopped again, so a failed start leaves no Azurite or server behind.
+   */
   static async start(options: LocalSocOptions): Promise<LocalSoc> {
+    const started: (() => Promise<void> | void)[] = [];
+    try {
+      return await LocalSoc.startParts(options, started);
+    } catch (error) {
+      for (const stop of started.reverse()) await stop();
+      throw error;
+    }
+  }
+
+  private static async startParts(
+    options: LocalSocOptions,
+    started: (() => Promise<void> | void)[],
+  ): Promise<LocalSoc> {
     const { root, dataDir, log } = options;
     mkdirSync(dataDir, { recursive: true });
     const catalog = loadCatalog(root);
     const rules = loadRules(root, log);
     const automationRules = loadAutomationRules(root, log);
     const workspace = new Workspace(dataDir, catalog);
+    started.push(() => workspace.close());
     for (const r of workspace.recoveries) {
       log(
         `recovered ${r.table}: an unacknowledged partial batch (${r.bytes} bytes) was moved to ${r.quarantinedTo}`,
       );
     }
     const incidents = new IncidentStore(dataDir, localWorkspace);
+    started.push(() => incidents.close());
     const clock = new Clock(new Date(), options.speed);
     incidents.onChange((incident) =>
       workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)]),
     );
 
     const azurite = await startAzuriteTables({ location: join(dataDir, 'azurite') });
+    started.push(() => azurite.stop());
     const api = new Router();
     const dcrs = new Map<string, Dcr>([
       [standardTablesDcrId, standardTablesDcr(catalog)],
@@ -113,9 +133,11 @@ export class LocalSoc {
     const sandboxCalls = addSandboxRoutes(api, clock);
     const identityHeader = randomBytes(24).toString('hex');
     addManagedIdentityRoutes(api, identityHeader);
-    const apiServer = await listen(api, options.apiPort, log, options.tls);
+    const apiServer = await listen(api, options.apiPort, log, { tls: options.tls });
+    started.push(() => close(apiServer.server));
     const apiUrl = `https://127.0.0.1:${apiServer.port}`;
     const vendors = await startVendorReplays({ root, dataDir, tls: options.tls, clock, log });
+    started.push(() => close(vendors.server));
     const connectors = connectorAppSettings(vendors.settings, azurite.connectionString);
     log(connectors.summary);
 
@@ -137,7 +159,8 @@ export class LocalSoc {
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
-    const uiServer = await listen(ui, options.uiPort, log);
+    const uiServer = await listen(ui, options.uiPort, log, { sameOriginWrites: true });
+    started.push(() => close(uiServer.server));
     const soc = new LocalSoc(
       options,
       catalog,

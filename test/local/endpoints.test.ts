@@ -89,7 +89,7 @@ beforeAll(async () => {
   );
   addLogsQueryRoutes(router, workspace, clock);
   addSecurityInsightsRoutes(router, store, clock);
-  const started = await listen(router, 0, () => {}, tls);
+  const started = await listen(router, 0, () => {}, { tls });
   server = started.server;
   apiUrl = `https://127.0.0.1:${started.port}`;
 });

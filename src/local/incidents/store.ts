@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { IncidentSeverity as Severity, IncidentStatus as Status } from '../../sentinel/client.js';
 import { BatchLog, readBatches } from '../store/batch-log.js';
+import { validateIncidentWrite } from './schema.js';
 
 export interface Entity {
   kind: string;
@@ -158,6 +159,7 @@ export class IncidentStore {
   }
 
   create(properties: NewIncident, at: string): Incident {
+    validateIncidentWrite(properties);
     const name = randomUUID();
     const incident: Incident = {
       id: this.incidentId(name),
@@ -186,12 +188,13 @@ export class IncidentStore {
     if (ifMatch && ifMatch !== '*' && ifMatch !== current.etag) {
       throw new PreconditionFailedError(`incident ${name} changed since etag ${ifMatch}`);
     }
+    const merged = { ...current.properties, ...properties };
     const incident: Incident = {
       ...current,
       etag: etag(),
       properties: {
-        ...current.properties,
-        ...properties,
+        ...merged,
+        ...validateIncidentWrite(merged),
         incidentNumber: current.properties.incidentNumber,
         createdTimeUtc: current.properties.createdTimeUtc,
         lastModifiedTimeUtc: at,

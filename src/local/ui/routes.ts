@@ -7,7 +7,7 @@ import { coverageMatrix } from '../reports/coverage.js';
 import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
 import type { LocalSoc } from '../soc.js';
-import { indexHtml } from './page.js';
+import { indexHtml, pageCss } from './page.js';
 
 const clientEntry = fileURLToPath(new URL('./client/app.ts', import.meta.url));
 
@@ -37,6 +37,9 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
 
   router.add('GET', '/', ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(indexHtml);
+  });
+  router.add('GET', '/app.css', ({ response }) => {
+    response.writeHead(200, { 'content-type': 'text/css; charset=utf-8' }).end(pageCss);
   });
   router.add('GET', '/app.js', async ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await clientBundle());
@@ -192,6 +195,8 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   router.add('POST', '/api/attacks/inject', async ({ request, response }) => {
     const body = (await readJson(request, 10_000)) as { id?: unknown };
     if (typeof body?.id !== 'string') throw new HttpError(400, 'BadRequest', 'give the scenario id');
+    if (!soc.attacks.some((a) => a.id === body.id))
+      throw new HttpError(404, 'NotFound', 'no attack scenario with that id (see GET /api/attacks)');
     const rows = await soc.inject(body.id);
     sendJson(response, 200, { rows });
   });
