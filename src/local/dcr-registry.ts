@@ -27,7 +27,11 @@ export function outputTableOf(outputStream: string): string {
  * Tables Sentinel itself writes (analytics rules, incident changes, watchlist uploads). No data
  * collection rule can send rows to them, so forged alerts or incident rows cannot be ingested.
  */
-export const sentinelWrittenTables: ReadonlySet<string> = new Set(['SecurityAlert', 'SecurityIncident', 'Watchlist']);
+export const sentinelWrittenTables: ReadonlySet<string> = new Set([
+  'SecurityAlert',
+  'SecurityIncident',
+  'Watchlist',
+]);
 
 /**
  * A DCR with one `Custom-<Table>` stream per catalog table, transform `source`: the local stand-in

@@ -49,7 +49,9 @@ export class Router {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(url.pathname);
       if (!match) continue;
-      const params = Object.fromEntries(route.names.map((name, i) => [name, decodePathSegment(match[i + 1])]));
+      const params = Object.fromEntries(
+        route.names.map((name, i) => [name, decodePathSegment(match[i + 1])]),
+      );
       await route.handler({ request, response, url, params });
       return true;
     }

@@ -62,8 +62,15 @@ function checkSameOrigin(request: IncomingMessage, host: string): void {
   if (request.method === 'GET' || request.method === 'HEAD') return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== `http://${host}`)) {
-    throw new HttpError(403, 'CrossOriginRequestRefused', 'changes are accepted from the local SOC page only');
+  if (
+    (site !== undefined && site !== 'same-origin') ||
+    (origin !== undefined && origin !== `http://${host}`)
+  ) {
+    throw new HttpError(
+      403,
+      'CrossOriginRequestRefused',
+      'changes are accepted from the local SOC page only',
+    );
   }
   requireJsonContentType(request);
 }
@@ -125,8 +132,10 @@ export async function listen(
     : createHttpServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on 127.0.0.1 is already in use`, error.code));
-      else if (error.code === 'EACCES') reject(new ListenError(`no permission to listen on port ${port}`, error.code));
+      if (error.code === 'EADDRINUSE')
+        reject(new ListenError(`port ${port} on 127.0.0.1 is already in use`, error.code));
+      else if (error.code === 'EACCES')
+        reject(new ListenError(`no permission to listen on port ${port}`, error.code));
       else reject(error);
     });
     server.listen(port, '127.0.0.1', () => resolve());

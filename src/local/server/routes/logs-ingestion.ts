@@ -75,7 +75,11 @@ export function addLogsIngestionRoutes(
         throw new HttpError(400, 'TransformFailed', `transformKql failed: ${(error as Error).message}`);
       }
       if (sentinelWrittenTables.has(stream.outputTable)) {
-        throw new HttpError(400, 'InvalidStream', `table '${stream.outputTable}' is written by Sentinel only`);
+        throw new HttpError(
+          400,
+          'InvalidStream',
+          `table '${stream.outputTable}' is written by Sentinel only`,
+        );
       }
       workspace.ingest(stream.outputTable, withTimeGenerated(shaped, clock));
       response.writeHead(204).end();

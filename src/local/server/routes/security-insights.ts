@@ -1,21 +1,20 @@
 import type { Clock } from '../../clock.js';
 import {
-  type IncidentProperties,
-  type IncidentStore,
-  PreconditionFailedError,
-} from '../../incidents/store.js';
-import {
   IncidentValidationError,
   validateIncidentWrite,
   type WritableIncidentProperties,
 } from '../../incidents/schema.js';
+import {
+  type IncidentProperties,
+  type IncidentStore,
+  PreconditionFailedError,
+} from '../../incidents/store.js';
 import { HttpError, type RouteContext, type Router, readJson, sendJson } from '../http.js';
 import { requireBearer } from '../serve.js';
 
 const maxArmBodyBytes = 4_000_000;
 const workspacePath =
   '/subscriptions/:subscriptionId/resourceGroups/:resourceGroup/providers/Microsoft.OperationalInsights/workspaces/:workspaceName/providers/Microsoft.SecurityInsights';
-
 
 /**
  * The subset of the Microsoft.SecurityInsights ARM API that responders use: incidents get/update,
@@ -42,7 +41,8 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
   const incidentOf = (context: RouteContext) => {
     requireWorkspace(context);
     const incident = store.get(context.params.incidentId);
-    if (!incident) throw new HttpError(404, 'NotFound', `incident '${context.params.incidentId}' was not found`);
+    if (!incident)
+      throw new HttpError(404, 'NotFound', `incident '${context.params.incidentId}' was not found`);
     return incident;
   };
 
