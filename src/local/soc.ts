@@ -8,6 +8,8 @@ import type { AutomationRule } from '../automation/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
+import type { QueryLimits } from '../kql/worker/protocol.js';
+import { IsolatedQueryRunner } from '../kql/worker/runner.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
@@ -20,6 +22,7 @@ import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
 import { Router } from './server/http.js';
+import { localQueryLimits } from './server/query-limits.js';
 import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
 import { addLogsQueryRoutes } from './server/routes/logs-query.js';
 import { addManagedIdentityRoutes } from './server/routes/managed-identity.js';
@@ -27,7 +30,7 @@ import { addSandboxRoutes, type SandboxCall } from './server/routes/sandbox.js';
 import { addSecurityInsightsRoutes } from './server/routes/security-insights.js';
 import { close, listen } from './server/serve.js';
 import type { TlsMaterial } from './server/tls.js';
-import { Workspace } from './store/workspace.js';
+import { Workspace, workspaceSource } from './store/workspace.js';
 import { addUiRoutes } from './ui/routes.js';
 import { connectorDcrs } from './vendors/dcrs.js';
 import { startVendorReplays } from './vendors/server.js';
@@ -50,6 +53,8 @@ export interface LocalSocOptions {
   demo?: boolean;
   /** Log every function invocation, not only warnings and errors. */
   verbose?: boolean;
+  /** Limits for ad-hoc queries (default `localQueryLimits`). */
+  queryLimits?: Partial<QueryLimits>;
 }
 
 export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
@@ -77,6 +82,8 @@ export class LocalSoc {
     readonly functions: FunctionsHost,
     readonly attacks: AttackScenario[],
     readonly sandboxCalls: SandboxCall[],
+    /** Ad-hoc queries (Logs Query API, KQL console) run here, off the event loop, within limits. */
+    readonly queries: IsolatedQueryRunner,
     readonly uiUrl: string,
     readonly apiUrl: string,
     private readonly servers: Server[],
@@ -128,7 +135,12 @@ export class LocalSoc {
       ...connectorDcrs(root, log),
     ]);
     addLogsIngestionRoutes(api, dcrs, workspace, clock);
-    addLogsQueryRoutes(api, workspace, clock);
+    const queries = new IsolatedQueryRunner(catalog, workspaceSource(dataDir), {
+      ...localQueryLimits,
+      ...options.queryLimits,
+    });
+    started.push(() => queries.close());
+    addLogsQueryRoutes(api, queries, clock);
     addSecurityInsightsRoutes(api, incidents, clock);
     const sandboxCalls = addSandboxRoutes(api, clock);
     const identityHeader = randomBytes(24).toString('hex');
@@ -173,6 +185,7 @@ export class LocalSoc {
       functions,
       attacks,
       sandboxCalls,
+      queries,
       `http://localhost:${uiServer.port}`,
       apiUrl,
       [uiServer.server, apiServer.server, vendors.server],
@@ -222,6 +235,7 @@ export class LocalSoc {
     await this.automation.idle();
     await Promise.all(this.servers.map(close));
     await this.azurite.stop();
+    await this.queries.close();
     this.workspace.close();
     this.incidents.close();
   }

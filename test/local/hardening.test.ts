@@ -6,16 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IsolatedQueryRunner } from '../../src/kql/worker/runner.js';
 import { Clock } from '../../src/local/clock.js';
 import { standardTablesDcr, standardTablesDcrId } from '../../src/local/dcr-registry.js';
 import { localDevToken } from '../../src/local/dev-credential.js';
 import { IncidentStore } from '../../src/local/incidents/store.js';
 import { Router, readJson, sendJson } from '../../src/local/server/http.js';
 import { addLogsIngestionRoutes } from '../../src/local/server/routes/logs-ingestion.js';
+import { addLogsQueryRoutes } from '../../src/local/server/routes/logs-query.js';
 import { addSecurityInsightsRoutes } from '../../src/local/server/routes/security-insights.js';
 import { close, listen } from '../../src/local/server/serve.js';
 import { localhostCertificate, type TlsMaterial } from '../../src/local/server/tls.js';
-import { Workspace } from '../../src/local/store/workspace.js';
+import { Workspace, workspaceSource } from '../../src/local/store/workspace.js';
 import { testCatalog } from '../support/catalog.js';
 
 const workspaceRef = {
@@ -152,6 +154,7 @@ describe('the local Azure endpoints behave as Azure on hostile input', () => {
   let apiUrl: string;
   let workspace: Workspace;
   let store: IncidentStore;
+  let queries: IsolatedQueryRunner;
   const auth = { authorization: `Bearer ${localDevToken}` };
   const ingestPath = (stream: string) =>
     `/dataCollectionRules/${standardTablesDcrId}/streams/${stream}?api-version=2023-01-01`;
@@ -181,12 +184,19 @@ describe('the local Azure endpoints behave as Azure on hostile input', () => {
       clock,
     );
     addSecurityInsightsRoutes(router, store, clock);
+    queries = new IsolatedQueryRunner(catalog, workspaceSource(dir), {
+      timeoutMs: 20_000,
+      maxRows: 1000,
+      memoryMb: 192,
+    });
+    addLogsQueryRoutes(router, queries, clock);
     const started = await listen(router, 0, () => {}, { tls });
     server = started.server;
     apiUrl = `https://127.0.0.1:${started.port}`;
   });
   afterAll(async () => {
     await close(server);
+    await queries.close();
     workspace.close();
     store.close();
   });
@@ -314,5 +324,29 @@ describe('the local Azure endpoints behave as Azure on hostile input', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.entities).toEqual(incident.properties.relatedEntities);
     expect((await call('POST', `${base}/incidents/made-up/entities${v}`)).status).toBe(404);
+  });
+
+  it('stops a runaway cross join with a 400 while ingestion keeps answering', async () => {
+    const order: string[] = [];
+    const join = call('POST', '/v1/workspaces/x/query', {
+      query:
+        'range x from 1 to 6000 step 1 | extend k = 1 | join kind=inner (range y from 1 to 6000 step 1 | extend k = 1) on k | count',
+    }).then((reply) => {
+      order.push('query');
+      return reply;
+    });
+    const ingested = await call('POST', ingestPath('Custom-SigninLogs'), [
+      { TimeGenerated: now, UserPrincipalName: 'during' },
+    ]);
+    order.push('ingestion');
+    expect(ingested.status).toBe(204);
+    const reply = await join;
+    expect(order).toEqual(['ingestion', 'query']);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe('QueryLimitExceeded');
+    const after = await call('POST', '/v1/workspaces/x/query', {
+      query: 'SigninLogs | where UserPrincipalName == "during" | count',
+    });
+    expect(after.body.tables[0].rows).toEqual([[1]]);
   });
 });

@@ -4,6 +4,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   statSync,
   truncateSync,
   writeSync,
@@ -53,6 +54,28 @@ export function readBatches(file: string): { batches: Batch[]; recovery: LogReco
   const batches = lines.map((line, index) => decodeLine(file, index + 1, line));
   if (tail === '') return { batches, recovery: {} };
   return { batches, recovery: quarantineTail(file, tail) };
+}
+
+/**
+ * The complete batches appended since byte `offset`, for a reader that follows a log another thread
+ * writes (the query worker). It never changes the file: a last line without its newline is still
+ * being written and is read next time. Line numbers in errors count from `offset`.
+ */
+export function readBatchesSince(file: string, offset: number): { batches: Batch[]; offset: number } {
+  if (!existsSync(file)) return { batches: [], offset };
+  const size = statSync(file).size;
+  if (size <= offset) return { batches: [], offset };
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const end = buffer.lastIndexOf(0x0a);
+  if (end < 0) return { batches: [], offset };
+  const lines = buffer.subarray(0, end).toString('utf8').split('\n');
+  return { batches: lines.map((line, i) => decodeLine(file, i + 1, line)), offset: offset + end + 1 };
 }
 
 function decodeLine(file: string, line: number, text: string): Batch {

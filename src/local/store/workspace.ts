@@ -2,7 +2,13 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, TableSchema } from '../../kql/catalog.js';
 import { runQuery, type Table, tableFromRecords } from '../../kql/index.js';
+import type { SourceSpec } from '../../kql/worker/protocol.js';
 import { BatchLog, type LogRecovery, readBatches } from './batch-log.js';
+
+/** Where a query worker reads this workspace from: the batch logs under `dir` (see reader.ts). */
+export function workspaceSource(dir: string): SourceSpec {
+  return { module: new URL('./reader.ts', import.meta.url).href, options: { dir } };
+}
 
 export interface WorkspaceRecovery extends LogRecovery {
   table: string;

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { KqlError, tableToRecords } from '../../kql/index.js';
+import { tableToRecords } from '../../kql/index.js';
+import { QueryRejectedError } from '../../kql/worker/runner.js';
 import { loadMitre } from '../../rules/mitre.js';
 import { coverageMatrix } from '../reports/coverage.js';
 import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
+import { abandonedSignal, queryHttpError } from '../server/query-limits.js';
 import type { LocalSoc } from '../soc.js';
 import { indexHtml, pageCss } from './page.js';
 
@@ -138,17 +140,18 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
     const body = (await readJson(request, 100_000)) as { query?: unknown };
     const query = typeof body?.query === 'string' ? body.query : '';
     try {
-      const result = soc.workspace.query(query, soc.clock.ticks());
+      const result = await soc.queries.run(query, soc.clock.ticks(), abandonedSignal(response));
+      const names = result.columns.map((c) => c.name);
       sendJson(response, 200, {
         columns: result.columns,
-        rows: tableToRecords(result).slice(0, 1000),
+        rows: result.rows.slice(0, 1000).map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))),
         total: result.rows.length,
       });
     } catch (error) {
       const diagnostics =
-        error instanceof KqlError
+        error instanceof QueryRejectedError && error.diagnostics.length > 0
           ? error.diagnostics.map((d) => ({ ...position(query, d.start), message: d.message, code: d.code }))
-          : [{ line: 1, column: 1, message: (error as Error).message, code: 'error' }];
+          : [{ line: 1, column: 1, message: queryHttpError(error, 'error').message, code: 'error' }];
       sendJson(response, 400, { diagnostics });
     }
   });
