@@ -393,9 +393,16 @@ export const stringFunctions: FunctionTable = {
   isutf8: () => true,
   unicode_codepoints_from_string: strings((s) => [...s].map((c) => c.codePointAt(0) as number)),
   unicode_codepoints_to_string: ([v]) =>
-    Array.isArray(v)
-      ? String.fromCodePoint(...(v as Json[]).filter((x): x is number => typeof x === 'number'))
-      : '',
-  make_string: (args) =>
-    String.fromCodePoint(...args.flat().filter((x): x is number => typeof x === 'number')),
+    Array.isArray(v) ? fromCodePoints((v as Json[]).filter((x): x is number => typeof x === 'number')) : '',
+  make_string: (args) => fromCodePoints(args.flat().filter((x): x is number => typeof x === 'number')),
 };
+
+/**
+ * String.fromCodePoint over an array of any length, in slices: spreading a large array into one
+ * call passes every element as an argument and overflows the stack (RangeError) past ~120k.
+ */
+function fromCodePoints(points: number[]): string {
+  let text = '';
+  for (let i = 0; i < points.length; i += 8192) text += String.fromCodePoint(...points.slice(i, i + 8192));
+  return text;
+}
