@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
-import { reportUnresolvedAliases } from '../yaml.js';
+import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
 export type { KqlType } from './values/types.js';
@@ -196,7 +196,7 @@ function readYaml(
     }
     return undefined;
   }
-  const value = doc.toJS();
+  const value = documentToJs(doc);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(fileError(file, 'SK0002', 'expected a YAML mapping at the top level'));
     return undefined;
