@@ -17,7 +17,7 @@ import { AutomationRunner } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
-import { Scheduler } from './detection/scheduler.js';
+import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
@@ -30,6 +30,7 @@ import { addSandboxRoutes, type SandboxCall } from './server/routes/sandbox.js';
 import { addSecurityInsightsRoutes } from './server/routes/security-insights.js';
 import { close, listen } from './server/serve.js';
 import type { TlsMaterial } from './server/tls.js';
+import { StateFile } from './store/state-file.js';
 import { Workspace, workspaceSource } from './store/workspace.js';
 import { addUiRoutes } from './ui/routes.js';
 import { connectorDcrs } from './vendors/dcrs.js';
@@ -88,7 +89,24 @@ export class LocalSoc {
     readonly apiUrl: string,
     private readonly servers: Server[],
     private readonly azurite: AzuriteTables,
+    private readonly stateFile: StateFile<SocState>,
   ) {}
+
+  /** Scenario ids the demo has injected into this data folder (undefined: no demo here). */
+  private demoInjected?: Set<string>;
+
+  /**
+   * Saves the simulated clock, every rule's schedule and grouping state, and the demo's progress,
+   * so a restart continues where this process stopped: no window runs twice, no alert opens a
+   * second incident for one already open, and the clock never goes back.
+   */
+  private saveState(): void {
+    this.stateFile.write({
+      clock: { simulatedMs: this.clock.date().getTime(), realMs: Date.now() },
+      rules: [...this.scheduler.snapshot()],
+      demoInjected: this.demoInjected ? [...this.demoInjected] : undefined,
+    });
+  }
 
   /**
    * Starts every part; when one fails (a port in use, a corrupt log), the parts already started are
@@ -122,7 +140,9 @@ export class LocalSoc {
     }
     const incidents = new IncidentStore(dataDir, localWorkspace);
     started.push(() => incidents.close());
-    const clock = new Clock(new Date(), options.speed);
+    const stateFile = new StateFile<SocState>(join(dataDir, 'soc-state.json'));
+    const saved = stateFile.read();
+    const clock = new Clock(resumedTime(saved, incidents), options.speed);
     incidents.onChange((incident) =>
       workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)]),
     );
@@ -167,7 +187,7 @@ export class LocalSoc {
     const automation = new AutomationRunner(automationRules, incidents, clock, (responder, incident) =>
       callResponder(apiUrl, functionKey, responder, incident),
     );
-    const scheduler = new Scheduler(rules, workspace, incidents, clock);
+    const scheduler = new Scheduler(rules, workspace, incidents, clock, new Map(saved?.rules));
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
@@ -190,13 +210,26 @@ export class LocalSoc {
       apiUrl,
       [uiServer.server, apiServer.server, vendors.server],
       azurite,
+      stateFile,
     );
     addUiRoutes(ui, soc);
     const fresh = Object.values(workspace.counts()).every((count) => count === 0);
-    if (options.demo && fresh) {
-      for (const attack of attacks) await soc.inject(attack.id);
-      log(`demo: injected ${attacks.length} attack scenarios from the starter rules' test cases`);
+    // A demo cut short by a crash or Ctrl-C is finished on the next start, without repeating the
+    // scenarios already injected.
+    if (options.demo && (fresh || saved?.demoInjected)) {
+      soc.demoInjected = new Set(saved?.demoInjected);
+      const pending = attacks.filter((attack) => !soc.demoInjected?.has(attack.id));
+      for (const attack of pending) {
+        await soc.inject(attack.id);
+        soc.demoInjected.add(attack.id);
+        soc.saveState();
+      }
+      if (pending.length > 0)
+        log(`demo: injected ${pending.length} attack scenarios from the starter rules' test cases`);
+    } else {
+      soc.demoInjected = saved?.demoInjected ? new Set(saved.demoInjected) : undefined;
     }
+    soc.saveState();
     soc.ticker = setInterval(() => soc.tick(), 250);
     soc.tick();
     return soc;
@@ -205,7 +238,7 @@ export class LocalSoc {
   private tick(): void {
     try {
       this.functions.tick();
-      this.scheduler.tick();
+      if (this.scheduler.tick() > 0) this.saveState();
     } catch (error) {
       this.options.log(`tick failed: ${(error as Error).stack}`);
     }
@@ -231,6 +264,7 @@ export class LocalSoc {
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
+    this.saveState();
     await this.functions.idle();
     await this.automation.idle();
     await Promise.all(this.servers.map(close));
@@ -239,6 +273,28 @@ export class LocalSoc {
     this.workspace.close();
     this.incidents.close();
   }
+}
+
+/** What soc-state.json holds (see LocalSoc.saveState). */
+interface SocState {
+  clock: { simulatedMs: number; realMs: number };
+  rules: [string, ScheduledRuleState][];
+  demoInjected?: string[];
+}
+
+/**
+ * The simulated time to resume at: where the clock stood when the state was saved plus the real
+ * time since (the gap passes at 1×), and never before the newest incident change, which a crash
+ * after the last save may have left behind.
+ */
+function resumedTime(saved: SocState | undefined, incidents: IncidentStore): Date {
+  if (!saved) return new Date();
+  let ms = saved.clock.simulatedMs + Math.max(0, Date.now() - saved.clock.realMs);
+  for (const incident of incidents.list()) {
+    const changed = Date.parse(incident.properties.lastModifiedTimeUtc);
+    if (changed > ms) ms = changed;
+  }
+  return new Date(ms);
 }
 
 function loadRules(root: string, log: (line: string) => void): AnalyticsRule[] {

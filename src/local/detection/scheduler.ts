@@ -7,11 +7,20 @@ import {
   indexTable,
   type Incident as RuleIncident,
   RuleSimulation,
+  type SimulationState,
 } from '../../rules/schedule/index.js';
 import type { Clock } from '../clock.js';
 import type { Incident, IncidentStore } from '../incidents/store.js';
 import type { Workspace } from '../store/workspace.js';
 import { toIncidentEntity } from './incident-entities.js';
+
+/** One rule's schedule and grouping, saved so a restart neither re-runs old windows nor forgets incidents. */
+export interface ScheduledRuleState {
+  nextRun: bigint;
+  /** Rule-scoped incident numbers → local incident names. */
+  incidents: [number, string][];
+  simulation: SimulationState;
+}
 
 export interface RuleHealth {
   id: string;
@@ -49,17 +58,33 @@ export class Scheduler {
     private readonly workspace: Workspace,
     private readonly incidents: IncidentStore,
     private readonly clock: Clock,
+    restored: ReadonlyMap<string, ScheduledRuleState> = new Map(),
   ) {
     const start = clock.ticks();
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
-      .map((rule) => ({
-        rule,
-        simulation: new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables }),
-        nextRun: start,
-        incidents: new Map(),
-        health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
-      }));
+      .map((rule) => {
+        const simulation = new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables });
+        const saved = restored.get(rule.id);
+        if (saved) simulation.restore(saved.simulation);
+        return {
+          rule,
+          simulation,
+          nextRun: saved?.nextRun ?? start,
+          incidents: new Map(saved?.incidents),
+          health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
+        };
+      });
+  }
+
+  /** Every rule's next run and grouping state, by rule id (see ScheduledRuleState). */
+  snapshot(): Map<string, ScheduledRuleState> {
+    return new Map(
+      this.scheduled.map((s) => [
+        s.rule.id,
+        { nextRun: s.nextRun, incidents: [...s.incidents], simulation: s.simulation.snapshot() },
+      ]),
+    );
   }
 
   health(): RuleHealth[] {
