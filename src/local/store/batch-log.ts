@@ -112,20 +112,37 @@ function quarantineTail(file: string, tail: string): LogRecovery {
   return { quarantinedTo, bytes };
 }
 
+/**
+ * The file operations an append makes, injectable so a test can stand in a disk that loses
+ * everything not yet fsynced when it "crashes" (a kill -9 keeps the OS page cache, so only a
+ * simulated power cut shows a missing fsync).
+ */
+export interface AppendFileSystem {
+  openSync(file: string, flags: 'a'): number;
+  writeSync(fd: number, text: string): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+}
+
+const nodeFileSystem: AppendFileSystem = { openSync, writeSync, fsyncSync, closeSync };
+
 export class BatchLog {
   private fd: number | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly fs: AppendFileSystem = nodeFileSystem,
+  ) {}
 
   /** Appends and fsyncs; when this returns the batch survives a crash. */
   append(rows: Record<string, unknown>[]): void {
-    this.fd ??= openSync(this.file, 'a');
-    writeSync(this.fd, encodeBatch(rows));
-    fsyncSync(this.fd);
+    this.fd ??= this.fs.openSync(this.file, 'a');
+    this.fs.writeSync(this.fd, encodeBatch(rows));
+    this.fs.fsyncSync(this.fd);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) this.fs.closeSync(this.fd);
     this.fd = undefined;
   }
 }

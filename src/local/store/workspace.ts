@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Catalog, TableSchema } from '../../kql/catalog.js';
 import { runQuery, type Table, tableFromRecords } from '../../kql/index.js';
 import type { SourceSpec } from '../../kql/worker/protocol.js';
-import { BatchLog, type LogRecovery, readBatches } from './batch-log.js';
+import { type AppendFileSystem, BatchLog, type LogRecovery, readBatches } from './batch-log.js';
 
 /** Where a query worker reads this workspace from: the batch logs under `dir` (see reader.ts). */
 export function workspaceSource(dir: string): SourceSpec {
@@ -31,6 +31,7 @@ export class Workspace {
   constructor(
     readonly dir: string,
     readonly catalog: Catalog,
+    private readonly fileSystem?: AppendFileSystem,
   ) {
     const tablesDir = join(dir, 'tables');
     mkdirSync(tablesDir, { recursive: true });
@@ -53,7 +54,7 @@ export class Workspace {
       if (!schema)
         throw new Error(`table '${name}' is not in the catalog (kql/schemas or connectors/*/table.json)`);
       const data: Table = { columns: schema.columns.map(({ name, type }) => ({ name, type })), rows: [] };
-      stored = { schema, log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`)), data };
+      stored = { schema, log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`), this.fileSystem), data };
       this.tables.set(name, stored);
     }
     return stored;
