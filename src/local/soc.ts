@@ -144,7 +144,7 @@ export class LocalSoc {
     const saved = stateFile.read();
     const clock = new Clock(resumedTime(saved, incidents), options.speed);
     incidents.onChange((incident) =>
-      workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)]),
+      workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)], clock.ticks()),
     );
 
     const azurite = await startAzuriteTables({ location: join(dataDir, 'azurite') });

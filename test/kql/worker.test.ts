@@ -31,9 +31,9 @@ describe('queries on a worker thread within limits', () => {
   });
 
   it('sees every row acknowledged before the query, including rows ingested after the worker started', async () => {
-    workspace.ingest('SigninLogs', [{ TimeGenerated: '2026-01-01T00:00:00Z', UserPrincipalName: 'a' }]);
+    workspace.ingest('SigninLogs', [{ TimeGenerated: '2026-01-01T00:00:00Z', UserPrincipalName: 'a' }], 0n);
     expect((await runner.run('SigninLogs | count', 0n)).rows).toEqual([[1]]);
-    workspace.ingest('SigninLogs', [{ TimeGenerated: '2026-01-01T00:00:01Z', UserPrincipalName: 'b' }]);
+    workspace.ingest('SigninLogs', [{ TimeGenerated: '2026-01-01T00:00:01Z', UserPrincipalName: 'b' }], 0n);
     expect((await runner.run('SigninLogs | count', 0n)).rows).toEqual([[2]]);
   });
 

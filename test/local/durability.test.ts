@@ -90,7 +90,7 @@ describe('local workspace durability across a power cut', () => {
         TimeGenerated: '2026-01-01T00:00:00Z',
         Seq: ++acknowledged,
       }));
-      workspace.ingest('Events_CL', rows);
+      workspace.ingest('Events_CL', rows, 0n);
     }
     disk.crash();
     const recovered = new Workspace(dir, eventsCatalog);

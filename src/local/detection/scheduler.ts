@@ -124,7 +124,9 @@ export class Scheduler {
     for (const name of this.workspace.catalog.tables.keys()) {
       const table = this.workspace.table(name);
       if (!table || this.indexedRows.get(name) === table.rows.length) continue;
-      this.tables.set(name, indexTable(table));
+      // Real ingestion times, so NRT rules select by ingestion time as in Sentinel and scheduled
+      // runs miss rows ingested after they executed.
+      this.tables.set(name, indexTable(table, this.workspace.ingestionTimes(name)));
       this.indexedRows.set(name, table.rows.length);
     }
   }
@@ -150,35 +152,39 @@ export class Scheduler {
   private recordAlert(rule: AnalyticsRule, alert: Alert): string {
     const id = randomUUID();
     const generated = formatDateTime(alert.generatedAt);
-    this.workspace.ingest('SecurityAlert', [
-      {
-        TimeGenerated: generated,
-        SystemAlertId: id,
-        AlertName: alert.displayName,
-        DisplayName: alert.displayName,
-        Description: alert.description,
-        AlertSeverity: alert.severity,
-        AlertType: rule.id,
-        ProviderName: 'ASI Scheduled Alerts',
-        ProductName: 'Azure Sentinel',
-        ProductComponentName: 'Scheduled Alerts',
-        VendorName: 'Microsoft',
-        Status: 'New',
-        IsIncident: false,
-        StartTime: formatDateTime(alert.windowStart),
-        EndTime: formatDateTime(alert.windowEnd),
-        ProcessingEndTime: generated,
-        Tactics: alert.tactics.join(', '),
-        Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
-        ExtendedProperties: JSON.stringify({
-          'Analytic Rule Ids': JSON.stringify([rule.id]),
-          'Analytic Rule Name': rule.name,
-          'Event Grouping': alert.summary ? 'SingleAlert' : 'AlertPerResult',
-          'Query Period': rule.queryPeriod,
-          'Custom Details': JSON.stringify(alert.customDetails),
-        }),
-      },
-    ]);
+    this.workspace.ingest(
+      'SecurityAlert',
+      [
+        {
+          TimeGenerated: generated,
+          SystemAlertId: id,
+          AlertName: alert.displayName,
+          DisplayName: alert.displayName,
+          Description: alert.description,
+          AlertSeverity: alert.severity,
+          AlertType: rule.id,
+          ProviderName: 'ASI Scheduled Alerts',
+          ProductName: 'Azure Sentinel',
+          ProductComponentName: 'Scheduled Alerts',
+          VendorName: 'Microsoft',
+          Status: 'New',
+          IsIncident: false,
+          StartTime: formatDateTime(alert.windowStart),
+          EndTime: formatDateTime(alert.windowEnd),
+          ProcessingEndTime: generated,
+          Tactics: alert.tactics.join(', '),
+          Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
+          ExtendedProperties: JSON.stringify({
+            'Analytic Rule Ids': JSON.stringify([rule.id]),
+            'Analytic Rule Name': rule.name,
+            'Event Grouping': alert.summary ? 'SingleAlert' : 'AlertPerResult',
+            'Query Period': rule.queryPeriod,
+            'Custom Details': JSON.stringify(alert.customDetails),
+          }),
+        },
+      ],
+      this.clock.ticks(),
+    );
     return id;
   }
 

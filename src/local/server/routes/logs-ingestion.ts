@@ -81,7 +81,7 @@ export function addLogsIngestionRoutes(
           `table '${stream.outputTable}' is written by Sentinel only`,
         );
       }
-      workspace.ingest(stream.outputTable, withTimeGenerated(shaped, clock));
+      workspace.ingest(stream.outputTable, withTimeGenerated(shaped, clock), clock.ticks());
       response.writeHead(204).end();
     }),
   );
