@@ -141,6 +141,12 @@ describe('the UI server refuses cross-site writes and rebinding', () => {
     expect(reply.headers['content-security-policy']).not.toContain('unsafe-inline');
   });
 
+  // Found by the endpoint fuzz test: new URL('//', base) throws (a protocol-relative URL without a host).
+  it('answers 404, not 500, to a path starting with //', async () => {
+    const reply = await send(url, 'GET', '//', {});
+    expect(reply.status).toBe(404);
+  });
+
   it('answers 400, not 500, to a malformed percent-encoding in the path', async () => {
     const reply = await send(url, 'GET', '/api/items/%E0%A4%A', {});
     expect(reply.status).toBe(400);

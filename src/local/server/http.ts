@@ -44,7 +44,7 @@ export class Router {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    const url = new URL(request.url ?? '/', 'https://localhost');
+    const url = requestUrl(request.url);
     for (const route of this.routes) {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(url.pathname);
@@ -56,6 +56,18 @@ export class Router {
       return true;
     }
     return false;
+  }
+}
+
+/**
+ * The request target as a URL. `//x` is a path here, not a protocol-relative URL naming host `x`
+ * (new URL('//', base) throws), and anything unparsable is the caller's mistake: 400.
+ */
+function requestUrl(target = '/'): URL {
+  try {
+    return new URL(target.startsWith('/') ? `https://localhost${target}` : target);
+  } catch {
+    throw new HttpError(400, 'InvalidUrl', 'the request target is not a valid URL');
   }
 }
 
