@@ -47,7 +47,7 @@ function send(
   body?: string | Buffer,
   ca?: string,
 ): Promise<Reply> {
-  const target = new URL(path, url);
+  const target = new URL(`${url}${path}`);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(target, { method, headers, ca, setHost: !('host' in headers) }, (res) => {
