@@ -180,6 +180,27 @@ afterAll(() => {
   );
 });
 
+describe('the running local SOC on bad input', () => {
+  const json = { 'content-type': 'application/json' };
+  it('answers 404 to injecting an unknown attack id, 400 to a malformed escape', async () => {
+    expect((await send(soc.url, 'POST', '/api/attacks/inject', json, '{"id":"no-such-attack"}')).status).toBe(
+      404,
+    );
+    expect((await send(soc.url, 'GET', '/api/incidents/%E0%A4%A', {})).status).toBe(400);
+  });
+
+  it('refuses a cross-site form post that would close an incident', async () => {
+    const reply = await send(
+      soc.url,
+      'POST',
+      '/api/incidents/x/status',
+      { 'content-type': 'text/plain', origin: 'https://evil.example' },
+      '{"status":"Closed","classification":"FalsePositive"}',
+    );
+    expect(reply.status).toBe(403);
+  });
+});
+
 describe('fuzzing every local SOC endpoint', () => {
   it('never answers 500, never crashes, and stores nothing for a refused request', {
     timeout: 600_000,
