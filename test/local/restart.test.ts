@@ -43,7 +43,7 @@ async function stop(soc: LocalSocProcess): Promise<void> {
 describe('local SOC restart', () => {
   // Each Ctrl-C + start used to add the demo's incidents again (32 → 53 → 74) and restart the
   // simulated clock at real time, hours behind where it stood.
-  it('neither duplicates incidents nor runs the clock backwards', { timeout: 300_000 }, async () => {
+  it('neither duplicates incidents nor runs the clock backwards', { timeout: 600_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sk-restart-'));
     // 600×: ten simulated minutes per second, so every rule runs many times while the test waits.
     const first = await startLocalSocProcess({ dataDir, args: ['--speed', '600'] });

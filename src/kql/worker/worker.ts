@@ -31,6 +31,9 @@ function answer(catalog: Catalog, source: WorkerDataSource, request: QueryReques
 process.once('message', async ({ catalog, source: spec }: WorkerInit) => {
   const { createSource } = (await import(spec.module)) as { createSource: CreateSource };
   const source = createSource(spec.options, catalog);
+  // Loading Kusto.Language takes seconds; doing it before "ready" keeps it out of the first query's
+  // time limit.
+  planQuery('print 1', catalog);
   process.on('message', (request: QueryRequest) => process.send?.(answer(catalog, source, request)));
   process.send?.({ ready: true });
 });
