@@ -103,6 +103,8 @@ function workspacePath(ws: WorkspaceRef): string {
 /** What responders need from the SecurityInsights API; the local SOC can implement it in-process. */
 export interface SentinelApi {
   getIncident(ref: IncidentRef): Promise<IncidentResource>;
+  /** Incidents - List Entities: the entities the incident holds, in the ARM entity shape. */
+  listIncidentEntities(ref: IncidentRef): Promise<unknown[]>;
   /**
    * PUT with If-Match: fails when someone changed the incident since `incident.etag`; test the error
    * with `isEtagConflict` (Sentinel answers 409, see there).
@@ -140,6 +142,17 @@ export class SentinelClient implements SentinelApi {
   async getIncident(ref: IncidentRef): Promise<IncidentResource> {
     const response = await this.rest.send({ method: 'GET', path: incidentPath(ref), query: this.query() });
     return response.body as IncidentResource;
+  }
+
+  // A POST, not a GET: learn.microsoft.com/rest/api/securityinsights/incidents/list-entities
+  async listIncidentEntities(ref: IncidentRef): Promise<unknown[]> {
+    const response = await this.rest.send({
+      method: 'POST',
+      path: `${incidentPath(ref)}/entities`,
+      query: this.query(),
+    });
+    const entities = (response.body as { entities?: unknown } | undefined)?.entities;
+    return Array.isArray(entities) ? entities : [];
   }
 
   async replaceIncident(ref: IncidentRef, incident: IncidentResource): Promise<IncidentResource> {

@@ -65,7 +65,7 @@ describe('routing', () => {
     const [first] = compileRouting(model, rules);
     const refs = {
       alertRuleResourceId: (id: string) => id,
-      relayResourceId: (r: string) => r,
+      relayResourceId: (relay: { name: string }) => relay.name,
       tenantId: 't',
     };
     expect(compileAutomationRule(first, refs).properties.actions).toEqual([

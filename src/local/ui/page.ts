@@ -1,12 +1,8 @@
-/** The single page shell; everything else is rendered by app.js from the JSON API. */
-export const indexHtml = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>sentinel-kit local SOC</title>
-<style>
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+/**
+ * The page's styles, served as /app.css rather than inline so the Content-Security-Policy can stay
+ * `'self'` only (an inline <style> would need 'unsafe-inline' or a hash kept in step with it).
+ */
+export const pageCss = `  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { margin: 0; }
   header { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1rem; background: #1b3a5c; color: #fff; }
   header a { color: #fff; }
@@ -27,7 +23,16 @@ export const indexHtml = `<!doctype html>
   ol.timeline li { margin-bottom: .4rem; }
   pre { white-space: pre-wrap; }
   .breached { color: #b00020; font-weight: 700; } .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1rem; }
-</style>
+`;
+
+/** The single page shell; everything else is rendered by app.js from the JSON API. */
+export const indexHtml = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sentinel-kit local SOC</title>
+<link rel="stylesheet" href="/app.css">
 </head>
 <body>
 <header>
