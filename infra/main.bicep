@@ -237,3 +237,13 @@ output skippedRules array = map(
   filter(allRules, r => !contains(deployedRuleIds, r.name)),
   r => { name: r.name, displayName: r.properties.displayName, requires: r.requires }
 )
+
+// --- SOC operations (issue 16): workbooks generated from kql/operations.yaml and kql/rules. ---
+module socWorkbooks 'modules/workbooks.bicep' = {
+  name: 'socWorkbooks'
+  params: {
+    workspaceResourceId: workspace.outputs.id
+    location: location
+    workbooks: loadJsonContent('generated/workbooks.json')
+  }
+}

@@ -1,9 +1,9 @@
 // Runs every benchmark in turn, each in its own process so one's memory and JIT state don't skew
-// the next. Usage: npm run bench [-- engine validate rule-tests connectors responders]
+// the next. Usage: npm run bench [-- engine validate rule-tests connectors responders local]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['engine', 'validate', 'rule-tests', 'connectors', 'responders'];
+const benches = ['engine', 'validate', 'rule-tests', 'connectors', 'responders', 'local'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : benches;
 const unknown = chosen.filter((name) => !benches.includes(name));
 if (unknown.length > 0) {

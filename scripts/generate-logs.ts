@@ -6,8 +6,9 @@
  *
  *   npx tsx scripts/generate-logs.ts --days 7 --rows 1000000 --seed 42 --out .local/backtest-data
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 type Row = Record<string, unknown> & { TimeGenerated: string };
@@ -797,23 +798,53 @@ function threatIntel(g: Generator, dayStart: number): Row[] {
   }));
 }
 
-function main(): void {
-  const { values } = parseArgs({
+const USAGE = `usage: generate-logs.ts [--days N] [--rows N] [--seed N] [--start ISO] [--out DIR] [--force]
+
+Writes <DIR>/<Table>/<YYYY-MM-DD>.ndjson (default DIR .local/backtest-data). DIR must be empty or
+absent; --force replaces what is in it.`;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
     options: {
       days: { type: 'string', default: '7' },
       rows: { type: 'string', default: '1000000' },
       seed: { type: 'string', default: '42' },
       start: { type: 'string', default: '2026-01-01T00:00:00Z' },
       out: { type: 'string', default: '.local/backtest-data' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+  }).values;
+}
+
+/** Runs the generator with command-line arguments; returns the exit code. */
+export function run(argv: string[]): number {
+  let values: ReturnType<typeof parseOptions>;
+  try {
+    values = parseOptions(argv);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const days = Number(values.days);
   const total = Number(values.rows);
   const start = Date.parse(values.start);
   if (!(days > 0) || !(total >= 0) || Number.isNaN(start)) {
-    console.error('usage: generate-logs.ts --days N --rows N --seed N --start ISO --out DIR');
-    process.exitCode = 2;
-    return;
+    console.error(USAGE);
+    return 2;
+  }
+  // The folder is replaced, so one that holds anything is only touched when asked: `--out .` must
+  // not wipe the working folder.
+  if (existsSync(values.out) && readdirSync(values.out).length > 0 && !values.force) {
+    console.error(
+      `error: ${values.out} is not empty; choose an empty folder or add --force to replace its contents`,
+    );
+    return 2;
   }
   const g = new Generator(Number(values.seed));
   rmSync(values.out, { recursive: true, force: true });
@@ -857,6 +888,9 @@ function main(): void {
   console.log(
     `${'total'.padEnd(24)} ${sum} rows, ${days} days from ${values.start}, seed ${values.seed} -> ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
+  return 0;
 }
 
-main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = run(process.argv.slice(2));
+}

@@ -11,10 +11,12 @@ import type { ActionDeps, ResponderResult } from '../../src/responders/action.js
 import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blockRecords.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
+import { loadHeldIncident } from '../../src/responders/incident.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
 import { RelayAuthenticator } from '../../src/responders/relayAuth.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
+import { DownstreamError } from '../../src/sentinel/rest.js';
 import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
 
 /** App settings read by the responders (names only ever appear in errors, never values). */
@@ -44,6 +46,7 @@ export class SettingError extends Error {
 }
 
 export interface ResponderDeps extends ActionDeps {
+  sentinel: SentinelClient;
   settings: Settings;
   logs(): LogsQuery;
   graph(): GraphClient;
@@ -102,7 +105,7 @@ function createDeps(settings: Settings): ResponderDeps {
 let cached: { key: string; deps: ResponderDeps } | undefined;
 
 /** Clients built from app settings, reused across invocations while the settings stay the same. */
-function responderDeps(): ResponderDeps {
+export function responderDeps(): ResponderDeps {
   const settings = Object.fromEntries(SETTINGS.map((name) => [name, process.env[name]])) as Settings;
   const key = JSON.stringify(settings);
   if (cached?.key !== key) cached = { key, deps: createDeps(settings) };
@@ -185,13 +188,30 @@ export function defineResponder(name: string, responder: Responder): HttpFunctio
       const parsed = parseIncidentTrigger(body);
       if (!parsed.ok) return badRequest(parsed.diagnostics);
       try {
-        const result = await responder(parsed.incident, responderDeps(), body as Record<string, unknown>);
+        const deps = responderDeps();
+        const held = await loadHeldIncident(parsed.incident, deps.sentinel);
+        if (!held.ok) {
+          if ('notFound' in held) {
+            const message = 'the incident does not exist in the workspace; nothing was done';
+            return { status: 404, jsonBody: { errors: [{ code: 'RSP404', severity: 'error', message }] } };
+          }
+          return { status: 502, jsonBody: { errors: held.diagnostics } };
+        }
+        const result = await responder(held.incident, deps, body as Record<string, unknown>);
         if (Array.isArray(result)) return badRequest(result);
         const status = statusFor(result);
         const counts = result.actions.map((a) => `${a.action}:${a.outcome}`).join(' ');
         context.log(`responder ${name} incident ${parsed.incident.armId} -> ${status} ${counts}`);
         return { status, jsonBody: result };
       } catch (error) {
+        if (error instanceof DownstreamError) {
+          // Loading the incident failed: nothing was done, and the relay may retry a transient fault.
+          const message = `could not load the incident: ${error.message}`;
+          return {
+            status: error.transient ? 503 : 502,
+            jsonBody: { errors: [{ code: 'RSP502', severity: 'error', message }] },
+          };
+        }
         // Configuration faults: the setting's name is safe to show; anything else stays opaque.
         const message = error instanceof SettingError ? error.message : 'internal error';
         context.error(`responder ${name} incident ${parsed.incident.armId}: ${message}`);

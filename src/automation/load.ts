@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
+import { documentToJs } from '../yaml.js';
 import { type AutomationRule, automationRuleSchema, updateOnlyConditions } from './model.js';
 
 export interface LoadedAutomationRule {
@@ -24,7 +25,7 @@ export function findAutomationFiles(root: string): string[] {
 export function loadAutomationFile(path: string, file = path): LoadedAutomationRule {
   const { source, diagnostics: readErrors } = readYamlSource(path, file);
   if (!source) return { diagnostics: readErrors };
-  const parsed = automationRuleSchema.safeParse(source.document.toJS());
+  const parsed = automationRuleSchema.safeParse(documentToJs(source.document));
   if (!parsed.success) {
     return { source, diagnostics: issueDiagnostics(parsed.error.issues, source, 'SK0501') };
   }

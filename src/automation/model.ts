@@ -91,9 +91,14 @@ const owner = z
     objectId: guid.optional(),
     email: z.string().optional(),
     userPrincipalName: z.string().optional(),
+    /** IncidentOwnerInfo.ownerType: an Entra ID group can own an incident (given by objectId). */
+    ownerType: z.enum(['User', 'Group']).optional(),
   })
   .strict()
-  .refine((o) => Object.keys(o).length > 0, 'give objectId, email or userPrincipalName');
+  .refine(
+    (o) => o.objectId !== undefined || o.email !== undefined || o.userPrincipalName !== undefined,
+    'give objectId, email or userPrincipalName',
+  );
 
 const actionKinds = ['runResponder', 'setSeverity', 'setStatus', 'setOwner', 'addLabels', 'addTask'] as const;
 

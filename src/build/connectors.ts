@@ -7,6 +7,7 @@ import { analyze, resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
 import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
+import { documentToJs } from '../yaml.js';
 
 /** A custom table for Microsoft.OperationalInsights/workspaces/tables. */
 export interface CustomTable {
@@ -131,7 +132,7 @@ function buildTable(
   const { source, diagnostics: readErrors } = readYamlSource(path, file);
   diagnostics.push(...readErrors);
   if (!source) return undefined;
-  const doc = source.document.toJS() as { name?: unknown; description?: unknown; columns?: unknown };
+  const doc = documentToJs(source.document) as { name?: unknown; description?: unknown; columns?: unknown };
   if (typeof doc.name !== 'string' || !Array.isArray(doc.columns)) {
     diagnostics.push(at(source, [], 'SK0601', 'table.json needs "name" and "columns"'));
     return undefined;
@@ -197,7 +198,7 @@ function buildDcr(
   const { source, diagnostics: readErrors } = readYamlSource(path, file);
   diagnostics.push(...readErrors);
   if (!source) return undefined;
-  const parsed = dcrFileSchema.safeParse(source.document.toJS());
+  const parsed = dcrFileSchema.safeParse(documentToJs(source.document));
   if (!parsed.success) {
     diagnostics.push(...issueDiagnostics(parsed.error.issues, source, 'SK0611'));
     return undefined;

@@ -5,6 +5,7 @@ import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences, checkDeployable } from '../automation/validate.js';
 import { collectDiagnostics, type Diagnostic, hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
+import { operationsAutomationRules } from '../operations/build.js';
 import { type AlertRuleResource, compileAlertRule, undeployableFields } from '../rules/compile/alertRule.js';
 import { displayPath, findRuleFiles, type LoadedRule, loadRuleFile } from '../rules/load.js';
 import { armTemplate, extensionId } from './arm.js';
@@ -82,13 +83,20 @@ export function build(root: string): BuildResult {
     ...checkDeployable(automation),
   );
 
+  // SOC routing from kql/operations.yaml becomes automation rules beside kql/automation's.
+  const operations = operationsAutomationRules(root, rel);
+  diagnostics.push(...operations.diagnostics);
+
   const watchlists = [...(catalog?.watchlists.values() ?? [])]
     .map((watchlist) => compileWatchlist(watchlist, diagnostics))
     .sort(byName);
 
   if (hasErrors(diagnostics)) return { files: new Map(), diagnostics };
 
-  const automationRules = automation.flatMap((loaded) => (loaded.rule ? [loaded.rule] : []));
+  const automationRules = [
+    ...automation.flatMap((loaded) => (loaded.rule ? [loaded.rule] : [])),
+    ...operations.automationRules,
+  ];
   const automationResources = automationRules
     .map((rule) => compileAutomationRule(rule, bicepRefs))
     .sort(byName);
@@ -121,6 +129,8 @@ export function build(root: string): BuildResult {
   emit('parsers.json', parsers);
   emit('automationRules.json', automationResources);
   emit('relays.json', [...relays.values()].sort(byName));
+  if (operations.config) emit('operations.json', operations.config);
+  if (operations.workbooks.length) emit('workbooks.json', operations.workbooks);
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);

@@ -1,6 +1,7 @@
 // Command dispatch only: each command lives in src/cli/commands/<name>.ts and exports `run(argv): Promise<number>`.
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   build: () => import('./commands/build.js'),
+  docs: () => import('./commands/docs.js'),
   start: () => import('./commands/start.js'),
   validate: () => import('./commands/validate.js'),
   test: () => import('./commands/test.js'),
@@ -9,6 +10,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   preflight: () => import('./commands/preflight.js'),
   import: () => import('./commands/import.js'),
   init: () => import('./commands/init.js'),
+  report: () => import('./commands/report.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { readProjectConfig, type TablePlan, tablePlans } from '../config.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
-import { reportUnresolvedAliases } from '../yaml.js';
+import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
@@ -87,6 +87,10 @@ export class TableMap extends Map<string, TableSchema> {
     return super.has(name) || this.fallbacks.some((f) => f.has(name));
   }
 
+  hasFallbacks(): boolean {
+    return this.fallbacks.length > 0;
+  }
+
   /** Every table name, without loading the tables. */
   *names(): IterableIterator<string> {
     yield* super.keys();
@@ -127,6 +131,11 @@ export class TableMap extends Map<string, TableSchema> {
   override forEach(callback: (value: TableSchema, key: string, map: Map<string, TableSchema>) => void): void {
     this.loadAll();
     super.forEach(callback);
+  }
+
+  /** The tables loaded so far and the project's plans, as plain data (see `portableCatalog`). */
+  portable(): { tables: TableSchema[]; plans: [string, TablePlan][] } {
+    return { tables: [...super.values()], plans: [...this.plans] };
   }
 
   private load(name: string): TableSchema | undefined {
@@ -229,6 +238,36 @@ function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedT
     builtinStubs = { exclude, tables };
   }
   return [builtinTables, builtinStubs.tables];
+}
+
+/**
+ * A catalog as plain data for another process. Structured cloning keeps a Map but not TableMap's
+ * lazy loading, so a worker would see only the tables the parent happened to load: the built-in
+ * sources are reopened on the other side instead (`catalogFromPortable`).
+ */
+export interface PortableCatalog {
+  tables: TableSchema[];
+  /** Present when the built-in catalog backs the tables; the plans the project sets. */
+  builtin?: { plans: [string, TablePlan][] };
+  functions: Map<string, FunctionSchema>;
+  watchlists: Map<string, WatchlistSchema>;
+}
+
+export function portableCatalog(catalog: Catalog): PortableCatalog {
+  const { functions, watchlists } = catalog;
+  if (!(catalog.tables instanceof TableMap) || !catalog.tables.hasFallbacks()) {
+    return { tables: [...catalog.tables.values()], functions, watchlists };
+  }
+  const { tables, plans } = catalog.tables.portable();
+  return { tables, builtin: { plans }, functions, watchlists };
+}
+
+export function catalogFromPortable(portable: PortableCatalog): Catalog {
+  const { functions, watchlists } = portable;
+  const tables = portable.builtin
+    ? TableMap.layered(portable.tables, builtinSources(functions), new Map(portable.builtin.plans))
+    : new Map(portable.tables.map((table) => [table.name, table]));
+  return { tables, functions, watchlists };
 }
 
 /**
@@ -437,7 +476,7 @@ function readYaml(
     }
     return undefined;
   }
-  const value = doc.toJS();
+  const value = documentToJs(doc);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(fileError(file, 'SK0002', 'expected a YAML mapping at the top level'));
     return undefined;

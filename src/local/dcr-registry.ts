@@ -24,12 +24,23 @@ export function outputTableOf(outputStream: string): string {
 }
 
 /**
+ * Tables Sentinel itself writes (analytics rules, incident changes, watchlist uploads). No data
+ * collection rule can send rows to them, so forged alerts or incident rows cannot be ingested.
+ */
+export const sentinelWrittenTables: ReadonlySet<string> = new Set([
+  'SecurityAlert',
+  'SecurityIncident',
+  'Watchlist',
+]);
+
+/**
  * A DCR with one `Custom-<Table>` stream per catalog table, transform `source`: the local stand-in
  * for the Azure Monitor agent and built-in connectors that fill standard tables in Azure.
  */
 export function standardTablesDcr(catalog: Catalog): Dcr {
   const streams = new Map<string, DcrStream>();
   for (const table of catalog.tables.values()) {
+    if (sentinelWrittenTables.has(table.name)) continue;
     const name = `Custom-${table.name}`;
     streams.set(name, { name, columns: table.columns, transformKql: 'source', outputTable: table.name });
   }

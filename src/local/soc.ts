@@ -8,6 +8,9 @@ import type { AutomationRule } from '../automation/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
+import type { QueryLimits } from '../kql/worker/protocol.js';
+import { IsolatedQueryRunner } from '../kql/worker/runner.js';
+import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
@@ -15,11 +18,13 @@ import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
-import { Scheduler } from './detection/scheduler.js';
+import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
+import { localOperations } from './operations.js';
 import { Router } from './server/http.js';
+import { localQueryLimits } from './server/query-limits.js';
 import { addLogsIngestionRoutes } from './server/routes/logs-ingestion.js';
 import { addLogsQueryRoutes } from './server/routes/logs-query.js';
 import { addManagedIdentityRoutes } from './server/routes/managed-identity.js';
@@ -27,7 +32,8 @@ import { addSandboxRoutes, type SandboxCall } from './server/routes/sandbox.js';
 import { addSecurityInsightsRoutes } from './server/routes/security-insights.js';
 import { close, listen } from './server/serve.js';
 import type { TlsMaterial } from './server/tls.js';
-import { Workspace } from './store/workspace.js';
+import { StateFile } from './store/state-file.js';
+import { Workspace, workspaceSource } from './store/workspace.js';
 import { addUiRoutes } from './ui/routes.js';
 import { connectorDcrs } from './vendors/dcrs.js';
 import { startVendorReplays } from './vendors/server.js';
@@ -50,6 +56,8 @@ export interface LocalSocOptions {
   demo?: boolean;
   /** Log every function invocation, not only warnings and errors. */
   verbose?: boolean;
+  /** Limits for ad-hoc queries (default `localQueryLimits`). */
+  queryLimits?: Partial<QueryLimits>;
 }
 
 export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
@@ -65,6 +73,8 @@ export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
  */
 export class LocalSoc {
   private ticker?: NodeJS.Timeout;
+  /** kql/operations.yaml compiled, when the repository has a valid one. */
+  operations?: OperationsConfig;
   private constructor(
     readonly options: LocalSocOptions,
     readonly catalog: Catalog,
@@ -77,69 +87,136 @@ export class LocalSoc {
     readonly functions: FunctionsHost,
     readonly attacks: AttackScenario[],
     readonly sandboxCalls: SandboxCall[],
+    /** Ad-hoc queries (Logs Query API, KQL console) run here, off the event loop, within limits. */
+    readonly queries: IsolatedQueryRunner,
     readonly uiUrl: string,
     readonly apiUrl: string,
     private readonly servers: Server[],
     private readonly azurite: AzuriteTables,
+    private readonly stateFile: StateFile<SocState>,
   ) {}
 
+  /** Scenario ids the demo has injected into this data folder (undefined: no demo here). */
+  private demoInjected?: Set<string>;
+
+  /**
+   * Saves the simulated clock, every rule's schedule and grouping state, and the demo's progress,
+   * so a restart continues where this process stopped: no window runs twice, no alert opens a
+   * second incident for one already open, and the clock never goes back.
+   */
+  private saveState(): void {
+    this.stateFile.write({
+      clock: { simulatedMs: this.clock.date().getTime(), realMs: Date.now() },
+      rules: [...this.scheduler.snapshot()],
+      demoInjected: this.demoInjected ? [...this.demoInjected] : undefined,
+    });
+  }
+
+  /**
+   * Starts every part; when one fails (a port in use, a corrupt log), the parts already started are
+   * stopped again, so a failed start leaves no Azurite or server behind.
+   */
   static async start(options: LocalSocOptions): Promise<LocalSoc> {
+    const started: (() => Promise<void> | void)[] = [];
+    try {
+      return await LocalSoc.startParts(options, started);
+    } catch (error) {
+      for (const stop of started.reverse()) await stop();
+      throw error;
+    }
+  }
+
+  private static async startParts(
+    options: LocalSocOptions,
+    started: (() => Promise<void> | void)[],
+  ): Promise<LocalSoc> {
     const { root, dataDir, log } = options;
     mkdirSync(dataDir, { recursive: true });
     const catalog = loadCatalog(root);
     const rules = loadRules(root, log);
     const automationRules = loadAutomationRules(root, log);
     const workspace = new Workspace(dataDir, catalog);
+    started.push(() => workspace.close());
     for (const r of workspace.recoveries) {
       log(
         `recovered ${r.table}: an unacknowledged partial batch (${r.bytes} bytes) was moved to ${r.quarantinedTo}`,
       );
     }
     const incidents = new IncidentStore(dataDir, localWorkspace);
-    const clock = new Clock(new Date(), options.speed);
+    started.push(() => incidents.close());
+    const stateFile = new StateFile<SocState>(join(dataDir, 'soc-state.json'));
+    const saved = stateFile.read();
+    const clock = new Clock(resumedTime(saved, incidents), options.speed);
     incidents.onChange((incident) =>
-      workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)]),
+      workspace.ingest('SecurityIncident', [securityIncidentRow(incident, clock)], clock.ticks()),
     );
 
     const azurite = await startAzuriteTables({ location: join(dataDir, 'azurite') });
+    started.push(() => azurite.stop());
     const api = new Router();
     const dcrs = new Map<string, Dcr>([
       [standardTablesDcrId, standardTablesDcr(catalog)],
       ...connectorDcrs(root, log),
     ]);
     addLogsIngestionRoutes(api, dcrs, workspace, clock);
-    addLogsQueryRoutes(api, workspace, clock);
+    const queries = new IsolatedQueryRunner(catalog, workspaceSource(dataDir), {
+      ...localQueryLimits,
+      ...options.queryLimits,
+    });
+    started.push(() => queries.close());
+    addLogsQueryRoutes(api, queries, clock);
     addSecurityInsightsRoutes(api, incidents, clock);
     const sandboxCalls = addSandboxRoutes(api, clock);
     const identityHeader = randomBytes(24).toString('hex');
     addManagedIdentityRoutes(api, identityHeader);
-    const apiServer = await listen(api, options.apiPort, log, options.tls);
+    const apiServer = await listen(api, options.apiPort, log, { tls: options.tls });
+    started.push(() => close(apiServer.server));
     const apiUrl = `https://127.0.0.1:${apiServer.port}`;
     const vendors = await startVendorReplays({ root, dataDir, tls: options.tls, clock, log });
+    started.push(() => close(vendors.server));
     const connectors = connectorAppSettings(vendors.settings, azurite.connectionString);
     log(connectors.summary);
 
     const functionKey = persistentSecret(join(dataDir, 'function-key'));
+    const operations = localOperations(root, dataDir, localWorkspace, apiUrl, log);
     Object.assign(
       process.env,
-      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, connectors.settings),
+      functionAppSettings(apiUrl, identityHeader, azurite.connectionString, {
+        ...connectors.settings,
+        ...operations.settings,
+      }),
     );
     const { hostLocally } = await import('../../functions/register.js');
     const registrations = hostLocally();
     await import('../../functions/index.js');
+    // SLA clocks run on the simulated time the incidents carry.
+    const { socOperationsTimer } = await import('../../functions/operations/sla.js');
+    registrations.timer.set(
+      'soc-operations',
+      socOperationsTimer(() => clock.date().getTime()),
+    );
     const functions = new FunctionsHost(registrations, functionKey, clock, log, options.verbose);
     functions.addRoutes(api);
 
-    const automation = new AutomationRunner(automationRules, incidents, clock, (responder, target) =>
-      callResponder(apiUrl, functionKey, responder, target),
+    const automation = new AutomationRunner(
+      [...automationRules, ...operations.automationRules],
+      incidents,
+      clock,
+      (responder, target) => callResponder(apiUrl, functionKey, responder, target),
     );
-    const scheduler = new Scheduler(rules, workspace, incidents, clock, (alert) =>
-      automation.alertCreated(alert),
+    const scheduler = new Scheduler(
+      rules,
+      workspace,
+      incidents,
+      clock,
+      (alert) => automation.alertCreated(alert),
+      new Map(saved?.rules),
     );
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
-    const uiServer = await listen(ui, options.uiPort, log);
+    const uiServer = await listen(ui, options.uiPort, log, { sameOriginWrites: true });
+    started.push(() => close(uiServer.server));
     const soc = new LocalSoc(
       options,
       catalog,
@@ -152,17 +229,32 @@ export class LocalSoc {
       functions,
       attacks,
       sandboxCalls,
+      queries,
       `http://localhost:${uiServer.port}`,
       apiUrl,
       [uiServer.server, apiServer.server, vendors.server],
       azurite,
+      stateFile,
     );
+    soc.operations = operations.config;
     addUiRoutes(ui, soc);
     const fresh = Object.values(workspace.counts()).every((count) => count === 0);
-    if (options.demo && fresh) {
-      for (const attack of attacks) await soc.inject(attack.id);
-      log(`demo: injected ${attacks.length} attack scenarios from the starter rules' test cases`);
+    // A demo cut short by a crash or Ctrl-C is finished on the next start, without repeating the
+    // scenarios already injected.
+    if (options.demo && (fresh || saved?.demoInjected)) {
+      soc.demoInjected = new Set(saved?.demoInjected);
+      const pending = attacks.filter((attack) => !soc.demoInjected?.has(attack.id));
+      for (const attack of pending) {
+        await soc.inject(attack.id);
+        soc.demoInjected.add(attack.id);
+        soc.saveState();
+      }
+      if (pending.length > 0)
+        log(`demo: injected ${pending.length} attack scenarios from the starter rules' test cases`);
+    } else {
+      soc.demoInjected = saved?.demoInjected ? new Set(saved.demoInjected) : undefined;
     }
+    soc.saveState();
     soc.ticker = setInterval(() => soc.tick(), 250);
     soc.tick();
     return soc;
@@ -171,7 +263,7 @@ export class LocalSoc {
   private tick(): void {
     try {
       this.functions.tick();
-      this.scheduler.tick();
+      if (this.scheduler.tick() > 0) this.saveState();
     } catch (error) {
       this.options.log(`tick failed: ${(error as Error).stack}`);
     }
@@ -197,13 +289,37 @@ export class LocalSoc {
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
+    this.saveState();
     await this.functions.idle();
     await this.automation.idle();
     await Promise.all(this.servers.map(close));
     await this.azurite.stop();
+    await this.queries.close();
     this.workspace.close();
     this.incidents.close();
   }
+}
+
+/** What soc-state.json holds (see LocalSoc.saveState). */
+interface SocState {
+  clock: { simulatedMs: number; realMs: number };
+  rules: [string, ScheduledRuleState][];
+  demoInjected?: string[];
+}
+
+/**
+ * The simulated time to resume at: where the clock stood when the state was saved plus the real
+ * time since (the gap passes at 1×), and never before the newest incident change, which a crash
+ * after the last save may have left behind.
+ */
+function resumedTime(saved: SocState | undefined, incidents: IncidentStore): Date {
+  if (!saved) return new Date();
+  let ms = saved.clock.simulatedMs + Math.max(0, Date.now() - saved.clock.realMs);
+  for (const incident of incidents.list()) {
+    const changed = Date.parse(incident.properties.lastModifiedTimeUtc);
+    if (changed > ms) ms = changed;
+  }
+  return new Date(ms);
 }
 
 function loadRules(root: string, log: (line: string) => void): AnalyticsRule[] {

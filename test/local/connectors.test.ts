@@ -173,7 +173,7 @@ beforeAll(async () => {
     clock,
   );
   addManagedIdentityRoutes(router, identityHeader);
-  const api = await listen(router, 0, () => {}, tls);
+  const api = await listen(router, 0, () => {}, { tls });
   apiServer = api.server;
   apiUrl = `https://127.0.0.1:${api.port}`;
   vendors = await startReplays();

@@ -34,6 +34,7 @@ describe('local SOC crash during ingestion', () => {
 
     let acknowledged = 0;
     let sending = true;
+    let senderStopped = false;
     const sender = (async () => {
       for (let batch = 0; sending; batch++) {
         const rows = Array.from({ length: 100 }, (_, i) => ({
@@ -48,8 +49,14 @@ describe('local SOC crash during ingestion', () => {
         }
         acknowledged += rows.length;
       }
-    })();
-    while (acknowledged < 3_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    })().finally(() => {
+      senderStopped = true;
+    });
+    while (acknowledged < 3_000) {
+      // An upload that failed ends the sender; waiting on for 3,000 rows would then never finish.
+      if (senderStopped) throw new Error(`the sender stopped after ${acknowledged} acknowledged rows`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await killGroup(first);
     sending = false;
     await sender;

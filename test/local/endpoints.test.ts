@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IsolatedQueryRunner } from '../../src/kql/worker/runner.js';
 import { Clock } from '../../src/local/clock.js';
 import { standardTablesDcr, standardTablesDcrId } from '../../src/local/dcr-registry.js';
 import { LocalDevCredential, localDevToken } from '../../src/local/dev-credential.js';
@@ -16,7 +17,7 @@ import { addLogsQueryRoutes } from '../../src/local/server/routes/logs-query.js'
 import { addSecurityInsightsRoutes } from '../../src/local/server/routes/security-insights.js';
 import { close, listen } from '../../src/local/server/serve.js';
 import { localhostCertificate, type TlsMaterial } from '../../src/local/server/tls.js';
-import { Workspace } from '../../src/local/store/workspace.js';
+import { Workspace, workspaceSource } from '../../src/local/store/workspace.js';
 import { testCatalog } from '../support/catalog.js';
 
 const workspaceRef = {
@@ -43,6 +44,7 @@ let server: Server;
 let apiUrl: string;
 let store: IncidentStore;
 let workspace: Workspace;
+let queries: IsolatedQueryRunner;
 
 function call(
   method: string,
@@ -87,15 +89,21 @@ beforeAll(async () => {
     workspace,
     clock,
   );
-  addLogsQueryRoutes(router, workspace, clock);
+  queries = new IsolatedQueryRunner(catalog, workspaceSource(dir), {
+    timeoutMs: 30_000,
+    maxRows: 1000,
+    memoryMb: 512,
+  });
+  addLogsQueryRoutes(router, queries, clock);
   addSecurityInsightsRoutes(router, store, clock);
-  const started = await listen(router, 0, () => {}, tls);
+  const started = await listen(router, 0, () => {}, { tls });
   server = started.server;
   apiUrl = `https://127.0.0.1:${started.port}`;
 });
 
 afterAll(async () => {
   await close(server);
+  await queries.close();
   workspace.close();
   store.close();
 });

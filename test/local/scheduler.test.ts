@@ -63,13 +63,17 @@ describe('local scheduler', () => {
   });
 
   const failedSignin = (minutesBefore: number, user = 'alice@contoso.com') =>
-    workspace.ingest('SigninLogs', [
-      {
-        TimeGenerated: new Date(clock.now.getTime() - minutesBefore * 60_000).toISOString(),
-        UserPrincipalName: user,
-        ResultType: '50126',
-      },
-    ]);
+    workspace.ingest(
+      'SigninLogs',
+      [
+        {
+          TimeGenerated: new Date(clock.now.getTime() - minutesBefore * 60_000).toISOString(),
+          UserPrincipalName: user,
+          ResultType: '50126',
+        },
+      ],
+      clock.ticks(),
+    );
   const advance = (hours: number) => {
     clock.now = new Date(clock.now.getTime() + hours * HOUR);
   };

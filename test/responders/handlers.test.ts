@@ -68,6 +68,12 @@ function request(body: unknown): HttpRequest {
   });
 }
 
+/** The body, after making SecurityInsights hold its incident (responders load it before acting). */
+function held<T extends Parameters<World['hold']>[0]>(body: T): T {
+  world.hold(body);
+  return body;
+}
+
 async function call(fn: typeof enrichFunction, body: unknown) {
   const response = (await fn.handler(
     request(body),
@@ -125,16 +131,35 @@ describe('responder HTTP handlers', () => {
     });
   }
 
-  it('rejects an invalid triage plan with 400 before any call', async () => {
-    const body = triggerBody(newIncidentId(), [ip], { triage: { status: 'Closed' } });
+  it('rejects an invalid triage plan with 400 before any change', async () => {
+    const body = held(triggerBody(newIncidentId(), [ip], { triage: { status: 'Closed' } }));
     const response = await call(triageFunction, body);
     expect(response.status).toBe(400);
     expect(response.text).toContain('classification');
-    expect(world.requests).toHaveLength(0);
+    expect(world.requests.filter((r) => r.method !== 'GET' && !r.url.pathname.endsWith('/entities'))).toEqual(
+      [],
+    );
+  });
+
+  it('does nothing for an incident SecurityInsights does not hold (404), even with a valid body', async () => {
+    const response = await call(disableUserFunction, triggerBody(newIncidentId(), [alice]));
+    expect(response.status).toBe(404);
+    expect(response.json.errors[0].code).toBe('RSP404');
+    expect(world.outbound().filter((r) => r.url.origin === GRAPH)).toEqual([]);
+  });
+
+  it('acts only on the entities the incident holds, not on ones added to the request body', async () => {
+    const id = newIncidentId();
+    world.hold(triggerBody(id, [ip]));
+    const forged = triggerBody(id, [ip, alice], { Entities: [alice] });
+    const response = await call(disableUserFunction, forged);
+    expect(response.status).toBe(200);
+    expect(world.count('PATCH', '/v1.0/users/')).toBe(0);
+    expect(world.count('POST', 'revokeSignInSessions')).toBe(0);
   });
 
   it('answers 200 with the actions taken, and skipped on a repeat', async () => {
-    const body = triggerBody(newIncidentId(), [alice]);
+    const body = held(triggerBody(newIncidentId(), [alice]));
     const first = await call(disableUserFunction, body);
     expect(first.status).toBe(200);
     expect(first.json.actions).toMatchObject([{ action: 'disable-user', outcome: 'done' }]);
@@ -152,7 +177,7 @@ describe('responder HTTP handlers', () => {
         HttpResponse.json({ error: { code: 'Authorization_RequestDenied' } }, { status: 403 }),
       ),
     );
-    const response = await call(disableUserFunction, triggerBody(newIncidentId(), [alice]));
+    const response = await call(disableUserFunction, held(triggerBody(newIncidentId(), [alice])));
     expect(response.status).toBe(502);
     expect(response.json.actions).toMatchObject([
       { outcome: 'failed', error: 'Graph 403 Authorization_RequestDenied' },
@@ -163,7 +188,7 @@ describe('responder HTTP handlers', () => {
     server.use(
       http.post(TEAMS_PATH, () => new HttpResponse('busy', { status: 429, headers: { 'Retry-After': '0' } })),
     );
-    const response = await call(notifyFunction, triggerBody(newIncidentId(), [ip]));
+    const response = await call(notifyFunction, held(triggerBody(newIncidentId(), [ip])));
     expect(response.status).toBe(503);
     expect(world.requests.filter((r) => r.url.href === TEAMS)).toHaveLength(4);
     expect(response.text).not.toContain('secret-part');
@@ -186,7 +211,7 @@ describe('responder HTTP handlers', () => {
 
   it('enriches from the trigger body end to end', async () => {
     world.ti.set('203.0.113.5', { Indicators: 1, MaxConfidence: 80, Sources: ['Feed'] });
-    const response = await call(enrichFunction, triggerBody(newIncidentId(), [ip]));
+    const response = await call(enrichFunction, held(triggerBody(newIncidentId(), [ip])));
     expect(response.status).toBe(200);
     expect([...world.comments.values()][0]).toContain('203.0.113.5: 1 active indicator(s)');
   });

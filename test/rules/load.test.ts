@@ -173,6 +173,46 @@ describe('loading rule files', () => {
     ]);
   });
 
+  // A "billion laughs" file: nine levels of nine aliases expand to 9^9 nodes. It used to escape as
+  // an uncaught ReferenceError from the yaml package; the expansion is now counted (memoized, so
+  // the work is linear in the file) and refused at the alias that crosses the limit.
+  it('reports an alias bomb at its position without expanding it', () => {
+    const levels = 'abcdefghi'.split('');
+    const lines = levels.map((name, i) =>
+      i === 0
+        ? `${name}: &${name} [${Array(9).fill('"lol"').join(',')}]`
+        : `${name}: &${name} [${Array(9)
+            .fill(`*${levels[i - 1]}`)
+            .join(',')}]`,
+    );
+    const loaded = loadRuleFile(writeTemp(`id: x\nname: bomb\n${lines.join('\n')}\nquery: T\n`, 'bomb.yaml'));
+    expect(loaded.rule).toBeUndefined();
+    expect(loaded.diagnostics).toMatchObject([
+      {
+        code: 'SK1003',
+        severity: 'error',
+        line: 9,
+        column: 8,
+        message: expect.stringContaining('alias *f expands to more than'),
+      },
+    ]);
+  });
+
+  it('reports an alias inside the node it names', () => {
+    const loaded = loadRuleFile(writeTemp('id: x\nname: &a [1, *a]\n', 'loop.yaml'));
+    expect(loaded.diagnostics.map((d) => d.code)).toEqual(['SK1003']);
+  });
+
+  it('accepts aliases that expand to a reasonable document', () => {
+    const loaded = loadRuleFile(
+      writeTemp(
+        'a: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+        'ok.yaml',
+      ),
+    );
+    expect(loaded.diagnostics.filter((d) => d.code === 'SK1003')).toEqual([]);
+  });
+
   it('never throws on arbitrary file content', () => {
     const yamlish = fc.stringMatching(/^[a-z:|>\-[\]{}"' \n#&*!?,0-9]{0,80}$/);
     fc.assert(

@@ -69,6 +69,14 @@ export class World {
     ).length;
   }
 
+  /**
+   * Makes SecurityInsights hold the incident a trigger body names, with the body's properties and
+   * entities (what Sentinel would relay); responders load it before acting.
+   */
+  hold(body: { object: { name: string; properties: Record<string, unknown> } }): void {
+    this.incidents.set(body.object.name, { etag: 1, properties: structuredClone(body.object.properties) });
+  }
+
   /** Outbound requests to anything but the local Azurite. */
   outbound(): Recorded[] {
     return this.requests.filter((r) => r.url.hostname !== '127.0.0.1');
@@ -81,6 +89,11 @@ function handlers(w: () => World) {
       const incident = w().incidents.get(String(params.incident));
       if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
       return HttpResponse.json({ id: 'x', etag: `"${incident.etag}"`, properties: incident.properties });
+    }),
+    http.post(`${INCIDENT_PATH}/entities`, ({ params }) => {
+      const incident = w().incidents.get(String(params.incident));
+      if (!incident) return HttpResponse.json({ error: { code: 'NotFound' } }, { status: 404 });
+      return HttpResponse.json({ entities: incident.properties.relatedEntities ?? [], metaData: [] });
     }),
     http.put(INCIDENT_PATH, async ({ params, request }) => {
       const incident = w().incidents.get(String(params.incident));

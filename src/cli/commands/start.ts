@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ListenError } from '../../local/server/serve.js';
 import { dataDirCertificate } from '../../local/server/tls.js';
 import { LocalSoc } from '../../local/soc.js';
 import { CorruptLogError } from '../../local/store/batch-log.js';
@@ -46,8 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   const speed = Number(values.speed);
   const uiPort = Number(values.port);
   const apiPort = Number(values['api-port']);
-  if (!(speed > 0) || !Number.isInteger(uiPort) || !Number.isInteger(apiPort)) {
-    console.error('error: --speed must be > 0 and ports whole numbers');
+  const isPort = (port: number) => Number.isInteger(port) && port >= 0 && port <= 65535;
+  if (!(speed > 0) || !isPort(uiPort) || !isPort(apiPort)) {
+    console.error('error: --speed must be > 0 and ports whole numbers from 0 to 65535 (0 picks a free port)');
     return 2;
   }
   const dataDir = resolve(values.data);
@@ -71,6 +73,10 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CorruptLogError) {
       console.error(error.message);
+      return 1;
+    }
+    if (error instanceof ListenError) {
+      console.error(`error: ${error.message}; nothing was started`);
       return 1;
     }
     throw error;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
+import { operationsDiagnostics } from '../../operations/validate.js';
 import { packageRoot } from '../../package-root.js';
 import { toSarif } from '../../report/sarif.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
@@ -15,7 +16,8 @@ Checks every content file under the paths by what it is (from its folder): analy
 and types, KQL against the table schemas, Sentinel limits, entity mappings, custom and alert
 details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans), hunting queries
 (hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
-Paths default to kql/.
+Paths default to kql/. The SOC operations model
+(kql/operations.yaml under --root) is checked too when present.
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
   --root dir           repository root holding kql/, connectors/ and sentinel-kit.config.yaml (default: .)
@@ -67,6 +69,8 @@ export async function run(argv: string[]): Promise<number> {
       })
     : undefined;
   const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
+  // The SOC operations model (kql/operations.yaml), when the repository has one.
+  diagnostics.push(...operationsDiagnostics(root));
 
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {

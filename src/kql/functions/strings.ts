@@ -354,7 +354,7 @@ const codepointsToString: ScalarImpl = (args) => {
   const points = args.flat();
   const valid = (x: unknown): x is number =>
     Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0x10ffff;
-  return points.every(valid) ? String.fromCodePoint(...points) : '';
+  return points.every(valid) ? fromCodePoints(points as number[]) : '';
 };
 
 export const stringFunctions: FunctionTable = {
@@ -406,3 +406,13 @@ export const stringFunctions: FunctionTable = {
   unicode_codepoints_to_string: codepointsToString,
   make_string: codepointsToString,
 };
+
+/**
+ * String.fromCodePoint over an array of any length, in slices: spreading a large array into one
+ * call passes every element as an argument and overflows the stack (RangeError) past ~120k.
+ */
+function fromCodePoints(points: number[]): string {
+  let text = '';
+  for (let i = 0; i < points.length; i += 8192) text += String.fromCodePoint(...points.slice(i, i + 8192));
+  return text;
+}

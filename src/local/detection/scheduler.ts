@@ -7,12 +7,21 @@ import {
   indexTable,
   type Incident as RuleIncident,
   RuleSimulation,
+  type SimulationState,
 } from '../../rules/schedule/index.js';
 import type { AlertCreated } from '../automation/alerts.js';
 import type { Clock } from '../clock.js';
 import type { Incident, IncidentStore } from '../incidents/store.js';
 import type { Workspace } from '../store/workspace.js';
 import { toIncidentEntity } from './incident-entities.js';
+
+/** One rule's schedule and grouping, saved so a restart neither re-runs old windows nor forgets incidents. */
+export interface ScheduledRuleState {
+  nextRun: bigint;
+  /** Rule-scoped incident numbers → local incident names. */
+  incidents: [number, string][];
+  simulation: SimulationState;
+}
 
 export interface RuleHealth {
   id: string;
@@ -52,21 +61,34 @@ export class Scheduler {
     private readonly clock: Clock,
     /** Called for each alert written, for the alert-created automation rules. */
     private readonly onAlert: (alert: AlertCreated) => void = () => {},
+    restored: ReadonlyMap<string, ScheduledRuleState> = new Map(),
   ) {
     const start = clock.ticks();
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
       .map((rule) => {
         const simulation = new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables });
+        const saved = restored.get(rule.id);
+        if (saved) simulation.restore(saved.simulation);
         return {
           rule,
           simulation,
           // A rule with a "start running" time waits for it; others run on start.
-          nextRun: simulation.nextRunAtOrAfter(start),
-          incidents: new Map(),
+          nextRun: saved?.nextRun ?? simulation.nextRunAtOrAfter(start),
+          incidents: new Map(saved?.incidents),
           health: { id: rule.id, name: rule.name, kind: rule.kind, runs: 0, alerts: 0 },
         };
       });
+  }
+
+  /** Every rule's next run and grouping state, by rule id (see ScheduledRuleState). */
+  snapshot(): Map<string, ScheduledRuleState> {
+    return new Map(
+      this.scheduled.map((s) => [
+        s.rule.id,
+        { nextRun: s.nextRun, incidents: [...s.incidents], simulation: s.simulation.snapshot() },
+      ]),
+    );
   }
 
   health(): RuleHealth[] {
@@ -109,7 +131,9 @@ export class Scheduler {
     for (const name of this.workspace.catalog.tables.keys()) {
       const table = this.workspace.table(name);
       if (!table || this.indexedRows.get(name) === table.rows.length) continue;
-      this.tables.set(name, indexTable(table));
+      // Real ingestion times, so NRT rules select by ingestion time as in Sentinel and scheduled
+      // runs miss rows ingested after they executed.
+      this.tables.set(name, indexTable(table, this.workspace.ingestionTimes(name)));
       this.indexedRows.set(name, table.rows.length);
     }
   }
@@ -180,7 +204,7 @@ export class Scheduler {
         'Custom Details': JSON.stringify(alert.customDetails),
       }),
     };
-    this.workspace.ingest('SecurityAlert', [row]);
+    this.workspace.ingest('SecurityAlert', [row], this.clock.ticks());
     this.onAlert({ alertId: id, ruleId: rule.id, row });
     return id;
   }

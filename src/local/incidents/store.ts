@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { IncidentUpdateSource } from '../../automation/model.js';
 import type { IncidentSeverity as Severity, IncidentStatus as Status } from '../../sentinel/client.js';
 import { BatchLog, readBatches } from '../store/batch-log.js';
+import { validateIncidentWrite } from './schema.js';
 
 export interface Entity {
   kind: string;
@@ -177,6 +178,7 @@ export class IncidentStore {
   }
 
   create(properties: NewIncident, at: string): Incident {
+    validateIncidentWrite(properties);
     const name = randomUUID();
     const incident: Incident = {
       id: this.incidentId(name),
@@ -212,12 +214,13 @@ export class IncidentStore {
     if (ifMatch && ifMatch !== '*' && ifMatch !== current.etag) {
       throw new PreconditionFailedError(`incident ${name} changed since etag ${ifMatch}`);
     }
+    const merged = { ...current.properties, ...properties };
     const incident: Incident = {
       ...current,
       etag: etag(),
       properties: {
-        ...current.properties,
-        ...properties,
+        ...merged,
+        ...validateIncidentWrite(merged),
         incidentNumber: current.properties.incidentNumber,
         createdTimeUtc: current.properties.createdTimeUtc,
         lastModifiedTimeUtc: at,

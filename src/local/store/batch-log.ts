@@ -4,6 +4,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   statSync,
   truncateSync,
   writeSync,
@@ -55,6 +56,28 @@ export function readBatches(file: string): { batches: Batch[]; recovery: LogReco
   return { batches, recovery: quarantineTail(file, tail) };
 }
 
+/**
+ * The complete batches appended since byte `offset`, for a reader that follows a log another thread
+ * writes (the query worker). It never changes the file: a last line without its newline is still
+ * being written and is read next time. Line numbers in errors count from `offset`.
+ */
+export function readBatchesSince(file: string, offset: number): { batches: Batch[]; offset: number } {
+  if (!existsSync(file)) return { batches: [], offset };
+  const size = statSync(file).size;
+  if (size <= offset) return { batches: [], offset };
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const end = buffer.lastIndexOf(0x0a);
+  if (end < 0) return { batches: [], offset };
+  const lines = buffer.subarray(0, end).toString('utf8').split('\n');
+  return { batches: lines.map((line, i) => decodeLine(file, i + 1, line)), offset: offset + end + 1 };
+}
+
 function decodeLine(file: string, line: number, text: string): Batch {
   const match = /^\{"crc":(\d+),"rows":(.*)\}$/.exec(text);
   if (!match) throw new CorruptLogError(file, line, 'not a batch frame');
@@ -89,20 +112,37 @@ function quarantineTail(file: string, tail: string): LogRecovery {
   return { quarantinedTo, bytes };
 }
 
+/**
+ * The file operations an append makes, injectable so a test can stand in a disk that loses
+ * everything not yet fsynced when it "crashes" (a kill -9 keeps the OS page cache, so only a
+ * simulated power cut shows a missing fsync).
+ */
+export interface AppendFileSystem {
+  openSync(file: string, flags: 'a'): number;
+  writeSync(fd: number, text: string): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+}
+
+const nodeFileSystem: AppendFileSystem = { openSync, writeSync, fsyncSync, closeSync };
+
 export class BatchLog {
   private fd: number | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly fs: AppendFileSystem = nodeFileSystem,
+  ) {}
 
   /** Appends and fsyncs; when this returns the batch survives a crash. */
   append(rows: Record<string, unknown>[]): void {
-    this.fd ??= openSync(this.file, 'a');
-    writeSync(this.fd, encodeBatch(rows));
-    fsyncSync(this.fd);
+    this.fd ??= this.fs.openSync(this.file, 'a');
+    this.fs.writeSync(this.fd, encodeBatch(rows));
+    this.fs.fsyncSync(this.fd);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) this.fs.closeSync(this.fd);
     this.fd = undefined;
   }
 }

@@ -2,7 +2,14 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, TableSchema } from '../../kql/catalog.js';
 import { runQuery, type Table, tableFromRecords } from '../../kql/index.js';
-import { BatchLog, type LogRecovery, readBatches } from './batch-log.js';
+import { formatDateTime, parseDateTime } from '../../kql/values/index.js';
+import type { SourceSpec } from '../../kql/worker/protocol.js';
+import { type AppendFileSystem, BatchLog, type LogRecovery, readBatches } from './batch-log.js';
+
+/** Where a query worker reads this workspace from: the batch logs under `dir` (see reader.ts). */
+export function workspaceSource(dir: string): SourceSpec {
+  return { module: new URL('./reader.ts', import.meta.url).href, options: { dir } };
+}
 
 export interface WorkspaceRecovery extends LogRecovery {
   table: string;
@@ -12,6 +19,20 @@ interface StoredTable {
   schema: TableSchema;
   log: BatchLog;
   data: Table;
+  /** When each row was ingested (ticks), parallel to data.rows; null for rows stored before it was recorded. */
+  ingested: (bigint | null)[];
+}
+
+/**
+ * The stored field holding a row's ingestion time: Log Analytics keeps it for every record
+ * (ingestion_time(), and what NRT rules select on), apart from the row's own TimeGenerated. The `$`
+ * keeps it out of any table schema, so queries never see it as a column.
+ */
+const INGESTED = '$IngestionTime';
+
+function ingestedAt(record: Record<string, unknown>): bigint | null {
+  const value = record[INGESTED];
+  return typeof value === 'string' ? parseDateTime(value) : null;
 }
 
 /**
@@ -25,6 +46,7 @@ export class Workspace {
   constructor(
     readonly dir: string,
     readonly catalog: Catalog,
+    private readonly fileSystem?: AppendFileSystem,
   ) {
     const tablesDir = join(dir, 'tables');
     mkdirSync(tablesDir, { recursive: true });
@@ -35,8 +57,10 @@ export class Workspace {
       const stored = this.open(name);
       const { batches, recovery } = readBatches(stored.log.file);
       if (recovery.quarantinedTo) this.recoveries.push({ table: name, ...recovery });
-      for (const batch of batches)
+      for (const batch of batches) {
         appendRows(stored.data, tableFromRecords(stored.schema.columns, batch.rows));
+        for (const record of batch.rows) stored.ingested.push(ingestedAt(record));
+      }
     }
   }
 
@@ -49,27 +73,40 @@ export class Workspace {
           `table '${name}' is not in the catalog (built-in tables, kql/schemas or connectors/*/table.json)`,
         );
       const data: Table = { columns: schema.columns.map(({ name, type }) => ({ name, type })), rows: [] };
-      stored = { schema, log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`)), data };
+      stored = {
+        schema,
+        log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`), this.fileSystem),
+        data,
+        ingested: [],
+      };
       this.tables.set(name, stored);
     }
     return stored;
   }
 
   /**
-   * Stores rows durably; returns once they are on disk. Columns outside the table's schema are
-   * dropped, as Log Analytics drops columns a table does not declare.
+   * Stores rows durably, ingested at `ingestedAt` (ticks); returns once they are on disk. Columns
+   * outside the table's schema are dropped, as Log Analytics drops columns a table does not declare.
    */
-  ingest(table: string, records: Record<string, unknown>[]): number {
+  ingest(table: string, records: Record<string, unknown>[], ingestedAt: bigint): number {
     if (records.length === 0) return 0;
     const stored = this.open(table);
     const known = new Set(stored.schema.columns.map((c) => c.name));
-    const rows = records.map((record) =>
-      Object.fromEntries(Object.entries(record).filter(([k]) => known.has(k))),
-    );
+    const at = formatDateTime(ingestedAt);
+    const rows = records.map((record) => ({
+      ...Object.fromEntries(Object.entries(record).filter(([k]) => known.has(k))),
+      [INGESTED]: at,
+    }));
     const converted = tableFromRecords(stored.schema.columns, rows);
     stored.log.append(rows);
     appendRows(stored.data, converted);
+    for (let i = 0; i < rows.length; i++) stored.ingested.push(ingestedAt);
     return rows.length;
+  }
+
+  /** Ingestion time of each row of a table, parallel to table(name).rows. */
+  ingestionTimes(name: string): readonly (bigint | null)[] {
+    return this.tables.get(name)?.ingested ?? [];
   }
 
   table(name: string): Table | undefined {

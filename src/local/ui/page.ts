@@ -1,12 +1,8 @@
-/** The single page shell; everything else is rendered by app.js from the JSON API. */
-export const indexHtml = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>sentinel-kit local SOC</title>
-<style>
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+/**
+ * The page's styles, served as /app.css rather than inline so the Content-Security-Policy can stay
+ * `'self'` only (an inline <style> would need 'unsafe-inline' or a hash kept in step with it).
+ */
+export const pageCss = `  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { margin: 0; }
   header { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1rem; background: #1b3a5c; color: #fff; }
   header a { color: #fff; }
@@ -26,7 +22,17 @@ export const indexHtml = `<!doctype html>
   .covered { background: #2e7d3233; }
   ol.timeline li { margin-bottom: .4rem; }
   pre { white-space: pre-wrap; }
-</style>
+  .breached { color: #b00020; font-weight: 700; } .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1rem; }
+`;
+
+/** The single page shell; everything else is rendered by app.js from the JSON API. */
+export const indexHtml = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sentinel-kit local SOC</title>
+<link rel="stylesheet" href="/app.css">
 </head>
 <body>
 <header>
@@ -36,6 +42,7 @@ export const indexHtml = `<!doctype html>
     <li><a href="#/query">Query</a></li>
     <li><a href="#/rules">Rule health</a></li>
     <li><a href="#/sla">SLA</a></li>
+    <li><a href="#/operations">Operations</a></li>
     <li><a href="#/coverage">ATT&amp;CK coverage</a></li>
     <li><a href="#/attacks">Inject attack</a></li>
     <li><a href="#/sandbox">Containment</a></li>

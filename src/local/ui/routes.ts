@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { KqlError, tableToRecords } from '../../kql/index.js';
+import { tableToRecords } from '../../kql/index.js';
+import { QueryRejectedError } from '../../kql/worker/runner.js';
 import { loadMitre } from '../../rules/mitre.js';
 import { coverageMatrix } from '../reports/coverage.js';
 import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
+import { abandonedSignal, queryHttpError } from '../server/query-limits.js';
 import type { LocalSoc } from '../soc.js';
-import { indexHtml } from './page.js';
+import { addOperationsRoutes } from './operations-routes.js';
+import { indexHtml, pageCss } from './page.js';
 
 const clientEntry = fileURLToPath(new URL('./client/app.ts', import.meta.url));
 
@@ -38,9 +41,14 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   router.add('GET', '/', ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(indexHtml);
   });
+  router.add('GET', '/app.css', ({ response }) => {
+    response.writeHead(200, { 'content-type': 'text/css; charset=utf-8' }).end(pageCss);
+  });
   router.add('GET', '/app.js', async ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await clientBundle());
   });
+
+  addOperationsRoutes(router, soc);
 
   router.add('GET', '/api/status', ({ response }) => {
     sendJson(response, 200, {
@@ -138,17 +146,18 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
     const body = (await readJson(request, 100_000)) as { query?: unknown };
     const query = typeof body?.query === 'string' ? body.query : '';
     try {
-      const result = soc.workspace.query(query, soc.clock.ticks());
+      const result = await soc.queries.run(query, soc.clock.ticks(), abandonedSignal(response));
+      const names = result.columns.map((c) => c.name);
       sendJson(response, 200, {
         columns: result.columns,
-        rows: tableToRecords(result).slice(0, 1000),
+        rows: result.rows.slice(0, 1000).map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))),
         total: result.rows.length,
       });
     } catch (error) {
       const diagnostics =
-        error instanceof KqlError
+        error instanceof QueryRejectedError && error.diagnostics.length > 0
           ? error.diagnostics.map((d) => ({ ...position(query, d.start), message: d.message, code: d.code }))
-          : [{ line: 1, column: 1, message: (error as Error).message, code: 'error' }];
+          : [{ line: 1, column: 1, message: queryHttpError(error, 'error').message, code: 'error' }];
       sendJson(response, 400, { diagnostics });
     }
   });
@@ -195,6 +204,8 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   router.add('POST', '/api/attacks/inject', async ({ request, response }) => {
     const body = (await readJson(request, 10_000)) as { id?: unknown };
     if (typeof body?.id !== 'string') throw new HttpError(400, 'BadRequest', 'give the scenario id');
+    if (!soc.attacks.some((a) => a.id === body.id))
+      throw new HttpError(404, 'NotFound', 'no attack scenario with that id (see GET /api/attacks)');
     const rows = await soc.inject(body.id);
     sendJson(response, 200, { rows });
   });

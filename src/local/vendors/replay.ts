@@ -62,7 +62,8 @@ export function replayTimeline<T>(samples: T[], startMs: number, place: Placemen
       throw new Error(`sample ${JSON.stringify(place.id(sample))} has no valid timestamp`);
     return ms;
   });
-  const offset = startMs - Math.min(...times);
+  // A reduce, not Math.min(...times): a spread of a large sample file overflows the stack.
+  const offset = startMs - times.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
   return samples
     .map((sample, i) => ({
       ms: times[i] + offset,

@@ -83,13 +83,13 @@ export async function startVendorReplays(options: VendorReplayOptions): Promise<
 
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    listening = await listen(router, state.port, log, tls);
+    listening = await listen(router, state.port, log, { tls });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || state.port === 0) throw error;
     log(
       `vendor replay port ${state.port} is taken; using another, so the okta and threatfox connectors start over from their first-run lookback`,
     );
-    listening = await listen(router, 0, log, tls);
+    listening = await listen(router, 0, log, { tls });
   }
   writeFileSync(stateFile, JSON.stringify({ startedAt: state.startedAt, port: listening.port }));
   const url = `https://127.0.0.1:${listening.port}`;

@@ -7,7 +7,7 @@ export {
   MAX_ENTITIES_PER_ALERT,
 } from './entities.js';
 export { groupKey, type Incident, IncidentGrouper, MAX_ALERTS_PER_INCIDENT } from './incidents.js';
-export { type RuleData, RuleSimulation, type RunResult } from './run.js';
+export { type RuleData, RuleSimulation, type RunResult, type SimulationState } from './run.js';
 export { type IncidentSettings, type RunSettings, runSettings } from './settings.js';
 export { ALTERNATIVE_SEMANTICS, DEFAULT_SEMANTICS, type UndocumentedSemantics } from './undocumented.js';
 export { type IndexedTable, indexTable, type QueryWindow, queryWindow, sliceTable } from './window.js';

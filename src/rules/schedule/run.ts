@@ -25,6 +25,11 @@ export interface RunResult {
   incidents: Incident[];
 }
 
+export interface SimulationState {
+  suppressedUntil?: bigint;
+  incidents: readonly Incident[];
+}
+
 /**
  * Runs one rule the way Sentinel does, run after run: each run queries its own window with now()
  * pinned to the scheduled time, alerts are built from the result, incidents are grouped across runs,
@@ -84,6 +89,18 @@ export class RuleSimulation {
       this.suppressedUntil = at + this.settings.suppression;
     }
     return { at, window, ran: true, result, alerts, incidents: this.grouper.add(alerts, at) };
+  }
+
+  /** What the next runs depend on (suppression, open incidents), to carry across a restart. */
+  snapshot(): SimulationState {
+    return { suppressedUntil: this.suppressedUntil, incidents: this.grouper.incidents };
+  }
+
+  /** Continues from a snapshot, as if the runs before it had happened in this process. */
+  restore(state: SimulationState): void {
+    this.suppressedUntil = state.suppressedUntil;
+    this.grouper.incidents.length = 0;
+    for (const incident of state.incidents) this.grouper.incidents.push(incident);
   }
 
   /**

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
 import { parseDateTime } from '../../kql/values/index.js';
+import { documentToJs } from '../../yaml.js';
 import { displayPath } from '../load.js';
 import { type FieldPath, YamlSource } from '../source.js';
 import { buildFixtureTable, type RawRow, readFixtureFile } from './fixtures.js';
@@ -49,7 +50,7 @@ export function loadRuleTestFile(
   if (diagnostics.length > 0) return { diagnostics };
 
   const checker = new Checker(source, diagnostics);
-  const root = document.toJS() as unknown;
+  const root = documentToJs(document);
   if (!checker.mapAt(root, [], FILE_KEYS)) return { diagnostics };
   const doc = root as Record<string, unknown>;
 

@@ -140,3 +140,13 @@ describe('string functions (examples from the Kusto docs)', () => {
     expect(fn('format_timespan', [ts('-1h'), 'hh:mm'])).toBe('-01:00');
   });
 });
+
+describe('unicode_codepoints_to_string on a large array', () => {
+  // Spreading 200,000 code points into String.fromCodePoint(...) overflowed the call stack.
+  it('builds the string instead of throwing RangeError', () => {
+    const points = Array.from({ length: 200_000 }, () => 97);
+    expect(fn('unicode_codepoints_to_string', [typed(points, 'dynamic')], 'string')).toBe(
+      'a'.repeat(200_000),
+    );
+  });
+});

@@ -1,9 +1,10 @@
 import { type Catalog, catalogOf } from '../../../kql/catalog.js';
 import { runQuery, tableFromRecords, tableToRecords } from '../../../kql/index.js';
+import { formatDateTime, parseDateTime } from '../../../kql/values/index.js';
 import type { Clock } from '../../clock.js';
-import type { Dcr, DcrStream } from '../../dcr-registry.js';
+import { type Dcr, type DcrStream, sentinelWrittenTables } from '../../dcr-registry.js';
 import type { Workspace } from '../../store/workspace.js';
-import { HttpError, type Router, readJson } from '../http.js';
+import { HttpError, type Router, readJson, requireJsonContentType } from '../http.js';
 import { requireBearer } from '../serve.js';
 
 /**
@@ -51,6 +52,7 @@ export function addLogsIngestionRoutes(
       const stream = dcr.streams.get(params.stream);
       if (!stream)
         throw new HttpError(404, 'InvalidStream', `stream '${params.stream}' is not declared in the DCR`);
+      requireJsonContentType(request);
       const body = await readJson(request, maxIngestionCallBytes);
       if (
         !Array.isArray(body) ||
@@ -72,8 +74,30 @@ export function addLogsIngestionRoutes(
       } catch (error) {
         throw new HttpError(400, 'TransformFailed', `transformKql failed: ${(error as Error).message}`);
       }
-      workspace.ingest(stream.outputTable, shaped);
+      if (sentinelWrittenTables.has(stream.outputTable)) {
+        throw new HttpError(
+          400,
+          'InvalidStream',
+          `table '${stream.outputTable}' is written by Sentinel only`,
+        );
+      }
+      workspace.ingest(stream.outputTable, withTimeGenerated(shaped, clock), clock.ticks());
       response.writeHead(204).end();
     }),
   );
+}
+
+/**
+ * A row whose TimeGenerated is missing or not a datetime gets the time it was received, as Log
+ * Analytics does ("If the TimeGenerated value isn't provided or is invalid, it's populated with the
+ * time the record was received": learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns#timegenerated),
+ * instead of a null that no time filter would ever select.
+ */
+function withTimeGenerated(rows: Record<string, unknown>[], clock: Clock): Record<string, unknown>[] {
+  const received = formatDateTime(clock.ticks());
+  return rows.map((row) => {
+    const value = row.TimeGenerated;
+    const valid = typeof value === 'string' && parseDateTime(value) !== null;
+    return valid ? row : { ...row, TimeGenerated: received };
+  });
 }

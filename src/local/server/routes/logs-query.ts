@@ -1,7 +1,7 @@
-import { toJson } from '../../../kql/values/index.js';
+import type { IsolatedQueryRunner, JsonTable } from '../../../kql/worker/runner.js';
 import type { Clock } from '../../clock.js';
-import type { Workspace } from '../../store/workspace.js';
 import { HttpError, type Router, readJson, sendJson } from '../http.js';
+import { abandonedSignal, queryHttpError } from '../query-limits.js';
 import { requireBearer } from '../serve.js';
 
 // Query bodies are small; the documented limit for a query text is far below this.
@@ -11,7 +11,7 @@ const maxQueryBodyBytes = 1_000_000;
  * `POST /v1/workspaces/{workspaceId}/query` with `{query, timespan?}`, answered in the Log Analytics
  * Query API shape. As in Log Analytics, dynamic values travel as JSON text and datetimes as ISO text.
  */
-export function addLogsQueryRoutes(router: Router, workspace: Workspace, clock: Clock): void {
+export function addLogsQueryRoutes(router: Router, queries: IsolatedQueryRunner, clock: Clock): void {
   router.add(
     'POST',
     '/v1/workspaces/:workspaceId/query',
@@ -20,18 +20,16 @@ export function addLogsQueryRoutes(router: Router, workspace: Workspace, clock: 
       if (typeof body?.query !== 'string' || body.query.trim() === '') {
         throw new HttpError(400, 'BadArgumentError', "the request body needs a 'query' string");
       }
-      let result: ReturnType<Workspace['query']>;
+      let result: JsonTable;
       try {
-        result = workspace.query(body.query, clock.ticks());
+        result = await queries.run(body.query, clock.ticks(), abandonedSignal(response));
       } catch (error) {
-        throw new HttpError(400, 'BadArgumentError', (error as Error).message);
+        throw queryHttpError(error, 'BadArgumentError');
       }
       const rows = result.rows.map((row) =>
-        row.map((value, i) => {
-          const type = result.columns[i].type;
-          const json = toJson(value, type);
-          return type === 'dynamic' && json !== null ? JSON.stringify(json) : json;
-        }),
+        row.map((json, i) =>
+          result.columns[i].type === 'dynamic' && json !== null ? JSON.stringify(json) : json,
+        ),
       );
       sendJson(response, 200, {
         tables: [

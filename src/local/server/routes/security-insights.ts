@@ -1,5 +1,10 @@
 import type { Clock } from '../../clock.js';
 import {
+  IncidentValidationError,
+  validateIncidentWrite,
+  type WritableIncidentProperties,
+} from '../../incidents/schema.js';
+import {
   type IncidentProperties,
   type IncidentStore,
   PreconditionFailedError,
@@ -11,32 +16,33 @@ const maxArmBodyBytes = 4_000_000;
 const workspacePath =
   '/subscriptions/:subscriptionId/resourceGroups/:resourceGroup/providers/Microsoft.OperationalInsights/workspaces/:workspaceName/providers/Microsoft.SecurityInsights';
 
-// Properties Sentinel computes; a PUT may echo them back but cannot change them.
-const readOnlyProperties = [
-  'incidentNumber',
-  'createdTimeUtc',
-  'lastModifiedTimeUtc',
-  'relatedAnalyticRuleIds',
-  'additionalData',
-  'relatedEntities',
-  'incidentUrl',
-] as const;
-
 /**
  * The subset of the Microsoft.SecurityInsights ARM API that responders use: incidents get/update,
  * comments and tasks, in the documented resource shapes so the same clients work locally.
  */
 export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, clock: Clock): void {
-  const incidentOf = (context: RouteContext) => {
+  /** ARM answers 404 for a path under a subscription, group or workspace it does not have. */
+  const requireWorkspace = (context: RouteContext) => {
     requireApiVersion(context);
-    const { subscriptionId, resourceGroup, workspaceName, incidentId } = context.params;
+    const { subscriptionId, resourceGroup, workspaceName } = context.params;
     const ws = store.workspace;
-    const sameWorkspace =
+    const same =
       subscriptionId.toLowerCase() === ws.subscriptionId.toLowerCase() &&
       resourceGroup.toLowerCase() === ws.resourceGroup.toLowerCase() &&
       workspaceName.toLowerCase() === ws.workspaceName.toLowerCase();
-    const incident = sameWorkspace ? store.get(incidentId) : undefined;
-    if (!incident) throw new HttpError(404, 'NotFound', `incident '${incidentId}' was not found`);
+    if (!same) {
+      throw new HttpError(
+        404,
+        'ResourceNotFound',
+        `workspace '${resourceGroup}/${workspaceName}' was not found in subscription '${subscriptionId}'`,
+      );
+    }
+  };
+  const incidentOf = (context: RouteContext) => {
+    requireWorkspace(context);
+    const incident = store.get(context.params.incidentId);
+    if (!incident)
+      throw new HttpError(404, 'NotFound', `incident '${context.params.incidentId}' was not found`);
     return incident;
   };
 
@@ -44,8 +50,19 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
     'GET',
     `${workspacePath}/incidents`,
     requireBearer((context) => {
-      requireApiVersion(context);
+      requireWorkspace(context);
       sendJson(context.response, 200, { value: store.list() });
+    }),
+  );
+
+  // Incidents - List Entities: POST, not GET (learn.microsoft.com/rest/api/securityinsights/incidents/list-entities).
+  // Responders read an incident's entities here rather than trusting the ones a caller sends.
+  router.add(
+    'POST',
+    `${workspacePath}/incidents/:incidentId/entities`,
+    requireBearer((context) => {
+      const incident = incidentOf(context);
+      sendJson(context.response, 200, { entities: incident.properties.relatedEntities, metaData: [] });
     }),
   );
 
@@ -65,14 +82,15 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
       const body = (await readJson(context.request, maxArmBodyBytes)) as {
         properties?: Partial<IncidentProperties>;
       };
-      const properties: Record<string, unknown> = { ...(body?.properties ?? {}) };
-      if (typeof properties.title !== 'string' || typeof properties.severity !== 'string') {
-        throw new HttpError(400, 'BadRequest', 'properties.title and properties.severity are required');
+      let properties: WritableIncidentProperties;
+      try {
+        // A PUT replaces the resource: title, severity and status are required, read-only
+        // properties (incidentNumber, additionalData...) are ignored as ARM ignores them.
+        properties = validateIncidentWrite(body?.properties);
+      } catch (error) {
+        if (error instanceof IncidentValidationError) throw new HttpError(400, 'BadRequest', error.message);
+        throw error;
       }
-      if (properties.status === 'Closed' && !properties.classification) {
-        throw new HttpError(400, 'BadRequest', 'closing an incident requires properties.classification');
-      }
-      for (const key of readOnlyProperties) delete properties[key];
       const ifMatch = context.request.headers['if-match'];
       try {
         const updated = store.update(
@@ -87,6 +105,15 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
         if (error instanceof PreconditionFailedError) throw new HttpError(409, 'Conflict', error.message);
         throw error;
       }
+    }),
+  );
+
+  // Incidents_ListEntities: POST, no body; the local store keeps the entities on the incident.
+  router.add(
+    'POST',
+    `${workspacePath}/incidents/:incidentId/entities`,
+    requireBearer((context) => {
+      sendJson(context.response, 200, { entities: incidentOf(context).properties.relatedEntities });
     }),
   );
 

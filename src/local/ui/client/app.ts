@@ -2,6 +2,7 @@
 // Values from data are only ever set as text, never as HTML.
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
+import { chart } from './charts.js';
 
 type Child = Node | string | number | null | undefined;
 
@@ -91,6 +92,7 @@ interface IncidentDetail {
       owner: { assignedTo?: string };
       labels: { labelName: string }[];
       relatedEntities: { kind: string; properties: Record<string, unknown> }[];
+      relatedAnalyticRuleIds: string[];
     };
   };
   alerts: { id: string; name: string; severity: string; time: string; description: string }[];
@@ -115,10 +117,27 @@ async function incidentPage(name: string): Promise<void> {
       ['Time', 'Alert', 'Severity', 'Description'],
       alerts.map((a) => [a.time, a.name, a.severity, a.description]),
     ),
+    ...p.relatedAnalyticRuleIds.map((id) =>
+      h(
+        'p',
+        {},
+        h('a', { href: `/docs/rules/${id.split('/').pop()?.toLowerCase()}.html` }, 'Runbook for this rule'),
+      ),
+    ),
     h('h2', {}, 'Entities'),
     table(
-      ['Kind', 'Properties'],
-      p.relatedEntities.map((e) => [e.kind, JSON.stringify(e.properties)]),
+      ['Type', 'Identifiers', 'Pivot'],
+      p.relatedEntities.map((e) => [
+        e.kind,
+        h(
+          'dl',
+          {},
+          ...Object.entries(e.properties)
+            .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+            .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, formatCell(v))]),
+        ),
+        pivotLink(e),
+      ]),
     ),
     h('h2', {}, 'Timeline'),
     timeline.length === 0
@@ -137,6 +156,22 @@ async function incidentPage(name: string): Promise<void> {
           ),
         ),
   );
+}
+
+/** A KQL pivot on the entity's main identifier: alerts that carry it, in the query console. */
+function pivotLink(entity: { kind: string; properties: Record<string, unknown> }): HTMLElement | string {
+  const p = entity.properties;
+  const value = String(
+    p.address ??
+      p.hostName ??
+      (p.accountName && p.upnSuffix
+        ? `${p.accountName}@${p.upnSuffix}`
+        : (p.accountName ?? p.friendlyName ?? '')),
+  );
+  if (!value) return '';
+  const literal = JSON.stringify(value);
+  const query = `SecurityAlert\n| where Entities has ${literal}\n| project TimeGenerated, AlertName, AlertSeverity, SystemAlertId`;
+  return h('a', { href: `#/query/${encodeURIComponent(query)}` }, `alerts with ${value}`);
 }
 
 function statusControls(name: string, status: string): HTMLElement {
@@ -187,7 +222,7 @@ interface QueryResult {
   diagnostics?: { line: number; column: number; message: string; code: string }[];
 }
 
-function queryPage(): void {
+function queryPage(initial?: string): void {
   const editor = h('textarea', {
     id: 'kql',
     rows: '8',
@@ -195,6 +230,7 @@ function queryPage(): void {
     spellcheck: 'false',
   }) as HTMLTextAreaElement;
   editor.value =
+    initial ??
     'SecurityIncident\n| summarize arg_max(TimeGenerated, *) by IncidentName\n| project IncidentNumber, Title, Severity, Status';
   const output = h('div', { id: 'query-output', 'aria-live': 'polite' });
   const run = h('button', { type: 'submit' }, 'Run');
@@ -269,6 +305,168 @@ async function slaPage(): Promise<void> {
         r.Closed,
         minutes(r.MttaMinutes),
         minutes(r.MttrMinutes),
+      ]),
+    ),
+  );
+}
+
+interface OperationsIncident {
+  name: string;
+  number: number;
+  title: string;
+  severity: string;
+  status: string;
+  classification: string;
+  tier: string;
+  acknowledgeBy: string | null;
+  closeBy: string | null;
+  breaches: string[];
+  escalated: string[];
+  runbook: string | null;
+}
+
+interface Operations {
+  now: string;
+  tiers: { name: string; description: string; channel: string }[];
+  open: OperationsIncident[];
+  qaQueue: OperationsIncident[];
+  escalations: number;
+}
+
+interface RuleNoiseRow {
+  ruleId: string;
+  name: string;
+  incidents: number;
+  closed: number;
+  classifications: Record<string, number>;
+  falsePositiveRate: number | null;
+  medianHoursToClose: number | null;
+  suggestions: string[];
+}
+
+interface ChartData {
+  incidentsBySeverity: { Hour: string; Severity: string; Incidents: number }[];
+  alertsPerRule: { AlertType: string; Day: string; Alerts: number }[];
+  budgets: { id: string; name: string; maxAlertsPerDay: number | null }[];
+}
+
+/** "in 12m" / "breached 3m ago", against the simulated now the server reported. */
+function countdown(deadline: string | null, now: string, done: boolean): HTMLElement | string {
+  if (!deadline) return '—';
+  if (done) return 'met';
+  const minutes = Math.round((Date.parse(deadline) - Date.parse(now)) / 60_000);
+  const span = (text: string) => {
+    const m = Math.abs(minutes);
+    return m >= 120 ? text.replace('{}', `${Math.round(m / 60)}h`) : text.replace('{}', `${m}m`);
+  };
+  return minutes >= 0 ? span('in {}') : h('span', { class: 'breached' }, span('breached {} ago'));
+}
+
+async function operationsPage(): Promise<void> {
+  const [ops, noise, charts] = await Promise.all([
+    api<Operations>('operations'),
+    api<RuleNoiseRow[]>('noise'),
+    api<ChartData>('charts'),
+  ]);
+  const hours = [...new Set(charts.incidentsBySeverity.map((r) => r.Hour))];
+  const severities = ['High', 'Medium', 'Low', 'Informational'];
+  const bySeverity = severities.map((severity) => ({
+    label: severity,
+    data: hours.map(
+      (hour) =>
+        charts.incidentsBySeverity.find((r) => r.Hour === hour && r.Severity === severity)?.Incidents ?? 0,
+    ),
+  }));
+  const days = [...new Set(charts.alertsPerRule.map((r) => r.Day))];
+  const ruleCharts = charts.budgets
+    .filter((b) => charts.alertsPerRule.some((r) => r.AlertType === b.id))
+    .map((b) => {
+      const data = days.map(
+        (day) => charts.alertsPerRule.find((r) => r.AlertType === b.id && r.Day === day)?.Alerts ?? 0,
+      );
+      const budget =
+        b.maxAlertsPerDay === null
+          ? []
+          : [{ label: 'maxAlertsPerDay', data: days.map(() => b.maxAlertsPerDay ?? 0), dashed: true }];
+      return chart(
+        b.name,
+        'line',
+        days.map((d) => d.slice(0, 10)),
+        [{ label: 'alerts', data }, ...budget],
+        { height: 160 },
+      );
+    });
+  const open = [...ops.open].sort((a, b) => (a.closeBy ?? '').localeCompare(b.closeBy ?? ''));
+  show(
+    h('h1', {}, 'SOC operations'),
+    h('p', {}, `Simulated now ${ops.now}. ${ops.escalations} incidents escalated on an SLA breach.`),
+    h('h2', {}, 'Tiers'),
+    table(
+      ['Tier', 'Role', 'Teams channel'],
+      ops.tiers.map((t) => [t.name, t.description, t.channel]),
+    ),
+    h('h2', {}, 'Open incidents and their SLA clocks'),
+    table(
+      ['#', 'Title', 'Severity', 'Status', 'Tier', 'Acknowledge', 'Close', 'Escalated', 'Runbook'],
+      open.map((i) => [
+        i.number,
+        h('a', { href: `#/incidents/${i.name}` }, i.title),
+        h('span', { class: `sev-${i.severity}` }, i.severity),
+        i.status,
+        i.tier || 'unassigned',
+        countdown(i.acknowledgeBy, ops.now, i.status !== 'New'),
+        countdown(i.closeBy, ops.now, false),
+        i.escalated.join(', '),
+        i.runbook ? h('a', { href: i.runbook }, 'runbook') : '',
+      ]),
+      'SLA clocks',
+    ),
+    h('h2', {}, 'QA queue'),
+    ops.qaQueue.length === 0
+      ? h('p', {}, 'No closure sampled for QA yet.')
+      : table(
+          ['#', 'Title', 'Classification', 'Tier'],
+          ops.qaQueue.map((i) => [
+            i.number,
+            h('a', { href: `#/incidents/${i.name}` }, i.title),
+            i.classification,
+            i.tier,
+          ]),
+        ),
+    h('h2', {}, 'Charts'),
+    h(
+      'div',
+      { class: 'charts' },
+      chart(
+        'Incidents per hour by severity',
+        'bar',
+        hours.map((x) => x.slice(0, 13)),
+        bySeverity,
+        { stacked: true },
+      ),
+      ...ruleCharts,
+    ),
+    h('h2', {}, 'Noisy rules (last 30 days)'),
+    table(
+      [
+        'Rule',
+        'Incidents',
+        'Closed',
+        'TP / BP / FP / Undetermined',
+        'FP rate',
+        'Median hours to close',
+        'Suggestions',
+      ],
+      noise.map((r) => [
+        r.name,
+        r.incidents,
+        r.closed,
+        ['TruePositive', 'BenignPositive', 'FalsePositive', 'Undetermined']
+          .map((c) => r.classifications[c])
+          .join(' / '),
+        r.falsePositiveRate === null ? '—' : `${Math.round(r.falsePositiveRate * 100)}%`,
+        r.medianHoursToClose === null ? '—' : r.medianHoursToClose.toFixed(1),
+        r.suggestions.join('; '),
       ]),
     ),
   );
@@ -356,9 +554,10 @@ async function route(): Promise<void> {
   const [, page, arg] = hash.split('/');
   try {
     if (page === 'incidents' && arg) await incidentPage(decodeURIComponent(arg));
-    else if (page === 'query') queryPage();
+    else if (page === 'query') queryPage(arg ? decodeURIComponent(arg) : undefined);
     else if (page === 'rules') await rulesPage();
     else if (page === 'sla') await slaPage();
+    else if (page === 'operations') await operationsPage();
     else if (page === 'coverage') await coveragePage();
     else if (page === 'attacks') await attacksPage();
     else if (page === 'sandbox') await sandboxPage();
@@ -380,5 +579,5 @@ void refreshClock();
 setInterval(() => {
   void refreshClock();
   // Lists refresh themselves; detail and query pages keep what the user is reading.
-  if (!location.hash || location.hash === '#/incidents' || location.hash === '#/rules') void route();
+  if (!location.hash || ['#/incidents', '#/rules', '#/operations'].includes(location.hash)) void route();
 }, 2000);

@@ -1,0 +1,54 @@
+import type { Catalog, PortableCatalog } from '../catalog.js';
+import type { Column, Table } from '../index.js';
+import type { QueryDiagnostic } from '../syntax/index.js';
+
+/**
+ * Where a query worker reads its tables: a module exporting `createSource(options, catalog)`,
+ * imported inside the worker so data is loaded there and never copied across threads.
+ */
+export interface SourceSpec {
+  /** `import.meta.url`-style URL of the module. */
+  module: string;
+  /** Structured-clonable options passed to its `createSource`. */
+  options: unknown;
+}
+
+export interface WorkerDataSource {
+  /** Brings the tables up to date before a query (e.g. reads what was appended to the store since). */
+  refresh(): void;
+  table(name: string): Table | undefined;
+}
+
+export type CreateSource = (options: unknown, catalog: Catalog) => WorkerDataSource;
+
+export interface QueryLimits {
+  /** Wall-clock time a query may run before it is stopped. */
+  timeoutMs: number;
+  /** Rows a result may have; a larger result is refused, not truncated. */
+  maxRows: number;
+  /** V8 old-generation heap of the worker: tables plus everything a query builds. */
+  memoryMb: number;
+}
+
+export interface WorkerInit {
+  catalog: PortableCatalog;
+  source: SourceSpec;
+}
+
+export interface QueryRequest {
+  id: number;
+  query: string;
+  now: bigint;
+  maxRows: number;
+}
+
+/** A result with values already in their JSON form (`toJson`), so it crosses threads cheaply. */
+export interface JsonTable {
+  columns: Column[];
+  rows: unknown[][];
+}
+
+export type QueryReply =
+  | { id: number; ok: true; table: JsonTable }
+  | { id: number; ok: false; kind: 'query'; message: string; diagnostics: QueryDiagnostic[] }
+  | { id: number; ok: false; kind: 'limit'; message: string };

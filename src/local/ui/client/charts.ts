@@ -1,0 +1,87 @@
+// Charts for the local SOC UI with Chart.js (bundled into app.js by esbuild, so the page loads no
+// inline script). Only the controllers and elements used are registered, which keeps the bundle small.
+import {
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PieController,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+
+Chart.register(
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PieController,
+  PointElement,
+  Tooltip,
+);
+
+export type ChartKind = 'bar' | 'line' | 'pie';
+
+export interface Series {
+  label: string;
+  data: number[];
+  /** Drawn dashed: a budget or target line rather than data. */
+  dashed?: boolean;
+}
+
+const palette = ['#1b5e9c', '#c0392b', '#e67e22', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
+
+/** A canvas with a chart of `series` over `labels`; `stacked` stacks bars. */
+export function chart(
+  title: string,
+  kind: ChartKind,
+  labels: string[],
+  series: Series[],
+  options: { stacked?: boolean; height?: number } = {},
+): HTMLElement {
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', title);
+  const figure = document.createElement('figure');
+  figure.style.height = `${options.height ?? 240}px`;
+  figure.style.margin = '0 0 1rem';
+  const caption = document.createElement('figcaption');
+  caption.textContent = title;
+  figure.append(caption, canvas);
+  new Chart(canvas, {
+    type: kind,
+    data: {
+      labels,
+      datasets: series.map((s, i) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: kind === 'pie' ? undefined : palette[i % palette.length],
+        backgroundColor:
+          kind === 'pie' ? labels.map((_, j) => palette[j % palette.length]) : palette[i % palette.length],
+        borderDash: s.dashed ? [6, 4] : undefined,
+        pointRadius: s.dashed ? 0 : 2,
+      })),
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales:
+        kind === 'pie'
+          ? {}
+          : {
+              x: { stacked: options.stacked ?? false },
+              y: { stacked: options.stacked ?? false, beginAtZero: true },
+            },
+    },
+  });
+  return figure;
+}
