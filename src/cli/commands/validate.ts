@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { detectionCodes, validateDetectionFiles } from '../../detections/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
 import { toSarif } from '../../report/sarif.js';
-import { findRuleFiles } from '../../rules/load.js';
+import { findRuleFiles, isDetectionPath } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes, validateFiles } from '../../rules/validate/index.js';
 import { parseCommandArgs, rootOption } from '../command.js';
@@ -12,7 +13,9 @@ const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--r
 
 Checks analytics rules (and hunting queries under a hunting/ folder): fields and types, KQL against
 the table schemas, Sentinel limits, entity mappings, custom and alert details, MITRE ATT&CK, unique
-ids, and version bumps against git HEAD. Paths default to kql/rules.
+ids, and version bumps against git HEAD; Defender custom detections (files under a detections/
+folder) against Defender's schedule, required result columns and Graph's detectionRule shape.
+Paths default to kql/rules and kql/detections.
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
   --root dir           repository root holding kql/ and connectors/ (default: .)
@@ -37,7 +40,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const root = values.root;
-  const paths = positionals.length > 0 ? positionals : [join(root, 'kql', 'rules')];
+  const detectionsDir = join(root, 'kql', 'detections');
+  const defaults = [join(root, 'kql', 'rules'), ...(existsSync(detectionsDir) ? [detectionsDir] : [])];
+  const paths = positionals.length > 0 ? positionals : defaults;
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     console.error(`no such file or directory: ${missing.join(', ')}`);
@@ -51,14 +56,19 @@ export async function run(argv: string[]): Promise<number> {
     ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
   const files = findRuleFiles(paths);
+  const ruleFiles = files.filter((file) => !isDetectionPath(file));
   const diagnostics = catalog
-    ? [...setup, ...validateFiles(files, { catalog, mitre, compareWithGit: !values['no-git'] }).diagnostics]
+    ? [
+        ...setup,
+        ...validateFiles(ruleFiles, { catalog, mitre, compareWithGit: !values['no-git'] }).diagnostics,
+        ...validateDetectionFiles(files.filter(isDetectionPath), { catalog, mitre }).diagnostics,
+      ]
     : setup;
 
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
       toolName: 'sentinel-kit',
-      describe: (code) => ruleCodes[code as keyof typeof ruleCodes],
+      describe: (code) => ({ ...ruleCodes, ...detectionCodes })[code as keyof typeof ruleCodes],
     });
     console.log(JSON.stringify(sarif, null, 2));
   } else {
