@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   test: () => import('./commands/test.js'),
   backtest: () => import('./commands/backtest.js'),
   query: () => import('./commands/query.js'),
+  deploy: () => import('./commands/deploy.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
