@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   backtest: () => import('./commands/backtest.js'),
   query: () => import('./commands/query.js'),
   deploy: () => import('./commands/deploy.js'),
+  migrate: () => import('./commands/migrate.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
