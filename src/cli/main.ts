@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   query: () => import('./commands/query.js'),
   deploy: () => import('./commands/deploy.js'),
   migrate: () => import('./commands/migrate.js'),
+  coverage: () => import('./commands/coverage.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
