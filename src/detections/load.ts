@@ -25,7 +25,19 @@ export function loadDetectionFile(path: string, file = displayPath(path)): Loade
   if (!source) return { path, file, diagnostics };
   const data = source.document.toJS({ maxAliasCount: 100 }) as unknown;
   const parsed = parseWithSchema(detectionRuleSchema, data, source);
-  diagnostics.push(...parsed.diagnostics);
+  // detectionRule is not an open type ("openType": false in its resource page), so Graph refuses a
+  // property it does not know; unlike analytics rules, an unknown field is an error here.
+  diagnostics.push(
+    ...parsed.diagnostics.map((d) =>
+      d.code === 'SK1012'
+        ? {
+            ...d,
+            severity: 'error' as const,
+            message: d.message.replace(' (ignored)', ' (Graph refuses it)'),
+          }
+        : d,
+    ),
+  );
   return {
     path,
     file,

@@ -48,11 +48,40 @@ export const entityMappingKinds = [
 ] as const;
 export type EntityMappingKind = (typeof entityMappingKinds)[number];
 
+/**
+ * The fields of the entity-mapping types whose pages list them (security-accountentitymapping,
+ * -hostentitymapping, -ipentitymapping, -urlentitymapping, -fileentitymapping,
+ * -processentitymapping); the other types take any `*Column` field until looked up.
+ */
+const entityMappingFields: Partial<Record<EntityMappingKind, readonly string[]>> = {
+  accounts: [
+    'aadUserIdColumn',
+    'dnsDomainColumn',
+    'nameColumn',
+    'ntDomainColumn',
+    'sidColumn',
+    'upnColumn',
+    'upnSuffixColumn',
+  ],
+  hosts: ['deviceIdColumn', 'dnsDomainColumn', 'nameColumn', 'netBiosNameColumn', 'ntDomainColumn'],
+  ips: ['addressColumn', 'scopeColumn'],
+  urls: ['addressColumn'],
+  files: ['nameColumn', 'sha1Column', 'sha256Column'],
+  processes: ['sha1Column', 'sha256Column'],
+};
+
+function entityMapping(kind: EntityMappingKind) {
+  const fields = entityMappingFields[kind];
+  if (!fields) return columnFields;
+  return z.strictObject(
+    Object.fromEntries(fields.map((field) => [field, text.optional()])),
+  ) as unknown as typeof columnFields;
+}
+
 const entityMappings = z.strictObject(
-  Object.fromEntries(entityMappingKinds.map((kind) => [kind, z.array(columnFields).optional()])) as Record<
-    EntityMappingKind,
-    z.ZodOptional<z.ZodArray<typeof columnFields>>
-  >,
+  Object.fromEntries(
+    entityMappingKinds.map((kind) => [kind, z.array(entityMapping(kind)).optional()]),
+  ) as Record<EntityMappingKind, z.ZodOptional<z.ZodArray<typeof columnFields>>>,
 );
 
 /** automatedActionSet: the action lists and the kind of entity each acts on (security-automatedactionset). */

@@ -36,7 +36,10 @@ describe('custom detection validation', () => {
     d.schedule = { period: '1H' };
     d.detectionAction.alertTemplate.severity = 'High';
     const diagnostics = check(d);
-    expect(diagnostics.map((x) => x.message).join('\n')).toMatch(/unknown field 'schedule.period'/);
+    expect(diagnostics.find((x) => x.code === 'SK1012')).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/^unknown field 'schedule.period' \(Graph refuses it\)/),
+    });
     expect(diagnostics.some((x) => x.severity === 'error' && /severity/.test(x.message))).toBe(true);
   });
 
@@ -118,6 +121,17 @@ describe('custom detection validation', () => {
     // Disable user needs the SID columns the docs list, not a name.
     expect(diagnostics.filter((x) => x.code === 'SK2007').map((x) => x.message)).toEqual([
       expect.stringMatching(/disableUsers acts on AccountSid.*'AccountName'/),
+    ]);
+  });
+
+  it('refuses entity-mapping fields the mapping type does not have (security-hostentitymapping)', () => {
+    const d = baseDetection();
+    d.detectionAction.alertTemplate.entityMappings.hosts = [{ hostNameColumn: 'DeviceName' }];
+    d.detectionAction.alertTemplate.entityMappings.processes = [{ commandLineColumn: 'FileName' }];
+    const unknown = check(d).filter((x) => x.code === 'SK1012');
+    expect(unknown.map((x) => `${x.severity} ${x.message.split(' (')[0]}`)).toEqual([
+      "error unknown field 'detectionAction.alertTemplate.entityMappings.hosts[0].hostNameColumn'",
+      "error unknown field 'detectionAction.alertTemplate.entityMappings.processes[0].commandLineColumn'",
     ]);
   });
 
