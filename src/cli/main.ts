@@ -11,6 +11,9 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   import: () => import('./commands/import.js'),
   init: () => import('./commands/init.js'),
   report: () => import('./commands/report.js'),
+  deploy: () => import('./commands/deploy.js'),
+  migrate: () => import('./commands/migrate.js'),
+  coverage: () => import('./commands/coverage.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

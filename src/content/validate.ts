@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { findResponders } from '../build/index.js';
+import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
@@ -19,7 +20,15 @@ import {
 import { checkQuery } from '../rules/validate/query.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
-export type ContentKind = 'analytics' | 'hunting' | 'parser' | 'watchlist' | 'automation' | 'rule-test';
+export type ContentKind =
+  | 'analytics'
+  | 'hunting'
+  | 'parser'
+  | 'watchlist'
+  | 'automation'
+  | 'detection'
+  | 'operations'
+  | 'rule-test';
 
 export const contentKindNames: Record<ContentKind, string> = {
   analytics: 'analytics rule',
@@ -27,6 +36,8 @@ export const contentKindNames: Record<ContentKind, string> = {
   parser: 'parser',
   watchlist: 'watchlist',
   automation: 'automation rule',
+  detection: 'custom detection',
+  operations: 'SOC operations model',
   'rule-test': 'rule test',
 };
 
@@ -35,11 +46,14 @@ const FOLDER_KINDS: [RegExp, ContentKind][] = [
   [/^parsers?$/i, 'parser'],
   [/^watchlists?$/i, 'watchlist'],
   [/^automation$/i, 'automation'],
+  [/^detections$/i, 'detection'],
 ];
 
 /** Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule. */
 export function contentKindOf(path: string): ContentKind {
   if (/\.test\.ya?ml$/i.test(path)) return 'rule-test';
+  // kql/operations.yaml (src/operations), checked by operationsDiagnostics.
+  if (/(^|[\\/])kql[\\/]operations\.ya?ml$/i.test(path)) return 'operations';
   const folders = path.split(/[\\/]/).slice(0, -1).reverse();
   for (const folder of folders) {
     const match = FOLDER_KINDS.find(([pattern]) => pattern.test(folder));
@@ -116,6 +130,7 @@ export async function validateContent(
   ];
   for (const file of ofKind('parser')) diagnostics.push(...checkParser(file, options));
   diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
+  diagnostics.push(...validateDetectionFiles(ofKind('detection'), options).diagnostics);
   const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
   return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
 }

@@ -53,6 +53,14 @@ export function documentKindOf(path: string): QueryDocumentKind {
   return folders.some((folder) => /^hunting( queries)?$/i.test(folder)) ? 'hunting' : 'analytics';
 }
 
+/** Defender custom detections live under a `detections` folder (kql/detections/), beside analytics rules. */
+export function isDetectionPath(path: string): boolean {
+  return path
+    .split(/[\\/]/)
+    .slice(0, -1)
+    .some((folder) => folder.toLowerCase() === 'detections');
+}
+
 /** Rule YAML files under the given files or folders, sorted; rule tests (`*.test.yaml`) are excluded. */
 export function findRuleFiles(paths: readonly string[]): string[] {
   return findFiles(paths, (path) => /\.ya?ml$/i.test(path) && !/\.test\.ya?ml$/i.test(path));
@@ -163,7 +171,7 @@ function firstLine(message: string): string {
  * Validates `data` against a strict schema. Unknown fields become warnings and are dropped, so rules
  * written for the Azure-Sentinel repository (which carries extra fields) still load.
  */
-function parseWithSchema<S extends z.ZodType>(
+export function parseWithSchema<S extends z.ZodType>(
   schema: S,
   data: unknown,
   source: YamlSource,

@@ -25,6 +25,8 @@ describe('validate kql/ by content type', () => {
     expect(contentKindOf('Solutions/Okta/Analytic Rules/x.yaml')).toBe('analytics');
     expect(contentKindOf('kql/watchlists/VIP.yaml')).toBe('watchlist');
     expect(contentKindOf('kql/rules/identity/spray.test.yaml')).toBe('rule-test');
+    expect(contentKindOf('kql/detections/office-encoded-powershell.yaml')).toBe('detection');
+    expect(contentKindOf('kql/operations.yaml')).toBe('operations');
   });
 
   it('checks every file of this repository kql/ without treating automation rules as analytics rules', async () => {
@@ -38,6 +40,10 @@ describe('validate kql/ by content type', () => {
     expect(counts.get('automation')).toBeGreaterThan(0);
     expect(counts.get('parser')).toBeGreaterThan(0);
     expect(counts.get('watchlist')).toBeGreaterThan(0);
+    // Custom detections are checked by Defender's rules and the SOC operations model by its own,
+    // neither as an analytics rule.
+    expect(counts.get('detection')).toBeGreaterThan(0);
+    expect(counts.get('operations')).toBe(1);
   });
 
   it('binds parser bodies with their parameters and reports errors at the file position', async () => {

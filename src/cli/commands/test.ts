@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { runDetectionTests } from '../../detections/testing.js';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
 import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from '../command.js';
@@ -6,7 +7,8 @@ import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
 Runs every case of the rule tests (*.test.yaml) under the given files or folders (default kql/rules)
-on the embedded KQL engine, with Sentinel's run semantics. Exits 1 when a case fails.
+on the embedded KQL engine, with Sentinel's run semantics (Defender's for custom detections under a
+detections/ folder). Exits 1 when a case fails.
 
 options:
   --reporter text|junit   output format (default text)
@@ -39,10 +41,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
-  const paths = positionals.length > 0 ? positionals : ['kql/rules'];
+  const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections'];
   const results = values.workspace
     ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
-    : runRuleTests(paths, catalog);
+    : [...runRuleTests(paths, catalog), ...runDetectionTests(paths, catalog)];
   const report = reporter === 'junit' ? formatJUnit(results) : formatTextReport(results);
   if (values.output) writeFileSync(values.output, report.endsWith('\n') ? report : `${report}\n`);
   else console.log(report);

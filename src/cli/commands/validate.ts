@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
+import { detectionCodes } from '../../detections/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import { loadCatalog } from '../../kql/catalog.js';
 import { operationsDiagnostics } from '../../operations/validate.js';
@@ -16,7 +17,8 @@ Checks every content file under the paths by what it is (from its folder): analy
 and types, KQL against the table schemas, Sentinel limits, entity mappings, custom and alert
 details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans), hunting queries
 (hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
-Paths default to kql/. The SOC operations model
+Paths default to kql/. Defender custom detections (detections/) are checked against Defender's
+schedule, required result columns and Graph's detectionRule shape. The SOC operations model
 (kql/operations.yaml under --root) is checked too when present.
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
@@ -75,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
       toolName: 'sentinel-kit',
-      describe: (code) => ruleCodes[code as keyof typeof ruleCodes],
+      describe: (code) => ({ ...ruleCodes, ...detectionCodes })[code as keyof typeof ruleCodes],
     });
     console.log(JSON.stringify(sarif, null, 2));
   } else {

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { boundReferences } from '../../kql/references.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
-import type { Position, YamlSource } from '../source.js';
+import type { FieldPath, Position, YamlSource } from '../source.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
 const MAX_QUERY_LENGTH = 10_000;
@@ -21,17 +21,19 @@ export interface QueryCheck {
 
 /**
  * KQL syntax and binding against the catalog, the query length limit, and forbidden wildcards.
- * Needs only the query, so it also runs on files whose other fields failed validation.
+ * Needs only the query, so it also runs on files whose other fields failed validation. `path` is
+ * where the query sits in the file (custom detections keep it at queryCondition.queryText).
  */
 export function checkQuery(
   { query, source, declarations = '' }: { query: string; source: YamlSource; declarations?: string },
   catalog: Catalog,
   analytics: boolean,
+  path: FieldPath = ['query'],
 ): QueryCheck {
   const diagnostics: Diagnostic[] = [];
-  const offsetMapper = source.offsetMapper(['query']);
+  const offsetMapper = source.offsetMapper(path);
   const span = (start: number, length: number): Position => {
-    if (!offsetMapper) return source.valueAt(['query']);
+    if (!offsetMapper) return source.valueAt(path);
     const from = offsetMapper(start);
     const to = offsetMapper(start + Math.max(length, 0));
     return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
