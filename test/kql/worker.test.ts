@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/kql/catalog.js';
 import { IsolatedQueryRunner, QueryLimitError, QueryRejectedError } from '../../src/kql/worker/runner.js';
 import { Workspace, workspaceSource } from '../../src/local/store/workspace.js';
 import { testCatalog } from '../support/catalog.js';
@@ -74,4 +75,29 @@ describe('queries on a worker thread within limits', () => {
     expect(error).toBeInstanceOf(QueryRejectedError);
     expect((error as QueryRejectedError).diagnostics[0].start).toBeGreaterThan(0);
   });
+});
+
+describe('the worker binds against the same catalog as its caller', () => {
+  // Structured cloning a lazily loaded catalog keeps only the tables loaded so far: the worker must
+  // rebuild it (portableCatalog), or any built-in table the caller had not used yet is "unknown".
+  it('knows a built-in table the calling process never loaded', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const full = loadCatalog(root);
+    const dir = mkdtempSync(join(tmpdir(), 'sk-worker-builtin-'));
+    const runner = new IsolatedQueryRunner(full, workspaceSource(dir), {
+      timeoutMs: 60_000,
+      maxRows: 10,
+      memoryMb: 512,
+    });
+    try {
+      const table = await runner.run(
+        'AzureActivity | project TimeGenerated, OperationNameValue | take 1',
+        0n,
+      );
+      expect(table.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'OperationNameValue']);
+      expect(table.rows).toEqual([]);
+    } finally {
+      await runner.close();
+    }
+  }, 120_000);
 });

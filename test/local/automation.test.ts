@@ -132,7 +132,13 @@ describe('local automation rules', () => {
     ['changed owner', { changed: ['owner'] }, { owner: { userPrincipalName: 'a@contoso.com' } }, true],
     ['changed from Medium', { changedFrom: { severity: ['Medium'] } }, { severity: 'Low' }, true],
     ['changed from Low', { changedFrom: { severity: ['Low'] } }, { severity: 'High' }, false],
-    ['changed to Closed', { changedTo: { status: ['Closed'] } }, { status: 'Closed' }, true],
+    // Closing needs a classification (SecurityInsights rejects a Closed incident without one).
+    [
+      'changed to Closed',
+      { changedTo: { status: ['Closed'] } },
+      { status: 'Closed', classification: 'Undetermined' },
+      true,
+    ],
     ['changed to Closed, on Active', { changedTo: { status: ['Closed'] } }, { status: 'Active' }, false],
     ['tags added', { added: ['labels'] }, { labels: [{ labelName: 'vip', labelType: 'User' }] }, true],
     ['tactics added', { added: ['tactics'] }, { severity: 'High' }, false],

@@ -24,7 +24,7 @@ process.on('exit', () => process.stdout.write(JSON.stringify(registered)));
 /** Names registered in functions/ by http('<name>', ...), timer('<name>', ...) and registerConnectorTimer('<name>'). */
 function declaredFunctions(): string[] {
   const names: string[] = [];
-  for (const dir of ['connectors', 'responders']) {
+  for (const dir of ['connectors', 'responders', 'operations']) {
     for (const file of readdirSync(join(repoRoot, 'functions', dir))) {
       const text = readFileSync(join(repoRoot, 'functions', dir, file), 'utf8');
       for (const m of text.matchAll(/\b(?:http|timer|registerConnectorTimer)\(\s*'([^']+)'/g))
