@@ -206,8 +206,11 @@ describe('responder HTTP handlers', () => {
       expect(response.status).toBe(500);
       expect(response.text).toMatch(/TEAMS_WEBHOOK_URL is unusable: .*legacy incoming webhook.*Workflows/);
       expect(response.text).not.toContain('legacy-secret');
-      // Only the reads of the incident and its entities went out: nothing was posted anywhere.
-      expect(world.outbound().filter((request) => request.method !== 'GET')).toHaveLength(0);
+      // Only the reads of the incident and its entities (Incidents - Get, Incidents - List Entities,
+      // a POST) went to ARM; nothing reached Teams or any other host.
+      expect(
+        world.outbound().filter((request) => request.url.hostname !== 'management.azure.com'),
+      ).toHaveLength(0);
     } finally {
       process.env.TEAMS_WEBHOOK_URL = TEAMS;
     }
