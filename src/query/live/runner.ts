@@ -1,4 +1,4 @@
-import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
+import type { Catalog, FunctionSchema, TableSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
 import type { AnalyticsRule } from '../../rules/model.js';
 import type { RuleTestCase } from '../../rules/testing/model.js';
@@ -73,19 +73,42 @@ export function injectFixtures(
   tables: (name: string) => Table | undefined,
   at: bigint,
 ): string {
+  return prependLets(
+    query,
+    catalog,
+    (schema) =>
+      datatableLet(
+        schema.name,
+        tables(schema.name) ?? {
+          columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
+          rows: [],
+        },
+      ),
+    at,
+  );
+}
+
+/**
+ * The query with a `let` from `tableLet` for every catalog table it mentions (directly or through a
+ * catalog parser; undefined leaves the table as it is), the parsers it calls inlined as `let`
+ * functions, and now()/ago() pinned to `at`.
+ */
+export function prependLets(
+  query: string,
+  catalog: Catalog,
+  tableLet: (schema: TableSchema) => string | undefined,
+  at: bigint,
+): string {
   const functions = referencedFunctions(query, catalog);
   const texts = [query, ...functions.map((f) => f.body)];
   const lets: string[] = [];
   for (const schema of catalog.tables.values()) {
     if (!texts.some((text) => mentions(text, schema.name))) continue;
-    const table = tables(schema.name) ?? {
-      columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
-      rows: [],
-    };
-    lets.push(datatableLet(schema.name, table));
+    const text = tableLet(schema);
+    if (text !== undefined) lets.push(text);
   }
   for (const f of functions) lets.push(functionLet(f));
-  return pinNow(`${lets.join('\n')}\n${query}`, at);
+  return pinNow(lets.length > 0 ? `${lets.join('\n')}\n${query}` : query, at);
 }
 
 /** Catalog functions the query calls, directly or through other functions, callees first. */
