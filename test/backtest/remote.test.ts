@@ -304,3 +304,20 @@ function frames(
     { FrameType: 'DataSetCompletion', ...completion },
   ];
 }
+
+describe('backtest command', () => {
+  it('takes exactly one source, and --cluster only with --database', async () => {
+    const { run } = await import('../../src/cli/commands/backtest.js');
+    const period = ['--from', '2026-01-01T00:00:00Z', '--to', '2026-01-02T00:00:00Z'];
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      expect(await run(['kql/rules', ...period])).toBe(2);
+      expect(await run(['kql/rules', '--data', 'd', '--workspace', WORKSPACE, ...period])).toBe(2);
+      expect(await run(['kql/rules', '--cluster', CLUSTER, ...period])).toBe(2);
+      expect(await run(['kql/rules', '--workspace', WORKSPACE, '--database', 'db', ...period])).toBe(2);
+    } finally {
+      console.error = quiet;
+    }
+  });
+});
