@@ -68,19 +68,17 @@ class KeyIds {
 }
 
 /**
- * The rows of each key as linked lists over typed arrays: first[id] is the first row with key id,
- * next[row] the following one (-1 ends), rows in ascending order.
+ * The rows of each key laid out contiguously (a counting sort by key id): the rows with key id are
+ * rows[start[id]] .. rows[start[id + 1] - 1], in ascending order.
  */
-function chainRows(ids: Int32Array, keyCount: number): { first: Int32Array; next: Int32Array } {
-  const first = new Int32Array(keyCount).fill(-1);
-  const next = new Int32Array(ids.length);
-  for (let r = ids.length - 1; r >= 0; r--) {
-    const id = ids[r];
-    if (id < 0) continue;
-    next[r] = first[id];
-    first[id] = r;
-  }
-  return { first, next };
+function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows: Int32Array } {
+  const start = new Int32Array(keyCount + 1);
+  for (let r = 0; r < ids.length; r++) if (ids[r] >= 0) start[ids[r] + 1]++;
+  for (let id = 0; id < keyCount; id++) start[id + 1] += start[id];
+  const fill = start.slice(0, keyCount);
+  const rows = new Int32Array(start[keyCount]);
+  for (let r = 0; r < ids.length; r++) if (ids[r] >= 0) rows[fill[ids[r]]++] = r;
+  return { start, rows };
 }
 
 /**
@@ -108,7 +106,7 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   } else {
     const rightIds = keys.rows(right, plan.rightKeys, normalize.right, true);
     const leftIds = keys.rows(left, plan.leftKeys, normalize.left, false);
-    const { first, next } = chainRows(rightIds, keys.size);
+    const byKey = rowsByKey(rightIds, keys.size);
     // Keys absent from the right side have no id, and no match whatever innerunique keeps of them.
     const seenLeft = kind === 'innerunique' ? new Uint8Array(keys.size) : undefined;
     const matchedRight =
@@ -137,7 +135,8 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
         default:
           if (!matches) continue;
       }
-      for (let r = first[id]; r >= 0; r = next[r]) {
+      for (let m = byKey.start[id]; m < byKey.start[id + 1]; m++) {
+        const r = byKey.rows[m];
         pair(l, r);
         if (matchedRight) matchedRight[r] = 1;
       }
