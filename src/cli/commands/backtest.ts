@@ -1,10 +1,16 @@
 import { hasErrors } from '../../diagnostics.js';
 import { formatDateTime, parseDateTime } from '../../kql/values/index.js';
+import { AdxCluster } from '../../query/adx/cluster.js';
+import { clusterEngine, workspaceEngine } from '../../query/live/backtest.js';
+import { LiveWorkspace } from '../../query/live/workspace.js';
 import {
   backtestRules,
+  backtestRulesRemote,
   formatBacktestReport,
   loadBacktestData,
   progressBar,
+  type RemoteEngine,
+  type RuleBacktest,
 } from '../../rules/backtest/index.js';
 import { findRuleFiles, loadRuleFile } from '../../rules/load.js';
 import {
@@ -16,14 +22,20 @@ import {
 } from '../command.js';
 
 const HELP = `usage: sentinel-kit backtest <rule.yaml|dir>... --data <dir> --from <iso> --to <iso> [options]
+       sentinel-kit backtest <rule.yaml|dir>... --workspace <id> --from <iso> --to <iso> [options]
+       sentinel-kit backtest <rule.yaml|dir>... --cluster <uri> --database <db> --from <iso> --to <iso>
 
 Replays each analytics rule at its queryFrequency over [from, to] against a dataset (one NDJSON or
 CSV file per table, or a folder of them per table, named after the table), each run seeing only its
-own window, and reports alerts and incidents per day. Exits 1 when a rule exceeds its
-maxAlertsPerDay on any day, or a rule cannot run.
+own window, and reports alerts and incidents per day. With --workspace or --cluster the runs'
+queries execute in Azure over real history instead (Azure sign-in as for 'az login'). Exits 1 when
+a rule exceeds its maxAlertsPerDay on any day, or a rule cannot run.
 
 options:
-  --data <dir>     dataset folder (e.g. from scripts/generate-logs.ts)
+  --data <dir>       dataset folder (e.g. from scripts/generate-logs.ts), run by the local engine
+  --workspace <id>   Log Analytics workspace id: runs go to the Logs Query API
+  --cluster <uri>    Azure Data Explorer cluster, e.g. https://mycluster.westeurope.kusto.windows.net
+  --database <db>    the cluster's database holding the tables
   --from <iso>     start of the period, e.g. 2026-01-01T00:00:00Z
   --to <iso>       end of the period
   --root <dir>     repository root holding kql/schemas and connectors (default .)
@@ -36,6 +48,9 @@ export async function run(argv: string[]): Promise<number> {
     argv,
     {
       data: { type: 'string' },
+      workspace: { type: 'string' },
+      cluster: { type: 'string' },
+      database: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       ...rootOption,
@@ -47,15 +62,22 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   const from = values.from ? parseDateTime(values.from) : null;
   const to = values.to ? parseDateTime(values.to) : null;
-  if (!values.data || from === null || to === null || positionals.length === 0 || to <= from) {
-    console.error(`backtest needs rules, --data, and --from before --to as ISO 8601 times\n\n${HELP}`);
+  const sources = [values.data, values.workspace, values.cluster].filter((v) => v !== undefined).length;
+  if (sources !== 1 || from === null || to === null || positionals.length === 0 || to <= from) {
+    console.error(
+      `backtest needs rules, one of --data, --workspace or --cluster, and --from before --to as ISO 8601 times\n\n${HELP}`,
+    );
+    return 2;
+  }
+  if ((values.cluster === undefined) !== (values.database === undefined)) {
+    console.error(`--cluster and --database go together\n\n${HELP}`);
     return 2;
   }
   const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
   const rules = findRuleFiles(positionals).map((path) => loadRuleFile(path));
-  const data = loadBacktestData(values.data, catalog, to);
-  const diagnostics = [...rules.flatMap((r) => r.diagnostics), ...data.diagnostics].filter(
+  const data = values.data ? loadBacktestData(values.data, catalog, to) : undefined;
+  const diagnostics = [...rules.flatMap((r) => r.diagnostics), ...(data?.diagnostics ?? [])].filter(
     (d) => d.severity === 'error',
   );
   printDiagnostics(diagnostics);
@@ -68,26 +90,38 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  console.error(
-    `${data.rows} rows in ${data.tables.size} tables, ${loaded.length} rules, ${formatDateTime(from)} .. ${formatDateTime(to)}`,
-  );
+  const source = data
+    ? `${data.rows} rows in ${data.tables.size} tables`
+    : values.workspace
+      ? `workspace ${values.workspace}`
+      : `${values.cluster} database ${values.database}`;
+  console.error(`${source}, ${loaded.length} rules, ${formatDateTime(from)} .. ${formatDateTime(to)}`);
   const tty = process.stderr.isTTY === true;
   let shown = -1;
   const started = performance.now();
-  const results = backtestRules(loaded, {
-    catalog,
-    tables: data.tables,
-    from,
-    to,
-    onProgress: tty
-      ? (done) => {
-          const percent = Math.floor(done * 100);
-          if (percent === shown) return;
-          shown = percent;
-          process.stderr.write(`\r${progressBar(done)}`);
-        }
-      : undefined,
-  });
+  const onProgress = tty
+    ? (done: number) => {
+        const percent = Math.floor(done * 100);
+        if (percent === shown) return;
+        shown = percent;
+        process.stderr.write(`\r${progressBar(done)}`);
+      }
+    : undefined;
+  let results: RuleBacktest[];
+  if (data) {
+    results = backtestRules(loaded, { catalog, tables: data.tables, from, to, onProgress });
+  } else {
+    let engine: RemoteEngine;
+    try {
+      engine = values.workspace
+        ? workspaceEngine(new LiveWorkspace(values.workspace))
+        : clusterEngine(new AdxCluster(values.cluster as string, values.database as string), catalog);
+    } catch (error) {
+      console.error((error as Error).message);
+      return 2;
+    }
+    results = await backtestRulesRemote(loaded, { catalog, engine, from, to, onProgress });
+  }
   if (tty) process.stderr.write('\r\x1b[K');
   console.log(formatBacktestReport(results, from));
   console.error(`backtest took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -5,46 +5,91 @@ import { compositeKey, keyOf } from './keys.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 
-/** Key of each row, or undefined when a key column is null: null keys never match (as in SQL). */
-function rowKeys(frame: Frame, keyColumns: number[]): (unknown | undefined)[] {
-  const cols = keyColumns.map((c) => frame.columns[c]);
-  const types = keyColumns.map((c) => frame.schema[c].type);
-  const keys: (unknown | undefined)[] = new Array(frame.length);
-  const values: Value[] = new Array(cols.length);
-  for (let i = 0; i < frame.length; i++) {
-    let hasNull = false;
-    for (let k = 0; k < cols.length; k++) {
-      values[k] = cols[k][i];
-      if (values[k] === null) hasNull = true;
-    }
-    keys[i] = hasNull
-      ? undefined
-      : cols.length === 1
-        ? keyOf(values[0], types[0])
-        : compositeKey(values, types);
-  }
-  return keys;
-}
+/** How one key column's values become Map keys. */
+type KeyNormalizer = (value: Value) => unknown;
 
-function buildIndex(keys: (unknown | undefined)[]): Map<unknown, number[]> {
-  const index = new Map<unknown, number[]>();
-  keys.forEach((key, i) => {
-    if (key === undefined) return;
-    const rows = index.get(key);
-    if (rows) rows.push(i);
-    else index.set(key, [i]);
+/**
+ * The Map key of a value: its raw value when both sides' key columns have the same type (equal
+ * exactly when the values are), else its text, so that differently typed keys compare as
+ * compositeKey would compare them.
+ */
+function normalizers(plan: JoinPlan, left: Frame, right: Frame): Record<'left' | 'right', KeyNormalizer[]> {
+  const sides = { left: [] as KeyNormalizer[], right: [] as KeyNormalizer[] };
+  plan.leftKeys.forEach((lc, k) => {
+    const leftType = left.schema[lc].type;
+    const rightType = right.schema[plan.rightKeys[k]].type;
+    const raw = plan.leftKeys.length === 1 || leftType === rightType;
+    sides.left.push(raw ? (v) => keyOf(v, leftType) : (v) => compositeKey([v], [leftType]));
+    sides.right.push(raw ? (v) => keyOf(v, rightType) : (v) => compositeKey([v], [rightType]));
   });
-  return index;
+  return sides;
 }
 
 /**
- * Hash join with Kusto's flavors. innerunique (the default) first drops left rows whose key was
- * already seen, keeping the first; then it is an inner join.
+ * Dense ids for key tuples: one Map level per key column keyed by the normalized value, so no
+ * per-row key string is built. A row whose key has a null never gets an id (-1): null keys never
+ * match (as in SQL).
+ */
+class KeyIds {
+  private readonly root = new Map<unknown, unknown>();
+  size = 0;
+
+  /** Id of each row's key in `frame`'s `columns`; new keys get new ids only when `insert`. */
+  rows(frame: Frame, columns: number[], normalize: KeyNormalizer[], insert: boolean): Int32Array {
+    const cols = columns.map((c) => frame.columns[c]);
+    const last = cols.length - 1;
+    const ids = new Int32Array(frame.length);
+    for (let i = 0; i < frame.length; i++) {
+      let map: Map<unknown, unknown> | undefined = this.root;
+      let id = -1;
+      for (let k = 0; k <= last && map; k++) {
+        const v = cols[k][i];
+        if (v === null) {
+          map = undefined;
+          break;
+        }
+        const key = normalize[k](v);
+        let next = map.get(key);
+        if (next === undefined) {
+          if (!insert) {
+            map = undefined;
+            break;
+          }
+          next = k === last ? this.size++ : new Map();
+          map.set(key, next);
+        }
+        if (k === last) id = next as number;
+        else map = next as Map<unknown, unknown>;
+      }
+      ids[i] = id;
+    }
+    return ids;
+  }
+}
+
+/**
+ * The rows of each key laid out contiguously (a counting sort by key id): the rows with key id are
+ * rows[start[id]] .. rows[start[id + 1] - 1], in ascending order.
+ */
+function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows: Int32Array } {
+  const start = new Int32Array(keyCount + 1);
+  for (let r = 0; r < ids.length; r++) if (ids[r] >= 0) start[ids[r] + 1]++;
+  for (let id = 0; id < keyCount; id++) start[id + 1] += start[id];
+  const fill = start.slice(0, keyCount);
+  const rows = new Int32Array(start[keyCount]);
+  for (let r = 0; r < ids.length; r++) if (ids[r] >= 0) rows[fill[ids[r]]++] = r;
+  return { start, rows };
+}
+
+/**
+ * Hash join with Kusto's flavors, built on the right side and probed with the left in its order,
+ * so that matches come out left row by left row, each with its right rows in order. innerunique
+ * (the default) first drops left rows whose key was already seen, keeping the first; then it is
+ * an inner join.
  */
 export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
-  const leftKeys = rowKeys(left, plan.leftKeys);
-  const rightKeys = rowKeys(right, plan.rightKeys);
-  const rightIndex = buildIndex(rightKeys);
+  const keys = new KeyIds();
+  const normalize = normalizers(plan, left, right);
   const leftRows: number[] = [];
   const rightRows: number[] = [];
   const pair = (l: number, r: number) => {
@@ -53,43 +98,49 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   };
   const kind = plan.kind;
   if (kind === 'rightanti' || kind === 'rightsemi') {
-    const leftIndex = buildIndex(leftKeys);
-    rightKeys.forEach((key, r) => {
-      const matched = key !== undefined && leftIndex.has(key);
-      if (matched === (kind === 'rightsemi')) pair(-1, r);
-    });
+    keys.rows(left, plan.leftKeys, normalize.left, true);
+    const rightIds = keys.rows(right, plan.rightKeys, normalize.right, false);
+    for (let r = 0; r < right.length; r++) {
+      if (rightIds[r] >= 0 === (kind === 'rightsemi')) pair(-1, r);
+    }
   } else {
-    const seenLeft = kind === 'innerunique' ? new Set<unknown>() : undefined;
+    const rightIds = keys.rows(right, plan.rightKeys, normalize.right, true);
+    const leftIds = keys.rows(left, plan.leftKeys, normalize.left, false);
+    const byKey = rowsByKey(rightIds, keys.size);
+    // Keys absent from the right side have no id, and no match whatever innerunique keeps of them.
+    const seenLeft = kind === 'innerunique' ? new Uint8Array(keys.size) : undefined;
     const matchedRight =
       kind === 'rightouter' || kind === 'fullouter' ? new Uint8Array(right.length) : undefined;
-    leftKeys.forEach((key, l) => {
-      if (seenLeft) {
-        if (key === undefined || seenLeft.has(key)) return;
-        seenLeft.add(key);
+    for (let l = 0; l < left.length; l++) {
+      const id = leftIds[l];
+      if (seenLeft && id >= 0) {
+        if (seenLeft[id]) continue;
+        seenLeft[id] = 1;
       }
-      const matches = key === undefined ? undefined : rightIndex.get(key);
+      const matches = id >= 0;
       switch (kind) {
         case 'leftanti':
           if (!matches) pair(l, -1);
-          return;
+          continue;
         case 'leftsemi':
           if (matches) pair(l, -1);
-          return;
+          continue;
         case 'leftouter':
         case 'fullouter':
           if (!matches) {
             pair(l, -1);
-            return;
+            continue;
           }
           break;
         default:
-          if (!matches) return;
+          if (!matches) continue;
       }
-      for (const r of matches!) {
+      for (let m = byKey.start[id]; m < byKey.start[id + 1]; m++) {
+        const r = byKey.rows[m];
         pair(l, r);
         if (matchedRight) matchedRight[r] = 1;
       }
-    });
+    }
     if (matchedRight) {
       for (let r = 0; r < right.length; r++) if (!matchedRight[r]) pair(-1, r);
     }

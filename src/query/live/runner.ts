@@ -1,4 +1,4 @@
-import type { Catalog, FunctionSchema } from '../../kql/catalog.js';
+import type { Catalog, FunctionSchema, TableSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
 import { queryReferences } from '../../kql/references.js';
 import type { AnalyticsRule } from '../../rules/model.js';
@@ -74,19 +74,42 @@ export function injectFixtures(
   tables: (name: string) => Table | undefined,
   at: bigint,
 ): string {
+  return prependLets(
+    query,
+    catalog,
+    (schema) =>
+      datatableLet(
+        schema.name,
+        tables(schema.name) ?? {
+          columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
+          rows: [],
+        },
+      ),
+    at,
+  );
+}
+
+/**
+ * The query with a `let` from `tableLet` for every catalog table it reads (bound by Kusto.Language,
+ * directly or through a catalog parser; undefined leaves the table as it is), the parsers it calls inlined as `let`
+ * functions, and now()/ago() pinned to `at`.
+ */
+export function prependLets(
+  query: string,
+  catalog: Catalog,
+  tableLet: (schema: TableSchema) => string | undefined,
+  at: bigint,
+): string {
   const { tables: names, functions } = queryReferences(query, catalog);
   const lets: string[] = [];
   for (const name of names) {
     const schema = catalog.tables.get(name);
     if (!schema) continue;
-    const table = tables(schema.name) ?? {
-      columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
-      rows: [],
-    };
-    lets.push(datatableLet(schema.name, table));
+    const text = tableLet(schema);
+    if (text !== undefined) lets.push(text);
   }
   for (const f of functions) lets.push(functionLet(f));
-  return pinNow(`${lets.join('\n')}\n${query}`, at);
+  return pinNow(lets.length > 0 ? `${lets.join('\n')}\n${query}` : query, at);
 }
 
 function functionLet(f: FunctionSchema): string {

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../kql/catalog.js';
 import { TICKS_PER_DAY } from '../../kql/values/index.js';
 import type { AnalyticsRule } from '../model.js';
-import { RuleSimulation } from '../schedule/run.js';
+import { type RuleData, RuleSimulation, type RunResult } from '../schedule/run.js';
 import type { IndexedTable } from '../schedule/window.js';
 
 export interface RuleBacktest {
@@ -51,52 +51,106 @@ export function backtestRules(
   rules: readonly { rule: AnalyticsRule; file: string }[],
   options: BacktestOptions,
 ): RuleBacktest[] {
-  const simulations = rules.map(({ rule, file }) => ({
-    file,
-    simulation: new RuleSimulation(rule, options),
-  }));
-  const schedules = simulations.map(({ simulation }) => simulation.runTimes(options.from, options.to));
-  const totalRuns = schedules.reduce((n, times) => n + times.length, 0);
-  const days = dayCount(options.from, options.to);
-  const first = dayStart(options.from);
-  // A run at `at` covers data up to `at` (exclusive), so its alerts count for the day of at − 1 tick:
-  // the midnight run reports the previous day's last hour.
-  const dayOf = (at: bigint) => Math.min(days - 1, Math.max(0, Number((at - 1n - first) / TICKS_PER_DAY)));
-  let done = 0;
-  return simulations.map(({ file, simulation }, i) => {
-    const started = performance.now();
-    const alertsPerDay = new Array<number>(days).fill(0);
-    const incidentsPerDay = new Array<number>(days).fill(0);
-    let runs = 0;
-    let suppressedRuns = 0;
-    let error: string | undefined;
-    for (const at of schedules[i]) {
+  const period = backtestPeriod(rules, options, options);
+  return period.rules.map((rule) => {
+    rule.tally.begin();
+    for (const at of rule.times) {
       try {
-        const run = simulation.runAt(at);
-        if (run.ran) runs++;
-        else suppressedRuns++;
-        alertsPerDay[dayOf(at)] += run.alerts.length;
+        rule.tally.add(at, rule.simulation.runAt(at));
       } catch (e) {
-        error = (e as Error).message;
+        rule.tally.fail((e as Error).message);
         break;
       } finally {
-        options.onProgress?.(++done / Math.max(1, totalRuns));
+        period.ran();
       }
     }
-    for (const incident of simulation.grouper.incidents) incidentsPerDay[dayOf(incident.createdAt)]++;
+    return rule.tally.result();
+  });
+}
+
+/** The rules of a backtest with their simulations, run times and tallies, and overall progress. */
+export function backtestPeriod(
+  rules: readonly { rule: AnalyticsRule; file: string }[],
+  data: RuleData,
+  options: Pick<BacktestOptions, 'from' | 'to' | 'onProgress'>,
+) {
+  const simulated = rules.map(({ rule, file }) => {
+    const simulation = new RuleSimulation(rule, data);
+    const times = simulation.runTimes(options.from, options.to);
+    return { simulation, times, tally: new RuleTally(simulation, file, options.from, options.to) };
+  });
+  const totalRuns = simulated.reduce((n, r) => n + r.times.length, 0);
+  let done = 0;
+  return {
+    rules: simulated,
+    /** Called after every run (or `count` runs skipped), whatever its outcome. */
+    ran: (count = 1) => {
+      done += count;
+      options.onProgress?.(done / Math.max(1, totalRuns));
+    },
+  };
+}
+
+/** One rule's runs, alerts and incidents counted per UTC day of the period. */
+export class RuleTally {
+  private started = performance.now();
+  private readonly first: bigint;
+  private readonly days: number;
+  private readonly alertsPerDay: number[];
+  private runs = 0;
+  private suppressedRuns = 0;
+  private error?: string;
+
+  constructor(
+    private readonly simulation: RuleSimulation,
+    private readonly file: string,
+    from: bigint,
+    to: bigint,
+  ) {
+    this.first = dayStart(from);
+    this.days = dayCount(from, to);
+    this.alertsPerDay = new Array<number>(this.days).fill(0);
+  }
+
+  /** Starts the rule's clock: its runs may wait for other rules' before they start. */
+  begin(): void {
+    this.started = performance.now();
+  }
+
+  // A run at `at` covers data up to `at` (exclusive), so its alerts count for the day of at − 1 tick:
+  // the midnight run reports the previous day's last hour.
+  private dayOf(at: bigint): number {
+    return Math.min(this.days - 1, Math.max(0, Number((at - 1n - this.first) / TICKS_PER_DAY)));
+  }
+
+  add(at: bigint, run: RunResult): void {
+    if (run.ran) this.runs++;
+    else this.suppressedRuns++;
+    this.alertsPerDay[this.dayOf(at)] += run.alerts.length;
+  }
+
+  /** A run failed: the counts cover the runs before it. */
+  fail(message: string): void {
+    this.error = message;
+  }
+
+  result(): RuleBacktest {
+    const { simulation, alertsPerDay } = this;
+    const incidentsPerDay = new Array<number>(this.days).fill(0);
+    for (const incident of simulation.grouper.incidents) incidentsPerDay[this.dayOf(incident.createdAt)]++;
     const budget = simulation.rule.maxAlertsPerDay;
     return {
       rule: simulation.rule,
-      file,
-      runs,
-      suppressedRuns,
+      file: this.file,
+      runs: this.runs,
+      suppressedRuns: this.suppressedRuns,
       alerts: alertsPerDay.reduce((a, b) => a + b, 0),
       incidents: simulation.grouper.incidents.length,
       alertsPerDay,
       incidentsPerDay,
       overBudgetDays: budget === undefined ? [] : alertsPerDay.flatMap((n, day) => (n > budget ? [day] : [])),
-      error,
-      elapsedMs: performance.now() - started,
+      error: this.error,
+      elapsedMs: performance.now() - this.started,
     };
-  });
+  }
 }

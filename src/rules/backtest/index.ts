@@ -1,3 +1,9 @@
 export { type BacktestOptions, backtestRules, dayCount, dayStart, type RuleBacktest } from './backtest.js';
 export { loadBacktestData } from './data.js';
+export {
+  backtestRulesRemote,
+  type RemoteBacktestOptions,
+  type RemoteEngine,
+  type RemoteRun,
+} from './remote.js';
 export { formatBacktestReport, progressBar, sparkline } from './report.js';

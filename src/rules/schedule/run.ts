@@ -61,9 +61,13 @@ export class RuleSimulation {
     const { window, tables } = this.prepare(at);
     if (!tables) return { at, window, ran: false, alerts: [], incidents: [] };
     this.compiled ??= planQuery(this.rule.query, this.data.catalog);
-    const now = this.semantics.now === 'execution' ? at + this.settings.executionDelay : at;
-    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now });
+    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now: this.nowAt(at) });
     return this.record(at, window, result);
+  }
+
+  /** What now() returns in the query of the run scheduled at `at`. */
+  nowAt(at: bigint): bigint {
+    return this.semantics.now === 'execution' ? at + this.settings.executionDelay : at;
   }
 
   /**

@@ -134,6 +134,30 @@ describe('tabular operators', () => {
       ).toEqual([{ k: 'a', l: 1, key: 'a', r: 7 }]);
     });
 
+    it('two-column keys match only when both columns do, every right match per left row', () => {
+      const T = `let L2 = datatable(u:string, h:long, l:long)['x',1,1,'x',2,2,'y',1,3,'x',1,4];
+        let R2 = datatable(u:string, h:long, r:long)['x',1,10,'y',1,20,'x',1,30,'y',2,40];`;
+      const rows = (q: string) =>
+        records(`${T} ${q}`)
+          .map((r) => JSON.stringify(r))
+          .sort();
+      expect(rows('L2 | join kind=inner R2 on u, h | project l, r')).toEqual([
+        '{"l":1,"r":10}',
+        '{"l":1,"r":30}',
+        '{"l":3,"r":20}',
+        '{"l":4,"r":10}',
+        '{"l":4,"r":30}',
+      ]);
+      // innerunique keeps one left row per key (which one is not specified), then joins it.
+      expect(rows('L2 | join R2 on u, h | project u, h, r')).toEqual([
+        '{"u":"x","h":1,"r":10}',
+        '{"u":"x","h":1,"r":30}',
+        '{"u":"y","h":1,"r":20}',
+      ]);
+      expect(rows('L2 | join kind=leftanti R2 on u, h | project l')).toEqual(['{"l":2}']);
+      expect(rows('L2 | join kind=rightanti R2 on u, h | project r')).toEqual(['{"r":40}']);
+    });
+
     it('lookup adds the right columns without repeating the key', () => {
       expect(records(`${L}${R} L | lookup R on k | order by l asc`)).toEqual([
         { k: 'a', l: 1, r: null },
