@@ -104,11 +104,12 @@ const tag = z.union([z.string(), z.record(z.string(), z.unknown())]);
 const version = z.string({ error: 'must be a string such as 1.0.0 (quote it: YAML reads 1.0 as a number)' });
 
 /**
- * Sentinel's tactic names (AttackTactic in the Azure-Sentinel CI,
- * .script/tests/detectionTemplateSchemaValidation/Models/AttackTactic.cs). The CI parses them as a
- * .NET enum, which ignores case, so `CommandandControl` is CommandAndControl; it is respelled here.
+ * Sentinel's tactic names: the AttackTactic enum of the alert-rule API (azure-rest-api-specs,
+ * Microsoft.SecurityInsights stable/2024-09-01/common/AlertTypes.json), which the Azure-Sentinel CI
+ * mirrors (.script/tests/detectionTemplateSchemaValidation/Models/AttackTactic.cs). The CI parses them
+ * as a .NET enum, which ignores case, so `CommandandControl` is CommandAndControl; it is respelled here.
  */
-const sentinelTactics = [
+export const sentinelTactics = [
   'InitialAccess',
   'Execution',
   'Persistence',
@@ -126,7 +127,7 @@ const sentinelTactics = [
   'ImpairProcessControl',
   'InhibitResponseFunction',
   'PreAttack',
-];
+] as const;
 const tactic = text.transform(
   (name) => sentinelTactics.find((known) => known.toLowerCase() === name.toLowerCase()) ?? name,
 );

@@ -1,5 +1,5 @@
 import type { Table } from '../../kql/index.js';
-import { type AnalyticsRule, type RuleSeverity, severities } from '../model.js';
+import { type AnalyticsRule, type RuleSeverity, sentinelTactics, severities } from '../model.js';
 import { malformedPlaceholderMessage, placeholders } from '../placeholders.js';
 import { type CellText, cellText } from './cells.js';
 import { type Entity, extractEntities } from './entities.js';
@@ -159,30 +159,8 @@ function severityFrom(
   return severities.find((s) => s.toLowerCase() === value);
 }
 
-/**
- * The tactic names an alert can carry: the AttackTactic enum of the alert-rule API
- * (azure-rest-api-specs, Microsoft.SecurityInsights stable/2024-09-01/common/AlertTypes.json).
- */
-const ATTACK_TACTICS = [
-  'Reconnaissance',
-  'ResourceDevelopment',
-  'InitialAccess',
-  'Execution',
-  'Persistence',
-  'PrivilegeEscalation',
-  'DefenseEvasion',
-  'CredentialAccess',
-  'Discovery',
-  'LateralMovement',
-  'Collection',
-  'Exfiltration',
-  'CommandAndControl',
-  'Impact',
-  'PreAttack',
-  'ImpairProcessControl',
-  'InhibitResponseFunction',
-] as const;
-const tacticByLowerName = new Map<string, string>(ATTACK_TACTICS.map((t) => [t.toLowerCase(), t]));
+/** The tactic names an alert can carry: the alert-rule API's AttackTactic enum. */
+const tacticByLowerName = new Map<string, string>(sentinelTactics.map((t) => [t.toLowerCase(), t]));
 
 /**
  * Tactics from a column holding a comma-separated list or a dynamic array. "If the selected
