@@ -16,6 +16,7 @@ import { LiveWorkspace } from '../../src/query/live/workspace.js';
 import { backtestRules, backtestRulesRemote, type RemoteEngine } from '../../src/rules/backtest/index.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
 import { indexTable } from '../../src/rules/schedule/index.js';
+import { queryV2Frames } from '../support/adx.js';
 import { testCatalog } from '../support/catalog.js';
 
 const catalog = testCatalog({
@@ -257,7 +258,7 @@ describe('backtest --cluster', () => {
     server.use(
       http.post(`${CLUSTER}/v2/rest/query`, async ({ request }) => {
         bodies.push((await request.json()) as { db: string; csl: string });
-        return HttpResponse.json(frames([['Computer', 'string']], []));
+        return HttpResponse.json(queryV2Frames([['Computer', 'string']], []));
       }),
     );
     const engine = clusterEngine(new AdxCluster(CLUSTER, 'Sentinel', { credential }), catalog);
@@ -276,34 +277,6 @@ describe('backtest --cluster', () => {
     });
   });
 });
-
-/** A Query V2 response (shape: https://learn.microsoft.com/azure/data-explorer/kusto/api/rest/response-v2): header, one primary result, a QueryCompletionInformation table, completion. */
-function frames(
-  columns: [string, string][],
-  rows: unknown[],
-  completion: Record<string, unknown> = { HasErrors: false, Cancelled: false },
-) {
-  return [
-    { FrameType: 'DataSetHeader', IsProgressive: false, Version: 'v2.0' },
-    {
-      FrameType: 'DataTable',
-      TableId: 0,
-      TableKind: 'QueryProperties',
-      TableName: '@ExtendedProperties',
-      Columns: [{ ColumnName: 'Value', ColumnType: 'dynamic' }],
-      Rows: [[{ Visualization: null }]],
-    },
-    {
-      FrameType: 'DataTable',
-      TableId: 1,
-      TableKind: 'PrimaryResult',
-      TableName: 'PrimaryResult',
-      Columns: columns.map(([ColumnName, ColumnType]) => ({ ColumnName, ColumnType })),
-      Rows: rows,
-    },
-    { FrameType: 'DataSetCompletion', ...completion },
-  ];
-}
 
 describe('backtest command', () => {
   it('takes exactly one source, and --cluster only with --database', async () => {

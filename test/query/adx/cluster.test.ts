@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseDateTime, parseTimespan } from '../../../src/kql/values/index.js';
 import { AdxCluster } from '../../../src/query/adx/cluster.js';
+import { queryV2Frames } from '../../support/adx.js';
 
 const CLUSTER = 'https://mycluster.westeurope.kusto.windows.net';
 const QUERY_URL = `${CLUSTER}/v2/rest/query`;
@@ -22,50 +23,15 @@ afterAll(() => server.close());
 
 const cluster = () => new AdxCluster(`${CLUSTER}/`, 'Sentinel', { credential, maxRetries: 2 });
 
-/**
- * Query V2 response frames as documented
- * (https://learn.microsoft.com/azure/data-explorer/kusto/api/rest/response-v2): DataSetHeader, a
- * QueryProperties table, the PrimaryResult, QueryCompletionInformation, DataSetCompletion.
- */
-function frames(
-  rows: unknown[],
-  completion: Record<string, unknown> = { HasErrors: false, Cancelled: false },
-) {
-  return [
-    { FrameType: 'DataSetHeader', IsProgressive: false, Version: 'v2.0' },
-    {
-      FrameType: 'DataTable',
-      TableId: 0,
-      TableKind: 'QueryProperties',
-      TableName: '@ExtendedProperties',
-      Columns: [{ ColumnName: 'Value', ColumnType: 'dynamic' }],
-      Rows: [[{ Visualization: null }]],
-    },
-    {
-      FrameType: 'DataTable',
-      TableId: 1,
-      TableKind: 'PrimaryResult',
-      TableName: 'PrimaryResult',
-      Columns: [
-        { ColumnName: 'IPAddress', ColumnType: 'string' },
-        { ColumnName: 'Failures', ColumnType: 'long' },
-        { ColumnName: 'LastSeen', ColumnType: 'datetime' },
-        { ColumnName: 'Span', ColumnType: 'timespan' },
-        { ColumnName: 'Details', ColumnType: 'dynamic' },
-      ],
-      Rows: rows,
-    },
-    {
-      FrameType: 'DataTable',
-      TableId: 2,
-      TableKind: 'QueryCompletionInformation',
-      TableName: 'QueryCompletionInformation',
-      Columns: [{ ColumnName: 'Payload', ColumnType: 'string' }],
-      Rows: [['{}']],
-    },
-    { FrameType: 'DataSetCompletion', ...completion },
-  ];
-}
+const COLUMNS: [string, string][] = [
+  ['IPAddress', 'string'],
+  ['Failures', 'long'],
+  ['LastSeen', 'datetime'],
+  ['Span', 'timespan'],
+  ['Details', 'dynamic'],
+];
+const frames = (rows: unknown[], completion?: Record<string, unknown>) =>
+  queryV2Frames(COLUMNS, rows, completion);
 
 const ROW = ['203.0.113.5', 10, '2026-01-10T11:37:00Z', '01:30:00', { city: 'Paris' }];
 
