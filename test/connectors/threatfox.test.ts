@@ -67,17 +67,19 @@ describe('threatfox connector', () => {
         now: () => NOW,
         warn: (m) => warnings.push(m),
       });
+    /** A checkpoint from a poll `days` before NOW, as an outage of that length leaves it. */
+    const lastPolledDaysAgo = (d: Awaited<ReturnType<typeof deployOn>>, days: number) =>
+      d.checkpoints.commit(
+        'threatfox',
+        'threatfox-api.abuse.ch',
+        { lastId: 1_999_999, polledAt: new Date(NOW - days * 86_400_000).toISOString() },
+        undefined,
+      );
 
     it('reaches back to the last poll, so IOCs first seen during the outage are read', async () => {
       feed.iocs = iocs(3);
       const d = await deployOn(azurite(), ingestion);
-      const polledAt = new Date(NOW - 3 * 86_400_000).toISOString();
-      await d.checkpoints.commit(
-        'threatfox',
-        'threatfox-api.abuse.ch',
-        { lastId: 1_999_999, polledAt },
-        undefined,
-      );
+      await lastPolledDaysAgo(d, 3);
       const warnings: string[] = [];
       expect(await runConnector(connector(d, warnings), d.deps)).toMatchObject({
         outcome: 'completed',
@@ -94,13 +96,7 @@ describe('threatfox connector', () => {
     it('asks for the 7 days the API allows and warns that older IOCs may be missing', async () => {
       feed.iocs = iocs(2);
       const d = await deployOn(azurite(), ingestion);
-      const polledAt = new Date(NOW - 10 * 86_400_000).toISOString();
-      await d.checkpoints.commit(
-        'threatfox',
-        'threatfox-api.abuse.ch',
-        { lastId: 1_999_999, polledAt },
-        undefined,
-      );
+      await lastPolledDaysAgo(d, 10);
       const warnings: string[] = [];
       await runConnector(connector(d, warnings), d.deps);
       expect(feed.requests).toEqual([{ query: 'get_iocs', days: 7 }]);
