@@ -20,6 +20,11 @@ export type { KqlType, Value } from './values/index.js';
 export interface Table {
   columns: Column[];
   rows: Value[][];
+  /**
+   * When each row was ingested (ticks), parallel to rows: what ingestion_time() reads. Absent, as
+   * for a table whose IngestionTime policy is off, it reads null.
+   */
+  ingestion?: readonly (bigint | null)[];
 }
 
 export interface QueryOptions {

@@ -2,10 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runQuery, tableToRecords } from '../../src/kql/index.js';
 import { parseDateTime, TICKS_PER_HOUR } from '../../src/kql/values/index.js';
 import { Clock } from '../../src/local/clock.js';
 import { Scheduler } from '../../src/local/detection/scheduler.js';
 import { IncidentStore } from '../../src/local/incidents/store.js';
+import { createSource } from '../../src/local/store/reader.js';
 import { Workspace } from '../../src/local/store/workspace.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
 import { testCatalog } from '../support/catalog.js';
@@ -65,5 +67,27 @@ describe('local SOC scheduler', () => {
     expect(table.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'Computer']);
     expect(table.rows[0]).toHaveLength(2);
     second.close();
+  });
+
+  // ingestion_time() reads the time each record was ingested, not its TimeGenerated
+  // (https://learn.microsoft.com/kusto/query/ingestion-time-function): in the SOC's own queries
+  // and in the query worker that answers the KQL console and the Logs Query API.
+  it('answers ingestion_time() with the stored ingestion time, in process and in the query worker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-ingestion-time-'));
+    const workspace = new Workspace(dir, catalog);
+    workspace.ingest('Heartbeat', [{ TimeGenerated: '2026-01-10T10:00:00Z', Computer: 'late' }], T);
+    workspace.ingest('Heartbeat', [{ TimeGenerated: '2026-01-10T11:59:00Z', Computer: 'prompt' }], T + 1n);
+    const query =
+      'Heartbeat | where ingestion_time() - TimeGenerated > 1h | project Computer, At = ingestion_time()';
+    const expected = [{ Computer: 'late', At: '2026-01-10T12:00:00Z' }];
+    expect(tableToRecords(workspace.query(query, T))).toEqual(expected);
+    workspace.close();
+
+    expect(tableToRecords(new Workspace(dir, catalog).query(query, T))).toEqual(expected);
+    const source = createSource({ dir }, catalog);
+    source.refresh();
+    expect(
+      tableToRecords(runQuery(query, { catalog, tables: (name) => source.table(name), now: T })),
+    ).toEqual(expected);
   });
 });

@@ -309,6 +309,28 @@ ${rows('203.0.113.5', 3)}
     ]);
   });
 
+  // An ingestion-delay rule reads ingestion_time() (https://learn.microsoft.com/kusto/query/ingestion-time-function);
+  // a fixture row's _IngestionTime is what it reads, and a row without one is ingested at its TimeGenerated.
+  it("a rule reading ingestion_time() sees each fixture row's _IngestionTime", () => {
+    const delayed = RULE.replace(
+      '  | where ResultType != "0"\n',
+      '  | where ResultType != "0" and ingestion_time() - TimeGenerated > 30m\n',
+    );
+    const dir = workspace(`cases:
+  - name: only the late row
+    now: 2026-01-10T12:00:00Z
+    tables:
+      SigninLogs:
+        - { TimeGenerated: -50m, _IngestionTime: -5m, IPAddress: 203.0.113.5, ResultType: "50126" }
+        - { TimeGenerated: -40m, IPAddress: 198.51.100.7, ResultType: "50126" }
+    expect: { alerts: 1, alertDetails: [ { name: 1 failures from 203.0.113.5 } ] }
+`);
+    writeFileSync(join(dir, 'failed.yaml'), delayed);
+    const [result] = runRuleTests([dir], catalog);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(result.cases.map((c) => c.failures)).toEqual([[]]);
+  });
+
   it('reports readable differences and JUnit failures for a wrong expectation', () => {
     const dir = workspace(`cases:
   - name: expects the wrong things

@@ -11,6 +11,11 @@ export interface Frame {
    * the whole column when an operator only visits some rows or reads each row once.
    */
   rows?: RowSource;
+  /**
+   * When each row's record was ingested (ticks), for ingestion_time(): set by a scan of a table that
+   * records it and kept by the operators that keep records whole (see lower/ingestion.ts).
+   */
+  ingestion?: readonly (bigint | null)[];
 }
 
 /** Column c of row i is rows[i][positions[c]] (position -1, or a missing value: the empty value). */
@@ -84,7 +89,10 @@ export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
 }
 
 export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
-  return { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+  const selected: Frame = { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+  const { ingestion } = frame;
+  if (ingestion) selected.ingestion = Array.from(indices, (at) => (at < 0 ? null : (ingestion[at] ?? null)));
+  return selected;
 }
 
 export function emptyFrame(schema: Column[]): Frame {

@@ -16,6 +16,8 @@ import { sortedIndices } from './sort.js';
 export interface TableData {
   columns: Column[];
   rows: Value[][];
+  /** When each row was ingested (ticks), parallel to rows; absent: ingestion_time() is null. */
+  ingestion?: readonly (bigint | null)[];
 }
 
 export interface ExecuteOptions {
@@ -85,7 +87,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
         for (let i = 0; i < input.length; i++) out[i] = f(i);
         return out;
       });
-      return { schema: plan.schema, columns, length: input.length };
+      return { schema: plan.schema, columns, length: input.length, ingestion: input.ingestion };
     }
     case 'aggregate': {
       const inPlace =
@@ -206,7 +208,13 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
     for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
     return out;
   });
-  return { schema, columns, length: data.rows.length, rows: { rows: data.rows, positions } };
+  return {
+    schema,
+    columns,
+    length: data.rows.length,
+    rows: { rows: data.rows, positions },
+    ingestion: data.ingestion,
+  };
 }
 
 /** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */
@@ -279,5 +287,11 @@ function union(plan: Extract<Plan, { op: 'union' }>, env: ExecEnv): Frame {
       }
     });
   });
-  return { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
+  const frame: Frame = { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
+  if (parts.some((p) => p.ingestion)) {
+    frame.ingestion = parts.flatMap((p) =>
+      p.ingestion ? [...p.ingestion] : new Array<null>(p.length).fill(null),
+    );
+  }
+  return frame;
 }

@@ -75,6 +75,10 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
     }
     case 'window':
       return compileWindow(expr, frame, env);
+    case 'ingestion-time': {
+      const { ingestion } = frame;
+      return ingestion ? (i) => ingestion[i] ?? null : () => null;
+    }
     case 'call':
       return compileCall(expr, frame, env);
   }

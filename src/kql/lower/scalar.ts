@@ -224,6 +224,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
     };
   }
   if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
+  if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
   return call(node, 'function', name, args, ctx);
 }
 

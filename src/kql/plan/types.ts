@@ -37,7 +37,9 @@ export type ScalarExpr =
   /** Component `index` of a multi-valued call (series_stats, series_decompose_anomalies, ...). */
   | { kind: 'component'; target: ScalarExpr; index: number; type: KqlType }
   /** `pack_all()` / `pack(*)`: the row as a property bag. */
-  | { kind: 'row-bag'; type: 'dynamic' };
+  | { kind: 'row-bag'; type: 'dynamic' }
+  /** `ingestion_time()`: when the current record was ingested, carried from the scanned table. */
+  | { kind: 'ingestion-time'; type: 'datetime'; span: Span };
 
 export type WindowFunction = 'prev' | 'next' | 'row_number' | 'row_cumsum';
 

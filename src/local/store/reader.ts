@@ -4,6 +4,7 @@ import type { Catalog } from '../../kql/catalog.js';
 import { type Table, tableFromRecords } from '../../kql/index.js';
 import type { WorkerDataSource } from '../../kql/worker/protocol.js';
 import { readBatchesSince } from './batch-log.js';
+import { ingestedAt } from './workspace.js';
 
 /**
  * A read-only copy of the local workspace for the query worker: it follows each table's batch log
@@ -24,15 +25,21 @@ export function createSource(options: unknown, catalog: Catalog): WorkerDataSour
         let table = tables.get(name);
         if (!table) {
           table = {
-            data: { columns: schema.columns.map(({ name, type }) => ({ name, type })), rows: [] },
+            data: {
+              columns: schema.columns.map(({ name, type }) => ({ name, type })),
+              rows: [],
+              ingestion: [],
+            },
             offset: 0,
           };
           tables.set(name, table);
         }
         const { batches, offset } = readBatchesSince(join(tablesDir, file), table.offset);
         table.offset = offset;
+        const ingestion = table.data.ingestion as (bigint | null)[];
         for (const batch of batches) {
           for (const row of tableFromRecords(schema.columns, batch.rows).rows) table.data.rows.push(row);
+          for (const record of batch.rows) ingestion.push(ingestedAt(record));
         }
       }
     },

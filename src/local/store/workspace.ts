@@ -19,7 +19,10 @@ interface StoredTable {
   schema: TableSchema;
   log: BatchLog;
   data: Table;
-  /** When each row was ingested (ticks), parallel to data.rows; null for rows stored before it was recorded. */
+  /**
+   * When each row was ingested (ticks), parallel to data.rows (and data.ingestion, the same array);
+   * null for rows stored before it was recorded.
+   */
   ingested: (bigint | null)[];
 }
 
@@ -30,7 +33,7 @@ interface StoredTable {
  */
 const INGESTED = '$IngestionTime';
 
-function ingestedAt(record: Record<string, unknown>): bigint | null {
+export function ingestedAt(record: Record<string, unknown>): bigint | null {
   const value = record[INGESTED];
   return typeof value === 'string' ? parseDateTime(value) : null;
 }
@@ -72,12 +75,17 @@ export class Workspace {
         throw new Error(
           `table '${name}' is not in the catalog (built-in tables, kql/schemas or connectors/*/table.json)`,
         );
-      const data: Table = { columns: schema.columns.map(({ name, type }) => ({ name, type })), rows: [] };
+      const ingested: (bigint | null)[] = [];
+      const data: Table = {
+        columns: schema.columns.map(({ name, type }) => ({ name, type })),
+        rows: [],
+        ingestion: ingested,
+      };
       stored = {
         schema,
         log: new BatchLog(join(this.dir, 'tables', `${name}.ndjson`), this.fileSystem),
         data,
-        ingested: [],
+        ingested,
       };
       this.tables.set(name, stored);
     }

@@ -87,15 +87,22 @@ export function queryWindow(
 /** The rows of `table` a run of the given kind sees in `window`. */
 export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], window: QueryWindow): Table {
   if (kind === 'NRT') return sliceByIngestion(table, window);
-  if (!table.times) return { columns: table.columns, rows: table.rows };
+  const { columns } = table;
+  if (!table.times) return { columns, rows: table.rows, ingestion: table.ingested };
   const [from, to] = bounds(table.times, window);
-  if (!table.delayed) return { columns: table.columns, rows: table.rows.slice(from, to) };
+  if (!table.delayed) {
+    return { columns, rows: table.rows.slice(from, to), ingestion: table.ingested.slice(from, to) };
+  }
   const rows: Value[][] = [];
+  const ingestion: (bigint | null)[] = [];
   for (let i = from; i < to; i++) {
     const ingested = table.ingested[i];
-    if (ingested === null || ingested <= window.visibleAt) rows.push(table.rows[i]);
+    if (ingested === null || ingested <= window.visibleAt) {
+      rows.push(table.rows[i]);
+      ingestion.push(ingested);
+    }
   }
-  return { columns: table.columns, rows };
+  return { columns, rows, ingestion };
 }
 
 function sliceByIngestion(table: IndexedTable, window: QueryWindow): Table {
@@ -105,7 +112,12 @@ function sliceByIngestion(table: IndexedTable, window: QueryWindow): Table {
   }
   const { order, times } = table.byIngestion;
   const [from, to] = bounds(times, window);
-  return { columns: table.columns, rows: order.slice(from, to).map((i) => table.rows[i]) };
+  const selected = order.slice(from, to);
+  return {
+    columns: table.columns,
+    rows: selected.map((i) => table.rows[i]),
+    ingestion: selected.map((i) => table.ingested[i]),
+  };
 }
 
 /** Indices 0..count−1 whose key is not null, by ascending key; equal keys keep their order. */
