@@ -8,6 +8,7 @@ import { relayName } from '../../src/automation/compile.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { createLogsQuery, type LogsQuery } from '../../src/query/logs.js';
 import type { ActionDeps, ResponderResult } from '../../src/responders/action.js';
+import { loadHeldAlert } from '../../src/responders/alert.js';
 import { BLOCK_RECORDS_TABLE, TableBlockRecords } from '../../src/responders/blockRecords.js';
 import { DefenderClient } from '../../src/responders/defender.js';
 import { GraphClient } from '../../src/responders/graph.js';
@@ -15,9 +16,14 @@ import { loadHeldIncident } from '../../src/responders/incident.js';
 import { LEDGER_TABLE, TableActionLedger } from '../../src/responders/ledger.js';
 import { RelayAuthenticator } from '../../src/responders/relayAuth.js';
 import { TeamsWebhook } from '../../src/responders/teams.js';
+import { isAlertTrigger, parseAlertTrigger } from '../../src/sentinel/alertTrigger.js';
 import { SentinelClient } from '../../src/sentinel/client.js';
 import { DownstreamError } from '../../src/sentinel/rest.js';
-import { type IncidentContext, parseIncidentTrigger } from '../../src/sentinel/trigger.js';
+import {
+  type IncidentContext,
+  parseIncidentTrigger,
+  type ResponseTarget,
+} from '../../src/sentinel/trigger.js';
 
 /** App settings read by the responders (names only ever appear in errors, never values). */
 const SETTINGS = [
@@ -133,6 +139,60 @@ export type Responder = (
   body: Record<string, unknown>,
 ) => Promise<ResponderResult | Diagnostic[]>;
 
+/** A responder that also acts on alerts (alert-created automation rules): it needs no incident to act. */
+export type AlertCapableResponder = (
+  target: ResponseTarget,
+  deps: ResponderDeps,
+  body: Record<string, unknown>,
+) => Promise<ResponderResult | Diagnostic[]>;
+
+function failure(status: number, code: string, message: string): HttpResponseInit {
+  return { status, jsonBody: { errors: [{ code, severity: 'error', message }] } };
+}
+
+/**
+ * The incident or alert the body names, as the workspace holds it, or the answer to give instead.
+ * Alert trigger bodies (alert-created rules) are accepted only by responders that act without an
+ * incident; the alert is read back from SecurityAlert before anything is done.
+ */
+async function heldTarget(
+  name: string,
+  body: unknown,
+  acceptsAlerts: boolean,
+): Promise<{ target: ResponseTarget } | { response: HttpResponseInit }> {
+  if (isAlertTrigger(body)) {
+    if (!acceptsAlerts) {
+      return {
+        response: failure(
+          400,
+          'RSP010',
+          `responder '${name}' acts on incidents; an alert trigger body (alert-created automation rule) cannot run it`,
+        ),
+      };
+    }
+    const parsed = parseAlertTrigger(body);
+    if (!parsed.ok) return { response: badRequest(parsed.diagnostics) };
+    const deps = responderDeps();
+    const held = await loadHeldAlert(parsed.alert, deps.logs(), deps.required('LOG_ANALYTICS_WORKSPACE_ID'));
+    if (held.ok) return { target: held.alert };
+    return {
+      response: held.pending
+        ? failure(503, 'RSP503', 'the alert is not in SecurityAlert yet; nothing was done (retry later)')
+        : failure(404, 'RSP404', 'the alert does not exist in the workspace; nothing was done'),
+    };
+  }
+  const parsed = parseIncidentTrigger(body);
+  if (!parsed.ok) return { response: badRequest(parsed.diagnostics) };
+  const held = await loadHeldIncident(parsed.incident, responderDeps().sentinel);
+  if (held.ok) return { target: held.incident };
+  if ('notFound' in held) {
+    return {
+      response: failure(404, 'RSP404', 'the incident does not exist in the workspace; nothing was done'),
+    };
+  }
+  return { response: { status: 502, jsonBody: { errors: held.diagnostics } } };
+}
+
 /**
  * In Azure, main.bicep sets RESPONDER_RELAY_SCOPE (the relays' resource group) and the responder
  * then accepts only an Entra ID token of its own relay's managed identity. Without it (the local
@@ -150,8 +210,21 @@ function relayAuthenticator(): RelayAuthenticator | undefined {
   });
 }
 
-/** HTTP trigger options for a responder: POST only, its relay's token or a function key (see docs/responders.md). */
-export function defineResponder(name: string, responder: Responder): HttpFunctionOptions {
+/**
+ * HTTP trigger options for a responder: POST only, its relay's token or a function key (see
+ * docs/responders.md). `'incident-or-alert'` also accepts the alert trigger body.
+ */
+export function defineResponder(name: string, responder: Responder): HttpFunctionOptions;
+export function defineResponder(
+  name: string,
+  responder: AlertCapableResponder,
+  triggers: 'incident-or-alert',
+): HttpFunctionOptions;
+export function defineResponder(
+  name: string,
+  responder: Responder | AlertCapableResponder,
+  triggers: 'incident' | 'incident-or-alert' = 'incident',
+): HttpFunctionOptions {
   const relayAuth = relayAuthenticator();
   const relays = [relayName(name, 'incident'), relayName(name, 'alert')];
   return {
@@ -185,36 +258,33 @@ export function defineResponder(name: string, responder: Responder): HttpFunctio
       } catch {
         return badRequest([{ code: 'RSP000', severity: 'error', message: 'body is not valid JSON' }]);
       }
-      const parsed = parseIncidentTrigger(body);
-      if (!parsed.ok) return badRequest(parsed.diagnostics);
+      let target: ResponseTarget | undefined;
       try {
-        const deps = responderDeps();
-        const held = await loadHeldIncident(parsed.incident, deps.sentinel);
-        if (!held.ok) {
-          if ('notFound' in held) {
-            const message = 'the incident does not exist in the workspace; nothing was done';
-            return { status: 404, jsonBody: { errors: [{ code: 'RSP404', severity: 'error', message }] } };
-          }
-          return { status: 502, jsonBody: { errors: held.diagnostics } };
-        }
-        const result = await responder(held.incident, deps, body as Record<string, unknown>);
+        const held = await heldTarget(name, body, triggers === 'incident-or-alert');
+        if ('response' in held) return held.response;
+        target = held.target;
+        // Incident-only responders never get here with an alert (heldTarget answered 400).
+        const result = await (responder as AlertCapableResponder)(
+          target,
+          responderDeps(),
+          body as Record<string, unknown>,
+        );
         if (Array.isArray(result)) return badRequest(result);
         const status = statusFor(result);
         const counts = result.actions.map((a) => `${a.action}:${a.outcome}`).join(' ');
-        context.log(`responder ${name} incident ${parsed.incident.armId} -> ${status} ${counts}`);
+        context.log(`responder ${name} ${target.armId} -> ${status} ${counts}`);
         return { status, jsonBody: result };
       } catch (error) {
         if (error instanceof DownstreamError) {
-          // Loading the incident failed: nothing was done, and the relay may retry a transient fault.
-          const message = `could not load the incident: ${error.message}`;
-          return {
-            status: error.transient ? 503 : 502,
-            jsonBody: { errors: [{ code: 'RSP502', severity: 'error', message }] },
-          };
+          // Before a target was loaded nothing was done; either way the relay may retry a transient fault.
+          const what = target
+            ? 'a downstream call failed'
+            : `could not load the ${isAlertTrigger(body) ? 'alert' : 'incident'}`;
+          return failure(error.transient ? 503 : 502, 'RSP502', `${what}: ${error.message}`);
         }
         // Configuration faults: the setting's name is safe to show; anything else stays opaque.
         const message = error instanceof SettingError ? error.message : 'internal error';
-        context.error(`responder ${name} incident ${parsed.incident.armId}: ${message}`);
+        context.error(`responder ${name} ${target?.armId ?? 'request'}: ${message}`);
         return { status: 500, jsonBody: { errors: [{ code: 'RSP500', severity: 'error', message }] } };
       }
     },

@@ -7,6 +7,8 @@ export interface AutomationContext {
   analyticRuleIds: ReadonlySet<string>;
   /** Names of the HTTP responders in functions/responders/. */
   responders: ReadonlySet<string>;
+  /** The responders that accept the alert trigger body; unknown when absent. */
+  alertResponders?: ReadonlySet<string>;
 }
 
 /** Cross-file checks: every referenced analytics rule and responder exists; ids are unique. */
@@ -41,6 +43,19 @@ export function checkAutomationReferences(
           'SK0505',
           ['actions', index, 'runResponder'],
           `unknown responder '${action.runResponder}' (functions/responders has: ${known})`,
+        );
+      } else if (
+        action.runResponder !== undefined &&
+        rule.trigger === 'alert-created' &&
+        context.alertResponders &&
+        !context.alertResponders.has(action.runResponder)
+      ) {
+        // The relay would forward the alert trigger body, which the responder answers with 400.
+        const able = [...context.alertResponders].sort().join(', ') || 'none';
+        error(
+          'SK0507',
+          ['actions', index, 'runResponder'],
+          `responder '${action.runResponder}' acts on incidents only, so an alert-created rule cannot run it (responders that act on alerts: ${able})`,
         );
       }
     });

@@ -79,6 +79,7 @@ export function build(root: string): BuildResult {
     ...checkAutomationReferences(automation, {
       analyticRuleIds: new Set(rules.map(({ resource }) => resource.name)),
       responders: findResponders(root),
+      alertResponders: findAlertResponders(root),
     }),
     ...checkDeployable(automation),
   );
@@ -258,17 +259,32 @@ function loadRules(
  * handlers and build Azure clients as a side effect.
  */
 export function findResponders(root: string): Set<string> {
+  return new Set(responderDeclarations(root).map((r) => r.name));
+}
+
+/** Responders registered with `'incident-or-alert'`: the ones an alert-created automation rule may run. */
+export function findAlertResponders(root: string): Set<string> {
+  return new Set(
+    responderDeclarations(root)
+      .filter((r) => r.acceptsAlerts)
+      .map((r) => r.name),
+  );
+}
+
+/** Each `defineResponder('name', ...)` in functions/responders, and whether the call accepts alert bodies. */
+function responderDeclarations(root: string): { name: string; acceptsAlerts: boolean }[] {
   const dir = join(root, 'functions', 'responders');
-  if (!existsSync(dir)) return new Set();
-  const names = new Set<string>();
+  if (!existsSync(dir)) return [];
+  const found: { name: string; acceptsAlerts: boolean }[] = [];
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))) {
-    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(
-      /defineResponder\(\s*'([a-z0-9-]+)'/g,
-    )) {
-      names.add(match[1]);
-    }
+    const text = readFileSync(join(dir, file), 'utf8');
+    const calls = [...text.matchAll(/defineResponder\(\s*'([a-z0-9-]+)'/g)];
+    calls.forEach((match, i) => {
+      const call = text.slice(match.index, calls[i + 1]?.index ?? text.length);
+      found.push({ name: match[1], acceptsAlerts: call.includes("'incident-or-alert'") });
+    });
   }
-  return names;
+  return found;
 }
 
 function byName(a: { name: string }, b: { name: string }): number {

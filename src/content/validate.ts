@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
-import { findResponders } from '../build/index.js';
+import { findAlertResponders, findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { quoteName } from '../kql/syntax/index.js';
@@ -217,7 +217,11 @@ function checkAutomation(paths: readonly string[], root: string): Diagnostic[] {
   // Automation rules in the repository's own kql/automation are checked with their siblings (unique ids).
   const siblings = findAutomationFiles(root).filter((path) => !paths.includes(path));
   const all = [...loaded, ...siblings.map((path) => loadAutomationFile(path, displayPath(path)))];
-  const references = checkAutomationReferences(all, { analyticRuleIds, responders: findResponders(root) });
+  const references = checkAutomationReferences(all, {
+    analyticRuleIds,
+    responders: findResponders(root),
+    alertResponders: findAlertResponders(root),
+  });
   const files = new Set(loaded.map((l) => l.source?.file));
   return [...loaded.flatMap((l) => l.diagnostics), ...references.filter((d) => files.has(d.file))];
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SentinelApi } from '../sentinel/client.js';
 import { DownstreamError } from '../sentinel/rest.js';
-import type { IncidentContext } from '../sentinel/trigger.js';
+import type { ResponseTarget } from '../sentinel/trigger.js';
 import type { ActionKey, ActionLedger } from './ledger.js';
 
 export type Outcome =
@@ -102,7 +102,7 @@ function describe(error: unknown): { error: string; transient: boolean } {
  * ledger, so the retry only posts the (same-id, hence never duplicated) comment instead of acting again.
  */
 async function runAction(
-  incident: IncidentContext,
+  incident: ResponseTarget,
   deps: ActionDeps,
   spec: ActionSpec,
 ): Promise<ActionReport> {
@@ -124,12 +124,15 @@ async function runAction(
       detail = await spec.run();
       etag = await deps.ledger.record(key, etag, { state: 'acted', detail });
     }
-    const message = spec.comment ? spec.comment(detail) : auditComment(spec.action, spec.target, detail);
-    await deps.sentinel.putComment(
-      incident.ref,
-      stableId(incident.armId, spec.action, spec.target),
-      message.slice(0, MAX_COMMENT_CHARS),
-    );
+    // An alert has no incident to hold the audit comment; the ledger and the response keep the record.
+    if (incident.ref) {
+      const message = spec.comment ? spec.comment(detail) : auditComment(spec.action, spec.target, detail);
+      await deps.sentinel.putComment(
+        incident.ref,
+        stableId(incident.armId, spec.action, spec.target),
+        message.slice(0, MAX_COMMENT_CHARS),
+      );
+    }
     await deps.ledger.record(key, etag, { state: 'done', detail });
     return { ...report, outcome: 'done', detail };
   } catch (error) {
@@ -151,7 +154,7 @@ export type ActionItem = ActionSpec | ActionReport;
 
 /** Runs the specs in order; reports (already-decided skips) pass through in place. */
 export async function runActions(
-  incident: IncidentContext,
+  incident: ResponseTarget,
   deps: ActionDeps,
   items: ActionItem[],
   nothingToDo: ActionReport,

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import type { IncidentContext } from '../sentinel/trigger.js';
+import type { ResponseTarget } from '../sentinel/trigger.js';
 import {
   type ActionDeps,
   ActionFailed,
@@ -63,7 +63,7 @@ function hostCidr(ip: string): string {
  * What remains: an admin's edit in the portal between our read and our PATCH is overwritten, and the
  * verification read only sees whether our range is there (docs/responders.md).
  */
-export async function blockIps(incident: IncidentContext, deps: BlockIpDeps): Promise<ResponderResult> {
+export async function blockIps(incident: ResponseTarget, deps: BlockIpDeps): Promise<ResponderResult> {
   const now = deps.now ?? Date.now;
   const ttlMs = deps.ttlMs ?? 7 * 86_400_000;
   const locationId = deps.namedLocationId;

@@ -1,4 +1,4 @@
-import type { IncidentContext } from '../sentinel/trigger.js';
+import type { ResponseTarget } from '../sentinel/trigger.js';
 import {
   type ActionDeps,
   ActionFailed,
@@ -44,7 +44,7 @@ function missingPermissions(granted: ReadonlySet<string>): string[] {
 
 /** Disables each Entra account entity (accountEnabled=false) and revokes its refresh tokens. */
 export async function disableUsers(
-  incident: IncidentContext,
+  incident: ResponseTarget,
   deps: DisableUserDeps,
 ): Promise<ResponderResult> {
   const protectedAccounts = new Set((deps.protectedAccounts ?? []).map((a) => a.toLowerCase()));

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HostEntity, IncidentContext } from '../sentinel/trigger.js';
+import type { HostEntity, ResponseTarget } from '../sentinel/trigger.js';
 import {
   type ActionDeps,
   ActionFailed,
@@ -44,10 +44,14 @@ async function machineFor(host: HostEntity, defender: DefenderApi): Promise<Mach
  * trigger runs again (a retry) is followed, not requested twice.
  */
 export async function isolateDevices(
-  incident: IncidentContext,
+  incident: ResponseTarget,
   deps: IsolateDeviceDeps,
 ): Promise<ResponderResult> {
-  const label = incident.number !== undefined ? `incident ${incident.number}` : 'a Sentinel incident';
+  const label = incident.ref
+    ? incident.number !== undefined
+      ? `incident ${incident.number}`
+      : 'a Sentinel incident'
+    : `Sentinel alert ${incident.title}`.slice(0, 200);
   const maxWaitMs = deps.maxWaitMs ?? 60_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 5_000;
 
@@ -65,12 +69,15 @@ export async function isolateDevices(
     const target = host.dnsName;
     // Failures are written to the incident too, under the comment id a success would use, so the
     // incident always shows the latest state of the request.
-    const report = (detail: string) =>
-      deps.sentinel.putComment(
-        incident.ref,
-        stableId(incident.armId, ACTION, target),
-        auditComment(ACTION, target, detail),
-      );
+    const report = async (detail: string) => {
+      if (incident.ref) {
+        await deps.sentinel.putComment(
+          incident.ref,
+          stableId(incident.armId, ACTION, target),
+          auditComment(ACTION, target, detail),
+        );
+      }
+    };
     return {
       action: ACTION,
       target,

@@ -1,4 +1,4 @@
-import type { IncidentContext } from '../sentinel/trigger.js';
+import type { ResponseTarget } from '../sentinel/trigger.js';
 import { type ActionDeps, type ResponderResult, runActions, skipped } from './action.js';
 import type { Notifier } from './teams.js';
 
@@ -16,9 +16,9 @@ function plain(text: string): string {
 
 /** The Teams message: the Adaptive Card attachment shape that Workflows webhooks post to a channel. */
 export function incidentCard(
-  incident: IncidentContext,
+  incident: ResponseTarget,
   portalUrl: string,
-  heading = 'Sentinel incident',
+  heading = incident.ref ? 'Sentinel incident' : 'Sentinel alert',
 ): Record<string, unknown> {
   const { accounts, ips, hosts } = incident.entities;
   const facts = [
@@ -51,13 +51,16 @@ export function incidentCard(
             { type: 'TextBlock', wrap: true, text: plain(incident.title) },
             { type: 'FactSet', facts },
           ],
-          actions: [
-            {
-              type: 'Action.OpenUrl',
-              title: 'Open in Microsoft Sentinel',
-              url: `${portalUrl}/#asset/Microsoft_Azure_Security_Insights/Incident${encodeURI(incident.armId)}`,
-            },
-          ],
+          // An alert has no incident page to link to.
+          actions: incident.ref
+            ? [
+                {
+                  type: 'Action.OpenUrl',
+                  title: 'Open in Microsoft Sentinel',
+                  url: `${portalUrl}/#asset/Microsoft_Azure_Security_Insights/Incident${encodeURI(incident.armId)}`,
+                },
+              ]
+            : [],
         },
       },
     ],
@@ -65,7 +68,7 @@ export function incidentCard(
 }
 
 /** Posts one card per incident to the SOC channel. */
-export async function notifyTeams(incident: IncidentContext, deps: NotifyDeps): Promise<ResponderResult> {
+export async function notifyTeams(incident: ResponseTarget, deps: NotifyDeps): Promise<ResponderResult> {
   const portalUrl = deps.portalUrl ?? 'https://portal.azure.com';
   return runActions(
     incident,
@@ -76,7 +79,7 @@ export async function notifyTeams(incident: IncidentContext, deps: NotifyDeps): 
         target: 'teams',
         async run() {
           await deps.teams.post(incidentCard(incident, portalUrl));
-          return 'Posted the incident summary to the SOC Teams channel.';
+          return `Posted the ${incident.ref ? 'incident' : 'alert'} summary to the SOC Teams channel.`;
         },
       },
     ],

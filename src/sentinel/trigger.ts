@@ -107,6 +107,23 @@ export interface IncidentContext {
   entities: IncidentEntities;
 }
 
+/**
+ * A validated alert (the alert-created trigger), shaped like an incident context so that responders
+ * acting on entities serve both. An alert has no incident resource: nothing to comment on or update.
+ */
+export interface AlertContext extends Omit<IncidentContext, 'ref' | 'severity' | 'status'> {
+  source: 'alert';
+  ref?: undefined;
+  /** SystemAlertId. */
+  alertId: string;
+  /** AlertSeverity and Status as the SecurityAlert table holds them. */
+  severity: string;
+  status: string;
+}
+
+/** What a responder acts on: an incident, or an alert for responders that accept the alert trigger. */
+export type ResponseTarget = IncidentContext | AlertContext;
+
 export type TriggerParse = { ok: true; incident: IncidentContext } | { ok: false; diagnostics: Diagnostic[] };
 
 function invalid(message: string, code = 'RSP001'): TriggerParse {
@@ -128,7 +145,8 @@ const MDE_DEVICE_ID = /^[0-9a-f]{40}$/i;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toEntities(raw: z.infer<typeof entityList>): IncidentEntities {
+/** Incident-API entities (`{kind, properties}`) reduced to the ones responders act on. */
+export function toEntities(raw: z.infer<typeof entityList>): IncidentEntities {
   const accounts = new Map<string, AccountEntity>();
   const ips = new Set<string>();
   const hosts = new Map<string, HostEntity>();

@@ -57,6 +57,17 @@ describe('bad content fails the build with file:line:col', () => {
     ]);
   });
 
+  // The relay of an alert-created rule forwards the alert trigger body, which an incident-only
+  // responder refuses (functions/responders/shared.ts): the build says so instead of deploying it.
+  it('an alert-created automation rule running a responder that acts on incidents only', () => {
+    const errors = errorsAfter((root) =>
+      editFile(root, 'functions/responders/notify.ts', (t) => t.replace(", 'incident-or-alert')", ')')),
+    );
+    expect(errors).toEqual([
+      "kql/automation/notify-vip-alerts.yaml:9:19: error SK0507: responder 'notify' acts on incidents only, so an alert-created rule cannot run it (responders that act on alerts: none)",
+    ]);
+  });
+
   it('an automation rule running a responder that does not exist', () => {
     const errors = errorsAfter((root) =>
       editFile(root, 'kql/automation/enrich-spray.yaml', (t) =>

@@ -7,9 +7,12 @@ import { notifyFunction } from '../../functions/responders/notify.js';
 import { triageFunction } from '../../functions/responders/triage.js';
 import { type AzuriteTable, startAzuriteTable } from '../support/azurite.js';
 import {
+  alertTriggerBody,
   alice,
+  aliceInAlert,
   GRAPH,
   ip,
+  ipInAlert,
   type MockServer,
   newIncidentId,
   startServer,
@@ -169,6 +172,94 @@ describe('responder HTTP handlers', () => {
     expect(second.json.actions).toMatchObject([{ outcome: 'already-done' }]);
     expect(world.count('PATCH', '/v1.0/users/')).toBe(1);
     expect(first.text).not.toContain('secret-access-token');
+  });
+
+  // Alert-created automation rules relay the alert trigger body (the alert itself, flat: SystemAlertId,
+  // WorkspaceId, Entities ...); the responder reads the alert back from SecurityAlert and acts on the
+  // entities the workspace holds. https://learn.microsoft.com/azure/sentinel/automation/playbook-triggers-actions
+  describe('alert trigger bodies', () => {
+    const newAlertId = () => newIncidentId().replace(/^a1b2c3d4/, 'a1e7a1e7');
+
+    it('act on the alert SecurityAlert holds: its entities, not the ones in the body; once', async () => {
+      const id = newAlertId();
+      world.alerts.set(id, {
+        AlertName: 'Password spray',
+        AlertSeverity: 'Medium',
+        Status: 'New',
+        Entities: JSON.stringify([{ $id: '2', ...aliceInAlert }]),
+      });
+      const body = alertTriggerBody(id, [
+        ipInAlert,
+        { Name: 'mallory', UPNSuffix: 'contoso.com', Type: 'account' },
+      ]);
+      const first = await call(disableUserFunction, body);
+      expect(first.status).toBe(200);
+      expect(first.json.actions).toMatchObject([
+        { action: 'disable-user', target: aliceInAlert.AadUserId, outcome: 'done' },
+      ]);
+      const patched = world
+        .outbound()
+        .filter((r) => r.method === 'PATCH')
+        .map((r) => r.url.pathname);
+      expect(patched).toEqual([`/v1.0/users/${aliceInAlert.AadUserId}`]);
+      // An alert has no incident to comment on.
+      expect(world.comments.size).toBe(0);
+      const second = await call(disableUserFunction, body);
+      expect(second.json.actions).toMatchObject([{ outcome: 'already-done' }]);
+      expect(world.count('PATCH', '/v1.0/users/')).toBe(1);
+    });
+
+    it('post a Teams card for the alert, without an incident link', async () => {
+      const id = newAlertId();
+      world.alerts.set(id, {
+        AlertName: 'Password spray',
+        AlertSeverity: 'High',
+        Status: 'New',
+        Entities: JSON.stringify([{ $id: '2', ...ipInAlert }]),
+      });
+      const response = await call(notifyFunction, alertTriggerBody(id, []));
+      expect(response.status).toBe(200);
+      const card = world.requests.find((r) => r.url.href === TEAMS)?.body as any;
+      const content = card.attachments[0].content;
+      expect(content.body[0].text).toBe('Sentinel alert');
+      expect(content.body[2].facts).toContainEqual({ title: 'IPs', value: '203.0.113.5' });
+      expect(content.actions).toEqual([]);
+    });
+
+    it('do nothing for an alert the workspace does not hold: 404, or 503 while it may still be arriving', async () => {
+      const old = await call(disableUserFunction, alertTriggerBody(newAlertId(), [aliceInAlert]));
+      expect(old.status).toBe(404);
+      expect(old.json.errors[0].code).toBe('RSP404');
+      const now = new Date().toISOString();
+      const fresh = await call(
+        disableUserFunction,
+        alertTriggerBody(newAlertId(), [aliceInAlert], { TimeGenerated: now }),
+      );
+      expect(fresh.status).toBe(503);
+      expect(world.outbound().filter((r) => r.url.origin === GRAPH)).toEqual([]);
+    });
+
+    it("do nothing for another workspace's alert, without querying it", async () => {
+      const id = newAlertId();
+      world.alerts.set(id, { AlertName: 'a', AlertSeverity: 'High', Status: 'New', Entities: '[]' });
+      const response = await call(
+        disableUserFunction,
+        alertTriggerBody(id, [aliceInAlert], { WorkspaceId: '99999999-2222-3333-4444-555555555555' }),
+      );
+      expect(response.status).toBe(404);
+      expect(world.outbound()).toEqual([]);
+    });
+
+    it('are refused by responders that act on incidents only, and malformed ones by all', async () => {
+      const triage = await call(triageFunction, alertTriggerBody(newAlertId(), [aliceInAlert]));
+      expect(triage.status).toBe(400);
+      expect(triage.json.errors[0].code).toBe('RSP010');
+      const enrich = await call(enrichFunction, alertTriggerBody(newAlertId(), [aliceInAlert]));
+      expect(enrich.status).toBe(400);
+      const injected = await call(disableUserFunction, alertTriggerBody('x" or true or "', [aliceInAlert]));
+      expect(injected.status).toBe(400);
+      expect(world.outbound()).toEqual([]);
+    });
   });
 
   it('answers 502 when a downstream refuses', async () => {

@@ -53,6 +53,8 @@ export class World {
   isolationStatuses: string[] = ['Succeeded'];
   machineActions = new Map<string, { machineId: string; type: string; statuses: string[] }>();
   ti = new Map<string, { Indicators: number; MaxConfidence: number; Sources: string[] }>();
+  /** SecurityAlert rows by SystemAlertId: what the workspace holds of each alert (Entities as JSON text). */
+  alerts = new Map<string, { AlertName: string; AlertSeverity: string; Status: string; Entities: string }>();
   signIns: {
     UserPrincipalName: string;
     UserId: string;
@@ -198,6 +200,28 @@ function handlers(w: () => World) {
     }),
     http.post(`${LOGS}/v1/workspaces/:workspace/query`, async ({ request }) => {
       const { query } = (await request.json()) as { query: string };
+      if (query.startsWith('SecurityAlert')) {
+        const id = /SystemAlertId == "([^"]*)"/.exec(query)?.[1];
+        const row = id === undefined ? undefined : w().alerts.get(id);
+        return HttpResponse.json({
+          tables: [
+            {
+              name: 'PrimaryResult',
+              columns: [
+                { name: 'SystemAlertId', type: 'string' },
+                { name: 'TimeGenerated', type: 'datetime' },
+                { name: 'AlertName', type: 'string' },
+                { name: 'AlertSeverity', type: 'string' },
+                { name: 'Status', type: 'string' },
+                { name: 'Entities', type: 'string' },
+              ],
+              rows: row
+                ? [[id, '2026-01-10T12:00:00Z', row.AlertName, row.AlertSeverity, row.Status, row.Entities]]
+                : [],
+            },
+          ],
+        });
+      }
       if (query.startsWith('ThreatIntelIndicators')) {
         const rows = [...w().ti].filter(([ip]) => query.includes(`"${ip}"`));
         return HttpResponse.json({
@@ -284,6 +308,42 @@ export function newIncidentId(): string {
   const n = `${process.pid.toString(16).padStart(8, '0')}${counter.toString(16).padStart(4, '0')}`.slice(-12);
   return `a1b2c3d4-0000-4000-8000-${n}`;
 }
+
+/**
+ * The Logic Apps alert trigger body (security alert schema, flat): what an alert-created rule's relay
+ * forwards. `Entities` are in the SecurityAlert form (`{"$id", ...identifiers, "Type"}`).
+ */
+export function alertTriggerBody(
+  alertId: string,
+  entities: Record<string, string>[],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    SystemAlertId: alertId,
+    AlertDisplayName: 'Password spray from 203.0.113.5',
+    AlertType: '0b5c9a3e-6d0a-4b2f-9c1e-4f1a2b3c4d5e',
+    Severity: 'Medium',
+    Status: 'New',
+    ProductName: 'Azure Sentinel',
+    TimeGenerated: '2020-01-10T12:00:00Z',
+    StartTimeUtc: '2020-01-10T11:00:00Z',
+    EndTimeUtc: '2020-01-10T12:00:00Z',
+    Entities: entities.map((e, i) => ({ $id: String(i + 2), ...e })),
+    ExtendedProperties: { 'Analytic Rule Name': 'Password spray' },
+    WorkspaceId: WORKSPACE_ID,
+    WorkspaceSubscriptionId: SUB,
+    WorkspaceResourceGroup: 'rg-soc',
+    ...extra,
+  };
+}
+
+export const aliceInAlert = {
+  Name: 'alice',
+  UPNSuffix: 'contoso.com',
+  AadUserId: '9f0e1d2c-3b4a-4596-8877-665544332211',
+  Type: 'account',
+};
+export const ipInAlert = { Address: '203.0.113.5', Type: 'ip' };
 
 export interface EntityInit {
   kind: string;

@@ -8,6 +8,7 @@ import {
   type Incident as RuleIncident,
   RuleSimulation,
   type SimulationState,
+  securityAlertEntities,
 } from '../../rules/schedule/index.js';
 import type { AlertCreated } from '../automation/alerts.js';
 import type { Clock } from '../clock.js';
@@ -194,7 +195,7 @@ export class Scheduler {
       EndTime: formatDateTime(alert.windowEnd),
       ProcessingEndTime: generated,
       Tactics: alert.tactics.join(', '),
-      Entities: JSON.stringify(alert.entities.map(toIncidentEntity)),
+      Entities: securityAlertEntities(alert.entities),
       ExtendedProperties: JSON.stringify({
         'Analytic Rule Ids': JSON.stringify([rule.id]),
         'Analytic Rule Name': rule.name,

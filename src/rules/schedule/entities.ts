@@ -73,12 +73,17 @@ export function extractEntities(
   return { entities, truncated: false };
 }
 
-/** UTF-8 bytes of the entity in the SecurityAlert Entities form, `{"$id":"2",...ids,"Type":"ip"}`. */
+/** An entity in the SecurityAlert Entities form, `{"$id":"2",...identifiers,"Type":"ip"}` (security-alert-schema). */
+function securityAlertEntity(entity: Entity, index: number): Record<string, string> {
+  return { $id: String(index + 2), ...entity.identifiers, Type: entity.type.toLowerCase() };
+}
+
+/** The SecurityAlert Entities column of an alert: the JSON text Sentinel writes for its entities. */
+export function securityAlertEntities(entities: readonly Entity[]): string {
+  return JSON.stringify(entities.map(securityAlertEntity));
+}
+
+/** UTF-8 bytes of the entity in the SecurityAlert Entities form. */
 function serializedSize(entity: Entity, index: number): number {
-  const json = JSON.stringify({
-    $id: String(index + 2),
-    ...entity.identifiers,
-    Type: entity.type.toLowerCase(),
-  });
-  return Buffer.byteLength(json, 'utf8');
+  return Buffer.byteLength(JSON.stringify(securityAlertEntity(entity, index)), 'utf8');
 }

@@ -5,6 +5,7 @@ export {
   extractEntities,
   MAX_ENTITIES_BYTES,
   MAX_ENTITIES_PER_ALERT,
+  securityAlertEntities,
 } from './entities.js';
 export { groupKey, type Incident, IncidentGrouper, MAX_ALERTS_PER_INCIDENT } from './incidents.js';
 export { type RuleData, RuleSimulation, type RunResult, type SimulationState } from './run.js';
