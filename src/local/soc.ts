@@ -13,6 +13,7 @@ import { IsolatedQueryRunner } from '../kql/worker/runner.js';
 import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
+import { alertTriggerBody } from '../sentinel/alertTrigger.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
 import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
@@ -392,7 +393,7 @@ function functionAppSettings(
 
 /**
  * The body the relay playbook forwards: the Sentinel incident trigger body, or for alert-created
- * rules the alert (the SecurityAlert row) in the same envelope with objectSchemaType 'alert'.
+ * rules the alert trigger body (the alert, flat, in the security alert schema).
  */
 async function callResponder(
   apiUrl: string,
@@ -400,17 +401,24 @@ async function callResponder(
   responder: string,
   target: ResponderTarget,
 ): Promise<{ status: number; body: string }> {
-  const body = {
-    workspaceId: localWorkspace.workspaceId,
-    workspaceInfo: {
-      SubscriptionId: localWorkspace.subscriptionId,
-      ResourceGroupName: localWorkspace.resourceGroup,
-      WorkspaceName: localWorkspace.workspaceName,
-    },
-    objectSchemaType: target.kind,
-    objectEventType: 'Create',
-    object: target.kind === 'incident' ? target.incident : target.alert.row,
-  };
+  const body =
+    target.kind === 'alert'
+      ? alertTriggerBody(target.alert.row, {
+          workspaceId: localWorkspace.workspaceId,
+          subscriptionId: localWorkspace.subscriptionId,
+          resourceGroup: localWorkspace.resourceGroup,
+        })
+      : {
+          workspaceId: localWorkspace.workspaceId,
+          workspaceInfo: {
+            SubscriptionId: localWorkspace.subscriptionId,
+            ResourceGroupName: localWorkspace.resourceGroup,
+            WorkspaceName: localWorkspace.workspaceName,
+          },
+          objectSchemaType: 'Incident',
+          objectEventType: 'Create',
+          object: target.incident,
+        };
   const response = await fetch(`${apiUrl}/api/responders/${encodeURIComponent(responder)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-functions-key': functionKey },

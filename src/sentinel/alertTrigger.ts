@@ -115,3 +115,48 @@ export function alertEntities(raw: unknown): IncidentEntities {
   });
   return toEntities(converted);
 }
+
+/** The workspace an alert trigger body names. */
+export interface AlertWorkspace {
+  workspaceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+}
+
+function parsedJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The alert trigger body for a SecurityAlert row: the row's columns under the security alert schema's
+ * names (AlertName → AlertDisplayName, AlertSeverity → Severity, StartTime → StartTimeUtc, ...), with
+ * Entities and ExtendedProperties as JSON values rather than text, and the workspace it lives in.
+ */
+export function alertTriggerBody(
+  row: Record<string, unknown>,
+  workspace: AlertWorkspace,
+): Record<string, unknown> {
+  const renamed: Record<string, string> = {
+    AlertName: 'AlertDisplayName',
+    AlertSeverity: 'Severity',
+    StartTime: 'StartTimeUtc',
+    EndTime: 'EndTimeUtc',
+  };
+  const body: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (column === 'DisplayName') continue;
+    body[renamed[column] ?? column] =
+      column === 'Entities' || column === 'ExtendedProperties' ? parsedJson(value) : value;
+  }
+  return {
+    ...body,
+    WorkspaceId: workspace.workspaceId,
+    WorkspaceSubscriptionId: workspace.subscriptionId,
+    WorkspaceResourceGroup: workspace.resourceGroup,
+  };
+}

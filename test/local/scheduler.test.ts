@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { automationRuleSchema } from '../../src/automation/model.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
+import { tableToRecords } from '../../src/kql/index.js';
 import { AutomationRunner } from '../../src/local/automation/runner.js';
 import { Clock } from '../../src/local/clock.js';
 import { Scheduler } from '../../src/local/detection/scheduler.js';
 import { IncidentStore } from '../../src/local/incidents/store.js';
 import { Workspace } from '../../src/local/store/workspace.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
+import { alertEntities, alertTriggerBody, parseAlertTrigger } from '../../src/sentinel/alertTrigger.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const catalog = loadCatalog(root);
@@ -100,6 +102,33 @@ describe('local scheduler', () => {
     failedSignin(5, 'bob@contoso.com');
     scheduler.tick();
     expect(eventGrouping()).toEqual(['AlertPerResult', 'AlertPerResult']);
+  });
+
+  // SecurityAlert.Entities holds `[{"$id":"2",...identifiers,"Type":"account"}]` (security-alert-schema),
+  // the form queries over SecurityAlert (e.g. the rule-noise report) and alert trigger bodies carry.
+  it('SecurityAlert rows carry Entities in the SecurityAlert form, which an alert trigger body reads back', () => {
+    const scheduler = new Scheduler([rule()], workspace, incidents, clock);
+    failedSignin(10);
+    scheduler.tick();
+    const [row] = tableToRecords(workspace.table('SecurityAlert') ?? { columns: [], rows: [] });
+    expect(JSON.parse(String(row.Entities))).toEqual([
+      { $id: '2', FullName: 'alice@contoso.com', Type: 'account' },
+    ]);
+    expect(alertEntities(row.Entities).accounts.map((a) => a.userPrincipalName)).toEqual([
+      'alice@contoso.com',
+    ]);
+    const body = alertTriggerBody(row, {
+      workspaceId: '11111111-1111-1111-1111-111111111111',
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'g',
+    });
+    expect(body).toMatchObject({
+      AlertDisplayName: 'Failed sign-in',
+      Severity: 'Medium',
+      SystemAlertId: row.SystemAlertId,
+    });
+    expect(Array.isArray(body.Entities)).toBe(true);
+    expect(parseAlertTrigger(body)).toMatchObject({ ok: true, alert: { systemAlertId: row.SystemAlertId } });
   });
 
   // https://learn.microsoft.com/en-us/azure/sentinel/scheduled-rules-overview#query-scheduling
