@@ -33,6 +33,36 @@ export function oversizeField(row: StreamRow, maxBytes = MAX_FIELD_BYTES): Overs
   return undefined;
 }
 
+/** `text` cut to at most `maxBytes` UTF-8 bytes, never inside a character. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  let end = maxBytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character that does not fit.
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/**
+ * The row as Logs Ingestion stores it: each field value over 64 KB cut to its first 64 KB, as the
+ * service does (see MAX_FIELD_BYTES). A JSON object or array value is cut as the text it was sent as,
+ * so a cut one arrives as text that no longer parses. Rows without such a field are returned as is.
+ */
+export function truncateOversizeFields(row: StreamRow, maxBytes = MAX_FIELD_BYTES): StreamRow {
+  if (!oversizeField(row, maxBytes)) return row;
+  const cut: StreamRow = {};
+  for (const [field, value] of Object.entries(row)) {
+    const text =
+      typeof value === 'string'
+        ? value
+        : value !== null && typeof value === 'object'
+          ? JSON.stringify(value)
+          : undefined;
+    cut[field] =
+      text !== undefined && Buffer.byteLength(text) > maxBytes ? truncateUtf8(text, maxBytes) : value;
+  }
+  return cut;
+}
+
 /**
  * A JSON array request body, UTF-8 encoded once here as each row is serialized (measuring its size
  * needs that anyway) and sent as is. It keeps no reference to the row objects, so a parsed vendor page

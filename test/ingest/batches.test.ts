@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Batch, oversizeField, splitIntoBatches } from '../../src/ingest/batches.js';
+import {
+  type Batch,
+  oversizeField,
+  splitIntoBatches,
+  truncateOversizeFields,
+} from '../../src/ingest/batches.js';
 
 const sent = (batches: Batch[]) => batches.flatMap((b) => JSON.parse(b.body.toString('utf8')));
 
@@ -55,5 +60,33 @@ describe('oversizeField', () => {
     expect(oversizeField({ a: 'ok', b: '€'.repeat(22_000) })).toEqual({ field: 'b', bytes: 66_000 });
     expect(oversizeField({ d: { k: 'x'.repeat(65_530) } })).toEqual({ field: 'd', bytes: 65_538 });
     expect(oversizeField({ n: null, t: 12 })).toBeUndefined();
+  });
+});
+
+// Logs Ingestion truncates a field value past 64 KB (service-limits#logs-ingestion-api); the local
+// endpoint stores what Azure would.
+describe('truncateOversizeFields', () => {
+  it('cuts each value over the limit to its first bytes, never inside a character, and keeps the rest', () => {
+    const row = {
+      short: 'ok',
+      ascii: 'a'.repeat(20),
+      wide: '€'.repeat(10),
+      bag: { k: 'v'.repeat(30) },
+      n: 5,
+    };
+    const cut = truncateOversizeFields(row, 16);
+    expect(cut).toEqual({
+      short: 'ok',
+      ascii: 'a'.repeat(16),
+      // '€' is 3 bytes: five fit in 16 bytes, the sixth would be split and is dropped whole.
+      wide: '€'.repeat(5),
+      bag: '{"k":"vvvvvvvvvv',
+      n: 5,
+    });
+  });
+
+  it('returns a row with nothing to cut as it is', () => {
+    const row = { a: 'x'.repeat(10) };
+    expect(truncateOversizeFields(row, 16)).toBe(row);
   });
 });

@@ -26,7 +26,7 @@ const workspaceRef = {
   workspaceName: 'ws',
 };
 const catalog = testCatalog({
-  SigninLogs: { TimeGenerated: 'datetime', UserPrincipalName: 'string' },
+  SigninLogs: { TimeGenerated: 'datetime', UserPrincipalName: 'string', UserAgent: 'string' },
   SecurityIncident: { TimeGenerated: 'datetime', Title: 'string' },
   SecurityAlert: { TimeGenerated: 'datetime', AlertName: 'string' },
 });
@@ -255,6 +255,22 @@ describe('the local Azure endpoints behave as Azure on hostile input', () => {
       ['good', '2026-01-10T11:00:00.0000000Z'],
       ['missing', '2026-01-10T12:00:00.0000000Z'],
     ]);
+  });
+
+  // "Maximum size of field values: ... Fields longer than 64 KB are truncated"
+  // (https://learn.microsoft.com/azure/azure-monitor/service-limits#logs-ingestion-api): stored cut, not refused.
+  it('stores a field value over 64 KB cut to its first 64 KB of UTF-8, as Logs Ingestion does', async () => {
+    const long = `${'a'.repeat(65_535)}éz`;
+    const reply = await call('POST', ingestPath('Custom-SigninLogs'), [
+      { TimeGenerated: '2026-01-10T11:30:00Z', UserPrincipalName: 'long-field', UserAgent: long },
+    ]);
+    expect(reply.status).toBe(204);
+    const [[stored]] = workspace.query(
+      'SigninLogs | where UserPrincipalName == "long-field" | project UserAgent',
+      0n,
+    ).rows as string[][];
+    // 65,535 'a's and the first byte of 'é' fit in 64 KB; the character is dropped whole, never split.
+    expect(stored).toBe('a'.repeat(65_535));
   });
 
   function newIncident() {

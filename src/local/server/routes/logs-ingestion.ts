@@ -1,3 +1,4 @@
+import { truncateOversizeFields } from '../../../ingest/batches.js';
 import { type Catalog, catalogOf } from '../../../kql/catalog.js';
 import { runQuery, tableFromRecords, tableToRecords } from '../../../kql/index.js';
 import { formatDateTime, parseDateTime } from '../../../kql/values/index.js';
@@ -60,7 +61,8 @@ export function addLogsIngestionRoutes(
       ) {
         throw new HttpError(400, 'InvalidPayload', 'the body must be a JSON array of objects');
       }
-      const source = tableFromRecords(stream.columns, body as Record<string, unknown>[]);
+      const rows = (body as Record<string, unknown>[]).map((row) => truncateOversizeFields(row));
+      const source = tableFromRecords(stream.columns, rows);
       const catalog = transformCatalog(stream);
       let shaped: Record<string, unknown>[];
       try {
