@@ -8,6 +8,7 @@ import { kqlTypes } from '../kql/values/types.js';
 import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
 import { documentToJs } from '../yaml.js';
+import { customColumnNameProblem } from './column-names.js';
 
 /** A custom table for Microsoft.OperationalInsights/workspaces/tables. */
 export interface CustomTable {
@@ -163,6 +164,8 @@ function buildTable(
       );
       return;
     }
+    const nameProblem = customColumnNameProblem(column.name);
+    if (nameProblem) diagnostics.push(at(source, ['columns', index, 'name'], 'SK0605', nameProblem));
     columns.push({ name: column.name, type });
     armColumns.push({ name: column.name, type: armType });
   });

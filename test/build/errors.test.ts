@@ -160,6 +160,26 @@ describe('bad content fails the build with file:line:col', () => {
     );
   });
 
+  // Reserved and malformed column names are refused when the table is created (logs-ingestion-api-overview).
+  it('a custom table column with a reserved or malformed name', () => {
+    const errors = errorsAfter((root) =>
+      editFile(root, 'connectors/demo/table.json', (t) =>
+        t.replace('"name": "Count", "type": "long"', '"name": "TenantId", "type": "long"'),
+      ),
+    );
+    expect(errors).toEqual([
+      "connectors/demo/table.json:8:15: error SK0605: 'TenantId' is a reserved column name in Log Analytics",
+    ]);
+    const malformed = errorsAfter((root) =>
+      editFile(root, 'connectors/demo/table.json', (t) =>
+        t.replace('"name": "Count", "type": "long"', '"name": "2xCount", "type": "long"'),
+      ),
+    );
+    expect(malformed).toEqual([
+      "connectors/demo/table.json:8:15: error SK0605: column name '2xCount' must start with a letter and have at most 45 letters, digits, '_' or '-'",
+    ]);
+  });
+
   it('reports every problem, not only the first', () => {
     const errors = errorsAfter((root) => {
       editFile(root, 'connectors/demo/dcr.yaml', (t) => t.replace('Raw = raw', 'Payload = raw'));
