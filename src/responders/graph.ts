@@ -60,15 +60,11 @@ export class GraphClient implements GraphApi {
   }
 
   async disableUser(user: string): Promise<void> {
-    await this.rest.send({
-      method: 'PATCH',
-      path: encodePath('v1.0', 'users', user),
-      body: { accountEnabled: false },
-    });
+    await this.rest.send({ method: 'PATCH', path: userPath(user), body: { accountEnabled: false } });
   }
 
   async revokeSignInSessions(user: string): Promise<void> {
-    await this.rest.send({ method: 'POST', path: encodePath('v1.0', 'users', user, 'revokeSignInSessions') });
+    await this.rest.send({ method: 'POST', path: userPath(user, 'revokeSignInSessions') });
   }
 
   async getNamedLocation(id: string): Promise<NamedLocation> {
@@ -101,4 +97,17 @@ export class GraphClient implements GraphApi {
 
 function namedLocationPath(id: string): string {
   return encodePath('v1.0', 'identity', 'conditionalAccess', 'namedLocations', id);
+}
+
+/**
+ * The path of a user by object id or UPN. "If the userPrincipalName begins with a $ character,
+ * remove the slash (/) after /users and enclose the userPrincipalName in parentheses and single
+ * quotes" (https://learn.microsoft.com/graph/api/user-get), or Graph reads it as a system segment.
+ * Inside the OData string a quote is doubled; the leading `$` stays literal.
+ */
+export function userPath(user: string, ...rest: string[]): string {
+  const key = user.startsWith('$')
+    ? `/users('${encodeURIComponent(user.replace(/'/g, "''")).replace(/^%24/, '$')}')`
+    : encodePath('users', user);
+  return `/v1.0${key}${encodePath(...rest)}`;
 }

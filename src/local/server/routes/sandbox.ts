@@ -43,6 +43,32 @@ export function addSandboxRoutes(router: Router, clock: Clock): SandboxCall[] {
       sendJson(response, 200, { value: true });
     }),
   );
+  // The key form Graph takes for a UPN starting with `$`: /users('$name@domain') (graph.ts userPath).
+  const keyedUser = (segment: string): string => {
+    const match = /^users\('((?:[^']|'')*)'\)$/.exec(segment);
+    if (!match) throw new HttpError(404, 'NotFound', 'no such resource');
+    return match[1].replace(/''/g, "'");
+  };
+  router.add(
+    'PATCH',
+    '/sandbox/graph/v1.0/:key',
+    requireBearer(async ({ request, response, params }) => {
+      const user = keyedUser(params.key);
+      const body = (await readJson(request, maxBodyBytes)) as { accountEnabled?: unknown };
+      if (body?.accountEnabled !== false)
+        throw new HttpError(400, 'BadRequest', 'the sandbox only disables accounts');
+      record('Graph', 'disable user', user);
+      response.writeHead(204).end();
+    }),
+  );
+  router.add(
+    'POST',
+    '/sandbox/graph/v1.0/:key/revokeSignInSessions',
+    requireBearer(({ response, params }) => {
+      record('Graph', 'revoke sign-in sessions', keyedUser(params.key));
+      sendJson(response, 200, { value: true });
+    }),
+  );
   router.add(
     'GET',
     '/sandbox/graph/v1.0/identity/conditionalAccess/namedLocations/:id',
