@@ -85,6 +85,13 @@ export class World {
   }
 }
 
+/** A Logs Query API answer with one table (the documented `tables: [{name, columns, rows}]` shape). */
+function primaryResult(columns: [name: string, type: string][], rows: unknown[][]) {
+  return HttpResponse.json({
+    tables: [{ name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows }],
+  });
+}
+
 function handlers(w: () => World) {
   return [
     http.get(INCIDENT_PATH, ({ params }) => {
@@ -203,65 +210,45 @@ function handlers(w: () => World) {
       if (query.startsWith('SecurityAlert')) {
         const id = /SystemAlertId == "([^"]*)"/.exec(query)?.[1];
         const row = id === undefined ? undefined : w().alerts.get(id);
-        return HttpResponse.json({
-          tables: [
-            {
-              name: 'PrimaryResult',
-              columns: [
-                { name: 'SystemAlertId', type: 'string' },
-                { name: 'TimeGenerated', type: 'datetime' },
-                { name: 'AlertName', type: 'string' },
-                { name: 'AlertSeverity', type: 'string' },
-                { name: 'Status', type: 'string' },
-                { name: 'Entities', type: 'string' },
-              ],
-              rows: row
-                ? [[id, '2026-01-10T12:00:00Z', row.AlertName, row.AlertSeverity, row.Status, row.Entities]]
-                : [],
-            },
+        return primaryResult(
+          [
+            ['SystemAlertId', 'string'],
+            ['TimeGenerated', 'datetime'],
+            ['AlertName', 'string'],
+            ['AlertSeverity', 'string'],
+            ['Status', 'string'],
+            ['Entities', 'string'],
           ],
-        });
+          row
+            ? [[id, '2026-01-10T12:00:00Z', row.AlertName, row.AlertSeverity, row.Status, row.Entities]]
+            : [],
+        );
       }
       if (query.startsWith('ThreatIntelIndicators')) {
-        const rows = [...w().ti].filter(([ip]) => query.includes(`"${ip}"`));
-        return HttpResponse.json({
-          tables: [
-            {
-              name: 'PrimaryResult',
-              columns: [
-                { name: 'ObservableValue', type: 'string' },
-                { name: 'Indicators', type: 'long' },
-                { name: 'MaxConfidence', type: 'int' },
-                { name: 'Sources', type: 'dynamic' },
-              ],
-              rows: rows.map(([ip, r]) => [ip, r.Indicators, r.MaxConfidence, JSON.stringify(r.Sources)]),
-            },
+        return primaryResult(
+          [
+            ['ObservableValue', 'string'],
+            ['Indicators', 'long'],
+            ['MaxConfidence', 'int'],
+            ['Sources', 'dynamic'],
           ],
-        });
+          [...w().ti]
+            .filter(([ip]) => query.includes(`"${ip}"`))
+            .map(([ip, r]) => [ip, r.Indicators, r.MaxConfidence, JSON.stringify(r.Sources)]),
+        );
       }
-      return HttpResponse.json({
-        tables: [
-          {
-            name: 'PrimaryResult',
-            columns: [
-              { name: 'UserPrincipalName', type: 'string' },
-              { name: 'UserId', type: 'string' },
-              { name: 'SignIns', type: 'long' },
-              { name: 'Failures', type: 'long' },
-              { name: 'Countries', type: 'dynamic' },
-            ],
-            rows: w()
-              .signIns.filter((s) => query.includes(`"${s.UserPrincipalName}"`))
-              .map((s) => [
-                s.UserPrincipalName,
-                s.UserId,
-                s.SignIns,
-                s.Failures,
-                JSON.stringify(s.Countries),
-              ]),
-          },
+      return primaryResult(
+        [
+          ['UserPrincipalName', 'string'],
+          ['UserId', 'string'],
+          ['SignIns', 'long'],
+          ['Failures', 'long'],
+          ['Countries', 'dynamic'],
         ],
-      });
+        w()
+          .signIns.filter((s) => query.includes(`"${s.UserPrincipalName}"`))
+          .map((s) => [s.UserPrincipalName, s.UserId, s.SignIns, s.Failures, JSON.stringify(s.Countries)]),
+      );
     }),
     http.post(TEAMS_PATH, () => new HttpResponse('1', { status: 200 })),
   ];
