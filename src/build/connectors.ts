@@ -2,8 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import { type ColumnSchema, catalogOf, type KqlType } from '../kql/catalog.js';
-import { analyze, resultSchema } from '../kql/syntax/index.js';
+import type { ColumnSchema, KqlType } from '../kql/catalog.js';
+import { analyzeTransform } from '../connectors/transform-subset.js';
+import { resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
 import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
@@ -287,8 +288,9 @@ function buildDcr(
 }
 
 /**
- * A DCR transform runs over a table named `source` holding the stream's columns, and its output
- * must fit the destination table (docs: "Data collection transformations in Azure Monitor").
+ * A DCR transform runs over a table named `source` holding the stream's columns, uses only the KQL
+ * a transformation supports, and its output must fit the destination table (docs: "Data collection
+ * transformations in Azure Monitor").
  */
 function checkTransform(
   transformKql: string,
@@ -299,7 +301,7 @@ function checkTransform(
   path: FieldPath,
 ): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const { code, diagnostics } = analyze(transformKql, catalogOf([{ name: 'source', columns: input }]));
+  const { code, diagnostics } = analyzeTransform(transformKql, input);
   for (const d of diagnostics) {
     if (d.severity !== 'error') continue;
     const where = source.offsetMapper(path)?.(d.start) ?? source.valueAt(path);
