@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { analyzeTransform } from '../connectors/transform-subset.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ColumnSchema, KqlType } from '../kql/catalog.js';
-import { analyzeTransform } from '../connectors/transform-subset.js';
 import { resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
 import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';

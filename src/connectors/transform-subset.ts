@@ -28,14 +28,16 @@ const OPERATORS: Record<string, string> = {
  * operators" and the listed string operators. `and`/`or` are not listed but join the conditions of
  * the article's own samples (a `where` with two predicates), so they are kept.
  */
+// biome-ignore format: the article's list, grouped as it groups them
 const SCALAR_OPERATORS = new Set([
   '+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=',
   '=~', '!~', 'contains', '!contains', 'contains_cs', '!contains_cs', 'has', '!has', 'has_cs', '!has_cs',
   'startswith', '!startswith', 'startswith_cs', '!startswith_cs', 'endswith', '!endswith',
   'endswith_cs', '!endswith_cs', 'matches regex', 'in', '!in', 'and', 'or',
-]); // prettier-ignore
+]);
 
 /** The article's scalar function lists; `iff` and `replace` appear in its parse_cef_dictionary sample. */
+// biome-ignore format: the article's list, grouped as it groups them
 const FUNCTIONS = new Set([
   // Bitwise
   'binary_and', 'binary_or', 'binary_not', 'binary_shift_left', 'binary_shift_right', 'binary_xor',
@@ -61,10 +63,10 @@ const FUNCTIONS = new Set([
   'gettype', 'isnotnull', 'isnull',
   // Listed with the tabular operators
   'columnifexists',
-]); // prettier-ignore
+]);
 
 /** "Special functions": only transformations have them, so Kusto.Language does not know them. */
-export const transformOnlyFunctions: ReadonlySet<string> = new Set(['parse_cef_dictionary', 'geo_location']);
+const transformOnlyFunctions: ReadonlySet<string> = new Set(['parse_cef_dictionary', 'geo_location']);
 
 /** Names the article asks to spell differently. */
 const SPELLINGS: Record<string, string> = {
@@ -76,14 +78,16 @@ const SPELLINGS: Record<string, string> = {
 /** "The parse command in a transformation is limited to 10 columns per statement." */
 const MAX_PARSE_COLUMNS = 10;
 
-const syntaxName = (node: any) => String(bridge().getTypeName(node)).replace(/^Kusto\.Language\.Syntax\./, '');
-const symbolKind = (symbol: any) => String(bridge().getTypeName(symbol)).replace(/^Kusto\.Language\.Symbols\./, '');
+const syntaxName = (node: any) =>
+  String(bridge().getTypeName(node)).replace(/^Kusto\.Language\.Syntax\./, '');
+const symbolKind = (symbol: any) =>
+  String(bridge().getTypeName(symbol)).replace(/^Kusto\.Language\.Symbols\./, '');
 
 /**
  * Walks the bound syntax tree of a transformKql (analyzed with `source` as its only table) and
  * returns each construct a DCR refuses, positioned by offset into the query text.
  */
-export function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
+function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
   const K = kusto();
   const found: QueryDiagnostic[] = [];
   const refuse = (node: any, message: string) =>
@@ -105,7 +109,10 @@ export function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
     }
     if (node instanceof K.Syntax.Statement) {
       if (kind !== 'LetStatement' && kind !== 'ExpressionStatement') {
-        refuse(node, `'${node.GetFirstToken().Text}' statements are not supported; only let and a tabular expression`);
+        refuse(
+          node,
+          `'${node.GetFirstToken().Text}' statements are not supported; only let and a tabular expression`,
+        );
       }
     } else if (node instanceof K.Syntax.QueryOperator) {
       if (!OPERATORS[kind]) {
@@ -113,11 +120,14 @@ export function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
       } else if (kind === 'ParseOperator') {
         const columns = declaredColumns(node);
         if (columns > MAX_PARSE_COLUMNS) {
-          refuse(node, `parse declares ${columns} columns; a transformation allows ${MAX_PARSE_COLUMNS} per parse (split it)`);
+          refuse(
+            node,
+            `parse declares ${columns} columns; a transformation allows ${MAX_PARSE_COLUMNS} per parse (split it)`,
+          );
         }
       }
     } else if (kind === 'DynamicExpression') {
-      refuse(node, 'dynamic literals are not supported; use parse_json(\'...\')');
+      refuse(node, "dynamic literals are not supported; use parse_json('...')");
     } else if (kind === 'FunctionParameter' && hasTableType(node)) {
       refuse(node, 'user-defined functions may take scalar arguments only');
     } else if (kind === 'FunctionCallExpression') {
@@ -127,11 +137,20 @@ export function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
         const hint = SPELLINGS[name] ? `; write ${SPELLINGS[name]}` : '';
         refuse(node, `the function '${name}' is not supported${hint}`);
       }
-    } else if (/Expression$/.test(kind) && node.Operator && symbol && symbolKind(symbol) === 'OperatorSymbol') {
+    } else if (
+      /Expression$/.test(kind) &&
+      node.Operator &&
+      symbol &&
+      symbolKind(symbol) === 'OperatorSymbol'
+    ) {
       const operator = String(node.Operator.Text);
-      if (!SCALAR_OPERATORS.has(operator)) refuse(node.Operator, `the '${operator}' operator is not supported`);
+      if (!SCALAR_OPERATORS.has(operator))
+        refuse(node.Operator, `the '${operator}' operator is not supported`);
     } else if (TABULAR_SOURCES.has(kind)) {
-      refuse(node, `'${node.GetFirstToken().Text}' is not supported; a transformation reads only 'source' (or print/datatable)`);
+      refuse(
+        node,
+        `'${node.GetFirstToken().Text}' is not supported; a transformation reads only 'source' (or print/datatable)`,
+      );
     }
   }
   return found;
@@ -143,9 +162,15 @@ export function transformSubsetDiagnostics(code: any): QueryDiagnostic[] {
  * functions Azure knows.
  */
 export function analyzeTransform(transformKql: string, streamColumns: ColumnSchema[]): Analysis {
-  const { code, diagnostics } = analyze(transformKql, catalogOf([{ name: 'source', columns: streamColumns }]));
+  const { code, diagnostics } = analyze(
+    transformKql,
+    catalogOf([{ name: 'source', columns: streamColumns }]),
+  );
   const kept = diagnostics.filter((d) => !isTransformOnlyCall(code, d.start));
-  return { code, diagnostics: [...kept, ...transformSubsetDiagnostics(code)].sort((a, b) => a.start - b.start) };
+  return {
+    code,
+    diagnostics: [...kept, ...transformSubsetDiagnostics(code)].sort((a, b) => a.start - b.start),
+  };
 }
 
 /** Whether a Kusto.Language error at `start` is about a transform-only function, which Azure knows. */
