@@ -75,7 +75,7 @@ export function tierDiagnostics(query: string | object, catalog: Catalog): Query
 /** The span of `ago(<timespan literal>)` in ticks, undefined when the argument is not a literal. */
 function literalTicks(call: any): bigint | undefined {
   const args = call.ArgumentList?.Expressions;
-  if (!args || args.Count !== 1) return undefined;
+  if (args?.Count !== 1) return undefined;
   const text = String(args.getItem(0).Element.ToString()).trim();
   const ticks = parseTimespan(/^timespan\((.*)\)$/.exec(text)?.[1] ?? text);
   return ticks ?? undefined;
