@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type TablePlan, tablePlans } from '../config.js';
 import { analyzeTransform } from '../connectors/transform-subset.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ColumnSchema, KqlType } from '../kql/catalog.js';
@@ -14,7 +15,8 @@ import { documentToJs } from '../yaml.js';
 export interface CustomTable {
   name: string;
   properties: {
-    plan: 'Analytics';
+    /** `plan` of table.json (learn.microsoft.com/azure/azure-monitor/logs/logs-table-plans); default Analytics. */
+    plan: TablePlan;
     schema: { name: string; description?: string; columns: { name: string; type: string }[] };
   };
 }
@@ -133,7 +135,12 @@ function buildTable(
   const { source, diagnostics: readErrors } = readYamlSource(path, file);
   diagnostics.push(...readErrors);
   if (!source) return undefined;
-  const doc = documentToJs(source.document) as { name?: unknown; description?: unknown; columns?: unknown };
+  const doc = documentToJs(source.document) as {
+    name?: unknown;
+    description?: unknown;
+    columns?: unknown;
+    plan?: unknown;
+  };
   if (typeof doc.name !== 'string' || !Array.isArray(doc.columns)) {
     diagnostics.push(at(source, [], 'SK0601', 'table.json needs "name" and "columns"'));
     return undefined;
@@ -167,6 +174,12 @@ function buildTable(
     columns.push({ name: column.name, type });
     armColumns.push({ name: column.name, type: armType });
   });
+  const plan = doc.plan ?? 'Analytics';
+  if (!tablePlans.includes(plan as TablePlan)) {
+    diagnostics.push(
+      at(source, ['plan'], 'SK0605', `plan '${String(plan)}' must be one of ${tablePlans.join(', ')}`),
+    );
+  }
   if (!columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime')) {
     diagnostics.push(
       at(source, ['columns'], 'SK0604', `table '${doc.name}' needs a TimeGenerated column of type datetime`),
@@ -177,7 +190,7 @@ function buildTable(
     resource: {
       name: doc.name,
       properties: {
-        plan: 'Analytics',
+        plan: plan as TablePlan,
         schema: {
           name: doc.name,
           description: typeof doc.description === 'string' ? doc.description : undefined,
