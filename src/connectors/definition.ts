@@ -3,7 +3,6 @@ import { basename, join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
 import type { ColumnSchema, KqlType, TableSchema } from '../kql/catalog.js';
-import { analyzeTransform } from './transform-subset.js';
 
 /** Column types a DCR stream declaration accepts (Microsoft.Insights/dataCollectionRules, 2023-03-11). */
 const DCR_TYPES: Record<string, KqlType> = {
@@ -117,16 +116,6 @@ export function loadConnectorDefinition(dir: string): ConnectorDefinition {
       flowLine,
       flowCol,
     );
-  }
-  if (typeof flowJs.transformKql === 'string' && diagnostics.length === 0) {
-    // Azure refuses a DCR whose transform binds badly or uses KQL a transformation does not support.
-    const node = doc.getIn(['dataFlows', 0, 'transformKql'], true) as Node | undefined;
-    const { line, col } = at(node);
-    for (const d of analyzeTransform(flowJs.transformKql, streamColumns).diagnostics) {
-      if (d.severity !== 'error') continue;
-      const construct = flowJs.transformKql.slice(d.start, d.start + Math.min(d.length, 40));
-      error(dcrFile, d.code, `transformKql at '${construct}': ${d.message}`, line, col);
-    }
   }
   if (diagnostics.length > 0 || !table) throw fail();
   return {
