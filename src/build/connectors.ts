@@ -1,9 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type TablePlan, tablePlans } from '../config.js';
+import { analyzeTransform } from '../connectors/transform-subset.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { type ColumnSchema, catalogOf, type KqlType } from '../kql/catalog.js';
-import { analyze, resultSchema } from '../kql/syntax/index.js';
+import type { ColumnSchema, KqlType } from '../kql/catalog.js';
+import { resultSchema } from '../kql/syntax/index.js';
 import { kqlTypes } from '../kql/values/types.js';
 import { displayPath, issueDiagnostics, readYamlSource } from '../rules/load.js';
 import type { FieldPath, YamlSource } from '../rules/source.js';
@@ -14,7 +16,8 @@ import { customColumnNameProblem } from './column-names.js';
 export interface CustomTable {
   name: string;
   properties: {
-    plan: 'Analytics';
+    /** `plan` of table.json (learn.microsoft.com/azure/azure-monitor/logs/logs-table-plans); default Analytics. */
+    plan: TablePlan;
     schema: { name: string; description?: string; columns: { name: string; type: string }[] };
   };
 }
@@ -133,7 +136,12 @@ function buildTable(
   const { source, diagnostics: readErrors } = readYamlSource(path, file);
   diagnostics.push(...readErrors);
   if (!source) return undefined;
-  const doc = documentToJs(source.document) as { name?: unknown; description?: unknown; columns?: unknown };
+  const doc = documentToJs(source.document) as {
+    name?: unknown;
+    description?: unknown;
+    columns?: unknown;
+    plan?: unknown;
+  };
   if (typeof doc.name !== 'string' || !Array.isArray(doc.columns)) {
     diagnostics.push(at(source, [], 'SK0601', 'table.json needs "name" and "columns"'));
     return undefined;
@@ -165,10 +173,16 @@ function buildTable(
       return;
     }
     const nameProblem = customColumnNameProblem(column.name);
-    if (nameProblem) diagnostics.push(at(source, ['columns', index, 'name'], 'SK0605', nameProblem));
+    if (nameProblem) diagnostics.push(at(source, ['columns', index, 'name'], 'SK0606', nameProblem));
     columns.push({ name: column.name, type });
     armColumns.push({ name: column.name, type: armType });
   });
+  const plan = doc.plan ?? 'Analytics';
+  if (!tablePlans.includes(plan as TablePlan)) {
+    diagnostics.push(
+      at(source, ['plan'], 'SK0605', `plan '${String(plan)}' must be one of ${tablePlans.join(', ')}`),
+    );
+  }
   if (!columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime')) {
     diagnostics.push(
       at(source, ['columns'], 'SK0604', `table '${doc.name}' needs a TimeGenerated column of type datetime`),
@@ -179,7 +193,7 @@ function buildTable(
     resource: {
       name: doc.name,
       properties: {
-        plan: 'Analytics',
+        plan: plan as TablePlan,
         schema: {
           name: doc.name,
           description: typeof doc.description === 'string' ? doc.description : undefined,
@@ -290,8 +304,9 @@ function buildDcr(
 }
 
 /**
- * A DCR transform runs over a table named `source` holding the stream's columns, and its output
- * must fit the destination table (docs: "Data collection transformations in Azure Monitor").
+ * A DCR transform runs over a table named `source` holding the stream's columns, uses only the KQL
+ * a transformation supports, and its output must fit the destination table (docs: "Data collection
+ * transformations in Azure Monitor").
  */
 function checkTransform(
   transformKql: string,
@@ -302,7 +317,7 @@ function checkTransform(
   path: FieldPath,
 ): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const { code, diagnostics } = analyze(transformKql, catalogOf([{ name: 'source', columns: input }]));
+  const { code, diagnostics } = analyzeTransform(transformKql, input);
   for (const d of diagnostics) {
     if (d.severity !== 'error') continue;
     const where = source.offsetMapper(path)?.(d.start) ?? source.valueAt(path);

@@ -168,7 +168,7 @@ describe('bad content fails the build with file:line:col', () => {
       ),
     );
     expect(errors).toEqual([
-      "connectors/demo/table.json:8:15: error SK0605: 'TenantId' is a reserved column name in Log Analytics",
+      "connectors/demo/table.json:8:15: error SK0606: 'TenantId' is a reserved column name in Log Analytics",
     ]);
     const malformed = errorsAfter((root) =>
       editFile(root, 'connectors/demo/table.json', (t) =>
@@ -176,7 +176,7 @@ describe('bad content fails the build with file:line:col', () => {
       ),
     );
     expect(malformed).toEqual([
-      "connectors/demo/table.json:8:15: error SK0605: column name '2xCount' must start with a letter and have at most 45 letters, digits, '_' or '-'",
+      "connectors/demo/table.json:8:15: error SK0606: column name '2xCount' must start with a letter and have at most 45 letters, digits, '_' or '-'",
     ]);
   });
 

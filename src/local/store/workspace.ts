@@ -5,6 +5,7 @@ import { runQuery, type Table, tableFromRecords } from '../../kql/index.js';
 import { formatDateTime, parseDateTime } from '../../kql/values/index.js';
 import type { SourceSpec } from '../../kql/worker/protocol.js';
 import { type AppendFileSystem, BatchLog, type LogRecovery, readBatches } from './batch-log.js';
+import { toTableRecord } from './destination.js';
 
 /** Where a query worker reads this workspace from: the batch logs under `dir` (see reader.ts). */
 export function workspaceSource(dir: string): SourceSpec {
@@ -93,16 +94,16 @@ export class Workspace {
   }
 
   /**
-   * Stores rows durably, ingested at `ingestedAt` (ticks); returns once they are on disk. Columns
-   * outside the table's schema are dropped, as Log Analytics drops columns a table does not declare.
+   * Stores rows durably, ingested at `ingestedAt` (ticks); returns once they are on disk. Each
+   * record is stored as Log Analytics stores it (`toTableRecord`: undeclared columns dropped,
+   * values that do not fit their column null).
    */
   ingest(table: string, records: Record<string, unknown>[], ingestedAt: bigint): number {
     if (records.length === 0) return 0;
     const stored = this.open(table);
-    const known = new Set(stored.schema.columns.map((c) => c.name));
     const at = formatDateTime(ingestedAt);
     const rows = records.map((record) => ({
-      ...Object.fromEntries(Object.entries(record).filter(([k]) => known.has(k))),
+      ...toTableRecord(record, stored.schema.columns),
       [INGESTED]: at,
     }));
     const converted = tableFromRecords(stored.schema.columns, rows);

@@ -19,6 +19,7 @@ export const ruleCodes = {
   SK1104: 'The query does not return a table',
   SK1105: 'KQL analysis skipped',
   SK1106: 'The query reads a table on the Basic or Auxiliary plan, which alert rules cannot use',
+  SK1107: 'The query uses KQL the plan (Basic/Auxiliary) of a table it reads does not support',
   SK1201: 'queryFrequency outside 5m to 14d',
   SK1202: 'queryPeriod outside 5m to 14d',
   SK1203: 'queryPeriod shorter than queryFrequency',

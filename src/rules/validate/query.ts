@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { boundReferences } from '../../kql/references.js';
 import { analyze, resultSchema } from '../../kql/syntax/index.js';
+import { tierDiagnostics } from '../../kql/tiers.js';
 import type { FieldPath, Position, YamlSource } from '../source.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
@@ -84,6 +85,10 @@ export function checkQuery(
     );
   }
   if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  for (const d of tierDiagnostics(analysis.code, catalog)) {
+    const start = Math.max(d.start - declarations.length, 0);
+    diagnostics.push(source.diagnostic(d.code, d.severity, d.message, span(start, d.length)));
+  }
   const columns = resultSchema(analysis.code);
   if (!columns) {
     if (analytics) {

@@ -1,3 +1,4 @@
+import { analyzeTransform } from '../../../connectors/transform-subset.js';
 import { truncateOversizeFields } from '../../../ingest/batches.js';
 import { type Catalog, catalogOf } from '../../../kql/catalog.js';
 import { runQuery, tableFromRecords, tableToRecords } from '../../../kql/index.js';
@@ -15,6 +16,30 @@ import { requireBearer } from '../serve.js';
 export const maxIngestionCallBytes = 1_048_576;
 
 const transformCatalogs = new WeakMap<DcrStream, Catalog>();
+const transformRefusals = new WeakMap<DcrStream, string | null>();
+
+/**
+ * Why Azure would refuse this stream's transformKql (KQL a DCR transformation does not support, or
+ * that does not bind over `source`), or undefined. Checked on a stream's first call rather than at
+ * start, so the SOC does not load Kusto.Language before it listens; cached per stream.
+ */
+export function transformRefusal(stream: DcrStream): string | undefined {
+  let refusal = transformRefusals.get(stream);
+  if (refusal === undefined) {
+    const errors = analyzeTransform(stream.transformKql, stream.columns).diagnostics.filter(
+      (d) => d.severity === 'error',
+    );
+    refusal = errors.length
+      ? errors
+          .map(
+            (d) => `'${stream.transformKql.slice(d.start, d.start + Math.min(d.length, 40))}': ${d.message}`,
+          )
+          .join('; ')
+      : null;
+    transformRefusals.set(stream, refusal);
+  }
+  return refusal ?? undefined;
+}
 
 /** A transform sees only `source`; the catalog is cached because binding symbols are costly to build. */
 function transformCatalog(stream: DcrStream): Catalog {
@@ -53,6 +78,9 @@ export function addLogsIngestionRoutes(
       const stream = dcr.streams.get(params.stream);
       if (!stream)
         throw new HttpError(404, 'InvalidStream', `stream '${params.stream}' is not declared in the DCR`);
+      const refusal = transformRefusal(stream);
+      if (refusal)
+        throw new HttpError(400, 'InvalidTransform', `the DCR's transformKql is not valid: ${refusal}`);
       requireJsonContentType(request);
       const body = await readJson(request, maxIngestionCallBytes);
       if (
