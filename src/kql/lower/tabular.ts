@@ -19,6 +19,7 @@ import {
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { lowerIpv4Lookup } from './plugins.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -645,12 +646,24 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
 };
 
 /**
- * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
+ * `evaluate` of a supported plugin: ipv4_lookup (plugins.ts), or
+ * `bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
  * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
  */
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
+  if (name === 'ipv4_lookup')
+    return lowerIpv4Lookup(node, input, ctx, (table) => knownSchema(lowerTabular(table, ctx), name));
+  if (name === 'ipv6_lookup')
+    // The ipv6_lookup page prints the lookup table's columns before the source's, where the ipv4 page
+    // and Kusto.Language put the source first: the column order Kusto returns is not settled.
+    throw unsupported(
+      node,
+      ctx,
+      'evaluate ipv6_lookup',
+      "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
+    );
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   const [column, prefix] = argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;

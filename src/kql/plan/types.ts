@@ -140,6 +140,17 @@ export type Plan = (
       quote: string[];
     }
   | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
+  /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
+  | {
+      op: 'ipv4-lookup';
+      input: Plan;
+      lookup: Plan;
+      sourceKey: number;
+      lookupKey: number;
+      /** return_unmatched: keep input rows without a match, the lookup columns empty. */
+      unmatched: boolean;
+      span: Span;
+    }
   | {
       op: 'make-series';
       input: Plan;
