@@ -91,17 +91,22 @@ export function executeMvApply(
   env: Env,
   runSubquery: (subquery: Plan, applyFrame: Frame) => Frame,
 ): Frame {
-  const { rows, values } = expand(plan.items, input, env, 'bag');
+  const { rows, values, indexes } = expand(plan.items, input, env, 'bag', plan.limit);
+  const applySchema: Column[] = plan.items.map((item) => ({ name: item.name, type: item.type }));
+  const applyValues: Value[][] = [...values];
+  if (plan.itemIndex) {
+    applySchema.push({ name: plan.itemIndex, type: 'long' });
+    applyValues.push(indexes);
+  }
   const columns: Value[][] = plan.schema.map(() => []);
   let length = 0;
   let start = 0;
   for (let i = 0; i < input.length; i++) {
     let end = start;
     while (end < rows.length && rows[end] === i) end++;
-    const applySchema: Column[] = plan.items.map((item) => ({ name: item.name, type: item.type }));
     const applyFrame: Frame = {
       schema: applySchema,
-      columns: values.map((v) => v.slice(start, end)),
+      columns: applyValues.map((v) => v.slice(start, end)),
       length: end - start,
     };
     start = end;

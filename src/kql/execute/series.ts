@@ -1,4 +1,4 @@
-import { evaluationError } from '../plan/errors.js';
+import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Accumulator, aggregateFactory } from './aggregates.js';
@@ -63,6 +63,18 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
       group.bins.set(binOf[i], accs);
     }
     for (const acc of accs) acc.add(i);
+  }
+  if (plan.nonEmpty && byKey.size === 0) {
+    // "kind=nonempty produces default result when the input of make-series operator is empty": the
+    // page shows it for a query without `by`; what the by columns hold, or what happens when rows
+    // exist but none falls in the range, it does not say.
+    if (input.length > 0 || plan.keys.length > 0)
+      throw new UnsupportedError(
+        'make-series kind=nonempty',
+        plan.span,
+        'make-series kind=nonempty is only answered for an empty input without by columns (the documented case)',
+      );
+    byKey.set('', { keys: [], bins: new Map() });
   }
   const columns: Value[][] = plan.schema.map(() => []);
   for (const group of byKey.values()) {

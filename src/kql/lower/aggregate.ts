@@ -7,6 +7,7 @@ import {
   kindName,
   type LowerContext,
   list,
+  parameters,
   spanOf,
   typeOf,
   unsupported,
@@ -166,6 +167,8 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
     end: lowerScalar(range.MakeSeriesToClause.Expression, none, ctx),
     step: lowerScalar(range.MakeSeriesStepClause.Expression, none, ctx),
     axisName,
+    nonEmpty: parameters(node).get('kind')?.value.toLowerCase() === 'nonempty',
+    span: spanOf(node, ctx),
     schema: bound,
   };
   if (columnIndex(bound, axisName) !== bound.length - 1) throw unsupported(node, ctx, 'make-series axis');

@@ -85,20 +85,33 @@ function checkSchema(node: any, schema: Column[], ctx: LowerContext): void {
 }
 
 /**
- * mv-apply: the subquery sees the expanded columns of one input row; its output rows are joined to
- * that row's other columns.
+ * mv-apply: the subquery sees the expanded columns of one input row (then the `with_itemindex`
+ * column, "appended to the input as part of the array-expansion phase"), at most `limit` of them;
+ * its output rows are joined to that row's other columns (https://learn.microsoft.com/kusto/query/mv-apply-operator).
  */
 export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
-  if (node.ContextIdClause || parameters(node).size > 0)
+  const params = parameters(node);
+  const itemIndex = params.get('with_itemindex')?.value;
+  if (node.ContextIdClause || [...params.keys()].some((name) => name !== 'with_itemindex'))
     throw unsupported(node, ctx, 'mv-apply with parameters');
   const items = expandItems(node, input, ctx);
   const applySchema = items.map((item) => ({ name: item.name, type: item.type }));
+  if (itemIndex) applySchema.push({ name: itemIndex, type: 'long' });
   const applyInput: Plan = { op: 'apply-input', schema: applySchema };
   const subquery = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   const passThrough = input.schema.map((_, i) => i).filter((i) => !items.some((item) => item.replaces === i));
   const schema = [...passThrough.map((i) => input.schema[i]), ...subquery.schema];
   checkSchema(node, schema, ctx);
-  return { op: 'mv-apply', input, items, subquery, passThrough, schema };
+  return {
+    op: 'mv-apply',
+    input,
+    items,
+    limit: rowLimit(node, ctx),
+    itemIndex,
+    subquery,
+    passThrough,
+    schema,
+  };
 }
 
 export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {

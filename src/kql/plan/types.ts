@@ -161,9 +161,20 @@ export type Plan = (
       end: ScalarExpr;
       step: ScalarExpr;
       axisName: string;
+      /** kind=nonempty: an empty input still yields one row of default-filled series. */
+      nonEmpty: boolean;
+      span: Span;
     }
   | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
-  | { op: 'mv-apply'; input: Plan; items: MvExpandItem[]; subquery: Plan; passThrough: number[] }
+  | {
+      op: 'mv-apply';
+      input: Plan;
+      items: MvExpandItem[];
+      limit?: number;
+      itemIndex?: string;
+      subquery: Plan;
+      passThrough: number[];
+    }
   /** The rows of the current mv-apply element, inside its subquery. */
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
