@@ -305,11 +305,29 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
     case 'RenderOperator':
-      // render only tells the client how to chart the result; the data is the input's
-      // (https://learn.microsoft.com/kusto/query/render-operator).
-      return needInput();
+      return lowerRender(node, needInput());
   }
   throw unsupported(node, ctx);
+}
+
+/**
+ * render only tells the client how to chart the result; the data is the input's
+ * (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries the
+ * chart kind and properties, so a shared input keeps its identity (computed once).
+ */
+function lowerRender(node: any, input: Plan): Plan {
+  const properties: Record<string, string> = {};
+  for (const property of list(node.WithClause?.Properties)) {
+    const value = property.Expression;
+    properties[String(property.Name.SimpleName)] = String(value.LiteralValue ?? text(value));
+  }
+  return {
+    ...project(
+      input,
+      input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
+    ),
+    visualization: { kind: String(node.ChartType.Text), properties },
+  };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.

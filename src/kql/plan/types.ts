@@ -179,7 +179,21 @@ export type Plan = (
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
   | { op: 'shared'; input: Plan }
-) & { schema: Column[] };
+) & {
+  schema: Column[];
+  /** Set by `render`: how the client should chart the result (the data is the input's). */
+  visualization?: Visualization;
+};
+
+/**
+ * `render kind with (name=value, ...)`: "render instructs the client how to visualize the result"
+ * (https://learn.microsoft.com/kusto/query/render-operator); carried with the result as metadata.
+ * Property values are as written (string literals unquoted; `ycolumns=a, b` is "a, b").
+ */
+export interface Visualization {
+  kind: string;
+  properties: Record<string, string>;
+}
 
 export interface TopNestedLevel {
   count?: ScalarExpr;
