@@ -160,6 +160,8 @@ export type Plan = (
       start: ScalarExpr;
       end: ScalarExpr;
       step: ScalarExpr;
+      /** `in range(start, stop, step)`: bins by bin() from bin(start), through the bin holding stop. */
+      inclusiveRange: boolean;
       axisName: string;
       /** kind=nonempty: an empty input still yields one row of default-filled series. */
       nonEmpty: boolean;
