@@ -622,6 +622,19 @@ function asName(expr: any): string | undefined {
   return String(node.Operator.Name.SimpleName);
 }
 
+/**
+ * True when a union leg names a table the binder could not resolve (a fuzzy name, a wildcard that
+ * matches nothing): the only names the binder leaves without a symbol in a query that binds.
+ */
+function readsUnresolvedTable(node: any): boolean {
+  if (kindName(node) === 'NameReference') return !node.ReferencedSymbol;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && readsUnresolvedTable(child)) return true;
+  }
+  return false;
+}
+
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
   if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
@@ -630,12 +643,11 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
   for (const expr of list(node.Expressions)) {
-    try {
-      inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
-      names.push(asName(expr) ?? text(expr));
-    } catch (error) {
-      if (!fuzzy) throw error;
-    }
+    // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
+    // matching no table); a leg that resolves but the engine refuses is refused, not dropped.
+    if (fuzzy && readsUnresolvedTable(expr)) continue;
+    inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
+    names.push(asName(expr) ?? text(expr));
   }
   const bound = boundSchema(node);
   const withSource = params.get('withsource')?.value;
