@@ -174,7 +174,12 @@ export type Plan = (
       items: MvExpandItem[];
       limit?: number;
       itemIndex?: string;
-      subquery: Plan;
+      /**
+       * Runs once per record over its subtable (`applySchema`: the record's other columns, then the
+       * expanded ones and the index); `appended` are the output columns it adds after passThrough.
+       */
+      subquery: { plan: Plan; applySchema: Column[]; appended: number[] };
+      /** The record's columns that are not expanded, in input order: the first output columns. */
       passThrough: number[];
     }
   /** The rows of the current mv-apply element, inside its subquery. */
