@@ -78,7 +78,8 @@ function seriesBins<T>(plan: MakeSeriesPlan, env: Env, math: AxisMath<T>): Bins 
     count,
     binOf(value) {
       const t = math.of(value);
-      if (t === null || math.less(t, first)) return undefined;
+      // Main syntax: "end" is the non-inclusive high bound of the axis values kept.
+      if (t === null || math.less(t, first) || (!plan.inclusiveRange && !math.less(t, end))) return undefined;
       const b = math.div(math.sub(t, first), step);
       if (b >= count) return undefined;
       // A row in the first or last bin but outside [start, stop]: the page does not say whether
