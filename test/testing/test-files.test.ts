@@ -224,6 +224,66 @@ ${rows('203.0.113.5', 3)}
     ]);
   });
 
+  // externaldata is served from local files the test maps each URL to; an unmapped URL is refused
+  // rather than read as empty (https://learn.microsoft.com/kusto/query/externaldata-operator).
+  it('externalData maps the URLs a rule reads to fixture files, per file and per case', () => {
+    const rule = RULE.replace(
+      'SigninLogs\n',
+      'let Bad = externaldata(IP:string) [@"https://example.com/bad.csv?sig=secret"] with (format="csv");\n  SigninLogs\n  | where IPAddress in (Bad)\n',
+    );
+    const dir = workspace(
+      `rule: ./bad.yaml
+externalData:
+  "https://example.com/bad.csv?sig=secret": fixtures/bad.csv
+cases:
+  - name: file-level list
+    now: 2026-01-10T12:00:00Z
+    tables:
+      SigninLogs:
+        - { TimeGenerated: -10m, IPAddress: 203.0.113.5, ResultType: "50126" }
+        - { TimeGenerated: -10m, IPAddress: 198.51.100.7, ResultType: "50126" }
+    expect: { alerts: 1, alertDetails: [ { name: 1 failures from 203.0.113.5 } ] }
+  - name: case-level list replaces it
+    now: 2026-01-10T12:00:00Z
+    externalData: { "https://example.com/bad.csv?sig=secret": fixtures/other.csv }
+    tables:
+      SigninLogs:
+        - { TimeGenerated: -10m, IPAddress: 203.0.113.5, ResultType: "50126" }
+        - { TimeGenerated: -10m, IPAddress: 198.51.100.7, ResultType: "50126" }
+    expect: { alerts: 1, alertDetails: [ { name: 1 failures from 198.51.100.7 } ] }
+`,
+      { 'bad.yaml': rule, 'fixtures/bad.csv': '203.0.113.5\n', 'fixtures/other.csv': '198.51.100.7\n' },
+    );
+    const [result] = runRuleTests([dir], catalog);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(result.cases.map((c) => [c.name, c.error, c.failures])).toEqual([
+      ['file-level list', undefined, []],
+      ['case-level list replaces it', undefined, []],
+    ]);
+
+    const unmapped = workspace(
+      `rule: ./bad.yaml
+cases:
+  - { name: c, now: 2026-01-10T12:00:00Z, expect: { alerts: 0 } }
+`,
+      { 'bad.yaml': rule },
+    );
+    const [refused] = runRuleTests([unmapped], catalog);
+    expect(refused.cases[0].passed).toBe(false);
+    expect(refused.cases[0].error).toContain('has no local content');
+    expect(refused.cases[0].error).not.toContain('secret');
+  });
+
+  it('an externalData file that cannot be read is reported at its entry', () => {
+    const dir = workspace(`externalData:
+  "https://example.com/x.csv": fixtures/missing.csv
+cases:
+  - { name: c, now: 2026-01-10T12:00:00Z, expect: { alerts: 0 } }
+`);
+    const found = loadRuleTestFile(join(dir, 'failed.test.yaml'), catalog).diagnostics;
+    expect(found.map((d) => [d.code, d.line])).toEqual([['SK0407', 2]]);
+  });
+
   it('a row with _IngestionTime later than the run execution (T + 5m) is not seen', () => {
     const dir = workspace(`cases:
   - name: late row missed

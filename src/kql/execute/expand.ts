@@ -91,24 +91,32 @@ export function executeMvApply(
   env: Env,
   runSubquery: (subquery: Plan, applyFrame: Frame) => Frame,
 ): Frame {
-  const { rows, values } = expand(plan.items, input, env, 'bag');
+  const { rows, values, indexes } = expand(plan.items, input, env, 'bag', plan.limit);
+  // Each subtable holds the record's other columns (repeated), then the expanded values and index.
+  const applyValues: (() => Value[])[] = [
+    ...plan.passThrough.map((c) => () => repeat(input.columns[c], rows)),
+    ...values.map((v) => () => v),
+    ...(plan.itemIndex ? [() => indexes] : []),
+  ];
+  const applySchema = plan.subquery.applySchema;
+  const full = lazyColumns(applyValues.length, (c) => applyValues[c]());
   const columns: Value[][] = plan.schema.map(() => []);
   let length = 0;
   let start = 0;
   for (let i = 0; i < input.length; i++) {
     let end = start;
     while (end < rows.length && rows[end] === i) end++;
-    const applySchema: Column[] = plan.items.map((item) => ({ name: item.name, type: item.type }));
     const applyFrame: Frame = {
       schema: applySchema,
-      columns: values.map((v) => v.slice(start, end)),
+      columns: full.map((v) => v.slice(start, end)),
       length: end - start,
     };
     start = end;
-    const out = runSubquery(plan.subquery, applyFrame);
+    const out = runSubquery(plan.subquery.plan, applyFrame);
     for (let r = 0; r < out.length; r++) {
       for (const [k, c] of plan.passThrough.entries()) columns[k].push(input.columns[c][i]);
-      for (const [k, col] of out.columns.entries()) columns[plan.passThrough.length + k].push(col[r]);
+      for (const [k, c] of plan.subquery.appended.entries())
+        columns[plan.passThrough.length + k].push(out.columns[c][r]);
     }
     length += out.length;
   }

@@ -24,7 +24,7 @@ export function executeExternal(
       throw new UnsupportedError(
         'externaldata',
         plan.span,
-        `externaldata URL ${redact(url)} has no local fixture: map it to a file (externalData option) to run this query`,
+        `externaldata URL ${redact(url)} has no local content: map it to a file (externalData: in a rule test, or the externalData query option) to run this query`,
       );
     const records = recordsOf(text, plan, url);
     rows.push(...(plan.ignoreFirstRecord ? records.slice(1) : records));

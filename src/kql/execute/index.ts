@@ -8,6 +8,7 @@ import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
 import { groupColumns, groupRows } from './group.js';
 import { hashJoin } from './join.js';
+import { executeIpv4Lookup } from './lookup.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
@@ -154,6 +155,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeMakeSeries(plan, run(plan.input, env), env);
     case 'top-nested':
       return executeTopNested(plan, run(plan.input, env), env);
+    case 'ipv4-lookup':
+      return executeIpv4Lookup(plan, run(plan.input, env), run(plan.lookup, env));
   }
 }
 

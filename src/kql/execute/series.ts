@@ -1,4 +1,4 @@
-import { evaluationError } from '../plan/errors.js';
+import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Accumulator, aggregateFactory } from './aggregates.js';
@@ -10,34 +10,107 @@ import { compareForSort } from './sort.js';
 
 const MAX_BINS = 100_000;
 
+type MakeSeriesPlan = Extract<Plan, { op: 'make-series' }>;
+
 function constant(expr: ScalarExpr, env: Env): Value {
   return compileScalar(expr, emptyFrame([]), env)(0);
 }
 
-const toNumber = (v: Value): number | null =>
-  typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null;
+/** Arithmetic on axis values: exact bigint ticks for datetime/timespan, doubles for numbers. */
+interface AxisMath<T> {
+  of(v: Value): T | null;
+  zero: T;
+  sub(a: T, b: T): T;
+  add(a: T, b: T): T;
+  mul(a: T, n: number): T;
+  /** floor(a / b) as a bin count. */
+  div(a: T, b: T): number;
+  less(a: T, b: T): boolean;
+  out(v: T): Value;
+}
+
+const TICKS: AxisMath<bigint> = {
+  of: (v) => (typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : null),
+  zero: 0n,
+  sub: (a, b) => a - b,
+  add: (a, b) => a + b,
+  mul: (a, n) => a * BigInt(n),
+  div: (a, b) => {
+    const q = a / b;
+    return Number(a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q);
+  },
+  less: (a, b) => a < b,
+  out: (v) => v,
+};
+
+const NUMBERS: AxisMath<number> = {
+  of: (v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null),
+  zero: 0,
+  sub: (a, b) => a - b,
+  add: (a, b) => a + b,
+  mul: (a, n) => a * n,
+  div: (a, b) => Math.floor(a / b),
+  less: (a, b) => a < b,
+  out: (v) => v,
+};
+
+/** The series' bins: how many, the bin of an axis value (undefined: outside), and each bin's axis value. */
+interface Bins {
+  count: number;
+  binOf(t: Value): number | undefined;
+  valueAt(b: number): Value;
+}
+
+function seriesBins<T>(plan: MakeSeriesPlan, env: Env, math: AxisMath<T>): Bins {
+  const start = math.of(constant(plan.start, env));
+  const end = math.of(constant(plan.end, env));
+  const step = math.of(constant(plan.step, env));
+  if (start === null || end === null || step === null || !math.less(math.zero, step))
+    throw evaluationError('make-series needs from < to and a positive step', plan.span);
+  // Main syntax: bin_at(t, step, start) over [start, end). Alternate syntax: bin(t, step) from
+  // bin(start) through the bin holding stop.
+  const first = plan.inclusiveRange ? math.mul(step, math.div(start, step)) : start;
+  const count = plan.inclusiveRange
+    ? Math.max(0, math.div(end, step) - math.div(start, step) + 1)
+    : Math.max(0, -math.div(math.sub(start, end), step));
+  if (count > MAX_BINS) throw evaluationError(`make-series would produce ${count} bins`, plan.span);
+  return {
+    count,
+    binOf(value) {
+      const t = math.of(value);
+      // Main syntax: "end" is the non-inclusive high bound of the axis values kept.
+      if (t === null || math.less(t, first) || (!plan.inclusiveRange && !math.less(t, end))) return undefined;
+      const b = math.div(math.sub(t, first), step);
+      if (b >= count) return undefined;
+      // A row in the first or last bin but outside [start, stop]: the page does not say whether
+      // bin() keeps it, so the query is refused rather than answered either way.
+      if (plan.inclusiveRange && (math.less(t, start) || math.less(end, t)))
+        throw new UnsupportedError(
+          'make-series in range()',
+          plan.span,
+          'make-series ... in range(): a row falls in an edge bin but outside [start, stop], and the docs do not say whether it is counted; align start and stop to the step or filter the rows',
+        );
+      return b;
+    },
+    valueAt: (b) => math.out(math.add(first, math.mul(step, b))),
+  };
+}
 
 /**
  * make-series: per group, one array element per bin start..end (end exclusive) by step; bins
  * without rows hold the aggregate's default (0 for count/sum, else null unless `default=`).
  */
-export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, input: Frame, env: Env): Frame {
-  const start = toNumber(constant(plan.start, env));
-  const end = toNumber(constant(plan.end, env));
-  const step = toNumber(constant(plan.step, env));
+export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env): Frame {
   const axisType = plan.axis.type;
-  if (start === null || end === null || step === null || step <= 0)
-    throw evaluationError('make-series needs from < to and a positive step', { start: 0, length: 0 });
-  const bins = Math.ceil((end - start) / step);
-  if (bins > MAX_BINS)
-    throw evaluationError(`make-series would produce ${bins} bins`, { start: 0, length: 0 });
+  const exact = axisType === 'datetime' || axisType === 'timespan';
+  const bins = exact ? seriesBins(plan, env, TICKS) : seriesBins(plan, env, NUMBERS);
   const axis = compileScalar(plan.axis, input, env);
   const binOf: number[] = new Array(input.length);
   const rows: number[] = [];
   for (let i = 0; i < input.length; i++) {
-    const t = toNumber(axis(i));
-    if (t === null || t < start || t >= end) continue;
-    binOf[i] = Math.floor((t - start) / step);
+    const b = bins.binOf(axis(i));
+    if (b === undefined) continue;
+    binOf[i] = b;
     rows.push(i);
   }
   const factories = plan.aggregates.map((a) =>
@@ -64,12 +137,24 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
     }
     for (const acc of accs) acc.add(i);
   }
+  if (plan.nonEmpty && byKey.size === 0) {
+    // "kind=nonempty produces default result when the input of make-series operator is empty": the
+    // page shows it for a query without `by`; what the by columns hold, or what happens when rows
+    // exist but none falls in the range, it does not say.
+    if (input.length > 0 || plan.keys.length > 0)
+      throw new UnsupportedError(
+        'make-series kind=nonempty',
+        plan.span,
+        'make-series kind=nonempty is only answered for an empty input without by columns (the documented case)',
+      );
+    byKey.set('', { keys: [], bins: new Map() });
+  }
   const columns: Value[][] = plan.schema.map(() => []);
   for (const group of byKey.values()) {
     for (const [k, v] of group.keys.entries()) columns[k].push(v);
     plan.aggregates.forEach((a, k) => {
       const series: Json[] = [];
-      for (let b = 0; b < bins; b++) {
+      for (let b = 0; b < bins.count; b++) {
         const accs = group.bins.get(b);
         series.push(
           accs
@@ -80,12 +165,7 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
       columns[plan.keys.length + k].push(series);
     });
     const times: Json[] = [];
-    for (let b = 0; b < bins; b++) {
-      const t = start + b * step;
-      times.push(
-        valueToDynamic(axisType === 'datetime' || axisType === 'timespan' ? BigInt(t) : t, axisType),
-      );
-    }
+    for (let b = 0; b < bins.count; b++) times.push(valueToDynamic(bins.valueAt(b), axisType));
     columns[columns.length - 1].push(times);
   }
   return { schema: plan.schema, columns, length: columns[0].length };

@@ -54,7 +54,7 @@ const ipv4IsMatch: ScalarImpl = (args, types, rt, ctx) => {
   return c === null ? null : c === 0;
 };
 
-function inRange(address: string, range: string): boolean | null {
+export function inRange(address: string, range: string): boolean | null {
   const ip = parseIpv4(address);
   const r = parseIpv4(range);
   if (!ip || !r) return null;

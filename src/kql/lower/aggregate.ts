@@ -7,6 +7,7 @@ import {
   kindName,
   type LowerContext,
   list,
+  parameters,
   spanOf,
   typeOf,
   unsupported,
@@ -113,6 +114,38 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
 
 const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
 
+/**
+ * The axis range of make-series: `from start to end step step` (end exclusive, bins from start), or
+ * the alternate `in range(start, stop, step)` whose "stop value is inclusive" and whose bins are
+ * made "with bin() and not bin_at()" (https://learn.microsoft.com/kusto/query/make-series-operator).
+ * Without from or to, the page's "first bin that has data in each series" leaves open whether the
+ * series of different groups share one axis, so that form is refused.
+ */
+function seriesRange(range: any, ctx: LowerContext): { start: any; end: any; step: any; inclusive: boolean } {
+  if (kindName(range) === 'MakeSeriesInRangeClause') {
+    const [start, end, step] = list(range.Arguments?.Expressions);
+    if (!step) throw unsupported(range, ctx, 'make-series in range()');
+    return { start, end, step, inclusive: true };
+  }
+  if (
+    kindName(range) !== 'MakeSeriesFromToStepClause' ||
+    !range.MakeSeriesFromClause ||
+    !range.MakeSeriesToClause
+  )
+    throw unsupported(
+      range,
+      ctx,
+      'make-series without from/to',
+      'make-series without from and to: the documented default ("the first bin that has data in each series") does not say whether groups share one axis; give from and to',
+    );
+  return {
+    start: range.MakeSeriesFromClause.Expression,
+    end: range.MakeSeriesToClause.Expression,
+    step: range.MakeSeriesStepClause.Expression,
+    inclusive: false,
+  };
+}
+
 export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const byItems = node.ByClause ? list(node.ByClause.Expressions) : [];
@@ -142,30 +175,21 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
     return { ...call, defaultValue: defaultValue as null };
   });
   const axisName = bound[bound.length - 1].name;
-  const range = node.RangeClause;
-  if (
-    kindName(range) !== 'MakeSeriesFromToStepClause' ||
-    !range.MakeSeriesFromClause ||
-    !range.MakeSeriesToClause
-  ) {
-    throw unsupported(
-      range ?? node,
-      ctx,
-      'make-series without from/to',
-      'make-series needs explicit from, to and step',
-    );
-  }
   const none = { schema: [] };
+  const bounds = seriesRange(node.RangeClause, ctx);
   const plan: Plan = {
     op: 'make-series',
     input,
     keys,
     aggregates,
     axis: lowerScalar(node.OnClause.Expression, input, ctx),
-    start: lowerScalar(range.MakeSeriesFromClause.Expression, none, ctx),
-    end: lowerScalar(range.MakeSeriesToClause.Expression, none, ctx),
-    step: lowerScalar(range.MakeSeriesStepClause.Expression, none, ctx),
+    start: lowerScalar(bounds.start, none, ctx),
+    end: lowerScalar(bounds.end, none, ctx),
+    step: lowerScalar(bounds.step, none, ctx),
+    inclusiveRange: bounds.inclusive,
     axisName,
+    nonEmpty: parameters(node).get('kind')?.value.toLowerCase() === 'nonempty',
+    span: spanOf(node, ctx),
     schema: bound,
   };
   if (columnIndex(bound, axisName) !== bound.length - 1) throw unsupported(node, ctx, 'make-series axis');

@@ -85,20 +85,59 @@ function checkSchema(node: any, schema: Column[], ctx: LowerContext): void {
 }
 
 /**
- * mv-apply: the subquery sees the expanded columns of one input row; its output rows are joined to
- * that row's other columns.
+ * mv-apply: the subquery runs over each record's subtable, which holds the record's columns that
+ * are not expanded, then the expanded values (then the `with_itemindex` column, "appended to the
+ * input as part of the array-expansion phase"), at most `limit` rows; the output is those other
+ * columns followed by the subquery's columns they do not already name
+ * (https://learn.microsoft.com/kusto/query/mv-apply-operator; the order is Kusto.Language's).
  */
 export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
-  if (node.ContextIdClause || parameters(node).size > 0)
+  const params = parameters(node);
+  const itemIndex = params.get('with_itemindex')?.value;
+  if (node.ContextIdClause || [...params.keys()].some((name) => name !== 'with_itemindex'))
     throw unsupported(node, ctx, 'mv-apply with parameters');
   const items = expandItems(node, input, ctx);
-  const applySchema = items.map((item) => ({ name: item.name, type: item.type }));
-  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
-  const subquery = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   const passThrough = input.schema.map((_, i) => i).filter((i) => !items.some((item) => item.replaces === i));
-  const schema = [...passThrough.map((i) => input.schema[i]), ...subquery.schema];
+  const kept = passThrough.map((i) => input.schema[i]);
+  const applySchema = [...kept, ...items.map((item) => ({ name: item.name, type: item.type }))];
+  if (itemIndex) applySchema.push({ name: itemIndex, type: 'long' });
+  const reassigned = assignedNames(node.Subquery).find((name) => columnIndex(kept, name) >= 0);
+  if (reassigned)
+    throw unsupported(
+      node.Subquery,
+      ctx,
+      'mv-apply',
+      `mv-apply: the subquery assigns '${reassigned}', a column of the record; which value the output keeps is not documented`,
+    );
+  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
+  const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
+  const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
+  const schema = [...kept, ...appended.map((i) => plan.schema[i])];
   checkSchema(node, schema, ctx);
-  return { op: 'mv-apply', input, items, subquery, passThrough, schema };
+  return {
+    op: 'mv-apply',
+    input,
+    items,
+    limit: rowLimit(node, ctx),
+    itemIndex,
+    subquery: { plan, applySchema, appended },
+    passThrough,
+    schema,
+  };
+}
+
+/** Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth. */
+function assignedNames(node: any): string[] {
+  const names: string[] = [];
+  const visit = (n: any): void => {
+    if (kindName(n) === 'SimpleNamedExpression') names.push(String(n.Name.SimpleName));
+    for (let i = 0; i < (n.ChildCount ?? 0); i++) {
+      const child = n.GetChild(i);
+      if (child) visit(child);
+    }
+  };
+  visit(node);
+  return names;
 }
 
 export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {

@@ -19,6 +19,7 @@ import {
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { lowerIpv4Lookup } from './plugins.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -304,11 +305,29 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
     case 'RenderOperator':
-      // render only tells the client how to chart the result; the data is the input's
-      // (https://learn.microsoft.com/kusto/query/render-operator).
-      return needInput();
+      return lowerRender(node, needInput());
   }
   throw unsupported(node, ctx);
+}
+
+/**
+ * render only tells the client how to chart the result; the data is the input's
+ * (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries the
+ * chart kind and properties, so a shared input keeps its identity (computed once).
+ */
+function lowerRender(node: any, input: Plan): Plan {
+  const properties: Record<string, string> = {};
+  for (const property of list(node.WithClause?.Properties)) {
+    const value = property.Expression;
+    properties[String(property.Name.SimpleName)] = String(value.LiteralValue ?? text(value));
+  }
+  return {
+    ...project(
+      input,
+      input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
+    ),
+    visualization: { kind: String(node.ChartType.Text), properties },
+  };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.
@@ -603,6 +622,19 @@ function asName(expr: any): string | undefined {
   return String(node.Operator.Name.SimpleName);
 }
 
+/**
+ * True when a union leg names a table the binder could not resolve (a fuzzy name, a wildcard that
+ * matches nothing): the only names the binder leaves without a symbol in a query that binds.
+ */
+function readsUnresolvedTable(node: any): boolean {
+  if (kindName(node) === 'NameReference') return !node.ReferencedSymbol;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && readsUnresolvedTable(child)) return true;
+  }
+  return false;
+}
+
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
   if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
@@ -611,12 +643,11 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
   for (const expr of list(node.Expressions)) {
-    try {
-      inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
-      names.push(asName(expr) ?? text(expr));
-    } catch (error) {
-      if (!fuzzy) throw error;
-    }
+    // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
+    // matching no table); a leg that resolves but the engine refuses is refused, not dropped.
+    if (fuzzy && readsUnresolvedTable(expr)) continue;
+    inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
+    names.push(asName(expr) ?? text(expr));
   }
   const bound = boundSchema(node);
   const withSource = params.get('withsource')?.value;
@@ -645,12 +676,24 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
 };
 
 /**
- * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
+ * `evaluate` of a supported plugin: ipv4_lookup (plugins.ts), or
+ * `bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
  * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
  */
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
+  if (name === 'ipv4_lookup')
+    return lowerIpv4Lookup(node, input, ctx, (table) => knownSchema(lowerTabular(table, ctx), name));
+  if (name === 'ipv6_lookup')
+    // The ipv6_lookup page prints the lookup table's columns before the source's, where the ipv4 page
+    // and Kusto.Language put the source first: the column order Kusto returns is not settled.
+    throw unsupported(
+      node,
+      ctx,
+      'evaluate ipv6_lookup',
+      "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
+    );
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   const [column, prefix] = argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;

@@ -142,6 +142,17 @@ export type Plan = (
       quote: string[];
     }
   | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
+  /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
+  | {
+      op: 'ipv4-lookup';
+      input: Plan;
+      lookup: Plan;
+      sourceKey: number;
+      lookupKey: number;
+      /** return_unmatched: keep input rows without a match, the lookup columns empty. */
+      unmatched: boolean;
+      span: Span;
+    }
   | {
       op: 'make-series';
       input: Plan;
@@ -151,15 +162,47 @@ export type Plan = (
       start: ScalarExpr;
       end: ScalarExpr;
       step: ScalarExpr;
+      /** `in range(start, stop, step)`: bins by bin() from bin(start), through the bin holding stop. */
+      inclusiveRange: boolean;
       axisName: string;
+      /** kind=nonempty: an empty input still yields one row of default-filled series. */
+      nonEmpty: boolean;
+      span: Span;
     }
   | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
-  | { op: 'mv-apply'; input: Plan; items: MvExpandItem[]; subquery: Plan; passThrough: number[] }
+  | {
+      op: 'mv-apply';
+      input: Plan;
+      items: MvExpandItem[];
+      limit?: number;
+      itemIndex?: string;
+      /**
+       * Runs once per record over its subtable (`applySchema`: the record's other columns, then the
+       * expanded ones and the index); `appended` are the output columns it adds after passThrough.
+       */
+      subquery: { plan: Plan; applySchema: Column[]; appended: number[] };
+      /** The record's columns that are not expanded, in input order: the first output columns. */
+      passThrough: number[];
+    }
   /** The rows of the current mv-apply element, inside its subquery. */
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
   | { op: 'shared'; input: Plan }
-) & { schema: Column[] };
+) & {
+  schema: Column[];
+  /** Set by `render`: how the client should chart the result (the data is the input's). */
+  visualization?: Visualization;
+};
+
+/**
+ * `render kind with (name=value, ...)`: "render instructs the client how to visualize the result"
+ * (https://learn.microsoft.com/kusto/query/render-operator); carried with the result as metadata.
+ * Property values are as written (string literals unquoted; `ycolumns=a, b` is "a, b").
+ */
+export interface Visualization {
+  kind: string;
+  properties: Record<string, string>;
+}
 
 export interface TopNestedLevel {
   count?: ScalarExpr;

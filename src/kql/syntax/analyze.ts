@@ -24,8 +24,73 @@ export function analyze(query: string, catalog: Catalog): Analysis {
   const code = kusto().KustoCode.ParseAndAnalyze(query, globalStateFor(catalog, query));
   const diagnostics = toArray(code.GetDiagnostics()).map(fromKusto);
   diagnostics.push(...calledFunctionDiagnostics(code.Syntax));
-  diagnostics.sort((a, b) => a.start - b.start);
-  return { code, diagnostics };
+  const fuzzy = fuzzyUnionDiagnostics(code.Syntax, diagnostics);
+  fuzzy.sort((a, b) => a.start - b.start);
+  return { code, diagnostics: fuzzy };
+}
+
+// Kusto.Language's codes for a union leg that does not resolve: a fuzzy name (warning) and a
+// wildcard that matches no table (error).
+const UNRESOLVED_LEG = new Set(['KS205', 'KS142']);
+
+/**
+ * `union isfuzzy=true`: "If at least one such table was found, any resolution failure yields a
+ * warning ... If no resolution succeeded, the query returns an error"
+ * (https://learn.microsoft.com/kusto/query/union-operator). Kusto.Language reports a wildcard
+ * that matches nothing as an error even then, and an all-unresolved union as warnings only; both
+ * are put right here so validation and the engine agree with the service.
+ */
+function fuzzyUnionDiagnostics(root: any, diagnostics: QueryDiagnostic[]): QueryDiagnostic[] {
+  const out = [...diagnostics];
+  const { SyntaxKind } = kusto().Syntax;
+  const visit = (node: any): void => {
+    if (node.Kind === SyntaxKind.UnionOperator && isFuzzy(node)) {
+      const legs = elements(node.Expressions);
+      const unresolved = (leg: any) =>
+        out.filter(
+          (d) =>
+            UNRESOLVED_LEG.has(d.code) && d.start >= leg.TextStart && d.start < leg.TextStart + leg.Width,
+        );
+      const failed = legs.filter((leg) => unresolved(leg).length > 0);
+      const piped = node.Parent?.Kind === SyntaxKind.PipeExpression;
+      if (failed.length < legs.length || piped) {
+        for (const leg of failed)
+          for (const d of unresolved(leg)) if (d.code === 'KS142') d.severity = 'warning';
+      } else {
+        out.push({
+          code: 'KS-FUZZY',
+          severity: 'error',
+          message: 'no table of this union isfuzzy=true resolves, so Kusto returns an error',
+          start: node.TextStart,
+          length: node.Width,
+        });
+      }
+    }
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child?.ChildCount > 0) visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** The nodes of a Kusto.Language syntax list, separators dropped. */
+function elements(syntaxList: any): any[] {
+  const out: any[] = [];
+  for (let i = 0; i < (syntaxList?.Count ?? 0); i++) {
+    const item = syntaxList.getItem(i);
+    out.push(item?.Element ?? item);
+  }
+  return out;
+}
+
+function isFuzzy(union: any): boolean {
+  return elements(union.Parameters).some(
+    (p: any) =>
+      String(p.Name.SimpleName).toLowerCase() === 'isfuzzy' &&
+      String(p.Expression).trim().toLowerCase() === 'true',
+  );
 }
 
 function fromKusto(d: any): QueryDiagnostic {

@@ -11,6 +11,8 @@ export interface RuleData {
   catalog: Catalog;
   /** Workspace contents by table name; tables not listed are empty with their catalog schema. */
   tables: ReadonlyMap<string, IndexedTable>;
+  /** What each `externaldata` URL stands for locally (a rule test's `externalData:`); unmapped URLs are refused. */
+  externalData?: ReadonlyMap<string, string>;
 }
 
 export interface RunResult {
@@ -61,7 +63,13 @@ export class RuleSimulation {
     const { window, tables } = this.prepare(at);
     if (!tables) return { at, window, ran: false, alerts: [], incidents: [] };
     this.compiled ??= planQuery(this.rule.query, this.data.catalog);
-    const result = runPlan(this.compiled, { catalog: this.data.catalog, tables, now: this.nowAt(at) });
+    const { catalog, externalData } = this.data;
+    const result = runPlan(this.compiled, {
+      catalog,
+      tables,
+      now: this.nowAt(at),
+      externalData: (url) => externalData?.get(url),
+    });
     return this.record(at, window, result);
   }
 

@@ -17,6 +17,8 @@ export interface RuleTestCase {
   /** Scheduled time T of the run, in ticks. */
   now: bigint;
   tables: FixtureTable[];
+  /** What each `externaldata` URL stands for: the file's `externalData:` map, overridden by the case's. */
+  externalData: ReadonlyMap<string, string>;
   expect: Expectation;
   /** Where the case starts in the test file. */
   line: number;

@@ -10,8 +10,8 @@ import { buildFixtureTable, type RawRow, readFixtureFile } from './fixtures.js';
 import type { Expectation, ExpectedAlert, FixtureTable, RuleTestCase, RuleTestFile } from './model.js';
 
 const TEST_SUFFIX = '.test.yaml';
-const FILE_KEYS = ['rule', 'cases'];
-const CASE_KEYS = ['name', 'now', 'tables', 'expect'];
+const FILE_KEYS = ['rule', 'externalData', 'cases'];
+const CASE_KEYS = ['name', 'now', 'tables', 'externalData', 'expect'];
 const EXPECT_KEYS = ['alerts', 'incidents', 'alertDetails'];
 const ALERT_KEYS = ['name', 'description', 'severity', 'tactics', 'entities', 'customDetails'];
 
@@ -59,8 +59,9 @@ export function loadRuleTestFile(
     checker.error(['cases'], 'SK0402', 'a test file needs `cases:`, a list of test cases');
     return { diagnostics };
   }
+  const shared = readExternalData(doc.externalData, ['externalData'], dirname(path), checker);
   const cases = doc.cases
-    .map((raw, i) => readCase(raw, ['cases', i], dirname(path), catalog, checker))
+    .map((raw, i) => readCase(raw, ['cases', i], dirname(path), shared, catalog, checker))
     .filter((c): c is RuleTestCase => c !== undefined);
   const names = new Set<string>();
   cases.forEach((c, i) => {
@@ -89,6 +90,7 @@ function readCase(
   raw: unknown,
   path: FieldPath,
   baseDir: string,
+  shared: ReadonlyMap<string, string>,
   catalog: Catalog,
   checker: Checker,
 ): RuleTestCase | undefined {
@@ -102,9 +104,38 @@ function readCase(
   const expect = readExpectation(c.expect, [...path, 'expect'], checker);
   const tables =
     now === null ? [] : readTables(c.tables, [...path, 'tables'], now, baseDir, catalog, checker);
+  const own = readExternalData(c.externalData, [...path, 'externalData'], baseDir, checker);
+  const externalData = new Map([...shared, ...own]);
   if (name === undefined || now === null || !expect) return undefined;
   const where = checker.source.keyAt(path);
-  return { name, now, tables, expect, line: where.line, column: where.column };
+  return { name, now, tables, externalData, expect, line: where.line, column: where.column };
+}
+
+/**
+ * `externalData: { <url>: <file> }`: the local file an `externaldata` URL in the rule stands for
+ * (the engine never fetches remote storage; an unmapped URL is refused when the query runs). The
+ * URL is matched exactly as the query writes it; the file is relative to the test file.
+ */
+function readExternalData(
+  raw: unknown,
+  path: FieldPath,
+  baseDir: string,
+  checker: Checker,
+): Map<string, string> {
+  const content = new Map<string, string>();
+  if (raw === undefined || !checker.mapAt(raw, path)) return content;
+  for (const [url, file] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof file !== 'string' || file.trim() === '') {
+      checker.error([...path, url], 'SK0402', `externalData '${url}' needs the path of a local file`);
+      continue;
+    }
+    try {
+      content.set(url, readFileSync(resolve(baseDir, file), 'utf8'));
+    } catch (error) {
+      checker.error([...path, url], 'SK0407', `cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return content;
 }
 
 function readTables(

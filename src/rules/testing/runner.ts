@@ -157,7 +157,7 @@ export function caseSimulation(
   const tables = new Map<string, IndexedTable>(
     testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)] as const),
   );
-  return new RuleSimulation(rule, { catalog, tables }, semantics);
+  return new RuleSimulation(rule, { catalog, tables, externalData: testCase.externalData }, semantics);
 }
 
 /** The case's result from the alerts of its run (`started`: performance.now() when the case began). */

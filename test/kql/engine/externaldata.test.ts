@@ -47,7 +47,7 @@ describe('externaldata', () => {
       }
     })();
     expect(error).toBeInstanceOf(UnsupportedError);
-    expect((error as UnsupportedError).message).toContain('has no local fixture');
+    expect((error as UnsupportedError).message).toContain('has no local content');
     expect((error as UnsupportedError).message).not.toContain('secret');
     expect((error as UnsupportedError).start).toBe(query.indexOf('externaldata'));
   });

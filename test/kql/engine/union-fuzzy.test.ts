@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { catalogOf } from '../../../src/kql/catalog.js';
+import { runQuery, tableFromRecords, UnsupportedError } from '../../../src/kql/index.js';
+import { analyze } from '../../../src/kql/syntax/index.js';
+import { NOW } from './helpers.js';
+
+// union isfuzzy=true: "If at least one such table was found, any resolution failure yields a
+// warning ... If no resolution succeeded, the query returns an error"
+// (https://learn.microsoft.com/kusto/query/union-operator).
+const schema = [
+  { name: 'TimeGenerated', type: 'datetime' as const },
+  { name: 'Account', type: 'string' as const },
+];
+const catalog = catalogOf([{ name: 'SecurityEvent', columns: schema }]);
+const tables = new Map([
+  ['SecurityEvent', tableFromRecords(schema, [{ TimeGenerated: '2026-01-10T11:00:00Z', Account: 'alice' }])],
+]);
+const run = (query: string) => runQuery(query, { catalog, tables, now: NOW });
+
+describe('union isfuzzy=true', () => {
+  it('drops a wildcard leg that matches no table (Kusto.Language reports it as an error)', () => {
+    expect(run('union isfuzzy=true SecurityEvent, NoSuchTable* | project Account').rows).toEqual([['alice']]);
+    expect(run('SecurityEvent | union isfuzzy=true NoSuchTable* | count').rows).toEqual([[1]]);
+    const { diagnostics } = analyze('union isfuzzy=true SecurityEvent, NoSuchTable*', catalog);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('drops legs over unknown tables, also inside a subquery', () => {
+    expect(run('union isfuzzy=true SecurityEvent, (Foo_CL | where x == 1) | project Account').rows).toEqual([
+      ['alice'],
+    ]);
+  });
+
+  it('is an error when no leg resolves', () => {
+    expect(() => run('union isfuzzy=true Foo_CL')).toThrow('no table of this union isfuzzy=true resolves');
+    expect(() => run('union isfuzzy=true NoSuchTable*, Foo_CL')).toThrow('no table of this union');
+  });
+
+  it('refuses a leg that resolves but the engine cannot run, rather than dropping it', () => {
+    let error: unknown;
+    try {
+      run('union isfuzzy=true (datatable(a:long)[1]), (SecurityEvent | evaluate narrow())');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect((error as Error).message).toContain('narrow');
+  });
+});
