@@ -1,7 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type CcfDeclaration, ccfDcrFile, ccfFile, loadCcfDeclaration } from '../connectors/ccf/declaration.js';
+import {
+  type CcfDeclaration,
+  ccfDcrFile,
+  ccfFile,
+  loadCcfDeclaration,
+} from '../connectors/ccf/declaration.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { type ColumnSchema, catalogOf, type KqlType } from '../kql/catalog.js';
 import { analyze, resultSchema } from '../kql/syntax/index.js';
@@ -44,7 +49,11 @@ export interface CcfConnector {
   /** `connector` of the entry in `dcrs` the poller sends to. */
   dcr: string;
   parameters: CcfDeclaration['parameters'];
-  definition: { name: string; kind: 'Customizable'; properties: { connectorUiConfig: Record<string, unknown> } };
+  definition: {
+    name: string;
+    kind: 'Customizable';
+    properties: { connectorUiConfig: Record<string, unknown> };
+  };
   /** The poller's properties; dcrConfig's endpoint and DCR immutable id are added by the module. */
   poller: { name: string; kind: 'RestApiPoller'; properties: Record<string, unknown> };
 }
@@ -152,7 +161,14 @@ function buildCcf(
   let ownDcr: ConnectorDcr | undefined;
   if (existsSync(join(dir, ccfDcrFile))) {
     const path = join(dir, ccfDcrFile);
-    ownDcr = buildDcr(`${connector}-ccf`, path, displayPath(path, root), table.columns, table.resource.name, result.diagnostics);
+    ownDcr = buildDcr(
+      `${connector}-ccf`,
+      path,
+      displayPath(path, root),
+      table.columns,
+      table.resource.name,
+      result.diagnostics,
+    );
     if (ownDcr) result.dcrs.push(ownDcr);
   }
   const folderDcr = result.dcrs.find((d) => d.connector === connector);

@@ -201,10 +201,17 @@ describe.skipIf(bicepMissing).each([
         // As ccfConnectors.bicep makes them: the definition as generated, the poller with its
         // {{parameters}} filled and the dcrConfig of the DCR it sends to.
         const definitionType = 'Microsoft.SecurityInsights/dataConnectorDefinitions';
-        check({ type: definitionType, apiVersion: apiVersionIn('ccf-connectors', definitionType), ...ccf.definition });
+        check({
+          type: definitionType,
+          apiVersion: apiVersionIn('ccf-connectors', definitionType),
+          ...ccf.definition,
+        });
         const type = 'Microsoft.SecurityInsights/dataConnectors';
         const filled = JSON.parse(
-          JSON.stringify(ccf.poller.properties).replace(/\{\{(\w+)\}\}/g, (_: string, name: string) => `value-of-${name}`),
+          JSON.stringify(ccf.poller.properties).replace(
+            /\{\{(\w+)\}\}/g,
+            (_: string, name: string) => `value-of-${name}`,
+          ),
         );
         check({
           type,

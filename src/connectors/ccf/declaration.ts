@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Diagnostic } from '../../diagnostics.js';
+import { basename, join, relative } from 'node:path';
+import { type Diagnostic, DiagnosticError } from '../../diagnostics.js';
 import { readYamlSource } from '../../rules/load.js';
 import type { FieldPath, YamlSource } from '../../rules/source.js';
 import { documentToJs } from '../../yaml.js';
+import { loadConnectorDefinition } from '../definition.js';
 import {
   authFields,
   dcrConfigFields,
@@ -114,6 +115,17 @@ export function loadCcfDeclaration(
   };
 }
 
+/** The CCF connector of `connectors/<name>/`, for running it; throws DiagnosticError with positions. */
+export function readCcfConnector(dir: string): CcfDeclaration {
+  const connector = basename(dir);
+  const file = relative(process.cwd(), join(dir, ccfFile)) || join(dir, ccfFile);
+  const { declaration, diagnostics } = loadCcfDeclaration(dir, connector, file, (dcrFile) => [
+    loadConnectorDefinition(dir, dcrFile).streamName,
+  ]);
+  if (!declaration) throw new DiagnosticError(diagnostics.filter((d) => d.severity === 'error'));
+  return declaration;
+}
+
 class Checker {
   readonly found: Diagnostic[] = [];
   constructor(private readonly source: YamlSource) {}
@@ -162,36 +174,30 @@ class Checker {
       if (field.required) this.error(path, 'SK0702', `missing required field '${name}'`);
       return;
     }
-    const fail = (message: string) => this.error(path, 'SK0703', `'${name}' ${message}`);
-    const { type } = field;
-    switch (type.kind) {
-      case 'string':
-        if (typeof value !== 'string') return fail('must be a string');
-        if (type.values && !type.values.includes(value))
-          return fail(`must be one of ${type.values.join(', ')} (got '${value}')`);
-        return;
-      case 'int':
-        if (!Number.isInteger(value)) return fail('must be an integer');
-        if (type.min !== undefined && (value as number) < type.min) return fail(`must be at least ${type.min}`);
-        if (type.max !== undefined && (value as number) > type.max) return fail(`must be at most ${type.max}`);
-        return;
-      case 'bool':
-        if (typeof value !== 'boolean') fail('must be true or false');
-        return;
-      case 'strings':
-        if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string'))
-          fail('must be a non-empty list of strings');
-        return;
+    const problem = valueProblem(value, field.type);
+    if (problem) {
+      this.error(path, 'SK0703', `'${name}' ${problem}`);
+      return;
+    }
+    switch (field.type.kind) {
       case 'keyValue': {
         const pair = this.object(value, path, true);
-        if (pair) this.fields(pair, path, { key: { type: { kind: 'string' } }, value: { type: { kind: 'string' }, required: true } }, name);
+        if (pair)
+          this.fields(
+            pair,
+            path,
+            { key: { type: { kind: 'string' } }, value: { type: { kind: 'string' }, required: true } },
+            name,
+          );
         return;
       }
-      default: {
+      case 'map':
+      case 'stringMap': {
         const map = this.object(value, path, true);
-        if (map && type.kind === 'stringMap') {
+        if (map && field.type.kind === 'stringMap') {
           for (const [key, item] of Object.entries(map))
-            if (typeof item !== 'string') this.error([...path, key], 'SK0703', `'${name}.${key}' must be a string`);
+            if (typeof item !== 'string')
+              this.error([...path, key], 'SK0703', `'${name}.${key}' must be a string`);
         }
       }
     }
@@ -204,12 +210,22 @@ class Checker {
     return Object.entries(map).flatMap(([name, spec]) => {
       const path = ['parameters', name];
       if (!parameterName.test(name)) {
-        this.error(path, 'SK0704', `parameter name '${name}' must be letters and digits, starting with a letter`, true);
+        this.error(
+          path,
+          'SK0704',
+          `parameter name '${name}' must be letters and digits, starting with a letter`,
+          true,
+        );
         return [];
       }
       const body = this.object(spec, path, true);
       if (!body) return [];
-      this.fields(body, path, { description: { type: { kind: 'string' }, required: true }, secret: { type: { kind: 'bool' } } }, `parameter ${name}`);
+      this.fields(
+        body,
+        path,
+        { description: { type: { kind: 'string' }, required: true }, secret: { type: { kind: 'bool' } } },
+        `parameter ${name}`,
+      );
       return [{ name, description: String(body.description ?? ''), secret: body.secret === true }];
     });
   }
@@ -220,13 +236,37 @@ class Checker {
    */
   connectorUi(ui: Json | undefined): string | undefined {
     if (!ui) return undefined;
-    const required = ['id', 'title', 'publisher', 'descriptionMarkdown', 'graphQueries', 'dataTypes', 'connectivityCriteria', 'permissions', 'instructionSteps'];
-    this.keys(ui, ['connectorUiConfig'], [...required, 'availability', 'logo', 'isConnectivityCriteriasMatchSome'], 'connectorUiConfig');
+    const required = [
+      'id',
+      'title',
+      'publisher',
+      'descriptionMarkdown',
+      'graphQueries',
+      'dataTypes',
+      'connectivityCriteria',
+      'permissions',
+      'instructionSteps',
+    ];
+    this.keys(
+      ui,
+      ['connectorUiConfig'],
+      [...required, 'availability', 'logo', 'isConnectivityCriteriasMatchSome'],
+      'connectorUiConfig',
+    );
     for (const name of required)
-      if (ui[name] === undefined) this.error(['connectorUiConfig', name], 'SK0702', `missing required field 'connectorUiConfig.${name}'`);
+      if (ui[name] === undefined)
+        this.error(
+          ['connectorUiConfig', name],
+          'SK0702',
+          `missing required field 'connectorUiConfig.${name}'`,
+        );
     const id = ui.id;
     if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(id))) {
-      this.error(['connectorUiConfig', 'id'], 'SK0703', "'connectorUiConfig.id' must be a resource name: a letter, then letters, digits, '-' or '_'");
+      this.error(
+        ['connectorUiConfig', 'id'],
+        'SK0703',
+        "'connectorUiConfig.id' must be a resource name: a letter, then letters, digits, '-' or '_'",
+      );
       return undefined;
     }
     for (const name of ['graphQueries', 'dataTypes', 'connectivityCriteria', 'instructionSteps'])
@@ -247,12 +287,23 @@ class Checker {
     if (response) this.response(response);
     const dcr = this.object(poller.dcrConfig, ['poller', 'dcrConfig'], true);
     if (dcr) {
-      this.fields(dcr, ['poller', 'dcrConfig'], dcrConfigFields, 'dcrConfig (the endpoint and DCR id are filled by build)');
+      this.fields(
+        dcr,
+        ['poller', 'dcrConfig'],
+        dcrConfigFields,
+        'dcrConfig (the endpoint and DCR id are filled by build)',
+      );
       if (typeof dcr.streamName === 'string' && !dcr.streamName.startsWith('Custom-'))
-        this.error(['poller', 'dcrConfig', 'streamName'], 'SK0703', "streamName must begin with 'Custom-' (REF, DCR configuration)");
+        this.error(
+          ['poller', 'dcrConfig', 'streamName'],
+          'SK0703',
+          "streamName must begin with 'Custom-' (REF, DCR configuration)",
+        );
     }
-    if (poller.addOnAttributes !== undefined) this.field(poller.addOnAttributes, ['poller', 'addOnAttributes'], { type: { kind: 'stringMap' } });
-    if (poller.isActive !== undefined) this.field(poller.isActive, ['poller', 'isActive'], { type: { kind: 'bool' } });
+    if (poller.addOnAttributes !== undefined)
+      this.field(poller.addOnAttributes, ['poller', 'addOnAttributes'], { type: { kind: 'stringMap' } });
+    if (poller.isActive !== undefined)
+      this.field(poller.isActive, ['poller', 'isActive'], { type: { kind: 'bool' } });
   }
 
   auth(auth: Json): void {
@@ -260,16 +311,27 @@ class Checker {
     const type = auth.type;
     const fields = typeof type === 'string' ? authFields[type] : undefined;
     if (!fields) {
-      this.error([...path, 'type'], 'SK0703', `'auth.type' must be one of ${Object.keys(authFields).join(', ')} (got ${JSON.stringify(type)})`);
+      this.error(
+        [...path, 'type'],
+        'SK0703',
+        `'auth.type' must be one of ${Object.keys(authFields).join(', ')} (got ${JSON.stringify(type)})`,
+      );
       return;
     }
-    this.fields(auth, path, { type: { type: { kind: 'string' }, required: true }, ...fields }, `auth of type ${type}`);
+    this.fields(
+      auth,
+      path,
+      { type: { type: { kind: 'string' }, required: true }, ...fields },
+      `auth of type ${type}`,
+    );
     // REF, OAuth2: the authorization code grant needs the user's consent in the portal.
     if (type === 'OAuth2' && auth.grantType === 'authorization_code') {
       for (const name of ['authorizationCode', 'scope', 'redirectUri', 'authorizationEndpoint'])
-        if (auth[name] === undefined) this.error([...path, name], 'SK0702', `grantType authorization_code needs '${name}' (REF, OAuth2)`);
+        if (auth[name] === undefined)
+          this.error([...path, name], 'SK0702', `grantType authorization_code needs '${name}' (REF, OAuth2)`);
     }
-    if (type === 'JwtToken' && typeof auth.jwtTokenJsonPath === 'string') this.jsonPath(auth.jwtTokenJsonPath, [...path, 'jwtTokenJsonPath']);
+    if (type === 'JwtToken' && typeof auth.jwtTokenJsonPath === 'string')
+      this.jsonPath(auth.jwtTokenJsonPath, [...path, 'jwtTokenJsonPath']);
   }
 
   request(request: Json): void {
@@ -285,13 +347,24 @@ class Checker {
     const pair = (a: string, b: string) => {
       if ((request[a] === undefined) !== (request[b] === undefined)) {
         const missing = request[a] === undefined ? a : b;
-        this.error([...path, missing === a ? b : a], 'SK0707', `'${missing}' must be set together with '${missing === a ? b : a}' (REF, request configuration)`, true);
+        this.error(
+          [...path, missing === a ? b : a],
+          'SK0707',
+          `'${missing}' must be set together with '${missing === a ? b : a}' (REF, request configuration)`,
+          true,
+        );
       }
     };
     pair('startTimeAttributeName', 'endTimeAttributeName');
     if (request.queryTimeIntervalAttributeName !== undefined) {
       for (const name of ['queryTimeIntervalPrepend', 'queryTimeIntervalDelimiter'])
-        if (request[name] === undefined) this.error([...path, 'queryTimeIntervalAttributeName'], 'SK0707', `queryTimeIntervalAttributeName needs '${name}' (REF, request configuration)`, true);
+        if (request[name] === undefined)
+          this.error(
+            [...path, 'queryTimeIntervalAttributeName'],
+            'SK0707',
+            `queryTimeIntervalAttributeName needs '${name}' (REF, request configuration)`,
+            true,
+          );
     }
     if (typeof request.queryTimeFormat === 'string') {
       try {
@@ -302,7 +375,12 @@ class Checker {
       }
     }
     if (request.httpMethod !== 'POST' && request.isPostPayloadJson !== undefined)
-      this.error([...path, 'isPostPayloadJson'], 'SK0707', 'isPostPayloadJson applies to httpMethod POST only', true);
+      this.error(
+        [...path, 'isPostPayloadJson'],
+        'SK0707',
+        'isPostPayloadJson applies to httpMethod POST only',
+        true,
+      );
   }
 
   paging(paging: Json, request: Json | undefined): void {
@@ -317,31 +395,97 @@ class Checker {
     const has = (name: string) => paging[name] !== undefined;
     // The service refuses a NextPageUrl paging that cannot build the next request: "Missing
     // NextPageParaName from config" (RES40002), Azure/Azure-Sentinel#14438.
-    if (type === 'NextPageUrl' && !['nextPageParaName', 'hasNextFlagJsonPath', 'nextPageUrl', 'nextPageRequestHeader'].some(has))
-      this.error([...path, 'pagingType'], 'SK0709', 'NextPageUrl paging needs nextPageParaName, hasNextFlagJsonPath, nextPageUrl or nextPageRequestHeader; the service refuses it otherwise (RES40002 "Missing NextPageParaName from config", Azure/Azure-Sentinel#14438)');
-    if ((type === 'NextPageToken' || type === 'PersistentToken') && !has('nextPageTokenJsonPath') && !has('nextPageTokenResponseHeader'))
-      this.error([...path, 'pagingType'], 'SK0709', `${type} paging needs nextPageTokenJsonPath or nextPageTokenResponseHeader: where the next token is (REF)`);
-    if ((type === 'NextPageToken' || type === 'PersistentToken') && !has('nextPageParaName') && !has('nextPageRequestHeader'))
-      this.error([...path, 'pagingType'], 'SK0709', `${type} paging needs nextPageParaName or nextPageRequestHeader: where the next request carries the token (REF)`);
+    if (
+      type === 'NextPageUrl' &&
+      !['nextPageParaName', 'hasNextFlagJsonPath', 'nextPageUrl', 'nextPageRequestHeader'].some(has)
+    )
+      this.error(
+        [...path, 'pagingType'],
+        'SK0709',
+        'NextPageUrl paging needs nextPageParaName, hasNextFlagJsonPath, nextPageUrl or nextPageRequestHeader; the service refuses it otherwise (RES40002 "Missing NextPageParaName from config", Azure/Azure-Sentinel#14438)',
+      );
+    if (
+      (type === 'NextPageToken' || type === 'PersistentToken') &&
+      !has('nextPageTokenJsonPath') &&
+      !has('nextPageTokenResponseHeader')
+    )
+      this.error(
+        [...path, 'pagingType'],
+        'SK0709',
+        `${type} paging needs nextPageTokenJsonPath or nextPageTokenResponseHeader: where the next token is (REF)`,
+      );
+    if (
+      (type === 'NextPageToken' || type === 'PersistentToken') &&
+      !has('nextPageParaName') &&
+      !has('nextPageRequestHeader')
+    )
+      this.error(
+        [...path, 'pagingType'],
+        'SK0709',
+        `${type} paging needs nextPageParaName or nextPageRequestHeader: where the next request carries the token (REF)`,
+      );
     if (type === 'CountBasedPaging' && has('totalResultsJsonPath'))
       for (const name of ['pageNumberJsonPath', 'pageCountJsonPath'])
-        if (!has(name)) this.error([...path, 'totalResultsJsonPath'], 'SK0709', `'${name}' is required when totalResultsJsonPath is given (REF, CountBasedPaging)`, true);
+        if (!has(name))
+          this.error(
+            [...path, 'totalResultsJsonPath'],
+            'SK0709',
+            `'${name}' is required when totalResultsJsonPath is given (REF, CountBasedPaging)`,
+            true,
+          );
     if (has('pageSize') !== has('pageSizeParameterName') && type !== 'Offset' && type !== 'CountBasedPaging')
-      this.error([...path, has('pageSize') ? 'pageSize' : 'pageSizeParameterName'], 'SK0709', 'pageSize and pageSizeParameterName go together: the page size is sent under that parameter name', true);
+      this.error(
+        [...path, has('pageSize') ? 'pageSize' : 'pageSizeParameterName'],
+        'SK0709',
+        'pageSize and pageSizeParameterName go together: the page size is sent under that parameter name',
+        true,
+      );
     if (type === 'Offset') {
       if (!has('offsetParaName'))
-        this.error([...path, 'pagingType'], 'SK0709', 'Offset paging needs offsetParaName: the query parameter the offset is sent in (REF)');
+        this.error(
+          [...path, 'pagingType'],
+          'SK0709',
+          'Offset paging needs offsetParaName: the query parameter the offset is sent in (REF)',
+        );
       // With the offset parameter also in queryParameters the CCF does not iterate and loops on the
       // first page (Azure/Azure-Sentinel#13013).
       const params = (request?.queryParameters ?? {}) as Json;
       if (typeof paging.offsetParaName === 'string' && paging.offsetParaName in params)
-        this.error(['poller', 'request', 'queryParameters', paging.offsetParaName], 'SK0709', `'${paging.offsetParaName}' is the Offset paging parameter; in queryParameters too, the CCF repeats the first page forever (Azure/Azure-Sentinel#13013)`, true);
+        this.error(
+          ['poller', 'request', 'queryParameters', paging.offsetParaName],
+          'SK0709',
+          `'${paging.offsetParaName}' is the Offset paging parameter; in queryParameters too, the CCF repeats the first page forever (Azure/Azure-Sentinel#13013)`,
+          true,
+        );
     }
-    if (paging.pagingInfoPlacement === 'RequestBody' && request?.httpMethod !== 'POST' && request?.httpMethod !== 'PUT')
-      this.error([...path, 'pagingInfoPlacement'], 'SK0709', 'pagingInfoPlacement RequestBody needs a request with a body (httpMethod POST or PUT)');
-    if (typeof paging.nextPageUrlQueryParametersTemplate === 'string' || typeof paging.nextPageUrl === 'string')
-      this.error([...path, has('nextPageUrl') ? 'nextPageUrl' : 'nextPageUrlQueryParametersTemplate'], 'SK0710', 'nextPageUrl and nextPageUrlQueryParametersTemplate are documented for the Coralogix API only (REF); their semantics are not documented, so sentinel-kit refuses them', true);
-    for (const name of ['linkHeaderTokenJsonPath', 'nextPageTokenJsonPath', 'hasNextFlagJsonPath', 'totalResultsJsonPath', 'pageNumberJsonPath', 'pageCountJsonPath']) {
+    if (
+      paging.pagingInfoPlacement === 'RequestBody' &&
+      request?.httpMethod !== 'POST' &&
+      request?.httpMethod !== 'PUT'
+    )
+      this.error(
+        [...path, 'pagingInfoPlacement'],
+        'SK0709',
+        'pagingInfoPlacement RequestBody needs a request with a body (httpMethod POST or PUT)',
+      );
+    if (
+      typeof paging.nextPageUrlQueryParametersTemplate === 'string' ||
+      typeof paging.nextPageUrl === 'string'
+    )
+      this.error(
+        [...path, has('nextPageUrl') ? 'nextPageUrl' : 'nextPageUrlQueryParametersTemplate'],
+        'SK0710',
+        'nextPageUrl and nextPageUrlQueryParametersTemplate are documented for the Coralogix API only (REF); their semantics are not documented, so sentinel-kit refuses them',
+        true,
+      );
+    for (const name of [
+      'linkHeaderTokenJsonPath',
+      'nextPageTokenJsonPath',
+      'hasNextFlagJsonPath',
+      'totalResultsJsonPath',
+      'pageNumberJsonPath',
+      'pageCountJsonPath',
+    ]) {
       const value = paging[name];
       if (typeof value !== 'string') continue;
       const steps = this.jsonPath(value, [...path, name]);
@@ -349,7 +493,12 @@ class Checker {
       // (Azure/Azure-Sentinel#14737).
       const negative = /\[-\d+\]/.exec(value);
       if (steps && negative)
-        this.at([...path, name], negative.index, 'SK0709', `'${negative[0]}' fails the CCF poll with "Index was out of range"; write '[${negative[0].slice(1, -1)}:]' (Azure/Azure-Sentinel#14737)`);
+        this.at(
+          [...path, name],
+          negative.index,
+          'SK0709',
+          `'${negative[0]}' fails the CCF poll with "Index was out of range"; write '[${negative[0].slice(1, -1)}:]' (Azure/Azure-Sentinel#14737)`,
+        );
     }
   }
 
@@ -357,10 +506,20 @@ class Checker {
     const path = ['poller', 'response'];
     this.fields(response, path, responseFields, 'response');
     if (Array.isArray(response.eventsJsonPaths))
-      response.eventsJsonPaths.forEach((p, i) => typeof p === 'string' && this.jsonPath(p, [...path, 'eventsJsonPaths', i]));
+      for (const [i, p] of response.eventsJsonPaths.entries())
+        if (typeof p === 'string') this.jsonPath(p, [...path, 'eventsJsonPaths', i]);
     if ((response.successStatusJsonPath === undefined) !== (response.successStatusValue === undefined))
-      this.error([...path, response.successStatusJsonPath === undefined ? 'successStatusValue' : 'successStatusJsonPath'], 'SK0707', 'successStatusJsonPath and successStatusValue go together (REF, response configuration)', true);
-    if (typeof response.successStatusJsonPath === 'string') this.jsonPath(response.successStatusJsonPath, [...path, 'successStatusJsonPath']);
+      this.error(
+        [
+          ...path,
+          response.successStatusJsonPath === undefined ? 'successStatusValue' : 'successStatusJsonPath',
+        ],
+        'SK0707',
+        'successStatusJsonPath and successStatusValue go together (REF, response configuration)',
+        true,
+      );
+    if (typeof response.successStatusJsonPath === 'string')
+      this.jsonPath(response.successStatusJsonPath, [...path, 'successStatusJsonPath']);
     if (typeof response.csvEscape === 'string' && response.csvEscape.length !== 1)
       this.error([...path, 'csvEscape'], 'SK0703', "'csvEscape' must be one character");
   }
@@ -387,16 +546,58 @@ class Checker {
       const refs = [...value.matchAll(parameterReference)];
       for (const ref of refs) {
         const parameter = declared.get(ref[1]);
-        if (!parameter) this.at(path, ref.index ?? 0, 'SK0704', `'{{${ref[1]}}}' is not a declared parameter (parameters: ${[...declared.keys()].join(', ') || 'none'})`);
+        if (!parameter)
+          this.at(
+            path,
+            ref.index ?? 0,
+            'SK0704',
+            `'{{${ref[1]}}}' is not a declared parameter (parameters: ${[...declared.keys()].join(', ') || 'none'})`,
+          );
         else if (parameter.secret !== credential)
-          this.at(path, ref.index ?? 0, 'SK0704', credential ? `parameter '${ref[1]}' holds a credential: declare it secret: true` : `secret parameter '${ref[1]}' may only fill a credential field`);
+          this.at(
+            path,
+            ref.index ?? 0,
+            'SK0704',
+            credential
+              ? `parameter '${ref[1]}' holds a credential: declare it secret: true`
+              : `secret parameter '${ref[1]}' may only fill a credential field`,
+          );
       }
       if (credential && (refs.length !== 1 || refs[0][0] !== value))
-        this.error(path, 'SK0704', 'a credential field holds exactly one {{secret parameter}}, never a literal: literals would be committed and deployed in clear');
+        this.error(
+          path,
+          'SK0704',
+          'a credential field holds exactly one {{secret parameter}}, never a literal: literals would be committed and deployed in clear',
+        );
       return;
     }
     if (value && typeof value === 'object')
-      for (const [key, item] of Object.entries(value)) this.references(item, [...path, Array.isArray(value) ? Number(key) : key], declared);
+      for (const [key, item] of Object.entries(value))
+        this.references(item, [...path, Array.isArray(value) ? Number(key) : key], declared);
+  }
+}
+
+/** What is wrong with a scalar or list value of this type, if anything. */
+function valueProblem(value: unknown, type: Field['type']): string | undefined {
+  switch (type.kind) {
+    case 'string':
+      if (typeof value !== 'string') return 'must be a string';
+      if (type.values && !type.values.includes(value))
+        return `must be one of ${type.values.join(', ')} (got '${value}')`;
+      return undefined;
+    case 'int':
+      if (!Number.isInteger(value)) return 'must be an integer';
+      if (type.min !== undefined && (value as number) < type.min) return `must be at least ${type.min}`;
+      if (type.max !== undefined && (value as number) > type.max) return `must be at most ${type.max}`;
+      return undefined;
+    case 'bool':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'strings':
+      return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')
+        ? undefined
+        : 'must be a non-empty list of strings';
+    default:
+      return undefined;
   }
 }
 
@@ -404,6 +605,12 @@ class Checker {
 function isCredentialPath(path: FieldPath): boolean {
   if (path[1] !== 'auth') return false;
   const field = String(path[2]);
-  const secretFields = new Set(Object.values(authFields).flatMap((fields) => Object.entries(fields).filter(([, f]) => f.secret).map(([name]) => name)));
+  const secretFields = new Set(
+    Object.values(authFields).flatMap((fields) =>
+      Object.entries(fields)
+        .filter(([, f]) => f.secret)
+        .map(([name]) => name),
+    ),
+  );
   return secretFields.has(field) && (path.length === 3 || (path.length === 4 && path[3] === 'value'));
 }

@@ -176,4 +176,12 @@ export const responseFields: Fields = {
 export const dcrConfigFields: Fields = { streamName: required(string) };
 
 /** The poller's own properties; connectorDefinitionName, dataType and the DCR ids are filled by build. */
-export const pollerFields = ['auth', 'request', 'paging', 'response', 'dcrConfig', 'addOnAttributes', 'isActive'];
+export const pollerFields = [
+  'auth',
+  'request',
+  'paging',
+  'response',
+  'dcrConfig',
+  'addOnAttributes',
+  'isActive',
+];

@@ -73,7 +73,8 @@ export function selectJsonPath(value: unknown, steps: readonly Step[]): unknown[
         if (item !== null && typeof item === 'object' && !Array.isArray(item) && step.name in item)
           next.push((item as Record<string, unknown>)[step.name]);
       } else if (!Array.isArray(item)) {
-        if (step.kind === 'all' && item !== null && typeof item === 'object') next.push(...Object.values(item));
+        if (step.kind === 'all' && item !== null && typeof item === 'object')
+          next.push(...Object.values(item));
       } else if (step.kind === 'all') next.push(...item);
       else if (step.kind === 'index') {
         const at = step.index < 0 ? item.length + step.index : step.index;

@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StreamRow } from '../../ingest/batches.js';
 import { fetchJson, nextLink, SourceError, type SourceHttpOptions } from '../http.js';
 import type { Connector, SourcePage } from '../types.js';
-import { type AuthProvider, authProvider } from './auth.js';
+import { authProvider } from './auth.js';
 import type { CcfDeclaration } from './declaration.js';
-import { firstJsonPath, parseJsonPath, selectJsonPath, type Step } from './jsonPath.js';
+import { firstJsonPath, parseJsonPath, type Step, selectJsonPath } from './jsonPath.js';
 import { timeFormatter } from './timeFormat.js';
 
 type Json = Record<string, unknown>;
@@ -54,7 +54,9 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
   const { request, response } = poller;
   const paging = poller.paging;
   if (response.format !== 'json' || response.isGzipCompressed || response.compressionAlgo)
-    throw new SourceError(`${declaration.connector}: the local poller reads uncompressed json responses only (format ${response.format})`);
+    throw new SourceError(
+      `${declaration.connector}: the local poller reads uncompressed json responses only (format ${response.format})`,
+    );
   const now = options.now ?? Date.now;
   const windowMs = Number(request.queryWindowInMin ?? defaults.queryWindowInMin) * 60_000;
   const format = timeFormatter(request.queryTimeFormat as string | undefined);
@@ -79,12 +81,19 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
       const credentials = await auth.credentials(signal);
       const built = buildRequest(poller, window, page, format, credentials);
       if (new URL(built.url).origin !== origin)
-        throw new SourceError(`${declaration.connector}: refusing a next-page link to another origin than ${origin}`);
+        throw new SourceError(
+          `${declaration.connector}: refusing a next-page link to another origin than ${origin}`,
+        );
       try {
         return await fetchJson(built.url, built.init, http, signal);
       } catch (e) {
         // An expired token: fetch a new one once.
-        if (retryAuth && e instanceof SourceError && e.status === 401 && ['OAuth2', 'JwtToken'].includes(poller.auth.type)) {
+        if (
+          retryAuth &&
+          e instanceof SourceError &&
+          e.status === 401 &&
+          ['OAuth2', 'JwtToken'].includes(poller.auth.type)
+        ) {
           auth.invalidate();
           return attempt(false);
         }
@@ -101,8 +110,11 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
     initialCursor: () => ({ windowStart: new Date(now() - windowMs).toISOString() }),
     parseCursor(stored) {
       const c = stored as Partial<CcfCursor> | null;
-      if (typeof c?.windowStart === 'string' && Number.isFinite(Date.parse(c.windowStart))) return c as CcfCursor;
-      throw new Error(`${declaration.connector}: stored cursor is not one this poller writes: ${JSON.stringify(stored)}`);
+      if (typeof c?.windowStart === 'string' && Number.isFinite(Date.parse(c.windowStart)))
+        return c as CcfCursor;
+      throw new Error(
+        `${declaration.connector}: stored cursor is not one this poller writes: ${JSON.stringify(stored)}`,
+      );
     },
     async *pages(from, signal): AsyncGenerator<SourcePage<Json, CcfCursor>> {
       let cursor = from;
@@ -110,7 +122,9 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
       while (Date.parse(cursor.windowStart) < until) {
         const window: Window = {
           start: Date.parse(cursor.windowStart),
-          end: cursor.windowEnd ? Date.parse(cursor.windowEnd) : Math.min(Date.parse(cursor.windowStart) + windowMs, until),
+          end: cursor.windowEnd
+            ? Date.parse(cursor.windowEnd)
+            : Math.min(Date.parse(cursor.windowStart) + windowMs, until),
         };
         let page: PageState | undefined = cursor.page ?? cursor.persisted;
         let received = 0;
@@ -120,12 +134,19 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
           const events = extractEvents(body, eventPaths, response.convertChildPropertiesToArray === true);
           received += events.length;
           const next = nextPage(paging, page, { body, headers, events: events.length, received }, path);
-          const persistent = paging?.pagingType === 'PersistentLinkHeader' || paging?.pagingType === 'PersistentToken';
+          const persistent =
+            paging?.pagingType === 'PersistentLinkHeader' || paging?.pagingType === 'PersistentToken';
           cursor = next
-            ? { windowStart: new Date(window.start).toISOString(), windowEnd: new Date(window.end).toISOString(), page: next }
+            ? {
+                windowStart: new Date(window.start).toISOString(),
+                windowEnd: new Date(window.end).toISOString(),
+                page: next,
+              }
             : {
                 windowStart: new Date(window.end).toISOString(),
-                ...(persistent && lastState(paging, page, { body, headers }, path) ? { persisted: lastState(paging, page, { body, headers }, path) } : {}),
+                ...(persistent && lastState(paging, page, { body, headers }, path)
+                  ? { persisted: lastState(paging, page, { body, headers }, path) }
+                  : {}),
               };
           yield { records: events.map((e) => ({ ...e, ...poller.addOnAttributes })), cursor };
           if (!next) break;
@@ -170,7 +191,11 @@ function buildRequest(
   window: Window,
   page: PageState | undefined,
   format: (ms: number) => string,
-  credentials: { headers: Record<string, string>; bodyFields: Record<string, string>; apiKey?: { name: string; value: string } },
+  credentials: {
+    headers: Record<string, string>;
+    bodyFields: Record<string, string>;
+    apiKey?: { name: string; value: string };
+  },
 ): { url: string; init: RequestInit } {
   const { request, paging } = poller;
   const start = format(window.start);
@@ -181,7 +206,11 @@ function buildRequest(
       .replaceAll('{_QueryWindowEndTime}', end)
       .replaceAll('{_APIKeyName}', credentials.apiKey?.name ?? '')
       .replaceAll('{_APIKey}', credentials.apiKey?.value ?? '');
-  const headers: Record<string, string> = { Accept: 'application/json', ...(request.headers as Record<string, string>), ...credentials.headers };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    ...(request.headers as Record<string, string>),
+    ...credentials.headers,
+  };
   const method = String(request.httpMethod ?? 'GET');
   // Link and URL paging request the link as given.
   if (page && 'url' in page)
@@ -189,13 +218,17 @@ function buildRequest(
 
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries((request.queryParameters ?? {}) as Json))
-    query[key] = typeof value === 'string' ? variables(value).replaceAll('{_APIKeyName}', '').replaceAll('{_APIKey}', '') : JSON.stringify(value);
+    query[key] =
+      typeof value === 'string'
+        ? variables(value).replaceAll('{_APIKeyName}', '').replaceAll('{_APIKey}', '')
+        : JSON.stringify(value);
   if (typeof request.startTimeAttributeName === 'string') {
     query[request.startTimeAttributeName] = start;
     query[request.endTimeAttributeName as string] = end;
   }
   if (typeof request.queryTimeIntervalAttributeName === 'string')
-    query[request.queryTimeIntervalAttributeName] = `${request.queryTimeIntervalPrepend}${start}${request.queryTimeIntervalDelimiter}${end}`;
+    query[request.queryTimeIntervalAttributeName] =
+      `${request.queryTimeIntervalPrepend}${start}${request.queryTimeIntervalDelimiter}${end}`;
 
   const pagingValues: Record<string, string> = {};
   if (paging?.pageSize !== undefined && typeof paging.pageSizeParameterName === 'string')
@@ -204,9 +237,12 @@ function buildRequest(
     if (typeof paging?.nextPageParaName === 'string') pagingValues[paging.nextPageParaName] = page.token;
     if (typeof paging?.nextPageRequestHeader === 'string') headers[paging.nextPageRequestHeader] = page.token;
   }
-  if (page && 'offset' in page && typeof paging?.offsetParaName === 'string') pagingValues[paging.offsetParaName] = String(page.offset);
+  if (page && 'offset' in page && typeof paging?.offsetParaName === 'string')
+    pagingValues[paging.offsetParaName] = String(page.offset);
   if (paging?.pagingType === 'CountBasedPaging')
-    pagingValues[paging.pageNumberParaName as string] = String(page && 'page' in page ? page.page : paging.zeroBasedIndexing ? 0 : 1);
+    pagingValues[paging.pageNumberParaName as string] = String(
+      page && 'page' in page ? page.page : paging.zeroBasedIndexing ? 0 : 1,
+    );
   // REF: PagingQueryParamOnly omits every other query parameter from the paging requests.
   const base = page && paging?.pagingQueryParamOnly === true ? {} : query;
   const inBody = paging?.pagingInfoPlacement === 'RequestBody';
@@ -217,7 +253,11 @@ function buildRequest(
   for (const [key, value] of Object.entries(urlParams)) url.searchParams.set(key, value);
   if (!hasBody) return { url: url.toString(), init: { method, headers } };
 
-  const bodyFields = { ...(request.queryParametersTemplate ? {} : base), ...(inBody ? pagingValues : {}), ...credentials.bodyFields };
+  const bodyFields = {
+    ...(request.queryParametersTemplate ? {} : base),
+    ...(inBody ? pagingValues : {}),
+    ...credentials.bodyFields,
+  };
   let body: string;
   if (typeof request.queryParametersTemplate === 'string') {
     const template = JSON.parse(variables(request.queryParametersTemplate)) as Json;
@@ -238,7 +278,9 @@ function checkSuccess(response: CcfDeclaration['poller']['response'], body: unkn
   if (typeof response.successStatusJsonPath !== 'string') return;
   const status = firstJsonPath(body, parseJsonPath(response.successStatusJsonPath));
   if (String(status) !== String(response.successStatusValue))
-    throw new SourceError(`the response's ${response.successStatusJsonPath} is ${JSON.stringify(status)}, not ${JSON.stringify(response.successStatusValue)}`);
+    throw new SourceError(
+      `the response's ${response.successStatusJsonPath} is ${JSON.stringify(status)}, not ${JSON.stringify(response.successStatusValue)}`,
+    );
 }
 
 function extractEvents(body: unknown, paths: readonly Step[][], childrenToArray: boolean): Json[] {
@@ -322,7 +364,11 @@ function lastState(
       // The same token again would request the same page forever.
       if (page && 'token' in page && page.token === String(token)) return undefined;
       // NextPageUrl without a parameter or header to carry the value: the value is the next URL.
-      if (paging.pagingType === 'NextPageUrl' && paging.nextPageParaName === undefined && paging.nextPageRequestHeader === undefined)
+      if (
+        paging.pagingType === 'NextPageUrl' &&
+        paging.nextPageParaName === undefined &&
+        paging.nextPageRequestHeader === undefined
+      )
         return { url: String(token) };
       return { token: String(token) };
     }
