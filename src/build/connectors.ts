@@ -427,3 +427,18 @@ function compatible(output: KqlType, column: KqlType): boolean {
 function at(source: YamlSource, path: FieldPath, code: string, message: string): Diagnostic {
   return source.diagnostic(code, 'error', message, source.valueAt(path));
 }
+
+/**
+ * What `validate` reports for the CCF connectors (connectors/<name>/ccf/): the declaration and the
+ * table and DCRs it depends on, as `build` checks them.
+ */
+export function ccfConnectorDiagnostics(root: string): Diagnostic[] {
+  const withCcf = findConnectorDirs(root).filter((name) =>
+    existsSync(join(root, 'connectors', name, ccfFile)),
+  );
+  if (withCcf.length === 0) return [];
+  const folders = withCcf.map((name) => displayPath(join(root, 'connectors', name), root));
+  return buildConnectors(root).diagnostics.filter((d) =>
+    folders.some((folder) => d.file?.startsWith(`${folder}/`)),
+  );
+}

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ccfConnectorDiagnostics } from '../../build/connectors.js';
 import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
 import { detectionCodes } from '../../detections/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
@@ -19,7 +20,8 @@ details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans),
 (hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
 Paths default to kql/. Defender custom detections (detections/) are checked against Defender's
 schedule, required result columns and Graph's detectionRule shape. The SOC operations model
-(kql/operations.yaml under --root) is checked too when present.
+(kql/operations.yaml under --root) is checked too when present, and so are the Codeless Connector
+Framework connectors under --root (connectors/<name>/ccf/connector.yaml).
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
   --root dir           repository root holding kql/, connectors/ and sentinel-kit.config.yaml (default: .)
@@ -73,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
   const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
   // The SOC operations model (kql/operations.yaml), when the repository has one.
   diagnostics.push(...operationsDiagnostics(root));
+  // Codeless Connector Framework connectors (connectors/<name>/ccf/connector.yaml), when there are any.
+  diagnostics.push(...ccfConnectorDiagnostics(root));
 
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
