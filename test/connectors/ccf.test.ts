@@ -124,7 +124,7 @@ describe('GitHub audit log as CCF (connectors/github-audit/ccf/connector.yaml)',
   const poller = (now: number, http: object) =>
     ccfPoller({
       declaration,
-      parameters: { organization: 'contoso-eng', token: GITHUB_TOKEN },
+      parameters: { apiUrl: GITHUB_API, organization: 'contoso-eng', token: GITHUB_TOKEN },
       now: () => now,
       http,
     });

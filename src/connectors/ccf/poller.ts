@@ -31,6 +31,11 @@ export interface CcfPollerOptions {
   /** Retry pacing and callbacks; attempts and timeout come from the declaration. */
   http?: Omit<SourceHttpOptions, 'maxAttempts' | 'timeoutMs'>;
   now?: () => number;
+  /**
+   * Where the first poll starts when there is no checkpoint (epoch ms); default one query window
+   * before now, as the CCF's first poll. The local SOC starts at its replay's start instead.
+   */
+  initialWindowStart?: number;
 }
 
 // REF defaults (https://learn.microsoft.com/azure/sentinel/data-connector-connection-rules-reference):
@@ -107,7 +112,9 @@ export function ccfPoller(options: CcfPollerOptions): Connector<Json, CcfCursor>
     name: declaration.connector,
     checkpointKey: declaration.id,
     streamName: poller.dcrConfig.streamName,
-    initialCursor: () => ({ windowStart: new Date(now() - windowMs).toISOString() }),
+    initialCursor: () => ({
+      windowStart: new Date(options.initialWindowStart ?? now() - windowMs).toISOString(),
+    }),
     parseCursor(stored) {
       const c = stored as Partial<CcfCursor> | null;
       if (typeof c?.windowStart === 'string' && Number.isFinite(Date.parse(c.windowStart)))
