@@ -170,7 +170,13 @@ export async function runCcfConnectorFromSettings(
   const http = sourceHttp(declaration.connector, s, log);
   const dcr = declaration.dcrFile === 'dcr.yaml' ? declaration.connector : `${declaration.connector}-ccf`;
   const build = () =>
-    ccfPoller({ declaration, parameters, http, now: options.now }) as Connector<unknown, unknown>;
+    ccfPoller({
+      declaration,
+      parameters,
+      http,
+      now: options.now,
+      initialWindowStart: options.initialWindowStart,
+    }) as Connector<unknown, unknown>;
   return runFromSettings(dcr, s, build, log, options.credential ?? new DefaultAzureCredential());
 }
 
