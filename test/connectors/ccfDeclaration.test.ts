@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildConnectors } from '../../src/build/connectors.js';
+import { buildConnectors, ccfConnectorDiagnostics } from '../../src/build/connectors.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -158,5 +158,14 @@ describe('CCF declaration checks', () => {
       "missing required field 'connectorUiConfig.id'",
       "missing required field 'connectorUiConfig.graphQueries'",
     ]);
+  });
+
+  it('validate reports the CCF connectors of --root, file:line:col from the root', () => {
+    check((y) => y.replace('retryCount: 3', 'retryCount: 0'));
+    const found = ccfConnectorDiagnostics(join(work, `r${seq}`));
+    expect(found.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
+      `connectors/okta/ccf/connector.yaml:${lineOf('retryCount')}:17`,
+    ]);
+    expect(ccfConnectorDiagnostics(join(repo, 'test'))).toEqual([]);
   });
 });
