@@ -163,7 +163,13 @@ export async function runCcfConnectorFromSettings(
   parameters: Record<string, string>,
   env: Env,
   log: ConnectorLogger,
-  options: { credential?: TokenCredential; now?: () => number; initialWindowStart?: number } = {},
+  options: {
+    credential?: TokenCredential;
+    now?: () => number;
+    initialWindowStart?: number;
+    /** Stops the run at the next committed page (the local SOC stopping). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunResult> {
   const s = new Settings(env);
   const declaration = readCcfConnector(dir);
@@ -177,7 +183,14 @@ export async function runCcfConnectorFromSettings(
       now: options.now,
       initialWindowStart: options.initialWindowStart,
     }) as Connector<unknown, unknown>;
-  return runFromSettings(dcr, s, build, log, options.credential ?? new DefaultAzureCredential());
+  return runFromSettings(
+    dcr,
+    s,
+    build,
+    log,
+    options.credential ?? new DefaultAzureCredential(),
+    options.signal,
+  );
 }
 
 function sourceHttp(name: string, s: Settings, log: ConnectorLogger): SourceHttpOptions {
@@ -195,6 +208,7 @@ async function runFromSettings(
   buildConnector: Build<Connector<unknown, unknown>>,
   log: ConnectorLogger,
   credential: TokenCredential,
+  signal?: AbortSignal,
 ): Promise<RunResult> {
   const name = dcr;
   const endpoint = s.required('LOGS_INGESTION_ENDPOINT');
@@ -219,6 +233,6 @@ async function runFromSettings(
         ),
     }),
     log,
-    signal: AbortSignal.timeout(budgetMs),
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(budgetMs)]) : AbortSignal.timeout(budgetMs),
   });
 }

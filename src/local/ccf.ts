@@ -57,6 +57,7 @@ export class CcfTimers {
   /** App settings to add: the DCR ids the pollers send to, and the disabled Functions timers. */
   readonly settings: Record<string, string> = {};
   private readonly running = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     root: string,
@@ -91,7 +92,7 @@ export class CcfTimers {
   tick(): void {
     const now = this.clock.ticks();
     for (const timer of this.timers) {
-      if (timer.nextRun > now || timer.busy) continue;
+      if (timer.nextRun > now || timer.busy || this.stopping.signal.aborted) continue;
       timer.nextRun = now + timer.everyTicks;
       timer.busy = true;
       const log = {
@@ -102,6 +103,7 @@ export class CcfTimers {
       const run = runCcfConnectorFromSettings(timer.dir, this.parameters[timer.connector], process.env, log, {
         now: () => this.clock.date().getTime(),
         initialWindowStart: this.connectedAt,
+        signal: this.stopping.signal,
       })
         .then((result) => {
           timer.lastResult = result;
@@ -117,5 +119,11 @@ export class CcfTimers {
 
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  /** Stops the runs in flight at their next committed page, and starts no more. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
   }
 }

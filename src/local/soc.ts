@@ -316,7 +316,7 @@ export class LocalSoc {
     clearInterval(this.ticker);
     this.saveState();
     await this.functions.idle();
-    await this.ccf?.idle();
+    await this.ccf?.stop();
     await this.automation.idle();
     await Promise.all(this.servers.map(close));
     await this.azurite.stop();
