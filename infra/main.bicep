@@ -32,6 +32,13 @@ param appSettings object = {}
 @description('Sentinel data connectors (requiredDataConnectors connectorId values) whose tables exist in the workspace, e.g. [\'AzureActiveDirectory\', \'Office365\']. Sentinel rejects a rule whose tables are missing, so only rules whose every required connector is listed here (or is one of this deployment\'s own connectors) are deployed. See docs/deploy.md for the connectors each rule set needs.')
 param enabledDataConnectors array = []
 
+@description('Connectors (folder names under connectors/) that Sentinel polls with the Codeless Connector Framework instead of the Function App, e.g. [\'okta\']. Each needs a ccf/connector.yaml and its parameters in ccfParameters; its Function App timer is disabled (app setting AzureWebJobs.<name>.Disabled) so events are not ingested twice.')
+param ccfConnectors array = []
+
+@description('Per CCF connector, the values of the parameters its ccf/connector.yaml declares, e.g. { okta: { orgUrl: \'https://contoso.okta.com\', apiToken: \'<token>\' } }.')
+@secure()
+param ccfParameters object = {}
+
 @description('Object id of the "Azure Security Insights" service principal in this tenant (app id 98785600-1bb7-4fb9-b9fa-19afe2c8a360): az ad sp show --id 98785600-1bb7-4fb9-b9fa-19afe2c8a360 --query id -o tsv. It gets "Microsoft Sentinel Automation Contributor" on this resource group so automation rules can run the relay playbooks.')
 @minLength(36)
 @maxLength(36)
@@ -48,6 +55,7 @@ var tables = loadJsonContent('generated/tables.json')
 var dataCollectionRules = loadJsonContent('generated/dataCollectionRules.json')
 var watchlists = loadJsonContent('generated/watchlists.json')
 var relays = loadJsonContent('generated/relays.json')
+var ccfDefinitions = loadJsonContent('generated/ccfConnectors.json')
 
 // A rule is deployed when, for every table it reads through a data connector, one of the
 // connectors that supply the table is enabled (`requires`: one group of alternatives per table;
@@ -112,6 +120,19 @@ module dataCollection 'modules/dataCollection.bicep' = {
   dependsOn: [customTables]
 }
 
+module ccf 'modules/ccfConnectors.bicep' = {
+  name: 'ccf-connectors'
+  params: {
+    workspaceName: workspaceName
+    connectors: ccfDefinitions
+    enabled: ccfConnectors
+    parameters: ccfParameters
+    dataCollectionEndpoint: dataCollection.outputs.logsIngestionEndpoint
+    dcrs: dataCollection.outputs.rules
+  }
+  dependsOn: [sentinel]
+}
+
 module keyVault 'modules/keyVault.bicep' = {
   name: 'key-vault'
   params: {
@@ -143,7 +164,9 @@ module functionApp 'modules/functionApp.bicep' = {
         RESPONDER_TOKEN_AUDIENCE: environment().resourceManager
         RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
       },
-      toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId)
+      toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId),
+      // "How to disable functions in Azure Functions": a connector polled by the CCF is not also run here.
+      toObject(ccfConnectors, c => 'AzureWebJobs.${c}.Disabled', c => 'true')
     )
     tags: tags
   }

@@ -2,6 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type TablePlan, tablePlans } from '../config.js';
+import {
+  type CcfDeclaration,
+  ccfDcrFile,
+  ccfFile,
+  loadCcfDeclaration,
+} from '../connectors/ccf/declaration.js';
 import { analyzeTransform } from '../connectors/transform-subset.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ColumnSchema, KqlType } from '../kql/catalog.js';
@@ -33,7 +39,27 @@ export interface ConnectorDcr {
 export interface ConnectorsBuild {
   tables: CustomTable[];
   dcrs: ConnectorDcr[];
+  /** CCF connectors (connectors/<name>/ccf/connector.yaml), each sending to one of `dcrs`. */
+  ccf: CcfConnector[];
   diagnostics: Diagnostic[];
+}
+
+/**
+ * What the Bicep ccfConnectors module needs per CCF connector: the dataConnectorDefinitions and
+ * dataConnectors (RestApiPoller) bodies, the DCR they send to and the `{{parameters}}` to fill.
+ */
+export interface CcfConnector {
+  connector: string;
+  /** `connector` of the entry in `dcrs` the poller sends to. */
+  dcr: string;
+  parameters: CcfDeclaration['parameters'];
+  definition: {
+    name: string;
+    kind: 'Customizable';
+    properties: { connectorUiConfig: Record<string, unknown> };
+  };
+  /** The poller's properties; dcrConfig's endpoint and DCR immutable id are added by the module. */
+  poller: { name: string; kind: 'RestApiPoller'; properties: Record<string, unknown> };
 }
 
 // Column types each API accepts (Tables: "Microsoft.OperationalInsights workspaces/tables" Column.type;
@@ -99,7 +125,7 @@ function findConnectorDirs(root: string): string[] {
 }
 
 export function buildConnectors(root: string): ConnectorsBuild {
-  const result: ConnectorsBuild = { tables: [], dcrs: [], diagnostics: [] };
+  const result: ConnectorsBuild = { tables: [], dcrs: [], ccf: [], diagnostics: [] };
   for (const connector of findConnectorDirs(root)) {
     const dir = join(root, 'connectors', connector);
     const errorsBefore = result.diagnostics.length;
@@ -123,8 +149,60 @@ export function buildConnectors(root: string): ConnectorsBuild {
       );
       if (dcr) result.dcrs.push(dcr);
     }
+    if (existsSync(join(dir, ccfFile))) buildCcf(root, connector, table, result);
   }
   return result;
+}
+
+/** A CCF connector's resources, and its own DCR when it has ccf/dcr.yaml. */
+function buildCcf(
+  root: string,
+  connector: string,
+  table: { resource: CustomTable; columns: ColumnSchema[] },
+  result: ConnectorsBuild,
+): void {
+  const dir = join(root, 'connectors', connector);
+  let ownDcr: ConnectorDcr | undefined;
+  if (existsSync(join(dir, ccfDcrFile))) {
+    const path = join(dir, ccfDcrFile);
+    ownDcr = buildDcr(
+      `${connector}-ccf`,
+      path,
+      displayPath(path, root),
+      table.columns,
+      table.resource.name,
+      result.diagnostics,
+    );
+    if (ownDcr) result.dcrs.push(ownDcr);
+  }
+  const folderDcr = result.dcrs.find((d) => d.connector === connector);
+  const { declaration, diagnostics } = loadCcfDeclaration(
+    dir,
+    connector,
+    displayPath(join(dir, ccfFile), root),
+    (file) => Object.keys((file === 'dcr.yaml' ? folderDcr : ownDcr)?.streamDeclarations ?? {}),
+  );
+  result.diagnostics.push(...diagnostics);
+  if (!declaration) return;
+  result.ccf.push({
+    connector,
+    dcr: declaration.dcrFile === 'dcr.yaml' ? connector : `${connector}-ccf`,
+    parameters: declaration.parameters,
+    definition: {
+      name: declaration.id,
+      kind: 'Customizable',
+      properties: { connectorUiConfig: declaration.connectorUiConfig },
+    },
+    poller: {
+      name: `${declaration.id}Poller`,
+      kind: 'RestApiPoller',
+      properties: {
+        ...declaration.poller,
+        connectorDefinitionName: declaration.id,
+        dataType: table.resource.name,
+      },
+    },
+  });
 }
 
 function buildTable(

@@ -135,6 +135,7 @@ export function build(root: string): BuildResult {
   emit('watchlists.json', watchlists);
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
+  emit('ccfConnectors.json', connectors.ccf);
   files.set(
     armTemplatePath,
     stableStringify(

@@ -27,10 +27,13 @@ export interface ConnectorDefinition {
   dcrFile: string;
 }
 
-/** Reads `connectors/<name>/table.json` and `dcr.yaml`; throws DiagnosticError with positions. */
-export function loadConnectorDefinition(dir: string): ConnectorDefinition {
+/**
+ * Reads `connectors/<name>/table.json` and `dcr.yaml` (or the CCF poller's own `ccf/dcr.yaml`, named
+ * `<name>-ccf`); throws DiagnosticError with positions.
+ */
+export function loadConnectorDefinition(dir: string, dcr = 'dcr.yaml'): ConnectorDefinition {
   const tablePath = join(dir, 'table.json');
-  const dcrPath = join(dir, 'dcr.yaml');
+  const dcrPath = join(dir, dcr);
   const tableFile = relative(process.cwd(), tablePath) || tablePath;
   const dcrFile = relative(process.cwd(), dcrPath) || dcrPath;
   const diagnostics: Diagnostic[] = [];
@@ -119,7 +122,7 @@ export function loadConnectorDefinition(dir: string): ConnectorDefinition {
   }
   if (diagnostics.length > 0 || !table) throw fail();
   return {
-    name: basename(dir),
+    name: dcr === 'dcr.yaml' ? basename(dir) : `${basename(dir)}-ccf`,
     table: { ...table, file: tableFile },
     streamName,
     streamColumns,

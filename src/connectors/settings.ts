@@ -2,6 +2,8 @@ import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createAzureLogsSink } from '../ingest/logsIngestion.js';
+import { readCcfConnector } from './ccf/declaration.js';
+import { ccfPoller } from './ccf/poller.js';
 import { CHECKPOINT_TABLE, TableCheckpointStore } from './checkpoints.js';
 import { DEAD_LETTER_TABLE, TableDeadLetterSink } from './deadLetters.js';
 import { githubAuditConnector } from './githubAudit.js';
@@ -146,15 +148,71 @@ export async function runConnectorFromSettings(
   credential: TokenCredential = new DefaultAzureCredential(),
 ): Promise<RunResult> {
   const s = new Settings(env);
-  const { prefix } = CONNECTOR_SETTINGS[name];
-  const http: SourceHttpOptions = {
+  const http = sourceHttp(name, s, log);
+  return runFromSettings(name, s, connectorFromSettings(name, s, http, log), log, credential);
+}
+
+/**
+ * Runs the CCF connector of `connectors/<name>/` (ccf/connector.yaml) with the local poller, as the
+ * local SOC does for the connectors it runs on the Codeless Connector Framework: the declaration's
+ * `{{parameters}}` from `parameters`, the rest from app settings as for the Functions connectors;
+ * rows go to the DCR of `<NAME>[_CCF]_DCR_IMMUTABLE_ID`, the DCR the poller sends to.
+ */
+export async function runCcfConnectorFromSettings(
+  dir: string,
+  parameters: Record<string, string>,
+  env: Env,
+  log: ConnectorLogger,
+  options: {
+    credential?: TokenCredential;
+    now?: () => number;
+    initialWindowStart?: number;
+    /** Stops the run at the next committed page (the local SOC stopping). */
+    signal?: AbortSignal;
+  } = {},
+): Promise<RunResult> {
+  const s = new Settings(env);
+  const declaration = readCcfConnector(dir);
+  const http = sourceHttp(declaration.connector, s, log);
+  const dcr = declaration.dcrFile === 'dcr.yaml' ? declaration.connector : `${declaration.connector}-ccf`;
+  const build = () =>
+    ccfPoller({
+      declaration,
+      parameters,
+      http,
+      now: options.now,
+      initialWindowStart: options.initialWindowStart,
+    }) as Connector<unknown, unknown>;
+  return runFromSettings(
+    dcr,
+    s,
+    build,
+    log,
+    options.credential ?? new DefaultAzureCredential(),
+    options.signal,
+  );
+}
+
+function sourceHttp(name: string, s: Settings, log: ConnectorLogger): SourceHttpOptions {
+  return {
     timeoutMs: s.number('CONNECTOR_SOURCE_TIMEOUT_SECONDS', 30) * 1000,
     onRetry: (r) =>
       log.warn(`${name}: ${r.url} attempt ${r.attempt} failed (${r.reason}), retrying in ${r.waitMs} ms`),
   };
-  const buildConnector = connectorFromSettings(name, s, http, log);
+}
+
+/** `dcr` names the DCR setting: `<DCR>_DCR_IMMUTABLE_ID`, with infra/main.bicep's spelling of the name. */
+async function runFromSettings(
+  dcr: string,
+  s: Settings,
+  buildConnector: Build<Connector<unknown, unknown>>,
+  log: ConnectorLogger,
+  credential: TokenCredential,
+  signal?: AbortSignal,
+): Promise<RunResult> {
+  const name = dcr;
   const endpoint = s.required('LOGS_INGESTION_ENDPOINT');
-  const ruleId = s.required(`${prefix}_DCR_IMMUTABLE_ID`);
+  const ruleId = s.required(`${dcr.toUpperCase().replaceAll('-', '_')}_DCR_IMMUTABLE_ID`);
   // host.json allows 10 minutes per invocation; stop early enough to commit the last page.
   const budgetMs = s.number('CONNECTOR_RUN_BUDGET_SECONDS', 480) * 1000;
   const buildTables = tableClientFromSettings(s, credential);
@@ -175,6 +233,6 @@ export async function runConnectorFromSettings(
         ),
     }),
     log,
-    signal: AbortSignal.timeout(budgetMs),
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(budgetMs)]) : AbortSignal.timeout(budgetMs),
   });
 }

@@ -81,6 +81,8 @@ export class FunctionsHost {
     const now = this.clock.ticks();
     for (const timer of this.timers) {
       if (timer.nextRun > now || this.running.has(timer.name)) continue;
+      // "How to disable functions in Azure Functions": the app setting AzureWebJobs.<name>.Disabled.
+      if (process.env[`AzureWebJobs.${timer.name}.Disabled`]?.toLowerCase() === 'true') continue;
       timer.nextRun = now + timer.everyTicks;
       const options = this.registrations.timer.get(timer.name) as TimerFunctionOptions;
       const info: Timer = {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import type { AutomationRule } from '../automation/model.js';
+import type { ConnectorName } from '../connectors/settings.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
@@ -17,6 +18,7 @@ import { alertTriggerBody } from '../sentinel/alertTrigger.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
 import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
+import { CcfTimers, deployedCcfConnectors, replayCcfParameters } from './ccf.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
 import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
@@ -59,6 +61,8 @@ export interface LocalSocOptions {
   verbose?: boolean;
   /** Limits for ad-hoc queries (default `localQueryLimits`). */
   queryLimits?: Partial<QueryLimits>;
+  /** Connectors run on the local CCF poller (default: ccfConnectors of infra/main.parameters.json). */
+  ccfConnectors?: string[];
 }
 
 export const localWorkspace: WorkspaceRef & { workspaceId: string } = {
@@ -76,6 +80,8 @@ export class LocalSoc {
   private ticker?: NodeJS.Timeout;
   /** kql/operations.yaml compiled, when the repository has a valid one. */
   operations?: OperationsConfig;
+  /** Connectors run on the local CCF poller. */
+  ccf?: CcfTimers;
   private constructor(
     readonly options: LocalSocOptions,
     readonly catalog: Catalog,
@@ -177,6 +183,22 @@ export class LocalSoc {
     started.push(() => close(vendors.server));
     const connectors = connectorAppSettings(vendors.settings, azurite.connectionString);
     log(connectors.summary);
+    // Connectors deployed on the Codeless Connector Framework run on the local CCF poller instead.
+    const ccfConnectors = (options.ccfConnectors ?? deployedCcfConnectors(root)).filter(
+      (name) => !connectors.realApis.includes(name as ConnectorName),
+    );
+    const ccf = new CcfTimers(
+      root,
+      ccfConnectors,
+      replayCcfParameters(vendors.settings),
+      clock,
+      log,
+      vendors.startedAt,
+    );
+    if (ccf.timers.length > 0)
+      log(
+        `connectors on the CCF poller: ${ccf.timers.map((t) => t.connector).join(', ')} (their Functions timers are disabled)`,
+      );
 
     const functionKey = persistentSecret(join(dataDir, 'function-key'));
     const operations = localOperations(root, dataDir, localWorkspace, apiUrl, log);
@@ -185,6 +207,7 @@ export class LocalSoc {
       functionAppSettings(apiUrl, identityHeader, azurite.connectionString, {
         ...connectors.settings,
         ...operations.settings,
+        ...ccf.settings,
       }),
     );
     const { hostLocally } = await import('../../functions/register.js');
@@ -238,6 +261,7 @@ export class LocalSoc {
       stateFile,
     );
     soc.operations = operations.config;
+    soc.ccf = ccf;
     addUiRoutes(ui, soc);
     const fresh = Object.values(workspace.counts()).every((count) => count === 0);
     // A demo cut short by a crash or Ctrl-C is finished on the next start, without repeating the
@@ -264,6 +288,7 @@ export class LocalSoc {
   private tick(): void {
     try {
       this.functions.tick();
+      this.ccf?.tick();
       if (this.scheduler.tick() > 0) this.saveState();
     } catch (error) {
       this.options.log(`tick failed: ${(error as Error).stack}`);
@@ -292,6 +317,7 @@ export class LocalSoc {
     clearInterval(this.ticker);
     this.saveState();
     await this.functions.idle();
+    await this.ccf?.stop();
     await this.automation.idle();
     await Promise.all(this.servers.map(close));
     await this.azurite.stop();

@@ -113,10 +113,15 @@ export class MockOkta {
             (e) => Date.parse(e.published) >= Date.parse(since ?? '1970-01-01T00:00:00Z'),
           );
       const from = start < 0 ? this.events.length : start;
-      const page = this.events.slice(from, from + limit);
+      // A bounded request: `until` is the exclusive upper bound of `published`.
+      const until = url.searchParams.get('until');
+      const page = this.events
+        .slice(from, from + limit)
+        .filter((e) => until === null || Date.parse(e.published) < Date.parse(until));
       const next = new URL('/api/v1/logs', OKTA_ORG);
       // Okta carries the first request's parameters along in its next links; clients follow them as given.
       if (since) next.searchParams.set('since', since);
+      if (until) next.searchParams.set('until', until);
       next.searchParams.set('limit', String(limit));
       next.searchParams.set('sortOrder', 'ASCENDING');
       next.searchParams.set('after', token(from + page.length));
@@ -144,9 +149,16 @@ export class MockGitHubAudit {
       }
       const fault = await this.faults.next();
       if (fault) return fault;
-      const since = /created:>=(\S+)/.exec(url.searchParams.get('phrase') ?? '')?.[1];
+      const phrase = url.searchParams.get('phrase') ?? '';
+      const since = /created:>=(\S+)/.exec(phrase)?.[1];
+      // A search range, inclusive at both ends ("Understanding the search syntax", Query for values between a range).
+      const range = /created:(\S+)\.\.(\S+)/.exec(phrase);
       const matching = this.events
         .filter((e) => !since || e['@timestamp'] >= Date.parse(since))
+        .filter(
+          (e) =>
+            !range || (e['@timestamp'] >= Date.parse(range[1]) && e['@timestamp'] <= Date.parse(range[2])),
+        )
         .sort((a, b) => a['@timestamp'] - b['@timestamp']);
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       const after = url.searchParams.get('after');

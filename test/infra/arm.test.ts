@@ -197,6 +197,37 @@ describe.skipIf(bicepMissing).each([
           },
         });
       }
+      for (const ccf of json('infra/generated/ccfConnectors.json')) {
+        // As ccfConnectors.bicep makes them: the definition as generated, the poller with its
+        // {{parameters}} filled and the dcrConfig of the DCR it sends to.
+        const definitionType = 'Microsoft.SecurityInsights/dataConnectorDefinitions';
+        check({
+          type: definitionType,
+          apiVersion: apiVersionIn('ccf-connectors', definitionType),
+          ...ccf.definition,
+        });
+        const type = 'Microsoft.SecurityInsights/dataConnectors';
+        const filled = JSON.parse(
+          JSON.stringify(ccf.poller.properties).replace(
+            /\{\{(\w+)\}\}/g,
+            (_: string, name: string) => `value-of-${name}`,
+          ),
+        );
+        check({
+          type,
+          apiVersion: apiVersionIn('ccf-connectors', type),
+          name: ccf.poller.name,
+          kind: ccf.poller.kind,
+          properties: {
+            ...filled,
+            dcrConfig: {
+              streamName: ccf.poller.properties.dcrConfig.streamName,
+              dataCollectionEndpoint: 'https://sk-dce-abcd.westeurope-1.ingest.monitor.azure.com',
+              dataCollectionRuleImmutableId: 'dcr-00000000000000000000000000000000',
+            },
+          },
+        });
+      }
       expect(problems).toEqual([]);
     },
     heavy,

@@ -18,6 +18,8 @@ options:
   --speed <x>      simulated seconds per real second (default 60: an hourly rule runs every minute)
   --no-demo        do not inject the starter attacks into a new, empty workspace
   --verbose        log every connector run and responder call, not only warnings and errors
+  --ccf <names>    connectors to run on the local CCF poller instead of their Functions timers,
+                   comma-separated (default: ccfConnectors of infra/main.parameters.json)
   -h, --help       show this help`;
 
 /**
@@ -41,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     speed: { type: 'string', default: '60' },
     'no-demo': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    ccf: { type: 'string' },
   });
   if (typeof args === 'number') return args;
   const { values } = args;
@@ -69,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
       log,
       demo: !values['no-demo'],
       verbose: values.verbose,
+      ccfConnectors: values.ccf?.split(',').filter(Boolean),
     });
   } catch (error) {
     if (error instanceof CorruptLogError) {

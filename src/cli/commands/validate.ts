@@ -22,7 +22,8 @@ Paths default to kql/. Defender custom detections (detections/) are checked agai
 schedule, required result columns and Graph's detectionRule shape. The SOC operations model
 (kql/operations.yaml under --root) is checked too when present, and so are the connectors under
 --root (connectors/*/table.json and dcr.yaml: table plan, stream, and a transformKql that uses only
-the KQL a data collection rule accepts).
+the KQL a data collection rule accepts; and the Codeless Connector Framework declarations,
+connectors/<name>/ccf/connector.yaml).
 
   --format text|sarif  text (default): file:line:col: severity CODE: message; sarif: SARIF 2.1.0
   --root dir           repository root holding kql/, connectors/ and sentinel-kit.config.yaml (default: .)
@@ -76,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
   // The SOC operations model (kql/operations.yaml), when the repository has one.
   diagnostics.push(...operationsDiagnostics(root));
-  // Connectors' tables and DCRs (connectors/*), with the KQL subset DCR transformations accept.
+  // Connectors' tables, DCRs (with the KQL subset DCR transformations accept) and CCF declarations.
   diagnostics.push(...buildConnectors(root).diagnostics);
 
   if (values.format === 'sarif') {

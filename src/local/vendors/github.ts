@@ -25,6 +25,13 @@ function githubError(response: ServerResponse, status: number, message: string):
 
 const qualifiers: Record<string, (value: string) => ((e: Event) => boolean) | undefined> = {
   created(value) {
+    // A range, inclusive at both ends ("Understanding the search syntax": n..n).
+    const range = /^(.+)\.\.(.+)$/.exec(value);
+    if (range) {
+      const [from, to] = [Date.parse(range[1]), Date.parse(range[2])];
+      if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+      return (e) => e.event['@timestamp'] >= from && e.event['@timestamp'] <= to;
+    }
     const match = /^(>=|<=|>|<)(.+)$/.exec(value);
     const ms = match ? Date.parse(match[2]) : Number.NaN;
     if (!match || !Number.isFinite(ms)) return undefined;
@@ -55,7 +62,7 @@ function parsePhrase(phrase: string): ((e: Event) => boolean) | string {
     const colon = term.indexOf(':');
     const test = qualifiers[term.slice(0, colon)]?.(term.slice(colon + 1));
     if (colon < 0 || !test)
-      return `the local replay understands created:>=|>|<=|<DATE, action: and actor: in phrase, not '${term}'`;
+      return `the local replay understands created:>=|>|<=|<DATE or DATE..DATE, action: and actor: in phrase, not '${term}'`;
     tests.push(test);
   }
   return (e) => tests.every((test) => test(e));

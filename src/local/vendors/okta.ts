@@ -43,14 +43,19 @@ export function addOktaReplay(router: Router, options: ReplayOptions): void {
     if (request.headers.authorization !== `SSWS ${options.token}`)
       return oktaError(response, 401, 'E0000011', 'Invalid token provided');
     const query = url.searchParams;
-    const unsupported = ['until', 'filter', 'q'].filter((name) => query.has(name));
+    const unsupported = ['filter', 'q'].filter((name) => query.has(name));
     if (unsupported.length > 0 || (query.get('sortOrder') ?? 'ASCENDING') !== 'ASCENDING') {
       throw new HttpError(
         400,
         'UnsupportedParameter',
-        'the local Okta replay answers polling requests only (since or after, limit, sortOrder=ASCENDING)',
+        'the local Okta replay answers polling and bounded requests only (since or after, until, limit, sortOrder=ASCENDING)',
       );
     }
+    // A bounded request (the CCF connector's query window): `until` is the exclusive upper bound.
+    const untilParam = query.get('until');
+    const until = untilParam === null ? Number.POSITIVE_INFINITY : Date.parse(untilParam);
+    if (Number.isNaN(until))
+      return oktaError(response, 400, 'E0000001', 'Api validation failed: until is not valid');
     const limit = Number(query.get('limit') ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       return oktaError(response, 400, 'E0000001', 'Api validation failed: limit must be from 1 to 1000');
@@ -58,13 +63,14 @@ export function addOktaReplay(router: Router, options: ReplayOptions): void {
     if (!from)
       return oktaError(response, 400, 'E0000001', 'Api validation failed: since or after is not valid');
     const page = published(events, options.clock)
-      .filter((e) => compare(e, from) > 0)
+      .filter((e) => compare(e, from) > 0 && e.ms < until)
       .slice(0, limit);
     const origin = requestOrigin(request);
     const next = new URL('/api/v1/logs', origin);
     next.searchParams.set('limit', String(limit));
     next.searchParams.set('sortOrder', 'ASCENDING');
     next.searchParams.set('after', encodePosition(page.at(-1) ?? from));
+    if (untilParam !== null) next.searchParams.set('until', untilParam);
     response.setHeader('link', [
       `<${origin}${url.pathname}${url.search}>; rel="self"`,
       `<${next.toString()}>; rel="next"`,

@@ -41,6 +41,8 @@ export interface VendorReplayOptions {
 export interface VendorReplays {
   /** `https://127.0.0.1:<port>`: the one origin all replayed vendor APIs are served from. */
   url: string;
+  /** When the replay first started (epoch ms): its samples are published from a minute later on. */
+  startedAt: number;
   server: Server;
   /** Per connector, the app settings that point it at its replay. */
   settings: Record<ConnectorName, Record<string, string>>;
@@ -95,6 +97,7 @@ export async function startVendorReplays(options: VendorReplayOptions): Promise<
   const url = `https://127.0.0.1:${listening.port}`;
   return {
     url,
+    startedAt: Date.parse(state.startedAt),
     server: listening.server,
     settings: {
       okta: { OKTA_ORG_URL: url, OKTA_API_TOKEN: replayCredentials.okta },
