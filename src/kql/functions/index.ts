@@ -2,11 +2,15 @@ import { arrayFunctions } from './arrays.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
+import { geoFunctions } from './geo.js';
+import { hashFunctions } from './hash.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
+import { jsonPathFunctions } from './jsonPath.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
 import { seriesFunctions } from './series.js';
+import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
@@ -20,11 +24,15 @@ const tables: FunctionTable[] = [
   conversionFunctions,
   datetimeFunctions,
   dynamicFunctions,
+  geoFunctions,
+  hashFunctions,
   ipFunctions,
   ipTextFunctions,
+  jsonPathFunctions,
   logicFunctions,
   mathFunctions,
   seriesFunctions,
+  seriesMathFunctions,
   stringFunctions,
 ];
 

@@ -389,10 +389,12 @@ export function typeOfLiteral(node: any, ctx: LowerContext): KqlType {
   return type;
 }
 
+/** The text inside `type(...)`; a quoted form (`datetime("2015-01-01")`, used on the hash page) is unquoted. */
 function innerText(node: any): string {
   const t = text(node);
   const open = t.indexOf('(');
-  return open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
+  const inner = open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
+  return /^(["'])[^"'\\]*\1$/.test(inner) ? inner.slice(1, -1) : inner;
 }
 
 /** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */
