@@ -158,7 +158,12 @@ function extreme(sign: 1 | -1, conditional: boolean): Factory {
   };
 }
 
-/** arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest (first such row wins). */
+/**
+ * arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest
+ * (first such row wins). When every key of a group is null, Kusto still returns a row of the group:
+ * the page's null-handling example answers `Banana | (null) | Yellow`, its first row
+ * (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function).
+ */
 function argExtreme(sign: 1 | -1): Factory {
   return (args, call) => {
     const type = call.args[0].type;
@@ -166,8 +171,10 @@ function argExtreme(sign: 1 | -1): Factory {
     return () => {
       let best: Value = null;
       let row = -1;
+      let first = -1;
       return {
         add: (i) => {
+          if (first < 0) first = i;
           const v = value(i);
           if (v === null) return;
           if (row < 0 || sign * compareForSort(v, best, type) > 0) {
@@ -175,8 +182,10 @@ function argExtreme(sign: 1 | -1): Factory {
             row = i;
           }
         },
-        result: () =>
-          args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
+        result: () => {
+          const at = row >= 0 ? row : first;
+          return args.map((f, k) => (at < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(at)));
+        },
       };
     };
   };

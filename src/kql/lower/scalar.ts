@@ -33,7 +33,15 @@ import { knownSchema, lowerTabular } from './tabular.js';
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
 
-const WINDOW_FUNCTIONS = new Set<string>(['prev', 'next', 'row_number', 'row_cumsum']);
+const WINDOW_FUNCTIONS = new Set<string>([
+  'prev',
+  'next',
+  'row_number',
+  'row_cumsum',
+  'row_rank_dense',
+  'row_rank_min',
+  'row_window_session',
+]);
 
 let aggregateSymbols: Set<unknown> | undefined;
 
@@ -223,7 +231,21 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
       span: spanOf(node, ctx),
     };
   }
-  if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
+  if (name === 'pack_all') {
+    // pack_all(ignore_null_empty): a constant flag (https://learn.microsoft.com/kusto/query/pack-all-function).
+    const [flag] = args;
+    if (flag && (flag.kind !== 'literal' || typeof flag.value !== 'boolean'))
+      throw unsupported(node, ctx, 'pack_all() with a non-constant ignore_null_empty');
+    if (row.packed === 'replaced')
+      throw unsupported(node, ctx, 'pack_all() after the same extend reassigned an input column');
+    return {
+      kind: 'row-bag',
+      type: 'dynamic',
+      ignoreNullEmpty: flag?.value === true,
+      width: row.packed?.width ?? row.schema.length,
+      span: spanOf(node, ctx),
+    };
+  }
   return call(node, 'function', name, args, ctx);
 }
 
