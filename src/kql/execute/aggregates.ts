@@ -300,6 +300,62 @@ function spread(kind: 'variance' | 'stdev', population: boolean, conditional: bo
 }
 
 /**
+ * covariance(x, y) (sample, n - 1) and covariancep(x, y) (population, n), rows where either value
+ * is null being ignored (https://learn.microsoft.com/kusto/query/covariance-aggregation-function,
+ * .../covariancep-aggregation-function). The *if forms take a predicate. What Kusto answers for
+ * a group with no pair (or a single pair for the sample form) is not documented: refused.
+ */
+function covariance(population: boolean, conditional: boolean): Factory {
+  return ([x, y, predicate], call) =>
+    () => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const a = x(i);
+          const b = y(i);
+          if (typeof a === 'number' && typeof b === 'number') {
+            xs.push(a);
+            ys.push(b);
+          }
+        },
+        result: () => {
+          const n = xs.length;
+          if (n === 0 || (!population && n === 1))
+            throw new UnsupportedError(`${call.fn}()`, call.span, `${call.fn}() of fewer than two pairs is not documented`);
+          const mx = xs.reduce((a, b) => a + b, 0) / n;
+          const my = ys.reduce((a, b) => a + b, 0) / n;
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += (xs[k] - mx) * (ys[k] - my);
+          return [sum / (population ? n : n - 1)];
+        },
+      };
+    };
+}
+
+/**
+ * binary_all_and/or/xor(expr): the 64-bit bitwise fold of the group's values
+ * (https://learn.microsoft.com/kusto/query/binary-all-and-aggregation-function and siblings).
+ * Nulls are skipped; a group without a value gives null.
+ */
+function bitwiseFold(op: (a: bigint, b: bigint) => bigint): Factory {
+  return ([value]) =>
+    () => {
+      let acc: bigint | null = null;
+      return {
+        add: (i) => {
+          const v = value(i);
+          if (typeof v !== 'number') return;
+          const bits = BigInt.asIntN(64, BigInt(Math.trunc(v)));
+          acc = acc === null ? bits : BigInt.asIntN(64, op(acc, bits));
+        },
+        result: () => [acc === null ? null : Number(acc)],
+      };
+    };
+}
+
+/**
  * Nearest-rank percentile over the exact values. Kusto estimates with T-Digest; for small sets
  * its result is a value of the set, which nearest-rank reproduces.
  */
@@ -363,6 +419,14 @@ const factories: Record<string, Factory> = {
   variance: spread('variance', false, false),
   varianceif: spread('variance', false, true),
   variancep: spread('variance', true, false),
+  variancepif: spread('variance', true, true),
+  covariance: covariance(false, false),
+  covarianceif: covariance(false, true),
+  covariancep: covariance(true, false),
+  covariancepif: covariance(true, true),
+  binary_all_and: bitwiseFold((a, b) => a & b),
+  binary_all_or: bitwiseFold((a, b) => a | b),
+  binary_all_xor: bitwiseFold((a, b) => a ^ b),
   percentile: percentile('one'),
   percentiles: percentile('columns'),
   percentiles_array: percentile('array'),
