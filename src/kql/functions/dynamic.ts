@@ -288,6 +288,13 @@ const bagSetKey: ScalarImpl = ([bag, key, value], types) => {
   return set(bag, 0);
 };
 
+const arrayIff: ScalarImpl = ([conds, whenTrue, whenFalse]) => {
+    const c = asArray(conds);
+    if (!c) return null;
+    const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
+    return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
+  };
+
 export const dynamicFunctions: FunctionTable = {
   dynamic_to_json: dynamicToJson,
   base64_decode_toarray: base64DecodeToArray,
@@ -305,12 +312,9 @@ export const dynamicFunctions: FunctionTable = {
   array_shift_right: shift(-1),
   array_rotate_left: rotate(1),
   array_rotate_right: rotate(-1),
-  array_iff: ([conds, whenTrue, whenFalse]) => {
-    const c = asArray(conds);
-    if (!c) return null;
-    const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
-    return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
-  },
+  array_iff: arrayIff,
+  // "The array_iff() and array_iif() functions are equivalent" (https://learn.microsoft.com/kusto/query/array-iff-function).
+  array_iif: arrayIff,
   set_union: setUnion,
   set_intersect: setIntersect,
   set_difference: setDifference,

@@ -9,6 +9,7 @@ import { ipTextFunctions } from './ipText.js';
 import { jsonPathFunctions } from './jsonPath.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
+import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
@@ -31,6 +32,7 @@ const tables: FunctionTable[] = [
   jsonPathFunctions,
   logicFunctions,
   mathFunctions,
+  regexTextFunctions,
   seriesFunctions,
   seriesMathFunctions,
   stringFunctions,
