@@ -13,6 +13,7 @@ import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
+import { unitFunctions } from './units.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 export { dynamicElement } from './dynamic.js';
@@ -36,6 +37,7 @@ const tables: FunctionTable[] = [
   seriesFunctions,
   seriesMathFunctions,
   stringFunctions,
+  unitFunctions,
 ];
 
 /** Scalar functions by lower-case Kusto function name. */

@@ -17,17 +17,30 @@ function finite(x: number, fn: string): number {
 }
 
 function arrayArg(v: Value, fn: string): Json[] | null {
-  if (v === null) return null;
+  if (v === null)
+    throw new UnsupportedError(`${fn}()`, `${fn}() of a null series is not documented (null, or an array of nulls)`);
   if (!Array.isArray(v))
     throw new UnsupportedError(`${fn}()`, `${fn}() of a scalar is not supported: the page documents arrays only`);
   return v as Json[];
 }
 
+/**
+ * A number on one side is used against every element of the other series, as the series_outliers
+ * page does with `series_greater_equals(outliers, 1.5)` and the series_dot_product page states.
+ */
+function broadcast(a: Value, b: Value, fn: string): [Json[], Json[]] | null {
+  if (typeof a === 'number' && Array.isArray(b)) return [(b as Json[]).map(() => a), b as Json[]];
+  if (typeof b === 'number' && Array.isArray(a)) return [a as Json[], (a as Json[]).map(() => b)];
+  const xs = arrayArg(a, fn);
+  const ys = arrayArg(b, fn);
+  return xs && ys ? [xs, ys] : null;
+}
+
 function elementwise(fn: string, op: (x: number, y: number) => number | boolean): ScalarImpl {
   return ([a, b]) => {
-    const xs = arrayArg(a, fn);
-    const ys = arrayArg(b, fn);
-    if (!xs || !ys) return null;
+    const pair = broadcast(a, b, fn);
+    if (!pair) return null;
+    const [xs, ys] = pair;
     return Array.from({ length: Math.max(xs.length, ys.length) }, (_, i) => {
       const x = xs[i];
       const y = ys[i];

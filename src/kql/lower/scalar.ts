@@ -97,7 +97,11 @@ function lowerScalarNode(
       return {
         kind: 'element',
         target: recurse(node.Expression),
-        key: literal(selectorName(node.Selector), 'string'),
+        // `d.[k]` (parse-urlquery page) selects by the bracketed expression's value, like `d[k]`.
+        key:
+          kindName(node.Selector) === 'BracketedExpression'
+            ? recurse(node.Selector.Expression)
+            : literal(selectorName(node.Selector), 'string'),
         type: 'dynamic',
       };
     case 'ElementExpression':
