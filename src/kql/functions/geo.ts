@@ -52,7 +52,74 @@ const pointInCircle: ScalarImpl = ([lon, lat, centerLon, centerLat, radius]) => 
   return sphereDistance(p, center) <= r;
 };
 
+const GEOHASH_ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
+
+/**
+ * geo_point_to_geohash(lon, lat [, accuracy = 5]): the standard geohash (bits alternate longitude
+ * then latitude, five per base-32 character); an invalid coordinate or an accuracy outside
+ * [1, 18] gives '' (https://learn.microsoft.com/kusto/query/geo-point-to-geohash-function).
+ */
+const pointToGeohash: ScalarImpl = ([lon, lat, accuracy]) => {
+  const x = num(lon);
+  const y = num(lat);
+  const length = accuracy === undefined ? 5 : num(accuracy);
+  if (x === null || y === null || !(Math.abs(x) <= 180) || !(Math.abs(y) <= 90)) return '';
+  if (length === null || !Number.isInteger(length) || length < 1 || length > 18) return '';
+  const ranges = [
+    [-180, 180],
+    [-90, 90],
+  ];
+  const values = [x, y];
+  let hash = '';
+  let bit = 0;
+  for (let c = 0; c < length; c++) {
+    let index = 0;
+    for (let b = 0; b < 5; b++, bit++) {
+      const axis = bit % 2;
+      const range = ranges[axis];
+      const mid = (range[0] + range[1]) / 2;
+      index <<= 1;
+      if (values[axis] >= mid) {
+        index |= 1;
+        range[0] = mid;
+      } else {
+        range[1] = mid;
+      }
+    }
+    hash += GEOHASH_ALPHABET[index];
+  }
+  return hash;
+};
+
+/**
+ * geo_geohash_to_central_point(geohash): the centre of the geohash's rectangle as a GeoJSON point;
+ * an invalid geohash (empty, longer than 18, or outside the alphabet) gives null
+ * (https://learn.microsoft.com/kusto/query/geo-geohash-to-central-point-function).
+ */
+const geohashToCentralPoint: ScalarImpl = ([v]) => {
+  if (typeof v !== 'string' || v.length < 1 || v.length > 18) return null;
+  const ranges = [
+    [-180, 180],
+    [-90, 90],
+  ];
+  let bit = 0;
+  for (const c of v.toLowerCase()) {
+    const index = GEOHASH_ALPHABET.indexOf(c);
+    if (index < 0) return null;
+    for (let b = 4; b >= 0; b--, bit++) {
+      const range = ranges[bit % 2];
+      const mid = (range[0] + range[1]) / 2;
+      if ((index >> b) & 1) range[0] = mid;
+      else range[1] = mid;
+    }
+  }
+  const [[x0, x1], [y0, y1]] = ranges;
+  return { type: 'Point', coordinates: [(x0 + x1) / 2, (y0 + y1) / 2] };
+};
+
 export const geoFunctions: FunctionTable = {
+  geo_point_to_geohash: pointToGeohash,
+  geo_geohash_to_central_point: geohashToCentralPoint,
   geo_distance_2points: distance2Points,
   geo_point_in_circle: pointInCircle,
 };

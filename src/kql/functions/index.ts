@@ -1,4 +1,5 @@
 import { arrayFunctions } from './arrays.js';
+import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
@@ -23,6 +24,7 @@ export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
   arrayFunctions,
+  compressionFunctions,
   conversionFunctions,
   datetimeFunctions,
   dynamicFunctions,
