@@ -1,4 +1,5 @@
 import { arrayFunctions } from './arrays.js';
+import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
@@ -24,6 +25,7 @@ export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
   arrayFunctions,
+  commandLineFunctions,
   compressionFunctions,
   conversionFunctions,
   datetimeFunctions,
