@@ -393,6 +393,7 @@ const factories: Record<string, Factory> = {
   dcount: distinctCount(false),
   count_distinct: distinctCount(false),
   dcountif: distinctCount(true),
+  count_distinctif: distinctCount(true),
   sum: sum(false),
   sumif: sum(true),
   avg: avg(false),

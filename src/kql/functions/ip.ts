@@ -224,7 +224,14 @@ const refuseGeo: ScalarImpl = () => {
   );
 };
 
+/**
+ * ipv4_netmask_suffix(ip): the `/prefix` of an IPv4 string, 32 without one, null when it does not
+ * parse (https://learn.microsoft.com/kusto/query/ipv4-netmask-suffix-function).
+ */
+const ipv4NetmaskSuffix: ScalarImpl = ([a], [t]) => parseIpv4(text(a, t))?.prefix ?? null;
+
 export const ipFunctions: FunctionTable = {
+  ipv4_netmask_suffix: ipv4NetmaskSuffix,
   ipv4_compare: ipv4Compare,
   ipv4_is_match: ipv4IsMatch,
   ipv4_is_in_range: ipv4IsInRange,

@@ -225,6 +225,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
+  if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
   const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
@@ -271,6 +272,18 @@ function lowerColumnIfExists(
   const index = columnIndex(row.schema, column.value);
   if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
   return lowerScalar(fallback, row, ctx, aggregate);
+}
+
+/**
+ * bag_pack_columns(c1, c2, ...): a bag keyed by the columns' names
+ * (https://learn.microsoft.com/kusto/query/bag-pack-columns-function), i.e. bag_pack("c1", c1, ...).
+ */
+function lowerBagPackColumns(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
+  const args = argumentNodes(node, ctx).flatMap((arg) => {
+    if (kindName(arg) !== 'NameReference') throw unsupported(arg, ctx, 'bag_pack_columns() of an expression');
+    return [literal(String(arg.SimpleName), 'string'), lowerScalar(arg, row, ctx, aggregate)];
+  });
+  return call(node, 'function', 'bag_pack', args, ctx);
 }
 
 /** A multi-valued call: one expression yielding all components, and each component's column. */
