@@ -174,7 +174,68 @@ const fillLinear: ScalarImpl = ([series, placeholder, fillEdges, constant], type
   return out;
 };
 
+/** series_magnitude(series): the square root of the series' dot product with itself (series-magnitude page). */
+const magnitude: ScalarImpl = (args) => {
+  const dot = dotProduct([args[0], args[0]], [], 'real', { now: 0n });
+  return typeof dot === 'number' ? Math.sqrt(dot) : null;
+};
+
+/**
+ * series_cosine_similarity(a, b): dot(a, b) / (|a| |b|) over the shorter length; an empty input
+ * gives null (https://learn.microsoft.com/kusto/query/series-cosine-similarity-function). The page
+ * says non-numeric elements are ignored without saying whether the other series' element still
+ * counts in its magnitude, so they are refused.
+ */
+const cosineSimilarity: ScalarImpl = ([a, b]) => {
+  const fn = 'series_cosine_similarity';
+  const xs = arrayArg(a, fn);
+  const ys = arrayArg(b, fn);
+  if (!xs || !ys || xs.length === 0 || ys.length === 0) return null;
+  const n = Math.min(xs.length, ys.length);
+  const left = xs.slice(0, n);
+  const right = ys.slice(0, n);
+  if (!left.every(numeric) || !right.every(numeric))
+    throw new UnsupportedError(`${fn}()`, `${fn}() of a series with non-numeric elements is not supported`);
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    dot += (left[i] as number) * (right[i] as number);
+    aa += (left[i] as number) ** 2;
+    bb += (right[i] as number) ** 2;
+  }
+  return finite(dot / (Math.sqrt(aa) * Math.sqrt(bb)), fn);
+};
+
+/**
+ * series_iir(series, numerators b, denominators a): y[i] = (sum b[k] x[i-k] - sum a[k] y[i-k]) / a[0],
+ * terms before the series start left out (https://learn.microsoft.com/kusto/query/series-iir-function;
+ * its cumulative-sum example starts at y[0] = x[0]).
+ */
+const iir: ScalarImpl = ([series, numerators, denominators]) => {
+  const fn = 'series_iir';
+  const x = arrayArg(series, fn);
+  const b = arrayArg(numerators, fn);
+  const a = arrayArg(denominators, fn);
+  if (!x || !b || !a) return null;
+  if (![x, b, a].every((v) => v.every(numeric)) || a.length === 0)
+    throw new UnsupportedError(`${fn}()`, `${fn}() of non-numeric elements or without denominators is not supported`);
+  const [xs, bs, as] = [x, b, a] as number[][];
+  if (as[0] === 0) throw new UnsupportedError(`${fn}()`, `${fn}() with a[0] = 0 divides by zero`);
+  const y: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    let sum = 0;
+    for (let k = 0; k < bs.length && k <= i; k++) sum += bs[k] * xs[i - k];
+    for (let k = 1; k < as.length && k <= i; k++) sum -= as[k] * y[i - k];
+    y.push(finite(sum / as[0], fn));
+  }
+  return y;
+};
+
 export const seriesMathFunctions: FunctionTable = {
+  series_magnitude: magnitude,
+  series_cosine_similarity: cosineSimilarity,
+  series_iir: iir,
   series_add: elementwise('series_add', (x, y) => x + y),
   series_subtract: elementwise('series_subtract', (x, y) => x - y),
   series_multiply: elementwise('series_multiply', (x, y) => x * y),
