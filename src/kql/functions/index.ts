@@ -11,6 +11,8 @@ import { ipTextFunctions } from './ipText.js';
 import { jsonPathFunctions } from './jsonPath.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
+import { multiStringFunctions } from './multiString.js';
+import { punycodeFunctions } from './punycode.js';
 import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
@@ -37,6 +39,8 @@ const tables: FunctionTable[] = [
   jsonPathFunctions,
   logicFunctions,
   mathFunctions,
+  multiStringFunctions,
+  punycodeFunctions,
   regexTextFunctions,
   seriesFunctions,
   seriesMathFunctions,
