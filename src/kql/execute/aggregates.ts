@@ -323,7 +323,11 @@ function covariance(population: boolean, conditional: boolean): Factory {
         result: () => {
           const n = xs.length;
           if (n === 0 || (!population && n === 1))
-            throw new UnsupportedError(`${call.fn}()`, call.span, `${call.fn}() of fewer than two pairs is not documented`);
+            throw new UnsupportedError(
+              `${call.fn}()`,
+              call.span,
+              `${call.fn}() of fewer than two pairs is not documented`,
+            );
           const mx = xs.reduce((a, b) => a + b, 0) / n;
           const my = ys.reduce((a, b) => a + b, 0) / n;
           let sum = 0;

@@ -77,7 +77,10 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
  * The row as a bag; with ignoreNullEmpty, null and empty-string columns are left out (pack-all
  * doc example). Whether an empty array or bag counts as empty is not documented: refused.
  */
-function rowBag(frame: Frame, { ignoreNullEmpty, width, span }: Extract<ScalarExpr, { kind: 'row-bag' }>): RowFn {
+function rowBag(
+  frame: Frame,
+  { ignoreNullEmpty, width, span }: Extract<ScalarExpr, { kind: 'row-bag' }>,
+): RowFn {
   const { columns } = frame;
   const schema = frame.schema.slice(0, width);
   return (i) => {
@@ -157,7 +160,8 @@ function compileWindow(expr: Extract<ScalarExpr, { kind: 'window' }>, frame: Fra
     return (i) => i + start;
   }
   if (expr.name === 'row_cumsum') return cumulativeSum(args, frame.length, expr);
-  if (expr.name === 'row_rank_dense' || expr.name === 'row_rank_min') return rowRank(args, frame.length, expr);
+  if (expr.name === 'row_rank_dense' || expr.name === 'row_rank_min')
+    return rowRank(args, frame.length, expr);
   if (expr.name === 'row_window_session') return rowWindowSession(args, frame.length, expr);
   const [value, offsetFn, fallbackFn] = args;
   const offset = offsetFn ? Number(offsetFn(0)) : 1;

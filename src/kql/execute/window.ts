@@ -80,7 +80,11 @@ export function rowRank([term, restart]: RowFn[], length: number, expr: WindowEx
  * restart is true (https://learn.microsoft.com/kusto/query/row-window-session-function). The page's
  * rule for a null value contradicts itself, so one is refused.
  */
-export function rowWindowSession([value, fromFirst, between, restart]: RowFn[], length: number, expr: WindowExpr): RowFn {
+export function rowWindowSession(
+  [value, fromFirst, between, restart]: RowFn[],
+  length: number,
+  expr: WindowExpr,
+): RowFn {
   return lazy(length, (out) => {
     const maxFromFirst = fromFirst(0);
     const maxBetween = between(0);
@@ -90,7 +94,8 @@ export function rowWindowSession([value, fromFirst, between, restart]: RowFn[], 
     let previous: bigint | undefined;
     for (let k = 0; k < length; k++) {
       const v = value(k);
-      if (typeof v !== 'bigint') throw new UnsupportedError('row_window_session() of a null value', expr.span);
+      if (typeof v !== 'bigint')
+        throw new UnsupportedError('row_window_session() of a null value', expr.span);
       const startsSession =
         start === undefined ||
         previous === undefined ||

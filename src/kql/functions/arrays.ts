@@ -69,7 +69,8 @@ const arraySplit: ScalarImpl = ([array, indices]) => {
   const items = array as Json[];
   const raw = Array.isArray(indices) ? (indices as Json[]) : [indices as Json];
   const cuts = raw.map((i) => {
-    if (typeof i !== 'number' || !Number.isInteger(i)) throw new UnsupportedError('array_split() with a non-integer index');
+    if (typeof i !== 'number' || !Number.isInteger(i))
+      throw new UnsupportedError('array_split() with a non-integer index');
     return i < 0 ? items.length + i : i;
   });
   if (cuts.some((c, k) => c < 0 || c > items.length || (k > 0 && c < cuts[k - 1])))

@@ -15,7 +15,10 @@ import type { FunctionTable, ScalarImpl } from './types.js';
 const WHITESPACE = new Set([' ', '\t']);
 
 function refuse(what: string): never {
-  throw new UnsupportedError('parse_command_line()', `parse_command_line() of ${what} is not supported: the Windows rule for it is not documented`);
+  throw new UnsupportedError(
+    'parse_command_line()',
+    `parse_command_line() of ${what} is not supported: the Windows rule for it is not documented`,
+  );
 }
 
 function programName(line: string): [string, number] {
@@ -26,7 +29,8 @@ function programName(line: string): [string, number] {
   }
   const close = line.indexOf('"', 1);
   if (close < 0) return [line.slice(1), line.length];
-  if (close + 1 < line.length && !WHITESPACE.has(line[close + 1])) refuse('a quoted program name followed by text');
+  if (close + 1 < line.length && !WHITESPACE.has(line[close + 1]))
+    refuse('a quoted program name followed by text');
   return [line.slice(1, close), close + 1];
 }
 
@@ -76,7 +80,10 @@ function splitWindows(line: string): string[] {
 const parseCommandLine: ScalarImpl = ([line, parser], types) => {
   const kind = text(parser, types[1]);
   if (kind.toLowerCase() !== 'windows')
-    throw new UnsupportedError('parse_command_line()', `parse_command_line() with the parser '${kind}' (only "windows" is documented)`);
+    throw new UnsupportedError(
+      'parse_command_line()',
+      `parse_command_line() with the parser '${kind}' (only "windows" is documented)`,
+    );
   return splitWindows(text(line, types[0]));
 };
 

@@ -30,7 +30,14 @@ function utf8(bytes: Buffer, fn: string): string {
 const gzipDecompress: ScalarImpl = ([v], [t]) => {
   const fn = 'gzip_decompress_from_base64_string';
   const bytes = base64Bytes(text(v, t));
-  if (!bytes || bytes.length < 10 || bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8 || bytes[3] !== 0)
+  if (
+    !bytes ||
+    bytes.length < 10 ||
+    bytes[0] !== 0x1f ||
+    bytes[1] !== 0x8b ||
+    bytes[2] !== 8 ||
+    bytes[3] !== 0
+  )
     return '';
   let out: Buffer;
   try {
@@ -49,7 +56,8 @@ const gzipDecompress: ScalarImpl = ([v], [t]) => {
 const zlibDecompress: ScalarImpl = ([v], [t]) => {
   const fn = 'zlib_decompress_from_base64_string';
   const bytes = base64Bytes(text(v, t));
-  if (!bytes || bytes.length < 2 || (bytes[0] & 0x0f) !== 8 || ((bytes[0] << 8) | bytes[1]) % 31 !== 0) return '';
+  if (!bytes || bytes.length < 2 || (bytes[0] & 0x0f) !== 8 || ((bytes[0] << 8) | bytes[1]) % 31 !== 0)
+    return '';
   if (bytes[0] >> 4 !== 7) throw new UnsupportedError(`${fn}() with a window size other than 15`);
   let out: Buffer;
   try {

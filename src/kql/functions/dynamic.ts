@@ -296,11 +296,11 @@ const bagSetKey: ScalarImpl = ([bag, key, value], types) => {
 };
 
 const arrayIff: ScalarImpl = ([conds, whenTrue, whenFalse]) => {
-    const c = asArray(conds);
-    if (!c) return null;
-    const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
-    return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
-  };
+  const c = asArray(conds);
+  if (!c) return null;
+  const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
+  return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
+};
 
 /**
  * jaccard_index(set1, set2): |set1 ∩ set2| / |set1 ∪ set2|, duplicates ignored
@@ -334,7 +334,8 @@ function guidBytes(guid: string): Buffer {
  * base64_decode_toguid: a string that does not decode to 16 bytes gives null
  * (https://learn.microsoft.com/kusto/query/base64-decode-toguid-function).
  */
-const base64EncodeFromGuid: ScalarImpl = ([g]) => (typeof g === 'string' ? guidBytes(g).toString('base64') : '');
+const base64EncodeFromGuid: ScalarImpl = ([g]) =>
+  typeof g === 'string' ? guidBytes(g).toString('base64') : '';
 
 const base64DecodeToGuid: ScalarImpl = ([v]) => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 === 1) return null;
@@ -342,7 +343,10 @@ const base64DecodeToGuid: ScalarImpl = ([v]) => {
   if (bytes.length !== 16) return null;
   // The decode page's example keeps the third group's bytes in order (JpbpECu8dUy7... ->
   // 10e99626-bc2b-754c-...), which contradicts the encode page's .NET order; refused until settled.
-  throw new UnsupportedError('base64_decode_toguid()', 'base64_decode_toguid(): the docs give two byte orders for a guid');
+  throw new UnsupportedError(
+    'base64_decode_toguid()',
+    'base64_decode_toguid(): the docs give two byte orders for a guid',
+  );
 };
 
 /**

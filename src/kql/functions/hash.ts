@@ -66,7 +66,10 @@ const hash: ScalarImpl = ([v, mod], [type]) => {
   const signed = BigInt.asIntN(64, xxhash64(bytesOf(v, type)));
   if (mod === undefined) {
     if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER))
-      throw new UnsupportedError('hash()', 'hash() without a modulo exceeds the 2^53 range the engine holds exactly');
+      throw new UnsupportedError(
+        'hash()',
+        'hash() without a modulo exceeds the 2^53 range the engine holds exactly',
+      );
     return Number(signed);
   }
   const m = num(mod);
@@ -74,7 +77,10 @@ const hash: ScalarImpl = ([v, mod], [type]) => {
   // The page promises a result in [0, mod - 1] but shows only non-negative hashes; whether a
   // negative one is reduced as unsigned or by absolute value is not documented.
   if (signed < 0n)
-    throw new UnsupportedError('hash()', 'hash() with a modulo of a value whose hash is negative is not documented');
+    throw new UnsupportedError(
+      'hash()',
+      'hash() with a modulo of a value whose hash is negative is not documented',
+    );
   return Number(signed % BigInt(Math.trunc(m)));
 };
 

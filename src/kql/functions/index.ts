@@ -17,8 +17,8 @@ import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
-import { unitFunctions } from './units.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
+import { unitFunctions } from './units.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';

@@ -9,7 +9,8 @@ import type { FunctionTable, ScalarImpl } from './types.js';
 
 type Step = string | number;
 
-const STEP = /\.([A-Za-z_$@][\w$@-]*)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*(\d+)\s*\]/y;
+const STEP =
+  /\.([A-Za-z_$@][\w$@-]*)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*(\d+)\s*\]/y;
 
 const cache = new Map<string, Step[]>();
 
@@ -24,7 +25,9 @@ function parsePath(path: string): Step[] {
     const m = STEP.exec(path);
     if (!m) throw new UnsupportedError(`extract_json with the JSONPath '${path}'`);
     const quoted = m[2] ?? m[3];
-    steps.push(m[4] !== undefined ? Number(m[4]) : quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : m[1]);
+    steps.push(
+      m[4] !== undefined ? Number(m[4]) : quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : m[1],
+    );
     at = STEP.lastIndex;
   }
   if (cache.size > 1000) cache.clear();
@@ -56,7 +59,8 @@ function typed(element: Json | undefined, type: KqlType): Value {
   if (element === undefined || element === null) return type === 'string' ? '' : null;
   if (type === 'dynamic') return element;
   if (typeof element === 'string') return coerce(element, type);
-  if (typeof element === 'number' && (type !== 'string' || Number.isSafeInteger(element))) return coerce(element, type);
+  if (typeof element === 'number' && (type !== 'string' || Number.isSafeInteger(element)))
+    return coerce(element, type);
   if (typeof element === 'boolean' && type === 'bool') return element;
   throw new UnsupportedError(
     'extract_json()',
@@ -66,13 +70,17 @@ function typed(element: Json | undefined, type: KqlType): Value {
 
 const extractJson: ScalarImpl = ([path, source], _types, resultType) => {
   // An empty string is Kusto's null string: there is no document to query.
-  if (typeof path !== 'string' || typeof source !== 'string' || source === '') return typed(undefined, resultType);
+  if (typeof path !== 'string' || typeof source !== 'string' || source === '')
+    return typed(undefined, resultType);
   const steps = parsePath(path);
   let root: Json;
   try {
     root = JSON.parse(source) as Json;
   } catch {
-    throw new UnsupportedError('extract_json()', 'extract_json() of text that is not valid JSON is not documented');
+    throw new UnsupportedError(
+      'extract_json()',
+      'extract_json() of text that is not valid JSON is not documented',
+    );
   }
   return typed(select(root, steps), resultType);
 };

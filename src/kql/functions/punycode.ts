@@ -19,6 +19,8 @@ const INITIAL_BIAS = 72;
 const INITIAL_N = 128;
 const MAX_INT = 0x7fffffff;
 
+const isAscii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
+
 function adapt(delta: number, points: number, first: boolean): number {
   let d = first ? Math.floor(delta / DAMP) : delta >> 1;
   d += Math.floor(d / points);
@@ -42,7 +44,10 @@ function digitValue(c: number): number {
 /** RFC 3492 section 6.3; null on overflow. */
 export function punycodeEncode(input: string): string | null {
   const points = [...input].map((c) => c.codePointAt(0) as number);
-  let out = points.filter((p) => p < 0x80).map((p) => String.fromCharCode(p)).join('');
+  let out = points
+    .filter((p) => p < 0x80)
+    .map((p) => String.fromCharCode(p))
+    .join('');
   const basic = out.length;
   let handled = basic;
   if (basic > 0) out += '-';
@@ -77,7 +82,7 @@ export function punycodeEncode(input: string): string | null {
 
 /** RFC 3492 section 6.2; null for invalid input. */
 export function punycodeDecode(input: string): string | null {
-  if (/[^\x00-\x7f]/.test(input)) return null;
+  if (!isAscii(input)) return null;
   const dash = input.lastIndexOf('-');
   const output = dash > 0 ? [...input.slice(0, dash)].map((c) => c.codePointAt(0) as number) : [];
   let i = 0;
@@ -111,14 +116,16 @@ const SEPARATORS = /[.\u3002\uff0e\uff61]/;
 const ACE = 'xn--';
 
 const fromString: ScalarImpl = ([v], [t]) => punycodeEncode(text(v, t)) ?? '';
-const toString: ScalarImpl = ([v], [t]) => punycodeDecode(text(v, t)) ?? '';
+const decodeString: ScalarImpl = ([v], [t]) => punycodeDecode(text(v, t)) ?? '';
 
 const domainToString: ScalarImpl = ([v], [t]) => {
-  const labels = text(v, t).split(SEPARATORS);
-  const encoded = labels.map((label) =>
-    /^[\x00-\x7f]*$/.test(label) ? label : ((e) => (e === null ? null : ACE + e))(punycodeEncode(label)),
-  );
-  return encoded.includes(null) ? '' : encoded.join('.');
+  const labels: string[] = [];
+  for (const label of text(v, t).split(SEPARATORS)) {
+    const encoded = isAscii(label) ? label : punycodeEncode(label);
+    if (encoded === null) return '';
+    labels.push(encoded === label ? label : ACE + encoded);
+  }
+  return labels.join('.');
 };
 
 const domainFromString: ScalarImpl = ([v], [t]) => {
@@ -133,7 +140,7 @@ const domainFromString: ScalarImpl = ([v], [t]) => {
 
 export const punycodeFunctions: FunctionTable = {
   punycode_from_string: fromString,
-  punycode_to_string: toString,
+  punycode_to_string: decodeString,
   punycode_domain_to_string: domainToString,
   punycode_domain_from_string: domainFromString,
 };

@@ -20,7 +20,11 @@ const regexQuote: ScalarImpl = ([v], [t]) => {
   for (const c of text(v, t)) {
     if (WORD.test(c) || c.charCodeAt(0) >= 0x80) out += c;
     else if (ESCAPED_BY_BOTH.has(c)) out += `\\${c}`;
-    else throw new UnsupportedError('regex_quote()', `regex_quote() of '${c}' is not supported: how Kusto escapes it is not documented`);
+    else
+      throw new UnsupportedError(
+        'regex_quote()',
+        `regex_quote() of '${c}' is not supported: how Kusto escapes it is not documented`,
+      );
   }
   return out;
 };

@@ -12,15 +12,24 @@ const numeric = (v: Json | undefined): v is number => typeof v === 'number';
 
 function finite(x: number, fn: string): number {
   if (!Number.isFinite(x))
-    throw new UnsupportedError(`${fn}()`, `${fn}() produced a NaN or infinite element, whose form in Kusto is not documented`);
+    throw new UnsupportedError(
+      `${fn}()`,
+      `${fn}() produced a NaN or infinite element, whose form in Kusto is not documented`,
+    );
   return x;
 }
 
 function arrayArg(v: Value, fn: string): Json[] | null {
   if (v === null)
-    throw new UnsupportedError(`${fn}()`, `${fn}() of a null series is not documented (null, or an array of nulls)`);
+    throw new UnsupportedError(
+      `${fn}()`,
+      `${fn}() of a null series is not documented (null, or an array of nulls)`,
+    );
   if (!Array.isArray(v))
-    throw new UnsupportedError(`${fn}()`, `${fn}() of a scalar is not supported: the page documents arrays only`);
+    throw new UnsupportedError(
+      `${fn}()`,
+      `${fn}() of a scalar is not supported: the page documents arrays only`,
+    );
   return v as Json[];
 }
 
@@ -108,7 +117,10 @@ const pearson: ScalarImpl = ([a, b]) => {
 function placeholderOf(v: Value | undefined, fn: string): Json {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number')
-    throw new UnsupportedError(`${fn}()`, `${fn}() with a non-numeric missing-value placeholder is not supported`);
+    throw new UnsupportedError(
+      `${fn}()`,
+      `${fn}() with a non-numeric missing-value placeholder is not supported`,
+    );
   return v;
 }
 
@@ -219,7 +231,10 @@ const iir: ScalarImpl = ([series, numerators, denominators]) => {
   const a = arrayArg(denominators, fn);
   if (!x || !b || !a) return null;
   if (![x, b, a].every((v) => v.every(numeric)) || a.length === 0)
-    throw new UnsupportedError(`${fn}()`, `${fn}() of non-numeric elements or without denominators is not supported`);
+    throw new UnsupportedError(
+      `${fn}()`,
+      `${fn}() of non-numeric elements or without denominators is not supported`,
+    );
   const [xs, bs, as] = [x, b, a] as number[][];
   if (as[0] === 0) throw new UnsupportedError(`${fn}()`, `${fn}() with a[0] = 0 divides by zero`);
   const y: number[] = [];

@@ -29,11 +29,15 @@ const formatBytes: ScalarImpl = ([size, precision, units]) => {
   const scaled = bytes / 1024 ** unit;
   const factor = 10 ** digits;
   // Half-way values round differently under .NET's default (to even) and away from zero.
-  if ((scaled * factor) % 1 === 0.5) throw new UnsupportedError('format_bytes() of a value half-way between two roundings');
+  if ((scaled * factor) % 1 === 0.5)
+    throw new UnsupportedError('format_bytes() of a value half-way between two roundings');
   const rounded = Math.round(scaled * factor) / factor;
   const printed = rounded.toFixed(digits);
   if (digits > 0 && printed.endsWith('0'))
-    throw new UnsupportedError('format_bytes()', 'format_bytes() of a value whose rounding ends in 0 is not documented (trailing zeros)');
+    throw new UnsupportedError(
+      'format_bytes()',
+      'format_bytes() of a value whose rounding ends in 0 is not documented (trailing zeros)',
+    );
   return `${printed} ${UNITS[unit]}`;
 };
 
@@ -41,7 +45,8 @@ const formatBytes: ScalarImpl = ([size, precision, units]) => {
 const bitsetCountOnes: ScalarImpl = ([v]: Value[]) => {
   const n = num(v);
   if (n === null) return null;
-  if (n < 0) throw new UnsupportedError('bitset_count_ones() of a negative value (its bit width is not documented)');
+  if (n < 0)
+    throw new UnsupportedError('bitset_count_ones() of a negative value (its bit width is not documented)');
   let bits = BigInt(Math.trunc(n));
   let count = 0;
   for (; bits > 0n; bits >>= 1n) count += Number(bits & 1n);

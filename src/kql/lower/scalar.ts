@@ -278,7 +278,12 @@ function lowerColumnIfExists(
  * bag_pack_columns(c1, c2, ...): a bag keyed by the columns' names
  * (https://learn.microsoft.com/kusto/query/bag-pack-columns-function), i.e. bag_pack("c1", c1, ...).
  */
-function lowerBagPackColumns(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
+function lowerBagPackColumns(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
   const args = argumentNodes(node, ctx).flatMap((arg) => {
     if (kindName(arg) !== 'NameReference') throw unsupported(arg, ctx, 'bag_pack_columns() of an expression');
     return [literal(String(arg.SimpleName), 'string'), lowerScalar(arg, row, ctx, aggregate)];
