@@ -1,5 +1,5 @@
 /** Regex helpers over strings: regex_quote() and indexof_regex(). */
-import { UnsupportedError, type Value } from '../values/index.js';
+import { UnsupportedError } from '../values/index.js';
 import { num } from './math.js';
 import { compileRegex, regexMatches } from './regex.js';
 import { text } from './text.js';
