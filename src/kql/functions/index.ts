@@ -17,6 +17,7 @@ import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
+import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
 
@@ -45,6 +46,7 @@ const tables: FunctionTable[] = [
   seriesFunctions,
   seriesMathFunctions,
   stringFunctions,
+  timezoneFunctions,
   unitFunctions,
 ];
 
