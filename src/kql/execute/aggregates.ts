@@ -158,7 +158,12 @@ function extreme(sign: 1 | -1, conditional: boolean): Factory {
   };
 }
 
-/** arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest (first such row wins). */
+/**
+ * arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest
+ * (first such row wins). When every key of a group is null, Kusto still returns a row of the group:
+ * the page's null-handling example answers `Banana | (null) | Yellow`, its first row
+ * (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function).
+ */
 function argExtreme(sign: 1 | -1): Factory {
   return (args, call) => {
     const type = call.args[0].type;
@@ -166,8 +171,10 @@ function argExtreme(sign: 1 | -1): Factory {
     return () => {
       let best: Value = null;
       let row = -1;
+      let first = -1;
       return {
         add: (i) => {
+          if (first < 0) first = i;
           const v = value(i);
           if (v === null) return;
           if (row < 0 || sign * compareForSort(v, best, type) > 0) {
@@ -175,8 +182,10 @@ function argExtreme(sign: 1 | -1): Factory {
             row = i;
           }
         },
-        result: () =>
-          args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
+        result: () => {
+          const at = row >= 0 ? row : first;
+          return args.map((f, k) => (at < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(at)));
+        },
       };
     };
   };
@@ -291,6 +300,66 @@ function spread(kind: 'variance' | 'stdev', population: boolean, conditional: bo
 }
 
 /**
+ * covariance(x, y) (sample, n - 1) and covariancep(x, y) (population, n), rows where either value
+ * is null being ignored (https://learn.microsoft.com/kusto/query/covariance-aggregation-function,
+ * .../covariancep-aggregation-function). The *if forms take a predicate. What Kusto answers for
+ * a group with no pair (or a single pair for the sample form) is not documented: refused.
+ */
+function covariance(population: boolean, conditional: boolean): Factory {
+  return ([x, y, predicate], call) =>
+    () => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      return {
+        add: (i) => {
+          if (conditional && !isTrue(predicate(i))) return;
+          const a = x(i);
+          const b = y(i);
+          if (typeof a === 'number' && typeof b === 'number') {
+            xs.push(a);
+            ys.push(b);
+          }
+        },
+        result: () => {
+          const n = xs.length;
+          if (n === 0 || (!population && n === 1))
+            throw new UnsupportedError(
+              `${call.fn}()`,
+              call.span,
+              `${call.fn}() of fewer than two pairs is not documented`,
+            );
+          const mx = xs.reduce((a, b) => a + b, 0) / n;
+          const my = ys.reduce((a, b) => a + b, 0) / n;
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += (xs[k] - mx) * (ys[k] - my);
+          return [sum / (population ? n : n - 1)];
+        },
+      };
+    };
+}
+
+/**
+ * binary_all_and/or/xor(expr): the 64-bit bitwise fold of the group's values
+ * (https://learn.microsoft.com/kusto/query/binary-all-and-aggregation-function and siblings).
+ * Nulls are skipped; a group without a value gives null.
+ */
+function bitwiseFold(op: (a: bigint, b: bigint) => bigint): Factory {
+  return ([value]) =>
+    () => {
+      let acc: bigint | null = null;
+      return {
+        add: (i) => {
+          const v = value(i);
+          if (typeof v !== 'number') return;
+          const bits = BigInt.asIntN(64, BigInt(Math.trunc(v)));
+          acc = acc === null ? bits : BigInt.asIntN(64, op(acc, bits));
+        },
+        result: () => [acc === null ? null : Number(acc)],
+      };
+    };
+}
+
+/**
  * Nearest-rank percentile over the exact values. Kusto estimates with T-Digest; for small sets
  * its result is a value of the set, which nearest-rank reproduces.
  */
@@ -328,6 +397,7 @@ const factories: Record<string, Factory> = {
   dcount: distinctCount(false),
   count_distinct: distinctCount(false),
   dcountif: distinctCount(true),
+  count_distinctif: distinctCount(true),
   sum: sum(false),
   sumif: sum(true),
   avg: avg(false),
@@ -354,6 +424,14 @@ const factories: Record<string, Factory> = {
   variance: spread('variance', false, false),
   varianceif: spread('variance', false, true),
   variancep: spread('variance', true, false),
+  variancepif: spread('variance', true, true),
+  covariance: covariance(false, false),
+  covarianceif: covariance(false, true),
+  covariancep: covariance(true, false),
+  covariancepif: covariance(true, true),
+  binary_all_and: bitwiseFold((a, b) => a & b),
+  binary_all_or: bitwiseFold((a, b) => a | b),
+  binary_all_xor: bitwiseFold((a, b) => a ^ b),
   percentile: percentile('one'),
   percentiles: percentile('columns'),
   percentiles_array: percentile('array'),

@@ -12,6 +12,7 @@ import { positioned, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Value, valueToDynamic } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
+import { rowNumberWithRestart, rowRank, rowWindowSession } from './window.js';
 
 export interface Env {
   ctx: EvalContext;
@@ -54,16 +55,8 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
       const value = result.length > 0 && result.columns.length > 0 ? result.columns[0][0] : null;
       return () => value;
     }
-    case 'row-bag': {
-      const { schema, columns } = frame;
-      return (i) => {
-        const bag: Record<string, ReturnType<typeof valueToDynamic>> = {};
-        schema.forEach((c, k) => {
-          bag[c.name] = valueToDynamic(columns[k][i], c.type);
-        });
-        return bag;
-      };
-    }
+    case 'row-bag':
+      return rowBag(frame, expr);
     case 'component': {
       const target = compileScalar(expr.target, frame, env);
       const { index } = expr;
@@ -82,6 +75,31 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
     case 'call':
       return compileCall(expr, frame, env);
   }
+}
+
+/**
+ * The row as a bag; with ignoreNullEmpty, null and empty-string columns are left out (pack-all
+ * doc example). Whether an empty array or bag counts as empty is not documented: refused.
+ */
+function rowBag(
+  frame: Frame,
+  { ignoreNullEmpty, width, span }: Extract<ScalarExpr, { kind: 'row-bag' }>,
+): RowFn {
+  const { columns } = frame;
+  const schema = frame.schema.slice(0, width);
+  return (i) => {
+    const bag: Record<string, ReturnType<typeof valueToDynamic>> = {};
+    schema.forEach((c, k) => {
+      const value = valueToDynamic(columns[k][i], c.type);
+      if (ignoreNullEmpty) {
+        if (value === null || value === '') return;
+        if (typeof value === 'object' && Object.keys(value).length === 0)
+          throw new UnsupportedError('pack_all(true) of an empty array or bag', span);
+      }
+      bag[c.name] = value;
+    });
+    return bag;
+  };
 }
 
 /** `left <op> constants` as one test per row (see operatorWithConstants); undefined if not applicable. */
@@ -141,11 +159,14 @@ function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, 
 function compileWindow(expr: Extract<ScalarExpr, { kind: 'window' }>, frame: Frame, env: Env): RowFn {
   const args = expr.args.map((a) => compileScalar(a, frame, env));
   if (expr.name === 'row_number') {
-    if (args.length > 1) throw new UnsupportedError('row_number() with restart', expr.span);
+    if (args.length > 1) return rowNumberWithRestart(args, frame.length);
     const start = args[0] ? Number(args[0](0)) : 1;
     return (i) => i + start;
   }
   if (expr.name === 'row_cumsum') return cumulativeSum(args, frame.length, expr);
+  if (expr.name === 'row_rank_dense' || expr.name === 'row_rank_min')
+    return rowRank(args, frame.length, expr);
+  if (expr.name === 'row_window_session') return rowWindowSession(args, frame.length, expr);
   const [value, offsetFn, fallbackFn] = args;
   const offset = offsetFn ? Number(offsetFn(0)) : 1;
   const direction = expr.name === 'prev' ? -offset : offset;

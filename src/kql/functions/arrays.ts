@@ -1,4 +1,4 @@
-import { type Json, TICKS_PER_HOUR, UnsupportedError, valueToDynamic } from '../values/index.js';
+import { type Json, setOwn, TICKS_PER_HOUR, UnsupportedError, valueToDynamic } from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 // range() returns at most 2^20 values, truncating longer series (range-function doc).
@@ -59,7 +59,60 @@ function fill(direction: 1 | -1): ScalarImpl {
   };
 }
 
+/**
+ * array_split(array, index or indices): the N+1 arrays [0..i1), [i1..i2), ... [iN..length); a
+ * negative index counts from the end (https://learn.microsoft.com/kusto/query/array-split-function).
+ * Indices out of range or out of order are not described by the page, so they are refused.
+ */
+const arraySplit: ScalarImpl = ([array, indices]) => {
+  if (!Array.isArray(array) || indices === null) return null;
+  const items = array as Json[];
+  const raw = Array.isArray(indices) ? (indices as Json[]) : [indices as Json];
+  const cuts = raw.map((i) => {
+    if (typeof i !== 'number' || !Number.isInteger(i))
+      throw new UnsupportedError('array_split() with a non-integer index');
+    return i < 0 ? items.length + i : i;
+  });
+  if (cuts.some((c, k) => c < 0 || c > items.length || (k > 0 && c < cuts[k - 1])))
+    throw new UnsupportedError('array_split() with indices out of range or order');
+  const bounds = [0, ...cuts, items.length];
+  return cuts.concat(items.length).map((end, k) => items.slice(bounds[k], end));
+};
+
+/**
+ * repeat(value, count): an array of count copies; 0 gives [], a negative count null
+ * (https://learn.microsoft.com/kusto/query/repeat-function).
+ */
+const repeat: ScalarImpl = ([value, count], types) => {
+  if (typeof count !== 'number') return null;
+  if (count < 0) return null;
+  if (count > MAX_RANGE) throw new UnsupportedError('repeat() of more than 2^20 elements');
+  const element = valueToDynamic(value, types[0]);
+  return Array.from({ length: Math.trunc(count) }, () => element);
+};
+
+/**
+ * bag_zip(keys, values): string keys paired with the values at their positions; missing values
+ * and a non-array values argument give nulls, non-string keys are skipped, a non-array keys
+ * argument gives null (https://learn.microsoft.com/kusto/query/bag-zip). A repeated key is not
+ * described, so it is refused.
+ */
+const bagZip: ScalarImpl = ([keys, values]) => {
+  if (!Array.isArray(keys)) return null;
+  const vals = Array.isArray(values) ? (values as Json[]) : [];
+  const bag: Record<string, Json> = {};
+  (keys as Json[]).forEach((key, i) => {
+    if (typeof key !== 'string') return;
+    if (Object.hasOwn(bag, key)) throw new UnsupportedError('bag_zip() with a repeated key');
+    setOwn(bag, key, vals[i] ?? null);
+  });
+  return bag;
+};
+
 export const arrayFunctions: FunctionTable = {
+  array_split: arraySplit,
+  repeat,
+  bag_zip: bagZip,
   series_fill_forward: fill(1),
   series_fill_backward: fill(-1),
   range: rangeFn,

@@ -1,14 +1,25 @@
 import { arrayFunctions } from './arrays.js';
+import { commandLineFunctions } from './commandLine.js';
+import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
+import { geoFunctions } from './geo.js';
+import { hashFunctions } from './hash.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
+import { jsonPathFunctions } from './jsonPath.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
+import { multiStringFunctions } from './multiString.js';
+import { punycodeFunctions } from './punycode.js';
+import { regexTextFunctions } from './regexText.js';
 import { seriesFunctions } from './series.js';
+import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
+import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
+import { unitFunctions } from './units.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
@@ -17,15 +28,26 @@ export type { EvalContext, ScalarImpl } from './types.js';
 
 const tables: FunctionTable[] = [
   arrayFunctions,
+  commandLineFunctions,
+  compressionFunctions,
   conversionFunctions,
   datetimeFunctions,
   dynamicFunctions,
+  geoFunctions,
+  hashFunctions,
   ipFunctions,
   ipTextFunctions,
+  jsonPathFunctions,
   logicFunctions,
   mathFunctions,
+  multiStringFunctions,
+  punycodeFunctions,
+  regexTextFunctions,
   seriesFunctions,
+  seriesMathFunctions,
   stringFunctions,
+  timezoneFunctions,
+  unitFunctions,
 ];
 
 /** Scalar functions by lower-case Kusto function name. */

@@ -224,7 +224,41 @@ const refuseGeo: ScalarImpl = () => {
   );
 };
 
+/**
+ * ipv4_netmask_suffix(ip): the `/prefix` of an IPv4 string, 32 without one, null when it does not
+ * parse (https://learn.microsoft.com/kusto/query/ipv4-netmask-suffix-function).
+ */
+const ipv4NetmaskSuffix: ScalarImpl = ([a], [t]) => parseIpv4(text(a, t))?.prefix ?? null;
+
+/**
+ * ipv4_range_to_cidr_list(start, end): the fewest CIDR blocks covering [start, end], in address
+ * order (https://learn.microsoft.com/kusto/query/ipv4-range-to-cidr-list-function: 1.1.128.0 -
+ * 1.1.140.255 -> /21, /22, /24). The page does not say what an unparsable address, a prefix or an
+ * end before the start gives, so those are refused.
+ */
+const ipv4RangeToCidrList: ScalarImpl = ([a, b], [ta, tb]) => {
+  const start = parseIpv4(text(a, ta));
+  const end = parseIpv4(text(b, tb));
+  if (!start || !end || start.prefix !== 32 || end.prefix !== 32 || end.address < start.address)
+    throw new UnsupportedError('ipv4_range_to_cidr_list() of an invalid or reversed range');
+  const out: Json[] = [];
+  let at = start.address;
+  while (at <= end.address) {
+    let size = 32;
+    while (size > 0) {
+      const block = 2 ** (33 - size);
+      if (at % block !== 0 || at + block - 1 > end.address) break;
+      size--;
+    }
+    out.push(`${formatIpv4(at)}/${size}`);
+    at += 2 ** (32 - size);
+  }
+  return out;
+};
+
 export const ipFunctions: FunctionTable = {
+  ipv4_range_to_cidr_list: ipv4RangeToCidrList,
+  ipv4_netmask_suffix: ipv4NetmaskSuffix,
   ipv4_compare: ipv4Compare,
   ipv4_is_match: ipv4IsMatch,
   ipv4_is_in_range: ipv4IsInRange,

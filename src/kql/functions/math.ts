@@ -72,7 +72,21 @@ const sumArray: ScalarImpl = ([v]) => {
   return nums.length === 0 ? null : nums.reduce((a, b) => a + b, 0);
 };
 
+/**
+ * around(value, center, delta): whether value lies in [center - delta, center + delta]; null when
+ * any argument is null (https://learn.microsoft.com/kusto/query/around-function). Datetimes and
+ * timespans are ticks, so the same comparison applies.
+ */
+const around: ScalarImpl = ([value, center, delta]) => {
+  if (typeof value === 'bigint' && typeof center === 'bigint' && typeof delta === 'bigint')
+    return value >= center - delta && value <= center + delta;
+  const [v, c, d] = [num(value), num(center), num(delta)];
+  if (v === null || c === null || d === null) return null;
+  return v >= c - d && v <= c + d;
+};
+
 export const mathFunctions: FunctionTable = {
+  around,
   abs,
   sign,
   round,

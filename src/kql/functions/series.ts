@@ -237,7 +237,53 @@ const seriesDecomposeAnomalies: ScalarImpl = ([
   return [flags, scores, baseline];
 };
 
+const FIT_LINE = ['rsquare', 'slope', 'variance', 'rvariance', 'interception', 'line_fit'] as const;
+
+/**
+ * series_fit_line(series): least squares over x = 1..n. The page's example (y = 2, 5, ... 30)
+ * pins the conventions: interception + slope is the first fitted value (x starts at 1), variance
+ * and rvariance divide by n - 1, rsquare is 1 - residual / total sum of squares
+ * (https://learn.microsoft.com/kusto/query/series-fit-line-function). A series shorter than two
+ * or without spread has no documented answer and is refused.
+ */
+function fitLine(series: Value): Record<(typeof FIT_LINE)[number], Json> | null {
+  const fn = 'series_fit_line';
+  const y = numbers(fn, series);
+  if (!y) return null;
+  const n = y.length;
+  if (n < 2) throw new UnsupportedError(`${fn}() of fewer than two points`);
+  const mx = (n + 1) / 2;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i + 1 - mx) * (y[i] - my);
+    sxx += (i + 1 - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  const interception = my - slope * mx;
+  const lineFit = y.map((_, i) => slope * (i + 1) + interception);
+  const total = y.reduce((a, v) => a + (v - my) ** 2, 0);
+  const residual = y.reduce((a, v, i) => a + (v - lineFit[i]) ** 2, 0);
+  if (total === 0) throw new UnsupportedError(`${fn}() of a constant series (rsquare undefined)`);
+  return {
+    rsquare: 1 - residual / total,
+    slope,
+    variance: total / (n - 1),
+    rvariance: residual / (n - 1),
+    interception,
+    line_fit: lineFit,
+  };
+}
+
+const seriesFitLine: ScalarImpl = ([series]) => {
+  const fit = fitLine(series);
+  return FIT_LINE.map((k) => fit?.[k] ?? null);
+};
+
 export const seriesFunctions: FunctionTable = {
+  series_fit_line: seriesFitLine,
+  series_fit_line_dynamic: ([series]) => fitLine(series),
   series_stats: seriesStats,
   series_stats_dynamic: seriesStatsDynamic,
   series_decompose: seriesDecompose,

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { splitDateTime } from '../values/datetime.js';
-import { coerce, EvaluationError, type Json, type KqlType, setOwn, type Value } from '../values/index.js';
+import {
+  coerce,
+  EvaluationError,
+  type Json,
+  type KqlType,
+  setOwn,
+  UnsupportedError,
+  type Value,
+} from '../values/index.js';
 import { num } from './math.js';
 import { compileRegex, groupIndex, regexMatches } from './regex.js';
 import { text } from './text.js';
@@ -192,6 +200,29 @@ function urlDecode(s: string): string {
   }
 }
 
+/** `k1=v1&k2=v2` as a bag of decoded keys and values, as parse_url and parse_urlquery give them. */
+function queryParameters(query: string): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = urlDecode(eq < 0 ? pair : pair.slice(0, eq));
+    setOwn(out, key, urlDecode(eq < 0 ? '' : pair.slice(eq + 1)));
+  }
+  return out;
+}
+
+/**
+ * parse_urlquery(query): `{"Query Parameters": {...}}`
+ * (https://learn.microsoft.com/kusto/query/parse-urlquery-function); a leading `?` is not
+ * described by the page, so it is refused rather than read as part of the first key.
+ */
+const parseUrlQuery: ScalarImpl = ([v], [t]): Json => {
+  const s = text(v, t);
+  if (s.startsWith('?')) throw new UnsupportedError('parse_urlquery() of a query starting with ?');
+  return { 'Query Parameters': queryParameters(s) };
+};
+
 const parseUrl: ScalarImpl = ([v], [t]): Json => {
   const s = text(v, t);
   const m =
@@ -199,13 +230,7 @@ const parseUrl: ScalarImpl = ([v], [t]): Json => {
       s,
     );
   if (!m) return {};
-  const query: Record<string, Json> = {};
-  for (const pair of (m[7] ?? '').split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const key = urlDecode(eq < 0 ? pair : pair.slice(0, eq));
-    setOwn(query, key, urlDecode(eq < 0 ? '' : pair.slice(eq + 1)));
-  }
+  const query = queryParameters(m[7] ?? '');
   return {
     Scheme: m[1],
     Host: m[4],
@@ -383,6 +408,7 @@ export const stringFunctions: FunctionTable = {
   parse_csv: parseCsv,
   parse_url: parseUrl,
   parseurl: parseUrl,
+  parse_urlquery: parseUrlQuery,
   parse_path: parsePath,
   url_encode: strings(urlEncode),
   url_encode_component: strings((s) => encodeURIComponent(s)),

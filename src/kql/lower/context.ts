@@ -36,6 +36,12 @@ export interface LowerContext {
 /** The columns in scope for a scalar expression: the input row, plus $left/$right in join conditions. */
 export interface RowContext {
   schema: Column[];
+  /**
+   * What pack_all() packs when it is not the whole row: inside `extend`, the operator's input
+   * columns (the leading `width` ones; pack-all doc example), or 'replaced' when an earlier item of
+   * the same extend reassigned one of them (which value Kusto packs then is not documented).
+   */
+  packed?: { width: number } | 'replaced';
 }
 
 let kindNames: Map<number, string> | undefined;

@@ -33,7 +33,15 @@ import { knownSchema, lowerTabular } from './tabular.js';
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
 
-const WINDOW_FUNCTIONS = new Set<string>(['prev', 'next', 'row_number', 'row_cumsum']);
+const WINDOW_FUNCTIONS = new Set<string>([
+  'prev',
+  'next',
+  'row_number',
+  'row_cumsum',
+  'row_rank_dense',
+  'row_rank_min',
+  'row_window_session',
+]);
 
 let aggregateSymbols: Set<unknown> | undefined;
 
@@ -89,7 +97,11 @@ function lowerScalarNode(
       return {
         kind: 'element',
         target: recurse(node.Expression),
-        key: literal(selectorName(node.Selector), 'string'),
+        // `d.[k]` (parse-urlquery page) selects by the bracketed expression's value, like `d[k]`.
+        key:
+          kindName(node.Selector) === 'BracketedExpression'
+            ? recurse(node.Selector.Expression)
+            : literal(selectorName(node.Selector), 'string'),
         type: 'dynamic',
       };
     case 'ElementExpression':
@@ -213,6 +225,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
+  if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
   const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
@@ -223,7 +236,21 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
       span: spanOf(node, ctx),
     };
   }
-  if (name === 'pack_all') return { kind: 'row-bag', type: 'dynamic' };
+  if (name === 'pack_all') {
+    // pack_all(ignore_null_empty): a constant flag (https://learn.microsoft.com/kusto/query/pack-all-function).
+    const [flag] = args;
+    if (flag && (flag.kind !== 'literal' || typeof flag.value !== 'boolean'))
+      throw unsupported(node, ctx, 'pack_all() with a non-constant ignore_null_empty');
+    if (row.packed === 'replaced')
+      throw unsupported(node, ctx, 'pack_all() after the same extend reassigned an input column');
+    return {
+      kind: 'row-bag',
+      type: 'dynamic',
+      ignoreNullEmpty: flag?.value === true,
+      width: row.packed?.width ?? row.schema.length,
+      span: spanOf(node, ctx),
+    };
+  }
   if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
   return call(node, 'function', name, args, ctx);
 }
@@ -246,6 +273,23 @@ function lowerColumnIfExists(
   const index = columnIndex(row.schema, column.value);
   if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
   return lowerScalar(fallback, row, ctx, aggregate);
+}
+
+/**
+ * bag_pack_columns(c1, c2, ...): a bag keyed by the columns' names
+ * (https://learn.microsoft.com/kusto/query/bag-pack-columns-function), i.e. bag_pack("c1", c1, ...).
+ */
+function lowerBagPackColumns(
+  node: any,
+  row: RowContext,
+  ctx: LowerContext,
+  aggregate?: AggregateHook,
+): ScalarExpr {
+  const args = argumentNodes(node, ctx).flatMap((arg) => {
+    if (kindName(arg) !== 'NameReference') throw unsupported(arg, ctx, 'bag_pack_columns() of an expression');
+    return [literal(String(arg.SimpleName), 'string'), lowerScalar(arg, row, ctx, aggregate)];
+  });
+  return call(node, 'function', 'bag_pack', args, ctx);
 }
 
 /** A multi-valued call: one expression yielding all components, and each component's column. */
@@ -390,10 +434,12 @@ export function typeOfLiteral(node: any, ctx: LowerContext): KqlType {
   return type;
 }
 
+/** The text inside `type(...)`; a quoted form (`datetime("2015-01-01")`, used on the hash page) is unquoted. */
 function innerText(node: any): string {
   const t = text(node);
   const open = t.indexOf('(');
-  return open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
+  const inner = open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
+  return /^(["'])[^"'\\]*\1$/.test(inner) ? inner.slice(1, -1) : inner;
 }
 
 /** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */

@@ -397,6 +397,7 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
   const addedNames = finalNames.filter((n) => columnIndex(input.schema, n) < 0);
   let current = input;
   let added = 0;
+  let replacedInput = false;
   /** The first `width` columns of `source`, with each assignment replacing its name or appended. */
   const assign = (source: Plan, width: number, assignments: NamedExpr[]) => {
     const columns = source.schema
@@ -406,6 +407,7 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
       const existing = columns.findIndex((c) => c.name === assignment.name);
       if (existing >= 0) {
         columns[existing] = assignment;
+        if (existing < input.schema.length) replacedInput = true;
         continue;
       }
       columns.push(assignment);
@@ -433,7 +435,8 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
       );
       continue;
     }
-    const expr = lowerScalar(itemValue(item, ctx), current, ctx);
+    const packed = replacedInput ? 'replaced' : { width: input.schema.length };
+    const expr = lowerScalar(itemValue(item, ctx), { schema: current.schema, packed }, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
     const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');

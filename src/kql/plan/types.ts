@@ -36,12 +36,19 @@ export type ScalarExpr =
   | { kind: 'window'; name: WindowFunction; args: ScalarExpr[]; type: KqlType; span: Span }
   /** Component `index` of a multi-valued call (series_stats, series_decompose_anomalies, ...). */
   | { kind: 'component'; target: ScalarExpr; index: number; type: KqlType }
-  /** `pack_all()` / `pack(*)`: the row as a property bag. */
-  | { kind: 'row-bag'; type: 'dynamic' }
+  /** `pack_all([ignore_null_empty])` / `pack(*)`: the row's first `width` columns as a property bag. */
+  | { kind: 'row-bag'; type: 'dynamic'; ignoreNullEmpty: boolean; width: number; span: Span }
   /** `ingestion_time()`: when the current record was ingested, carried from the scanned table. */
   | { kind: 'ingestion-time'; type: 'datetime'; span: Span };
 
-export type WindowFunction = 'prev' | 'next' | 'row_number' | 'row_cumsum';
+export type WindowFunction =
+  | 'prev'
+  | 'next'
+  | 'row_number'
+  | 'row_cumsum'
+  | 'row_rank_dense'
+  | 'row_rank_min'
+  | 'row_window_session';
 
 export interface NamedExpr {
   name: string;
