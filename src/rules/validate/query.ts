@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { boundReferences } from '../../kql/references.js';
-import { analyze, resultSchema } from '../../kql/syntax/index.js';
+import { analyze, type QueryDiagnostic, resultSchema } from '../../kql/syntax/index.js';
 import type { FieldPath, Position, YamlSource } from '../source.js';
 
 /** Sentinel: "The query length should be between 1 and 10,000 characters" (Scheduled analytics rules). */
@@ -76,15 +76,15 @@ export function checkQuery(
 
   // `declarations` (a parser's parameters as `declare query_parameters(...)`) binds names the
   // query uses without being part of it; offsets are shifted back past it.
-  const analysis = analyze(declarations + query, catalog);
+  const analysis = bind(declarations + query, catalog);
   for (const d of analysis.diagnostics) {
     const start = Math.max(d.start - declarations.length, 0);
     diagnostics.push(
       source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(start, d.length)),
     );
   }
+  const { columns, tables } = analysis;
   if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  const columns = resultSchema(analysis.code);
   if (!columns) {
     if (analytics) {
       diagnostics.push(
@@ -101,8 +101,36 @@ export function checkQuery(
   return {
     diagnostics,
     columns: new Map(columns.map((column) => [column.name, column])),
-    tables: boundReferences(analysis.code, catalog).tables,
+    tables,
   };
+}
+
+/** What binding a query found: its diagnostics and, when it binds cleanly, its result and tables. */
+interface Bound {
+  diagnostics: QueryDiagnostic[];
+  columns?: ColumnSchema[];
+  tables?: string[];
+}
+
+/**
+ * Bindings by query text, per catalog: a text seen again (a rule copied into several folders, as
+ * the Azure-Sentinel repository's Detections and Solutions are) is not bound again. Capped so a
+ * long-lived process that keeps one catalog does not keep every text it ever checked.
+ */
+const bindings = new WeakMap<Catalog, Map<string, Bound>>();
+const MAX_REMEMBERED = 5_000;
+
+function bind(text: string, catalog: Catalog): Bound {
+  let known = bindings.get(catalog);
+  if (!known) bindings.set(catalog, (known = new Map()));
+  const seen = known.get(text);
+  if (seen) return seen;
+  const { code, diagnostics } = analyze(text, catalog);
+  const columns = diagnostics.some((d) => d.severity === 'error') ? undefined : resultSchema(code);
+  const bound = { diagnostics, columns, tables: columns && boundReferences(code, catalog).tables };
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(text, bound);
+  return bound;
 }
 
 /**
