@@ -142,23 +142,27 @@ function threadCount(rules: number, options: ContentOptions): number {
   return Math.max(1, Math.min(cap, Math.floor(rules / perThread)));
 }
 
-/** Files dealt round-robin so each thread gets a similar mix; diagnostics come back as plain data. */
+/**
+ * Files dealt round-robin so each thread gets a similar mix; this thread checks the first share
+ * while the workers start (each loads Kusto.Language and the catalog, as this thread does), and
+ * their diagnostics come back as plain data.
+ */
 async function checkOnThreads(
   files: readonly string[],
   threads: number,
   options: ContentOptions,
 ): Promise<WorkerOutput> {
   const shares = Array.from({ length: threads }, (_, t) => files.filter((_, i) => i % threads === t));
-  const outputs = await Promise.all(
-    shares.map((share) =>
-      runWorker({
-        root: options.root,
-        schemaDirs: options.parallel?.schemaDirs,
-        mitre: options.mitre ? options.parallel?.mitre : undefined,
-        files: share,
-      }),
-    ),
+  const workers = shares.slice(1).map((share) =>
+    runWorker({
+      root: options.root,
+      schemaDirs: options.parallel?.schemaDirs,
+      mitre: options.mitre ? options.parallel?.mitre : undefined,
+      files: share,
+    }),
   );
+  const own = checkFiles(shares[0], options);
+  const outputs = [own, ...(await Promise.all(workers))];
   return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: outputs.flatMap((o) => o.facts) };
 }
 

@@ -114,4 +114,90 @@ describe('validate kql/ by content type', () => {
       'd.yaml SK1103',
     ]);
   });
+
+  it('gives the same findings whether rules share one global state, bindings and threads or each has its own', async () => {
+    const rule = (n: number, query: string) =>
+      [
+        `id: 6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e${String(70 + n)}`,
+        `name: Shared ${n}`,
+        'description: Validated with and without sharing.',
+        'severity: Low',
+        'kind: Scheduled',
+        'queryFrequency: 1h',
+        'queryPeriod: 1h',
+        'triggerOperator: gt',
+        'triggerThreshold: 0',
+        'entityMappings:',
+        '  - entityType: IP',
+        '    fieldMappings:',
+        '      - identifier: Address',
+        '        columnName: IPAddress',
+        'query: |',
+        ...query.split('\n').map((line) => `  ${line}`),
+      ].join('\n');
+    const signins = 'SigninLogs\n| where ResultType != "0"\n| summarize n = count() by IPAddress';
+    const files = {
+      'kql/parsers/RecentFailures.yaml': [
+        'functionName: RecentFailures',
+        'query: |',
+        '  SigninLogs | where ResultType != "0" | project TimeGenerated, IPAddress, UserPrincipalName',
+      ].join('\n'),
+      'kql/parsers/Broken.yaml': [
+        'functionName: Broken',
+        'query: |',
+        '  SigninLogs | extend x = nosuchcolumn',
+      ].join('\n'),
+      'kql/watchlists/Trusted.yaml': [
+        'watchlistAlias: Trusted',
+        'itemsSearchKey: Network',
+        'columns:',
+        '  - { name: Network, type: string }',
+        'items:',
+        '  - { Network: 10.0.0.0/8 }',
+      ].join('\n'),
+      // The same query text twice (bound once when shared), tables first named by later rules
+      // (the shared state is built for all of them up front), a parser called by several rules,
+      // errors in the query, inside a called parser, and in entity mappings.
+      'kql/rules/a.yaml': rule(1, signins),
+      'kql/rules/b.yaml': rule(2, signins),
+      'kql/rules/c.yaml': rule(3, 'RecentFailures\n| summarize n = count() by IPAddress'),
+      'kql/rules/d.yaml': rule(
+        4,
+        'RecentFailures\n| join kind=leftanti (_GetWatchlist("Trusted") | project IPAddress = tostring(SearchKey)) on IPAddress',
+      ),
+      'kql/rules/e.yaml': rule(
+        5,
+        'SecurityEvent\n| where EventID == 4625\n| summarize n = count() by IPAddress',
+      ),
+      'kql/rules/f.yaml': rule(6, 'Broken\n| project IPAddress'),
+      'kql/rules/g.yaml': rule(
+        7,
+        'DeviceNetworkEvents\n| where RemotePort == 3389\n| project IPAddress = RemoteIP, Timestamp',
+      ),
+      'kql/rules/h.yaml': rule(8, 'union SigninLogs, AzureActivity\n| where nosuchcolumn == 1'),
+      'kql/rules/i.yaml': rule(9, 'RecentFailures\n| summarize n = count() by UserPrincipalName'),
+    };
+    const dir = repo(files);
+    const options = (catalog = loadCatalog(dir)) => ({ root: dir, catalog, compareWithGit: false });
+    const shared = await validateContent([join(dir, 'kql')], options());
+    const threaded = await validateContent([join(dir, 'kql')], {
+      ...options(),
+      parallel: { threads: 2, minRulesPerThread: 1 },
+    });
+    // Each file on its own: a fresh catalog, so a global state, cache and bindings of its own.
+    const alone = [];
+    for (const path of Object.keys(files).filter((path) => path.startsWith('kql/rules/'))) {
+      alone.push(...(await validateContent([join(dir, path)], options())).diagnostics);
+    }
+    expect(threaded.workers).toBe(2);
+    expect(threaded.diagnostics).toEqual(shared.diagnostics);
+    const rules = shared.diagnostics.filter((d) => d.file?.includes('rules'));
+    expect(rules).toEqual(alone);
+    expect(rules.map((d) => `${d.file?.split('/').pop()} ${d.code}`)).toEqual([
+      'e.yaml SK1103', // SecurityEvent spells it IpAddress
+      'f.yaml SK1103', // the error inside Broken, at the call
+      'h.yaml SK1103',
+      'i.yaml SK1305', // mapped IPAddress is not in the result
+    ]);
+  });
 });

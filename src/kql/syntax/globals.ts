@@ -10,7 +10,8 @@ const tableSymbols = new WeakMap<TableSchema, any>();
  * The Kusto.Language GlobalState that binds `query` against a catalog. Building it is the costly
  * step of analysis (symbols for every table), so it is cached per catalog object; with the lazy
  * built-in catalog it holds the tables loaded so far and is rebuilt when `query` names new ones
- * (a superset of the tables a query names binds it exactly as the full catalog would).
+ * (a superset of the tables a query names binds it exactly as the full catalog would). Callers
+ * that know many queries up front load their tables first (`loadTablesNamedIn`) so it is built once.
  */
 export function globalStateFor(catalog: Catalog, query = ''): any {
   loadTablesNamedIn(catalog, query);
@@ -25,10 +26,24 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
-    cached = { tables: tables.length, state: correctedGlobalState().WithDatabase(database) };
+    cached = { tables: tables.length, state: reusableState(correctedGlobalState().WithDatabase(database)) };
     cache.set(catalog, cached);
   }
   return cached.state;
+}
+
+/**
+ * `KustoCode.ParseAndAnalyze` derives a state with end tokens on from the one it is given, and the
+ * binder gives a state without a KustoCache a new, empty one: so every query re-bound the bodies of
+ * the parsers (database functions) it calls and recomputed cached call results. With both set
+ * here, ParseAndAnalyze uses this state as is and its cache lives as long as the catalog's state.
+ * The query grammar is built first without the cache, because KustoCache.GetOrCreate runs its
+ * factory twice (Bridge.NET build of Kusto.Language 12.4) and a grammar takes ~1 s to build.
+ */
+function reusableState(state: any): any {
+  const parsing = state.WithParseOptions(state.ParseOptions.WithAlwaysProduceEndTokens(true));
+  kusto().Parsing.QueryGrammar.From(parsing);
+  return parsing.WithCache();
 }
 
 function cachedTableSymbol(table: TableSchema): any {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../diagnostics.js';
-import type { Catalog } from '../../kql/catalog.js';
+import { type Catalog, loadTablesNamedIn } from '../../kql/catalog.js';
 import { type LoadedQueryDocument, loadQueryFile } from '../load.js';
 import type { MitreAttack } from '../mitre.js';
 import type { AnalyticsRule } from '../model.js';
@@ -47,6 +47,9 @@ export function checkFiles(
   options: ValidationOptions,
 ): { documents: LoadedQueryDocument[]; diagnostics: Diagnostic[]; facts: DocumentFacts[] } {
   const documents = paths.map((path) => loadQueryFile(path));
+  // Every table the queries name is loaded before the first is bound, so Kusto's global state (and
+  // the binding cache it carries) is built once, not again each time a query names a new table.
+  for (const document of documents) loadTablesNamedIn(options.catalog, queryOf(document) ?? '');
   const diagnostics = documents.flatMap((document) => [
     ...document.diagnostics,
     ...checkDocument(document, options),
@@ -60,16 +63,21 @@ export function checkAcrossFiles(facts: readonly DocumentFacts[], compareWithGit
   return [...checkUniqueIds(facts), ...checkNrtCount(facts), ...checkVersions(facts, compareWithGit)];
 }
 
+/** The query of a document, also of one whose other fields failed validation. */
+function queryOf({ rule, source }: LoadedQueryDocument): string | undefined {
+  if (rule) return rule.query;
+  const query = source?.document.get('query');
+  return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
 /** The single-file checks for one loaded document (its load diagnostics are not repeated). */
 function checkDocument(document: LoadedQueryDocument, options: ValidationOptions): Diagnostic[] {
   const { rule, source } = document;
   const analytics = document.kind === 'analytics';
   if (!source) return [];
   if (!rule) {
-    const query = source.document.get('query');
-    return typeof query === 'string' && query !== ''
-      ? checkQuery({ query, source }, options.catalog, analytics).diagnostics
-      : [];
+    const query = queryOf(document);
+    return query ? checkQuery({ query, source }, options.catalog, analytics).diagnostics : [];
   }
   const query = checkQuery({ query: rule.query, source }, options.catalog, analytics);
   const target: CheckTarget = { rule, source, columns: query.columns };

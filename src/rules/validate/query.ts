@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import { boundReferences } from '../../kql/references.js';
-import { analyze, resultSchema } from '../../kql/syntax/index.js';
+import { analyze, type QueryDiagnostic, resultSchema } from '../../kql/syntax/index.js';
 import { tierDiagnostics } from '../../kql/tiers.js';
 import type { FieldPath, Position, YamlSource } from '../source.js';
 
@@ -77,19 +77,19 @@ export function checkQuery(
 
   // `declarations` (a parser's parameters as `declare query_parameters(...)`) binds names the
   // query uses without being part of it; offsets are shifted back past it.
-  const analysis = analyze(declarations + query, catalog);
+  const analysis = bind(declarations + query, catalog);
   for (const d of analysis.diagnostics) {
     const start = Math.max(d.start - declarations.length, 0);
     diagnostics.push(
       source.diagnostic('SK1103', d.severity, `${d.message} [${d.code}]`, span(start, d.length)),
     );
   }
+  const { columns, tables } = analysis;
   if (analysis.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  for (const d of tierDiagnostics(analysis.code, catalog)) {
+  for (const d of analysis.tiers) {
     const start = Math.max(d.start - declarations.length, 0);
     diagnostics.push(source.diagnostic(d.code, d.severity, d.message, span(start, d.length)));
   }
-  const columns = resultSchema(analysis.code);
   if (!columns) {
     if (analytics) {
       diagnostics.push(
@@ -106,8 +106,44 @@ export function checkQuery(
   return {
     diagnostics,
     columns: new Map(columns.map((column) => [column.name, column])),
-    tables: boundReferences(analysis.code, catalog).tables,
+    tables,
   };
+}
+
+/** What binding a query found: its diagnostics and, when it binds cleanly, its result and tables. */
+interface Bound {
+  diagnostics: QueryDiagnostic[];
+  /** What the tables' plans (Basic, Auxiliary) do not allow in the query (tiers.ts). */
+  tiers: QueryDiagnostic[];
+  columns?: ColumnSchema[];
+  tables?: string[];
+}
+
+/**
+ * Bindings by query text, per catalog: a text seen again (a rule copied into several folders, as
+ * the Azure-Sentinel repository's Detections and Solutions are) is not bound again. Capped so a
+ * long-lived process that keeps one catalog does not keep every text it ever checked.
+ */
+const bindings = new WeakMap<Catalog, Map<string, Bound>>();
+const MAX_REMEMBERED = 5_000;
+
+function bind(text: string, catalog: Catalog): Bound {
+  let known = bindings.get(catalog);
+  if (!known) bindings.set(catalog, (known = new Map()));
+  const seen = known.get(text);
+  if (seen) return seen;
+  const { code, diagnostics } = analyze(text, catalog);
+  const failed = diagnostics.some((d) => d.severity === 'error');
+  const columns = failed ? undefined : resultSchema(code);
+  const bound = {
+    diagnostics,
+    tiers: failed ? [] : tierDiagnostics(code, catalog),
+    columns,
+    tables: columns && boundReferences(code, catalog).tables,
+  };
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(text, bound);
+  return bound;
 }
 
 /**

@@ -32,6 +32,15 @@ function signinCatalog(): Catalog {
 describe('analyze', () => {
   const catalog = signinCatalog();
 
+  it('binds every query on one global state whose binding cache outlives the query', () => {
+    // ParseAndAnalyze used to derive a new state (end tokens on) with an empty cache for every
+    // query, so each re-bound the parser bodies it called.
+    const first = analyze('RecentSignins | take 1', catalog).code.Globals;
+    const second = analyze('RecentSignins | count', catalog).code.Globals;
+    expect(second).toBe(first);
+    expect(first.Cache).not.toBeNull();
+  });
+
   it('binds a query against catalog tables and reports its result schema', () => {
     const { code, diagnostics } = analyze(
       'SigninLogs | extend Country = tostring(LocationDetails.countryOrRegion) | summarize n = count() by Country',
