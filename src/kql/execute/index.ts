@@ -6,7 +6,7 @@ import { coerce, formatDateTime, type Json, type Value } from '../values/index.j
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
-import { groupColumns, groupRows } from './group.js';
+import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
@@ -94,12 +94,11 @@ function run(plan: Plan, env: ExecEnv): Frame {
       const { frame, rows } = inPlace
         ? runSelection(plan.input, env)
         : { frame: run(plan.input, env), rows: undefined };
-      const groups = groupRows(frame, plan.keys, plan.aggregates, env, rows);
-      const outputs = plan.aggregates.reduce((n, a) => n + a.outputs.length, 0);
+      const grouping = groupIds(frame, plan.keys, env, rows);
       return {
         schema: plan.schema,
-        columns: groupColumns(groups, plan.keys.length, outputs),
-        length: groups.length,
+        columns: summarizeColumns(frame, grouping, plan.keys, plan.aggregates, env),
+        length: grouping.count,
       };
     }
     case 'distinct': {
@@ -108,11 +107,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
         name: c.name,
         expr: { kind: 'column', index: i, type: c.type } as ScalarExpr,
       }));
-      const groups = groupRows(input, keys, [], env);
-      return selectRows(
-        input,
-        groups.map((g) => g.first),
-      );
+      return selectRows(input, groupIds(input, keys, env).first);
     }
     case 'join':
       return hashJoin(plan, run(plan.left, env), run(plan.right, env));
