@@ -125,40 +125,64 @@ export function subgroups(grouping: Grouping, codes: Int32Array, size: number): 
   return { ...grouping, count: pairs.first.length, ids: pairs.codes, first: Int32Array.from(pairs.first) };
 }
 
-// Remainders this far from a bin edge decide the bin from the double nearest the ticks: converting
-// ticks below 2^62 to a double is off by at most 512 ticks, and the division and product add
-// less than that again.
-const EDGE_MARGIN = 4096;
+// Remainders this far from a bin edge decide the bin from doubles: converting ticks below 2^62 to
+// a double is off by at most 512 ticks, and the subtraction, division and product add less than
+// three times that again.
+const EDGE_MARGIN = 8192;
+const MIN_STEP = 16n * BigInt(EDGE_MARGIN);
 const MAX_EXACT_TICKS = 2 ** 62;
 
 /**
- * For `bin(t, size)` / `floor(t, size)` of a datetime or timespan with a constant size of at least
- * 16 margins: the bin number floor(t / size) of each row as a JS number (null for a null t),
- * computed on doubles and checked against the bin edges, falling back to the exact bigint bin
- * start near an edge. Equal numbers mean equal bins; the bin's value is computed by bin() itself.
+ * floor((t - origin) / step) of ticks as a JS number without BigInt arithmetic per value: computed
+ * on doubles and checked against the bin edges, with `exact` (bigint arithmetic) deciding near an
+ * edge, for steps too small for the check, and for ticks beyond 2^62.
+ */
+export function tickBinner(
+  origin: bigint,
+  step: bigint,
+  exact: (t: bigint) => number,
+): (t: bigint) => number {
+  const o = Number(origin);
+  const s = Number(step);
+  if (step < MIN_STEP || Math.abs(o) >= MAX_EXACT_TICKS) return exact;
+  return (t) => {
+    const x = Number(t);
+    if (Math.abs(x) < MAX_EXACT_TICKS) {
+      const q = Math.floor((x - o) / s);
+      const r = x - o - q * s;
+      if (r > EDGE_MARGIN && r < s - EDGE_MARGIN) return q;
+    }
+    return exact(t);
+  };
+}
+
+/**
+ * For `bin(t, size)` / `floor(t, size)` of a datetime or timespan with a constant size: the bin
+ * number of each row (null for a null t). Equal numbers mean equal bins; the group's value is
+ * computed by bin() itself, at the group's first row.
  */
 function binNumber(expr: ScalarExpr, frame: Frame, env: Env): ((i: number) => number | null) | undefined {
   if (expr.kind !== 'call' || expr.callee !== 'function' || (expr.name !== 'bin' && expr.name !== 'floor'))
     return undefined;
   const [value, size] = expr.args;
   if (value.type !== 'datetime' && value.type !== 'timespan') return undefined;
-  if (size?.kind !== 'literal' || typeof size.value !== 'bigint' || size.value < 16n * BigInt(EDGE_MARGIN))
-    return undefined;
+  // Smaller steps could number bins beyond 2^53, where doubles no longer tell them apart.
+  if (size?.kind !== 'literal' || typeof size.value !== 'bigint' || size.value < MIN_STEP) return undefined;
   const step = size.value;
-  const s = Number(step);
   const ticks = compileScalar(value, frame, env);
   const exact = compileScalar(expr, frame, env);
+  // bin() returns the bin's start, a multiple of the step: the division is exact.
+  let row = 0;
+  const bin = tickBinner(0n, step, () => {
+    const start = exact(row);
+    return typeof start === 'bigint' ? Number(start / step) : Number.NaN;
+  });
   return (i) => {
     const t = ticks(i);
     if (typeof t !== 'bigint') return null;
-    const x = Number(t);
-    if (Math.abs(x) < MAX_EXACT_TICKS) {
-      const q = Math.floor(x / s);
-      const r = x - q * s;
-      if (r > EDGE_MARGIN && r < s - EDGE_MARGIN) return q;
-    }
-    const start = exact(i);
-    return typeof start === 'bigint' ? Number(start / step) : null;
+    row = i;
+    const b = bin(t);
+    return Number.isNaN(b) ? null : b;
   };
 }
 

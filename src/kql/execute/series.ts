@@ -2,7 +2,7 @@ import { evaluationError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { emptyFrame, type Frame } from './frame.js';
-import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
+import { type Grouping, groupIds, subgroups, summarizeColumns, tickBinner } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
 import { compareForSort } from './sort.js';
 
@@ -15,28 +15,66 @@ function constant(expr: ScalarExpr, env: Env): Value {
 const toNumber = (v: Value): number | null =>
   typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null;
 
+/** The bins of a make-series axis: how many, the bin of a value (-1 outside from..to), each bin's start. */
+interface Axis {
+  bins: number;
+  binOf(v: Value): number;
+  at(bin: number): Value;
+}
+
+const badAxis = () =>
+  evaluationError('make-series needs from < to and a positive step', { start: 0, length: 0 });
+
+/**
+ * Datetime and timespan axes stay in exact ticks (a double cannot tell ticks apart near a bin
+ * edge or `from`); numeric axes use numbers.
+ */
+function axisOf(from: Value, to: Value, by: Value, type: string): Axis {
+  if (typeof from === 'bigint' && typeof to === 'bigint' && typeof by === 'bigint') {
+    if (by <= 0n) throw badAxis();
+    const bin = tickBinner(from, by, (t) => Number((t - from) / by));
+    return {
+      bins: to > from ? Number((to - from + by - 1n) / by) : 0,
+      binOf: (v) => (typeof v === 'bigint' && v >= from && v < to ? bin(v) : -1),
+      at: (b) => from + BigInt(b) * by,
+    };
+  }
+  const start = toNumber(from);
+  const end = toNumber(to);
+  const step = toNumber(by);
+  if (start === null || end === null || step === null || step <= 0) throw badAxis();
+  const ticks = type === 'datetime' || type === 'timespan';
+  return {
+    bins: Math.max(0, Math.ceil((end - start) / step)),
+    binOf: (v) => {
+      const t = toNumber(v);
+      return t === null || t < start || t >= end ? -1 : Math.floor((t - start) / step);
+    },
+    at: (b) => (ticks ? BigInt(start + b * step) : start + b * step),
+  };
+}
+
 /**
  * make-series: per group, one array element per bin start..end (end exclusive) by step; bins
  * without rows hold the aggregate's default (0 for count/sum, else null unless `default=`).
  */
 export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, input: Frame, env: Env): Frame {
-  const start = toNumber(constant(plan.start, env));
-  const end = toNumber(constant(plan.end, env));
-  const step = toNumber(constant(plan.step, env));
   const axisType = plan.axis.type;
-  if (start === null || end === null || step === null || step <= 0)
-    throw evaluationError('make-series needs from < to and a positive step', { start: 0, length: 0 });
-  const bins = Math.ceil((end - start) / step);
+  const {
+    bins,
+    binOf: binOfValue,
+    at,
+  } = axisOf(constant(plan.start, env), constant(plan.end, env), constant(plan.step, env), axisType);
   if (bins > MAX_BINS)
     throw evaluationError(`make-series would produce ${bins} bins`, { start: 0, length: 0 });
   const axis = compileScalar(plan.axis, input, env);
   const rows: number[] = [];
   const binList: number[] = [];
   for (let i = 0; i < input.length; i++) {
-    const t = toNumber(axis(i));
-    if (t === null || t < start || t >= end) continue;
+    const b = binOfValue(axis(i));
+    if (b < 0) continue;
     rows.push(i);
-    binList.push(Math.floor((t - start) / step));
+    binList.push(b);
   }
   const binOf = Int32Array.from(binList);
   const grouping = groupIds(input, plan.keys, env, rows);
@@ -48,10 +86,7 @@ export function executeMakeSeries(plan: Extract<Plan, { op: 'make-series' }>, in
   const cellOf = cellIndex(cells, grouping.ids, binOf, groups, bins);
   const columns: Value[][] = plan.schema.map(() => new Array(groups));
   const times: Json[] = [];
-  for (let b = 0; b < bins; b++) {
-    const t = start + b * step;
-    times.push(valueToDynamic(axisType === 'datetime' || axisType === 'timespan' ? BigInt(t) : t, axisType));
-  }
+  for (let b = 0; b < bins; b++) times.push(valueToDynamic(at(b), axisType));
   for (let k = 0; k < plan.keys.length; k++) columns[k] = keyColumns[k];
   let output = 0;
   plan.aggregates.forEach((a, k) => {
