@@ -7,27 +7,16 @@ export interface Frame {
   columns: Value[][];
   length: number;
   /**
-   * The row-major table behind a scan. Reading a column through it (columnReader) spares copying
-   * the whole column when an operator only visits some rows or reads each row once.
+   * Per column, how to read row i of the table behind a scan. Reading a column through it
+   * (columnReader) spares copying the whole column when an operator only visits some rows or
+   * reads each row once.
    */
-  rows?: RowSource;
+  readers?: ((i: number) => Value)[];
 }
 
-/** Column c of row i is rows[i][positions[c]] (position -1, or a missing value: the empty value). */
-export interface RowSource {
-  rows: Value[][];
-  positions: number[];
-}
-
-/** Reads column c row by row, from the scanned rows when the frame has them. */
+/** Reads column c row by row, from the scanned table when the frame has one. */
 export function columnReader(frame: Frame, c: number): (i: number) => Value {
-  const empty = emptyValue(frame.schema[c].type);
-  if (frame.rows) {
-    const { rows } = frame.rows;
-    const at = frame.rows.positions[c];
-    if (at < 0) return () => empty;
-    return (i) => rows[i][at] ?? empty;
-  }
+  if (frame.readers) return frame.readers[c];
   const column = frame.columns[c];
   return (i) => column[i];
 }

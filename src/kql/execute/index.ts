@@ -3,6 +3,7 @@ import type { EvalContext } from '../functions/index.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
+import { type ColumnarTable, vectorReader } from './columnar.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
@@ -12,11 +13,8 @@ import { compileScalar, type Env } from './scalar.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
 
-/** Input rows of a table, in engine values (see src/kql/values). */
-export interface TableData {
-  columns: Column[];
-  rows: Value[][];
-}
+/** Input rows of a table, in engine values (see src/kql/values), as row arrays or columns. */
+export type TableData = { columns: Column[]; rows: Value[][] } | ColumnarTable;
 
 export interface ExecuteOptions {
   catalog: Catalog;
@@ -193,15 +191,25 @@ function rowCount(v: Value): number {
 function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
-  const positions = schema.map((c) => data.columns.findIndex((d) => d.name === c.name));
+  const readers = schema.map((c) => tableReader(data, c));
+  const length = 'vectors' in data ? data.length : data.rows.length;
   const columns = lazyColumns(schema.length, (k) => {
-    const at = positions[k];
-    const empty = emptyValue(schema[k].type);
-    const out: Value[] = new Array(data.rows.length);
-    for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
+    const read = readers[k];
+    const out: Value[] = new Array(length);
+    for (let i = 0; i < length; i++) out[i] = read(i);
     return out;
   });
-  return { schema, columns, length: data.rows.length, rows: { rows: data.rows, positions } };
+  return { schema, columns, length, readers };
+}
+
+/** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */
+function tableReader(data: TableData, column: Column): (i: number) => Value {
+  const at = data.columns.findIndex((d) => d.name === column.name);
+  const empty = emptyValue(column.type);
+  if (at < 0) return () => empty;
+  if ('vectors' in data) return vectorReader(data.vectors[at], data.columns[at].type);
+  const { rows } = data;
+  return (i) => rows[i][at] ?? empty;
 }
 
 /** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */
