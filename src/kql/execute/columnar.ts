@@ -8,9 +8,16 @@ import type { KqlType, Value } from '../values/index.js';
  * Values are shared by the rows with equal codes: the engine never mutates a value it reads.
  */
 export type Vector =
-  | { kind: 'dictionary'; codes: Int32Array; dictionary: Value[] }
+  | DictionaryVector
   | { kind: 'numbers'; numbers: Float64Array; nulls?: Uint8Array }
   | { kind: 'values'; values: Value[] };
+
+/** Distinct values, each once, and each row's index into them (-1: null). */
+export interface DictionaryVector {
+  kind: 'dictionary';
+  codes: Int32Array;
+  dictionary: Value[];
+}
 
 /**
  * A table held column by column: about a fifth of the memory of row arrays for log tables, whose

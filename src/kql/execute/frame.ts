@@ -1,5 +1,6 @@
 import type { Column } from '../plan/types.js';
 import type { KqlType, Value } from '../values/index.js';
+import type { DictionaryVector } from './columnar.js';
 
 /** Columnar batch: one array of values per column, all of `length`. */
 export interface Frame {
@@ -12,6 +13,11 @@ export interface Frame {
    * reads each row once.
    */
   readers?: ((i: number) => Value)[];
+  /**
+   * Per column of a scanned columnar table, its dictionary encoding when it has one: rows with
+   * equal codes hold equal values (as grouping compares them), so grouping can key on the codes.
+   */
+  dictionaries?: (DictionaryVector | undefined)[];
 }
 
 /** Reads column c row by row, from the scanned table when the frame has one. */

@@ -61,6 +61,8 @@ function codeKey(
   rows: ArrayLike<number> | undefined,
   visited: number,
 ): Codes {
+  const dictionary = expr.kind === 'column' ? frame.dictionaries?.[expr.index] : undefined;
+  if (dictionary) return recode(dictionary.codes, dictionary.dictionary.length, rows, visited);
   const codes = new Int32Array(visited);
   const first: number[] = [];
   const ids = new Map<unknown, number>();
@@ -74,6 +76,31 @@ function codeKey(
     if (code === undefined) {
       code = first.length;
       ids.set(key, code);
+      first.push(n);
+    }
+    codes[n] = code;
+  }
+  return { codes, first };
+}
+
+/**
+ * Dense codes, in order of first appearance among the visited rows, of a dictionary-encoded
+ * column's codes (below `size`, or -1 for null): a table lookup per row, no hashing.
+ */
+function recode(
+  source: Int32Array,
+  size: number,
+  rows: ArrayLike<number> | undefined,
+  visited: number,
+): Codes {
+  const codes = new Int32Array(visited);
+  const first: number[] = [];
+  const table = new Int32Array(size + 1).fill(-1);
+  for (let n = 0; n < visited; n++) {
+    const slot = source[rows ? rows[n] : n] + 1;
+    let code = table[slot];
+    if (code < 0) {
+      code = table[slot] = first.length;
       first.push(n);
     }
     codes[n] = code;

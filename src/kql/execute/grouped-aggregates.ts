@@ -33,11 +33,18 @@ const countif: Grouped = (_call, [predicate], _frame, { count, ids, row, visited
  * counts each code once per group, with no set per group.
  */
 function distinctCount(conditional: boolean): Grouped {
-  return (call, [value, predicate], _frame, { count, ids, row, visited }) => {
+  return (call, [value, predicate], frame, { count, ids, row, visited }) => {
     const type = call.args[0].type;
+    const arg = call.args[0];
+    const dictionary = arg.kind === 'column' ? frame.dictionaries?.[arg.index] : undefined;
     const codes = new Int32Array(visited);
     const ofValue = new Map<unknown, number>();
-    for (let k = 0; k < visited; k++) {
+    // A dictionary-encoded column's equal codes are equal values: its codes serve as they are.
+    for (let k = 0; dictionary && k < visited; k++) {
+      const i = row(k);
+      codes[k] = conditional && predicate(i) !== true ? -1 : dictionary.codes[i];
+    }
+    for (let k = 0; !dictionary && k < visited; k++) {
       const i = row(k);
       const v = conditional && predicate(i) !== true ? null : value(i);
       if (v === null) {
@@ -52,7 +59,7 @@ function distinctCount(conditional: boolean): Grouped {
       }
       codes[k] = code;
     }
-    const stamp = new Int32Array(ofValue.size).fill(-1);
+    const stamp = new Int32Array(dictionary ? dictionary.dictionary.length : ofValue.size).fill(-1);
     const n = new Float64Array(count);
     const { start, order } = byGroup(ids, count);
     for (let g = 0; g < count; g++) {

@@ -199,7 +199,15 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
     for (let i = 0; i < length; i++) out[i] = read(i);
     return out;
   });
-  return { schema, columns, length, readers };
+  const dictionaries =
+    'vectors' in data
+      ? schema.map((c) => {
+          const at = data.columns.findIndex((d) => d.name === c.name);
+          const vector = at < 0 ? undefined : data.vectors[at];
+          return vector?.kind === 'dictionary' && data.columns[at].type === c.type ? vector : undefined;
+        })
+      : undefined;
+  return { schema, columns, length, readers, dictionaries };
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */
