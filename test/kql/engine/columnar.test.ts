@@ -37,9 +37,9 @@ const queries = [
   'T | where n > 0 and b | project s, r, d',
   'T | summarize c = count(), x = dcount(s), m = max(r), any = take_any(g) by b, bin(t, 1s)',
   'T | extend k = tostring(d.k) | summarize make_list(n) by k',
-  // Keys and dcount over dictionary-encoded columns (dynamic with nulls, guid, string) use the codes.
-  'T | summarize c = count(), x = dcount(d), y = dcountif(g, n > 0), z = dcount(s) by d, g, s',
-  'T | where n != 0 | distinct s, d',
+  // Keys and dcount over dictionary-encoded columns (guid with nulls, string) use the codes.
+  'T | summarize c = count(), x = dcount(g), y = dcountif(g, n > 0), z = dcount(s) by g, s',
+  'T | where n != 0 | distinct s, g',
   'T | join kind=inner (T | project s, n2 = n) on s | count',
   'T | order by n asc nulls first, r desc | take 5',
   'T | summarize arg_max(t, *) by s',
