@@ -77,8 +77,10 @@ function dictionaryBuilder(type: KqlType): VectorBuilder {
   const ids = new Map<unknown, number>();
   let n = 0;
   return {
-    append(value) {
+    append(given) {
       codes = grow(codes, n);
+      // Code -1 reads as the empty value; a string's is '', which must share the code of ''.
+      const value = given === null && type === 'string' ? '' : given;
       if (value === null) {
         codes[n++] = -1;
         return;

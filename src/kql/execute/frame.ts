@@ -14,10 +14,11 @@ export interface Frame {
    */
   readers?: ((i: number) => Value)[];
   /**
-   * Per column of a scanned columnar table, its dictionary encoding when it has one: rows with
-   * equal codes hold equal values (as grouping compares them), so grouping can key on the codes.
+   * Column c's dictionary encoding, when it comes from a columnar table's dictionary column: rows
+   * with equal codes hold equal values (as grouping and join keys compare them), so grouping and
+   * joins can key on the codes. Kept through filters, sorts and projections of the column.
    */
-  dictionaries?: (DictionaryVector | undefined)[];
+  dictionary?(c: number): DictionaryVector | undefined;
 }
 
 /** Reads column c row by row, from the scanned table when the frame has one. */
@@ -78,8 +79,23 @@ export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
   });
 }
 
+/** The rows at `indices` (each a row of the frame, none -1), in that order. */
 export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
-  return { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+  const selected: Frame = { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+  const source = frame.dictionary;
+  if (source) {
+    const cache = new Map<number, DictionaryVector | undefined>();
+    selected.dictionary = (c) => {
+      if (!cache.has(c)) {
+        const d = source(c);
+        const codes = d && new Int32Array(indices.length);
+        if (d && codes) for (let i = 0; i < indices.length; i++) codes[i] = d.codes[indices[i]];
+        cache.set(c, d && codes && { kind: 'dictionary', codes, dictionary: d.dictionary });
+      }
+      return cache.get(c);
+    };
+  }
+  return selected;
 }
 
 export function emptyFrame(schema: Column[]): Frame {

@@ -61,7 +61,7 @@ function codeKey(
   rows: ArrayLike<number> | undefined,
   visited: number,
 ): Codes {
-  const dictionary = expr.kind === 'column' ? frame.dictionaries?.[expr.index] : undefined;
+  const dictionary = expr.kind === 'column' ? frame.dictionary?.(expr.index) : undefined;
   if (dictionary) return recode(dictionary.codes, dictionary.dictionary.length, rows, visited);
   const codes = new Int32Array(visited);
   const first: number[] = [];

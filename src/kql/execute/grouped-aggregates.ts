@@ -36,7 +36,7 @@ function distinctCount(conditional: boolean): Grouped {
   return (call, [value, predicate], frame, { count, ids, row, visited }) => {
     const type = call.args[0].type;
     const arg = call.args[0];
-    const dictionary = arg.kind === 'column' ? frame.dictionaries?.[arg.index] : undefined;
+    const dictionary = arg.kind === 'column' ? frame.dictionary?.(arg.index) : undefined;
     const codes = new Int32Array(visited);
     const ofValue = new Map<unknown, number>();
     // A dictionary-encoded column's equal codes are equal values: its codes serve as they are.

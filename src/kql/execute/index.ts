@@ -83,7 +83,15 @@ function run(plan: Plan, env: ExecEnv): Frame {
         for (let i = 0; i < input.length; i++) out[i] = f(i);
         return out;
       });
-      return { schema: plan.schema, columns, length: input.length };
+      const projected: Frame = { schema: plan.schema, columns, length: input.length };
+      const source = input.dictionary;
+      if (source) {
+        projected.dictionary = (c) => {
+          const { expr } = plan.columns[c];
+          return expr.kind === 'column' ? source(expr.index) : undefined;
+        };
+      }
+      return projected;
     }
     case 'aggregate': {
       const inPlace =
@@ -199,15 +207,15 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
     for (let i = 0; i < length; i++) out[i] = read(i);
     return out;
   });
-  const dictionaries =
-    'vectors' in data
-      ? schema.map((c) => {
-          const at = data.columns.findIndex((d) => d.name === c.name);
-          const vector = at < 0 ? undefined : data.vectors[at];
-          return vector?.kind === 'dictionary' && data.columns[at].type === c.type ? vector : undefined;
-        })
-      : undefined;
-  return { schema, columns, length, readers, dictionaries };
+  const frame: Frame = { schema, columns, length, readers };
+  if ('vectors' in data) {
+    frame.dictionary = (c) => {
+      const at = data.columns.findIndex((d) => d.name === schema[c].name);
+      const vector = at < 0 ? undefined : data.vectors[at];
+      return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
+    };
+  }
+  return frame;
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */

@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
+import type { DictionaryVector } from './columnar.js';
 import { type Frame, gather, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
 
@@ -37,9 +38,25 @@ class KeyIds {
   private readonly tuples = new Map<number | string, number>();
   size = 0;
 
+  /**
+   * Per key column, the codes of the dictionary both sides share (a self-join of a columnar
+   * table), which stand for the values: dense codes come from a table, with no hashing.
+   */
+  private readonly fromDictionary: (Int32Array | undefined)[];
+
+  constructor(shared: (DictionaryVector | undefined)[]) {
+    this.fromDictionary = shared.map((d) => d && new Int32Array(d.dictionary.length + 1).fill(-1));
+  }
+
   /** Id of each row's key in `frame`'s `columns`; new keys get new ids only when `insert`. */
   rows(frame: Frame, columns: number[], normalize: KeyNormalizer[], insert: boolean): Int32Array {
-    const perColumn = columns.map((c, k) => this.columnCodes(frame.columns[c], normalize[k], k, insert));
+    const perColumn = columns.map((c, k) => {
+      const table = this.fromDictionary[k];
+      const dictionary = table && frame.dictionary?.(c);
+      return table && dictionary
+        ? this.dictionaryCodes(dictionary.codes, table, k, insert)
+        : this.columnCodes(frame.columns[c], normalize[k], k, insert);
+    });
     if (perColumn.length === 1) {
       if (insert) this.size = this.codes[0].size;
       return perColumn[0];
@@ -62,6 +79,24 @@ class KeyIds {
       ids[i] = id;
     }
     return ids;
+  }
+
+  /** Dense codes of dictionary codes; a null (-1) has none. */
+  private dictionaryCodes(source: Int32Array, table: Int32Array, k: number, insert: boolean): Int32Array {
+    this.codes[k] ??= new Map();
+    const counter = this.codes[k];
+    const out = new Int32Array(source.length);
+    for (let i = 0; i < source.length; i++) {
+      const slot = source[i] + 1;
+      let code = slot === 0 ? -1 : table[slot];
+      if (code < 0 && slot > 0 && insert) {
+        code = table[slot] = counter.size;
+        // The Map only counts this column's codes (its size is the tuple width).
+        counter.set(slot, code);
+      }
+      out[i] = code;
+    }
+    return out;
   }
 
   private columnCodes(values: Value[], normalize: KeyNormalizer, k: number, insert: boolean): Int32Array {
@@ -107,7 +142,12 @@ function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows
  * an inner join.
  */
 export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
-  const keys = new KeyIds();
+  const shared = plan.leftKeys.map((lc, k) => {
+    const l = left.dictionary?.(lc);
+    const r = right.dictionary?.(plan.rightKeys[k]);
+    return l && r && l.dictionary === r.dictionary ? l : undefined;
+  });
+  const keys = new KeyIds(shared);
   const normalize = normalizers(plan, left, right);
   const leftRows: number[] = [];
   const rightRows: number[] = [];
