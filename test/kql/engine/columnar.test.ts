@@ -72,8 +72,7 @@ describe('columnar tables', () => {
       }),
       { numRuns: 25 },
     );
-  }, // Minutes on the shared 2-core machine; nothing is asserted about time.
-  300_000);
+  }, 300_000); // Minutes on the shared 2-core machine; nothing is asserted about time.
 
   it('grows past its first allocation and keeps nulls that come late', () => {
     const rows: Value[][] = Array.from({ length: 5000 }, (_, i) => [
