@@ -4,16 +4,24 @@
  * reduced to a row count and an order-independent checksum, which must agree. Kusto.Language's
  * parse+bind is timed apart from execution, since it does not depend on the data. Prints, per
  * size, the execute time of each side, the ratio, ns per row and the bytes each side holds per
- * input row (goal, issue #15: within 3x of DuckDB, cost linear in rows, <= 120 bytes per row).
+ * input row (goal, issue #15: within 3x of DuckDB, cost linear in rows, <= 120 bytes per row). The
+ * engine's table is columnar (ColumnarTableBuilder) unless `--storage rows` asks for row arrays.
  *
- *   npm run bench -- engine [--rows 100000,400000] [--only join] [--runs 1]
+ *   npm run bench -- engine [--rows 100000,400000] [--only join] [--runs 1] [--storage rows|columns]
  */
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { loadCatalog } from '../src/kql/catalog.js';
-import { planQuery, runPlan, runQuery, type Table } from '../src/kql/index.js';
+import {
+  type ColumnarTable,
+  columnarTable,
+  planQuery,
+  runPlan,
+  runQuery,
+  type Table,
+} from '../src/kql/index.js';
 import {
   formatDateTime,
   parseDateTime,
@@ -27,12 +35,17 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000000,4000000' },
     only: { type: 'string' },
     runs: { type: 'string', default: '3' },
+    storage: { type: 'string', default: 'columns' },
   },
 });
 const SIZES = args.rows.split(',').map(Number);
 const RUNS = Number(args.runs);
-if (SIZES.some((n) => !Number.isInteger(n) || n <= 0) || !(RUNS >= 1)) {
-  console.error('usage: bench-engine.ts [--rows N[,N...]] [--only name] [--runs N]');
+if (
+  SIZES.some((n) => !Number.isInteger(n) || n <= 0) ||
+  !(RUNS >= 1) ||
+  !['rows', 'columns'].includes(args.storage)
+) {
+  console.error('usage: bench-engine.ts [--rows N[,N...]] [--only name] [--runs N] [--storage rows|columns]');
   process.exit(2);
 }
 
@@ -60,25 +73,25 @@ function random(seed: number): () => number {
   };
 }
 
-/** SigninLogs rows as the engine holds them: datetime as bigint ticks, LocationDetails a JSON object. */
-function signinLogs(rows: number): Table {
-  const columns = [
-    { name: 'TimeGenerated', type: 'datetime' as const },
-    { name: 'UserPrincipalName', type: 'string' as const },
-    { name: 'IPAddress', type: 'string' as const },
-    { name: 'ResultType', type: 'string' as const },
-    { name: 'AppDisplayName', type: 'string' as const },
-    { name: 'LocationDetails', type: 'dynamic' as const },
-  ];
+const COLUMNS = [
+  { name: 'TimeGenerated', type: 'datetime' as const },
+  { name: 'UserPrincipalName', type: 'string' as const },
+  { name: 'IPAddress', type: 'string' as const },
+  { name: 'ResultType', type: 'string' as const },
+  { name: 'AppDisplayName', type: 'string' as const },
+  { name: 'LocationDetails', type: 'dynamic' as const },
+];
+
+/** SigninLogs rows in engine values (datetime as bigint ticks, LocationDetails a JSON object), the same on every call. */
+function* signinRows(rows: number): Generator<Value[]> {
   const next = random(42);
-  const out: Value[][] = new Array(rows);
   for (let i = 0; i < rows; i++) {
     const country = COUNTRIES[Math.floor(next() * COUNTRIES.length)];
     const time = NOW - BigInt(Math.floor(next() * Number(DAY)));
     const user = Math.floor(next() * 5000);
     // One sign-in in twenty comes from the user's usual address, so user+IP joins find pairs.
     const ip = next() < 0.05 ? user : Math.floor(next() * 65536);
-    out[i] = [
+    yield [
       time,
       `user${user}@contoso.com`,
       `203.0.${ip >> 8}.${ip & 255}`,
@@ -87,20 +100,29 @@ function signinLogs(rows: number): Table {
       { countryOrRegion: country, city: `${country}-city` },
     ];
   }
-  return { columns, rows: out };
+}
+
+/**
+ * The table the engine holds: streamed into columns (strings and dynamic values dictionary-encoded)
+ * or, with --storage rows, row arrays as before issue 15.
+ */
+function signinLogs(rows: number): Table | ColumnarTable {
+  return args.storage === 'rows'
+    ? { columns: COLUMNS, rows: [...signinRows(rows)] }
+    : columnarTable(COLUMNS, signinRows(rows));
 }
 
 /**
  * The same rows in DuckDB. TimeGenerated stays in Kusto ticks (BIGINT) so both sides bin with the
  * same integer arithmetic and answers compare without conversions; LocationDetails is JSON text.
  */
-async function loadDuckDb(db: DuckDBConnection, table: Table): Promise<void> {
+async function loadDuckDb(db: DuckDBConnection, rows: Iterable<Value[]>): Promise<void> {
   await db.run(
     `CREATE OR REPLACE TABLE SigninLogs (TimeGenerated BIGINT, UserPrincipalName VARCHAR, IPAddress VARCHAR,
      ResultType VARCHAR, AppDisplayName VARCHAR, LocationDetails JSON)`,
   );
   const appender = await db.createAppender('SigninLogs');
-  for (const row of table.rows) {
+  for (const row of rows) {
     appender.appendBigInt(row[0] as bigint);
     for (let c = 1; c <= 4; c++) appender.appendVarchar(row[c] as string);
     appender.appendVarchar(JSON.stringify(row[5]));
@@ -235,10 +257,10 @@ for (const size of SIZES) {
   const generated = await time(() => signinLogs(size), 1);
   const engineBytes = (heapBytes() - heapBefore) / size;
   const duckBefore = await duckBytes();
-  await loadDuckDb(db, generated.value);
+  await loadDuckDb(db, signinRows(size));
   const duckdbBytes = ((await duckBytes()) - duckBefore) / size;
   console.log(
-    `\n${size.toLocaleString()} SigninLogs rows: engine holds ${engineBytes.toFixed(0)} bytes/row, ` +
+    `\n${size.toLocaleString()} SigninLogs rows: engine holds ${engineBytes.toFixed(0)} bytes/row (${args.storage}), ` +
       `DuckDB ${duckdbBytes.toFixed(0)} bytes/row (goal <= 120)`,
   );
   const tables = new Map([['SigninLogs', generated.value]]);

@@ -3,6 +3,7 @@
  * `execute` runs it over in-memory tables with Kusto semantics.
  */
 import type { Catalog, ColumnSchema } from './catalog.js';
+import type { ColumnarTable } from './execute/columnar.js';
 import { frameToRows } from './execute/frame.js';
 import { executePlan } from './execute/index.js';
 import { lowerQuery } from './lower/index.js';
@@ -12,6 +13,7 @@ import type { Column, Plan, Visualization } from './plan/types.js';
 import { analyze, type QueryDiagnostic } from './syntax/index.js';
 import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
 
+export { type ColumnarTable, ColumnarTableBuilder, columnarTable } from './execute/columnar.js';
 export { KqlError, UnsupportedError } from './plan/errors.js';
 export type { Column, Plan, Visualization } from './plan/types.js';
 export type { QueryDiagnostic } from './syntax/index.js';
@@ -32,8 +34,8 @@ export interface Table {
 export interface QueryOptions {
   /** Schemas, parsers and watchlists. */
   catalog: Catalog;
-  /** Data; a table the catalog knows but this does not provide is empty. */
-  tables: Map<string, Table> | ((name: string) => Table | undefined);
+  /** Data (row arrays or columns); a table the catalog knows but this does not provide is empty. */
+  tables: Map<string, Table | ColumnarTable> | ((name: string) => Table | ColumnarTable | undefined);
   /** Evaluation time in ticks for now()/ago(); defaults to the wall clock. */
   now?: bigint;
   /**

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runQuery } from '../../src/kql/index.js';
 import { parseDateTime, TICKS_PER_DAY } from '../../src/kql/values/index.js';
 import {
   backtestRules,
@@ -89,5 +90,47 @@ describe('backtest data files of any size', () => {
     const data = loadBacktestData(dir, catalog, TO);
     expect(data.diagnostics).toEqual([]);
     expect(data.rows).toBe(200_000);
+  });
+});
+
+describe('backtest data holds only the columns it has', () => {
+  // SecurityEvent has 219 columns in the catalog; a generated day of it sets a handful. Holding
+  // every schema column of every row took 3 GB for a 1M-row backtest (issue 15).
+  const wide = testCatalog({
+    SecurityEvent: {
+      TimeGenerated: 'datetime',
+      Account: 'string',
+      Computer: 'string',
+      EventID: 'int',
+      Level: 'int',
+    },
+  });
+
+  it('keeps the union of the files columns in schema order, and reads the others as empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-columns-'));
+    mkdirSync(join(dir, 'SecurityEvent'));
+    writeFileSync(
+      join(dir, 'SecurityEvent', 'a.ndjson'),
+      `${JSON.stringify({ EventID: 4624, TimeGenerated: '2026-01-01T00:00:00Z', Computer: 'dc01' })}\n`,
+    );
+    writeFileSync(join(dir, 'SecurityEvent', 'b.csv'), 'TimeGenerated,EventID\n2026-01-01T00:01:00Z,1102\n');
+    const data = loadBacktestData(dir, wide, TO);
+    expect(data.diagnostics).toEqual([]);
+    expect(data.tables.get('SecurityEvent')?.columns.map((c) => c.name)).toEqual([
+      'TimeGenerated',
+      'Computer',
+      'EventID',
+    ]);
+    const result = runQuery(
+      'SecurityEvent | project EventID, Computer, Account, Level | order by EventID asc',
+      {
+        catalog: wide,
+        tables: data.tables,
+      },
+    );
+    expect(result.rows).toEqual([
+      [1102, '', '', null],
+      [4624, 'dc01', '', null],
+    ]);
   });
 });

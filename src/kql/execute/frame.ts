@@ -1,5 +1,6 @@
 import type { Column } from '../plan/types.js';
 import type { KqlType, Value } from '../values/index.js';
+import type { DictionaryVector } from './columnar.js';
 
 /** Columnar batch: one array of values per column, all of `length`. */
 export interface Frame {
@@ -7,10 +8,17 @@ export interface Frame {
   columns: Value[][];
   length: number;
   /**
-   * The row-major table behind a scan. Reading a column through it (columnReader) spares copying
-   * the whole column when an operator only visits some rows or reads each row once.
+   * Per column, how to read row i of the table behind a scan. Reading a column through it
+   * (columnReader) spares copying the whole column when an operator only visits some rows or
+   * reads each row once.
    */
-  rows?: RowSource;
+  readers?: ((i: number) => Value)[];
+  /**
+   * Column c's dictionary encoding, when it comes from a columnar table's dictionary column: rows
+   * with equal codes hold equal values (as grouping and join keys compare them), so grouping and
+   * joins can key on the codes. Kept through filters, sorts and projections of the column.
+   */
+  dictionary?(c: number): DictionaryVector | undefined;
   /**
    * When each row's record was ingested (ticks), for ingestion_time(): set by a scan of a table that
    * records it and kept by the operators that keep records whole (see lower/ingestion.ts).
@@ -18,21 +26,9 @@ export interface Frame {
   ingestion?: readonly (bigint | null)[];
 }
 
-/** Column c of row i is rows[i][positions[c]] (position -1, or a missing value: the empty value). */
-export interface RowSource {
-  rows: Value[][];
-  positions: number[];
-}
-
-/** Reads column c row by row, from the scanned rows when the frame has them. */
+/** Reads column c row by row, from the scanned table when the frame has one. */
 export function columnReader(frame: Frame, c: number): (i: number) => Value {
-  const empty = emptyValue(frame.schema[c].type);
-  if (frame.rows) {
-    const { rows } = frame.rows;
-    const at = frame.rows.positions[c];
-    if (at < 0) return () => empty;
-    return (i) => rows[i][at] ?? empty;
-  }
+  if (frame.readers) return frame.readers[c];
   const column = frame.columns[c];
   return (i) => column[i];
 }
@@ -88,10 +84,24 @@ export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
   });
 }
 
+/** The rows at `indices` (each a row of the frame, none -1), in that order. */
 export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
   const selected: Frame = { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
   const { ingestion } = frame;
   if (ingestion) selected.ingestion = Array.from(indices, (at) => (at < 0 ? null : (ingestion[at] ?? null)));
+  const source = frame.dictionary;
+  if (source) {
+    const cache = new Map<number, DictionaryVector | undefined>();
+    selected.dictionary = (c) => {
+      if (!cache.has(c)) {
+        const d = source(c);
+        const codes = d && new Int32Array(indices.length);
+        if (d && codes) for (let i = 0; i < indices.length; i++) codes[i] = d.codes[indices[i]];
+        cache.set(c, d && codes && { kind: 'dictionary', codes, dictionary: d.dictionary });
+      }
+      return cache.get(c);
+    };
+  }
   return selected;
 }
 

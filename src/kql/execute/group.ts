@@ -1,90 +1,253 @@
-import type { AggregateCall, NamedExpr } from '../plan/types.js';
-import type { KqlType, Value } from '../values/index.js';
-import { type Accumulator, aggregateFactory } from './aggregates.js';
-import type { Frame } from './frame.js';
+import type { AggregateCall, NamedExpr, ScalarExpr } from '../plan/types.js';
+import type { Value } from '../values/index.js';
+import { aggregateFactory } from './aggregates.js';
+import { type Frame, lazyColumns } from './frame.js';
+import { groupedAggregate } from './grouped-aggregates.js';
 import { keyOf } from './keys.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
-export interface Group {
-  keys: Value[];
-  accumulators: Accumulator[];
-  /** First input row of the group, in input order. */
-  first: number;
+/**
+ * The rows a summarize visits, grouped: `ids[n]` is the group of the n-th visited row (`row(n)` in
+ * the frame). Group ids are dense and numbered in order of first appearance, which is the order
+ * the groups come out in.
+ */
+export interface Grouping {
+  count: number;
+  ids: Int32Array;
+  /** Visit index of each group's first row. */
+  first: Int32Array;
+  /** Frame row of the n-th visited row. */
+  row(n: number): number;
+  /** Number of visited rows. */
+  visited: number;
+}
+
+/** Dense codes of one key (or key tuple) per visited row, with the visit index of each code's first row. */
+interface Codes {
+  codes: Int32Array;
+  first: number[];
 }
 
 /**
- * Hash grouping: each distinct key tuple gets one accumulator per aggregate. With no keys and no
- * rows there is still one group (Kusto's summarize without `by` always returns one row).
+ * Groups the rows (all of the frame, or `rows`) by the key expressions. Each key is coded into
+ * dense ids on its own (a Map over the raw value; `bin()` of a datetime by its bin number, without
+ * the BigInts of computing the bin start), then the codes are combined pairwise. With no keys
+ * there is one group, even over no rows (Kusto's summarize without `by` always returns one row).
  */
-export function groupRows(
+export function groupIds(frame: Frame, keys: NamedExpr[], env: Env, rows?: ArrayLike<number>): Grouping {
+  const visited = rows ? rows.length : frame.length;
+  const row = rows ? (n: number) => rows[n] : (n: number) => n;
+  if (keys.length === 0) {
+    return { count: 1, ids: new Int32Array(visited), first: Int32Array.of(0), row, visited };
+  }
+  let combined = codeKey(keys[0].expr, frame, env, rows, visited);
+  for (let k = 1; k < keys.length; k++) {
+    const next = codeKey(keys[k].expr, frame, env, rows, visited);
+    combined = combine(combined.codes, combined.first.length, next.codes, next.first.length);
+  }
+  return {
+    count: combined.first.length,
+    ids: combined.codes,
+    first: Int32Array.from(combined.first),
+    row,
+    visited,
+  };
+}
+
+function codeKey(
+  expr: ScalarExpr,
   frame: Frame,
+  env: Env,
+  rows: ArrayLike<number> | undefined,
+  visited: number,
+): Codes {
+  const dictionary = expr.kind === 'column' ? frame.dictionary?.(expr.index) : undefined;
+  if (dictionary) return recode(dictionary.codes, dictionary.dictionary.length, rows, visited);
+  const codes = new Int32Array(visited);
+  const first: number[] = [];
+  const ids = new Map<unknown, number>();
+  const binned = binNumber(expr, frame, env);
+  const f = compileScalar(expr, frame, env);
+  const type = expr.type;
+  for (let n = 0; n < visited; n++) {
+    const i = rows ? rows[n] : n;
+    const key = binned ? binned(i) : keyOf(f(i), type);
+    let code = ids.get(key);
+    if (code === undefined) {
+      code = first.length;
+      ids.set(key, code);
+      first.push(n);
+    }
+    codes[n] = code;
+  }
+  return { codes, first };
+}
+
+/**
+ * Dense codes, in order of first appearance among the visited rows, of a dictionary-encoded
+ * column's codes (below `size`, or -1 for null): a table lookup per row, no hashing.
+ */
+function recode(
+  source: Int32Array,
+  size: number,
+  rows: ArrayLike<number> | undefined,
+  visited: number,
+): Codes {
+  const codes = new Int32Array(visited);
+  const first: number[] = [];
+  const table = new Int32Array(size + 1).fill(-1);
+  for (let n = 0; n < visited; n++) {
+    const slot = source[rows ? rows[n] : n] + 1;
+    let code = table[slot];
+    if (code < 0) {
+      code = table[slot] = first.length;
+      first.push(n);
+    }
+    codes[n] = code;
+  }
+  return { codes, first };
+}
+
+/** Codes of the pairs (a, b) of per-visit codes below aSize and bSize, numbered in order of first appearance. */
+function combine(a: Int32Array, aSize: number, b: Int32Array, bSize: number): Codes {
+  const visited = a.length;
+  const codes = new Int32Array(visited);
+  const first: number[] = [];
+  const pairs = aSize * bSize;
+  const assign = (n: number, code: number | undefined): number => {
+    if (code !== undefined && code >= 0) return code;
+    first.push(n);
+    return first.length - 1;
+  };
+  if (pairs <= Math.max(4096, 4 * visited)) {
+    // Few enough pairs for a direct table.
+    const table = new Int32Array(pairs).fill(-1);
+    for (let n = 0; n < visited; n++) {
+      const p = a[n] * bSize + b[n];
+      codes[n] = table[p] = assign(n, table[p]);
+    }
+  } else if (pairs <= Number.MAX_SAFE_INTEGER) {
+    const table = new Map<number, number>();
+    for (let n = 0; n < visited; n++) {
+      const p = a[n] * bSize + b[n];
+      const code = assign(n, table.get(p));
+      table.set(p, code);
+      codes[n] = code;
+    }
+  } else {
+    const table = new Map<string, number>();
+    for (let n = 0; n < visited; n++) {
+      const p = `${a[n]},${b[n]}`;
+      const code = assign(n, table.get(p));
+      table.set(p, code);
+      codes[n] = code;
+    }
+  }
+  return { codes, first };
+}
+
+/** The grouping by (group, code) pairs, e.g. a make-series group and bin: `codes[n]` below `size`. */
+export function subgroups(grouping: Grouping, codes: Int32Array, size: number): Grouping {
+  const pairs = combine(grouping.ids, grouping.count, codes, size);
+  return { ...grouping, count: pairs.first.length, ids: pairs.codes, first: Int32Array.from(pairs.first) };
+}
+
+// Remainders this far from a bin edge decide the bin from doubles: converting ticks below 2^62 to
+// a double is off by at most 512 ticks, and the subtraction, division and product add less than
+// three times that again.
+const EDGE_MARGIN = 8192;
+const MIN_STEP = 16n * BigInt(EDGE_MARGIN);
+const MAX_EXACT_TICKS = 2 ** 62;
+
+/**
+ * floor((t - origin) / step) of ticks as a JS number without BigInt arithmetic per value: computed
+ * on doubles and checked against the bin edges, with `exact` (bigint arithmetic) deciding near an
+ * edge, for steps too small for the check, and for ticks beyond 2^62.
+ */
+export function tickBinner(
+  origin: bigint,
+  step: bigint,
+  exact: (t: bigint) => number,
+): (t: bigint) => number {
+  const o = Number(origin);
+  const s = Number(step);
+  if (step < MIN_STEP || Math.abs(o) >= MAX_EXACT_TICKS) return exact;
+  return (t) => {
+    const x = Number(t);
+    if (Math.abs(x) < MAX_EXACT_TICKS) {
+      const q = Math.floor((x - o) / s);
+      const r = x - o - q * s;
+      if (r > EDGE_MARGIN && r < s - EDGE_MARGIN) return q;
+    }
+    return exact(t);
+  };
+}
+
+/**
+ * For `bin(t, size)` / `floor(t, size)` of a datetime or timespan with a constant size: the bin
+ * number of each row (null for a null t). Equal numbers mean equal bins; the group's value is
+ * computed by bin() itself, at the group's first row.
+ */
+function binNumber(expr: ScalarExpr, frame: Frame, env: Env): ((i: number) => number | null) | undefined {
+  if (expr.kind !== 'call' || expr.callee !== 'function' || (expr.name !== 'bin' && expr.name !== 'floor'))
+    return undefined;
+  const [value, size] = expr.args;
+  if (value.type !== 'datetime' && value.type !== 'timespan') return undefined;
+  // Smaller steps could number bins beyond 2^53, where doubles no longer tell them apart.
+  if (size?.kind !== 'literal' || typeof size.value !== 'bigint' || size.value < MIN_STEP) return undefined;
+  const step = size.value;
+  const ticks = compileScalar(value, frame, env);
+  const exact = compileScalar(expr, frame, env);
+  // bin() returns the bin's start, a multiple of the step: the division is exact.
+  let row = 0;
+  const bin = tickBinner(0n, step, () => {
+    const start = exact(row);
+    return typeof start === 'bigint' ? Number(start / step) : Number.NaN;
+  });
+  return (i) => {
+    const t = ticks(i);
+    if (typeof t !== 'bigint') return null;
+    row = i;
+    const b = bin(t);
+    return Number.isNaN(b) ? null : b;
+  };
+}
+
+/**
+ * The columns of a summarize: each key's value at its group's first row, then each aggregate's
+ * outputs. Aggregates with a grouped implementation run over all groups at once (their columns
+ * are built when first read); the others keep one accumulator per group.
+ */
+export function summarizeColumns(
+  frame: Frame,
+  grouping: Grouping,
   keys: NamedExpr[],
   aggregates: AggregateCall[],
   env: Env,
-  rows?: ArrayLike<number>,
-): Group[] {
-  const keyFns: RowFn[] = keys.map((k) => compileScalar(k.expr, frame, env));
-  const keyTypes: KqlType[] = keys.map((k) => k.expr.type);
-  const factories = aggregates.map((a) =>
-    aggregateFactory(
-      a,
-      a.args.map((arg) => compileScalar(arg, frame, env)),
-    ),
-  );
-  const ordered: Group[] = [];
-  const newGroup = (values: Value[], first: number): Group => {
-    const group = { keys: values, accumulators: factories.map((f) => f()), first };
-    ordered.push(group);
-    return group;
-  };
-  const count = rows ? rows.length : frame.length;
-  if (keyFns.length === 0) {
-    const group = newGroup([], 0);
-    for (let n = 0; n < count; n++) {
-      const i = rows ? rows[n] : n;
-      for (const acc of group.accumulators) acc.add(i);
-    }
-    return ordered;
+): Value[][] {
+  const { count, first, row } = grouping;
+  const columns: (() => Value[])[] = keys.map((k) => {
+    const f = compileScalar(k.expr, frame, env);
+    const out: Value[] = new Array(count);
+    for (let g = 0; g < count; g++) out[g] = f(row(first[g]));
+    return () => out;
+  });
+  for (const call of aggregates) {
+    const args: RowFn[] = call.args.map((arg) => compileScalar(arg, frame, env));
+    columns.push(...(groupedAggregate(call, args, frame, grouping) ?? perGroup(call, args, grouping)));
   }
-  // One Map level per key, keyed by the raw value: no per-row key strings to build and collect.
-  const root = new Map<unknown, unknown>();
-  const last = keyFns.length - 1;
-  const scratch: Value[] = new Array(keyFns.length);
-  for (let n = 0; n < count; n++) {
-    const i = rows ? rows[n] : n;
-    let map = root;
-    for (let k = 0; k < last; k++) {
-      const v = (scratch[k] = keyFns[k](i));
-      const key = keyOf(v, keyTypes[k]);
-      let next = map.get(key) as Map<unknown, unknown> | undefined;
-      if (!next) {
-        next = new Map();
-        map.set(key, next);
-      }
-      map = next;
-    }
-    const v = (scratch[last] = keyFns[last](i));
-    const key = keyOf(v, keyTypes[last]);
-    let group = map.get(key) as Group | undefined;
-    if (!group) {
-      group = newGroup(scratch.slice(), i);
-      map.set(key, group);
-    }
-    const accs = group.accumulators;
-    for (let a = 0; a < accs.length; a++) accs[a].add(i);
-  }
-  return ordered;
+  return lazyColumns(columns.length, (c) => columns[c]());
 }
 
-/** Columns of a grouped result: key values, then each aggregate's outputs. */
-export function groupColumns(groups: Group[], keyCount: number, outputCount: number): Value[][] {
-  const columns: Value[][] = Array.from({ length: keyCount + outputCount }, () => new Array(groups.length));
-  groups.forEach((group, g) => {
-    for (let k = 0; k < keyCount; k++) columns[k][g] = group.keys[k];
-    let c = keyCount;
-    for (const acc of group.accumulators) {
-      for (const v of acc.result()) columns[c++][g] = v;
-    }
-  });
-  return columns;
+function perGroup(call: AggregateCall, args: RowFn[], grouping: Grouping): (() => Value[])[] {
+  const make = aggregateFactory(call, args);
+  const { count, ids, row, visited } = grouping;
+  const accumulators = Array.from({ length: count }, make);
+  for (let n = 0; n < visited; n++) accumulators[ids[n]].add(row(n));
+  const columns: Value[][] = call.outputs.map(() => new Array(count));
+  for (let g = 0; g < count; g++) {
+    const values = accumulators[g].result();
+    for (let c = 0; c < values.length; c++) columns[c][g] = values[c];
+  }
+  return columns.map((column) => () => column);
 }

@@ -3,23 +3,24 @@ import type { EvalContext } from '../functions/index.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
+import { type ColumnarTable, vectorReader } from './columnar.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
-import { groupColumns, groupRows } from './group.js';
+import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
 
-/** Input rows of a table, in engine values (see src/kql/values). */
-export interface TableData {
-  columns: Column[];
-  rows: Value[][];
-  /** When each row was ingested (ticks), parallel to rows; absent: ingestion_time() is null. */
+/**
+ * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
+ * each row was ingested (ticks, parallel to the rows; absent: ingestion_time() is null).
+ */
+export type TableData = ({ columns: Column[]; rows: Value[][] } | ColumnarTable) & {
   ingestion?: readonly (bigint | null)[];
-}
+};
 
 export interface ExecuteOptions {
   catalog: Catalog;
@@ -88,7 +89,20 @@ function run(plan: Plan, env: ExecEnv): Frame {
         for (let i = 0; i < input.length; i++) out[i] = f(i);
         return out;
       });
-      return { schema: plan.schema, columns, length: input.length, ingestion: input.ingestion };
+      const projected: Frame = {
+        schema: plan.schema,
+        columns,
+        length: input.length,
+        ingestion: input.ingestion,
+      };
+      const source = input.dictionary;
+      if (source) {
+        projected.dictionary = (c) => {
+          const { expr } = plan.columns[c];
+          return expr.kind === 'column' ? source(expr.index) : undefined;
+        };
+      }
+      return projected;
     }
     case 'aggregate': {
       const inPlace =
@@ -97,12 +111,11 @@ function run(plan: Plan, env: ExecEnv): Frame {
       const { frame, rows } = inPlace
         ? runSelection(plan.input, env)
         : { frame: run(plan.input, env), rows: undefined };
-      const groups = groupRows(frame, plan.keys, plan.aggregates, env, rows);
-      const outputs = plan.aggregates.reduce((n, a) => n + a.outputs.length, 0);
+      const grouping = groupIds(frame, plan.keys, env, rows);
       return {
         schema: plan.schema,
-        columns: groupColumns(groups, plan.keys.length, outputs),
-        length: groups.length,
+        columns: summarizeColumns(frame, grouping, plan.keys, plan.aggregates, env),
+        length: grouping.count,
       };
     }
     case 'distinct': {
@@ -111,11 +124,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
         name: c.name,
         expr: { kind: 'column', index: i, type: c.type } as ScalarExpr,
       }));
-      const groups = groupRows(input, keys, [], env);
-      return selectRows(
-        input,
-        groups.map((g) => g.first),
-      );
+      return selectRows(input, groupIds(input, keys, env).first);
     }
     case 'join':
       return hashJoin(plan, run(plan.left, env), run(plan.right, env));
@@ -203,21 +212,33 @@ function rowCount(v: Value): number {
 function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
-  const positions = schema.map((c) => data.columns.findIndex((d) => d.name === c.name));
+  const readers = schema.map((c) => tableReader(data, c));
+  const length = 'vectors' in data ? data.length : data.rows.length;
   const columns = lazyColumns(schema.length, (k) => {
-    const at = positions[k];
-    const empty = emptyValue(schema[k].type);
-    const out: Value[] = new Array(data.rows.length);
-    for (let i = 0; i < data.rows.length; i++) out[i] = at < 0 ? empty : (data.rows[i][at] ?? empty);
+    const read = readers[k];
+    const out: Value[] = new Array(length);
+    for (let i = 0; i < length; i++) out[i] = read(i);
     return out;
   });
-  return {
-    schema,
-    columns,
-    length: data.rows.length,
-    rows: { rows: data.rows, positions },
-    ingestion: data.ingestion,
-  };
+  const frame: Frame = { schema, columns, length, readers, ingestion: data.ingestion };
+  if ('vectors' in data) {
+    frame.dictionary = (c) => {
+      const at = data.columns.findIndex((d) => d.name === schema[c].name);
+      const vector = at < 0 ? undefined : data.vectors[at];
+      return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
+    };
+  }
+  return frame;
+}
+
+/** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */
+function tableReader(data: TableData, column: Column): (i: number) => Value {
+  const at = data.columns.findIndex((d) => d.name === column.name);
+  const empty = emptyValue(column.type);
+  if (at < 0) return () => empty;
+  if ('vectors' in data) return vectorReader(data.vectors[at], data.columns[at].type);
+  const { rows } = data;
+  return (i) => rows[i][at] ?? empty;
 }
 
 /** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */

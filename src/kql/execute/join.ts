@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
+import type { DictionaryVector } from './columnar.js';
 import { type Frame, gather, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
 
@@ -26,44 +27,97 @@ function normalizers(plan: JoinPlan, left: Frame, right: Frame): Record<'left' |
 }
 
 /**
- * Dense ids for key tuples: one Map level per key column keyed by the normalized value, so no
- * per-row key string is built. A row whose key has a null never gets an id (-1): null keys never
- * match (as in SQL).
+ * Dense ids for key tuples. Each key column's normalized values get dense codes (one Map per
+ * column, shared by both sides), then a tuple of codes gets its id from one Map over a number
+ * made of the codes, so no per-row key string or per-value Map is built. A row whose key has a
+ * null never gets an id (-1): null keys never match (as in SQL). Ids are given in order of first
+ * appearance on the side that inserts, which must be read first.
  */
 class KeyIds {
-  private readonly root = new Map<unknown, unknown>();
+  private readonly codes: Map<unknown, number>[] = [];
+  private readonly tuples = new Map<number | string, number>();
   size = 0;
+
+  /**
+   * Per key column, the codes of the dictionary both sides share (a self-join of a columnar
+   * table), which stand for the values: dense codes come from a table, with no hashing.
+   */
+  private readonly fromDictionary: (Int32Array | undefined)[];
+
+  constructor(shared: (DictionaryVector | undefined)[]) {
+    this.fromDictionary = shared.map((d) => d && new Int32Array(d.dictionary.length + 1).fill(-1));
+  }
 
   /** Id of each row's key in `frame`'s `columns`; new keys get new ids only when `insert`. */
   rows(frame: Frame, columns: number[], normalize: KeyNormalizer[], insert: boolean): Int32Array {
-    const cols = columns.map((c) => frame.columns[c]);
-    const last = cols.length - 1;
+    const perColumn = columns.map((c, k) => {
+      const table = this.fromDictionary[k];
+      const dictionary = table && frame.dictionary?.(c);
+      return table && dictionary
+        ? this.dictionaryCodes(dictionary.codes, table, k, insert)
+        : this.columnCodes(frame.columns[c], normalize[k], k, insert);
+    });
+    if (perColumn.length === 1) {
+      if (insert) this.size = this.codes[0].size;
+      return perColumn[0];
+    }
+    const widths = this.codes.map((m) => m.size);
+    const numeric = widths.reduce((a, b) => a * b, 1) <= Number.MAX_SAFE_INTEGER;
     const ids = new Int32Array(frame.length);
     for (let i = 0; i < frame.length; i++) {
-      let map: Map<unknown, unknown> | undefined = this.root;
-      let id = -1;
-      for (let k = 0; k <= last && map; k++) {
-        const v = cols[k][i];
-        if (v === null) {
-          map = undefined;
-          break;
-        }
-        const key = normalize[k](v);
-        let next = map.get(key);
-        if (next === undefined) {
-          if (!insert) {
-            map = undefined;
-            break;
-          }
-          next = k === last ? this.size++ : new Map();
-          map.set(key, next);
-        }
-        if (k === last) id = next as number;
-        else map = next as Map<unknown, unknown>;
+      let tuple: number | string = 0;
+      for (let k = 0; k < perColumn.length && tuple !== -1; k++) {
+        const code = perColumn[k][i];
+        if (code < 0) tuple = -1;
+        else tuple = numeric ? (tuple as number) * widths[k] + code : `${tuple},${code}`;
+      }
+      let id = tuple === -1 ? -1 : this.tuples.get(tuple);
+      if (id === undefined) {
+        id = insert ? this.size++ : -1;
+        if (insert) this.tuples.set(tuple, id);
       }
       ids[i] = id;
     }
     return ids;
+  }
+
+  /** Dense codes of dictionary codes; a null (-1) has none. */
+  private dictionaryCodes(source: Int32Array, table: Int32Array, k: number, insert: boolean): Int32Array {
+    this.codes[k] ??= new Map();
+    const counter = this.codes[k];
+    const out = new Int32Array(source.length);
+    for (let i = 0; i < source.length; i++) {
+      const slot = source[i] + 1;
+      let code = slot === 0 ? -1 : table[slot];
+      if (code < 0 && slot > 0 && insert) {
+        code = table[slot] = counter.size;
+        // The Map only counts this column's codes (its size is the tuple width).
+        counter.set(slot, code);
+      }
+      out[i] = code;
+    }
+    return out;
+  }
+
+  private columnCodes(values: Value[], normalize: KeyNormalizer, k: number, insert: boolean): Int32Array {
+    this.codes[k] ??= new Map();
+    const codes = this.codes[k];
+    const out = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null) {
+        out[i] = -1;
+        continue;
+      }
+      const key = normalize(v);
+      let code = codes.get(key);
+      if (code === undefined) {
+        code = insert ? codes.size : -1;
+        if (insert) codes.set(key, code);
+      }
+      out[i] = code;
+    }
+    return out;
   }
 }
 
@@ -88,7 +142,12 @@ function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows
  * an inner join.
  */
 export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
-  const keys = new KeyIds();
+  const shared = plan.leftKeys.map((lc, k) => {
+    const l = left.dictionary?.(lc);
+    const r = right.dictionary?.(plan.rightKeys[k]);
+    return l && r && l.dictionary === r.dictionary ? l : undefined;
+  });
+  const keys = new KeyIds(shared);
   const normalize = normalizers(plan, left, right);
   const leftRows: number[] = [];
   const rightRows: number[] = [];

@@ -1,10 +1,8 @@
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
-import { type Accumulator, aggregateFactory } from './aggregates.js';
 import { emptyFrame, type Frame } from './frame.js';
-import { groupRows } from './group.js';
-import { compositeKey } from './keys.js';
+import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
 import { compareForSort } from './sort.js';
 
@@ -103,72 +101,79 @@ function seriesBins<T>(plan: MakeSeriesPlan, env: Env, math: AxisMath<T>): Bins 
 export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env): Frame {
   const axisType = plan.axis.type;
   const exact = axisType === 'datetime' || axisType === 'timespan';
-  const bins = exact ? seriesBins(plan, env, TICKS) : seriesBins(plan, env, NUMBERS);
+  const axisBins = exact ? seriesBins(plan, env, TICKS) : seriesBins(plan, env, NUMBERS);
+  const bins = axisBins.count;
   const axis = compileScalar(plan.axis, input, env);
-  const binOf: number[] = new Array(input.length);
   const rows: number[] = [];
+  const binList: number[] = [];
   for (let i = 0; i < input.length; i++) {
-    const b = bins.binOf(axis(i));
+    const b = axisBins.binOf(axis(i));
     if (b === undefined) continue;
-    binOf[i] = b;
     rows.push(i);
+    binList.push(b);
   }
-  const factories = plan.aggregates.map((a) =>
-    aggregateFactory(
-      a,
-      a.args.map((arg) => compileScalar(arg, input, env)),
-    ),
-  );
-  const keyFns = plan.keys.map((k) => compileScalar(k.expr, input, env));
-  const keyTypes = plan.keys.map((k) => k.expr.type);
-  const byKey = new Map<string, { keys: Value[]; bins: Map<number, Accumulator[]> }>();
-  for (const i of rows) {
-    const keys = keyFns.map((f) => f(i));
-    const key = compositeKey(keys, keyTypes);
-    let group = byKey.get(key);
-    if (!group) {
-      group = { keys, bins: new Map() };
-      byKey.set(key, group);
-    }
-    let accs = group.bins.get(binOf[i]);
-    if (!accs) {
-      accs = factories.map((f) => f());
-      group.bins.set(binOf[i], accs);
-    }
-    for (const acc of accs) acc.add(i);
-  }
-  if (plan.nonEmpty && byKey.size === 0) {
-    // "kind=nonempty produces default result when the input of make-series operator is empty": the
-    // page shows it for a query without `by`; what the by columns hold, or what happens when rows
-    // exist but none falls in the range, it does not say.
+  const binOf = Int32Array.from(binList);
+  const grouping = groupIds(input, plan.keys, env, rows);
+  // Without `by` and without rows there is no series (a summarize would still give one row)...
+  let groups = rows.length === 0 ? 0 : grouping.count;
+  if (plan.nonEmpty && groups === 0) {
+    // ...unless "kind=nonempty produces default result when the input of make-series operator is
+    // empty": the page shows it for a query without `by`; what the by columns hold, or what happens
+    // when rows exist but none falls in the range, it does not say.
     if (input.length > 0 || plan.keys.length > 0)
       throw new UnsupportedError(
         'make-series kind=nonempty',
         plan.span,
         'make-series kind=nonempty is only answered for an empty input without by columns (the documented case)',
       );
-    byKey.set('', { keys: [], bins: new Map() });
+    groups = 1;
   }
-  const columns: Value[][] = plan.schema.map(() => []);
-  for (const group of byKey.values()) {
-    for (const [k, v] of group.keys.entries()) columns[k].push(v);
-    plan.aggregates.forEach((a, k) => {
-      const series: Json[] = [];
-      for (let b = 0; b < bins.count; b++) {
-        const accs = group.bins.get(b);
-        series.push(
-          accs
-            ? valueToDynamic(accs[k].result()[0], a.outputs[0].type)
-            : valueToDynamic(a.defaultValue, a.outputs[0].type),
-        );
+  const keyColumns = summarizeColumns(input, grouping, plan.keys, [], env);
+  const cells = subgroups(grouping, binOf, bins);
+  const cellValues = summarizeColumns(input, cells, [], plan.aggregates, env);
+  const cellOf = cellIndex(cells, grouping.ids, binOf, groups, bins);
+  const columns: Value[][] = plan.schema.map(() => new Array(groups));
+  const times: Json[] = [];
+  for (let b = 0; b < bins; b++) times.push(valueToDynamic(axisBins.valueAt(b), axisType));
+  for (let k = 0; k < plan.keys.length; k++) columns[k] = keyColumns[k];
+  let output = 0;
+  plan.aggregates.forEach((a, k) => {
+    const values = cellValues[output];
+    output += a.outputs.length;
+    const type = a.outputs[0].type;
+    const fallback = valueToDynamic(a.defaultValue, type);
+    const column = columns[plan.keys.length + k];
+    for (let g = 0; g < groups; g++) {
+      const series: Json[] = new Array(bins);
+      for (let b = 0; b < bins; b++) {
+        const cell = cellOf(g, b);
+        series[b] = cell < 0 ? fallback : valueToDynamic(values[cell], type);
       }
-      columns[plan.keys.length + k].push(series);
-    });
-    const times: Json[] = [];
-    for (let b = 0; b < bins.count; b++) times.push(valueToDynamic(bins.valueAt(b), axisType));
-    columns[columns.length - 1].push(times);
+      column[g] = series;
+    }
+  });
+  const timeColumn = columns[columns.length - 1];
+  for (let g = 0; g < groups; g++) timeColumn[g] = times.slice();
+  return { schema: plan.schema, columns, length: groups };
+}
+
+/** The cell of group g's bin b, or -1 when no row fell in it. */
+function cellIndex(
+  cells: Grouping,
+  groupOf: Int32Array,
+  binOf: Int32Array,
+  groups: number,
+  bins: number,
+): (g: number, b: number) => number {
+  const at = (c: number) => groupOf[cells.first[c]] * bins + binOf[cells.first[c]];
+  if (groups * bins <= Math.max(4096, 4 * cells.visited)) {
+    const table = new Int32Array(groups * bins).fill(-1);
+    for (let c = 0; c < cells.count; c++) table[at(c)] = c;
+    return (g, b) => table[g * bins + b];
   }
-  return { schema: plan.schema, columns, length: columns[0].length };
+  const map = new Map<number, number>();
+  for (let c = 0; c < cells.count; c++) map.set(at(c), c);
+  return (g, b) => map.get(g * bins + b) ?? -1;
 }
 
 /** top-nested: the top N values of each level's key by its aggregate, within each parent group. */
@@ -192,8 +197,9 @@ export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, inpu
       if (list) list.push(i);
       else members.set(key, [i]);
     }
-    const groups = groupRows(input, [spec.key], [spec.aggregate], env, rows);
-    const scored = groups.map((g) => ({ key: g.keys[0], value: g.accumulators[0].result()[0] }));
+    const grouping = groupIds(input, [spec.key], env, rows);
+    const [keys, values] = summarizeColumns(input, grouping, [spec.key], [spec.aggregate], env);
+    const scored = keys.map((key, g) => ({ key, value: values[g] }));
     const type = spec.aggregate.outputs[0].type;
     scored.sort((a, b) => {
       if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
-import type { Catalog } from '../../kql/catalog.js';
+import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
+import { coerce, type KqlType } from '../../kql/values/index.js';
 import { displayPath } from '../load.js';
 import { type IndexedTable, indexTable } from '../schedule/window.js';
 import { buildFixtureTable, readFixtureFile } from '../testing/fixtures.js';
@@ -61,15 +62,31 @@ export function loadBacktestData(
     for (const path of paths) {
       const found: Diagnostic[] = [];
       const raw = readFixtureFile(path, displayPath(path), found);
-      const fixture = buildFixtureTable(schema, raw, now, found);
+      const fixture = buildFixtureTable(schema, raw, now, found, { presentColumnsOnly: true });
       diagnostics.push(...found.slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
       parts.push(fixture.table);
       // Not push(...): spreading a file's rows into one call overflows the stack past ~120k rows.
       for (const at of fixture.ingestion) ingestion.push(at);
     }
-    const table: Table = { columns: parts[0].columns, rows: parts.flatMap((p) => p.rows) };
+    const table = concatenate(schema.columns, parts);
     rows += table.rows.length;
     tables.set(name, indexTable(table, ingestion));
   }
   return { tables, rows, diagnostics };
+}
+
+/** One table of the parts' rows, over the columns any part has (in schema order). */
+function concatenate(schema: readonly ColumnSchema[], parts: Table[]): Table {
+  const names = new Set(parts.flatMap((p) => p.columns.map((c) => c.name)));
+  const columns = schema
+    .filter((c) => names.has(c.name))
+    .map((c) => ({ name: c.name, type: c.type as KqlType }));
+  const rows = parts.flatMap((part) => {
+    if (part.columns.length === columns.length) return part.rows;
+    const from = columns.map((c) => part.columns.findIndex((p) => p.name === c.name));
+    // A column this part lacks is null in each of its rows (coerce(null) is the empty value).
+    const empty = columns.map((c) => coerce(null, c.type));
+    return part.rows.map((row) => from.map((at, c) => (at < 0 ? empty[c] : row[at])));
+  });
+  return { columns, rows };
 }

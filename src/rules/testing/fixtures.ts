@@ -105,8 +105,16 @@ export function buildFixtureTable(
   rows: readonly RawRow[],
   now: bigint,
   diagnostics: Diagnostic[],
+  options: { presentColumnsOnly?: boolean } = {},
 ): FixtureTable {
-  const columns = schema.columns.map((c) => ({ name: c.name, type: c.type }));
+  // A wide table (SecurityEvent has 219 columns) holds mostly columns no row sets; the engine
+  // reads a column the data lacks as empty, so a backtest keeps only the columns some row names.
+  const present = options.presentColumnsOnly
+    ? new Set(rows.flatMap((r) => Object.keys(r.values)))
+    : undefined;
+  const columns = schema.columns
+    .filter((c) => !present || present.has(c.name))
+    .map((c) => ({ name: c.name, type: c.type }));
   const known = new Map(columns.map((c, i) => [c.name, i]));
   const tableRows: Value[][] = [];
   const ingestion: (bigint | undefined)[] = [];
