@@ -4,6 +4,8 @@
 
 targetScope = 'resourceGroup'
 
+import { operationsFile, tierWebhookSecrets } from 'modules/socOperations.bicep'
+
 @description('Short prefix for resource names: lowercase letters and digits, starting with a letter (storage account and Key Vault names are <prefix>st/kv + 13 characters, at most 24).')
 @minLength(2)
 @maxLength(9)
@@ -129,8 +131,10 @@ module functionApp 'modules/functionApp.bicep' = {
     storageAccountName: storageAccountName
     workspaceId: workspace.outputs.id
     keyVaultUri: keyVault.outputs.uri
-    keyVaultReferences: keyVaultReferences
-    // Setting names are those src/connectors/settings.ts and functions/responders/shared.ts read.
+    // The tiers' Teams webhooks by default; a name given in keyVaultReferences wins.
+    keyVaultReferences: union(tierWebhookSecrets, keyVaultReferences)
+    // Setting names are those src/connectors/settings.ts, functions/responders/shared.ts and
+    // functions/operations/ read.
     settings: union(
       appSettings,
       {
@@ -142,6 +146,9 @@ module functionApp 'modules/functionApp.bicep' = {
         RESPONDER_TENANT_ID: tenant().tenantId
         RESPONDER_TOKEN_AUDIENCE: environment().resourceManager
         RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
+        // The soc-operations timer: the workspace whose incidents it escalates, and its model.
+        SENTINEL_WORKSPACE_RESOURCE_ID: workspace.outputs.id
+        SOC_OPERATIONS_FILE: operationsFile
       },
       toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId)
     )

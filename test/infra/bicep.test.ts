@@ -1,8 +1,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { defaultOperationsFile } from '../../functions/operations/config.js';
 import { build } from '../../src/build/index.js';
 import { repoRoot } from '../build/support.js';
 import { bicepFiles, bicepMissing, compiledMain, runBicep } from './bicepCli.js';
@@ -171,6 +172,50 @@ describe.skipIf(bicepMissing)(`the Bicep CLI${bicepMissing ? ` (skipped: ${bicep
     );
     expect(grant.condition ?? 'unconditional').not.toMatch(/sentinelAutomationPrincipalId/);
   });
+
+  it(
+    "gives the soc-operations timer its settings: the workspace, the packaged model, each tier's Teams webhook as a Key Vault reference",
+    () => {
+      // The exported values evaluated by the CLI itself, through a parameters file that imports them.
+      const dir = mkdtempSync(join(tmpdir(), 'sk-ops-'));
+      const lib = relative(dir, join(repoRoot, 'infra/modules/socOperations.bicep'));
+      writeFileSync(
+        join(dir, 'values.bicepparam'),
+        `using none\nimport { operationsFile, tierWebhookSecrets } from '${lib}'\nparam file = operationsFile\nparam webhooks = tierWebhookSecrets\n`,
+      );
+      const run = runBicep(['build-params', join(dir, 'values.bicepparam'), '--stdout']);
+      expect(run.diagnostics).toEqual([]);
+      const values = JSON.parse(JSON.parse(run.stdout).parametersJson).parameters;
+      const model = JSON.parse(readFileSync(join(repoRoot, 'infra/generated/operations.json'), 'utf8')).model;
+      const settings: string[] = model.tiers.flatMap((t: any) => t.teams?.webhookSetting ?? []);
+      expect(settings).toEqual([
+        'TEAMS_WEBHOOK_L1',
+        'TEAMS_WEBHOOK_L2',
+        'TEAMS_WEBHOOK_L3',
+        'TEAMS_WEBHOOK_L4',
+      ]);
+      expect(values.webhooks.value).toEqual({
+        TEAMS_WEBHOOK_L1: 'teams-webhook-l1',
+        TEAMS_WEBHOOK_L2: 'teams-webhook-l2',
+        TEAMS_WEBHOOK_L3: 'teams-webhook-l3',
+        TEAMS_WEBHOOK_L4: 'teams-webhook-l4',
+      });
+      // The timer's default, and the path scripts/package.ts ships the model at.
+      expect(values.file.value).toBe(defaultOperationsFile);
+
+      const app = templateResources(compiledMain()).find((r) => r.name === 'function-app').properties
+        .parameters;
+      expect(app.keyVaultReferences.value).toBe(
+        "[union(variables('tierWebhookSecrets'), parameters('keyVaultReferences'))]",
+      );
+      expect(app.settings.value).toContain(
+        "'SENTINEL_WORKSPACE_RESOURCE_ID', reference('workspace').outputs.id.value, 'SOC_OPERATIONS_FILE', variables('operationsFile')",
+      );
+      // Key Vault references become app settings in functionApp.bicep, never the URLs themselves.
+      expect(JSON.stringify(compiledMain())).not.toMatch(/webhook\.office\.com|logic\.azure\.com/);
+    },
+    heavy,
+  );
 
   it('deploys parsers as workspace functions before the rules that call them', () => {
     const parsers = templateResources(moduleTemplate('parsers'));
