@@ -8,18 +8,20 @@ import { executePlan } from './execute/index.js';
 import { lowerQuery } from './lower/index.js';
 import { checkResultSchema } from './lower/verify.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
-import type { Column, Plan } from './plan/types.js';
+import type { Column, Plan, Visualization } from './plan/types.js';
 import { analyze, type QueryDiagnostic } from './syntax/index.js';
 import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
 
 export { KqlError, UnsupportedError } from './plan/errors.js';
-export type { Column, Plan } from './plan/types.js';
+export type { Column, Plan, Visualization } from './plan/types.js';
 export type { QueryDiagnostic } from './syntax/index.js';
 export type { KqlType, Value } from './values/index.js';
 
 export interface Table {
   columns: Column[];
   rows: Value[][];
+  /** The query ended in `render`: how to chart it. */
+  visualization?: Visualization;
 }
 
 export interface QueryOptions {
@@ -62,7 +64,9 @@ export function runPlan(plan: Plan, options: QueryOptions): Table {
     now: options.now ?? dateToTicks(new Date()),
     externalData: typeof external === 'function' ? external : (url) => external?.get(url),
   });
-  return { columns: frame.schema, rows: frameToRows(frame) };
+  const table: Table = { columns: frame.schema, rows: frameToRows(frame) };
+  if (plan.visualization) table.visualization = plan.visualization;
+  return table;
 }
 
 /** Records from JSON, CSV or YAML -> a table of the schema's columns (missing fields are null / ''). */

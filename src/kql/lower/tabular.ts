@@ -19,6 +19,7 @@ import {
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { lowerRender } from './render.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -306,7 +307,7 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     case 'RenderOperator':
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator).
-      return needInput();
+      return { ...needInput(), visualization: lowerRender(node) };
   }
   throw unsupported(node, ctx);
 }

@@ -157,7 +157,22 @@ export type Plan = (
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
   | { op: 'shared'; input: Plan }
-) & { schema: Column[] };
+) & {
+  schema: Column[];
+  /** Set on the plan a `render` ends: how the client should draw the result. */
+  visualization?: Visualization;
+};
+
+/**
+ * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart
+ * type and each `with (...)` property under its lower-case name, as the Logs Query API's `render` object
+ * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
+ * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
+ */
+export interface Visualization {
+  visualization: string;
+  [property: string]: string | string[];
+}
 
 export interface TopNestedLevel {
   count?: ScalarExpr;

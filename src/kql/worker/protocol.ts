@@ -1,5 +1,5 @@
 import type { Catalog, PortableCatalog } from '../catalog.js';
-import type { Column, Table } from '../index.js';
+import type { Column, Table, Visualization } from '../index.js';
 import type { QueryDiagnostic } from '../syntax/index.js';
 
 /**
@@ -46,6 +46,7 @@ export interface QueryRequest {
 export interface JsonTable {
   columns: Column[];
   rows: unknown[][];
+  visualization?: Visualization;
 }
 
 export type QueryReply =

@@ -18,7 +18,8 @@ function answer(catalog: Catalog, source: WorkerDataSource, request: QueryReques
       };
     }
     const rows = table.rows.map((row) => row.map((value, i) => toJson(value, table.columns[i].type)));
-    return { id, ok: true, table: { columns: table.columns, rows } };
+    const { columns, visualization } = table;
+    return { id, ok: true, table: visualization ? { columns, rows, visualization } : { columns, rows } };
   } catch (error) {
     // Binding errors carry positions; evaluation errors (a bad regex, a value the engine refuses at
     // run time) are the query's fault too and carry a message only.

@@ -152,6 +152,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
         columns: result.columns,
         rows: result.rows.slice(0, 1000).map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))),
         total: result.rows.length,
+        visualization: result.visualization ?? null,
       });
     } catch (error) {
       const diagnostics =

@@ -2,7 +2,8 @@
 // Values from data are only ever set as text, never as HTML.
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
-import { chart } from './charts.js';
+import { type ChartKind, chart } from './charts.js';
+import { type ChartShape, renderedChart } from './render-data.js';
 
 type Child = Node | string | number | null | undefined;
 
@@ -219,6 +220,7 @@ interface QueryResult {
   columns?: { name: string; type: string }[];
   rows?: Record<string, unknown>[];
   total?: number;
+  visualization?: { visualization: string; [property: string]: string | string[] } | null;
   diagnostics?: { line: number; column: number; message: string; code: string }[];
 }
 
@@ -254,6 +256,7 @@ function queryPage(initial?: string): void {
     }
     const columns = result.columns ?? [];
     output.replaceChildren(
+      ...(result.visualization ? [resultChart(columns, result.rows ?? [], result.visualization)] : []),
       h('p', {}, `${result.total} rows`),
       table(
         columns.map((c) => `${c.name} (${c.type})`),
@@ -262,6 +265,35 @@ function queryPage(initial?: string): void {
     );
   });
   show(h('h1', {}, 'Query'), form);
+}
+
+const chartKinds: Record<ChartShape, { kind: ChartKind; horizontal?: boolean; area?: boolean }> = {
+  line: { kind: 'line' },
+  area: { kind: 'line', area: true },
+  column: { kind: 'bar' },
+  bar: { kind: 'bar', horizontal: true },
+  pie: { kind: 'pie' },
+};
+
+/** The chart a query's `render` asked for, drawn above its rows. */
+function resultChart(
+  columns: { name: string; type: string }[],
+  rows: Record<string, unknown>[],
+  visualization: { visualization: string; [property: string]: string | string[] },
+): HTMLElement {
+  const drawn = renderedChart(columns, rows, visualization);
+  if ('unsupported' in drawn)
+    return h('p', { class: 'muted', 'data-render': 'table' }, `${drawn.unsupported}.`);
+  const { kind, ...options } = chartKinds[drawn.shape];
+  const figure = chart(
+    drawn.title || `render ${visualization.visualization}`,
+    kind,
+    drawn.labels,
+    drawn.shape === 'pie' ? drawn.series.slice(0, 1) : drawn.series,
+    { ...options, stacked: drawn.stacked, height: 320 },
+  );
+  figure.dataset.render = visualization.visualization;
+  return figure;
 }
 
 function formatCell(value: unknown): string {

@@ -6,6 +6,7 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -20,6 +21,7 @@ Chart.register(
   BarController,
   BarElement,
   CategoryScale,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -33,20 +35,31 @@ export type ChartKind = 'bar' | 'line' | 'pie';
 
 export interface Series {
   label: string;
-  data: number[];
+  /** null leaves a gap. */
+  data: (number | null)[];
   /** Drawn dashed: a budget or target line rather than data. */
   dashed?: boolean;
 }
 
 const palette = ['#1b5e9c', '#c0392b', '#e67e22', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
 
-/** A canvas with a chart of `series` over `labels`; `stacked` stacks bars. */
+export interface ChartOptions {
+  /** Stacks bars, or areas. */
+  stacked?: boolean;
+  height?: number;
+  /** Bars along the y axis (Kusto's barchart; a columnchart is vertical). */
+  horizontal?: boolean;
+  /** Fills lines down to the axis (an area chart). */
+  area?: boolean;
+}
+
+/** A canvas with a chart of `series` over `labels`. */
 export function chart(
   title: string,
   kind: ChartKind,
   labels: string[],
   series: Series[],
-  options: { stacked?: boolean; height?: number } = {},
+  options: ChartOptions = {},
 ): HTMLElement {
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
@@ -69,17 +82,19 @@ export function chart(
           kind === 'pie' ? labels.map((_, j) => palette[j % palette.length]) : palette[i % palette.length],
         borderDash: s.dashed ? [6, 4] : undefined,
         pointRadius: s.dashed ? 0 : 2,
+        fill: options.area ? (options.stacked && i > 0 ? '-1' : 'origin') : false,
       })),
     },
     options: {
       animation: false,
       maintainAspectRatio: false,
+      indexAxis: options.horizontal ? 'y' : 'x',
       scales:
         kind === 'pie'
           ? {}
           : {
-              x: { stacked: options.stacked ?? false },
-              y: { stacked: options.stacked ?? false, beginAtZero: true },
+              x: { stacked: options.stacked ?? false, beginAtZero: options.horizontal ?? false },
+              y: { stacked: options.stacked ?? false, beginAtZero: !options.horizontal },
             },
     },
   });
