@@ -511,22 +511,55 @@ interface CoverageColumn {
   techniques: { technique: string; name: string; rules: string[] }[];
 }
 
+/** Heat levels: a gap, one rule, two, three or more. */
+const heat = (rules: number) => `heat heat-${Math.min(rules, 3)}`;
+
 async function coveragePage(): Promise<void> {
   const columns = await api<CoverageColumn[]>('coverage');
+  const cells = columns.flatMap((c) => c.techniques);
+  const covered = cells.filter((t) => t.rules.length > 0).length;
   show(
     h('h1', {}, 'MITRE ATT&CK coverage of enabled rules'),
+    h(
+      'p',
+      {},
+      `${covered} of ${cells.length} technique cells covered; every other cell is a gap. Sub-techniques count for their technique.`,
+    ),
+    h(
+      'ul',
+      { class: 'legend', 'aria-label': 'Legend' },
+      ...['no rule (gap)', '1 rule', '2 rules', '3 or more rules'].map((text, n) =>
+        h('li', { class: heat(n) }, text),
+      ),
+    ),
     h(
       'div',
       { class: 'matrix' },
       ...columns.map((c) =>
         h(
           'section',
-          { class: c.rules.length > 0 ? 'covered' : '', 'aria-label': c.displayName },
-          h('h2', {}, `${c.displayName} (${c.rules.length})`),
+          { 'aria-label': c.displayName },
+          h(
+            'h2',
+            {},
+            `${c.displayName} (${c.techniques.filter((t) => t.rules.length > 0).length}/${c.techniques.length})`,
+          ),
           h(
             'ul',
             {},
-            ...c.techniques.map((t) => h('li', { title: t.rules.join(', ') }, `${t.technique} ${t.name}`)),
+            ...c.techniques.map((t) =>
+              h(
+                'li',
+                {
+                  class: heat(t.rules.length),
+                  'data-technique': t.technique,
+                  'data-rules': String(t.rules.length),
+                  title: t.rules.length === 0 ? 'No enabled rule: a gap' : t.rules.join('\n'),
+                },
+                `${t.technique} ${t.name}`,
+                t.rules.length > 0 ? ` (${t.rules.length})` : null,
+              ),
+            ),
           ),
         ),
       ),
