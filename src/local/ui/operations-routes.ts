@@ -6,6 +6,7 @@ import { QA_LABEL } from '../../operations/qa.js';
 import { tierOfOwner } from '../../operations/routing.js';
 import { buildRunbooks } from '../../operations/runbooks.js';
 import { breachLabel, slaState } from '../../operations/sla.js';
+import { slaByTierQuery } from '../../operations/workbooks.js';
 import { HttpError, type Router, sendJson } from '../server/http.js';
 import type { LocalSoc } from '../soc.js';
 
@@ -79,6 +80,8 @@ export function addOperationsRoutes(router: Router, soc: LocalSoc): void {
 | summarize Alerts = count() by AlertType, Day = bin(TimeGenerated, 1d)
 | order by Day asc`),
       budgets: soc.rules.map((r) => ({ id: r.id, name: r.name, maxAlertsPerDay: r.maxAlertsPerDay ?? null })),
+      // The SLA workbook's query, per simulated hour: the local clock runs hours in minutes.
+      slaByTier: soc.operations ? query(slaByTierQuery(soc.operations.model, '1h')) : null,
       clock: String(dateToTicks(soc.clock.date())),
     });
   });

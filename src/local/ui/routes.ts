@@ -175,6 +175,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
       200,
       soc.scheduler.health().map((h) => ({
         ...h,
+        maxAlertsPerDay: soc.rules.find((r) => r.id === h.id)?.maxAlertsPerDay ?? null,
         alertsPerDay: perDay
           .filter((r) => r.AlertType === h.id)
           .map((r) => ({ day: r.Day, alerts: r.Alerts })),

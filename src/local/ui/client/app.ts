@@ -2,7 +2,7 @@
 // Values from data are only ever set as text, never as HTML.
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
-import { type ChartKind, chart } from './charts.js';
+import { type ChartKind, chart, releaseCharts } from './charts.js';
 import { type ChartShape, renderedChart } from './render-data.js';
 
 type Child = Node | string | number | null | undefined;
@@ -36,6 +36,7 @@ function table(columns: string[], rows: Child[][], caption?: string): HTMLElemen
 
 function show(...children: Child[]): void {
   const main = document.getElementById('main') as HTMLElement;
+  releaseCharts(main);
   main.replaceChildren(
     ...children.flatMap((child) =>
       child === null || child === undefined ? [] : [child instanceof Node ? child : String(child)],
@@ -255,6 +256,7 @@ function queryPage(initial?: string): void {
       return;
     }
     const columns = result.columns ?? [];
+    releaseCharts(output);
     output.replaceChildren(
       ...(result.visualization ? [resultChart(columns, result.rows ?? [], result.visualization)] : []),
       h('p', {}, `${result.total} rows`),
@@ -301,14 +303,45 @@ function formatCell(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-type RuleHealthRow = RuleHealth & { alertsPerDay: { day: string; alerts: number }[] };
+type RuleHealthRow = RuleHealth & {
+  maxAlertsPerDay: number | null;
+  alertsPerDay: { day: string; alerts: number }[];
+};
+
+/** Alerts per day as a sparkline over every day any rule alerted, with the rule's budget dashed. */
+function alertsSparkline(rule: RuleHealthRow, days: string[]): HTMLElement | string {
+  if (rule.alertsPerDay.length === 0) return 'none';
+  const perDay = new Map(rule.alertsPerDay.map((d) => [d.day, d.alerts]));
+  const text = rule.alertsPerDay.map((d) => `${d.day.slice(0, 10)}: ${d.alerts}`).join('; ');
+  const budget = rule.maxAlertsPerDay;
+  return chart(
+    `Alerts per day of ${rule.name}: ${text}${budget === null ? '' : `; budget ${budget} a day`}`,
+    'line',
+    days.map((d) => d.slice(0, 10)),
+    [
+      { label: 'alerts', data: days.map((d) => perDay.get(d) ?? 0) },
+      ...(budget === null ? [] : [{ label: 'maxAlertsPerDay', data: days.map(() => budget), dashed: true }]),
+    ],
+    { compact: true, height: 48 },
+  );
+}
 
 async function rulesPage(): Promise<void> {
   const rules = await api<RuleHealthRow[]>('rules');
+  const days = [...new Set(rules.flatMap((r) => r.alertsPerDay.map((d) => d.day)))].sort();
   show(
     h('h1', {}, 'Rule health'),
     table(
-      ['Rule', 'Kind', 'Last run', 'Result rows', 'Runs', 'Alerts', 'Alerts per day', 'Last error'],
+      [
+        'Rule',
+        'Kind',
+        'Last run',
+        'Result rows',
+        'Runs',
+        'Alerts',
+        'Alerts per day (dashed: budget)',
+        'Last error',
+      ],
       rules.map((r) => [
         r.name,
         r.kind,
@@ -316,18 +349,50 @@ async function rulesPage(): Promise<void> {
         r.lastResultRows ?? '',
         r.runs,
         r.alerts,
-        r.alertsPerDay.map((d) => `${d.day.slice(0, 10)}: ${d.alerts}`).join('; '),
+        alertsSparkline(r, days),
         r.lastError ? h('span', { class: 'error' }, r.lastError) : '',
       ]),
     ),
   );
 }
 
+/** Attainment and breaches per tier per hour, from the SLA workbook's query. */
+function slaCharts(periods: ChartData['slaByTier']): HTMLElement {
+  if (periods === null) return h('p', { class: 'muted' }, 'No kql/operations.yaml: no SLA targets to chart.');
+  if (periods.length === 0) return h('p', {}, 'No incident has closed or breached its SLA yet.');
+  const hours = [...new Set(periods.map((p) => p.Period))].sort();
+  const tiers = [...new Set(periods.map((p) => p.Tier))].sort();
+  const series = (key: 'AttainmentPercent' | 'Breaches') =>
+    tiers.map((tier) => ({
+      label: tier,
+      data: hours.map((hour) => {
+        const row = periods.find((p) => p.Tier === tier && p.Period === hour);
+        return row ? row[key] : key === 'Breaches' ? 0 : null;
+      }),
+    }));
+  const labels = hours.map((x) => x.slice(0, 13));
+  return h(
+    'div',
+    { class: 'charts' },
+    chart(
+      'SLA attainment per tier (% of decided incidents, by hour created)',
+      'line',
+      labels,
+      series('AttainmentPercent'),
+    ),
+    chart('SLA breaches per tier (by hour created)', 'bar', labels, series('Breaches'), { stacked: true }),
+  );
+}
+
 async function slaPage(): Promise<void> {
-  const rows = await api<Record<string, number | string | null>[]>('sla');
+  const [rows, charts] = await Promise.all([
+    api<Record<string, number | string | null>[]>('sla'),
+    api<ChartData>('charts'),
+  ]);
   const minutes = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
   show(
     h('h1', {}, 'SLA: time to acknowledge and to close'),
+    slaCharts(charts.slaByTier),
     table(
       ['Severity', 'Incidents', 'Acknowledged', 'Closed', 'MTTA (min)', 'MTTR (min)'],
       rows.map((r) => [
@@ -380,6 +445,9 @@ interface ChartData {
   incidentsBySeverity: { Hour: string; Severity: string; Incidents: number }[];
   alertsPerRule: { AlertType: string; Day: string; Alerts: number }[];
   budgets: { id: string; name: string; maxAlertsPerDay: number | null }[];
+  slaByTier:
+    | { Tier: string; Period: string; Breaches: number; Met: number; AttainmentPercent: number }[]
+    | null;
 }
 
 /** "in 12m" / "breached 3m ago", against the simulated now the server reported. */

@@ -51,6 +51,8 @@ export interface ChartOptions {
   horizontal?: boolean;
   /** Fills lines down to the axis (an area chart). */
   area?: boolean;
+  /** A sparkline: no caption, legend or axes (the title stays as the canvas's accessible name). */
+  compact?: boolean;
 }
 
 /** A canvas with a chart of `series` over `labels`. */
@@ -66,10 +68,10 @@ export function chart(
   canvas.setAttribute('aria-label', title);
   const figure = document.createElement('figure');
   figure.style.height = `${options.height ?? 240}px`;
-  figure.style.margin = '0 0 1rem';
+  figure.style.margin = options.compact ? '0' : '0 0 1rem';
   const caption = document.createElement('figcaption');
   caption.textContent = title;
-  figure.append(caption, canvas);
+  figure.append(...(options.compact ? [] : [caption]), canvas);
   new Chart(canvas, {
     type: kind,
     data: {
@@ -89,14 +91,28 @@ export function chart(
       animation: false,
       maintainAspectRatio: false,
       indexAxis: options.horizontal ? 'y' : 'x',
+      plugins: { legend: { display: !options.compact } },
       scales:
         kind === 'pie'
           ? {}
           : {
-              x: { stacked: options.stacked ?? false, beginAtZero: options.horizontal ?? false },
-              y: { stacked: options.stacked ?? false, beginAtZero: !options.horizontal },
+              x: {
+                display: !options.compact,
+                stacked: options.stacked ?? false,
+                beginAtZero: options.horizontal ?? false,
+              },
+              y: {
+                display: !options.compact,
+                stacked: options.stacked ?? false,
+                beginAtZero: !options.horizontal,
+              },
             },
     },
   });
   return figure;
+}
+
+/** Frees the charts under `root` before it is replaced: Chart.js keeps every chart it draws until destroyed. */
+export function releaseCharts(root: Element): void {
+  for (const canvas of root.querySelectorAll('canvas')) Chart.getChart(canvas)?.destroy();
 }
