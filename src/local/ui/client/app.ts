@@ -3,6 +3,7 @@
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
 import { type ChartKind, chart, releaseCharts } from './charts.js';
+import { type KustoEditor, kustoEditor } from './editor.js';
 import { type ChartShape, renderedChart } from './render-data.js';
 
 type Child = Node | string | number | null | undefined;
@@ -237,13 +238,25 @@ function queryPage(initial?: string): void {
     'SecurityIncident\n| summarize arg_max(TimeGenerated, *) by IncidentName\n| project IncidentNumber, Title, Severity, Status';
   const output = h('div', { id: 'query-output', 'aria-live': 'polite' });
   const run = h('button', { type: 'submit' }, 'Run');
-  const form = h('form', {}, h('label', { for: 'kql' }, 'KQL over the local workspace'), editor, run, output);
+  const form = h(
+    'form',
+    {},
+    h('label', { for: 'kql' }, 'KQL over the local workspace'),
+    editor,
+    run,
+    output,
+  ) as HTMLFormElement;
+  // The textarea until Monaco has loaded (or for good, if it cannot).
+  let kusto: KustoEditor | undefined;
+  void kustoEditor(editor, () => form.requestSubmit()).then((loaded) => {
+    kusto = loaded;
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const result = await api<QueryResult>('query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: editor.value }),
+      body: JSON.stringify({ query: kusto?.getValue() ?? editor.value }),
     });
     if (result.diagnostics) {
       output.replaceChildren(
