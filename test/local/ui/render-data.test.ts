@@ -20,6 +20,7 @@ describe('a render result as chart data', () => {
       shape: 'line',
       title: 'By severity',
       labels: ['2026-01-01T01:00:00Z', '2026-01-01T02:00:00Z'],
+      times: [Date.parse('2026-01-01T01:00:00Z'), Date.parse('2026-01-01T02:00:00Z')],
       series: [
         { label: 'High', data: [2, 1] },
         { label: 'Low', data: [5, null] },

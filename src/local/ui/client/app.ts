@@ -305,7 +305,7 @@ function resultChart(
     kind,
     drawn.labels,
     drawn.shape === 'pie' ? drawn.series.slice(0, 1) : drawn.series,
-    { ...options, stacked: drawn.stacked, height: 320 },
+    { ...options, stacked: drawn.stacked, height: 320, times: drawn.times },
   );
   figure.dataset.render = visualization.visualization;
   return figure;

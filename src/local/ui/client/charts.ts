@@ -53,6 +53,8 @@ export interface ChartOptions {
   area?: boolean;
   /** A sparkline: no caption, legend or axes (the title stays as the canvas's accessible name). */
   compact?: boolean;
+  /** The labels' times (epoch ms): x becomes a linear time axis instead of evenly spaced categories. */
+  times?: number[];
 }
 
 /** A canvas with a chart of `series` over `labels`. */
@@ -63,6 +65,7 @@ export function chart(
   series: Series[],
   options: ChartOptions = {},
 ): HTMLElement {
+  const times = options.times;
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', title);
@@ -78,7 +81,7 @@ export function chart(
       labels,
       datasets: series.map((s, i) => ({
         label: s.label,
-        data: s.data,
+        data: times ? s.data.map((y, j) => ({ x: times[j], y })) : s.data,
         borderColor: kind === 'pie' ? undefined : palette[i % palette.length],
         backgroundColor:
           kind === 'pie' ? labels.map((_, j) => palette[j % palette.length]) : palette[i % palette.length],
@@ -100,6 +103,15 @@ export function chart(
                 display: !options.compact,
                 stacked: options.stacked ?? false,
                 beginAtZero: options.horizontal ?? false,
+                ...(times
+                  ? {
+                      type: 'linear' as const,
+                      ticks: {
+                        callback: (value: string | number) =>
+                          new Date(Number(value)).toISOString().slice(0, 16),
+                      },
+                    }
+                  : {}),
               },
               y: {
                 display: !options.compact,

@@ -16,6 +16,8 @@ export interface RenderedChart {
   shape: ChartShape;
   title: string;
   labels: string[];
+  /** A timechart's x positions (epoch milliseconds of the labels), so gaps in time show as gaps. */
+  times?: number[];
   series: { label: string; data: (number | null)[] }[];
   stacked: boolean;
 }
@@ -97,10 +99,12 @@ export function renderedChart(
       data: s.data.map((v, i) => (v === null || totals[i] === 0 ? v : (v / totals[i]) * 100)),
     }));
   }
+  const times = visualization.visualization === 'timechart' ? labels.map((l) => Date.parse(l)) : [];
   return {
     shape,
     title: String(visualization.title ?? ''),
     labels,
+    ...(times.length > 0 && times.every(Number.isFinite) ? { times } : {}),
     series: drawn,
     stacked: kind === 'stacked' || kind === 'stacked100',
   };
