@@ -16,8 +16,10 @@ try {
   await page.goto(`${soc.url}/#/attacks`);
   await page.locator('button[data-attack*="signin-password-spray.yaml#fires"]').click();
   await page.getByRole('status').filter({ hasText: 'Injected' }).waitFor();
+  for (const p of ['sla', 'rules', 'coverage']) { await page.goto(`${soc.url}/#/${p}`); await page.waitForTimeout(1500); }
   await page.goto(`${soc.url}/#/query`);
   await page.locator('.monaco-editor').waitFor({ timeout: 60000 });
+  console.log('models', await page.evaluate(() => (window as any).monaco.editor.getModels().map((m: any) => m.uri.toString() + ' ' + m.getLanguageId())));
   console.log('editor up');
   console.log('schema', JSON.stringify(await page.evaluate(async () => { const s = await (await fetch('/api/schema')).json(); return [s.database.name, s.database.tables.map((t: any) => t.name + ':' + t.columns.length), s.database.functions.length]; })));
   await page.waitForTimeout(3000);
@@ -29,6 +31,8 @@ try {
   await page.screenshot({ path: '/tmp/mk16/shot.png' });
   await page.evaluate(() => (window as any).monaco.editor.getModels()[0].setValue('SigninLogs\n| summarize n = count() by bin(TimeGenerated, 1m)\n| render timechart'));
   await page.getByRole('button', { name: 'Run' }).click();
+  await page.waitForTimeout(5000);
+  console.log('output', await page.locator('#query-output').textContent());
   await page.locator('figure[data-render] canvas').waitFor({ timeout: 20000 });
   console.log('chart ok');
   await page.screenshot({ path: '/tmp/mk16/shot2.png', fullPage: true });

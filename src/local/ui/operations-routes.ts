@@ -80,10 +80,16 @@ export function addOperationsRoutes(router: Router, soc: LocalSoc): void {
 | summarize Alerts = count() by AlertType, Day = bin(TimeGenerated, 1d)
 | order by Day asc`),
       budgets: soc.rules.map((r) => ({ id: r.id, name: r.name, maxAlertsPerDay: r.maxAlertsPerDay ?? null })),
-      // The SLA workbook's query, per simulated hour: the local clock runs hours in minutes.
-      slaByTier: soc.operations ? query(slaByTierQuery(soc.operations.model, '1h')) : null,
       clock: String(dateToTicks(soc.clock.date())),
     });
+  });
+
+  // The SLA workbook's per-tier query, per simulated hour: the local clock runs hours in minutes.
+  router.add('GET', '/api/sla/tiers', ({ response }) => {
+    const periods = soc.operations
+      ? tableToRecords(soc.workspace.query(slaByTierQuery(soc.operations.model, '1h'), soc.clock.ticks()))
+      : null;
+    sendJson(response, 200, periods);
   });
 
   router.add('GET', '/docs/rules/:page', ({ response, params }) => {

@@ -370,7 +370,7 @@ async function rulesPage(): Promise<void> {
 }
 
 /** Attainment and breaches per tier per hour, from the SLA workbook's query. */
-function slaCharts(periods: ChartData['slaByTier']): HTMLElement {
+function slaCharts(periods: SlaByTier): HTMLElement {
   if (periods === null) return h('p', { class: 'muted' }, 'No kql/operations.yaml: no SLA targets to chart.');
   if (periods.length === 0) return h('p', {}, 'No incident has closed or breached its SLA yet.');
   const hours = [...new Set(periods.map((p) => p.Period))].sort();
@@ -398,14 +398,14 @@ function slaCharts(periods: ChartData['slaByTier']): HTMLElement {
 }
 
 async function slaPage(): Promise<void> {
-  const [rows, charts] = await Promise.all([
+  const [rows, periods] = await Promise.all([
     api<Record<string, number | string | null>[]>('sla'),
-    api<ChartData>('charts'),
+    api<SlaByTier>('sla/tiers'),
   ]);
   const minutes = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
   show(
     h('h1', {}, 'SLA: time to acknowledge and to close'),
-    slaCharts(charts.slaByTier),
+    slaCharts(periods),
     table(
       ['Severity', 'Incidents', 'Acknowledged', 'Closed', 'MTTA (min)', 'MTTR (min)'],
       rows.map((r) => [
@@ -458,10 +458,12 @@ interface ChartData {
   incidentsBySeverity: { Hour: string; Severity: string; Incidents: number }[];
   alertsPerRule: { AlertType: string; Day: string; Alerts: number }[];
   budgets: { id: string; name: string; maxAlertsPerDay: number | null }[];
-  slaByTier:
-    | { Tier: string; Period: string; Breaches: number; Met: number; AttainmentPercent: number }[]
-    | null;
 }
+
+/** SLA outcomes per tier and hour of creation; null without kql/operations.yaml. */
+type SlaByTier =
+  | { Tier: string; Period: string; Breaches: number; Met: number; AttainmentPercent: number }[]
+  | null;
 
 /** "in 12m" / "breached 3m ago", against the simulated now the server reported. */
 function countdown(deadline: string | null, now: string, done: boolean): HTMLElement | string {

@@ -67,6 +67,12 @@ export async function kustoEditor(
     fontSize: 14,
   });
   editor.addCommand(api.KeyMod.Shift | api.KeyCode.Enter, run);
+  void loadSchema(api, editor);
+  return editor as KustoEditor;
+}
+
+/** Gives monaco-kusto's worker the workspace's tables and functions; the editor is usable before. */
+async function loadSchema(api: any, editor: any): Promise<void> {
   try {
     const schema = await (await fetch('/api/schema')).json();
     const worker = await (await api.languages.kusto.getKustoWorker())(editor.getModel().uri);
@@ -75,5 +81,4 @@ export async function kustoEditor(
     // The editor still colours and checks syntax; every table shows as unknown.
     console.error('KQL editor: the workspace schema did not load', error);
   }
-  return editor as KustoEditor;
 }
