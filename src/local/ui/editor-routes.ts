@@ -28,7 +28,7 @@ const types: Record<string, string> = {
 };
 
 /** The file a request names, or undefined: plain relative paths of a served type only, never `..`. */
-function assetFile(path: string): { file: string; type: string } | undefined {
+export function assetFile(path: string): { file: string; type: string } | undefined {
   if (!/^[\w.-]+(\/[\w.-]+)*$/.test(path) || path.split('/').some((part) => part.startsWith('.')))
     return undefined;
   const type = types[path.slice(path.lastIndexOf('.'))];
