@@ -4,8 +4,6 @@
 
 targetScope = 'resourceGroup'
 
-import { operationsFile, tierWebhookSecrets } from 'modules/socOperations.bicep'
-
 @description('Short prefix for resource names: lowercase letters and digits, starting with a letter (storage account and Key Vault names are <prefix>st/kv + 13 characters, at most 24).')
 @minLength(2)
 @maxLength(9)
@@ -50,6 +48,15 @@ var tables = loadJsonContent('generated/tables.json')
 var dataCollectionRules = loadJsonContent('generated/dataCollectionRules.json')
 var watchlists = loadJsonContent('generated/watchlists.json')
 var relays = loadJsonContent('generated/relays.json')
+
+// App setting name -> Key Vault secret name of each SOC tier's Teams webhook (`teams.webhookSetting` in
+// kql/operations.yaml, compiled by `build`), e.g. TEAMS_WEBHOOK_L1 -> teams-webhook-l1. A webhook URL
+// carries its own credential, so it is a secret; the soc-operations timer reads the setting by name.
+var tierWebhookSecrets = toObject(
+  filter(loadJsonContent('generated/operations.json').model.tiers, t => !empty(t.?teams.?webhookSetting ?? '')),
+  t => t.teams.webhookSetting,
+  t => toLower(replace(t.teams.webhookSetting, '_', '-'))
+)
 
 // A rule is deployed when, for every table it reads through a data connector, one of the
 // connectors that supply the table is enabled (`requires`: one group of alternatives per table;
@@ -148,7 +155,8 @@ module functionApp 'modules/functionApp.bicep' = {
         RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
         // The soc-operations timer: the workspace whose incidents it escalates, and its model.
         SENTINEL_WORKSPACE_RESOURCE_ID: workspace.outputs.id
-        SOC_OPERATIONS_FILE: operationsFile
+        // Where scripts/package.ts puts the model in the package, relative to the app root.
+        SOC_OPERATIONS_FILE: 'infra/generated/operations.json'
       },
       toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId)
     )

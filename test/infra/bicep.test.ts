@@ -1,6 +1,6 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { defaultOperationsFile } from '../../functions/operations/config.js';
@@ -176,12 +176,18 @@ describe.skipIf(bicepMissing)(`the Bicep CLI${bicepMissing ? ` (skipped: ${bicep
   it(
     "gives the soc-operations timer its settings: the workspace, the packaged model, each tier's Teams webhook as a Key Vault reference",
     () => {
-      // The exported values evaluated by the CLI itself, through a parameters file that imports them.
+      // main.bicep's own declaration, evaluated by the CLI: exported from a copy beside a copy of the
+      // generated file it loads, and read back through a parameters file that imports it.
+      const main = readFileSync(join(repoRoot, 'infra/main.bicep'), 'utf8');
+      const declaration = /^var tierWebhookSecrets = [\s\S]*?^\)$/m.exec(main)?.[0];
+      expect(declaration).toBeDefined();
       const dir = mkdtempSync(join(tmpdir(), 'sk-ops-'));
-      const lib = relative(dir, join(repoRoot, 'infra/modules/socOperations.bicep'));
+      mkdirSync(join(dir, 'generated'));
+      copyFileSync(join(repoRoot, 'infra/generated/operations.json'), join(dir, 'generated/operations.json'));
+      writeFileSync(join(dir, 'values.bicep'), `@export()\n${declaration}\n`);
       writeFileSync(
         join(dir, 'values.bicepparam'),
-        `using none\nimport { operationsFile, tierWebhookSecrets } from '${lib}'\nparam file = operationsFile\nparam webhooks = tierWebhookSecrets\n`,
+        "using none\nimport { tierWebhookSecrets } from 'values.bicep'\nparam webhooks = tierWebhookSecrets\n",
       );
       const run = runBicep(['build-params', join(dir, 'values.bicepparam'), '--stdout']);
       expect(run.diagnostics).toEqual([]);
@@ -200,17 +206,16 @@ describe.skipIf(bicepMissing)(`the Bicep CLI${bicepMissing ? ` (skipped: ${bicep
         TEAMS_WEBHOOK_L3: 'teams-webhook-l3',
         TEAMS_WEBHOOK_L4: 'teams-webhook-l4',
       });
-      // The timer's default, and the path scripts/package.ts ships the model at.
-      expect(values.file.value).toBe(defaultOperationsFile);
 
       const app = templateResources(compiledMain()).find((r) => r.name === 'function-app').properties
         .parameters;
       expect(app.keyVaultReferences.value).toBe(
         "[union(variables('tierWebhookSecrets'), parameters('keyVaultReferences'))]",
       );
-      expect(app.settings.value).toContain(
-        "'SENTINEL_WORKSPACE_RESOURCE_ID', reference('workspace').outputs.id.value, 'SOC_OPERATIONS_FILE', variables('operationsFile')",
+      expect(app.settings.value).toMatch(
+        /'SENTINEL_WORKSPACE_RESOURCE_ID', reference\([^)]*'workspace'\)[^,]*,[^,]*\)\.outputs\.id\.value/,
       );
+      expect(app.settings.value).toContain(`'SOC_OPERATIONS_FILE', '${defaultOperationsFile}'`);
       // Key Vault references become app settings in functionApp.bicep, never the URLs themselves.
       expect(JSON.stringify(compiledMain())).not.toMatch(/webhook\.office\.com|logic\.azure\.com/);
     },
