@@ -57,6 +57,15 @@ var watchlists = loadJsonContent('generated/watchlists.json')
 var relays = loadJsonContent('generated/relays.json')
 var ccfDefinitions = loadJsonContent('generated/ccfConnectors.json')
 
+// App setting name -> Key Vault secret name of each SOC tier's Teams webhook (`teams.webhookSetting` in
+// kql/operations.yaml, compiled by `build`), e.g. TEAMS_WEBHOOK_L1 -> teams-webhook-l1. A webhook URL
+// carries its own credential, so it is a secret; the soc-operations timer reads the setting by name.
+var tierWebhookSecrets = toObject(
+  filter(loadJsonContent('generated/operations.json').model.tiers, t => !empty(t.?teams.?webhookSetting ?? '')),
+  t => t.teams.webhookSetting,
+  t => toLower(replace(t.teams.webhookSetting, '_', '-'))
+)
+
 // A rule is deployed when, for every table it reads through a data connector, one of the
 // connectors that supply the table is enabled (`requires`: one group of alternatives per table;
 // the build leaves out the tables this deployment creates itself).
@@ -150,8 +159,10 @@ module functionApp 'modules/functionApp.bicep' = {
     storageAccountName: storageAccountName
     workspaceId: workspace.outputs.id
     keyVaultUri: keyVault.outputs.uri
-    keyVaultReferences: keyVaultReferences
-    // Setting names are those src/connectors/settings.ts and functions/responders/shared.ts read.
+    // The tiers' Teams webhooks by default; a name given in keyVaultReferences wins.
+    keyVaultReferences: union(tierWebhookSecrets, keyVaultReferences)
+    // Setting names are those src/connectors/settings.ts, functions/responders/shared.ts and
+    // functions/operations/ read.
     settings: union(
       appSettings,
       {
@@ -163,6 +174,10 @@ module functionApp 'modules/functionApp.bicep' = {
         RESPONDER_TENANT_ID: tenant().tenantId
         RESPONDER_TOKEN_AUDIENCE: environment().resourceManager
         RESPONDER_AUTHORITY_HOST: environment().authentication.loginEndpoint
+        // The soc-operations timer: the workspace whose incidents it escalates, and its model.
+        SENTINEL_WORKSPACE_RESOURCE_ID: workspace.outputs.id
+        // Where scripts/package.ts puts the model in the package, relative to the app root.
+        SOC_OPERATIONS_FILE: 'infra/generated/operations.json'
       },
       toObject(dataCollection.outputs.rules, r => '${toUpper(replace(r.connector, '-', '_'))}_DCR_IMMUTABLE_ID', r => r.immutableId),
       // "How to disable functions in Azure Functions": a connector polled by the CCF is not also run here.

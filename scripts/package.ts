@@ -3,11 +3,13 @@
 // The zip holds host.json, a package.json whose "main" is the bundled entry point, and that
 // bundle: functions/index.ts with every dependency inlined by esbuild, so the app needs no
 // node_modules and no remote build. Only @azure/functions-core stays external: the Functions
-// Node.js worker provides it at run time.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Node.js worker provides it at run time. The soc-operations timer's model (`sentinel-kit build`
+// writes it from kql/operations.yaml) goes in at the path the timer reads by default.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { defaultOperationsFile } from '../functions/operations/config.js';
 import { writeZip } from './zip.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +46,9 @@ export async function packageFunctionApp(out = packagePath): Promise<string> {
     { name: 'host.json', data: readFileSync(join(root, 'host.json')) },
     { name: 'package.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
     { name: entryPoint, data: Buffer.from(bundle.outputFiles[0].contents) },
+    ...(existsSync(join(root, defaultOperationsFile))
+      ? [{ name: defaultOperationsFile, data: readFileSync(join(root, defaultOperationsFile)) }]
+      : []),
   ]);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, zip);

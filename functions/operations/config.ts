@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { type OperationsConfig, parseOperationsConfig } from '../../src/operations/config.js';
+import { appPath } from '../appRoot.js';
 import { SettingError } from '../responders/shared.js';
+
+/** Where `build` writes the model, relative to the repository root; `npm run package` ships it at the same path. */
+export const defaultOperationsFile = 'infra/generated/operations.json';
 
 let cached: { path: string; config: OperationsConfig } | undefined;
 
-/** The operations config `build` compiled, from SOC_OPERATIONS_FILE (default infra/generated/operations.json). */
+/**
+ * The operations config `build` compiled, from SOC_OPERATIONS_FILE (default infra/generated/operations.json,
+ * where `npm run package` puts it); a relative path is taken from the app root.
+ */
 export function operationsConfig(): OperationsConfig {
-  const path = resolve(process.env.SOC_OPERATIONS_FILE || 'infra/generated/operations.json');
+  const path = appPath(process.env.SOC_OPERATIONS_FILE || defaultOperationsFile);
   if (cached?.path === path) return cached.config;
   let json: unknown;
   try {

@@ -27,7 +27,7 @@ export interface Table {
    * for a table whose IngestionTime policy is off, it reads null.
    */
   ingestion?: readonly (bigint | null)[];
-  /** The query's `render`: chart kind and properties for a client that draws it. */
+  /** The query ended in `render`: how to chart it. */
   visualization?: Visualization;
 }
 

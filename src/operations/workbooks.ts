@@ -100,8 +100,9 @@ function slaTable(model: OperationsModel): string {
   return `datatable(Severity: string, AckTargetMinutes: real, CloseTargetMinutes: real)[${rows.join(', ')}]`;
 }
 
-export function slaQueries(model: OperationsModel): WorkbookQuery[] {
-  const latest = `let targets = ${slaTable(model)};
+/** The latest state of each incident of the lookback, with its tier (from the owner) and SLA targets. */
+function latestIncidents(model: OperationsModel): string {
+  return `let targets = ${slaTable(model)};
 let incidents = SecurityIncident
   | where CreatedTime >= ago(${LOOKBACK_DAYS}d)
   | summarize CreatedTime = min(CreatedTime),
@@ -109,6 +110,33 @@ let incidents = SecurityIncident
               arg_max(TimeGenerated, Status, Severity, ClosedTime, Owner, Labels) by IncidentName
   | extend Tier = ${tierExpression(model)}
   | join kind=leftouter targets on Severity;`;
+}
+
+/** Each incident's breaches: past a target now, or labelled by the SLA timer when it escalated. */
+const breachColumns = `| extend AckBreached = (isnotnull(AckTime) and (AckTime - CreatedTime) / 1m > AckTargetMinutes)
+                       or (isnull(AckTime) and (now() - CreatedTime) / 1m > AckTargetMinutes)
+                       or tostring(Labels) contains ${kqlString(breachLabel('acknowledge'))},
+         CloseBreached = (Status == "Closed" and (ClosedTime - CreatedTime) / 1m > CloseTargetMinutes)
+                         or (Status != "Closed" and (now() - CreatedTime) / 1m > CloseTargetMinutes)
+                         or tostring(Labels) contains ${kqlString(breachLabel('close'))}`;
+
+/**
+ * Per tier and period of creation: incidents whose SLA is decided (closed, or breached), how many
+ * breached, and the share met. Open incidents still within their targets are not counted yet.
+ */
+export function slaByTierQuery(model: OperationsModel, period: '1h' | '1d'): string {
+  return `${latestIncidents(model)}
+incidents
+${breachColumns}
+| extend Breached = AckBreached or CloseBreached
+| where Status == "Closed" or Breached
+| summarize Breaches = countif(Breached), Met = countif(not(Breached)) by Tier, Period = bin(CreatedTime, ${period})
+| extend AttainmentPercent = round(100.0 * Met / (Met + Breaches), 1)
+| order by Period asc, Tier asc`;
+}
+
+export function slaQueries(model: OperationsModel): WorkbookQuery[] {
+  const latest = latestIncidents(model);
   return [
     {
       title: 'MTTA and MTTR (minutes) per tier and severity',
@@ -126,12 +154,7 @@ incidents
       visualization: 'barchart',
       query: `${latest}
 incidents
-| extend AckBreached = (isnotnull(AckTime) and (AckTime - CreatedTime) / 1m > AckTargetMinutes)
-                       or (isnull(AckTime) and (now() - CreatedTime) / 1m > AckTargetMinutes)
-                       or tostring(Labels) contains ${kqlString(breachLabel('acknowledge'))},
-         CloseBreached = (Status == "Closed" and (ClosedTime - CreatedTime) / 1m > CloseTargetMinutes)
-                         or (Status != "Closed" and (now() - CreatedTime) / 1m > CloseTargetMinutes)
-                         or tostring(Labels) contains ${kqlString(breachLabel('close'))}
+${breachColumns}
 | summarize AcknowledgeBreaches = countif(AckBreached), CloseBreaches = countif(CloseBreached) by Tier, Severity
 | order by Tier asc, Severity asc`,
     },
@@ -145,6 +168,11 @@ incidents
 | extend AttainmentPercent = round(100.0 * WithinSla / Closed, 1)
 | project Day, AttainmentPercent
 | order by Day asc`,
+    },
+    {
+      title: 'SLA breaches and attainment per tier, by day of creation',
+      visualization: 'table',
+      query: slaByTierQuery(model, '1d'),
     },
   ];
 }

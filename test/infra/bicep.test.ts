@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { defaultOperationsFile } from '../../functions/operations/config.js';
 import { build } from '../../src/build/index.js';
 import { repoRoot } from '../build/support.js';
 import { bicepFiles, bicepMissing, compiledMain, runBicep } from './bicepCli.js';
@@ -171,6 +172,55 @@ describe.skipIf(bicepMissing)(`the Bicep CLI${bicepMissing ? ` (skipped: ${bicep
     );
     expect(grant.condition ?? 'unconditional').not.toMatch(/sentinelAutomationPrincipalId/);
   });
+
+  it(
+    "gives the soc-operations timer its settings: the workspace, the packaged model, each tier's Teams webhook as a Key Vault reference",
+    () => {
+      // main.bicep's own declaration, evaluated by the CLI: exported from a copy beside a copy of the
+      // generated file it loads, and read back through a parameters file that imports it.
+      const main = readFileSync(join(repoRoot, 'infra/main.bicep'), 'utf8');
+      const declaration = /^var tierWebhookSecrets = [\s\S]*?^\)$/m.exec(main)?.[0];
+      expect(declaration).toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), 'sk-ops-'));
+      mkdirSync(join(dir, 'generated'));
+      copyFileSync(join(repoRoot, 'infra/generated/operations.json'), join(dir, 'generated/operations.json'));
+      writeFileSync(join(dir, 'values.bicep'), `@export()\n${declaration}\n`);
+      writeFileSync(
+        join(dir, 'values.bicepparam'),
+        "using none\nimport { tierWebhookSecrets } from 'values.bicep'\nparam webhooks = tierWebhookSecrets\n",
+      );
+      const run = runBicep(['build-params', join(dir, 'values.bicepparam'), '--stdout']);
+      expect(run.diagnostics).toEqual([]);
+      const values = JSON.parse(JSON.parse(run.stdout).parametersJson).parameters;
+      const model = JSON.parse(readFileSync(join(repoRoot, 'infra/generated/operations.json'), 'utf8')).model;
+      const settings: string[] = model.tiers.flatMap((t: any) => t.teams?.webhookSetting ?? []);
+      expect(settings).toEqual([
+        'TEAMS_WEBHOOK_L1',
+        'TEAMS_WEBHOOK_L2',
+        'TEAMS_WEBHOOK_L3',
+        'TEAMS_WEBHOOK_L4',
+      ]);
+      expect(values.webhooks.value).toEqual({
+        TEAMS_WEBHOOK_L1: 'teams-webhook-l1',
+        TEAMS_WEBHOOK_L2: 'teams-webhook-l2',
+        TEAMS_WEBHOOK_L3: 'teams-webhook-l3',
+        TEAMS_WEBHOOK_L4: 'teams-webhook-l4',
+      });
+
+      const app = templateResources(compiledMain()).find((r) => r.name === 'function-app').properties
+        .parameters;
+      expect(app.keyVaultReferences.value).toBe(
+        "[union(variables('tierWebhookSecrets'), parameters('keyVaultReferences'))]",
+      );
+      expect(app.settings.value).toMatch(
+        /'SENTINEL_WORKSPACE_RESOURCE_ID', reference\([^)]*'workspace'\)[^,]*,[^,]*\)\.outputs\.id\.value/,
+      );
+      expect(app.settings.value).toContain(`'SOC_OPERATIONS_FILE', '${defaultOperationsFile}'`);
+      // Key Vault references become app settings in functionApp.bicep, never the URLs themselves.
+      expect(JSON.stringify(compiledMain())).not.toMatch(/webhook\.office\.com|logic\.azure\.com/);
+    },
+    heavy,
+  );
 
   it('deploys parsers as workspace functions before the rules that call them', () => {
     const parsers = templateResources(moduleTemplate('parsers'));

@@ -54,6 +54,12 @@ describe('queries on a worker thread within limits', () => {
     expect((await runner.run('SigninLogs | count', 0n)).rows).toEqual([[2]]);
   });
 
+  it('hands back what render asked for, for the console to draw', async () => {
+    const result = await runner.run("print n = 1 | render timechart with (title='t')", 0n);
+    expect(result.visualization).toEqual({ visualization: 'timechart', title: 't' });
+    expect((await runner.run('print n = 1', 0n)).visualization).toBeUndefined();
+  });
+
   it('refuses a result over the row limit instead of truncating it', async () => {
     const error = await runner.run('range x from 1 to 101 step 1', 0n).catch((e: Error) => e);
     expect(error).toBeInstanceOf(QueryLimitError);

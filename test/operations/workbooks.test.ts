@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build/index.js';
 import { loadOperationsRepository } from '../../src/operations/repository.js';
-import { generateWorkbooks, workbookQueries } from '../../src/operations/workbooks.js';
+import { generateWorkbooks, slaByTierQuery, workbookQueries } from '../../src/operations/workbooks.js';
 import { repoRoot } from '../build/support.js';
 import { bicepMissing } from '../infra/bicepCli.js';
 import { makeAjv, validateResource } from '../infra/schemas.js';
@@ -72,6 +72,32 @@ describe('workbooks', () => {
     });
     const days = await run(attainment.query);
     expect(days.every((d) => typeof d.AttainmentPercent === 'number')).toBe(true);
+  });
+
+  it('the SLA workbook and the local SOC chart breaches and attainment per tier over time', async () => {
+    const perTier = workbookQueries(workbooks[0].serializedData)[3];
+    const run = engine(rows());
+    const periods = await run(perTier.query);
+    // Incident 6 (L1, High) breached; the other L1 incidents closed within target on earlier days.
+    expect(periods).toContainEqual({
+      Tier: 'L1',
+      Period: '2026-12-01T00:00:00Z',
+      Breaches: 1,
+      Met: 0,
+      AttainmentPercent: 0,
+    });
+    const l1 = periods.filter((r) => r.Tier === 'L1');
+    expect(l1.reduce((n, r) => n + Number(r.Met), 0)).toBe(5);
+    for (const r of periods) {
+      expect(r.AttainmentPercent).toBe(
+        Math.round((1000 * Number(r.Met)) / (Number(r.Met) + Number(r.Breaches))) / 10,
+      );
+    }
+    // The local SOC's hourly variant over the same incidents counts the same.
+    const hourly = await run(slaByTierQuery(repo.loaded.model!, '1h'));
+    expect(hourly.reduce((n, r) => n + Number(r.Breaches), 0)).toBe(
+      periods.reduce((n, r) => n + Number(r.Breaches), 0),
+    );
   });
 
   it('the MITRE workbook counts rules per tactic from content', async () => {

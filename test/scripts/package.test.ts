@@ -13,12 +13,20 @@ import { repoRoot } from '../build/support.js';
  */
 const workerStandIn = `
 const registered = [];
+const handlers = new Map();
 module.exports = {
   setProgrammingModel() {},
   registerHook() { return { dispose() {} }; },
-  registerFunction(metadata) { registered.push(metadata); return { dispose() {} }; },
+  registerFunction(metadata, handler) { registered.push(metadata); handlers.set(metadata.name, handler); return { dispose() {} }; },
 };
-process.on('exit', () => process.stdout.write(JSON.stringify(registered)));
+// SK_INVOKE names a function to run once, as the worker would on a timer tick; its error is printed.
+process.on('beforeExit', async () => {
+  const name = process.env.SK_INVOKE;
+  if (!name) return process.stdout.write(JSON.stringify(registered));
+  delete process.env.SK_INVOKE;
+  try { await handlers.get(name)({}, { log() {} }); process.stdout.write('ok'); }
+  catch (error) { process.stdout.write(error.message); }
+});
 `;
 
 /** Names registered in functions/ by http('<name>', ...), timer('<name>', ...) and registerConnectorTimer('<name>'). */
@@ -48,7 +56,7 @@ describe('npm run package (Flex Consumption one-deploy zip)', () => {
       readZip(readFileSync(zipPath))
         .map((e) => e.name)
         .sort(),
-    ).toEqual(['dist/index.js', 'host.json', 'package.json']);
+    ).toEqual(['dist/index.js', 'host.json', 'infra/generated/operations.json', 'package.json']);
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
     expect(manifest.type).toBe('module');
     expect(JSON.parse(readFileSync(join(app, 'host.json'), 'utf8')).version).toBe('2.0');
@@ -58,15 +66,13 @@ describe('npm run package (Flex Consumption one-deploy zip)', () => {
     mkdirSync(core, { recursive: true });
     writeFileSync(join(core, 'package.json'), '{"name":"@azure/functions-core","main":"index.js"}');
     writeFileSync(join(core, 'index.js'), workerStandIn);
-    const run = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `await import(${JSON.stringify(join(app, manifest.main))});`],
-      {
-        cwd: app,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '' },
-      },
-    );
+    const start = (cwd: string, env: Record<string, string> = {}) =>
+      spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(join(app, manifest.main))});`],
+        { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } },
+      );
+    const run = start(app);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const registered: {
@@ -82,5 +88,17 @@ describe('npm run package (Flex Consumption one-deploy zip)', () => {
     expect(routes).toEqual(
       expect.arrayContaining(['responders/disable-user', 'responders/triage', 'responders/enrich']),
     );
+
+    // The soc-operations timer finds the packaged model from the app root whatever the working
+    // directory: with only the workspace setting missing, that is what it reports.
+    const tick = start(tmpdir(), { SK_INVOKE: 'soc-operations' });
+    expect(tick.stderr).toBe('');
+    expect(tick.stdout).toBe('app setting SENTINEL_WORKSPACE_RESOURCE_ID is not a workspace resource id');
+    // ... and a relative SOC_OPERATIONS_FILE is taken from the app root too.
+    const elsewhere = start(tmpdir(), { SK_INVOKE: 'soc-operations', SOC_OPERATIONS_FILE: 'nothing.json' });
+    expect(elsewhere.stdout).toBe('app setting SOC_OPERATIONS_FILE does not name a readable JSON file');
+    writeFileSync(join(app, 'moved.json'), readFileSync(join(app, 'infra/generated/operations.json')));
+    const moved = start(tmpdir(), { SK_INVOKE: 'soc-operations', SOC_OPERATIONS_FILE: 'moved.json' });
+    expect(moved.stdout).toMatch(/SENTINEL_WORKSPACE_RESOURCE_ID/);
   });
 });

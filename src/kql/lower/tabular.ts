@@ -20,6 +20,7 @@ import {
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup } from './plugins.js';
+import { lowerRender } from './render.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -304,30 +305,21 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMakeSeries(node, needInput(), ctx);
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
-    case 'RenderOperator':
-      return lowerRender(node, needInput());
+    case 'RenderOperator': {
+      // render only tells the client how to chart the result; the data is the input's
+      // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,
+      // so a shared (let, materialize) input keeps its identity and is computed once.
+      const rendered = needInput();
+      return {
+        ...project(
+          rendered,
+          rendered.schema.map((c, i) => ({ name: c.name, expr: columnRef(rendered.schema, i) })),
+        ),
+        visualization: lowerRender(node),
+      };
+    }
   }
   throw unsupported(node, ctx);
-}
-
-/**
- * render only tells the client how to chart the result; the data is the input's
- * (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries the
- * chart kind and properties, so a shared input keeps its identity (computed once).
- */
-function lowerRender(node: any, input: Plan): Plan {
-  const properties: Record<string, string> = {};
-  for (const property of list(node.WithClause?.Properties)) {
-    const value = property.Expression;
-    properties[String(property.Name.SimpleName)] = String(value.LiteralValue ?? text(value));
-  }
-  return {
-    ...project(
-      input,
-      input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
-    ),
-    visualization: { kind: String(node.ChartType.Text), properties },
-  };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.

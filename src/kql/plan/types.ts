@@ -197,18 +197,19 @@ export type Plan = (
   | { op: 'shared'; input: Plan }
 ) & {
   schema: Column[];
-  /** Set by `render`: how the client should chart the result (the data is the input's). */
+  /** Set on the plan a `render` ends: how the client should draw the result. */
   visualization?: Visualization;
 };
 
 /**
- * `render kind with (name=value, ...)`: "render instructs the client how to visualize the result"
- * (https://learn.microsoft.com/kusto/query/render-operator); carried with the result as metadata.
- * Property values are as written (string literals unquoted; `ycolumns=a, b` is "a, b").
+ * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart
+ * type and each `with (...)` property under its lower-case name, as the Logs Query API's `render` object
+ * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
+ * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
  */
 export interface Visualization {
-  kind: string;
-  properties: Record<string, string>;
+  visualization: string;
+  [property: string]: string | string[];
 }
 
 export interface TopNestedLevel {

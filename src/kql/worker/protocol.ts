@@ -46,7 +46,6 @@ export interface QueryRequest {
 export interface JsonTable {
   columns: Column[];
   rows: unknown[][];
-  /** The query's `render` (chart kind and properties), for a client that draws it. */
   visualization?: Visualization;
 }
 

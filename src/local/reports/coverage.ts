@@ -15,8 +15,10 @@ export interface CoverageColumn {
 }
 
 /**
- * The MITRE ATT&CK coverage of the enabled rules: per tactic, the rules that declare it and the
- * techniques they name (a sub-technique counts for its technique's row, as in ATT&CK Navigator).
+ * The whole MITRE ATT&CK Enterprise matrix with the coverage of the enabled rules: per tactic, the rules
+ * that declare it and every technique of the tactic with the rules that name it there, so gaps show as
+ * techniques with no rule. A sub-technique counts for its technique's cell, as in ATT&CK Navigator's
+ * collapsed view; techniques are in name order, as Navigator sorts them by default.
  */
 export function coverageMatrix(rules: readonly AnalyticsRule[], attack: MitreAttack): CoverageColumn[] {
   const enabled = rules.filter((r) => r.enabled !== false);
@@ -27,6 +29,11 @@ export function coverageMatrix(rules: readonly AnalyticsRule[], attack: MitreAtt
     .map((tactic) => {
       const tacticRules = enabled.filter((r) => r.tactics?.includes(tactic.name));
       const cells = new Map<string, CoverageCell>();
+      for (const technique of attack.techniques.values()) {
+        if (technique.id.includes('.') || !technique.tactics.includes(tactic.name)) continue;
+        const id = technique.id.toUpperCase();
+        cells.set(id, { technique: id, name: technique.name, rules: [] });
+      }
       for (const rule of tacticRules) {
         for (const id of rule.relevantTechniques ?? []) {
           const parent = id.split('.')[0].toUpperCase();
@@ -41,7 +48,9 @@ export function coverageMatrix(rules: readonly AnalyticsRule[], attack: MitreAtt
         tactic: tactic.name,
         displayName: tactic.displayName,
         rules: tacticRules.map((r) => r.name),
-        techniques: [...cells.values()].sort((a, b) => a.technique.localeCompare(b.technique)),
+        techniques: [...cells.values()].sort(
+          (a, b) => a.name.localeCompare(b.name, 'en') || a.technique.localeCompare(b.technique),
+        ),
       };
     });
 }

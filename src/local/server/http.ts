@@ -29,16 +29,25 @@ interface Route {
   handler: RouteHandler;
 }
 
-/** Path patterns like `/v1/workspaces/:workspaceId/query`; matching is case-insensitive like ARM. */
+/**
+ * Path patterns like `/v1/workspaces/:workspaceId/query`; matching is case-insensitive like ARM. A
+ * trailing `*` matches the rest of the path, one or more segments, as the parameter `*`.
+ */
 export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, path: string, handler: RouteHandler): this {
     const names: string[] = [];
-    const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
+    const source = path
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:(\w+)/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })
+      .replace(/\\\*$/, () => {
+        names.push('*');
+        return '(.+)';
+      });
     this.routes.push({ method, pattern: new RegExp(`^${source}/?$`, 'i'), names, handler });
     return this;
   }

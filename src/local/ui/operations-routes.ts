@@ -6,6 +6,7 @@ import { QA_LABEL } from '../../operations/qa.js';
 import { tierOfOwner } from '../../operations/routing.js';
 import { buildRunbooks } from '../../operations/runbooks.js';
 import { breachLabel, slaState } from '../../operations/sla.js';
+import { slaByTierQuery } from '../../operations/workbooks.js';
 import { HttpError, type Router, sendJson } from '../server/http.js';
 import type { LocalSoc } from '../soc.js';
 
@@ -81,6 +82,14 @@ export function addOperationsRoutes(router: Router, soc: LocalSoc): void {
       budgets: soc.rules.map((r) => ({ id: r.id, name: r.name, maxAlertsPerDay: r.maxAlertsPerDay ?? null })),
       clock: String(dateToTicks(soc.clock.date())),
     });
+  });
+
+  // The SLA workbook's per-tier query, per simulated hour: the local clock runs hours in minutes.
+  router.add('GET', '/api/sla/tiers', ({ response }) => {
+    const periods = soc.operations
+      ? tableToRecords(soc.workspace.query(slaByTierQuery(soc.operations.model, '1h'), soc.clock.ticks()))
+      : null;
+    sendJson(response, 200, periods);
   });
 
   router.add('GET', '/docs/rules/:page', ({ response, params }) => {

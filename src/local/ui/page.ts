@@ -14,16 +14,30 @@ export const pageCss = `  :root { color-scheme: light dark; font-family: system-
   th { background: #8882; }
   .sev-High { color: #b00020; font-weight: 700; } .sev-Medium { color: #b35c00; font-weight: 700; }
   textarea { width: 100%; font-family: ui-monospace, monospace; font-size: 14px; }
+  .kql-editor { height: 220px; border: 1px solid #8884; margin-bottom: .5rem; }
   .error { color: #b00020; } .muted { opacity: .7; }
-  .matrix { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: .5rem; }
-  .matrix section { border: 1px solid #8884; padding: .4rem; }
-  .matrix h2 { font-size: 1rem; overflow-wrap: anywhere; }
+  .matrix { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(120px, 1fr); gap: .3rem; overflow-x: auto; }
+  .matrix h2 { font-size: .85rem; overflow-wrap: anywhere; margin: 0 0 .3rem; }
+  .matrix ul, .legend { list-style: none; margin: 0; padding: 0; }
+  .legend { display: flex; gap: .5rem; margin-bottom: .5rem; }
+  .heat { font-size: .72rem; padding: .15rem .3rem; margin-bottom: 2px; border: 1px solid #8884; }
+  .heat-0 { border-style: dashed; opacity: .75; } .heat-1 { background: #66bb6a55; }
+  .heat-2 { background: #43a04799; } .heat-3 { background: #2e7d32cc; color: #fff; }
   .actions { display: flex; gap: .5rem; }
-  .covered { background: #2e7d3233; }
   ol.timeline li { margin-bottom: .4rem; }
   pre { white-space: pre-wrap; }
   .breached { color: #b00020; font-weight: 700; } .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1rem; }
 `;
+
+/**
+ * The page's own Content-Security-Policy, replacing the server-wide one on the document only. Monaco (the
+ * KQL console's editor) writes its theme and token colours into <style> elements it creates at run time
+ * (monaco-editor 0.46 has no nonce support), so styles need 'unsafe-inline'; its icons are a font file
+ * from /editor/ and its error squiggles SVG data: images. Scripts, workers included, stay 'self' only.
+ */
+export const pageContentSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; " +
+  "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The single page shell; everything else is rendered by app.js from the JSON API. */
 export const indexHtml = `<!doctype html>

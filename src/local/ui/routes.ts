@@ -9,8 +9,9 @@ import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
 import { abandonedSignal, queryHttpError } from '../server/query-limits.js';
 import type { LocalSoc } from '../soc.js';
+import { addEditorRoutes } from './editor-routes.js';
 import { addOperationsRoutes } from './operations-routes.js';
-import { indexHtml, pageCss } from './page.js';
+import { indexHtml, pageContentSecurityPolicy, pageCss } from './page.js';
 
 const clientEntry = fileURLToPath(new URL('./client/app.ts', import.meta.url));
 
@@ -39,7 +40,12 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   const mitre = loadMitre(join(soc.options.root, 'kql', 'mitre', 'attack-enterprise.json'));
 
   router.add('GET', '/', ({ response }) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(indexHtml);
+    response
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': pageContentSecurityPolicy,
+      })
+      .end(indexHtml);
   });
   router.add('GET', '/app.css', ({ response }) => {
     response.writeHead(200, { 'content-type': 'text/css; charset=utf-8' }).end(pageCss);
@@ -49,6 +55,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   });
 
   addOperationsRoutes(router, soc);
+  addEditorRoutes(router, soc);
 
   router.add('GET', '/api/status', ({ response }) => {
     sendJson(response, 200, {
@@ -152,6 +159,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
         columns: result.columns,
         rows: result.rows.slice(0, 1000).map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))),
         total: result.rows.length,
+        visualization: result.visualization ?? null,
       });
     } catch (error) {
       const diagnostics =
@@ -174,6 +182,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
       200,
       soc.scheduler.health().map((h) => ({
         ...h,
+        maxAlertsPerDay: soc.rules.find((r) => r.id === h.id)?.maxAlertsPerDay ?? null,
         alertsPerDay: perDay
           .filter((r) => r.AlertType === h.id)
           .map((r) => ({ day: r.Day, alerts: r.Alerts })),

@@ -2,7 +2,9 @@
 // Values from data are only ever set as text, never as HTML.
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
-import { chart } from './charts.js';
+import { type ChartKind, chart, releaseCharts } from './charts.js';
+import { type KustoEditor, kustoEditor } from './editor.js';
+import { type ChartShape, renderedChart } from './render-data.js';
 
 type Child = Node | string | number | null | undefined;
 
@@ -35,6 +37,7 @@ function table(columns: string[], rows: Child[][], caption?: string): HTMLElemen
 
 function show(...children: Child[]): void {
   const main = document.getElementById('main') as HTMLElement;
+  releaseCharts(main);
   main.replaceChildren(
     ...children.flatMap((child) =>
       child === null || child === undefined ? [] : [child instanceof Node ? child : String(child)],
@@ -219,6 +222,7 @@ interface QueryResult {
   columns?: { name: string; type: string }[];
   rows?: Record<string, unknown>[];
   total?: number;
+  visualization?: { visualization: string; [property: string]: string | string[] } | null;
   diagnostics?: { line: number; column: number; message: string; code: string }[];
 }
 
@@ -234,13 +238,25 @@ function queryPage(initial?: string): void {
     'SecurityIncident\n| summarize arg_max(TimeGenerated, *) by IncidentName\n| project IncidentNumber, Title, Severity, Status';
   const output = h('div', { id: 'query-output', 'aria-live': 'polite' });
   const run = h('button', { type: 'submit' }, 'Run');
-  const form = h('form', {}, h('label', { for: 'kql' }, 'KQL over the local workspace'), editor, run, output);
+  const form = h(
+    'form',
+    {},
+    h('label', { for: 'kql' }, 'KQL over the local workspace'),
+    editor,
+    run,
+    output,
+  ) as HTMLFormElement;
+  // The textarea until Monaco has loaded (or for good, if it cannot).
+  let kusto: KustoEditor | undefined;
+  void kustoEditor(editor, () => form.requestSubmit()).then((loaded) => {
+    kusto = loaded;
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const result = await api<QueryResult>('query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: editor.value }),
+      body: JSON.stringify({ query: kusto?.getValue() ?? editor.value }),
     });
     if (result.diagnostics) {
       output.replaceChildren(
@@ -253,7 +269,9 @@ function queryPage(initial?: string): void {
       return;
     }
     const columns = result.columns ?? [];
+    releaseCharts(output);
     output.replaceChildren(
+      ...(result.visualization ? [resultChart(columns, result.rows ?? [], result.visualization)] : []),
       h('p', {}, `${result.total} rows`),
       table(
         columns.map((c) => `${c.name} (${c.type})`),
@@ -264,19 +282,79 @@ function queryPage(initial?: string): void {
   show(h('h1', {}, 'Query'), form);
 }
 
+const chartKinds: Record<ChartShape, { kind: ChartKind; horizontal?: boolean; area?: boolean }> = {
+  line: { kind: 'line' },
+  area: { kind: 'line', area: true },
+  column: { kind: 'bar' },
+  bar: { kind: 'bar', horizontal: true },
+  pie: { kind: 'pie' },
+};
+
+/** The chart a query's `render` asked for, drawn above its rows. */
+function resultChart(
+  columns: { name: string; type: string }[],
+  rows: Record<string, unknown>[],
+  visualization: { visualization: string; [property: string]: string | string[] },
+): HTMLElement {
+  const drawn = renderedChart(columns, rows, visualization);
+  if ('unsupported' in drawn)
+    return h('p', { class: 'muted', 'data-render': 'table' }, `${drawn.unsupported}.`);
+  const { kind, ...options } = chartKinds[drawn.shape];
+  const figure = chart(
+    drawn.title || `render ${visualization.visualization}`,
+    kind,
+    drawn.labels,
+    drawn.shape === 'pie' ? drawn.series.slice(0, 1) : drawn.series,
+    { ...options, stacked: drawn.stacked, height: 320, times: drawn.times },
+  );
+  figure.dataset.render = visualization.visualization;
+  return figure;
+}
+
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-type RuleHealthRow = RuleHealth & { alertsPerDay: { day: string; alerts: number }[] };
+type RuleHealthRow = RuleHealth & {
+  maxAlertsPerDay: number | null;
+  alertsPerDay: { day: string; alerts: number }[];
+};
+
+/** Alerts per day as a sparkline over every day any rule alerted, with the rule's budget dashed. */
+function alertsSparkline(rule: RuleHealthRow, days: string[]): HTMLElement | string {
+  if (rule.alertsPerDay.length === 0) return 'none';
+  const perDay = new Map(rule.alertsPerDay.map((d) => [d.day, d.alerts]));
+  const text = rule.alertsPerDay.map((d) => `${d.day.slice(0, 10)}: ${d.alerts}`).join('; ');
+  const budget = rule.maxAlertsPerDay;
+  return chart(
+    `Alerts per day of ${rule.name}: ${text}${budget === null ? '' : `; budget ${budget} a day`}`,
+    'line',
+    days.map((d) => d.slice(0, 10)),
+    [
+      { label: 'alerts', data: days.map((d) => perDay.get(d) ?? 0) },
+      ...(budget === null ? [] : [{ label: 'maxAlertsPerDay', data: days.map(() => budget), dashed: true }]),
+    ],
+    { compact: true, height: 48 },
+  );
+}
 
 async function rulesPage(): Promise<void> {
   const rules = await api<RuleHealthRow[]>('rules');
+  const days = [...new Set(rules.flatMap((r) => r.alertsPerDay.map((d) => d.day)))].sort();
   show(
     h('h1', {}, 'Rule health'),
     table(
-      ['Rule', 'Kind', 'Last run', 'Result rows', 'Runs', 'Alerts', 'Alerts per day', 'Last error'],
+      [
+        'Rule',
+        'Kind',
+        'Last run',
+        'Result rows',
+        'Runs',
+        'Alerts',
+        'Alerts per day (dashed: budget)',
+        'Last error',
+      ],
       rules.map((r) => [
         r.name,
         r.kind,
@@ -284,18 +362,50 @@ async function rulesPage(): Promise<void> {
         r.lastResultRows ?? '',
         r.runs,
         r.alerts,
-        r.alertsPerDay.map((d) => `${d.day.slice(0, 10)}: ${d.alerts}`).join('; '),
+        alertsSparkline(r, days),
         r.lastError ? h('span', { class: 'error' }, r.lastError) : '',
       ]),
     ),
   );
 }
 
+/** Attainment and breaches per tier per hour, from the SLA workbook's query. */
+function slaCharts(periods: SlaByTier): HTMLElement {
+  if (periods === null) return h('p', { class: 'muted' }, 'No kql/operations.yaml: no SLA targets to chart.');
+  if (periods.length === 0) return h('p', {}, 'No incident has closed or breached its SLA yet.');
+  const hours = [...new Set(periods.map((p) => p.Period))].sort();
+  const tiers = [...new Set(periods.map((p) => p.Tier))].sort();
+  const series = (key: 'AttainmentPercent' | 'Breaches') =>
+    tiers.map((tier) => ({
+      label: tier,
+      data: hours.map((hour) => {
+        const row = periods.find((p) => p.Tier === tier && p.Period === hour);
+        return row ? row[key] : key === 'Breaches' ? 0 : null;
+      }),
+    }));
+  const labels = hours.map((x) => x.slice(0, 13));
+  return h(
+    'div',
+    { class: 'charts' },
+    chart(
+      'SLA attainment per tier (% of decided incidents, by hour created)',
+      'line',
+      labels,
+      series('AttainmentPercent'),
+    ),
+    chart('SLA breaches per tier (by hour created)', 'bar', labels, series('Breaches'), { stacked: true }),
+  );
+}
+
 async function slaPage(): Promise<void> {
-  const rows = await api<Record<string, number | string | null>[]>('sla');
+  const [rows, periods] = await Promise.all([
+    api<Record<string, number | string | null>[]>('sla'),
+    api<SlaByTier>('sla/tiers'),
+  ]);
   const minutes = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '—');
   show(
     h('h1', {}, 'SLA: time to acknowledge and to close'),
+    slaCharts(periods),
     table(
       ['Severity', 'Incidents', 'Acknowledged', 'Closed', 'MTTA (min)', 'MTTR (min)'],
       rows.map((r) => [
@@ -349,6 +459,11 @@ interface ChartData {
   alertsPerRule: { AlertType: string; Day: string; Alerts: number }[];
   budgets: { id: string; name: string; maxAlertsPerDay: number | null }[];
 }
+
+/** SLA outcomes per tier and hour of creation; null without kql/operations.yaml. */
+type SlaByTier =
+  | { Tier: string; Period: string; Breaches: number; Met: number; AttainmentPercent: number }[]
+  | null;
 
 /** "in 12m" / "breached 3m ago", against the simulated now the server reported. */
 function countdown(deadline: string | null, now: string, done: boolean): HTMLElement | string {
@@ -479,22 +594,55 @@ interface CoverageColumn {
   techniques: { technique: string; name: string; rules: string[] }[];
 }
 
+/** Heat levels: a gap, one rule, two, three or more. */
+const heat = (rules: number) => `heat heat-${Math.min(rules, 3)}`;
+
 async function coveragePage(): Promise<void> {
   const columns = await api<CoverageColumn[]>('coverage');
+  const cells = columns.flatMap((c) => c.techniques);
+  const covered = cells.filter((t) => t.rules.length > 0).length;
   show(
     h('h1', {}, 'MITRE ATT&CK coverage of enabled rules'),
+    h(
+      'p',
+      {},
+      `${covered} of ${cells.length} technique cells covered; every other cell is a gap. Sub-techniques count for their technique.`,
+    ),
+    h(
+      'ul',
+      { class: 'legend', 'aria-label': 'Legend' },
+      ...['no rule (gap)', '1 rule', '2 rules', '3 or more rules'].map((text, n) =>
+        h('li', { class: heat(n) }, text),
+      ),
+    ),
     h(
       'div',
       { class: 'matrix' },
       ...columns.map((c) =>
         h(
           'section',
-          { class: c.rules.length > 0 ? 'covered' : '', 'aria-label': c.displayName },
-          h('h2', {}, `${c.displayName} (${c.rules.length})`),
+          { 'aria-label': c.displayName },
+          h(
+            'h2',
+            {},
+            `${c.displayName} (${c.techniques.filter((t) => t.rules.length > 0).length}/${c.techniques.length})`,
+          ),
           h(
             'ul',
             {},
-            ...c.techniques.map((t) => h('li', { title: t.rules.join(', ') }, `${t.technique} ${t.name}`)),
+            ...c.techniques.map((t) =>
+              h(
+                'li',
+                {
+                  class: heat(t.rules.length),
+                  'data-technique': t.technique,
+                  'data-rules': String(t.rules.length),
+                  title: t.rules.length === 0 ? 'No enabled rule: a gap' : t.rules.join('\n'),
+                },
+                `${t.technique} ${t.name}`,
+                t.rules.length > 0 ? ` (${t.rules.length})` : null,
+              ),
+            ),
           ),
         ),
       ),
