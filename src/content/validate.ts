@@ -8,7 +8,6 @@ import { checkAutomationReferences } from '../automation/validate.js';
 import { findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { validateSummaryFiles } from '../summary/validate.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
 import type { DocumentFacts } from '../rules/validate/facts.js';
@@ -19,6 +18,7 @@ import {
   type ValidationOptions,
 } from '../rules/validate/index.js';
 import { checkQuery } from '../rules/validate/query.js';
+import { validateSummaryFiles } from '../summary/validate.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =

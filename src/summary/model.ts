@@ -27,7 +27,7 @@ export const summaryRuleSchema = z.strictObject({
   displayName: text.optional(),
   description: text.optional(),
   /** "For rules that you create and configure, the ruleType property is always User." */
-  ruleType: z.literal('User', { error: "must be 'User' (System rules are Azure's own)" }).default('User'),
+  ruleType: z.literal('User').default('User'),
   ruleDefinition: z.strictObject({
     query: text,
     binSize: z.number(),

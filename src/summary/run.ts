@@ -32,7 +32,9 @@ function renamed(name: string): string {
 }
 
 /** The destination table's columns for a query returning `columns`, as Azure Monitor derives them. */
-export function destinationColumns(columns: readonly { name: string; type: ColumnSchema['type'] }[]): ColumnSchema[] {
+export function destinationColumns(
+  columns: readonly { name: string; type: ColumnSchema['type'] }[],
+): ColumnSchema[] {
   return [
     TIME_GENERATED,
     ...columns.map((c) => ({ name: renamed(c.name), type: c.type })),
@@ -70,7 +72,9 @@ export function runBin(
   lastModified: bigint | null,
 ): BinRun {
   const window = { start: bin.start, end: bin.end, closedEnd: 'start' as const, visibleAt: bin.executeAt };
-  const sliced = new Map<string, Table>([...tables].map(([name, t]) => [name, sliceTable(t, 'Scheduled', window)]));
+  const sliced = new Map<string, Table>(
+    [...tables].map(([name, t]) => [name, sliceTable(t, 'Scheduled', window)]),
+  );
   const result = runPlan(planQuery(rule.ruleDefinition.query, catalog), {
     catalog,
     tables: sliced,

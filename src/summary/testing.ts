@@ -3,10 +3,10 @@ import type { Catalog } from '../kql/catalog.js';
 import { findFiles } from '../rules/load.js';
 import { cellText } from '../rules/schedule/cells.js';
 import { indexTable } from '../rules/schedule/index.js';
+import type { FieldPath } from '../rules/source.js';
 import type { RuleTestCase } from '../rules/testing/model.js';
 import { type Checker, isRuleTestFile, loadRuleTestFile } from '../rules/testing/parse.js';
 import type { CaseResult, FileResult } from '../rules/testing/runner.js';
-import type { FieldPath } from '../rules/source.js';
 import { latestBinAt } from './bins.js';
 import { isSummaryPath, loadSummaryFile } from './load.js';
 import type { SummaryRule } from './model.js';
@@ -24,7 +24,11 @@ export interface SummaryExpectation {
 
 const EXPECT_KEYS = ['rows', 'rowDetails'];
 
-function readSummaryExpectation(raw: unknown, path: FieldPath, checker: Checker): SummaryExpectation | undefined {
+function readSummaryExpectation(
+  raw: unknown,
+  path: FieldPath,
+  checker: Checker,
+): SummaryExpectation | undefined {
   if (raw === undefined) {
     checker.error(path, 'SK0402', 'a summary-rule case needs `expect:` with at least `rows:`');
     return undefined;
@@ -34,7 +38,11 @@ function readSummaryExpectation(raw: unknown, path: FieldPath, checker: Checker)
   const rows = checker.count(e.rows, [...path, 'rows']);
   const details = e.rowDetails ?? [];
   if (!Array.isArray(details)) {
-    checker.error([...path, 'rowDetails'], 'SK0402', '`rowDetails:` must be a list of { Column: value } rows');
+    checker.error(
+      [...path, 'rowDetails'],
+      'SK0402',
+      '`rowDetails:` must be a list of { Column: value } rows',
+    );
     return undefined;
   }
   const rowDetails = details.map((d, i) =>
@@ -96,7 +104,10 @@ export function runSummaryCase(
   }
 }
 
-function diffRows(expect: SummaryExpectation, table: { columns: { name: string }[]; rows: unknown[][] }): string[] {
+function diffRows(
+  expect: SummaryExpectation,
+  table: { columns: { name: string }[]; rows: unknown[][] },
+): string[] {
   const out: string[] = [];
   const text = cellText(table as Parameters<typeof cellText>[0]);
   if (table.rows.length !== expect.rows) out.push(`rows: expected ${expect.rows}, got ${table.rows.length}`);
@@ -107,7 +118,9 @@ function diffRows(expect: SummaryExpectation, table: { columns: { name: string }
     );
     if (match === undefined) {
       const columns = Object.keys(wanted);
-      const actual = table.rows.map((_, row) => Object.fromEntries(columns.map((c) => [c, text(c, row) ?? null])));
+      const actual = table.rows.map((_, row) =>
+        Object.fromEntries(columns.map((c) => [c, text(c, row) ?? null])),
+      );
       out.push(
         `row ${i + 1}: expected a row with ${JSON.stringify(wanted)}\n    rows written ${JSON.stringify(actual)}`,
       );

@@ -38,10 +38,13 @@ function checkSummary({ rule, source }: LoadedSummaryRule, catalog: Catalog): Di
   if (rule) out.push(...checkDefinition(rule, source));
   const query = rule?.ruleDefinition.query ?? source.document.getIn(QUERY_PATH);
   if (typeof query !== 'string' || query === '') return out;
+  // The refused constructs first: Kusto.Language does not know workspace() and the like either, and
+  // "not a summary-rule construct" says more than its binding error.
+  out.push(...checkText(query, source));
   const checked = checkQuery({ query, source }, catalog, false, QUERY_PATH);
   out.push(...checked.diagnostics);
   if (checked.diagnostics.some((d) => d.severity === 'error')) return out;
-  out.push(...checkConstructs(query, source, catalog));
+  out.push(...checkBound(query, source, catalog));
   for (const [name, column] of checked.columns ?? []) {
     // Azure/Azure-Sentinel#13239: saving a rule whose result has a timespan column fails with
     // "Table validation failed ... MSG 1015: Invalid value provided for data type: timespan".
@@ -59,7 +62,12 @@ function checkSummary({ rule, source }: LoadedSummaryRule, catalog: Catalog): Di
   return out;
 }
 
-function error(source: YamlSource, code: keyof typeof summaryCodes, message: string, at: Position): Diagnostic {
+function error(
+  source: YamlSource,
+  code: keyof typeof summaryCodes,
+  message: string,
+  at: Position,
+): Diagnostic {
   return source.diagnostic(code, 'error', message, at);
 }
 
@@ -69,7 +77,12 @@ function checkDefinition(rule: SummaryRule, source: YamlSource): Diagnostic[] {
   const at = (field: string) => source.valueAt(['ruleDefinition', field]);
   if (!(BIN_SIZES as readonly number[]).includes(def.binSize)) {
     out.push(
-      error(source, 'SK2101', `binSize ${def.binSize} is not allowed; use one of ${BIN_SIZES.join(', ')} (minutes)`, at('binSize')),
+      error(
+        source,
+        'SK2101',
+        `binSize ${def.binSize} is not allowed; use one of ${BIN_SIZES.join(', ')} (minutes)`,
+        at('binSize'),
+      ),
     );
   }
   if (
@@ -90,16 +103,33 @@ function checkDefinition(rule: SummaryRule, source: YamlSource): Diagnostic[] {
     const hour = 3_600n * 10_000_000n;
     if (ticks === null) {
       out.push(
-        error(source, 'SK2101', `binStartTime '${def.binStartTime}' is not a UTC date and time such as 2026-01-01T08:00Z`, at('binStartTime')),
+        error(
+          source,
+          'SK2101',
+          `binStartTime '${def.binStartTime}' is not a UTC date and time such as 2026-01-01T08:00Z`,
+          at('binStartTime'),
+        ),
       );
     } else if (ticks % hour !== 0n) {
       out.push(
-        error(source, 'SK2101', `binStartTime '${def.binStartTime}' must be a whole hour (${LEARN}: "in whole hours")`, at('binStartTime')),
+        error(
+          source,
+          'SK2101',
+          `binStartTime '${def.binStartTime}' must be a whole hour (${LEARN}: "in whole hours")`,
+          at('binStartTime'),
+        ),
       );
     }
   }
   if (def.timeSelector !== undefined && def.timeSelector !== 'TimeGenerated') {
-    out.push(error(source, 'SK2101', `timeSelector must be 'TimeGenerated' (got '${def.timeSelector}')`, at('timeSelector')));
+    out.push(
+      error(
+        source,
+        'SK2101',
+        `timeSelector must be 'TimeGenerated' (got '${def.timeSelector}')`,
+        at('timeSelector'),
+      ),
+    );
   }
   const table = def.destinationTable;
   if (!/^[A-Za-z][A-Za-z0-9_]*_CL$/.test(table)) {
@@ -115,6 +145,11 @@ function checkDefinition(rule: SummaryRule, source: YamlSource): Diagnostic[] {
   return out;
 }
 
+function queryPosition(source: YamlSource): (index: number) => Position {
+  const offset = source.offsetMapper(QUERY_PATH);
+  return (index) => offset?.(index) ?? source.valueAt(QUERY_PATH);
+}
+
 /**
  * The operators summary rules refuse (summary-rules, "Create or update a summary rule"): on
  * Analytics tables every KQL operator and function except cross-resource (workspace(), app(),
@@ -122,18 +157,41 @@ function checkDefinition(rule: SummaryRule, source: YamlSource): Diagnostic[] {
  * (bag_unpack, narrow, pivot); on Basic tables one table, joined to at most five Analytics tables
  * with lookup; user-defined functions are not supported, Microsoft's system functions are.
  */
-function checkConstructs(query: string, source: YamlSource, catalog: Catalog): Diagnostic[] {
+function checkText(query: string, source: YamlSource): Diagnostic[] {
+  const where = queryPosition(source);
   const out: Diagnostic[] = [];
-  const offset = source.offsetMapper(QUERY_PATH);
-  const where = (index: number) => offset?.(index) ?? source.valueAt(QUERY_PATH);
-  const refuse = (message: string, index: number) => out.push(error(source, 'SK2103', message, where(index)));
   const masked = maskCommentsAndStrings(query);
   for (const match of masked.matchAll(/\b(workspace|app|resource|adx|arg)\s*\(/gi)) {
-    refuse(`${match[1]}() is a cross-resource or cross-service query, which summary rules do not support`, match.index);
+    out.push(
+      error(
+        source,
+        'SK2103',
+        `${match[1]}() is a cross-resource or cross-service query, which summary rules do not support`,
+        where(match.index),
+      ),
+    );
   }
-  for (const match of masked.matchAll(/\bevaluate\s+(?:hint\.\w+\s*=\s*\w+\s+)*(bag_unpack|narrow|pivot)\b/g)) {
-    refuse(`the ${match[1]} plugin reshapes the schema, which summary rules do not support`, match.index);
+  for (const match of masked.matchAll(
+    /\bevaluate\s+(?:hint\.\w+\s*=\s*\w+\s+)*(bag_unpack|narrow|pivot)\b/g,
+  )) {
+    out.push(
+      error(
+        source,
+        'SK2103',
+        `the ${match[1]} plugin reshapes the schema, which summary rules do not support`,
+        where(match.index),
+      ),
+    );
   }
+  return out;
+}
+
+/** User-defined functions and the Basic-table restrictions, from the bound query. */
+function checkBound(query: string, source: YamlSource, catalog: Catalog): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = queryPosition(source);
+  const refuse = (message: string, index: number) => out.push(error(source, 'SK2103', message, where(index)));
+  const masked = maskCommentsAndStrings(query);
   const analysis = analyze(query, catalog);
   const typeName = (symbol: any) => String(bridge().getTypeName(symbol));
   const visit = (node: any): void => {
@@ -154,12 +212,23 @@ function checkConstructs(query: string, source: YamlSource, catalog: Catalog): D
   const basic = tables.filter((t) => catalog.tables.get(t)?.plan === 'Basic');
   if (basic.length > 0) {
     const others = tables.filter((t) => !basic.includes(t));
-    if (basic.length > 1) refuse(`reads ${basic.length} Basic tables (${basic.join(', ')}); on Basic data a summary rule reads one table`, 0);
+    if (basic.length > 1)
+      refuse(
+        `reads ${basic.length} Basic tables (${basic.join(', ')}); on Basic data a summary rule reads one table`,
+        0,
+      );
     for (const match of masked.matchAll(/\b(join|union)\b/g)) {
-      refuse(`'${match[1]}' on Basic table ${basic[0]}: only lookup to Analytics tables is supported there`, match.index);
+      refuse(
+        `'${match[1]}' on Basic table ${basic[0]}: only lookup to Analytics tables is supported there`,
+        match.index,
+      );
     }
     const lookups = [...masked.matchAll(/\blookup\b/g)];
-    if (lookups.length > 5) refuse(`${lookups.length} lookups on Basic table ${basic[0]}; at most five are supported`, lookups[5].index);
+    if (lookups.length > 5)
+      refuse(
+        `${lookups.length} lookups on Basic table ${basic[0]}; at most five are supported`,
+        lookups[5].index,
+      );
     for (const table of others.filter((t) => catalog.tables.get(t)?.plan === 'Auxiliary')) {
       refuse(`${table} is an Auxiliary table; a Basic-table summary rule looks up Analytics tables only`, 0);
     }
@@ -177,6 +246,8 @@ function checkUniqueNames(documents: readonly LoadedSummaryRule[]): Diagnostic[]
       seen.set(key, file);
       return [];
     }
-    return [error(source, 'SK2105', `name '${rule.name}' is already used by ${first}`, source.valueAt(['name']))];
+    return [
+      error(source, 'SK2105', `name '${rule.name}' is already used by ${first}`, source.valueAt(['name'])),
+    ];
   });
 }

@@ -45,7 +45,11 @@ export async function run(argv: string[]): Promise<number> {
   const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections', 'kql/summary'];
   const results = values.workspace
     ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
-    : [...runRuleTests(paths, catalog), ...runDetectionTests(paths, catalog), ...runSummaryTests(paths, catalog)];
+    : [
+        ...runRuleTests(paths, catalog),
+        ...runDetectionTests(paths, catalog),
+        ...runSummaryTests(paths, catalog),
+      ];
   const report = reporter === 'junit' ? formatJUnit(results) : formatTextReport(results);
   if (values.output) writeFileSync(values.output, report.endsWith('\n') ? report : `${report}\n`);
   else console.log(report);

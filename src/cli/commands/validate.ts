@@ -79,7 +79,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
       toolName: 'sentinel-kit',
-      describe: (code) => ({ ...ruleCodes, ...detectionCodes, ...summaryCodes })[code as keyof typeof ruleCodes],
+      describe: (code) =>
+        ({ ...ruleCodes, ...detectionCodes, ...summaryCodes })[code as keyof typeof ruleCodes],
     });
     console.log(JSON.stringify(sarif, null, 2));
   } else {
