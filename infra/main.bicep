@@ -112,6 +112,16 @@ module dataCollection 'modules/dataCollection.bicep' = {
   dependsOn: [customTables]
 }
 
+module summaryRules 'modules/summaryRules.bicep' = {
+  name: 'summary-rules'
+  params: {
+    workspaceName: workspaceName
+    rules: loadJsonContent('generated/summaryRules.json')
+  }
+  // A summary rule's query is checked against the workspace's tables when it is saved.
+  dependsOn: [customTables]
+}
+
 module keyVault 'modules/keyVault.bicep' = {
   name: 'key-vault'
   params: {

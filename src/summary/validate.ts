@@ -24,9 +24,9 @@ const LEARN = 'https://learn.microsoft.com/en-us/azure/azure-monitor/logs/summar
 /** Validates summary rule files (kql/summary/*.yaml) as the summaryLogs API would accept them. */
 export function validateSummaryFiles(
   paths: readonly string[],
-  options: { catalog: Catalog },
+  options: { catalog: Catalog; displayPath?: (path: string) => string },
 ): { documents: LoadedSummaryRule[]; diagnostics: Diagnostic[] } {
-  const documents = paths.map((path) => loadSummaryFile(path));
+  const documents = paths.map((path) => loadSummaryFile(path, options.displayPath?.(path)));
   const diagnostics = documents.flatMap((d) => [...d.diagnostics, ...checkSummary(d, options.catalog)]);
   diagnostics.push(...checkUniqueNames(documents));
   return { documents, diagnostics };
