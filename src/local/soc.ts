@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import type { AutomationRule } from '../automation/model.js';
+import { loadDetectionFile } from '../detections/load.js';
+import type { DetectionRule } from '../detections/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
@@ -13,12 +15,17 @@ import { IsolatedQueryRunner } from '../kql/worker/runner.js';
 import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
+import type { SummaryRule } from '../summary/model.js';
+import { destinationSchema } from '../summary/run.js';
+import { validateSummaryFiles } from '../summary/validate.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
 import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
+import { DetectionScheduler, type DetectionState } from './detection/custom-detections.js';
 import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
+import { type SummaryRuleState, SummaryScheduler } from './detection/summary-rules.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
@@ -83,6 +90,10 @@ export class LocalSoc {
     readonly incidents: IncidentStore,
     readonly clock: Clock,
     readonly scheduler: Scheduler,
+    /** Defender custom detections (kql/detections) and their alerts. */
+    readonly detections: DetectionScheduler,
+    /** Summary rules (kql/summary) writing their destination tables. */
+    readonly summaries: SummaryScheduler,
     readonly automation: AutomationRunner,
     readonly functions: FunctionsHost,
     readonly attacks: AttackScenario[],
@@ -108,6 +119,8 @@ export class LocalSoc {
     this.stateFile.write({
       clock: { simulatedMs: this.clock.date().getTime(), realMs: Date.now() },
       rules: [...this.scheduler.snapshot()],
+      detections: this.detections.snapshot(),
+      summaries: [...this.summaries.snapshot()],
       demoInjected: this.demoInjected ? [...this.demoInjected] : undefined,
     });
   }
@@ -134,6 +147,8 @@ export class LocalSoc {
     mkdirSync(dataDir, { recursive: true });
     const catalog = loadCatalog(root);
     const rules = loadRules(root, log);
+    const detectionRules = loadDetections(root, log);
+    const summaryRules = loadSummaryRules(root, catalog, log);
     const automationRules = loadAutomationRules(root, log);
     const workspace = new Workspace(dataDir, catalog);
     started.push(() => workspace.close());
@@ -212,6 +227,8 @@ export class LocalSoc {
       (alert) => automation.alertCreated(alert),
       new Map(saved?.rules),
     );
+    const detections = new DetectionScheduler(detectionRules, workspace, clock, saved?.detections);
+    const summaries = new SummaryScheduler(summaryRules, workspace, clock, new Map(saved?.summaries));
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
@@ -225,6 +242,8 @@ export class LocalSoc {
       incidents,
       clock,
       scheduler,
+      detections,
+      summaries,
       automation,
       functions,
       attacks,
@@ -263,7 +282,8 @@ export class LocalSoc {
   private tick(): void {
     try {
       this.functions.tick();
-      if (this.scheduler.tick() > 0) this.saveState();
+      const runs = this.scheduler.tick() + this.detections.tick() + this.summaries.tick();
+      if (runs > 0) this.saveState();
     } catch (error) {
       this.options.log(`tick failed: ${(error as Error).stack}`);
     }
@@ -284,6 +304,7 @@ export class LocalSoc {
       sent += records.length;
     }
     this.scheduler.runSoon(scenario.ruleId);
+    this.detections.runSoon(scenario.ruleId);
     return sent;
   }
 
@@ -304,6 +325,8 @@ export class LocalSoc {
 interface SocState {
   clock: { simulatedMs: number; realMs: number };
   rules: [string, ScheduledRuleState][];
+  detections?: DetectionState;
+  summaries?: [string, SummaryRuleState][];
   demoInjected?: string[];
 }
 
@@ -328,6 +351,36 @@ function loadRules(root: string, log: (line: string) => void): AnalyticsRule[] {
     const loaded = loadRuleFile(file);
     if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
     else log(`skipping ${file}: it does not validate (run 'sentinel-kit validate')`);
+  }
+  return rules;
+}
+
+function loadDetections(root: string, log: (line: string) => void): DetectionRule[] {
+  const rules: DetectionRule[] = [];
+  for (const file of findRuleFiles([join(root, 'kql', 'detections')])) {
+    const loaded = loadDetectionFile(file);
+    if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
+    else log(`skipping custom detection ${file}: it does not validate`);
+  }
+  return rules;
+}
+
+/**
+ * The valid summary rules, each destination table added to the catalog with the schema Azure
+ * Monitor derives from the query (unless the repository declares the table itself).
+ */
+function loadSummaryRules(root: string, catalog: Catalog, log: (line: string) => void): SummaryRule[] {
+  const paths = findRuleFiles([join(root, 'kql', 'summary')]);
+  const { documents, diagnostics } = validateSummaryFiles(paths, { catalog });
+  const rules: SummaryRule[] = [];
+  for (const { rule, file } of documents) {
+    const schema = rule && destinationSchema(rule, catalog);
+    if (!rule || !schema || hasErrors(diagnostics.filter((d) => d.file === file))) {
+      log(`skipping summary rule ${file}: it does not validate`);
+      continue;
+    }
+    if (!catalog.tables.has(schema.name)) catalog.tables.set(schema.name, schema);
+    rules.push(rule);
   }
   return rules;
 }

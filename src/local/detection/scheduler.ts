@@ -65,7 +65,10 @@ export class Scheduler {
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
       .map((rule) => {
-        const simulation = new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.index.tables });
+        const simulation = new RuleSimulation(rule, {
+          catalog: workspace.catalog,
+          tables: this.index.tables,
+        });
         const saved = restored.get(rule.id);
         if (saved) simulation.restore(saved.simulation);
         return {

@@ -9,6 +9,7 @@ import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
 import { abandonedSignal, queryHttpError } from '../server/query-limits.js';
 import type { LocalSoc } from '../soc.js';
+import { addContentRoutes } from './content-routes.js';
 import { addOperationsRoutes } from './operations-routes.js';
 import { indexHtml, pageCss } from './page.js';
 
@@ -49,6 +50,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
   });
 
   addOperationsRoutes(router, soc);
+  addContentRoutes(router, soc);
 
   router.add('GET', '/api/status', ({ response }) => {
     sendJson(response, 200, {

@@ -3,6 +3,7 @@
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
 import { chart } from './charts.js';
+import { detectionsPage } from './content.js';
 
 type Child = Node | string | number | null | undefined;
 
@@ -559,6 +560,7 @@ async function route(): Promise<void> {
     else if (page === 'sla') await slaPage();
     else if (page === 'operations') await operationsPage();
     else if (page === 'coverage') await coveragePage();
+    else if (page === 'detections') await detectionsPage({ h, api, table, show });
     else if (page === 'attacks') await attacksPage();
     else if (page === 'sandbox') await sandboxPage();
     else await incidentsPage();
@@ -579,5 +581,6 @@ void refreshClock();
 setInterval(() => {
   void refreshClock();
   // Lists refresh themselves; detail and query pages keep what the user is reading.
-  if (!location.hash || ['#/incidents', '#/rules', '#/operations'].includes(location.hash)) void route();
+  if (!location.hash || ['#/incidents', '#/rules', '#/operations', '#/detections'].includes(location.hash))
+    void route();
 }, 2000);
