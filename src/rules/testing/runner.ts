@@ -37,7 +37,7 @@ export interface FileResult {
   cases: CaseResult[];
 }
 
-/** `*.test.yaml` files under the given files or folders, sorted; custom detections' tests run apart. */
+/** `*.test.yaml` files under the given files or folders, sorted; custom detections' and summary rules' tests run apart. */
 export function findRuleTestFiles(paths: readonly string[]): string[] {
   return findFiles(paths, (path) => isRuleTestFile(path) && !isDetectionPath(path) && !isSummaryPath(path));
 }
