@@ -31,7 +31,7 @@ export function binDelayTicks(rule: SummaryRule): bigint {
 }
 
 /** binStartTime in ticks, when declared and parsable (validate reports the others). */
-export function binStartTicks(rule: SummaryRule): bigint | undefined {
+function binStartTicks(rule: SummaryRule): bigint | undefined {
   const declared = rule.ruleDefinition.binStartTime;
   return declared === undefined ? undefined : (parseDateTime(declared) ?? undefined);
 }
@@ -48,7 +48,15 @@ function bin(rule: SummaryRule, end: bigint): Bin {
  */
 export function firstBin(rule: SummaryRule, created: bigint): Bin {
   const declared = binStartTicks(rule);
-  if (declared !== undefined) return bin(rule, declared + binSizeTicks(rule));
+  if (declared !== undefined) {
+    // "The value can start at rule creation datetime minus the binSize value, or later": Azure
+    // refuses an earlier one when the rule is created; locally such a rule starts at the first bin
+    // of its grid that Azure would accept, instead of summarizing the past bin by bin.
+    const size = binSizeTicks(rule);
+    const earliest = created - size;
+    const skipped = declared < earliest ? (earliest - declared + size - 1n) / size : 0n;
+    return bin(rule, declared + (skipped + 1n) * size);
+  }
   const hour = created % HOUR === 0n ? created : created - (created % HOUR) + HOUR;
   return bin(rule, hour);
 }

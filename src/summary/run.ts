@@ -50,18 +50,11 @@ export function destinationSchema(rule: SummaryRule, catalog: Catalog): TableSch
   return columns && { name: rule.ruleDefinition.destinationTable, columns: destinationColumns(columns) };
 }
 
-export interface BinRun {
-  /** The summarized rows, in the destination table's shape. */
-  rows: Table;
-  /** Rows the query returned. */
-  resultRows: number;
-}
-
 /**
  * Runs one bin: the query over the rows whose TimeGenerated is in [bin.start, bin.end) and that were
  * ingested by the bin's execution (late rows are never summarized: "can't be configured on a
  * historical time range", failed bins "can't be re-executed"), then the reserved-column renames and
- * the standard fields. The bin is half-open so consecutive bins partition time; the docs do not
+ * the standard fields: the rows the bin writes to the destination table. The bin is half-open so consecutive bins partition time; the docs do not
  * say which end is inclusive.
  */
 export function runBin(
@@ -70,7 +63,7 @@ export function runBin(
   tables: ReadonlyMap<string, IndexedTable>,
   catalog: Catalog,
   lastModified: bigint | null,
-): BinRun {
+): Table {
   const window = { start: bin.start, end: bin.end, closedEnd: 'start' as const, visibleAt: bin.executeAt };
   const sliced = new Map<string, Table>(
     [...tables].map(([name, t]) => [name, sliceTable(t, 'Scheduled', window)]),
@@ -83,5 +76,5 @@ export function runBin(
   const columns: Column[] = destinationColumns(result.columns) as Column[];
   const standard: Value[] = [rule.name, lastModified, rule.ruleDefinition.binSize, bin.start];
   const rows = result.rows.map((row) => [bin.start, ...row, ...standard]);
-  return { rows: { columns, rows }, resultRows: result.rows.length };
+  return { columns, rows };
 }

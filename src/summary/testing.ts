@@ -95,7 +95,7 @@ export function runSummaryCase(
   try {
     const bin = latestBinAt(rule, now);
     const tables = new Map(testCase.tables.map((t) => [t.name, indexTable(t.table, t.ingestion)]));
-    const rows = bin ? runBin(rule, bin, tables, catalog, null).rows : { columns: [], rows: [] };
+    const rows = bin ? runBin(rule, bin, tables, catalog, null) : { columns: [], rows: [] };
     const failures = diffRows(testCase.expect, rows);
     return { ...base, passed: failures.length === 0, failures, durationMs: performance.now() - started };
   } catch (error) {

@@ -46,6 +46,11 @@ describe('summary rule bins, as the Learn page tabulates them for a rule created
     },
   );
 
+  it('starts a rule whose binStartTime lies further back than creation minus binSize at the earliest bin Azure accepts', () => {
+    const first = firstBin(rule(60, { binStartTime: '2023-06-01T07:00Z' }), created);
+    expect([show(first.start), show(first.end)]).toEqual(['2023-06-07T14:00', '2023-06-07T15:00']);
+  });
+
   it('waits by default from 3.5 minutes up to 10% of the bin size (the range the page gives; its upper end locally)', () => {
     expect(binDelayTicks(rule(20))).toBe((7n * MINUTE) / 2n);
     expect(binDelayTicks(rule(720))).toBe(72n * MINUTE);

@@ -108,7 +108,7 @@ export class SummaryScheduler {
     };
     try {
       // _RuleLastModifiedTime: locally the rule is as old as the SOC's first sight of it.
-      const { rows } = runBin(s.rule, bin, this.index.tables, this.workspace.catalog, s.state.created);
+      const rows = runBin(s.rule, bin, this.index.tables, this.workspace.catalog, s.state.created);
       record.rows = this.workspace.ingest(
         s.rule.ruleDefinition.destinationTable,
         records(rows),
