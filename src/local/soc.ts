@@ -26,6 +26,7 @@ import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry
 import { DetectionScheduler, type DetectionState } from './detection/custom-detections.js';
 import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
 import { type SummaryRuleState, SummaryScheduler } from './detection/summary-rules.js';
+import { WorkspaceIndex } from './detection/workspace-index.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
@@ -219,6 +220,8 @@ export class LocalSoc {
       clock,
       (responder, target) => callResponder(apiUrl, functionKey, responder, target),
     );
+    // One index of the workspace's tables for the analytics, custom-detection and summary schedulers.
+    const index = new WorkspaceIndex(workspace);
     const scheduler = new Scheduler(
       rules,
       workspace,
@@ -226,9 +229,10 @@ export class LocalSoc {
       clock,
       (alert) => automation.alertCreated(alert),
       new Map(saved?.rules),
+      index,
     );
-    const detections = new DetectionScheduler(detectionRules, workspace, clock, saved?.detections);
-    const summaries = new SummaryScheduler(summaryRules, workspace, clock, new Map(saved?.summaries));
+    const detections = new DetectionScheduler(detectionRules, workspace, clock, saved?.detections, index);
+    const summaries = new SummaryScheduler(summaryRules, workspace, clock, new Map(saved?.summaries), index);
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();

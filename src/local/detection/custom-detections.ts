@@ -69,9 +69,10 @@ export class DetectionScheduler {
     private readonly workspace: Workspace,
     private readonly clock: Clock,
     restored?: DetectionState,
+    index = new WorkspaceIndex(workspace),
   ) {
     const start = clock.ticks();
-    this.index = new WorkspaceIndex(workspace);
+    this.index = index;
     this.alerts = restored?.alerts ?? [];
     this.scheduled = rules
       .filter((rule) => rule.status !== 'disabled')

@@ -59,9 +59,11 @@ export class Scheduler {
     /** Called for each alert written, for the alert-created automation rules. */
     private readonly onAlert: (alert: AlertCreated) => void = () => {},
     restored: ReadonlyMap<string, ScheduledRuleState> = new Map(),
+    /** Shared with the other schedulers, so a table that grew is indexed once per tick. */
+    index = new WorkspaceIndex(workspace),
   ) {
     const start = clock.ticks();
-    this.index = new WorkspaceIndex(workspace);
+    this.index = index;
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
       .map((rule) => {

@@ -55,9 +55,10 @@ export class SummaryScheduler {
     private readonly workspace: Workspace,
     private readonly clock: Clock,
     restored: ReadonlyMap<string, SummaryRuleState> = new Map(),
+    index = new WorkspaceIndex(workspace),
   ) {
     const now = clock.ticks();
-    this.index = new WorkspaceIndex(workspace);
+    this.index = index;
     this.scheduled = rules.map((rule) => ({
       rule,
       state: restored.get(rule.name) ?? { created: now, next: firstBin(rule, now) },
