@@ -142,6 +142,16 @@ module ccf 'modules/ccfConnectors.bicep' = {
   dependsOn: [sentinel]
 }
 
+module summaryRules 'modules/summaryRules.bicep' = {
+  name: 'summary-rules'
+  params: {
+    workspaceName: workspaceName
+    rules: loadJsonContent('generated/summaryRules.json')
+  }
+  // A summary rule's query is checked against the workspace's tables when it is saved.
+  dependsOn: [customTables]
+}
+
 module keyVault 'modules/keyVault.bicep' = {
   name: 'key-vault'
   params: {

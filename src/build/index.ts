@@ -14,6 +14,7 @@ import { isDeployed, type RuleDataNeeds, ruleDataNeeds } from './dataSources.js'
 import { stableStringify } from './json.js';
 import { compileParser, type ParserResource } from './parsers.js';
 import { repositoriesAlertRuleId, repositoriesLayout } from './repositories.js';
+import { loadSummaryRules } from './summary.js';
 import { compileWatchlist } from './watchlists.js';
 
 /** Where main.bicep reads generated content (`loadJsonContent('generated/<name>.json')`). */
@@ -61,7 +62,7 @@ export interface DeploymentNeeds {
 }
 
 /**
- * Compiles kql/rules, kql/automation, kql/watchlists and connectors/ into the JSON main.bicep
+ * Compiles kql/rules, kql/summary, kql/automation, kql/watchlists and connectors/ into the JSON main.bicep
  * loads, plus a standalone ARM template. Pure: reads the repository, writes nothing.
  */
 export function build(root: string): BuildResult {
@@ -87,6 +88,8 @@ export function build(root: string): BuildResult {
   // SOC routing from kql/operations.yaml becomes automation rules beside kql/automation's.
   const operations = operationsAutomationRules(root, rel);
   diagnostics.push(...operations.diagnostics);
+
+  const summaryRules = loadSummaryRules(root, rel, catalog, diagnostics);
 
   const watchlists = [...(catalog?.watchlists.values() ?? [])]
     .map((watchlist) => compileWatchlist(watchlist, diagnostics))
@@ -136,6 +139,7 @@ export function build(root: string): BuildResult {
   emit('tables.json', connectors.tables);
   emit('dataCollectionRules.json', connectors.dcrs);
   emit('ccfConnectors.json', connectors.ccf);
+  emit('summaryRules.json', summaryRules);
   files.set(
     armTemplatePath,
     stableStringify(
@@ -146,6 +150,7 @@ export function build(root: string): BuildResult {
         watchlists,
         tables: connectors.tables,
         dcrs: connectors.dcrs,
+        summaryRules,
       }),
     ),
   );

@@ -18,6 +18,7 @@ import {
   type ValidationOptions,
 } from '../rules/validate/index.js';
 import { checkQuery } from '../rules/validate/query.js';
+import { validateSummaryFiles } from '../summary/validate.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =
@@ -27,6 +28,7 @@ export type ContentKind =
   | 'watchlist'
   | 'automation'
   | 'detection'
+  | 'summary'
   | 'operations'
   | 'rule-test';
 
@@ -37,6 +39,7 @@ export const contentKindNames: Record<ContentKind, string> = {
   watchlist: 'watchlist',
   automation: 'automation rule',
   detection: 'custom detection',
+  summary: 'summary rule',
   operations: 'SOC operations model',
   'rule-test': 'rule test',
 };
@@ -47,6 +50,7 @@ const FOLDER_KINDS: [RegExp, ContentKind][] = [
   [/^watchlists?$/i, 'watchlist'],
   [/^automation$/i, 'automation'],
   [/^detections$/i, 'detection'],
+  [/^summary$/i, 'summary'],
 ];
 
 /** Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule. */
@@ -131,6 +135,7 @@ export async function validateContent(
   for (const file of ofKind('parser')) diagnostics.push(...checkParser(file, options));
   diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
   diagnostics.push(...validateDetectionFiles(ofKind('detection'), options).diagnostics);
+  diagnostics.push(...validateSummaryFiles(ofKind('summary'), options).diagnostics);
   const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
   return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
 }

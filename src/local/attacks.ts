@@ -1,7 +1,10 @@
 import { relative } from 'node:path';
+import { loadDetectionFile } from '../detections/load.js';
+import { findDetectionTestFiles } from '../detections/testing.js';
 import type { Catalog } from '../kql/catalog.js';
 import { type Table, tableToRecords } from '../kql/index.js';
 import { findRuleTestFiles, prepareRuleTest, type RuleTestCase } from '../rules/testing/index.js';
+import { loadRuleTestFile } from '../rules/testing/parse.js';
 
 export interface AttackScenario {
   /** `<rule file>#<case name>`, stable across runs. */
@@ -13,9 +16,10 @@ export interface AttackScenario {
 }
 
 /**
- * The attacks the local SOC can inject are the starter rules' own firing test cases: each case that
- * expects alerts is a small, hand-checked attack for which a rule exists. Injection replays its rows
- * with times shifted so the case's `now` becomes the current (simulated) time.
+ * The attacks the local SOC can inject are the starter rules' and custom detections' own firing
+ * test cases: each case that expects alerts is a small, hand-checked attack for which a rule
+ * exists. Injection replays its rows with times shifted so the case's `now` becomes the current
+ * (simulated) time.
  */
 export function loadAttackScenarios(root: string, catalog: Catalog): AttackScenario[] {
   const scenarios: AttackScenario[] = [];
@@ -28,6 +32,20 @@ export function loadAttackScenarios(root: string, catalog: Catalog): AttackScena
         id: `${relative(root, testFile.ruleFile)}#${testCase.name}`,
         ruleId: rule.rule.id,
         ruleName: rule.rule.name,
+        caseName: testCase.name,
+        testCase,
+      });
+    }
+  }
+  for (const file of findDetectionTestFiles([`${root}/kql/detections`])) {
+    const { testFile } = loadRuleTestFile(file, catalog);
+    const detection = testFile && loadDetectionFile(testFile.ruleFile).rule;
+    if (!testFile || !detection || detection.status === 'disabled') continue;
+    for (const testCase of testFile.cases.filter((c) => c.expect.alerts > 0)) {
+      scenarios.push({
+        id: `${relative(root, testFile.ruleFile)}#${testCase.name}`,
+        ruleId: detection.id,
+        ruleName: detection.displayName,
         caseName: testCase.name,
         testCase,
       });

@@ -6,6 +6,8 @@ import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import type { AutomationRule } from '../automation/model.js';
 import type { ConnectorName } from '../connectors/settings.js';
+import { loadDetectionFile } from '../detections/load.js';
+import type { DetectionRule } from '../detections/model.js';
 import { hasErrors } from '../diagnostics.js';
 import { type Catalog, loadCatalog } from '../kql/catalog.js';
 import { formatDateTime } from '../kql/values/index.js';
@@ -15,13 +17,19 @@ import type { OperationsConfig } from '../operations/config.js';
 import { findRuleFiles, loadRuleFile } from '../rules/load.js';
 import type { AnalyticsRule } from '../rules/model.js';
 import { alertTriggerBody } from '../sentinel/alertTrigger.js';
+import type { SummaryRule } from '../summary/model.js';
+import { destinationSchema } from '../summary/run.js';
+import { validateSummaryFiles } from '../summary/validate.js';
 import { type AttackScenario, attackRecords, loadAttackScenarios } from './attacks.js';
 import { AutomationRunner, type ResponderTarget } from './automation/runner.js';
 import { type AzuriteTables, startAzuriteTables } from './azurite.js';
 import { CcfTimers, deployedCcfConnectors, replayCcfParameters } from './ccf.js';
 import { Clock } from './clock.js';
 import { type Dcr, standardTablesDcr, standardTablesDcrId } from './dcr-registry.js';
+import { DetectionScheduler, type DetectionState } from './detection/custom-detections.js';
 import { type ScheduledRuleState, Scheduler } from './detection/scheduler.js';
+import { type SummaryRuleState, SummaryScheduler } from './detection/summary-rules.js';
+import { WorkspaceIndex } from './detection/workspace-index.js';
 import { LocalDevCredential } from './dev-credential.js';
 import { FunctionsHost } from './functions-host.js';
 import { type Incident, IncidentStore, type WorkspaceRef } from './incidents/store.js';
@@ -90,6 +98,10 @@ export class LocalSoc {
     readonly incidents: IncidentStore,
     readonly clock: Clock,
     readonly scheduler: Scheduler,
+    /** Defender custom detections (kql/detections) and their alerts. */
+    readonly detections: DetectionScheduler,
+    /** Summary rules (kql/summary) writing their destination tables. */
+    readonly summaries: SummaryScheduler,
     readonly automation: AutomationRunner,
     readonly functions: FunctionsHost,
     readonly attacks: AttackScenario[],
@@ -115,6 +127,8 @@ export class LocalSoc {
     this.stateFile.write({
       clock: { simulatedMs: this.clock.date().getTime(), realMs: Date.now() },
       rules: [...this.scheduler.snapshot()],
+      detections: this.detections.snapshot(),
+      summaries: [...this.summaries.snapshot()],
       demoInjected: this.demoInjected ? [...this.demoInjected] : undefined,
     });
   }
@@ -141,6 +155,8 @@ export class LocalSoc {
     mkdirSync(dataDir, { recursive: true });
     const catalog = loadCatalog(root);
     const rules = loadRules(root, log);
+    const detectionRules = loadDetections(root, log);
+    const summaryRules = loadSummaryRules(root, catalog, log);
     const automationRules = loadAutomationRules(root, log);
     const workspace = new Workspace(dataDir, catalog);
     started.push(() => workspace.close());
@@ -228,6 +244,8 @@ export class LocalSoc {
       clock,
       (responder, target) => callResponder(apiUrl, functionKey, responder, target),
     );
+    // One index of the workspace's tables for the analytics, custom-detection and summary schedulers.
+    const index = new WorkspaceIndex(workspace);
     const scheduler = new Scheduler(
       rules,
       workspace,
@@ -235,7 +253,10 @@ export class LocalSoc {
       clock,
       (alert) => automation.alertCreated(alert),
       new Map(saved?.rules),
+      index,
     );
+    const detections = new DetectionScheduler(detectionRules, workspace, clock, saved?.detections, index);
+    const summaries = new SummaryScheduler(summaryRules, workspace, clock, new Map(saved?.summaries), index);
     const attacks = loadAttackScenarios(root, catalog);
 
     const ui = new Router();
@@ -249,6 +270,8 @@ export class LocalSoc {
       incidents,
       clock,
       scheduler,
+      detections,
+      summaries,
       automation,
       functions,
       attacks,
@@ -289,7 +312,8 @@ export class LocalSoc {
     try {
       this.functions.tick();
       this.ccf?.tick();
-      if (this.scheduler.tick() > 0) this.saveState();
+      const runs = this.scheduler.tick() + this.detections.tick() + this.summaries.tick();
+      if (runs > 0) this.saveState();
     } catch (error) {
       this.options.log(`tick failed: ${(error as Error).stack}`);
     }
@@ -310,6 +334,7 @@ export class LocalSoc {
       sent += records.length;
     }
     this.scheduler.runSoon(scenario.ruleId);
+    this.detections.runSoon(scenario.ruleId);
     return sent;
   }
 
@@ -331,6 +356,8 @@ export class LocalSoc {
 interface SocState {
   clock: { simulatedMs: number; realMs: number };
   rules: [string, ScheduledRuleState][];
+  detections?: DetectionState;
+  summaries?: [string, SummaryRuleState][];
   demoInjected?: string[];
 }
 
@@ -355,6 +382,36 @@ function loadRules(root: string, log: (line: string) => void): AnalyticsRule[] {
     const loaded = loadRuleFile(file);
     if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
     else log(`skipping ${file}: it does not validate (run 'sentinel-kit validate')`);
+  }
+  return rules;
+}
+
+function loadDetections(root: string, log: (line: string) => void): DetectionRule[] {
+  const rules: DetectionRule[] = [];
+  for (const file of findRuleFiles([join(root, 'kql', 'detections')])) {
+    const loaded = loadDetectionFile(file);
+    if (loaded.rule && !hasErrors(loaded.diagnostics)) rules.push(loaded.rule);
+    else log(`skipping custom detection ${file}: it does not validate`);
+  }
+  return rules;
+}
+
+/**
+ * The valid summary rules, each destination table added to the catalog with the schema Azure
+ * Monitor derives from the query (unless the repository declares the table itself).
+ */
+function loadSummaryRules(root: string, catalog: Catalog, log: (line: string) => void): SummaryRule[] {
+  const paths = findRuleFiles([join(root, 'kql', 'summary')]);
+  const { documents, diagnostics } = validateSummaryFiles(paths, { catalog });
+  const rules: SummaryRule[] = [];
+  for (const { rule, file } of documents) {
+    const schema = rule && destinationSchema(rule, catalog);
+    if (!rule || !schema || hasErrors(diagnostics.filter((d) => d.file === file))) {
+      log(`skipping summary rule ${file}: it does not validate`);
+      continue;
+    }
+    if (!catalog.tables.has(schema.name)) catalog.tables.set(schema.name, schema);
+    rules.push(rule);
   }
   return rules;
 }

@@ -55,10 +55,19 @@ export function documentKindOf(path: string): QueryDocumentKind {
 
 /** Defender custom detections live under a `detections` folder (kql/detections/), beside analytics rules. */
 export function isDetectionPath(path: string): boolean {
+  return inFolder(path, 'detections');
+}
+
+/** Log Analytics summary rules live under a `summary` folder (kql/summary/), beside analytics rules. */
+export function isSummaryPath(path: string): boolean {
+  return inFolder(path, 'summary');
+}
+
+function inFolder(path: string, folder: string): boolean {
   return path
     .split(/[\\/]/)
     .slice(0, -1)
-    .some((folder) => folder.toLowerCase() === 'detections');
+    .some((name) => name.toLowerCase() === folder);
 }
 
 /** Rule YAML files under the given files or folders, sorted; rule tests (`*.test.yaml`) are excluded. */

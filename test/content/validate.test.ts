@@ -27,6 +27,7 @@ describe('validate kql/ by content type', () => {
     expect(contentKindOf('kql/rules/identity/spray.test.yaml')).toBe('rule-test');
     expect(contentKindOf('kql/detections/office-encoded-powershell.yaml')).toBe('detection');
     expect(contentKindOf('kql/operations.yaml')).toBe('operations');
+    expect(contentKindOf('kql/summary/signin-failures-hourly.yaml')).toBe('summary');
   });
 
   it('checks every file of this repository kql/ without treating automation rules as analytics rules', async () => {
@@ -43,6 +44,9 @@ describe('validate kql/ by content type', () => {
     // Custom detections are checked by Defender's rules and the SOC operations model by its own,
     // neither as an analytics rule.
     expect(counts.get('detection')).toBeGreaterThan(0);
+    // Summary rules are checked against the summaryLogs API, not as analytics rules (which would
+    // refuse their name, ruleDefinition and missing severity).
+    expect(counts.get('summary')).toBeGreaterThan(0);
     expect(counts.get('operations')).toBe(1);
   });
 

@@ -179,6 +179,10 @@ describe.skipIf(bicepMissing).each([
         const type = 'Microsoft.OperationalInsights/workspaces/tables';
         check({ type, apiVersion: apiVersionIn('custom-tables', type), ...table });
       }
+      for (const rule of json('infra/generated/summaryRules.json')) {
+        const type = 'Microsoft.OperationalInsights/workspaces/summaryLogs';
+        check({ type, apiVersion: apiVersionIn('summary-rules', type), ...rule });
+      }
       for (const dcr of json('infra/generated/dataCollectionRules.json')) {
         // The part of the DCR the module takes from the generated file, as dataCollection.bicep builds it.
         const type = 'Microsoft.Insights/dataCollectionRules';

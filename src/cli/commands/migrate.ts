@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { migrateFile } from '../../detections/migrate.js';
-import { findRuleFiles, isDetectionPath } from '../../rules/load.js';
+import { findRuleFiles, isDetectionPath, isSummaryPath } from '../../rules/load.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { loadCatalogOrReport, parseCommandArgs, rootOption } from '../command.js';
 
@@ -41,7 +41,9 @@ export async function run(argv: string[]): Promise<number> {
   const mitre = existsSync(mitrePath) ? loadMitre(mitrePath) : undefined;
   const out = values.out ?? join(values.root, 'kql', 'detections');
   let failed = false;
-  for (const path of findRuleFiles(positionals).filter((file) => !isDetectionPath(file))) {
+  for (const path of findRuleFiles(positionals).filter(
+    (file) => !isDetectionPath(file) && !isSummaryPath(file),
+  )) {
     const { file, migration, yaml, errors } = migrateFile(path, catalog, mitre);
     if (!migration || !yaml) {
       failed = true;

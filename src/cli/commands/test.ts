@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { runDetectionTests } from '../../detections/testing.js';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
+import { runSummaryTests } from '../../summary/testing.js';
 import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
 Runs every case of the rule tests (*.test.yaml) under the given files or folders (default kql/rules)
 on the embedded KQL engine, with Sentinel's run semantics (Defender's for custom detections under a
-detections/ folder). Exits 1 when a case fails.
+detections/ folder, a summary rule's bins under summary/). Exits 1 when a case fails.
 
 options:
   --reporter text|junit   output format (default text)
@@ -41,10 +42,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
-  const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections'];
+  const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections', 'kql/summary'];
   const results = values.workspace
     ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
-    : [...runRuleTests(paths, catalog), ...runDetectionTests(paths, catalog)];
+    : [
+        ...runRuleTests(paths, catalog),
+        ...runDetectionTests(paths, catalog),
+        ...runSummaryTests(paths, catalog),
+      ];
   const report = reporter === 'junit' ? formatJUnit(results) : formatTextReport(results);
   if (values.output) writeFileSync(values.output, report.endsWith('\n') ? report : `${report}\n`);
   else console.log(report);

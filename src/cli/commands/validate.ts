@@ -10,6 +10,7 @@ import { packageRoot } from '../../package-root.js';
 import { toSarif } from '../../report/sarif.js';
 import { defaultMitrePath, loadMitre } from '../../rules/mitre.js';
 import { ruleCodes } from '../../rules/validate/index.js';
+import { summaryCodes } from '../../summary/validate.js';
 import { parseCommandArgs, rootOption, schemasOption } from '../command.js';
 
 const HELP = `usage: sentinel-kit validate [paths...] [--format text|sarif] [--root dir] [--schemas dir] [--no-git]
@@ -19,7 +20,8 @@ and types, KQL against the table schemas, Sentinel limits, entity mappings, cust
 details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans), hunting queries
 (hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
 Paths default to kql/. Defender custom detections (detections/) are checked against Defender's
-schedule, required result columns and Graph's detectionRule shape. The SOC operations model
+schedule, required result columns and Graph's detectionRule shape; summary rules (summary/) against
+the summaryLogs API (bin size, destination table, the KQL summary rules allow). The SOC operations model
 (kql/operations.yaml under --root) is checked too when present, and so are the connectors under
 --root (connectors/*/table.json and dcr.yaml: table plan, stream, and a transformKql that uses only
 the KQL a data collection rule accepts; and the Codeless Connector Framework declarations,
@@ -83,7 +85,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.format === 'sarif') {
     const sarif = toSarif(diagnostics, {
       toolName: 'sentinel-kit',
-      describe: (code) => ({ ...ruleCodes, ...detectionCodes })[code as keyof typeof ruleCodes],
+      describe: (code) =>
+        ({ ...ruleCodes, ...detectionCodes, ...summaryCodes })[code as keyof typeof ruleCodes],
     });
     console.log(JSON.stringify(sarif, null, 2));
   } else {

@@ -3,8 +3,6 @@ import { formatDateTime } from '../../kql/values/index.js';
 import type { AnalyticsRule } from '../../rules/model.js';
 import {
   type Alert,
-  type IndexedTable,
-  indexTable,
   type Incident as RuleIncident,
   RuleSimulation,
   type SimulationState,
@@ -15,6 +13,7 @@ import type { Clock } from '../clock.js';
 import type { Incident, IncidentStore } from '../incidents/store.js';
 import type { Workspace } from '../store/workspace.js';
 import { toIncidentEntity } from './incident-entities.js';
+import { WorkspaceIndex } from './workspace-index.js';
 
 /** One rule's schedule and grouping, saved so a restart neither re-runs old windows nor forgets incidents. */
 export interface ScheduledRuleState {
@@ -51,9 +50,7 @@ interface ScheduledRule {
  */
 export class Scheduler {
   private readonly scheduled: ScheduledRule[];
-  private readonly tables = new Map<string, IndexedTable>();
-  /** Row count of each table when it was last indexed; tables only grow, so a count change means new rows. */
-  private readonly indexedRows = new Map<string, number>();
+  private readonly index: WorkspaceIndex;
 
   constructor(
     rules: AnalyticsRule[],
@@ -63,12 +60,18 @@ export class Scheduler {
     /** Called for each alert written, for the alert-created automation rules. */
     private readonly onAlert: (alert: AlertCreated) => void = () => {},
     restored: ReadonlyMap<string, ScheduledRuleState> = new Map(),
+    /** Shared with the other schedulers, so a table that grew is indexed once per tick. */
+    index = new WorkspaceIndex(workspace),
   ) {
     const start = clock.ticks();
+    this.index = index;
     this.scheduled = rules
       .filter((rule) => rule.enabled !== false)
       .map((rule) => {
-        const simulation = new RuleSimulation(rule, { catalog: workspace.catalog, tables: this.tables });
+        const simulation = new RuleSimulation(rule, {
+          catalog: workspace.catalog,
+          tables: this.index.tables,
+        });
         const saved = restored.get(rule.id);
         if (saved) simulation.restore(saved.simulation);
         return {
@@ -124,23 +127,8 @@ export class Scheduler {
     return runs;
   }
 
-  /**
-   * Re-indexes only the tables that received rows since the last run: every alert writes
-   * SecurityAlert rows, and re-sorting every table after each of them would dominate a tick.
-   */
-  private refreshIndexes(): void {
-    for (const name of this.workspace.catalog.tables.keys()) {
-      const table = this.workspace.table(name);
-      if (!table || this.indexedRows.get(name) === table.rows.length) continue;
-      // Real ingestion times, so NRT rules select by ingestion time as in Sentinel and scheduled
-      // runs miss rows ingested after they executed.
-      this.tables.set(name, indexTable(table, this.workspace.ingestionTimes(name)));
-      this.indexedRows.set(name, table.rows.length);
-    }
-  }
-
   private runOnce(scheduled: ScheduledRule, at: bigint): void {
-    this.refreshIndexes();
+    this.index.refresh();
     const { health } = scheduled;
     health.lastRun = formatDateTime(at);
     health.runs++;

@@ -55,6 +55,7 @@ export const indexHtml = `<!doctype html>
     <li><a href="#/incidents">Incidents</a></li>
     <li><a href="#/query">Query</a></li>
     <li><a href="#/rules">Rule health</a></li>
+    <li><a href="#/detections">Detections &amp; summaries</a></li>
     <li><a href="#/sla">SLA</a></li>
     <li><a href="#/operations">Operations</a></li>
     <li><a href="#/coverage">ATT&amp;CK coverage</a></li>

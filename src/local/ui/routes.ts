@@ -9,6 +9,7 @@ import { slaReport } from '../reports/sla.js';
 import { HttpError, type Router, readJson, sendJson } from '../server/http.js';
 import { abandonedSignal, queryHttpError } from '../server/query-limits.js';
 import type { LocalSoc } from '../soc.js';
+import { addContentRoutes } from './content-routes.js';
 import { addEditorRoutes } from './editor-routes.js';
 import { addOperationsRoutes } from './operations-routes.js';
 import { indexHtml, pageContentSecurityPolicy, pageCss } from './page.js';
@@ -56,6 +57,7 @@ export function addUiRoutes(router: Router, soc: LocalSoc): void {
 
   addOperationsRoutes(router, soc);
   addEditorRoutes(router, soc);
+  addContentRoutes(router, soc);
 
   router.add('GET', '/api/status', ({ response }) => {
     sendJson(response, 200, {

@@ -5,21 +5,21 @@ import type { Entity } from '../schedule/entities.js';
  * A `<rule>.test.yaml` file, checked and resolved: fixture rows are engine tables with relative
  * times already applied to the case's `now`.
  */
-export interface RuleTestFile {
+export interface RuleTestFile<E = Expectation> {
   file: string;
   /** The rule under test: `rule:` in the test file, else the sibling `<name>.yaml`. */
   ruleFile: string;
-  cases: RuleTestCase[];
+  cases: RuleTestCase<E>[];
 }
 
-export interface RuleTestCase {
+export interface RuleTestCase<E = Expectation> {
   name: string;
   /** Scheduled time T of the run, in ticks. */
   now: bigint;
   tables: FixtureTable[];
   /** What each `externaldata` URL stands for: the file's `externalData:` map, overridden by the case's. */
   externalData: ReadonlyMap<string, string>;
-  expect: Expectation;
+  expect: E;
   /** Where the case starts in the test file. */
   line: number;
   column: number;

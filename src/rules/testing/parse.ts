@@ -28,10 +28,11 @@ export function defaultRuleFile(testFile: string): string {
  * Reads and checks a rule test file. Every problem is a diagnostic with the file, line and column
  * of the offending field (or fixture line); the test file is returned only when there are none.
  */
-export function loadRuleTestFile(
+export function loadRuleTestFile<E = Expectation>(
   path: string,
   catalog: Catalog,
-): { testFile?: RuleTestFile; diagnostics: Diagnostic[] } {
+  readExpect: ExpectationReader<E> = readExpectation as unknown as ExpectationReader<E>,
+): { testFile?: RuleTestFile<E>; diagnostics: Diagnostic[] } {
   const display = displayPath(path);
   const diagnostics: Diagnostic[] = [];
   let text: string;
@@ -61,8 +62,8 @@ export function loadRuleTestFile(
   }
   const shared = readExternalData(doc.externalData, ['externalData'], dirname(path), checker);
   const cases = doc.cases
-    .map((raw, i) => readCase(raw, ['cases', i], dirname(path), shared, catalog, checker))
-    .filter((c): c is RuleTestCase => c !== undefined);
+    .map((raw, i) => readCase(raw, ['cases', i], dirname(path), shared, catalog, checker, readExpect))
+    .filter((c): c is RuleTestCase<E> => c !== undefined);
   const names = new Set<string>();
   cases.forEach((c, i) => {
     if (names.has(c.name)) checker.error(['cases', i, 'name'], 'SK0402', `duplicate case name '${c.name}'`);
@@ -86,14 +87,21 @@ function resolveRuleFile(testPath: string, declared: unknown, checker: Checker):
   return ruleFile;
 }
 
-function readCase(
+/**
+ * Reads a case's `expect:`; rule tests expect alerts, other content (summary rules) its own
+ * outcome. Problems are reported through the checker at their position.
+ */
+export type ExpectationReader<E> = (raw: unknown, path: FieldPath, checker: Checker) => E | undefined;
+
+function readCase<E>(
   raw: unknown,
   path: FieldPath,
   baseDir: string,
   shared: ReadonlyMap<string, string>,
   catalog: Catalog,
   checker: Checker,
-): RuleTestCase | undefined {
+  readExpect: ExpectationReader<E>,
+): RuleTestCase<E> | undefined {
   if (!checker.mapAt(raw, path, CASE_KEYS)) return undefined;
   const c = raw as Record<string, unknown>;
   const name = checker.string(c.name, [...path, 'name']);
@@ -101,7 +109,7 @@ function readCase(
   if (now === null) {
     checker.error([...path, 'now'], 'SK0405', '`now:` must be an absolute time such as 2026-01-10T12:00:00Z');
   }
-  const expect = readExpectation(c.expect, [...path, 'expect'], checker);
+  const expect = readExpect(c.expect, [...path, 'expect'], checker);
   const tables =
     now === null ? [] : readTables(c.tables, [...path, 'tables'], now, baseDir, catalog, checker);
   const own = readExternalData(c.externalData, [...path, 'externalData'], baseDir, checker);
@@ -268,7 +276,7 @@ function readExpectedAlert(raw: unknown, path: FieldPath, checker: Checker): Exp
 }
 
 /** Shape checks that report at the position of the offending field. */
-class Checker {
+export class Checker {
   constructor(
     readonly source: YamlSource,
     readonly diagnostics: Diagnostic[],

@@ -1,7 +1,7 @@
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
 import { KqlError } from '../../kql/index.js';
-import { findFiles, isDetectionPath, type LoadedRule, loadRuleFile } from '../load.js';
+import { findFiles, isDetectionPath, isSummaryPath, type LoadedRule, loadRuleFile } from '../load.js';
 import type { AnalyticsRule } from '../model.js';
 import type { Alert } from '../schedule/alerts.js';
 import { RuleSimulation } from '../schedule/run.js';
@@ -37,9 +37,9 @@ export interface FileResult {
   cases: CaseResult[];
 }
 
-/** `*.test.yaml` files under the given files or folders, sorted; custom detections' tests run apart. */
+/** `*.test.yaml` files under the given files or folders, sorted; custom detections' and summary rules' tests run apart. */
 export function findRuleTestFiles(paths: readonly string[]): string[] {
-  return findFiles(paths, (path) => isRuleTestFile(path) && !isDetectionPath(path));
+  return findFiles(paths, (path) => isRuleTestFile(path) && !isDetectionPath(path) && !isSummaryPath(path));
 }
 
 /** Loads a test file and its rule; the cases are run separately so callers can report each. */

@@ -3,6 +3,7 @@
 // Type-only imports of server modules are erased by the bundler: the page ships none of their code.
 import type { RuleHealth } from '../../detection/scheduler.js';
 import { type ChartKind, chart, releaseCharts } from './charts.js';
+import { detectionsPage } from './content.js';
 import { type KustoEditor, kustoEditor } from './editor.js';
 import { type ChartShape, renderedChart } from './render-data.js';
 
@@ -707,6 +708,7 @@ async function route(): Promise<void> {
     else if (page === 'sla') await slaPage();
     else if (page === 'operations') await operationsPage();
     else if (page === 'coverage') await coveragePage();
+    else if (page === 'detections') await detectionsPage({ h, api, table, show });
     else if (page === 'attacks') await attacksPage();
     else if (page === 'sandbox') await sandboxPage();
     else await incidentsPage();
@@ -727,5 +729,6 @@ void refreshClock();
 setInterval(() => {
   void refreshClock();
   // Lists refresh themselves; detail and query pages keep what the user is reading.
-  if (!location.hash || ['#/incidents', '#/rules', '#/operations'].includes(location.hash)) void route();
+  if (!location.hash || ['#/incidents', '#/rules', '#/operations', '#/detections'].includes(location.hash))
+    void route();
 }, 2000);
