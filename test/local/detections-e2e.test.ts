@@ -1,21 +1,13 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium } from '../support/chromium.js';
 import { type LocalSocProcess, startLocalSocProcess } from '../support/local-soc.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
-
-// Needs Debian's chromium (.ci/run installs it); skipped with that reason on a machine without it.
-describe.skipIf(!existsSync(chromiumPath))(
+// Needs Debian's chromium (.ci/run installs it): skipped on a developer machine without it, failed under CI.
+describe.skipIf(chromiumMissing !== undefined)(
   'custom detections and summary rules in the local SOC, headless Chromium',
   () => {
     let soc: LocalSocProcess;
@@ -27,7 +19,7 @@ describe.skipIf(!existsSync(chromiumPath))(
         dataDir: mkdtempSync(join(tmpdir(), 'sk-detections-e2e-')),
         args: ['--no-demo', '--speed', '120'],
       });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
