@@ -1,11 +1,10 @@
-import { hasErrors } from '../diagnostics.js';
 import type { Catalog } from '../kql/catalog.js';
 import { findFiles } from '../rules/load.js';
 import { indexTable } from '../rules/schedule/index.js';
 import { diffExpectation } from '../rules/testing/diff.js';
 import type { RuleTestCase } from '../rules/testing/model.js';
-import { isRuleTestFile, loadRuleTestFile } from '../rules/testing/parse.js';
-import type { CaseResult, FileResult } from '../rules/testing/runner.js';
+import { isRuleTestFile } from '../rules/testing/parse.js';
+import { type CaseResult, type FileResult, runTestFiles } from '../rules/testing/runner.js';
 import { isDetectionPath, loadDetectionFile } from './load.js';
 import type { DetectionRule } from './model.js';
 import { MAX_ALERTS_PER_RUN, runDetection } from './run.js';
@@ -17,20 +16,9 @@ export function findDetectionTestFiles(paths: readonly string[]): string[] {
 
 /** Every case of every custom-detection test file under `paths`, in the rule tests' result shape. */
 export function runDetectionTests(paths: readonly string[], catalog: Catalog): FileResult[] {
-  return findDetectionTestFiles(paths).map((path) => {
-    const { testFile, diagnostics } = loadRuleTestFile(path, catalog);
-    if (!testFile) return { file: path, diagnostics, cases: [] };
-    const loaded = loadDetectionFile(testFile.ruleFile);
-    diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error'));
-    if (!loaded.rule || hasErrors(diagnostics))
-      return { file: testFile.file, ruleFile: loaded.file, diagnostics, cases: [] };
-    const rule = loaded.rule;
-    return {
-      file: testFile.file,
-      ruleFile: loaded.file,
-      diagnostics,
-      cases: testFile.cases.map((c) => runDetectionCase(rule, c, catalog)),
-    };
+  return runTestFiles(findDetectionTestFiles(paths), catalog, {
+    load: (ruleFile) => loadDetectionFile(ruleFile),
+    runCase: runDetectionCase,
   });
 }
 

@@ -1,12 +1,11 @@
-import { hasErrors } from '../diagnostics.js';
 import type { Catalog } from '../kql/catalog.js';
 import { findFiles } from '../rules/load.js';
 import { cellText } from '../rules/schedule/cells.js';
 import { indexTable } from '../rules/schedule/index.js';
 import type { FieldPath } from '../rules/source.js';
 import type { RuleTestCase } from '../rules/testing/model.js';
-import { type Checker, isRuleTestFile, loadRuleTestFile } from '../rules/testing/parse.js';
-import type { CaseResult, FileResult } from '../rules/testing/runner.js';
+import { type Checker, isRuleTestFile } from '../rules/testing/parse.js';
+import { type CaseResult, type FileResult, runTestFiles } from '../rules/testing/runner.js';
 import { latestBinAt } from './bins.js';
 import { isSummaryPath, loadSummaryFile } from './load.js';
 import type { SummaryRule } from './model.js';
@@ -61,20 +60,10 @@ export function findSummaryTestFiles(paths: readonly string[]): string[] {
 
 /** Every case of every summary-rule test file under `paths`, in the rule tests' result shape. */
 export function runSummaryTests(paths: readonly string[], catalog: Catalog): FileResult[] {
-  return findSummaryTestFiles(paths).map((path) => {
-    const { testFile, diagnostics } = loadRuleTestFile(path, catalog, readSummaryExpectation);
-    if (!testFile) return { file: path, diagnostics, cases: [] };
-    const loaded = loadSummaryFile(testFile.ruleFile);
-    diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error'));
-    if (!loaded.rule || hasErrors(diagnostics))
-      return { file: testFile.file, ruleFile: loaded.file, diagnostics, cases: [] };
-    const rule = loaded.rule;
-    return {
-      file: testFile.file,
-      ruleFile: loaded.file,
-      diagnostics,
-      cases: testFile.cases.map((c) => runSummaryCase(rule, c, catalog)),
-    };
+  return runTestFiles(findSummaryTestFiles(paths), catalog, {
+    readExpect: readSummaryExpectation,
+    load: (ruleFile) => loadSummaryFile(ruleFile),
+    runCase: runSummaryCase,
   });
 }
 

@@ -9,7 +9,7 @@ import { ALTERNATIVE_SEMANTICS, type UndocumentedSemantics } from '../schedule/u
 import { type IndexedTable, indexTable } from '../schedule/window.js';
 import { diffExpectation } from './diff.js';
 import type { RuleTestCase, RuleTestFile } from './model.js';
-import { isRuleTestFile, loadRuleTestFile } from './parse.js';
+import { type ExpectationReader, isRuleTestFile, loadRuleTestFile } from './parse.js';
 
 export interface CaseResult {
   name: string;
@@ -40,6 +40,36 @@ export interface FileResult {
 /** `*.test.yaml` files under the given files or folders, sorted; custom detections' and summary rules' tests run apart. */
 export function findRuleTestFiles(paths: readonly string[]): string[] {
   return findFiles(paths, (path) => isRuleTestFile(path) && !isDetectionPath(path) && !isSummaryPath(path));
+}
+
+/** How to test one kind of content whose test files share the rule tests' format (custom detections, summary rules). */
+export interface TestedKind<R, E> {
+  readExpect?: ExpectationReader<E>;
+  load(ruleFile: string): { rule?: R; file: string; diagnostics: Diagnostic[] };
+  runCase(rule: R, testCase: RuleTestCase<E>, catalog: Catalog): CaseResult;
+}
+
+/** Every case of every test file in `files`: a file whose test file or rule has errors runs no case. */
+export function runTestFiles<R, E>(
+  files: readonly string[],
+  catalog: Catalog,
+  kind: TestedKind<R, E>,
+): FileResult[] {
+  return files.map((path) => {
+    const { testFile, diagnostics } = loadRuleTestFile<E>(path, catalog, kind.readExpect);
+    if (!testFile) return { file: path, diagnostics, cases: [] };
+    const loaded = kind.load(testFile.ruleFile);
+    diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error'));
+    const { rule } = loaded;
+    if (!rule || hasErrors(diagnostics))
+      return { file: testFile.file, ruleFile: loaded.file, diagnostics, cases: [] };
+    return {
+      file: testFile.file,
+      ruleFile: loaded.file,
+      diagnostics,
+      cases: testFile.cases.map((c) => kind.runCase(rule, c, catalog)),
+    };
+  });
 }
 
 /** Loads a test file and its rule; the cases are run separately so callers can report each. */
