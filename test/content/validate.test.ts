@@ -1,20 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentKindOf, validateContent } from '../../src/content/validate.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
+import { folderWith } from '../support/files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sk-content-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const repo = (files: Record<string, string>) => folderWith('sk-content-', files);
 
 describe('validate kql/ by content type', () => {
   it('classifies files by folder, in our layout and the Azure-Sentinel repository', () => {

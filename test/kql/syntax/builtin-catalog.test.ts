@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeTable } from '../../../scripts/import-catalog.js';
@@ -7,18 +6,12 @@ import { DiagnosticError } from '../../../src/diagnostics.js';
 import { type Catalog, loadCatalog, type TableMap } from '../../../src/kql/catalog.js';
 import { builtinCatalogDir, readPackedFile } from '../../../src/kql/packed-tables.js';
 import { analyze } from '../../../src/kql/syntax/index.js';
+import { folderWith } from '../../support/files.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const packed = readPackedFile(join(builtinCatalogDir(), 'tables.ndjson'));
 
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sk-builtin-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const repo = (files: Record<string, string>) => folderWith('sk-builtin-', files);
 
 function errorsOf(query: string, catalog: Catalog): string[] {
   return analyze(query, catalog)

@@ -1,18 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticError } from '../../../src/diagnostics.js';
 import { loadCatalog } from '../../../src/kql/catalog.js';
+import { folderWith } from '../../support/files.js';
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'sk-catalog-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const repo = (files: Record<string, string>) => folderWith('sk-catalog-', files);
 
 const signinLogs = JSON.stringify({
   name: 'SigninLogs',
