@@ -78,7 +78,12 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(tablesFile, pack(tables));
   writeFileSync(join(out, 'stubs.ndjson'), pack(readTables(join(source, 'stubs'))));
-  writeFileSync(join(out, 'provenance.json'), readFileSync(join(source, 'provenance.json')));
+  // Keys the other import scripts add (asimParsers, basicPlan) outlive a re-import of the tables.
+  const provenanceFile = join(out, 'provenance.json');
+  const kept = existsSync(provenanceFile) ? JSON.parse(readFileSync(provenanceFile, 'utf8')) : {};
+  const provenance = JSON.parse(readFileSync(join(source, 'provenance.json'), 'utf8'));
+  for (const key of ['asimParsers', 'basicPlan']) if (kept[key]) provenance[key] = kept[key];
+  writeFileSync(provenanceFile, JSON.stringify(provenance, null, 1));
   for (const t of handWritten) {
     if (tables.some((c) => c.name.toLowerCase() === t.name.toLowerCase()))
       rmSync(join(schemasDir, `${t.name}.json`));

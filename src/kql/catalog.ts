@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { readProjectConfig, type TablePlan, tablePlans } from '../config.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
 import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
+import { builtinAsimParsers } from './asim.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
@@ -52,8 +53,19 @@ export interface WatchlistSchema {
 
 export interface Catalog {
   tables: Map<string, TableSchema>;
+  /** The project's parsers (kql/parsers), which `build` deploys. */
   functions: Map<string, FunctionSchema>;
   watchlists: Map<string, WatchlistSchema>;
+  /** Functions Sentinel provides in every workspace (ASIM parsers), bound but never deployed. */
+  builtinFunctions?: ReadonlyMap<string, FunctionSchema>;
+}
+
+/** The functions a query can call: the built-in ones, unless the project defines the same name. */
+export function callableFunctions(catalog: Catalog): FunctionSchema[] {
+  const builtin = [...(catalog.builtinFunctions?.values() ?? [])].filter(
+    (f) => !catalog.functions.has(f.name),
+  );
+  return [...catalog.functions.values(), ...builtin];
 }
 
 /**
@@ -209,7 +221,8 @@ export function emptyCatalog(): Catalog {
 export function catalogOf(tables: TableSchema[], base: Catalog = emptyCatalog()): Catalog {
   const merged = new Map(base.tables);
   for (const table of tables) merged.set(table.name, table);
-  return { tables: merged, functions: base.functions, watchlists: base.watchlists };
+  const { functions, watchlists, builtinFunctions } = base;
+  return { tables: merged, functions, watchlists, ...(builtinFunctions ? { builtinFunctions } : {}) };
 }
 
 export interface CatalogOptions {
@@ -227,14 +240,12 @@ function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedT
   const dir = builtinCatalogDir();
   builtinTables ??= PackedTables.open(join(dir, 'tables.ndjson'), 'sentinel-kit catalog');
   // Parser-output stubs stand in for Sentinel's parsers the way its CI validation does; a parser the
-  // project defines under the same name replaces the stub.
-  const exclude = [...functions.keys()].sort().join('\n');
+  // project defines under the same name replaces the stub, and so does a built-in ASIM parser, which
+  // takes the parameters a table stub cannot (`imNetworkSession(starttime=...)`).
+  const hidden = new Set([...functions.keys(), ...builtinAsimParsers().keys()]);
+  const exclude = [...hidden].sort().join('\n');
   if (builtinStubs?.exclude !== exclude) {
-    const tables = PackedTables.open(
-      join(dir, 'stubs.ndjson'),
-      'sentinel-kit catalog (parser stub)',
-      new Set(functions.keys()),
-    );
+    const tables = PackedTables.open(join(dir, 'stubs.ndjson'), 'sentinel-kit catalog (parser stub)', hidden);
     builtinStubs = { exclude, tables };
   }
   return [builtinTables, builtinStubs.tables];
@@ -264,10 +275,15 @@ export function portableCatalog(catalog: Catalog): PortableCatalog {
 
 export function catalogFromPortable(portable: PortableCatalog): Catalog {
   const { functions, watchlists } = portable;
-  const tables = portable.builtin
-    ? TableMap.layered(portable.tables, builtinSources(functions), new Map(portable.builtin.plans))
-    : new Map(portable.tables.map((table) => [table.name, table]));
-  return { tables, functions, watchlists };
+  if (!portable.builtin) {
+    return { tables: new Map(portable.tables.map((table) => [table.name, table])), functions, watchlists };
+  }
+  const tables = TableMap.layered(
+    portable.tables,
+    builtinSources(functions),
+    new Map(portable.builtin.plans),
+  );
+  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers() };
 }
 
 /**
@@ -315,8 +331,13 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
     if (watchlist) watchlists.set(watchlist.alias, watchlist);
   }
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
-  const fallbacks = options.builtin === false ? [] : builtinSources(functions);
-  return { tables: TableMap.layered(own.values(), fallbacks, config.tablePlans), functions, watchlists };
+  const tables = TableMap.layered(
+    own.values(),
+    options.builtin === false ? [] : builtinSources(functions),
+    config.tablePlans,
+  );
+  if (options.builtin === false) return { tables, functions, watchlists };
+  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers() };
 }
 
 function filesIn(dir: string, extension: string): string[] {

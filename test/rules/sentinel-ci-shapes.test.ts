@@ -54,6 +54,10 @@ describe('rules Microsoft CI accepts', () => {
     expect(diagnostics[0].message).toMatch(/^skipped: not a rule but a note \("This file has been moved to/);
   });
 
+  it("calls to Sentinel's built-in ASIM parsers with their filtering parameters (_Im_NetworkSession(starttime=...))", () => {
+    expect(summary('AsimBuiltInParsers.yaml')).toEqual([]);
+  });
+
   it('still reports a required field left null and an optional field of the wrong type', () => {
     const lines = withLines(10, 13, 'tactics: 5', 'relevantTechniques:', '  - T1110.003', '');
     lines[3] = 'severity:';

@@ -1,5 +1,5 @@
 import type { Catalog, ColumnSchema, FunctionSchema, TableSchema } from '../catalog.js';
-import { loadTablesNamedIn, TableMap, watchlistBaseColumns } from '../catalog.js';
+import { callableFunctions, loadTablesNamedIn, TableMap, watchlistBaseColumns } from '../catalog.js';
 import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
@@ -22,7 +22,7 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
     const { Symbols } = kusto();
     const members = [
       ...tables.map(cachedTableSymbol),
-      ...[...catalog.functions.values()].map(functionSymbol),
+      ...callableFunctions(catalog).map(functionSymbol),
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);

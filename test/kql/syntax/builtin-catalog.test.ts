@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeTable } from '../../../scripts/import-catalog.js';
 import { DiagnosticError } from '../../../src/diagnostics.js';
-import { type Catalog, loadCatalog, type TableMap } from '../../../src/kql/catalog.js';
+import {
+  type Catalog,
+  catalogFromPortable,
+  loadCatalog,
+  portableCatalog,
+  type TableMap,
+} from '../../../src/kql/catalog.js';
+import { runQuery } from '../../../src/kql/index.js';
 import { builtinCatalogDir, readPackedFile } from '../../../src/kql/packed-tables.js';
 import { analyze } from '../../../src/kql/syntax/index.js';
 import { folderWith } from '../../support/files.js';
@@ -143,6 +150,41 @@ describe('loading the catalog', () => {
     const catalog = loadCatalog(dir);
     expect(catalog.tables.has('imDns')).toBe(false);
     expect(errorsOf('imDns | where Q has "x"', catalog)).toEqual([]);
+  });
+
+  it("binds Sentinel's built-in ASIM parsers with their parameters and refuses a parameter they lack", () => {
+    const catalog = loadCatalog(root);
+    const call =
+      "_Im_NetworkSession(starttime=ago(1h), srcipaddr_has_any_prefix=dynamic(['10.']), dstportnumber=22)";
+    expect(errorsOf(`${call} | summarize count() by SrcIpAddr, Dvc, Src, User`, catalog)).toEqual([]);
+    // The workspace-deployed name takes the same parameters (a table stub could take none).
+    expect(errorsOf("imDns(domain_has_any=dynamic(['x.com'])) | project Domain, DnsQuery", catalog)).toEqual(
+      [],
+    );
+    expect(errorsOf('_ASim_RegistryEvent | project RegistryKey, Process', catalog)).toEqual([]);
+    expect(errorsOf('_Im_NetworkSession(nosuch=1)', catalog).join()).toMatch(/declared parameter/);
+    expect(errorsOf('_Im_Dns | project NoSuchColumn', catalog).join()).toMatch(/NoSuchColumn/);
+    expect(catalog.functions.has('_Im_Dns')).toBe(false); // never deployed by build
+  });
+
+  it('runs a built-in ASIM parser as an empty table of its schema, in this process and in a worker', () => {
+    const query = "_Im_Dns(starttime=ago(1d)) | where Domain has 'x' | summarize n = count() by SrcIpAddr";
+    for (const catalog of [loadCatalog(root), catalogFromPortable(portableCatalog(loadCatalog(root)))]) {
+      const result = runQuery(query, { catalog, tables: new Map() });
+      expect(result.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['SrcIpAddr:string', 'n:long']);
+      expect(result.rows).toEqual([]);
+    }
+  });
+
+  it('lets a project parser replace a built-in ASIM parser of the same name', () => {
+    const dir = repo({
+      'kql/parsers/imNetworkSession.yaml':
+        'functionName: imNetworkSession\nquery: |\n  datatable(Mine:string)["a"]\n',
+    });
+    const catalog = loadCatalog(dir);
+    expect(errorsOf('imNetworkSession | project Mine', catalog)).toEqual([]);
+    expect(runQuery('imNetworkSession', { catalog, tables: new Map() }).rows).toEqual([['a']]);
+    expect(errorsOf('_Im_NetworkSession | project SrcIpAddr', catalog)).toEqual([]);
   });
 
   it('lets a project schema replace the built-in table of the same name', () => {
