@@ -21,6 +21,8 @@ export interface ProjectConfig {
   schemas: string[];
   /** The plan of each table the workspace does not keep on Analytics. */
   tablePlans: Map<string, TablePlan>;
+  /** Where each `tablePlans` entry is written, for errors about the plan a table may take. */
+  tablePlanAt: Map<string, { file: string; line: number; column: number }>;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface ProjectConfig {
  * Problems are added to `diagnostics` with their position; the valid parts still apply.
  */
 export function readProjectConfig(root: string, diagnostics: Diagnostic[]): ProjectConfig {
-  const config: ProjectConfig = { schemas: [], tablePlans: new Map() };
+  const config: ProjectConfig = { schemas: [], tablePlans: new Map(), tablePlanAt: new Map() };
   const path = join(root, configFileName);
   if (!existsSync(path)) return config;
   const file = relative(process.cwd(), path) || path;
@@ -69,8 +71,11 @@ export function readProjectConfig(root: string, diagnostics: Diagnostic[]): Proj
       for (const plan of value.items) {
         const table = isScalar(plan.key) ? String(plan.key.value) : '';
         const name = isScalar(plan.value) ? plan.value.value : undefined;
-        if (tablePlans.includes(name as TablePlan)) config.tablePlans.set(table, name as TablePlan);
-        else report(`tablePlans.${table}: must be one of ${tablePlans.join(', ')}`, plan.value as Node);
+        if (tablePlans.includes(name as TablePlan)) {
+          config.tablePlans.set(table, name as TablePlan);
+          const { line, col } = lines.linePos((plan.value as Node).range?.[0] ?? 0);
+          config.tablePlanAt.set(table, { file, line, column: col });
+        } else report(`tablePlans.${table}: must be one of ${tablePlans.join(', ')}`, plan.value as Node);
       }
     } else {
       report(`unknown setting '${key}' (known: schemas, tablePlans)`, pair.key as Node);

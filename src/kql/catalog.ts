@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { readProjectConfig, type TablePlan, tablePlans } from '../config.js';
+import { type ProjectConfig, readProjectConfig, type TablePlan, tablePlans } from '../config.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
 import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
 import { builtinAsimParsers } from './asim.js';
+import { basicPlanRefusal } from './basic-plan.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
@@ -330,6 +331,7 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
     const watchlist = readWatchlistFile(file, rel(file), diagnostics);
     if (watchlist) watchlists.set(watchlist.alias, watchlist);
   }
+  if (options.builtin !== false) checkBasicPlans(config, own.values(), diagnostics);
   if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
   const tables = TableMap.layered(
     own.values(),
@@ -338,6 +340,22 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
   );
   if (options.builtin === false) return { tables, functions, watchlists };
   return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers() };
+}
+
+/** A plan of Basic, set in the config file or a schema, for an Azure table that does not support it. */
+function checkBasicPlans(config: ProjectConfig, own: Iterable<TableSchema>, diagnostics: Diagnostic[]): void {
+  builtinTables ??= PackedTables.open(join(builtinCatalogDir(), 'tables.ndjson'), 'sentinel-kit catalog');
+  const packed = builtinTables;
+  const isAzureTable = (name: string) => packed.has(name);
+  for (const [table, plan] of config.tablePlans) {
+    const refusal = plan === 'Basic' ? basicPlanRefusal(table, isAzureTable) : undefined;
+    const at = config.tablePlanAt.get(table);
+    if (refusal && at) diagnostics.push({ code: 'SK0005', severity: 'error', message: refusal, ...at });
+  }
+  for (const table of own) {
+    const refusal = table.plan === 'Basic' ? basicPlanRefusal(table.name, isAzureTable) : undefined;
+    if (refusal) diagnostics.push(fileError(table.file ?? table.name, 'SK0005', refusal));
+  }
 }
 
 function filesIn(dir: string, extension: string): string[] {
