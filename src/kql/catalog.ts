@@ -54,6 +54,12 @@ export interface WatchlistSchema {
 
 export interface Catalog {
   tables: Map<string, TableSchema>;
+  /**
+   * Aliases queries pass to `_GetWatchlist` that kql/watchlists does not define (filled as queries
+   * are bound): Sentinel's `_GetWatchlist` unpacks each item's columns, so such a watchlist binds
+   * with an open schema, as in Sentinel and its CI, rather than as an error.
+   */
+  externalWatchlists?: Set<string>;
   /** The project's parsers (kql/parsers), which `build` deploys. */
   functions: Map<string, FunctionSchema>;
   watchlists: Map<string, WatchlistSchema>;
@@ -186,6 +192,7 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(\*)?/g;
  * comment, costs nothing and cannot change binding.
  */
 export function loadTablesNamedIn(catalog: Catalog, query: string): void {
+  noteWatchlistAliases(catalog, query);
   const tables = catalog.tables;
   if (!(tables instanceof TableMap)) return;
   const seen = new Set<string>();
@@ -203,6 +210,18 @@ export function loadTablesNamedIn(catalog: Catalog, query: string): void {
       const fn = catalog.functions.get(name);
       if (fn) pending.push(fn.body);
     }
+  }
+}
+
+const WATCHLIST_CALL = /_GetWatchlist\s*\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
+
+/** Records the literal `_GetWatchlist('alias')` aliases of a query that the project does not define. */
+function noteWatchlistAliases(catalog: Catalog, query: string): void {
+  for (const [, single, double] of query.matchAll(WATCHLIST_CALL)) {
+    const alias = single ?? double;
+    if (catalog.watchlists.has(alias)) continue;
+    catalog.externalWatchlists ??= new Set();
+    catalog.externalWatchlists.add(alias);
   }
 }
 

@@ -58,6 +58,10 @@ describe('rules Microsoft CI accepts', () => {
     expect(summary('AsimBuiltInParsers.yaml')).toEqual([]);
   });
 
+  it("an Account entity mapping CloudAppAccountId (in the CI's EntityMappingIdentifiers)", () => {
+    expect(summary('CloudAppAccountId.yaml')).toEqual([]);
+  });
+
   it('still reports a required field left null and an optional field of the wrong type', () => {
     const lines = withLines(10, 13, 'tactics: 5', 'relevantTechniques:', '  - T1110.003', '');
     lines[3] = 'severity:';

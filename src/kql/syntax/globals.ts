@@ -3,7 +3,7 @@ import { callableFunctions, loadTablesNamedIn, TableMap, watchlistBaseColumns } 
 import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
-const cache = new WeakMap<Catalog, { tables: number; state: any }>();
+const cache = new WeakMap<Catalog, { tables: number; watchlists: number; state: any }>();
 const tableSymbols = new WeakMap<TableSchema, any>();
 
 /**
@@ -17,8 +17,9 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
   loadTablesNamedIn(catalog, query);
   const tables =
     catalog.tables instanceof TableMap ? [...catalog.tables.loaded()] : [...catalog.tables.values()];
+  const watchlists = catalog.externalWatchlists?.size ?? 0;
   let cached = cache.get(catalog);
-  if (cached?.tables !== tables.length) {
+  if (cached?.tables !== tables.length || cached.watchlists !== watchlists) {
     const { Symbols } = kusto();
     const members = [
       ...tables.map(cachedTableSymbol),
@@ -26,7 +27,8 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
-    cached = { tables: tables.length, state: reusableState(correctedGlobalState().WithDatabase(database)) };
+    const state = reusableState(correctedGlobalState().WithDatabase(database));
+    cached = { tables: tables.length, watchlists, state };
     cache.set(catalog, cached);
   }
   return cached.state;
@@ -94,23 +96,24 @@ function functionSymbol(fn: FunctionSchema): any {
 }
 
 /**
- * `_GetWatchlist(alias)` returns a schema that depends on the alias, which a function symbol cannot
- * express; binding uses the union of every watchlist's columns so any alias's columns resolve.
- * The engine returns only the requested watchlist's rows.
+ * `_GetWatchlist(alias)`: each watchlist of kql/watchlists with its own columns (Kusto.Language binds
+ * `table(watchlistAlias)` per call with the alias's constant value), and a watchlist the project
+ * does not define with an open schema, as Sentinel's function unpacks each item's columns
+ * (`evaluate bag_unpack`), so its CI accepts any column. The engine runs only project watchlists.
  */
-export function watchlistResultColumns(catalog: Catalog): ColumnSchema[] {
-  const columns = new Map<string, ColumnSchema>(watchlistBaseColumns.map((c) => [c.name, c]));
-  for (const watchlist of catalog.watchlists.values()) {
-    for (const column of watchlist.columns) if (!columns.has(column.name)) columns.set(column.name, column);
-  }
-  return [...columns.values()];
-}
-
 function getWatchlistSymbol(catalog: Catalog): any {
   const { Symbols } = kusto();
+  const base = schemaText(watchlistBaseColumns);
+  const baseNames = new Set(watchlistBaseColumns.map((c) => c.name));
+  const lets = [...catalog.watchlists.values()].map((w) => {
+    const columns = [...watchlistBaseColumns, ...w.columns.filter((c) => !baseNames.has(c.name))];
+    return `let ${quoteName(w.alias)} = datatable${schemaText(columns)}[];`;
+  });
+  const open = `datatable${base}[] | extend _item = WatchlistItem | evaluate bag_unpack(_item)`;
+  for (const alias of catalog.externalWatchlists ?? []) lets.push(`let ${quoteName(alias)} = ${open};`);
   return new Symbols.FunctionSymbol.$ctor13(
     '_GetWatchlist',
-    `{ datatable${schemaText(watchlistResultColumns(catalog))}[] }`,
+    `{ ${lets.join(' ')} table(watchlistAlias) }`,
     Symbols.Tabularity.Tabular,
     Symbols.Parameter.ParseList('(watchlistAlias:string)'),
     'Returns the items of a Microsoft Sentinel watchlist.',

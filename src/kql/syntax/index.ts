@@ -1,3 +1,3 @@
 export { type Analysis, analyze, kqlTypeOf, type QueryDiagnostic, resultSchema } from './analyze.js';
-export { globalStateFor, quoteName, watchlistResultColumns } from './globals.js';
+export { globalStateFor, quoteName } from './globals.js';
 export { bridge, kusto, toArray } from './kusto.js';

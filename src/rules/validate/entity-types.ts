@@ -26,6 +26,9 @@ export const entityTypes: Readonly<Record<string, EntityTypeSpec>> = {
       'IsDomainJoined',
       'DisplayName',
       'ObjectGuid',
+      // In the CI's EntityMappingIdentifiers (the account id of a third-party cloud app), not in
+      // the Learn reference's table; published AWS rules map it.
+      'CloudAppAccountId',
     ],
     required: one('FullName', 'Sid', 'Name', 'AadUserId', 'PUID', 'ObjectGuid'),
   },

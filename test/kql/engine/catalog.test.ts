@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Catalog, emptyCatalog, watchlistBaseColumns } from '../../../src/kql/catalog.js';
 import { tableFromRecords } from '../../../src/kql/index.js';
+import { analyze } from '../../../src/kql/syntax/index.js';
 import { records, schemaOf } from './helpers.js';
 
 function catalog(): Catalog {
@@ -95,6 +96,32 @@ describe('catalog tables, parsers and watchlists', () => {
     expect(schemaOf(`_GetWatchlist('VIPs')`, options()).slice(0, 4)).toEqual(
       watchlistBaseColumns.map((c) => `${c.name}:${c.type}`),
     );
+  });
+
+  it("binds each watchlist with its own columns, and one kql/watchlists lacks with Sentinel's open schema", () => {
+    const c = catalog();
+    c.watchlists.set('Servers', {
+      alias: 'Servers',
+      searchKey: 'Host',
+      columns: [{ name: 'Host', type: 'string' }],
+      items: [],
+    });
+    const errors = (q: string) =>
+      analyze(q, c)
+        .diagnostics.filter((d) => d.severity === 'error')
+        .map((d) => d.message);
+    expect(errors(`_GetWatchlist('VIPs') | project Upn, Tier`)).toEqual([]);
+    // Tier is a column of VIPs, not of Servers (before, every alias bound with every watchlist's columns).
+    expect(errors(`_GetWatchlist('Servers') | project Host, Tier`).join()).toMatch(/'Tier'/);
+    // Published rules read watchlists a solution deploys (DNS Essentials: wl_Type, wl_Threshold...).
+    expect(
+      errors(
+        `_GetWatchlist("DNS_Solution_Domain_IOCs") | where wl_Type == 'Detection' | project wl_Threshold, SearchKey`,
+      ),
+    ).toEqual([]);
+    expect(() =>
+      records(`_GetWatchlist('Unknown') | project SearchKey`, { catalog: c, tables: new Map() }),
+    ).toThrow(/no watchlist with alias 'Unknown'/);
   });
 
   it('joins a table with a watchlist', () => {
