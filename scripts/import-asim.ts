@@ -386,6 +386,27 @@ function main(): void {
       ],
     };
   }
+  // ASIM's watchlist helpers ("ASIM helper functions", learn.microsoft.com/azure/sentinel/
+  // normalization-functions: alias or aliases, optional keys -> the watchlist items in raw format,
+  // i.e. rows of the Watchlist table).
+  columns.WatchlistRaw = tables.get('Watchlist')?.columns.map((c) => ({ name: c.name, type: c.type })) ?? [];
+  const keys: FunctionParameter = { name: 'keys', type: 'dynamic', default: 'dynamic([])' };
+  parsers.push(
+    {
+      name: '_ASIM_GetWatchlistRaw',
+      schema: 'WatchlistRaw',
+      parameters: [{ name: 'watchlist', type: 'string' }, keys],
+    },
+    {
+      name: '_ASIM_GetWatchlistsRaw',
+      schema: 'WatchlistRaw',
+      parameters: [{ name: 'watchlists', type: 'dynamic' }, keys],
+    },
+  );
+  provenance.WatchlistRaw = {
+    parameters: 'learn.microsoft.com/azure/sentinel/normalization-functions (Watchlist functions)',
+    columns: ['catalog/tables.ndjson Watchlist'],
+  };
   writeFileSync(join(dir, 'asim.json'), `${JSON.stringify({ parsers, columns })}\n`);
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;

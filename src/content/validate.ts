@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,14 +53,28 @@ const FOLDER_KINDS: [RegExp, ContentKind][] = [
   [/^summary$/i, 'summary'],
 ];
 
-/** Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule. */
-export function contentKindOf(path: string): ContentKind {
+/**
+ * A file under a `detections` folder that reads like an analytics rule (a top-level `query:` and no
+ * `queryCondition:`): the Azure-Sentinel repository keeps analytics rules in `Detections/`, where
+ * our layout keeps Defender custom detections (Graph's detectionRule: `queryCondition.queryText`).
+ */
+function isAnalyticsRuleText(text: string): boolean {
+  return /^query\s*:/im.test(text) && !/^queryCondition\s*:/im.test(text);
+}
+
+/**
+ * Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule.
+ * `text` (the file's content, when at hand) tells Azure-Sentinel's `Detections/` rules from
+ * custom detections.
+ */
+export function contentKindOf(path: string, text?: () => string): ContentKind {
   if (/\.test\.ya?ml$/i.test(path)) return 'rule-test';
   // kql/operations.yaml (src/operations), checked by operationsDiagnostics.
   if (/(^|[\\/])kql[\\/]operations\.ya?ml$/i.test(path)) return 'operations';
   const folders = path.split(/[\\/]/).slice(0, -1).reverse();
   for (const folder of folders) {
     const match = FOLDER_KINDS.find(([pattern]) => pattern.test(folder));
+    if (match?.[1] === 'detection' && text && isAnalyticsRuleText(text())) return 'analytics';
     if (match) return match[1];
   }
   return 'analytics';
@@ -121,7 +135,7 @@ export async function validateContent(
   const files = findFiles(paths, (path) => /\.ya?ml$/i.test(path));
   const byKind = new Map<ContentKind, string[]>();
   for (const file of files) {
-    const kind = contentKindOf(displayPath(file, options.root));
+    const kind = contentKindOf(displayPath(file, options.root), () => readFileSync(file, 'utf8'));
     byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
   }
   const ofKind = (kind: ContentKind) => byKind.get(kind) ?? [];

@@ -25,7 +25,7 @@ export function builtinAsimParsers(): ReadonlyMap<string, FunctionSchema> {
         name,
         {
           name,
-          description: `ASIM ${schema} parser (built into Microsoft Sentinel)`,
+          description: `ASIM ${schema} function (built into Microsoft Sentinel)`,
           parameters,
           body: `datatable(${file.columns[schema].map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`,
           file: 'sentinel-kit catalog (built-in ASIM parser)',

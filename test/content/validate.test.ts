@@ -22,6 +22,38 @@ describe('validate kql/ by content type', () => {
     expect(contentKindOf('kql/summary/signin-failures-hourly.yaml')).toBe('summary');
   });
 
+  it("reads the Azure-Sentinel repository's Detections/ rules as analytics rules, not custom detections", async () => {
+    const rule = [
+      'id: 0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d',
+      'name: Recon tool run from a shell (Normalized Process Schema)',
+      'description: Shape of Detections/ASimProcess rules.',
+      'severity: High',
+      'requiredDataConnectors: []',
+      'queryFrequency: 1h',
+      'queryPeriod: 1h',
+      'triggerOperator: gt',
+      'triggerThreshold: 0',
+      'tactics:',
+      '  - Discovery',
+      'query: |',
+      "  _Im_ProcessCreate(commandline_has_any=dynamic(['adfind']))",
+      '  | project TargetProcessCommandLine, DvcHostname',
+      'version: 1.0.0',
+      'kind: Scheduled',
+    ].join('\n');
+    expect(contentKindOf('Detections/ASimProcess/adfind.yaml', () => rule)).toBe('analytics');
+    const custom = 'displayName: x\nqueryCondition:\n  queryText: DeviceEvents\n';
+    expect(contentKindOf('kql/detections/x.yaml', () => custom)).toBe('detection');
+    const dir = repo({ 'Detections/ASimProcess/adfind.yaml': rule });
+    const { counts, diagnostics } = await validateContent([join(dir, 'Detections')], {
+      root: dir,
+      catalog: loadCatalog(dir),
+      compareWithGit: false,
+    });
+    expect([...counts]).toEqual([['analytics', 1]]);
+    expect(diagnostics).toEqual([]);
+  });
+
   it('checks every file of this repository kql/ without treating automation rules as analytics rules', async () => {
     const catalog = loadCatalog(root);
     const { counts, diagnostics } = await validateContent([join(root, 'kql')], {

@@ -163,6 +163,9 @@ describe('loading the catalog', () => {
     );
     expect(errorsOf('_ASim_RegistryEvent | project RegistryKey, Process', catalog)).toEqual([]);
     expect(errorsOf('_Im_NetworkSession(nosuch=1)', catalog).join()).toMatch(/declared parameter/);
+    // ASIM's watchlist helper (normalization-functions), as Web Session Essentials rules call it.
+    const raw = `_ASIM_GetWatchlistRaw("Web_RiskyCommandsInUrl") | extend Commands = tostring(WatchlistItem["Commands"])`;
+    expect(errorsOf(raw, catalog)).toEqual([]);
     expect(errorsOf('_Im_Dns | project NoSuchColumn', catalog).join()).toMatch(/NoSuchColumn/);
     expect(catalog.functions.has('_Im_Dns')).toBe(false); // never deployed by build
   });
