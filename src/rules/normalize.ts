@@ -7,8 +7,8 @@ import type { z } from 'zod';
  * Newtonsoft.Json `JObject.ToObject`, which matches property names case-insensitively
  * (`datatypes` fills `dataTypes`) and leaves a property unset when its value is null
  * (`tactics:` with nothing after it). This edits the parsed YAML in place, before any check, so
- * positions still point at the user's text: keys are respelled as the schema spells them, and
- * null values of optional fields and null items of `tags` are removed.
+ * positions still point at the user's text: keys and enum values are respelled as the schema
+ * spells them, and null values of optional fields and null items of `tags` are removed.
  */
 export function normalizeLikeSentinelCi(document: Document, schema: z.ZodType): void {
   const contents = document.contents as Node | null;
@@ -17,6 +17,7 @@ export function normalizeLikeSentinelCi(document: Document, schema: z.ZodType): 
 
 interface Def {
   type: string;
+  entries?: Record<string, string>;
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   in?: z.ZodType;
@@ -63,6 +64,13 @@ function normalizeMap(map: YAMLMap, schema: z.ZodType): void {
 
 function normalizeValue(node: Node | null, schema: z.ZodType): void {
   const def = defOf(unwrap(schema));
+  // Newtonsoft's enum converter reads enum names case-insensitively (`kind: scheduled`).
+  if (def.type === 'enum' && def.entries && isScalar(node) && typeof node.value === 'string') {
+    const value = node.value.toLowerCase();
+    const spelling = Object.values(def.entries).find((entry) => entry.toLowerCase() === value);
+    if (spelling) node.value = spelling;
+    return;
+  }
   if (isMap(node)) normalizeMap(node, schema);
   else if (isSeq(node) && def.type === 'array' && def.element) {
     for (const item of node.items) normalizeValue(item as Node, def.element as z.ZodType);

@@ -38,6 +38,12 @@ describe('rules Microsoft CI accepts', () => {
     expect(loadRuleFile(join(dir, 'TacticCase.yaml')).rule?.tactics).toEqual(['CommandAndControl']);
   });
 
+  it('kind and severity in another case (kind: scheduled), respelled as Sentinel spells them', () => {
+    expect(summary('EnumCase.yaml')).toEqual([]);
+    const rule = loadRuleFile(join(dir, 'EnumCase.yaml')).rule;
+    expect([rule?.kind, rule?.severity]).toEqual(['Scheduled', 'Low']);
+  });
+
   it('an NRT rule carrying the Scheduled fields (warned as ignored) and a null item in tags', () => {
     expect(summary('NrtWithSchedule.yaml')).toEqual([
       'warning SK1205 10:1',
