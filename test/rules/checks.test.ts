@@ -304,6 +304,14 @@ describe('MITRE ATT&CK check', () => {
     expect(positions(validate(withLines(13, 13, `  - ${technique}`)), 'SK1502')).toEqual(['13:5']);
   });
 
+  it('takes a MITRE ATT&CK for ICS technique (T0826) with a note, as the Azure-Sentinel CI does', () => {
+    const diagnostics = validate(withLines(13, 13, '  - T0826'));
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual([
+      'info SK1504 13:5',
+    ]);
+    expect(positions(validate(withLines(13, 13, '  - T0999')), 'SK1502')).toEqual(['13:5']);
+  });
+
   it('warns when a technique belongs to none of the tactics', () => {
     const diagnostics = validate(withLines(13, 13, '  - T1566'));
     expect(positions(diagnostics, 'SK1503')).toEqual(['13:5']);

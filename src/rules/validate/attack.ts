@@ -4,6 +4,12 @@ import { didYouMean } from '../suggest.js';
 import type { CheckTarget } from './target.js';
 
 const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
+/**
+ * MITRE ATT&CK for ICS numbers its techniques T0800-T0899 (attack.mitre.org/techniques/ics/);
+ * Sentinel takes them with its ICS tactics (ImpairProcessControl, InhibitResponseFunction) and the
+ * Azure-Sentinel CI accepts them. Only the Enterprise matrix is bundled, so they are noted, not checked.
+ */
+const ICS_TECHNIQUE_ID = /^T08\d{2}$/;
 
 /** Tactics and techniques exist in MITRE ATT&CK, and each technique belongs to one of the rule's tactics. */
 export function checkAttack({ rule, source }: CheckTarget, attack: MitreAttack): Diagnostic[] {
@@ -23,6 +29,11 @@ export function checkAttack({ rule, source }: CheckTarget, attack: MitreAttack):
   });
   (rule.relevantTechniques ?? []).forEach((id, i) => {
     const where = source.valueAt(['relevantTechniques', i]);
+    if (ICS_TECHNIQUE_ID.test(id)) {
+      const note = `${id} is a MITRE ATT&CK for ICS technique; only the Enterprise matrix is checked`;
+      diagnostics.push(source.diagnostic('SK1504', 'info', note, where));
+      return;
+    }
     const technique = TECHNIQUE_ID.test(id) ? findTechnique(attack, id) : undefined;
     if (!technique) {
       const why = TECHNIQUE_ID.test(id)

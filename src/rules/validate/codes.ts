@@ -53,6 +53,7 @@ export const ruleCodes = {
   SK1501: 'Unknown MITRE ATT&CK tactic',
   SK1502: 'Unknown MITRE ATT&CK technique',
   SK1503: 'Technique does not belong to any of the rule tactics',
+  SK1504: 'A MITRE ATT&CK for ICS technique (not checked: only the Enterprise matrix is bundled)',
   SK1601: 'Rule id used by more than one file',
   SK1602: 'Rule name used by more than one file',
   SK1701: 'Query changed since git HEAD without a version bump',
