@@ -64,7 +64,8 @@ function normalizeMap(map: YAMLMap, schema: z.ZodType): void {
 
 function normalizeValue(node: Node | null, schema: z.ZodType): void {
   const def = defOf(unwrap(schema));
-  // Newtonsoft's enum converter reads enum names case-insensitively (`kind: scheduled`).
+  // The CI reads enums with StrictStringValueEnumConverter, a Newtonsoft StringEnumConverter that
+  // refuses numbers but, like its base, matches names case-insensitively (`kind: scheduled`).
   if (def.type === 'enum' && def.entries && isScalar(node) && typeof node.value === 'string') {
     const value = node.value.toLowerCase();
     const spelling = Object.values(def.entries).find((entry) => entry.toLowerCase() === value);
