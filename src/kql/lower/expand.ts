@@ -12,7 +12,7 @@ import {
   unsupported,
 } from './context.js';
 import { lowerScalar, typeOfLiteral } from './scalar.js';
-import { lowerTabular } from './tabular.js';
+import { columnRef, lowerTabular, project } from './tabular.js';
 
 /**
  * The column an unnamed mv-expand item fills: the name Kusto gives the expression in a projection
@@ -113,8 +113,7 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
-  checkSchema(node, schema, ctx);
-  return {
+  const applied: Plan = {
     op: 'mv-apply',
     input,
     items,
@@ -124,6 +123,24 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
     passThrough,
     schema,
   };
+  // An item named like another record column (`mv-apply p = props on (...)` after an earlier `p`)
+  // is that column, now holding the element; Kusto.Language binds it in the column's place, where
+  // an unnamed item (`mv-apply b on ...`) moves to the end. Same columns, so order them its way.
+  const bound = boundSchema(node).map((c) => c.name);
+  if (
+    items.some((item) => item.replaces !== undefined) &&
+    bound.length === schema.length &&
+    bound.every((name) => columnIndex(schema, name) >= 0)
+  ) {
+    const reordered = project(
+      applied,
+      bound.map((name) => ({ name, expr: columnRef(schema, columnIndex(schema, name)) })),
+    );
+    checkSchema(node, reordered.schema, ctx);
+    return reordered;
+  }
+  checkSchema(node, schema, ctx);
+  return applied;
 }
 
 /** Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth. */

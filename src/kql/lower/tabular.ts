@@ -430,7 +430,11 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
     const packed = replacedInput ? 'replaced' : { width: input.schema.length };
     const expr = lowerScalar(itemValue(item, ctx), { schema: current.schema, packed }, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
-    const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
+    // An unnamed item that lowers to a plain column (`column_ifexists("c", "")` when c exists: "a
+    // reference to the column", https://learn.microsoft.com/kusto/query/column-ifexists-function)
+    // keeps that column's name, as a bare column reference does.
+    const reference = expr.kind === 'column' ? current.schema[expr.index].name : undefined;
+    const name = explicit ?? plainColumnName(item, current) ?? reference ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
     assign(current, current.schema.length, [{ name, expr }]);
   }
