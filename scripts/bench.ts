@@ -14,7 +14,9 @@ const options = firstOption < 0 ? [] : process.argv.slice(firstOption);
 const chosen = names.length > 0 ? names : benches;
 const unknown = chosen.filter((name) => !benches.includes(name) && !onRequest.includes(name));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${[...benches, ...onRequest].join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; choose from ${[...benches, ...onRequest].join(', ')}`,
+  );
   process.exit(2);
 }
 

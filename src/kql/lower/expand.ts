@@ -220,3 +220,28 @@ export function lowerParseKv(node: any, input: Plan, ctx: LowerContext): Plan {
     schema,
   };
 }
+
+/**
+ * partition by Column ( TransformationSubQuery ): "partitions the records of its input table into
+ * multiple subtables according to values in a key column ... runs a subquery on each subtable, and
+ * produces a single output table that is the union of the results of all subqueries"
+ * (https://learn.microsoft.com/kusto/query/partition-operator). The strategy hints change how
+ * Kusto runs it, not the result. The `{ SubQueryWithSource }` form (legacy, toscalar(Column)) is
+ * refused, as is a key that is not a plain column.
+ */
+export function lowerPartition(node: any, input: Plan, ctx: LowerContext): Plan {
+  const operand = node.Operand;
+  if (kindName(operand) !== 'PartitionSubquery' || !operand.Subquery)
+    throw unsupported(operand ?? node, ctx, 'partition with a subquery that has its own source');
+  const keyNode = node.ByExpression;
+  const key =
+    kindName(keyNode) === 'NameReference' ? columnIndex(input.schema, String(keyNode.SimpleName)) : -1;
+  if (key < 0) throw unsupported(keyNode ?? node, ctx, 'partition by an expression');
+  if (input.schema[key].type === 'dynamic') throw unsupported(keyNode, ctx, 'partition by a dynamic column');
+  const applyInput: Plan = { op: 'apply-input', schema: input.schema };
+  const subquery = lowerTabular(operand.Subquery, { ...ctx, applyInput });
+  const schema = boundSchema(node);
+  if (schema.length !== subquery.schema.length || schema.some((c, i) => c.name !== subquery.schema[i].name))
+    throw unsupported(node, ctx, 'partition', "partition output differs from Kusto's column list");
+  return { op: 'partition', input, key, subquery, span: spanOf(node, ctx), schema: subquery.schema };
+}

@@ -17,7 +17,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
-import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
+import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv, lowerPartition } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup } from './plugins.js';
 import { lowerRender } from './render.js';
@@ -294,6 +294,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMvExpand(node, needInput(), ctx);
     case 'MvApplyOperator':
       return lowerMvApply(node, needInput(), ctx);
+    case 'PartitionOperator':
+      return lowerPartition(node, needInput(), ctx);
     case 'ParseOperator':
     case 'ParseWhereOperator':
       return lowerParse(node, needInput(), ctx);
