@@ -624,16 +624,20 @@ function asName(expr: any): string | undefined {
 }
 
 /**
- * True when a union leg names a table the binder could not resolve (a fuzzy name, a wildcard that
- * matches nothing): the only names the binder leaves without a symbol in a query that binds.
+ * True when a union leg reads from a table the binder could not resolve (a fuzzy name, a wildcard
+ * that matches nothing). Only the leg's source counts: a column the binder leaves unresolved further
+ * down follows an operator whose columns depend on the data (`evaluate pivot`, a schema-less
+ * bag_unpack), which Kusto resolves when it runs; dropping that leg would lose its rows, so it is
+ * lowered (and refused there) instead.
  */
 function readsUnresolvedTable(node: any): boolean {
-  if (kindName(node) === 'NameReference') return !node.ReferencedSymbol;
-  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
-    const child = node.GetChild(i);
-    if (child && readsUnresolvedTable(child)) return true;
+  let source = node;
+  for (;;) {
+    const kind = kindName(source);
+    if (kind === 'ParenthesizedExpression' || kind === 'PipeExpression') source = source.Expression;
+    else break;
   }
-  return false;
+  return kindName(source) === 'NameReference' && !source.ReferencedSymbol;
 }
 
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
