@@ -62,7 +62,11 @@ function classify(error: unknown): [Outcome, string] {
   if (isQueryError(error)) {
     const first = error.diagnostics[0];
     const outcome = first?.code === 'KQL-EVAL' ? 'runtime error' : 'binding error';
-    const message = (first?.message ?? error.message).replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N');
+    // A missing table or function (KS204, KS211) keeps its name: it says which catalog entry is
+    // lacking. Other messages drop names and numbers so alike failures group together.
+    const named = first?.code === 'KS204' || first?.code === 'KS211';
+    const raw = first?.message ?? error.message;
+    const message = named ? raw : raw.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N');
     return [outcome, `${first?.code ?? ''} ${message}`.trim()];
   }
   const e = error as Error;
