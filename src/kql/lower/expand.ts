@@ -143,11 +143,16 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   return applied;
 }
 
-/** Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth. */
+/**
+ * Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth, and the
+ * columns an inner mv-expand expands in place (`mv-expand c`), which also give a column a new value.
+ */
 function assignedNames(node: any): string[] {
   const names: string[] = [];
   const visit = (n: any): void => {
     if (kindName(n) === 'SimpleNamedExpression') names.push(String(n.Name.SimpleName));
+    if (kindName(n) === 'MvExpandExpression' && kindName(n.Expression) === 'NameReference')
+      names.push(String(n.Expression.SimpleName));
     for (let i = 0; i < (n.ChildCount ?? 0); i++) {
       const child = n.GetChild(i);
       if (child) visit(child);
