@@ -624,8 +624,8 @@ function asName(expr: any): string | undefined {
 }
 
 /**
- * True when a union leg reads from a table the binder could not resolve (a fuzzy name, a wildcard
- * that matches nothing). Only the leg's source counts: a column the binder leaves unresolved further
+ * True when a union leg reads from a table or function the binder could not resolve (a fuzzy
+ * name, KS205; a wildcard that matches nothing). Only the leg's source counts: a column the binder leaves unresolved further
  * down follows an operator whose columns depend on the data (`evaluate pivot`, a schema-less
  * bag_unpack), which Kusto resolves when it runs; dropping that leg would lose its rows, so it is
  * lowered (and refused there) instead.
@@ -637,7 +637,8 @@ function readsUnresolvedTable(node: any): boolean {
     if (kind === 'ParenthesizedExpression' || kind === 'PipeExpression') source = source.Expression;
     else break;
   }
-  return kindName(source) === 'NameReference' && !source.ReferencedSymbol;
+  const kind = kindName(source);
+  return (kind === 'NameReference' || kind === 'FunctionCallExpression') && !source.ReferencedSymbol;
 }
 
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {

@@ -43,6 +43,14 @@ describe('union isfuzzy=true', () => {
     ]);
   });
 
+  it('drops a leg that calls a function Kusto cannot resolve (KS205, e.g. a missing parser)', () => {
+    expect(
+      run(
+        'union isfuzzy=true SecurityEvent, (NoSuchParser(starttime=ago(1d)) | where x == 1) | project Account',
+      ).rows,
+    ).toEqual([['alice']]);
+  });
+
   it('is an error when no leg resolves', () => {
     expect(() => run('union isfuzzy=true Foo_CL')).toThrow('no table of this union isfuzzy=true resolves');
     expect(() => run('union isfuzzy=true NoSuchTable*, Foo_CL')).toThrow('no table of this union');
