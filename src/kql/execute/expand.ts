@@ -3,7 +3,7 @@ import { compileRegex } from '../functions/regex.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
 import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
-import { emptyValue, type Frame, lazyColumns } from './frame.js';
+import { emptyValue, type Frame, lazyColumns, selectRows } from './frame.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 /**
@@ -285,4 +285,39 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
     ),
   ];
   return { schema, columns, length: input.length };
+}
+
+/**
+ * partition: the subquery runs over each group of rows that share the key's value, in the order
+ * the groups first appear; the output is their results one after another (a union, whose row order
+ * Kusto does not promise). A null key has no documented group and is refused.
+ */
+export function executePartition(
+  plan: Extract<Plan, { op: 'partition' }>,
+  input: Frame,
+  runSubquery: (subquery: Plan, group: Frame) => Frame,
+): Frame {
+  const groups = new Map<unknown, number[]>();
+  const keys = input.columns[plan.key];
+  for (let i = 0; i < input.length; i++) {
+    const value = keys[i];
+    if (value === null)
+      throw new UnsupportedError(
+        'partition by a null key',
+        plan.span,
+        'partition: a row has a null key; which subtable it joins is not documented',
+      );
+    const rows = groups.get(value);
+    if (rows) rows.push(i);
+    else groups.set(value, [i]);
+  }
+  const columns: Value[][] = plan.schema.map(() => []);
+  let length = 0;
+  for (const rows of groups.values()) {
+    const out = runSubquery(plan.subquery, selectRows(input, rows));
+    for (let c = 0; c < columns.length; c++)
+      for (let r = 0; r < out.length; r++) columns[c].push(out.columns[c][r]);
+    length += out.length;
+  }
+  return { schema: plan.schema, columns, length };
 }

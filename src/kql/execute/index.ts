@@ -4,7 +4,14 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
-import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
+import {
+  executeBagUnpack,
+  executeMvApply,
+  executeMvExpand,
+  executeParse,
+  executeParseKv,
+  executePartition,
+} from './expand.js';
 import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
 import { groupIds, summarizeColumns } from './group.js';
@@ -154,6 +161,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeMvApply(plan, run(plan.input, env), env, (p, applyFrame) =>
         run(p, { ...env, applyFrame }),
       );
+    case 'partition':
+      return executePartition(plan, run(plan.input, env), (p, applyFrame) => run(p, { ...env, applyFrame }));
     case 'parse':
       return executeParse(plan, run(plan.input, env), env);
     case 'parse-kv':

@@ -79,9 +79,17 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
   };
   const keyRow = { schema: keys.map((k) => ({ name: k.name, type: k.expr.type })) };
   for (const item of list(node.Aggregates)) {
-    const value = itemValue(item, ctx);
+    const tuple = kindName(item) === 'CompoundNamedExpression';
+    const value = tuple ? item.Expression : itemValue(item, ctx);
+    if (tuple && !isAggregateCall(value)) throw unsupported(item, ctx, '(a, b) = ... tuple assignment');
     if (isAggregateCall(value)) {
       const call = aggregateCall(value, input, keyNames, ctx);
+      // `(a, b) = arg_min(x, y)` gives the aggregate's columns the listed names in order, as for an
+      // expression of several columns in extend ("Expression's output columns is given the specified
+      // names", https://learn.microsoft.com/kusto/query/extend-operator); Kusto.Language binds these
+      // names. A list of another length is refused rather than guessed.
+      if (tuple && list(item.Names?.Names).length !== call.outputs.length)
+        throw unsupported(item, ctx, '(a, b) = ... tuple assignment of another width');
       call.outputs.forEach((o) => {
         o.name = bound[boundAt++]?.name ?? '';
       });

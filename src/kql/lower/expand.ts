@@ -12,7 +12,7 @@ import {
   unsupported,
 } from './context.js';
 import { lowerScalar, typeOfLiteral } from './scalar.js';
-import { lowerTabular } from './tabular.js';
+import { columnRef, lowerTabular, project } from './tabular.js';
 
 /**
  * The column an unnamed mv-expand item fills: the name Kusto gives the expression in a projection
@@ -113,8 +113,7 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
-  checkSchema(node, schema, ctx);
-  return {
+  const applied: Plan = {
     op: 'mv-apply',
     input,
     items,
@@ -124,13 +123,36 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
     passThrough,
     schema,
   };
+  // An item named like another record column (`mv-apply p = props on (...)` after an earlier `p`)
+  // is that column, now holding the element; Kusto.Language binds it in the column's place, where
+  // an unnamed item (`mv-apply b on ...`) moves to the end. Same columns, so order them its way.
+  const bound = boundSchema(node).map((c) => c.name);
+  if (
+    items.some((item) => item.replaces !== undefined) &&
+    bound.length === schema.length &&
+    bound.every((name) => columnIndex(schema, name) >= 0)
+  ) {
+    const reordered = project(
+      applied,
+      bound.map((name) => ({ name, expr: columnRef(schema, columnIndex(schema, name)) })),
+    );
+    checkSchema(node, reordered.schema, ctx);
+    return reordered;
+  }
+  checkSchema(node, schema, ctx);
+  return applied;
 }
 
-/** Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth. */
+/**
+ * Names a subquery assigns (`x = ...` in extend, project, summarize, ...), at any depth, and the
+ * columns an inner mv-expand expands in place (`mv-expand c`), which also give a column a new value.
+ */
 function assignedNames(node: any): string[] {
   const names: string[] = [];
   const visit = (n: any): void => {
     if (kindName(n) === 'SimpleNamedExpression') names.push(String(n.Name.SimpleName));
+    if (kindName(n) === 'MvExpandExpression' && kindName(n.Expression) === 'NameReference')
+      names.push(String(n.Expression.SimpleName));
     for (let i = 0; i < (n.ChildCount ?? 0); i++) {
       const child = n.GetChild(i);
       if (child) visit(child);
@@ -202,4 +224,29 @@ export function lowerParseKv(node: any, input: Plan, ctx: LowerContext): Plan {
     quote: [...(options.get('quote') ?? '')],
     schema,
   };
+}
+
+/**
+ * partition by Column ( TransformationSubQuery ): "partitions the records of its input table into
+ * multiple subtables according to values in a key column ... runs a subquery on each subtable, and
+ * produces a single output table that is the union of the results of all subqueries"
+ * (https://learn.microsoft.com/kusto/query/partition-operator). The strategy hints change how
+ * Kusto runs it, not the result. The `{ SubQueryWithSource }` form (legacy, toscalar(Column)) is
+ * refused, as is a key that is not a plain column.
+ */
+export function lowerPartition(node: any, input: Plan, ctx: LowerContext): Plan {
+  const operand = node.Operand;
+  if (kindName(operand) !== 'PartitionSubquery' || !operand.Subquery)
+    throw unsupported(operand ?? node, ctx, 'partition with a subquery that has its own source');
+  const keyNode = node.ByExpression;
+  const key =
+    kindName(keyNode) === 'NameReference' ? columnIndex(input.schema, String(keyNode.SimpleName)) : -1;
+  if (key < 0) throw unsupported(keyNode ?? node, ctx, 'partition by an expression');
+  if (input.schema[key].type === 'dynamic') throw unsupported(keyNode, ctx, 'partition by a dynamic column');
+  const applyInput: Plan = { op: 'apply-input', schema: input.schema };
+  const subquery = lowerTabular(operand.Subquery, { ...ctx, applyInput });
+  const schema = boundSchema(node);
+  if (schema.length !== subquery.schema.length || schema.some((c, i) => c.name !== subquery.schema[i].name))
+    throw unsupported(node, ctx, 'partition', "partition output differs from Kusto's column list");
+  return { op: 'partition', input, key, subquery, span: spanOf(node, ctx), schema: subquery.schema };
 }

@@ -71,7 +71,7 @@ const OPERATOR_NAMES: Partial<Record<Plan['op'], string>> = {
   join: 'join (or lookup)',
   watchlist: '_GetWatchlist()',
   'bag-unpack': 'evaluate bag_unpack',
-  'apply-input': 'mv-apply',
+  'apply-input': 'mv-apply (or partition)',
 };
 
 /** extend, project-rename and project-reorder keep the record: every input column is still there. */

@@ -17,7 +17,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
-import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
+import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv, lowerPartition } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup } from './plugins.js';
 import { lowerRender } from './render.js';
@@ -294,6 +294,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMvExpand(node, needInput(), ctx);
     case 'MvApplyOperator':
       return lowerMvApply(node, needInput(), ctx);
+    case 'PartitionOperator':
+      return lowerPartition(node, needInput(), ctx);
     case 'ParseOperator':
     case 'ParseWhereOperator':
       return lowerParse(node, needInput(), ctx);
@@ -430,7 +432,11 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
     const packed = replacedInput ? 'replaced' : { width: input.schema.length };
     const expr = lowerScalar(itemValue(item, ctx), { schema: current.schema, packed }, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
-    const name = explicit ?? plainColumnName(item, current) ?? addedNames[added];
+    // An unnamed item that lowers to a plain column (`column_ifexists("c", "")` when c exists: "a
+    // reference to the column", https://learn.microsoft.com/kusto/query/column-ifexists-function)
+    // keeps that column's name, as a bare column reference does.
+    const reference = expr.kind === 'column' ? current.schema[expr.index].name : undefined;
+    const name = explicit ?? plainColumnName(item, current) ?? reference ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
     assign(current, current.schema.length, [{ name, expr }]);
   }
@@ -618,16 +624,21 @@ function asName(expr: any): string | undefined {
 }
 
 /**
- * True when a union leg names a table the binder could not resolve (a fuzzy name, a wildcard that
- * matches nothing): the only names the binder leaves without a symbol in a query that binds.
+ * True when a union leg reads from a table or function the binder could not resolve (a fuzzy
+ * name, KS205; a wildcard that matches nothing). Only the leg's source counts: a column the binder leaves unresolved further
+ * down follows an operator whose columns depend on the data (`evaluate pivot`, a schema-less
+ * bag_unpack), which Kusto resolves when it runs; dropping that leg would lose its rows, so it is
+ * lowered (and refused there) instead.
  */
 function readsUnresolvedTable(node: any): boolean {
-  if (kindName(node) === 'NameReference') return !node.ReferencedSymbol;
-  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
-    const child = node.GetChild(i);
-    if (child && readsUnresolvedTable(child)) return true;
+  let source = node;
+  for (;;) {
+    const kind = kindName(source);
+    if (kind === 'ParenthesizedExpression' || kind === 'PipeExpression') source = source.Expression;
+    else break;
   }
-  return false;
+  const kind = kindName(source);
+  return (kind === 'NameReference' || kind === 'FunctionCallExpression') && !source.ReferencedSymbol;
 }
 
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {

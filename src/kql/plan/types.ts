@@ -191,7 +191,12 @@ export type Plan = (
       /** The record's columns that are not expanded, in input order: the first output columns. */
       passThrough: number[];
     }
-  /** The rows of the current mv-apply element, inside its subquery. */
+  /**
+   * partition by `key` (subquery): runs `subquery` over each group of rows sharing the key's value
+   * (its `apply-input` reads the group) and concatenates the results.
+   */
+  | { op: 'partition'; input: Plan; key: number; subquery: Plan; span: Span }
+  /** The rows of the current mv-apply element or partition group, inside its subquery. */
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
   | { op: 'shared'; input: Plan }

@@ -31,6 +31,26 @@ describe('union isfuzzy=true', () => {
     ]);
   });
 
+  it('keeps a leg that reads a dynamic member (the binder leaves `d.k` without a symbol)', () => {
+    // Found running real Azure-Sentinel rules (WindowsEvent legs reading EventData.LogonType): the
+    // whole leg was dropped as if its table did not exist, silently losing its rows.
+    const query = `union isfuzzy=true SecurityEvent,
+      (datatable(EventData:dynamic)[dynamic({"LogonType": "10"})] | extend LogonType = tostring(EventData.LogonType))
+      | project Account, LogonType`;
+    expect(run(query).rows).toEqual([
+      ['alice', ''],
+      ['', '10'],
+    ]);
+  });
+
+  it('drops a leg that calls a function Kusto cannot resolve (KS205, e.g. a missing parser)', () => {
+    expect(
+      run(
+        'union isfuzzy=true SecurityEvent, (NoSuchParser(starttime=ago(1d)) | where x == 1) | project Account',
+      ).rows,
+    ).toEqual([['alice']]);
+  });
+
   it('is an error when no leg resolves', () => {
     expect(() => run('union isfuzzy=true Foo_CL')).toThrow('no table of this union isfuzzy=true resolves');
     expect(() => run('union isfuzzy=true NoSuchTable*, Foo_CL')).toThrow('no table of this union');
