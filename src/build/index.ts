@@ -70,6 +70,7 @@ export function build(root: string): BuildResult {
   const rel = (path: string) => displayPath(path, root);
 
   const catalog = collectDiagnostics(() => loadCatalog(root), diagnostics);
+  diagnostics.push(...(catalog?.warnings ?? []));
   const connectors = buildConnectors(root);
   diagnostics.push(...connectors.diagnostics);
   const rules = loadRules(root, rel, catalog, new Set(connectors.tables.map((t) => t.name)), diagnostics);

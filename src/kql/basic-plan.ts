@@ -32,6 +32,6 @@ export function basicPlanRefusal(table: string, isAzureTable: (name: string) => 
   if (names.has(table.toLowerCase())) return undefined;
   return (
     `table '${table}' does not support the Basic plan: it is not among the Azure tables that do ` +
-    `(${source.url}, as of ${source.msDate}), so Azure refuses the plan change`
+    `(${source.url}, as of ${source.msDate}), so Azure refuses the plan change unless the table was added since`
   );
 }

@@ -65,6 +65,8 @@ export interface Catalog {
   watchlists: Map<string, WatchlistSchema>;
   /** Functions Sentinel provides in every workspace (ASIM parsers), bound but never deployed. */
   builtinFunctions?: ReadonlyMap<string, FunctionSchema>;
+  /** Findings about the schemas and config that do not stop loading (SK0005), for `validate` and `build` to report. */
+  warnings?: Diagnostic[];
 }
 
 /** The functions a query can call: the built-in ones, unless the project defines the same name. */
@@ -350,18 +352,23 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
     const watchlist = readWatchlistFile(file, rel(file), diagnostics);
     if (watchlist) watchlists.set(watchlist.alias, watchlist);
   }
-  if (options.builtin !== false) checkBasicPlans(config, own.values(), diagnostics);
-  if (diagnostics.length > 0) throw new DiagnosticError(diagnostics);
+  const warnings: Diagnostic[] = [];
+  if (options.builtin !== false) checkBasicPlans(config, own.values(), warnings);
+  if (diagnostics.length > 0) throw new DiagnosticError([...diagnostics, ...warnings]);
   const tables = TableMap.layered(
     own.values(),
     options.builtin === false ? [] : builtinSources(functions),
     config.tablePlans,
   );
   if (options.builtin === false) return { tables, functions, watchlists };
-  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers() };
+  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers(), warnings };
 }
 
-/** A plan of Basic, set in the config file or a schema, for an Azure table that does not support it. */
+/**
+ * A plan of Basic, set in the config file or a schema, for an Azure table that does not support it.
+ * A warning, not an error: the list is a dated copy of Microsoft's page (catalog/basic-plan.json), and
+ * Microsoft adds tables to it, so a table missing from our copy may support Basic today.
+ */
 function checkBasicPlans(config: ProjectConfig, own: Iterable<TableSchema>, diagnostics: Diagnostic[]): void {
   builtinTables ??= PackedTables.open(join(builtinCatalogDir(), 'tables.ndjson'), 'sentinel-kit catalog');
   const packed = builtinTables;
@@ -369,11 +376,12 @@ function checkBasicPlans(config: ProjectConfig, own: Iterable<TableSchema>, diag
   for (const [table, plan] of config.tablePlans) {
     const refusal = plan === 'Basic' ? basicPlanRefusal(table, isAzureTable) : undefined;
     const at = config.tablePlanAt.get(table);
-    if (refusal && at) diagnostics.push({ code: 'SK0005', severity: 'error', message: refusal, ...at });
+    if (refusal && at) diagnostics.push({ code: 'SK0005', severity: 'warning', message: refusal, ...at });
   }
   for (const table of own) {
     const refusal = table.plan === 'Basic' ? basicPlanRefusal(table.name, isAzureTable) : undefined;
-    if (refusal) diagnostics.push(fileError(table.file ?? table.name, 'SK0005', refusal));
+    if (refusal)
+      diagnostics.push({ ...fileError(table.file ?? table.name, 'SK0005', refusal), severity: 'warning' });
   }
 }
 

@@ -61,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const setup: Diagnostic[] = [];
   const catalog = collectDiagnostics(() => loadCatalog(root, { schemaDirs: values.schemas ?? [] }), setup);
+  setup.push(...(catalog?.warnings ?? []));
   // A content repository without its own copy uses the ATT&CK data sentinel-kit ships with.
   const ownMitre = join(root, defaultMitrePath);
   const mitrePath = existsSync(ownMitre) ? ownMitre : join(packageRoot(), defaultMitrePath);
