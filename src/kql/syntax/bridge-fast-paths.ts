@@ -1,8 +1,8 @@
 /**
  * Faster versions of the Bridge.NET runtime helpers that Kusto.Language (a Bridge.NET build of the
  * C# library) calls on every list access, type test and lazy field. A CPU profile of `validate`
- * put about half of all binding time in the runtime, not in Kusto's own code; these four were the
- * largest that can be replaced without touching Kusto.Language:
+ * put about half of all binding time in the runtime, not in Kusto's own code; these were the
+ * largest that can be replaced from outside:
  * - `System.Array.getCount/getItem(list, i, T)` concatenate the interface member's name
  *   (`System$Collections$Generic$ICollection$1$<alias of T>$getCount`) on every call;
  * - `Bridge.is(obj, Class)` (and `Bridge.as`, which calls it) walks its general case before the
@@ -10,12 +10,13 @@
  * - `Bridge.ref(o, name)` (Kusto's `ref` arguments, e.g. every lazily built column map) defines a
  *   property with two new closures on a fresh object;
  * - `Bridge.Class.getCachedType(fn, args)`, behind every use of a generic type such as
- *   `List$1(T)`, scans every instantiation made so far.
+ *   `List$1(T)`, scans every instantiation made so far;
+ * - and one of Kusto.Language's own: a table's column looked up by name (below).
  * Each replacement answers only the cases it can prove the same as the original and hands every
  * other call to the original, so results do not change (test/kql/syntax/bridge-fast-paths.test.ts
  * compares them; `Bridge.$fastPathOriginals` lists what was replaced).
  */
-export function installFastPaths(bridge: any, system: any): void {
+export function installFastPaths(bridge: any, system: any, kusto: any): void {
   if (bridge.$fastPathOriginals) return;
   const originalCount = system.Array.getCount;
   const getItem = system.Array.getItem;
@@ -142,11 +143,41 @@ export function installFastPaths(bridge: any, system: any): void {
     }
     return found;
   };
+  // Kusto.Language itself: a column looked up by name in a table built a Bridge Dictionary of all
+  // the table's columns (`ColumnMap`, ~10% of binding: every `where` makes a new table, so rules
+  // with long filter chains over wide tables built one per clause). The same first-column-of-
+  // that-name answer comes from a JS Map built once per table; columns never change after a
+  // table symbol is made (the original caches its map on the same assumption).
+  const { Symbols } = kusto;
+  const tables = Symbols.TableSymbol.prototype;
+  const getMembers = tables.GetMembers$1;
+  const columnMaps = new WeakMap<object, Map<string, unknown>>();
+  const columnNamed = (table: any, name: string) => {
+    let map = columnMaps.get(table);
+    if (!map) {
+      map = new Map();
+      const columns = table.Columns;
+      const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
+      for (let i = 0; i < count; i++) {
+        const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
+        if (!map.has(column.Name)) map.set(column.Name, column);
+      }
+      columnMaps.set(table, map);
+    }
+    return map.get(name);
+  };
+  tables.GetMembers$1 = function (this: any, name: string, match: unknown, symbols: any, ignoreCase = false) {
+    if (typeof name !== 'string') return getMembers.call(this, name, match, symbols, ignoreCase);
+    const column = columnNamed(this, name);
+    if (column && Symbols.SymbolMatchExtensions.Matches$1(column, name, match, ignoreCase))
+      symbols.add(column);
+  };
   bridge.$fastPathOriginals = [
     { owner: system.Array, name: 'getCount', original: originalCount },
     { owner: system.Array, name: 'getItem', original: getItem },
     { owner: bridge, name: 'is', original: is },
     { owner: bridge, name: 'ref', original: ref },
     { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
+    { owner: tables, name: 'GetMembers$1', original: getMembers },
   ];
 }

@@ -12,7 +12,7 @@ function load(): { kusto: any; bridge: any } {
     require('@kusto/language-service-next/bridge.min.js');
     require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
     const global = globalThis as any;
-    installFastPaths(global.Bridge, global.System);
+    installFastPaths(global.Bridge, global.System, global.Kusto.Language);
     loaded = { kusto: global.Kusto.Language, bridge: global.Bridge };
   }
   return loaded;

@@ -41,9 +41,10 @@ function corpus(): string[] {
   for (const file of readdirSync(cases)) {
     for (const c of parse(readFileSync(join(cases, file), 'utf8')).cases) queries.push(c.query);
   }
-  // Error paths: unknown names, type errors, syntax errors, an unresolved fuzzy union.
+  // Error paths: unknown names, a column named in the wrong case, type errors, syntax errors, an unresolved fuzzy union.
   queries.push(
     'SigninLogs | where NoSuchColumn == 1',
+    'SigninLogs | where userprincipalname == "x" | project username = UserPrincipalName, TimeGenerated',
     'SigninLogs | where TimeGenerated > "x" | extend y = strlen(1)',
     'SigninLogs | where | project',
     'union isfuzzy=true NoSuchTable, SigninLogs | take 1',
