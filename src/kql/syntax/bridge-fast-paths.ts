@@ -18,7 +18,7 @@
  */
 export function installFastPaths(bridge: any, system: any, kusto: any): void {
   if (bridge.$fastPathOriginals) return;
-  const originalCount = system.Array.getCount;
+  const getCount = system.Array.getCount;
   const getItem = system.Array.getItem;
   const is = bridge.is;
   const ref = bridge.ref;
@@ -173,7 +173,7 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
       symbols.add(column);
   };
   bridge.$fastPathOriginals = [
-    { owner: system.Array, name: 'getCount', original: originalCount },
+    { owner: system.Array, name: 'getCount', original: getCount },
     { owner: system.Array, name: 'getItem', original: getItem },
     { owner: bridge, name: 'is', original: is },
     { owner: bridge, name: 'ref', original: ref },
