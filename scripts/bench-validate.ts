@@ -411,7 +411,8 @@ try {
   console.log(`CPU:                ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`);
   console.log(`peak RSS:           ${(usage.maxRSS / 1024).toFixed(0)} MB (all threads)`);
   // Wall time on a shared machine follows its load; CPU time much less so.
-  console.log(`load average:       ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min)`);
+  const load = loadavg().map((l) => l.toFixed(1));
+  console.log(`load average:       ${load.join(' ')} (1, 5, 15 min)`);
   console.log(`errors:             ${errors.length} (expected ${expectedErrors} seeded)`);
   if (errors.length !== expectedErrors) {
     for (const d of errors.slice(0, 5))
