@@ -6,7 +6,7 @@
 // runs) and prints the time, CPU and peak memory. Goal: 1,000 rules < 8 s on 2 cores.
 // Usage: npx tsx scripts/bench-validate.ts [count]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const count = Number(process.argv[2] ?? 1000);
@@ -410,6 +410,9 @@ try {
   console.log(`workers:            ${result.workers}`);
   console.log(`CPU:                ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s`);
   console.log(`peak RSS:           ${(usage.maxRSS / 1024).toFixed(0)} MB (all threads)`);
+  // Wall time on a shared machine follows its load; CPU time much less so.
+  const load = loadavg().map((l) => l.toFixed(1));
+  console.log(`load average:       ${load.join(' ')} (1, 5, 15 min)`);
   console.log(`errors:             ${errors.length} (expected ${expectedErrors} seeded)`);
   if (errors.length !== expectedErrors) {
     for (const d of errors.slice(0, 5))

@@ -21,10 +21,17 @@ export const tierCode = 'SK1107';
 const BASIC_QUERY_DAYS = 30n;
 const BASIC_QUERY_TICKS = BASIC_QUERY_DAYS * TICKS_PER_DAY;
 
-/** The tables on a lower tier that a bound query reads, with their plans (parser bodies included). */
-export function lowerTierTables(code: any, catalog: Catalog): Map<string, TablePlan> {
+/**
+ * The tables on a lower tier that a bound query reads, with their plans (parser bodies included).
+ * `read` is the bound query's tables when the caller has them (`boundReferences`).
+ */
+export function lowerTierTables(
+  code: any,
+  catalog: Catalog,
+  read: readonly string[] = boundReferences(code, catalog).tables,
+): Map<string, TablePlan> {
   const tables = new Map<string, TablePlan>();
-  for (const name of boundReferences(code, catalog).tables) {
+  for (const name of read) {
     const plan = catalog.tables.get(name)?.plan;
     if (plan === 'Basic' || plan === 'Auxiliary') tables.set(name, plan);
   }
@@ -33,11 +40,16 @@ export function lowerTierTables(code: any, catalog: Catalog): Map<string, TableP
 
 /**
  * Warnings for what the plan of the tables a query reads does not support, positioned by offset
- * into the query. Takes the bound tree (`analyze(query, catalog).code`) or the query text.
+ * into the query. Takes the bound tree (`analyze(query, catalog).code`) or the query text, and
+ * the tables it reads when the caller has them.
  */
-export function tierDiagnostics(query: string | object, catalog: Catalog): QueryDiagnostic[] {
+export function tierDiagnostics(
+  query: string | object,
+  catalog: Catalog,
+  read?: readonly string[],
+): QueryDiagnostic[] {
   const code = typeof query === 'string' ? analyze(query, catalog).code : query;
-  const tables = lowerTierTables(code, catalog);
+  const tables = lowerTierTables(code, catalog, read);
   if (tables.size === 0) return [];
   const named = [...tables].map(([name, plan]) => `${name} (${plan})`).join(', ');
   const onlyBasic = [...tables.values()].every((plan) => plan === 'Basic');

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { installFastPaths } from './bridge-fast-paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -11,6 +12,7 @@ function load(): { kusto: any; bridge: any } {
     require('@kusto/language-service-next/bridge.min.js');
     require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
     const global = globalThis as any;
+    installFastPaths(global.Bridge, global.System, global.Kusto.Language);
     loaded = { kusto: global.Kusto.Language, bridge: global.Bridge };
   }
   return loaded;

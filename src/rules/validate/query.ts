@@ -135,11 +135,13 @@ function bind(text: string, catalog: Catalog): Bound {
   const { code, diagnostics } = analyze(text, catalog);
   const failed = diagnostics.some((d) => d.severity === 'error');
   const columns = failed ? undefined : resultSchema(code);
+  // One walk of the bound tree serves the plan checks and the tables reported.
+  const read = failed ? undefined : boundReferences(code, catalog).tables;
   const bound = {
     diagnostics,
-    tiers: failed ? [] : tierDiagnostics(code, catalog),
+    tiers: read ? tierDiagnostics(code, catalog, read) : [],
     columns,
-    tables: columns && boundReferences(code, catalog).tables,
+    tables: columns && read,
   };
   if (known.size >= MAX_REMEMBERED) known.clear();
   known.set(text, bound);

@@ -1,0 +1,183 @@
+/**
+ * Faster versions of the Bridge.NET runtime helpers that Kusto.Language (a Bridge.NET build of the
+ * C# library) calls on every list access, type test and lazy field. A CPU profile of `validate`
+ * put about half of all binding time in the runtime, not in Kusto's own code; these were the
+ * largest that can be replaced from outside:
+ * - `System.Array.getCount/getItem(list, i, T)` concatenate the interface member's name
+ *   (`System$Collections$Generic$ICollection$1$<alias of T>$getCount`) on every call;
+ * - `Bridge.is(obj, Class)` (and `Bridge.as`, which calls it) walks its general case before the
+ *   `instanceof` test that answers nearly every call;
+ * - `Bridge.ref(o, name)` (Kusto's `ref` arguments, e.g. every lazily built column map) defines a
+ *   property with two new closures on a fresh object;
+ * - `Bridge.Class.getCachedType(fn, args)`, behind every use of a generic type such as
+ *   `List$1(T)`, scans every instantiation made so far;
+ * - and one of Kusto.Language's own: a table's column looked up by name (below).
+ * Each replacement answers only the cases it can prove the same as the original and hands every
+ * other call to the original, so results do not change (test/kql/syntax/bridge-fast-paths.test.ts
+ * compares them; `Bridge.$fastPathOriginals` lists what was replaced).
+ */
+export function installFastPaths(bridge: any, system: any, kusto: any): void {
+  if (bridge.$fastPathOriginals) return;
+  const getCount = system.Array.getCount;
+  const getItem = system.Array.getItem;
+  const is = bridge.is;
+  const ref = bridge.ref;
+  const getCachedType = bridge.Class.getCachedType;
+  // The same steps as the originals (bridge.js, System.Array.getCount/getItem) in the same order,
+  // reading the same properties, with the names that depend on T built once per T.
+  const names = new Map<unknown, { count: string; countProperty: string; item: string }>();
+  const memberNames = (type: unknown) => {
+    let found = names.get(type);
+    if (!found) {
+      const alias = bridge.getTypeAlias(type);
+      found = {
+        count: `System$Collections$Generic$ICollection$1$${alias}$getCount`,
+        countProperty: `System$Collections$Generic$ICollection$1$${alias}$Count`,
+        item: `System$Collections$Generic$IList$1$${alias}$getItem`,
+      };
+      names.set(type, found);
+    }
+    return found;
+  };
+  const isFunction = (value: unknown) => typeof value === 'function';
+  system.Array.getCount = (obj: any, T: unknown) => {
+    if (bridge.isArray(obj)) return obj.length;
+    const named = T ? memberNames(T) : undefined;
+    let v: any;
+    if (named && isFunction(obj[named.count])) return obj[named.count]();
+    if (isFunction(obj.System$Collections$ICollection$getCount))
+      return obj.System$Collections$ICollection$getCount();
+    if (named && (v = obj[named.countProperty]) !== undefined) return v;
+    if ((v = obj.System$Collections$ICollection$Count) !== undefined) return v;
+    if ((v = obj.Count) !== undefined) return v;
+    if (isFunction(obj.getCount)) return obj.getCount();
+    return 0;
+  };
+  system.Array.getItem = (obj: any, idx: number, T: unknown) => {
+    if (bridge.isArray(obj)) return getItem.call(system.Array, obj, idx, T);
+    let v: any;
+    if (T && isFunction(obj[memberNames(T).item])) return obj[memberNames(T).item](idx);
+    if (isFunction(obj.get)) v = obj.get(idx);
+    else if (isFunction(obj.getItem)) v = obj.getItem(idx);
+    else if (isFunction(obj.System$Collections$IList$$getItem))
+      v = obj.System$Collections$IList$$getItem(idx);
+    else if (isFunction(obj.get_Item)) v = obj.get_Item(idx);
+    return T && bridge.getDefaultValue(T) != null ? bridge.box(v, T) : v;
+  };
+
+  // For an unboxed object and a constructor other than Object/System.Object, the original's
+  // first answer is `obj instanceof type`; when that fails and both are plain Bridge classes (the
+  // object's constructor has a Bridge kind; the type is no interface and has no `$is` or
+  // `$literal`), its last one is `false`. Its other steps only compute values those do not use.
+  bridge.is = (obj: any, type: any, ignoreFn?: boolean, allowNull?: boolean) => {
+    if (
+      obj != null &&
+      typeof obj === 'object' &&
+      typeof type === 'function' &&
+      type !== system.Object &&
+      type !== Object &&
+      type.constructor === Function &&
+      !obj.$boxed
+    ) {
+      if (obj instanceof type) return true;
+      const ctor = obj.constructor;
+      if (
+        ctor != null &&
+        ctor !== type &&
+        ctor !== Object &&
+        ctor !== Boolean &&
+        ctor !== String &&
+        ctor !== Date &&
+        (ctor.$kind || ctor.$$inherits) &&
+        !type.$isInterface &&
+        !type.$is &&
+        !type.$literal
+      )
+        return false;
+    }
+    return is.call(bridge, obj, type, ignoreFn, allowNull);
+  };
+
+  // The same accessor as the original's, on a prototype instead of defined per call.
+  class Ref {
+    constructor(
+      private o: any,
+      private readonly n: any,
+    ) {}
+    get v(): any {
+      return this.n == null ? this.o : this.o[this.n];
+    }
+    set v(value: any) {
+      if (this.n == null) {
+        if (value?.$clone) value.$clone(this.o);
+        else this.o = value;
+      }
+      this.o[this.n] = value;
+    }
+  }
+  bridge.ref = (o: any, n: any) => {
+    if (bridge.isArray(n)) return ref.call(bridge, o, n);
+    return new Ref(o, n);
+  };
+
+  // Instantiations only ever get added to `fn.$cache`, so one found stays valid: index them by
+  // their first type argument (generic definitions live as long as the runtime) and fall back to the original scan for any not indexed yet.
+  const indexes = new Map<object, { cache: unknown[]; byFirst: Map<unknown, any[]> }>();
+  const sameArgs = (a: ArrayLike<unknown>, b: ArrayLike<unknown>) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  bridge.Class.getCachedType = (fn: any, args: ArrayLike<unknown>) => {
+    let index = indexes.get(fn);
+    if (!index || index.cache !== fn.$cache) {
+      index = { cache: fn.$cache, byFirst: new Map() };
+      indexes.set(fn, index);
+    }
+    const candidates = index.byFirst.get(args[0]);
+    if (candidates) for (const key of candidates) if (sameArgs(key.args, args)) return key;
+    const found = getCachedType.call(bridge.Class, fn, args);
+    if (found) {
+      if (candidates) candidates.push(found);
+      else index.byFirst.set(args[0], [found]);
+    }
+    return found;
+  };
+  // Kusto.Language itself: a column looked up by name in a table built a Bridge Dictionary of all
+  // the table's columns (`ColumnMap`, ~10% of binding: every `where` makes a new table, so rules
+  // with long filter chains over wide tables built one per clause). The same first-column-of-
+  // that-name answer comes from a JS Map built once per table; columns never change after a
+  // table symbol is made (the original caches its map on the same assumption).
+  const { Symbols } = kusto;
+  const tables = Symbols.TableSymbol.prototype;
+  const getMembers = tables.GetMembers$1;
+  const columnMaps = new WeakMap<object, Map<string, unknown>>();
+  const columnNamed = (table: any, name: string) => {
+    let map = columnMaps.get(table);
+    if (!map) {
+      map = new Map();
+      const columns = table.Columns;
+      const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
+      for (let i = 0; i < count; i++) {
+        const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
+        if (!map.has(column.Name)) map.set(column.Name, column);
+      }
+      columnMaps.set(table, map);
+    }
+    return map.get(name);
+  };
+  tables.GetMembers$1 = function (this: any, name: string, match: unknown, symbols: any, ignoreCase = false) {
+    if (typeof name !== 'string') return getMembers.call(this, name, match, symbols, ignoreCase);
+    const column = columnNamed(this, name);
+    if (column && Symbols.SymbolMatchExtensions.Matches$1(column, name, match, ignoreCase))
+      symbols.add(column);
+  };
+  bridge.$fastPathOriginals = [
+    { owner: system.Array, name: 'getCount', original: getCount },
+    { owner: system.Array, name: 'getItem', original: getItem },
+    { owner: bridge, name: 'is', original: is },
+    { owner: bridge, name: 'ref', original: ref },
+    { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
+    { owner: tables, name: 'GetMembers$1', original: getMembers },
+  ];
+}

@@ -1,0 +1,153 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadCatalog } from '../../../src/kql/catalog.js';
+import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
+import { kusto } from '../../../src/kql/syntax/kusto.js';
+import { findFiles } from '../../../src/rules/load.js';
+
+const root = join(import.meta.dirname, '../../..');
+
+interface Replaced {
+  owner: Record<string, unknown>;
+  name: string;
+  original: unknown;
+}
+
+/** Runs `body` with Bridge.NET's original helpers back in place of the fast paths. */
+function withOriginals<T>(body: () => T): T {
+  kusto();
+  const replaced: Replaced[] = (globalThis as any).Bridge.$fastPathOriginals;
+  const fast = replaced.map(({ owner, name }) => owner[name]);
+  for (const { owner, name, original } of replaced) owner[name] = original;
+  try {
+    return body();
+  } finally {
+    replaced.forEach(({ owner, name }, i) => {
+      owner[name] = fast[i];
+    });
+  }
+}
+
+/** Every query of the repository's rules, hunting queries, parsers and the conformance cases. */
+function corpus(): string[] {
+  const queries: string[] = [];
+  for (const file of findFiles([join(root, 'kql')], (path) => /\.ya?ml$/.test(path))) {
+    const doc = parse(readFileSync(file, 'utf8'));
+    if (typeof doc?.query === 'string') queries.push(doc.query);
+  }
+  const cases = join(root, 'test/kql/conformance/cases');
+  for (const file of readdirSync(cases)) {
+    for (const c of parse(readFileSync(join(cases, file), 'utf8')).cases) queries.push(c.query);
+  }
+  // Error paths: unknown names, a column named in the wrong case, type errors, syntax errors, an unresolved fuzzy union.
+  queries.push(
+    'SigninLogs | where NoSuchColumn == 1',
+    'SigninLogs | where userprincipalname == "x" | project username = UserPrincipalName, TimeGenerated',
+    'SigninLogs | where TimeGenerated > "x" | extend y = strlen(1)',
+    'SigninLogs | where | project',
+    'union isfuzzy=true NoSuchTable, SigninLogs | take 1',
+    'let f = (t:(*)) { t | count }; f(SigninLogs)',
+  );
+  return queries;
+}
+
+/** What binding decided, node by node: kinds, spans, result types, referenced symbols. */
+function bound(queries: string[]): string[] {
+  const catalog = loadCatalog(root);
+  return queries.map((query) => {
+    const { code, diagnostics } = analyze(query, catalog);
+    const nodes: string[] = [];
+    const visit = (node: any): void => {
+      nodes.push(
+        `${node.Kind}@${node.TextStart}+${node.Width}:${node.ResultType?.Display ?? ''}:${node.ReferencedSymbol?.Name ?? ''}`,
+      );
+      for (let i = 0; i < node.ChildCount; i++) {
+        const child = node.GetChild(i);
+        if (child) visit(child);
+      }
+    };
+    visit(code.Syntax);
+    return JSON.stringify({ diagnostics, schema: resultSchema(code), nodes });
+  });
+}
+
+describe('Bridge.NET fast paths', () => {
+  // ~700 queries bound twice: ~30 s on the shared 2-core machine; nothing is asserted about time.
+  it('bind every query of the repository and the conformance cases exactly as the original helpers do', {
+    timeout: 300_000,
+  }, () => {
+    const queries = corpus();
+    expect(queries.length).toBeGreaterThan(500);
+    const original = withOriginals(() => bound(queries));
+    const fast = bound(queries);
+    for (let i = 0; i < queries.length; i++) expect(fast[i], queries[i]).toBe(original[i]);
+  });
+
+  it('answer the helpers as the originals do for lists, type tests, refs and generic types', () => {
+    const K = kusto();
+    const { System, Bridge } = globalThis as any;
+    const ints = new (System.Collections.Generic.List$1(System.Int32).ctor)();
+    ints.add(7);
+    ints.add(9);
+    const node = K.KustoCode.Parse('T | where x > 1').Syntax;
+    const values: unknown[] = [
+      ints,
+      ints.AsReadOnly(),
+      Bridge.toArray(ints),
+      ['x', 'y'],
+      new Int32Array([1, 2]),
+      K.GlobalState.Default.Functions,
+      node,
+      node.GetChild(0),
+      K.Symbols.ScalarTypes.String,
+      Bridge.box(3, System.Int32),
+      'text',
+      5,
+      true,
+      {},
+    ];
+    const types = [
+      System.Object,
+      Object,
+      System.String,
+      System.Int32,
+      System.IDisposable,
+      System.Collections.IEnumerable,
+      System.Collections.Generic.IEnumerable$1(System.Int32),
+      System.Collections.Generic.List$1(System.Int32),
+      K.Syntax.SyntaxNode,
+      K.Syntax.SyntaxElement,
+      K.Syntax.Expression,
+      K.Symbols.Symbol,
+      K.Symbols.ScalarSymbol,
+      K.Symbols.TableSymbol,
+    ];
+    const answers = (): unknown[] => {
+      const out: unknown[] = [];
+      for (const value of values) {
+        for (const type of types) out.push(Bridge.is(value, type), Bridge.as(value, type) === null);
+        for (const type of [System.Int32, System.String, K.Symbols.FunctionSymbol, null]) {
+          let count: unknown;
+          try {
+            count = System.Array.getCount(value, type);
+            out.push(count);
+            for (let i = 0; i < Math.min(Number(count), 3); i++)
+              out.push(System.Array.getItem(value, i, type));
+          } catch (e) {
+            out.push(String(e));
+          }
+        }
+      }
+      const holder = { field: 1 };
+      const ref = Bridge.ref(holder, 'field');
+      ref.v = 2;
+      out.push(ref.v, holder.field);
+      out.push(System.Collections.Generic.Dictionary$2(System.String, System.Int32));
+      out.push(System.Collections.Generic.List$1(K.Symbols.Symbol));
+      return out;
+    };
+    expect(answers()).toEqual(withOriginals(answers));
+  });
+});
