@@ -22,8 +22,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyCatalog } from '../src/kql/catalog.js';
 import { KqlError, runQuery, type Table, UnsupportedError } from '../src/kql/index.js';
-import { parseDateTime, parseTimespan, toJson, valueToString } from '../src/kql/values/index.js';
 import type { KqlType, Value } from '../src/kql/values/index.js';
+import { parseDateTime, parseTimespan, toJson, valueToString } from '../src/kql/values/index.js';
 
 type Outcome = 'exact' | 'different' | 'refused' | 'error' | 'skipped';
 
@@ -190,7 +190,8 @@ function compare(ex: Example, result: Table): string | null {
 /** Runs one example and says how it fared. */
 export function runExample(ex: Example): Result {
   const at = { page: ex.page, line: ex.line };
-  if (NON_DETERMINISTIC.test(ex.query)) return { ...at, outcome: 'skipped', detail: 'time- or random-dependent' };
+  if (NON_DETERMINISTIC.test(ex.query))
+    return { ...at, outcome: 'skipped', detail: 'time- or random-dependent' };
   let result: Table;
   try {
     result = runQuery(ex.query, { catalog: emptyCatalog(), tables: new Map() });
@@ -201,31 +202,41 @@ export function runExample(ex: Example): Result {
     return { ...at, outcome: 'error', detail: error instanceof Error ? error.message : String(error) };
   }
   const difference = compare(ex, result);
-  return difference === null ? { ...at, outcome: 'exact', detail: '' } : { ...at, outcome: 'different', detail: difference };
+  return difference === null
+    ? { ...at, outcome: 'exact', detail: '' }
+    : { ...at, outcome: 'different', detail: difference };
 }
 
 function main(argv: string[]): void {
   const folder = argv[0];
   if (!folder) {
-    console.error('usage: tsx scripts/doc-examples.ts <folder of .md pages> [--show outcome,...] [--json out.json]');
+    console.error(
+      'usage: tsx scripts/doc-examples.ts <folder of .md pages> [--show outcome,...] [--json out.json]',
+    );
     process.exit(2);
   }
   const show = new Set((argv[argv.indexOf('--show') + 1] ?? '').split(','));
   const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
   const results: Result[] = [];
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.md')).sort()) {
-    for (const ex of extractExamples(file, readFileSync(join(folder, file), 'utf8'))) results.push(runExample(ex));
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
+    for (const ex of extractExamples(file, readFileSync(join(folder, file), 'utf8')))
+      results.push(runExample(ex));
   }
   const tally = new Map<Outcome, number>();
   for (const r of results) {
     tally.set(r.outcome, (tally.get(r.outcome) ?? 0) + 1);
-    if (show.has(r.outcome)) console.log(`${r.outcome.padEnd(9)} ${r.page}:${r.line} ${r.detail.split('\n')[0]}`);
+    if (show.has(r.outcome))
+      console.log(`${r.outcome.padEnd(9)} ${r.page}:${r.line} ${r.detail.split('\n')[0]}`);
   }
   const run = results.length - (tally.get('skipped') ?? 0);
   const exact = tally.get('exact') ?? 0;
   console.log(
     `${results.length} examples with a printed table; ${run} self-contained: ` +
-      ['exact', 'different', 'refused', 'error'].map((o) => `${o} ${tally.get(o as Outcome) ?? 0}`).join(', ') +
+      ['exact', 'different', 'refused', 'error']
+        .map((o) => `${o} ${tally.get(o as Outcome) ?? 0}`)
+        .join(', ') +
       `; exact ${run === 0 ? 0 : ((100 * exact) / run).toFixed(1)}%; skipped ${tally.get('skipped') ?? 0}`,
   );
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
