@@ -10,7 +10,8 @@
  * Every other block is counted as skipped, with why.
  *
  * Comparison: column names in order, row count and order, then each cell by the result column's
- * type, from the printed text: null = empty cell; string exact (`<br>` read as a line break);
+ * type, from the printed text: null = empty cell; string exact but for leading and trailing
+ * spaces, which a Markdown cell cannot show (`<br>` read as a line break);
  * long/int/decimal numerically; real equal when the engine value rounded to the decimals the page
  * prints is the printed value (or NaN/Infinity by name); bool case-insensitive; datetime and
  * timespan as ticks parsed from the printed text (any format Kusto parses); guid case-insensitive;
@@ -140,7 +141,8 @@ export function sameCell(v: Value, type: KqlType, printed: string): boolean {
   if (v === null) return printed === '' || printed.toLowerCase() === 'null';
   switch (type) {
     case 'string':
-      return v === printed;
+      // A Markdown cell cannot show leading or trailing spaces.
+      return (v as string).trim() === printed;
     case 'bool':
       return String(v) === printed.toLowerCase();
     case 'int':
