@@ -342,12 +342,20 @@ const toHex: ScalarImpl = ([v, minLength]) => {
   return hex.padStart(num(minLength ?? 0) ?? 0, '0');
 };
 
+/**
+ * parse_csv(text): the fields of the first record; a line feed outside quotes ends it ("only the
+ * first record is taken", https://learn.microsoft.com/kusto/query/parse-csv-function). A carriage
+ * return outside quotes is refused: the page does not say whether CRLF ends a record.
+ */
 const parseCsv: ScalarImpl = strings((s) => {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
+    if (!quoted && c === '\n') break;
+    if (!quoted && c === '\r')
+      throw new UnsupportedError('parse_csv() of a record with a carriage return outside quotes');
     if (quoted) {
       if (c === '"' && s[i + 1] === '"') {
         field += '"';
