@@ -10,7 +10,7 @@
  * Every other block is counted as skipped, with why.
  *
  * Comparison: column names in order, row count and order, then each cell by the result column's
- * type, from the printed text: null = empty cell; string exact but for leading and trailing
+ * type, from the printed text: null = an empty cell, `null` or `(null)`; string exact but for leading and trailing
  * spaces, which a Markdown cell cannot show (`<br>` read as a line break);
  * long/int/decimal numerically; real equal when the engine value rounded to the decimals the page
  * prints is the printed value (or NaN/Infinity by name); bool case-insensitive; datetime and
@@ -138,7 +138,7 @@ function sameJson(actual: unknown, expected: unknown): boolean {
 
 /** Whether the engine's value is what the page prints, compared by the column's type. */
 export function sameCell(v: Value, type: KqlType, printed: string): boolean {
-  if (v === null) return printed === '' || printed.toLowerCase() === 'null';
+  if (v === null) return printed === '' || /^\(?null\)?$/i.test(printed);
   switch (type) {
     case 'string':
       // A Markdown cell cannot show leading or trailing spaces.
