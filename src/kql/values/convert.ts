@@ -88,8 +88,8 @@ export function valueToString(v: Value, type: KqlType): string {
 
 /**
  * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. A
- * datetime there carries all seven fractional digits, as the make-series and range() pages print
- * their arrays (`"2017-01-01T00:00:00.0000000Z"`).
+ * datetime there carries all seven fractional digits, as the make-series page prints its axis
+ * arrays (`"2017-01-01T00:00:00.0000000Z"`).
  */
 export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
@@ -99,7 +99,11 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
   return v as Json;
 }
 
-/** JSON output like ADX: datetimes ISO, timespans `[-][d.]hh:mm:ss[.fffffff]`, NaN/Infinity as strings. */
+/**
+ * JSON output like ADX: a datetime column as ISO text without trailing zero fractions (inside a
+ * dynamic it keeps seven digits, see valueToDynamic), timespans `[-][d.]hh:mm:ss[.fffffff]`,
+ * NaN/Infinity as strings.
+ */
 export function toJson(v: Value, type: KqlType): unknown {
   if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
   return valueToDynamic(v, type);
