@@ -54,6 +54,15 @@ describe('queries on a worker thread within limits', () => {
     expect((await runner.run('SigninLogs | count', 0n)).rows).toEqual([[2]]);
   });
 
+  it('writes a datetime column as ISO text and a datetime inside a dynamic with seven fractional digits', async () => {
+    // The make-series page prints its axis arrays as "2017-01-01T00:00:00.0000000Z".
+    const result = await runner.run(
+      'print t = datetime(2017-01-01), d = pack_array(datetime(2017-01-01))',
+      0n,
+    );
+    expect(result.rows).toEqual([['2017-01-01T00:00:00Z', ['2017-01-01T00:00:00.0000000Z']]]);
+  });
+
   it('hands back what render asked for, for the console to draw', async () => {
     const result = await runner.run("print n = 1 | render timechart with (title='t')", 0n);
     expect(result.visualization).toEqual({ visualization: 'timechart', title: 't' });

@@ -1,5 +1,6 @@
 import {
   type Json,
+  type KqlType,
   kqlString,
   setOwn,
   UnsupportedError,
@@ -295,11 +296,21 @@ const bagSetKey: ScalarImpl = ([bag, key, value], types) => {
   return set(bag, 0);
 };
 
-const arrayIff: ScalarImpl = ([conds, whenTrue, whenFalse]) => {
+/**
+ * array_iff(conditions, when_true, when_false) (https://learn.microsoft.com/kusto/query/array-iff-function):
+ * a numeric condition is true when it is not 0, any other non-bool condition gives null; a scalar
+ * branch is used for every element, an array branch element-wise (null past its end).
+ */
+const arrayIff: ScalarImpl = ([conds, whenTrue, whenFalse], types) => {
   const c = asArray(conds);
   if (!c) return null;
-  const pick = (v: Value, i: number) => (Array.isArray(v) ? ((v as Json[])[i] ?? null) : (v as Json));
-  return c.map((x, i) => (x === true ? pick(whenTrue, i) : x === false ? pick(whenFalse, i) : null));
+  const pick = (v: Value, t: KqlType, i: number): Json =>
+    Array.isArray(v) ? ((v as Json[])[i] ?? null) : valueToDynamic(v, t);
+  return c.map((x, i) => {
+    const truth = typeof x === 'number' ? x !== 0 : x;
+    if (truth === true) return pick(whenTrue, types[1], i);
+    return truth === false ? pick(whenFalse, types[2], i) : null;
+  });
 };
 
 /**

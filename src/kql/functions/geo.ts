@@ -92,11 +92,10 @@ const pointToGeohash: ScalarImpl = ([lon, lat, accuracy]) => {
 };
 
 /**
- * geo_geohash_to_central_point(geohash): the centre of the geohash's rectangle as a GeoJSON point;
- * an invalid geohash (empty, longer than 18, or outside the alphabet) gives null
- * (https://learn.microsoft.com/kusto/query/geo-geohash-to-central-point-function).
+ * The rectangle a geohash names, as [[west, east], [south, north]]; null for an invalid geohash
+ * (empty, longer than 18, or outside the alphabet), which the geohash pages answer with null.
  */
-const geohashToCentralPoint: ScalarImpl = ([v]) => {
+function geohashBounds(v: unknown): number[][] | null {
   if (typeof v !== 'string' || v.length < 1 || v.length > 18) return null;
   const ranges = [
     [-180, 180],
@@ -113,13 +112,43 @@ const geohashToCentralPoint: ScalarImpl = ([v]) => {
       else range[1] = mid;
     }
   }
-  const [[x0, x1], [y0, y1]] = ranges;
+  return ranges;
+}
+
+/**
+ * geo_geohash_to_central_point(geohash): the centre of the geohash's rectangle as a GeoJSON point
+ * (https://learn.microsoft.com/kusto/query/geo-geohash-to-central-point-function).
+ */
+const geohashToCentralPoint: ScalarImpl = ([v]) => {
+  const bounds = geohashBounds(v);
+  if (!bounds) return null;
+  const [[x0, x1], [y0, y1]] = bounds;
   return { type: 'Point', coordinates: [(x0 + x1) / 2, (y0 + y1) / 2] };
+};
+
+/**
+ * geo_geohash_to_polygon(geohash): the rectangle as a GeoJSON polygon, corners counterclockwise
+ * from the south-west one and closed, as the page prints "dr5ru"
+ * (https://learn.microsoft.com/kusto/query/geo-geohash-to-polygon-function).
+ */
+const geohashToPolygon: ScalarImpl = ([v]) => {
+  const bounds = geohashBounds(v);
+  if (!bounds) return null;
+  const [[west, east], [south, north]] = bounds;
+  const ring = [
+    [west, south],
+    [east, south],
+    [east, north],
+    [west, north],
+    [west, south],
+  ];
+  return { type: 'Polygon', coordinates: [ring] };
 };
 
 export const geoFunctions: FunctionTable = {
   geo_point_to_geohash: pointToGeohash,
   geo_geohash_to_central_point: geohashToCentralPoint,
+  geo_geohash_to_polygon: geohashToPolygon,
   geo_distance_2points: distance2Points,
   geo_point_in_circle: pointInCircle,
 };

@@ -73,6 +73,17 @@ const sumArray: ScalarImpl = ([v]) => {
 };
 
 /**
+ * series_product(series): the product of a numeric array, as a real
+ * (https://learn.microsoft.com/kusto/query/series-product-function). The page pins only arrays of
+ * numbers; an empty array, a non-numeric element or a non-array input is refused.
+ */
+const productArray: ScalarImpl = ([v]) => {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number'))
+    throw new UnsupportedError('series_product() of anything but a non-empty array of numbers');
+  return (v as number[]).reduce((a, b) => a * b, 1);
+};
+
+/**
  * around(value, center, delta): whether value lies in [center - delta, center + delta]; null when
  * any argument is null (https://learn.microsoft.com/kusto/query/around-function). Datetimes and
  * timespans are ticks, so the same comparison applies.
@@ -123,5 +134,6 @@ export const mathFunctions: FunctionTable = {
   array_sum: sumArray,
   // array_sum is the deprecated alias of series_sum (Kusto.Language marks it obsolete in its favour).
   series_sum: sumArray,
+  series_product: productArray,
   rand: refuseRandom,
 };

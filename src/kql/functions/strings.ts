@@ -335,19 +335,32 @@ const formatDatetimeFn: ScalarImpl = ([t, f], types) =>
 const formatTimespanFn: ScalarImpl = ([t, f], types) =>
   typeof t === 'bigint' ? formatTimespanWith(t, text(f, types[1])) : '';
 
-const toHex: ScalarImpl = ([v, minLength]) => {
+/**
+ * tohex(value [, minLength]): a negative number is the two's complement of its own width, 32 bits for
+ * an int and 64 for a long (https://learn.microsoft.com/kusto/query/tohex-function:
+ * tohex(toint(-256), 8) == 'ffffff00').
+ */
+const toHex: ScalarImpl = ([v, minLength], types) => {
   const n = num(v);
   if (n === null || !Number.isInteger(n)) return '';
-  const hex = BigInt.asUintN(64, BigInt(n)).toString(16);
+  const hex = BigInt.asUintN(types[0] === 'int' ? 32 : 64, BigInt(n)).toString(16);
   return hex.padStart(num(minLength ?? 0) ?? 0, '0');
 };
 
+/**
+ * parse_csv(text): the fields of the first record; a line feed outside quotes ends it ("only the
+ * first record is taken", https://learn.microsoft.com/kusto/query/parse-csv-function). A carriage
+ * return outside quotes is refused: the page does not say whether CRLF ends a record.
+ */
 const parseCsv: ScalarImpl = strings((s) => {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
+    if (!quoted && c === '\n') break;
+    if (!quoted && c === '\r')
+      throw new UnsupportedError('parse_csv() of a record with a carriage return outside quotes');
     if (quoted) {
       if (c === '"' && s[i + 1] === '"') {
         field += '"';

@@ -104,7 +104,11 @@ function lowerScalarNode(
             : literal(selectorName(node.Selector), 'string'),
         type: 'dynamic',
       };
-    case 'ElementExpression':
+    case 'ElementExpression': {
+      // `array_sort_asc(a, b)[1]` (array-sort-asc page): an index into a multi-valued call's tuple
+      // selects that component.
+      const tuple = lowerTupleCall(node.Expression, row, ctx);
+      if (tuple) return tupleComponent(node, tuple, ctx);
       return {
         kind: 'element',
         target: recurse(node.Expression),
@@ -114,6 +118,7 @@ function lowerScalarNode(
         ),
         type: 'dynamic',
       };
+    }
     case 'PrefixUnaryExpression':
       return unaryCall(node, kind, [recurse(node.Expression)], ctx);
     case 'UnaryMinusExpression':
@@ -322,6 +327,16 @@ export function lowerTupleCall(node: any, row: RowContext, ctx: LowerContext): T
     type: kqlTypeOf(c.Type) ?? 'dynamic',
   }));
   return { expr: { kind: 'call', callee: 'function', name, args, type: 'dynamic', span }, columns };
+}
+
+/** `f(...)[i]` of a multi-valued call: component `i`, which must be a literal index of the tuple. */
+function tupleComponent(node: any, tuple: TupleCall, ctx: LowerContext): ScalarExpr {
+  const selector =
+    kindName(node.Selector) === 'BracketedExpression' ? node.Selector.Expression : node.Selector;
+  const index = Number(text(selector));
+  if (!Number.isInteger(index) || index < 0 || index >= tuple.columns.length)
+    throw unsupported(node, ctx, 'an index into a multi-valued result other than a literal component number');
+  return { kind: 'component', target: tuple.expr, index, type: tuple.columns[index].type };
 }
 
 /**

@@ -86,17 +86,26 @@ export function valueToString(v: Value, type: KqlType): string {
   }
 }
 
-/** A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. */
+/**
+ * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. A
+ * datetime there carries all seven fractional digits, as the make-series page prints its axis
+ * arrays (`"2017-01-01T00:00:00.0000000Z"`).
+ */
 export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
-  if (type === 'datetime') return formatDateTime(v as bigint);
+  if (type === 'datetime') return formatDateTimeFull(v as bigint);
   if (type === 'timespan') return formatTimespan(v as bigint);
   if (type === 'real' && !Number.isFinite(v as number)) return formatReal(v as number);
   return v as Json;
 }
 
-/** JSON output like ADX: datetimes ISO, timespans `[-][d.]hh:mm:ss[.fffffff]`, NaN/Infinity as strings. */
+/**
+ * JSON output like ADX: a datetime column as ISO text without trailing zero fractions (inside a
+ * dynamic it keeps seven digits, see valueToDynamic), timespans `[-][d.]hh:mm:ss[.fffffff]`,
+ * NaN/Infinity as strings.
+ */
 export function toJson(v: Value, type: KqlType): unknown {
+  if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
   return valueToDynamic(v, type);
 }
 
