@@ -125,7 +125,7 @@ describe('backtest data holds only the columns it has', () => {
       'SecurityEvent | project EventID, Computer, Account, Level | order by EventID asc',
       {
         catalog: wide,
-        tables: data.tables,
+        tables: (name) => data.tables.get(name)?.data,
       },
     );
     expect(result.rows).toEqual([
