@@ -17,6 +17,7 @@ export {
   type ColumnarTable,
   ColumnarTableBuilder,
   columnarTable,
+  type Vector,
   type VectorBuilder,
   vectorBuilder,
   vectorReader,
