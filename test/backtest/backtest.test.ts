@@ -167,7 +167,10 @@ describe('backtest data streamed into columns', () => {
       catalog: withAccount,
       tables: (name) => data.tables.get(name)?.data,
     });
-    expect(computers.rows).toEqual([[`ordinateur-été${'é'.repeat(5)}`], [`サーバー${'é'.repeat(59_998 % 7)}`]]);
+    expect(computers.rows).toEqual([
+      [`ordinateur-été${'é'.repeat(5)}`],
+      [`サーバー${'é'.repeat(59_998 % 7)}`],
+    ]);
   });
 
   it('reads a column first named by a later row as empty before it, and keeps ingestion times with their rows', () => {

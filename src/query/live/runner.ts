@@ -1,5 +1,4 @@
 import type { Catalog, FunctionSchema, TableSchema } from '../../kql/catalog.js';
-import type { Table } from '../../kql/index.js';
 import { queryReferences } from '../../kql/references.js';
 import type { AnalyticsRule } from '../../rules/model.js';
 import { rowTable, type WindowTable } from '../../rules/schedule/index.js';
