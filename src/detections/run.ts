@@ -8,6 +8,7 @@ import {
   entityKey,
   type IndexedTable,
   sliceTable,
+  type WindowTable,
 } from '../rules/schedule/index.js';
 import { type DetectionRule, type EntityMappingKind, entityMappingKinds } from './model.js';
 import { detectionSchedule } from './schedule.js';
@@ -64,7 +65,9 @@ export function runDetection(
   const start = schedule.lookback === undefined ? since : at - schedule.lookback;
   const window = { start, end: at, closedEnd: 'start' as const, visibleAt: at };
   const kind = schedule.continuous ? 'NRT' : 'Scheduled';
-  const sliced = new Map<string, Table>([...tables].map(([name, t]) => [name, sliceTable(t, kind, window)]));
+  const sliced = new Map<string, WindowTable>(
+    [...tables].map(([name, t]) => [name, sliceTable(t, kind, window)]),
+  );
   const result = runPlan(planQuery(rule.queryCondition.queryText, catalog), {
     catalog,
     tables: sliced,

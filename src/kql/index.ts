@@ -13,7 +13,16 @@ import type { Column, Plan, Visualization } from './plan/types.js';
 import { analyze, type QueryDiagnostic } from './syntax/index.js';
 import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
 
-export { type ColumnarTable, ColumnarTableBuilder, columnarTable } from './execute/columnar.js';
+export {
+  type ColumnarTable,
+  ColumnarTableBuilder,
+  columnarTable,
+  type Vector,
+  type VectorBuilder,
+  vectorBuilder,
+  vectorReader,
+} from './execute/columnar.js';
+export { selectColumnar, sliceColumnar } from './execute/columnar-select.js';
 export { KqlError, UnsupportedError } from './plan/errors.js';
 export type { Column, Plan, Visualization } from './plan/types.js';
 export type { QueryDiagnostic } from './syntax/index.js';

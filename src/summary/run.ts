@@ -2,7 +2,7 @@ import type { Catalog, ColumnSchema, TableSchema } from '../kql/catalog.js';
 import { type Column, planQuery, runPlan, type Table } from '../kql/index.js';
 import { analyze, resultSchema } from '../kql/syntax/index.js';
 import type { Value } from '../kql/values/index.js';
-import { type IndexedTable, sliceTable } from '../rules/schedule/index.js';
+import { type IndexedTable, sliceTable, type WindowTable } from '../rules/schedule/index.js';
 import type { Bin } from './bins.js';
 import type { SummaryRule } from './model.js';
 
@@ -65,7 +65,7 @@ export function runBin(
   lastModified: bigint | null,
 ): Table {
   const window = { start: bin.start, end: bin.end, closedEnd: 'start' as const, visibleAt: bin.executeAt };
-  const sliced = new Map<string, Table>(
+  const sliced = new Map<string, WindowTable>(
     [...tables].map(([name, t]) => [name, sliceTable(t, 'Scheduled', window)]),
   );
   const result = runPlan(planQuery(rule.ruleDefinition.query, catalog), {

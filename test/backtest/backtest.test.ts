@@ -125,12 +125,87 @@ describe('backtest data holds only the columns it has', () => {
       'SecurityEvent | project EventID, Computer, Account, Level | order by EventID asc',
       {
         catalog: wide,
-        tables: data.tables,
+        tables: (name) => data.tables.get(name)?.data,
       },
     );
     expect(result.rows).toEqual([
       [1102, '', '', null],
       [4624, 'dc01', '', null],
     ]);
+  });
+});
+
+describe('backtest data streamed into columns', () => {
+  const withAccount = testCatalog({
+    SecurityEvent: { TimeGenerated: 'datetime', Account: 'string', Computer: 'string', EventID: 'int' },
+  });
+
+  it('reads a file larger than one read chunk, multi-byte characters across chunk edges intact', () => {
+    // Lines of varying length put 2- and 3-byte UTF-8 characters on every offset of a 4 MiB read.
+    const names = ['hôte', 'ordinateur-été', 'サーバー', 'dc01'];
+    const lines = Array.from({ length: 60_000 }, (_, i) =>
+      JSON.stringify({
+        TimeGenerated: '2026-01-01T00:00:00Z',
+        Computer: `${names[i % names.length]}${'é'.repeat(i % 7)}`,
+        EventID: i,
+      }),
+    );
+    lines.push('{"TimeGenerated": "2026-01-01T00:00:00Z", "EventID": }');
+    const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-chunks-'));
+    writeFileSync(join(dir, 'SecurityEvent.ndjson'), `${lines.join('\r\n')}\r\n`);
+    const data = loadBacktestData(dir, withAccount, TO);
+    expect(data.diagnostics.map((d) => [d.code, d.line])).toEqual([['SK0407', 60_001]]);
+    expect(data.rows).toBe(60_000);
+    const table = data.tables.get('SecurityEvent');
+    expect(table && 'vectors' in table.data).toBe(true);
+    const result = runQuery('SecurityEvent | summarize count() by Computer, n = EventID % 28 | count', {
+      catalog: withAccount,
+      tables: (name) => data.tables.get(name)?.data,
+    });
+    expect(result.rows).toEqual([[28]]);
+    const computers = runQuery('SecurityEvent | where EventID in (5, 59998) | project Computer', {
+      catalog: withAccount,
+      tables: (name) => data.tables.get(name)?.data,
+    });
+    expect(computers.rows).toEqual([
+      [`ordinateur-été${'é'.repeat(5)}`],
+      [`サーバー${'é'.repeat(59_998 % 7)}`],
+    ]);
+  });
+
+  it('reads a column first named by a later row as empty before it, and keeps ingestion times with their rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-late-'));
+    const rows = [
+      { TimeGenerated: '2026-01-01T00:02:00Z', EventID: 3, _IngestionTime: '2026-01-01T00:09:00Z' },
+      { TimeGenerated: '2026-01-01T00:00:00Z', EventID: 1 },
+      { TimeGenerated: '2026-01-01T00:01:00Z', EventID: 2, Account: 'alice' },
+    ];
+    writeFileSync(join(dir, 'SecurityEvent.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const data = loadBacktestData(dir, withAccount, TO);
+    expect(data.diagnostics).toEqual([]);
+    const table = data.tables.get('SecurityEvent');
+    expect(table?.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'Account', 'EventID']);
+    expect(table?.ingested).toEqual([
+      parseDateTime('2026-01-01T00:00:00Z'),
+      parseDateTime('2026-01-01T00:01:00Z'),
+      parseDateTime('2026-01-01T00:09:00Z'),
+    ]);
+    const result = runQuery('SecurityEvent | project EventID, Account', {
+      catalog: withAccount,
+      tables: (name) => data.tables.get(name)?.data,
+    });
+    expect(result.rows).toEqual([
+      [1, ''],
+      [2, 'alice'],
+      [3, ''],
+    ]);
+  });
+
+  it('keeps the first 50 problems of a file of bad rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sk-backtest-bad-'));
+    writeFileSync(join(dir, 'SecurityEvent.ndjson'), '{"EventID": "x"}\n'.repeat(120));
+    const data = loadBacktestData(dir, withAccount, TO);
+    expect(data.diagnostics).toHaveLength(50);
+    expect(data.diagnostics[49]).toMatchObject({ code: 'SK0408', line: 50 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Column, Table } from '../../src/kql/index.js';
+import { type Column, columnarTable, type Table } from '../../src/kql/index.js';
 import { parseDateTime, TICKS_PER_HOUR, TICKS_PER_MINUTE, type Value } from '../../src/kql/values/index.js';
 import type { AnalyticsRule } from '../../src/rules/model.js';
 import {
@@ -8,8 +8,10 @@ import {
   IncidentGrouper,
   indexTable,
   queryWindow,
+  rowTable,
   runSettings,
   sliceTable,
+  type WindowTable,
 } from '../../src/rules/schedule/index.js';
 
 const T = parseDateTime('2026-01-10T12:00:00Z')!;
@@ -56,18 +58,26 @@ function alertsOf(r: AnalyticsRule, table: Table): Alert[] {
   return buildAlerts(r, runSettings(r), table, run);
 }
 
-describe('query window', () => {
+// A window is taken the same way from row arrays (rule tests, local SOC) and columns (backtests).
+const forms: [string, (t: Table) => WindowTable][] = [
+  ['row arrays', (t) => t],
+  ['columns', (t) => columnarTable(t.columns, t.rows)],
+];
+
+describe.each(forms)('query window over %s', (_form, held) => {
   it('a scheduled run at T sees TimeGenerated in [T - queryPeriod, T): start inclusive, end exclusive', () => {
     const settings = runSettings(rule());
     const table = indexTable(
-      signins([
-        [-61, 'a', 'x', 1],
-        [-60, 'b', 'x', 1],
-        [-1, 'c', 'x', 1],
-        [0, 'd', 'x', 1],
-      ]),
+      held(
+        signins([
+          [-61, 'a', 'x', 1],
+          [-60, 'b', 'x', 1],
+          [-1, 'c', 'x', 1],
+          [0, 'd', 'x', 1],
+        ]),
+      ),
     );
-    const seen = sliceTable(table, 'Scheduled', queryWindow(settings, T)).rows.map((r) => r[1]);
+    const seen = rowTable(sliceTable(table, 'Scheduled', queryWindow(settings, T))).rows.map((r) => r[1]);
     expect(seen).toEqual(['b', 'c']);
   });
 
@@ -79,9 +89,9 @@ describe('query window', () => {
       [-10, 'late-6m', 'x', 1],
     ]);
     const ingestion = [undefined, T + minutes(4), T + minutes(6)];
-    const seen = sliceTable(indexTable(source, ingestion), 'Scheduled', queryWindow(settings, T)).rows.map(
-      (r) => r[1],
-    );
+    const seen = rowTable(
+      sliceTable(indexTable(held(source), ingestion), 'Scheduled', queryWindow(settings, T)),
+    ).rows.map((r) => r[1]);
     expect(seen).toEqual(['on-time', 'late-4m']);
   });
 
@@ -93,10 +103,31 @@ describe('query window', () => {
       [-1, 'now', 'x', 1],
     ]);
     const ingestion = [T - minutes(1) / 2n, undefined, undefined];
-    const seen = sliceTable(indexTable(source, ingestion), 'NRT', queryWindow(settings, T)).rows.map(
-      (r) => r[1],
-    );
+    const seen = rowTable(
+      sliceTable(indexTable(held(source), ingestion), 'NRT', queryWindow(settings, T)),
+    ).rows.map((r) => r[1]);
     expect(seen.sort()).toEqual(['now', 'old-but-just-ingested']);
+  });
+
+  it('sorts rows by TimeGenerated, drops a null one, and keeps each row with its ingestion time', () => {
+    const settings = runSettings(rule());
+    const source = signins([
+      [-3, 'c', 'x', 3],
+      [-50, 'null-time', 'x', 0],
+      [-5, 'a', 'x', 1],
+      [-4, 'b', 'x', 2],
+    ]);
+    source.rows[1][0] = null;
+    const ingestion = [T - minutes(1), undefined, undefined, T + minutes(2)];
+    const seen = rowTable(
+      sliceTable(indexTable(held(source), ingestion), 'Scheduled', queryWindow(settings, T)),
+    );
+    expect(seen.rows.map((r) => [r[1], r[3]])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(seen.ingestion).toEqual([T + minutes(-5), T + minutes(2), T - minutes(1)]);
   });
 });
 

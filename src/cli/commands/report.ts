@@ -117,7 +117,8 @@ function executor(
     printDiagnostics(loaded.diagnostics);
     return 1;
   }
-  return async (kql) => tableToRecords(runQuery(kql, { catalog, tables: loaded.tables, now }));
+  return async (kql) =>
+    tableToRecords(runQuery(kql, { catalog, tables: (name) => loaded.tables.get(name)?.data, now }));
 }
 
 function renderRules(report: RuleNoise[], days: number): string {

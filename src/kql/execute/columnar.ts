@@ -27,6 +27,8 @@ export interface ColumnarTable {
   columns: Column[];
   length: number;
   vectors: Vector[];
+  /** When each row was ingested (ticks), as Table.ingestion: what ingestion_time() reads. */
+  ingestion?: readonly (bigint | null)[];
 }
 
 /** Reads row i of a vector (the empty value of `type` for a null code). */
@@ -66,7 +68,7 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, at: nu
 }
 
 /** Builds one vector from appended engine values of one type. */
-interface VectorBuilder {
+export interface VectorBuilder {
   append(value: Value): void;
   finish(length: number): Vector;
 }
@@ -85,8 +87,12 @@ function dictionaryBuilder(type: KqlType): VectorBuilder {
         codes[n++] = -1;
         return;
       }
-      // Dynamic values are equal when their JSON is; strings and guids by value.
-      const key = type === 'dynamic' && typeof value === 'object' ? JSON.stringify(value) : value;
+      // Dynamic values are equal when their JSON is (a dynamic string by its JSON too, so that the
+      // string '{}' and the object {} differ); strings and guids by value.
+      const key =
+        type === 'dynamic' && (typeof value === 'object' || typeof value === 'string')
+          ? JSON.stringify(value)
+          : value;
       let code = ids.get(key);
       if (code === undefined) {
         code = dictionary.length;
@@ -134,7 +140,8 @@ function valuesBuilder(): VectorBuilder {
   };
 }
 
-function builderFor(type: KqlType): VectorBuilder {
+/** A builder of the vector that holds values of `type`. */
+export function vectorBuilder(type: KqlType): VectorBuilder {
   switch (type) {
     case 'string':
     case 'guid':
@@ -160,7 +167,7 @@ export class ColumnarTableBuilder {
   private length = 0;
 
   constructor(private readonly columns: Column[]) {
-    this.builders = columns.map((c) => builderFor(c.type));
+    this.builders = columns.map((c) => vectorBuilder(c.type));
   }
 
   append(row: readonly Value[]): void {

@@ -1,5 +1,5 @@
 import type { Catalog, PortableCatalog } from '../catalog.js';
-import type { Column, Table, Visualization } from '../index.js';
+import type { Column, ColumnarTable, Table, Visualization } from '../index.js';
 import type { QueryDiagnostic } from '../syntax/index.js';
 
 /**
@@ -16,7 +16,7 @@ export interface SourceSpec {
 export interface WorkerDataSource {
   /** Brings the tables up to date before a query (e.g. reads what was appended to the store since). */
   refresh(): void;
-  table(name: string): Table | undefined;
+  table(name: string): Table | ColumnarTable | undefined;
 }
 
 export type CreateSource = (options: unknown, catalog: Catalog) => WorkerDataSource;

@@ -1,7 +1,7 @@
 import type { Catalog, FunctionSchema, TableSchema } from '../../kql/catalog.js';
-import type { Table } from '../../kql/index.js';
 import { queryReferences } from '../../kql/references.js';
 import type { AnalyticsRule } from '../../rules/model.js';
+import { rowTable, type WindowTable } from '../../rules/schedule/index.js';
 import type { RuleTestCase } from '../../rules/testing/model.js';
 import {
   brokenCase,
@@ -71,20 +71,21 @@ async function runLiveCase(
 export function injectFixtures(
   query: string,
   catalog: Catalog,
-  tables: (name: string) => Table | undefined,
+  tables: (name: string) => WindowTable | undefined,
   at: bigint,
 ): string {
   return prependLets(
     query,
     catalog,
-    (schema) =>
-      datatableLet(
+    (schema) => {
+      const table = tables(schema.name);
+      return datatableLet(
         schema.name,
-        tables(schema.name) ?? {
-          columns: schema.columns.map((c) => ({ name: c.name, type: c.type })),
-          rows: [],
-        },
-      ),
+        table
+          ? rowTable(table)
+          : { columns: schema.columns.map((c) => ({ name: c.name, type: c.type })), rows: [] },
+      );
+    },
     at,
   );
 }

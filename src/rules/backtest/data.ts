@@ -2,11 +2,17 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
-import type { Table } from '../../kql/index.js';
-import { coerce, type KqlType } from '../../kql/values/index.js';
+import {
+  type Column,
+  type ColumnarTable,
+  type Vector,
+  type VectorBuilder,
+  vectorBuilder,
+} from '../../kql/index.js';
+import { coerce, type Value } from '../../kql/values/index.js';
 import { displayPath } from '../load.js';
 import { type IndexedTable, indexTable } from '../schedule/window.js';
-import { buildFixtureTable, readFixtureFile } from '../testing/fixtures.js';
+import { fixtureRowConverter, forEachFixtureRow } from '../testing/fixtures.js';
 
 const DATA_FILE = /\.(ndjson|jsonl|csv)$/i;
 /** Reporting every bad row of a million-row dataset helps nobody; the first ones locate the problem. */
@@ -57,36 +63,85 @@ export function loadBacktestData(
       });
       continue;
     }
-    const parts: Table[] = [];
-    const ingestion: (bigint | undefined)[] = [];
-    for (const path of paths) {
-      const found: Diagnostic[] = [];
-      const raw = readFixtureFile(path, displayPath(path), found);
-      const fixture = buildFixtureTable(schema, raw, now, found, { presentColumnsOnly: true });
+    const found: Diagnostic[] = [];
+    // Only the first problems are kept: a million bad rows would otherwise be a million diagnostics.
+    const keep = () => {
+      if (found.length === 0) return;
       diagnostics.push(...found.slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
-      parts.push(fixture.table);
-      // Not push(...): spreading a file's rows into one call overflows the stack past ~120k rows.
-      for (const at of fixture.ingestion) ingestion.push(at);
+      found.length = 0;
+    };
+    const convert = fixtureRowConverter(schema, now, found);
+    const columns = new StreamedColumns(schema.columns);
+    for (const path of paths) {
+      forEachFixtureRow(path, displayPath(path), found, (row) => {
+        columns.endRow(convert(row, (index, value) => columns.set(index, value)));
+        keep();
+      });
+      keep();
     }
-    const table = concatenate(schema.columns, parts);
-    rows += table.rows.length;
-    tables.set(name, indexTable(table, ingestion));
+    const table = columns.build();
+    rows += table.length;
+    tables.set(name, indexTable(table, columns.ingestion));
   }
   return { tables, rows, diagnostics };
 }
 
-/** One table of the parts' rows, over the columns any part has (in schema order). */
-function concatenate(schema: readonly ColumnSchema[], parts: Table[]): Table {
-  const names = new Set(parts.flatMap((p) => p.columns.map((c) => c.name)));
-  const columns = schema
-    .filter((c) => names.has(c.name))
-    .map((c) => ({ name: c.name, type: c.type as KqlType }));
-  const rows = parts.flatMap((part) => {
-    if (part.columns.length === columns.length) return part.rows;
-    const from = columns.map((c) => part.columns.findIndex((p) => p.name === c.name));
-    // A column this part lacks is null in each of its rows (coerce(null) is the empty value).
-    const empty = columns.map((c) => coerce(null, c.type));
-    return part.rows.map((row) => from.map((at, c) => (at < 0 ? empty[c] : row[at])));
-  });
-  return { columns, rows };
+/**
+ * A table's columns built as its rows stream in, straight into typed columns (no row arrays). A
+ * wide table (SecurityEvent has 219 columns) holds mostly columns no row sets; the engine reads a
+ * column the data lacks as empty, so only the columns some row names are built, in schema order.
+ */
+class StreamedColumns {
+  private readonly builders: (VectorBuilder | undefined)[];
+  /** Rows appended to each built column so far; a column catches up with empty values. */
+  private readonly filled: number[];
+  private length = 0;
+  /** Each row's ingestion time when some row sets one (undefined: at its TimeGenerated). */
+  ingestion?: (bigint | undefined)[];
+
+  constructor(private readonly schema: readonly ColumnSchema[]) {
+    this.builders = schema.map(() => undefined);
+    this.filled = schema.map(() => 0);
+  }
+
+  set(index: number, value: Value): void {
+    let builder = this.builders[index];
+    if (!builder) {
+      builder = vectorBuilder(this.schema[index].type);
+      this.builders[index] = builder;
+    }
+    this.fill(index, this.length);
+    builder.append(value);
+    this.filled[index]++;
+  }
+
+  endRow(ingestedAt: bigint | undefined): void {
+    if (ingestedAt !== undefined && !this.ingestion) {
+      this.ingestion = new Array<bigint | undefined>(this.length).fill(undefined);
+    }
+    this.ingestion?.push(ingestedAt);
+    this.length++;
+  }
+
+  build(): ColumnarTable {
+    const columns: Column[] = [];
+    const vectors: Vector[] = [];
+    this.builders.forEach((builder, index) => {
+      if (!builder) return;
+      this.fill(index, this.length);
+      const { name, type } = this.schema[index];
+      columns.push({ name, type });
+      vectors.push(builder.finish(this.length));
+    });
+    return { columns, length: this.length, vectors };
+  }
+
+  /** Appends the column's empty value (what a row without the cell holds) up to `rows` rows. */
+  private fill(index: number, rows: number): void {
+    const builder = this.builders[index];
+    if (!builder || this.filled[index] >= rows) return;
+    const empty = coerce(null, this.schema[index].type);
+    for (let n = this.filled[index]; n < rows; n++) builder.append(empty);
+    this.filled[index] = rows;
+  }
 }

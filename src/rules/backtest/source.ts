@@ -1,7 +1,7 @@
 import { formatDiagnostic, hasErrors } from '../../diagnostics.js';
 import type { Catalog } from '../../kql/catalog.js';
-import type { Table } from '../../kql/index.js';
 import type { WorkerDataSource } from '../../kql/worker/protocol.js';
+import type { IndexedTable } from '../schedule/window.js';
 import { loadBacktestData } from './data.js';
 
 /**
@@ -10,7 +10,7 @@ import { loadBacktestData } from './data.js';
  */
 export function createSource(options: unknown, catalog: Catalog): WorkerDataSource {
   const { dir, now } = options as { dir?: string; now: bigint };
-  let tables: Map<string, Table> | undefined;
+  let tables: Map<string, IndexedTable> | undefined;
   return {
     refresh() {
       if (tables || !dir) return;
@@ -18,6 +18,6 @@ export function createSource(options: unknown, catalog: Catalog): WorkerDataSour
       if (hasErrors(loaded.diagnostics)) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
       tables = loaded.tables;
     },
-    table: (name) => tables?.get(name),
+    table: (name) => tables?.get(name)?.data,
   };
 }

@@ -11,4 +11,12 @@ export { groupKey, type Incident, IncidentGrouper, MAX_ALERTS_PER_INCIDENT } fro
 export { type RuleData, RuleSimulation, type RunResult, type SimulationState } from './run.js';
 export { type IncidentSettings, type RunSettings, runSettings } from './settings.js';
 export { ALTERNATIVE_SEMANTICS, DEFAULT_SEMANTICS, type UndocumentedSemantics } from './undocumented.js';
-export { type IndexedTable, indexTable, type QueryWindow, queryWindow, sliceTable } from './window.js';
+export {
+  type IndexedTable,
+  indexTable,
+  type QueryWindow,
+  queryWindow,
+  rowTable,
+  sliceTable,
+  type WindowTable,
+} from './window.js';

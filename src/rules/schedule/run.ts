@@ -5,7 +5,7 @@ import { type Alert, buildAlerts } from './alerts.js';
 import { type Incident, IncidentGrouper } from './incidents.js';
 import { type RunSettings, runSettings } from './settings.js';
 import { DEFAULT_SEMANTICS, type UndocumentedSemantics } from './undocumented.js';
-import { type IndexedTable, type QueryWindow, queryWindow, sliceTable } from './window.js';
+import { type IndexedTable, type QueryWindow, queryWindow, sliceTable, type WindowTable } from './window.js';
 
 export interface RuleData {
   catalog: Catalog;
@@ -82,7 +82,7 @@ export class RuleSimulation {
    * The window of the run at `at` and the table lookup its query sees; `tables` is undefined when
    * suppression skips the run. Split from runAt so another executor (a live workspace) can run it.
    */
-  prepare(at: bigint): { window: QueryWindow; tables?: (name: string) => Table | undefined } {
+  prepare(at: bigint): { window: QueryWindow; tables?: (name: string) => WindowTable | undefined } {
     const window = queryWindow(this.settings, at, this.semantics.closedEnd);
     if (this.suppressedUntil !== undefined && at < this.suppressedUntil) return { window };
     // Before its "start running" time the rule has not run yet.
@@ -145,8 +145,8 @@ function windowTables(
   tables: ReadonlyMap<string, IndexedTable>,
   kind: RunSettings['kind'],
   window: QueryWindow,
-): (name: string) => Table | undefined {
-  const cache = new Map<string, Table>();
+): (name: string) => WindowTable | undefined {
+  const cache = new Map<string, WindowTable>();
   return (name) => {
     const indexed = tables.get(name);
     if (!indexed) return undefined;

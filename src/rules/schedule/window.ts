@@ -1,20 +1,33 @@
-import type { Column, Table } from '../../kql/index.js';
-import type { Value } from '../../kql/values/index.js';
+import {
+  type Column,
+  type ColumnarTable,
+  selectColumnar,
+  sliceColumnar,
+  type Table,
+  vectorReader,
+} from '../../kql/index.js';
 import type { RunSettings } from './settings.js';
 import type { UndocumentedSemantics } from './undocumented.js';
+
+/** A table as the engine takes it: row arrays, or columns (see kql/execute/columnar.ts). */
+export type WindowTable = Table | ColumnarTable;
 
 /**
  * A table prepared for many rule runs: rows sorted by TimeGenerated (and, lazily, by ingestion
  * time for NRT) so that each run takes its window with two binary searches instead of a scan.
+ * A columnar table stays columnar: a window is then a view on each column (backtests hold
+ * millions of rows this way); row arrays stay row arrays (rule tests, the local SOC's workspace).
  */
 export interface IndexedTable {
   columns: Column[];
-  /** Rows sorted by `times`. */
-  rows: Value[][];
+  /** The rows sorted by `times`, without ingestion times (those are `ingested`). */
+  data: WindowTable;
+  /** Number of rows. */
+  length: number;
   /** TimeGenerated of each row, ascending. Undefined when the table has no TimeGenerated column. */
-  times?: bigint[];
+  times?: readonly bigint[];
   /** Ingestion time of each row (defaults to TimeGenerated). */
-  ingested: (bigint | null)[];
+  ingested: readonly (bigint | null)[];
   /** True when some row's ingestion time differs from its TimeGenerated. */
   delayed: boolean;
   byIngestion?: { order: number[]; times: bigint[] };
@@ -36,28 +49,83 @@ const TIME_COLUMN = 'TimeGenerated';
  * service's time filter never matches them) and are dropped. `ingestion[i]` overrides the
  * ingestion time of input row i; by default a row is ingested at its TimeGenerated.
  */
-export function indexTable(table: Table, ingestion?: readonly (bigint | null | undefined)[]): IndexedTable {
-  const timeIndex = table.columns.findIndex((c) => c.name === TIME_COLUMN && c.type === 'datetime');
-  const ingestedAt = (i: number): bigint | null =>
-    ingestion?.[i] ?? (timeIndex < 0 ? null : (table.rows[i][timeIndex] as bigint | null));
+export function indexTable(
+  table: WindowTable,
+  ingestion?: readonly (bigint | null | undefined)[],
+): IndexedTable {
+  const { columns } = table;
+  const length = rowCount(table);
+  const data = withoutIngestion(table);
+  const timeIndex = columns.findIndex((c) => c.name === TIME_COLUMN && c.type === 'datetime');
   if (timeIndex < 0) {
-    return {
-      columns: table.columns,
-      rows: table.rows,
-      ingested: table.rows.map((_, i) => ingestedAt(i)),
-      delayed: false,
-    };
+    const ingested = Array.from({ length }, (_, i) => ingestion?.[i] ?? null);
+    return { columns, data, length, ingested, delayed: false };
   }
-  const time = (i: number) => table.rows[i][timeIndex] as bigint;
-  const order = orderBy(table.rows.length, (i) => table.rows[i][timeIndex] as bigint | null);
-  const ingested = order.map(ingestedAt);
+  const time = timeReader(table, timeIndex);
+  const order = orderBy(length, time);
+  const sorted = isIdentity(order, length) ? data : select(data, order);
+  // The sorted time column itself when it is an array of its own (columns): no second copy.
+  const vector = 'vectors' in sorted ? sorted.vectors[timeIndex] : undefined;
+  const times = vector?.kind === 'values' ? (vector.values as bigint[]) : order.map((i) => time(i) as bigint);
+  const overridden = ingestion?.some((at) => at !== undefined && at !== null) ?? false;
+  const ingested = overridden ? order.map((i, k) => ingestion?.[i] ?? times[k]) : times;
   return {
-    columns: table.columns,
-    rows: order.map((i) => table.rows[i]),
-    times: order.map(time),
+    columns,
+    data: sorted,
+    length: order.length,
+    times,
     ingested,
-    delayed: order.some((row, k) => ingested[k] !== time(row)),
+    delayed: overridden && ingested.some((at, k) => at !== times[k]),
   };
+}
+
+function rowCount(table: WindowTable): number {
+  return 'vectors' in table ? table.length : table.rows.length;
+}
+
+/** The table without its ingestion times, which the index keeps in its own order. */
+function withoutIngestion(table: WindowTable): WindowTable {
+  if (!table.ingestion) return table;
+  const { ingestion: _, ...rest } = table;
+  return rest;
+}
+
+function timeReader(table: WindowTable, timeIndex: number): (i: number) => bigint | null {
+  if ('vectors' in table) {
+    const read = vectorReader(table.vectors[timeIndex], 'datetime');
+    return (i) => read(i) as bigint | null;
+  }
+  const { rows } = table;
+  return (i) => rows[i][timeIndex] as bigint | null;
+}
+
+function isIdentity(order: readonly number[], length: number): boolean {
+  return order.length === length && order.every((i, k) => i === k);
+}
+
+/** Rows [from, to) of `data` with the given ingestion times. */
+function slice(
+  data: WindowTable,
+  from: number,
+  to: number,
+  ingestion: readonly (bigint | null)[],
+): WindowTable {
+  if ('vectors' in data) return { ...sliceColumnar(data, from, to), ingestion };
+  return { columns: data.columns, rows: data.rows.slice(from, to), ingestion };
+}
+
+/** The rows of `data` at `indices`, with the given ingestion times. */
+function select(
+  data: WindowTable,
+  indices: readonly number[],
+  ingestion?: readonly (bigint | null)[],
+): WindowTable {
+  const selected: WindowTable =
+    'vectors' in data
+      ? selectColumnar(data, indices)
+      : { columns: data.columns, rows: indices.map((i) => data.rows[i]) };
+  if (ingestion) selected.ingestion = ingestion;
+  return selected;
 }
 
 /**
@@ -85,39 +153,36 @@ export function queryWindow(
 }
 
 /** The rows of `table` a run of the given kind sees in `window`. */
-export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], window: QueryWindow): Table {
+export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], window: QueryWindow): WindowTable {
   if (kind === 'NRT') return sliceByIngestion(table, window);
-  const { columns } = table;
-  if (!table.times) return { columns, rows: table.rows, ingestion: table.ingested };
+  if (!table.times) return slice(table.data, 0, table.length, table.ingested);
   const [from, to] = bounds(table.times, window);
-  if (!table.delayed) {
-    return { columns, rows: table.rows.slice(from, to), ingestion: table.ingested.slice(from, to) };
-  }
-  const rows: Value[][] = [];
-  const ingestion: (bigint | null)[] = [];
+  if (!table.delayed) return slice(table.data, from, to, table.ingested.slice(from, to));
+  const visible: number[] = [];
   for (let i = from; i < to; i++) {
     const ingested = table.ingested[i];
-    if (ingested === null || ingested <= window.visibleAt) {
-      rows.push(table.rows[i]);
-      ingestion.push(ingested);
-    }
+    if (ingested === null || ingested <= window.visibleAt) visible.push(i);
   }
-  return { columns, rows, ingestion };
+  return select(
+    table.data,
+    visible,
+    visible.map((i) => table.ingested[i]),
+  );
 }
 
-function sliceByIngestion(table: IndexedTable, window: QueryWindow): Table {
+function sliceByIngestion(table: IndexedTable, window: QueryWindow): WindowTable {
   if (!table.byIngestion) {
-    const order = orderBy(table.rows.length, (i) => table.ingested[i]);
+    const order = orderBy(table.length, (i) => table.ingested[i]);
     table.byIngestion = { order, times: order.map((i) => table.ingested[i] as bigint) };
   }
   const { order, times } = table.byIngestion;
   const [from, to] = bounds(times, window);
   const selected = order.slice(from, to);
-  return {
-    columns: table.columns,
-    rows: selected.map((i) => table.rows[i]),
-    ingestion: selected.map((i) => table.ingested[i]),
-  };
+  return select(
+    table.data,
+    selected,
+    selected.map((i) => table.ingested[i]),
+  );
 }
 
 /** Indices 0..count−1 whose key is not null, by ascending key; equal keys keep their order. */
@@ -147,4 +212,14 @@ function firstIndex(values: readonly bigint[], target: bigint, strictlyAbove: bo
     else hi = mid;
   }
   return lo;
+}
+
+/** The rows of a window table as row arrays (a columnar table read row by row), with its ingestion times. */
+export function rowTable(table: WindowTable): Table {
+  if (!('vectors' in table)) return table;
+  const readers = table.vectors.map((v, c) => vectorReader(v, table.columns[c].type));
+  const rows = Array.from({ length: table.length }, (_, i) => readers.map((read) => read(i)));
+  return table.ingestion
+    ? { columns: table.columns, rows, ingestion: table.ingestion }
+    : { columns: table.columns, rows };
 }

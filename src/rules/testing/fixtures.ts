@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { TableSchema } from '../../kql/catalog.js';
@@ -42,38 +43,76 @@ export function resolveTime(input: unknown, now: bigint): bigint | null {
  * diagnostics print.
  */
 export function readFixtureFile(path: string, display: string, diagnostics: Diagnostic[]): RawRow[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const where = { file: display, line: 1, column: 1 };
-    diagnostics.push(locationDiagnostic(where, 'SK0407', `cannot read fixture: ${(error as Error).message}`));
-    return [];
-  }
-  return path.toLowerCase().endsWith('.csv')
-    ? csvRows(text, display, diagnostics)
-    : ndjsonRows(text, display, diagnostics);
+  const rows: RawRow[] = [];
+  forEachFixtureRow(path, display, diagnostics, (row) => rows.push(row));
+  return rows;
 }
 
-function ndjsonRows(text: string, file: string, diagnostics: Diagnostic[]): RawRow[] {
-  const rows: RawRow[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = { file, line: index + 1, column: 1 };
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid JSON: ${(error as Error).message}`));
-      return;
+/** Bytes read at a time from an NDJSON file: a million-row file never sits in memory whole. */
+const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Visits the rows of an NDJSON or CSV file in order. NDJSON is read a chunk at a time, so only one
+ * row's object exists at once; a CSV file is parsed whole (a quoted cell may span lines).
+ */
+export function forEachFixtureRow(
+  path: string,
+  display: string,
+  diagnostics: Diagnostic[],
+  visit: (row: RawRow) => void,
+): void {
+  const csv = path.toLowerCase().endsWith('.csv');
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (csv) {
+      for (const row of csvRows(readFileSync(fd, 'utf8'), display, diagnostics)) visit(row);
+    } else {
+      forEachLine(fd, (line, number) => {
+        const row = ndjsonRow(line, { file: display, line: number, column: 1 }, diagnostics);
+        if (row) visit(row);
+      });
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      diagnostics.push(locationDiagnostic(where, 'SK0407', 'each NDJSON line must be a JSON object'));
-      return;
-    }
-    rows.push({ values: value as Record<string, unknown>, locate: () => where });
-  });
-  return rows;
+  } catch (error) {
+    // A file system error (missing file, a folder, unreadable); anything else is a bug to surface.
+    if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+    const where = { file: display, line: 1, column: 1 };
+    diagnostics.push(locationDiagnostic(where, 'SK0407', `cannot read fixture: ${(error as Error).message}`));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Calls `visit` with each line of the file (without its \n or \r\n) and its 1-based number. */
+function forEachLine(fd: number, visit: (line: string, number: number) => void): void {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const decoder = new StringDecoder('utf8');
+  let tail = '';
+  let number = 0;
+  for (;;) {
+    const read = readSync(fd, buffer, 0, buffer.length, null);
+    const lines = (tail + (read > 0 ? decoder.write(buffer.subarray(0, read)) : decoder.end())).split('\n');
+    // The last piece may be the start of a line the next chunk ends.
+    tail = read > 0 ? (lines.pop() as string) : '';
+    for (const line of lines) visit(line.endsWith('\r') ? line.slice(0, -1) : line, ++number);
+    if (read === 0) return;
+  }
+}
+
+function ndjsonRow(line: string, where: Location, diagnostics: Diagnostic[]): RawRow | undefined {
+  if (line.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid JSON: ${(error as Error).message}`));
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push(locationDiagnostic(where, 'SK0407', 'each NDJSON line must be a JSON object'));
+    return undefined;
+  }
+  return { values: value as Record<string, unknown>, locate: () => where };
 }
 
 function csvRows(text: string, file: string, diagnostics: Diagnostic[]): RawRow[] {
@@ -105,21 +144,35 @@ export function buildFixtureTable(
   rows: readonly RawRow[],
   now: bigint,
   diagnostics: Diagnostic[],
-  options: { presentColumnsOnly?: boolean } = {},
 ): FixtureTable {
-  // A wide table (SecurityEvent has 219 columns) holds mostly columns no row sets; the engine
-  // reads a column the data lacks as empty, so a backtest keeps only the columns some row names.
-  const present = options.presentColumnsOnly
-    ? new Set(rows.flatMap((r) => Object.keys(r.values)))
-    : undefined;
-  const columns = schema.columns
-    .filter((c) => !present || present.has(c.name))
-    .map((c) => ({ name: c.name, type: c.type }));
-  const known = new Map(columns.map((c, i) => [c.name, i]));
+  const columns = schema.columns.map((c) => ({ name: c.name, type: c.type }));
+  const convert = fixtureRowConverter(schema, now, diagnostics);
   const tableRows: Value[][] = [];
   const ingestion: (bigint | undefined)[] = [];
   for (const row of rows) {
     const cells: Value[] = columns.map((c) => coerce(null, c.type));
+    ingestion.push(
+      convert(row, (index, value) => {
+        cells[index] = value;
+      }),
+    );
+    tableRows.push(cells);
+  }
+  return { name: schema.name, table: { columns, rows: tableRows }, ingestion };
+}
+
+/**
+ * Converts one raw row at a time to engine values of the schema's columns: `set(index, value)` for
+ * each cell the row has (index into schema.columns); answers the row's ingestion time when it sets
+ * one. Problems go to `diagnostics` with their position.
+ */
+export function fixtureRowConverter(
+  schema: TableSchema,
+  now: bigint,
+  diagnostics: Diagnostic[],
+): (row: RawRow, set: (index: number, value: Value) => void) => bigint | undefined {
+  const known = new Map(schema.columns.map((c, i) => [c.name, i]));
+  return (row, set) => {
     let ingestedAt: bigint | undefined;
     for (const [name, raw] of Object.entries(row.values)) {
       if (name === INGESTION_TIME_COLUMN) {
@@ -139,11 +192,11 @@ export function buildFixtureTable(
         );
         continue;
       }
-      const { type } = columns[index];
+      const { type } = schema.columns[index];
       if (type === 'datetime') {
         const t = raw === null ? null : resolveTime(raw, now);
         if (t === null && raw !== null) diagnostics.push(badTime(row.locate(name), name, raw));
-        cells[index] = t;
+        set(index, t);
         continue;
       }
       const value = coerce(raw, type);
@@ -156,12 +209,10 @@ export function buildFixtureTable(
           ),
         );
       }
-      cells[index] = value;
+      set(index, value);
     }
-    tableRows.push(cells);
-    ingestion.push(ingestedAt);
-  }
-  return { name: schema.name, table: { columns, rows: tableRows }, ingestion };
+    return ingestedAt;
+  };
 }
 
 function badTime(where: Location, column: string, raw: unknown): Diagnostic {

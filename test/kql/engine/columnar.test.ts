@@ -32,7 +32,7 @@ const row = fc.tuple(
   fc.option(fc.integer({ min: -3, max: 3 }), { nil: null }),
   fc.option(fc.constantFrom(0.5, -1, Number.NaN, 2), { nil: null }),
   fc.option(fc.boolean(), { nil: null }),
-  fc.constantFrom<Value>(null, { k: 'v' }, [1, 2], 'text', 3),
+  fc.constantFrom<Value>(null, { k: 'v' }, [1, 2], 'text', 3, '{"k":"v"}'),
   fc.option(fc.constantFrom('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'), {
     nil: null,
   }),
