@@ -1,8 +1,9 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import type { DictionaryVector } from './columnar.js';
-import { type Frame, gather, lazyColumns } from './frame.js';
+import { type Frame, gather, indirectReaders, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
+import { NumberIds } from './number-ids.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 
@@ -28,14 +29,15 @@ function normalizers(plan: JoinPlan, left: Frame, right: Frame): Record<'left' |
 
 /**
  * Dense ids for key tuples. Each key column's normalized values get dense codes (one Map per
- * column, shared by both sides), then a tuple of codes gets its id from one Map over a number
+ * column, shared by both sides), then a tuple of codes gets its id from a NumberIds table over a number
  * made of the codes, so no per-row key string or per-value Map is built. A row whose key has a
  * null never gets an id (-1): null keys never match (as in SQL). Ids are given in order of first
  * appearance on the side that inserts, which must be read first.
  */
 class KeyIds {
   private readonly codes: Map<unknown, number>[] = [];
-  private readonly tuples = new Map<number | string, number>();
+  private readonly tuples = new NumberIds();
+  private readonly textTuples = new Map<string, number>();
   size = 0;
 
   /**
@@ -62,23 +64,39 @@ class KeyIds {
       return perColumn[0];
     }
     const widths = this.codes.map((m) => m.size);
-    const numeric = widths.reduce((a, b) => a * b, 1) <= Number.MAX_SAFE_INTEGER;
     const ids = new Int32Array(frame.length);
+    if (widths.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) {
+      this.textRows(perColumn, ids, insert);
+      return ids;
+    }
+    const { tuples } = this;
     for (let i = 0; i < frame.length; i++) {
-      let tuple: number | string = 0;
+      let tuple = 0;
       for (let k = 0; k < perColumn.length && tuple !== -1; k++) {
         const code = perColumn[k][i];
-        if (code < 0) tuple = -1;
-        else tuple = numeric ? (tuple as number) * widths[k] + code : `${tuple},${code}`;
+        tuple = code < 0 ? -1 : tuple * widths[k] + code;
       }
-      let id = tuple === -1 ? -1 : this.tuples.get(tuple);
+      ids[i] = tuple === -1 ? -1 : insert ? tuples.add(tuple) : tuples.get(tuple);
+    }
+    if (insert) this.size = tuples.size;
+    return ids;
+  }
+
+  /** Ids of code tuples too wide for one number, by their text. */
+  private textRows(perColumn: Int32Array[], ids: Int32Array, insert: boolean): void {
+    for (let i = 0; i < ids.length; i++) {
+      let tuple: string | undefined = '';
+      for (let k = 0; k < perColumn.length && tuple !== undefined; k++) {
+        const code = perColumn[k][i];
+        tuple = code < 0 ? undefined : `${tuple},${code}`;
+      }
+      let id = tuple === undefined ? -1 : this.textTuples.get(tuple);
       if (id === undefined) {
         id = insert ? this.size++ : -1;
-        if (insert) this.tuples.set(tuple, id);
+        if (insert && tuple !== undefined) this.textTuples.set(tuple, id);
       }
       ids[i] = id;
     }
-    return ids;
   }
 
   /** Dense codes of dictionary codes; a null (-1) has none. */
@@ -149,12 +167,8 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   });
   const keys = new KeyIds(shared);
   const normalize = normalizers(plan, left, right);
-  const leftRows: number[] = [];
-  const rightRows: number[] = [];
-  const pair = (l: number, r: number) => {
-    leftRows.push(l);
-    rightRows.push(r);
-  };
+  const pairs = new Pairs();
+  const pair = (l: number, r: number) => pairs.push(l, r);
   const kind = plan.kind;
   if (kind === 'rightanti' || kind === 'rightsemi') {
     keys.rows(left, plan.leftKeys, normalize.left, true);
@@ -204,14 +218,44 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
       for (let r = 0; r < right.length; r++) if (!matchedRight[r]) pair(-1, r);
     }
   }
+  const leftRows = pairs.left.subarray(0, pairs.length);
+  const rightRows = pairs.right.subarray(0, pairs.length);
   const leftColumns = gather(left, leftRows);
   const rightColumns = gather(right, rightRows);
+  const leftReaders = indirectReaders(left, leftRows);
+  const rightReaders = indirectReaders(right, rightRows);
   return {
     schema: plan.schema,
     columns: lazyColumns(plan.output.length, (k) => {
       const [side, c] = plan.output[k];
       return side === 'left' ? leftColumns[c] : rightColumns[c];
     }),
-    length: leftRows.length,
+    // A filter after the join (a time window between the two sides, say) reads the pairs through
+    // these, so only the columns and rows it keeps are ever copied.
+    readers: lazyColumns(plan.output.length, (k) => {
+      const [side, c] = plan.output[k];
+      return side === 'left' ? leftReaders[c] : rightReaders[c];
+    }),
+    length: pairs.length,
   };
+}
+
+/** Matched row pairs in typed arrays that double as they fill; -1 stands for no row on that side. */
+class Pairs {
+  left = new Int32Array(1024);
+  right = new Int32Array(1024);
+  length = 0;
+
+  push(l: number, r: number): void {
+    if (this.length === this.left.length) {
+      const left = new Int32Array(this.length * 2);
+      const right = new Int32Array(this.length * 2);
+      left.set(this.left);
+      right.set(this.right);
+      this.left = left;
+      this.right = right;
+    }
+    this.left[this.length] = l;
+    this.right[this.length++] = r;
+  }
 }
