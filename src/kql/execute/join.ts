@@ -167,8 +167,14 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   });
   const keys = new KeyIds(shared);
   const normalize = normalizers(plan, left, right);
-  const pairs = new Pairs();
-  const pair = (l: number, r: number) => pairs.push(l, r);
+  // Plain arrays, not typed ones: their memory counts against the query worker's heap budget, which
+  // is what stops a runaway join (a typed array's buffer lives outside the heap the budget limits).
+  const leftRows: number[] = [];
+  const rightRows: number[] = [];
+  const pair = (l: number, r: number) => {
+    leftRows.push(l);
+    rightRows.push(r);
+  };
   const kind = plan.kind;
   if (kind === 'rightanti' || kind === 'rightsemi') {
     keys.rows(left, plan.leftKeys, normalize.left, true);
@@ -218,8 +224,6 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
       for (let r = 0; r < right.length; r++) if (!matchedRight[r]) pair(-1, r);
     }
   }
-  const leftRows = pairs.left.subarray(0, pairs.length);
-  const rightRows = pairs.right.subarray(0, pairs.length);
   const leftColumns = gather(left, leftRows);
   const rightColumns = gather(right, rightRows);
   const leftReaders = indirectReaders(left, leftRows);
@@ -236,26 +240,6 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
       const [side, c] = plan.output[k];
       return side === 'left' ? leftReaders[c] : rightReaders[c];
     }),
-    length: pairs.length,
+    length: leftRows.length,
   };
-}
-
-/** Matched row pairs in typed arrays that double as they fill; -1 stands for no row on that side. */
-class Pairs {
-  left = new Int32Array(1024);
-  right = new Int32Array(1024);
-  length = 0;
-
-  push(l: number, r: number): void {
-    if (this.length === this.left.length) {
-      const left = new Int32Array(this.length * 2);
-      const right = new Int32Array(this.length * 2);
-      left.set(this.left);
-      right.set(this.right);
-      this.left = left;
-      this.right = right;
-    }
-    this.left[this.length] = l;
-    this.right[this.length++] = r;
-  }
 }
