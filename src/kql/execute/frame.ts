@@ -8,9 +8,9 @@ export interface Frame {
   columns: Value[][];
   length: number;
   /**
-   * Per column, how to read row i of the table behind a scan. Reading a column through it
-   * (columnReader) spares copying the whole column when an operator only visits some rows or
-   * reads each row once.
+   * Per column, how to read row i without copying the column: from the table behind a scan, or
+   * through the row indices of a selection or a join. Reading a column through it (columnReader)
+   * spares copying the whole column when an operator only visits some rows or reads each row once.
    */
   readers?: ((i: number) => Value)[];
   /**
@@ -26,9 +26,9 @@ export interface Frame {
   ingestion?: readonly (bigint | null)[];
 }
 
-/** Reads column c row by row, from the scanned table when the frame has one. */
+/** Reads column c row by row: from the column when it is already copied, else through the frame's reader. */
 export function columnReader(frame: Frame, c: number): (i: number) => Value {
-  if (frame.readers) return frame.readers[c];
+  if (frame.readers && Object.getOwnPropertyDescriptor(frame.columns, c)?.get) return frame.readers[c];
   const column = frame.columns[c];
   return (i) => column[i];
 }
@@ -54,8 +54,8 @@ export function frameToRows(frame: Frame): Value[][] {
  * Columns computed on first access. Wide tables (SigninLogs has ~70 columns) flow through
  * filters and joins while a query reads a handful of them; only those are ever materialized.
  */
-export function lazyColumns(count: number, make: (c: number) => Value[]): Value[][] {
-  const columns: Value[][] = new Array(count);
+export function lazyColumns<T = Value[]>(count: number, make: (c: number) => T): T[] {
+  const columns: T[] = new Array(count);
   for (let c = 0; c < count; c++) {
     Object.defineProperty(columns, c, {
       configurable: true,
@@ -84,9 +84,29 @@ export function gather(frame: Frame, indices: ArrayLike<number>): Value[][] {
   });
 }
 
+/**
+ * Readers of the frame's columns at rows `indices[i]` (-1: the empty value), each made when first
+ * asked for, so a column nobody reads is never touched.
+ */
+export function indirectReaders(frame: Frame, indices: ArrayLike<number>): ((i: number) => Value)[] {
+  return lazyColumns(frame.schema.length, (c) => {
+    const read = columnReader(frame, c);
+    const empty = emptyValue(frame.schema[c].type);
+    return (i: number) => {
+      const at = indices[i];
+      return at < 0 ? empty : read(at);
+    };
+  });
+}
+
 /** The rows at `indices` (each a row of the frame, none -1), in that order. */
 export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
-  const selected: Frame = { schema: frame.schema, columns: gather(frame, indices), length: indices.length };
+  const selected: Frame = {
+    schema: frame.schema,
+    columns: gather(frame, indices),
+    readers: indirectReaders(frame, indices),
+    length: indices.length,
+  };
   const { ingestion } = frame;
   if (ingestion) selected.ingestion = Array.from(indices, (at) => (at < 0 ? null : (ingestion[at] ?? null)));
   const source = frame.dictionary;

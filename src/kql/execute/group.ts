@@ -4,6 +4,7 @@ import { aggregateFactory } from './aggregates.js';
 import { type Frame, lazyColumns } from './frame.js';
 import { groupedAggregate } from './grouped-aggregates.js';
 import { keyOf } from './keys.js';
+import { NumberIds } from './number-ids.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 /**
@@ -127,11 +128,11 @@ function combine(a: Int32Array, aSize: number, b: Int32Array, bSize: number): Co
       codes[n] = table[p] = assign(n, table[p]);
     }
   } else if (pairs <= Number.MAX_SAFE_INTEGER) {
-    const table = new Map<number, number>();
+    // NumberIds numbers pairs in order of first appearance, as `first` does.
+    const table = new NumberIds();
     for (let n = 0; n < visited; n++) {
-      const p = a[n] * bSize + b[n];
-      const code = assign(n, table.get(p));
-      table.set(p, code);
+      const code = table.add(a[n] * bSize + b[n]);
+      if (code === first.length) first.push(n);
       codes[n] = code;
     }
   } else {

@@ -13,7 +13,15 @@ import {
   executePartition,
 } from './expand.js';
 import { executeExternal } from './external.js';
-import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
+import {
+  columnReader,
+  emptyFrame,
+  emptyValue,
+  type Frame,
+  frameFromRows,
+  lazyColumns,
+  selectRows,
+} from './frame.js';
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
@@ -89,26 +97,32 @@ function run(plan: Plan, env: ExecEnv): Frame {
     }
     case 'project': {
       const input = run(plan.input, env);
-      const columns = plan.columns.map(({ expr }) => {
-        if (expr.kind === 'column') return input.columns[expr.index];
+      const computed = plan.columns.map(({ expr }) => {
+        if (expr.kind === 'column') return undefined;
         const f = compileScalar(expr, input, env);
         const out: Value[] = new Array(input.length);
         for (let i = 0; i < input.length; i++) out[i] = f(i);
         return out;
       });
+      // A column passed through is copied only if read whole, and read through the input's reader otherwise.
+      const source = (c: number) => {
+        const { expr } = plan.columns[c];
+        return expr.kind === 'column' ? expr.index : -1;
+      };
       const projected: Frame = {
         schema: plan.schema,
-        columns,
+        columns: lazyColumns(plan.columns.length, (c) => computed[c] ?? input.columns[source(c)]),
         length: input.length,
         ingestion: input.ingestion,
       };
-      const source = input.dictionary;
-      if (source) {
-        projected.dictionary = (c) => {
-          const { expr } = plan.columns[c];
-          return expr.kind === 'column' ? source(expr.index) : undefined;
-        };
+      if (input.readers) {
+        projected.readers = lazyColumns(plan.columns.length, (c) => {
+          const out = computed[c];
+          return out ? (i: number) => out[i] : columnReader(input, source(c));
+        });
       }
+      const { dictionary } = input;
+      if (dictionary) projected.dictionary = (c) => (source(c) < 0 ? undefined : dictionary(source(c)));
       return projected;
     }
     case 'aggregate': {

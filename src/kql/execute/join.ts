@@ -1,8 +1,9 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import type { DictionaryVector } from './columnar.js';
-import { type Frame, gather, lazyColumns } from './frame.js';
+import { type Frame, gather, indirectReaders, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
+import { NumberIds } from './number-ids.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 
@@ -28,14 +29,15 @@ function normalizers(plan: JoinPlan, left: Frame, right: Frame): Record<'left' |
 
 /**
  * Dense ids for key tuples. Each key column's normalized values get dense codes (one Map per
- * column, shared by both sides), then a tuple of codes gets its id from one Map over a number
+ * column, shared by both sides), then a tuple of codes gets its id from a NumberIds table over a number
  * made of the codes, so no per-row key string or per-value Map is built. A row whose key has a
  * null never gets an id (-1): null keys never match (as in SQL). Ids are given in order of first
  * appearance on the side that inserts, which must be read first.
  */
 class KeyIds {
   private readonly codes: Map<unknown, number>[] = [];
-  private readonly tuples = new Map<number | string, number>();
+  private readonly tuples = new NumberIds();
+  private readonly textTuples = new Map<string, number>();
   size = 0;
 
   /**
@@ -62,23 +64,39 @@ class KeyIds {
       return perColumn[0];
     }
     const widths = this.codes.map((m) => m.size);
-    const numeric = widths.reduce((a, b) => a * b, 1) <= Number.MAX_SAFE_INTEGER;
     const ids = new Int32Array(frame.length);
+    if (widths.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) {
+      this.textRows(perColumn, ids, insert);
+      return ids;
+    }
+    const { tuples } = this;
     for (let i = 0; i < frame.length; i++) {
-      let tuple: number | string = 0;
+      let tuple = 0;
       for (let k = 0; k < perColumn.length && tuple !== -1; k++) {
         const code = perColumn[k][i];
-        if (code < 0) tuple = -1;
-        else tuple = numeric ? (tuple as number) * widths[k] + code : `${tuple},${code}`;
+        tuple = code < 0 ? -1 : tuple * widths[k] + code;
       }
-      let id = tuple === -1 ? -1 : this.tuples.get(tuple);
+      ids[i] = tuple === -1 ? -1 : insert ? tuples.add(tuple) : tuples.get(tuple);
+    }
+    if (insert) this.size = tuples.size;
+    return ids;
+  }
+
+  /** Ids of code tuples too wide for one number, by their text. */
+  private textRows(perColumn: Int32Array[], ids: Int32Array, insert: boolean): void {
+    for (let i = 0; i < ids.length; i++) {
+      let tuple: string | undefined = '';
+      for (let k = 0; k < perColumn.length && tuple !== undefined; k++) {
+        const code = perColumn[k][i];
+        tuple = code < 0 ? undefined : `${tuple},${code}`;
+      }
+      let id = tuple === undefined ? -1 : this.textTuples.get(tuple);
       if (id === undefined) {
         id = insert ? this.size++ : -1;
-        if (insert) this.tuples.set(tuple, id);
+        if (insert && tuple !== undefined) this.textTuples.set(tuple, id);
       }
       ids[i] = id;
     }
-    return ids;
   }
 
   /** Dense codes of dictionary codes; a null (-1) has none. */
@@ -149,6 +167,8 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   });
   const keys = new KeyIds(shared);
   const normalize = normalizers(plan, left, right);
+  // Plain arrays, not typed ones: their memory counts against the query worker's heap budget, which
+  // is what stops a runaway join (a typed array's buffer lives outside the heap the budget limits).
   const leftRows: number[] = [];
   const rightRows: number[] = [];
   const pair = (l: number, r: number) => {
@@ -206,11 +226,19 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame): Frame {
   }
   const leftColumns = gather(left, leftRows);
   const rightColumns = gather(right, rightRows);
+  const leftReaders = indirectReaders(left, leftRows);
+  const rightReaders = indirectReaders(right, rightRows);
   return {
     schema: plan.schema,
     columns: lazyColumns(plan.output.length, (k) => {
       const [side, c] = plan.output[k];
       return side === 'left' ? leftColumns[c] : rightColumns[c];
+    }),
+    // A filter after the join (a time window between the two sides, say) reads the pairs through
+    // these, so only the columns and rows it keeps are ever copied.
+    readers: lazyColumns(plan.output.length, (k) => {
+      const [side, c] = plan.output[k];
+      return side === 'left' ? leftReaders[c] : rightReaders[c];
     }),
     length: leftRows.length,
   };

@@ -12,6 +12,7 @@ import { positioned, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Value, valueToDynamic } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
+import { compileTickCall } from './ticks.js';
 import { rowNumberWithRestart, rowRank, rowWindowSession } from './window.js';
 
 export interface Env {
@@ -129,6 +130,14 @@ function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, 
   const types = expr.args.map((a) => a.type);
   const { type, span, name } = expr;
   const ctx = env.ctx;
+  const ticks = compileTickCall(expr, args, (values) => {
+    try {
+      return impl(values, types, type, ctx);
+    } catch (error) {
+      throw positioned(error, span, name);
+    }
+  });
+  if (ticks) return ticks;
   // One argument array per call site, refilled for each row: implementations read their arguments
   // and never keep the array, and a call cannot reach itself while its arguments are evaluated.
   const values: Value[] = new Array(args.length);
