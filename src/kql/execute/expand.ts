@@ -4,6 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
 import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
 import { emptyValue, type Frame, lazyColumns } from './frame.js';
+import { extractKeyValues } from './parseKv.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 /**
@@ -209,21 +210,9 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
 
 export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: Frame, env: Env): Frame {
   const source = compileScalar(plan.source, input, env);
-  const unquote = (s: string) => {
-    const t = s.trim();
-    for (const q of plan.quote) if (t.length >= 2 && t.startsWith(q) && t.endsWith(q)) return t.slice(1, -1);
-    return t;
-  };
   const added: Value[][] = plan.keys.map(() => new Array(input.length));
   for (let i = 0; i < input.length; i++) {
-    const text = String(source(i) ?? '');
-    const found = new Map<string, string>();
-    for (const pair of text.split(plan.pairDelimiter)) {
-      const at = pair.indexOf(plan.kvDelimiter);
-      if (at < 0) continue;
-      const key = unquote(pair.slice(0, at));
-      if (!found.has(key)) found.set(key, unquote(pair.slice(at + plan.kvDelimiter.length)));
-    }
+    const found = extractKeyValues(String(source(i) ?? ''), plan.mode);
     plan.keys.forEach((k, c) => {
       added[c][i] = coerce(found.get(k.name) ?? null, k.type);
     });

@@ -655,6 +655,21 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       return plan.schema.findIndex((p) => `${p.name}_${p.type}` === c.name);
     }),
   );
+  // A suffixed name that collides with a leg's own column (`x` as `x_long` beside a leg's `x_long`)
+  // is de-duplicated by Kusto to `x_long1` for the suffixed column (union page); Kusto.Language
+  // 12.4.1 binds the suffix to the other column, so the two would be merged or misnamed here.
+  const suffixedNames = new Set(
+    sources.flatMap((src, k) =>
+      src.flatMap((at, c) =>
+        at >= 0 && inputs[k].schema[at].name !== dataColumns[c].name ? [dataColumns[c].name] : [],
+      ),
+    ),
+  );
+  const collides =
+    dataColumns.some((_, i) => sources.every((src) => src[i] < 0)) ||
+    inputs.some((p) => p.schema.some((q) => suffixedNames.has(q.name)));
+  if (collides)
+    throw unsupported(node, ctx, 'union of a type-suffixed column that collides with a column name');
   return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
 }
 

@@ -144,9 +144,7 @@ export type Plan = (
       input: Plan;
       source: ScalarExpr;
       keys: Column[];
-      pairDelimiter: string;
-      kvDelimiter: string;
-      quote: string[];
+      mode: ParseKvMode;
     }
   | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
   /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
@@ -219,3 +217,17 @@ export interface TopNestedLevel {
   others?: ScalarExpr;
   descending: boolean;
 }
+
+/** How parse-kv finds keys and values (its page's three extraction modes). */
+export type ParseKvMode =
+  | {
+      kind: 'delimited';
+      pair: string;
+      kv: string;
+      /** Opening and closing quote of each `quote` option. */
+      quotes: [string, string][];
+      escapes: string[];
+      greedy: boolean;
+    }
+  | { kind: 'undelimited'; keys: string[]; quotes: [string, string][]; escapes: string[] }
+  | { kind: 'regex'; pattern: string };

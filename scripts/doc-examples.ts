@@ -1,0 +1,260 @@
+// Runs the Kusto documentation's self-contained examples on the engine and compares each answer with
+// the output table the page prints after the example. Pages are Markdown files (any folder, e.g. the
+// MicrosoftDocs/dataexplorer-docs pages fetched into /work/corpus/docs; they are not kept in this repo).
+//
+// An example is a ```kusto block followed, before the next code block or heading, by a Markdown table.
+// It is self-contained when it binds against an empty database (datatable/print/range and lets of
+// them). A table holding `...` rows (a cut listing) is not comparable and is skipped.
+//
+// Each example is tallied as
+//   exact      columns (names, order) and every value equal; rows in order, or as a multiset when the
+//              query has no sort/order/top/serialize (Kusto then defines no order)
+//   different  an answer that does not match the page: a potential wrong answer, listed in full
+//   refused    the engine refused a construct (UnsupportedError)
+//   error      any other failure (binding, evaluation, crash)
+// Values are normalised before comparing: the page's cell text is read as the result column's type
+// (datetimes and timespans to ticks, whatever format the page prints; reals equal to the digits the
+// page prints; bools case-insensitively; dynamic cells as JSON, falling back to text; an empty cell is
+// null or the empty string; `\|` unescaped, `<br>` and `&nbsp;` read as spaces, a cell wrapped in
+// backticks unwrapped).
+//
+// Usage: npx tsx scripts/doc-examples.ts [folder] [--only name-substring] [--verbose] [--json file]
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyCatalog } from '../src/kql/catalog.js';
+import { KqlError, runQuery, type Table, UnsupportedError } from '../src/kql/index.js';
+import {
+  type KqlType,
+  parseDateTime,
+  parseTimespan,
+  type Value,
+  valueToString,
+} from '../src/kql/values/index.js';
+
+export interface Example {
+  page: string;
+  line: number;
+  query: string;
+  header: string[];
+  rows: string[][];
+}
+
+export type Outcome = 'exact' | 'different' | 'refused' | 'error';
+
+export interface Result {
+  example: Example;
+  outcome: Outcome | 'not self-contained';
+  detail?: string;
+}
+
+const FENCE = /^\s*```/;
+
+function tableCells(line: string): string[] {
+  const body = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return body.split(/(?<!\\)\|/).map((c) =>
+    c
+      .replace(/<br\s*\/?>|&nbsp;/g, ' ')
+      .trim()
+      .replace(/^`(.*)`$/, '$1')
+      .replace(/\\\|/g, '|'),
+  );
+}
+
+/** Every ```kusto block with a Markdown table after it (before the next code block or heading). */
+export function extractExamples(page: string, markdown: string): Example[] {
+  const lines = markdown.split(/\r?\n/);
+  const examples: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*```\s*kusto\b/i.test(lines[i])) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !FENCE.test(lines[end])) end++;
+    const query = lines.slice(start, end).join('\n');
+    let j = end + 1;
+    while (
+      j < lines.length &&
+      !FENCE.test(lines[j]) &&
+      !/^#/.test(lines[j]) &&
+      !lines[j].trim().startsWith('|')
+    )
+      j++;
+    i = end;
+    if (j >= lines.length || !lines[j].trim().startsWith('|')) continue;
+    const table: string[] = [];
+    while (j < lines.length && lines[j].trim().startsWith('|')) table.push(lines[j++]);
+    if (table.length < 2 || !/^[\s|:-]+$/.test(table[1])) continue;
+    examples.push({
+      page,
+      line: start,
+      query,
+      header: tableCells(table[0]),
+      rows: table.slice(2).map(tableCells),
+    });
+  }
+  return examples;
+}
+
+// top-nested's page defines no output order; the others sort.
+const ORDERED = /\b(sort|order|serialize|top-hitters)\b|\btop\b(?!-)/;
+
+function realMatches(actual: number, text: string): boolean {
+  const expected = Number(text);
+  if (text === 'NaN') return Number.isNaN(actual);
+  if (/^-?(Infinity|∞)$/.test(text)) return actual === (text.startsWith('-') ? -Infinity : Infinity);
+  if (Number.isNaN(expected)) return false;
+  if (actual === expected) return true;
+  // The page prints a rounded value: equal to the digits it shows.
+  const decimals = /\.(\d+)(e|$)/i.exec(text)?.[1].length ?? 0;
+  const digits = text.replace(/^-?0*\.?0*/, '').replace(/[.eE].*$|\./g, '').length;
+  if (/e/i.test(text) || digits >= 15) return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
+  return Math.abs(actual - expected) <= 0.5 * 10 ** -decimals + 1e-12;
+}
+
+function jsonMatches(actual: unknown, expected: unknown): boolean {
+  if (typeof actual === 'number' && typeof expected === 'number')
+    return realMatches(actual, String(expected));
+  if (Array.isArray(actual) && Array.isArray(expected))
+    return actual.length === expected.length && actual.every((a, i) => jsonMatches(a, expected[i]));
+  if (
+    actual &&
+    expected &&
+    typeof actual === 'object' &&
+    typeof expected === 'object' &&
+    !Array.isArray(expected)
+  ) {
+    const ka = Object.keys(actual);
+    const ke = Object.keys(expected);
+    return (
+      ka.length === ke.length &&
+      ka.every((k) =>
+        jsonMatches((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]),
+      )
+    );
+  }
+  return actual === expected;
+}
+
+/** Whether a result cell equals the page's cell text, read as the column's type. */
+export function cellMatches(v: Value, type: KqlType, text: string): boolean {
+  if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
+  switch (type) {
+    case 'bool':
+      return String(v) === text.toLowerCase();
+    case 'int':
+    case 'long':
+      return Number(text) === Number(v);
+    case 'real':
+    case 'decimal':
+      return realMatches(v as number, text);
+    case 'datetime':
+      return parseDateTime(text) === v;
+    case 'timespan':
+      return parseTimespan(text) === v;
+    case 'guid':
+      return text.toLowerCase() === String(v).toLowerCase();
+    case 'dynamic': {
+      try {
+        return jsonMatches(v, JSON.parse(text));
+      } catch {
+        return typeof v === 'string' && v === text;
+      }
+    }
+    default:
+      return valueToString(v, type) === text;
+  }
+}
+
+function rowMatches(row: Value[], table: Table, expected: string[]): boolean {
+  return (
+    row.length === expected.length && row.every((v, i) => cellMatches(v, table.columns[i].type, expected[i]))
+  );
+}
+
+/** Why the answer differs from the page, or undefined when it is the page's. */
+export function compare(example: Example, table: Table): string | undefined {
+  const names = table.columns.map((c) => c.name);
+  if (names.join('|') !== example.header.join('|'))
+    return `columns ${JSON.stringify(names)}, page ${JSON.stringify(example.header)}`;
+  if (table.rows.length !== example.rows.length)
+    return `${table.rows.length} rows, page ${example.rows.length}: ${show(table)}`;
+  if (table.rows.every((row, i) => rowMatches(row, table, example.rows[i]))) return undefined;
+  if (!ORDERED.test(example.query)) {
+    const left = [...example.rows];
+    const all = table.rows.every((row) => {
+      const k = left.findIndex((e) => rowMatches(row, table, e));
+      if (k < 0) return false;
+      left.splice(k, 1);
+      return true;
+    });
+    if (all) return undefined;
+  }
+  return `values differ: ${show(table)}`;
+}
+
+function show(table: Table): string {
+  return table.rows
+    .slice(0, 12)
+    .map((r) => r.map((v, i) => valueToString(v, table.columns[i].type)).join(' | '))
+    .join(' // ');
+}
+
+const NOT_SELF_CONTAINED = /does not refer to any known|KS204|KS205|KS211/;
+
+export function runExample(example: Example): Result {
+  const catalog = emptyCatalog();
+  try {
+    const table = runQuery(example.query, {
+      catalog,
+      tables: new Map(),
+      now: parseDateTime('2026-01-10T12:00:00Z') as bigint,
+    });
+    const detail = compare(example, table);
+    return detail ? { example, outcome: 'different', detail } : { example, outcome: 'exact' };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof UnsupportedError) return { example, outcome: 'refused', detail: message };
+    if (e instanceof KqlError && NOT_SELF_CONTAINED.test(message))
+      return { example, outcome: 'not self-contained', detail: message };
+    return { example, outcome: 'error', detail: message.split('\n')[0] };
+  }
+}
+
+/** Examples whose page cuts the listing (`...`) cannot be compared. */
+function comparable(example: Example): boolean {
+  return !example.rows.some((r) => r.some((c) => /^(\.\.\.|…)$/.test(c))) && !example.header.includes('...');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const flag = (name: string): string | undefined => {
+    const k = args.indexOf(name);
+    return k >= 0 ? args.splice(k, 2)[1] : undefined;
+  };
+  const only = flag('--only');
+  const jsonOut = flag('--json');
+  const verbose = args.includes('--verbose');
+  const folder = args.find((a) => !a.startsWith('--')) ?? '/work/corpus/docs';
+  const pages = readdirSync(folder)
+    .filter((f) => f.endsWith('.md') && (!only || f.includes(only)))
+    .sort();
+  const results: Result[] = [];
+  for (const page of pages) {
+    for (const example of extractExamples(page, readFileSync(join(folder, page), 'utf8')).filter(comparable))
+      results.push(runExample(example));
+  }
+  const counted = results.filter((r) => r.outcome !== 'not self-contained');
+  const tally = new Map<string, number>();
+  for (const r of counted) tally.set(r.outcome, (tally.get(r.outcome) ?? 0) + 1);
+  for (const r of counted) {
+    if (r.outcome === 'exact' || (!verbose && r.outcome !== 'different')) continue;
+    console.log(`${r.outcome.toUpperCase()} ${r.example.page}:${r.example.line}\n  ${r.detail}`);
+  }
+  const exact = tally.get('exact') ?? 0;
+  console.log(
+    `${pages.length} pages, ${counted.length} self-contained examples: exact ${exact} (${((100 * exact) / Math.max(1, counted.length)).toFixed(1)}%), ` +
+      `different ${tally.get('different') ?? 0}, refused ${tally.get('refused') ?? 0}, error ${tally.get('error') ?? 0}`,
+  );
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
