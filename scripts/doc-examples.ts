@@ -60,6 +60,17 @@ function tableCells(line: string): string[] {
   );
 }
 
+/** A header line and a separator line (`|--|--|`; some pages leave out the outer pipes). */
+function startsTable(lines: string[], j: number): boolean {
+  const separator = lines[j + 1] ?? '';
+  return (
+    lines[j].includes('|') &&
+    /^[\s|:-]+$/.test(separator) &&
+    separator.includes('-') &&
+    separator.includes('|')
+  );
+}
+
 /** Every ```kusto block with a Markdown table after it (before the next code block or heading). */
 export function extractExamples(page: string, markdown: string): Example[] {
   const lines = markdown.split(/\r?\n/);
@@ -71,18 +82,11 @@ export function extractExamples(page: string, markdown: string): Example[] {
     while (end < lines.length && !FENCE.test(lines[end])) end++;
     const query = lines.slice(start, end).join('\n');
     let j = end + 1;
-    while (
-      j < lines.length &&
-      !FENCE.test(lines[j]) &&
-      !/^#/.test(lines[j]) &&
-      !lines[j].trim().startsWith('|')
-    )
-      j++;
+    while (j < lines.length && !FENCE.test(lines[j]) && !/^#/.test(lines[j]) && !startsTable(lines, j)) j++;
     i = end;
-    if (j >= lines.length || !lines[j].trim().startsWith('|')) continue;
+    if (j >= lines.length || !startsTable(lines, j)) continue;
     const table: string[] = [];
-    while (j < lines.length && lines[j].trim().startsWith('|')) table.push(lines[j++]);
-    if (table.length < 2 || !/^[\s|:-]+$/.test(table[1])) continue;
+    while (j < lines.length && lines[j].includes('|')) table.push(lines[j++]);
     examples.push({
       page,
       line: start,

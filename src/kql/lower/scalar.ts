@@ -1,6 +1,7 @@
 import { checkSeriesCall } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
 import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
+import { correctedGlobalState } from '../syntax/corrections.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
   type Json,
@@ -47,7 +48,11 @@ let aggregateSymbols: Set<unknown> | undefined;
 
 export function isAggregateCall(node: any): boolean {
   if (kindName(node) !== 'FunctionCallExpression') return false;
-  aggregateSymbols ??= new Set(toArray(kusto().Aggregates.All));
+  // The binder's aggregates, including the symbols corrections.ts replaced.
+  aggregateSymbols ??= new Set([
+    ...toArray(kusto().Aggregates.All),
+    ...toArray(correctedGlobalState().Aggregates),
+  ]);
   return aggregateSymbols.has(node.ReferencedSymbol);
 }
 
