@@ -4,6 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
+import { executeScan } from './scan.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectRows } from './frame.js';
@@ -166,6 +167,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeTopNested(plan, run(plan.input, env), env);
     case 'ipv4-lookup':
       return executeIpv4Lookup(plan, run(plan.input, env), run(plan.lookup, env));
+    case 'scan-steps':
+      return executeScan(plan, run(plan.input, env), env);
   }
 }
 

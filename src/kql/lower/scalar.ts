@@ -98,7 +98,12 @@ function lowerScalarNode(
       return lowerName(node, row, ctx);
     case 'BracketedExpression':
       return recurse(node.Expression);
-    case 'PathExpression':
+    case 'PathExpression': {
+      const step = row.stateColumns?.get(String(node.Expression.SimpleName));
+      if (step && kindName(node.Expression) === 'NameReference') {
+        const index = step(selectorName(node.Selector));
+        return { kind: 'column', index, type: row.schema[index].type };
+      }
       return {
         kind: 'element',
         target: recurse(node.Expression),
@@ -109,6 +114,7 @@ function lowerScalarNode(
             : literal(selectorName(node.Selector), 'string'),
         type: 'dynamic',
       };
+    }
     case 'ElementExpression':
       return {
         kind: 'element',

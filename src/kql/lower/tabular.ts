@@ -21,6 +21,7 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup } from './plugins.js';
 import { lowerRender } from './render.js';
+import { lowerScan } from './scan.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -305,6 +306,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMakeSeries(node, needInput(), ctx);
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
+    case 'ScanOperator':
+      return lowerScan(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,

@@ -146,6 +146,18 @@ export type Plan = (
       keys: Column[];
       mode: ParseKvMode;
     }
+  /**
+   * scan: steps matched record by record against a state per step (scan.ts). Conditions and
+   * assignments read a frame of the record's columns, then per step (in order) that step's record
+   * in the state: input columns then declared ones.
+   */
+  | {
+      op: 'scan-steps';
+      input: Plan;
+      declared: { type: KqlType; default: Value }[];
+      steps: { output: 'all' | 'none'; condition: ScalarExpr; assignments: { column: number; expr: ScalarExpr }[] }[];
+      matchId: boolean;
+    }
   | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
   /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
   | {
