@@ -24,7 +24,10 @@ export function executeScan(plan: Extract<Plan, { op: 'scan-steps' }>, input: Fr
   const frame: Frame = { schema: [], columns: cells, length: 1 };
   const compiled = plan.steps.map((step) => ({
     condition: compileScalar(step.condition, frame, env),
-    assignments: step.assignments.map((a) => ({ column: a.column, value: compileScalar(a.expr, frame, env) })),
+    assignments: step.assignments.map((a) => ({
+      column: a.column,
+      value: compileScalar(a.expr, frame, env),
+    })),
   }));
   const readers = input.schema.map((_, c) => columnReader(input, c));
   const emptyRecord: Value[] = [

@@ -1,8 +1,18 @@
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { isScanWithoutMatchId, kusto } from '../syntax/index.js';
 import { coerce } from '../values/index.js';
-import { boundSchema, type LowerContext, list, type RowContext, unsupported } from './context.js';
+import {
+  boundSchema,
+  kindName,
+  type LowerContext,
+  list,
+  type RowContext,
+  text,
+  unsupported,
+} from './context.js';
 import { lowerScalar } from './scalar.js';
+import { lowerTabular } from './tabular.js';
+import { schemaDifference } from './verify.js';
 
 // Names no query can write: the declared columns of the state records, so that an unqualified
 // reference to a declared column inside a step (whose value the page does not define) is refused.
@@ -30,10 +40,16 @@ export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
   // examples do not have it. Operators after such a scan would be bound to the extra column.
   const ends = node.Parent?.Parent?.Kind === kusto().Syntax.SyntaxKind.ExpressionStatement;
   if (!matchId && !ends)
-    throw unsupported(node, ctx, 'scan without with_match_id before other operators', 'scan without with_match_id is only run as the last operator of the query: Kusto.Language 12.4.1 binds an extra match_id column that the scan page does not have');
+    throw unsupported(
+      node,
+      ctx,
+      'scan without with_match_id before other operators',
+      'scan without with_match_id is only run as the last operator of the query: Kusto.Language 12.4.1 binds an extra match_id column that the scan page does not have',
+    );
   const schema = matchId ? bound : bound.slice(0, -1);
   const declaredColumns = schema.slice(width, schema.length - (matchId ? 1 : 0));
-  if (node.OrderByClause || node.PartitionByClause) throw unsupported(node, ctx, 'scan with order by or partition by');
+  if (node.OrderByClause || node.PartitionByClause)
+    throw unsupported(node, ctx, 'scan with order by or partition by');
   const declaredNodes = node.DeclareClause ? list(node.DeclareClause.Declarations) : [];
   const declared = declaredColumns.map((column, k) => {
     const defaultNode = declaredNodes[k]?.DefaultValue?.Value;
@@ -58,7 +74,8 @@ export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
     const paths = new Map<string, (column: string) => number>();
     stepNames.forEach((name, j) => {
       paths.set(name, (column) => {
-        if (j > k) throw unsupported(stepNode, ctx, `scan step '${stepNames[k]}' reading the later step '${name}'`);
+        if (j > k)
+          throw unsupported(stepNode, ctx, `scan step '${stepNames[k]}' reading the later step '${name}'`);
         const c = recordColumns.findIndex((r) => r.name === column);
         if (c < 0) throw unsupported(stepNode, ctx, `scan reference ${name}.${column}`);
         return width + j * recordColumns.length + c;
@@ -77,8 +94,35 @@ export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
       return { column, expr: lowerScalar(assignment.Expression, row, ctx) };
     });
     for (const expr of [condition, ...assignments.map((a) => a.expr)])
-      if (usesWindowOrRow(expr)) throw unsupported(stepNode, ctx, 'window functions or pack_all() inside a scan step');
+      if (usesWindowOrRow(expr))
+        throw unsupported(stepNode, ctx, 'window functions or pack_all() inside a scan step');
     return { output: outputText as 'all' | 'none', condition, assignments };
   });
   return { op: 'scan-steps', input, declared, steps, matchId, schema };
+}
+
+/**
+ * `T | partition [hint.strategy=...] by Column (Subquery)`: the subquery runs over each key's rows and
+ * the results are unioned (https://learn.microsoft.com/kusto/query/partition-operator). The legacy
+ * form with its own source (`{ ... }`) is refused; the legacy strategy's 64-partition limit is kept.
+ */
+export function lowerPartition(node: any, input: Plan, ctx: LowerContext): Plan {
+  if (kindName(node.Operand) !== 'PartitionSubquery')
+    throw unsupported(node.Operand, ctx, 'partition with a subquery that has its own source');
+  const strategy = list(node.Parameters)
+    .filter((p: any) => String(p.Name?.SimpleName ?? '').toLowerCase() === 'hint.strategy')
+    .map((p: any) => String(p.Expression?.LiteralValue ?? text(p.Expression)).toLowerCase())[0];
+  const applyInput: Plan = { op: 'apply-input', schema: input.schema };
+  const subquery = lowerTabular(node.Operand.Subquery, { ...ctx, applyInput });
+  const schema = boundSchema(node);
+  const difference = schemaDifference(subquery.schema, schema);
+  if (difference) throw unsupported(node, ctx, 'partition', difference);
+  return {
+    op: 'partition',
+    input,
+    key: lowerScalar(node.ByExpression, input, ctx),
+    subquery,
+    legacy: strategy === undefined || strategy === 'legacy',
+    schema,
+  };
 }

@@ -21,7 +21,6 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup } from './plugins.js';
 import { lowerRender } from './render.js';
-import { lowerScan } from './scan.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -31,6 +30,7 @@ import {
   lowerScalar,
   lowerTupleCall,
 } from './scalar.js';
+import { lowerPartition, lowerScan } from './scan.js';
 
 const REFUSED: Record<string, string> = {
   SearchOperator: 'search scans every table; name the table and use where/has instead',
@@ -308,6 +308,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerTopNested(node, needInput(), ctx);
     case 'ScanOperator':
       return lowerScan(node, needInput(), ctx);
+    case 'PartitionOperator':
+      return lowerPartition(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,

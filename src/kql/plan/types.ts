@@ -146,6 +146,8 @@ export type Plan = (
       keys: Column[];
       mode: ParseKvMode;
     }
+  /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
+  | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean }
   /**
    * scan: steps matched record by record against a state per step (scan.ts). Conditions and
    * assignments read a frame of the record's columns, then per step (in order) that step's record
@@ -155,7 +157,11 @@ export type Plan = (
       op: 'scan-steps';
       input: Plan;
       declared: { type: KqlType; default: Value }[];
-      steps: { output: 'all' | 'none'; condition: ScalarExpr; assignments: { column: number; expr: ScalarExpr }[] }[];
+      steps: {
+        output: 'all' | 'none';
+        condition: ScalarExpr;
+        assignments: { column: number; expr: ScalarExpr }[];
+      }[];
       matchId: boolean;
     }
   | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }

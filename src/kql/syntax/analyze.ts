@@ -153,7 +153,10 @@ export function kqlTypeOf(type: any): KqlType | undefined {
 export function resultSchema(code: any): ColumnSchema[] | undefined {
   const result = code.ResultType;
   if (!result?.Columns) return undefined;
-  const columns = toArray(result.Columns).map((c: any) => ({ name: c.Name, type: kqlTypeOf(c.Type) ?? 'dynamic' }));
+  const columns = toArray(result.Columns).map((c: any) => ({
+    name: c.Name,
+    type: kqlTypeOf(c.Type) ?? 'dynamic',
+  }));
   // Kusto.Language 12.4.1 binds `scan` with a match_id column even without with_match_id; the scan
   // page's examples (https://learn.microsoft.com/kusto/query/scan-operator) return the source's and
   // the declared columns only. Corrected where the scan ends the query (the engine refuses it elsewhere).
