@@ -190,12 +190,10 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
   switch (kind) {
     case 'FilterOperator': {
       const source = needInput();
-      return {
-        op: 'filter',
-        input: source,
-        predicate: lowerScalar(node.Condition, source, ctx),
-        schema: source.schema,
-      };
+      const predicate = lowerScalar(node.Condition, source, ctx);
+      const pushed = filterLeftOfInnerUnique(source, predicate);
+      if (pushed) return pushed;
+      return { op: 'filter', input: source, predicate, schema: source.schema };
     }
     case 'PrintOperator':
       return lowerProject(node, { op: 'values', rows: [[]], schema: [] }, ctx);
@@ -325,6 +323,42 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     }
   }
   throw unsupported(node, ctx);
+}
+
+/** The expression with each column reference renumbered, or undefined if it reads anything else but constants. */
+function renumbered(expr: ScalarExpr, map: (index: number) => number | undefined): ScalarExpr | undefined {
+  switch (expr.kind) {
+    case 'literal':
+      return expr;
+    case 'column': {
+      const index = map(expr.index);
+      return index === undefined ? undefined : { ...expr, index };
+    }
+    case 'call': {
+      const args = expr.args.map((a) => renumbered(a, map));
+      return args.every((a) => a !== undefined) ? { ...expr, args: args as ScalarExpr[] } : undefined;
+    }
+    case 'element': {
+      const target = renumbered(expr.target, map);
+      const key = renumbered(expr.key, map);
+      return target && key ? { ...expr, target, key } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A filter on left columns only after an innerunique join is applied to the left side first: "the
+ * filter is propagated to the left side of the join ... the keys that apply to that filter will
+ * always appear in the output" (https://learn.microsoft.com/kusto/query/join-innerunique). Filtering
+ * after the deduplication instead could drop every row the page says the query returns.
+ */
+function filterLeftOfInnerUnique(source: Plan, predicate: ScalarExpr): Plan | undefined {
+  if (source.op !== 'join' || source.kind !== 'innerunique') return undefined;
+  const left = renumbered(predicate, (i) => (source.output[i]?.[0] === 'left' ? source.output[i][1] : undefined));
+  if (!left) return undefined;
+  return { ...source, left: { op: 'filter', input: source.left, predicate: left, schema: source.left.schema } };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.
