@@ -356,9 +356,14 @@ function renumbered(expr: ScalarExpr, map: (index: number) => number | undefined
  */
 function filterLeftOfInnerUnique(source: Plan, predicate: ScalarExpr): Plan | undefined {
   if (source.op !== 'join' || source.kind !== 'innerunique') return undefined;
-  const left = renumbered(predicate, (i) => (source.output[i]?.[0] === 'left' ? source.output[i][1] : undefined));
+  const left = renumbered(predicate, (i) =>
+    source.output[i]?.[0] === 'left' ? source.output[i][1] : undefined,
+  );
   if (!left) return undefined;
-  return { ...source, left: { op: 'filter', input: source.left, predicate: left, schema: source.left.schema } };
+  return {
+    ...source,
+    left: { op: 'filter', input: source.left, predicate: left, schema: source.left.schema },
+  };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.
@@ -704,10 +709,7 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       ),
     ),
   );
-  const collides =
-    dataColumns.some((_, i) => sources.every((src) => src[i] < 0)) ||
-    inputs.some((p) => p.schema.some((q) => suffixedNames.has(q.name)));
-  if (collides)
+  if (inputs.some((p) => p.schema.some((q) => suffixedNames.has(q.name))))
     throw unsupported(node, ctx, 'union of a type-suffixed column that collides with a column name');
   return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
 }

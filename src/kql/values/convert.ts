@@ -86,10 +86,14 @@ export function valueToString(v: Value, type: KqlType): string {
   }
 }
 
-/** A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. */
+/**
+ * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings, a
+ * datetime with seven fractional digits as Kusto prints it inside arrays and bags (the make-series
+ * page's axis `"2017-01-01T00:00:00.0000000Z"`, percentile_tdigest's `["2007-12-20T11:30:00.0000000Z"]`).
+ */
 export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
-  if (type === 'datetime') return formatDateTime(v as bigint);
+  if (type === 'datetime') return formatDateTimeFull(v as bigint);
   if (type === 'timespan') return formatTimespan(v as bigint);
   if (type === 'real' && !Number.isFinite(v as number)) return formatReal(v as number);
   return v as Json;
@@ -97,6 +101,7 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
 
 /** JSON output like ADX: datetimes ISO, timespans `[-][d.]hh:mm:ss[.fffffff]`, NaN/Infinity as strings. */
 export function toJson(v: Value, type: KqlType): unknown {
+  if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
   return valueToDynamic(v, type);
 }
 

@@ -298,7 +298,9 @@ describe('tabular operators', () => {
       records(
         `${T} | make-series n=count() default=0 on T from datetime(2026-01-10 10:00) to datetime(2026-01-10 12:00) step 1h by User | where User == 'alice'`,
       ),
-    ).toEqual([{ User: 'alice', n: [2, 0], T: ['2026-01-10T10:00:00Z', '2026-01-10T11:00:00Z'] }]);
+    ).toEqual([
+      { User: 'alice', n: [2, 0], T: ['2026-01-10T10:00:00.0000000Z', '2026-01-10T11:00:00.0000000Z'] },
+    ]);
   });
 
   it('top-nested', () => {

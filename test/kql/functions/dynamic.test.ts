@@ -66,7 +66,7 @@ describe('array functions (doc examples)', () => {
         ['B', null],
       ],
     ],
-    ['pack_array', [1, 'x', dt('2026-01-10')], [1, 'x', '2026-01-10T00:00:00Z']],
+    ['pack_array', [1, 'x', dt('2026-01-10')], [1, 'x', '2026-01-10T00:00:00.0000000Z']],
   ])('%s case %#', (name, args, expected) => {
     expect(fn(name, args as never[])).toEqual(expected);
   });
@@ -89,7 +89,7 @@ describe('bag functions', () => {
     });
     expect(fn('bag_remove_keys', [d({ k: { a: 1, b: 2 } }), d(['$.k.a'])])).toEqual({ k: { b: 2 } });
     expect(fn('pack', ['key1', 'value1', 'key2', 2])).toEqual({ key1: 'value1', key2: 2 });
-    expect(fn('bag_pack', ['t', dt('2026-01-10')])).toEqual({ t: '2026-01-10T00:00:00Z' });
+    expect(fn('bag_pack', ['t', dt('2026-01-10')])).toEqual({ t: '2026-01-10T00:00:00.0000000Z' });
     expect(fn('bag_has_key', [d({ a: 1 }), 'a'])).toBe(true);
   });
 
