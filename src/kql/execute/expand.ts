@@ -254,23 +254,34 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
     }
   }
   const names = [...types.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const kept = input.schema.map((_, c) => c).filter((c) => c !== plan.column);
   const slots: Column[] = names.map((n) => ({ name: plan.prefix + n, type: types.get(n) ?? 'dynamic' }));
-  const schema: Column[] = [...kept.map((c) => input.schema[c]), ...slots];
-  const clash = schema.find((c, k) => schema.findIndex((d) => d.name === c.name) !== k);
-  if (clash)
+  const sourceOf = (name: string) => input.schema.findIndex((c, i) => i !== plan.column && c.name === name);
+  const clash = slots.find((slot) => sourceOf(slot.name) >= 0);
+  if (clash && plan.conflict === 'error')
     throw new UnsupportedError(
       'bag_unpack',
       plan.span,
       `bag_unpack: property '${clash.name}' collides with an existing column`,
     );
+  // A conflicting column takes its slot's place among the unpacked ones (the page's replace_source
+  // and keep_source examples both print Age, Name), holding the bag's or the source's values.
+  const kept = input.schema
+    .map((_, c) => c)
+    .filter((c) => c !== plan.column && !slots.some((s) => s.name === input.schema[c].name));
+  const keepSource = (slot: Column) => plan.conflict === 'keep_source' && sourceOf(slot.name) >= 0;
+  const schema: Column[] = [
+    ...kept.map((c) => input.schema[c]),
+    ...slots.map((slot) => (keepSource(slot) ? input.schema[sourceOf(slot.name)] : slot)),
+  ];
   const columns = [
     ...kept.map((c) => input.columns[c]),
     ...names.map((n, k) =>
-      bags.map((bag) => {
-        const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
-        return value === null && slots[k].type === 'string' ? '' : value;
-      }),
+      keepSource(slots[k])
+        ? input.columns[sourceOf(slots[k].name)]
+        : bags.map((bag) => {
+            const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
+            return value === null && slots[k].type === 'string' ? '' : value;
+          }),
     ),
   ];
   return { schema, columns, length: input.length };

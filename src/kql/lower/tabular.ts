@@ -746,7 +746,17 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
-  const [column, prefix] = argumentSlots(call, ctx);
+  // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
+  // Kusto.Language's plugin symbol, so it is read here by name.
+  const args = list(call.ArgumentList?.Expressions);
+  const conflictArg = args.find(
+    (a) => kindName(a) === 'SimpleNamedExpression' && String(a.Name.SimpleName) === 'columnsConflict',
+  );
+  const conflictValue = conflictArg ? lowerScalar(conflictArg.Expression, { schema: [] }, ctx) : undefined;
+  const conflict = conflictValue?.kind === 'literal' ? String(conflictValue.value) : 'error';
+  if (conflictArg && (!['error', 'replace_source', 'keep_source'].includes(conflict) || node.Schema))
+    throw unsupported(conflictArg, ctx, 'bag_unpack columnsConflict');
+  const [column, prefix] = conflictArg ? args.filter((a) => a !== conflictArg) : argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
@@ -758,6 +768,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
     input,
     column: index,
     prefix: prefixText,
+    conflict: conflict as 'error' | 'replace_source' | 'keep_source',
     span: spanOf(node, ctx),
     schema: [],
   };

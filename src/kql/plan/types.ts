@@ -164,7 +164,15 @@ export type Plan = (
       }[];
       matchId: boolean;
     }
-  | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
+  | {
+      op: 'bag-unpack';
+      input: Plan;
+      column: number;
+      prefix: string;
+      /** A slot named like an input column: an error, or one column with the slot's or the input's values. */
+      conflict: 'error' | 'replace_source' | 'keep_source';
+      span: Span;
+    }
   /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
   | {
       op: 'ipv4-lookup';
