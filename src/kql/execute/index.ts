@@ -10,6 +10,7 @@ import { emptyFrame, emptyValue, type Frame, frameFromRows, lazyColumns, selectR
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { executeRollingPercentile } from './rolling.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
@@ -171,6 +172,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeScan(plan, run(plan.input, env), env);
     case 'partition':
       return partition(plan, env);
+    case 'rolling-percentile':
+      return executeRollingPercentile(plan, run(plan.input, env), env);
   }
 }
 

@@ -19,7 +19,7 @@ import {
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
-import { lowerIpv4Lookup } from './plugins.js';
+import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
 import {
   bindCallArguments,
@@ -745,6 +745,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       'evaluate ipv6_lookup',
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
+  if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.

@@ -146,6 +146,18 @@ export type Plan = (
       keys: Column[];
       mode: ParseKvMode;
     }
+  /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
+  | {
+      op: 'rolling-percentile';
+      input: Plan;
+      /** bin(IndexColumn, BinSize). */
+      bin: ScalarExpr;
+      binSize: Value;
+      window: number;
+      dims: ScalarExpr[];
+      percentile: AggregateCall;
+      span: Span;
+    }
   /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
   | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean }
   /**
