@@ -308,6 +308,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerScan(node, needInput(), ctx);
     case 'PartitionOperator':
       return lowerPartition(node, needInput(), ctx);
+    case 'GetSchemaOperator':
+      return lowerGetSchema(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,
@@ -323,6 +325,32 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     }
   }
   throw unsupported(node, ctx);
+}
+
+// The .NET type names getschema prints, for the types its page shows
+// (https://learn.microsoft.com/kusto/query/getschema-operator); other types are refused.
+const DOTNET_TYPES: Partial<Record<KqlType, string>> = {
+  datetime: 'System.DateTime',
+  int: 'System.Int32',
+  string: 'System.String',
+  real: 'System.Double',
+  dynamic: 'System.Object',
+};
+
+/** getschema: a row per input column (name, 0-based ordinal, .NET type, Kusto type). */
+function lowerGetSchema(node: any, input: Plan, ctx: LowerContext): Plan {
+  const rows = knownSchema(input, 'getschema').schema.map((c, i) => {
+    const dotnet = DOTNET_TYPES[c.type];
+    if (!dotnet)
+      throw unsupported(
+        node,
+        ctx,
+        `getschema of a ${c.type} column`,
+        `getschema of a ${c.type} column: its page does not show the .NET type name printed for ${c.type}`,
+      );
+    return [c.name, i, dotnet, c.type];
+  });
+  return { op: 'values', rows, schema: boundSchema(node) };
 }
 
 /** The expression with each column reference renumbered, or undefined if it reads anything else but constants. */
