@@ -1,34 +1,38 @@
-/**
- * Runs the Kusto documentation's self-contained examples on the embedded engine and compares each
- * result with the table the page prints after it.
- *
- *   npx tsx scripts/doc-examples.ts <folder of .md pages> [--show exact,different,refused,error] [--json out.json]
- *
- * An example is a ```kusto block followed (before the next code block or heading) by a Markdown
- * table. It is self-contained when it binds on an empty catalog (only datatable/print/range and
- * its own lets) and calls nothing time- or random-dependent (now, ago, rand, new_guid, current_*).
- * Every other block is counted as skipped, with why.
- *
- * Comparison: column names in order, row count and order, then each cell by the result column's
- * type, from the printed text: null = an empty cell, `null` or `(null)`; string exact but for leading and trailing
- * spaces, which a Markdown cell cannot show (`<br>` read as a line break);
- * long/int/decimal numerically; real equal when the engine value rounded to the decimals the page
- * prints is the printed value (or NaN/Infinity by name); bool case-insensitive; datetime and
- * timespan as ticks parsed from the printed text (any format Kusto parses); guid case-insensitive;
- * dynamic as JSON, deep-equal with numbers compared numerically and strings exactly (a page printing
- * invalid JSON is compared as text). The page, not the engine, is the reference: every "different"
- * is a wrong answer or a page at fault, to be checked by hand.
- */
+// Runs the Kusto documentation's self-contained examples on the engine and compares each answer with
+// the output table the page prints after the example. Pages are Markdown files (any folder, e.g. the
+// MicrosoftDocs/dataexplorer-docs pages fetched into /work/corpus/docs; they are not kept in this repo).
+//
+// An example is a ```kusto block followed, before the next code block or heading, by a Markdown table.
+// It is self-contained when it binds against an empty database (datatable/print/range and lets of
+// them) and calls nothing time- or random-dependent (now, ago, rand, new_guid, current_*...). A table
+// holding `...` rows (a cut listing) is not comparable and is skipped.
+//
+// Each example is tallied as
+//   exact      columns (names, order) and every value equal; rows in order, or as a multiset when the
+//              query has no sort/order/top/serialize (Kusto then defines no order)
+//   different  an answer that does not match the page: a potential wrong answer, listed in full
+//   refused    the engine refused a construct (UnsupportedError)
+//   error      any other failure (binding, evaluation, crash)
+// Values are normalised before comparing: the page's cell text is read as the result column's type
+// (datetimes and timespans to ticks, whatever format the page prints; reals equal to the digits the
+// page prints; bools case-insensitively; dynamic cells as JSON, falling back to text; an empty cell is
+// null or the empty string; `\|` unescaped, `<br>` and `&nbsp;` read as spaces, a cell wrapped in
+// backticks unwrapped).
+//
+// Usage: npx tsx scripts/doc-examples.ts [folder] [--only name-substring] [--verbose] [--json file]
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyCatalog } from '../src/kql/catalog.js';
 import { KqlError, runQuery, type Table, UnsupportedError } from '../src/kql/index.js';
-import type { KqlType, Value } from '../src/kql/values/index.js';
-import { parseDateTime, parseTimespan, toJson, valueToString } from '../src/kql/values/index.js';
+import {
+  type KqlType,
+  parseDateTime,
+  parseTimespan,
+  type Value,
+  valueToString,
+} from '../src/kql/values/index.js';
 
-type Outcome = 'exact' | 'different' | 'refused' | 'error' | 'skipped';
-
-interface Example {
+export interface Example {
   page: string;
   line: number;
   query: string;
@@ -36,216 +40,230 @@ interface Example {
   rows: string[][];
 }
 
-interface Result {
-  page: string;
-  line: number;
-  outcome: Outcome;
-  detail: string;
+export type Outcome = 'exact' | 'different' | 'refused' | 'error';
+
+export interface Result {
+  example: Example;
+  outcome: Outcome | 'not self-contained';
+  detail?: string;
 }
 
-const NON_DETERMINISTIC = /\b(?:now|ago|rand|new_guid|current_\w+|ingestion_time|extent_\w+|cursor_\w+)\s*\(/;
+const FENCE = /^\s*```/;
 
-function splitRow(line: string): string[] {
-  const inner = line.trim().replace(/^\|/, '').replace(/\|$/, '');
-  const cells: string[] = [];
-  let cell = '';
-  for (let i = 0; i < inner.length; i++) {
-    if (inner[i] === '\\' && inner[i + 1] === '|') {
-      cell += '|';
-      i++;
-    } else if (inner[i] === '|') {
-      cells.push(cell);
-      cell = '';
-    } else cell += inner[i];
-  }
-  cells.push(cell);
-  return cells.map(cleanCell);
+function tableCells(line: string): string[] {
+  const body = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return body.split(/(?<!\\)\|/).map((c) =>
+    c
+      .replace(/<br\s*\/?>|&nbsp;/g, ' ')
+      .trim()
+      .replace(/^`(.*)`$/, '$1')
+      .replace(/\\\|/g, '|'),
+  );
 }
 
-function cleanCell(text: string): string {
-  return text
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#124;/g, '|')
-    .replace(/&amp;/g, '&')
-    .trim()
-    .replace(/^`(.*)`$/s, '$1');
+/** A header line and a separator line (`|--|--|`; some pages leave out the outer pipes). */
+function startsTable(lines: string[], j: number): boolean {
+  const separator = lines[j + 1] ?? '';
+  return (
+    lines[j].includes('|') &&
+    /^[\s|:-]+$/.test(separator) &&
+    separator.includes('-') &&
+    separator.includes('|')
+  );
 }
 
-/** Each ```kusto block with the first table printed after it, before the next code block or heading. */
-export function extractExamples(page: string, text: string): Example[] {
-  const lines = text.split(/\r?\n/);
+/** Every ```kusto block with a Markdown table after it (before the next code block or heading). */
+export function extractExamples(page: string, markdown: string): Example[] {
+  const lines = markdown.split(/\r?\n/);
   const examples: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*```\s*kusto\s*$/i.test(lines[i])) continue;
+    if (!/^\s*```\s*kusto\b/i.test(lines[i])) continue;
     const start = i + 1;
     let end = start;
-    while (end < lines.length && !/^\s*```/.test(lines[end])) end++;
+    while (end < lines.length && !FENCE.test(lines[end])) end++;
     const query = lines.slice(start, end).join('\n');
-    i = end;
     let j = end + 1;
-    while (j < lines.length && !/^\s*(```|#)/.test(lines[j]) && !lines[j].trim().startsWith('|')) j++;
-    if (j >= lines.length || !lines[j].trim().startsWith('|')) continue;
+    while (j < lines.length && !FENCE.test(lines[j]) && !/^#/.test(lines[j]) && !startsTable(lines, j)) j++;
+    i = end;
+    if (j >= lines.length || !startsTable(lines, j)) continue;
     const table: string[] = [];
-    while (j < lines.length && lines[j].trim().startsWith('|')) table.push(lines[j++]);
-    if (table.length < 2 || !/^\|?[\s:|-]+\|?$/.test(table[1].trim())) continue;
+    while (j < lines.length && lines[j].includes('|')) table.push(lines[j++]);
     examples.push({
       page,
       line: start,
       query,
-      header: splitRow(table[0]),
-      rows: table.slice(2).map(splitRow),
+      header: tableCells(table[0]),
+      rows: table.slice(2).map(tableCells),
     });
-    i = j - 1;
   }
   return examples;
 }
 
-function decimals(text: string): number {
-  const m = /\.(\d+)(?:e|$)/i.exec(text);
-  return m ? m[1].length : 0;
-}
+// top-nested's page defines no output order; the others sort.
+const ORDERED = /\b(sort|order|serialize|top-hitters)\b|\btop\b(?!-)/;
 
-function sameReal(actual: number, printed: string): boolean {
-  if (/^(nan|infinity|-infinity)$/i.test(printed)) return formatSpecial(actual) === printed.toLowerCase();
-  const expected = Number(printed);
+function realMatches(actual: number, text: string): boolean {
+  const expected = Number(text);
+  if (text === 'NaN') return Number.isNaN(actual);
+  if (/^-?(Infinity|∞)$/.test(text)) return actual === (text.startsWith('-') ? -Infinity : Infinity);
   if (Number.isNaN(expected)) return false;
-  if (/e/i.test(printed)) return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
-  const d = decimals(printed);
-  return Math.abs(actual - expected) <= 0.5 * 10 ** -d + Math.abs(expected) * 1e-15;
+  if (actual === expected) return true;
+  // The page prints a rounded value: equal to the digits it shows.
+  const decimals = /\.(\d+)(e|$)/i.exec(text)?.[1].length ?? 0;
+  const digits = text.replace(/^-?0*\.?0*/, '').replace(/[.eE].*$|\./g, '').length;
+  if (/e/i.test(text) || digits >= 15) return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
+  return Math.abs(actual - expected) <= 0.5 * 10 ** -decimals + 1e-12;
 }
 
-function formatSpecial(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  return n > 0 ? 'infinity' : '-infinity';
-}
-
-function sameJson(actual: unknown, expected: unknown): boolean {
+function jsonMatches(actual: unknown, expected: unknown): boolean {
   if (typeof actual === 'number' && typeof expected === 'number')
-    return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
+    return realMatches(actual, String(expected));
   if (Array.isArray(actual) && Array.isArray(expected))
-    return actual.length === expected.length && actual.every((v, i) => sameJson(v, expected[i]));
-  if (actual && expected && typeof actual === 'object' && typeof expected === 'object') {
-    const a = actual as Record<string, unknown>;
-    const e = expected as Record<string, unknown>;
-    const keys = Object.keys(e);
-    return Object.keys(a).length === keys.length && keys.every((k) => k in a && sameJson(a[k], e[k]));
+    return actual.length === expected.length && actual.every((a, i) => jsonMatches(a, expected[i]));
+  if (
+    actual &&
+    expected &&
+    typeof actual === 'object' &&
+    typeof expected === 'object' &&
+    !Array.isArray(expected)
+  ) {
+    const ka = Object.keys(actual);
+    const ke = Object.keys(expected);
+    return (
+      ka.length === ke.length &&
+      ka.every((k) =>
+        jsonMatches((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]),
+      )
+    );
   }
   return actual === expected;
 }
 
-/** Whether the engine's value is what the page prints, compared by the column's type. */
-export function sameCell(v: Value, type: KqlType, printed: string): boolean {
-  if (v === null) return printed === '' || /^\(?null\)?$/i.test(printed);
+/** Whether a result cell equals the page's cell text, read as the column's type. */
+export function cellMatches(v: Value, type: KqlType, text: string): boolean {
+  if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
   switch (type) {
-    case 'string':
-      // A Markdown cell cannot show leading or trailing spaces.
-      return (v as string).trim() === printed;
     case 'bool':
-      return String(v) === printed.toLowerCase();
+      return String(v) === text.toLowerCase();
     case 'int':
     case 'long':
-    case 'decimal':
-      return printed !== '' && Number(printed) === v;
+      return Number(text) === Number(v);
     case 'real':
-      return sameReal(v as number, printed);
+    case 'decimal':
+      return realMatches(v as number, text);
     case 'datetime':
-      return parseDateTime(printed) === v;
+      return parseDateTime(text) === v;
     case 'timespan':
-      return parseTimespan(printed) === v;
+      return parseTimespan(text) === v;
     case 'guid':
-      return String(v).toLowerCase() === printed.toLowerCase();
+      return text.toLowerCase() === String(v).toLowerCase();
     case 'dynamic': {
-      let expected: unknown;
       try {
-        expected = JSON.parse(printed);
+        return jsonMatches(v, JSON.parse(text));
       } catch {
-        return valueToString(v, type) === printed;
+        return typeof v === 'string' && v === text;
       }
-      return sameJson(toJson(v, type), expected);
     }
     default:
-      return valueToString(v, type) === printed;
+      return valueToString(v, type) === text;
   }
 }
 
-function compare(ex: Example, result: Table): string | null {
-  const names = result.columns.map((c) => c.name);
-  // Values are still compared when only the names differ, so a page's misspelt header shows as such.
-  const renamed =
-    names.join('|') === ex.header.join('|')
-      ? ''
-      : `columns: page [${ex.header.join(', ')}], engine [${names.join(', ')}]`;
-  if (renamed && names.length !== ex.header.length) return renamed;
-  if (result.rows.length !== ex.rows.length)
-    return `rows: page ${ex.rows.length}, engine ${result.rows.length}`;
-  for (let r = 0; r < ex.rows.length; r++) {
-    for (let c = 0; c < names.length; c++) {
-      const { type } = result.columns[c];
-      const printed = ex.rows[r][c] ?? '';
-      const value = result.rows[r][c];
-      if (!sameCell(value, type, printed))
-        return `${renamed ? `${renamed}; ` : ''}row ${r + 1} ${names[c]}:${type}: page ${JSON.stringify(printed)}, engine ${JSON.stringify(toJson(value, type))}`;
-    }
-  }
-  return renamed ? `${renamed} (names only; every value is the page's)` : null;
+function rowMatches(row: Value[], table: Table, expected: string[]): boolean {
+  return (
+    row.length === expected.length && row.every((v, i) => cellMatches(v, table.columns[i].type, expected[i]))
+  );
 }
 
-/** Runs one example and says how it fared. */
-export function runExample(ex: Example): Result {
-  const at = { page: ex.page, line: ex.line };
-  if (NON_DETERMINISTIC.test(ex.query))
-    return { ...at, outcome: 'skipped', detail: 'time- or random-dependent' };
-  let result: Table;
+/** Why the answer differs from the page, or undefined when it is the page's. */
+export function compare(example: Example, table: Table): string | undefined {
+  const names = table.columns.map((c) => c.name);
+  if (names.join('|') !== example.header.join('|'))
+    return `columns ${JSON.stringify(names)}, page ${JSON.stringify(example.header)}`;
+  if (table.rows.length !== example.rows.length)
+    return `${table.rows.length} rows, page ${example.rows.length}: ${show(table)}`;
+  if (table.rows.every((row, i) => rowMatches(row, table, example.rows[i]))) return undefined;
+  if (!ORDERED.test(example.query)) {
+    const left = [...example.rows];
+    const all = table.rows.every((row) => {
+      const k = left.findIndex((e) => rowMatches(row, table, e));
+      if (k < 0) return false;
+      left.splice(k, 1);
+      return true;
+    });
+    if (all) return undefined;
+  }
+  return `values differ: ${show(table)}`;
+}
+
+function show(table: Table): string {
+  return table.rows
+    .slice(0, 12)
+    .map((r) => r.map((v, i) => valueToString(v, table.columns[i].type)).join(' | '))
+    .join(' // ');
+}
+
+const NOT_SELF_CONTAINED = /does not refer to any known|KS204|KS205|KS211/;
+// The page's output was printed at another time, or from randomness: not comparable.
+const NON_DETERMINISTIC = /\b(?:now|ago|rand|new_guid|current_\w+|ingestion_time|extent_\w+|cursor_\w+)\s*\(/;
+
+export function runExample(example: Example): Result {
+  if (NON_DETERMINISTIC.test(example.query))
+    return { example, outcome: 'not self-contained', detail: 'depends on the time or on randomness' };
+  const catalog = emptyCatalog();
   try {
-    result = runQuery(ex.query, { catalog: emptyCatalog(), tables: new Map() });
-  } catch (error) {
-    if (error instanceof UnsupportedError) return { ...at, outcome: 'refused', detail: error.message };
-    if (error instanceof KqlError && error.diagnostics.some((d) => /^KS(204|211|142)$/.test(d.code)))
-      return { ...at, outcome: 'skipped', detail: `not self-contained: ${error.message.split('\n')[0]}` };
-    return { ...at, outcome: 'error', detail: error instanceof Error ? error.message : String(error) };
+    const table = runQuery(example.query, {
+      catalog,
+      tables: new Map(),
+      now: parseDateTime('2026-01-10T12:00:00Z') as bigint,
+    });
+    const detail = compare(example, table);
+    return detail ? { example, outcome: 'different', detail } : { example, outcome: 'exact' };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof UnsupportedError) return { example, outcome: 'refused', detail: message };
+    if (e instanceof KqlError && NOT_SELF_CONTAINED.test(message))
+      return { example, outcome: 'not self-contained', detail: message };
+    return { example, outcome: 'error', detail: message.split('\n')[0] };
   }
-  const difference = compare(ex, result);
-  return difference === null
-    ? { ...at, outcome: 'exact', detail: '' }
-    : { ...at, outcome: 'different', detail: difference };
 }
 
-function main(argv: string[]): void {
-  const folder = argv[0];
-  if (!folder) {
-    console.error(
-      'usage: tsx scripts/doc-examples.ts <folder of .md pages> [--show outcome,...] [--json out.json]',
-    );
-    process.exit(2);
-  }
-  const show = new Set((argv[argv.indexOf('--show') + 1] ?? '').split(','));
-  const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
+/** Examples whose page cuts the listing (`...`) cannot be compared. */
+function comparable(example: Example): boolean {
+  return !example.rows.some((r) => r.some((c) => /^(\.\.\.|…)$/.test(c))) && !example.header.includes('...');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const flag = (name: string): string | undefined => {
+    const k = args.indexOf(name);
+    return k >= 0 ? args.splice(k, 2)[1] : undefined;
+  };
+  const only = flag('--only');
+  const jsonOut = flag('--json');
+  const verbose = args.includes('--verbose');
+  const folder = args.find((a) => !a.startsWith('--')) ?? '/work/corpus/docs';
+  const pages = readdirSync(folder)
+    .filter((f) => f.endsWith('.md') && (!only || f.includes(only)))
+    .sort();
   const results: Result[] = [];
-  for (const file of readdirSync(folder)
-    .filter((f) => f.endsWith('.md'))
-    .sort()) {
-    for (const ex of extractExamples(file, readFileSync(join(folder, file), 'utf8')))
-      results.push(runExample(ex));
+  for (const page of pages) {
+    for (const example of extractExamples(page, readFileSync(join(folder, page), 'utf8')).filter(comparable))
+      results.push(runExample(example));
   }
-  const tally = new Map<Outcome, number>();
-  for (const r of results) {
-    tally.set(r.outcome, (tally.get(r.outcome) ?? 0) + 1);
-    if (show.has(r.outcome))
-      console.log(`${r.outcome.padEnd(9)} ${r.page}:${r.line} ${r.detail.split('\n')[0]}`);
+  const counted = results.filter((r) => r.outcome !== 'not self-contained');
+  const tally = new Map<string, number>();
+  for (const r of counted) tally.set(r.outcome, (tally.get(r.outcome) ?? 0) + 1);
+  for (const r of counted) {
+    if (r.outcome === 'exact' || (!verbose && r.outcome !== 'different')) continue;
+    console.log(`${r.outcome.toUpperCase()} ${r.example.page}:${r.example.line}\n  ${r.detail}`);
   }
-  const run = results.length - (tally.get('skipped') ?? 0);
   const exact = tally.get('exact') ?? 0;
   console.log(
-    `${results.length} examples with a printed table; ${run} self-contained: ` +
-      ['exact', 'different', 'refused', 'error']
-        .map((o) => `${o} ${tally.get(o as Outcome) ?? 0}`)
-        .join(', ') +
-      `; exact ${run === 0 ? 0 : ((100 * exact) / run).toFixed(1)}%; skipped ${tally.get('skipped') ?? 0}`,
+    `${pages.length} pages, ${counted.length} self-contained examples: exact ${exact} (${((100 * exact) / Math.max(1, counted.length)).toFixed(1)}%), ` +
+      `different ${tally.get('different') ?? 0}, refused ${tally.get('refused') ?? 0}, error ${tally.get('error') ?? 0}`,
   );
-  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
 }
 
-main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) main();

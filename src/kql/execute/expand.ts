@@ -3,7 +3,8 @@ import { compileRegex } from '../functions/regex.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
 import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
-import { emptyValue, type Frame, lazyColumns, selectRows } from './frame.js';
+import { emptyValue, type Frame, lazyColumns } from './frame.js';
+import { extractKeyValues } from './parseKv.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
 /**
@@ -209,21 +210,9 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
 
 export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: Frame, env: Env): Frame {
   const source = compileScalar(plan.source, input, env);
-  const unquote = (s: string) => {
-    const t = s.trim();
-    for (const q of plan.quote) if (t.length >= 2 && t.startsWith(q) && t.endsWith(q)) return t.slice(1, -1);
-    return t;
-  };
   const added: Value[][] = plan.keys.map(() => new Array(input.length));
   for (let i = 0; i < input.length; i++) {
-    const text = String(source(i) ?? '');
-    const found = new Map<string, string>();
-    for (const pair of text.split(plan.pairDelimiter)) {
-      const at = pair.indexOf(plan.kvDelimiter);
-      if (at < 0) continue;
-      const key = unquote(pair.slice(0, at));
-      if (!found.has(key)) found.set(key, unquote(pair.slice(at + plan.kvDelimiter.length)));
-    }
+    const found = extractKeyValues(String(source(i) ?? ''), plan.mode);
     plan.keys.forEach((k, c) => {
       added[c][i] = coerce(found.get(k.name) ?? null, k.type);
     });
@@ -265,59 +254,35 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
     }
   }
   const names = [...types.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const kept = input.schema.map((_, c) => c).filter((c) => c !== plan.column);
   const slots: Column[] = names.map((n) => ({ name: plan.prefix + n, type: types.get(n) ?? 'dynamic' }));
-  const schema: Column[] = [...kept.map((c) => input.schema[c]), ...slots];
-  const clash = schema.find((c, k) => schema.findIndex((d) => d.name === c.name) !== k);
-  if (clash)
+  const sourceOf = (name: string) => input.schema.findIndex((c, i) => i !== plan.column && c.name === name);
+  const clash = slots.find((slot) => sourceOf(slot.name) >= 0);
+  if (clash && plan.conflict === 'error')
     throw new UnsupportedError(
       'bag_unpack',
       plan.span,
       `bag_unpack: property '${clash.name}' collides with an existing column`,
     );
+  // A conflicting column takes its slot's place among the unpacked ones (the page's replace_source
+  // and keep_source examples both print Age, Name), holding the bag's or the source's values.
+  const kept = input.schema
+    .map((_, c) => c)
+    .filter((c) => c !== plan.column && !slots.some((s) => s.name === input.schema[c].name));
+  const keepSource = (slot: Column) => plan.conflict === 'keep_source' && sourceOf(slot.name) >= 0;
+  const schema: Column[] = [
+    ...kept.map((c) => input.schema[c]),
+    ...slots.map((slot) => (keepSource(slot) ? input.schema[sourceOf(slot.name)] : slot)),
+  ];
   const columns = [
     ...kept.map((c) => input.columns[c]),
     ...names.map((n, k) =>
-      bags.map((bag) => {
-        const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
-        return value === null && slots[k].type === 'string' ? '' : value;
-      }),
+      keepSource(slots[k])
+        ? input.columns[sourceOf(slots[k].name)]
+        : bags.map((bag) => {
+            const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
+            return value === null && slots[k].type === 'string' ? '' : value;
+          }),
     ),
   ];
   return { schema, columns, length: input.length };
-}
-
-/**
- * partition: the subquery runs over each group of rows that share the key's value, in the order
- * the groups first appear; the output is their results one after another (a union, whose row order
- * Kusto does not promise). A null key has no documented group and is refused.
- */
-export function executePartition(
-  plan: Extract<Plan, { op: 'partition' }>,
-  input: Frame,
-  runSubquery: (subquery: Plan, group: Frame) => Frame,
-): Frame {
-  const groups = new Map<unknown, number[]>();
-  const keys = input.columns[plan.key];
-  for (let i = 0; i < input.length; i++) {
-    const value = keys[i];
-    if (value === null)
-      throw new UnsupportedError(
-        'partition by a null key',
-        plan.span,
-        'partition: a row has a null key; which subtable it joins is not documented',
-      );
-    const rows = groups.get(value);
-    if (rows) rows.push(i);
-    else groups.set(value, [i]);
-  }
-  const columns: Value[][] = plan.schema.map(() => []);
-  let length = 0;
-  for (const rows of groups.values()) {
-    const out = runSubquery(plan.subquery, selectRows(input, rows));
-    for (let c = 0; c < columns.length; c++)
-      for (let r = 0; r < out.length; r++) columns[c].push(out.columns[c][r]);
-    length += out.length;
-  }
-  return { schema: plan.schema, columns, length };
 }

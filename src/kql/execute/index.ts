@@ -2,16 +2,9 @@ import type { Catalog } from '../catalog.js';
 import type { EvalContext } from '../functions/index.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
-import { coerce, formatDateTime, type Json, type Value } from '../values/index.js';
+import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
-import {
-  executeBagUnpack,
-  executeMvApply,
-  executeMvExpand,
-  executeParse,
-  executeParseKv,
-  executePartition,
-} from './expand.js';
+import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import {
   columnReader,
@@ -25,7 +18,9 @@ import {
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { executeRollingPercentile } from './rolling.js';
 import { compileScalar, type Env } from './scalar.js';
+import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
 
@@ -175,8 +170,6 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeMvApply(plan, run(plan.input, env), env, (p, applyFrame) =>
         run(p, { ...env, applyFrame }),
       );
-    case 'partition':
-      return executePartition(plan, run(plan.input, env), (p, applyFrame) => run(p, { ...env, applyFrame }));
     case 'parse':
       return executeParse(plan, run(plan.input, env), env);
     case 'parse-kv':
@@ -189,6 +182,12 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeTopNested(plan, run(plan.input, env), env);
     case 'ipv4-lookup':
       return executeIpv4Lookup(plan, run(plan.input, env), run(plan.lookup, env));
+    case 'scan-steps':
+      return executeScan(plan, run(plan.input, env), env);
+    case 'partition':
+      return partition(plan, env);
+    case 'rolling-percentile':
+      return executeRollingPercentile(plan, run(plan.input, env), env);
   }
 }
 
@@ -315,6 +314,33 @@ function range(plan: Extract<Plan, { op: 'range' }>, env: Env): Frame {
     throw new UnsupportedError('range over mixed types', { start: 0, length: 0 });
   }
   return { schema: plan.schema, columns: [out], length: out.length };
+}
+
+/** Each key's rows in order of first appearance; the subquery's results concatenated in that order. */
+function partition(plan: Extract<Plan, { op: 'partition' }>, env: ExecEnv): Frame {
+  const input = run(plan.input, env);
+  const grouping = groupIds(input, [{ name: 'key', expr: plan.key }], env);
+  // The page does not say which subtable a row with a null key joins, so it is refused.
+  const key = compileScalar(plan.key, input, env);
+  for (let g = 0; g < grouping.count; g++) {
+    if (key(grouping.first[g]) === null)
+      throw new UnsupportedError(
+        'partition by a null key',
+        plan.span,
+        'partition: a row has a null key; which subtable it joins is not documented',
+      );
+  }
+  // "An error will occur if the partition column ... contains more than 64 distinct values" (legacy).
+  if (plan.legacy && grouping.count > 64)
+    throw new EvaluationError('partition: the legacy strategy allows at most 64 partition key values');
+  const members: number[][] = Array.from({ length: grouping.count }, () => []);
+  for (let i = 0; i < input.length; i++) members[grouping.ids[i]].push(i);
+  // A fresh memo per partition: a shared plan inside the subquery belongs to that partition.
+  const parts = members.map((rows) =>
+    run(plan.subquery, { ...env, memo: new Map(), applyFrame: selectRows(input, rows) }),
+  );
+  const columns = plan.schema.map((_, c) => parts.flatMap((part) => part.columns[c]));
+  return { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
 }
 
 function union(plan: Extract<Plan, { op: 'union' }>, env: ExecEnv): Frame {

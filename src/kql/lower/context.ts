@@ -42,6 +42,8 @@ export interface RowContext {
    * the same extend reassigned one of them (which value Kusto packs then is not documented).
    */
   packed?: { width: number } | 'replaced';
+  /** Inside scan: `step.column` references, resolved to a column of the row (scan.ts). */
+  stateColumns?: Map<string, (column: string) => number>;
 }
 
 let kindNames: Map<number, string> | undefined;

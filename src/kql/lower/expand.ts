@@ -1,4 +1,4 @@
-import type { Column, MvExpandItem, ParsePart, Plan } from '../plan/types.js';
+import type { Column, MvExpandItem, ParseKvMode, ParsePart, Plan } from '../plan/types.js';
 import { kusto } from '../syntax/index.js';
 import {
   boundSchema,
@@ -197,56 +197,50 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
   };
 }
 
+const PARSE_KV_OPTIONS = ['pair_delimiter', 'kv_delimiter', 'quote', 'escape', 'greedy', 'regex'];
+
+/** parse-kv in the mode its `with` options select (https://learn.microsoft.com/kusto/query/parse-kv-operator). */
 export function lowerParseKv(node: any, input: Plan, ctx: LowerContext): Plan {
   const keys: Column[] = list(node.Keys.Columns).map((c: any) => ({
     name: c.Name.SimpleName,
     type: typeOf(c.Name, ctx),
   }));
-  const options = new Map<string, string>();
+  const options = new Map<string, string[]>();
   for (const p of list(node.WithClause?.Properties)) {
     const value = lowerScalar(p.Expression, { schema: [] }, ctx);
-    if (value.kind !== 'literal') throw unsupported(p, ctx, 'parse-kv option');
-    options.set(String(p.Name.SimpleName).toLowerCase(), String(value.value));
+    const name = String(p.Name.SimpleName).toLowerCase();
+    if (value.kind !== 'literal' || !PARSE_KV_OPTIONS.includes(name))
+      throw unsupported(p, ctx, `parse-kv with ${name}`);
+    options.set(name, [...(options.get(name) ?? []), String(value.value)]);
   }
-  for (const name of options.keys()) {
-    if (!['pair_delimiter', 'kv_delimiter', 'quote'].includes(name))
-      throw unsupported(node, ctx, `parse-kv with ${name}`);
+  const one = (name: string) => options.get(name)?.[0];
+  const quotes = (options.get('quote') ?? []).map((q): [string, string] => {
+    if (q.length < 1 || q.length > 2)
+      throw unsupported(node, ctx, 'parse-kv quote of other than one or two characters');
+    return [q[0], q[q.length - 1]];
+  });
+  const escapes = options.get('escape') ?? [];
+  if (escapes.some((e) => e.length !== 1))
+    throw unsupported(node, ctx, 'parse-kv escape of other than one character');
+  let mode: ParseKvMode;
+  if (options.has('regex')) {
+    if (options.size > 1) throw unsupported(node, ctx, 'parse-kv regex with other options');
+    mode = { kind: 'regex', pattern: one('regex') as string };
+  } else if (options.has('pair_delimiter') || options.has('kv_delimiter')) {
+    const pair = one('pair_delimiter');
+    const kv = one('kv_delimiter');
+    if (!pair || !kv)
+      throw unsupported(node, ctx, 'parse-kv with only one of pair_delimiter and kv_delimiter');
+    mode = { kind: 'delimited', pair, kv, quotes, escapes, greedy: one('greedy')?.toLowerCase() === 'true' };
+  } else {
+    if (options.has('greedy')) throw unsupported(node, ctx, 'parse-kv greedy without delimiters');
+    // Without delimiters every non-alphanumeric character delimits, so a key holding one never matches
+    // as written; how Kusto treats such a key is not documented.
+    const odd = keys.find((k) => !/^[\p{L}\p{N}]+$/u.test(k.name));
+    if (odd) throw unsupported(node, ctx, `parse-kv without delimiters of the key '${odd.name}'`);
+    mode = { kind: 'undelimited', keys: keys.map((k) => k.name), quotes, escapes };
   }
   const schema = [...input.schema, ...keys];
   checkSchema(node, schema, ctx);
-  return {
-    op: 'parse-kv',
-    input,
-    source: lowerScalar(node.Expression, input, ctx),
-    keys,
-    pairDelimiter: options.get('pair_delimiter') ?? ' ',
-    kvDelimiter: options.get('kv_delimiter') ?? '=',
-    quote: [...(options.get('quote') ?? '')],
-    schema,
-  };
-}
-
-/**
- * partition by Column ( TransformationSubQuery ): "partitions the records of its input table into
- * multiple subtables according to values in a key column ... runs a subquery on each subtable, and
- * produces a single output table that is the union of the results of all subqueries"
- * (https://learn.microsoft.com/kusto/query/partition-operator). The strategy hints change how
- * Kusto runs it, not the result. The `{ SubQueryWithSource }` form (legacy, toscalar(Column)) is
- * refused, as is a key that is not a plain column.
- */
-export function lowerPartition(node: any, input: Plan, ctx: LowerContext): Plan {
-  const operand = node.Operand;
-  if (kindName(operand) !== 'PartitionSubquery' || !operand.Subquery)
-    throw unsupported(operand ?? node, ctx, 'partition with a subquery that has its own source');
-  const keyNode = node.ByExpression;
-  const key =
-    kindName(keyNode) === 'NameReference' ? columnIndex(input.schema, String(keyNode.SimpleName)) : -1;
-  if (key < 0) throw unsupported(keyNode ?? node, ctx, 'partition by an expression');
-  if (input.schema[key].type === 'dynamic') throw unsupported(keyNode, ctx, 'partition by a dynamic column');
-  const applyInput: Plan = { op: 'apply-input', schema: input.schema };
-  const subquery = lowerTabular(operand.Subquery, { ...ctx, applyInput });
-  const schema = boundSchema(node);
-  if (schema.length !== subquery.schema.length || schema.some((c, i) => c.name !== subquery.schema[i].name))
-    throw unsupported(node, ctx, 'partition', "partition output differs from Kusto's column list");
-  return { op: 'partition', input, key, subquery, span: spanOf(node, ctx), schema: subquery.schema };
+  return { op: 'parse-kv', input, source: lowerScalar(node.Expression, input, ctx), keys, mode, schema };
 }

@@ -64,3 +64,50 @@ function keyColumn(node: any, plan: Plan, ctx: LowerContext): number {
     throw unsupported(node, ctx, 'ipv4_lookup key', 'ipv4_lookup keys must be string columns of their table');
   return index;
 }
+
+/**
+ * `evaluate rolling_percentile(ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow [, dims])`
+ * (https://learn.microsoft.com/kusto/query/rolling-percentile-plugin): a row per bin and dims with the
+ * percentile of the values in the BinsPerWindow bins ending at that bin. The percentile is the engine's
+ * nearest rank, as percentile() (the page's examples are nearest ranks).
+ */
+export function lowerRollingPercentile(node: any, input: Plan, ctx: LowerContext): Plan {
+  const [value, percent, index, binSize, window, ...dims] = list(node.FunctionCall.ArgumentList?.Expressions);
+  if (!window) throw unsupported(node, ctx, 'rolling_percentile with fewer than five arguments');
+  const constant = (arg: any, what: string) => {
+    const lowered = lowerScalar(arg, { schema: [] }, ctx);
+    if (lowered.kind !== 'literal' || lowered.value === null)
+      throw unsupported(arg, ctx, `rolling_percentile with a non-constant ${what}`);
+    return lowered;
+  };
+  const size = constant(binSize, 'bin size');
+  const bins = Number(constant(window, 'window').value);
+  if (!Number.isInteger(bins) || bins < 1) throw unsupported(window, ctx, 'rolling_percentile window');
+  const indexExpr = lowerScalar(index, input, ctx);
+  const valueExpr = lowerScalar(value, input, ctx);
+  const span = spanOf(node, ctx);
+  const schema = boundSchema(node);
+  return {
+    op: 'rolling-percentile',
+    input,
+    bin: {
+      kind: 'call',
+      callee: 'function',
+      name: 'bin',
+      args: [indexExpr, size],
+      type: indexExpr.type,
+      span,
+    },
+    binSize: size.value,
+    window: bins,
+    dims: dims.map((d: any) => lowerScalar(d, input, ctx)),
+    percentile: {
+      fn: 'percentile',
+      args: [valueExpr, constant(percent, 'percentile')],
+      outputs: [{ name: schema.at(-1)?.name ?? '', type: schema.at(-1)?.type ?? valueExpr.type }],
+      span,
+    },
+    span,
+    schema,
+  };
+}

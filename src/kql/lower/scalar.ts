@@ -1,6 +1,7 @@
 import { checkSeriesCall } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
 import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
+import { correctedGlobalState } from '../syntax/corrections.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
   type Json,
@@ -47,7 +48,11 @@ let aggregateSymbols: Set<unknown> | undefined;
 
 export function isAggregateCall(node: any): boolean {
   if (kindName(node) !== 'FunctionCallExpression') return false;
-  aggregateSymbols ??= new Set(toArray(kusto().Aggregates.All));
+  // The binder's aggregates, including the symbols corrections.ts replaced.
+  aggregateSymbols ??= new Set([
+    ...toArray(kusto().Aggregates.All),
+    ...toArray(correctedGlobalState().Aggregates),
+  ]);
   return aggregateSymbols.has(node.ReferencedSymbol);
 }
 
@@ -93,7 +98,12 @@ function lowerScalarNode(
       return lowerName(node, row, ctx);
     case 'BracketedExpression':
       return recurse(node.Expression);
-    case 'PathExpression':
+    case 'PathExpression': {
+      const step = row.stateColumns?.get(String(node.Expression.SimpleName));
+      if (step && kindName(node.Expression) === 'NameReference') {
+        const index = step(selectorName(node.Selector));
+        return { kind: 'column', index, type: row.schema[index].type };
+      }
       return {
         kind: 'element',
         target: recurse(node.Expression),
@@ -104,6 +114,7 @@ function lowerScalarNode(
             : literal(selectorName(node.Selector), 'string'),
         type: 'dynamic',
       };
+    }
     case 'ElementExpression': {
       // `array_sort_asc(a, b)[1]` (array-sort-asc page): an index into a multi-valued call's tuple
       // selects that component.

@@ -17,9 +17,9 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
-import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv, lowerPartition } from './expand.js';
+import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
-import { lowerIpv4Lookup } from './plugins.js';
+import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
 import {
   bindCallArguments,
@@ -30,6 +30,7 @@ import {
   lowerScalar,
   lowerTupleCall,
 } from './scalar.js';
+import { lowerPartition, lowerScan } from './scan.js';
 
 const REFUSED: Record<string, string> = {
   SearchOperator: 'search scans every table; name the table and use where/has instead',
@@ -189,12 +190,10 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
   switch (kind) {
     case 'FilterOperator': {
       const source = needInput();
-      return {
-        op: 'filter',
-        input: source,
-        predicate: lowerScalar(node.Condition, source, ctx),
-        schema: source.schema,
-      };
+      const predicate = lowerScalar(node.Condition, source, ctx);
+      const pushed = filterLeftOfInnerUnique(source, predicate);
+      if (pushed) return pushed;
+      return { op: 'filter', input: source, predicate, schema: source.schema };
     }
     case 'PrintOperator':
       return lowerProject(node, { op: 'values', rows: [[]], schema: [] }, ctx);
@@ -294,8 +293,6 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMvExpand(node, needInput(), ctx);
     case 'MvApplyOperator':
       return lowerMvApply(node, needInput(), ctx);
-    case 'PartitionOperator':
-      return lowerPartition(node, needInput(), ctx);
     case 'ParseOperator':
     case 'ParseWhereOperator':
       return lowerParse(node, needInput(), ctx);
@@ -307,6 +304,12 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerMakeSeries(node, needInput(), ctx);
     case 'TopNestedOperator':
       return lowerTopNested(node, needInput(), ctx);
+    case 'ScanOperator':
+      return lowerScan(node, needInput(), ctx);
+    case 'PartitionOperator':
+      return lowerPartition(node, needInput(), ctx);
+    case 'GetSchemaOperator':
+      return lowerGetSchema(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,
@@ -322,6 +325,73 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
     }
   }
   throw unsupported(node, ctx);
+}
+
+// The .NET type names getschema prints, for the types its page shows
+// (https://learn.microsoft.com/kusto/query/getschema-operator); other types are refused.
+const DOTNET_TYPES: Partial<Record<KqlType, string>> = {
+  datetime: 'System.DateTime',
+  int: 'System.Int32',
+  string: 'System.String',
+  real: 'System.Double',
+  dynamic: 'System.Object',
+};
+
+/** getschema: a row per input column (name, 0-based ordinal, .NET type, Kusto type). */
+function lowerGetSchema(node: any, input: Plan, ctx: LowerContext): Plan {
+  const rows = knownSchema(input, 'getschema').schema.map((c, i) => {
+    const dotnet = DOTNET_TYPES[c.type];
+    if (!dotnet)
+      throw unsupported(
+        node,
+        ctx,
+        `getschema of a ${c.type} column`,
+        `getschema of a ${c.type} column: its page does not show the .NET type name printed for ${c.type}`,
+      );
+    return [c.name, i, dotnet, c.type];
+  });
+  return { op: 'values', rows, schema: boundSchema(node) };
+}
+
+/** The expression with each column reference renumbered, or undefined if it reads anything else but constants. */
+function renumbered(expr: ScalarExpr, map: (index: number) => number | undefined): ScalarExpr | undefined {
+  switch (expr.kind) {
+    case 'literal':
+      return expr;
+    case 'column': {
+      const index = map(expr.index);
+      return index === undefined ? undefined : { ...expr, index };
+    }
+    case 'call': {
+      const args = expr.args.map((a) => renumbered(a, map));
+      return args.every((a) => a !== undefined) ? { ...expr, args: args as ScalarExpr[] } : undefined;
+    }
+    case 'element': {
+      const target = renumbered(expr.target, map);
+      const key = renumbered(expr.key, map);
+      return target && key ? { ...expr, target, key } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A filter on left columns only after an innerunique join is applied to the left side first: "the
+ * filter is propagated to the left side of the join ... the keys that apply to that filter will
+ * always appear in the output" (https://learn.microsoft.com/kusto/query/join-innerunique). Filtering
+ * after the deduplication instead could drop every row the page says the query returns.
+ */
+function filterLeftOfInnerUnique(source: Plan, predicate: ScalarExpr): Plan | undefined {
+  if (source.op !== 'join' || source.kind !== 'innerunique') return undefined;
+  const left = renumbered(predicate, (i) =>
+    source.output[i]?.[0] === 'left' ? source.output[i][1] : undefined,
+  );
+  if (!left) return undefined;
+  return {
+    ...source,
+    left: { op: 'filter', input: source.left, predicate: left, schema: source.left.schema },
+  };
 }
 
 // Holds a multi-valued call's components between the call and the columns it spreads into.
@@ -666,6 +736,18 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       return plan.schema.findIndex((p) => `${p.name}_${p.type}` === c.name);
     }),
   );
+  // A suffixed name that collides with a leg's own column (`x` as `x_long` beside a leg's `x_long`)
+  // is de-duplicated by Kusto to `x_long1` for the suffixed column (union page); Kusto.Language
+  // 12.4.1 binds the suffix to the other column, so the two would be merged or misnamed here.
+  const suffixedNames = new Set(
+    sources.flatMap((src, k) =>
+      src.flatMap((at, c) =>
+        at >= 0 && inputs[k].schema[at].name !== dataColumns[c].name ? [dataColumns[c].name] : [],
+      ),
+    ),
+  );
+  if (inputs.some((p) => p.schema.some((q) => suffixedNames.has(q.name))))
+    throw unsupported(node, ctx, 'union of a type-suffixed column that collides with a column name');
   return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
 }
 
@@ -700,8 +782,19 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       'evaluate ipv6_lookup',
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
+  if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
-  const [column, prefix] = argumentSlots(call, ctx);
+  // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
+  // Kusto.Language's plugin symbol, so it is read here by name.
+  const args = list(call.ArgumentList?.Expressions);
+  const conflictArg = args.find(
+    (a) => kindName(a) === 'SimpleNamedExpression' && String(a.Name.SimpleName) === 'columnsConflict',
+  );
+  const conflictValue = conflictArg ? lowerScalar(conflictArg.Expression, { schema: [] }, ctx) : undefined;
+  const conflict = conflictValue?.kind === 'literal' ? String(conflictValue.value) : 'error';
+  if (conflictArg && (!['error', 'replace_source', 'keep_source'].includes(conflict) || node.Schema))
+    throw unsupported(conflictArg, ctx, 'bag_unpack columnsConflict');
+  const [column, prefix] = conflictArg ? args.filter((a) => a !== conflictArg) : argumentSlots(call, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
@@ -713,6 +806,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
     input,
     column: index,
     prefix: prefixText,
+    conflict: conflict as 'error' | 'replace_source' | 'keep_source',
     span: spanOf(node, ctx),
     schema: [],
   };

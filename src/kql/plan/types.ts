@@ -144,11 +144,47 @@ export type Plan = (
       input: Plan;
       source: ScalarExpr;
       keys: Column[];
-      pairDelimiter: string;
-      kvDelimiter: string;
-      quote: string[];
+      mode: ParseKvMode;
     }
-  | { op: 'bag-unpack'; input: Plan; column: number; prefix: string; span: Span }
+  /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
+  | {
+      op: 'rolling-percentile';
+      input: Plan;
+      /** bin(IndexColumn, BinSize). */
+      bin: ScalarExpr;
+      binSize: Value;
+      window: number;
+      dims: ScalarExpr[];
+      percentile: AggregateCall;
+      span: Span;
+    }
+  /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
+  | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
+  /**
+   * scan: steps matched record by record against a state per step (scan.ts). Conditions and
+   * assignments read a frame of the record's columns, then per step (in order) that step's record
+   * in the state: input columns then declared ones.
+   */
+  | {
+      op: 'scan-steps';
+      input: Plan;
+      declared: { type: KqlType; default: Value }[];
+      steps: {
+        output: 'all' | 'none';
+        condition: ScalarExpr;
+        assignments: { column: number; expr: ScalarExpr }[];
+      }[];
+      matchId: boolean;
+    }
+  | {
+      op: 'bag-unpack';
+      input: Plan;
+      column: number;
+      prefix: string;
+      /** A slot named like an input column: an error, or one column with the slot's or the input's values. */
+      conflict: 'error' | 'replace_source' | 'keep_source';
+      span: Span;
+    }
   /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
   | {
       op: 'ipv4-lookup';
@@ -191,11 +227,6 @@ export type Plan = (
       /** The record's columns that are not expanded, in input order: the first output columns. */
       passThrough: number[];
     }
-  /**
-   * partition by `key` (subquery): runs `subquery` over each group of rows sharing the key's value
-   * (its `apply-input` reads the group) and concatenates the results.
-   */
-  | { op: 'partition'; input: Plan; key: number; subquery: Plan; span: Span }
   /** The rows of the current mv-apply element or partition group, inside its subquery. */
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
@@ -224,3 +255,17 @@ export interface TopNestedLevel {
   others?: ScalarExpr;
   descending: boolean;
 }
+
+/** How parse-kv finds keys and values (its page's three extraction modes). */
+export type ParseKvMode =
+  | {
+      kind: 'delimited';
+      pair: string;
+      kv: string;
+      /** Opening and closing quote of each `quote` option. */
+      quotes: [string, string][];
+      escapes: string[];
+      greedy: boolean;
+    }
+  | { kind: 'undelimited'; keys: string[]; quotes: [string, string][]; escapes: string[] }
+  | { kind: 'regex'; pattern: string };

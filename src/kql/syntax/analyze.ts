@@ -153,5 +153,36 @@ export function kqlTypeOf(type: any): KqlType | undefined {
 export function resultSchema(code: any): ColumnSchema[] | undefined {
   const result = code.ResultType;
   if (!result?.Columns) return undefined;
-  return toArray(result.Columns).map((c: any) => ({ name: c.Name, type: kqlTypeOf(c.Type) ?? 'dynamic' }));
+  const columns = toArray(result.Columns).map((c: any) => ({
+    name: c.Name,
+    type: kqlTypeOf(c.Type) ?? 'dynamic',
+  }));
+  // Kusto.Language 12.4.1 binds `scan` with a match_id column even without with_match_id; the scan
+  // page's examples (https://learn.microsoft.com/kusto/query/scan-operator) return the source's and
+  // the declared columns only. Corrected where the scan ends the query (the engine refuses it elsewhere).
+  if (endsInScanWithoutMatchId(code.Syntax) && columns.at(-1)?.name === 'match_id') columns.pop();
+  return columns;
+}
+
+/** A scan operator without `with_match_id`. */
+export function isScanWithoutMatchId(node: any): boolean {
+  if (node?.Kind !== kusto().Syntax.SyntaxKind.ScanOperator) return false;
+  const parameters = toArray(node.Parameters).map((p: any) => p.Element ?? p);
+  return !parameters.some((p: any) => String(p.Name?.SimpleName ?? '').toLowerCase() === 'with_match_id');
+}
+
+/** Whether the query's last statement is `... | scan ...` without with_match_id. */
+function endsInScanWithoutMatchId(root: any): boolean {
+  const { SyntaxKind } = kusto().Syntax;
+  let last: any;
+  const visit = (node: any): void => {
+    if (node.Kind === SyntaxKind.ExpressionStatement) last = node;
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child?.ChildCount > 0 && child.Kind !== SyntaxKind.FunctionBody) visit(child);
+    }
+  };
+  visit(root);
+  const expression = last?.Expression;
+  return expression?.Kind === SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator);
 }

@@ -11,7 +11,16 @@ interface Correction {
   returns?: 'long';
   /** Replacement signatures, as `(name:kind, ...)` over Kusto.Language parameter kinds. */
   signatures?: { returns: string; parameters: [string, string][] }[];
+  /** Signatures added after the symbol's own (which keep binding first). */
+  extraSignatures?: { returns: string; parameters: [string, string][] }[];
 }
+
+const AGGREGATE_CORRECTIONS: Record<string, Correction> = {
+  // count(expr) "includes null values in its count" and is named count_<expr> (summarize page,
+  // https://learn.microsoft.com/kusto/query/summarize-operator: `count(y)` over a null and a 5 is 2);
+  // Kusto.Language knows only count() and the deprecated count(predicate).
+  count: { extraSignatures: [{ returns: 'Long', parameters: [['expr', 'Scalar']] }] },
+};
 
 // The service returns the datetime part functions as long, where Kusto.Language declares int:
 // measured against the service's results for the documentation's examples (issue #11).
@@ -70,7 +79,11 @@ export function correctedGlobalState(): any {
       const correction = CORRECTIONS[String(fn.Name)];
       return correction ? correct(fn, correction) : fn;
     });
-    corrected = GlobalState.Default.WithFunctions(functions);
+    const aggregates = toArray(GlobalState.Default.Aggregates).map((fn: any) => {
+      const correction = AGGREGATE_CORRECTIONS[String(fn.Name)];
+      return correction ? correct(fn, correction) : fn;
+    });
+    corrected = GlobalState.Default.WithFunctions(functions).WithAggregates(aggregates);
   }
   return corrected;
 }
@@ -78,17 +91,21 @@ export function correctedGlobalState(): any {
 function correct(fn: any, correction: Correction): any {
   const { Symbols, Utils } = kusto();
   const System = (globalThis as any).System;
+  const build = (sig: { returns: string; parameters: [string, string][] }) =>
+    new Symbols.Signature.$ctor6(
+      Symbols.ScalarTypes[sig.returns],
+      sig.parameters.map(([name, kind]) => parameter(name, kind)),
+    );
+  if (correction.extraSignatures) {
+    const all = [...toArray(fn.Signatures), ...correction.extraSignatures.map(build)];
+    const list = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
+    return fn.With(undefined, list.op_Implicit(all));
+  }
   const signatures = correction.returns
     ? toArray(fn.Signatures).map(
         (sig: any) => new Symbols.Signature.$ctor6(Symbols.ScalarTypes.Long, sig.Parameters),
       )
-    : (correction.signatures ?? []).map(
-        (sig) =>
-          new Symbols.Signature.$ctor6(
-            Symbols.ScalarTypes[sig.returns],
-            sig.parameters.map(([name, kind]) => parameter(name, kind)),
-          ),
-      );
+    : (correction.signatures ?? []).map(build);
   const optional = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
   return fn.With(undefined, optional.op_Implicit(signatures));
 }

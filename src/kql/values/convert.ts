@@ -87,9 +87,9 @@ export function valueToString(v: Value, type: KqlType): string {
 }
 
 /**
- * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings. A
- * datetime there carries all seven fractional digits, as the make-series page prints its axis
- * arrays (`"2017-01-01T00:00:00.0000000Z"`).
+ * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings, a
+ * datetime with seven fractional digits as Kusto prints it inside arrays and bags (the make-series
+ * page's axis `"2017-01-01T00:00:00.0000000Z"`, percentile_tdigest's `["2007-12-20T11:30:00.0000000Z"]`).
  */
 export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
