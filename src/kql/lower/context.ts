@@ -38,10 +38,9 @@ export interface RowContext {
   schema: Column[];
   /**
    * What pack_all() packs when it is not the whole row: inside `extend`, the operator's input
-   * columns (the leading `width` ones; pack-all doc example), or 'replaced' when an earlier item of
-   * the same extend reassigned one of them (which value Kusto packs then is not documented).
+   * columns (the leading `width` ones; pack-all doc example).
    */
-  packed?: { width: number } | 'replaced';
+  packed?: { width: number };
   /** Inside scan: `step.column` references, resolved to a column of the row (scan.ts). */
   stateColumns?: Map<string, (column: string) => number>;
 }

@@ -257,8 +257,6 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
     const [flag] = args;
     if (flag && (flag.kind !== 'literal' || typeof flag.value !== 'boolean'))
       throw unsupported(node, ctx, 'pack_all() with a non-constant ignore_null_empty');
-    if (row.packed === 'replaced')
-      throw unsupported(node, ctx, 'pack_all() after the same extend reassigned an input column');
     return {
       kind: 'row-bag',
       type: 'dynamic',

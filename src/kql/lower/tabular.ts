@@ -455,63 +455,64 @@ function itemValue(item: any, ctx: LowerContext): any {
 }
 
 /** `extend`: each item sees the columns defined before it; an existing name is replaced in place. */
+/**
+ * Every item of one `extend` reads the operator's input row, side by side: Kusto.Language binds a
+ * reference to a column an earlier item replaced to the *input* column (`extend a = toint(a), b =
+ * a + 1` over a string `a` is KS106), and a column an earlier item added is not in scope (`extend y =
+ * 2, z = y + 1` is KS142). So `extend a = a * 2, b = a` gives b the input's a.
+ */
 function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
   const items = list(node.Expressions);
   const finalNames = boundSchema(node).map((c) => c.name);
   const addedNames = finalNames.filter((n) => columnIndex(input.schema, n) < 0);
-  let current = input;
+  // Each multi-valued call is computed once, into a column after the input's.
+  const tuples = items.map((item) => lowerTupleCall(tupleValue(item), input, ctx));
+  const source = tuples.some(Boolean)
+    ? project(input, [
+        ...input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
+        ...tuples.flatMap((t) => (t ? [{ name: TUPLE_COLUMN, expr: t.expr }] : [])),
+      ])
+    : input;
+  const columns: NamedExpr[] = input.schema.map((c, i) => ({
+    name: c.name,
+    expr: columnRef(source.schema, i),
+  }));
   let added = 0;
-  let replacedInput = false;
-  /** The first `width` columns of `source`, with each assignment replacing its name or appended. */
-  const assign = (source: Plan, width: number, assignments: NamedExpr[]) => {
-    const columns = source.schema
-      .slice(0, width)
-      .map((c, i) => ({ name: c.name, expr: columnRef(source.schema, i) }));
-    for (const assignment of assignments) {
-      const existing = columns.findIndex((c) => c.name === assignment.name);
-      if (existing >= 0) {
-        columns[existing] = assignment;
-        if (existing < input.schema.length) replacedInput = true;
-        continue;
-      }
-      columns.push(assignment);
-      if (columnIndex(input.schema, assignment.name) < 0) added = addedNames.indexOf(assignment.name) + 1;
+  /** Each assignment replaces the column of its name or is appended. */
+  const assign = (assignment: NamedExpr) => {
+    const existing = columns.findIndex((c) => c.name === assignment.name);
+    if (existing >= 0) {
+      columns[existing] = assignment;
+      return;
     }
-    current = project(source, columns);
+    columns.push(assignment);
+    if (columnIndex(input.schema, assignment.name) < 0) added = addedNames.indexOf(assignment.name) + 1;
   };
-  for (const item of items) {
-    const tuple = lowerTupleCall(tupleValue(item), current, ctx);
+  let tupleColumn = input.schema.length;
+  items.forEach((item, k) => {
+    const tuple = tuples[k];
     if (tuple) {
-      const width = current.schema.length;
-      const source = project(current, [
-        ...current.schema.map((c, i) => ({ name: c.name, expr: columnRef(current.schema, i) })),
-        { name: TUPLE_COLUMN, expr: tuple.expr },
-      ]);
-      const target = columnRef(source.schema, width);
+      const target = columnRef(source.schema, tupleColumn++);
       const names = tupleNames(item, tuple.columns);
-      assign(
-        source,
-        width,
-        tuple.columns.map((c, index) => ({
-          name: names[index],
-          expr: { kind: 'component', target, index, type: c.type },
-        })),
-      );
-      continue;
+      tuple.columns.forEach((c, index) => {
+        assign({ name: names[index], expr: { kind: 'component', target, index, type: c.type } });
+      });
+      return;
     }
-    const packed = replacedInput ? 'replaced' : { width: input.schema.length };
-    const expr = lowerScalar(itemValue(item, ctx), { schema: current.schema, packed }, ctx);
+    const packed = { width: input.schema.length };
+    const expr = lowerScalar(itemValue(item, ctx), { schema: source.schema, packed }, ctx);
     const explicit = kindName(item) === 'SimpleNamedExpression' ? String(item.Name.SimpleName) : undefined;
     // An unnamed item that lowers to a plain column (`column_ifexists("c", "")` when c exists: "a
     // reference to the column", https://learn.microsoft.com/kusto/query/column-ifexists-function)
     // keeps that column's name, as a bare column reference does.
-    const reference = expr.kind === 'column' ? current.schema[expr.index].name : undefined;
-    const name = explicit ?? plainColumnName(item, current) ?? reference ?? addedNames[added];
+    const reference = expr.kind === 'column' ? source.schema[expr.index].name : undefined;
+    const name = explicit ?? plainColumnName(item, input) ?? reference ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
-    assign(current, current.schema.length, [{ name, expr }]);
-  }
-  namesFor(node, current.schema.length, ctx);
-  return current;
+    assign({ name, expr });
+  });
+  const extended = project(source, columns);
+  namesFor(node, extended.schema.length, ctx);
+  return extended;
 }
 
 function plainColumnName(item: any, input: Plan): string | undefined {

@@ -100,7 +100,11 @@ describe('KQL semantic traps', () => {
     ]);
   });
 
-  it('extend items see the columns defined before them in the same operator', () => {
-    expect(records(`print a=1 | extend a = a * 10, b = a + 1`)).toEqual([{ a: 10, b: 11 }]);
+  // Kusto.Language binds every item of one extend in the operator's input row scope (its Binder's
+  // VisitExtendOperator binds all expressions against RowScope): a column an earlier item added is not
+  // in scope (KS142) and a replaced column still refers to the input's.
+  it('extend items read the input row, not the columns earlier items of the same extend assigned', () => {
+    expect(records(`print a=1 | extend a = a * 10, b = a + 1`)).toEqual([{ a: 10, b: 2 }]);
+    expect(() => records(`print a=1 | extend c = a * 10, d = c + 1`)).toThrow(/KS142/);
   });
 });
