@@ -165,7 +165,8 @@ export function cellMatches(v: Value, type: KqlType, text: string): boolean {
       }
     }
     default:
-      return valueToString(v, type) === text;
+      // A Markdown cell cannot show leading or trailing spaces, and the cell text is trimmed.
+      return valueToString(v, type).trim() === text;
   }
 }
 
