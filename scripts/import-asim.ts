@@ -43,6 +43,9 @@ interface SchemaFacts {
   extra: [string, KqlType][];
 }
 
+/** The aliases the tester CSV lists for every schema with a source and a destination. */
+const endpointAliases = ['Dvc', 'Src', 'Dst', 'Rule', 'EventSchema'];
+
 const alias = (...names: string[]): [string, KqlType][] =>
   names.map((n) => [n, n === 'Duration' ? 'int' : 'string']);
 
@@ -67,11 +70,7 @@ const schemas: Record<string, SchemaFacts> = {
     stubs: ['imNetworkSession'],
     native: 'ASimNetworkSessionLogs',
     extra: alias(
-      'Dvc',
-      'Src',
-      'Dst',
-      'Rule',
-      'EventSchema',
+      ...endpointAliases,
       'Duration',
       'Hostname',
       'InnerVlanId',
@@ -102,11 +101,7 @@ const schemas: Record<string, SchemaFacts> = {
     stubs: ['imDns', 'ASimDns'],
     native: 'ASimDnsActivityLogs',
     extra: alias(
-      'Dvc',
-      'Src',
-      'Dst',
-      'Rule',
-      'EventSchema',
+      ...endpointAliases,
       'DnsResponseCodeName',
       'Domain',
       'DomainCategory',
@@ -138,11 +133,7 @@ const schemas: Record<string, SchemaFacts> = {
     stubs: ['imWebSession'],
     native: 'ASimWebSessionLogs',
     extra: alias(
-      'Dvc',
-      'Src',
-      'Dst',
-      'Rule',
-      'EventSchema',
+      ...endpointAliases,
       'Duration',
       'Hostname',
       'HttpStatusCode',
@@ -174,7 +165,7 @@ const schemas: Record<string, SchemaFacts> = {
     },
     stubs: ['imAuthentication'],
     native: 'ASimAuthenticationEventLogs',
-    extra: alias('Dvc', 'Src', 'Dst', 'Rule', 'EventSchema', 'Application', 'IpAddr', 'User'),
+    extra: alias(...endpointAliases, 'Application', 'IpAddr', 'User'),
   },
   ProcessCreate: {
     names: [{ builtin: 'ProcessCreate', workspace: 'ProcessCreate' }],
@@ -277,18 +268,7 @@ const schemas: Record<string, SchemaFacts> = {
     },
     stubs: [],
     native: 'ASimAuditEventLogs',
-    extra: alias(
-      'Dvc',
-      'Src',
-      'Dst',
-      'Rule',
-      'EventSchema',
-      'Application',
-      'IpAddr',
-      'Process',
-      'User',
-      'Value',
-    ),
+    extra: alias(...endpointAliases, 'Application', 'IpAddr', 'Process', 'User', 'Value'),
   },
   UserManagement: {
     names: [{ builtin: 'UserManagement', workspace: 'UserManagement' }],
