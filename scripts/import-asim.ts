@@ -49,6 +49,17 @@ const endpointAliases = ['Dvc', 'Src', 'Dst', 'Rule', 'EventSchema'];
 const alias = (...names: string[]): [string, KqlType][] =>
   names.map((n) => [n, n === 'Duration' ? 'int' : 'string']);
 
+/** The filters imProcessCreate and imProcessTerminate both take, and the aliases of their schema. */
+const processFilters: FunctionParameter[] = [
+  list('commandline_has_any'),
+  list('commandline_has_all'),
+  list('commandline_has_any_ip_prefix'),
+  list('actingprocess_has_any'),
+  list('targetprocess_has_any'),
+  list('parentprocess_has_any'),
+];
+const processAliases = alias('Dvc', 'Rule', 'EventSchema', 'CommandLine', 'Hash', 'Process', 'User');
+
 const schemas: Record<string, SchemaFacts> = {
   NetworkSession: {
     names: [{ builtin: 'NetworkSession', workspace: 'NetworkSession' }],
@@ -171,12 +182,7 @@ const schemas: Record<string, SchemaFacts> = {
     names: [{ builtin: 'ProcessCreate', workspace: 'ProcessCreate' }],
     parameters: [
       ...time,
-      list('commandline_has_any'),
-      list('commandline_has_all'),
-      list('commandline_has_any_ip_prefix'),
-      list('actingprocess_has_any'),
-      list('targetprocess_has_any'),
-      list('parentprocess_has_any'),
+      ...processFilters,
       text('targetusername'),
       list('dvcipaddr_has_any_prefix'),
       list('dvcname_has_any'),
@@ -189,18 +195,13 @@ const schemas: Record<string, SchemaFacts> = {
     },
     stubs: ['imProcessCreate'],
     native: 'ASimProcessEventLogs',
-    extra: alias('Dvc', 'Rule', 'EventSchema', 'CommandLine', 'Hash', 'Process', 'User'),
+    extra: processAliases,
   },
   ProcessTerminate: {
     names: [{ builtin: 'ProcessTerminate', workspace: 'ProcessTerminate' }],
     parameters: [
       ...time,
-      list('commandline_has_any'),
-      list('commandline_has_all'),
-      list('commandline_has_any_ip_prefix'),
-      list('actingprocess_has_any'),
-      list('targetprocess_has_any'),
-      list('parentprocess_has_any'),
+      ...processFilters,
       text('actorusername'),
       list('dvcipaddr_has_any_prefix'),
       list('dvcname_has_any'),
@@ -212,7 +213,7 @@ const schemas: Record<string, SchemaFacts> = {
     },
     stubs: ['imProcessTermiante', 'imProcessCreate'],
     native: 'ASimProcessEventLogs',
-    extra: alias('Dvc', 'Rule', 'EventSchema', 'CommandLine', 'Hash', 'Process', 'User'),
+    extra: processAliases,
   },
   FileEvent: {
     names: [{ builtin: 'FileEvent', workspace: 'FileEvent' }],
