@@ -101,7 +101,14 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   const kept = passThrough.map((i) => input.schema[i]);
   const applySchema = [...kept, ...items.map((item) => ({ name: item.name, type: item.type }))];
   if (itemIndex) applySchema.push({ name: itemIndex, type: 'long' });
-  const reassigned = assignedNames(node.Subquery).find((name) => columnIndex(kept, name) >= 0);
+  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
+  const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
+  // A record column the subquery assigns and still returns has two values for one output column.
+  // One it assigns but no longer returns (mv-apply page: `mv-expand kind=array Pack | ... |
+  // summarize`) leaves the record's value, as the page prints.
+  const reassigned = assignedNames(node.Subquery).find(
+    (name) => columnIndex(kept, name) >= 0 && columnIndex(plan.schema, name) >= 0,
+  );
   if (reassigned)
     throw unsupported(
       node.Subquery,
@@ -109,8 +116,6 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
       'mv-apply',
       `mv-apply: the subquery assigns '${reassigned}', a column of the record; which value the output keeps is not documented`,
     );
-  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
-  const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
   const applied: Plan = {
