@@ -78,11 +78,12 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(tablesFile, pack(tables));
   writeFileSync(join(out, 'stubs.ndjson'), pack(readTables(join(source, 'stubs'))));
-  // Keys the other import scripts add (asimParsers, basicPlan) outlive a re-import of the tables.
+  // Keys the other import scripts add (asimParsers, basicPlan) and corrections to a source's column list
+  // (catalog/provenance.json `corrections`, applied to tables.ndjson, which re-imports merge) outlive a re-import.
   const provenanceFile = join(out, 'provenance.json');
   const kept = existsSync(provenanceFile) ? JSON.parse(readFileSync(provenanceFile, 'utf8')) : {};
   const provenance = JSON.parse(readFileSync(join(source, 'provenance.json'), 'utf8'));
-  for (const key of ['asimParsers', 'basicPlan']) if (kept[key]) provenance[key] = kept[key];
+  for (const key of ['asimParsers', 'basicPlan', 'corrections']) if (kept[key]) provenance[key] = kept[key];
   writeFileSync(provenanceFile, JSON.stringify(provenance, null, 1));
   for (const t of handWritten) {
     if (tables.some((c) => c.name.toLowerCase() === t.name.toLowerCase()))

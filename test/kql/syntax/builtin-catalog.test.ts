@@ -98,6 +98,22 @@ describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)
     }
   });
 
+  it('applies the corrections recorded in provenance.json, such as the rest of AzureDiagnostics', () => {
+    // The imported AzureDiagnostics stopped at session_id_d, so `where Type == ...`, TenantId and
+    // SourceSystem were unknown; the columns after it come from the page's full list (provenance).
+    const provenance = JSON.parse(readFileSync(join(builtinCatalogDir(), 'provenance.json'), 'utf8'));
+    expect(provenance.corrections.AzureDiagnostics.path).toBe('azure-monitor-ref/tables/azurediagnostics.md');
+    const types = new Map(packed.get('AzureDiagnostics')?.columns.map((c) => [c.name, c.type]));
+    expect([
+      types.get('Type'),
+      types.get('TenantId'),
+      types.get('start_time_t'),
+      types.get('systemId_g'),
+    ]).toEqual(['string', 'string', 'datetime', 'guid']);
+    // Listed twice on the page, as Guid and as String: left out rather than guessed.
+    expect(types.has('SubscriptionId')).toBe(false);
+  });
+
   it('merges two descriptions of a table keeping the better-described one and every column', () => {
     const sparse = {
       name: 'T',
