@@ -194,8 +194,9 @@ const detections: { name: string; kql: string; sql: string }[] = [
     sql: `WITH c AS (SELECT UserPrincipalName, (TimeGenerated - ${FROM}) // 36000000000 AS b, count(*) AS n FROM SigninLogs
                      WHERE TimeGenerated >= ${FROM} AND TimeGenerated < ${NOW} GROUP BY ALL),
                users AS (SELECT DISTINCT UserPrincipalName FROM c)
+          -- Kusto prints datetimes inside a dynamic array with seven fractional digits (make-series page).
           SELECT users.UserPrincipalName, list(coalesce(c.n, 0) ORDER BY bins.range),
-                 list(strftime(make_timestamp(${(FROM - UNIX_EPOCH_TICKS) / 10n} + bins.range * 3600000000), '%Y-%m-%dT%H:%M:%SZ') ORDER BY bins.range)
+                 list(strftime(make_timestamp(${(FROM - UNIX_EPOCH_TICKS) / 10n} + bins.range * 3600000000), '%Y-%m-%dT%H:%M:%S.0000000Z') ORDER BY bins.range)
           FROM users CROSS JOIN range(0, 24) bins
           LEFT JOIN c ON c.UserPrincipalName = users.UserPrincipalName AND c.b = bins.range
           GROUP BY users.UserPrincipalName`,
