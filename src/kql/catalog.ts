@@ -257,10 +257,15 @@ export interface CatalogOptions {
 let builtinTables: PackedTables | undefined;
 let builtinStubs: { exclude: string; tables: PackedTables } | undefined;
 
-/** The built-in tables, read once per process (immutable data). */
+/** Microsoft's tables (catalog/tables.ndjson), opened once per process (immutable data). */
+function builtinTableFile(): PackedTables {
+  builtinTables ??= PackedTables.open(join(builtinCatalogDir(), 'tables.ndjson'), 'sentinel-kit catalog');
+  return builtinTables;
+}
+
+/** The built-in tables and the parser-output stubs the project does not hide. */
 function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedTables[] {
   const dir = builtinCatalogDir();
-  builtinTables ??= PackedTables.open(join(dir, 'tables.ndjson'), 'sentinel-kit catalog');
   // Parser-output stubs stand in for Sentinel's parsers the way its CI validation does; a parser the
   // project defines under the same name replaces the stub, and so does a built-in ASIM parser, which
   // takes the parameters a table stub cannot (`imNetworkSession(starttime=...)`).
@@ -270,7 +275,7 @@ function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedT
     const tables = PackedTables.open(join(dir, 'stubs.ndjson'), 'sentinel-kit catalog (parser stub)', hidden);
     builtinStubs = { exclude, tables };
   }
-  return [builtinTables, builtinStubs.tables];
+  return [builtinTableFile(), builtinStubs.tables];
 }
 
 /**
@@ -370,8 +375,7 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
  * Microsoft adds tables to it, so a table missing from our copy may support Basic today.
  */
 function checkBasicPlans(config: ProjectConfig, own: Iterable<TableSchema>, diagnostics: Diagnostic[]): void {
-  builtinTables ??= PackedTables.open(join(builtinCatalogDir(), 'tables.ndjson'), 'sentinel-kit catalog');
-  const packed = builtinTables;
+  const packed = builtinTableFile();
   const isAzureTable = (name: string) => packed.has(name);
   for (const [table, plan] of config.tablePlans) {
     const refusal = plan === 'Basic' ? basicPlanRefusal(table, isAzureTable) : undefined;

@@ -412,6 +412,18 @@ function tupleNames(item: any, columns: Column[]): string[] {
   return columns.map((c, k) => renamed[k] ?? c.name);
 }
 
+/**
+ * The input with one hidden column per multi-valued call after its own columns (the input's keep
+ * their indexes): each call runs once per row, and the items read its components from the column.
+ */
+function withTupleColumns(input: Plan, tuples: ({ expr: ScalarExpr } | undefined)[]): Plan {
+  if (!tuples.some(Boolean)) return input;
+  return project(input, [
+    ...input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
+    ...tuples.flatMap((t) => (t ? [{ name: TUPLE_COLUMN, expr: t.expr }] : [])),
+  ]);
+}
+
 function tupleValue(item: any): any {
   const kind = kindName(item);
   return kind === 'CompoundNamedExpression' || kind === 'SimpleNamedExpression' ? item.Expression : item;
@@ -423,13 +435,7 @@ function lowerProject(node: any, input: Plan, ctx: LowerContext): Plan {
   const tuples = items.map((item) => lowerTupleCall(tupleValue(item), input, ctx));
   const width = items.reduce((n, _, i) => n + (tuples[i]?.columns.length ?? 1), 0);
   const names = namesFor(node, width, ctx);
-  // Tuple calls run once per row into hidden columns; the projection reads their components.
-  const source = tuples.some(Boolean)
-    ? project(input, [
-        ...input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
-        ...tuples.flatMap((t) => (t ? [{ name: TUPLE_COLUMN, expr: t.expr }] : [])),
-      ])
-    : input;
+  const source = withTupleColumns(input, tuples);
   let hidden = input.schema.length;
   let at = 0;
   const columns: NamedExpr[] = [];
@@ -454,9 +460,8 @@ function itemValue(item: any, ctx: LowerContext): any {
   return item;
 }
 
-/** `extend`: each item sees the columns defined before it; an existing name is replaced in place. */
 /**
- * Every item of one `extend` reads the operator's input row, side by side: Kusto.Language binds a
+ * `extend`: an existing name is replaced in place, a new one appended. Every item of one `extend` reads the operator's input row, side by side: Kusto.Language binds a
  * reference to a column an earlier item replaced to the *input* column (`extend a = toint(a), b =
  * a + 1` over a string `a` is KS106), and a column an earlier item added is not in scope (`extend y =
  * 2, z = y + 1` is KS142). So `extend a = a * 2, b = a` gives b the input's a.
@@ -465,14 +470,8 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
   const items = list(node.Expressions);
   const finalNames = boundSchema(node).map((c) => c.name);
   const addedNames = finalNames.filter((n) => columnIndex(input.schema, n) < 0);
-  // Each multi-valued call is computed once, into a column after the input's.
   const tuples = items.map((item) => lowerTupleCall(tupleValue(item), input, ctx));
-  const source = tuples.some(Boolean)
-    ? project(input, [
-        ...input.schema.map((c, i) => ({ name: c.name, expr: columnRef(input.schema, i) })),
-        ...tuples.flatMap((t) => (t ? [{ name: TUPLE_COLUMN, expr: t.expr }] : [])),
-      ])
-    : input;
+  const source = withTupleColumns(input, tuples);
   const columns: NamedExpr[] = input.schema.map((c, i) => ({
     name: c.name,
     expr: columnRef(source.schema, i),
