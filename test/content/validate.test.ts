@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentKindOf, validateContent } from '../../src/content/validate.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
+import { scheduledRule } from '../rules/helpers.js';
 import { folderWith } from '../support/files.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -108,18 +109,9 @@ describe('validate kql/ by content type', () => {
 
   it('gives the same findings on worker threads, checks across files included', async () => {
     const rule = (n: number, id: string) =>
-      [
-        `id: ${id}`,
-        `name: Threaded ${n}`,
-        'description: Checked on a worker thread.',
-        'severity: Low',
-        'kind: Scheduled',
-        'queryFrequency: 1h',
-        'queryPeriod: 1h',
-        'triggerOperator: gt',
-        'triggerThreshold: 0',
+      scheduledRule({ id, name: `Threaded ${n}`, description: 'Checked on a worker thread.' }, [
         `query: SigninLogs | where ResultType == "${n}" | project ${n % 2 ? 'IPAddress' : 'NoSuchColumn'}`,
-      ].join('\n');
+      ]);
     const dir = repo({
       'kql/rules/a.yaml': rule(1, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e61'),
       'kql/rules/b.yaml': rule(2, '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e62'),
@@ -145,24 +137,22 @@ describe('validate kql/ by content type', () => {
 
   it('gives the same findings whether rules share one global state, bindings and threads or each has its own', async () => {
     const rule = (n: number, query: string) =>
-      [
-        `id: 6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e${String(70 + n)}`,
-        `name: Shared ${n}`,
-        'description: Validated with and without sharing.',
-        'severity: Low',
-        'kind: Scheduled',
-        'queryFrequency: 1h',
-        'queryPeriod: 1h',
-        'triggerOperator: gt',
-        'triggerThreshold: 0',
-        'entityMappings:',
-        '  - entityType: IP',
-        '    fieldMappings:',
-        '      - identifier: Address',
-        '        columnName: IPAddress',
-        'query: |',
-        ...query.split('\n').map((line) => `  ${line}`),
-      ].join('\n');
+      scheduledRule(
+        {
+          id: `6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e${String(70 + n)}`,
+          name: `Shared ${n}`,
+          description: 'Validated with and without sharing.',
+        },
+        [
+          'entityMappings:',
+          '  - entityType: IP',
+          '    fieldMappings:',
+          '      - identifier: Address',
+          '        columnName: IPAddress',
+          'query: |',
+          ...query.split('\n').map((line) => `  ${line}`),
+        ],
+      );
     const signins = 'SigninLogs\n| where ResultType != "0"\n| summarize n = count() by IPAddress';
     const files = {
       'kql/parsers/RecentFailures.yaml': [

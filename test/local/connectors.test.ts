@@ -119,9 +119,9 @@ async function oktaPoll(origin: string, query: string): Promise<{ pages: number[
   return { pages, events };
 }
 
-/** Runs the connectors in a child process, as the Functions timers would, against the local endpoints. */
-function runInChild(): Promise<RunResult[]> {
-  const env: NodeJS.ProcessEnv = {
+/** The app settings a connector child process gets: the local endpoints, identity and connector settings. */
+function childEnv(): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     NODE_EXTRA_CA_CERTS: certFile,
     IDENTITY_ENDPOINT: `${apiUrl}/msi/token`,
@@ -129,6 +129,11 @@ function runInChild(): Promise<RunResult[]> {
     LOGS_INGESTION_ENDPOINT: apiUrl,
     ...connectorAppSettings(vendors.settings, azurite.connectionString, {}).settings,
   };
+}
+
+/** Runs the connectors in a child process, as the Functions timers would, against the local endpoints. */
+function runInChild(): Promise<RunResult[]> {
+  const env = childEnv();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -420,12 +425,7 @@ describe('connectors against the replays, through the local Logs Ingestion endpo
 /** Runs the CCF pollers in a child process, as the local SOC's CcfTimers do, once per simulated now. */
 function runCcfInChild(names: string[], nows: number[]): Promise<RunResult[]> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_EXTRA_CA_CERTS: certFile,
-    IDENTITY_ENDPOINT: `${apiUrl}/msi/token`,
-    IDENTITY_HEADER: identityHeader,
-    LOGS_INGESTION_ENDPOINT: apiUrl,
-    ...connectorAppSettings(vendors.settings, azurite.connectionString, {}).settings,
+    ...childEnv(),
     GITHUB_AUDIT_CCF_DCR_IMMUTABLE_ID: 'dcr-local-github-audit-ccf',
     CCF_PARAMETERS: JSON.stringify(replayCcfParameters(vendors.settings)),
   };

@@ -47,6 +47,28 @@ export function positions(diagnostics: Diagnostic[], code: string): string[] {
   return diagnostics.filter((d) => d.code === code).map((d) => `${d.line}:${d.column}`);
 }
 
+/**
+ * A Low-severity hourly Scheduled rule in the Azure-Sentinel YAML shape: the fields tests vary
+ * (id, name, description), then `rest` (query, mappings...), one field per line.
+ */
+export function scheduledRule(
+  rule: { id: string; name: string; description: string },
+  rest: string[],
+): string {
+  return [
+    `id: ${rule.id}`,
+    `name: ${rule.name}`,
+    `description: ${rule.description}`,
+    'severity: Low',
+    'kind: Scheduled',
+    'queryFrequency: 1h',
+    'queryPeriod: 1h',
+    'triggerOperator: gt',
+    'triggerThreshold: 0',
+    ...rest,
+  ].join('\n');
+}
+
 /** A valid Scheduled rule, one field per line so tests can count line numbers. */
 export const goodRule = [
   'id: 6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e5f', // 1

@@ -4,23 +4,15 @@ import type { Diagnostic, DiagnosticError } from '../../src/diagnostics.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
 import { validateFiles } from '../../src/rules/validate/index.js';
 import { folderWith } from '../support/files.js';
+import { scheduledRule } from './helpers.js';
 
 const repo = (files: Record<string, string>) => folderWith('sk-plans-', files);
 
 const rule = (id: string, query: string) =>
-  [
-    `id: ${id}`,
-    `name: Plan check ${id.slice(-2)}`,
-    'description: Reads a table.',
-    'severity: Low',
-    'kind: Scheduled',
-    'queryFrequency: 1h',
-    'queryPeriod: 1h',
-    'triggerOperator: gt',
-    'triggerThreshold: 0',
+  scheduledRule({ id, name: `Plan check ${id.slice(-2)}`, description: 'Reads a table.' }, [
     `query: ${query}`,
     'version: 1.0.0',
-  ].join('\n');
+  ]);
 
 describe('table plans', () => {
   const dir = repo({
