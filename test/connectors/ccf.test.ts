@@ -36,6 +36,13 @@ describe('Okta System Log as CCF (connectors/okta/ccf/connector.yaml)', () => {
   const declaration = readCcfConnector(join(root, 'connectors', 'okta'));
   const poller = (now: number, http: object) =>
     ccfPoller({ declaration, parameters: { orgUrl: OKTA_ORG, apiToken: OKTA_TOKEN }, now: () => now, http });
+  /** Every Okta event served, against the rows the stream received (by uuid). */
+  const oktaAccounting = (d: Awaited<ReturnType<typeof deployment>>) =>
+    d.accounting(
+      okta.events.map((e) => e.uuid),
+      'Custom-Okta',
+      (r) => String(r.uuid),
+    );
 
   it('reads the query window with since/until in queryTimeFormat, pages by Link header, 0 lost, 0 twice', async () => {
     // 2,500 events in the last 4 minutes: three pages of limit=1000 inside the 5-minute window.
@@ -53,13 +60,7 @@ describe('Okta System Log as CCF (connectors/okta/ccf/connector.yaml)', () => {
       limit: '1000',
       sortOrder: 'ASCENDING',
     });
-    expect(
-      await d.accounting(
-        okta.events.map((e) => e.uuid),
-        'Custom-Okta',
-        (r) => String(r.uuid),
-      ),
-    ).toMatchObject({ lost: 0, duplicates: 0 });
+    expect(await oktaAccounting(d)).toMatchObject({ lost: 0, duplicates: 0 });
     // Raw Okta events go to the stream as they are: the DCR's transform shapes them.
     expect(ingestion.rows('Custom-Okta').find((r) => r.uuid === 'w1-0')).toMatchObject({
       actor: expect.any(Object),
@@ -99,13 +100,7 @@ describe('Okta System Log as CCF (connectors/okta/ccf/connector.yaml)', () => {
     expect(await d.cursor('okta/SentinelKitOktaSystemLog')).toBeUndefined();
     const again = await runConnector(poller(NOW, d.http), d.deps);
     expect(again).toMatchObject({ outcome: 'completed', sent: 10 });
-    expect(
-      await d.accounting(
-        okta.events.map((e) => e.uuid),
-        'Custom-Okta',
-        (r) => String(r.uuid),
-      ),
-    ).toMatchObject({ lost: 0, duplicates: 0 });
+    expect(await oktaAccounting(d)).toMatchObject({ lost: 0, duplicates: 0 });
   });
 
   it('retries a failing vendor call retryCount times with backoff, then fails without moving the checkpoint', async () => {
