@@ -1,6 +1,7 @@
 import type { Catalog, PortableCatalog } from '../catalog.js';
 import type { Column, ColumnarTable, Table, Visualization } from '../index.js';
 import type { QueryDiagnostic } from '../syntax/index.js';
+import type { TimeRange } from './time-range.js';
 
 /**
  * Where a query worker reads its tables: a module exporting `createSource(options, catalog)`,
@@ -40,6 +41,8 @@ export interface QueryRequest {
   query: string;
   now: bigint;
   maxRows: number;
+  /** Only rows whose TimeGenerated lies in this range are read (the Logs Query API's `timespan`). */
+  range?: TimeRange;
 }
 
 /** A result with values already in their JSON form (`toJson`), so it crosses threads cheaply. */

@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { type Catalog, portableCatalog } from '../catalog.js';
 import type { QueryDiagnostic } from '../syntax/index.js';
 import type { JsonTable, QueryLimits, QueryReply, SourceSpec } from './protocol.js';
+import type { TimeRange } from './time-range.js';
 
 export type { JsonTable, QueryLimits, SourceSpec } from './protocol.js';
+export type { TimeRange } from './time-range.js';
 
 /** A query the engine refused (binding error, run-time error): the caller's fault, 400. */
 export class QueryRejectedError extends Error {
@@ -31,6 +33,7 @@ export class QueryLimitError extends Error {
 interface Pending {
   query: string;
   now: bigint;
+  range?: TimeRange;
   signal?: AbortSignal;
   resolve: (table: JsonTable) => void;
   reject: (error: Error) => void;
@@ -58,10 +61,11 @@ export class IsolatedQueryRunner {
     readonly limits: QueryLimits,
   ) {}
 
-  run(query: string, now: bigint, signal?: AbortSignal): Promise<JsonTable> {
+  /** `range`, when given, limits every table the query reads to rows whose TimeGenerated lies in it. */
+  run(query: string, now: bigint, signal?: AbortSignal, range?: TimeRange): Promise<JsonTable> {
     if (this.closed) return Promise.reject(new Error('the query runner is closed'));
     return new Promise((resolve, reject) => {
-      const pending: Pending = { query, now, signal, resolve, reject };
+      const pending: Pending = { query, now, range, signal, resolve, reject };
       signal?.addEventListener('abort', () => this.cancel(pending), { once: true });
       this.queue.push(pending);
       void this.pump();
@@ -176,6 +180,12 @@ export class IsolatedQueryRunner {
     worker.on('message', onReply);
     // A query stopped by a limit or cancelled ends the timer with it.
     pending.signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    worker.send({ id, query: pending.query, now: pending.now, maxRows: this.limits.maxRows });
+    worker.send({
+      id,
+      query: pending.query,
+      now: pending.now,
+      range: pending.range,
+      maxRows: this.limits.maxRows,
+    });
   }
 }

@@ -2,13 +2,14 @@ import { type Catalog, catalogFromPortable } from '../catalog.js';
 import { KqlError, planQuery, runPlan } from '../index.js';
 import { toJson } from '../values/index.js';
 import type { CreateSource, QueryReply, QueryRequest, WorkerDataSource, WorkerInit } from './protocol.js';
+import { restrictToTimeRange, type TimeRange } from './time-range.js';
 
 function answer(catalog: Catalog, source: WorkerDataSource, request: QueryRequest): QueryReply {
   const { id } = request;
   try {
     source.refresh();
     const plan = planQuery(request.query, catalog);
-    const table = runPlan(plan, { catalog, tables: (name) => source.table(name), now: request.now });
+    const table = runPlan(plan, { catalog, tables: tablesIn(source, request.range), now: request.now });
     if (table.rows.length > request.maxRows) {
       return {
         id,
@@ -26,6 +27,22 @@ function answer(catalog: Catalog, source: WorkerDataSource, request: QueryReques
     const diagnostics = error instanceof KqlError ? error.diagnostics : [];
     return { id, ok: false, kind: 'query', message: (error as Error).message, diagnostics };
   }
+}
+
+/** The source's tables, cut to the request's time range once per table when it has one. */
+function tablesIn(
+  source: WorkerDataSource,
+  range: TimeRange | undefined,
+): (name: string) => ReturnType<WorkerDataSource['table']> {
+  if (!range) return (name) => source.table(name);
+  const cut = new Map<string, ReturnType<WorkerDataSource['table']>>();
+  return (name) => {
+    if (!cut.has(name)) {
+      const table = source.table(name);
+      cut.set(name, table && restrictToTimeRange(table, range, name));
+    }
+    return cut.get(name);
+  };
 }
 
 // The first message names the catalog and the data source; each later one is a query.
