@@ -316,6 +316,85 @@ describe('local SecurityInsights incidents API', () => {
     expect(store.tasksOf(incident.name).map((t) => t.properties.title)).toEqual(['Reset password']);
   });
 
+  // Incidents_List's $filter/$orderby/$top/$skipToken were ignored, so a filtered list returned
+  // incidents Azure would not (https://learn.microsoft.com/rest/api/securityinsights/incidents/list).
+  it('lists incidents with $filter, $orderby and $top pages joined by nextLink', async () => {
+    const open = newIncident();
+    const closing = newIncident();
+    store.update(
+      closing.name,
+      { status: 'Closed', classification: 'FalsePositive', classificationReason: 'IncorrectAlertLogic' },
+      '2026-01-10T12:05:00Z',
+    );
+    const list = async (query: string) => {
+      const reply = await call('GET', `${base}${apiVersion}${query}`);
+      expect(reply.status, query).toBe(200);
+      return reply.body as { value: { name: string; properties: any }[]; nextLink?: string };
+    };
+    const openNames = (await list(`&$filter=${encodeURIComponent("properties/status ne 'Closed'")}`)).value.map(
+      (i) => i.name,
+    );
+    expect(openNames).toContain(open.name);
+    expect(openNames).not.toContain(closing.name);
+    const closed = await list(
+      `&$filter=${encodeURIComponent("properties/status eq 'Closed' and (contains(properties/title, 'spray') or properties/severity eq 'High')")}`,
+    );
+    expect(closed.value.map((i) => i.name)).toEqual([closing.name]);
+
+    const all = store.list().length;
+    expect(all).toBeGreaterThan(2);
+    const ascending = await list(`&$orderby=${encodeURIComponent('properties/incidentNumber asc')}&$top=1`);
+    expect(ascending.value).toHaveLength(1);
+    const numbers = [ascending.value[0].properties.incidentNumber];
+    let next = ascending.nextLink;
+    while (next) {
+      const page = await call('GET', new URL(next).pathname + new URL(next).search);
+      expect(page.status).toBe(200);
+      numbers.push(...page.body.value.map((i: any) => i.properties.incidentNumber));
+      next = page.body.nextLink;
+    }
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(numbers).toHaveLength(all);
+
+    for (const query of [
+      `&$filter=${encodeURIComponent("properties/labels/any(l: l/labelName eq 'x')")}`,
+      `&$filter=${encodeURIComponent("properties/status eq")}`,
+      `&$orderby=${encodeURIComponent('properties/title sideways')}`,
+      '&$top=1001',
+      '&$skipToken=abc',
+    ]) {
+      const reply = await call('GET', `${base}${apiVersion}${query}`);
+      expect(reply.status, query).toBe(400);
+      expect(reply.body.error.code).toBe('BadRequest');
+    }
+  });
+
+  it('lists entities with their per-kind metaData and refuses an unknown task status', async () => {
+    const incident = store.create(
+      {
+        ...newIncident().properties,
+        relatedEntities: [
+          { kind: 'Account', properties: { accountName: 'alice' } },
+          { kind: 'Ip', properties: { address: '10.0.0.1' } },
+          { kind: 'Account', properties: { accountName: 'bob' } },
+        ],
+      },
+      '2026-01-10T12:00:00Z',
+    );
+    const reply = await call('POST', `${base}/${incident.name}/entities${apiVersion}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body.entities).toHaveLength(3);
+    expect(reply.body.metaData).toEqual([
+      { count: 2, entityKind: 'Account' },
+      { count: 1, entityKind: 'Ip' },
+    ]);
+    const task = await call('PUT', `${base}/${incident.name}/tasks/t2${apiVersion}`, {
+      properties: { title: 'Check', status: 'Done' },
+    });
+    expect(task.status).toBe(400);
+    expect(store.tasksOf(incident.name)).toHaveLength(0);
+  });
+
   it('answers 404 for an incident in another workspace', async () => {
     const incident = newIncident();
     const other = base.replace('ws-local', 'ws-other');

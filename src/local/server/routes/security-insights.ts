@@ -5,11 +5,13 @@ import {
   type WritableIncidentProperties,
 } from '../../incidents/schema.js';
 import {
+  type Entity,
   type IncidentProperties,
   type IncidentStore,
   PreconditionFailedError,
 } from '../../incidents/store.js';
 import { HttpError, type RouteContext, type Router, readJson, sendJson } from '../http.js';
+import { matchesFilter, parseODataFilter, parseODataOrderBy } from '../odata.js';
 import { requireBearer } from '../serve.js';
 
 const maxArmBodyBytes = 4_000_000;
@@ -51,7 +53,7 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
     `${workspacePath}/incidents`,
     requireBearer((context) => {
       requireWorkspace(context);
-      sendJson(context.response, 200, { value: store.list() });
+      sendJson(context.response, 200, listPage(store.list(), context));
     }),
   );
 
@@ -61,8 +63,8 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
     'POST',
     `${workspacePath}/incidents/:incidentId/entities`,
     requireBearer((context) => {
-      const incident = incidentOf(context);
-      sendJson(context.response, 200, { entities: incident.properties.relatedEntities, metaData: [] });
+      const entities = incidentOf(context).properties.relatedEntities;
+      sendJson(context.response, 200, { entities, metaData: entityMetadata(entities) });
     }),
   );
 
@@ -105,15 +107,6 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
         if (error instanceof PreconditionFailedError) throw new HttpError(409, 'Conflict', error.message);
         throw error;
       }
-    }),
-  );
-
-  // Incidents_ListEntities: POST, no body; the local store keeps the entities on the incident.
-  router.add(
-    'POST',
-    `${workspacePath}/incidents/:incidentId/entities`,
-    requireBearer((context) => {
-      sendJson(context.response, 200, { entities: incidentOf(context).properties.relatedEntities });
     }),
   );
 
@@ -168,6 +161,9 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
       const { title, description, status } = body?.properties ?? {};
       if (typeof title !== 'string' || title === '')
         throw new HttpError(400, 'BadRequest', 'properties.title is required');
+      // IncidentTaskStatus is 'New' | 'Completed' (Microsoft.SecurityInsights IncidentTaskProperties).
+      if (status !== undefined && status !== 'New' && status !== 'Completed')
+        throw new HttpError(400, 'BadRequest', "properties.status must be 'New' or 'Completed'");
       const task = store.putTask(
         incident.name,
         context.params.taskId,
@@ -181,6 +177,48 @@ export function addSecurityInsightsRoutes(router: Router, store: IncidentStore, 
       sendJson(context.response, 200, task);
     }),
   );
+}
+
+/**
+ * IncidentEntitiesResponse.metaData: one `{count, entityKind}` per kind among the entities
+ * (IncidentEntitiesResultsMetadata in the Microsoft.SecurityInsights REST spec), in first-seen order.
+ */
+function entityMetadata(entities: readonly Entity[]): { count: number; entityKind: string }[] {
+  const counts = new Map<string, number>();
+  for (const { kind } of entities) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts].map(([entityKind, count]) => ({ count, entityKind }));
+}
+
+// Incidents_List pages: $top is at most 1000 (the REST reference); without it a page holds 50, the
+// "50 latest incidents" a plain list returns (msticpy's SentinelIncidents documentation).
+const defaultPageSize = 50;
+const maxPageSize = 1000;
+
+/** One page of an ARM list with its OData options applied, and a nextLink while more remain. */
+function listPage<T>(items: T[], { request, url }: RouteContext): { value: T[]; nextLink?: string } {
+  const options = url.searchParams;
+  const filterText = options.get('$filter');
+  const orderByText = options.get('$orderby');
+  const filter = filterText ? parseODataFilter(filterText) : undefined;
+  const order = orderByText ? parseODataOrderBy(orderByText) : undefined;
+  let selected = filter ? items.filter((item) => matchesFilter(item, filter)) : items;
+  if (order) selected = [...selected].sort(order);
+  const top = options.get('$top');
+  const size = top === null ? defaultPageSize : Number(top);
+  if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
+    throw new HttpError(400, 'BadRequest', `$top must be an integer from 1 to ${maxPageSize}`);
+  }
+  const token = options.get('$skipToken');
+  const offset = token === null ? 0 : Number(token);
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new HttpError(400, 'BadRequest', '$skipToken is not one this API returned in a nextLink');
+  }
+  const value = selected.slice(offset, offset + size);
+  if (offset + size >= selected.length) return { value };
+  const next = new URL(url.pathname, `https://${request.headers.host ?? 'localhost'}`);
+  for (const [key, text] of options) if (key !== '$skipToken') next.searchParams.set(key, text);
+  next.searchParams.set('$skipToken', String(offset + size));
+  return { value, nextLink: next.toString() };
 }
 
 function requireApiVersion({ url }: RouteContext): void {
