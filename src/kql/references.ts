@@ -12,11 +12,17 @@ export interface QueryReferences {
   tables: string[];
   /** Catalog functions, callees before their callers. */
   functions: FunctionSchema[];
+  /**
+   * Functions Azure resolves whose bodies the catalog does not hold (built-in parsers such as ASIM's,
+   * `_GetWatchlist`), sorted: what they read cannot be rewritten or shadowed.
+   */
+  external: string[];
 }
 
 export function boundReferences(code: any, catalog: Catalog): QueryReferences {
   const tables = new Set<string>();
   const functions: FunctionSchema[] = [];
+  const external = new Set<string>();
   const seen = new Set<string>();
   const typeName = (symbol: any) => String(bridge().getTypeName(symbol));
   const visit = (node: any): void => {
@@ -30,6 +36,8 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
       if (schema && !seen.has(name)) {
         seen.add(name);
         functions.push(schema);
+      } else if (!schema && (catalog.builtinFunctions?.has(name) || name === '_GetWatchlist')) {
+        external.add(name);
       }
     }
     for (let i = 0; i < node.ChildCount; i++) {
@@ -38,7 +46,7 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
     }
   };
   visit(code.Syntax);
-  return { tables: [...tables].sort(), functions };
+  return { tables: [...tables].sort(), functions, external: [...external].sort() };
 }
 
 /** The references of `query` bound against `catalog`. */

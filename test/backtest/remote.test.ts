@@ -50,6 +50,16 @@ const rule: AnalyticsRule = {
   maxAlertsPerDay: 2,
 };
 
+const nrtRule = {
+  ...rule,
+  kind: 'NRT',
+  query: 'SecurityEvent | where EventID == 1102',
+  queryFrequency: undefined,
+  queryPeriod: undefined,
+  triggerOperator: undefined,
+  triggerThreshold: undefined,
+} as AnalyticsRule;
+
 /** Day 1: one clear; day 2: three clears, one on a window boundary; noise every 10 minutes. */
 const securityEvent: Table = {
   columns: [
@@ -108,7 +118,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const workspace = () => workspaceEngine(new LiveWorkspace(WORKSPACE, { credential, maxRetries: 2 }));
+const workspace = () => workspaceEngine(new LiveWorkspace(WORKSPACE, { credential, maxRetries: 2 }), catalog);
 
 describe('backtest --workspace', () => {
   it('runs each scheduled run in the workspace with its window as timespan and now() pinned, and reports as a local backtest does', async () => {
@@ -232,23 +242,82 @@ describe('backtest --workspace', () => {
     expect(result.error).toMatch(/403/);
   });
 
-  it('refuses NRT rules, whose window is ingestion time', async () => {
-    const nrt: AnalyticsRule = {
-      ...rule,
-      kind: 'NRT',
-      queryFrequency: undefined,
-      queryPeriod: undefined,
-      triggerOperator: undefined,
-      triggerThreshold: undefined,
-    } as AnalyticsRule;
-    const [result] = await backtestRulesRemote([{ rule: nrt, file: 'r.yaml' }], {
+  it('runs NRT rules once a minute over ingestion time, as the local backtest does', async () => {
+    // Ingested 1 to 9 minutes after TimeGenerated, and the 01:10 clear two hours late: an NRT run
+    // sees a row in the minute it arrives, whatever its TimeGenerated.
+    const delays = securityEvent.rows.map((_, i) => BigInt(60 + (i % 9) * 60) * 10_000_000n);
+    delays[delays.length - 3] = 2n * TICKS_PER_HOUR;
+    const ingestion = securityEvent.rows.map((r, i) => (r[0] as bigint) + delays[i]);
+    const seen: { query: string; timespan: string }[] = [];
+    server.use(
+      http.post(QUERY_URL, async ({ request }) => {
+        const body = (await request.json()) as { query: string; timespan: string };
+        seen.push(body);
+        const result = runQuery(body.query, {
+          catalog,
+          tables: new Map([['SecurityEvent', { ...securityEvent, ingestion }]]),
+          now: 0n,
+        });
+        return HttpResponse.json({
+          tables: [
+            {
+              name: 'PrimaryResult',
+              columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
+              rows: result.rows.map((row) =>
+                row.map((v, i) => (result.columns[i].type === 'datetime' ? formatDateTime(v as bigint) : v)),
+              ),
+            },
+          ],
+        });
+      }),
+    );
+    const from = parseDateTime('2026-01-02T00:55:00Z')!;
+    const to = from + 2n * TICKS_PER_HOUR + 30n * 60n * 10_000_000n;
+    const [remote] = await backtestRulesRemote([{ rule: nrtRule, file: 'r.yaml' }], {
+      catalog,
+      engine: workspace(),
+      from,
+      to,
+    });
+    const [local] = backtestRules([{ rule: nrtRule, file: 'r.yaml' }], {
+      catalog,
+      tables: new Map([['SecurityEvent', indexTable(securityEvent, ingestion)]]),
+      from,
+      to,
+    });
+    expect(remote.error).toBeUndefined();
+    expect(seen).toHaveLength(150);
+    expect(seen[0]).toEqual({
+      query:
+        'let SecurityEvent = SecurityEvent | where ingestion_time() >= datetime(2026-01-02T00:55:00Z) and ingestion_time() < datetime(2026-01-02T00:56:00Z);\n' +
+        'SecurityEvent | where EventID == 1102',
+      timespan: '1900-01-01T00:00:00.000Z/2200-01-01T00:00:00.000Z',
+    });
+    expect(remote.alerts).toBe(3);
+    expect(remote.alerts).toBe(local.alerts);
+    expect(remote.incidents).toBe(local.incidents);
+    expect(remote.runs).toBe(local.runs);
+  }, 120_000);
+
+  it('refuses NRT rules whose tables hide behind functions it cannot rewrite, and NRT on a cluster', async () => {
+    const watchlisted = { ...nrtRule, query: "_GetWatchlist('vips') | where SearchKey == 'x'" };
+    const [viaWatchlist] = await backtestRulesRemote([{ rule: watchlisted, file: 'r.yaml' }], {
       catalog,
       engine: workspace(),
       from: FROM,
       to: FROM + TICKS_PER_HOUR,
     });
-    expect(result.runs).toBe(0);
-    expect(result.error).toMatch(/NRT rules are not backtested remotely/);
+    expect(viaWatchlist.runs).toBe(0);
+    expect(viaWatchlist.error).toMatch(/NRT rules that call _GetWatchlist are not backtested remotely/);
+    const engine = clusterEngine(new AdxCluster(CLUSTER, 'Sentinel', { credential }), catalog);
+    const [onCluster] = await backtestRulesRemote([{ rule: nrtRule, file: 'r.yaml' }], {
+      catalog,
+      engine,
+      from: FROM,
+      to: FROM + TICKS_PER_HOUR,
+    });
+    expect(onCluster.runs).toBe(0);
+    expect(onCluster.error).toMatch(/IngestionTime policy/);
   });
 });
 

@@ -114,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
     let engine: RemoteEngine;
     try {
       engine = values.workspace
-        ? workspaceEngine(new LiveWorkspace(values.workspace))
+        ? workspaceEngine(new LiveWorkspace(values.workspace), catalog)
         : clusterEngine(new AdxCluster(values.cluster as string, values.database as string), catalog);
     } catch (error) {
       console.error((error as Error).message);

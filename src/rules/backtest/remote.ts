@@ -1,14 +1,19 @@
 import type { Catalog } from '../../kql/catalog.js';
 import type { Table } from '../../kql/index.js';
 import type { AnalyticsRule } from '../model.js';
+import type { RunSettings } from '../schedule/settings.js';
 import type { QueryWindow } from '../schedule/window.js';
 import { backtestPeriod, type RuleBacktest } from './backtest.js';
 
-/** One rule run for a remote engine: the rule's query, its window, and what now() must return. */
+/**
+ * One rule run for a remote engine: the rule's query, its window, and what now() must return. A
+ * Scheduled run's window is on TimeGenerated; an NRT run's is on ingestion time.
+ */
 export interface RemoteRun {
   query: string;
   window: QueryWindow;
   now: bigint;
+  kind: RunSettings['kind'];
 }
 
 /**
@@ -22,6 +27,8 @@ export interface RemoteEngine {
   concurrency: number;
   /** At most `queries` submitted per `perMs` milliseconds. */
   rate?: { queries: number; perMs: number };
+  /** Why this engine cannot run NRT rules; undefined when it can. */
+  nrtRefusal?: string;
 }
 
 export interface RemoteBacktestOptions {
@@ -37,8 +44,8 @@ export interface RemoteBacktestOptions {
  * suppression, alert and incident building, report and budget. A rule's runs go one after the
  * other, since suppression and incident grouping depend on the runs before; rules run side by side
  * up to the engine's concurrency, and every query waits its turn under the engine's rate.
- * NRT rules are refused: their window is ingestion time, which neither the Logs Query API's
- * timespan nor a TimeGenerated filter selects.
+ * NRT rules run once a minute over ingestion time, one query per run, where the engine can select
+ * rows by ingestion time (`nrtRefusal` says why not otherwise).
  */
 export async function backtestRulesRemote(
   rules: readonly { rule: AnalyticsRule; file: string }[],
@@ -49,8 +56,9 @@ export async function backtestRulesRemote(
   const throttle = rateLimiter(engine.rate);
   const replay = async ({ simulation, times, tally }: (typeof period.rules)[number]) => {
     tally.begin();
-    if (simulation.settings.kind === 'NRT') {
-      tally.fail('NRT rules are not backtested remotely: their window is ingestion time, not TimeGenerated');
+    const { kind } = simulation.settings;
+    if (kind === 'NRT' && engine.nrtRefusal) {
+      tally.fail(engine.nrtRefusal);
       period.ran(times.length);
       return;
     }
@@ -62,7 +70,12 @@ export async function backtestRulesRemote(
           continue;
         }
         await throttle();
-        const result = await engine.run({ query: simulation.rule.query, window, now: simulation.nowAt(at) });
+        const result = await engine.run({
+          query: simulation.rule.query,
+          window,
+          now: simulation.nowAt(at),
+          kind,
+        });
         tally.add(at, simulation.record(at, window, result));
       } catch (e) {
         tally.fail((e as Error).message);
