@@ -127,7 +127,7 @@ describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)
       types.get('isReceivedFromClient_b'),
       types.get('transactionId_g'),
       types.get('SubscriptionId'),
-    ]).toEqual(['string', 'string', 'real', 'bool', 'guid', 'string']);
+    ]).toEqual(['string', 'string', 'real', 'bool', 'string', 'string']);
     // A column the CI lists but the rules compute themselves is not a resource-log field.
     expect(types.has('timeSlice')).toBe(false);
   });
