@@ -244,11 +244,26 @@ function makeBag(conditional: boolean): Factory {
     };
 }
 
+/**
+ * take_any(e1, e2, ...): the values of one arbitrary row of the group, all from the same row
+ * ("all values are calculated over a single record", take-any-aggregation-function page); the first
+ * row is one such answer. With a single argument Kusto "will attempt to return a non-null/non-empty
+ * value, if such value is present", so the first row with one is taken (any row is an answer for an
+ * expression, so this is one for them too).
+ */
 const takeAny: Factory = (args, call) => () => {
   let row = -1;
+  const single = args.length === 1 ? args[0] : undefined;
+  const empty = (v: Value) => v === null || v === '';
+  let settled = false;
   return {
     add: (i) => {
+      if (settled) return;
       if (row < 0) row = i;
+      if (!single || !empty(single(i))) {
+        row = i;
+        settled = true;
+      }
     },
     result: () => args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
   };

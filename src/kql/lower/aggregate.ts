@@ -1,4 +1,5 @@
 import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
+import { kusto } from '../syntax/kusto.js';
 import {
   argumentNodes,
   boundSchema,
@@ -23,26 +24,61 @@ function itemValue(item: any, ctx: LowerContext): any {
 }
 
 /**
- * One aggregate call. arg_max/arg_min return the arguments' values at the extreme row (`*` = every
- * input column that is not a group key); percentiles() returns one column per percentage.
+ * The input column an argument or group key stands for, as Kusto.Language's binder decides it
+ * (Binder.GetResultColumn of the expression under any `name =`): a column reference, or a conversion
+ * of a column to its own type (`tostring(s)` of a string `s`). Anything else stands for no column.
  */
-function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
+function resultColumnName(expr: any): string | undefined {
+  const binder = kusto().Binding.Binder;
+  const column = binder.GetResultColumn(binder.GetUnderlyingExpression(expr));
+  return column ? String(column.Name) : undefined;
+}
+
+/** The input columns the group keys stand for, which a `*` argument leaves out. */
+function byColumns(byItems: any[]): Set<string> {
+  const names = new Set<string>();
+  for (const item of byItems) {
+    const name = resultColumnName(item);
+    if (name !== undefined) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * One aggregate call. arg_max/arg_min return the arguments' values at the extreme row, take_any
+ * those of one row; percentiles() returns one column per percentage. A `*` argument stands for the
+ * input columns "barring the group-by columns" (take-any-aggregation-function page), which
+ * Kusto.Language reads as the columns the group keys stand for (resultColumnName: `by d = b` leaves
+ * out `b`, `by tostring(b)` of a dynamic `b` keeps it) and those earlier arguments already return.
+ * arg_max/arg_min with a `*` also drop an explicit later argument that is one of those columns
+ * (Aggregates.CanAddArgMinMaxResultColumn); summarize checks the resulting width against the binder's.
+ */
+function aggregateCall(node: any, input: Plan, keyColumns: Set<string>, ctx: LowerContext): AggregateCall {
   const fn = calledName(node);
   const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);
-  if (fn === 'arg_max' || fn === 'arg_min') {
-    const [first, ...rest] = argNodes;
-    const args: ScalarExpr[] = [lowerScalar(itemValue(first, ctx), input, ctx)];
-    const firstName = kindName(first) === 'NameReference' ? String(first.SimpleName) : undefined;
-    for (const arg of rest) {
+  if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any') {
+    const star = argNodes.some((a) => kindName(a) === 'StarExpression');
+    const repeated = new Set(fn === 'take_any' ? keyColumns : []);
+    const args: ScalarExpr[] = [];
+    argNodes.forEach((arg, i) => {
       if (kindName(arg) === 'StarExpression') {
-        input.schema.forEach((c, i) => {
-          if (!keyNames.includes(c.name) && c.name !== firstName) args.push(columnRef(input.schema, i));
+        input.schema.forEach((c, index) => {
+          if (keyColumns.has(c.name) || repeated.has(c.name)) return;
+          repeated.add(c.name);
+          args.push(columnRef(input.schema, index));
         });
-      } else {
-        args.push(lowerScalar(itemValue(arg, ctx), input, ctx));
+        return;
       }
-    }
+      const column = resultColumnName(arg);
+      if (column !== undefined) {
+        const dropped =
+          fn !== 'take_any' && i > 0 && star && (keyColumns.has(column) || repeated.has(column));
+        if (dropped) return;
+        repeated.add(column);
+      }
+      args.push(lowerScalar(itemValue(arg, ctx), input, ctx));
+    });
     return { fn, args, outputs: args.map((a) => ({ name: '', type: a.type })), span };
   }
   const args = argNodes.map((a) => lowerScalar(a, input, ctx));
@@ -64,7 +100,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
     name: bound[i]?.name ?? `Column${i}`,
     expr: lowerScalar(itemValue(item, ctx), input, ctx),
   }));
-  const keyNames = keys.map((k) => k.name);
+  const keyColumns = byColumns(byItems);
   const aggregates: AggregateCall[] = [];
   const post: NamedExpr[] = keys.map((k, i) => ({
     name: k.name,
@@ -83,7 +119,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
     const value = tuple ? item.Expression : itemValue(item, ctx);
     if (tuple && !isAggregateCall(value)) throw unsupported(item, ctx, '(a, b) = ... tuple assignment');
     if (isAggregateCall(value)) {
-      const call = aggregateCall(value, input, keyNames, ctx);
+      const call = aggregateCall(value, input, keyColumns, ctx);
       // `(a, b) = arg_min(x, y)` gives the aggregate's columns the listed names in order, as for an
       // expression of several columns in extend ("Expression's output columns is given the specified
       // names", https://learn.microsoft.com/kusto/query/extend-operator); Kusto.Language binds these
@@ -98,7 +134,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
     }
     computed = true;
     const expr = lowerScalar(value, keyRow, ctx, (aggNode) => {
-      const call = aggregateCall(aggNode, input, keyNames, ctx);
+      const call = aggregateCall(aggNode, input, keyColumns, ctx);
       call.outputs.forEach((o, i) => {
         o.name = `__aggregate${aggregates.length}_${i}`;
       });
@@ -166,7 +202,7 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
     const value = itemValue(exprNode, ctx);
     if (!isAggregateCall(value))
       throw unsupported(value, ctx, 'make-series with an expression over aggregates');
-    const call = aggregateCall(value, input, [], ctx);
+    const call = aggregateCall(value, input, new Set(), ctx);
     if (call.outputs.length !== 1) throw unsupported(value, ctx, `${call.fn}() in make-series`);
     call.outputs[0].name = bound[keys.length + i].name;
     let defaultValue: unknown = null;
@@ -218,7 +254,7 @@ export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan 
     }
     aggNode = itemValue(aggNode, ctx);
     if (!isAggregateCall(aggNode)) throw unsupported(aggNode, ctx, 'top-nested by a non-aggregate');
-    const aggregate = aggregateCall(aggNode, input, [], ctx);
+    const aggregate = aggregateCall(aggNode, input, new Set(), ctx);
     if (aggregate.outputs.length !== 1) throw unsupported(aggNode, ctx, `${aggregate.fn}() in top-nested`);
     aggregate.outputs[0].name = bound[2 * i + 1].name;
     return {

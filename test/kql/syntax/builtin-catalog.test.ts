@@ -110,8 +110,26 @@ describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)
       types.get('start_time_t'),
       types.get('systemId_g'),
     ]).toEqual(['string', 'string', 'datetime', 'guid']);
-    // Listed twice on the page, as Guid and as String: left out rather than guessed.
-    expect(types.has('SubscriptionId')).toBe(false);
+  });
+
+  it('has the resource-log columns of AzureDiagnostics that the Azure-Sentinel CI validates rules against', () => {
+    // The page lists only the most common columns (each service adds its own the first time it
+    // sends them); WAF, SQL-audit and DDoS rules read these. Source and type rule: provenance.json.
+    const provenance = JSON.parse(readFileSync(join(builtinCatalogDir(), 'provenance.json'), 'utf8'));
+    const ci = provenance.corrections.AzureDiagnostics.resourceLogColumns;
+    expect(ci.path).toBe('.script/tests/KqlvalidationsTests/CustomTables/AzureDiagnostics.json');
+    const types = new Map(packed.get('AzureDiagnostics')?.columns.map((c) => [c.name, c.type]));
+    for (const name of ci.columns) expect(types.has(name), name).toBe(true);
+    expect([
+      types.get('details_msg_s'),
+      types.get('server_principal_name_s'),
+      types.get('affected_rows_d'),
+      types.get('isReceivedFromClient_b'),
+      types.get('transactionId_g'),
+      types.get('SubscriptionId'),
+    ]).toEqual(['string', 'string', 'real', 'bool', 'string', 'string']);
+    // A column the CI lists but the rules compute themselves is not a resource-log field.
+    expect(types.has('timeSlice')).toBe(false);
   });
 
   it('merges two descriptions of a table keeping the better-described one and every column', () => {
