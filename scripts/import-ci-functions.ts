@@ -1,0 +1,161 @@
+// Builds catalog/ci-functions.json and catalog/ci-tables.ndjson from the Azure-Sentinel KQL
+// validation CI's own schema folders, so what that CI accepts, `validate` accepts:
+// - `.script/tests/KqlvalidationsTests/CustomFunctions/*.json`
+//   (`{"FunctionName", "FunctionParameters":[{"Name","Type","Default"?}], "FunctionResultColumns":[{"Name","Type"}]}`;
+//   some files write the keys in lower case): functions Solutions ship as parsers (MSBizAppsNetworkAddresses...),
+//   loaded by the CI's CustomJsonDirectoryFunctionsLoader (KqlValidationTests.cs);
+// - `.script/tests/KqlvalidationsTests/CustomTables/*.json` whose table is in neither tables.ndjson nor
+//   stubs.ndjson and is not a `_CL` table: parser outputs the CI treats as tables (OktaSSO), newer than the
+//   snapshot scripts/import-catalog.ts took.
+// A `commits.json` beside the files (file name -> commit) records where each came from in
+// catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
+// Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinAsimParsers } from '../src/kql/asim.js';
+import { type ColumnSchema, type FunctionParameter, sentinelCiType } from '../src/kql/catalog.js';
+import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
+
+const REPO = 'Azure/Azure-Sentinel';
+const FOLDER = '.script/tests/KqlvalidationsTests';
+
+export interface CiFunction {
+  name: string;
+  parameters: FunctionParameter[];
+  columns: ColumnSchema[];
+}
+
+type Json = Record<string, unknown>;
+
+/** A key of the CI's files, which spell it `Name` or `name`. */
+function field(object: unknown, key: string): unknown {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const found = Object.keys(object).find((k) => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : (object as Json)[found];
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The columns of a CI file, and notes on those left out: names with a wildcard (`Session*` in
+ * AWSCloudTrail.json, which no query can reference as a column) and type names with no KQL type
+ * (`binary`), which would need a guess.
+ */
+export function ciColumns(raw: unknown[], notes: string[]): ColumnSchema[] {
+  const columns = new Map<string, ColumnSchema>();
+  for (const entry of raw) {
+    const name = field(entry, 'Name');
+    const typeName = String(field(entry, 'Type') ?? '');
+    const type = sentinelCiType(typeName);
+    if (typeof name !== 'string' || name.includes('*') || !type) {
+      notes.push(`column ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} left out`);
+      continue;
+    }
+    if (!columns.has(name)) columns.set(name, { name, type });
+  }
+  return [...columns.values()];
+}
+
+/**
+ * A parameter the file gives no `Default` still binds as optional: the CI's loaders set
+ * `IsRequired = false` on the parameters they read (ParsersCustomJsonDirectoryFunctionsLoader.cs,
+ * CommonFunctionsLoader.cs), so a call may leave it out; a typed null stands in for the value.
+ */
+function ciParameter(entry: unknown, notes: string[]): FunctionParameter | undefined {
+  const name = field(entry, 'Name');
+  const typeName = String(field(entry, 'Type') ?? '');
+  const type = sentinelCiType(typeName);
+  if (typeof name !== 'string' || !type) {
+    notes.push(`parameter ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} not understood`);
+    return undefined;
+  }
+  const given = field(entry, 'Default');
+  const fallback = type === 'string' ? "''" : `${type}(null)`;
+  return { name, type, default: typeof given === 'string' && given !== '' ? given : fallback };
+}
+
+/** One CustomFunctions file, or the reason it cannot be imported. */
+export function readCiFunction(raw: unknown): { fn?: CiFunction; notes: string[] } {
+  const notes: string[] = [];
+  const name = field(raw, 'FunctionName');
+  if (typeof name !== 'string') return { notes: ['no FunctionName'] };
+  const resultColumns = list(field(raw, 'FunctionResultColumns'));
+  // A function with no result columns may be scalar or tabular; the file does not say which.
+  if (resultColumns.length === 0) return { notes: ['no FunctionResultColumns'] };
+  const parameters = list(field(raw, 'FunctionParameters')).map((p) => ciParameter(p, notes));
+  if (parameters.some((p) => !p)) return { notes };
+  const columns = ciColumns(resultColumns, notes);
+  return { fn: { name, parameters: parameters as FunctionParameter[], columns }, notes };
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'commits.json')
+    .sort();
+}
+
+function commitsOf(dir: string, commit: string | undefined): (file: string) => string | undefined {
+  const file = join(dir, 'commits.json');
+  const map = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  return (name) => map[name] ?? commit;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--commit');
+  const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const [functionsDir, tablesDir] = args;
+  if (!functionsDir) throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
+  const dir = builtinCatalogDir();
+  const asim = builtinAsimParsers();
+  const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
+  const functions: CiFunction[] = [];
+  const files: Record<string, unknown> = {};
+  const skipped: Record<string, string[]> = {};
+  const functionCommit = commitsOf(functionsDir, commit);
+  for (const file of jsonFiles(functionsDir)) {
+    const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
+    const { fn, notes } = readCiFunction(JSON.parse(readFileSync(join(functionsDir, file), 'utf8')));
+    // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
+    // every ASIM filter as datetime (_Im_Dns.json), so the ASIM entry stays.
+    if (fn && asim.has(fn.name)) notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
+    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has; the table is kept.
+    if (fn && builtinTables.has(fn.name)) notes.push('a table of catalog/tables.ndjson has this name; the table is kept');
+    if (!fn || asim.has(fn.name) || builtinTables.has(fn.name)) {
+      skipped[file] = notes;
+      continue;
+    }
+    functions.push(fn);
+    files[fn.name] = notes.length > 0 ? { ...source, notes } : source;
+  }
+  functions.sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
+
+  const tables: Record<string, unknown> = {};
+  const lines: string[] = [];
+  if (tablesDir) {
+    const known = [builtinTables, PackedTables.open(join(dir, 'stubs.ndjson'), '')];
+    const tableCommit = commitsOf(tablesDir, commit);
+    for (const file of jsonFiles(tablesDir)) {
+      const raw = JSON.parse(readFileSync(join(tablesDir, file), 'utf8'));
+      const name = field(raw, 'Name');
+      if (typeof name !== 'string' || name.endsWith('_CL') || known.some((k) => k.has(name))) continue;
+      const notes: string[] = [];
+      const columns = ciColumns(list(field(raw, 'Properties')), notes);
+      lines.push(JSON.stringify({ name, columns }));
+      const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
+      tables[name] = notes.length > 0 ? { ...source, notes } : source;
+    }
+  }
+  writeFileSync(join(dir, 'ci-tables.ndjson'), lines.length > 0 ? `${lines.sort().join('\n')}\n` : '');
+
+  const provenanceFile = join(dir, 'provenance.json');
+  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
+  all.ciFunctions = { files, skipped };
+  all.ciTables = tables;
+  writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
+  console.log(`${functions.length} functions, ${Object.keys(skipped).length} skipped, ${lines.length} tables`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
