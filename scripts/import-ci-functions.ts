@@ -14,8 +14,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinAsimParsers } from '../src/kql/asim.js';
-import { type ColumnSchema, type FunctionParameter, sentinelCiType } from '../src/kql/catalog.js';
-import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
+import {
+  type ColumnSchema,
+  type FunctionParameter,
+  sentinelCiType,
+  type TableSchema,
+} from '../src/kql/catalog.js';
+import { builtinCatalogDir, PackedTables, readPackedFile } from '../src/kql/packed-tables.js';
+import { ciField, parseCiJson } from '../src/kql/sentinel-ci-json.js';
+import { pack } from './import-catalog.js';
 
 const REPO = 'Azure/Azure-Sentinel';
 const FOLDER = '.script/tests/KqlvalidationsTests';
@@ -24,15 +31,6 @@ export interface CiFunction {
   name: string;
   parameters: FunctionParameter[];
   columns: ColumnSchema[];
-}
-
-type Json = Record<string, unknown>;
-
-/** A key of the CI's files, which spell it `Name` or `name`. */
-function field(object: unknown, key: string): unknown {
-  if (typeof object !== 'object' || object === null) return undefined;
-  const found = Object.keys(object).find((k) => k.toLowerCase() === key.toLowerCase());
-  return found === undefined ? undefined : (object as Json)[found];
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -45,8 +43,8 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export function ciColumns(raw: unknown[], notes: string[]): ColumnSchema[] {
   const columns = new Map<string, ColumnSchema>();
   for (const entry of raw) {
-    const name = field(entry, 'Name');
-    const typeName = String(field(entry, 'Type') ?? '');
+    const name = ciField(entry, 'Name');
+    const typeName = String(ciField(entry, 'Type') ?? '');
     const type = sentinelCiType(typeName);
     if (typeof name !== 'string' || name.includes('*') || !type) {
       notes.push(`column ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} left out`);
@@ -63,14 +61,14 @@ export function ciColumns(raw: unknown[], notes: string[]): ColumnSchema[] {
  * CommonFunctionsLoader.cs), so a call may leave it out; a typed null stands in for the value.
  */
 function ciParameter(entry: unknown, notes: string[]): FunctionParameter | undefined {
-  const name = field(entry, 'Name');
-  const typeName = String(field(entry, 'Type') ?? '');
+  const name = ciField(entry, 'Name');
+  const typeName = String(ciField(entry, 'Type') ?? '');
   const type = sentinelCiType(typeName);
   if (typeof name !== 'string' || !type) {
     notes.push(`parameter ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} not understood`);
     return undefined;
   }
-  const given = field(entry, 'Default');
+  const given = ciField(entry, 'Default');
   const fallback = type === 'string' ? "''" : `${type}(null)`;
   return { name, type, default: typeof given === 'string' && given !== '' ? given : fallback };
 }
@@ -78,12 +76,12 @@ function ciParameter(entry: unknown, notes: string[]): FunctionParameter | undef
 /** One CustomFunctions file, or the reason it cannot be imported. */
 export function readCiFunction(raw: unknown): { fn?: CiFunction; notes: string[] } {
   const notes: string[] = [];
-  const name = field(raw, 'FunctionName');
+  const name = ciField(raw, 'FunctionName');
   if (typeof name !== 'string') return { notes: ['no FunctionName'] };
-  const resultColumns = list(field(raw, 'FunctionResultColumns'));
+  const resultColumns = list(ciField(raw, 'FunctionResultColumns'));
   // A function with no result columns may be scalar or tabular; the file does not say which.
   if (resultColumns.length === 0) return { notes: ['no FunctionResultColumns'] };
-  const parameters = list(field(raw, 'FunctionParameters')).map((p) => ciParameter(p, notes));
+  const parameters = list(ciField(raw, 'FunctionParameters')).map((p) => ciParameter(p, notes));
   if (parameters.some((p) => !p)) return { notes };
   const columns = ciColumns(resultColumns, notes);
   return { fn: { name, parameters: parameters as FunctionParameter[], columns }, notes };
@@ -101,12 +99,63 @@ function commitsOf(dir: string, commit: string | undefined): (file: string) => s
   return (name) => map[name] ?? commit;
 }
 
+type CiTables = Record<
+  string,
+  { repo: string; path: string; commit?: string; added: string; notes?: string[] }
+>;
+
+/**
+ * CustomTables files the built-in catalog lacks or has fewer columns of: a Microsoft table of
+ * tables.ndjson gets the columns only the CI's file has (the CI binds rules against its file); a
+ * `_CL` table the catalog lacks is added to tables.ndjson; any other name is a parser's output the
+ * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`.
+ * `previous`: the last run's record, so tables it added count as the CI's, not Microsoft's.
+ */
+function importTables(tablesDir: string, commit: string | undefined, previous: CiTables = {}): CiTables {
+  const dir = builtinCatalogDir();
+  const tablesFile = join(dir, 'tables.ndjson');
+  const microsoft = readPackedFile(tablesFile);
+  for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
+  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
+  const added = new Map<string, TableSchema>();
+  const parserOutputs: TableSchema[] = [];
+  const record: CiTables = {};
+  const tableCommit = commitsOf(tablesDir, commit);
+  for (const file of jsonFiles(tablesDir)) {
+    const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
+    const name = ciField(raw, 'Name');
+    if (typeof name !== 'string' || stubs.has(name)) continue;
+    const notes: string[] = [];
+    const columns = ciColumns(list(ciField(raw, 'Properties')), notes);
+    const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
+    const own = microsoft.get(name);
+    if (own) {
+      const have = new Set(own.columns.map((c) => c.name));
+      const extra = columns.filter((c) => !have.has(c.name));
+      if (extra.length === 0) continue;
+      microsoft.set(name, { ...own, columns: [...own.columns, ...extra] });
+      notes.unshift(`columns added: ${extra.map((c) => c.name).join(', ')}`);
+      record[name] = { ...source, added: 'columns', notes };
+    } else if (name.endsWith('_CL')) {
+      added.set(name, { name, columns });
+      record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
+    } else {
+      parserOutputs.push({ name, columns });
+      record[name] = { ...source, added: 'parser output', ...(notes.length > 0 ? { notes } : {}) };
+    }
+  }
+  writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
+  writeFileSync(join(dir, 'ci-tables.ndjson'), pack(parserOutputs));
+  return record;
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf('--commit');
   const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
   const [functionsDir, tablesDir] = args;
-  if (!functionsDir) throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
+  if (!functionsDir)
+    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
   const dir = builtinCatalogDir();
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
@@ -116,12 +165,14 @@ function main(): void {
   const functionCommit = commitsOf(functionsDir, commit);
   for (const file of jsonFiles(functionsDir)) {
     const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
-    const { fn, notes } = readCiFunction(JSON.parse(readFileSync(join(functionsDir, file), 'utf8')));
+    const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
     // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
     // every ASIM filter as datetime (_Im_Dns.json), so the ASIM entry stays.
-    if (fn && asim.has(fn.name)) notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
+    if (fn && asim.has(fn.name))
+      notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
     // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has; the table is kept.
-    if (fn && builtinTables.has(fn.name)) notes.push('a table of catalog/tables.ndjson has this name; the table is kept');
+    if (fn && builtinTables.has(fn.name))
+      notes.push('a table of catalog/tables.ndjson has this name; the table is kept');
     if (!fn || asim.has(fn.name) || builtinTables.has(fn.name)) {
       skipped[file] = notes;
       continue;
@@ -132,30 +183,15 @@ function main(): void {
   functions.sort((a, b) => a.name.localeCompare(b.name));
   writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
 
-  const tables: Record<string, unknown> = {};
-  const lines: string[] = [];
-  if (tablesDir) {
-    const known = [builtinTables, PackedTables.open(join(dir, 'stubs.ndjson'), '')];
-    const tableCommit = commitsOf(tablesDir, commit);
-    for (const file of jsonFiles(tablesDir)) {
-      const raw = JSON.parse(readFileSync(join(tablesDir, file), 'utf8'));
-      const name = field(raw, 'Name');
-      if (typeof name !== 'string' || name.endsWith('_CL') || known.some((k) => k.has(name))) continue;
-      const notes: string[] = [];
-      const columns = ciColumns(list(field(raw, 'Properties')), notes);
-      lines.push(JSON.stringify({ name, columns }));
-      const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
-      tables[name] = notes.length > 0 ? { ...source, notes } : source;
-    }
-  }
-  writeFileSync(join(dir, 'ci-tables.ndjson'), lines.length > 0 ? `${lines.sort().join('\n')}\n` : '');
-
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
+  const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
   all.ciFunctions = { files, skipped };
-  all.ciTables = tables;
+  if (tablesDir) all.ciTables = tables;
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
-  console.log(`${functions.length} functions, ${Object.keys(skipped).length} skipped, ${lines.length} tables`);
+  console.log(
+    `${functions.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -7,6 +7,7 @@ import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
 import { basicPlanRefusal } from './basic-plan.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
+import { ciField, parseCiJson } from './sentinel-ci-json.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
 export type { TablePlan } from '../config.js';
@@ -447,7 +448,7 @@ function addTable(
 function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): TableSchema | undefined {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = parseCiJson(readFileSync(path, 'utf8'));
   } catch (error) {
     diagnostics.push(fileError(file, 'SK0001', `not valid JSON: ${(error as Error).message}`));
     return undefined;
@@ -475,7 +476,7 @@ function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): T
 /** The Azure-Sentinel CI's `.script/tests/KqlvalidationsTests/CustomTables/*.json` shape. */
 interface CustomTablesFile {
   Name: string;
-  Properties: { Name?: unknown; Type?: unknown }[];
+  Properties: unknown[];
 }
 
 function isCustomTablesFile(raw: unknown): raw is CustomTablesFile {
@@ -518,8 +519,9 @@ export function sentinelCiType(name: string): KqlType | undefined {
 function fromCustomTablesFile(raw: CustomTablesFile): Partial<TableSchema> {
   if (!Array.isArray(raw.Properties)) return { name: raw.Name };
   const columns = raw.Properties.map((p) => {
-    const type = typeof p?.Type === 'string' ? p.Type : '';
-    return { name: p?.Name, type: sentinelCiType(type) ?? type };
+    const given = ciField(p, 'Type');
+    const type = typeof given === 'string' ? given : '';
+    return { name: ciField(p, 'Name'), type: sentinelCiType(type) ?? type };
   });
   return { name: raw.Name, columns: columns as ColumnSchema[] };
 }

@@ -43,8 +43,11 @@ function refusal(run: () => unknown): UnsupportedError {
 
 describe('parsers known by their output columns only', () => {
   it('refuse over data that has rows elsewhere instead of answering empty, naming the parser and its position', () => {
-    const query = "SigninLogs | join kind=inner (_Im_Dns(starttime=ago(1d)) | where Domain has 'x') on $left.UserPrincipalName == $right.SrcUsername";
-    const error = refusal(() => runQuery(query, { catalog, tables: new Map([['SigninLogs', signins]]), now: NOW }));
+    const query =
+      "SigninLogs | join kind=inner (_Im_Dns(starttime=ago(1d)) | where Domain has 'x') on $left.UserPrincipalName == $right.SrcUsername";
+    const error = refusal(() =>
+      runQuery(query, { catalog, tables: new Map([['SigninLogs', signins]]), now: NOW }),
+    );
     expect(error.message).toContain('_Im_Dns is a parser');
     expect(error.message).toContain('give rows for _Im_Dns');
     expect(error.start).toBe(query.indexOf('_Im_Dns'));
@@ -85,8 +88,12 @@ describe('parsers known by their output columns only', () => {
   it('refuse when the data is a lookup that cannot tell whether any table has rows, unless it says so', () => {
     const query = 'MSBizAppsOrgSettings | project FieldName';
     const lookup = (name: string) => (name === 'SigninLogs' ? signins : undefined);
-    expect(() => runQuery(query, { catalog, tables: lookup, now: NOW })).toThrow(/MSBizAppsOrgSettings is a parser/);
-    expect(runQuery(query, { catalog, tables: () => undefined, anyRows: () => false, now: NOW }).rows).toEqual([]);
+    expect(() => runQuery(query, { catalog, tables: lookup, now: NOW })).toThrow(
+      /MSBizAppsOrgSettings is a parser/,
+    );
+    expect(
+      runQuery(query, { catalog, tables: () => undefined, anyRows: () => false, now: NOW }).rows,
+    ).toEqual([]);
   });
 
   it('run the project parser of the same name over the data', () => {
@@ -95,7 +102,13 @@ describe('parsers known by their output columns only', () => {
         'functionName: MSBizAppsVIPUsers\nquery: |\n  SigninLogs | project UserPrincipalName, Tags = "from the project"\n',
     });
     const own = loadCatalog(dir);
-    const result = runQuery('MSBizAppsVIPUsers', { catalog: own, tables: new Map([['SigninLogs', signins]]), now: NOW });
-    expect(tableToRecords(result)).toEqual([{ UserPrincipalName: 'ann@contoso.com', Tags: 'from the project' }]);
+    const result = runQuery('MSBizAppsVIPUsers', {
+      catalog: own,
+      tables: new Map([['SigninLogs', signins]]),
+      now: NOW,
+    });
+    expect(tableToRecords(result)).toEqual([
+      { UserPrincipalName: 'ann@contoso.com', Tags: 'from the project' },
+    ]);
   });
 });

@@ -240,6 +240,19 @@ describe('custom tables', () => {
     ]);
   });
 
+  // The CI reads these files with Newtonsoft.Json: its own CustomTables/GitHubAuditData.json ends a
+  // list with a trailing comma and PowerPlatformAdminActivity.json spells the keys "name"/"type".
+  it('reads CustomTables files the way the CI does: trailing commas and property names in any case', () => {
+    const text =
+      '{\n  "Name": "Lenient_CL",\n  "Properties": [\n    { "name": "TimeGenerated", "type": "DateTime" },\n    { "NAME": "Note, with ] inside", "Type": "String" },\n  ]\n}\n';
+    const dir = repo({ 'kql/schemas/Lenient_CL.json': text });
+    const catalog = loadCatalog(dir, { builtin: false });
+    expect(catalog.tables.get('Lenient_CL')?.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'TimeGenerated:datetime',
+      'Note, with ] inside:string',
+    ]);
+  });
+
   it('adds the schema folders of sentinel-kit.config.yaml and of --schemas', () => {
     const dir = repo({
       'sentinel-kit.config.yaml': 'schemas:\n  - schemas/team\ntablePlans:\n  Verbose_CL: Auxiliary\n',
