@@ -99,7 +99,7 @@ function commitsOf(dir: string, commit: string | undefined): (file: string) => s
   return (name) => map[name] ?? commit;
 }
 
-type CiTables = Record<
+export type CiTables = Record<
   string,
   { repo: string; path: string; commit?: string; added: string; notes?: string[] }
 >;
@@ -108,11 +108,16 @@ type CiTables = Record<
  * CustomTables files the built-in catalog lacks or has fewer columns of: a Microsoft table of
  * tables.ndjson gets the columns only the CI's file has (the CI binds rules against its file); a
  * `_CL` table the catalog lacks is added to tables.ndjson; any other name is a parser's output the
- * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`.
+ * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`, with
+ * the columns of an older stub of stubs.ndjson where there is one.
  * `previous`: the last run's record, so tables it added count as the CI's, not Microsoft's.
  */
-function importTables(tablesDir: string, commit: string | undefined, previous: CiTables = {}): CiTables {
-  const dir = builtinCatalogDir();
+export function importTables(
+  tablesDir: string,
+  commit: string | undefined,
+  previous: CiTables = {},
+  dir = builtinCatalogDir(),
+): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
   for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
@@ -124,15 +129,29 @@ function importTables(tablesDir: string, commit: string | undefined, previous: C
   for (const file of jsonFiles(tablesDir)) {
     const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
     const name = ciField(raw, 'Name');
-    if (typeof name !== 'string' || stubs.has(name)) continue;
+    if (typeof name !== 'string') continue;
     const notes: string[] = [];
     const columns = ciColumns(list(ciField(raw, 'Properties')), notes);
     const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
     const own = microsoft.get(name);
-    if (own) {
-      const have = new Set(own.columns.map((c) => c.name));
+    const stub = stubs.get(name);
+    if (stub) {
+      // The CI's file is newer than the stub's snapshot (Infoblox gained SrcIpAddr): the union,
+      // which ci-tables.ndjson serves ahead of stubs.ndjson.
+      const have = new Set(stub.columns.map((c) => c.name));
       const extra = columns.filter((c) => !have.has(c.name));
       if (extra.length === 0) continue;
+      parserOutputs.push({ name, columns: [...stub.columns, ...extra] });
+      notes.unshift(`columns added to the parser-output stub: ${extra.map((c) => c.name).join(', ')}`);
+      record[name] = { ...source, added: 'parser output', notes };
+    } else if (own) {
+      const have = new Set(own.columns.map((c) => c.name));
+      const extra = columns.filter((c) => !have.has(c.name));
+      // Columns an earlier run added are in tables.ndjson now; its record still says where they came from.
+      if (extra.length === 0) {
+        if (previous[name]?.added === 'columns') record[name] = previous[name];
+        continue;
+      }
       microsoft.set(name, { ...own, columns: [...own.columns, ...extra] });
       notes.unshift(`columns added: ${extra.map((c) => c.name).join(', ')}`);
       record[name] = { ...source, added: 'columns', notes };

@@ -291,11 +291,12 @@ function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedT
   // Parser-output stubs stand in for Sentinel's parsers the way its CI validation does; a parser the
   // project defines under the same name replaces the stub, and so does a built-in ASIM parser, which
   // takes the parameters a table stub cannot (`imNetworkSession(starttime=...)`). ci-tables.ndjson
-  // holds the CI's later parser-output tables (OktaSSO), scripts/import-ci-functions.ts.
+  // holds the CI's later parser-output tables (OktaSSO) and later column lists of stubs (Infoblox),
+  // so it comes first (scripts/import-ci-functions.ts).
   const hidden = new Set([...functions.keys(), ...builtinFunctions().keys()]);
   const exclude = [...hidden].sort().join('\n');
   if (builtinStubs?.exclude !== exclude) {
-    const tables = ['stubs.ndjson', 'ci-tables.ndjson'].map((file) =>
+    const tables = ['ci-tables.ndjson', 'stubs.ndjson'].map((file) =>
       PackedTables.open(join(dir, file), PARSER_STUB_FILE, hidden),
     );
     builtinStubs = { exclude, tables };
