@@ -8,7 +8,8 @@ function answer(catalog: Catalog, source: WorkerDataSource, request: QueryReques
   try {
     source.refresh();
     const plan = planQuery(request.query, catalog);
-    const table = runPlan(plan, { catalog, tables: (name) => source.table(name), now: request.now });
+    const anyRows = source.anyRows?.bind(source);
+    const table = runPlan(plan, { catalog, tables: (name) => source.table(name), now: request.now, anyRows });
     if (table.rows.length > request.maxRows) {
       return {
         id,

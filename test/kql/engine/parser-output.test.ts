@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableToRecords, UnsupportedError } from '../../../src/kql/index.js';
+import {
+  planQuery,
+  runPlan,
+  runQuery,
+  type Table,
+  tableToRecords,
+  UnsupportedError,
+} from '../../../src/kql/index.js';
+import { createSource } from '../../../src/rules/backtest/source.js';
 import { folderWith } from '../../support/files.js';
 import { NOW } from './helpers.js';
 
@@ -110,5 +118,27 @@ describe('parsers known by their output columns only', () => {
     expect(tableToRecords(result)).toEqual([
       { UserPrincipalName: 'ann@contoso.com', Tags: 'from the project' },
     ]);
+  });
+
+  it('tell from a worker data source (`query --data`) whether its files hold rows', () => {
+    const query = '_Im_Dns | project SrcIpAddr';
+    const plan = planQuery(query, catalog);
+    const run = (files: Record<string, string>) => {
+      const source = createSource({ dir: folderWith('sk-parser-output-data-', files), now: NOW }, catalog);
+      source.refresh();
+      return runPlan(plan, {
+        catalog,
+        tables: (name) => source.table(name),
+        anyRows: source.anyRows,
+        now: NOW,
+      });
+    };
+    expect(run({ 'SigninLogs.ndjson': '' }).rows).toEqual([]);
+    expect(() =>
+      run({
+        'SigninLogs.ndjson':
+          '{"TimeGenerated":"2026-01-10T11:00:00Z","UserPrincipalName":"ann@contoso.com"}\n',
+      }),
+    ).toThrow(/_Im_Dns is a parser/);
   });
 });
