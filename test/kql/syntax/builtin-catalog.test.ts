@@ -110,8 +110,10 @@ describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)
       types.get('start_time_t'),
       types.get('systemId_g'),
     ]).toEqual(['string', 'string', 'datetime', 'guid']);
-    // Listed twice on the page, as Guid and as String: left out rather than guessed.
-    expect(types.has('SubscriptionId')).toBe(false);
+    // Listed twice on the page, as Guid and as String; the Azure-Sentinel CI's own
+    // CustomTables/AzureDiagnostics.json declares it String, and rules project it (ciTables).
+    expect(provenance.ciTables.AzureDiagnostics.notes[0]).toContain('SubscriptionId');
+    expect(types.get('SubscriptionId')).toBe('string');
   });
 
   it('merges two descriptions of a table keeping the better-described one and every column', () => {
