@@ -178,6 +178,7 @@ function main(): void {
   const dir = builtinCatalogDir();
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
+  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const functions: CiFunction[] = [];
   const files: Record<string, unknown> = {};
   const skipped: Record<string, string[]> = {};
@@ -189,10 +190,11 @@ function main(): void {
     // every ASIM filter as datetime (_Im_Dns.json), so the ASIM entry stays.
     if (fn && asim.has(fn.name))
       notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
-    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has; the table is kept.
-    if (fn && builtinTables.has(fn.name))
-      notes.push('a table of catalog/tables.ndjson has this name; the table is kept');
-    if (!fn || asim.has(fn.name) || builtinTables.has(fn.name)) {
+    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has, and a CustomTables
+    // declaration of the same name (Snowflake, VMwareESXi) is the one the catalog already serves: kept.
+    const table = fn && (builtinTables.has(fn.name) || stubs.has(fn.name));
+    if (table) notes.push('a table or parser-output stub of the catalog has this name; that one is kept');
+    if (!fn || asim.has(fn.name) || table) {
       skipped[file] = notes;
       continue;
     }
