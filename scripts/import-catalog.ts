@@ -44,7 +44,7 @@ function readTables(dir: string): TableSchema[] {
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as TableSchema);
 }
 
-function pack(tables: TableSchema[]): string {
+export function pack(tables: TableSchema[]): string {
   const sorted = [...tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return sorted
     .map((t) => `${JSON.stringify({ name: t.name, description: t.description, columns: t.columns })}\n`)
@@ -78,12 +78,13 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(tablesFile, pack(tables));
   writeFileSync(join(out, 'stubs.ndjson'), pack(readTables(join(source, 'stubs'))));
-  // Keys the other import scripts add (asimParsers, basicPlan) and corrections to a source's column list
+  // Keys the other import scripts add (asimParsers, basicPlan, ciFunctions, ciTables) and corrections to a source's column list
   // (catalog/provenance.json `corrections`, applied to tables.ndjson, which re-imports merge) outlive a re-import.
   const provenanceFile = join(out, 'provenance.json');
   const kept = existsSync(provenanceFile) ? JSON.parse(readFileSync(provenanceFile, 'utf8')) : {};
   const provenance = JSON.parse(readFileSync(join(source, 'provenance.json'), 'utf8'));
-  for (const key of ['asimParsers', 'basicPlan', 'corrections']) if (kept[key]) provenance[key] = kept[key];
+  for (const key of ['asimParsers', 'basicPlan', 'corrections', 'ciFunctions', 'ciTables'])
+    if (kept[key]) provenance[key] = kept[key];
   writeFileSync(provenanceFile, JSON.stringify(provenance, null, 1));
   for (const t of handWritten) {
     if (tables.some((c) => c.name.toLowerCase() === t.name.toLowerCase()))

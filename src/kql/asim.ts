@@ -13,8 +13,8 @@ let parsers: Map<string, FunctionSchema> | undefined;
 /**
  * Sentinel's built-in ASIM parsers (`_Im_NetworkSession(starttime=..., ...)`, `_ASim_Dns`, and the
  * workspace-deployed `imDns`/`ASimDns` names), from catalog/asim.json (scripts/import-asim.ts): the
- * parameters of each unifying parser and its schema's columns. Locally each runs as an empty table
- * of those columns, since the source-specific parsers behind it are not part of the catalog; a
+ * parameters of each unifying parser and its schema's columns. The source-specific parsers behind
+ * it are not part of the catalog, so locally it runs as a `parser-output` (execute/index.ts); a
  * project parser of the same name replaces it. Read once per process.
  */
 export function builtinAsimParsers(): ReadonlyMap<string, FunctionSchema> {
@@ -29,6 +29,7 @@ export function builtinAsimParsers(): ReadonlyMap<string, FunctionSchema> {
           parameters,
           body: `datatable(${file.columns[schema].map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`,
           file: 'sentinel-kit catalog (built-in ASIM parser)',
+          columns: file.columns[schema],
         },
       ]),
     );

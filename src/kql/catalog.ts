@@ -4,9 +4,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { type ProjectConfig, readProjectConfig, type TablePlan, tablePlans } from '../config.js';
 import { type Diagnostic, DiagnosticError } from '../diagnostics.js';
 import { documentToJs, reportUnresolvedAliases } from '../yaml.js';
-import { builtinAsimParsers } from './asim.js';
 import { basicPlanRefusal } from './basic-plan.js';
+import { builtinFunctions } from './builtin-functions.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
+import { ciField, parseCiJson } from './sentinel-ci-json.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
 export type { TablePlan } from '../config.js';
@@ -40,6 +41,8 @@ export interface FunctionSchema {
   parameters: FunctionParameter[];
   body: string;
   file?: string;
+  /** Set on a function known by its output columns only (`builtinFunctions`): those columns. */
+  columns?: ColumnSchema[];
 }
 
 export interface WatchlistSchema {
@@ -63,7 +66,11 @@ export interface Catalog {
   /** The project's parsers (kql/parsers), which `build` deploys. */
   functions: Map<string, FunctionSchema>;
   watchlists: Map<string, WatchlistSchema>;
-  /** Functions Sentinel provides in every workspace (ASIM parsers), bound but never deployed. */
+  /**
+   * Functions a workspace has that the project does not define (ASIM parsers, Solution parsers the
+   * Azure-Sentinel CI declares), known by their output columns only: bound, never deployed, run as
+   * a `parser-output`.
+   */
   builtinFunctions?: ReadonlyMap<string, FunctionSchema>;
   /** Findings about the schemas and config that do not stop loading (SK0005), for `validate` and `build` to report. */
   warnings?: Diagnostic[];
@@ -75,6 +82,15 @@ export function callableFunctions(catalog: Catalog): FunctionSchema[] {
     (f) => !catalog.functions.has(f.name),
   );
   return [...catalog.functions.values(), ...builtin];
+}
+
+/**
+ * A function the catalog knows by its output columns only, as a table of those columns, so a rule
+ * test can give the rows it returns (`tables: { OktaSSO: [...] }` works the same for a stub table).
+ */
+export function parserOutputSchema(catalog: Catalog, name: string): TableSchema | undefined {
+  const fn = catalog.functions.has(name) ? undefined : catalog.builtinFunctions?.get(name);
+  return fn?.columns ? { name, columns: fn.columns, file: fn.file } : undefined;
 }
 
 /**
@@ -255,7 +271,13 @@ export interface CatalogOptions {
 }
 
 let builtinTables: PackedTables | undefined;
-let builtinStubs: { exclude: string; tables: PackedTables } | undefined;
+let builtinStubs: { exclude: string; tables: PackedTables[] } | undefined;
+
+/**
+ * The `file` of a table that stands for a parser's output (catalog/stubs.ndjson, ci-tables.ndjson):
+ * the engine runs it as that parser (`parser-output`), not as a stored table.
+ */
+export const PARSER_STUB_FILE = 'sentinel-kit catalog (parser stub)';
 
 /** Microsoft's tables (catalog/tables.ndjson), opened once per process (immutable data). */
 function builtinTableFile(): PackedTables {
@@ -268,14 +290,18 @@ function builtinSources(functions: ReadonlyMap<string, FunctionSchema>): PackedT
   const dir = builtinCatalogDir();
   // Parser-output stubs stand in for Sentinel's parsers the way its CI validation does; a parser the
   // project defines under the same name replaces the stub, and so does a built-in ASIM parser, which
-  // takes the parameters a table stub cannot (`imNetworkSession(starttime=...)`).
-  const hidden = new Set([...functions.keys(), ...builtinAsimParsers().keys()]);
+  // takes the parameters a table stub cannot (`imNetworkSession(starttime=...)`). ci-tables.ndjson
+  // holds the CI's later parser-output tables (OktaSSO) and later column lists of stubs (Infoblox),
+  // so it comes first (scripts/import-ci-functions.ts).
+  const hidden = new Set([...functions.keys(), ...builtinFunctions().keys()]);
   const exclude = [...hidden].sort().join('\n');
   if (builtinStubs?.exclude !== exclude) {
-    const tables = PackedTables.open(join(dir, 'stubs.ndjson'), 'sentinel-kit catalog (parser stub)', hidden);
+    const tables = ['ci-tables.ndjson', 'stubs.ndjson'].map((file) =>
+      PackedTables.open(join(dir, file), PARSER_STUB_FILE, hidden),
+    );
     builtinStubs = { exclude, tables };
   }
-  return [builtinTableFile(), builtinStubs.tables];
+  return [builtinTableFile(), ...builtinStubs.tables];
 }
 
 /**
@@ -310,7 +336,7 @@ export function catalogFromPortable(portable: PortableCatalog): Catalog {
     builtinSources(functions),
     new Map(portable.builtin.plans),
   );
-  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers() };
+  return { tables, functions, watchlists, builtinFunctions: builtinFunctions() };
 }
 
 /**
@@ -366,7 +392,7 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
     config.tablePlans,
   );
   if (options.builtin === false) return { tables, functions, watchlists };
-  return { tables, functions, watchlists, builtinFunctions: builtinAsimParsers(), warnings };
+  return { tables, functions, watchlists, builtinFunctions: builtinFunctions(), warnings };
 }
 
 /**
@@ -423,7 +449,7 @@ function addTable(
 function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): TableSchema | undefined {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = parseCiJson(readFileSync(path, 'utf8'));
   } catch (error) {
     diagnostics.push(fileError(file, 'SK0001', `not valid JSON: ${(error as Error).message}`));
     return undefined;
@@ -451,7 +477,7 @@ function readTableFile(path: string, file: string, diagnostics: Diagnostic[]): T
 /** The Azure-Sentinel CI's `.script/tests/KqlvalidationsTests/CustomTables/*.json` shape. */
 interface CustomTablesFile {
   Name: string;
-  Properties: { Name?: unknown; Type?: unknown }[];
+  Properties: unknown[];
 }
 
 function isCustomTablesFile(raw: unknown): raw is CustomTablesFile {
@@ -486,11 +512,17 @@ const customTableTypes: Record<string, KqlType> = {
   decimal: 'decimal',
 };
 
+/** The KQL type of a .NET or Kusto type name in the Azure-Sentinel CI's files, or undefined. */
+export function sentinelCiType(name: string): KqlType | undefined {
+  return customTableTypes[name.toLowerCase().replace(/[\s`]/g, '')];
+}
+
 function fromCustomTablesFile(raw: CustomTablesFile): Partial<TableSchema> {
   if (!Array.isArray(raw.Properties)) return { name: raw.Name };
   const columns = raw.Properties.map((p) => {
-    const type = typeof p?.Type === 'string' ? p.Type : '';
-    return { name: p?.Name, type: customTableTypes[type.toLowerCase().replace(/[\s`]/g, '')] ?? type };
+    const given = ciField(p, 'Type');
+    const type = typeof given === 'string' ? given : '';
+    return { name: ciField(p, 'Name'), type: sentinelCiType(type) ?? type };
   });
   return { name: raw.Name, columns: columns as ColumnSchema[] };
 }

@@ -52,6 +52,16 @@ export interface QueryOptions {
    * undefined to refuse the query. The engine never fetches remote storage.
    */
   externalData?: Map<string, string> | ((url: string) => string | undefined);
+  /**
+   * Whether any table of `tables` holds a row, for a parser known by its columns only (it runs empty
+   * only over data with no rows). Derived when `tables` is a Map; absent for a lookup function:
+   * not known, so such a parser is refused unless `tables` gives rows under its name.
+   */
+  anyRows?: () => boolean;
+}
+
+function hasRows(table: Table | ColumnarTable): boolean {
+  return ('vectors' in table ? table.length : table.rows.length) > 0;
 }
 
 /**
@@ -79,6 +89,7 @@ export function runPlan(plan: Plan, options: QueryOptions): Table {
     table: typeof tables === 'function' ? tables : (name) => tables.get(name),
     now: options.now ?? dateToTicks(new Date()),
     externalData: typeof external === 'function' ? external : (url) => external?.get(url),
+    anyRows: typeof tables === 'function' ? options.anyRows : () => [...tables.values()].some(hasRows),
   });
   const table: Table = { columns: frame.schema, rows: frameToRows(frame) };
   if (plan.visualization) table.visualization = plan.visualization;

@@ -64,6 +64,13 @@ describe('rules Microsoft CI accepts', () => {
     expect(summary('AsimBuiltInParsers.yaml')).toEqual([]);
   });
 
+  // The CI binds rules against .script/tests/KqlvalidationsTests/CustomFunctions/*.json (functions
+  // Solutions deploy as parsers, e.g. MSBizAppsNetworkAddresses.json with its watchlist-alias
+  // parameter) and CustomTables/*.json (OktaSSO.json, a Solution parser's output declared as a table).
+  it('calls to the Solution parsers the CI declares (MSBizAppsNetworkAddresses(...), MSBizAppsVIPUsers, OktaSSO)', () => {
+    expect(summary('SolutionParserCalls.yaml')).toEqual([]);
+  });
+
   it("an Account entity mapping CloudAppAccountId (in the CI's EntityMappingIdentifiers)", () => {
     expect(summary('CloudAppAccountId.yaml')).toEqual([]);
   });

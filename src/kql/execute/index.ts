@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   now: bigint;
   /** The content an externaldata URL stands for locally; undefined refuses the URL. */
   externalData?(url: string): string | undefined;
+  /** Whether any table of the data holds a row; absent: not known (see `parserOutput`). */
+  anyRows?(): boolean;
 }
 
 /** Runs a plan; shared (let/materialize) subplans are computed once. */
@@ -72,6 +74,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return scan(plan.table, plan.schema, env.options);
     case 'watchlist':
       return watchlist(plan.alias, plan.schema, env.options.catalog);
+    case 'parser-output':
+      return parserOutput(plan, env.options);
     case 'external':
       return executeExternal(plan, env.options.externalData);
     case 'range':
@@ -251,6 +255,25 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
     };
   }
   return frame;
+}
+
+/**
+ * A parser the catalog knows by its output columns only (a built-in ASIM or Solution parser): its
+ * rows in Azure come from tables and logic the catalog lacks, so the only answers known to match
+ * Azure's are the rows the data gives under the parser's own name (a rule test's `tables:` entry),
+ * and no rows when the data holds no row in any table (every parser reads tables). Otherwise the
+ * query is refused: an empty answer over data that has rows could differ from Azure's.
+ */
+function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, options: ExecuteOptions): Frame {
+  if (options.table(plan.name)) return scan(plan.name, plan.schema, options);
+  if (options.anyRows?.() === false) return emptyFrame(plan.schema);
+  throw new UnsupportedError(
+    plan.name,
+    plan.span,
+    `${plan.name} is a parser Sentinel or a Solution deploys, known here by its output columns only, so ` +
+      `its rows over this data are unknown: import it with \`sentinel-kit import\` (into kql/parsers) ` +
+      `or give rows for ${plan.name} in the test's tables`,
+  );
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */

@@ -1,3 +1,4 @@
+import { PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
 import { bridge } from '../syntax/index.js';
@@ -91,9 +92,7 @@ function lowerTableName(node: any, ctx: LowerContext): Plan {
   const binding = ctx.scope.get(name);
   if (binding?.kind === 'table') return binding.plan;
   const symbolType = bridge().getTypeName(node.ReferencedSymbol ?? {}) as string;
-  if (symbolType.endsWith('TableSymbol') && ctx.catalog.tables.has(name)) {
-    return { op: 'scan', table: name, schema: boundSchema(node) };
-  }
+  if (symbolType.endsWith('TableSymbol') && ctx.catalog.tables.has(name)) return tableScan(name, node, ctx);
   if (symbolType.endsWith('FunctionSymbol')) return lowerTableCall(node, ctx);
   throw unsupported(node, ctx, `table '${name}'`);
 }
@@ -117,11 +116,22 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
   if (name === 'table') return lowerTableFunction(node, ctx);
+  if (ctx.catalog.builtinFunctions?.has(name) && !ctx.catalog.functions.has(name)) {
+    return { op: 'parser-output', name, span: spanOf(node, ctx), schema: boundSchema(node) };
+  }
   const expansion = node.GetExpansion?.();
   if (!expansion) throw unsupported(node, ctx, `${name}()`);
   const scope = bindCallArguments(node, undefined, ctx);
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+}
+
+/** A table of the catalog; one standing for a parser's output runs as that parser. */
+function tableScan(name: string, node: any, ctx: LowerContext): Plan {
+  if (ctx.catalog.tables.get(name)?.file === PARSER_STUB_FILE) {
+    return { op: 'parser-output', name, span: spanOf(node, ctx), schema: boundSchema(node) };
+  }
+  return { op: 'scan', table: name, schema: boundSchema(node) };
 }
 
 /** `table('name')`: the table or tabular `let` the constant name refers to (table-function doc). */
@@ -132,7 +142,7 @@ function lowerTableFunction(node: any, ctx: LowerContext): Plan {
     throw unsupported(node, ctx, 'table() with a non-constant name');
   const binding = ctx.scope.get(name.value);
   if (binding?.kind === 'table') return binding.plan;
-  if (ctx.catalog.tables.has(name.value)) return { op: 'scan', table: name.value, schema: boundSchema(node) };
+  if (ctx.catalog.tables.has(name.value)) return tableScan(name.value, node, ctx);
   throw unsupported(node, ctx, `table '${name.value}'`);
 }
 

@@ -98,6 +98,12 @@ export type Plan = (
   | { op: 'values'; rows: Value[][] }
   | { op: 'scan'; table: string }
   | { op: 'watchlist'; alias: string }
+  /**
+   * The output of a parser the catalog knows by its columns only (a built-in ASIM or Solution
+   * parser, a parser-output stub table): the rows the data gives under its name, else none when the
+   * data holds no rows at all, else refused (execute/index.ts `parserOutput`).
+   */
+  | { op: 'parser-output'; name: string; span: Span }
   /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
   | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
   | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }

@@ -18,6 +18,8 @@ export interface WorkerDataSource {
   /** Brings the tables up to date before a query (e.g. reads what was appended to the store since). */
   refresh(): void;
   table(name: string): Table | ColumnarTable | undefined;
+  /** Whether any table holds a row (`QueryOptions.anyRows`); absent: not known. */
+  anyRows?(): boolean;
 }
 
 export type CreateSource = (options: unknown, catalog: Catalog) => WorkerDataSource;

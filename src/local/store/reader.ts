@@ -44,5 +44,6 @@ export function createSource(options: unknown, catalog: Catalog): WorkerDataSour
       }
     },
     table: (name) => tables.get(name)?.data,
+    anyRows: () => [...tables.values()].some((t) => t.data.rows.length > 0),
   };
 }

@@ -127,7 +127,8 @@ export class Workspace {
   }
 
   query(query: string, now: bigint): Table {
-    return runQuery(query, { catalog: this.catalog, tables: (name) => this.table(name), now });
+    const anyRows = () => [...this.tables.values()].some((stored) => stored.data.rows.length > 0);
+    return runQuery(query, { catalog: this.catalog, tables: (name) => this.table(name), now, anyRows });
   }
 
   close(): void {

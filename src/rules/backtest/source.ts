@@ -19,5 +19,6 @@ export function createSource(options: unknown, catalog: Catalog): WorkerDataSour
       tables = loaded.tables;
     },
     table: (name) => tables?.get(name)?.data,
+    anyRows: () => [...(tables?.values() ?? [])].some((t) => t.length > 0),
   };
 }

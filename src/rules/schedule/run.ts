@@ -69,6 +69,9 @@ export class RuleSimulation {
       tables,
       now: this.nowAt(at),
       externalData: (url) => externalData?.get(url),
+      // The whole workspace of the test or backtest, not the run's window: a parser known only by its
+      // columns runs empty only when no table has a row at all.
+      anyRows: () => [...this.data.tables.values()].some((t) => t.length > 0),
     });
     return this.record(at, window, result);
   }

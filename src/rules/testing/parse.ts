@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
-import type { Catalog } from '../../kql/catalog.js';
+import { type Catalog, parserOutputSchema } from '../../kql/catalog.js';
 import { parseDateTime } from '../../kql/values/index.js';
 import { documentToJs } from '../../yaml.js';
 import { displayPath } from '../load.js';
@@ -159,7 +159,7 @@ function readTables(
   const tables: FixtureTable[] = [];
   for (const [tableName, rows] of Object.entries(raw as Record<string, unknown>)) {
     const tablePath = [...path, tableName];
-    const schema = catalog.tables.get(tableName);
+    const schema = catalog.tables.get(tableName) ?? parserOutputSchema(catalog, tableName);
     if (!schema) {
       checker.error(
         tablePath,

@@ -110,26 +110,27 @@ describe('the built-in catalog (catalog/*.ndjson from scripts/import-catalog.ts)
       types.get('start_time_t'),
       types.get('systemId_g'),
     ]).toEqual(['string', 'string', 'datetime', 'guid']);
+    // Listed twice on the page, as Guid and as String; the Azure-Sentinel CI's own
+    // CustomTables/AzureDiagnostics.json declares it String, and rules project it (ciTables).
+    expect(provenance.ciTables.AzureDiagnostics.notes[0]).toContain('SubscriptionId');
+    expect(types.get('SubscriptionId')).toBe('string');
   });
 
   it('has the resource-log columns of AzureDiagnostics that the Azure-Sentinel CI validates rules against', () => {
     // The page lists only the most common columns (each service adds its own the first time it
     // sends them); WAF, SQL-audit and DDoS rules read these. Source and type rule: provenance.json.
     const provenance = JSON.parse(readFileSync(join(builtinCatalogDir(), 'provenance.json'), 'utf8'));
-    const ci = provenance.corrections.AzureDiagnostics.resourceLogColumns;
-    expect(ci.path).toBe('.script/tests/KqlvalidationsTests/CustomTables/AzureDiagnostics.json');
+    expect(provenance.ciTables.AzureDiagnostics.path).toBe(
+      '.script/tests/KqlvalidationsTests/CustomTables/AzureDiagnostics.json',
+    );
     const types = new Map(packed.get('AzureDiagnostics')?.columns.map((c) => [c.name, c.type]));
-    for (const name of ci.columns) expect(types.has(name), name).toBe(true);
     expect([
       types.get('details_msg_s'),
       types.get('server_principal_name_s'),
       types.get('affected_rows_d'),
       types.get('isReceivedFromClient_b'),
       types.get('transactionId_g'),
-      types.get('SubscriptionId'),
-    ]).toEqual(['string', 'string', 'real', 'bool', 'string', 'string']);
-    // A column the CI lists but the rules compute themselves is not a resource-log field.
-    expect(types.has('timeSlice')).toBe(false);
+    ]).toEqual(['string', 'string', 'real', 'bool', 'string']);
   });
 
   it('merges two descriptions of a table keeping the better-described one and every column', () => {
@@ -255,6 +256,19 @@ describe('custom tables', () => {
       'Id_g:guid',
       'Flag_b:bool',
       'Bytes:long',
+    ]);
+  });
+
+  // The CI reads these files with Newtonsoft.Json: its own CustomTables/GitHubAuditData.json ends a
+  // list with a trailing comma and PowerPlatformAdminActivity.json spells the keys "name"/"type".
+  it('reads CustomTables files the way the CI does: trailing commas and property names in any case', () => {
+    const text =
+      '{\n  "Name": "Lenient_CL",\n  "Properties": [\n    { "name": "TimeGenerated", "type": "DateTime" },\n    { "NAME": "Note, with ] inside", "Type": "String" },\n  ]\n}\n';
+    const dir = repo({ 'kql/schemas/Lenient_CL.json': text });
+    const catalog = loadCatalog(dir, { builtin: false });
+    expect(catalog.tables.get('Lenient_CL')?.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'TimeGenerated:datetime',
+      'Note, with ] inside:string',
     ]);
   });
 

@@ -1,0 +1,218 @@
+// Builds catalog/ci-functions.json and catalog/ci-tables.ndjson from the Azure-Sentinel KQL
+// validation CI's own schema folders, so what that CI accepts, `validate` accepts:
+// - `.script/tests/KqlvalidationsTests/CustomFunctions/*.json`
+//   (`{"FunctionName", "FunctionParameters":[{"Name","Type","Default"?}], "FunctionResultColumns":[{"Name","Type"}]}`;
+//   some files write the keys in lower case): functions Solutions ship as parsers (MSBizAppsNetworkAddresses...),
+//   loaded by the CI's CustomJsonDirectoryFunctionsLoader (KqlValidationTests.cs);
+// - `.script/tests/KqlvalidationsTests/CustomTables/*.json` whose table is in neither tables.ndjson nor
+//   stubs.ndjson and is not a `_CL` table: parser outputs the CI treats as tables (OktaSSO), newer than the
+//   snapshot scripts/import-catalog.ts took.
+// A `commits.json` beside the files (file name -> commit) records where each came from in
+// catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
+// Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinAsimParsers } from '../src/kql/asim.js';
+import {
+  type ColumnSchema,
+  type FunctionParameter,
+  sentinelCiType,
+  type TableSchema,
+} from '../src/kql/catalog.js';
+import { builtinCatalogDir, PackedTables, readPackedFile } from '../src/kql/packed-tables.js';
+import { ciField, parseCiJson } from '../src/kql/sentinel-ci-json.js';
+import { pack } from './import-catalog.js';
+
+const REPO = 'Azure/Azure-Sentinel';
+const FOLDER = '.script/tests/KqlvalidationsTests';
+
+export interface CiFunction {
+  name: string;
+  parameters: FunctionParameter[];
+  columns: ColumnSchema[];
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The columns of a CI file, and notes on those left out: names with a wildcard (`Session*` in
+ * AWSCloudTrail.json, which no query can reference as a column) and type names with no KQL type
+ * (`binary`), which would need a guess.
+ */
+export function ciColumns(raw: unknown[], notes: string[]): ColumnSchema[] {
+  const columns = new Map<string, ColumnSchema>();
+  for (const entry of raw) {
+    const name = ciField(entry, 'Name');
+    const typeName = String(ciField(entry, 'Type') ?? '');
+    const type = sentinelCiType(typeName);
+    if (typeof name !== 'string' || name.includes('*') || !type) {
+      notes.push(`column ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} left out`);
+      continue;
+    }
+    if (!columns.has(name)) columns.set(name, { name, type });
+  }
+  return [...columns.values()];
+}
+
+/**
+ * A parameter the file gives no `Default` still binds as optional: the CI's loaders set
+ * `IsRequired = false` on the parameters they read (ParsersCustomJsonDirectoryFunctionsLoader.cs,
+ * CommonFunctionsLoader.cs), so a call may leave it out; a typed null stands in for the value.
+ */
+function ciParameter(entry: unknown, notes: string[]): FunctionParameter | undefined {
+  const name = ciField(entry, 'Name');
+  const typeName = String(ciField(entry, 'Type') ?? '');
+  const type = sentinelCiType(typeName);
+  if (typeof name !== 'string' || !type) {
+    notes.push(`parameter ${JSON.stringify(name)} of type ${JSON.stringify(typeName)} not understood`);
+    return undefined;
+  }
+  const given = ciField(entry, 'Default');
+  const fallback = type === 'string' ? "''" : `${type}(null)`;
+  return { name, type, default: typeof given === 'string' && given !== '' ? given : fallback };
+}
+
+/** One CustomFunctions file, or the reason it cannot be imported. */
+export function readCiFunction(raw: unknown): { fn?: CiFunction; notes: string[] } {
+  const notes: string[] = [];
+  const name = ciField(raw, 'FunctionName');
+  if (typeof name !== 'string') return { notes: ['no FunctionName'] };
+  const resultColumns = list(ciField(raw, 'FunctionResultColumns'));
+  // A function with no result columns may be scalar or tabular; the file does not say which.
+  if (resultColumns.length === 0) return { notes: ['no FunctionResultColumns'] };
+  const parameters = list(ciField(raw, 'FunctionParameters')).map((p) => ciParameter(p, notes));
+  if (parameters.some((p) => !p)) return { notes };
+  const columns = ciColumns(resultColumns, notes);
+  return { fn: { name, parameters: parameters as FunctionParameter[], columns }, notes };
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'commits.json')
+    .sort();
+}
+
+function commitsOf(dir: string, commit: string | undefined): (file: string) => string | undefined {
+  const file = join(dir, 'commits.json');
+  const map = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  return (name) => map[name] ?? commit;
+}
+
+export type CiTables = Record<
+  string,
+  { repo: string; path: string; commit?: string; added: string; notes?: string[] }
+>;
+
+/**
+ * CustomTables files the built-in catalog lacks or has fewer columns of: a Microsoft table of
+ * tables.ndjson gets the columns only the CI's file has (the CI binds rules against its file); a
+ * `_CL` table the catalog lacks is added to tables.ndjson; any other name is a parser's output the
+ * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`, with
+ * the columns of an older stub of stubs.ndjson where there is one.
+ * `previous`: the last run's record, so tables it added count as the CI's, not Microsoft's.
+ */
+export function importTables(
+  tablesDir: string,
+  commit: string | undefined,
+  previous: CiTables = {},
+  dir = builtinCatalogDir(),
+): CiTables {
+  const tablesFile = join(dir, 'tables.ndjson');
+  const microsoft = readPackedFile(tablesFile);
+  for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
+  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
+  const added = new Map<string, TableSchema>();
+  const parserOutputs: TableSchema[] = [];
+  const record: CiTables = {};
+  const tableCommit = commitsOf(tablesDir, commit);
+  for (const file of jsonFiles(tablesDir)) {
+    const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
+    const name = ciField(raw, 'Name');
+    if (typeof name !== 'string') continue;
+    const notes: string[] = [];
+    const columns = ciColumns(list(ciField(raw, 'Properties')), notes);
+    const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
+    const own = microsoft.get(name);
+    const stub = stubs.get(name);
+    if (stub) {
+      // The CI's file is newer than the stub's snapshot (Infoblox gained SrcIpAddr): the union,
+      // which ci-tables.ndjson serves ahead of stubs.ndjson.
+      const have = new Set(stub.columns.map((c) => c.name));
+      const extra = columns.filter((c) => !have.has(c.name));
+      if (extra.length === 0) continue;
+      parserOutputs.push({ name, columns: [...stub.columns, ...extra] });
+      notes.unshift(`columns added to the parser-output stub: ${extra.map((c) => c.name).join(', ')}`);
+      record[name] = { ...source, added: 'parser output', notes };
+    } else if (own) {
+      const have = new Set(own.columns.map((c) => c.name));
+      const extra = columns.filter((c) => !have.has(c.name));
+      // Columns an earlier run added are in tables.ndjson now; its record still says where they came from.
+      if (extra.length === 0) {
+        if (previous[name]?.added === 'columns') record[name] = previous[name];
+        continue;
+      }
+      microsoft.set(name, { ...own, columns: [...own.columns, ...extra] });
+      notes.unshift(`columns added: ${extra.map((c) => c.name).join(', ')}`);
+      record[name] = { ...source, added: 'columns', notes };
+    } else if (name.endsWith('_CL')) {
+      added.set(name, { name, columns });
+      record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
+    } else {
+      parserOutputs.push({ name, columns });
+      record[name] = { ...source, added: 'parser output', ...(notes.length > 0 ? { notes } : {}) };
+    }
+  }
+  writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
+  writeFileSync(join(dir, 'ci-tables.ndjson'), pack(parserOutputs));
+  return record;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--commit');
+  const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const [functionsDir, tablesDir] = args;
+  if (!functionsDir)
+    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
+  const dir = builtinCatalogDir();
+  const asim = builtinAsimParsers();
+  const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
+  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
+  const functions: CiFunction[] = [];
+  const files: Record<string, unknown> = {};
+  const skipped: Record<string, string[]> = {};
+  const functionCommit = commitsOf(functionsDir, commit);
+  for (const file of jsonFiles(functionsDir)) {
+    const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
+    const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
+    // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
+    // every ASIM filter as datetime (_Im_Dns.json), so the ASIM entry stays.
+    if (fn && asim.has(fn.name))
+      notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
+    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has, and a CustomTables
+    // declaration of the same name (Snowflake, VMwareESXi) is the one the catalog already serves: kept.
+    const table = fn && (builtinTables.has(fn.name) || stubs.has(fn.name));
+    if (table) notes.push('a table or parser-output stub of the catalog has this name; that one is kept');
+    if (!fn || asim.has(fn.name) || table) {
+      skipped[file] = notes;
+      continue;
+    }
+    functions.push(fn);
+    files[fn.name] = notes.length > 0 ? { ...source, notes } : source;
+  }
+  functions.sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
+
+  const provenanceFile = join(dir, 'provenance.json');
+  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
+  const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
+  all.ciFunctions = { files, skipped };
+  if (tablesDir) all.ciTables = tables;
+  writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
+  console.log(
+    `${functions.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
+  );
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

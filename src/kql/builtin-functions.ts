@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinAsimParsers } from './asim.js';
+import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
+import { builtinCatalogDir } from './packed-tables.js';
+
+interface CiFunctionsFile {
+  functions: { name: string; parameters: FunctionParameter[]; columns: ColumnSchema[] }[];
+}
+
+let functions: Map<string, FunctionSchema> | undefined;
+
+/**
+ * Functions a Sentinel workspace has without the project deploying them, known here only by their
+ * parameters and output columns: the built-in ASIM parsers (catalog/asim.json) and the functions the
+ * Azure-Sentinel KQL validation CI declares in its CustomFunctions folder (catalog/ci-functions.json,
+ * scripts/import-ci-functions.ts), which Solutions deploy as parsers. An ASIM parser keeps its name
+ * over a CI declaration. A project parser of the same name replaces either (`callableFunctions`).
+ * Read once per process.
+ */
+export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
+  if (!functions) {
+    functions = new Map(builtinAsimParsers());
+    const file = JSON.parse(
+      readFileSync(join(builtinCatalogDir(), 'ci-functions.json'), 'utf8'),
+    ) as CiFunctionsFile;
+    for (const { name, parameters, columns } of file.functions) {
+      if (functions.has(name)) continue;
+      functions.set(name, {
+        name,
+        description: `${name} (a function the Azure-Sentinel CI declares; deployed by its Solution)`,
+        parameters,
+        body: `datatable(${columns.map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`,
+        file: 'sentinel-kit catalog (Azure-Sentinel CI function)',
+        columns,
+      });
+    }
+  }
+  return functions;
+}
