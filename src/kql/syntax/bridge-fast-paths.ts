@@ -11,7 +11,8 @@
  *   property with two new closures on a fresh object;
  * - `Bridge.Class.getCachedType(fn, args)`, behind every use of a generic type such as
  *   `List$1(T)`, scans every instantiation made so far;
- * - and one of Kusto.Language's own: a table's column looked up by name (below).
+ * - and two of Kusto.Language's own: a table's column looked up by name, and the query grammar
+ *   that `KustoCode.Create` builds for every query although the hand-written parser parses it (below).
  * Each replacement answers only the cases it can prove the same as the original and hands every
  * other call to the original, so results do not change (test/kql/syntax/bridge-fast-paths.test.ts
  * compares them; `Bridge.$fastPathOriginals` lists what was replaced).
@@ -172,7 +173,11 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     if (column && Symbols.SymbolMatchExtensions.Matches$1(column, name, match, ignoreCase))
       symbols.add(column);
   };
+  const code = kusto.KustoCode;
+  const create = code.Create;
+  code.Create = lazyGrammarCreate(kusto, create);
   bridge.$fastPathOriginals = [
+    { owner: code, name: 'Create', original: create },
     { owner: system.Array, name: 'getCount', original: getCount },
     { owner: system.Array, name: 'getItem', original: getItem },
     { owner: bridge, name: 'is', original: is },
@@ -180,4 +185,69 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
     { owner: tables, name: 'GetMembers$1', original: getMembers },
   ];
+}
+
+/**
+ * `KustoCode.Create` (Kusto.Language 12.4, KustoCode.cs) asks for the combinator query grammar
+ * (`QueryGrammar.From(globals).QueryBlock`, ~0.8 s to build per thread) before parsing, only to
+ * store it in the result's `Grammar`, which the editor services (completion) read; with the default
+ * parser kind the hand-written `QueryParser` does the parsing. This is the same method, step for
+ * step, with `Grammar` built when first read; command text and the grammar parser kind keep the original.
+ */
+function lazyGrammarCreate(kusto: any, create: any) {
+  const { KustoCode, Parsing, Syntax, Binding, Editor, ParserKind, GlobalState } = kusto;
+  return function (
+    this: unknown,
+    text: string,
+    globals: any,
+    tokens: unknown,
+    tokenStarts: unknown,
+    analyze: boolean,
+    cancellationToken: any,
+  ) {
+    const state = globals || GlobalState.Default;
+    const kind = KustoCode.GetKind(text);
+    if (kind === Editor.CodeKinds.Command || state.ParseOptions.ParserKind === ParserKind.Grammar)
+      return create.call(this, text, globals, tokens, tokenStarts, analyze, cancellationToken);
+    const syntax = Parsing.QueryParser.ParseQuery(tokens, 0, state.ParseOptions);
+    const tree = new Syntax.SyntaxTree(syntax);
+    let localCache = null;
+    let resultType = null;
+    let analysisState = KustoCode.AnalysisState.NotRequested;
+    if (analyze) {
+      cancellationToken.ThrowIfCancellationRequested();
+      localCache = new Binding.LocalBindingCache();
+      if (Binding.Binder.TryBind(tree, state, localCache, null, cancellationToken)) {
+        resultType = KustoCode.DetermineResultType(syntax);
+        analysisState = KustoCode.AnalysisState.Performed;
+      } else {
+        analysisState = KustoCode.AnalysisState.NotSafe;
+      }
+    }
+    const result = new KustoCode(
+      text,
+      kind,
+      state,
+      null,
+      tree,
+      analysisState,
+      resultType,
+      tokens,
+      tokenStarts,
+      localCache,
+    );
+    let grammar: unknown;
+    Object.defineProperty(result, 'Grammar', {
+      get: () => {
+        grammar ??= Parsing.QueryGrammar.From(state).QueryBlock;
+        return grammar;
+      },
+      set: (value: unknown) => {
+        grammar = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    return result;
+  };
 }
