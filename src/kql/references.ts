@@ -24,7 +24,6 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
   const functions: FunctionSchema[] = [];
   const external = new Set<string>();
   const seen = new Set<string>();
-  const typeName = (symbol: any) => String(bridge().getTypeName(symbol));
   const visit = (node: any): void => {
     const symbol = node.ReferencedSymbol;
     if (symbol?.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
@@ -40,13 +39,28 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
         external.add(name);
       }
     }
+    // Tokens reference no symbol and have no children.
     for (let i = 0; i < node.ChildCount; i++) {
       const child = node.GetChild(i);
-      if (child) visit(child);
+      if (child && !child.IsToken) visit(child);
     }
   };
   visit(code.Syntax);
   return { tables: [...tables].sort(), functions, external: [...external].sort() };
+}
+
+// Bridge's type name of an object comes from the `$$fullname`/`$$name` its class puts on its
+// prototype, so it is computed once per class (every column reference asks).
+const typeNames = new WeakMap<object, string>();
+
+function typeName(symbol: any): string {
+  const prototype = Object.getPrototypeOf(symbol);
+  let name = typeNames.get(prototype);
+  if (name === undefined) {
+    name = String(bridge().getTypeName(symbol));
+    typeNames.set(prototype, name);
+  }
+  return name;
 }
 
 /** The references of `query` bound against `catalog`. */

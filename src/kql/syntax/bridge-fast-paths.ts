@@ -11,7 +11,8 @@
  *   property with two new closures on a fresh object;
  * - `Bridge.Class.getCachedType(fn, args)`, behind every use of a generic type such as
  *   `List$1(T)`, scans every instantiation made so far;
- * - and one of Kusto.Language's own: a table's column looked up by name (below).
+ * - and two of Kusto.Language's own: a table's column looked up by name, and the query grammar
+ *   that `KustoCode.Create` builds for every query although the hand-written parser parses it (below).
  * Each replacement answers only the cases it can prove the same as the original and hands every
  * other call to the original, so results do not change (test/kql/syntax/bridge-fast-paths.test.ts
  * compares them; `Bridge.$fastPathOriginals` lists what was replaced).
@@ -69,18 +70,14 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   // first answer is `obj instanceof type`; when that fails and both are plain Bridge classes (the
   // object's constructor has a Bridge kind; the type is no interface and has no `$is` or
   // `$literal`), its last one is `false`. Its other steps only compute values those do not use.
+  // A boxed value is a plain object literal (bridge.js `box`), an instance of Object alone, so
+  // `instanceof` of such a type is true only for unboxed objects.
+  const plainClass = (type: any) =>
+    typeof type === 'function' && type !== system.Object && type !== Object && type.constructor === Function;
   bridge.is = (obj: any, type: any, ignoreFn?: boolean, allowNull?: boolean) => {
-    if (
-      obj != null &&
-      typeof obj === 'object' &&
-      typeof type === 'function' &&
-      type !== system.Object &&
-      type !== Object &&
-      type.constructor === Function &&
-      !obj.$boxed
-    ) {
+    if (plainClass(type)) {
       if (obj instanceof type) return true;
-      const ctor = obj.constructor;
+      const ctor = obj != null && typeof obj === 'object' && !obj.$boxed ? obj.constructor : null;
       if (
         ctor != null &&
         ctor !== type &&
@@ -97,6 +94,16 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     }
     return is.call(bridge, obj, type, ignoreFn, allowNull);
   };
+  // `Bridge.as` and `Bridge.cast` return the object itself when `is` answers true and the object is
+  // not boxed: so the `instanceof` case above answers them without the general test (the syntax
+  // tree's `Parent` getter alone is an `as` per call).
+  const as = bridge.as;
+  const cast = bridge.cast;
+  const plainInstance = (obj: any, type: any) => plainClass(type) && obj instanceof type;
+  bridge.as = (obj: any, type: any, allowNull?: boolean) =>
+    plainInstance(obj, type) ? obj : as.call(bridge, obj, type, allowNull);
+  bridge.cast = (obj: any, type: any, allowNull?: boolean) =>
+    plainInstance(obj, type) ? obj : cast.call(bridge, obj, type, allowNull);
 
   // The same accessor as the original's, on a prototype instead of defined per call.
   class Ref {
@@ -151,19 +158,28 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   const { Symbols } = kusto;
   const tables = Symbols.TableSymbol.prototype;
   const getMembers = tables.GetMembers$1;
-  const columnMaps = new WeakMap<object, Map<string, unknown>>();
+  // Most tables are asked for one or two names (each `where` makes a new one), so the first lookup
+  // scans and the map is built at the second.
+  const columnMaps = new WeakMap<object, Map<string, unknown> | null>();
   const columnNamed = (table: any, name: string) => {
+    const columns = table.Columns;
     let map = columnMaps.get(table);
-    if (!map) {
-      map = new Map();
-      const columns = table.Columns;
-      const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
+    if (map) return map.get(name);
+    const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
+    if (map === undefined) {
+      columnMaps.set(table, null);
       for (let i = 0; i < count; i++) {
         const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
-        if (!map.has(column.Name)) map.set(column.Name, column);
+        if (column.Name === name) return column;
       }
-      columnMaps.set(table, map);
+      return undefined;
     }
+    map = new Map();
+    for (let i = 0; i < count; i++) {
+      const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
+      if (!map.has(column.Name)) map.set(column.Name, column);
+    }
+    columnMaps.set(table, map);
     return map.get(name);
   };
   tables.GetMembers$1 = function (this: any, name: string, match: unknown, symbols: any, ignoreCase = false) {
@@ -172,12 +188,83 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     if (column && Symbols.SymbolMatchExtensions.Matches$1(column, name, match, ignoreCase))
       symbols.add(column);
   };
+  const code = kusto.KustoCode;
+  const create = code.Create;
+  code.Create = lazyGrammarCreate(kusto, create);
   bridge.$fastPathOriginals = [
+    { owner: code, name: 'Create', original: create },
     { owner: system.Array, name: 'getCount', original: getCount },
     { owner: system.Array, name: 'getItem', original: getItem },
     { owner: bridge, name: 'is', original: is },
+    { owner: bridge, name: 'as', original: as },
+    { owner: bridge, name: 'cast', original: cast },
     { owner: bridge, name: 'ref', original: ref },
     { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
     { owner: tables, name: 'GetMembers$1', original: getMembers },
   ];
+}
+
+/**
+ * `KustoCode.Create` (Kusto.Language 12.4, KustoCode.cs) asks for the combinator query grammar
+ * (`QueryGrammar.From(globals).QueryBlock`, ~0.8 s to build per thread) before parsing, only to
+ * store it in the result's `Grammar`, which the editor services (completion) read; with the default
+ * parser kind the hand-written `QueryParser` does the parsing. This is the same method, step for
+ * step, with `Grammar` built when first read; command text and the grammar parser kind keep the original.
+ */
+function lazyGrammarCreate(kusto: any, create: any) {
+  const { KustoCode, Parsing, Syntax, Binding, Editor, ParserKind, GlobalState } = kusto;
+  return function (
+    this: unknown,
+    text: string,
+    globals: any,
+    tokens: unknown,
+    tokenStarts: unknown,
+    analyze: boolean,
+    cancellationToken: any,
+  ) {
+    const state = globals || GlobalState.Default;
+    const kind = KustoCode.GetKind(text);
+    if (kind === Editor.CodeKinds.Command || state.ParseOptions.ParserKind === ParserKind.Grammar)
+      return create.call(this, text, globals, tokens, tokenStarts, analyze, cancellationToken);
+    const syntax = Parsing.QueryParser.ParseQuery(tokens, 0, state.ParseOptions);
+    const tree = new Syntax.SyntaxTree(syntax);
+    let localCache = null;
+    let resultType = null;
+    let analysisState = KustoCode.AnalysisState.NotRequested;
+    if (analyze) {
+      cancellationToken.ThrowIfCancellationRequested();
+      localCache = new Binding.LocalBindingCache();
+      if (Binding.Binder.TryBind(tree, state, localCache, null, cancellationToken)) {
+        resultType = KustoCode.DetermineResultType(syntax);
+        analysisState = KustoCode.AnalysisState.Performed;
+      } else {
+        analysisState = KustoCode.AnalysisState.NotSafe;
+      }
+    }
+    const result = new KustoCode(
+      text,
+      kind,
+      state,
+      null,
+      tree,
+      analysisState,
+      resultType,
+      tokens,
+      tokenStarts,
+      localCache,
+    );
+    let grammar: unknown;
+    Object.defineProperty(result, 'Grammar', {
+      get: () => {
+        grammar ??= Parsing.QueryGrammar.From(state).QueryBlock;
+        return grammar;
+      },
+      set: (value: unknown) => {
+        grammar = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    return result;
+  };
 }

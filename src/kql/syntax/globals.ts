@@ -39,12 +39,11 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
  * binder gives a state without a KustoCache a new, empty one: so every query re-bound the bodies of
  * the parsers (database functions) it calls and recomputed cached call results. With both set
  * here, ParseAndAnalyze uses this state as is and its cache lives as long as the catalog's state.
- * The query grammar is built first without the cache, because KustoCache.GetOrCreate runs its
- * factory twice (Bridge.NET build of Kusto.Language 12.4) and a grammar takes ~1 s to build.
+ * (The query grammar, which KustoCode.Create would otherwise build for the first query, is built
+ * only if a result's `Grammar` is read: see bridge-fast-paths.ts.)
  */
 function reusableState(state: any): any {
   const parsing = state.WithParseOptions(state.ParseOptions.WithAlwaysProduceEndTokens(true));
-  kusto().Parsing.QueryGrammar.From(parsing);
   return parsing.WithCache();
 }
 

@@ -85,6 +85,18 @@ describe('Bridge.NET fast paths', () => {
     for (let i = 0; i < queries.length; i++) expect(fast[i], queries[i]).toBe(original[i]);
   });
 
+  it('give a query result the grammar KustoCode.Create gives it, built when first read', {
+    timeout: 60_000,
+  }, () => {
+    const query = 'SigninLogs | where ResultType == "0" | take 1';
+    const original = withOriginals(() => analyze(query, loadCatalog(root)).code);
+    const lazy = analyze(query, loadCatalog(root)).code;
+    expect(original.Grammar).toBeTruthy();
+    expect(lazy.Grammar).toBe(original.Grammar);
+    // Control commands keep the original method (their grammar is the command grammar).
+    expect(kusto().KustoCode.Parse('.show tables').Kind).toBe('Command');
+  });
+
   it('answer the helpers as the originals do for lists, type tests, refs and generic types', () => {
     const K = kusto();
     const { System, Bridge } = globalThis as any;
