@@ -24,7 +24,8 @@ function itemValue(item: any, ctx: LowerContext): any {
 
 /**
  * One aggregate call. arg_max/arg_min return the arguments' values at the extreme row (`*` = every
- * input column that is not a group key); percentiles() returns one column per percentage.
+ * input column but the first argument and the columns the by clause references, `keyNames`);
+ * percentiles() returns one column per percentage.
  */
 function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
   const fn = calledName(node);
@@ -64,7 +65,13 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
     name: bound[i]?.name ?? `Column${i}`,
     expr: lowerScalar(itemValue(item, ctx), input, ctx),
   }));
-  const keyNames = keys.map((k) => k.name);
+  // `arg_max(x, *)` leaves out the input columns a by item references as such (`by k`, `by k2 = k`),
+  // not a computed key that takes a column's name (`by T = bin(T, 1h)` keeps the input T, renamed
+  // T1): Kusto.Language's Aggregates.GetArgMinMaxDepResult with FunctionHelpers.GetSummarizeByColumns.
+  const keyNames = byItems.flatMap((item) => {
+    const value = itemValue(item, ctx);
+    return kindName(value) === 'NameReference' ? [String(value.SimpleName)] : [];
+  });
   const aggregates: AggregateCall[] = [];
   const post: NamedExpr[] = keys.map((k, i) => ({
     name: k.name,
