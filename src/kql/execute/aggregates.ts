@@ -95,16 +95,29 @@ function sum(conditional: boolean): Factory {
         };
       };
     }
+    // A long total beyond 2^53 has lost digits (the engine's long is a double); any running total
+    // past it may have, so it is refused rather than answered approximately.
+    const long = call.outputs[0].type === 'long';
     return () => {
       let total = 0;
+      let inexact = false;
       return {
         add: (i) => {
           if (conditional && !isTrue(predicate(i))) return;
           const v = value(i);
           if (typeof v === 'number') total += v;
           else if (typeof v === 'boolean') total += v ? 1 : 0;
+          if (long && (total > Number.MAX_SAFE_INTEGER || total < -Number.MAX_SAFE_INTEGER)) inexact = true;
         },
-        result: () => [total],
+        result: () => {
+          if (inexact)
+            throw new UnsupportedError(
+              `${call.fn}()`,
+              call.span,
+              `${call.fn}() of longs reached beyond 2^53, which the engine cannot hold exactly`,
+            );
+          return [total];
+        },
       };
     };
   };

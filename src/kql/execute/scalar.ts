@@ -2,6 +2,7 @@ import {
   binaryOperator,
   dynamicElement,
   type EvalContext,
+  exactLong,
   type Operand,
   operatorWithConstants,
   type ScalarImpl,
@@ -122,10 +123,17 @@ function compileWithConstants(
   return (i) => test(value(i));
 }
 
+/** A long-valued call: its result is checked to be one the engine holds exactly (exactLong). */
+function exactLongs(impl: ScalarImpl, expr: Extract<ScalarExpr, { kind: 'call' }>): ScalarImpl {
+  if (expr.type !== 'long') return impl;
+  const construct = expr.callee === 'function' ? `${expr.name}()` : expr.name;
+  return (values, types, type, ctx) => exactLong(impl(values, types, type, ctx), construct);
+}
+
 function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
   const special = compileWithConstants(expr, frame, env);
   if (special) return special;
-  const impl = resolve(expr);
+  const impl = exactLongs(resolve(expr), expr);
   const args = expr.args.map((a) => compileScalar(a, frame, env));
   const types = expr.args.map((a) => a.type);
   const { type, span, name } = expr;
@@ -207,6 +215,12 @@ function cumulativeSum(
         const v = term(k);
         if (typeof v !== 'number') throw new UnsupportedError('row_cumsum() of a null value', expr.span);
         total += v;
+        if (expr.type === 'long' && Math.abs(total) > Number.MAX_SAFE_INTEGER)
+          throw new UnsupportedError(
+            'row_cumsum()',
+            expr.span,
+            'row_cumsum() of longs reached beyond 2^53, which the engine cannot hold exactly',
+          );
         sums[k] = total;
       }
     }

@@ -8,6 +8,7 @@ import {
   valueToDynamic,
 } from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
+import { refuseInexactIntegers } from './jsonNumbers.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
@@ -20,11 +21,14 @@ const parseJson: ScalarImpl = ([v], [t]) => {
   if (t !== 'string') return valueToDynamic(v, t);
   const s = v as string;
   if (s === '') return null;
+  let json: Json;
   try {
-    return JSON.parse(s) as Json;
+    json = JSON.parse(s) as Json;
   } catch {
     return s;
   }
+  refuseInexactIntegers(s, 'parse_json');
+  return json;
 };
 
 /** d[key] / d.key / d[index]: negative indexes count from the end; misses are null. */

@@ -62,13 +62,17 @@ function bytesOf(v: Value, type: string): Uint8Array {
   );
 }
 
+/** hash(v): xxhash64 of the value's bytes as Kusto's signed 64-bit long. */
+export const hashSigned = (v: Value, type: string): bigint => BigInt.asIntN(64, xxhash64(bytesOf(v, type)));
+
 const hash: ScalarImpl = ([v, mod], [type]) => {
-  const signed = BigInt.asIntN(64, xxhash64(bytesOf(v, type)));
+  const signed = hashSigned(v, type);
   if (mod === undefined) {
     if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER))
       throw new UnsupportedError(
         'hash()',
-        'hash() without a modulo exceeds the 2^53 range the engine holds exactly',
+        'hash() without a modulo exceeds the 2^53 range the engine holds exactly; ' +
+          'its exact value is kept only where tostring(), strcat(), % or a comparison takes it directly',
       );
     return Number(signed);
   }

@@ -20,11 +20,13 @@ import { stringFunctions } from './strings.js';
 import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
+import { wideLongFunctions } from './wideLong.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
 export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
+export { exactLong, WIDE_COMPARISONS } from './wideLong.js';
 
 const tables: FunctionTable[] = [
   arrayFunctions,
@@ -48,6 +50,7 @@ const tables: FunctionTable[] = [
   stringFunctions,
   timezoneFunctions,
   unitFunctions,
+  wideLongFunctions,
 ];
 
 /** Scalar functions by lower-case Kusto function name. */

@@ -5,6 +5,7 @@
  * wildcards, recursion, unions and slices are not supported by Kusto and are refused here.
  */
 import { coerce, type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
+import { refuseInexactIntegers } from './jsonNumbers.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 type Step = string | number;
@@ -82,6 +83,7 @@ const extractJson: ScalarImpl = ([path, source], _types, resultType) => {
       'extract_json() of text that is not valid JSON is not documented',
     );
   }
+  refuseInexactIntegers(source, 'extract_json');
   return typed(select(root, steps), resultType);
 };
 

@@ -53,7 +53,7 @@ const seriesStats: ScalarImpl = ([series, ignore]) => {
 
 const seriesStatsDynamic: ScalarImpl = ([series, ignore]) => stats(series, ignore ?? false);
 
-/** The documented deterministic part of series_decompose's parameters. */
+/** The documented deterministic part of series_decompose's parameters; seasonality -1 is autodetect. */
 interface Decomposition {
   seasonality: number;
   trend: 'avg' | 'linefit' | 'none';
@@ -61,8 +61,9 @@ interface Decomposition {
 }
 
 /**
- * Validates series_decompose / series_decompose_anomalies parameters. `undefined` means "not known
- * yet" (a non-constant argument at lowering time) and is checked again when the call runs.
+ * Validates series_decompose / series_decompose_anomalies parameters (errors Kusto would raise).
+ * `undefined` means "not known yet" (a non-constant argument at lowering time) and is checked again
+ * when the call runs.
  */
 export function decompositionOptions(
   fn: string,
@@ -70,46 +71,56 @@ export function decompositionOptions(
   trend: Value | undefined,
   testPoints: Value | undefined,
 ): Decomposition {
-  // Autodetection runs series_periods_detect, whose scoring the docs do not specify closely enough
-  // to reproduce; a guessed period would silently move every baseline.
-  if (seasonality === null || seasonality === -1)
-    throw new UnsupportedError(
-      `${fn}() Seasonality=-1`,
-      `${fn}(): Seasonality -1 (autodetect, the default) is not supported by the embedded engine; ` +
-        'pass 0 for no seasonality or the period in bins',
-    );
   if (typeof seasonality === 'number' && (!Number.isInteger(seasonality) || seasonality < -1))
     throw new EvaluationError(`${fn}(): Seasonality must be -1, 0 or a positive number of bins`);
-  if (trend !== undefined && trend !== 'avg' && trend !== 'linefit' && trend !== 'none')
+  if (trend !== undefined && trend !== null && trend !== 'avg' && trend !== 'linefit' && trend !== 'none')
     throw new EvaluationError(`${fn}(): Trend must be 'avg', 'linefit' or 'none'`);
   if (typeof testPoints === 'number' && (!Number.isInteger(testPoints) || testPoints < 0))
     throw new EvaluationError(`${fn}(): Test_points must be a non-negative integer`);
   return {
-    seasonality: typeof seasonality === 'number' ? seasonality : 0,
+    seasonality: typeof seasonality === 'number' ? seasonality : -1,
     trend: (trend ?? 'avg') as Decomposition['trend'],
     testPoints: typeof testPoints === 'number' ? testPoints : 0,
   };
 }
 
-/** series_decompose_anomalies(): the parameters beyond the decomposition. */
-export function anomalyOptions(testPoints: Value | undefined, method: Value | undefined): void {
-  if (typeof testPoints === 'number' && testPoints !== 0)
+/** Validates AD_method (null or absent is the default 'ctukey'). */
+function anomalyMethod(method: Value | undefined): 'ctukey' | 'tukey' {
+  if (method === undefined || method === null || method === 'ctukey') return 'ctukey';
+  if (method === 'tukey') return 'tukey';
+  throw new EvaluationError("series_decompose_anomalies(): AD_method must be 'ctukey' or 'tukey'");
+}
+
+/**
+ * The parts of the algorithm the docs leave open, refused when a series reaches the call (not when
+ * the query is planned, so a rule over tables with no rows reaching it still answers exactly).
+ * Autodetection runs series_periods_detect, whose scoring is not specified (its page prints one
+ * score, 0.84, with no formula); 'ctukey' is "Tukey's fence test with custom 10th-90th percentile
+ * range" without the score formula, and the retired series_outliers() page's example scales its two
+ * sides differently (https://learn.microsoft.com/kusto/query/series-decompose-anomalies-function,
+ * series-outliers-function, series-periods-detect-function). The maintainers describe the
+ * decomposition as "STL with specific tweaks" (github.com/microsoft/Kusto-Query-Language issue 17).
+ */
+function refuseUndocumented(fn: string, options: Decomposition, method?: 'ctukey' | 'tukey'): void {
+  if (options.seasonality === -1)
+    throw new UnsupportedError(
+      `${fn}() Seasonality=-1`,
+      `${fn}(): Seasonality -1 (autodetect, the default) is not supported by the embedded engine; ` +
+        'pass 0 for no seasonality or the period in bins',
+    );
+  if (method === undefined) return;
+  if (options.testPoints !== 0)
     throw new UnsupportedError(
       'series_decompose_anomalies() Test_points',
       'series_decompose_anomalies(): Test_points other than 0 is not supported by the embedded engine ' +
         '(how the excluded points enter the outlier fences is not documented)',
     );
-  // The default 'ctukey' scores are not plain Tukey fences over the 10th/90th percentiles: the
-  // retired series_outliers() docs example scales the two sides differently, which no documented
-  // rule reproduces. Refuse it rather than flag different points than Sentinel would.
-  if (method === undefined || method === null || method === 'ctukey')
+  if (method === 'ctukey')
     throw new UnsupportedError(
       'series_decompose_anomalies() AD_method',
       "series_decompose_anomalies(): AD_method 'ctukey' (the default) is not supported by the embedded " +
         "engine; pass 'tukey' (standard 25th-75th percentile fences)",
     );
-  if (method !== 'tukey')
-    throw new EvaluationError("series_decompose_anomalies(): AD_method must be 'ctukey' or 'tukey'");
 }
 
 function numbers(fn: string, series: Value): number[] | null {
@@ -210,7 +221,9 @@ function tukeyScores(residual: number[]): number[] {
 }
 
 const seriesDecompose: ScalarImpl = ([series, seasonality, trend, testPoints]) => {
-  const options = decompositionOptions('series_decompose', seasonality ?? -1, trend, testPoints);
+  const options = decompositionOptions('series_decompose', seasonality, trend, testPoints);
+  if (!Array.isArray(series)) return [null, null, null, null];
+  refuseUndocumented('series_decompose', options);
   const x = numbers('series_decompose', series);
   if (!x) return [null, null, null, null];
   const c = decompose('series_decompose', x, options);
@@ -226,8 +239,10 @@ const seriesDecomposeAnomalies: ScalarImpl = ([
   method,
 ]) => {
   const fn = 'series_decompose_anomalies';
-  const options = decompositionOptions(fn, seasonality ?? -1, trend, testPoints);
-  anomalyOptions(testPoints, method);
+  const options = decompositionOptions(fn, seasonality, trend, testPoints);
+  const ad = anomalyMethod(method);
+  if (!Array.isArray(series)) return [null, null, null];
+  refuseUndocumented(fn, options, ad);
   const k = typeof threshold === 'number' ? threshold : 1.5;
   const x = numbers(fn, series);
   if (!x) return [null, null, null];
@@ -291,14 +306,15 @@ export const seriesFunctions: FunctionTable = {
 };
 
 /**
- * Checks a multi-valued series call's constant arguments when the query is lowered, so a refused
- * parameter fails even when no rows reach the call. `undefined` marks a non-constant argument.
+ * Checks a multi-valued series call's constant arguments when the query is lowered, so an invalid
+ * one fails even when no rows reach the call. `undefined` marks a non-constant argument. What the
+ * engine refuses is refused only when a series reaches the call (refuseUndocumented).
  */
 export function checkSeriesCall(name: string, args: (Value | undefined)[]): void {
   if (name === 'series_decompose') {
-    decompositionOptions(name, args.length > 1 ? args[1] : -1, args[2], args[3]);
+    decompositionOptions(name, args[1], args[2], args[3]);
   } else if (name === 'series_decompose_anomalies') {
-    decompositionOptions(name, args.length > 2 ? args[2] : -1, args[3], args[4]);
-    if (args.length <= 5 || args[5] !== undefined) anomalyOptions(args[4], args[5]);
+    decompositionOptions(name, args[2], args[3], args[4]);
+    anomalyMethod(args[5]);
   }
 }

@@ -127,25 +127,46 @@ export function calledName(node: any): string {
 }
 
 /**
- * A call's argument nodes in parameter order: named arguments (`round(number=2.5, precision=1)`)
- * go to their parameter's position. A slot no argument fills is undefined.
+ * A call's argument nodes in parameter order. Kusto.Language's Binder matches named arguments of a
+ * user function by exact name, in any order (Signature.GetParameter, an ordinal dictionary; another
+ * name is KS196), but lays out a built-in function's arguments by position whatever their names
+ * (Signature.AllowsNamedArguments is false for built-ins, and the name is not checked). A built-in's
+ * named argument is therefore taken only where both readings agree: it sits at the position of the
+ * parameter it names, ignoring case (`make_set(x, MaxSize=8)` for `maxSize`, as published rules
+ * write it). Out of order or naming no parameter, the binder's positional reading and the name's
+ * disagree and the service's choice is not documented, so it is refused. A slot no argument fills
+ * is undefined.
  */
 export function argumentSlots(node: any, ctx: LowerContext): (any | undefined)[] {
   const args = list(node.ArgumentList?.Expressions);
   if (!args.some((a) => kindName(a) === 'SimpleNamedExpression')) return args;
-  const names = toArray(node.ReferencedSignature?.Parameters).map((p: any) => String(p.Name));
+  const signature = node.ReferencedSignature;
+  const names = toArray(signature?.Parameters).map((p: any) => String(p.Name));
+  const byName = signature?.AllowsNamedArguments === true;
   const slots: (any | undefined)[] = [];
   args.forEach((arg, i) => {
     if (kindName(arg) !== 'SimpleNamedExpression') {
       slots[i] = arg;
       return;
     }
-    const at = names.indexOf(String(arg.Name.SimpleName));
-    if (at < 0) throw unsupported(arg, ctx, `argument '${arg.Name.SimpleName}'`);
+    const name = String(arg.Name.SimpleName);
+    const at = byName ? names.indexOf(name) : i < names.length && sameName(names[i], name) ? i : -1;
+    if (at < 0)
+      throw unsupported(
+        arg,
+        ctx,
+        `argument '${name}'`,
+        byName
+          ? `argument '${name}' names no parameter of the function`
+          : `argument '${name}': Kusto.Language binds a built-in function's arguments by position, and ` +
+              `'${name}' is not the name of parameter ${i + 1} (${names[i] ?? 'none'}); pass it in its position`,
+      );
     slots[at] = arg.Expression;
   });
   return slots;
 }
+
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The argument nodes of a built-in call, in parameter order; a skipped optional parameter is refused. */
 export function argumentNodes(node: any, ctx: LowerContext): any[] {

@@ -11,6 +11,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { unobservedAfter } from './liveness.js';
 import { lowerScalar, typeOfLiteral } from './scalar.js';
 import { columnRef, lowerTabular, project } from './tabular.js';
 
@@ -101,21 +102,47 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   const kept = passThrough.map((i) => input.schema[i]);
   const applySchema = [...kept, ...items.map((item) => ({ name: item.name, type: item.type }))];
   if (itemIndex) applySchema.push({ name: itemIndex, type: 'long' });
-  const applyInput: Plan = { op: 'apply-input', schema: applySchema };
+  // The subquery sees an item named like a record column in that column's place, as mv-expand
+  // puts it (Kusto.Language's row scope for the subquery); the subtable is built in applySchema's
+  // order, so a projection reorders it.
+  const rowScope = expandSchema(input, items, itemIndex);
+  const applyInput: Plan = items.some((item) => item.replaces !== undefined)
+    ? project(
+        { op: 'apply-input', schema: applySchema },
+        rowScope.map((c) => ({
+          name: c.name,
+          expr: columnRef(applySchema, columnIndex(applySchema, c.name)),
+        })),
+      )
+    : { op: 'apply-input', schema: applySchema };
   const plan = lowerTabular(node.Subquery.Expression, { ...ctx, applyInput });
   // A record column the subquery assigns and still returns has two values for one output column.
   // One it assigns but no longer returns (mv-apply page: `mv-expand kind=array Pack | ... |
-  // summarize`) leaves the record's value, as the page prints.
-  const reassigned = assignedNames(node.Subquery).find(
-    (name) => columnIndex(kept, name) >= 0 && columnIndex(plan.schema, name) >= 0,
-  );
-  if (reassigned)
-    throw unsupported(
-      node.Subquery,
-      ctx,
-      'mv-apply',
-      `mv-apply: the subquery assigns '${reassigned}', a column of the record; which value the output keeps is not documented`,
-    );
+  // summarize`) leaves the record's value, as the page prints. An item named like a record column
+  // that the subquery drops is still bound in the output (Kusto.Language; an unnamed item, the
+  // column itself, is not: "the input column is removed"), with no documented value. Such a column
+  // is carried only when nothing downstream reads it (liveness.ts); its value then cannot matter.
+  const undocumented = [
+    ...assignedNames(node.Subquery)
+      .filter((name) => columnIndex(kept, name) >= 0 && columnIndex(plan.schema, name) >= 0)
+      .map((name) => ({
+        name,
+        why: `mv-apply: the subquery assigns '${name}', a column of the record; which value the output keeps is not documented`,
+      })),
+    ...items
+      .filter(
+        (item) =>
+          item.replaces !== undefined &&
+          columnIndex(plan.schema, item.name) < 0 &&
+          columnIndex(boundSchema(node), item.name) >= 0,
+      )
+      .map((item) => ({
+        name: item.name,
+        why: `mv-apply: the item '${item.name}' replaces a column of the record and the subquery drops it; which value the output keeps is not documented`,
+      })),
+  ];
+  for (const { name, why } of undocumented)
+    if (!unobservedAfter(node, name)) throw unsupported(node.Subquery, ctx, 'mv-apply', why);
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
   const applied: Plan = {
@@ -131,15 +158,21 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   // An item named like another record column (`mv-apply p = props on (...)` after an earlier `p`)
   // is that column, now holding the element; Kusto.Language binds it in the column's place, where
   // an unnamed item (`mv-apply b on ...`) moves to the end. Same columns, so order them its way.
-  const bound = boundSchema(node).map((c) => c.name);
+  // A dropped item column (above) is unread downstream: it is carried as null.
+  const bound = boundSchema(node);
+  const dropped = (name: string) =>
+    undocumented.some((u) => u.name === name) && columnIndex(schema, name) < 0;
   if (
     items.some((item) => item.replaces !== undefined) &&
-    bound.length === schema.length &&
-    bound.every((name) => columnIndex(schema, name) >= 0)
+    bound.every((c) => columnIndex(schema, c.name) >= 0 || dropped(c.name)) &&
+    schema.every((c) => columnIndex(bound, c.name) >= 0)
   ) {
     const reordered = project(
       applied,
-      bound.map((name) => ({ name, expr: columnRef(schema, columnIndex(schema, name)) })),
+      bound.map(({ name, type }) => {
+        const at = columnIndex(schema, name);
+        return { name, expr: at >= 0 ? columnRef(schema, at) : { kind: 'literal', value: null, type } };
+      }),
     );
     checkSchema(node, reordered.schema, ctx);
     return reordered;

@@ -30,6 +30,7 @@ import {
   unsupported,
 } from './context.js';
 import { knownSchema, lowerTabular } from './tabular.js';
+import { keepWideLongs } from './wideLong.js';
 
 /** Replaces aggregate calls inside summarize/make-series expressions with references to their results. */
 export type AggregateHook = (node: any, ctx: LowerContext) => ScalarExpr;
@@ -181,7 +182,14 @@ function call(
   args: ScalarExpr[],
   ctx: LowerContext,
 ): ScalarExpr {
-  return { kind: 'call', callee, name, args, type: typeOf(node, ctx), span: spanOf(node, ctx) };
+  return keepWideLongs({
+    kind: 'call',
+    callee,
+    name,
+    args,
+    type: typeOf(node, ctx),
+    span: spanOf(node, ctx),
+  });
 }
 
 /** An `in (...)` / `has_any (...)` list element; a tabular one contributes its first column's values. */
@@ -483,6 +491,10 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
     case 'long': {
       const n = /^0x[0-9a-f]+$/i.test(raw) ? Number.parseInt(raw.slice(2), 16) : Number(raw);
       if (!Number.isFinite(n)) throw fail();
+      // Beyond 2^53 a number is not exact: the digits go to a call that keeps them for an exact
+      // consumer (lower/wideLong.ts) and is refused anywhere else.
+      if (!Number.isSafeInteger(n) && /^(0x[0-9a-f]+|\d+)$/i.test(raw))
+        return call(node, 'function', '$long_literal', [literal(raw, 'string')], ctx);
       return literal(n, type);
     }
     case 'real':

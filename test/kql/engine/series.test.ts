@@ -164,12 +164,42 @@ describe('series_decompose_anomalies', () => {
     expect(rows).toEqual([{ User: 'a', T: '2026-01-01T04:00:00Z', n: 6, flag: 1 }]);
   });
 
-  it('refuses autodetected seasonality, naming the parameter, even with no rows', () => {
-    const error = refusal(`datatable(x:dynamic)[] | extend series_decompose_anomalies(x)`);
-    expect(error.message).toContain('Seasonality -1');
+  it('refuses autodetected seasonality, naming the parameter, when a series reaches the call', () => {
+    expect(refusal(`print x = dynamic([1, 2]) | extend series_decompose_anomalies(x)`).message).toContain(
+      'Seasonality -1',
+    );
     expect(refusal(`print x = dynamic([1, 2]) | extend series_decompose(x)`).message).toContain(
       'Seasonality -1',
     );
+  });
+
+  // Sentinel's time-series rules (e.g. Azure-Sentinel Solutions/Azure Activity/Analytic Rules/
+  // TimeSeriesAnomaly_Mass_Cloud_Resource_Deletions.yaml) call series_decompose_anomalies(x, 3, -1,
+  // 'linefit') after make-series ... by Caller: with no rows there is no series, and the answer (no
+  // rows, Kusto.Language's columns) is exact, so the refusal waits for a series.
+  it('answers exactly when no series reaches a refused configuration', () => {
+    const query = `datatable(T:datetime, Caller:string)[]
+      | make-series Total = count() on T from datetime(2026-01-01) to datetime(2026-01-08) step 1d by Caller
+      | extend (anomalies, score, baseline) = series_decompose_anomalies(Total, 3, -1, 'linefit')
+      | mv-expand Total to typeof(double), anomalies to typeof(double)
+      | where anomalies > 0`;
+    const table = run(query);
+    expect(table.rows).toEqual([]);
+    expect(table.columns.map((c) => c.name)).toEqual([
+      'Caller',
+      'Total',
+      'T',
+      'anomalies',
+      'score',
+      'baseline',
+    ]);
+    expect(run(`datatable(x:dynamic)[] | extend series_decompose(x)`).rows).toEqual([]);
+  });
+
+  it('an invalid constant argument is an error even with no rows', () => {
+    expect(() =>
+      run(`datatable(x:dynamic)[] | extend series_decompose_anomalies(x, 1.5, 0, 'avg', 0, 'other')`),
+    ).toThrow(/AD_method must be/);
   });
 
   it("refuses the default 'ctukey' method and Test_points, naming them", () => {

@@ -1,0 +1,49 @@
+/**
+ * Whether a column an operator outputs is ever observed downstream. Some operators give a column a
+ * value the docs do not pin down (mv-apply's record column that its subquery also re-expands);
+ * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
+ * reads it and it does not reach the result, its value cannot change the answer.
+ */
+import { boundSchema, kindName } from './context.js';
+
+// Operators that read every column (or may), so a column they pass over counts as read.
+const READS_EVERY_COLUMN = new Set(['EvaluateOperator', 'InvokeOperator', 'ForkOperator', 'FacetOperator']);
+const READS_EVERY_COLUMN_CALLS = new Set(['pack_all', 'bag_pack_columns']);
+
+/** Whether `node` reads the column `name` (by name, through `*`, or through a whole-row call). */
+function reads(node: any, name: string): boolean {
+  const kind = kindName(node);
+  if (READS_EVERY_COLUMN.has(kind) || kind === 'StarExpression') return true;
+  if (kind === 'NameReference' && String(node.SimpleName) === name) return true;
+  if (
+    kind === 'FunctionCallExpression' &&
+    READS_EVERY_COLUMN_CALLS.has(String(node.Name?.SimpleName ?? '').toLowerCase())
+  )
+    return true;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && reads(child, name)) return true;
+  }
+  return false;
+}
+
+const hasColumn = (node: any, name: string): boolean => boundSchema(node).some((c) => c.name === name);
+
+/**
+ * True when the column `name` that the query operator `node` outputs is dropped, unread, by a later
+ * operator of the same pipeline (`| project a, b`, `| summarize ... by a`, `| project-away name`).
+ * A column still present where the pipeline ends (the result, a `let`, a join side) is observed.
+ */
+export function unobservedAfter(node: any, name: string): boolean {
+  let pipe = node.Parent;
+  if (kindName(pipe) !== 'PipeExpression') return false;
+  for (;;) {
+    const parent = pipe.Parent;
+    if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
+    const op = parent.Operator;
+    // project-away names the column only to drop it.
+    if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name)) return false;
+    if (!hasColumn(op, name)) return true;
+    pipe = parent;
+  }
+}
