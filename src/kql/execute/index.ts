@@ -18,6 +18,7 @@ import {
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { pairFilter } from './pair-filter.js';
 import { executeRollingPercentile } from './rolling.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
@@ -143,7 +144,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return selectRows(input, groupIds(input, keys, env).first);
     }
     case 'join':
-      return hashJoin(plan, run(plan.left, env), run(plan.right, env));
+      return runJoin(plan, env).frame;
     case 'union':
       return union(plan, env);
     case 'sort': {
@@ -198,10 +199,31 @@ function run(plan: Plan, env: ExecEnv): Frame {
  */
 function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Array } {
   if (plan.op !== 'filter') return { frame: run(plan, env) };
-  const { frame, rows } = readsNeighbours(plan.predicate)
+  const neighbours = readsNeighbours(plan.predicate);
+  if (plan.input.op === 'join' && !neighbours) {
+    const { frame, rest } = runJoin(plan.input, env, plan.predicate);
+    return rest ? select(frame, undefined, rest, env) : { frame };
+  }
+  const { frame, rows } = neighbours
     ? { frame: run(plan.input, env), rows: undefined }
     : runSelection(plan.input, env);
-  const predicate = compileScalar(plan.predicate, frame, env);
+  return select(frame, rows, plan.predicate, env);
+}
+
+/**
+ * A join, with the part of a `where` after it that the join can test on each matched pair while it
+ * probes (pair-filter.ts); `rest` is what remains of the `where`.
+ */
+function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: ScalarExpr) {
+  const left = run(plan.left, env);
+  const right = run(plan.right, env);
+  const fused = where && pairFilter(plan, where, left, right);
+  return { frame: hashJoin(plan, left, right, fused?.keep), rest: fused ? fused.rest : where };
+}
+
+/** The rows (of `rows`, or all) where `predicate` is true. */
+function select(frame: Frame, rows: Int32Array | undefined, expr: ScalarExpr, env: ExecEnv) {
+  const predicate = compileScalar(expr, frame, env);
   const count = rows ? rows.length : frame.length;
   const selected = new Int32Array(count);
   let n = 0;
