@@ -4,6 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
+import { dictionaryTest } from './dictionary-filter.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import {
@@ -24,6 +25,7 @@ import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
+import { tickVector } from './tick-vectors.js';
 
 /**
  * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
@@ -119,6 +121,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       }
       const { dictionary } = input;
       if (dictionary) projected.dictionary = (c) => (source(c) < 0 ? undefined : dictionary(source(c)));
+      const { ticks } = input;
+      if (ticks) projected.ticks = (c) => (source(c) < 0 ? undefined : ticks(source(c)));
       return projected;
     }
     case 'aggregate': {
@@ -223,7 +227,7 @@ function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: Scal
 
 /** The rows (of `rows`, or all) where `predicate` is true. */
 function select(frame: Frame, rows: Int32Array | undefined, expr: ScalarExpr, env: ExecEnv) {
-  const predicate = compileScalar(expr, frame, env);
+  const predicate = dictionaryTest(expr, frame, env) ?? compileScalar(expr, frame, env);
   const count = rows ? rows.length : frame.length;
   const selected = new Int32Array(count);
   let n = 0;
@@ -270,6 +274,15 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
+    };
+    frame.ticks = (c) => {
+      const at = data.columns.findIndex((d) => d.name === schema[c].name);
+      const vector = at < 0 ? undefined : data.vectors[at];
+      const { type } = schema[c];
+      const ticks = type === 'datetime' || type === 'timespan';
+      return ticks && vector?.kind === 'values' && data.columns[at].type === type
+        ? tickVector(vector.values, type)
+        : undefined;
     };
   }
   return frame;

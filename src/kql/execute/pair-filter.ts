@@ -1,6 +1,6 @@
 import type { Plan, ScalarExpr, Span } from '../plan/types.js';
-import { MAX_DATETIME_TICKS } from '../values/index.js';
-import { columnReader, type Frame } from './frame.js';
+import type { Frame } from './frame.js';
+import { TICK_VECTOR_BASE, tickVector } from './tick-vectors.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 type Side = 'left' | 'right';
@@ -17,11 +17,11 @@ export type PairTest = (l: number, r: number) => boolean;
  * with the square of the events per user, so that per-pair work decides the join's cost).
  * `rest` is the predicate still to evaluate on the kept pairs (undefined: none).
  *
- * Exactness: datetimes become doubles as ticks after the first datetime value of a side, timespans
- * as ticks, and the test is used only when every value and every sum or difference the predicate can
- * form (interval bounds over each side's values) is an integer of magnitude at most 2^53 - 1, so the
- * doubles compare as the bigints would, and no datetime sum leaves the datetime range (where the
- * operator gives null). A null in a column the test reads leaves the predicate to the general
+ * Exactness: datetimes become doubles as ticks after TICK_VECTOR_BASE, timespans as ticks (a
+ * table's tick vectors, tick-vectors.ts), and the test is used only when every value and every sum
+ * or difference the predicate can form (interval bounds over each side's values) is an integer of
+ * magnitude at most 2^53 - 1, so the doubles compare as the bigints would, and no datetime sum
+ * leaves the datetime range (where the operator gives null). A null in a column the test reads leaves the predicate to the general
  * operators, as do the other join kinds (an outer join's unmatched rows are filtered with nulls).
  */
 export function pairFilter(
@@ -63,6 +63,7 @@ function and(a: ScalarExpr, b: ScalarExpr, span: Span): ScalarExpr {
 }
 
 const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_TICKS = BigInt(SAFE);
 
 /** A tick-valued operand: its value for a pair, and bounds of that value over all pairs. */
 interface Ticks {
@@ -90,8 +91,6 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
 
 class PairCompiler {
   private readonly views = new Map<string, View | undefined>();
-  /** Datetimes are held as ticks after this one (the first datetime the test reads). */
-  private base: bigint | undefined;
 
   constructor(
     private readonly plan: JoinPlan,
@@ -188,42 +187,35 @@ class PairCompiler {
     if (!type) return undefined;
     const low = sign === 1 ? a.low + b.low : a.low - b.high;
     const high = sign === 1 ? a.high + b.high : a.high - b.low;
+    // Within these bounds a datetime is between 1991 and 2048 (TICK_VECTOR_BASE), inside the datetime range.
     if (!(low >= -SAFE && high <= SAFE)) return undefined;
-    if (type === 'datetime' && this.base !== undefined) {
-      // Held relative to base: the datetime range is [-base, MAX - base].
-      if (low < Number(-this.base) || high > Number(MAX_DATETIME_TICKS - this.base)) return undefined;
-    }
     const [x, y] = [a.at, b.at];
     return { type, at: sign === 1 ? (l, r) => x(l, r) + y(l, r) : (l, r) => x(l, r) - y(l, r), low, high };
   }
 
-  /** Ticks as an exact double (datetimes relative to base), or undefined. */
+  /** Ticks as an exact double (datetimes after TICK_VECTOR_BASE), or undefined. */
   private number(ticks: bigint, type: 'datetime' | 'timespan'): number | undefined {
-    if (type === 'datetime') this.base ??= ticks;
-    const x = Number(type === 'datetime' ? ticks - (this.base ?? 0n) : ticks);
-    return Math.abs(x) <= SAFE ? x : undefined;
+    const x = ticks - (type === 'datetime' ? TICK_VECTOR_BASE : 0n);
+    return x >= -SAFE_TICKS && x <= SAFE_TICKS ? Number(x) : undefined;
   }
 
   /** The ticks of every row of a side's column, or undefined when one is null or not exact. */
   private view(side: Side, c: number, type: 'datetime' | 'timespan'): View | undefined {
     const key = `${side} ${c}`;
-    if (this.views.has(key)) return this.views.get(key);
-    const frame = this.frames[side];
-    const read = columnReader(frame, c);
-    const values = new Float64Array(frame.length);
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
-    let view: View | undefined;
-    for (let i = 0; i < frame.length; i++) {
-      const v = read(i);
-      const x = typeof v === 'bigint' ? this.number(v, type) : undefined;
-      if (x === undefined) break;
-      values[i] = x;
-      if (x < low) low = x;
-      if (x > high) high = x;
-      if (i === frame.length - 1) view = { values, low, high };
+    if (!this.views.has(key)) {
+      const frame = this.frames[side];
+      const values = frame.ticks?.(c) ?? tickVector(frame.columns[c], type);
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      if (values) {
+        for (let i = 0; i < values.length; i++) {
+          const x = values[i];
+          if (x < low) low = x;
+          if (x > high) high = x;
+        }
+      }
+      this.views.set(key, values && { values, low, high });
     }
-    this.views.set(key, view);
-    return view;
+    return this.views.get(key);
   }
 }
