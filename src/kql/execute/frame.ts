@@ -1,6 +1,7 @@
 import type { Column } from '../plan/types.js';
 import type { KqlType, Value } from '../values/index.js';
 import type { DictionaryVector } from './columnar.js';
+import { gatherTicks } from './tick-vectors.js';
 
 /** Columnar batch: one array of values per column, all of `length`. */
 export interface Frame {
@@ -19,6 +20,11 @@ export interface Frame {
    * joins can key on the codes. Kept through filters, sorts and projections of the column.
    */
   dictionary?(c: number): DictionaryVector | undefined;
+  /**
+   * Column c's datetimes or timespans as exact doubles (tick-vectors.ts), when it comes from a
+   * columnar table's column that has them; kept through filters, sorts and projections of the column.
+   */
+  ticks?(c: number): Float64Array | undefined;
   /**
    * When each row's record was ingested (ticks), for ingestion_time(): set by a scan of a table that
    * records it and kept by the operators that keep records whole (see lower/ingestion.ts).
@@ -109,6 +115,17 @@ export function selectRows(frame: Frame, indices: ArrayLike<number>): Frame {
   };
   const { ingestion } = frame;
   if (ingestion) selected.ingestion = Array.from(indices, (at) => (at < 0 ? null : (ingestion[at] ?? null)));
+  const { ticks } = frame;
+  if (ticks) {
+    const gathered = new Map<number, Float64Array | undefined>();
+    selected.ticks = (c) => {
+      if (!gathered.has(c)) {
+        const vector = ticks(c);
+        gathered.set(c, vector && gatherTicks(vector, indices));
+      }
+      return gathered.get(c);
+    };
+  }
   const source = frame.dictionary;
   if (source) {
     const cache = new Map<number, DictionaryVector | undefined>();

@@ -4,6 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
+import { dictionaryTest } from './dictionary-filter.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
 import {
@@ -18,11 +19,13 @@ import {
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { pairFilter } from './pair-filter.js';
 import { executeRollingPercentile } from './rolling.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
+import { tickVector } from './tick-vectors.js';
 
 /**
  * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
@@ -122,6 +125,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       }
       const { dictionary } = input;
       if (dictionary) projected.dictionary = (c) => (source(c) < 0 ? undefined : dictionary(source(c)));
+      const { ticks } = input;
+      if (ticks) projected.ticks = (c) => (source(c) < 0 ? undefined : ticks(source(c)));
       return projected;
     }
     case 'aggregate': {
@@ -147,7 +152,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return selectRows(input, groupIds(input, keys, env).first);
     }
     case 'join':
-      return hashJoin(plan, run(plan.left, env), run(plan.right, env));
+      return runJoin(plan, env).frame;
     case 'union':
       return union(plan, env);
     case 'sort': {
@@ -202,10 +207,31 @@ function run(plan: Plan, env: ExecEnv): Frame {
  */
 function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Array } {
   if (plan.op !== 'filter') return { frame: run(plan, env) };
-  const { frame, rows } = readsNeighbours(plan.predicate)
+  const neighbours = readsNeighbours(plan.predicate);
+  if (plan.input.op === 'join' && !neighbours) {
+    const { frame, rest } = runJoin(plan.input, env, plan.predicate);
+    return rest ? select(frame, undefined, rest, env) : { frame };
+  }
+  const { frame, rows } = neighbours
     ? { frame: run(plan.input, env), rows: undefined }
     : runSelection(plan.input, env);
-  const predicate = compileScalar(plan.predicate, frame, env);
+  return select(frame, rows, plan.predicate, env);
+}
+
+/**
+ * A join, with the part of a `where` after it that the join can test on each matched pair while it
+ * probes (pair-filter.ts); `rest` is what remains of the `where`.
+ */
+function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: ScalarExpr) {
+  const left = run(plan.left, env);
+  const right = run(plan.right, env);
+  const fused = where && pairFilter(plan, where, left, right);
+  return { frame: hashJoin(plan, left, right, fused?.keep), rest: fused ? fused.rest : where };
+}
+
+/** The rows (of `rows`, or all) where `predicate` is true. */
+function select(frame: Frame, rows: Int32Array | undefined, expr: ScalarExpr, env: ExecEnv) {
+  const predicate = dictionaryTest(expr, frame, env) ?? compileScalar(expr, frame, env);
   const count = rows ? rows.length : frame.length;
   const selected = new Int32Array(count);
   let n = 0;
@@ -252,6 +278,15 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
+    };
+    frame.ticks = (c) => {
+      const at = data.columns.findIndex((d) => d.name === schema[c].name);
+      const vector = at < 0 ? undefined : data.vectors[at];
+      const { type } = schema[c];
+      const ticks = type === 'datetime' || type === 'timespan';
+      return ticks && vector?.kind === 'values' && data.columns[at].type === type
+        ? tickVector(vector.values, type)
+        : undefined;
     };
   }
   return frame;
