@@ -4,6 +4,7 @@ import { type Json, type KqlType, type Value, valueToDynamic } from '../values/i
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
+import { percentages, weightedPercentile } from './weighted-percentile.js';
 
 /** Running state of one aggregate for one group. */
 export interface Accumulator {
@@ -367,7 +368,7 @@ function percentile(multi: 'one' | 'columns' | 'array'): Factory {
   return (args, call) => {
     const [value, ...percentArgs] = args;
     const type = call.args[0].type;
-    const percents = percentArgs.map((p) => Number(p(0)));
+    const percents = percentages(percentArgs, call);
     return () => {
       const values: Value[] = [];
       return {
@@ -435,6 +436,9 @@ const factories: Record<string, Factory> = {
   percentile: percentile('one'),
   percentiles: percentile('columns'),
   percentiles_array: percentile('array'),
+  percentilew: weightedPercentile('one'),
+  percentilesw: weightedPercentile('columns'),
+  percentilesw_array: weightedPercentile('array'),
 };
 
 /** A fresh-accumulator factory for the call, or UnsupportedError naming it. */

@@ -46,9 +46,10 @@ function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerCon
     return { fn, args, outputs: args.map((a) => ({ name: '', type: a.type })), span };
   }
   const args = argNodes.map((a) => lowerScalar(a, input, ctx));
-  if (fn === 'percentiles') {
+  if (fn === 'percentiles' || fn === 'percentilesw') {
     // Kusto binds percentiles() as a tuple; each column has the type of the values, like percentile().
-    return { fn, args, outputs: args.slice(1).map(() => ({ name: '', type: args[0].type })), span };
+    const percentages = args.slice(fn === 'percentiles' ? 1 : 2);
+    return { fn, args, outputs: percentages.map(() => ({ name: '', type: args[0].type })), span };
   }
   return { fn, args, outputs: [{ name: '', type: typeOf(node, ctx) }], span };
 }

@@ -466,6 +466,8 @@ function innerText(node: any): string {
   return /^(["'])[^"'\\]*\1$/.test(inner) ? inner.slice(1, -1) : inner;
 }
 
+const SPACED_DATE = /^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}$/;
+
 /** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */
 export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): ScalarExpr {
   const kind = kindName(node);
@@ -492,7 +494,9 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
       return literal(n, type);
     }
     case 'datetime': {
-      const t = parseDateTime(raw);
+      // The sliding_window_counts page writes `datetime(2017 - 08 - 01)` and prints 2017-08-01 for it:
+      // a bare date with spaces around its dashes reads as that date.
+      const t = parseDateTime(SPACED_DATE.test(raw) ? raw.replace(/\s+/g, '') : raw);
       if (t === null) throw fail();
       return literal(t, type);
     }

@@ -2,6 +2,7 @@ import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
 import { bridge } from '../syntax/index.js';
 import { coerce, type KqlType } from '../values/index.js';
+import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
   argumentSlots,
@@ -783,6 +784,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
+  if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.

@@ -1,0 +1,188 @@
+// The activity plugins: activity_counts_metrics, sliding_window_counts and active_users_count.
+// Windows start at Start and follow each other every step up to End; a row belongs to the window
+// holding its timeline value (bin_at(t, step, Start)). The pages leave some cases open, and those are
+// refused rather than guessed: rows outside [Start, End] (before Start for active_users_count, which
+// reads them as lookback), null or empty IDs, and windows without rows where the plugin would have to
+// print one (Kusto may print a zero row or none).
+import { UnsupportedError } from '../plan/errors.js';
+import type { Plan } from '../plan/types.js';
+import type { Value } from '../values/index.js';
+import { emptyFrame, type Frame } from './frame.js';
+import { compositeKey, keyOf } from './keys.js';
+import { compileScalar, type Env } from './scalar.js';
+
+type ActivityPlan = Extract<Plan, { op: 'activity' }>;
+
+interface Appearance {
+  /** Timeline value as a whole number (ticks for datetime). */
+  time: bigint;
+  id: unknown;
+}
+
+interface Group {
+  dims: Value[];
+  rows: Appearance[];
+}
+
+export function executeActivity(plan: ActivityPlan, input: Frame, env: Env): Frame {
+  const refuse = (why: string) =>
+    new UnsupportedError(`evaluate ${plan.plugin.name}`, plan.span, `${plan.plugin.name}: ${why}`);
+  const constant = (expr: ActivityPlan['start']): bigint => {
+    const value = compileScalar(expr, emptyFrame([]), env)(0);
+    const whole = wholeNumber(value);
+    if (whole === undefined) throw refuse(`a null or fractional constant argument`);
+    return whole;
+  };
+  const start = constant(plan.start);
+  const end = constant(plan.end);
+  const step = constant(plan.step);
+  if (step <= 0n || end < start) throw refuse('an empty analysis period or a step that is not positive');
+  const windows = Number((end - start) / step) + 1;
+  const windowOf = (t: bigint) => Number((t - start) / step);
+
+  const id = compileScalar(plan.id, input, env);
+  const time = compileScalar(plan.time, input, env);
+  const dims = plan.dims.map((d) => compileScalar(d, input, env));
+  const dimTypes = plan.dims.map((d) => d.type);
+  const readsLookback = plan.plugin.name === 'active_users_count';
+  const groups = new Map<string, Group>();
+  for (let i = 0; i < input.length; i++) {
+    const t = wholeNumber(time(i));
+    if (t === undefined) throw refuse('a null or fractional TimelineColumn value');
+    if (t > end || (t < start && !readsLookback))
+      throw refuse(
+        'a row outside the analysis period [Start, End] (how the plugin counts it is not documented)',
+      );
+    const value = id(i);
+    if (value === null || value === '') throw refuse('a null or empty IdColumn value');
+    const dimValues = dims.map((d) => d(i));
+    const key = compositeKey(dimValues, dimTypes);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { dims: dimValues, rows: [] }));
+    group.rows.push({ time: t, id: keyOf(value, plan.id.type) });
+  }
+
+  const out: Value[][][] = Array.from({ length: windows }, () => []);
+  const timeValue = (k: number): Value => {
+    const t = start + BigInt(k) * step;
+    return plan.time.type === 'datetime' ? t : Number(t);
+  };
+  for (const group of groups.values()) {
+    const perWindow = Array.from({ length: windows }, () => ({ count: 0, ids: new Set<unknown>() }));
+    for (const row of group.rows) {
+      if (row.time < start) continue;
+      const w = perWindow[windowOf(row.time)];
+      w.count++;
+      w.ids.add(row.id);
+    }
+    const emit = (k: number, metrics: Value[]) => out[k].push([timeValue(k), ...group.dims, ...metrics]);
+    switch (plan.plugin.name) {
+      case 'activity_counts_metrics': {
+        // count, dcount, new_dcount (IDs not seen in an earlier window), aggregated_dcount (IDs seen
+        // from the first window through this one): https://learn.microsoft.com/kusto/query/activity-counts-metrics-plugin
+        if (perWindow.some((w) => w.count === 0)) throw refuse('a window without rows');
+        const seen = new Set<unknown>();
+        perWindow.forEach((w, k) => {
+          let fresh = 0;
+          for (const v of w.ids) if (!seen.has(v)) fresh++;
+          for (const v of w.ids) seen.add(v);
+          emit(k, [w.count, w.ids.size, fresh, seen.size]);
+        });
+        break;
+      }
+      case 'sliding_window_counts': {
+        // Count and dcount over the LookbackWindow ending at each bin, the lookback rounded down to a
+        // whole number of bins: https://learn.microsoft.com/kusto/query/sliding-window-counts-plugin
+        const bins = Number(constant(plan.plugin.lookback) / step);
+        if (bins < 1) throw refuse('a LookbackWindow shorter than one Bin');
+        perWindow.forEach((_, k) => {
+          let count = 0;
+          const ids = new Set<unknown>();
+          for (let j = Math.max(0, k - bins + 1); j <= k; j++) {
+            count += perWindow[j].count;
+            for (const v of perWindow[j].ids) ids.add(v);
+          }
+          if (count === 0) throw refuse('a lookback window without rows');
+          emit(k, [count, ids.size]);
+        });
+        break;
+      }
+      case 'active_users_count': {
+        const plugin = plan.plugin;
+        const active = activeUsers(group.rows, {
+          start,
+          lookback: constant(plugin.lookback),
+          period: constant(plugin.period),
+          minimum: Number(constant(plugin.activePeriods)),
+          windowOf,
+        });
+        if (!active)
+          throw refuse('appearances whose activity depends on how the lookback and periods are bounded');
+        active.forEach((users, k) => {
+          if (users > 0) emit(k, [users]);
+        });
+        break;
+      }
+    }
+  }
+  const rows = out.flat();
+  return {
+    schema: plan.schema,
+    columns: plan.schema.map((_, c) => rows.map((r) => r[c])),
+    length: rows.length,
+  };
+}
+
+/**
+ * active_users_count (https://learn.microsoft.com/kusto/query/active-users-count-plugin): per window,
+ * the distinct IDs with an appearance in it at which the ID was seen in at least ActivePeriodsCount
+ * distinct Periods within the LookbackWindow before it; windows without such an ID print no row (the
+ * page's example leaves out a week with appearances but no active user). The lookback is (t - LookbackWindow, t]:
+ * in the page's example B, seen on 6/30, 7/4 and 7/8, is not active on 7/8 (its week has no row), so 6/30
+ * falls outside 7/8's 8-day lookback. The page does not say where Periods start (bin() from zero, or from
+ * Start): both readings are computed and undefined is returned when they disagree.
+ */
+function activeUsers(
+  rows: Appearance[],
+  options: {
+    start: bigint;
+    lookback: bigint;
+    period: bigint;
+    minimum: number;
+    windowOf: (t: bigint) => number;
+  },
+): number[] | undefined {
+  const { start, lookback, period, minimum, windowOf } = options;
+  if (period <= 0n || lookback < 0n) return undefined;
+  const byId = new Map<unknown, bigint[]>();
+  for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row.time]);
+  const floorDiv = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+  let answer: string | undefined;
+  let counts: number[] = [];
+  for (const origin of [0n, start]) {
+    const perWindow = new Map<number, Set<unknown>>();
+    for (const [id, times] of byId)
+      for (const t of times) {
+        if (t < start) continue;
+        const periods = new Set<bigint>();
+        for (const u of times) if (u <= t && u > t - lookback) periods.add(floorDiv(u - origin, period));
+        if (periods.size < minimum) continue;
+        const k = windowOf(t);
+        perWindow.set(k, (perWindow.get(k) ?? new Set()).add(id));
+      }
+    const windows = Math.max(-1, ...perWindow.keys()) + 1;
+    const reading = Array.from({ length: windows }, (_, k) => perWindow.get(k)?.size ?? 0);
+    const text = JSON.stringify(reading);
+    if (answer !== undefined && text !== answer) return undefined;
+    answer = text;
+    counts = reading;
+  }
+  return counts;
+}
+
+/** A timeline value or constant as a whole number: datetime/timespan ticks, or an integral long. */
+function wholeNumber(value: Value): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  return undefined;
+}
