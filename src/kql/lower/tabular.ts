@@ -125,6 +125,19 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
 
+/**
+ * `T | invoke f(args)`: f's body with T as its first, tabular parameter
+ * (https://learn.microsoft.com/kusto/query/invoke-operator).
+ */
+function lowerInvoke(node: any, input: Plan, ctx: LowerContext): Plan {
+  const call = node.Function;
+  const expansion = call?.GetExpansion?.();
+  if (!expansion) throw unsupported(node, ctx, 'invoke of a function without a body');
+  const scope = bindCallArguments(call, undefined, ctx, input);
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+}
+
 /** `table('name')`: the table or tabular `let` the constant name refers to (table-function doc). */
 function lowerTableFunction(node: any, ctx: LowerContext): Plan {
   const [nameArg] = list(node.ArgumentList?.Expressions);
@@ -311,6 +324,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerPartition(node, needInput(), ctx);
     case 'GetSchemaOperator':
       return lowerGetSchema(node, needInput(), ctx);
+    case 'InvokeOperator':
+      return lowerInvoke(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,
