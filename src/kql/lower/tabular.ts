@@ -22,6 +22,7 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
+import { lowerRowsNear } from './rows-near.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -800,6 +801,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
     );
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
+  if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.
