@@ -1,6 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
@@ -49,6 +50,7 @@ class DistinctCount implements Accumulator {
     private readonly value: RowFn,
     private readonly type: KqlType,
     private readonly predicate?: RowFn,
+    private readonly check?: (n: number) => void,
   ) {}
   add(i: number): void {
     if (this.predicate && this.predicate(i) !== true) return;
@@ -56,6 +58,7 @@ class DistinctCount implements Accumulator {
     if (v !== null) this.seen.add(keyOf(v, this.type));
   }
   result(): Value[] {
+    this.check?.(this.seen.size);
     return [this.seen.size];
   }
 }
@@ -72,11 +75,13 @@ const countif: Factory =
     };
   };
 
-/** Exact distinct count: Kusto's dcount() is a HyperLogLog estimate, exact for the small sets rules see. */
+/** Exact distinct count; dcount()'s HyperLogLog estimate is answered only where it is exact (hll-exact.ts). */
 function distinctCount(conditional: boolean): Factory {
-  return ([value, predicate], call) => {
+  return (args, call) => {
+    const [value, predicate] = args;
     const type = call.args[0].type;
-    return () => new DistinctCount(value, type, conditional ? predicate : undefined);
+    const check = estimateCheck(call, args);
+    return () => new DistinctCount(value, type, conditional ? predicate : undefined, check);
   };
 }
 
