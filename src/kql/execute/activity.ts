@@ -1,4 +1,5 @@
-// The activity plugins: activity_counts_metrics, sliding_window_counts and active_users_count.
+// The activity plugins: activity_counts_metrics, activity_metrics, sliding_window_counts and
+// active_users_count.
 // Windows start at Start and follow each other every step up to End; a row belongs to the window
 // holding its timeline value (bin_at(t, step, Start)). The pages leave some cases open, and those are
 // refused rather than guessed: rows outside [Start, End] (before Start for active_users_count, which
@@ -87,6 +88,21 @@ export function executeActivity(plan: ActivityPlan, input: Frame, env: Env): Fra
           for (const v of w.ids) if (!seen.has(v)) fresh++;
           for (const v of w.ids) seen.add(v);
           emit(k, [w.count, w.ids.size, fresh, seen.size]);
+        });
+        break;
+      }
+      case 'activity_metrics': {
+        // dcount_values, dcount_newvalues (IDs not in the previous window), retention_rate (IDs also in
+        // the previous window / the previous window's IDs) and churn_rate (1 - retention_rate); the
+        // first window has no previous one and both rates are NaN, as the page's example prints
+        // (https://learn.microsoft.com/kusto/query/activity-metrics-plugin, Notes).
+        if (perWindow.some((w) => w.count === 0)) throw refuse('a window without rows');
+        perWindow.forEach((w, k) => {
+          const previous = k > 0 ? perWindow[k - 1].ids : undefined;
+          let retained = 0;
+          for (const v of w.ids) if (previous?.has(v)) retained++;
+          const retention = previous ? retained / previous.size : Number.NaN;
+          emit(k, [w.ids.size, w.ids.size - retained, retention, previous ? 1 - retention : Number.NaN]);
         });
         break;
       }

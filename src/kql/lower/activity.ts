@@ -1,4 +1,4 @@
-// The activity plugins over an ID column and a timeline: activity_counts_metrics,
+// The activity plugins over an ID column and a timeline: activity_counts_metrics, activity_metrics,
 // sliding_window_counts and active_users_count (executed in execute/activity.ts).
 import type { ActivityPlugin, Plan, ScalarExpr } from '../plan/types.js';
 import type { KqlType } from '../values/index.js';
@@ -9,6 +9,9 @@ import { lowerScalar } from './scalar.js';
 const FIXED: Record<ActivityPlugin['name'], number> = {
   // (IdColumn, TimelineColumn, Start, End, Step [, dims]): activity-counts-metrics-plugin page.
   activity_counts_metrics: 5,
+  // (IdColumn, TimelineColumn, [Start, End,] Window [, dims]): activity-metrics-plugin page; only the
+  // form with Start and End is run (without them the analysis period is not documented).
+  activity_metrics: 5,
   // (IdColumn, TimelineColumn, Start, End, LookbackWindow, Bin [, dims]): sliding-window-counts-plugin page.
   sliding_window_counts: 6,
   // (IdColumn, TimelineColumn, Start, End, LookbackWindow, Period, ActivePeriodsCount, Bin [, dims]):
@@ -19,6 +22,7 @@ const FIXED: Record<ActivityPlugin['name'], number> = {
 // Output columns after the timeline and dims, as the plugin pages list them.
 const METRICS: Record<ActivityPlugin['name'], number> = {
   activity_counts_metrics: 4,
+  activity_metrics: 4,
   sliding_window_counts: 2,
   active_users_count: 1,
 };
@@ -52,8 +56,10 @@ export function lowerActivity(name: ActivityPlugin['name'], node: any, input: Pl
   };
   const points: KqlType[] = numeric ? ['long', 'int'] : ['datetime'];
   const lengths: KqlType[] = numeric ? ['long', 'int'] : ['timespan'];
+  if (name === 'activity_metrics' && lowerScalar(args[2], { schema: [] }, ctx).type !== time.type)
+    throw unsupported(node, ctx, 'evaluate activity_metrics without Start and End');
   const plugin: ActivityPlugin =
-    name === 'activity_counts_metrics'
+    name === 'activity_counts_metrics' || name === 'activity_metrics'
       ? { name }
       : name === 'sliding_window_counts'
         ? { name, lookback: constant(args[4], lengths, 'LookbackWindow') }
@@ -75,7 +81,7 @@ export function lowerActivity(name: ActivityPlugin['name'], node: any, input: Pl
     time,
     start: constant(args[2], points, 'Start'),
     end: constant(args[3], points, 'End'),
-    step: constant(args[fixed - 1], lengths, name === 'activity_counts_metrics' ? 'Step' : 'Bin'),
+    step: constant(args[fixed - 1], lengths, name.startsWith('activity') ? 'Step' : 'Bin'),
     dims,
     span: spanOf(node, ctx),
     schema,

@@ -92,6 +92,7 @@ export interface MvExpandItem {
 /** The activity plugins the engine runs, with the constants each adds to Start, End and the step. */
 export type ActivityPlugin =
   | { name: 'activity_counts_metrics' }
+  | { name: 'activity_metrics' }
   | { name: 'sliding_window_counts'; lookback: ScalarExpr }
   | { name: 'active_users_count'; lookback: ScalarExpr; period: ScalarExpr; activePeriods: ScalarExpr };
 
@@ -164,7 +165,7 @@ export type Plan = (
       percentile: AggregateCall;
       span: Span;
     }
-  /** activity_counts_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
+  /** activity_counts_metrics, activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
   | {
       op: 'activity';
       input: Plan;
