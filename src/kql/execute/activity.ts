@@ -106,6 +106,43 @@ export function executeActivity(plan: ActivityPlan, input: Frame, env: Env): Fra
         });
         break;
       }
+      case 'new_activity_metrics': {
+        // Each from-window's cohort (IDs first seen in it) against every later to-window
+        // (https://learn.microsoft.com/kusto/query/new-activity-metrics-plugin): dcount_new_values is
+        // the cohort's size when from = to, else the to-window's IDs not seen up to from (the page's R=1
+        // and R=2 rows); retained and churned are the cohort's IDs seen and not seen in to, and the
+        // rates their shares of the cohort. A to-window without rows prints zeros (R=6); a from-window
+        // without new IDs is refused, since the page's example filters those rows away.
+        const cohort = plan.plugin.cohort ? constant(plan.plugin.cohort) : undefined;
+        if (cohort !== undefined && (cohort < start || cohort > end || (cohort - start) % step !== 0n))
+          throw refuse('a Cohort that is not the start of a window');
+        const seen = new Set<unknown>();
+        perWindow.forEach((w, from) => {
+          const fresh = [...w.ids].filter((v) => !seen.has(v));
+          const through = new Set([...seen, ...w.ids]);
+          if (cohort === undefined || from === windowOf(cohort)) {
+            if (fresh.length === 0) throw refuse('a window without new IDs');
+            for (let to = from; to < windows; to++) {
+              const ids = perWindow[to].ids;
+              const added = to === from ? fresh.length : [...ids].filter((v) => !through.has(v)).length;
+              const retained = fresh.filter((v) => ids.has(v)).length;
+              const churned = fresh.length - retained;
+              out[from].push([
+                timeValue(from),
+                timeValue(to),
+                ...group.dims,
+                added,
+                retained,
+                churned,
+                retained / fresh.length,
+                churned / fresh.length,
+              ]);
+            }
+          }
+          for (const v of w.ids) seen.add(v);
+        });
+        break;
+      }
       case 'sliding_window_counts': {
         // Count and dcount over the LookbackWindow ending at each bin, the lookback rounded down to a
         // whole number of bins: https://learn.microsoft.com/kusto/query/sliding-window-counts-plugin

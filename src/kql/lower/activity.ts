@@ -1,5 +1,5 @@
 // The activity plugins over an ID column and a timeline: activity_counts_metrics, activity_metrics,
-// sliding_window_counts and active_users_count (executed in execute/activity.ts).
+// new_activity_metrics, sliding_window_counts and active_users_count (executed in execute/activity.ts).
 import type { ActivityPlugin, Plan, ScalarExpr } from '../plan/types.js';
 import type { KqlType } from '../values/index.js';
 import { boundSchema, kindName, type LowerContext, list, spanOf, unsupported } from './context.js';
@@ -12,6 +12,9 @@ const FIXED: Record<ActivityPlugin['name'], number> = {
   // (IdColumn, TimelineColumn, [Start, End,] Window [, dims]): activity-metrics-plugin page; only the
   // form with Start and End is run (without them the analysis period is not documented).
   activity_metrics: 5,
+  // (IdColumn, TimelineColumn, Start, End, Window [, Cohort] [, dims] [, Lookback]):
+  // new-activity-metrics-plugin page; the Lookback table is not run.
+  new_activity_metrics: 5,
   // (IdColumn, TimelineColumn, Start, End, LookbackWindow, Bin [, dims]): sliding-window-counts-plugin page.
   sliding_window_counts: 6,
   // (IdColumn, TimelineColumn, Start, End, LookbackWindow, Period, ActivePeriodsCount, Bin [, dims]):
@@ -23,6 +26,8 @@ const FIXED: Record<ActivityPlugin['name'], number> = {
 const METRICS: Record<ActivityPlugin['name'], number> = {
   activity_counts_metrics: 4,
   activity_metrics: 4,
+  // to_<timeline>, then five metrics.
+  new_activity_metrics: 6,
   sliding_window_counts: 2,
   active_users_count: 1,
 };
@@ -58,19 +63,29 @@ export function lowerActivity(name: ActivityPlugin['name'], node: any, input: Pl
   const lengths: KqlType[] = numeric ? ['long', 'int'] : ['timespan'];
   if (name === 'activity_metrics' && lowerScalar(args[2], { schema: [] }, ctx).type !== time.type)
     throw unsupported(node, ctx, 'evaluate activity_metrics without Start and End');
+  const schema = boundSchema(node);
+  // new_activity_metrics: the arguments beyond the dims (the binder's columns say how many) are the
+  // Cohort, then the Lookback table.
+  const extra =
+    name === 'new_activity_metrics' ? args.length - fixed - (schema.length - 1 - METRICS[name]) : 0;
+  if (extra > 1 || (extra === 1 && args.at(-1)?.ResultType?.Columns))
+    throw unsupported(node, ctx, 'evaluate new_activity_metrics with a Lookback table');
   const plugin: ActivityPlugin =
     name === 'activity_counts_metrics' || name === 'activity_metrics'
       ? { name }
-      : name === 'sliding_window_counts'
-        ? { name, lookback: constant(args[4], lengths, 'LookbackWindow') }
-        : {
-            name,
-            lookback: constant(args[4], lengths, 'LookbackWindow'),
-            period: constant(args[5], lengths, 'Period'),
-            activePeriods: constant(args[6], ['long', 'int'], 'ActivePeriodsCount'),
-          };
-  const dims = args.slice(fixed).map(row);
-  const schema = boundSchema(node);
+      : name === 'new_activity_metrics'
+        ? extra === 1
+          ? { name, cohort: constant(args[fixed], points, 'Cohort') }
+          : { name }
+        : name === 'sliding_window_counts'
+          ? { name, lookback: constant(args[4], lengths, 'LookbackWindow') }
+          : {
+              name,
+              lookback: constant(args[4], lengths, 'LookbackWindow'),
+              period: constant(args[5], lengths, 'Period'),
+              activePeriods: constant(args[6], ['long', 'int'], 'ActivePeriodsCount'),
+            };
+  const dims = args.slice(fixed + extra).map(row);
   if (schema.length !== 1 + dims.length + METRICS[name])
     throw unsupported(node, ctx, `evaluate ${name} output columns`);
   return {

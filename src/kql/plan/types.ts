@@ -93,6 +93,8 @@ export interface MvExpandItem {
 export type ActivityPlugin =
   | { name: 'activity_counts_metrics' }
   | { name: 'activity_metrics' }
+  /** `cohort`: the one from-window asked for; without it, every one. */
+  | { name: 'new_activity_metrics'; cohort?: ScalarExpr }
   | { name: 'sliding_window_counts'; lookback: ScalarExpr }
   | { name: 'active_users_count'; lookback: ScalarExpr; period: ScalarExpr; activePeriods: ScalarExpr };
 
@@ -165,7 +167,7 @@ export type Plan = (
       percentile: AggregateCall;
       span: Span;
     }
-  /** activity_counts_metrics, activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
+  /** activity_counts_metrics, (new_)activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
   | {
       op: 'activity';
       input: Plan;
