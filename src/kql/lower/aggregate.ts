@@ -208,7 +208,6 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
 export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const levels = list(node.Clauses).map((clause: any, i: number) => {
-    if (clause.WithOthersClause) throw unsupported(clause.WithOthersClause, ctx, 'top-nested with others');
     const byNode = clause.ByExpression;
     let descending = true;
     let aggNode = byNode;
@@ -222,10 +221,19 @@ export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan 
     const aggregate = aggregateCall(aggNode, input, [], ctx);
     if (aggregate.outputs.length !== 1) throw unsupported(aggNode, ctx, `${aggregate.fn}() in top-nested`);
     aggregate.outputs[0].name = bound[2 * i + 1].name;
+    const key = {
+      name: bound[2 * i].name,
+      expr: lowerScalar(itemValue(clause.OfExpression, ctx), input, ctx),
+    };
+    const othersNode = clause.WithOthersClause?.Expression;
+    const others = othersNode ? lowerScalar(othersNode, { schema: [] }, ctx) : undefined;
+    if (others && (others.kind !== 'literal' || others.type !== key.expr.type))
+      throw unsupported(othersNode, ctx, 'top-nested with others of another type than the level');
     return {
       count: clause.Expression ? lowerScalar(clause.Expression, { schema: [] }, ctx) : undefined,
-      key: { name: bound[2 * i].name, expr: lowerScalar(itemValue(clause.OfExpression, ctx), input, ctx) },
+      key,
       aggregate,
+      others,
       descending,
     };
   });
