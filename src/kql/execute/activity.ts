@@ -14,6 +14,9 @@ import { compileScalar, type Env } from './scalar.js';
 
 type ActivityPlan = Extract<Plan, { op: 'activity' }>;
 
+// Every window is materialised per dimension combination; a longer analysis is refused, not run out of memory.
+const MAX_WINDOWS = 100_000;
+
 interface Appearance {
   /** Timeline value as a whole number (ticks for datetime). */
   time: bigint;
@@ -39,6 +42,7 @@ export function executeActivity(plan: ActivityPlan, input: Frame, env: Env): Fra
   const step = constant(plan.step);
   if (step <= 0n || end < start) throw refuse('an empty analysis period or a step that is not positive');
   const windows = Number((end - start) / step) + 1;
+  if (windows > MAX_WINDOWS) throw refuse(`more than ${MAX_WINDOWS} windows between Start and End`);
   const windowOf = (t: bigint) => Number((t - start) / step);
 
   const id = compileScalar(plan.id, input, env);
@@ -208,23 +212,41 @@ function activeUsers(
   const { start, lookback, period, minimum, windowOf } = options;
   if (period <= 0n || lookback < 0n) return undefined;
   const byId = new Map<unknown, bigint[]>();
-  for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row.time]);
+  for (const row of rows) {
+    const times = byId.get(row.id);
+    if (times) times.push(row.time);
+    else byId.set(row.id, [row.time]);
+  }
+  for (const times of byId.values()) times.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const floorDiv = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
   let answer: string | undefined;
   let counts: number[] = [];
   for (const origin of [0n, start]) {
-    const perWindow = new Map<number, Set<unknown>>();
-    for (const [id, times] of byId)
-      for (const t of times) {
-        if (t < start) continue;
-        const periods = new Set<bigint>();
-        for (const u of times) if (u <= t && u > t - lookback) periods.add(floorDiv(u - origin, period));
-        if (periods.size < minimum) continue;
+    const perWindow: Set<unknown>[] = [];
+    for (const [id, times] of byId) {
+      // A sliding window over the sorted appearances: the periods seen in (t - lookback, t], counted.
+      const inWindow = new Map<bigint, number>();
+      let left = 0;
+      let right = 0;
+      while (right < times.length) {
+        const t = times[right];
+        for (; right < times.length && times[right] === t; right++) {
+          const p = floorDiv(times[right] - origin, period);
+          inWindow.set(p, (inWindow.get(p) ?? 0) + 1);
+        }
+        for (; times[left] <= t - lookback; left++) {
+          const p = floorDiv(times[left] - origin, period);
+          const n = (inWindow.get(p) ?? 0) - 1;
+          if (n === 0) inWindow.delete(p);
+          else inWindow.set(p, n);
+        }
+        if (t < start || inWindow.size < minimum) continue;
         const k = windowOf(t);
-        perWindow.set(k, (perWindow.get(k) ?? new Set()).add(id));
+        perWindow[k] ??= new Set();
+        perWindow[k].add(id);
       }
-    const windows = Math.max(-1, ...perWindow.keys()) + 1;
-    const reading = Array.from({ length: windows }, (_, k) => perWindow.get(k)?.size ?? 0);
+    }
+    const reading = Array.from(perWindow, (users) => users?.size ?? 0);
     const text = JSON.stringify(reading);
     if (answer !== undefined && text !== answer) return undefined;
     answer = text;
