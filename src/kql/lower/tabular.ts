@@ -119,11 +119,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
   if (name === 'table') return lowerTableFunction(node, ctx);
-  const expansion = node.GetExpansion?.();
-  if (!expansion) throw unsupported(node, ctx, `${name}()`);
-  const scope = bindCallArguments(node, undefined, ctx);
-  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
-  return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+  return lowerFunctionBody(node, node, ctx, `${name}()`);
 }
 
 /**
@@ -131,10 +127,20 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
  * (https://learn.microsoft.com/kusto/query/invoke-operator).
  */
 function lowerInvoke(node: any, input: Plan, ctx: LowerContext): Plan {
-  const call = node.Function;
+  return lowerFunctionBody(node.Function, node, ctx, 'invoke of a function without a body', input);
+}
+
+/** A user function's tabular body, its parameters bound to the call's arguments (and the invoke source). */
+function lowerFunctionBody(
+  call: any,
+  node: any,
+  ctx: LowerContext,
+  construct: string,
+  invokeSource?: Plan,
+): Plan {
   const expansion = call?.GetExpansion?.();
-  if (!expansion) throw unsupported(node, ctx, 'invoke of a function without a body');
-  const scope = bindCallArguments(call, undefined, ctx, input);
+  if (!expansion) throw unsupported(node, ctx, construct);
+  const scope = bindCallArguments(call, undefined, ctx, invokeSource);
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
