@@ -1,9 +1,11 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
+import { percentages, weightedPercentile } from './weighted-percentile.js';
 
 /** Running state of one aggregate for one group. */
 export interface Accumulator {
@@ -48,6 +50,7 @@ class DistinctCount implements Accumulator {
     private readonly value: RowFn,
     private readonly type: KqlType,
     private readonly predicate?: RowFn,
+    private readonly check?: (n: number) => void,
   ) {}
   add(i: number): void {
     if (this.predicate && this.predicate(i) !== true) return;
@@ -55,6 +58,7 @@ class DistinctCount implements Accumulator {
     if (v !== null) this.seen.add(keyOf(v, this.type));
   }
   result(): Value[] {
+    this.check?.(this.seen.size);
     return [this.seen.size];
   }
 }
@@ -71,11 +75,13 @@ const countif: Factory =
     };
   };
 
-/** Exact distinct count: Kusto's dcount() is a HyperLogLog estimate, exact for the small sets rules see. */
+/** Exact distinct count; dcount()'s HyperLogLog estimate is answered only where it is exact (hll-exact.ts). */
 function distinctCount(conditional: boolean): Factory {
-  return ([value, predicate], call) => {
+  return (args, call) => {
+    const [value, predicate] = args;
     const type = call.args[0].type;
-    return () => new DistinctCount(value, type, conditional ? predicate : undefined);
+    const check = estimateCheck(call, args);
+    return () => new DistinctCount(value, type, conditional ? predicate : undefined, check);
   };
 }
 
@@ -395,7 +401,7 @@ function percentile(multi: 'one' | 'columns' | 'array'): Factory {
   return (args, call) => {
     const [value, ...percentArgs] = args;
     const type = call.args[0].type;
-    const percents = percentArgs.map((p) => Number(p(0)));
+    const percents = percentages(percentArgs, call);
     return () => {
       const values: Value[] = [];
       return {
@@ -463,6 +469,9 @@ const factories: Record<string, Factory> = {
   percentile: percentile('one'),
   percentiles: percentile('columns'),
   percentiles_array: percentile('array'),
+  percentilew: weightedPercentile('one'),
+  percentilesw: weightedPercentile('columns'),
+  percentilesw_array: weightedPercentile('array'),
 };
 
 /** A fresh-accumulator factory for the call, or UnsupportedError naming it. */

@@ -2,6 +2,7 @@ import type { AggregateCall } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
 import type { Grouping } from './group.js';
+import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
@@ -33,7 +34,8 @@ const countif: Grouped = (_call, [predicate], _frame, { count, ids, row, visited
  * counts each code once per group, with no set per group.
  */
 function distinctCount(conditional: boolean): Grouped {
-  return (call, [value, predicate], frame, { count, ids, row, visited }) => {
+  return (call, args, frame, { count, ids, row, visited }) => {
+    const [value, predicate] = args;
     const type = call.args[0].type;
     const arg = call.args[0];
     const dictionary = arg.kind === 'column' ? frame.dictionary?.(arg.index) : undefined;
@@ -71,6 +73,8 @@ function distinctCount(conditional: boolean): Grouped {
         }
       }
     }
+    const check = estimateCheck(call, args);
+    if (check) for (const groupCount of n) check(groupCount);
     return counts(n);
   };
 }

@@ -3,6 +3,7 @@ import type { EvalContext } from '../functions/index.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
+import { executeActivity } from './activity.js';
 import { type ColumnarTable, vectorReader } from './columnar.js';
 import { dictionaryTest } from './dictionary-filter.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
@@ -197,6 +198,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return partition(plan, env);
     case 'rolling-percentile':
       return executeRollingPercentile(plan, run(plan.input, env), env);
+    case 'activity':
+      return executeActivity(plan, run(plan.input, env), env);
   }
 }
 

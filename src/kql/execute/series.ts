@@ -1,7 +1,8 @@
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
-import { emptyFrame, type Frame } from './frame.js';
+import { aggregateFactory } from './aggregates.js';
+import { emptyFrame, emptyValue, type Frame } from './frame.js';
 import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
 import { compareForSort } from './sort.js';
@@ -177,17 +178,44 @@ function cellIndex(
 }
 
 /** top-nested: the top N values of each level's key by its aggregate, within each parent group. */
+/**
+ * A level's two cells for the records left out of the top values above or at it
+ * (https://learn.microsoft.com/kusto/query/top-nested-operator, "Use with others"): the level's
+ * others value and its aggregation over those records when the level has `with others`, else empty
+ * cells, as the page's example prints for its Source level between two levels with others.
+ */
+function othersCells(
+  plan: Extract<Plan, { op: 'top-nested' }>,
+  level: number,
+  rows: number[],
+  input: Frame,
+  env: Env,
+): Value[] {
+  const spec = plan.levels[level];
+  if (!spec.others) return [emptyValue(spec.key.expr.type), null];
+  const accumulator = aggregateFactory(
+    spec.aggregate,
+    spec.aggregate.args.map((a) => compileScalar(a, input, env)),
+  )();
+  for (const i of rows) accumulator.add(i);
+  return [constant(spec.others, env), accumulator.result()[0]];
+}
+
 export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, input: Frame, env: Env): Frame {
   const columns: Value[][] = plan.schema.map(() => []);
   const emit = (prefix: Value[]) => {
     for (const [k, v] of prefix.entries()) columns[k].push(v);
   };
-  const descend = (level: number, rows: number[], prefix: Value[]) => {
+  const descend = (level: number, rows: number[], prefix: Value[], inOthers = false) => {
     if (level === plan.levels.length) {
       emit(prefix);
       return;
     }
     const spec = plan.levels[level];
+    if (inOthers) {
+      descend(level + 1, rows, [...prefix, ...othersCells(plan, level, rows, input, env)], true);
+      return;
+    }
     const keyFn = compileScalar(spec.key.expr, input, env);
     const members = new Map<unknown, number[]>();
     for (const i of rows) {
@@ -207,10 +235,23 @@ export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, inpu
       return spec.descending ? -c : c;
     });
     const limit = spec.count ? Number(constant(spec.count, env)) : scored.length;
+    const kept = new Set<number>();
     for (const { key, value } of scored.slice(0, limit)) {
       const memberKey = typeof key === 'object' && key !== null ? JSON.stringify(key) : key;
-      descend(level + 1, members.get(memberKey) ?? [], [...prefix, key, value]);
+      const group = members.get(memberKey) ?? [];
+      for (const i of group) kept.add(i);
+      descend(level + 1, group, [...prefix, key, value]);
     }
+    if (!plan.levels.slice(level).some((l) => l.others)) return;
+    const rest = rows.filter((i) => !kept.has(i));
+    if (rest.length > 0)
+      descend(level + 1, rest, [...prefix, ...othersCells(plan, level, rest, input, env)], true);
+    else if (spec.others)
+      throw new UnsupportedError(
+        'top-nested with others',
+        spec.aggregate.span,
+        'top-nested with others where no record is left out of the top values: whether the others record is added is not documented',
+      );
   };
   descend(
     0,

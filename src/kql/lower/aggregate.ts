@@ -82,9 +82,10 @@ function aggregateCall(node: any, input: Plan, keyColumns: Set<string>, ctx: Low
     return { fn, args, outputs: args.map((a) => ({ name: '', type: a.type })), span };
   }
   const args = argNodes.map((a) => lowerScalar(a, input, ctx));
-  if (fn === 'percentiles') {
+  if (fn === 'percentiles' || fn === 'percentilesw') {
     // Kusto binds percentiles() as a tuple; each column has the type of the values, like percentile().
-    return { fn, args, outputs: args.slice(1).map(() => ({ name: '', type: args[0].type })), span };
+    const percentages = args.slice(fn === 'percentiles' ? 1 : 2);
+    return { fn, args, outputs: percentages.map(() => ({ name: '', type: args[0].type })), span };
   }
   return { fn, args, outputs: [{ name: '', type: typeOf(node, ctx) }], span };
 }
@@ -243,7 +244,6 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
 export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const levels = list(node.Clauses).map((clause: any, i: number) => {
-    if (clause.WithOthersClause) throw unsupported(clause.WithOthersClause, ctx, 'top-nested with others');
     const byNode = clause.ByExpression;
     let descending = true;
     let aggNode = byNode;
@@ -257,10 +257,19 @@ export function lowerTopNested(node: any, input: Plan, ctx: LowerContext): Plan 
     const aggregate = aggregateCall(aggNode, input, new Set(), ctx);
     if (aggregate.outputs.length !== 1) throw unsupported(aggNode, ctx, `${aggregate.fn}() in top-nested`);
     aggregate.outputs[0].name = bound[2 * i + 1].name;
+    const key = {
+      name: bound[2 * i].name,
+      expr: lowerScalar(itemValue(clause.OfExpression, ctx), input, ctx),
+    };
+    const othersNode = clause.WithOthersClause?.Expression;
+    const others = othersNode ? lowerScalar(othersNode, { schema: [] }, ctx) : undefined;
+    if (others && (others.kind !== 'literal' || others.type !== key.expr.type))
+      throw unsupported(othersNode, ctx, 'top-nested with others of another type than the level');
     return {
       count: clause.Expression ? lowerScalar(clause.Expression, { schema: [] }, ctx) : undefined,
-      key: { name: bound[2 * i].name, expr: lowerScalar(itemValue(clause.OfExpression, ctx), input, ctx) },
+      key,
       aggregate,
+      others,
       descending,
     };
   });

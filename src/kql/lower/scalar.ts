@@ -360,13 +360,23 @@ function tupleComponent(node: any, tuple: TupleCall, ctx: LowerContext): ScalarE
  * A call to a user function (`let f = (x:long) {...}`) or a parser from the catalog: Kusto.Language
  * expands the body with parameters as variables; they are bound to the lowered arguments here.
  */
-export function bindCallArguments(node: any, row: RowContext | undefined, ctx: LowerContext): Scope {
+export function bindCallArguments(
+  node: any,
+  row: RowContext | undefined,
+  ctx: LowerContext,
+  invokeSource?: Plan,
+): Scope {
   const scope = new Scope(ctx.scope);
   const signature = node.ReferencedSignature;
   const params = toArray(signature?.Parameters);
-  const args = argumentSlots(node, ctx);
+  // `T | invoke f(a, b)`: T is f's first (tabular) parameter, the arguments fill the others.
+  const args = invokeSource ? [undefined, ...argumentSlots(node, ctx)] : argumentSlots(node, ctx);
   params.forEach((param: any, i: number) => {
     const name: string = param.Name;
+    if (invokeSource && i === 0) {
+      scope.set(name, { kind: 'table', plan: invokeSource });
+      return;
+    }
     const arg = args[i];
     if (!arg) {
       // A default value is an unbound literal from the declaration: convert it with the parameter's type.
@@ -379,10 +389,36 @@ export function bindCallArguments(node: any, row: RowContext | undefined, ctx: L
     if (arg.ResultType?.Columns && !arg.ResultType?.Name?.startsWith?.('dynamic')) {
       scope.set(name, { kind: 'table', plan: lowerTabular(arg, ctx) });
     } else {
-      scope.set(name, { kind: 'scalar', expr: lowerScalar(arg, row ?? { schema: [] }, ctx) });
+      const expr = lowerScalar(arg, row ?? { schema: [] }, ctx);
+      scope.set(name, {
+        kind: 'scalar',
+        expr: widened(expr, kqlTypeOf(toArray(param.DeclaredTypes)[0]), arg, ctx),
+      });
     }
   });
   return scope;
+}
+
+/**
+ * A number passed to a wider numeric parameter takes the parameter's type, as Kusto.Language binds the
+ * parameter (`(a:real)` called with 3 is 3.0, so `a / 2` is 1.5).
+ */
+function widened(expr: ScalarExpr, declared: KqlType | undefined, node: any, ctx: LowerContext): ScalarExpr {
+  const to =
+    declared === 'real' && (expr.type === 'int' || expr.type === 'long')
+      ? 'todouble'
+      : declared === 'long' && expr.type === 'int'
+        ? 'tolong'
+        : undefined;
+  if (!to || !declared) return expr;
+  return {
+    kind: 'call',
+    callee: 'function',
+    name: to,
+    args: [expr],
+    type: declared,
+    span: spanOf(node, ctx),
+  };
 }
 
 function lowerExpansion(
@@ -474,6 +510,8 @@ function innerText(node: any): string {
   return /^(["'])[^"'\\]*\1$/.test(inner) ? inner.slice(1, -1) : inner;
 }
 
+const SPACED_DATE = /^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}$/;
+
 /** Literal syntax -> engine value. Text is parsed here: the Bridge build's boxed .NET values are lossy. */
 export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): ScalarExpr {
   const kind = kindName(node);
@@ -504,7 +542,9 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
       return literal(n, type);
     }
     case 'datetime': {
-      const t = parseDateTime(raw);
+      // The sliding_window_counts page writes `datetime(2017 - 08 - 01)` and prints 2017-08-01 for it:
+      // a bare date with spaces around its dashes reads as that date.
+      const t = parseDateTime(SPACED_DATE.test(raw) ? raw.replace(/\s+/g, '') : raw);
       if (t === null) throw fail();
       return literal(t, type);
     }

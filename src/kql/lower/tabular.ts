@@ -3,6 +3,7 @@ import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
 import { bridge } from '../syntax/index.js';
 import { coerce, type KqlType } from '../values/index.js';
+import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
   argumentSlots,
@@ -22,6 +23,7 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
+import { lowerRowsNear } from './rows-near.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -119,9 +121,28 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
   if (ctx.catalog.builtinFunctions?.has(name) && !ctx.catalog.functions.has(name)) {
     return { op: 'parser-output', name, span: spanOf(node, ctx), schema: boundSchema(node) };
   }
-  const expansion = node.GetExpansion?.();
-  if (!expansion) throw unsupported(node, ctx, `${name}()`);
-  const scope = bindCallArguments(node, undefined, ctx);
+  return lowerFunctionBody(node, node, ctx, `${name}()`);
+}
+
+/**
+ * `T | invoke f(args)`: f's body with T as its first, tabular parameter
+ * (https://learn.microsoft.com/kusto/query/invoke-operator).
+ */
+function lowerInvoke(node: any, input: Plan, ctx: LowerContext): Plan {
+  return lowerFunctionBody(node.Function, node, ctx, 'invoke of a function without a body', input);
+}
+
+/** A user function's tabular body, its parameters bound to the call's arguments (and the invoke source). */
+function lowerFunctionBody(
+  call: any,
+  node: any,
+  ctx: LowerContext,
+  construct: string,
+  invokeSource?: Plan,
+): Plan {
+  const expansion = call?.GetExpansion?.();
+  if (!expansion) throw unsupported(node, ctx, construct);
+  const scope = bindCallArguments(call, undefined, ctx, invokeSource);
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
@@ -320,6 +341,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerPartition(node, needInput(), ctx);
     case 'GetSchemaOperator':
       return lowerGetSchema(node, needInput(), ctx);
+    case 'InvokeOperator':
+      return lowerInvoke(node, needInput(), ctx);
     case 'RenderOperator': {
       // render only tells the client how to chart the result; the data is the input's
       // (https://learn.microsoft.com/kusto/query/render-operator). An identity projection carries it,
@@ -793,6 +816,8 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
+  if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
+  if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.

@@ -89,6 +89,15 @@ export interface MvExpandItem {
   replaces?: number;
 }
 
+/** The activity plugins the engine runs, with the constants each adds to Start, End and the step. */
+export type ActivityPlugin =
+  | { name: 'activity_counts_metrics' }
+  | { name: 'activity_metrics' }
+  /** `cohort`: the one from-window asked for; without it, every one. */
+  | { name: 'new_activity_metrics'; cohort?: ScalarExpr }
+  | { name: 'sliding_window_counts'; lookback: ScalarExpr }
+  | { name: 'active_users_count'; lookback: ScalarExpr; period: ScalarExpr; activePeriods: ScalarExpr };
+
 /** The externaldata formats the engine reads (data formats supported for ingestion). */
 export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'json' | 'multijson';
 
@@ -162,6 +171,20 @@ export type Plan = (
       window: number;
       dims: ScalarExpr[];
       percentile: AggregateCall;
+      span: Span;
+    }
+  /** activity_counts_metrics, (new_)activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
+  | {
+      op: 'activity';
+      input: Plan;
+      plugin: ActivityPlugin;
+      id: ScalarExpr;
+      time: ScalarExpr;
+      /** Constants: Start, End, the step (Window/Bin); datetime and timespan, or whole numbers. */
+      start: ScalarExpr;
+      end: ScalarExpr;
+      step: ScalarExpr;
+      dims: ScalarExpr[];
       span: Span;
     }
   /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
