@@ -331,9 +331,9 @@ describe('local SecurityInsights incidents API', () => {
       expect(reply.status, query).toBe(200);
       return reply.body as { value: { name: string; properties: any }[]; nextLink?: string };
     };
-    const openNames = (await list(`&$filter=${encodeURIComponent("properties/status ne 'Closed'")}`)).value.map(
-      (i) => i.name,
-    );
+    const openNames = (
+      await list(`&$filter=${encodeURIComponent("properties/status ne 'Closed'")}`)
+    ).value.map((i) => i.name);
     expect(openNames).toContain(open.name);
     expect(openNames).not.toContain(closing.name);
     const closed = await list(
@@ -358,7 +358,7 @@ describe('local SecurityInsights incidents API', () => {
 
     for (const query of [
       `&$filter=${encodeURIComponent("properties/labels/any(l: l/labelName eq 'x')")}`,
-      `&$filter=${encodeURIComponent("properties/status eq")}`,
+      `&$filter=${encodeURIComponent('properties/status eq')}`,
       `&$orderby=${encodeURIComponent('properties/title sideways')}`,
       '&$top=1001',
       '&$skipToken=abc',
