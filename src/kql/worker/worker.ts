@@ -12,7 +12,12 @@ function answer(catalog: Catalog, source: WorkerDataSource, request: QueryReques
     // Over the whole store, not the request's range: a parser stub is refused whenever the workspace
     // holds rows at all, which errs towards refusing.
     const anyRows = source.anyRows?.bind(source);
-    const table = runPlan(plan, { catalog, tables: tablesIn(source, request.range), now: request.now, anyRows });
+    const table = runPlan(plan, {
+      catalog,
+      tables: tablesIn(source, request.range),
+      now: request.now,
+      anyRows,
+    });
     if (table.rows.length > request.maxRows) {
       return {
         id,
