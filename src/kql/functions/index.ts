@@ -20,6 +20,7 @@ import { stringFunctions } from './strings.js';
 import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
+import { xmlFunctions } from './xml.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
@@ -48,6 +49,7 @@ const tables: FunctionTable[] = [
   stringFunctions,
   timezoneFunctions,
   unitFunctions,
+  xmlFunctions,
 ];
 
 /** Scalar functions by lower-case Kusto function name. */
