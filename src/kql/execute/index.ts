@@ -18,7 +18,9 @@ import {
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { executePivot } from './pivot.js';
 import { executeRollingPercentile } from './rolling.js';
+import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
@@ -188,6 +190,10 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return partition(plan, env);
     case 'rolling-percentile':
       return executeRollingPercentile(plan, run(plan.input, env), env);
+    case 'pivot':
+      return executePivot(plan, run(plan.input, env));
+    case 'runtime-schema':
+      return executeRuntimeSchema(plan, env.run);
   }
 }
 

@@ -26,7 +26,7 @@ function itemValue(item: any, ctx: LowerContext): any {
  * One aggregate call. arg_max/arg_min return the arguments' values at the extreme row (`*` = every
  * input column that is not a group key); percentiles() returns one column per percentage.
  */
-function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
+export function aggregateCall(node: any, input: Plan, keyNames: string[], ctx: LowerContext): AggregateCall {
   const fn = calledName(node);
   const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);

@@ -227,6 +227,27 @@ export type Plan = (
       /** The record's columns that are not expanded, in input order: the first output columns. */
       passThrough: number[];
     }
+  /**
+   * pivot: `input` is the aggregate by the group columns then the pivot column; each distinct pivot
+   * value becomes a column (pivot.ts). Its schema lists the group columns: the others come from the data.
+   */
+  | { op: 'pivot'; input: Plan; groupWidth: number; fill: 'zero' | 'refuse'; span: Span }
+  /**
+   * An operator whose columns come from the data (schema-less bag_unpack, pivot) read by what follows:
+   * `probe` runs it, `resume` binds the query again with the columns found (lower/runtime-schema.ts)
+   * and gives the plans to run; when there are several (column orders the docs leave open), their
+   * answers must agree.
+   */
+  | {
+      op: 'runtime-schema';
+      probe: Plan;
+      resume: (found: { schema: Column[]; rows: Value[][] }) => {
+        plans: Plan[];
+        /** An error raised by those plans, positioned in the user's query. */
+        inQuery(error: unknown): unknown;
+      };
+      span: Span;
+    }
   /** The rows of the current mv-apply element or partition group, inside its subquery. */
   | { op: 'apply-input' }
   /** Evaluated once and shared by every reference (let, materialize). */
