@@ -14,16 +14,18 @@ export function executeRuntimeSchema(
 ): Frame {
   const probe = run(plan.probe);
   const { plans, inQuery } = plan.resume({ schema: probe.schema, rows: frameToRows(probe) });
+  let frames: Frame[];
   try {
-    const [first, ...others] = plans.map(run);
-    const answer = { schema: first.schema, rows: frameToRows(first) };
-    for (const other of others)
-      if (!sameAnswers(answer, { schema: other.schema, rows: frameToRows(other) }))
-        throw orderDependent(plan.span);
-    return first;
+    frames = plans.map(run);
   } catch (error) {
     throw inQuery(error);
   }
+  const [first, ...others] = frames;
+  const answer = { schema: first.schema, rows: frameToRows(first) };
+  for (const other of others)
+    if (!sameAnswers(answer, { schema: other.schema, rows: frameToRows(other) }))
+      throw orderDependent(plan.span);
+  return first;
 }
 
 /** True when the plans' answers (columns and rows) are the same. */

@@ -865,6 +865,8 @@ function unpackToSchema(node: any, input: Plan, bagIndex: number, prefix: string
  * elsewhere (a function body, an mv-apply subquery) refuse at the operator, naming the way out.
  */
 export function knownSchema(plan: Plan, consumer: string): Plan {
+  // A let or materialize of an open operator: its columns are the operator's.
+  if (plan.op === 'shared') knownSchema(plan.input, consumer);
   if (plan.op !== 'bag-unpack' && plan.op !== 'pivot') return plan;
   requireRuntimeSchema(plan);
   if (plan.op === 'pivot')
