@@ -40,6 +40,11 @@ function refuse(what: string): never {
 const NAME = /^[A-Za-z_:\u00C0-\uFFFF][A-Za-z0-9_.:\-\u00B7\u00C0-\uFFFF]*/;
 const NUMBER_LIKE = /^[+-]?(\.?\d|0x|nan$|infinity$|∞)/i;
 const BOOL_LIKE = /^(true|false)$/i;
+const DECLARATION = /^<\?xml[\s?]/i;
+// Characters XML 1.0 does not allow (its Char production), lone surrogates included.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point
+const ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
 interface Element {
@@ -57,7 +62,10 @@ class Reader {
   constructor(private readonly src: string) {}
 
   parseDocument(): Element {
+    if (ILLEGAL.test(this.src)) throw new Malformed();
     if (this.src.startsWith('\uFEFF')) this.at = 1;
+    // The XML declaration may only open the document.
+    if (DECLARATION.test(this.src.slice(this.at, this.at + 6))) this.skipPast('?>');
     this.skipMisc();
     if (!this.src.startsWith('<', this.at)) throw new Malformed();
     const root = this.element();
@@ -70,8 +78,8 @@ class Reader {
   private skipMisc(): void {
     for (;;) {
       this.skipSpace();
-      if (this.src.startsWith('<?', this.at)) this.skipPast('?>');
-      else if (this.src.startsWith('<!--', this.at)) this.skipPast('-->');
+      if (this.src.startsWith('<?', this.at)) this.skipInstruction();
+      else if (this.src.startsWith('<!--', this.at)) this.skipComment();
       else if (this.src.startsWith('<!DOCTYPE', this.at)) refuse('a DOCTYPE declaration');
       else return;
     }
@@ -79,6 +87,19 @@ class Reader {
 
   private skipSpace(): void {
     while (this.at < this.src.length && /\s/.test(this.src[this.at])) this.at++;
+  }
+
+  /** A processing instruction; one named xml anywhere but at the start is not well-formed. */
+  private skipInstruction(): void {
+    if (DECLARATION.test(this.src.slice(this.at, this.at + 6))) throw new Malformed();
+    this.skipPast('?>');
+  }
+
+  /** A comment; `--` inside one is not well-formed. */
+  private skipComment(): void {
+    const start = this.at + 4;
+    this.skipPast('-->');
+    if (this.src.slice(start, this.at - 3).includes('--')) throw new Malformed();
   }
 
   private skipPast(end: string): void {
@@ -132,6 +153,7 @@ class Reader {
       const next = this.src.indexOf('<', this.at);
       if (next < 0) throw new Malformed();
       const text = this.src.slice(this.at, next);
+      if (text.includes(']]>')) throw new Malformed();
       if (text.trim() !== '') content.push({ text: decode(text) });
       this.at = next;
       if (this.src.startsWith('</', this.at)) {
@@ -142,8 +164,8 @@ class Reader {
         this.at++;
         return { name, attributes, content, hasEndTag: true };
       }
-      if (this.src.startsWith('<!--', this.at)) this.skipPast('-->');
-      else if (this.src.startsWith('<?', this.at)) this.skipPast('?>');
+      if (this.src.startsWith('<!--', this.at)) this.skipComment();
+      else if (this.src.startsWith('<?', this.at)) this.skipInstruction();
       else if (this.src.startsWith('<![CDATA[', this.at)) refuse('a CDATA section');
       else if (this.src.startsWith('<!', this.at)) throw new Malformed();
       else content.push({ element: this.element() });
@@ -158,8 +180,9 @@ function decode(raw: string): string {
     const code = /^#x([0-9a-f]+)$/i.exec(entity)?.[1] ?? /^#([0-9]+)$/.exec(entity)?.[1];
     if (code === undefined) throw new Malformed();
     const point = Number.parseInt(code, entity[1] === 'x' || entity[1] === 'X' ? 16 : 10);
-    if (!(point > 0 && point <= 0x10ffff)) throw new Malformed();
-    return String.fromCodePoint(point);
+    const character = point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : '\u0000';
+    if (ILLEGAL.test(character)) throw new Malformed();
+    return character;
   });
 }
 
