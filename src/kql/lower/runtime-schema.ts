@@ -28,7 +28,7 @@ import { checkResultSchema } from './verify.js';
 
 export interface RuntimeSchemas {
   /** What the probes found, by the start of their evaluate operator in the original query. */
-  found: Map<number, Found>;
+  found: Map<number, Found & OpenSite>;
   /** An offset in the text being lowered -> the same place in the user's query. */
   original(offset: number): number;
 }
@@ -65,7 +65,7 @@ export function openOperator(plan: Plan, node: any, kind: OpenSite['kind'], ctx:
 /** The probe's rows when this evaluate node was resolved by an earlier run, as a plan. */
 export function resolvedOperator(node: any, ctx: LowerContext): Plan | undefined {
   const found = ctx.runtime?.found.get(ctx.runtime.original(node.TextStart));
-  return found && { op: 'values', rows: found.rows, schema: found.schema };
+  return found && { op: 'values', rows: found.rows, schema: found.schema, builtBy: `evaluate ${found.kind}` };
 }
 
 /** Thrown from lowering when an operator reads the columns of an open one that can be resolved. */

@@ -5,8 +5,8 @@
  * supported") or pins a refusal where the docs leave the answer open.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyCatalog } from '../../../src/kql/catalog.js';
-import { KqlError, planQuery, UnsupportedError } from '../../../src/kql/index.js';
+import { emptyCatalog, loadCatalog } from '../../../src/kql/catalog.js';
+import { KqlError, planQuery, runQuery, UnsupportedError } from '../../../src/kql/index.js';
 import { expectKustoSchema, records, run, schemaOf } from './helpers.js';
 
 function failure(query: string): KqlError {
@@ -74,6 +74,14 @@ describe('schema-less bag_unpack read by later operators', () => {
         `datatable(d:dynamic, e:dynamic)[dynamic({'a':'s'}), dynamic({'b':1})] | evaluate bag_unpack(d) | evaluate bag_unpack(e) | extend z = strcat(a, b)`,
       ),
     ).toEqual([{ a: 's', b: 1, z: 's1' }]);
+  });
+
+  it('refuses ingestion_time() after it, as before any operator that rebuilds rows', () => {
+    const catalog = loadCatalog(process.cwd());
+    const query = `SecurityEvent | extend d = dynamic({'a':'x'}) | evaluate bag_unpack(d) | extend i = ingestion_time()`;
+    expect(() => runQuery(query, { catalog, tables: new Map() })).toThrow(
+      'ingestion_time() after evaluate bag_unpack',
+    );
   });
 
   it("positions a later refusal in the user's query, not in the re-bound text", () => {
