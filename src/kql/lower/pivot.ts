@@ -33,6 +33,9 @@ const AGGREGATES = new Set([
 const ZERO_FILLED = new Set(['count', 'sum']);
 
 export function lowerPivot(node: any, input: Plan, ctx: LowerContext): Plan {
+  // The page says a run-time schema that differs from the declared one is an error, yet its
+  // example with a declared schema drops the undeclared states and keeps rows of zeros.
+  if (node.Schema) throw unsupported(node.Schema, ctx, 'pivot with an output schema');
   const [pivotNode, ...rest] = argumentNodes(node.FunctionCall, ctx);
   const pivot =
     kindName(pivotNode) === 'NameReference' ? columnIndex(input.schema, pivotNode.SimpleName) : -1;
