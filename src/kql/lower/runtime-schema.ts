@@ -22,7 +22,7 @@ import { KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
 import { analyze, type QueryDiagnostic, quoteName } from '../syntax/index.js';
 import type { Value } from '../values/index.js';
-import type { LowerContext } from './context.js';
+import { boundSchema, type LowerContext } from './context.js';
 import { lowerQuery } from './index.js';
 import { checkResultSchema } from './verify.js';
 
@@ -38,13 +38,17 @@ interface Found {
   rows: Value[][];
 }
 
-/** Where an open operator is in the user's query, and how many leading columns are known. */
+/** Where an open operator is, and the columns Kusto.Language knows it returns. */
 interface OpenSite {
   kind: 'bag_unpack' | 'pivot';
+  /** The evaluate operator's start in the user's query. */
   start: number;
-  /** After the evaluate operator's last character: where its output schema is written. */
+  /** After its last character in the user's query: where its output schema is written. */
   end: number;
+  /** Its place in the text it was lowered from, as every span of that plan is. */
   span: Span;
+  /** The columns of its open result the binder lists (the input's for bag_unpack, the groups for pivot). */
+  known: Column[];
 }
 
 const sites = new WeakMap<Plan, OpenSite>();
@@ -58,7 +62,8 @@ export function openOperator(plan: Plan, node: any, kind: OpenSite['kind'], ctx:
   if (ctx.callSite || ctx.applyInput || !ctx.runtime) return plan;
   const start = ctx.runtime.original(node.TextStart);
   const end = ctx.runtime.original(node.TextStart + node.Width);
-  sites.set(plan, { kind, start, end, span: { start, length: end - start } });
+  const span = { start: node.TextStart, length: node.Width };
+  sites.set(plan, { kind, start, end, span, known: boundSchema(node) });
   return plan;
 }
 
@@ -117,6 +122,7 @@ export function planResolving(query: string, catalog: Catalog, resolved: (Found 
       span: site.span,
       schema: [],
       resume: (found) => {
+        checkKnownColumns(found, site);
         const variants = orders(found, site, probe);
         const plans = variants.map((v) => planResolving(query, catalog, [...resolved, { ...site, ...v }]));
         // The variants write the same names and types, so one mapping serves them all.
@@ -126,6 +132,26 @@ export function planResolving(query: string, catalog: Catalog, resolved: (Found 
         return { plans, inQuery: (e) => inOriginal(e, (offset) => toOriginal(offset, next)) };
       },
     };
+  }
+}
+
+/**
+ * The open result's columns Kusto.Language lists must be among the ones found, in that order and
+ * with those types: the part of the schema-equality check that can be made for an open result.
+ */
+function checkKnownColumns(found: Found, site: OpenSite): void {
+  let at = 0;
+  for (const column of found.schema) {
+    const known = site.known[at];
+    if (known && column.name === known.name && column.type === known.type) at++;
+  }
+  if (at < site.known.length) {
+    const expected = site.known[at];
+    throw new UnsupportedError(
+      'result schema',
+      site.span,
+      `evaluate ${site.kind} returned columns (${found.schema.map((c) => `${c.name}:${c.type}`).join(', ')}) without Kusto's ${expected.name}:${expected.type} in its place; refusing rather than answering differently`,
+    );
   }
 }
 

@@ -128,6 +128,15 @@ describe('evaluate pivot (https://learn.microsoft.com/kusto/query/pivot-plugin)'
     );
   });
 
+  it('positions the order refusal at the pivot after an earlier run-time schema was written in', () => {
+    const query = `datatable(d:dynamic)[dynamic({'k':'A', 'v':1}), dynamic({'k':'B', 'v':2})]
+      | evaluate bag_unpack(d) | extend g = 'x' | evaluate pivot(k, sum(v), g)`;
+    const error = failure(query);
+    expect(error).toBeInstanceOf(UnsupportedError);
+    const at = (error as UnsupportedError).start;
+    expect(query.slice(at, at + (error as UnsupportedError).length)).toBe('evaluate pivot(k, sum(v), g)');
+  });
+
   it('refuses a missing cell under an aggregate whose empty value the page does not show', () => {
     const query = `${T} | evaluate pivot(State, take_any(Deaths), EventType) | project EventType, ALABAMA`;
     const error = failure(query);
