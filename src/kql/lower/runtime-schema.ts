@@ -122,7 +122,7 @@ export function planResolving(query: string, catalog: Catalog, resolved: (Found 
       span: site.span,
       schema: [],
       resume: (found) => {
-        checkKnownColumns(found, site);
+        checkKnownColumns(found, site, probe);
         const variants = orders(found, site, probe);
         const plans = variants.map((v) => planResolving(query, catalog, [...resolved, { ...site, ...v }]));
         // The variants write the same names and types, so one mapping serves them all.
@@ -138,21 +138,30 @@ export function planResolving(query: string, catalog: Catalog, resolved: (Found 
 /**
  * The open result's columns Kusto.Language lists must be among the ones found, in that order and
  * with those types: the part of the schema-equality check that can be made for an open result.
+ * bag_unpack's columnsConflict moves a conflicting column among the unpacked ones (and
+ * replace_source gives it the slot's type), so there only the names are required.
  */
-function checkKnownColumns(found: Found, site: OpenSite): void {
-  let at = 0;
-  for (const column of found.schema) {
-    const known = site.known[at];
-    if (known && column.name === known.name && column.type === known.type) at++;
-  }
-  if (at < site.known.length) {
-    const expected = site.known[at];
+function checkKnownColumns(found: Found, site: OpenSite, probe: Plan): void {
+  const moves = probe.op === 'bag-unpack' && probe.conflict !== 'error';
+  const missing = moves
+    ? site.known.find((k) => !found.schema.some((c) => c.name === k.name))
+    : inOrder(found.schema, site.known);
+  if (missing)
     throw new UnsupportedError(
       'result schema',
       site.span,
-      `evaluate ${site.kind} returned columns (${found.schema.map((c) => `${c.name}:${c.type}`).join(', ')}) without Kusto's ${expected.name}:${expected.type} in its place; refusing rather than answering differently`,
+      `evaluate ${site.kind} returned columns (${found.schema.map((c) => `${c.name}:${c.type}`).join(', ')}) without Kusto's ${missing.name}:${missing.type} in its place; refusing rather than answering differently`,
     );
+}
+
+/** The first of `known` not found in `columns` in order with its type, if any. */
+function inOrder(columns: Column[], known: Column[]): Column | undefined {
+  let at = 0;
+  for (const column of columns) {
+    const next = known[at];
+    if (next && column.name === next.name && column.type === next.type) at++;
   }
+  return known[at];
 }
 
 /**

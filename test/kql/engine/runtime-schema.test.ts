@@ -76,6 +76,22 @@ describe('schema-less bag_unpack read by later operators', () => {
     ).toEqual([{ a: 's', b: 1, z: 's1' }]);
   });
 
+  it('reads a column columnsConflict moved among the unpacked ones', () => {
+    // Both page examples print Age, Name: the conflicting column takes its slot's place
+    // (https://learn.microsoft.com/kusto/query/bag-unpack-plugin).
+    const source = `datatable(Name:string, d:dynamic)['x', dynamic({'Name':'John', 'Age':20})]`;
+    expect(
+      records(
+        `${source} | evaluate bag_unpack(d, columnsConflict='replace_source') | extend y = strcat(Name, '!')`,
+      ),
+    ).toEqual([{ Age: 20, Name: 'John', y: 'John!' }]);
+    expect(
+      records(
+        `${source} | evaluate bag_unpack(d, columnsConflict='keep_source') | extend y = strcat(Name, '!')`,
+      ),
+    ).toEqual([{ Age: 20, Name: 'x', y: 'x!' }]);
+  });
+
   it('refuses ingestion_time() after it, as before any operator that rebuilds rows', () => {
     const catalog = loadCatalog(process.cwd());
     const query = `SecurityEvent | extend d = dynamic({'a':'x'}) | evaluate bag_unpack(d) | extend i = ingestion_time()`;
