@@ -6,11 +6,10 @@ import type { Catalog, ColumnSchema } from './catalog.js';
 import type { ColumnarTable } from './execute/columnar.js';
 import { frameToRows } from './execute/frame.js';
 import { executePlan } from './execute/index.js';
-import { lowerQuery } from './lower/index.js';
-import { checkResultSchema } from './lower/verify.js';
+import { planResolving } from './lower/runtime-schema.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
 import type { Column, Plan, Visualization } from './plan/types.js';
-import { analyze, type QueryDiagnostic } from './syntax/index.js';
+
 import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
 
 export {
@@ -69,12 +68,7 @@ function hasRows(table: Table | ColumnarTable): boolean {
  * constructs and when the plan's result schema differs from the one Kusto.Language computes.
  */
 export function planQuery(query: string, catalog: Catalog): Plan {
-  const { code, diagnostics } = analyze(query, catalog);
-  const errors = diagnostics.filter((d: QueryDiagnostic) => d.severity === 'error');
-  if (errors.length > 0) throw new KqlError(errors);
-  const plan = lowerQuery(code, catalog);
-  checkResultSchema(plan, code);
-  return plan;
+  return planResolving(query, catalog, []);
 }
 
 export function runQuery(query: string, options: QueryOptions): Table {

@@ -21,7 +21,9 @@ import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
 import { pairFilter } from './pair-filter.js';
+import { executePivot } from './pivot.js';
 import { executeRollingPercentile } from './rolling.js';
+import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
@@ -200,6 +202,10 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'pivot':
+      return executePivot(plan, run(plan.input, env));
+    case 'runtime-schema':
+      return executeRuntimeSchema(plan, env.run);
   }
 }
 

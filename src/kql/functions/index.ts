@@ -21,6 +21,7 @@ import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
 import { wideLongFunctions } from './wideLong.js';
+import { xmlFunctions } from './xml.js';
 
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
@@ -51,6 +52,7 @@ const tables: FunctionTable[] = [
   timezoneFunctions,
   unitFunctions,
   wideLongFunctions,
+  xmlFunctions,
 ];
 
 /** Scalar functions by lower-case Kusto function name. */

@@ -53,7 +53,12 @@ function byColumns(byItems: any[]): Set<string> {
  * arg_max/arg_min with a `*` also drop an explicit later argument that is one of those columns
  * (Aggregates.CanAddArgMinMaxResultColumn); summarize checks the resulting width against the binder's.
  */
-function aggregateCall(node: any, input: Plan, keyColumns: Set<string>, ctx: LowerContext): AggregateCall {
+export function aggregateCall(
+  node: any,
+  input: Plan,
+  keyColumns: Set<string>,
+  ctx: LowerContext,
+): AggregateCall {
   const fn = calledName(node);
   const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);

@@ -3,6 +3,7 @@ import { UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr, Span } from '../plan/types.js';
 import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import type { KqlType } from '../values/index.js';
+import type { RuntimeSchemas } from './runtime-schema.js';
 
 /** What a name bound by `let` or a function parameter stands for. */
 export type Binding = { kind: 'scalar'; expr: ScalarExpr } | { kind: 'table'; plan: Plan };
@@ -31,6 +32,8 @@ export interface LowerContext {
   callSite?: Span;
   /** Inside mv-apply: the plan that yields the current element's rows. */
   applyInput?: Plan;
+  /** Columns and rows found at run time for operators whose columns depend on the data (runtime-schema.ts). */
+  runtime?: RuntimeSchemas;
 }
 
 /** The columns in scope for a scalar expression: the input row, plus $left/$right in join conditions. */

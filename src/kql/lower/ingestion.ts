@@ -41,6 +41,7 @@ function lineageOf(plan: Plan): Lineage {
     case 'scan':
       return { kind: 'table' };
     case 'values':
+      return plan.builtBy ? { kind: 'lost', operator: plan.builtBy } : { kind: 'none' };
     case 'range':
     case 'external':
       return { kind: 'none' };

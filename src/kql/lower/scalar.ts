@@ -279,8 +279,10 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
 
 /**
  * column_ifexists(name, default): the column when the input has it, else the default
- * (https://learn.microsoft.com/kusto/query/column-ifexists-function). A column whose type differs
- * from the one Kusto binds the call to is refused by lowerScalar's type check.
+ * (https://learn.microsoft.com/kusto/query/column-ifexists-function). Kusto.Language types the call
+ * by the default; what the service returns for an existing column of another type (the column,
+ * converted or not, or an error) is not documented, so that is refused, as is an existing dynamic
+ * column: the page's note says the default is returned then, its Returns section says the column.
  */
 function lowerColumnIfExists(
   node: any,
@@ -293,8 +295,19 @@ function lowerColumnIfExists(
   if (column.kind !== 'literal' || typeof column.value !== 'string')
     throw unsupported(node, ctx, 'column_ifexists with a non-constant column name');
   const index = columnIndex(row.schema, column.value);
-  if (index >= 0) return { kind: 'column', index, type: row.schema[index].type };
-  return lowerScalar(fallback, row, ctx, aggregate);
+  if (index < 0) return lowerScalar(fallback, row, ctx, aggregate);
+  const type = row.schema[index].type;
+  const bound = typeOf(node, ctx);
+  if (type === 'dynamic' || type !== bound)
+    throw unsupported(
+      node,
+      ctx,
+      'column_ifexists',
+      type === 'dynamic'
+        ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
+        : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
+    );
+  return { kind: 'column', index, type };
 }
 
 /**

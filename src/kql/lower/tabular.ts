@@ -21,9 +21,11 @@ import {
 } from './context.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
+import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -34,6 +36,7 @@ import {
   lowerTupleCall,
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
+import { schemaDifference } from './verify.js';
 
 const REFUSED: Record<string, string> = {
   SearchOperator: 'search scans every table; name the table and use where/has instead',
@@ -216,7 +219,9 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   const needInput = (): Plan => {
     if (!input) throw unsupported(node, ctx);
-    return UNPACK_FOLLOWERS.has(kind) ? input : knownSchema(input, operatorName(node));
+    return UNPACK_FOLLOWERS.has(kind) && input.op === 'bag-unpack'
+      ? input
+      : knownSchema(input, operatorName(node));
   };
   switch (kind) {
     case 'FilterOperator': {
@@ -804,6 +809,13 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
   const name = String(call.Name?.SimpleName ?? '').toLowerCase();
+  const resolved = resolvedOperator(node, ctx);
+  if (resolved) {
+    const mismatch = schemaDifference(resolved.schema, boundSchema(node));
+    if (mismatch) throw unsupported(node, ctx, `evaluate ${name}`, mismatch);
+    return resolved;
+  }
+  if (name === 'pivot') return lowerPivot(node, input, ctx);
   if (name === 'ipv4_lookup')
     return lowerIpv4Lookup(node, input, ctx, (table) => knownSchema(lowerTabular(table, ctx), name));
   if (name === 'ipv6_lookup')
@@ -836,7 +848,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (prefixValue.kind !== 'literal') throw unsupported(prefix, ctx, 'bag_unpack with a non-constant prefix');
   const prefixText = String(prefixValue.value ?? '');
   if (node.Schema) return unpackToSchema(node, input, index, prefixText, ctx);
-  return {
+  const plan: Plan = {
     op: 'bag-unpack',
     input,
     column: index,
@@ -845,6 +857,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
     span: spanOf(node, ctx),
     schema: [],
   };
+  return openOperator(plan, node, 'bag_unpack', ctx);
 }
 
 /**
@@ -882,11 +895,22 @@ function unpackToSchema(node: any, input: Plan, bagIndex: number, prefix: string
 }
 
 /**
- * bag_unpack without an output schema has columns that depend on the data, so nothing after it can
- * be checked against them: refuse at the bag_unpack, naming the way out.
+ * bag_unpack without an output schema and pivot have columns that depend on the data: an operator
+ * reading them resolves them at run time (runtime-schema.ts) where the query can be bound again;
+ * elsewhere (a function body, an mv-apply subquery) refuse at the operator, naming the way out.
  */
 export function knownSchema(plan: Plan, consumer: string): Plan {
-  if (plan.op !== 'bag-unpack') return plan;
+  // A let or materialize of an open operator: its columns are the operator's.
+  if (plan.op === 'shared') knownSchema(plan.input, consumer);
+  if (plan.op !== 'bag-unpack' && plan.op !== 'pivot') return plan;
+  requireRuntimeSchema(plan);
+  if (plan.op === 'pivot')
+    throw new UnsupportedError(
+      'pivot',
+      plan.span,
+      `evaluate pivot inside a function body or an mv-apply/partition subquery cannot be followed by ${consumer}: ` +
+        'its columns depend on the data. Declare them (`evaluate pivot(...) : (...)`)',
+    );
   const bag = plan.input.schema[plan.column].name;
   throw new UnsupportedError(
     'bag_unpack',

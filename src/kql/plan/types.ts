@@ -103,168 +103,191 @@ export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'j
 
 export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 
-export type Plan = (
-  | { op: 'values'; rows: Value[][] }
-  | { op: 'scan'; table: string }
-  | { op: 'watchlist'; alias: string }
-  /**
-   * The output of a parser the catalog knows by its columns only (a built-in ASIM or Solution
-   * parser, a parser-output stub table): the rows the data gives under its name, else none when the
-   * data holds no rows at all, else refused (execute/index.ts `parserOutput`).
-   */
-  | { op: 'parser-output'; name: string; span: Span }
-  /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
-  | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
-  | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
-  | { op: 'filter'; input: Plan; predicate: ScalarExpr }
-  /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
-  | { op: 'project'; input: Plan; columns: NamedExpr[] }
-  | { op: 'aggregate'; input: Plan; keys: NamedExpr[]; aggregates: AggregateCall[] }
-  | {
-      op: 'join';
-      kind: JoinKind;
-      left: Plan;
-      right: Plan;
-      leftKeys: number[];
-      rightKeys: number[];
-      /** Output column -> [side, input column]; Kusto keeps both key columns, suffixing the right one. */
-      output: ['left' | 'right', number][];
-    }
-  /** Output column i of input k is sources[k][i] (-1: null). */
-  | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }
-  | { op: 'sort'; input: Plan; keys: SortKey[] }
-  | { op: 'limit'; input: Plan; count: ScalarExpr }
-  | { op: 'top'; input: Plan; count: ScalarExpr; keys: SortKey[] }
-  | { op: 'distinct'; input: Plan }
-  | {
-      op: 'mv-expand';
-      input: Plan;
-      items: MvExpandItem[];
-      bagExpansion: 'bag' | 'array';
-      limit?: number;
-      itemIndex?: string;
-    }
-  | {
-      op: 'parse';
-      input: Plan;
-      source: ScalarExpr;
-      mode: 'simple' | 'relaxed' | 'regex';
-      parts: ParsePart[];
-      regexFlags: string;
-      where: boolean;
-      span: Span;
-    }
-  | {
-      op: 'parse-kv';
-      input: Plan;
-      source: ScalarExpr;
-      keys: Column[];
-      mode: ParseKvMode;
-    }
-  /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
-  | {
-      op: 'rolling-percentile';
-      input: Plan;
-      /** bin(IndexColumn, BinSize). */
-      bin: ScalarExpr;
-      binSize: Value;
-      window: number;
-      dims: ScalarExpr[];
-      percentile: AggregateCall;
-      span: Span;
-    }
-  /** activity_counts_metrics, (new_)activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
-  | {
-      op: 'activity';
-      input: Plan;
-      plugin: ActivityPlugin;
-      id: ScalarExpr;
-      time: ScalarExpr;
-      /** Constants: Start, End, the step (Window/Bin); datetime and timespan, or whole numbers. */
-      start: ScalarExpr;
-      end: ScalarExpr;
-      step: ScalarExpr;
-      dims: ScalarExpr[];
-      span: Span;
-    }
-  /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
-  | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
-  /**
-   * scan: steps matched record by record against a state per step (scan.ts). Conditions and
-   * assignments read a frame of the record's columns, then per step (in order) that step's record
-   * in the state: input columns then declared ones.
-   */
-  | {
-      op: 'scan-steps';
-      input: Plan;
-      declared: { type: KqlType; default: Value }[];
-      steps: {
-        output: 'all' | 'none';
-        condition: ScalarExpr;
-        assignments: { column: number; expr: ScalarExpr }[];
-      }[];
-      matchId: boolean;
-    }
-  | {
-      op: 'bag-unpack';
-      input: Plan;
-      column: number;
-      prefix: string;
-      /** A slot named like an input column: an error, or one column with the slot's or the input's values. */
-      conflict: 'error' | 'replace_source' | 'keep_source';
-      span: Span;
-    }
-  /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
-  | {
-      op: 'ipv4-lookup';
-      input: Plan;
-      lookup: Plan;
-      sourceKey: number;
-      lookupKey: number;
-      /** return_unmatched: keep input rows without a match, the lookup columns empty. */
-      unmatched: boolean;
-      span: Span;
-    }
-  | {
-      op: 'make-series';
-      input: Plan;
-      keys: NamedExpr[];
-      aggregates: (AggregateCall & { defaultValue: Value })[];
-      axis: ScalarExpr;
-      start: ScalarExpr;
-      end: ScalarExpr;
-      step: ScalarExpr;
-      /** `in range(start, stop, step)`: bins by bin() from bin(start), through the bin holding stop. */
-      inclusiveRange: boolean;
-      axisName: string;
-      /** kind=nonempty: an empty input still yields one row of default-filled series. */
-      nonEmpty: boolean;
-      span: Span;
-    }
-  | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
-  | {
-      op: 'mv-apply';
-      input: Plan;
-      items: MvExpandItem[];
-      limit?: number;
-      itemIndex?: string;
-      /**
-       * Runs once per record over its subtable (`applySchema`: the record's other columns, then the
-       * expanded ones and the index); `appended` are the output columns it adds after passThrough.
-       */
-      subquery: { plan: Plan; applySchema: Column[]; appended: number[] };
-      /** The record's columns that are not expanded, in input order: the first output columns. */
-      passThrough: number[];
-    }
-  /** The rows of the current mv-apply element or partition group, inside its subquery. */
-  | { op: 'apply-input' }
-  /** Evaluated once and shared by every reference (let, materialize). */
-  | { op: 'shared'; input: Plan }
-) & {
-  schema: Column[];
-  /** Set on the plan a `render` ends: how the client should draw the result. */
-  visualization?: Visualization;
-};
+export type Plan =
+  /** Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages. */
+  (
+    | { op: 'values'; rows: Value[][]; builtBy?: string }
+    | { op: 'scan'; table: string }
+    | { op: 'watchlist'; alias: string }
+    /**
+     * The output of a parser the catalog knows by its columns only (a built-in ASIM or Solution
+     * parser, a parser-output stub table): the rows the data gives under its name, else none when the
+     * data holds no rows at all, else refused (execute/index.ts `parserOutput`).
+     */
+    | { op: 'parser-output'; name: string; span: Span }
+    /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
+    | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
+    | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
+    | { op: 'filter'; input: Plan; predicate: ScalarExpr }
+    /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
+    | { op: 'project'; input: Plan; columns: NamedExpr[] }
+    | { op: 'aggregate'; input: Plan; keys: NamedExpr[]; aggregates: AggregateCall[] }
+    | {
+        op: 'join';
+        kind: JoinKind;
+        left: Plan;
+        right: Plan;
+        leftKeys: number[];
+        rightKeys: number[];
+        /** Output column -> [side, input column]; Kusto keeps both key columns, suffixing the right one. */
+        output: ['left' | 'right', number][];
+      }
+    /** Output column i of input k is sources[k][i] (-1: null). */
+    | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }
+    | { op: 'sort'; input: Plan; keys: SortKey[] }
+    | { op: 'limit'; input: Plan; count: ScalarExpr }
+    | { op: 'top'; input: Plan; count: ScalarExpr; keys: SortKey[] }
+    | { op: 'distinct'; input: Plan }
+    | {
+        op: 'mv-expand';
+        input: Plan;
+        items: MvExpandItem[];
+        bagExpansion: 'bag' | 'array';
+        limit?: number;
+        itemIndex?: string;
+      }
+    | {
+        op: 'parse';
+        input: Plan;
+        source: ScalarExpr;
+        mode: 'simple' | 'relaxed' | 'regex';
+        parts: ParsePart[];
+        regexFlags: string;
+        where: boolean;
+        span: Span;
+      }
+    | {
+        op: 'parse-kv';
+        input: Plan;
+        source: ScalarExpr;
+        keys: Column[];
+        mode: ParseKvMode;
+      }
+    /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
+    | {
+        op: 'rolling-percentile';
+        input: Plan;
+        /** bin(IndexColumn, BinSize). */
+        bin: ScalarExpr;
+        binSize: Value;
+        window: number;
+        dims: ScalarExpr[];
+        percentile: AggregateCall;
+        span: Span;
+      }
+    /** activity_counts_metrics, (new_)activity_metrics, sliding_window_counts, active_users_count (execute/activity.ts). */
+    | {
+        op: 'activity';
+        input: Plan;
+        plugin: ActivityPlugin;
+        id: ScalarExpr;
+        time: ScalarExpr;
+        /** Constants: Start, End, the step (Window/Bin); datetime and timespan, or whole numbers. */
+        start: ScalarExpr;
+        end: ScalarExpr;
+        step: ScalarExpr;
+        dims: ScalarExpr[];
+        span: Span;
+      }
+    /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
+    | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
+    /**
+     * scan: steps matched record by record against a state per step (scan.ts). Conditions and
+     * assignments read a frame of the record's columns, then per step (in order) that step's record
+     * in the state: input columns then declared ones.
+     */
+    | {
+        op: 'scan-steps';
+        input: Plan;
+        declared: { type: KqlType; default: Value }[];
+        steps: {
+          output: 'all' | 'none';
+          condition: ScalarExpr;
+          assignments: { column: number; expr: ScalarExpr }[];
+        }[];
+        matchId: boolean;
+      }
+    | {
+        op: 'bag-unpack';
+        input: Plan;
+        column: number;
+        prefix: string;
+        /** A slot named like an input column: an error, or one column with the slot's or the input's values. */
+        conflict: 'error' | 'replace_source' | 'keep_source';
+        span: Span;
+      }
+    /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
+    | {
+        op: 'ipv4-lookup';
+        input: Plan;
+        lookup: Plan;
+        sourceKey: number;
+        lookupKey: number;
+        /** return_unmatched: keep input rows without a match, the lookup columns empty. */
+        unmatched: boolean;
+        span: Span;
+      }
+    | {
+        op: 'make-series';
+        input: Plan;
+        keys: NamedExpr[];
+        aggregates: (AggregateCall & { defaultValue: Value })[];
+        axis: ScalarExpr;
+        start: ScalarExpr;
+        end: ScalarExpr;
+        step: ScalarExpr;
+        /** `in range(start, stop, step)`: bins by bin() from bin(start), through the bin holding stop. */
+        inclusiveRange: boolean;
+        axisName: string;
+        /** kind=nonempty: an empty input still yields one row of default-filled series. */
+        nonEmpty: boolean;
+        span: Span;
+      }
+    | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
+    | {
+        op: 'mv-apply';
+        input: Plan;
+        items: MvExpandItem[];
+        limit?: number;
+        itemIndex?: string;
+        /**
+         * Runs once per record over its subtable (`applySchema`: the record's other columns, then the
+         * expanded ones and the index); `appended` are the output columns it adds after passThrough.
+         */
+        subquery: { plan: Plan; applySchema: Column[]; appended: number[] };
+        /** The record's columns that are not expanded, in input order: the first output columns. */
+        passThrough: number[];
+      }
+    /**
+     * pivot: `input` is the aggregate by the group columns then the pivot column; each distinct pivot
+     * value becomes a column (pivot.ts). Its schema lists the group columns: the others come from the data.
+     */
+    | { op: 'pivot'; input: Plan; groupWidth: number; fill: 'zero' | 'refuse'; span: Span }
+    /**
+     * An operator whose columns come from the data (schema-less bag_unpack, pivot) read by what follows:
+     * `probe` runs it, `resume` binds the query again with the columns found (lower/runtime-schema.ts)
+     * and gives the plans to run; when there are several (column orders the docs leave open), their
+     * answers must agree.
+     */
+    | {
+        op: 'runtime-schema';
+        probe: Plan;
+        resume: (found: { schema: Column[]; rows: Value[][] }) => {
+          plans: Plan[];
+          /** An error raised by those plans, positioned in the user's query. */
+          inQuery(error: unknown): unknown;
+        };
+        span: Span;
+      }
+    /** The rows of the current mv-apply element or partition group, inside its subquery. */
+    | { op: 'apply-input' }
+    /** Evaluated once and shared by every reference (let, materialize). */
+    | { op: 'shared'; input: Plan }
+  ) & {
+    schema: Column[];
+    /** Set on the plan a `render` ends: how the client should draw the result. */
+    visualization?: Visualization;
+  };
 
 /**
  * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart

@@ -19,3 +19,15 @@ export class EvaluationError extends Error {
     this.name = 'EvaluationError';
   }
 }
+
+/**
+ * Deferred refusal: a function whose page settles some inputs and leaves others open answers the
+ * settled ones and throws this for an open one, only when such an input is evaluated. The executor
+ * positions it at the call (`positioned` in plan/errors.ts), so a query over data without the open
+ * case (an empty table, XML with only documented shapes) is answered, and one that reaches it is
+ * refused with the construct, what the page leaves open, and the query position. Use it instead of
+ * refusing the whole function at plan time when the gap is in the values, not the call.
+ */
+export function undocumentedInput(construct: string, what: string, page: string): UnsupportedError {
+  return new UnsupportedError(construct, `${what} is not settled by ${page}; refusing rather than guessing`);
+}

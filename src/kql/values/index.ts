@@ -23,7 +23,7 @@ export {
   ticksToDate,
   UNIX_EPOCH_TICKS,
 } from './datetime.js';
-export { EvaluationError, UnsupportedError } from './errors.js';
+export { EvaluationError, UnsupportedError, undocumentedInput } from './errors.js';
 export { formatTimespan, parseTimespan } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
 export { kqlTypes, setOwn } from './types.js';

@@ -127,6 +127,11 @@ const equivalent = fc.oneof(
     'lookup kind=leftouter (datatable(s:string, w:long)["a", 1, "b", 2]) on s',
   ]),
   fc.constant(['distinct s', 'summarize by s']),
+  // A schema-less bag_unpack keeps every row and the other columns; what follows reads them through
+  // the schema found at run time (runtime-schema.ts).
+  scalar
+    .filter((e) => !/\bd\b/.test(e))
+    .map((e) => [`evaluate bag_unpack(d) | project s, e = ${e}`, `project s, e = ${e}`]),
   scalar.map((e) => [`summarize x = sum(n) by k = ${e}`, `summarize x = sumif(n, true) by k = ${e}`]),
   predicate.map((p) => [`summarize x = countif(${p})`, `where ${p} | summarize x = count()`]),
 );

@@ -272,8 +272,10 @@ describe('tabular operators', () => {
     );
   });
 
-  it('bag_unpack without an output schema refuses later operators at the bag_unpack, naming the fix', () => {
-    const query = `print d = dynamic({'k': 1}), x = 1 | evaluate bag_unpack(d) | where x == 1`;
+  it('bag_unpack without an output schema inside an mv-apply subquery refuses later operators, naming the fix', () => {
+    // Each record's subtable could unpack to other columns, so they cannot be resolved once at run
+    // time as at the top level (runtime-schema.test.ts).
+    const query = `datatable(d:dynamic)[dynamic({'k': 1})] | mv-apply d on (evaluate bag_unpack(d) | where k == 1)`;
     let error: unknown;
     try {
       records(query);
@@ -286,9 +288,6 @@ describe('tabular operators', () => {
     expect(query.slice(refusal.start, refusal.start + refusal.length).trim()).toBe('evaluate bag_unpack(d)');
     expect(refusal.message).toContain('cannot be followed by where');
     expect(refusal.message).toContain('extend k = tostring(d.k)');
-    expect(() =>
-      records(`print x = 1 | union (print d = dynamic({'k': 1}) | evaluate bag_unpack(d))`),
-    ).toThrow(/bag_unpack\(d\) without an output schema cannot be followed by union/);
     // Operators that read no columns may follow it.
     expect(records(`print d = dynamic({'k': 1}) | evaluate bag_unpack(d) | take 5`)).toEqual([{ k: 1 }]);
   });
