@@ -2,6 +2,7 @@ import { arrayFunctions } from './arrays.js';
 import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
+import { convertFunctions } from './convert.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { geoFunctions } from './geo.js';
@@ -31,6 +32,7 @@ const tables: FunctionTable[] = [
   commandLineFunctions,
   compressionFunctions,
   conversionFunctions,
+  convertFunctions,
   datetimeFunctions,
   dynamicFunctions,
   geoFunctions,
