@@ -112,7 +112,7 @@ const MASS = quantity(
     ['Stone', per(0.1574731728702698)],
     ['ShortHundredweight', per(0.022046226218487758)],
     ['LongHundredweight', per(0.01968413055222121)],
-    ['Grain', per(15432.358352941431)],
+    ['Grain', per(15432.358352941432)],
     ['EarthMass', times(5.9722e24)],
   ],
   ['SolarMass'],
@@ -165,7 +165,7 @@ const FORCE = quantity(
   [
     ['Dyn', per(1e5)],
     ...withPrefixes('Newton', BASE, ['Micro', 'Milli', 'Deca', 'Kilo', 'Mega']),
-    ...withPrefixes('PoundForce', times(4.4482216152605095551842641431421), ['Kilo']),
+    ...withPrefixes('PoundForce', times(4.448221615260509), ['Kilo']),
     ['OunceForce', times(2.780138509537812e-1)],
     ['ShortTonForce', times(8.896443230521e3)],
   ],
