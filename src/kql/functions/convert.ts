@@ -127,12 +127,12 @@ const ENERGY = quantity(
     ['FootPound', times(1.355817948)],
     ['Erg', times(1e-7)],
     ...withPrefixes('WattHour', times(3600), ['Kilo', 'Mega', 'Giga', 'Tera']),
-    ...withPrefixes(
-      'WattDay',
-      { toBase: (x) => x * 24 * 3600, fromBase: (x) => x / (24 * 3600) },
-      ['Kilo', 'Mega', 'Giga', 'Tera'],
-      true,
-    ),
+    ...withPrefixes('WattDay', { toBase: (x) => x * 24 * 3600, fromBase: (x) => x / (24 * 3600) }, [
+      'Kilo',
+      'Mega',
+      'Giga',
+      'Tera',
+    ]),
     ...withPrefixes('ThermEc', times(1.05505585262e8), ['Deca']),
     ...withPrefixes('ThermUs', times(1.054804e8), ['Deca']),
     ...withPrefixes('ThermImperial', times(1.05505585257348e8), ['Deca']),
