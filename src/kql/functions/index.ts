@@ -15,6 +15,7 @@ import { mathFunctions } from './math.js';
 import { multiStringFunctions } from './multiString.js';
 import { punycodeFunctions } from './punycode.js';
 import { regexTextFunctions } from './regexText.js';
+import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { stringFunctions } from './strings.js';
@@ -45,6 +46,7 @@ const tables: FunctionTable[] = [
   multiStringFunctions,
   punycodeFunctions,
   regexTextFunctions,
+  s2Functions,
   seriesFunctions,
   seriesMathFunctions,
   stringFunctions,
