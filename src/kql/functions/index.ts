@@ -18,6 +18,7 @@ import { regexTextFunctions } from './regexText.js';
 import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
+import { statisticsFunctions } from './statistics.js';
 import { stringFunctions } from './strings.js';
 import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -49,6 +50,7 @@ const tables: FunctionTable[] = [
   s2Functions,
   seriesFunctions,
   seriesMathFunctions,
+  statisticsFunctions,
   stringFunctions,
   timezoneFunctions,
   unitFunctions,
