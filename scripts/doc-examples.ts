@@ -110,7 +110,12 @@ function realMatches(actual: number, text: string): boolean {
   if (actual === expected) return true;
   // The page prints a rounded value: equal to the digits it shows.
   const decimals = /\.(\d+)(e|$)/i.exec(text)?.[1].length ?? 0;
-  const digits = text.replace(/^-?0*\.?0*/, '').replace(/[.eE].*$|\./g, '').length;
+  // Significant digits printed (4922.48016992081 has 15, 0.00439 has 3).
+  const digits = text
+    .replace(/^-?/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '').length;
   if (/e/i.test(text) || digits >= 15) return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
   return Math.abs(actual - expected) <= 0.5 * 10 ** -decimals + 1e-12;
 }

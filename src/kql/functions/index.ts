@@ -6,6 +6,7 @@ import { convertFunctions } from './convert.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { geoFunctions } from './geo.js';
+import { geoShapeFunctions } from './geoShapes.js';
 import { hashFunctions } from './hash.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
@@ -38,6 +39,7 @@ const tables: FunctionTable[] = [
   datetimeFunctions,
   dynamicFunctions,
   geoFunctions,
+  geoShapeFunctions,
   hashFunctions,
   ipFunctions,
   ipTextFunctions,
