@@ -60,9 +60,9 @@ function tooClose(what: string): never {
   );
 }
 
-// Triple products this small cannot be signed reliably in double precision (S2 switches to exact
-// arithmetic below a bound of this order).
-const SIGN_EPSILON = 1e-14;
+// Triple products of unit vectors this small cannot be signed reliably in double precision (S2's
+// TriageSign bound is 1.8274 * DBL_EPSILON; below it S2 switches to exact arithmetic).
+const SIGN_EPSILON = 1e-15;
 
 function orientation(a: Point, b: Point, c: Point, what: string): number {
   const det = dot(cross(a, b), c);
@@ -149,11 +149,16 @@ function triangleArea(a: Point, b: Point, c: Point): number {
   return 4 * Math.atan(Math.sqrt(Math.max(0, t)));
 }
 
+interface Ring {
+  coords: [number, number][];
+  points: Point[];
+}
+
 /**
- * A polygon ring's area in steradians, the smaller region it bounds; null when the ring is invalid
- * per the page (fewer than four entries, not closed, repeated vertices, crossing edges).
+ * A ring's vertices without the closing one; null when the ring is invalid per the pages (fewer than
+ * four entries, not closed, repeated vertices, an edge of 180 degrees or more, crossing edges).
  */
-function ringArea(v: Json): number | null {
+function parseRing(v: Json, what: string): Ring | null {
   if (!Array.isArray(v) || v.length < 4) return null;
   const coords: [number, number][] = [];
   for (const c of v) {
@@ -163,22 +168,59 @@ function ringArea(v: Json): number | null {
   }
   const [first, last] = [coords[0], coords[coords.length - 1]];
   if (first[0] !== last[0] || first[1] !== last[1]) return null;
-  const ring = coords.slice(0, -1);
-  const keys = new Set(ring.map(([lng, lat]) => `${lng},${lat}`));
-  if (keys.size !== ring.length) return null;
-  const points = ring.map(toPoint);
-  const n = points.length;
-  for (let i = 0; i < n; i++) if (edgeAngle(ring[i], ring[(i + 1) % n]) >= Math.PI) return null;
-  const what = 'geo_polygon_area() of a ring whose edges nearly touch';
+  coords.pop();
+  if (new Set(coords.map(([lng, lat]) => `${lng},${lat}`)).size !== coords.length) return null;
+  const n = coords.length;
+  for (let i = 0; i < n; i++) if (edgeAngle(coords[i], coords[(i + 1) % n]) >= Math.PI) return null;
+  const points = coords.map(toPoint);
   for (let i = 0; i < n; i++)
     for (let j = i + 2; j < n; j++) {
       if (i === 0 && j === n - 1) continue;
       if (crosses(points[i], points[(i + 1) % n], points[j], points[(j + 1) % n], what)) return null;
     }
+  return { coords, points };
+}
+
+/** Whether two rings' edges cross ("LinearRings must not cross"). */
+function ringsCross(a: Ring, b: Ring, what: string): boolean {
+  const [n, m] = [a.points.length, b.points.length];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++)
+      if (crosses(a.points[i], a.points[(i + 1) % n], b.points[j], b.points[(j + 1) % m], what)) return true;
+  return false;
+}
+
+/**
+ * A Polygon's or MultiPolygon's rings, each polygon a shell then its holes; null when invalid. Rings
+ * of one polygon must not cross each other.
+ */
+function parsePolygons(v: Value, what: string): Ring[][] | null {
+  const s = shape(v);
+  if (!s || !Array.isArray(s.coordinates) || s.coordinates.length === 0) return null;
+  const polygons = s.type === 'Polygon' ? [s.coordinates] : s.type === 'MultiPolygon' ? s.coordinates : null;
+  if (!polygons) return null;
+  const parsed: Ring[][] = [];
+  for (const polygon of polygons) {
+    if (!Array.isArray(polygon) || polygon.length === 0) return null;
+    const rings: Ring[] = [];
+    for (const r of polygon) {
+      const ring = parseRing(r, what);
+      if (!ring) return null;
+      rings.push(ring);
+    }
+    for (let i = 0; i < rings.length; i++)
+      for (let j = i + 1; j < rings.length; j++) if (ringsCross(rings[i], rings[j], what)) return null;
+    parsed.push(rings);
+  }
+  return parsed;
+}
+
+/** A valid ring's area in steradians: the smaller region it bounds. */
+function ringArea({ points }: Ring, what: string): number {
   let sum = 0;
-  for (let i = 1; i + 1 < n; i++) {
+  for (let i = 1; i + 1 < points.length; i++) {
     if (angle(points[0], points[i + 1]) > Math.PI - 1e-5)
-      throw new UnsupportedError('geo_polygon_area() of a ring spanning half the sphere');
+      throw new UnsupportedError(`${what} spanning half the sphere`);
     sum +=
       orientation(points[0], points[i], points[i + 1], what) *
       triangleArea(points[0], points[i], points[i + 1]);
@@ -189,26 +231,153 @@ function ringArea(v: Json): number | null {
   return small <= 2 * Math.PI ? small : 4 * Math.PI - small;
 }
 
+/** One polygon without holes, or a refusal of what needs S2's boolean operations. */
+function singleShell(v: Value, what: string): Ring | null {
+  const polygons = parsePolygons(v, what);
+  if (!polygons) return null;
+  if (polygons.length > 1)
+    throw new UnsupportedError(`${what} of a MultiPolygon`, `${what} of a union of polygons is not computed`);
+  if (polygons[0].length > 1)
+    throw new UnsupportedError(
+      `${what} of a polygon with holes`,
+      `${what} of a polygon with holes is not computed`,
+    );
+  return polygons[0][0];
+}
+
 /**
  * geo_polygon_area(polygon): square metres of a Polygon without holes. Holes and MultiPolygons
  * (whose area the page defines as that of the polygons' union) are refused.
  */
 const polygonArea: ScalarImpl = ([v]) => {
+  const what = 'geo_polygon_area()';
+  const ring = singleShell(v, what);
+  return ring === null ? null : ringArea(ring, what) * EARTH_RADIUS_M * EARTH_RADIUS_M;
+};
+
+/** geo_polygon_perimeter(polygon): metres around a Polygon without holes (unions refused as above). */
+const polygonPerimeter: ScalarImpl = ([v]) => {
+  const ring = singleShell(v, 'geo_polygon_perimeter()');
+  if (ring === null) return null;
+  const { coords } = ring;
+  let total = 0;
+  for (let i = 0; i < coords.length; i++) total += edgeAngle(coords[i], coords[(i + 1) % coords.length]);
+  return total * EARTH_RADIUS_M;
+};
+
+const GNOMONIC_MARGIN = 1e-3;
+const EDGE_MARGIN = 1e-12;
+
+/** A polygon prepared for containment tests: its rings in the gnomonic plane around their centre. */
+interface PlanarPolygon {
+  centre: Point;
+  axes: [Point, Point];
+  rings: [number, number][][];
+}
+
+function planar(rings: Ring[], what: string): PlanarPolygon {
+  const sum: Point = [0, 0, 0];
+  for (const p of rings[0].points) for (let k = 0; k < 3; k++) sum[k] += p[k];
+  const n = length(sum);
+  if (n < GNOMONIC_MARGIN) throw new UnsupportedError(`${what} of a polygon spanning a hemisphere`);
+  const centre: Point = [sum[0] / n, sum[1] / n, sum[2] / n];
+  // Every vertex must lie well inside the hemisphere around the centre: then the shell's smaller
+  // region lies there too, and the gnomonic projection maps its geodesic edges to straight lines.
+  for (const ring of rings)
+    for (const p of ring.points)
+      if (dot(p, centre) < GNOMONIC_MARGIN)
+        throw new UnsupportedError(`${what} of a polygon spanning a hemisphere`);
+  const helper: Point = Math.abs(centre[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
+  const u = cross(centre, helper);
+  const ul = length(u);
+  const e1: Point = [u[0] / ul, u[1] / ul, u[2] / ul];
+  const e2 = cross(centre, e1);
+  const project = (p: Point): [number, number] => {
+    const d = dot(p, centre);
+    return [dot(p, e1) / d, dot(p, e2) / d];
+  };
+  return { centre, axes: [e1, e2], rings: rings.map((r) => r.points.map(project)) };
+}
+
+/** Even-odd containment of a point in a planar ring; refuses a point on or next to an edge. */
+function inPlanarRing([x, y]: [number, number], ring: [number, number][], what: string): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    const side = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+    const within =
+      Math.min(xi, xj) - EDGE_MARGIN <= x &&
+      x <= Math.max(xi, xj) + EDGE_MARGIN &&
+      Math.min(yi, yj) - EDGE_MARGIN <= y &&
+      y <= Math.max(yi, yj) + EDGE_MARGIN;
+    if (within && Math.abs(side) <= EDGE_MARGIN * Math.hypot(xj - xi, yj - yi))
+      throw new UnsupportedError(
+        `${what} of a point on a polygon's boundary`,
+        `${what} of a point on or next to a polygon edge: the pages' semi-open boundary rule needs S2's exact predicates`,
+      );
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+// Literal polygons are the same object on every row: validate and project them once.
+const prepared = new WeakMap<object, PlanarPolygon[] | null>();
+
+/**
+ * geo_point_in_polygon(lng, lat, polygon): whether a shell holds the point and none of its holes
+ * does; for a MultiPolygon, whether any polygon does. Null for an invalid point or polygon.
+ */
+const pointInPolygon: ScalarImpl = ([lngArg, latArg, v]) => {
+  const what = 'geo_point_in_polygon()';
+  const p = lngLat([num(lngArg), num(latArg)] as Json);
+  if (!p || !v || typeof v !== 'object') return null;
+  let polygons = prepared.get(v);
+  if (polygons === undefined) {
+    const parsed = parsePolygons(v, what);
+    polygons = parsed ? parsed.map((rings) => planar(rings, what)) : null;
+    prepared.set(v, polygons);
+  }
+  if (!polygons) return null;
+  const point = toPoint(p);
+  return polygons.some(({ centre, axes: [e1, e2], rings }) => {
+    const d = dot(point, centre);
+    if (d <= 0) return false;
+    const xy: [number, number] = [dot(point, e1) / d, dot(point, e2) / d];
+    return inPlanarRing(xy, rings[0], what) && !rings.slice(1).some((hole) => inPlanarRing(xy, hole, what));
+  });
+};
+
+/** Radians from x to the geodesic edge ab (to its closest interior point, else to an end). */
+function distanceToEdge(x: Point, a: Point, b: Point): number {
+  const n = cross(a, b);
+  const nl = length(n);
+  if (nl > 0 && dot(cross(n, a), x) > 0 && dot(cross(b, n), x) > 0)
+    return Math.asin(Math.min(1, Math.abs(dot(x, n)) / (nl * length(x))));
+  return Math.min(angle(x, a), angle(x, b));
+}
+
+/**
+ * geo_distance_point_to_line(lng, lat, line): metres from the point to the nearest edge of a
+ * LineString or of any line of a MultiLineString; null for an invalid point or line.
+ */
+const distancePointToLine: ScalarImpl = ([lngArg, latArg, v]) => {
+  const p = lngLat([num(lngArg), num(latArg)] as Json);
   const s = shape(v);
-  if (!s) return null;
-  if (s.type === 'MultiPolygon')
-    throw new UnsupportedError(
-      'geo_polygon_area() of a MultiPolygon',
-      'the area of a union of polygons is not computed',
-    );
-  if (s.type !== 'Polygon' || !Array.isArray(s.coordinates) || s.coordinates.length === 0) return null;
-  if (s.coordinates.length > 1)
-    throw new UnsupportedError(
-      'geo_polygon_area() of a polygon with holes',
-      'polygons with holes are not computed',
-    );
-  const area = ringArea(s.coordinates[0]);
-  return area === null ? null : area * EARTH_RADIUS_M * EARTH_RADIUS_M;
+  if (!p || !s) return null;
+  const lines =
+    s.type === 'LineString' ? [s.coordinates] : s.type === 'MultiLineString' ? s.coordinates : null;
+  if (!Array.isArray(lines) || lines.length === 0) return null;
+  const x = toPoint(p);
+  let best = Number.POSITIVE_INFINITY;
+  for (const l of lines) {
+    const line = lineVertices(l);
+    if (!line) return null;
+    const points = line.map(toPoint);
+    for (let i = 1; i < points.length; i++)
+      best = Math.min(best, distanceToEdge(x, points[i - 1], points[i]));
+  }
+  return best * EARTH_RADIUS_M;
 };
 
 /** Initial bearing from p1 to p2 in [0, 2π), clockwise from north; null for equal or antipodal points. */
@@ -249,6 +418,9 @@ const geoAngle: ScalarImpl = ([lng1, lat1, lng2, lat2, lng3, lat3]) => {
 export const geoShapeFunctions: FunctionTable = {
   geo_line_length: lineLength,
   geo_polygon_area: polygonArea,
+  geo_polygon_perimeter: polygonPerimeter,
+  geo_point_in_polygon: pointInPolygon,
+  geo_distance_point_to_line: distancePointToLine,
   geo_azimuth: geoAzimuth,
   geo_angle: geoAngle,
 };
