@@ -123,33 +123,68 @@ function shape(v: Value): { type: string; coordinates: Json } | null {
 }
 
 /**
- * geo_line_length(line): metres along a LineString, or the union of a MultiLineString's lines. Lines
- * that cross or touch would overlap in the union, so a MultiLineString is answered only when no two
- * edges of different lines meet.
+ * The lines of a LineString or MultiLineString, or null when invalid. A MultiLineString stands for
+ * the union of its lines, which is their sum only while no two lines meet; lines that do are refused.
  */
-const lineLength: ScalarImpl = ([v]) => {
+function disjointLines(v: Value, what: string): [number, number][][] | null {
   const s = shape(v);
   if (!s) return null;
-  let lines: [number, number][][];
   if (s.type === 'LineString') {
     const line = lineVertices(s.coordinates);
-    if (!line) return null;
-    lines = [line];
-  } else if (s.type === 'MultiLineString') {
-    if (!Array.isArray(s.coordinates) || s.coordinates.length === 0) return null;
-    const parsed = s.coordinates.map(lineVertices);
-    if (parsed.some((l) => l === null)) return null;
-    lines = parsed as [number, number][][];
-    const what = 'geo_line_length() of lines that meet';
-    const edges = lines.map((l) => l.slice(1).map((b, i): [Point, Point] => [toPoint(l[i]), toPoint(b)]));
-    for (let x = 0; x < edges.length; x++)
-      for (let y = x + 1; y < edges.length; y++)
-        for (const [a, b] of edges[x])
-          for (const [c, d] of edges[y]) if (crosses(a, b, c, d, what)) tooClose(what);
-  } else return null;
+    return line && [line];
+  }
+  if (s.type !== 'MultiLineString' || !Array.isArray(s.coordinates) || s.coordinates.length === 0)
+    return null;
+  const parsed = s.coordinates.map(lineVertices);
+  if (parsed.some((l) => l === null)) return null;
+  const lines = parsed as [number, number][][];
+  const meet = `${what} of lines that meet`;
+  const edges = lines.map((l) => l.slice(1).map((b, i): [Point, Point] => [toPoint(l[i]), toPoint(b)]));
+  for (let x = 0; x < edges.length; x++)
+    for (let y = x + 1; y < edges.length; y++)
+      for (const [a, b] of edges[x])
+        for (const [c, d] of edges[y]) if (crosses(a, b, c, d, meet)) tooClose(meet);
+  return lines;
+}
+
+/** geo_line_length(line): metres along a LineString, or the union of a MultiLineString's lines. */
+const lineLength: ScalarImpl = ([v]) => {
+  const lines = disjointLines(v, 'geo_line_length()');
+  if (!lines) return null;
   let total = 0;
   for (const line of lines) for (let i = 1; i < line.length; i++) total += edgeAngle(line[i - 1], line[i]);
   return total * EARTH_RADIUS_M;
+};
+
+/** A centroid vector as a GeoJSON point (S2LatLng of the direction). */
+function centroidPoint([x, y, z]: Point): Json {
+  const degrees = 180 / Math.PI;
+  return {
+    type: 'Point',
+    coordinates: [degrees * Math.atan2(y, x), degrees * Math.atan2(z, Math.sqrt(x * x + y * y))],
+  };
+}
+
+/**
+ * geo_line_centroid(line): the direction of the sum of the edges' true centroids (S2's
+ * TrueCentroid of an edge: its midpoint direction scaled by twice the sine of half its angle),
+ * which reproduces the page's examples to the last digit.
+ */
+const lineCentroid: ScalarImpl = ([v]) => {
+  const lines = disjointLines(v, 'geo_line_centroid()');
+  if (!lines) return null;
+  const sum: Point = [0, 0, 0];
+  for (const line of lines) {
+    const points = line.map(toPoint);
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1], points[i]];
+      const difference: Point = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+      const total: Point = [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+      const scale = Math.sqrt(dot(difference, difference) / dot(total, total));
+      for (let k = 0; k < 3; k++) sum[k] += scale * total[k];
+    }
+  }
+  return centroidPoint(sum);
 };
 
 /** S2's l'Huilier area of the spherical triangle abc (S2::Area for triangles that are not skinny). */
@@ -229,8 +264,8 @@ function parsePolygons(v: Value, what: string): Ring[][] | null {
   return parsed;
 }
 
-/** A valid ring's area in steradians: the smaller region it bounds. */
-function ringArea({ points }: Ring, what: string): number {
+/** A valid ring's signed area (positive counterclockwise): the fan of S2's surface integral. */
+function ringSignedArea({ points }: Ring, what: string): number {
   let sum = 0;
   for (let i = 1; i + 1 < points.length; i++) {
     if (angle(points[0], points[i + 1]) > Math.PI - 1e-5)
@@ -239,10 +274,26 @@ function ringArea({ points }: Ring, what: string): number {
       orientation(points[0], points[i], points[i + 1], what) *
       triangleArea(points[0], points[i], points[i + 1]);
   }
+  return sum;
+}
+
+/** A valid ring's area in steradians: the smaller region it bounds. */
+function ringArea(ring: Ring, what: string): number {
   // A clockwise ring sums to minus the small region's area; taking it as is (rather than 4π minus
   // the large region) keeps the digits S2 keeps by reversing such a loop.
-  const small = Math.abs(sum);
+  const small = Math.abs(ringSignedArea(ring, what));
   return small <= 2 * Math.PI ? small : 4 * Math.PI - small;
+}
+
+/** S2's TrueCentroid of a spherical triangle, scaled by its (signed) area. */
+function triangleCentroid(a: Point, b: Point, c: Point): Point {
+  const ratio = (t: number) => (t === 0 ? 1 : t / Math.sin(t));
+  const [ra, rb, rc] = [ratio(angle(b, c)), ratio(angle(c, a)), ratio(angle(a, b))];
+  const x: Point = [a[0], b[0] - a[0], c[0] - a[0]];
+  const y: Point = [a[1], b[1] - a[1], c[1] - a[1]];
+  const z: Point = [a[2], b[2] - a[2], c[2] - a[2]];
+  const r: Point = [ra, rb - ra, rc - ra];
+  return [0.5 * dot(cross(y, z), r), 0.5 * dot(cross(z, x), r), 0.5 * dot(cross(x, y), r)];
 }
 
 /** One polygon without holes, or a refusal of what needs S2's boolean operations. */
@@ -277,6 +328,27 @@ const polygonPerimeter: ScalarImpl = ([v]) => {
   let total = 0;
   for (let i = 0; i < coords.length; i++) total += edgeAngle(coords[i], coords[(i + 1) % coords.length]);
   return total * EARTH_RADIUS_M;
+};
+
+/**
+ * geo_polygon_centroid(polygon): the direction of the sum of the fan triangles' true centroids (S2's
+ * Loop centroid), for the smaller region; a Polygon without holes (unions refused as for the area).
+ */
+const polygonCentroid: ScalarImpl = ([v]) => {
+  const what = 'geo_polygon_centroid()';
+  const ring = singleShell(v, what);
+  if (ring === null) return null;
+  const signed = ringSignedArea(ring, what);
+  if (Math.abs(signed) > 2 * Math.PI)
+    throw new UnsupportedError(`${what} of a ring bounding more than a hemisphere`);
+  const { points } = ring;
+  const sum: Point = [0, 0, 0];
+  for (let i = 1; i + 1 < points.length; i++) {
+    const c = triangleCentroid(points[0], points[i], points[i + 1]);
+    for (let k = 0; k < 3; k++) sum[k] += c[k];
+  }
+  // A clockwise ring's triangles are negative: its small region's centroid is the opposite sum.
+  return centroidPoint(signed < 0 ? [-sum[0], -sum[1], -sum[2]] : sum);
 };
 
 const GNOMONIC_MARGIN = 1e-3;
@@ -571,6 +643,8 @@ const geoAngle: ScalarImpl = ([lng1, lat1, lng2, lat2, lng3, lat3]) => {
 export const geoShapeFunctions: FunctionTable = {
   geo_line_length: lineLength,
   geo_polygon_area: polygonArea,
+  geo_polygon_centroid: polygonCentroid,
+  geo_line_centroid: lineCentroid,
   geo_polygon_perimeter: polygonPerimeter,
   geo_point_in_polygon: pointInPolygon,
   geo_distance_point_to_line: distancePointToLine,
