@@ -7,6 +7,7 @@ import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { geoFunctions } from './geo.js';
 import { geoShapeFunctions } from './geoShapes.js';
+import { h3Functions } from './h3.js';
 import { hashFunctions } from './hash.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
@@ -40,6 +41,7 @@ const tables: FunctionTable[] = [
   dynamicFunctions,
   geoFunctions,
   geoShapeFunctions,
+  h3Functions,
   hashFunctions,
   ipFunctions,
   ipTextFunctions,
