@@ -149,7 +149,8 @@ export function cellMatches(v: Value, type: KqlType, text: string): boolean {
   if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
   switch (type) {
     case 'bool':
-      return String(v) === text.toLowerCase();
+      // Older pages print a bool as 1 or 0 (the geo_h3cell_* and geo_s2cell_neighbors pages).
+      return String(v) === ({ '1': 'true', '0': 'false' }[text] ?? text.toLowerCase());
     case 'int':
     case 'long':
       return Number(text) === Number(v);
