@@ -1,6 +1,7 @@
 /**
- * Lines, polygons and angles on the sphere (https://learn.microsoft.com/kusto/query/geo-line-length-function,
- * geo-polygon-area-function, geo-azimuth-function, geo-angle-function). The pages state the model: a
+ * Lines, polygons and angles on the sphere: lengths, areas, perimeters, centroids, containment,
+ * distances, intersection tests, azimuth and angle (https://learn.microsoft.com/kusto/query/
+ * geo-line-length-function and the other pages cited below). The pages state the model: a
  * sphere (S2's Earth radius, 6,371,010 m, as geo_distance_2points uses), edges are geodesics, a polygon
  * is the smaller of the two regions its ring bounds. Lengths sum great-circle edge lengths; areas sum
  * the signed spherical triangles of a fan from the first vertex (S2's surface integral with
@@ -12,22 +13,11 @@
  */
 import { type Json, UnsupportedError, type Value } from '../values/index.js';
 import { num } from './math.js';
+import { angle, cross, dot, length, type Point, toLngLat, toPoint as toSpherePoint } from './sphere.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const EARTH_RADIUS_M = 6_371_010;
 const RADIANS = Math.PI / 180;
-
-type Point = [number, number, number];
-
-const cross = (a: Point, b: Point): Point => [
-  a[1] * b[2] - a[2] * b[1],
-  a[2] * b[0] - a[0] * b[2],
-  a[0] * b[1] - a[1] * b[0],
-];
-const dot = (a: Point, b: Point): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const length = (a: Point): number => Math.sqrt(dot(a, a));
-/** The angle between two unit vectors (S2Point::Angle). */
-const angle = (a: Point, b: Point): number => Math.atan2(length(cross(a, b)), dot(a, b));
 
 /** A [longitude, latitude] pair in degrees, valid per the pages, or null. */
 function lngLat(v: Json): [number, number] | null {
@@ -38,12 +28,7 @@ function lngLat(v: Json): [number, number] | null {
   return [lng, lat];
 }
 
-function toPoint([lng, lat]: [number, number]): Point {
-  const phi = lat * RADIANS;
-  const theta = lng * RADIANS;
-  const c = Math.cos(phi);
-  return [Math.cos(theta) * c, Math.sin(theta) * c, Math.sin(phi)];
-}
+const toPoint = ([lng, lat]: [number, number]): Point => toSpherePoint(lng, lat);
 
 /** Haversine edge length in radians, the formula geo_distance_2points matches its page with. */
 function edgeAngle([lng1, lat1]: [number, number], [lng2, lat2]: [number, number]): number {
@@ -107,8 +92,8 @@ function lineVertices(v: Json): [number, number][] | null {
     const [a, b] = [vertices[i - 1], vertices[i]];
     if (a[0] === b[0] && a[1] === b[1])
       throw new UnsupportedError(
-        'geo_line_length() of a line with a repeated vertex',
-        'a line with two equal consecutive vertices is not described by the pages',
+        'a geo line with a repeated vertex',
+        'a line with two equal consecutive vertices is not described by the geo pages',
       );
     // "Edge length must be less than 180 degrees".
     if (edgeAngle(a, b) >= Math.PI) return null;
@@ -157,12 +142,8 @@ const lineLength: ScalarImpl = ([v]) => {
 };
 
 /** A centroid vector as a GeoJSON point (S2LatLng of the direction). */
-function centroidPoint([x, y, z]: Point): Json {
-  const degrees = 180 / Math.PI;
-  return {
-    type: 'Point',
-    coordinates: [degrees * Math.atan2(y, x), degrees * Math.atan2(z, Math.sqrt(x * x + y * y))],
-  };
+function centroidPoint(p: Point): Json {
+  return { type: 'Point', coordinates: toLngLat(p) };
 }
 
 /**

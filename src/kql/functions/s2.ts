@@ -9,6 +9,7 @@
  */
 import { type Json, UnsupportedError, type Value } from '../values/index.js';
 import { num } from './math.js';
+import { normalize, type Point, toLngLat, toPoint } from './sphere.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const MAX_LEVEL = 30;
@@ -29,8 +30,6 @@ const IJ_TO_POS = [
   [2, 1, 3, 0],
 ];
 const POS_TO_ORIENTATION = [SWAP, 0, 0, INVERT | SWAP];
-
-type Point = [number, number, number];
 
 function faceUvToXyz(face: number, u: number, v: number): Point {
   switch (face) {
@@ -133,17 +132,6 @@ function fromToken(token: Value): bigint | null {
   return (lsb & 0x1555555555555555n) !== 0n ? id : null;
 }
 
-const DEGREES = 180 / Math.PI;
-
-function toLngLat([x, y, z]: Point): [number, number] {
-  return [DEGREES * Math.atan2(y, x), DEGREES * Math.atan2(z, Math.sqrt(x * x + y * y))];
-}
-
-function normalize([x, y, z]: Point): Point {
-  const n = Math.sqrt(x * x + y * y + z * z);
-  return n === 0 ? [x, y, z] : [x / n, y / n, z / n];
-}
-
 /**
  * geo_point_to_s2cell(longitude, latitude [, level = 11]): the token of the level-`level` cell
  * holding the point; '' for a coordinate outside [-180, 180] x [-90, 90] or a level outside [0, 30]
@@ -155,10 +143,7 @@ const pointToS2Cell: ScalarImpl = ([longitude, latitude, levelArg]) => {
   const level = levelArg === undefined ? 11 : num(levelArg);
   if (lng === null || lat === null || !(Math.abs(lng) <= 180) || !(Math.abs(lat) <= 90)) return '';
   if (level === null || !Number.isInteger(level) || level < 0 || level > MAX_LEVEL) return '';
-  const phi = lat * (Math.PI / 180);
-  const theta = lng * (Math.PI / 180);
-  const cosPhi = Math.cos(phi);
-  const p: Point = [Math.cos(theta) * cosPhi, Math.sin(theta) * cosPhi, Math.sin(phi)];
+  const p = toPoint(lng, lat);
   const face = faceOf(p);
   const [u, v] = xyzToUv(face, p);
   return toToken(parent(fromFaceIj(face, stToIj(uvToSt(u)), stToIj(uvToSt(v))), level));
