@@ -54,9 +54,13 @@ function format({ resolution, baseCell, digits }: Cell): string {
 /** geo_h3cell_level(token): the cell's resolution; null for an invalid token. */
 const h3CellLevel: ScalarImpl = ([token]) => parseCell(token)?.resolution ?? null;
 
-/** A whole-number resolution argument, the default when absent; null when not a number. */
-function resolutionArg(v: Value | undefined, fallback: number): number | null {
+/**
+ * A whole-number resolution argument, the default when absent. A null one is refused: the pages say
+ * what an unspecified resolution means, not whether a null one counts as unspecified.
+ */
+function resolutionArg(v: Value | undefined, fallback: number, name: string): number | null {
   if (v === undefined) return fallback;
+  if (v === null) throw new UnsupportedError(`${name}() with a null resolution`);
   const r = num(v);
   return r === null || !Number.isInteger(r) ? null : r;
 }
@@ -68,7 +72,7 @@ function resolutionArg(v: Value | undefined, fallback: number): number | null {
 const h3CellParent: ScalarImpl = ([token, resolutionValue]) => {
   const cell = parseCell(token);
   if (!cell) return '';
-  const resolution = resolutionArg(resolutionValue, cell.resolution - 1);
+  const resolution = resolutionArg(resolutionValue, cell.resolution - 1, 'geo_h3cell_parent');
   if (
     resolution === null ||
     resolution < 0 ||
@@ -92,7 +96,7 @@ const h3CellParent: ScalarImpl = ([token, resolutionValue]) => {
 const h3CellChildren: ScalarImpl = ([token, resolutionValue]) => {
   const cell = parseCell(token);
   if (!cell) return null;
-  const resolution = resolutionArg(resolutionValue, cell.resolution + 1);
+  const resolution = resolutionArg(resolutionValue, cell.resolution + 1, 'geo_h3cell_children');
   if (resolution === null || resolution < 1 || resolution > MAX_RESOLUTION || resolution < cell.resolution)
     return null;
   if (resolution - cell.resolution > MAX_CHILD_LEVELS) return null;

@@ -119,14 +119,21 @@ function numbers(args: Value[]): number[] | null {
   return values.every((v): v is number => v !== null) ? values : null;
 }
 
-const gamma: ScalarImpl = ([v]) => {
+/** A gamma argument; NaN is refused (whether the service answers NaN or null is not documented). */
+function gammaArg(v: Value, name: string): number | null {
   const x = num(v);
-  return x === null || Number.isNaN(x) ? null : gammaOf(x);
+  if (x !== null && Number.isNaN(x)) throw new UnsupportedError(`${name}() of NaN`);
+  return x;
+}
+
+const gamma: ScalarImpl = ([v]) => {
+  const x = gammaArg(v, 'gamma');
+  return x === null ? null : gammaOf(x);
 };
 
 const loggamma: ScalarImpl = ([v]) => {
-  const x = num(v);
-  return x === null || Number.isNaN(x) ? null : logGammaOf(x);
+  const x = gammaArg(v, 'loggamma');
+  return x === null ? null : logGammaOf(x);
 };
 
 const MAX_SHAPE = 10000;
