@@ -110,7 +110,12 @@ function realMatches(actual: number, text: string): boolean {
   if (actual === expected) return true;
   // The page prints a rounded value: equal to the digits it shows.
   const decimals = /\.(\d+)(e|$)/i.exec(text)?.[1].length ?? 0;
-  const digits = text.replace(/^-?0*\.?0*/, '').replace(/[.eE].*$|\./g, '').length;
+  // Significant digits printed (4922.48016992081 has 15, 0.00439 has 3).
+  const digits = text
+    .replace(/^-?/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '').length;
   if (/e/i.test(text) || digits >= 15) return Math.abs(actual - expected) <= Math.abs(expected) * 1e-12;
   return Math.abs(actual - expected) <= 0.5 * 10 ** -decimals + 1e-12;
 }
@@ -144,7 +149,8 @@ export function cellMatches(v: Value, type: KqlType, text: string): boolean {
   if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
   switch (type) {
     case 'bool':
-      return String(v) === text.toLowerCase();
+      // Older pages print a bool as 1 or 0 (the geo_h3cell_* and geo_s2cell_neighbors pages).
+      return String(v) === ({ '1': 'true', '0': 'false' }[text] ?? text.toLowerCase());
     case 'int':
     case 'long':
       return Number(text) === Number(v);

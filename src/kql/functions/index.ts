@@ -2,9 +2,12 @@ import { arrayFunctions } from './arrays.js';
 import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
+import { convertFunctions } from './convert.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { geoFunctions } from './geo.js';
+import { geoShapeFunctions } from './geoShapes.js';
+import { h3Functions } from './h3.js';
 import { hashFunctions } from './hash.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
@@ -14,8 +17,10 @@ import { mathFunctions } from './math.js';
 import { multiStringFunctions } from './multiString.js';
 import { punycodeFunctions } from './punycode.js';
 import { regexTextFunctions } from './regexText.js';
+import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
 import { seriesMathFunctions } from './seriesMath.js';
+import { statisticsFunctions } from './statistics.js';
 import { stringFunctions } from './strings.js';
 import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -34,9 +39,12 @@ const tables: FunctionTable[] = [
   commandLineFunctions,
   compressionFunctions,
   conversionFunctions,
+  convertFunctions,
   datetimeFunctions,
   dynamicFunctions,
   geoFunctions,
+  geoShapeFunctions,
+  h3Functions,
   hashFunctions,
   ipFunctions,
   ipTextFunctions,
@@ -46,8 +54,10 @@ const tables: FunctionTable[] = [
   multiStringFunctions,
   punycodeFunctions,
   regexTextFunctions,
+  s2Functions,
   seriesFunctions,
   seriesMathFunctions,
+  statisticsFunctions,
   stringFunctions,
   timezoneFunctions,
   unitFunctions,
