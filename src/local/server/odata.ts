@@ -18,6 +18,7 @@ type Filter =
   | { kind: 'and' | 'or'; left: Filter; right: Filter }
   | { kind: 'not'; operand: Filter };
 
+const MAX_NESTING = 64;
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
 const TOKEN =
@@ -50,7 +51,8 @@ function refusal(option: string, text: string, at: number, what: string): HttpEr
   return new HttpError(
     400,
     'BadRequest',
-    `${option} ${JSON.stringify(text)}: ${what} at position ${at + 1}; the local SecurityInsights API takes ` +
+    `${option} ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}: ${what} at position ${at + 1}; ` +
+      'the local SecurityInsights API takes ' +
       'comparisons (eq ne gt ge lt le), contains/startswith/endswith, and/or/not and parentheses',
   );
 }
@@ -91,17 +93,25 @@ export function parseODataFilter(text: string): Filter {
     i++;
     return token.text.split('/');
   };
+  let depth = 0;
+  const nested = <T>(parse: () => T): T => {
+    // Parentheses and `not` recurse; a hostile filter must get a 400, not exhaust the stack.
+    if (++depth > MAX_NESTING) throw fail(`more than ${MAX_NESTING} nested parentheses or nots`);
+    const result = parse();
+    depth--;
+    return result;
+  };
   const primary = (): Filter => {
     const token = peek();
     if (token?.kind === 'open') {
       i++;
-      const inner = disjunction();
+      const inner = nested(disjunction);
       expect('close');
       return inner;
     }
     if (token?.kind === 'word' && token.text === 'not') {
       i++;
-      return { kind: 'not', operand: primary() };
+      return { kind: 'not', operand: nested(primary) };
     }
     if (token?.kind === 'word' && FUNCTIONS.has(token.text) && tokens[i + 1]?.kind === 'open') {
       i += 2;
