@@ -93,17 +93,13 @@ function between(negated: boolean): ScalarImpl {
   };
 }
 
-const and: ScalarImpl = ([a, b]) => {
-  if (a === false || b === false) return false;
-  if (a === null || b === null) return null;
-  return true;
-};
+// Two-valued: `and` "returns true only if both operands are true", `or` "returns true if either of
+// the operands is true", and the page's null table prints `bool(null) and true` as false and
+// `bool(null) or true` as true; "null values are treated as false"
+// (https://learn.microsoft.com/kusto/query/logical-operators).
+const and: ScalarImpl = ([a, b]) => a === true && b === true;
 
-const or: ScalarImpl = ([a, b]) => {
-  if (a === true || b === true) return true;
-  if (a === null || b === null) return null;
-  return false;
-};
+const or: ScalarImpl = ([a, b]) => a === true || b === true;
 
 const matchesRegex: ScalarImpl = ([a, b], [ta, tb]) => compileRegex(text(b, tb)).matcher(text(a, ta)).find();
 

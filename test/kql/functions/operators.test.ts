@@ -104,11 +104,15 @@ describe('null semantics', () => {
     expect(op('AddExpression', [typed(null, 'long'), 3], 'long')).toBeNull();
   });
 
-  it('and/or are three-valued', () => {
+  // The logical-operators page's null table: `bool(null) and true` is false, `bool(null) or true` is
+  // true, "null values are treated as false" (https://learn.microsoft.com/kusto/query/logical-operators).
+  it('and/or treat null as false', () => {
     expect(op('AndExpression', [null, false])).toBe(false);
-    expect(op('AndExpression', [null, true])).toBeNull();
+    expect(op('AndExpression', [null, true])).toBe(false);
+    expect(op('AndExpression', [null, null])).toBe(false);
     expect(op('OrExpression', [null, true])).toBe(true);
-    expect(op('OrExpression', [null, false])).toBeNull();
+    expect(op('OrExpression', [null, false])).toBe(false);
+    expect(op('OrExpression', [null, null])).toBe(false);
   });
 
   it('empty string is a value, not null', () => {
