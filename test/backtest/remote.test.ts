@@ -94,22 +94,23 @@ function workspaceService(seen: { query: string; timespan: string }[], inFlight 
     inFlight.now--;
     const [start, end] = body.timespan.split('/').map((t) => parseDateTime(t)!);
     const rows = securityEvent.rows.filter((r) => (r[0] as bigint) >= start && (r[0] as bigint) < end);
-    const result = runQuery(body.query, {
-      catalog,
-      tables: new Map([['SecurityEvent', { columns: securityEvent.columns, rows }]]),
-      now: 0n,
-    });
-    return HttpResponse.json({
-      tables: [
-        {
-          name: 'PrimaryResult',
-          columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
-          rows: result.rows.map((row) =>
-            row.map((v, i) => (result.columns[i].type === 'datetime' ? formatDateTime(v as bigint) : v)),
-          ),
-        },
-      ],
-    });
+    return queryAnswer(body.query, { columns: securityEvent.columns, rows });
+  });
+}
+
+/** The engine's answer to `query` over `securityEvent`, in the Logs Query API's response shape. */
+function queryAnswer(query: string, securityEvent: Table) {
+  const result = runQuery(query, { catalog, tables: new Map([['SecurityEvent', securityEvent]]), now: 0n });
+  return HttpResponse.json({
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
+        rows: result.rows.map((row) =>
+          row.map((v, i) => (result.columns[i].type === 'datetime' ? formatDateTime(v as bigint) : v)),
+        ),
+      },
+    ],
   });
 }
 
@@ -253,22 +254,7 @@ describe('backtest --workspace', () => {
       http.post(QUERY_URL, async ({ request }) => {
         const body = (await request.json()) as { query: string; timespan: string };
         seen.push(body);
-        const result = runQuery(body.query, {
-          catalog,
-          tables: new Map([['SecurityEvent', { ...securityEvent, ingestion }]]),
-          now: 0n,
-        });
-        return HttpResponse.json({
-          tables: [
-            {
-              name: 'PrimaryResult',
-              columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
-              rows: result.rows.map((row) =>
-                row.map((v, i) => (result.columns[i].type === 'datetime' ? formatDateTime(v as bigint) : v)),
-              ),
-            },
-          ],
-        });
+        return queryAnswer(body.query, { ...securityEvent, ingestion });
       }),
     );
     const from = parseDateTime('2026-01-02T00:55:00Z')!;
