@@ -1,6 +1,7 @@
 import type { Plan, ScalarExpr, Span } from '../plan/types.js';
 import type { Frame } from './frame.js';
 import { TICK_VECTOR_BASE, tickVector } from './tick-vectors.js';
+import { TICK_COMPARISONS } from './ticks.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 type Side = 'left' | 'right';
@@ -80,15 +81,6 @@ interface View {
   high: number;
 }
 
-const COMPARE: Record<string, (a: number, b: number) => boolean> = {
-  LessThanExpression: (a, b) => a < b,
-  LessThanOrEqualExpression: (a, b) => a <= b,
-  GreaterThanExpression: (a, b) => a > b,
-  GreaterThanOrEqualExpression: (a, b) => a >= b,
-  EqualExpression: (a, b) => a === b,
-  NotEqualExpression: (a, b) => a !== b,
-};
-
 class PairCompiler {
   private readonly views = new Map<string, View | undefined>();
 
@@ -110,7 +102,7 @@ class PairCompiler {
       if (!a || !b) return undefined;
       return expr.name === 'AndExpression' ? (l, r) => a(l, r) && b(l, r) : (l, r) => a(l, r) || b(l, r);
     }
-    const compare = COMPARE[expr.name];
+    const compare = TICK_COMPARISONS[expr.name];
     if (compare && expr.args.length === 2) {
       const a = this.ticks(expr.args[0]);
       const b = this.ticks(expr.args[1]);

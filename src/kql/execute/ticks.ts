@@ -2,7 +2,8 @@ import type { ScalarExpr } from '../plan/types.js';
 import { MAX_DATETIME_TICKS, type Value } from '../values/index.js';
 import type { RowFn } from './scalar.js';
 
-const TESTS: Record<string, (a: bigint, b: bigint) => boolean> = {
+/** The comparison operators on ticks, as bigints here or as exact doubles (pair-filter.ts). */
+export const TICK_COMPARISONS: Record<string, <T extends bigint | number>(a: T, b: T) => boolean> = {
   LessThanExpression: (a, b) => a < b,
   LessThanOrEqualExpression: (a, b) => a <= b,
   GreaterThanExpression: (a, b) => a > b,
@@ -49,7 +50,7 @@ export function compileTickCall(
       return typeof a === 'bigint' && typeof b === 'bigint' ? arithmetic(a, b) : call([a, b]);
     };
   }
-  const test = TESTS[expr.name];
+  const test = TICK_COMPARISONS[expr.name];
   if (test && args.length === 2 && isTicks(types[0]) && types[0] === types[1]) {
     const [left, right] = args;
     return (i) => {
