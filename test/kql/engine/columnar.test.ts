@@ -1,15 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogOf } from '../../../src/kql/catalog.js';
-import {
-  columnarTable,
-  planQuery,
-  runPlan,
-  runQuery,
-  type Table,
-  type Value,
-} from '../../../src/kql/index.js';
-import { NOW } from './helpers.js';
+import { columnarTable, runQuery, type Table, type Value } from '../../../src/kql/index.js';
+import { expectColumnarAgreesWithRows, NOW } from './helpers.js';
 
 // A columnar table (dictionary-encoded strings and dynamic values, numbers in a Float64Array with
 // null flags) must answer every query exactly as the same rows held as row arrays.
@@ -58,20 +51,7 @@ const queries = [
 
 describe('columnar tables', () => {
   it('answer as the same rows held as row arrays', () => {
-    // Planned once: binding is the slow part, and the property is about execution.
-    const plans = queries.map((query) => ({ query, plan: planQuery(query, catalog) }));
-    fc.assert(
-      fc.property(fc.array(row, { maxLength: 40 }), (tuples) => {
-        const rows = tuples.map((t) => [...t] as Value[]);
-        const asRows = new Map([['T', { columns, rows }]]);
-        const asColumns = new Map([['T', columnarTable(columns, rows)]]);
-        for (const { query, plan } of plans) {
-          const expected = runPlan(plan, { catalog, tables: asRows, now: NOW });
-          expect(runPlan(plan, { catalog, tables: asColumns, now: NOW }), query).toEqual(expected);
-        }
-      }),
-      { numRuns: 25 },
-    );
+    expectColumnarAgreesWithRows(catalog, columns, row, queries, 25);
   }, 300_000); // Minutes on the shared 2-core machine; nothing is asserted about time.
 
   it('grows past its first allocation and keeps nulls that come late', () => {

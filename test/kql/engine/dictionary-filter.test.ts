@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { catalogOf } from '../../../src/kql/catalog.js';
-import { columnarTable, planQuery, runPlan, type Table, type Value } from '../../../src/kql/index.js';
-import { NOW } from './helpers.js';
+import type { Table, Value } from '../../../src/kql/index.js';
+import { expectColumnarAgreesWithRows } from './helpers.js';
 
 // A where that reads one dictionary-encoded column is evaluated once per distinct value (issue
 // #15, dictionary-filter.ts); it must keep exactly the rows, in order, that the same where keeps
@@ -45,18 +45,6 @@ const queries = [
 
 describe('a where over one dictionary-encoded column', () => {
   it('keeps the rows a row-by-row where keeps', () => {
-    const plans = queries.map((query) => ({ query, plan: planQuery(query, catalog) }));
-    fc.assert(
-      fc.property(fc.array(row, { maxLength: 40 }), (tuples) => {
-        const rows = tuples.map((t) => [...t] as Value[]);
-        const asRows = new Map([['T', { columns, rows }]]);
-        const asColumns = new Map([['T', columnarTable(columns, rows)]]);
-        for (const { query, plan } of plans) {
-          const expected = runPlan(plan, { catalog, tables: asRows, now: NOW });
-          expect(runPlan(plan, { catalog, tables: asColumns, now: NOW }), query).toEqual(expected);
-        }
-      }),
-      { numRuns: 40 },
-    );
+    expectColumnarAgreesWithRows(catalog, columns, row, queries, 40);
   });
 });

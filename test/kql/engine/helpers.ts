@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { type Catalog, emptyCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import {
+  columnarTable,
+  planQuery,
+  runPlan,
+  runQuery,
+  type Table,
+  tableToRecords,
+  type Value,
+} from '../../../src/kql/index.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { parseDateTime } from '../../../src/kql/values/index.js';
 
@@ -17,6 +26,32 @@ export function run(query: string, options: { catalog?: Catalog; tables?: Map<st
     tables: options.tables ?? new Map(),
     now: NOW,
   });
+}
+
+/**
+ * Property: every query answers over table T held as columns exactly as over the same rows held as
+ * row arrays. Queries are planned once (binding is the slow part; the property is about execution).
+ */
+export function expectColumnarAgreesWithRows(
+  catalog: Catalog,
+  columns: Table['columns'],
+  row: fc.Arbitrary<readonly Value[]>,
+  queries: readonly string[],
+  numRuns: number,
+): void {
+  const plans = queries.map((query) => ({ query, plan: planQuery(query, catalog) }));
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 40 }), (tuples) => {
+      const rows = tuples.map((t) => [...t] as Value[]);
+      const asRows = new Map([['T', { columns, rows }]]);
+      const asColumns = new Map([['T', columnarTable(columns, rows)]]);
+      for (const { query, plan } of plans) {
+        const expected = runPlan(plan, { catalog, tables: asRows, now: NOW });
+        expect(runPlan(plan, { catalog, tables: asColumns, now: NOW }), query).toEqual(expected);
+      }
+    }),
+    { numRuns },
+  );
 }
 
 /** Column names and types as `name:type`. */
