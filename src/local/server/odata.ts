@@ -128,22 +128,17 @@ export function parseODataFilter(text: string): Filter {
     i++;
     return { kind: 'compare', op: op.text, path: target, value: literal() };
   };
-  const conjunction = (): Filter => {
-    let left = primary();
-    while (peek()?.kind === 'word' && peek().text === 'and') {
+  /** Operands joined left to right by `and` or `or`. */
+  const joined = (kind: 'and' | 'or', operand: () => Filter) => (): Filter => {
+    let left = operand();
+    while (peek()?.kind === 'word' && peek().text === kind) {
       i++;
-      left = { kind: 'and', left, right: primary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   };
-  const disjunction = (): Filter => {
-    let left = conjunction();
-    while (peek()?.kind === 'word' && peek().text === 'or') {
-      i++;
-      left = { kind: 'or', left, right: conjunction() };
-    }
-    return left;
-  };
+  const conjunction = joined('and', primary);
+  const disjunction = joined('or', conjunction);
   const filter = disjunction();
   if (i < tokens.length) throw fail('unexpected text');
   return filter;
