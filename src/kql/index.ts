@@ -21,7 +21,7 @@ export {
   vectorBuilder,
   vectorReader,
 } from './execute/columnar.js';
-export { selectColumnar, sliceColumnar } from './execute/columnar-select.js';
+export { selectColumnar, selectTableRows, sliceColumnar } from './execute/columnar-select.js';
 export { KqlError, UnsupportedError } from './plan/errors.js';
 export type { Column, Plan, Visualization } from './plan/types.js';
 export type { QueryDiagnostic } from './syntax/index.js';

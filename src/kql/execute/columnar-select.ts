@@ -1,3 +1,4 @@
+import type { Table } from '../index.js';
 import type { ColumnarTable, Vector } from './columnar.js';
 
 /**
@@ -53,6 +54,18 @@ export function selectColumnar(table: ColumnarTable, indices: ArrayLike<number>)
     }
   };
   const selected: ColumnarTable = { columns: table.columns, length: n, vectors: table.vectors.map(select) };
+  const { ingestion } = table;
+  if (ingestion) selected.ingestion = Array.from(indices, (i) => ingestion[i]);
+  return selected;
+}
+
+/** The rows of a table, as row arrays or as columns, at `indices`, in that order, with their ingestion times. */
+export function selectTableRows(
+  table: Table | ColumnarTable,
+  indices: ArrayLike<number>,
+): Table | ColumnarTable {
+  if ('vectors' in table) return selectColumnar(table, indices);
+  const selected: Table = { columns: table.columns, rows: Array.from(indices, (i) => table.rows[i]) };
   const { ingestion } = table;
   if (ingestion) selected.ingestion = Array.from(indices, (i) => ingestion[i]);
   return selected;

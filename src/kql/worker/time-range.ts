@@ -1,5 +1,5 @@
 import { type ColumnarTable, vectorReader } from '../execute/columnar.js';
-import { selectColumnar } from '../execute/columnar-select.js';
+import { selectTableRows } from '../execute/columnar-select.js';
 import type { Table } from '../index.js';
 
 /** A query's time range in ticks, as the Logs Query API's `timespan` gives it. */
@@ -56,10 +56,5 @@ export function restrictToTimeRange(
     }
     if (time > range.start && time < range.end) kept.push(i);
   }
-  if (kept.length === length) return table;
-  if ('vectors' in table) return selectColumnar(table, kept);
-  const selected: Table = { columns: table.columns, rows: kept.map((i) => table.rows[i]) };
-  const { ingestion } = table;
-  if (ingestion) selected.ingestion = kept.map((i) => ingestion[i]);
-  return selected;
+  return kept.length === length ? table : selectTableRows(table, kept);
 }

@@ -1,7 +1,7 @@
 import {
   type Column,
   type ColumnarTable,
-  selectColumnar,
+  selectTableRows,
   sliceColumnar,
   type Table,
   vectorReader,
@@ -120,10 +120,7 @@ function select(
   indices: readonly number[],
   ingestion?: readonly (bigint | null)[],
 ): WindowTable {
-  const selected: WindowTable =
-    'vectors' in data
-      ? selectColumnar(data, indices)
-      : { columns: data.columns, rows: indices.map((i) => data.rows[i]) };
+  const selected = selectTableRows(data, indices);
   if (ingestion) selected.ingestion = ingestion;
   return selected;
 }
