@@ -55,18 +55,23 @@ export function nrtQuery(query: string, catalog: Catalog, window: QueryWindow, n
         "those functions cannot be limited to the run's ingestion window",
     );
   }
-  const [above, below] = window.closedEnd === 'end' ? ['>', '<='] : ['>=', '<'];
   return prependLets(
     query,
     catalog,
     (schema) => {
       const name = nameLiteral(schema.name);
-      return (
-        `let ${name} = ${name} | where ingestion_time() ${above} ${valueLiteral(window.start, 'datetime')} ` +
-        `and ingestion_time() ${below} ${valueLiteral(window.end, 'datetime')};`
-      );
+      return `let ${name} = ${name} | where ${inWindow('ingestion_time()', window)};`;
     },
     now,
+  );
+}
+
+/** `x >= start and x < end` for the window, with the same closed end as a local run. */
+function inWindow(x: string, window: QueryWindow): string {
+  const [above, below] = window.closedEnd === 'end' ? ['>', '<='] : ['>=', '<'];
+  return (
+    `${x} ${above} ${valueLiteral(window.start, 'datetime')} and ` +
+    `${x} ${below} ${valueLiteral(window.end, 'datetime')}`
   );
 }
 
@@ -97,10 +102,6 @@ export function clusterEngine(cluster: AdxCluster, catalog: Catalog): RemoteEngi
 /** `let T = database("db").T | where TimeGenerated in the window;` — undefined for tables without TimeGenerated. */
 export function windowLet(schema: TableSchema, database: string, window: QueryWindow): string | undefined {
   if (!schema.columns.some((c) => c.name === 'TimeGenerated' && c.type === 'datetime')) return undefined;
-  const [above, below] = window.closedEnd === 'end' ? ['>', '<='] : ['>=', '<'];
   const name = nameLiteral(schema.name);
-  return (
-    `let ${name} = database(${valueLiteral(database, 'string')}).${name} | where TimeGenerated ${above} ` +
-    `${valueLiteral(window.start, 'datetime')} and TimeGenerated ${below} ${valueLiteral(window.end, 'datetime')};`
-  );
+  return `let ${name} = database(${valueLiteral(database, 'string')}).${name} | where ${inWindow('TimeGenerated', window)};`;
 }
