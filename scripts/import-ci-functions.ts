@@ -9,7 +9,9 @@
 //   snapshot scripts/import-catalog.ts took.
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
-// Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
+// `--merge` reads the folders as a partial copy (files fetched one by one, as the search tools give
+// them): what an earlier run imported from a file the folders do not hold is kept, with its record.
+// Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>] [--merge]
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +106,17 @@ export type CiTables = Record<
   { repo: string; path: string; commit?: string; added: string; notes?: string[] }
 >;
 
+const fileOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** The records of an earlier run whose file the (partial) folder does not hold: kept as they were. */
+function keptFromEarlierRuns<T extends { path: string }>(
+  previous: Record<string, T>,
+  files: readonly string[],
+): Record<string, T> {
+  const here = new Set(files);
+  return Object.fromEntries(Object.entries(previous).filter(([, entry]) => !here.has(fileOf(entry.path))));
+}
+
 /**
  * CustomTables files the built-in catalog lacks or has fewer columns of: a Microsoft table of
  * tables.ndjson gets the columns only the CI's file has (the CI binds rules against its file); a
@@ -117,16 +130,24 @@ export function importTables(
   commit: string | undefined,
   previous: CiTables = {},
   dir = builtinCatalogDir(),
+  merge = false,
 ): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
-  for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
+  const files = jsonFiles(tablesDir);
+  const record: CiTables = merge ? keptFromEarlierRuns(previous, files) : {};
+  for (const [name, entry] of Object.entries(previous)) {
+    if (entry.added === 'table' && !record[name]) microsoft.delete(name);
+  }
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const added = new Map<string, TableSchema>();
-  const parserOutputs: TableSchema[] = [];
-  const record: CiTables = {};
+  const outputsFile = join(dir, 'ci-tables.ndjson');
+  const earlierOutputs = merge && existsSync(outputsFile) ? readPackedFile(outputsFile) : new Map();
+  const parserOutputs: TableSchema[] = Object.keys(record)
+    .map((name) => earlierOutputs.get(name))
+    .filter((table): table is TableSchema => table !== undefined);
   const tableCommit = commitsOf(tablesDir, commit);
-  for (const file of jsonFiles(tablesDir)) {
+  for (const file of files) {
     const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
     const name = ciField(raw, 'Name');
     if (typeof name !== 'string') continue;
@@ -168,22 +189,41 @@ export function importTables(
   return record;
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--commit');
-  const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
-  const [functionsDir, tablesDir] = args;
-  if (!functionsDir)
-    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
-  const dir = builtinCatalogDir();
+export interface CiFunctionRecord {
+  files: Record<string, { path: string; commit?: string; notes?: string[] }>;
+  skipped: Record<string, string[]>;
+}
+
+/**
+ * The CustomFunctions files of a folder, as catalog/ci-functions.json and its provenance record.
+ * `merge`: the folder is a partial copy, so the functions, records and skips an earlier run took
+ * from files it does not hold are kept (`earlier` is that run's record, its functions are in `dir`).
+ */
+export function importFunctions(
+  functionsDir: string,
+  commit: string | undefined,
+  earlier: CiFunctionRecord = { files: {}, skipped: {} },
+  dir = builtinCatalogDir(),
+  merge = false,
+): CiFunctionRecord {
+  const folder = jsonFiles(functionsDir);
+  const files = merge ? keptFromEarlierRuns(earlier.files, folder) : {};
+  const here = new Set(folder);
+  const skipped: Record<string, string[]> = merge
+    ? Object.fromEntries(Object.entries(earlier.skipped).filter(([file]) => !here.has(file)))
+    : {};
+  const earlierFile = join(dir, 'ci-functions.json');
+  const functions: CiFunction[] =
+    merge && existsSync(earlierFile)
+      ? (JSON.parse(readFileSync(earlierFile, 'utf8')) as { functions: CiFunction[] }).functions.filter(
+          (fn) => files[fn.name],
+        )
+      : [];
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
-  const functions: CiFunction[] = [];
-  const files: Record<string, unknown> = {};
-  const skipped: Record<string, string[]> = {};
   const functionCommit = commitsOf(functionsDir, commit);
-  for (const file of jsonFiles(functionsDir)) {
+  for (const file of folder) {
     const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
     const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
     // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
@@ -198,20 +238,38 @@ function main(): void {
       skipped[file] = notes;
       continue;
     }
+    // A function an earlier run took from another file of the same name gives way to this one.
+    const earlierAt = functions.findIndex((known) => known.name === fn.name);
+    if (earlierAt >= 0) functions.splice(earlierAt, 1);
     functions.push(fn);
     files[fn.name] = notes.length > 0 ? { ...source, notes } : source;
   }
   functions.sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
+  writeFileSync(earlierFile, `${JSON.stringify({ functions })}\n`);
+  return { files, skipped };
+}
 
+function main(): void {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--commit');
+  const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const mergeAt = args.indexOf('--merge');
+  const merge = mergeAt >= 0 && args.splice(mergeAt, 1).length > 0;
+  const [functionsDir, tablesDir] = args;
+  if (!functionsDir)
+    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--merge]');
+  const dir = builtinCatalogDir();
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
-  const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
-  all.ciFunctions = { files, skipped };
+  const functions = importFunctions(functionsDir, commit, all.ciFunctions as CiFunctionRecord, dir, merge);
+  const tables = tablesDir
+    ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined, dir, merge)
+    : {};
+  all.ciFunctions = functions;
   if (tablesDir) all.ciTables = tables;
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
   console.log(
-    `${functions.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
+    `${Object.keys(functions.files).length} functions, ${Object.keys(functions.skipped).length} skipped, ${Object.keys(tables).length} tables`,
   );
 }
 

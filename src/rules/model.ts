@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './durations.js';
+import { entityTypes } from './entity-types.js';
 
 /**
  * Analytics rules and hunting queries as YAML, field-compatible with the Azure-Sentinel repository
@@ -56,8 +57,15 @@ const requiredDataConnector = z.strictObject({
 
 const fieldMapping = z.strictObject({ identifier: text, columnName: text });
 
+// The CI reads entityType with Newtonsoft's StringEnumConverter (EntityMapping.cs), which matches
+// names case-insensitively: published rules write `Url` (SonicWall Firewall). Respelled as the
+// entity type reference spells it, so the ARM template carries the documented name.
+const entityType = text.transform(
+  (name) => Object.keys(entityTypes).find((known) => known.toLowerCase() === name.toLowerCase()) ?? name,
+);
+
 const entityMapping = z.strictObject({
-  entityType: text,
+  entityType,
   fieldMappings: z.array(fieldMapping).min(1, { error: 'needs at least one field mapping' }),
 });
 export type EntityMapping = z.infer<typeof entityMapping>;

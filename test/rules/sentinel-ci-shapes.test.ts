@@ -71,6 +71,18 @@ describe('rules Microsoft CI accepts', () => {
     expect(summary('SolutionParserCalls.yaml')).toEqual([]);
   });
 
+  it('an entity type in another case (Url, ip), respelled as the entity type reference spells it', () => {
+    expect(summary('EntityTypeCase.yaml')).toEqual([]);
+    const rule = loadRuleFile(join(dir, 'EntityTypeCase.yaml')).rule;
+    expect(rule?.entityMappings?.map((mapping) => mapping.entityType)).toEqual(['URL', 'IP']);
+  });
+
+  // CustomFunctions/corelight_http.json and RadiflowEvent.json, CustomTables/DarktraceModelAlerts_CL.json,
+  // imported with scripts/import-ci-functions.ts --merge (provenance in catalog/provenance.json).
+  it('calls to more Solution parsers and tables the CI declares (corelight_http, RadiflowEvent, DarktraceModelAlerts_CL)', () => {
+    expect(summary('CiDeclaredSolutionSchemas.yaml')).toEqual([]);
+  });
+
   it("an Account entity mapping CloudAppAccountId (in the CI's EntityMappingIdentifiers)", () => {
     expect(summary('CloudAppAccountId.yaml')).toEqual([]);
   });

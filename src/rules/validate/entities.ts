@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics.js';
+import { entityTypes } from '../entity-types.js';
 import { didYouMean } from '../suggest.js';
-import { entityTypes } from './entity-types.js';
 import { type CheckTarget, missingColumnMessage } from './target.js';
 
 // "Map data fields to entities in Microsoft Sentinel": up to ten entities per rule, up to three

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importTables, readCiFunction } from '../../../scripts/import-ci-functions.js';
+import { importFunctions, importTables, readCiFunction } from '../../../scripts/import-ci-functions.js';
 import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
 import { builtinCatalogDir, readPackedFile } from '../../../src/kql/packed-tables.js';
 import { parseCiJson } from '../../../src/kql/sentinel-ci-json.js';
@@ -117,5 +117,71 @@ describe('CustomTables files newer than the catalog', () => {
     });
     // A second run, with the first run's record, finds nothing new and keeps the _CL table the CI's.
     expect(importTables(join(dir, 'ci'), undefined, record, join(dir, 'catalog'))).toEqual(record);
+  });
+});
+
+describe('a partial copy of the CI folders (--merge), as the search tools fetch them file by file', () => {
+  const column = (name: string, type = 'String') => `{"Name":"${name}","Type":"${type}"}`;
+  const fn = (name: string, columns: string[]) =>
+    `{"FunctionName":"${name}","FunctionParameters":[],"FunctionResultColumns":[${columns.join(',')}]}`;
+  const table = (name: string, columns: string[]) => `{"Name":"${name}","Properties":[${columns.join(',')}]}`;
+  const names = (dir: string, file: string) => [...readPackedFile(join(dir, 'catalog', file)).keys()];
+
+  it('keeps what earlier runs imported from files the folder does not hold, and loses no column', () => {
+    const dir = folderWith('sk-ci-merge-', {
+      'catalog/tables.ndjson': `${JSON.stringify({ name: 'AzureDiagnostics', columns: [{ name: 'TimeGenerated', type: 'datetime' }] })}\n`,
+      'catalog/stubs.ndjson': '',
+      'first/functions/RadiflowEvent.json': fn('RadiflowEvent', [column('EventTime', 'dateTime')]),
+      'first/tables/OktaSSO.json': table('OktaSSO', [column('eventType_s')]),
+      'first/tables/Contoso_CL.json': table('Contoso_CL', [column('TimeGenerated', 'DateTime')]),
+      'first/tables/AzureDiagnostics.json': table('AzureDiagnostics', [column('ruleGroup_s')]),
+      'second/functions/corelight_http.json': fn('corelight_http', [column('id_orig_h')]),
+      'second/tables/Entities_Data_CL.json': table('Entities_Data_CL', [column('name')]),
+    });
+    const catalog = join(dir, 'catalog');
+    const firstFunctions = importFunctions(join(dir, 'first', 'functions'), 'c1', undefined, catalog);
+    const firstTables = importTables(join(dir, 'first', 'tables'), 'c1', {}, catalog);
+    const functions = importFunctions(join(dir, 'second', 'functions'), 'c2', firstFunctions, catalog, true);
+    const tables = importTables(join(dir, 'second', 'tables'), 'c2', firstTables, catalog, true);
+
+    expect(Object.keys(functions.files).sort()).toEqual(['RadiflowEvent', 'corelight_http']);
+    expect(functions.files.RadiflowEvent.commit).toBe('c1');
+    const written = JSON.parse(readFileSync(join(catalog, 'ci-functions.json'), 'utf8')) as {
+      functions: { name: string }[];
+    };
+    expect(written.functions.map((f) => f.name).sort()).toEqual(['RadiflowEvent', 'corelight_http']);
+    expect(
+      Object.fromEntries(Object.entries(tables).map(([name, r]) => [name, [r.added, r.commit]])),
+    ).toEqual({
+      AzureDiagnostics: ['columns', 'c1'],
+      Contoso_CL: ['table', 'c1'],
+      Entities_Data_CL: ['table', 'c2'],
+      OktaSSO: ['parser output', 'c1'],
+    });
+    expect(names(dir, 'tables.ndjson').sort()).toEqual([
+      'AzureDiagnostics',
+      'Contoso_CL',
+      'Entities_Data_CL',
+    ]);
+    expect(
+      readPackedFile(join(catalog, 'tables.ndjson'))
+        .get('AzureDiagnostics')
+        ?.columns.map((c) => c.name),
+    ).toEqual(['TimeGenerated', 'ruleGroup_s']);
+    expect(names(dir, 'ci-tables.ndjson')).toEqual(['OktaSSO']);
+  });
+
+  it('without --merge, a folder is the whole CI: what it does not hold is dropped', () => {
+    const dir = folderWith('sk-ci-whole-', {
+      'catalog/tables.ndjson': '',
+      'catalog/stubs.ndjson': '',
+      'first/RadiflowEvent.json': fn('RadiflowEvent', [column('EventTime')]),
+      'second/corelight_http.json': fn('corelight_http', [column('id_orig_h')]),
+    });
+    const catalog = join(dir, 'catalog');
+    const first = importFunctions(join(dir, 'first'), undefined, undefined, catalog);
+    expect(Object.keys(importFunctions(join(dir, 'second'), undefined, first, catalog).files)).toEqual([
+      'corelight_http',
+    ]);
   });
 });
