@@ -19,6 +19,7 @@ import { punycodeFunctions } from './punycode.js';
 import { regexTextFunctions } from './regexText.js';
 import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
+import { seriesFitPolyFunctions } from './seriesFitPoly.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { statisticsFunctions } from './statistics.js';
 import { stringFunctions } from './strings.js';
@@ -56,6 +57,7 @@ const tables: FunctionTable[] = [
   regexTextFunctions,
   s2Functions,
   seriesFunctions,
+  seriesFitPolyFunctions,
   seriesMathFunctions,
   statisticsFunctions,
   stringFunctions,

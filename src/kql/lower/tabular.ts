@@ -36,6 +36,7 @@ import {
   lowerTupleCall,
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
+import { innerUnionBound } from './union-inner.js';
 import { schemaDifference } from './verify.js';
 
 const REFUSED: Record<string, string> = {
@@ -751,7 +752,9 @@ function readsUnresolvedTable(node: any): boolean {
 
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
-  if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
+  const inner = params.get('kind')?.value.toLowerCase() === 'inner';
+  if (inner && params.get('isfuzzy')?.value.toLowerCase() === 'true')
+    throw unsupported(node, ctx, 'union kind=inner isfuzzy=true');
   const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
@@ -763,7 +766,7 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
     inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
     names.push(asName(expr) ?? text(expr));
   }
-  const bound = boundSchema(node);
+  const bound = inner ? innerUnionBound(node, ctx) : boundSchema(node);
   const withSource = params.get('withsource')?.value;
   const dataColumns = withSource ? bound.slice(1) : bound;
   const sources = inputs.map((plan) =>
