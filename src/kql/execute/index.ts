@@ -23,6 +23,7 @@ import { executeIpv4Lookup } from './lookup.js';
 import { pairFilter } from './pair-filter.js';
 import { executePivot } from './pivot.js';
 import { executeRollingPercentile } from './rolling.js';
+import { executeSequenceDetect } from './sequence-detect.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
@@ -202,6 +203,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'sequence-detect':
+      return executeSequenceDetect(plan, run(plan.input, env), env);
     case 'pivot':
       return executePivot(plan, run(plan.input, env));
     case 'runtime-schema':

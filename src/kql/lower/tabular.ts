@@ -25,6 +25,7 @@ import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
+import { lowerSequenceDetect } from './sequence-detect.js';
 import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
 import {
   bindCallArguments,
@@ -833,6 +834,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
+  if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.
