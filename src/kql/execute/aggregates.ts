@@ -1,4 +1,5 @@
 import { UnsupportedError } from '../plan/errors.js';
+import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { estimateCheck } from './hll-exact.js';
@@ -481,7 +482,7 @@ export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accu
     throw new UnsupportedError(
       `${call.fn}()`,
       call.span,
-      `aggregate ${call.fn}() is not supported by the embedded KQL engine`,
+      notSupported(`${call.fn}()`, `aggregate ${call.fn}()`),
     );
   return factory(args, call);
 }

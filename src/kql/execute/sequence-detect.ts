@@ -24,7 +24,8 @@ interface Group {
  * a gap of exactly a limit (inclusive or not), a null timeline or dim.
  */
 export function executeSequenceDetect(plan: SequenceDetect, input: Frame, env: Env): Frame {
-  const refuse = (why: string) => new UnsupportedError('sequence_detect', plan.span, `sequence_detect: ${why}`);
+  const refuse = (why: string) =>
+    new UnsupportedError('sequence_detect', plan.span, `sequence_detect: ${why}`);
   const time = compileScalar(plan.time, input, env);
   const steps = plan.steps.map((s) => compileScalar(s, input, env));
   const dims = plan.dims.map((d) => compileScalar(d, input, env));
@@ -43,27 +44,45 @@ export function executeSequenceDetect(plan: SequenceDetect, input: Frame, env: E
     if (!group) groups.set(key, (group = { dims: dimValues, times: steps.map(() => []) }));
     group.times[step].push(t);
   }
+  // biome-ignore lint/complexity/useMathMinMax: ticks are bigints, which Math.min does not take
   const limit = plan.maxStep < plan.maxSpan ? plan.maxStep : plan.maxSpan;
   const occurrences: { dims: Value[]; first: bigint; second: bigint }[] = [];
   for (const group of groups.values()) {
-    const [firsts, seconds] = group.times.map((times) => [...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const [firsts, seconds] = group.times.map((times) =>
+      [...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     for (const times of [firsts, seconds])
       if (times.some((t, k) => k > 0 && t === times[k - 1]))
-        throw refuse('two rows of one step and dimensions at the same time (one occurrence or two is not documented)');
+        throw refuse(
+          'two rows of one step and dimensions at the same time (one occurrence or two is not documented)',
+        );
     for (const first of firsts) {
       for (const second of seconds) {
         const gap = second - first;
         if (gap < 0n || gap > limit) continue;
-        if (gap === 0n) throw refuse('the second step at the same time as the first (whether it follows is not documented)');
+        if (gap === 0n)
+          throw refuse(
+            'the second step at the same time as the first (whether it follows is not documented)',
+          );
         if (gap === plan.maxStep || gap === plan.maxSpan)
-          throw refuse('a gap of exactly MaxSequenceStepWindow or MaxSequenceSpan (inclusive or not is not documented)');
+          throw refuse(
+            'a gap of exactly MaxSequenceStepWindow or MaxSequenceSpan (inclusive or not is not documented)',
+          );
         occurrences.push({ dims: group.dims, first, second });
       }
     }
   }
   // Kusto defines no order; the page lists occurrences by their steps' times.
   occurrences.sort((a, b) =>
-    a.first !== b.first ? (a.first < b.first ? -1 : 1) : a.second < b.second ? -1 : a.second > b.second ? 1 : 0,
+    a.first !== b.first
+      ? a.first < b.first
+        ? -1
+        : 1
+      : a.second < b.second
+        ? -1
+        : a.second > b.second
+          ? 1
+          : 0,
   );
   const rows = occurrences.map((o) => [...o.dims, o.first, o.second, o.second - o.first]);
   return {

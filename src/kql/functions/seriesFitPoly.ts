@@ -21,7 +21,10 @@ function degreeOf(value: Value | undefined): number {
   if (value === undefined) return 1;
   const degree = Number(value);
   if (value === null || !Number.isInteger(degree) || degree < 1)
-    refuse('degree', `degree ${String(value)} is not a whole number of at least 1, for which the page gives no answer`);
+    refuse(
+      'degree',
+      `degree ${String(value)} is not a whole number of at least 1, for which the page gives no answer`,
+    );
   return degree;
 }
 
@@ -59,7 +62,7 @@ function householderSolver(matrix: number[][]): ((b: number[]) => number[]) | un
   }
   return (b) => {
     const rhs = b.map((e) => [e]);
-    reflectors.forEach((v, k) => reflect(v, (i) => rhs[k + i], 1, 0));
+    for (const [k, v] of reflectors.entries()) reflect(v, (i) => rhs[k + i], 1, 0);
     const c = new Array<number>(m).fill(0);
     for (let k = m - 1; k >= 0; k--) {
       let sum = rhs[k][0];
@@ -109,11 +112,17 @@ const seriesFitPoly: ScalarImpl = ([ySeries, xSeries, degreeArg]) => {
     xSeries === undefined ? y.map((_, i) => i + 1) : Array.isArray(xSeries) ? numbers(FN, xSeries) : null;
   if (!x) refuse('x_series', 'an x_series that is not an array of numbers is not documented');
   if (x.length !== y.length)
-    refuse('x_series length', `x_series has ${x.length} elements and y_series ${y.length}, which the page does not cover`);
+    refuse(
+      'x_series length',
+      `x_series has ${x.length} elements and y_series ${y.length}, which the page does not cover`,
+    );
   const n = y.length;
   const coefficients = n <= degree ? undefined : degree === 1 ? line(x, y) : leastSquares(x, y, degree);
   if (!coefficients)
-    refuse('with too few points', `fewer distinct x values than degree + 1 (${degree + 1}) leave the fit undetermined`);
+    refuse(
+      'with too few points',
+      `fewer distinct x values than degree + 1 (${degree + 1}) leave the fit undetermined`,
+    );
   const polyFit = x.map((xi) => evaluate(coefficients, xi));
   const mean = y.reduce((s, v) => s + v, 0) / n;
   const total = y.reduce((s, v) => s + (v - mean) ** 2, 0);

@@ -25,7 +25,6 @@ import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
-import { lowerSequenceDetect } from './sequence-detect.js';
 import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
 import {
   bindCallArguments,
@@ -37,6 +36,7 @@ import {
   lowerTupleCall,
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
+import { lowerSequenceDetect } from './sequence-detect.js';
 import { innerUnionBound } from './union-inner.js';
 import { schemaDifference } from './verify.js';
 

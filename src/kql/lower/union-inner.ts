@@ -20,7 +20,7 @@ export function innerUnionBound(node: any, ctx: LowerContext): Column[] {
       node,
       ctx,
       'union kind=inner followed by other operators',
-      'union kind=inner followed by other operators: Kusto.Language binds kind=inner to every leg\'s columns, ' +
+      "union kind=inner followed by other operators: Kusto.Language binds kind=inner to every leg's columns, " +
         'so what follows is bound against columns Kusto does not return; end the query with the union or make ' +
         'the legs project the same columns',
     );

@@ -16,7 +16,9 @@ export function isInnerUnion(node: any): boolean {
   return elements(node.Parameters).some(
     (p: any) =>
       String(p.Name?.SimpleName ?? '').toLowerCase() === 'kind' &&
-      String(p.Expression?.toString() ?? '').trim().toLowerCase() === 'inner',
+      String(p.Expression?.toString() ?? '')
+        .trim()
+        .toLowerCase() === 'inner',
   );
 }
 
@@ -25,7 +27,9 @@ export function isInnerUnion(node: any): boolean {
  * column common to all legs first appears in the first). A name the legs hold with different types
  * is refused: whether kind=inner keeps it (as outer would, once per type) is not documented.
  */
-export function commonColumns(legs: readonly (readonly ColumnSchema[])[]): ColumnSchema[] | { refusal: string } {
+export function commonColumns(
+  legs: readonly (readonly ColumnSchema[])[],
+): ColumnSchema[] | { refusal: string } {
   const [first, ...rest] = legs;
   const common: ColumnSchema[] = [];
   for (const column of first ?? []) {
@@ -47,7 +51,10 @@ function boundLegs(node: any): ColumnSchema[][] {
   if (node.Parent?.Kind === SyntaxKind.PipeExpression && node.Parent.Operator === node)
     legs.unshift(node.Parent.Expression);
   return legs.map((leg) =>
-    toArray(leg.ResultType?.Columns).map((c: any) => ({ name: String(c.Name), type: kqlTypeOf(c.Type) ?? 'dynamic' })),
+    toArray(leg.ResultType?.Columns).map((c: any) => ({
+      name: String(c.Name),
+      type: kqlTypeOf(c.Type) ?? 'dynamic',
+    })),
   );
 }
 
