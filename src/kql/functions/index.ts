@@ -9,6 +9,7 @@ import { geoFunctions } from './geo.js';
 import { geoShapeFunctions } from './geoShapes.js';
 import { h3Functions } from './h3.js';
 import { hashFunctions } from './hash.js';
+import { hllFunctions } from './hllSketch.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
 import { jsonPathFunctions } from './jsonPath.js';
@@ -47,6 +48,7 @@ const tables: FunctionTable[] = [
   geoShapeFunctions,
   h3Functions,
   hashFunctions,
+  hllFunctions,
   ipFunctions,
   ipTextFunctions,
   jsonPathFunctions,
