@@ -10,6 +10,8 @@ import { isPlan, planInputs, visitPlans } from './ingestion.js';
  * let). A sketch in the result, in any other expression or after any other operator is refused.
  */
 const PRODUCERS = new Set(['hll', 'hll_if', 'hll_merge']);
+/** Functions that read sketches into counts (dcount_intersect's columns read $hll_intersect). */
+const READERS = new Set(['dcount_hll', '$hll_intersect']);
 
 /** Sketch columns of a plan's output, by index, with the span of the call that made each. */
 type Sketches = Map<number, Span>;
@@ -125,7 +127,12 @@ function clean(expr: ScalarExpr, input: Sketches, of: (plan: Plan) => Sketches):
       return;
     }
     case 'call':
-      if (expr.callee === 'function' && expr.name === 'dcount_hll' && sketchSpan(expr.args[0], input)) return;
+      if (
+        expr.callee === 'function' &&
+        READERS.has(expr.name) &&
+        expr.args.every((arg) => sketchSpan(arg, input))
+      )
+        return;
       if (expr.callee === 'function' && expr.name === 'hll_merge') {
         const span = sketchSpan(expr, input);
         if (span) throw refusal(span, 'merged where a value other than a sketch is needed');

@@ -19,6 +19,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { lowerPivot } from './pivot.js';
@@ -835,6 +836,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
+  if (name === 'dcount_intersect') return lowerDcountIntersect(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.
