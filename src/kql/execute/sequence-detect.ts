@@ -56,10 +56,14 @@ export function executeSequenceDetect(plan: SequenceDetect, input: Frame, env: E
         throw refuse(
           'two rows of one step and dimensions at the same time (one occurrence or two is not documented)',
         );
+    let from = 0;
     for (const first of firsts) {
-      for (const second of seconds) {
+      // Both lists are sorted: the second steps at or after this first step start at `from`.
+      while (from < seconds.length && seconds[from] < first) from++;
+      for (let k = from; k < seconds.length; k++) {
+        const second = seconds[k];
         const gap = second - first;
-        if (gap < 0n || gap > limit) continue;
+        if (gap > limit) break;
         if (gap === 0n)
           throw refuse(
             'the second step at the same time as the first (whether it follows is not documented)',
