@@ -1,6 +1,8 @@
 import { UnsupportedError } from '../plan/errors.js';
+import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { hllAggregates } from './hll.js';
 import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
@@ -426,6 +428,7 @@ function percentile(multi: 'one' | 'columns' | 'array'): Factory {
 }
 
 const factories: Record<string, Factory> = {
+  ...hllAggregates,
   count,
   countif,
   dcount: distinctCount(false),
@@ -481,7 +484,7 @@ export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accu
     throw new UnsupportedError(
       `${call.fn}()`,
       call.span,
-      `aggregate ${call.fn}() is not supported by the embedded KQL engine`,
+      notSupported(`${call.fn}()`, `aggregate ${call.fn}()`),
     );
   return factory(args, call);
 }

@@ -26,6 +26,12 @@ export function executeExternal(
         plan.span,
         `externaldata URL ${redact(url)} has no local content: map it to a file (externalData: in a rule test, or the externalData query option) to run this query`,
       );
+    if (isCompressed(text))
+      throw new UnsupportedError(
+        'externaldata',
+        plan.span,
+        `externaldata URL ${redact(url)} is mapped to gzip or zip bytes: Kusto decompresses a .gz or .zip blob, the engine reads text only; map the URL to the decompressed file`,
+      );
     const records = recordsOf(text, plan, url);
     rows.push(...(plan.ignoreFirstRecord ? records.slice(1) : records));
   }
@@ -76,6 +82,18 @@ function cell(text: string | undefined, column: Column): Value {
   if (text === undefined || (text === '' && column.type !== 'string'))
     return column.type === 'string' ? '' : null;
   return coerce(text, column.type);
+}
+
+/**
+ * Gzip (1f 8b) or zip (PK 03 04) content, as the bytes read as text: UTF-8 turns 8b into U+FFFD,
+ * Latin-1 keeps it. Parsed as delimited text it would give rows of garbage instead of the file's.
+ */
+function isCompressed(text: string): boolean {
+  const second = text.charCodeAt(1);
+  return (
+    (text.charCodeAt(0) === 0x1f && (second === 0x8b || second === 0xfffd)) ||
+    text.startsWith('PK\u0003\u0004')
+  );
 }
 
 /** URLs may carry SAS tokens: messages show them without the query string. */

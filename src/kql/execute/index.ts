@@ -26,6 +26,7 @@ import { executeRollingPercentile } from './rolling.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
+import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
 import { tickVector } from './tick-vectors.js';
@@ -202,6 +203,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'sequence-detect':
+      return executeSequenceDetect(plan, run(plan.input, env), env);
     case 'pivot':
       return executePivot(plan, run(plan.input, env));
     case 'runtime-schema':

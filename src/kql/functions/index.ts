@@ -9,6 +9,7 @@ import { geoFunctions } from './geo.js';
 import { geoShapeFunctions } from './geoShapes.js';
 import { h3Functions } from './h3.js';
 import { hashFunctions } from './hash.js';
+import { hllFunctions } from './hllSketch.js';
 import { ipFunctions } from './ip.js';
 import { ipTextFunctions } from './ipText.js';
 import { jsonPathFunctions } from './jsonPath.js';
@@ -19,6 +20,7 @@ import { punycodeFunctions } from './punycode.js';
 import { regexTextFunctions } from './regexText.js';
 import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
+import { seriesFitPolyFunctions } from './seriesFitPoly.js';
 import { seriesMathFunctions } from './seriesMath.js';
 import { statisticsFunctions } from './statistics.js';
 import { stringFunctions } from './strings.js';
@@ -46,6 +48,7 @@ const tables: FunctionTable[] = [
   geoShapeFunctions,
   h3Functions,
   hashFunctions,
+  hllFunctions,
   ipFunctions,
   ipTextFunctions,
   jsonPathFunctions,
@@ -56,6 +59,7 @@ const tables: FunctionTable[] = [
   regexTextFunctions,
   s2Functions,
   seriesFunctions,
+  seriesFitPolyFunctions,
   seriesMathFunctions,
   statisticsFunctions,
   stringFunctions,

@@ -123,7 +123,7 @@ function refuseUndocumented(fn: string, options: Decomposition, method?: 'ctukey
     );
 }
 
-function numbers(fn: string, series: Value): number[] | null {
+export function numbers(fn: string, series: Value): number[] | null {
   if (!Array.isArray(series)) return null;
   return (series as Json[]).map((v, i) => {
     if (isFiniteNumber(v)) return v;

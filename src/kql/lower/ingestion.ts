@@ -82,7 +82,7 @@ function keepsEveryColumn(plan: Extract<Plan, { op: 'project' }>): boolean {
   return plan.input.schema.every((_, i) => kept.has(i));
 }
 
-function isPlan(value: object): value is Plan {
+export function isPlan(value: object): value is Plan {
   return (
     typeof (value as { op?: unknown }).op === 'string' &&
     Array.isArray((value as { schema?: unknown }).schema)
@@ -90,7 +90,7 @@ function isPlan(value: object): value is Plan {
 }
 
 /** The plans a node reads rows from (its operands), not the plans nested in its expressions. */
-function planInputs(node: Plan): Plan[] {
+export function planInputs(node: Plan): Plan[] {
   const inputs: Plan[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key === 'subquery') continue;
@@ -102,7 +102,7 @@ function planInputs(node: Plan): Plan[] {
 }
 
 /** Every plan in the tree, including those inside expressions (toscalar) and mv-apply subqueries. */
-function visitPlans(plan: Plan, visit: (node: Plan) => void): void {
+export function visitPlans(plan: Plan, visit: (node: Plan) => void): void {
   const seen = new Set<object>();
   const walk = (value: unknown): void => {
     if (!value || typeof value !== 'object' || seen.has(value)) return;

@@ -517,7 +517,8 @@ export function typeOfLiteral(node: any, ctx: LowerContext): KqlType {
 
 /** The text inside `type(...)`; a quoted form (`datetime("2015-01-01")`, used on the hash page) is unquoted. */
 function innerText(node: any): string {
-  const t = text(node);
+  // The literal's token alone: the node's text holds its leading trivia, such as a comment.
+  const t = String(node.Token?.Text ?? text(node)).trim();
   const open = t.indexOf('(');
   const inner = open >= 0 && t.endsWith(')') ? t.slice(open + 1, -1).trim() : t;
   return /^(["'])[^"'\\]*\1$/.test(inner) ? inner.slice(1, -1) : inner;

@@ -14,11 +14,13 @@ import {
   list,
   parameters,
   type RowContext,
+  Scope,
   spanOf,
   text,
   typeOf,
   unsupported,
 } from './context.js';
+import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { lowerPivot } from './pivot.js';
@@ -36,6 +38,9 @@ import {
   lowerTupleCall,
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
+import { lowerSequenceDetect } from './sequence-detect.js';
+import { innerUnionBound } from './union-inner.js';
+import { wildcardLegs } from './union-wildcard.js';
 import { schemaDifference } from './verify.js';
 
 const REFUSED: Record<string, string> = {
@@ -151,11 +156,11 @@ function lowerFunctionBody(
 }
 
 /** A table of the catalog; one standing for a parser's output runs as that parser. */
-function tableScan(name: string, node: any, ctx: LowerContext): Plan {
+function tableScan(name: string, node: any, ctx: LowerContext, schema = boundSchema(node)): Plan {
   if (ctx.catalog.tables.get(name)?.file === PARSER_STUB_FILE) {
-    return { op: 'parser-output', name, span: spanOf(node, ctx), schema: boundSchema(node) };
+    return { op: 'parser-output', name, span: spanOf(node, ctx), schema };
   }
-  return { op: 'scan', table: name, schema: boundSchema(node) };
+  return { op: 'scan', table: name, schema };
 }
 
 /** `table('name')`: the table or tabular `let` the constant name refers to (table-function doc). */
@@ -751,7 +756,9 @@ function readsUnresolvedTable(node: any): boolean {
 
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
-  if (params.get('kind')?.value.toLowerCase() === 'inner') throw unsupported(node, ctx, 'union kind=inner');
+  const inner = params.get('kind')?.value.toLowerCase() === 'inner';
+  if (inner && params.get('isfuzzy')?.value.toLowerCase() === 'true')
+    throw unsupported(node, ctx, 'union kind=inner isfuzzy=true');
   const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
@@ -760,10 +767,25 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
     // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
     // matching no table); a leg that resolves but the engine refuses is refused, not dropped.
     if (fuzzy && readsUnresolvedTable(expr)) continue;
+    const tables = wildcardLegs(expr, ctx, {
+      table: (table, schema) => tableScan(table, expr, ctx, schema),
+      view: (body) =>
+        knownSchema(
+          lowerBody(body, { ...ctx, scope: new Scope(ctx.scope) }, (e, bodyCtx) => lowerTabular(e, bodyCtx)),
+          'union',
+        ),
+    });
+    if (tables) {
+      for (const { name, plan } of tables) {
+        inputs.push(plan);
+        names.push(name);
+      }
+      continue;
+    }
     inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
     names.push(asName(expr) ?? text(expr));
   }
-  const bound = boundSchema(node);
+  const bound = inner ? innerUnionBound(node, ctx) : boundSchema(node);
   const withSource = params.get('withsource')?.value;
   const dataColumns = withSource ? bound.slice(1) : bound;
   const sources = inputs.map((plan) =>
@@ -774,6 +796,18 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       return plan.schema.findIndex((p) => `${p.name}_${p.type}` === c.name);
     }),
   );
+  // kind=outer returns every column of every leg; one the binder left out (Kusto.Language 12.4.1
+  // binds a wildcard over `let` views without the views' columns) would be dropped silently.
+  const dropped = inner
+    ? -1
+    : inputs.findIndex((plan, k) => plan.schema.some((_, c) => !sources[k].includes(c)));
+  if (dropped >= 0)
+    throw unsupported(
+      node,
+      ctx,
+      'union',
+      `union: Kusto.Language binds the union without some columns of its leg '${names[dropped]}', which Kusto returns; refusing rather than dropping them`,
+    );
   // A suffixed name that collides with a leg's own column (`x` as `x_long` beside a leg's `x_long`)
   // is de-duplicated by Kusto to `x_long1` for the suffixed column (union page); Kusto.Language
   // 12.4.1 binds the suffix to the other column, so the two would be merged or misnamed here.
@@ -830,6 +864,8 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
+  if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
+  if (name === 'dcount_intersect') return lowerDcountIntersect(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.

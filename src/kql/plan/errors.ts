@@ -1,5 +1,6 @@
 import type { QueryDiagnostic } from '../syntax/index.js';
 import { EvaluationError, UnsupportedError as ValueUnsupported } from '../values/index.js';
+import { notSupported } from './refusals.js';
 import type { Span } from './types.js';
 
 /** A query that cannot run: binding errors from Kusto.Language or an error raised while executing. */
@@ -24,7 +25,7 @@ export class UnsupportedError extends KqlError {
       {
         code: 'KQL-UNSUPPORTED',
         severity: 'error',
-        message: message ?? `${construct} is not supported by the embedded KQL engine`,
+        message: message ?? notSupported(construct),
         start: span.start,
         length: span.length,
       },

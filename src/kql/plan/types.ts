@@ -189,6 +189,21 @@ export type Plan =
         dims: ScalarExpr[];
         span: Span;
       }
+    /**
+     * sequence_detect: per dims, every pair of a row matching the first step and a later row matching
+     * the second, within the step window and the sequence span (execute/sequence-detect.ts).
+     */
+    | {
+        op: 'sequence-detect';
+        input: Plan;
+        time: ScalarExpr;
+        /** MaxSequenceStepWindow and MaxSequenceSpan, in ticks. */
+        maxStep: bigint;
+        maxSpan: bigint;
+        steps: ScalarExpr[];
+        dims: ScalarExpr[];
+        span: Span;
+      }
     /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
     | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
     /**

@@ -3,6 +3,7 @@ import type { Catalog, ColumnSchema, KqlType } from '../catalog.js';
 import { kqlTypes } from '../values/types.js';
 import { globalStateFor } from './globals.js';
 import { kusto, toArray } from './kusto.js';
+import { innerUnionResult } from './union-inner.js';
 
 /** A problem in a query, positioned by character offset into the query text. */
 export interface QueryDiagnostic {
@@ -161,7 +162,8 @@ export function resultSchema(code: any): ColumnSchema[] | undefined {
   // page's examples (https://learn.microsoft.com/kusto/query/scan-operator) return the source's and
   // the declared columns only. Corrected where the scan ends the query (the engine refuses it elsewhere).
   if (endsInScanWithoutMatchId(code.Syntax) && columns.at(-1)?.name === 'match_id') columns.pop();
-  return columns;
+  // Kusto.Language 12.4.1 binds `union kind=inner` to every leg's columns (union-inner.ts).
+  return innerUnionResult(code.Syntax) ?? columns;
 }
 
 /** A scan operator without `with_match_id`. */

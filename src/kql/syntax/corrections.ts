@@ -13,6 +13,8 @@ interface Correction {
   signatures?: { returns: string; parameters: [string, string][] }[];
   /** Signatures added after the symbol's own (which keep binding first). */
   extraSignatures?: { returns: string; parameters: [string, string][] }[];
+  /** Parameters whose kind is widened, by name, keeping every signature's own return type. */
+  parameterKinds?: Record<string, string>;
 }
 
 const AGGREGATE_CORRECTIONS: Record<string, Correction> = {
@@ -67,6 +69,9 @@ const CORRECTIONS: Record<string, Correction> = {
       { returns: 'TimeSpan', parameters: [['value', 'Scalar']] },
     ],
   },
+  // The series_fit_poly page's examples pass the degree as a literal (`series_fit_poly(y, x, 5)`),
+  // a long; Kusto.Language declares it int and rejects them (KS107).
+  series_fit_poly: { parameterKinds: { degree: 'Integer' } },
 };
 
 let corrected: any;
@@ -96,6 +101,7 @@ function correct(fn: any, correction: Correction): any {
       Symbols.ScalarTypes[sig.returns],
       sig.parameters.map(([name, kind]) => parameter(name, kind)),
     );
+  if (correction.parameterKinds) return widenParameters(fn, correction.parameterKinds);
   if (correction.extraSignatures) {
     const all = [...toArray(fn.Signatures), ...correction.extraSignatures.map(build)];
     const list = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
@@ -106,6 +112,29 @@ function correct(fn: any, correction: Correction): any {
         (sig: any) => new Symbols.Signature.$ctor6(Symbols.ScalarTypes.Long, sig.Parameters),
       )
     : (correction.signatures ?? []).map(build);
+  const optional = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
+  return fn.With(undefined, optional.op_Implicit(signatures));
+}
+
+/** Each signature again, with the named parameters of another kind (and their optionality kept). */
+function widenParameters(fn: any, kinds: Record<string, string>): any {
+  const { Symbols, Utils } = kusto();
+  const System = (globalThis as any).System;
+  const signatures = toArray(fn.Signatures).map(
+    (sig: any) =>
+      new Symbols.Signature.$ctor3(
+        sig.ReturnKind,
+        sig._returnType,
+        sig._body,
+        sig.Declaration,
+        sig.CustomReturnType,
+        sig._tabularity,
+        toArray(sig.Parameters).map((p: any) => {
+          const kind = kinds[String(p.Name)];
+          return kind ? parameter(`${p.Name}${p.MinOccurring === 0 ? '?' : ''}`, kind) : p;
+        }),
+      ),
+  );
   const optional = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
   return fn.With(undefined, optional.op_Implicit(signatures));
 }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { emptyCatalog } from '../../../src/kql/catalog.js';
 import { runQuery, tableToRecords, UnsupportedError } from '../../../src/kql/index.js';
@@ -7,6 +8,9 @@ import { expectKustoSchema, NOW } from './helpers.js';
 // an unmapped URL is refused, never read as an empty table
 // (https://learn.microsoft.com/kusto/query/externaldata-operator).
 const URL = 'https://raw.githubusercontent.com/example/lists/main/bad-ips.csv';
+
+/** What a rule test reads from a fixture file (rules/testing/parse.ts reads them as UTF-8). */
+const readFileAsUtf8 = (bytes: Buffer) => bytes.toString('utf8');
 
 function run(query: string, externalData: Map<string, string>) {
   const table = runQuery(query, { catalog: emptyCatalog(), tables: new Map(), now: NOW, externalData });
@@ -50,6 +54,18 @@ describe('externaldata', () => {
     expect((error as UnsupportedError).message).toContain('has no local content');
     expect((error as UnsupportedError).message).not.toContain('secret');
     expect((error as UnsupportedError).start).toBe(query.indexOf('externaldata'));
+  });
+
+  it('refuses content that is gzip or zip bytes rather than parse them as text', () => {
+    const query = `externaldata(x:string) ["${URL}.gz"] with (format="csv")`;
+    const gzip = readFileAsUtf8(gzipSync('a\nb\n'));
+    expect(() => run(query, new Map([[`${URL}.gz`, gzip]]))).toThrow(/gzip or zip bytes/);
+    expect(() => run(query, new Map([[`${URL}.gz`, gzipSync('a\n').toString('latin1')]]))).toThrow(
+      /gzip or zip bytes/,
+    );
+    expect(() => run(query, new Map([[`${URL}.gz`, 'PK\u0003\u0004rest']]))).toThrow(/gzip or zip bytes/);
+    // The decompressed text mapped to a .gz URL is read as it is.
+    expect(run(query, new Map([[`${URL}.gz`, 'a\nb\n']]))).toEqual([{ x: 'a' }, { x: 'b' }]);
   });
 
   it('refuses a format it does not read', () => {
