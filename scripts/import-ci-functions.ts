@@ -10,6 +10,9 @@
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
+//        npx tsx scripts/import-ci-functions.ts --add-tables <CustomTables dir> [--commit <sha>]
+// `--add-tables` imports some CustomTables files on top of the last run (its tables and records stay),
+// for a partial copy of the folder; the full run replaces what earlier runs imported.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,19 +114,22 @@ export type CiTables = Record<
  * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`, with
  * the columns of an older stub of stubs.ndjson where there is one.
  * `previous`: the last run's record, so tables it added count as the CI's, not Microsoft's.
+ * `keep`: add to the last run instead of replacing it (its tables, parser outputs and records stay).
  */
 export function importTables(
   tablesDir: string,
   commit: string | undefined,
   previous: CiTables = {},
   dir = builtinCatalogDir(),
+  keep = false,
 ): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
-  for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
+  if (!keep)
+    for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const added = new Map<string, TableSchema>();
-  const parserOutputs: TableSchema[] = [];
+  const parserOutputs: TableSchema[] = keep ? [...readPackedFile(join(dir, 'ci-tables.ndjson')).values()] : [];
   const record: CiTables = {};
   const tableCommit = commitsOf(tablesDir, commit);
   for (const file of jsonFiles(tablesDir)) {
@@ -141,6 +147,7 @@ export function importTables(
       const have = new Set(stub.columns.map((c) => c.name));
       const extra = columns.filter((c) => !have.has(c.name));
       if (extra.length === 0) continue;
+      removeNamed(parserOutputs, name);
       parserOutputs.push({ name, columns: [...stub.columns, ...extra] });
       notes.unshift(`columns added to the parser-output stub: ${extra.map((c) => c.name).join(', ')}`);
       record[name] = { ...source, added: 'parser output', notes };
@@ -159,23 +166,37 @@ export function importTables(
       added.set(name, { name, columns });
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
+      removeNamed(parserOutputs, name);
       parserOutputs.push({ name, columns });
       record[name] = { ...source, added: 'parser output', ...(notes.length > 0 ? { notes } : {}) };
     }
   }
   writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
   writeFileSync(join(dir, 'ci-tables.ndjson'), pack(parserOutputs));
-  return record;
+  return keep ? { ...previous, ...record } : record;
+}
+
+function removeNamed(tables: TableSchema[], name: string): void {
+  const at = tables.findIndex((t) => t.name === name);
+  if (at >= 0) tables.splice(at, 1);
 }
 
 function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf('--commit');
   const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const dir = builtinCatalogDir();
+  const provenanceFile = join(dir, 'provenance.json');
+  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
+  if (args[0] === '--add-tables' && args[1]) {
+    all.ciTables = importTables(args[1], commit, all.ciTables as CiTables | undefined, dir, true);
+    writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
+    console.log(`${Object.keys(all.ciTables as CiTables).length} tables recorded`);
+    return;
+  }
   const [functionsDir, tablesDir] = args;
   if (!functionsDir)
     throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
-  const dir = builtinCatalogDir();
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
@@ -204,8 +225,6 @@ function main(): void {
   functions.sort((a, b) => a.name.localeCompare(b.name));
   writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
 
-  const provenanceFile = join(dir, 'provenance.json');
-  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
   const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
   all.ciFunctions = { files, skipped };
   if (tablesDir) all.ciTables = tables;
