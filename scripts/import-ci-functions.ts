@@ -10,9 +10,9 @@
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
-//        npx tsx scripts/import-ci-functions.ts --add-tables <CustomTables dir> [--commit <sha>]
-// `--add-tables` imports some CustomTables files on top of the last run (its tables and records stay),
-// for a partial copy of the folder; the full run replaces what earlier runs imported.
+//        npx tsx scripts/import-ci-functions.ts --add <CustomFunctions dir | -> [<CustomTables dir>]
+// `--add` imports some files on top of the last run (its functions, tables and records stay), for a
+// partial copy of the folders; without it a run replaces what earlier runs imported.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,26 +185,27 @@ function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf('--commit');
   const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const addAt = args.indexOf('--add');
+  const keep = addAt >= 0;
+  if (keep) args.splice(addAt, 1);
+  const [functionsDir, tablesDir] = args;
+  if (!functionsDir)
+    throw new Error('usage: import-ci-functions.ts [--add] <CustomFunctions dir | -> [<CustomTables dir>]');
   const dir = builtinCatalogDir();
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
-  if (args[0] === '--add-tables' && args[1]) {
-    all.ciTables = importTables(args[1], commit, all.ciTables as CiTables | undefined, dir, true);
-    writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
-    console.log(`${Object.keys(all.ciTables as CiTables).length} tables recorded`);
-    return;
-  }
-  const [functionsDir, tablesDir] = args;
-  if (!functionsDir)
-    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
+  const previous = (all.ciFunctions ?? {}) as { files?: Record<string, unknown>; skipped?: Record<string, string[]> };
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
-  const functions: CiFunction[] = [];
-  const files: Record<string, unknown> = {};
-  const skipped: Record<string, string[]> = {};
+  const functions = new Map<string, CiFunction>(
+    keep ? readCiFunctions(dir).map((fn): [string, CiFunction] => [fn.name, fn]) : [],
+  );
+  const files: Record<string, unknown> = keep ? { ...previous.files } : {};
+  const skipped: Record<string, string[]> = keep ? { ...previous.skipped } : {};
+  const functionFiles = functionsDir === '-' ? [] : jsonFiles(functionsDir);
   const functionCommit = commitsOf(functionsDir, commit);
-  for (const file of jsonFiles(functionsDir)) {
+  for (const file of functionFiles) {
     const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
     const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
     // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
@@ -219,19 +220,28 @@ function main(): void {
       skipped[file] = notes;
       continue;
     }
-    functions.push(fn);
+    functions.set(fn.name, fn);
     files[fn.name] = notes.length > 0 ? { ...source, notes } : source;
   }
-  functions.sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
+  const sorted = [...functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions: sorted })}\n`);
 
-  const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
+  const tables = tablesDir
+    ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined, dir, keep)
+    : ((all.ciTables ?? {}) as CiTables);
   all.ciFunctions = { files, skipped };
-  if (tablesDir) all.ciTables = tables;
+  all.ciTables = tables;
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
   console.log(
-    `${functions.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
+    `${sorted.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
   );
+}
+
+/** The functions the last run wrote to catalog/ci-functions.json. */
+function readCiFunctions(dir: string): CiFunction[] {
+  const file = join(dir, 'ci-functions.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as { functions: CiFunction[] }).functions;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
