@@ -125,11 +125,16 @@ export function importTables(
 ): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
-  if (!keep)
-    for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
+  // Tables an earlier run added are the CI's, not Microsoft's: dropped before they are read again
+  // (with `keep`, only those this run reads again).
+  const rereads = new Set(jsonFiles(tablesDir).map((file) => file.replace(/\.json$/, '')));
+  for (const [name, entry] of Object.entries(previous))
+    if (entry.added === 'table' && (!keep || rereads.has(name))) microsoft.delete(name);
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const added = new Map<string, TableSchema>();
-  const parserOutputs: TableSchema[] = keep ? [...readPackedFile(join(dir, 'ci-tables.ndjson')).values()] : [];
+  const parserOutputs: TableSchema[] = keep
+    ? [...readPackedFile(join(dir, 'ci-tables.ndjson')).values()]
+    : [];
   const record: CiTables = {};
   const tableCommit = commitsOf(tablesDir, commit);
   for (const file of jsonFiles(tablesDir)) {
@@ -194,7 +199,10 @@ function main(): void {
   const dir = builtinCatalogDir();
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
-  const previous = (all.ciFunctions ?? {}) as { files?: Record<string, unknown>; skipped?: Record<string, string[]> };
+  const previous = (all.ciFunctions ?? {}) as {
+    files?: Record<string, unknown>;
+    skipped?: Record<string, string[]>;
+  };
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');

@@ -81,7 +81,12 @@ export function lowerMvExpand(node: any, input: Plan, ctx: LowerContext): Plan {
 function checkSchema(node: any, schema: Column[], ctx: LowerContext, why?: string): void {
   const bound = boundSchema(node);
   if (bound.length !== schema.length || bound.some((c, i) => c.name !== schema[i].name)) {
-    throw unsupported(node, ctx, kindName(node), why ?? `${kindName(node)} output differs from Kusto's column list`);
+    throw unsupported(
+      node,
+      ctx,
+      kindName(node),
+      why ?? `${kindName(node)} output differs from Kusto's column list`,
+    );
   }
 }
 
