@@ -10,9 +10,6 @@
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // Usage: npx tsx scripts/import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>] [--commit <sha>]
-//        npx tsx scripts/import-ci-functions.ts --add <CustomFunctions dir | -> [<CustomTables dir>]
-// `--add` imports some files on top of the last run (its functions, tables and records stay), for a
-// partial copy of the folders; without it a run replaces what earlier runs imported.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,27 +111,19 @@ export type CiTables = Record<
  * CI declares as a table (OktaSSO), written to ci-tables.ndjson and run as a `parser-output`, with
  * the columns of an older stub of stubs.ndjson where there is one.
  * `previous`: the last run's record, so tables it added count as the CI's, not Microsoft's.
- * `keep`: add to the last run instead of replacing it (its tables, parser outputs and records stay).
  */
 export function importTables(
   tablesDir: string,
   commit: string | undefined,
   previous: CiTables = {},
   dir = builtinCatalogDir(),
-  keep = false,
 ): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
-  // Tables an earlier run added are the CI's, not Microsoft's: dropped before they are read again
-  // (with `keep`, only those this run reads again).
-  const rereads = new Set(jsonFiles(tablesDir).map((file) => file.replace(/\.json$/, '')));
-  for (const [name, entry] of Object.entries(previous))
-    if (entry.added === 'table' && (!keep || rereads.has(name))) microsoft.delete(name);
+  for (const [name, entry] of Object.entries(previous)) if (entry.added === 'table') microsoft.delete(name);
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const added = new Map<string, TableSchema>();
-  const parserOutputs: TableSchema[] = keep
-    ? [...readPackedFile(join(dir, 'ci-tables.ndjson')).values()]
-    : [];
+  const parserOutputs: TableSchema[] = [];
   const record: CiTables = {};
   const tableCommit = commitsOf(tablesDir, commit);
   for (const file of jsonFiles(tablesDir)) {
@@ -152,7 +141,6 @@ export function importTables(
       const have = new Set(stub.columns.map((c) => c.name));
       const extra = columns.filter((c) => !have.has(c.name));
       if (extra.length === 0) continue;
-      removeNamed(parserOutputs, name);
       parserOutputs.push({ name, columns: [...stub.columns, ...extra] });
       notes.unshift(`columns added to the parser-output stub: ${extra.map((c) => c.name).join(', ')}`);
       record[name] = { ...source, added: 'parser output', notes };
@@ -171,49 +159,31 @@ export function importTables(
       added.set(name, { name, columns });
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
-      removeNamed(parserOutputs, name);
       parserOutputs.push({ name, columns });
       record[name] = { ...source, added: 'parser output', ...(notes.length > 0 ? { notes } : {}) };
     }
   }
   writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
   writeFileSync(join(dir, 'ci-tables.ndjson'), pack(parserOutputs));
-  return keep ? { ...previous, ...record } : record;
-}
-
-function removeNamed(tables: TableSchema[], name: string): void {
-  const at = tables.findIndex((t) => t.name === name);
-  if (at >= 0) tables.splice(at, 1);
+  return record;
 }
 
 function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf('--commit');
   const commit = at >= 0 ? args.splice(at, 2)[1] : undefined;
-  const addAt = args.indexOf('--add');
-  const keep = addAt >= 0;
-  if (keep) args.splice(addAt, 1);
   const [functionsDir, tablesDir] = args;
   if (!functionsDir)
-    throw new Error('usage: import-ci-functions.ts [--add] <CustomFunctions dir | -> [<CustomTables dir>]');
+    throw new Error('usage: import-ci-functions.ts <CustomFunctions dir> [<CustomTables dir>]');
   const dir = builtinCatalogDir();
-  const provenanceFile = join(dir, 'provenance.json');
-  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
-  const previous = (all.ciFunctions ?? {}) as {
-    files?: Record<string, unknown>;
-    skipped?: Record<string, string[]>;
-  };
   const asim = builtinAsimParsers();
   const builtinTables = PackedTables.open(join(dir, 'tables.ndjson'), '');
   const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
-  const functions = new Map<string, CiFunction>(
-    keep ? readCiFunctions(dir).map((fn): [string, CiFunction] => [fn.name, fn]) : [],
-  );
-  const files: Record<string, unknown> = keep ? { ...previous.files } : {};
-  const skipped: Record<string, string[]> = keep ? { ...previous.skipped } : {};
-  const functionFiles = functionsDir === '-' ? [] : jsonFiles(functionsDir);
+  const functions: CiFunction[] = [];
+  const files: Record<string, unknown> = {};
+  const skipped: Record<string, string[]> = {};
   const functionCommit = commitsOf(functionsDir, commit);
-  for (const file of functionFiles) {
+  for (const file of jsonFiles(functionsDir)) {
     const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
     const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
     // catalog/asim.json takes its parameters from the parser YAMLs; the CI's sample files type
@@ -228,28 +198,21 @@ function main(): void {
       skipped[file] = notes;
       continue;
     }
-    functions.set(fn.name, fn);
+    functions.push(fn);
     files[fn.name] = notes.length > 0 ? { ...source, notes } : source;
   }
-  const sorted = [...functions.values()].sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions: sorted })}\n`);
+  functions.sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(join(dir, 'ci-functions.json'), `${JSON.stringify({ functions })}\n`);
 
-  const tables = tablesDir
-    ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined, dir, keep)
-    : ((all.ciTables ?? {}) as CiTables);
+  const provenanceFile = join(dir, 'provenance.json');
+  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
+  const tables = tablesDir ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined) : {};
   all.ciFunctions = { files, skipped };
-  all.ciTables = tables;
+  if (tablesDir) all.ciTables = tables;
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
   console.log(
-    `${sorted.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
+    `${functions.length} functions, ${Object.keys(skipped).length} skipped, ${Object.keys(tables).length} tables`,
   );
-}
-
-/** The functions the last run wrote to catalog/ci-functions.json. */
-function readCiFunctions(dir: string): CiFunction[] {
-  const file = join(dir, 'ci-functions.json');
-  if (!existsSync(file)) return [];
-  return (JSON.parse(readFileSync(file, 'utf8')) as { functions: CiFunction[] }).functions;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -118,36 +118,4 @@ describe('CustomTables files newer than the catalog', () => {
     // A second run, with the first run's record, finds nothing new and keeps the _CL table the CI's.
     expect(importTables(join(dir, 'ci'), undefined, record, join(dir, 'catalog'))).toEqual(record);
   });
-
-  it('with keep, add a partial folder on top of the last run instead of replacing it', () => {
-    const dir = folderWith('sk-ci-tables-keep-', {
-      'catalog/tables.ndjson': '',
-      'catalog/stubs.ndjson': '',
-      'first/Contoso_CL.json':
-        '{"Name":"Contoso_CL","Properties":[{"Name":"TimeGenerated","Type":"DateTime"}]}',
-      'first/OktaSSO.json': '{"Name":"OktaSSO","Properties":[{"Name":"eventType_s","Type":"String"}]}',
-      'second/Fabrikam_CL.json': '{"Name":"Fabrikam_CL","Properties":[{"Name":"Msg_s","Type":"String"}]}',
-      'second/Contoso_CL.json':
-        '{"Name":"Contoso_CL","Properties":[{"Name":"TimeGenerated","Type":"DateTime"},{"Name":"Host_s","Type":"String"}]}',
-      'second/Guardian.json': '{"Name":"Guardian","Properties":[{"Name":"Severity","Type":"String"}]}',
-    });
-    const catalogDir = join(dir, 'catalog');
-    const first = importTables(join(dir, 'first'), undefined, {}, catalogDir);
-    const record = importTables(join(dir, 'second'), undefined, first, catalogDir, true);
-    expect(Object.fromEntries(Object.entries(record).map(([name, r]) => [name, r.added]))).toEqual({
-      Contoso_CL: 'table',
-      Fabrikam_CL: 'table',
-      Guardian: 'parser output',
-      OktaSSO: 'parser output',
-    });
-    const names = (file: string) => [...readPackedFile(join(catalogDir, file)).keys()].sort();
-    expect(names('tables.ndjson')).toEqual(['Contoso_CL', 'Fabrikam_CL']);
-    expect(names('ci-tables.ndjson')).toEqual(['Guardian', 'OktaSSO']);
-    // A table read again takes the second file's columns, as the CI's own; it is not a Microsoft table.
-    expect(
-      readPackedFile(join(catalogDir, 'tables.ndjson'))
-        .get('Contoso_CL')
-        ?.columns.map((c) => c.name),
-    ).toEqual(['TimeGenerated', 'Host_s']);
-  });
 });
