@@ -1,12 +1,13 @@
 // How much real Sentinel content the engine runs: every analytics-rule YAML under --dir (e.g. a copy
 // of Azure-Sentinel's Detections/ and Solutions/*/Analytic Rules/) is planned and executed over the
-// built-in catalog, first with empty tables, then over a day of rows from scripts/generate-logs.ts.
+// built-in catalog, first with empty tables, then over a day of rows from scripts/generate-logs.ts,
+// and, with --synthetic N, over N rows for each table and parser the rule names (scripts/synthetic-rows.ts).
 // Each query is tallied as ran / refused (a construct the engine declines) / binding error
 // (Kusto.Language rejects it against the catalog) / runtime error (an error Kusto would raise, or one
 // a function raised) / internal error (a bug), and each class is grouped by reason so the top
 // blockers are visible. The corpus stays outside the repository (public content is reference data).
 //
-//   npm run bench -- content --dir /path/to/rules [--rows 20000] [--list]
+//   npm run bench -- content --dir /path/to/rules [--rows 20000] [--synthetic 60] [--list]
 //
 // --list prints every rule's outcome; --rows 0 skips the generated-data pass. Every `externaldata`
 // URL is served as an empty file (counted apart): a rule test maps it to a fixture, as tables are
@@ -28,11 +29,13 @@ import {
 } from '../src/kql/index.js';
 import { dateToTicks } from '../src/kql/values/index.js';
 import { run as generateLogs } from './generate-logs.js';
+import { syntheticTables } from './synthetic-rows.js';
 
 const { values } = parseArgs({
   options: {
     dir: { type: 'string' },
     rows: { type: 'string', default: '20000' },
+    synthetic: { type: 'string', default: '0' },
     list: { type: 'boolean', default: false },
   },
 });
@@ -125,6 +128,8 @@ interface Tally {
 const tally = (): Tally => ({ counts: new Map(), reasons: new Map() });
 const empty = tally();
 const withRows = tally();
+const synthetic = tally();
+const syntheticRows = Number(values.synthetic);
 const record = (t: Tally, rule: string, outcome: Outcome, reason?: string) => {
   t.counts.set(outcome, (t.counts.get(outcome) ?? 0) + 1);
   if (reason === undefined) return;
@@ -161,21 +166,24 @@ for (const file of yamlFiles(values.dir)) {
     const [outcome, reason] = classify(error);
     record(empty, rule, outcome, reason);
     if (generated) record(withRows, rule, outcome, reason);
+    if (syntheticRows > 0) record(synthetic, rule, outcome, reason);
     lines.push(`${outcome.padEnd(14)} ${rule}: ${reason}`);
     continue;
   }
-  for (const [t, tables] of [
-    [empty, new Map<string, Table>()],
-    ...(generated ? [[withRows, generated] as const] : []),
-  ] as const) {
+  const text = query;
+  const passes: [Tally, string, () => Map<string, Table>][] = [[empty, '', () => new Map()]];
+  if (generated) passes.push([withRows, ' (generated rows)', () => generated]);
+  if (syntheticRows > 0)
+    passes.push([synthetic, ' (synthetic rows)', () => syntheticTables(text, catalog, syntheticRows)]);
+  for (const [t, label, tables] of passes) {
     try {
-      runPlan(plan, { catalog, tables, now, externalData });
+      runPlan(plan, { catalog, tables: tables(), now, externalData });
       record(t, rule, 'ran');
       if (t === empty) lines.push(`ran            ${rule}`);
     } catch (error) {
       const [outcome, reason] = classify(error);
       record(t, rule, outcome, reason);
-      lines.push(`${outcome.padEnd(14)} ${rule}${t === withRows ? ' (generated rows)' : ''}: ${reason}`);
+      lines.push(`${outcome.padEnd(14)} ${rule}${label}: ${reason}`);
     }
   }
 }
@@ -203,4 +211,6 @@ if (generated) {
   const rows = [...generated.values()].reduce((n, t) => n + t.rows.length, 0);
   report(`generated rows (${rows} rows in ${generated.size} tables)`, withRows);
 }
+if (syntheticRows > 0)
+  report(`synthetic rows (${syntheticRows} per table or parser a rule names)`, synthetic);
 console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,7 @@
 import type { Json, KqlType, Value } from '../values/index.js';
 import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
 import { compareValues, equalValues } from './compare.js';
+import { refuseCrossTypeEquality } from './crossType.js';
 import { compileRegex } from './regex.js';
 import { foldAscii, matchesTerm, type TermMode, termMatcher, text } from './text.js';
 import type { ScalarImpl } from './types.js';
@@ -12,7 +13,10 @@ function comparison(test: (order: number) => boolean): ScalarImpl {
   };
 }
 
-const equal: ScalarImpl = ([a, b], [ta, tb]) => equalValues(a, ta, b, tb);
+const equal: ScalarImpl = ([a, b], [ta, tb]) => {
+  refuseCrossTypeEquality('==', ta, tb);
+  return equalValues(a, ta, b, tb);
+};
 const notEqual: ScalarImpl = (args, types, rt, ctx) => {
   const eq = equal(args, types, rt, ctx);
   return eq === null ? null : !eq;
@@ -64,9 +68,11 @@ function flattenItems(args: Value[], types: KqlType[]): { v: Value; t: KqlType }
 function membership(caseInsensitive: boolean, negated: boolean): ScalarImpl {
   return ([left, ...items], [tl, ...types]) => {
     const leftText = caseInsensitive ? foldAscii(text(left, tl)) : '';
-    const found = flattenItems(items, types).some(({ v, t }) =>
-      caseInsensitive ? foldAscii(text(v, t)) === leftText : equalValues(left, tl, v, t) === true,
-    );
+    const found = flattenItems(items, types).some(({ v, t }) => {
+      if (caseInsensitive) return foldAscii(text(v, t)) === leftText;
+      refuseCrossTypeEquality(negated ? '!in' : 'in', tl, t);
+      return equalValues(left, tl, v, t) === true;
+    });
     return found !== negated;
   };
 }

@@ -78,10 +78,15 @@ export function lowerMvExpand(node: any, input: Plan, ctx: LowerContext): Plan {
   return { op: 'mv-expand', input, items, bagExpansion, limit: rowLimit(node, ctx), itemIndex, schema };
 }
 
-function checkSchema(node: any, schema: Column[], ctx: LowerContext): void {
+function checkSchema(node: any, schema: Column[], ctx: LowerContext, why?: string): void {
   const bound = boundSchema(node);
   if (bound.length !== schema.length || bound.some((c, i) => c.name !== schema[i].name)) {
-    throw unsupported(node, ctx, kindName(node), `${kindName(node)} output differs from Kusto's column list`);
+    throw unsupported(
+      node,
+      ctx,
+      kindName(node),
+      why ?? `${kindName(node)} output differs from Kusto's column list`,
+    );
   }
 }
 
@@ -221,7 +226,18 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
     if (part.kind === 'column' && columnIndex(schema, part.name) < 0)
       schema.push({ name: part.name, type: part.type });
   }
-  checkSchema(node, schema, ctx);
+  const reused = parts.flatMap((p) =>
+    p.kind === 'column' && columnIndex(input.schema, p.name) >= 0 ? [`'${p.name}'`] : [],
+  );
+  checkSchema(
+    node,
+    schema,
+    ctx,
+    reused.length > 0
+      ? `parse into ${reused.join(', ')}, which the input already has: Kusto.Language's result lists ` +
+          'the column twice, and what the service returns for it is not documented (parse operator page)'
+      : undefined,
+  );
   return {
     op: 'parse',
     input,

@@ -53,7 +53,9 @@ function fuzzyUnionDiagnostics(root: any, diagnostics: QueryDiagnostic[]): Query
             UNRESOLVED_LEG.has(d.code) && d.start >= leg.TextStart && d.start < leg.TextStart + leg.Width,
         );
       const failed = legs.filter((leg) => unresolved(leg).length > 0);
-      const piped = node.Parent?.Kind === SyntaxKind.PipeExpression;
+      // Piped input (`T | union isfuzzy=true X`) is a leg that resolves; a union that starts the
+      // pipe (`union isfuzzy=true X, Y | count`) has none.
+      const piped = node.Parent?.Kind === SyntaxKind.PipeExpression && node.Parent.Operator === node;
       if (failed.length < legs.length || piped) {
         for (const leg of failed)
           for (const d of unresolved(leg)) if (d.code === 'KS142') d.severity = 'warning';
