@@ -5,6 +5,7 @@ import { conversionFunctions } from './conversion.js';
 import { convertFunctions } from './convert.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
+import { errorFunctions } from './errorFunction.js';
 import { geoFunctions } from './geo.js';
 import { geoShapeFunctions } from './geoShapes.js';
 import { h3Functions } from './h3.js';
@@ -42,6 +43,7 @@ const tables: FunctionTable[] = [
   convertFunctions,
   datetimeFunctions,
   dynamicFunctions,
+  errorFunctions,
   geoFunctions,
   geoShapeFunctions,
   h3Functions,

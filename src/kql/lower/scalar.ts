@@ -139,6 +139,8 @@ function lowerScalarNode(
     case 'FunctionCallExpression':
       return lowerCall(node, row, ctx, aggregate);
     case 'ToScalarExpression':
+      // toscalar() of a scalar (`toscalar(2)`, the toscalar page's range example) is that scalar.
+      if (!node.Expression.ResultType?.Columns) return recurse(node.Expression);
       return {
         kind: 'subquery',
         plan: knownSchema(lowerTabular(node.Expression, ctx), 'toscalar'),
