@@ -1,6 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { decimalTotal } from './decimal-aggregates.js';
 import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
 import type { RowFn } from './scalar.js';
@@ -87,6 +88,7 @@ function distinctCount(conditional: boolean): Factory {
 
 function sum(conditional: boolean): Factory {
   return (args, call) => {
+    if (call.outputs[0].type === 'decimal') return decimalTotal(args, call, conditional, false);
     const [value, predicate] = args;
     if (call.outputs[0].type === 'timespan') {
       return () => {
@@ -131,6 +133,7 @@ function sum(conditional: boolean): Factory {
 
 function avg(conditional: boolean): Factory {
   return (args, call) => {
+    if (call.outputs[0].type === 'decimal') return decimalTotal(args, call, conditional, true);
     const [value, predicate] = args;
     const isTimespan = call.args[0].type === 'timespan' || call.args[0].type === 'datetime';
     return () => {

@@ -1,7 +1,6 @@
 import {
   type Json,
   type KqlType,
-  kqlString,
   setOwn,
   UnsupportedError,
   type Value,
@@ -10,6 +9,7 @@ import {
 import { compareValues, equalValues } from './compare.js';
 import { refuseInexactIntegers } from './jsonNumbers.js';
 import { num } from './math.js';
+import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const isBag = (v: unknown): v is Record<string, Json> =>
@@ -234,7 +234,7 @@ const dynamicToJson: ScalarImpl = ([v], [t]) => {
     }
     return JSON.stringify(x);
   };
-  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : kqlString(v, t);
+  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : text(v, t);
 };
 
 /** base64_decode_toarray(): the decoded bytes as longs; text that is not base64 gives null. */
