@@ -19,6 +19,34 @@ function strings(f: (...s: string[]) => Value): ScalarImpl {
   return (args, types) => f(...args.map((a, i) => text(a, types[i])));
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * toupper()/tolower(). JavaScript applies Unicode's full case mapping, with expansions ('ß' -> 'SS',
+ * 'İ' -> 'i̇') and context (a final 'Σ' lowers to 'ς'); .NET's invariant casing maps each character
+ * alone to one character. The pages show ASCII only, so a string is answered where the two agree:
+ * every character maps to one character and the string's mapping is its characters' mappings.
+ */
+function caseMapper(name: string, map: (s: string) => string): (s: string) => string {
+  return (s) => {
+    const whole = map(s);
+    if (ASCII.test(s)) return whole;
+    let each = '';
+    for (const c of s) {
+      const m = map(c);
+      if ([...m].length !== 1) each = '\u0000';
+      each += m;
+    }
+    if (each !== whole)
+      throw new UnsupportedError(
+        `${name}() of ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s)}`,
+        `${name}(): a character whose case mapping expands or depends on its neighbours ('ß', 'İ', a final 'Σ') is not documented`,
+      );
+    return whole;
+  };
+}
+
 const substring: ScalarImpl = ([s, start, length], types) => {
   const source = text(s, types[0]);
   let from = num(start);
@@ -416,8 +444,8 @@ export const stringFunctions: FunctionTable = {
   strlen: strings((s) => [...s].length),
   string_size: strings((s) => Buffer.byteLength(s, 'utf8')),
   substring,
-  tolower: strings((s) => s.toLowerCase()),
-  toupper: strings((s) => s.toUpperCase()),
+  tolower: strings(caseMapper('tolower', (s) => s.toLowerCase())),
+  toupper: strings(caseMapper('toupper', (s) => s.toUpperCase())),
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),
