@@ -57,6 +57,8 @@ function tableCells(line: string): string[] {
       .replace(/<br\s*\/?>|&nbsp;/g, ' ')
       .trim()
       .replace(/^`(.*)`$/, '$1')
+      // A Markdown autolink `<https://...>` renders as its address.
+      .replace(/^<([a-z][a-z0-9+.-]*:[^<>\s]*)>$/i, '$1')
       .replace(/\\\|/g, '|'),
   );
 }
@@ -144,6 +146,20 @@ function jsonMatches(actual: unknown, expected: unknown): boolean {
   return actual === expected;
 }
 
+/**
+ * A dynamic cell as JSON; some pages print it in the single-quoted form of a dynamic literal
+ * (`{'a': 1,'b': '2'}`, the bag_zip page), read the same way when it has no double quotes.
+ */
+function parseJsonCell(text: string): { value: unknown } | undefined {
+  for (const candidate of [text, /"/.test(text) ? undefined : text.replace(/'/g, '"')]) {
+    if (candidate === undefined) continue;
+    try {
+      return { value: JSON.parse(candidate) };
+    } catch {}
+  }
+  return undefined;
+}
+
 /** Whether a result cell equals the page's cell text, read as the column's type. */
 export function cellMatches(v: Value, type: KqlType, text: string): boolean {
   if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
@@ -164,11 +180,8 @@ export function cellMatches(v: Value, type: KqlType, text: string): boolean {
     case 'guid':
       return text.toLowerCase() === String(v).toLowerCase();
     case 'dynamic': {
-      try {
-        return jsonMatches(v, JSON.parse(text));
-      } catch {
-        return typeof v === 'string' && v === text;
-      }
+      const json = parseJsonCell(text);
+      return json === undefined ? typeof v === 'string' && v === text : jsonMatches(v, json.value);
     }
     default:
       // A Markdown cell cannot show leading or trailing spaces, and the cell text is trimmed.

@@ -2,6 +2,7 @@ import { UnsupportedError } from '../plan/errors.js';
 import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { decimalTotal } from './decimal-aggregates.js';
 import { hllAggregates } from './hll.js';
 import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
@@ -89,6 +90,7 @@ function distinctCount(conditional: boolean): Factory {
 
 function sum(conditional: boolean): Factory {
   return (args, call) => {
+    if (call.outputs[0].type === 'decimal') return decimalTotal(args, call, conditional, false);
     const [value, predicate] = args;
     if (call.outputs[0].type === 'timespan') {
       return () => {
@@ -133,6 +135,7 @@ function sum(conditional: boolean): Factory {
 
 function avg(conditional: boolean): Factory {
   return (args, call) => {
+    if (call.outputs[0].type === 'decimal') return decimalTotal(args, call, conditional, true);
     const [value, predicate] = args;
     const isTimespan = call.args[0].type === 'timespan' || call.args[0].type === 'datetime';
     return () => {

@@ -1,4 +1,5 @@
 import { type Json, type KqlType, MAX_DATETIME_TICKS, type Value } from '../values/index.js';
+import { decimalArithmetic } from './decimal.js';
 import type { ScalarImpl } from './types.js';
 
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
@@ -93,6 +94,7 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (a === null || b === null) return null;
     if (typeof a === 'bigint' || typeof b === 'bigint') return temporal(op, a, ta, b, tb);
     if (typeof a !== 'number' || typeof b !== 'number') return null;
+    if (resultType === 'decimal') return decimalArithmetic(op, a, b);
     const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
     return numeric(op, a, b, integer);
   };

@@ -9,6 +9,7 @@ import {
   toInteger,
   type Value,
 } from '../values/index.js';
+import { decimalFromReal, decimalFromText, decimalText } from './decimal.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
@@ -57,7 +58,16 @@ const toTimespan: ScalarImpl = ([v], [t]) => {
 
 const toGuid: ScalarImpl = ([v]) => (typeof v === 'string' ? parseGuid(v) : null);
 
-const toStringFn: ScalarImpl = ([v], [t]) => kqlString(v, t);
+const toStringFn: ScalarImpl = ([v], [t]) => (t === 'decimal' ? decimalText(v) : kqlString(v, t));
+
+/** todecimal(): only values a double holds as the exact decimal Kusto would (functions/decimal.ts). */
+const toDecimal: ScalarImpl = ([v], [t]) => {
+  const n = toNumber(v, t);
+  if (n === null) return null;
+  if (typeof v === 'string') return decimalFromText(v, 'todecimal()');
+  if (typeof v === 'bigint' && !Number.isSafeInteger(n)) return decimalFromText(v.toString(), 'todecimal()');
+  return Number.isInteger(n) && Number.isSafeInteger(n) ? n : decimalFromReal(n);
+};
 
 export const conversionFunctions: FunctionTable = {
   tostring: toStringFn,
@@ -65,7 +75,7 @@ export const conversionFunctions: FunctionTable = {
   tolong: toIntegerFn('long'),
   todouble: toReal,
   toreal: toReal,
-  todecimal: toReal,
+  todecimal: toDecimal,
   tobool: toBool,
   toboolean: toBool,
   toguid: toGuid,

@@ -229,6 +229,11 @@ function endOfFn(period: Period): ScalarImpl {
 
 function fromUnix(ticksPerUnit: number): ScalarImpl {
   return ([v]) => {
+    // A long beyond 2^53 arrives exact (lower/wideLong.ts); its ticks are truncated as .NET's long division does.
+    if (typeof v === 'bigint')
+      return inRange(
+        UNIX_EPOCH_TICKS + (ticksPerUnit >= 1 ? v * BigInt(ticksPerUnit) : v / BigInt(1 / ticksPerUnit)),
+      );
     const n = num(v);
     if (n === null || !Number.isFinite(n)) return null;
     const ticks =

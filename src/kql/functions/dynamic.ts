@@ -1,7 +1,6 @@
 import {
   type Json,
   type KqlType,
-  kqlString,
   setOwn,
   UnsupportedError,
   type Value,
@@ -10,6 +9,7 @@ import {
 import { compareValues, equalValues } from './compare.js';
 import { refuseInexactIntegers } from './jsonNumbers.js';
 import { num } from './math.js';
+import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const isBag = (v: unknown): v is Record<string, Json> =>
@@ -91,13 +91,24 @@ const arrayIndexOf: ScalarImpl = ([v, value, start, length, occurrence], types) 
   return -1;
 };
 
-/** Sort order of mixed dynamic values: numbers, then strings, then others; nulls placed separately. */
+// array_sort_asc page: "Numeric, datetime, and timespan elements; String elements; Guid elements; All
+// other elements" — numbers rank first, strings next, and bools, arrays and bags last.
+const sortRank = (x: Json) => (typeof x === 'number' ? 0 : typeof x === 'string' ? 1 : 2);
+
+/**
+ * Sort order of mixed dynamic values (nulls are placed separately). The page orders the kinds but not
+ * the "other elements" among themselves, so two unequal ones are refused.
+ */
 function compareJson(a: Json, b: Json): number {
-  const order = compareValues(a, 'dynamic', b, 'dynamic');
-  if (order !== null) return order;
-  const rank = (x: Json) =>
-    typeof x === 'number' || typeof x === 'boolean' ? 0 : typeof x === 'string' ? 1 : 2;
-  return rank(a) - rank(b) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+  const ra = sortRank(a);
+  const rb = sortRank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra < 2) return compareValues(a, 'dynamic', b, 'dynamic') ?? 0;
+  if (sameJson(a, b)) return 0;
+  throw new UnsupportedError(
+    'array_sort of bools, arrays or bags',
+    'array_sort_asc/desc: the order among elements that are not numbers, strings or guids (bools, arrays, bags) is not documented',
+  );
 }
 
 function arraySort(descending: boolean): ScalarImpl {
@@ -117,7 +128,14 @@ function arraySort(descending: boolean): ScalarImpl {
         if (a === b) return 0;
         return (a === null) === nullsLast ? 1 : -1;
       }
-      return descending ? compareJson(b, a) : compareJson(a, b);
+      if (!descending) return compareJson(a, b);
+      // The desc page repeats the ascending page's kind order without saying whether it is reversed.
+      if (sortRank(a) !== sortRank(b))
+        throw new UnsupportedError(
+          'array_sort_desc of mixed kinds',
+          'array_sort_desc: whether numbers or strings come first in a descending sort is not documented',
+        );
+      return compareJson(b, a);
     });
     const sorted = arrs.map((arr) => order.map((i) => arr[i]));
     return sorted.length === 1 ? sorted[0] : sorted;
@@ -234,7 +252,7 @@ const dynamicToJson: ScalarImpl = ([v], [t]) => {
     }
     return JSON.stringify(x);
   };
-  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : kqlString(v, t);
+  return Array.isArray(v) || isBag(v) ? canonical(v as Json) : text(v, t);
 };
 
 /** base64_decode_toarray(): the decoded bytes as longs; text that is not base64 gives null. */

@@ -5,6 +5,7 @@ import { conversionFunctions } from './conversion.js';
 import { convertFunctions } from './convert.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
+import { errorFunctions } from './errorFunction.js';
 import { geoFunctions } from './geo.js';
 import { geoShapeFunctions } from './geoShapes.js';
 import { h3Functions } from './h3.js';
@@ -30,6 +31,7 @@ import { unitFunctions } from './units.js';
 import { wideLongFunctions } from './wideLong.js';
 import { xmlFunctions } from './xml.js';
 
+export { decimalFromText } from './decimal.js';
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
 export { checkSeriesCall } from './series.js';
@@ -44,6 +46,7 @@ const tables: FunctionTable[] = [
   convertFunctions,
   datetimeFunctions,
   dynamicFunctions,
+  errorFunctions,
   geoFunctions,
   geoShapeFunctions,
   h3Functions,

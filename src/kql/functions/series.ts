@@ -252,6 +252,33 @@ const seriesDecomposeAnomalies: ScalarImpl = ([
   return [flags, scores, baseline];
 };
 
+/**
+ * series_seasonal(series, period): the seasonal component series_decompose computes, "the median of
+ * all the values that correspond to the location of the bin, across the periods"
+ * (https://learn.microsoft.com/kusto/query/series-seasonal-function, whose forced-period example
+ * prints 1.5 for the phase {1, 2, 1, 2}). The default -1 detects the period (refused, as for
+ * series_decompose); any other period that is not a positive number of bins within the series is
+ * refused, the page describing it only as zeros "if a different value is set".
+ */
+const seriesSeasonal: ScalarImpl = ([series, period]) => {
+  const fn = 'series_seasonal';
+  if (!Array.isArray(series)) return null;
+  const p = period ?? -1;
+  if (p === -1)
+    throw new UnsupportedError(
+      `${fn}() period -1`,
+      `${fn}(): period -1 (detect the period, the default) is not supported by the embedded engine; pass the period in bins`,
+    );
+  const x = numbers(fn, series);
+  if (!x) return null;
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > x.length)
+    throw new UnsupportedError(
+      `${fn}() period ${p}`,
+      `${fn}(): a period of ${p} bins for a series of ${x.length} is not documented; pass a positive period within the series`,
+    );
+  return decompose(fn, x, { seasonality: p, trend: 'none', testPoints: 0 }).seasonal;
+};
+
 const FIT_LINE = ['rsquare', 'slope', 'variance', 'rvariance', 'interception', 'line_fit'] as const;
 
 /**
@@ -303,6 +330,7 @@ export const seriesFunctions: FunctionTable = {
   series_stats_dynamic: seriesStatsDynamic,
   series_decompose: seriesDecompose,
   series_decompose_anomalies: seriesDecomposeAnomalies,
+  series_seasonal: seriesSeasonal,
 };
 
 /**

@@ -19,6 +19,34 @@ function strings(f: (...s: string[]) => Value): ScalarImpl {
   return (args, types) => f(...args.map((a, i) => text(a, types[i])));
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * toupper()/tolower(). JavaScript applies Unicode's full case mapping, with expansions ('ß' -> 'SS',
+ * 'İ' -> 'i̇') and context (a final 'Σ' lowers to 'ς'); .NET's invariant casing maps each character
+ * alone to one character. The pages show ASCII only, so a string is answered where the two agree:
+ * every character maps to one character and the string's mapping is its characters' mappings.
+ */
+function caseMapper(name: string, map: (s: string) => string): (s: string) => string {
+  return (s) => {
+    const whole = map(s);
+    if (ASCII.test(s)) return whole;
+    let each = '';
+    for (const c of s) {
+      const m = map(c);
+      if ([...m].length !== 1) each = '\u0000';
+      each += m;
+    }
+    if (each !== whole)
+      throw new UnsupportedError(
+        `${name}() of ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s)}`,
+        `${name}(): a character whose case mapping expands or depends on its neighbours ('ß', 'İ', a final 'Σ') is not documented`,
+      );
+    return whole;
+  };
+}
+
 const substring: ScalarImpl = ([s, start, length], types) => {
   const source = text(s, types[0]);
   let from = num(start);
@@ -180,23 +208,38 @@ const base64Decode: ScalarImpl = ([v], [t]) => {
 
 const QUERY_SAFE = /[A-Za-z0-9\-_.!*'()]/;
 
-/** url_encode: .NET HttpUtility.UrlEncode, as Kusto uses: space as '+', lower-case %xx escapes. */
-function urlEncode(s: string): string {
-  let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (byte < 0x80 && QUERY_SAFE.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += `%${byte.toString(16).padStart(2, '0')}`;
-  }
-  return out;
+/**
+ * url_encode: .NET HttpUtility.UrlEncode, as Kusto uses: lower-case %xx escapes, a space as '+'.
+ * url_encode_component differs only in writing a space as '%20' (its page: "Differs from
+ * url_encode by encoding spaces as '%20' and not as '+'", and it prints lower-case escapes,
+ * `https%3a%2f%2fwww.bing.com%2fhello%20world`).
+ */
+function urlEncoder(space: string): (s: string) => string {
+  return (s) => {
+    let out = '';
+    for (const byte of Buffer.from(s, 'utf8')) {
+      const c = String.fromCharCode(byte);
+      if (byte < 0x80 && QUERY_SAFE.test(c)) out += c;
+      else if (c === ' ') out += space;
+      else out += `%${byte.toString(16).padStart(2, '0')}`;
+    }
+    return out;
+  };
 }
 
+/**
+ * url_decode (and the values parse_url/parse_urlquery decode): `%xx` escapes as UTF-8, '+' as a
+ * space. A '%' that does not start a valid escape, or escapes that are not UTF-8, are refused: no
+ * page says whether the service keeps them as text or fails.
+ */
 function urlDecode(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    return '';
+    throw new UnsupportedError(
+      'url_decode() of a malformed escape',
+      `url decoding of ${JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s)}: a '%' that is not a valid UTF-8 escape is not documented`,
+    );
   }
 }
 
@@ -401,8 +444,8 @@ export const stringFunctions: FunctionTable = {
   strlen: strings((s) => [...s].length),
   string_size: strings((s) => Buffer.byteLength(s, 'utf8')),
   substring,
-  tolower: strings((s) => s.toLowerCase()),
-  toupper: strings((s) => s.toUpperCase()),
+  tolower: strings(caseMapper('tolower', (s) => s.toLowerCase())),
+  toupper: strings(caseMapper('toupper', (s) => s.toUpperCase())),
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),
@@ -423,8 +466,8 @@ export const stringFunctions: FunctionTable = {
   parseurl: parseUrl,
   parse_urlquery: parseUrlQuery,
   parse_path: parsePath,
-  url_encode: strings(urlEncode),
-  url_encode_component: strings((s) => encodeURIComponent(s)),
+  url_encode: strings(urlEncoder('+')),
+  url_encode_component: strings(urlEncoder('%20')),
   url_decode: strings(urlDecode),
   base64_encode_tostring: strings((s) => Buffer.from(s, 'utf8').toString('base64')),
   base64_decode_tostring: base64Decode,

@@ -1,8 +1,10 @@
 import { type KqlType, kqlString, type Value } from '../values/index.js';
+import { decimalText } from './decimal.js';
 
 /** The argument as text: strings as they are, other types via tostring() (null -> ''). */
 export function text(v: Value, t: KqlType | undefined): string {
   if (typeof v === 'string') return v;
+  if (t === 'decimal') return decimalText(v);
   return kqlString(v, t ?? 'dynamic');
 }
 

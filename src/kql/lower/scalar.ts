@@ -1,4 +1,4 @@
-import { checkSeriesCall } from '../functions/index.js';
+import { checkSeriesCall, decimalFromText } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
 import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
 import { correctedGlobalState } from '../syntax/corrections.js';
@@ -139,6 +139,8 @@ function lowerScalarNode(
     case 'FunctionCallExpression':
       return lowerCall(node, row, ctx, aggregate);
     case 'ToScalarExpression':
+      // toscalar() of a scalar (`toscalar(2)`, the toscalar page's range example) is that scalar.
+      if (!node.Expression.ResultType?.Columns) return recurse(node.Expression);
       return {
         kind: 'subquery',
         plan: knownSchema(lowerTabular(node.Expression, ctx), 'toscalar'),
@@ -549,8 +551,13 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
         return call(node, 'function', '$long_literal', [literal(raw, 'string')], ctx);
       return literal(n, type);
     }
-    case 'real':
-    case 'decimal': {
+    case 'decimal':
+      try {
+        return literal(decimalFromText(raw, 'decimal literal'), type);
+      } catch (e) {
+        throw positioned(e, spanOf(node, ctx), 'decimal');
+      }
+    case 'real': {
       const n = parseReal(raw);
       if (n === null) throw fail();
       return literal(n, type);

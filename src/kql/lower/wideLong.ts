@@ -1,7 +1,8 @@
 /**
  * Keeps a hash's 64-bit value exact where its consumer takes it directly (see
  * functions/wideLong.ts): `tostring(hash(x))` and `strcat(..., hash(x))` print every digit,
- * `hash(x) % n` reduces the exact value, and `hash(x) == y` (and the other comparisons) compare it.
+ * `hash(x) % n` reduces the exact value, `hash(x) == y` (and the other comparisons) compare it, and
+ * the unixtime_*_todatetime() conversions read it whole.
  * Elsewhere hash() stays an ordinary long and is refused beyond 2^53.
  */
 import { WIDE_COMPARISONS } from '../functions/index.js';
@@ -10,6 +11,9 @@ import type { ScalarExpr } from '../plan/types.js';
 type Call = Extract<ScalarExpr, { kind: 'call' }>;
 
 const HASHES = new Set(['hash', 'hash_xxhash64']);
+const UNIX_TIME = new Set(
+  ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'].map((unit) => `unixtime_${unit}_todatetime`),
+);
 
 /**
  * `hash(x)` without a modulo, or a long literal beyond 2^53, as the internal call yielding its
@@ -32,6 +36,12 @@ export function keepWideLongs(call: Call): Call {
     if (!widened.some(Boolean)) return call;
     if (name === 'tostring') return text(widened[0] as Call);
     return { ...call, args: args.map((a, i) => (widened[i] ? text(widened[i]) : a)) };
+  }
+  // The unixtime_*_todatetime() conversions take the number whole (an epoch count in nanoseconds is
+  // beyond 2^53 for any date after April 1970: the unixtime_nanoseconds_todatetime page's example).
+  if (callee === 'function' && UNIX_TIME.has(name) && args.length === 1) {
+    const widened = wide(args[0]);
+    return widened ? { ...call, args: [widened] } : call;
   }
   if (callee !== 'binary' || args.length !== 2) return call;
   const [left, right] = args.map(wide);
