@@ -31,14 +31,34 @@ const MINUTE = 600_000_000n;
 const DAY0 = NOW - 12n * 60n * MINUTE; // 2026-01-10 00:00
 
 const row = fc.tuple(
-  fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }),
-  fc.constantFrom('a', 'b', 'A b', '', 'x-y', 'ab', 'B', 'a.b'),
-  fc.option(fc.constantFrom(-2.5, -1, -0.5, 0, 0.25, 1, 1.5, 3), { nil: null }),
+  fc.option(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom(2 ** 40, -(2 ** 33) - 1)), {
+    nil: null,
+  }),
+  fc.constantFrom('a', 'b', 'A b', '', 'x-y', 'ab', 'B', 'a.b', ' a ', 'a_b', 'Ab1', 'É b', 'ß', 'İ'),
   fc.option(
-    fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
+    fc.constantFrom(-2.5, -1, -0.5, -0, 0, 0.1, 0.25, 1, 1.5, 3, 1e20, Number.NaN, Number.POSITIVE_INFINITY),
     { nil: null },
   ),
-  fc.constantFrom<Value>(null, [], [1, 2], [3], ['a', 'b'], { k: 'v' }, 3),
+  fc.option(
+    fc.oneof(
+      fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
+      fc.constantFrom(DAY0 - 3_000_000_000_000_000n, DAY0 + 123_456_789n),
+    ),
+    { nil: null },
+  ),
+  fc.constantFrom<Value>(
+    null,
+    [],
+    [1, 2],
+    [3],
+    ['a', 'b'],
+    { k: 'v' },
+    3,
+    [1.5, null],
+    { k: { j: 2 } },
+    'text',
+    [[1]],
+  ),
   fc.option(fc.boolean(), { nil: null }),
 );
 
@@ -83,14 +103,14 @@ const pairs: Pair[] = [
   },
   {
     why: 'sum-aggregation / union-operator',
-    a: 'union T | summarize x = sum(r)',
-    b: 'summarize x = sum(r) | extend x = x * 2',
+    a: 'union T | summarize x = sum(n)',
+    b: 'summarize x = sum(n) | extend x = x * 2',
   },
   // mv-expand page: each element of the array becomes a row; make_list gathers them back (in order).
   {
     why: 'mv-expand-operator / make-list-aggregation',
-    a: 'serialize i = row_number() | where array_length(d) > 0 | mv-expand e = d | summarize l = make_list(e) by i',
-    b: 'serialize i = row_number() | where array_length(d) > 0 | project i, l = d',
+    a: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" | mv-expand e = d | summarize l = make_list(e) by i',
+    b: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" | project i, l = d',
   },
   // in operator page: `in` is an or of equalities (case-sensitive); null-values page: in behaves like
   // a logical OR of equality comparisons.
@@ -313,8 +333,16 @@ const pairs: Pair[] = [
   // Arithmetic identities.
   { why: 'modulo / bin', a: 'where n % 2 == 0', b: 'where bin(n, 2) == n' },
   { why: 'abs-function', a: 'extend x = abs(n)', b: 'extend x = iff(n < 0, -n, n)' },
-  { why: 'pow-function', a: 'extend x = pow(n, 2)', b: 'extend x = toreal(n * n)' },
-  { why: 'sqrt-function', a: 'extend x = sqrt(r * r)', b: 'extend x = abs(r)' },
+  {
+    why: 'pow-function',
+    a: 'where abs(n) < 1000 | extend x = pow(n, 2)',
+    b: 'where abs(n) < 1000 | extend x = toreal(n * n)',
+  },
+  {
+    why: 'sqrt-function',
+    a: 'where not(isnan(r)) | extend x = sqrt(r * r)',
+    b: 'where not(isnan(r)) | extend x = abs(r)',
+  },
   // Date parts against calendar arithmetic.
   {
     why: 'datetime-diff-function',
@@ -372,11 +400,15 @@ const pairs: Pair[] = [
     a: 'summarize x = percentile(n, 100), y = percentile(n, 0) by s',
     b: 'summarize x = max(n), y = min(n) by s',
   },
-  { why: 'stdev-aggregation', a: 'summarize x = stdev(r)', b: 'summarize x = sqrt(variance(r))' },
+  {
+    why: 'stdev-aggregation',
+    a: 'where isfinite(r) | summarize x = stdev(r)',
+    b: 'where isfinite(r) | summarize x = sqrt(variance(r))',
+  },
   {
     why: 'make-series-operator',
     a: 'make-series c = count() default = 0 on t from datetime(2026-01-09) to datetime(2026-01-13) step 6h | mv-expand c to typeof(long), t to typeof(datetime) | where c > 0 | project t, c',
-    b: 'where isnotnull(t) | summarize c = count() by t = bin_at(t, 6h, datetime(2026-01-09))',
+    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize c = count() by t = bin_at(t, 6h, datetime(2026-01-09))',
   },
   // Window functions over a serialized order.
   {
@@ -404,8 +436,8 @@ const pairs: Pair[] = [
   },
   {
     why: 'array-sort-functions',
-    a: 'where array_length(d) >= 0 | extend x = array_sort_asc(d)',
-    b: 'where array_length(d) >= 0 | extend x = array_reverse(array_sort_desc(d))',
+    a: 'where array_length(d) >= 0 | extend x = array_sort_asc(d, true)',
+    b: 'where array_length(d) >= 0 | extend x = array_reverse(array_sort_desc(d, false))',
   },
   {
     why: 'array-concat-function',
