@@ -36,7 +36,7 @@ import {
   lowerTupleCall,
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
-import { schemaDifference } from './verify.js';
+import { checkStageSchema, schemaDifference } from './verify.js';
 
 const REFUSED: Record<string, string> = {
   SearchOperator: 'search scans every table; name the table and use where/has instead',
@@ -64,8 +64,11 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
   const kind = kindName(node);
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   switch (kind) {
-    case 'PipeExpression':
-      return lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+    case 'PipeExpression': {
+      const plan = lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+      checkStageSchema(plan, node, ctx);
+      return plan;
+    }
     case 'ParenthesizedExpression':
       return lowerTabular(node.Expression, ctx);
     case 'MaterializeExpression': {

@@ -1,6 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
-import { resultSchema } from '../syntax/index.js';
+import { isScanWithoutMatchId, resultSchema } from '../syntax/index.js';
+import { boundSchema, type LowerContext, unsupported } from './context.js';
 
 /**
  * The plan's output columns (names, order, types) must be the ones Kusto.Language computes for the
@@ -29,4 +30,20 @@ export function schemaDifference(actual: readonly Column[], expected: readonly C
 
 function wholeQuery(code: any): Span {
   return { start: 0, length: String(code.Text ?? '').length };
+}
+
+/**
+ * The same check at every stage of a pipeline: an operator whose columns differ from the ones the
+ * binder gives its pipe would compute values Kusto does not, even when a later operator drops the
+ * column and the query's final schema agrees. Open results (bag_unpack without an output schema) and
+ * stages resolved at run time have no full bound schema to compare with.
+ */
+export function checkStageSchema(plan: Plan, node: any, ctx: LowerContext): void {
+  const result = node.ResultType;
+  if (!result?.Columns || result.IsOpen || plan.op === 'runtime-schema') return;
+  const expected = boundSchema(node);
+  // Kusto.Language 12.4.1 gives scan a match_id column without with_match_id (see resultSchema).
+  if (isScanWithoutMatchId(node.Operator) && expected.at(-1)?.name === 'match_id') expected.pop();
+  const mismatch = schemaDifference(plan.schema, expected);
+  if (mismatch) throw unsupported(node, ctx, 'result schema', mismatch);
 }
