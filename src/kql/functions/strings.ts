@@ -9,6 +9,7 @@ import {
   UnsupportedError,
   type Value,
 } from '../values/index.js';
+import { mapCase } from './caseMapping.js';
 import { num } from './math.js';
 import { compileRegex, groupIndex, regexMatches } from './regex.js';
 import { text } from './text.js';
@@ -401,8 +402,8 @@ export const stringFunctions: FunctionTable = {
   strlen: strings((s) => [...s].length),
   string_size: strings((s) => Buffer.byteLength(s, 'utf8')),
   substring,
-  tolower: strings((s) => s.toLowerCase()),
-  toupper: strings((s) => s.toUpperCase()),
+  tolower: strings((s) => mapCase(s, false)),
+  toupper: strings((s) => mapCase(s, true)),
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),

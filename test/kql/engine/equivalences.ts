@@ -32,7 +32,13 @@ export const row = fc.tuple(
   fc.option(
     fc.oneof(
       fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
-      fc.constantFrom(DAY0 - 3_000_000_000_000_000n, DAY0 + 123_456_789n),
+      // 2016, a fractional tick, 1962 and the year 3: bins and calendar parts must floor, not truncate.
+      fc.constantFrom(
+        DAY0 - 3_000_000_000_000_000n,
+        DAY0 + 123_456_789n,
+        DAY0 - 20_000_000_000_000_000n,
+        1_000_000_000_000_000n,
+      ),
     ),
     { nil: null },
   ),
@@ -433,6 +439,47 @@ export const pairs: Pair[] = [
     why: 'array-concat-function',
     a: 'where array_length(d) >= 0 | extend x = array_length(array_concat(d, d))',
     b: 'where array_length(d) >= 0 | extend x = 2 * array_length(d)',
+  },
+  // Sort, top and min/max share one order (sort-operator: ascending and descending are mirror images).
+  {
+    why: 'sort-operator',
+    a: 'distinct s | sort by s asc | extend i = row_number() | sort by i desc | project s',
+    b: 'distinct s | sort by s desc | project s',
+    order: 'sequence',
+  },
+  {
+    why: 'top-operator / sort-operator',
+    a: 'top 3 by s asc | project s',
+    b: 'sort by s asc | take 3 | project s',
+    order: 'sequence',
+  },
+  // summarize without by answers one row over an empty input; by a constant key it answers none, as top does.
+  {
+    why: 'min-aggregation / top-operator',
+    a: 'summarize m = min(s) by k = 1 | project m',
+    b: 'top 1 by s asc | project m = s',
+  },
+  {
+    why: 'max-aggregation / top-operator',
+    a: 'where isnotnull(t) | summarize m = max(t) by k = 1 | project m',
+    b: 'where isnotnull(t) | top 1 by t desc | project m = t',
+  },
+  {
+    why: 'arg-min-aggregation',
+    a: 'summarize arg_min(s, n) by b | project b, s',
+    b: 'summarize s = min(s) by b',
+  },
+  // Case-insensitive operators against their lower-cased case-sensitive forms, on ASCII text only:
+  // "Case-insensitive operators are currently supported only for ASCII-text" (string operators page).
+  {
+    why: 'contains / contains_cs',
+    a: "where isascii(s) | extend x = s contains 'AB'",
+    b: "where isascii(s) | extend x = tolower(s) contains_cs 'ab'",
+  },
+  {
+    why: 'startswith / startswith_cs',
+    a: "where isascii(s) | extend x = s startswith 'a'",
+    b: "where isascii(s) | extend x = tolower(s) startswith_cs 'a'",
   },
   {
     why: 'project-operator / extend-operator',
