@@ -481,6 +481,33 @@ export const pairs: Pair[] = [
     a: "where isascii(s) | extend x = s startswith 'a'",
     b: "where isascii(s) | extend x = tolower(s) startswith_cs 'a'",
   },
+  // mv-expand makes a row per element, in order, with its index (mv-expand page).
+  {
+    why: 'mv-expand-operator / array-length',
+    a: 'serialize i = row_number() | where array_length(d) > 0 | mv-expand e = d | summarize c = count() by i',
+    b: 'serialize i = row_number() | where array_length(d) > 0 | project i, c = array_length(d)',
+  },
+  {
+    why: 'mv-expand-operator with_itemindex',
+    a: 'serialize i = row_number() | where array_length(d) > 0 | mv-expand with_itemindex = k e = d | where k == 0 | project i, e = tostring(e)',
+    b: 'serialize i = row_number() | where array_length(d) > 0 | project i, e = tostring(d[0])',
+  },
+  { why: 'dynamic member access', a: 'extend x = tostring(d.k)', b: "extend x = tostring(d['k'])" },
+  {
+    why: 'parse-json-function / tostring',
+    a: 'where isnotnull(d) | extend x = parse_json(tostring(d))',
+    b: 'where isnotnull(d) | extend x = d',
+  },
+  {
+    why: 'array-slice-function',
+    a: 'where array_length(d) > 0 | extend x = array_slice(d, 0, 0)',
+    b: 'where array_length(d) > 0 | extend x = pack_array(d[0])',
+  },
+  {
+    why: 'set-has-element-function / array-index-of',
+    a: 'where array_length(d) >= 0 | extend x = set_has_element(d, 1)',
+    b: 'where array_length(d) >= 0 | extend x = array_index_of(d, 1) >= 0',
+  },
   {
     why: 'project-operator / extend-operator',
     a: 'extend x = n * 2, y = strlen(s) | project x, y',
