@@ -70,7 +70,8 @@ describe('differential fuzz: documented equivalent formulations', () => {
           const order = pair.order ?? 'multiset';
           expect(rowsOf(tb, order), `${qa}\n${qb}`).toEqual(rowsOf(ta, order));
         }),
-        { numRuns: Number(process.env.DIFF_RUNS ?? 60) },
+        // DIFF_RUNS=300 with FC_SEED=<n> explores further when hunting; CI keeps the suite short.
+        { numRuns: Number(process.env.DIFF_RUNS ?? 40) },
       );
       expect(compared, 'a pair refused on every input compares nothing').toBeGreaterThan(0);
     },
