@@ -508,6 +508,29 @@ export const pairs: Pair[] = [
     a: 'where array_length(d) >= 0 | extend x = set_has_element(d, 1)',
     b: 'where array_length(d) >= 0 | extend x = array_index_of(d, 1) >= 0',
   },
+  // parse: simple mode matches the pattern's literals in order, a column taking the text up to the next
+  // literal; no match leaves every column empty (parse-operator page).
+  {
+    why: 'parse-operator / extract-function',
+    a: "parse s with p1 '-' p2 | project s, p1, p2",
+    b: "project s, p1 = extract('^(.*?)-', 1, s), p2 = extract('^.*?-(.*)$', 1, s)",
+  },
+  {
+    why: 'parse-operator / extract-function',
+    a: "parse s with * '.' p2 | project s, p2",
+    b: "project s, p2 = extract(@'\\.(.*)$', 1, s)",
+  },
+  {
+    why: 'parse-where-operator',
+    a: "parse-where s with p1 '-' p2 | project s, p1, p2",
+    b: "where s contains '-' | parse s with p1 '-' p2 | project s, p1, p2",
+  },
+  // parse-kv: the listed keys' values; leading and trailing white space is ignored (parse-kv page).
+  {
+    why: 'parse-kv-operator',
+    a: "extend kv = strcat('ka=', n, ';kb=', s) | parse-kv kv as (ka:long, kb:string) with (pair_delimiter=';', kv_delimiter='=') | project ka, kb",
+    b: "project ka = n, kb = trim(' ', s)",
+  },
   {
     why: 'project-operator / extend-operator',
     a: 'extend x = n * 2, y = strlen(s) | project x, y',
