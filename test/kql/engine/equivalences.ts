@@ -532,6 +532,22 @@ export const pairs: Pair[] = [
     b: "project ka = n, kb = trim(' ', s)",
   },
   {
+    why: 'parse-operator kind=regex / extract-function',
+    a: "parse kind=regex s with p1 '-' p2 | project s, p1, p2",
+    b: "project s, p1 = extract('^(.*)-', 1, s), p2 = extract('^.*-(.*)$', 1, s)",
+  },
+  // A full outer join is the left outer join plus the right rows without a match (join page).
+  {
+    why: 'join-operator fullouter',
+    a: "join kind=fullouter (datatable(s:string, w:long)['a', 1, 'B', 2, 'zz', 3]) on s | project s, s1, w",
+    b: "join kind=leftouter (datatable(s:string, w:long)['a', 1, 'B', 2, 'zz', 3]) on s | project s, s1, w | union (datatable(s:string, w:long)['a', 1, 'B', 2, 'zz', 3] | join kind=leftanti (T) on s | project s1 = s, w)",
+  },
+  {
+    why: 'make-series-operator by / summarize-operator',
+    a: 'make-series c = count() default = 0 on t from datetime(2026-01-09) to datetime(2026-01-13) step 6h by s | mv-expand c to typeof(long), t to typeof(datetime) | where c > 0 | project s, t, c',
+    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize c = count() by s, t = bin_at(t, 6h, datetime(2026-01-09))',
+  },
+  {
     why: 'project-operator / extend-operator',
     a: 'extend x = n * 2, y = strlen(s) | project x, y',
     b: 'project x = n * 2, y = strlen(s)',
