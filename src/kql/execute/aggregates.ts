@@ -155,7 +155,11 @@ function avg(conditional: boolean): Factory {
           }
         },
         result: () => {
-          if (n === 0) return [null];
+          // With no value to average (an empty input, or only nulls, which avg leaves out) the
+          // division is 0 / 0: the summarize page prints avg_x as NaN over an empty input, "due to
+          // dividing by 0" (https://learn.microsoft.com/kusto/query/summarize-operator). A timespan
+          // has no NaN; nothing documents that case, so it stays null.
+          if (n === 0) return [isTimespan ? null : Number.NaN];
           return [isTimespan ? ticks / BigInt(n) : total / n];
         },
       };

@@ -9,6 +9,7 @@ import {
   UnsupportedError,
   type Value,
 } from '../values/index.js';
+import { mapCase } from './caseMapping.js';
 import { num } from './math.js';
 import { compileRegex, groupIndex, regexMatches } from './regex.js';
 import { text } from './text.js';
@@ -17,34 +18,6 @@ import type { FunctionTable, ScalarImpl } from './types.js';
 /** A function of string arguments (non-strings are converted with tostring()). */
 function strings(f: (...s: string[]) => Value): ScalarImpl {
   return (args, types) => f(...args.map((a, i) => text(a, types[i])));
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
-const ASCII = /^[\x00-\x7f]*$/;
-
-/**
- * toupper()/tolower(). JavaScript applies Unicode's full case mapping, with expansions ('ß' -> 'SS',
- * 'İ' -> 'i̇') and context (a final 'Σ' lowers to 'ς'); .NET's invariant casing maps each character
- * alone to one character. The pages show ASCII only, so a string is answered where the two agree:
- * every character maps to one character and the string's mapping is its characters' mappings.
- */
-function caseMapper(name: string, map: (s: string) => string): (s: string) => string {
-  return (s) => {
-    const whole = map(s);
-    if (ASCII.test(s)) return whole;
-    let each = '';
-    for (const c of s) {
-      const m = map(c);
-      if ([...m].length !== 1) each = '\u0000';
-      each += m;
-    }
-    if (each !== whole)
-      throw new UnsupportedError(
-        `${name}() of ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}...` : s)}`,
-        `${name}(): a character whose case mapping expands or depends on its neighbours ('ß', 'İ', a final 'Σ') is not documented`,
-      );
-    return whole;
-  };
 }
 
 const substring: ScalarImpl = ([s, start, length], types) => {
@@ -444,8 +417,8 @@ export const stringFunctions: FunctionTable = {
   strlen: strings((s) => [...s].length),
   string_size: strings((s) => Buffer.byteLength(s, 'utf8')),
   substring,
-  tolower: strings(caseMapper('tolower', (s) => s.toLowerCase())),
-  toupper: strings(caseMapper('toupper', (s) => s.toUpperCase())),
+  tolower: strings((s) => mapCase(s, false)),
+  toupper: strings((s) => mapCase(s, true)),
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),

@@ -41,7 +41,7 @@ import { lowerPartition, lowerScan } from './scan.js';
 import { lowerSequenceDetect } from './sequence-detect.js';
 import { innerUnionBound } from './union-inner.js';
 import { wildcardLegs } from './union-wildcard.js';
-import { schemaDifference } from './verify.js';
+import { checkStageSchema, schemaDifference } from './verify.js';
 
 const REFUSED: Record<string, string> = {
   SearchOperator: 'search scans every table; name the table and use where/has instead',
@@ -69,8 +69,11 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
   const kind = kindName(node);
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   switch (kind) {
-    case 'PipeExpression':
-      return lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+    case 'PipeExpression': {
+      const plan = lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+      checkStageSchema(plan, node, ctx);
+      return plan;
+    }
     case 'ParenthesizedExpression':
       return lowerTabular(node.Expression, ctx);
     case 'MaterializeExpression': {

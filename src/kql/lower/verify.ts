@@ -1,6 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
-import { resultSchema } from '../syntax/index.js';
+import { isScanWithoutMatchId, resultSchema } from '../syntax/index.js';
+import { boundSchema, type LowerContext, unsupported } from './context.js';
 
 /**
  * The plan's output columns (names, order, types) must be the ones Kusto.Language computes for the
@@ -29,4 +30,39 @@ export function schemaDifference(actual: readonly Column[], expected: readonly C
 
 function wholeQuery(code: any): Span {
   return { start: 0, length: String(code.Text ?? '').length };
+}
+
+/**
+ * The same check at every stage of a pipeline: an operator whose columns differ from the ones the
+ * binder gives its pipe would compute values Kusto does not, even when a later operator drops the
+ * column and the query's final schema agrees. Open results (bag_unpack without an output schema) and
+ * stages resolved at run time have no full bound schema to compare with.
+ */
+export function checkStageSchema(plan: Plan, node: any, ctx: LowerContext): void {
+  const repeated = repeatedName(plan.schema);
+  // The pipe's operator is where the columns come from; the refusal points at it.
+  const operator = node.Operator ?? node;
+  if (repeated) throw unsupported(operator, ctx, 'result schema', repeated);
+  const result = node.ResultType;
+  if (!result?.Columns || result.IsOpen || plan.op === 'runtime-schema') return;
+  const expected = boundSchema(node);
+  // Kusto.Language 12.4.1 gives scan a match_id column without with_match_id (see resultSchema).
+  if (isScanWithoutMatchId(node.Operator) && expected.at(-1)?.name === 'match_id') expected.pop();
+  const mismatch = schemaDifference(plan.schema, expected);
+  if (mismatch) throw unsupported(operator, ctx, 'result schema', mismatch);
+}
+
+/**
+ * A Kusto table never holds two columns of one name, but Kusto.Language binds some operators to such
+ * a schema (parse-kv with a key named like an input column); what the service does then (replace,
+ * rename, error) is not documented, so the stage is refused.
+ */
+function repeatedName(schema: readonly Column[]): string | undefined {
+  const seen = new Set<string>();
+  for (const { name } of schema) {
+    if (seen.has(name))
+      return `two columns would be named '${name}'; Kusto results never repeat a column name and the page does not say which one Kusto keeps; refusing rather than answering differently`;
+    seen.add(name);
+  }
+  return undefined;
 }
