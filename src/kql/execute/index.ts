@@ -235,7 +235,7 @@ function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: Scal
   const left = run(plan.left, env);
   const right = run(plan.right, env);
   const fused = where && pairFilter(plan, where, left, right);
-  return { frame: hashJoin(plan, left, right, fused?.keep), rest: fused ? fused.rest : where };
+  return { frame: hashJoin(plan, left, right, fused?.keep, fused?.band), rest: fused ? fused.rest : where };
 }
 
 /** The rows (of `rows`, or all) where `predicate` is true. */
