@@ -19,41 +19,51 @@ export function bandProbe(
   rows: Int32Array,
 ): (l: number, id: number, visit: (r: number) => void) => void {
   const { values, low, high } = band;
-  const sorted = rows.slice();
-  const sortedValues = new Float64Array(rows.length);
+  // Only keys with more rows than a scan takes are sorted, into arrays of their rows alone:
+  // at(id) is where key id's sorted rows start there.
+  const at = new Int32Array(start.length - 1).fill(-1);
   let widest = 0;
+  let total = 0;
   for (let id = 0; id + 1 < start.length; id++) {
-    const from = start[id];
-    const to = start[id + 1];
-    widest = Math.max(widest, to - from);
-    if (to - from <= SCAN_AT_MOST) continue;
+    const size = start[id + 1] - start[id];
+    if (size <= SCAN_AT_MOST) continue;
+    at[id] = total;
+    total += size;
+    widest = Math.max(widest, size);
+  }
+  const sorted = new Int32Array(total);
+  const sortedValues = new Float64Array(total);
+  for (let id = 0; id + 1 < start.length; id++) {
+    if (at[id] < 0) continue;
     // Rows ascend within a key, and Array sort is stable: equal values keep their row order.
-    const byValue = Array.from(rows.subarray(from, to)).sort((a, b) => values[a] - values[b]);
-    for (let m = from; m < to; m++) {
-      sorted[m] = byValue[m - from];
-      sortedValues[m] = values[sorted[m]];
+    const byValue = Array.from(rows.subarray(start[id], start[id + 1])).sort((a, b) => values[a] - values[b]);
+    for (let k = 0; k < byValue.length; k++) {
+      sorted[at[id] + k] = byValue[k];
+      sortedValues[at[id] + k] = values[byValue[k]];
     }
   }
   const found = new Int32Array(widest);
   return (l, id, visit) => {
     const from = start[id];
     const to = start[id + 1];
-    if (to - from <= SCAN_AT_MOST) {
+    if (at[id] < 0) {
       for (let m = from; m < to; m++) visit(rows[m]);
       return;
     }
     const lo = low(l);
     const hi = high(l);
+    const first = at[id];
+    const end = first + (to - from);
     // First position whose value is >= lo.
-    let a = from;
-    let b = to;
+    let a = first;
+    let b = end;
     while (a < b) {
       const mid = (a + b) >>> 1;
       if (sortedValues[mid] < lo) a = mid + 1;
       else b = mid;
     }
     let n = 0;
-    for (let m = a; m < to && sortedValues[m] <= hi; m++) found[n++] = sorted[m];
+    for (let m = a; m < end && sortedValues[m] <= hi; m++) found[n++] = sorted[m];
     if (2 * n > to - from) {
       // Most of the key's rows are in the window: scanning them in order is cheaper than sorting.
       for (let m = from; m < to; m++) visit(rows[m]);

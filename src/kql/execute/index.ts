@@ -28,7 +28,7 @@ import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
-import { tickVector } from './tick-vectors.js';
+import { int64TickVector, tickVector } from './tick-vectors.js';
 
 /**
  * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
@@ -288,14 +288,20 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
     };
+    // Made once per scan (a query's operators may each ask), and not kept with the table.
+    const made = new Map<number, Float64Array | undefined>();
     frame.ticks = (c) => {
+      if (made.has(c)) return made.get(c);
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       const { type } = schema[c];
-      const ticks = type === 'datetime' || type === 'timespan';
-      return ticks && vector?.kind === 'values' && data.columns[at].type === type
-        ? tickVector(vector.values, type)
-        : undefined;
+      let ticks: Float64Array | undefined;
+      if ((type === 'datetime' || type === 'timespan') && vector && data.columns[at].type === type) {
+        if (vector.kind === 'ticks' && !vector.nulls) ticks = int64TickVector(vector.ticks, type);
+        else if (vector.kind === 'values') ticks = tickVector(vector.values, type);
+      }
+      made.set(c, ticks);
+      return ticks;
     };
   }
   return frame;
