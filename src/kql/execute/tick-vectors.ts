@@ -56,7 +56,22 @@ export function int64TickVector(
   ticks: BigInt64Array,
   type: 'datetime' | 'timespan',
 ): Float64Array | undefined {
-  const base = type === 'datetime' ? TICK_VECTOR_BASE : 0n;
+  // Kept while the column lives, as tickVector keeps its own: every query comparing or binning the
+  // column reads it (a backtest window's column is a view of its own, dropped with the window).
+  const cache = int64Cache[type];
+  const cached = cache.get(ticks);
+  if (cached !== undefined) return cached ?? undefined;
+  const vector = int64Ticks(ticks, type === 'datetime' ? TICK_VECTOR_BASE : 0n);
+  cache.set(ticks, vector ?? null);
+  return vector;
+}
+
+const int64Cache = {
+  datetime: new WeakMap<BigInt64Array, Float64Array | null>(),
+  timespan: new WeakMap<BigInt64Array, Float64Array | null>(),
+};
+
+function int64Ticks(ticks: BigInt64Array, base: bigint): Float64Array | undefined {
   const out = new Float64Array(ticks.length);
   if (!LITTLE_ENDIAN) {
     for (let i = 0; i < ticks.length; i++) {
