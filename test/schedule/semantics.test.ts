@@ -129,6 +129,23 @@ describe.each(forms)('query window over %s', (_form, held) => {
     ]);
     expect(seen.ingestion).toEqual([T + minutes(-5), T + minutes(2), T - minutes(1)]);
   });
+
+  it('keeps each row with its TimeGenerated once sorted (a column of 64-bit ticks becomes the index times)', () => {
+    const settings = runSettings(rule());
+    const source = signins([
+      [-3, 'c', 'x', 3],
+      [-50, 'null-time', 'x', 0],
+      [-5, 'a', 'x', 1],
+      [-4, 'b', 'x', 2],
+    ]);
+    source.rows[1][0] = null;
+    const seen = rowTable(sliceTable(indexTable(held(source)), 'Scheduled', queryWindow(settings, T)));
+    expect(seen.rows.map((r) => [r[1], r[0]])).toEqual([
+      ['a', T - minutes(5)],
+      ['b', T - minutes(4)],
+      ['c', T - minutes(3)],
+    ]);
+  });
 });
 
 describe('trigger', () => {

@@ -4,7 +4,7 @@ import type { ColumnarTable, Vector } from './columnar.js';
 /**
  * Rows [from, to) of a columnar table. Codes and numbers are views on the table's typed arrays and
  * dictionaries are shared (the engine never mutates a table it reads), so a backtest run's window
- * costs a copy of its datetime column at most, whatever the width of the table.
+ * costs no copy of a column, whatever the width of the table.
  */
 export function sliceColumnar(table: ColumnarTable, from: number, to: number): ColumnarTable {
   const slice = (vector: Vector): Vector => {
@@ -15,6 +15,12 @@ export function sliceColumnar(table: ColumnarTable, from: number, to: number): C
         return {
           kind: 'numbers',
           numbers: vector.numbers.subarray(from, to),
+          nulls: vector.nulls?.subarray(from, to),
+        };
+      case 'ticks':
+        return {
+          kind: 'ticks',
+          ticks: vector.ticks.subarray(from, to),
           nulls: vector.nulls?.subarray(from, to),
         };
       case 'values':
@@ -33,6 +39,11 @@ export function sliceColumnar(table: ColumnarTable, from: number, to: number): C
 /** The rows of a columnar table at `indices`, in that order. */
 export function selectColumnar(table: ColumnarTable, indices: ArrayLike<number>): ColumnarTable {
   const n = indices.length;
+  const selectFlags = (source: Uint8Array) => {
+    const flags = new Uint8Array(n);
+    for (let k = 0; k < n; k++) flags[k] = source[indices[k]];
+    return flags;
+  };
   const select = (vector: Vector): Vector => {
     switch (vector.kind) {
       case 'dictionary': {
@@ -43,11 +54,12 @@ export function selectColumnar(table: ColumnarTable, indices: ArrayLike<number>)
       case 'numbers': {
         const numbers = new Float64Array(n);
         for (let k = 0; k < n; k++) numbers[k] = vector.numbers[indices[k]];
-        const source = vector.nulls;
-        if (!source) return { kind: 'numbers', numbers };
-        const nulls = new Uint8Array(n);
-        for (let k = 0; k < n; k++) nulls[k] = source[indices[k]];
-        return { kind: 'numbers', numbers, nulls };
+        return { kind: 'numbers', numbers, nulls: vector.nulls && selectFlags(vector.nulls) };
+      }
+      case 'ticks': {
+        const ticks = new BigInt64Array(n);
+        for (let k = 0; k < n; k++) ticks[k] = vector.ticks[indices[k]];
+        return { kind: 'ticks', ticks, nulls: vector.nulls && selectFlags(vector.nulls) };
       }
       case 'values':
         return { kind: 'values', values: Array.from(indices, (i) => vector.values[i]) };

@@ -6,6 +6,7 @@ import { groupedAggregate } from './grouped-aggregates.js';
 import { keyOf } from './keys.js';
 import { NumberIds } from './number-ids.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
+import { tickBinNumbers } from './tick-vectors.js';
 
 /**
  * The rows a summarize visits, grouped: `ids[n]` is the group of the n-th visited row (`row(n)` in
@@ -197,6 +198,10 @@ function binNumber(expr: ScalarExpr, frame: Frame, env: Env): ((i: number) => nu
   // Smaller steps could number bins beyond 2^53, where doubles no longer tell them apart.
   if (size?.kind !== 'literal' || typeof size.value !== 'bigint' || size.value < MIN_STEP) return undefined;
   const step = size.value;
+  // A column with a tick vector is binned from its doubles, with no bigint per row.
+  const vector = value.kind === 'column' ? frame.ticks?.(value.index) : undefined;
+  const fromVector = vector && tickBinNumbers(vector, value.type, step);
+  if (fromVector) return fromVector;
   const ticks = compileScalar(value, frame, env);
   const exact = compileScalar(expr, frame, env);
   // bin() returns the bin's start, a multiple of the step: the division is exact.

@@ -103,7 +103,22 @@ function argExtreme(sign: 1 | -1): Grouped {
     const winner = new Int32Array(count).fill(-1);
     // A group whose keys are all null keeps its first row (argExtreme in aggregates.ts).
     const first = new Int32Array(count).fill(-1);
-    for (let k = 0; k < visited; k++) {
+    const measured = call.args[0];
+    // Datetimes with a tick vector (no nulls, exact doubles) compare as their doubles.
+    const ticks = measured.kind === 'column' ? frame.ticks?.(measured.index) : undefined;
+    if (ticks) {
+      const top = new Float64Array(count);
+      for (let k = 0; k < visited; k++) {
+        const i = row(k);
+        const g = ids[k];
+        const x = sign * ticks[i];
+        if (winner[g] < 0 || x > top[g]) {
+          top[g] = x;
+          winner[g] = i;
+        }
+      }
+    }
+    for (let k = 0; !ticks && k < visited; k++) {
       const i = row(k);
       const g = ids[k];
       if (first[g] < 0) first[g] = i;

@@ -22,6 +22,7 @@ import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
 import { pairFilter } from './pair-filter.js';
 import { executePivot } from './pivot.js';
+import { predicateThroughProject, readsNeighbours } from './project-through.js';
 import { executeRollingPercentile } from './rolling.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
@@ -29,7 +30,7 @@ import { executeScan } from './scan.js';
 import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
-import { tickVector } from './tick-vectors.js';
+import { int64TickVector, tickVector } from './tick-vectors.js';
 
 /**
  * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
@@ -101,38 +102,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       const { frame, rows } = runSelection(plan, env);
       return !rows || rows.length === frame.length ? frame : selectRows(frame, rows);
     }
-    case 'project': {
-      const input = run(plan.input, env);
-      const computed = plan.columns.map(({ expr }) => {
-        if (expr.kind === 'column') return undefined;
-        const f = compileScalar(expr, input, env);
-        const out: Value[] = new Array(input.length);
-        for (let i = 0; i < input.length; i++) out[i] = f(i);
-        return out;
-      });
-      // A column passed through is copied only if read whole, and read through the input's reader otherwise.
-      const source = (c: number) => {
-        const { expr } = plan.columns[c];
-        return expr.kind === 'column' ? expr.index : -1;
-      };
-      const projected: Frame = {
-        schema: plan.schema,
-        columns: lazyColumns(plan.columns.length, (c) => computed[c] ?? input.columns[source(c)]),
-        length: input.length,
-        ingestion: input.ingestion,
-      };
-      if (input.readers) {
-        projected.readers = lazyColumns(plan.columns.length, (c) => {
-          const out = computed[c];
-          return out ? (i: number) => out[i] : columnReader(input, source(c));
-        });
-      }
-      const { dictionary } = input;
-      if (dictionary) projected.dictionary = (c) => (source(c) < 0 ? undefined : dictionary(source(c)));
-      const { ticks } = input;
-      if (ticks) projected.ticks = (c) => (source(c) < 0 ? undefined : ticks(source(c)));
-      return projected;
-    }
+    case 'project':
+      return project(plan, run(plan.input, env), env);
     case 'aggregate': {
       const inPlace =
         !plan.keys.some((k) => readsNeighbours(k.expr)) &&
@@ -212,6 +183,39 @@ function run(plan: Plan, env: ExecEnv): Frame {
   }
 }
 
+/** A project (or extend) of `input`'s rows. */
+function project(plan: Extract<Plan, { op: 'project' }>, input: Frame, env: ExecEnv): Frame {
+  const computed = plan.columns.map(({ expr }) => {
+    if (expr.kind === 'column') return undefined;
+    const f = compileScalar(expr, input, env);
+    const out: Value[] = new Array(input.length);
+    for (let i = 0; i < input.length; i++) out[i] = f(i);
+    return out;
+  });
+  // A column passed through is copied only if read whole, and read through the input's reader otherwise.
+  const source = (c: number) => {
+    const { expr } = plan.columns[c];
+    return expr.kind === 'column' ? expr.index : -1;
+  };
+  const projected: Frame = {
+    schema: plan.schema,
+    columns: lazyColumns(plan.columns.length, (c) => computed[c] ?? input.columns[source(c)]),
+    length: input.length,
+    ingestion: input.ingestion,
+  };
+  if (input.readers) {
+    projected.readers = lazyColumns(plan.columns.length, (c) => {
+      const out = computed[c];
+      return out ? (i: number) => out[i] : columnReader(input, source(c));
+    });
+  }
+  const { dictionary } = input;
+  if (dictionary) projected.dictionary = (c) => (source(c) < 0 ? undefined : dictionary(source(c)));
+  const { ticks } = input;
+  if (ticks) projected.ticks = (c) => (source(c) < 0 ? undefined : ticks(source(c)));
+  return projected;
+}
+
 /**
  * A plan's rows as a frame plus the indices of the rows that pass its filters, so that a summarize
  * reads the kept rows in place instead of copying every column first. A filter whose predicate reads
@@ -223,6 +227,18 @@ function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Arr
   if (plan.input.op === 'join' && !neighbours) {
     const { frame, rest } = runJoin(plan.input, env, plan.predicate);
     return rest ? select(frame, undefined, rest, env) : { frame };
+  }
+  // join | project ... | where P: P over the join's columns, filtered at the join, then projected.
+  const { input } = plan;
+  const through =
+    input.op === 'project' && input.input.op === 'join' && !neighbours
+      ? predicateThroughProject(input, plan.predicate)
+      : undefined;
+  if (through && input.op === 'project' && input.input.op === 'join') {
+    const { frame, rest } = runJoin(input.input, env, through);
+    const kept = rest ? select(frame, undefined, rest, env).rows : undefined;
+    const filtered = kept && kept.length !== frame.length ? selectRows(frame, kept) : frame;
+    return { frame: project(input, filtered, env) };
   }
   const { frame, rows } = neighbours
     ? { frame: run(plan.input, env), rows: undefined }
@@ -238,7 +254,7 @@ function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: Scal
   const left = run(plan.left, env);
   const right = run(plan.right, env);
   const fused = where && pairFilter(plan, where, left, right);
-  return { frame: hashJoin(plan, left, right, fused?.keep), rest: fused ? fused.rest : where };
+  return { frame: hashJoin(plan, left, right, fused?.keep, fused?.band), rest: fused ? fused.rest : where };
 }
 
 /** The rows (of `rows`, or all) where `predicate` is true. */
@@ -252,21 +268,6 @@ function select(frame: Frame, rows: Int32Array | undefined, expr: ScalarExpr, en
     if (predicate(i) === true) selected[n++] = i;
   }
   return { frame, rows: selected.subarray(0, n) };
-}
-
-function readsNeighbours(expr: ScalarExpr): boolean {
-  switch (expr.kind) {
-    case 'window':
-      return true;
-    case 'call':
-      return expr.args.some(readsNeighbours);
-    case 'element':
-      return readsNeighbours(expr.target) || readsNeighbours(expr.key);
-    case 'component':
-      return readsNeighbours(expr.target);
-    default:
-      return false;
-  }
 }
 
 function rowCount(v: Value): number {
@@ -291,14 +292,20 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
     };
+    // Made once per scan (a query's operators may each ask), and not kept with the table.
+    const made = new Map<number, Float64Array | undefined>();
     frame.ticks = (c) => {
+      if (made.has(c)) return made.get(c);
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       const { type } = schema[c];
-      const ticks = type === 'datetime' || type === 'timespan';
-      return ticks && vector?.kind === 'values' && data.columns[at].type === type
-        ? tickVector(vector.values, type)
-        : undefined;
+      let ticks: Float64Array | undefined;
+      if ((type === 'datetime' || type === 'timespan') && vector && data.columns[at].type === type) {
+        if (vector.kind === 'ticks' && !vector.nulls) ticks = int64TickVector(vector.ticks, type);
+        else if (vector.kind === 'values') ticks = tickVector(vector.values, type);
+      }
+      made.set(c, ticks);
+      return ticks;
     };
   }
   return frame;

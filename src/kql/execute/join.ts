@@ -1,10 +1,11 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
+import { bandProbe } from './band-join.js';
 import type { DictionaryVector } from './columnar.js';
 import { type Frame, gather, indirectReaders, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
 import { NumberIds } from './number-ids.js';
-import type { PairTest } from './pair-filter.js';
+import type { PairBand, PairTest } from './pair-filter.js';
 
 type JoinPlan = Extract<Plan, { op: 'join' }>;
 
@@ -254,9 +255,10 @@ function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows
  * so that matches come out left row by left row, each with its right rows in order. innerunique
  * (the default) first drops left rows whose key was already seen, keeping the first; then it is
  * an inner join. `keep`, for an inner join, tests each matched pair first (a following `where`, see
- * pair-filter.ts): a pair it drops is not output.
+ * pair-filter.ts): a pair it drops is not output. `band`, a window every pair `keep` keeps lies in,
+ * lets the probe skip the right rows outside it (band-join.ts).
  */
-export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairTest): Frame {
+export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairTest, band?: PairBand): Frame {
   const shared = plan.leftKeys.map((lc, k) => {
     const l = left.dictionary?.(lc);
     const r = right.dictionary?.(plan.rightKeys[k]);
@@ -287,6 +289,12 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairT
     const seenLeft = kind === 'innerunique' ? new Uint8Array(keys.size) : undefined;
     const matchedRight =
       kind === 'rightouter' || kind === 'fullouter' ? new Uint8Array(right.length) : undefined;
+    const inner = kind === 'inner' || kind === 'innerunique';
+    const probe = band && inner ? bandProbe(band, byKey.start, byKey.rows) : undefined;
+    let probing = 0;
+    const visit = (r: number) => {
+      if (!keep || keep(probing, r)) pair(probing, r);
+    };
     for (let l = 0; l < left.length; l++) {
       const id = leftIds[l];
       if (seenLeft && id >= 0) {
@@ -310,6 +318,11 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairT
           break;
         default:
           if (!matches) continue;
+      }
+      if (probe) {
+        probing = l;
+        probe(l, id, visit);
+        continue;
       }
       for (let m = byKey.start[id]; m < byKey.start[id + 1]; m++) {
         const r = byKey.rows[m];

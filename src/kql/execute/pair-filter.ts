@@ -10,6 +10,18 @@ type Side = 'left' | 'right';
 export type PairTest = (l: number, r: number) => boolean;
 
 /**
+ * A window on one right-side column that every kept pair lies in: a pair (l, r) passes the test
+ * only if low(l) <= values[r] <= high(l) (a bound may be infinite). It is a necessary condition, not
+ * the test: the join still tests each pair in the window, and uses the window only to skip the
+ * right rows outside it (band-join.ts).
+ */
+export interface PairBand {
+  values: Float64Array;
+  low: (l: number) => number;
+  high: (l: number) => number;
+}
+
+/**
  * The part of a `where` right after an inner join that the join can decide on each matched pair
  * while it probes: the conjuncts (top-level `and` terms) that only compare datetimes and timespans
  * of the two sides, constants and their sums and differences, as a time window between a failure
@@ -30,25 +42,57 @@ export function pairFilter(
   predicate: ScalarExpr,
   left: Frame,
   right: Frame,
-): { keep: PairTest; rest?: ScalarExpr } | undefined {
+): { keep: PairTest; band?: PairBand; rest?: ScalarExpr } | undefined {
   if ((plan.kind !== 'inner' && plan.kind !== 'innerunique') || left.length === 0 || right.length === 0) {
     return undefined;
   }
   const compiler = new PairCompiler(plan, { left, right });
   const fused: PairTest[] = [];
+  const bounds: Bound[] = [];
   const rest: ScalarExpr[] = [];
   for (const term of conjuncts(predicate)) {
     const test = compiler.test(term);
-    if (test) fused.push(test);
-    else rest.push(term);
+    if (test) {
+      fused.push(test);
+      bounds.push(...compiler.bounds(term));
+    } else rest.push(term);
   }
   if (fused.length === 0) return undefined;
   const keep = fused.reduce((a, b) => (l, r) => a(l, r) && b(l, r));
-  if (rest.length === 0) return { keep };
+  const band = bandOf(bounds);
+  if (rest.length === 0) return { keep, band };
   // More than one term is left only of an `and` call.
   return {
     keep,
+    band,
     rest: predicate.kind === 'call' ? rest.reduce((a, b) => and(a, b, predicate.span)) : rest[0],
+  };
+}
+
+/** One side of a window on a right-side column: values[r] >= at(l) ('low') or <= at(l) ('high'). */
+interface Bound {
+  values: Float64Array;
+  side: 'low' | 'high';
+  at: (l: number) => number;
+}
+
+/**
+ * The window of the right-side column with the most bounds (a column bounded on both sides first):
+ * the tightest of its lower bounds and of its upper bounds.
+ */
+function bandOf(bounds: Bound[]): PairBand | undefined {
+  const columns = [...new Set(bounds.map((b) => b.values))];
+  const of = (values: Float64Array, side: Bound['side']) =>
+    bounds.filter((b) => b.values === values && b.side === side).map((b) => b.at);
+  const both = columns.find((v) => of(v, 'low').length > 0 && of(v, 'high').length > 0);
+  const values = both ?? columns[0];
+  if (!values) return undefined;
+  const tightest = (ats: ((l: number) => number)[], pick: (a: number, b: number) => number, none: number) =>
+    ats.length === 0 ? () => none : ats.reduce((a, b) => (l) => pick(a(l), b(l)));
+  return {
+    values,
+    low: tightest(of(values, 'low'), Math.max, Number.NEGATIVE_INFINITY),
+    high: tightest(of(values, 'high'), Math.min, Number.POSITIVE_INFINITY),
   };
 }
 
@@ -72,7 +116,13 @@ interface Ticks {
   at: (l: number, r: number) => number;
   low: number;
   high: number;
+  /** The sides whose rows the value reads (none: a constant). */
+  reads: ReadonlySet<Side>;
+  /** When the value is one side's column plus a constant: that column's ticks and the constant. */
+  column?: { side: Side; values: Float64Array; offset: number };
 }
+
+const NONE: ReadonlySet<Side> = new Set();
 
 /** A column's ticks per row of its side, and their bounds. */
 interface View {
@@ -136,7 +186,7 @@ class PairCompiler {
       case 'literal': {
         if (typeof expr.value !== 'bigint') return undefined;
         const x = this.number(expr.value, type);
-        return x === undefined ? undefined : { type, at: () => x, low: x, high: x };
+        return x === undefined ? undefined : { type, at: () => x, low: x, high: x, reads: NONE };
       }
       case 'column': {
         const [side, c] = this.plan.output[expr.index];
@@ -144,7 +194,8 @@ class PairCompiler {
         if (!view) return undefined;
         const { values } = view;
         const at = side === 'left' ? (l: number) => values[l] : (_: number, r: number) => values[r];
-        return { type, at, low: view.low, high: view.high };
+        const column = { side, values, offset: 0 };
+        return { type, at, low: view.low, high: view.high, reads: new Set([side]), column };
       }
       case 'call': {
         if (expr.callee !== 'binary' || expr.args.length !== 2) return undefined;
@@ -182,7 +233,63 @@ class PairCompiler {
     // Within these bounds a datetime is between 1991 and 2048 (TICK_VECTOR_BASE), inside the datetime range.
     if (!(low >= -SAFE && high <= SAFE)) return undefined;
     const [x, y] = [a.at, b.at];
-    return { type, at: sign === 1 ? (l, r) => x(l, r) + y(l, r) : (l, r) => x(l, r) - y(l, r), low, high };
+    const reads = new Set([...a.reads, ...b.reads]);
+    // column + constant, constant + column, column - constant: still that column shifted.
+    const shifted =
+      a.column && b.reads.size === 0
+        ? { ...a.column, offset: a.column.offset + sign * b.low }
+        : b.column && a.reads.size === 0 && sign === 1
+          ? { ...b.column, offset: b.column.offset + a.low }
+          : undefined;
+    const column = shifted && Math.abs(shifted.offset) <= SAFE ? shifted : undefined;
+    const at: Ticks['at'] = sign === 1 ? (l, r) => x(l, r) + y(l, r) : (l, r) => x(l, r) - y(l, r);
+    return { type, at, low, high, reads, column };
+  }
+
+  /**
+   * The windows on right-side columns that a fused term implies for every pair it keeps: from its
+   * comparisons (those of an `and`, and the two of a `between`) of a right-side column plus a
+   * constant with a value of the left row alone. A bound is an exact double (checked as sums are),
+   * so the window never drops a pair the term keeps.
+   */
+  bounds(expr: ScalarExpr): Bound[] {
+    if (expr.kind !== 'call' || expr.callee !== 'binary') return [];
+    if (expr.name === 'AndExpression' && expr.args.length === 2) {
+      return [...this.bounds(expr.args[0]), ...this.bounds(expr.args[1])];
+    }
+    const operands = expr.args.map((a) => this.ticks(a));
+    if (operands.some((o) => !o)) return [];
+    const [a, b, c] = operands as Ticks[];
+    switch (expr.name) {
+      case 'LessThanExpression':
+      case 'LessThanOrEqualExpression':
+        return this.ordered(a, b);
+      case 'GreaterThanExpression':
+      case 'GreaterThanOrEqualExpression':
+        return this.ordered(b, a);
+      case 'EqualExpression':
+        return [...this.ordered(a, b), ...this.ordered(b, a)];
+      case 'BetweenExpression': {
+        if (!c) return [];
+        const high = a.type === 'datetime' && c.type === 'timespan' ? this.sum(b, c, 1) : c;
+        return high ? [...this.ordered(b, a), ...this.ordered(a, high)] : [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The bound that `small <= big` sets on a right-side column on one side, the other read from the left row. */
+  private ordered(small: Ticks, big: Ticks): Bound[] {
+    const bound = (column: Ticks, other: Ticks, side: Bound['side']): Bound[] => {
+      if (column.column?.side !== 'right' || other.reads.has('right')) return [];
+      const { values, offset } = column.column;
+      // values[r] + offset vs other: values[r] vs other - offset, exact when its range is.
+      if (!(other.low - offset >= -SAFE && other.high - offset <= SAFE)) return [];
+      const at = other.at;
+      return [{ values, side, at: (l) => at(l, 0) - offset }];
+    };
+    return [...bound(small, big, 'high'), ...bound(big, small, 'low')];
   }
 
   /** Ticks as an exact double (datetimes after TICK_VECTOR_BASE), or undefined. */

@@ -6,6 +6,7 @@ import { emptyFrame, emptyValue, type Frame } from './frame.js';
 import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
 import { compareForSort } from './sort.js';
+import { floorQuotient, TICK_VECTOR_BASE } from './tick-vectors.js';
 
 const MAX_BINS = 100_000;
 
@@ -96,6 +97,38 @@ function seriesBins<T>(plan: MakeSeriesPlan, env: Env, math: AxisMath<T>): Bins 
 }
 
 /**
+ * The bin of each row (undefined: outside the axis) computed from the axis column's tick vector, with
+ * no bigint per row, for the main syntax (bins from `from` by `step`, rows in [from, to)); undefined
+ * when the axis is not such a column or a bound is not an exact double. The same bins as
+ * seriesBins: x - from is an integer of magnitude at most 2^53 - 1 (floorQuotient).
+ */
+function tickAxisBins(
+  plan: MakeSeriesPlan,
+  input: Frame,
+  env: Env,
+  count: number,
+): ((i: number) => number | undefined) | undefined {
+  if (plan.inclusiveRange || plan.axis.kind !== 'column') return undefined;
+  const type = plan.axis.type;
+  if (type !== 'datetime' && type !== 'timespan') return undefined;
+  const vector = input.ticks?.(plan.axis.index);
+  const [start, end, step] = [plan.start, plan.end, plan.step].map((e) => constant(e, env));
+  if (!vector || typeof start !== 'bigint' || typeof end !== 'bigint' || typeof step !== 'bigint')
+    return undefined;
+  const base = type === 'datetime' ? TICK_VECTOR_BASE : 0n;
+  const limit = BigInt(Number.MAX_SAFE_INTEGER) / 4n;
+  const inRange = (t: bigint) => t >= -limit && t <= limit;
+  if (!inRange(start - base) || !inRange(end - base) || step <= 0n || !inRange(step)) return undefined;
+  const [from, to, s] = [Number(start - base), Number(end - base), Number(step)];
+  return (i) => {
+    const x = vector[i];
+    if (x < from || x >= to) return undefined;
+    const b = floorQuotient(x - from, s);
+    return b < count ? b : undefined;
+  };
+}
+
+/**
  * make-series: per group, one array element per bin start..end (end exclusive) by step; bins
  * without rows hold the aggregate's default (0 for count/sum, else null unless `default=`).
  */
@@ -105,10 +138,12 @@ export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env):
   const axisBins = exact ? seriesBins(plan, env, TICKS) : seriesBins(plan, env, NUMBERS);
   const bins = axisBins.count;
   const axis = compileScalar(plan.axis, input, env);
+  const binAt =
+    (exact && tickAxisBins(plan, input, env, axisBins.count)) || ((i: number) => axisBins.binOf(axis(i)));
   const rows: number[] = [];
   const binList: number[] = [];
   for (let i = 0; i < input.length; i++) {
-    const b = axisBins.binOf(axis(i));
+    const b = binAt(i);
     if (b === undefined) continue;
     rows.push(i);
     binList.push(b);

@@ -63,10 +63,19 @@ export function indexTable(
   }
   const time = timeReader(table, timeIndex);
   const order = orderBy(length, time);
-  const sorted = isIdentity(order, length) ? data : select(data, order);
+  const ordered = isIdentity(order, length) ? data : select(data, order);
   // The sorted time column itself when it is an array of its own (columns): no second copy.
-  const vector = 'vectors' in sorted ? sorted.vectors[timeIndex] : undefined;
+  const vector = 'vectors' in ordered ? ordered.vectors[timeIndex] : undefined;
   const times = vector?.kind === 'values' ? (vector.values as bigint[]) : order.map((i) => time(i) as bigint);
+  // A column of 64-bit ticks gives way to these bigints, which the windows' ingestion times share
+  // (they are needed as an array anyway): holding both would cost the column's 8 bytes a row again.
+  const sorted: WindowTable =
+    'vectors' in ordered && vector?.kind === 'ticks'
+      ? {
+          ...ordered,
+          vectors: ordered.vectors.map((v, c) => (c === timeIndex ? { kind: 'values', values: times } : v)),
+        }
+      : ordered;
   const overridden = ingestion?.some((at) => at !== undefined && at !== null) ?? false;
   const ingested = overridden ? order.map((i, k) => ingestion?.[i] ?? times[k]) : times;
   return {
