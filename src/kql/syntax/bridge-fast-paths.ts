@@ -1,3 +1,5 @@
+import { installKustoFastPaths } from './kusto-fast-paths.js';
+
 /**
  * Faster versions of the Bridge.NET runtime helpers that Kusto.Language (a Bridge.NET build of the
  * C# library) calls on every list access, type test and lazy field. A CPU profile of `validate`
@@ -201,7 +203,32 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     { owner: bridge, name: 'ref', original: ref },
     { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
     { owner: tables, name: 'GetMembers$1', original: getMembers },
-  ];
+  ].map(({ owner, name, original }) => ({
+    owner,
+    name,
+    original: { value: original, writable: true, enumerable: true, configurable: true },
+    fast: Object.getOwnPropertyDescriptor(owner, name),
+  }));
+  installKustoFastPaths(system, kusto, bridge.$fastPathOriginals);
+}
+
+/** One replaced member: the property descriptors of the original and of the fast path. */
+export interface FastPath {
+  owner: object;
+  name: string;
+  original: PropertyDescriptor;
+  fast: PropertyDescriptor;
+}
+
+/**
+ * Puts the original members back (`true`) or the fast paths (`false`), all of them or those
+ * named: the equivalence tests bind the same queries both ways.
+ */
+export function useOriginals(bridge: any, on: boolean, names?: readonly string[]): void {
+  for (const path of bridge.$fastPathOriginals as FastPath[]) {
+    if (names && !names.includes(path.name)) continue;
+    Object.defineProperty(path.owner, path.name, on ? path.original : path.fast);
+  }
 }
 
 /**

@@ -3,30 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCatalog } from '../../../src/kql/catalog.js';
+import { useOriginals } from '../../../src/kql/syntax/bridge-fast-paths.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { kusto } from '../../../src/kql/syntax/kusto.js';
 import { findFiles } from '../../../src/rules/load.js';
 
 const root = join(import.meta.dirname, '../../..');
 
-interface Replaced {
-  owner: Record<string, unknown>;
-  name: string;
-  original: unknown;
-}
-
-/** Runs `body` with Bridge.NET's original helpers back in place of the fast paths. */
+/** Runs `body` with the original Bridge.NET helpers and Kusto.Language methods back in place of the fast paths. */
 function withOriginals<T>(body: () => T): T {
   kusto();
-  const replaced: Replaced[] = (globalThis as any).Bridge.$fastPathOriginals;
-  const fast = replaced.map(({ owner, name }) => owner[name]);
-  for (const { owner, name, original } of replaced) owner[name] = original;
+  const { Bridge } = globalThis as any;
+  useOriginals(Bridge, true);
   try {
     return body();
   } finally {
-    replaced.forEach(({ owner, name }, i) => {
-      owner[name] = fast[i];
-    });
+    useOriginals(Bridge, false);
   }
 }
 
