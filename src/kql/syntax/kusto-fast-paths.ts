@@ -10,7 +10,12 @@ import type { FastPath } from './bridge-fast-paths.js';
  * which `Bridge.as(x, PlainClass)` is `x instanceof PlainClass ? x : null`.
  * test/kql/syntax/bridge-fast-paths.test.ts binds the same queries with and without them.
  */
-export function installKustoFastPaths(system: any, kusto: any, replaced: FastPath[]): void {
+export function installKustoFastPaths(
+  system: any,
+  kusto: any,
+  replaced: FastPath[],
+  onInstantiation: (generic: object, install: (type: any) => void) => void,
+): void {
   const { SyntaxElement, SyntaxNode, SyntaxTree, CustomNode } = kusto.Syntax;
   const element = SyntaxElement.prototype;
   const replace = (owner: object, name: string, fast: PropertyDescriptor) => {
@@ -103,4 +108,22 @@ export function installKustoFastPaths(system: any, kusto: any, replaced: FastPat
       return containsCustomNode(root) ? commandName.call(this, location) : null;
     },
   });
+
+  // `TextKeyedDictionary<T>.Key.GetFNVHashCode` (the lexer's keyword and name tables, for every
+  // token) reads its two constants through `Key(TValue)`, a generic type lookup, for every character,
+  // and multiplies through `Bridge.Int.mul(a, b)`, which without an overflow check is `Math.imul`.
+  onInstantiation(kusto.Utils.TextKeyedDictionary$1.Key, (type) => {
+    const original = type.GetFNVHashCode;
+    type.GetFNVHashCode = (text: string, start: number, length: number) => {
+      let hash: number = type.FnvOffsetBias;
+      const prime: number = type.FnvPrime;
+      for (let i = start, end = (start + length) | 0; i < end; i = (i + 1) | 0)
+        hash = Math.imul(hash ^ text.charCodeAt(i), prime);
+      return hash;
+    };
+    fnvHashes.push({ original, fast: type.GetFNVHashCode });
+  });
 }
+
+/** The hash functions replaced per instantiation, for the tests to compare with the originals. */
+export const fnvHashes: { original: (...args: any[]) => number; fast: (...args: any[]) => number }[] = [];

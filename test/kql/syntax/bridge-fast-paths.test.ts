@@ -6,6 +6,7 @@ import { loadCatalog } from '../../../src/kql/catalog.js';
 import { useOriginals } from '../../../src/kql/syntax/bridge-fast-paths.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { kusto } from '../../../src/kql/syntax/kusto.js';
+import { fnvHashes } from '../../../src/kql/syntax/kusto-fast-paths.js';
 import { findFiles } from '../../../src/rules/load.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -108,9 +109,14 @@ describe('Bridge.NET fast paths', () => {
       K.Symbols.ScalarTypes.String,
       Bridge.box(3, System.Int32),
       'text',
+      '',
       5,
+      0,
       true,
+      false,
       {},
+      () => 1,
+      Bridge.box(null, System.Nullable$1(System.Int32)),
     ];
     const types = [
       System.Object,
@@ -131,6 +137,7 @@ describe('Bridge.NET fast paths', () => {
     const answers = (): unknown[] => {
       const out: unknown[] = [];
       for (const value of values) {
+        out.push(Bridge.isArray(value), Bridge.hasValue(value));
         for (const type of types) out.push(Bridge.is(value, type), Bridge.as(value, type) === null);
         for (const type of [System.Int32, System.String, K.Symbols.FunctionSymbol, null]) {
           let count: unknown;
@@ -153,5 +160,18 @@ describe('Bridge.NET fast paths', () => {
       return out;
     };
     expect(answers()).toEqual(withOriginals(answers));
+  });
+
+  it("hash text for the lexer's keyed dictionaries as TextKeyedDictionary.Key.GetFNVHashCode does", () => {
+    analyze('SigninLogs | where UserPrincipalName has "x" | take 1', loadCatalog(root));
+    expect(fnvHashes.length).toBeGreaterThan(0);
+    const texts = ['', 'a', 'where', 'SigninLogs', 'ünïcödé ✓ 𝔘', 'x'.repeat(300), 'has_any("a", "b")'];
+    for (const { original, fast } of fnvHashes)
+      for (const text of texts)
+        for (const [start, length] of [
+          [0, text.length],
+          [1, Math.max(text.length - 2, 0)],
+        ])
+          expect(fast(text, start, length), `${text}@${start}+${length}`).toBe(original(text, start, length));
   });
 });
