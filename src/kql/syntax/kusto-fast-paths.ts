@@ -109,6 +109,12 @@ export function installKustoFastPaths(
     },
   });
 
+  const types = kusto.KustoCode.$assembly.$types;
+  specializeAutoProperties(
+    HOT_CLASSES.map((name) => types[`Kusto.Language.${name}`]),
+    replace,
+  );
+
   // `TextKeyedDictionary<T>.Key.GetFNVHashCode` (the lexer's keyword and name tables, for every
   // token) reads its two constants through `Key(TValue)`, a generic type lookup, for every character,
   // and multiplies through `Bridge.Int.mul(a, b)`, which without an overflow check is `Math.imul`.
@@ -127,3 +133,67 @@ export function installKustoFastPaths(
 
 /** The hash functions replaced per instantiation, for the tests to compare with the originals. */
 export const fnvHashes: { original: (...args: any[]) => number; fast: (...args: any[]) => number }[] = [];
+
+/**
+ * The classes whose auto-properties binding reads most (counted over the bench rules: a token's
+ * Kind, Text and Trivia, a symbol's Name, an element's IndexInParent, a signature's Parameters, ...):
+ * specializing every class's (~4,000 properties) would cost more start-up than it saves.
+ */
+const HOT_CLASSES = [
+  'Parsing.LexicalToken',
+  'Symbols.Symbol',
+  'Symbols.Signature',
+  'Symbols.Parameter',
+  'Syntax.SyntaxElement',
+  'Syntax.SyntaxFacts.SyntaxData',
+  'Syntax.SeparatedElement',
+  'Syntax.TokenName',
+  'Syntax.NameReference',
+  'Syntax.LiteralExpression',
+  'Syntax.ExpressionList',
+  'Syntax.PipeExpression',
+  'Syntax.FunctionCallExpression',
+  'Binding.SemanticInfo',
+];
+
+// Bridge.NET's accessors of an auto-property (bridge.js `Bridge.property`), as the minified runtime
+// prints them: `get` reads the backing field from the object's `$init` bag, or the default.
+const AUTO_GETTER =
+  /^function\s*\(\)\s*\{\s*var (\w+)\s*=\s*this\.\$init\[(\w+)\];\s*return \1\s*===\s*undefined\s*\?\s*(\w+)\s*:\s*\1;?\s*\}$/;
+const AUTO_SETTER = /^function\s*\((\w+)\)\s*\{\s*this\.\$init\[(\w+)\]\s*=\s*\1;?\s*\}$/;
+
+/**
+ * Bridge.NET gives every auto-property (`Name`, `Kind`, `IndexInParent`, ... ~35,000 reads per
+ * rule) a getter and setter made by one closure, `this.$init[backingField]`: all of them share one
+ * call site, which V8 answers through its generic (megamorphic) keyed lookup. Here each property of
+ * the library's classes gets accessors of its own, compiled with the backing field's name as a
+ * constant, reading and writing the same `$init` entry and answering the same default. The field
+ * and default are read off the original accessors by calling them on a probe object.
+ */
+function specializeAutoProperties(
+  types: any[],
+  replace: (owner: object, name: string, fast: PropertyDescriptor) => void,
+): void {
+  const mark = {};
+  for (const type of types) {
+    const prototype = typeof type === 'function' ? type.prototype : undefined;
+    if (!prototype) continue;
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(prototype))) {
+      const { get, set } = descriptor;
+      if (!get || !set || !AUTO_GETTER.test(String(get)) || !AUTO_SETTER.test(String(set))) continue;
+      const probe = { $init: {} as Record<string, unknown> };
+      set.call(probe, mark);
+      const fields = Object.keys(probe.$init);
+      if (fields.length !== 1 || probe.$init[fields[0]] !== mark) continue;
+      const fallback = get.call({ $init: {} });
+      const field = JSON.stringify(fields[0]);
+      // A function compiled per property: its own inline caches, and the field name a constant.
+      const accessors = new Function(
+        'fallback',
+        `return { get: function () { var o = this.$init[${field}]; return o === undefined ? fallback : o; }, ` +
+          `set: function (value) { this.$init[${field}] = value; } };`,
+      )(fallback);
+      replace(prototype, name, accessors);
+    }
+  }
+}

@@ -174,4 +174,23 @@ describe('Bridge.NET fast paths', () => {
         ])
           expect(fast(text, start, length), `${text}@${start}+${length}`).toBe(original(text, start, length));
   });
+
+  it('read and write the same backing field, with the same default, through the specialized auto-properties', () => {
+    kusto();
+    const accessors = (globalThis as any).Bridge.$fastPathOriginals.filter(
+      (p: any) => p.original.get && p.original.set && String(p.original.get).includes('$init'),
+    );
+    expect(accessors.length).toBeGreaterThan(30);
+    for (const { name, original, fast } of accessors) {
+      expect(fast.get.call({ $init: {} }), name).toBe(original.get.call({ $init: {} }));
+      const value = {};
+      const viaFast = { $init: {} as Record<string, unknown> };
+      fast.set.call(viaFast, value);
+      const viaOriginal = { $init: {} as Record<string, unknown> };
+      original.set.call(viaOriginal, value);
+      expect(Object.keys(viaFast.$init), name).toEqual(Object.keys(viaOriginal.$init));
+      expect(original.get.call(viaFast), name).toBe(value);
+      expect(fast.get.call(viaOriginal), name).toBe(value);
+    }
+  });
 });
