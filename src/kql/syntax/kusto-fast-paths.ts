@@ -62,6 +62,36 @@ export function installKustoFastPaths(
     },
   });
 
+  // An expression's type, with a one-column reducible tuple taken as its column's type and an
+  // entity-group element as the group's symbol (Expression.ResultType).
+  const {
+    TupleSymbol,
+    EntityGroupElementSymbol,
+    ColumnSymbol,
+    Signature,
+    Symbol: KustoSymbol,
+  } = kusto.Symbols;
+  replace(kusto.Syntax.Expression.prototype, 'ResultType', {
+    get(this: any) {
+      const type = this.RawResultType;
+      if (type instanceof TupleSymbol) {
+        const columns = (type as any).Columns;
+        if (system.Array.getCount(columns, ColumnSymbol) === 1 && (type as any).IsReducibleToScalar)
+          return system.Array.getItem(columns, 0, ColumnSymbol).Type;
+        return type;
+      }
+      return type instanceof EntityGroupElementSymbol ? (type as any).UnderlyingSymbol : type;
+    },
+  });
+  // What a name or call refers to: a signature's symbol, or the symbol itself (SemanticInfo.ReferencedSymbol).
+  replace(kusto.Binding.SemanticInfo.prototype, 'ReferencedSymbol', {
+    get(this: any) {
+      const referenced = this._referencedSymbolOrSignature;
+      if (referenced instanceof Signature) return referenced.Symbol;
+      return referenced instanceof KustoSymbol ? referenced : null;
+    },
+  });
+
   const treeBinder = kusto.Binding.Binder.TreeBinder.prototype;
   replace(treeBinder, 'VisitChildren', {
     value(this: any, node: any) {
