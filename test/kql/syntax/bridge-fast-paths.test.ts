@@ -1,13 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadCatalog } from '../../../src/kql/catalog.js';
 import { useOriginals } from '../../../src/kql/syntax/bridge-fast-paths.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { kusto } from '../../../src/kql/syntax/kusto.js';
 import { fnvHashes } from '../../../src/kql/syntax/kusto-fast-paths.js';
-import { findFiles } from '../../../src/rules/load.js';
+import { findFiles, findRuleFiles } from '../../../src/rules/load.js';
+import { validateFiles } from '../../../src/rules/validate/index.js';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -76,6 +79,38 @@ describe('Bridge.NET fast paths', () => {
     const original = withOriginals(() => bound(queries));
     const fast = bound(queries);
     for (let i = 0; i < queries.length; i++) expect(fast[i], queries[i]).toBe(original[i]);
+  });
+
+  it('validate rule files, real Azure-Sentinel ones included, to the same findings as the original helpers', {
+    timeout: 300_000,
+  }, () => {
+    // Error paths too: the repository's first rule with broken queries in place of its own.
+    const [first] = findRuleFiles([join(root, 'kql/rules')]);
+    const broken = mkdtempSync(join(tmpdir(), 'sk-fast-paths-'));
+    [
+      'AuditLogs | where NoSuchColumn == 1 | project TimeGenerated',
+      'AuditLogs | where TimeGenerated > "x" | extend y = strlen(1)',
+      'AuditLogs | where | project',
+      'union isfuzzy=true NoSuchTable, AuditLogs | take 1',
+      'AuditLogs | summarize n = count() by OperationName',
+    ].forEach((query, i) => {
+      const rule = parse(readFileSync(first, 'utf8'));
+      writeFileSync(join(broken, `broken-${i}.yaml`), stringify({ ...rule, query, id: randomUUID() }));
+    });
+    const fixtures = [
+      'kql/rules',
+      'kql/hunting',
+      'test/rules/fixtures/azure-sentinel',
+      'test/rules/fixtures/azure-sentinel-ci',
+    ];
+    const files = findRuleFiles([broken, ...fixtures.map((dir) => join(root, dir))]);
+    expect(files.length).toBeGreaterThan(30);
+    // A fresh catalog each time: its own global state, binding cache and remembered bindings.
+    const check = () =>
+      validateFiles(files, { catalog: loadCatalog(root), compareWithGit: false }).diagnostics;
+    const original = withOriginals(check);
+    expect(original.some((d) => d.code === 'SK1103')).toBe(true);
+    expect(check()).toEqual(original);
   });
 
   it('give a query result the grammar KustoCode.Create gives it, built when first read', {
