@@ -148,16 +148,27 @@ export function installKustoFastPaths(
   // `TextKeyedDictionary<T>.Key.GetFNVHashCode` (the lexer's keyword and name tables, for every
   // token) reads its two constants through `Key(TValue)`, a generic type lookup, for every character,
   // and multiplies through `Bridge.Int.mul(a, b)`, which without an overflow check is `Math.imul`.
+  // An instantiation's static members are assigned again when its static initializer runs (after
+  // it is first looked up), so the replacement is an accessor that keeps answering the fast method
+  // and records what Bridge assigns as the original.
   onInstantiation(kusto.Utils.TextKeyedDictionary$1.Key, (type) => {
-    const original = type.GetFNVHashCode;
-    type.GetFNVHashCode = (text: string, start: number, length: number) => {
+    let original = type.GetFNVHashCode;
+    const fast = (text: string, start: number, length: number) => {
       let hash: number = type.FnvOffsetBias;
       const prime: number = type.FnvPrime;
       for (let i = start, end = (start + length) | 0; i < end; i = (i + 1) | 0)
         hash = Math.imul(hash ^ text.charCodeAt(i), prime);
       return hash;
     };
-    fnvHashes.push({ original, fast: type.GetFNVHashCode });
+    Object.defineProperty(type, 'GetFNVHashCode', {
+      get: () => fast,
+      set: (value) => {
+        original = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    fnvHashes.push({ original: (...args) => original(...args), fast });
   });
 }
 
