@@ -14,7 +14,9 @@ import type { DocumentFacts } from '../rules/validate/facts.js';
 import {
   checkAcrossFiles,
   checkFiles,
+  checkFilesInTurn,
   sortDiagnostics,
+  takeInTurn,
   type ValidationOptions,
 } from '../rules/validate/index.js';
 import { checkQuery } from '../rules/validate/query.js';
@@ -101,11 +103,15 @@ export interface WorkerInput {
   root: string;
   schemaDirs?: string[];
   mitre?: { path: string; file: string };
+  /** Every rule file; the threads take them in turn through `next`. */
   files: string[];
+  /** One Int32 shared by all threads: the index of the next file not yet taken. */
+  next: SharedArrayBuffer;
 }
 export interface WorkerOutput {
   diagnostics: Diagnostic[];
-  facts: DocumentFacts[];
+  /** With the index of the file each came from. */
+  facts: { index: number; facts: DocumentFacts }[];
 }
 
 /**
@@ -162,27 +168,30 @@ function threadCount(rules: number, options: ContentOptions): number {
 }
 
 /**
- * Files dealt round-robin so each thread gets a similar mix; this thread checks the first share
- * while the workers start (each loads Kusto.Language and the catalog, as this thread does), and
- * their diagnostics come back as plain data.
+ * The threads take the files from one shared counter a few at a time (this thread starts checking
+ * while the workers load Kusto.Language and the catalog, as this thread did), and their
+ * diagnostics come back as plain data. Facts return to file order, so the checks across files
+ * answer as on one thread.
  */
 async function checkOnThreads(
   files: readonly string[],
   threads: number,
   options: ContentOptions,
-): Promise<WorkerOutput> {
-  const shares = Array.from({ length: threads }, (_, t) => files.filter((_, i) => i % threads === t));
-  const workers = shares.slice(1).map((share) =>
+): Promise<{ diagnostics: Diagnostic[]; facts: DocumentFacts[] }> {
+  const next = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: threads - 1 }, () =>
     runWorker({
       root: options.root,
       schemaDirs: options.parallel?.schemaDirs,
       mitre: options.mitre ? options.parallel?.mitre : undefined,
-      files: share,
+      files: [...files],
+      next,
     }),
   );
-  const own = checkFiles(shares[0], options);
+  const own = checkFilesInTurn(files, takeInTurn(next, files.length), options);
   const outputs = [own, ...(await Promise.all(workers))];
-  return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: outputs.flatMap((o) => o.facts) };
+  const facts = outputs.flatMap((o) => o.facts).sort((a, b) => a.index - b.index);
+  return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: facts.map((f) => f.facts) };
 }
 
 function runWorker(input: WorkerInput): Promise<WorkerOutput> {

@@ -135,6 +135,34 @@ describe('validate kql/ by content type', () => {
     ]);
   });
 
+  it('lists the other files sharing an id in file order on worker threads as on one thread', async () => {
+    // The threads take files from one queue in turn; a duplicate id's message names the other
+    // files in the order a single thread meets them, whichever thread checked each.
+    const id = '6f1f2c3d-1a2b-4c5d-8e9f-0a1b2c3d4e81';
+    const rule = (n: number, ruleId: string) =>
+      scheduledRule({ id: ruleId, name: `Queued ${n}`, description: 'Checked in turn.' }, [
+        `query: SigninLogs | where ResultType == "${n}" | project IPAddress`,
+      ]);
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 12; n++)
+      files[`kql/rules/r${String(n).padStart(2, '0')}.yaml`] = rule(
+        n,
+        n % 4 === 1 ? `${id.slice(0, -2)}9${n % 10}` : id,
+      );
+    const dir = repo(files);
+    const options = { root: dir, catalog: loadCatalog(dir), compareWithGit: false };
+    const single = await validateContent([join(dir, 'kql')], options);
+    const threaded = await validateContent([join(dir, 'kql')], {
+      ...options,
+      parallel: { threads: 2, minRulesPerThread: 1 },
+    });
+    expect(threaded.workers).toBe(2);
+    const duplicates = single.diagnostics.filter((d) => d.code === 'SK1601');
+    expect(duplicates).toHaveLength(9);
+    expect(duplicates[0].message).toMatch(/r02\.yaml.*r03\.yaml.*r04\.yaml/);
+    expect(threaded.diagnostics).toEqual(single.diagnostics);
+  });
+
   it('gives the same findings whether rules share one global state, bindings and threads or each has its own', async () => {
     const rule = (n: number, query: string) =>
       scheduledRule(

@@ -24,10 +24,45 @@ export interface Analysis {
 export function analyze(query: string, catalog: Catalog): Analysis {
   const code = kusto().KustoCode.ParseAndAnalyze(query, globalStateFor(catalog, query));
   const diagnostics = toArray(code.GetDiagnostics()).map(fromKusto);
-  diagnostics.push(...calledFunctionDiagnostics(code.Syntax));
-  const fuzzy = fuzzyUnionDiagnostics(code.Syntax, diagnostics);
+  const facts = treeFacts(code.Syntax);
+  diagnostics.push(...calledFunctionDiagnostics(facts.calledWithErrors));
+  const fuzzy = fuzzyUnionDiagnostics(facts.fuzzyUnions, diagnostics);
   fuzzy.sort((a, b) => a.start - b.start);
   return { code, diagnostics: fuzzy };
+}
+
+/** What the checks after binding need from a syntax tree, gathered in one walk. */
+interface TreeFacts {
+  /** Calls of functions whose bodies do not bind (`CalledFunctionHasErrors`). */
+  calledWithErrors: any[];
+  /** `union isfuzzy=true` operators. */
+  fuzzyUnions: any[];
+  /** The query's last expression statement outside function bodies. */
+  lastStatement: any;
+}
+
+// By syntax root: resultSchema asks again for a tree analyze walked.
+const factsByRoot = new WeakMap<object, TreeFacts>();
+
+function treeFacts(root: any): TreeFacts {
+  let facts = factsByRoot.get(root);
+  if (facts) return facts;
+  const { SyntaxKind } = kusto().Syntax;
+  const found: TreeFacts = { calledWithErrors: [], fuzzyUnions: [], lastStatement: undefined };
+  const visit = (node: any, inFunctionBody: boolean): void => {
+    if (node.CalledFunctionHasErrors) found.calledWithErrors.push(node);
+    const kind = node.Kind;
+    if (kind === SyntaxKind.UnionOperator && isFuzzy(node)) found.fuzzyUnions.push(node);
+    if (kind === SyntaxKind.ExpressionStatement && !inFunctionBody) found.lastStatement = node;
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child?.ChildCount > 0) visit(child, inFunctionBody || child.Kind === SyntaxKind.FunctionBody);
+    }
+  };
+  visit(root, false);
+  facts = found;
+  factsByRoot.set(root, facts);
+  return facts;
 }
 
 // Kusto.Language's codes for a union leg that does not resolve: a fuzzy name (warning) and a
@@ -41,40 +76,32 @@ const UNRESOLVED_LEG = new Set(['KS205', 'KS142']);
  * that matches nothing as an error even then, and an all-unresolved union as warnings only; both
  * are put right here so validation and the engine agree with the service.
  */
-function fuzzyUnionDiagnostics(root: any, diagnostics: QueryDiagnostic[]): QueryDiagnostic[] {
+function fuzzyUnionDiagnostics(unions: any[], diagnostics: QueryDiagnostic[]): QueryDiagnostic[] {
   const out = [...diagnostics];
   const { SyntaxKind } = kusto().Syntax;
-  const visit = (node: any): void => {
-    if (node.Kind === SyntaxKind.UnionOperator && isFuzzy(node)) {
-      const legs = elements(node.Expressions);
-      const unresolved = (leg: any) =>
-        out.filter(
-          (d) =>
-            UNRESOLVED_LEG.has(d.code) && d.start >= leg.TextStart && d.start < leg.TextStart + leg.Width,
-        );
-      const failed = legs.filter((leg) => unresolved(leg).length > 0);
-      // Piped input (`T | union isfuzzy=true X`) is a leg that resolves; a union that starts the
-      // pipe (`union isfuzzy=true X, Y | count`) has none.
-      const piped = node.Parent?.Kind === SyntaxKind.PipeExpression && node.Parent.Operator === node;
-      if (failed.length < legs.length || piped) {
-        for (const leg of failed)
-          for (const d of unresolved(leg)) if (d.code === 'KS142') d.severity = 'warning';
-      } else {
-        out.push({
-          code: 'KS-FUZZY',
-          severity: 'error',
-          message: 'no table of this union isfuzzy=true resolves, so Kusto returns an error',
-          start: node.TextStart,
-          length: node.Width,
-        });
-      }
+  for (const node of unions) {
+    const legs = elements(node.Expressions);
+    const unresolved = (leg: any) =>
+      out.filter(
+        (d) => UNRESOLVED_LEG.has(d.code) && d.start >= leg.TextStart && d.start < leg.TextStart + leg.Width,
+      );
+    const failed = legs.filter((leg) => unresolved(leg).length > 0);
+    // Piped input (`T | union isfuzzy=true X`) is a leg that resolves; a union that starts the
+    // pipe (`union isfuzzy=true X, Y | count`) has none.
+    const piped = node.Parent?.Kind === SyntaxKind.PipeExpression && node.Parent.Operator === node;
+    if (failed.length < legs.length || piped) {
+      for (const leg of failed)
+        for (const d of unresolved(leg)) if (d.code === 'KS142') d.severity = 'warning';
+    } else {
+      out.push({
+        code: 'KS-FUZZY',
+        severity: 'error',
+        message: 'no table of this union isfuzzy=true resolves, so Kusto returns an error',
+        start: node.TextStart,
+        length: node.Width,
+      });
     }
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child?.ChildCount > 0) visit(child);
-    }
-  };
-  visit(root);
+  }
   return out;
 }
 
@@ -117,30 +144,23 @@ function severityOf(severity: string): Severity {
  * body: the call site only carries `CalledFunctionHasErrors`. Those errors are reported at the call
  * site, since the user edits the call (or the parser file, which is validated on its own).
  */
-function calledFunctionDiagnostics(root: any): QueryDiagnostic[] {
+function calledFunctionDiagnostics(calls: any[]): QueryDiagnostic[] {
   const found: QueryDiagnostic[] = [];
-  const visit = (node: any): void => {
-    if (node.CalledFunctionHasErrors) {
-      const name = node.ReferencedSymbol?.Name ?? 'function';
-      const expansion = node.GetExpansion();
-      const inner = expansion ? toArray(expansion.GetContainedDiagnostics()) : [];
-      const messages = inner.length > 0 ? inner.map((d: any) => d.Message) : ['its body does not bind'];
-      for (const message of messages) {
-        found.push({
-          code: 'KS-CALLED',
-          severity: 'error',
-          message: `error in called function '${name}': ${message}`,
-          start: node.TextStart,
-          length: node.Width,
-        });
-      }
+  for (const node of calls) {
+    const name = node.ReferencedSymbol?.Name ?? 'function';
+    const expansion = node.GetExpansion();
+    const inner = expansion ? toArray(expansion.GetContainedDiagnostics()) : [];
+    const messages = inner.length > 0 ? inner.map((d: any) => d.Message) : ['its body does not bind'];
+    for (const message of messages) {
+      found.push({
+        code: 'KS-CALLED',
+        severity: 'error',
+        message: `error in called function '${name}': ${message}`,
+        start: node.TextStart,
+        length: node.Width,
+      });
     }
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child?.ChildCount > 0) visit(child);
-    }
-  };
-  visit(root);
+  }
   return found;
 }
 
@@ -177,16 +197,8 @@ export function isScanWithoutMatchId(node: any): boolean {
 
 /** Whether the query's last statement is `... | scan ...` without with_match_id. */
 function endsInScanWithoutMatchId(root: any): boolean {
-  const { SyntaxKind } = kusto().Syntax;
-  let last: any;
-  const visit = (node: any): void => {
-    if (node.Kind === SyntaxKind.ExpressionStatement) last = node;
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child?.ChildCount > 0 && child.Kind !== SyntaxKind.FunctionBody) visit(child);
-    }
-  };
-  visit(root);
-  const expression = last?.Expression;
-  return expression?.Kind === SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator);
+  const expression = treeFacts(root).lastStatement?.Expression;
+  return (
+    expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator)
+  );
 }

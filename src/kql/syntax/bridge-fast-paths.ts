@@ -1,3 +1,5 @@
+import { installKustoFastPaths } from './kusto-fast-paths.js';
+
 /**
  * Faster versions of the Bridge.NET runtime helpers that Kusto.Language (a Bridge.NET build of the
  * C# library) calls on every list access, type test and lazy field. A CPU profile of `validate`
@@ -74,36 +76,59 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   // `instanceof` of such a type is true only for unboxed objects.
   const plainClass = (type: any) =>
     typeof type === 'function' && type !== system.Object && type !== Object && type.constructor === Function;
-  bridge.is = (obj: any, type: any, ignoreFn?: boolean, allowNull?: boolean) => {
-    if (plainClass(type)) {
-      if (obj instanceof type) return true;
-      const ctor = obj != null && typeof obj === 'object' && !obj.$boxed ? obj.constructor : null;
-      if (
-        ctor != null &&
-        ctor !== type &&
-        ctor !== Object &&
-        ctor !== Boolean &&
-        ctor !== String &&
-        ctor !== Date &&
-        (ctor.$kind || ctor.$$inherits) &&
-        !type.$isInterface &&
-        !type.$is &&
-        !type.$literal
-      )
-        return false;
-    }
-    return is.call(bridge, obj, type, ignoreFn, allowNull);
+  // true or false where that answer is proven, undefined for the original to decide.
+  const plainAnswer = (obj: any, type: any): boolean | undefined => {
+    if (!plainClass(type)) return undefined;
+    if (obj instanceof type) return true;
+    const ctor = obj != null && typeof obj === 'object' && !obj.$boxed ? obj.constructor : null;
+    if (
+      ctor != null &&
+      ctor !== type &&
+      ctor !== Object &&
+      ctor !== Boolean &&
+      ctor !== String &&
+      ctor !== Date &&
+      (ctor.$kind || ctor.$$inherits) &&
+      !type.$isInterface &&
+      !type.$is &&
+      !type.$literal
+    )
+      return false;
+    return undefined;
   };
-  // `Bridge.as` and `Bridge.cast` return the object itself when `is` answers true and the object is
-  // not boxed: so the `instanceof` case above answers them without the general test (the syntax
-  // tree's `Parent` getter alone is an `as` per call).
+  bridge.is = (obj: any, type: any, ignoreFn?: boolean, allowNull?: boolean) =>
+    plainAnswer(obj, type) ?? is.call(bridge, obj, type, ignoreFn, allowNull);
+  // `Bridge.as` returns the object itself when `is` answers true and the object is not boxed, and
+  // null when `is` answers false; `Bridge.cast` the object, or throws (left to the original). So
+  // the answers above serve them without the general test (a syntax node's ancestors, a symbol's
+  // kind: several thousand `as` per rule).
   const as = bridge.as;
   const cast = bridge.cast;
-  const plainInstance = (obj: any, type: any) => plainClass(type) && obj instanceof type;
-  bridge.as = (obj: any, type: any, allowNull?: boolean) =>
-    plainInstance(obj, type) ? obj : as.call(bridge, obj, type, allowNull);
+  bridge.as = (obj: any, type: any, allowNull?: boolean) => {
+    const answer = plainAnswer(obj, type);
+    if (answer === undefined) return as.call(bridge, obj, type, allowNull);
+    return answer ? obj : null;
+  };
   bridge.cast = (obj: any, type: any, allowNull?: boolean) =>
-    plainInstance(obj, type) ? obj : cast.call(bridge, obj, type, allowNull);
+    plainClass(type) && obj instanceof type ? obj : cast.call(bridge, obj, type, allowNull);
+
+  // `Bridge.isArray` with the array types in a Set (the original scans the list on each of ~50,000
+  // calls per rule); `Bridge.arrayTypes` is never changed after bridge.js defines it.
+  const isArray = bridge.isArray;
+  const arrayTypes = new Set<unknown>(bridge.arrayTypes);
+  bridge.isArray = (obj: any, ctor?: any) => {
+    const c = ctor || (obj != null ? obj.constructor : null);
+    if (!c) return false;
+    return arrayTypes.has(c) || c.$isArray || Array.isArray(obj);
+  };
+  // `Bridge.hasValue(obj)` is `Bridge.unbox(obj, true) != null`; unbox returns anything other than
+  // a boxed value or an array as it is (it unboxes an array's items in place: left to the original).
+  const hasValue = bridge.hasValue;
+  bridge.hasValue = (obj: any) => {
+    if (obj == null) return false;
+    if (typeof obj !== 'object' || (!obj.$boxed && !bridge.isArray(obj))) return true;
+    return hasValue.call(bridge, obj);
+  };
 
   // The same accessor as the original's, on a prototype instead of defined per call.
   class Ref {
@@ -147,9 +172,13 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     if (found) {
       if (candidates) candidates.push(found);
       else index.byFirst.set(args[0], [found]);
+      instantiated.get(fn)?.(found.type);
     }
     return found;
   };
+  // Kusto.Language fast paths on generic types are installed on each instantiation when it is first
+  // looked up again after being made (which every use of a generic type does).
+  const instantiated = new Map<object, (type: any) => void>();
   // Kusto.Language itself: a column looked up by name in a table built a Bridge Dictionary of all
   // the table's columns (`ColumnMap`, ~10% of binding: every `where` makes a new table, so rules
   // with long filter chains over wide tables built one per clause). The same first-column-of-
@@ -198,10 +227,39 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     { owner: bridge, name: 'is', original: is },
     { owner: bridge, name: 'as', original: as },
     { owner: bridge, name: 'cast', original: cast },
+    { owner: bridge, name: 'isArray', original: isArray },
+    { owner: bridge, name: 'hasValue', original: hasValue },
     { owner: bridge, name: 'ref', original: ref },
     { owner: bridge.Class, name: 'getCachedType', original: getCachedType },
     { owner: tables, name: 'GetMembers$1', original: getMembers },
-  ];
+  ].map(({ owner, name, original }) => ({
+    owner,
+    name,
+    original: { value: original, writable: true, enumerable: true, configurable: true },
+    fast: Object.getOwnPropertyDescriptor(owner, name),
+  }));
+  installKustoFastPaths(system, kusto, bridge.$fastPathOriginals, (generic, install) =>
+    instantiated.set(generic, install),
+  );
+}
+
+/** One replaced member: the property descriptors of the original and of the fast path. */
+export interface FastPath {
+  owner: object;
+  name: string;
+  original: PropertyDescriptor;
+  fast: PropertyDescriptor;
+}
+
+/**
+ * Puts the original members back (`true`) or the fast paths (`false`), all of them or those
+ * named: the equivalence tests bind the same queries both ways.
+ */
+export function useOriginals(bridge: any, on: boolean, names?: readonly string[]): void {
+  for (const path of bridge.$fastPathOriginals as FastPath[]) {
+    if (names && !names.includes(path.name)) continue;
+    Object.defineProperty(path.owner, path.name, on ? path.original : path.fast);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../diagnostics.js';
 import { type Catalog, loadTablesNamedIn } from '../../kql/catalog.js';
 import { type LoadedQueryDocument, loadQueryFile } from '../load.js';
@@ -56,6 +57,54 @@ export function checkFiles(
   ]);
   const facts = documents.flatMap((document) => factsOf(document) ?? []);
   return { documents, diagnostics, facts };
+}
+
+/**
+ * `checkFiles` for threads that share one list of files: each thread checks the files `take` hands
+ * it (indexes into `paths`, a few at a time from a counter the threads share) until none are left,
+ * so they finish together however the cost differs between files and whenever each thread starts.
+ * The tables every file's text names are loaded first, so Kusto's global state is built once
+ * (the text is a superset of the queries; a table a query names that the scan misses, e.g. behind
+ * a YAML escape, is still loaded when the query is bound).
+ */
+export function checkFilesInTurn(
+  paths: readonly string[],
+  take: () => readonly number[],
+  options: ValidationOptions,
+): { diagnostics: Diagnostic[]; facts: { index: number; facts: DocumentFacts }[] } {
+  for (const path of paths) loadTablesNamedIn(options.catalog, readTextIfAny(path));
+  const diagnostics: Diagnostic[] = [];
+  const facts: { index: number; facts: DocumentFacts }[] = [];
+  for (let batch = take(); batch.length > 0; batch = take()) {
+    for (const index of batch) {
+      const document = loadQueryFile(paths[index]);
+      diagnostics.push(...document.diagnostics, ...checkDocument(document, options));
+      const found = factsOf(document);
+      if (found) facts.push({ index, facts: found });
+    }
+  }
+  return { diagnostics, facts };
+}
+
+function readTextIfAny(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return ''; // loadQueryFile reports it
+  }
+}
+
+/** Files a thread takes at a time: few enough that threads finish within a few rules of each other. */
+const FILES_PER_TAKE = 4;
+
+/** The next indexes into a list of `count` files, from a counter shared between threads. */
+export function takeInTurn(next: SharedArrayBuffer, count: number): () => number[] {
+  const counter = new Int32Array(next);
+  return () => {
+    const start = Atomics.add(counter, 0, FILES_PER_TAKE);
+    const end = Math.min(start + FILES_PER_TAKE, count);
+    return Array.from({ length: Math.max(end - start, 0) }, (_, i) => start + i);
+  };
 }
 
 /** Unique ids and names, the NRT rule count, and version bumps against git HEAD. */

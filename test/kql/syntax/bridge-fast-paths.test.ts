@@ -1,32 +1,28 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadCatalog } from '../../../src/kql/catalog.js';
+import { useOriginals } from '../../../src/kql/syntax/bridge-fast-paths.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { kusto } from '../../../src/kql/syntax/kusto.js';
-import { findFiles } from '../../../src/rules/load.js';
+import { fnvHashes } from '../../../src/kql/syntax/kusto-fast-paths.js';
+import { findFiles, findRuleFiles } from '../../../src/rules/load.js';
+import { validateFiles } from '../../../src/rules/validate/index.js';
 
 const root = join(import.meta.dirname, '../../..');
 
-interface Replaced {
-  owner: Record<string, unknown>;
-  name: string;
-  original: unknown;
-}
-
-/** Runs `body` with Bridge.NET's original helpers back in place of the fast paths. */
+/** Runs `body` with the original Bridge.NET helpers and Kusto.Language methods back in place of the fast paths. */
 function withOriginals<T>(body: () => T): T {
   kusto();
-  const replaced: Replaced[] = (globalThis as any).Bridge.$fastPathOriginals;
-  const fast = replaced.map(({ owner, name }) => owner[name]);
-  for (const { owner, name, original } of replaced) owner[name] = original;
+  const { Bridge } = globalThis as any;
+  useOriginals(Bridge, true);
   try {
     return body();
   } finally {
-    replaced.forEach(({ owner, name }, i) => {
-      owner[name] = fast[i];
-    });
+    useOriginals(Bridge, false);
   }
 }
 
@@ -85,6 +81,38 @@ describe('Bridge.NET fast paths', () => {
     for (let i = 0; i < queries.length; i++) expect(fast[i], queries[i]).toBe(original[i]);
   });
 
+  it('validate rule files, real Azure-Sentinel ones included, to the same findings as the original helpers', {
+    timeout: 300_000,
+  }, () => {
+    // Error paths too: the repository's first rule with broken queries in place of its own.
+    const [first] = findRuleFiles([join(root, 'kql/rules')]);
+    const broken = mkdtempSync(join(tmpdir(), 'sk-fast-paths-'));
+    [
+      'AuditLogs | where NoSuchColumn == 1 | project TimeGenerated',
+      'AuditLogs | where TimeGenerated > "x" | extend y = strlen(1)',
+      'AuditLogs | where | project',
+      'union isfuzzy=true NoSuchTable, AuditLogs | take 1',
+      'AuditLogs | summarize n = count() by OperationName',
+    ].forEach((query, i) => {
+      const rule = parse(readFileSync(first, 'utf8'));
+      writeFileSync(join(broken, `broken-${i}.yaml`), stringify({ ...rule, query, id: randomUUID() }));
+    });
+    const fixtures = [
+      'kql/rules',
+      'kql/hunting',
+      'test/rules/fixtures/azure-sentinel',
+      'test/rules/fixtures/azure-sentinel-ci',
+    ];
+    const files = findRuleFiles([broken, ...fixtures.map((dir) => join(root, dir))]);
+    expect(files.length).toBeGreaterThan(30);
+    // A fresh catalog each time: its own global state, binding cache and remembered bindings.
+    const check = () =>
+      validateFiles(files, { catalog: loadCatalog(root), compareWithGit: false }).diagnostics;
+    const original = withOriginals(check);
+    expect(original.some((d) => d.code === 'SK1103')).toBe(true);
+    expect(check()).toEqual(original);
+  });
+
   it('give a query result the grammar KustoCode.Create gives it, built when first read', {
     timeout: 60_000,
   }, () => {
@@ -116,9 +144,14 @@ describe('Bridge.NET fast paths', () => {
       K.Symbols.ScalarTypes.String,
       Bridge.box(3, System.Int32),
       'text',
+      '',
       5,
+      0,
       true,
+      false,
       {},
+      () => 1,
+      Bridge.box(null, System.Nullable$1(System.Int32)),
     ];
     const types = [
       System.Object,
@@ -139,6 +172,7 @@ describe('Bridge.NET fast paths', () => {
     const answers = (): unknown[] => {
       const out: unknown[] = [];
       for (const value of values) {
+        out.push(Bridge.isArray(value), Bridge.hasValue(value));
         for (const type of types) out.push(Bridge.is(value, type), Bridge.as(value, type) === null);
         for (const type of [System.Int32, System.String, K.Symbols.FunctionSymbol, null]) {
           let count: unknown;
@@ -161,5 +195,37 @@ describe('Bridge.NET fast paths', () => {
       return out;
     };
     expect(answers()).toEqual(withOriginals(answers));
+  });
+
+  it("hash text for the lexer's keyed dictionaries as TextKeyedDictionary.Key.GetFNVHashCode does", () => {
+    analyze('SigninLogs | where UserPrincipalName has "x" | take 1', loadCatalog(root));
+    expect(fnvHashes.length).toBeGreaterThan(0);
+    const texts = ['', 'a', 'where', 'SigninLogs', 'ünïcödé ✓ 𝔘', 'x'.repeat(300), 'has_any("a", "b")'];
+    for (const { original, fast } of fnvHashes)
+      for (const text of texts)
+        for (const [start, length] of [
+          [0, text.length],
+          [1, Math.max(text.length - 2, 0)],
+        ])
+          expect(fast(text, start, length), `${text}@${start}+${length}`).toBe(original(text, start, length));
+  });
+
+  it('read and write the same backing field, with the same default, through the specialized auto-properties', () => {
+    kusto();
+    const accessors = (globalThis as any).Bridge.$fastPathOriginals.filter(
+      (p: any) => p.original.get && p.original.set && String(p.original.get).includes('$init'),
+    );
+    expect(accessors.length).toBeGreaterThan(30);
+    for (const { name, original, fast } of accessors) {
+      expect(fast.get.call({ $init: {} }), name).toBe(original.get.call({ $init: {} }));
+      const value = {};
+      const viaFast = { $init: {} as Record<string, unknown> };
+      fast.set.call(viaFast, value);
+      const viaOriginal = { $init: {} as Record<string, unknown> };
+      original.set.call(viaOriginal, value);
+      expect(Object.keys(viaFast.$init), name).toEqual(Object.keys(viaOriginal.$init));
+      expect(original.get.call(viaFast), name).toBe(value);
+      expect(fast.get.call(viaOriginal), name).toBe(value);
+    }
   });
 });
