@@ -18,8 +18,8 @@ options:
                           (fixture rows are injected with datatable; uses DefaultAzureCredential)
   --root <dir>            repository root holding kql/schemas and connectors (default .)
   --schemas <dir>   another folder of table schemas (repeatable)
-  --threads <n>           threads to run the rule tests on (default: 1 per 8 test files, up to the
-                          cores); results and report order do not depend on it
+  --threads <n>           threads to run the rule tests on (default 1: each added thread first spends
+                          seconds of CPU starting the engine); the report does not depend on it
   -h, --help              show this help`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Catalog } from '../../kql/catalog.js';
 import { runWorker, takeInTurn } from '../../threads.js';
 import { type FileResult, findRuleTestFiles, runRuleTestFile } from './runner.js';
@@ -7,7 +6,11 @@ export interface RuleTestThreadOptions {
   /** How a worker loads the same catalog as the caller's: `loadCatalog(root, { schemaDirs })`. */
   root: string;
   schemaDirs?: string[];
-  /** Threads to run on, this one included (default: by the number of test files, up to the cores). */
+  /**
+   * Threads to run on, this one included (default 1; never more than the test files). A worker
+   * first loads Kusto.Language and the catalog and warms up the engine: ~3.5–5 s of CPU measured
+   * on the 2-core machine, about as much as 20 starter test files cost (NOTES.md, issue 15 session 5).
+   */
   threads?: number;
 }
 
@@ -23,12 +26,6 @@ export interface RuleTestWorkerInput {
 export type RuleTestWorkerOutput = { index: number; result: FileResult }[];
 
 /**
- * Test files a thread must have to be worth starting: a worker first loads Kusto.Language and the
- * catalog (~0.6–1 s on an idle core), about what two or three files' cases cost.
- */
-const MIN_FILES_PER_THREAD = 8;
-
-/**
  * Every case of every test file under `paths`, as `runRuleTests` answers, with the files spread over
  * worker threads; `catalog` must be the one `options` describe. The results keep the files' order,
  * so reports and exit codes do not depend on the thread count (only the cases' timings do).
@@ -39,7 +36,7 @@ export async function runRuleTestsOnThreads(
   options: RuleTestThreadOptions,
 ): Promise<FileResult[]> {
   const files = findRuleTestFiles(paths);
-  const threads = threadCount(files.length, options.threads);
+  const threads = Math.max(1, Math.min(options.threads ?? 1, files.length));
   const next = new SharedArrayBuffer(4);
   const input: RuleTestWorkerInput = { root: options.root, schemaDirs: options.schemaDirs, files, next };
   const workers = Array.from({ length: threads - 1 }, () =>
@@ -61,9 +58,4 @@ export function runRuleTestFilesInTurn(
     for (const index of batch) results.push({ index, result: runRuleTestFile(files[index], catalog) });
   }
   return results;
-}
-
-function threadCount(files: number, requested: number | undefined): number {
-  const wanted = requested ?? Math.min(availableParallelism(), Math.floor(files / MIN_FILES_PER_THREAD));
-  return Math.max(1, Math.min(wanted, files));
 }
