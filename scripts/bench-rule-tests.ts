@@ -3,12 +3,18 @@
  * starter rule over >= 1M rows completes). Prints figures; exits 1 when a goal is missed.
  *
  *   npx tsx scripts/bench-rule-tests.ts [--data .local/backtest-data] [--rows 1000000] [--skip-backtest] [--skip-rule-tests]
+ *     [--cli-pairs 2] [--copies 1]
+ *
+ * `sentinel-kit test` is also timed cold on the built CLI with --threads 1 and 2 in turn (`--cli-pairs`
+ * pairs; 0 skips it) over the starter tests, or `--copies` copies of them; the reports must agree.
  *
  * Run with `node --expose-gc --import tsx` for the bytes each loaded row holds (measured after a
  * full collection; without it the figure includes garbage). Peak RSS is printed either way.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors } from '../src/diagnostics.js';
 import { loadCatalog } from '../src/kql/catalog.js';
@@ -16,6 +22,7 @@ import { parseDateTime } from '../src/kql/values/index.js';
 import { backtestRules, formatBacktestReport, loadBacktestData } from '../src/rules/backtest/index.js';
 import { findRuleFiles, loadRuleFile } from '../src/rules/load.js';
 import { findRuleTestFiles, prepareRuleTest, runRuleTestCase } from '../src/rules/testing/index.js';
+import { buildCli, packageDir, runCliCold } from './bench-cli.js';
 
 const CASE_GOAL = 100;
 const CASE_BUDGET_MS = 10_000;
@@ -28,6 +35,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'skip-backtest': { type: 'boolean', default: false },
     'skip-rule-tests': { type: 'boolean', default: false },
+    'cli-pairs': { type: 'string', default: '2' },
+    copies: { type: 'string', default: '1' },
   },
 });
 
@@ -58,6 +67,38 @@ if (!values['skip-rule-tests']) {
     `rule tests: ${CASE_GOAL} cases (${prepared.length} distinct) in ${(casesMs / 1000).toFixed(2)} s, ${(casesMs / CASE_GOAL).toFixed(1)} ms/case, ${passed} passed; first case incl. engine start ${warmMs.toFixed(0)} ms (goal < ${CASE_BUDGET_MS / 1000} s)`,
   );
   if (casesMs >= CASE_BUDGET_MS) failed = true;
+}
+
+// 1b. `sentinel-kit test` cold, one thread vs two, alternating so the load treats both alike.
+if (!values['skip-rule-tests'] && Number(values['cli-pairs']) > 0) {
+  const copies = Number(values.copies);
+  const scratch = copies > 1 ? mkdtempSync(join(tmpdir(), 'sk-bench-tests-')) : undefined;
+  try {
+    if (scratch)
+      for (let i = 0; i < copies; i++) cpSync('kql/rules', join(scratch, `copy${i}`), { recursive: true });
+    const paths = scratch ? [scratch] : ['kql/rules'];
+    buildCli();
+    const reports = new Map<number, string>();
+    for (let pair = 0; pair < Number(values['cli-pairs']); pair++) {
+      for (const threads of [1, 2]) {
+        const run = runCliCold(['test', '--root', packageDir, '--threads', String(threads), ...paths]);
+        const summary = run.stdout.trim().split('\n').at(-1);
+        console.log(
+          `test --threads ${threads} (cold, built CLI): ${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU, ` +
+            `peak RSS ${run.peakRssMb.toFixed(0)} MB, exit ${run.status}; ${summary}; load ${loadavg()[0].toFixed(1)}`,
+        );
+        // Only the cases' timings may differ between thread counts.
+        const report = run.stdout.replace(/\(\d+ ms\)/g, '');
+        if ((reports.get(threads === 1 ? 2 : 1) ?? report) !== report) {
+          console.log('the reports of 1 and 2 threads differ');
+          failed = true;
+        }
+        reports.set(threads, report);
+      }
+    }
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 // 2. Backtest of every starter rule over 7 days of synthetic data.

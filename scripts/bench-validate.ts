@@ -7,11 +7,10 @@
 // `sentinel-kit validate` of the repository in a fresh process and prints its wall time, CPU (every
 // thread) and peak memory. Goal: 1,000 rules < 8 s on 2 cores.
 // Usage: npx tsx scripts/bench-validate.ts [count]
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildCli, runCliCold } from './bench-cli.js';
 
 const count = Number(process.argv[2] ?? 1000);
 
@@ -390,34 +389,8 @@ try {
     writeFileSync(join(dir, `rule-${i}.yaml`), text);
   }
 
-  const packageDir = fileURLToPath(new URL('..', import.meta.url));
-  const built = spawnSync('npm', ['run', '--silent', 'build:cli'], {
-    cwd: packageDir,
-    stdio: 'inherit',
-    shell: process.platform === 'win32',
-  });
-  if (built.status !== 0) throw new Error('npm run build:cli failed');
-  // Cold: a fresh process, so the time includes module load, Kusto.Language's start on every
-  // thread, the catalog and every rule, as a CI run pays. The child writes its own resource usage
-  // (all its threads) when it exits.
-  const usageFile = join(root, 'usage.json');
-  const preload = `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify(process.resourceUsage())));`;
-  const started = performance.now();
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      `data:text/javascript,${encodeURIComponent(preload)}`,
-      join(packageDir, 'dist/cli/sentinel-kit.js'),
-      'validate',
-      '--no-git',
-      '--root',
-      root,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+  buildCli();
+  const run = runCliCold(['validate', '--no-git', '--root', root]);
   const summary = run.stdout.trim().split('\n').at(-1) ?? '';
   const errors = Number(/: (\d+) errors?,/.exec(summary)?.[1] ?? Number.NaN);
   const expectedErrors = Math.ceil(count / 25);
@@ -426,12 +399,10 @@ try {
     `rules:              ${count} (query lines ${sorted[0]}–${sorted[sorted.length - 1]}, ${lines} YAML lines)`,
   );
   console.log(
-    `validate (cold):    ${seconds.toFixed(2)} s (goal: < 8 s for 1,000 rules on 2 cores; built CLI, dist/cli)`,
+    `validate (cold):    ${run.seconds.toFixed(2)} s (goal: < 8 s for 1,000 rules on 2 cores; built CLI, dist/cli)`,
   );
-  console.log(
-    `CPU:                ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)} s (all threads)`,
-  );
-  console.log(`peak RSS:           ${(usage.maxRSS / 1024).toFixed(0)} MB (all threads)`);
+  console.log(`CPU:                ${run.cpuSeconds.toFixed(2)} s (all threads)`);
+  console.log(`peak RSS:           ${run.peakRssMb.toFixed(0)} MB (all threads)`);
   // Wall time on a shared machine follows its load; CPU time much less so.
   const load = loadavg().map((l) => l.toFixed(1));
   console.log(`load average:       ${load.join(' ')} (1, 5, 15 min)`);

@@ -4,12 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalog } from '../kql/catalog.js';
 import { loadMitre } from '../rules/mitre.js';
-import { checkFilesInTurn, takeInTurn } from '../rules/validate/index.js';
+import { checkFilesInTurn, FILES_PER_TAKE } from '../rules/validate/index.js';
+import { takeInTurn } from '../threads.js';
 import type { WorkerInput, WorkerOutput } from './validate.js';
 
 const input = workerData as WorkerInput;
 const catalog = loadCatalog(input.root, { schemaDirs: input.schemaDirs });
 const mitre = input.mitre ? loadMitre(input.mitre.path, input.mitre.file) : undefined;
-const take = takeInTurn(input.next, input.files.length);
+const take = takeInTurn(input.next, input.files.length, FILES_PER_TAKE);
 const { diagnostics, facts } = checkFilesInTurn(input.files, take, { catalog, mitre });
 parentPort?.postMessage({ diagnostics, facts } satisfies WorkerOutput);

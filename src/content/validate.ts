@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { findAutomationFiles, loadAutomationFile } from '../automation/load.js';
 import { checkAutomationReferences } from '../automation/validate.js';
 import { findAlertResponders, findResponders } from '../build/index.js';
@@ -15,12 +13,13 @@ import {
   checkAcrossFiles,
   checkFiles,
   checkFilesInTurn,
+  FILES_PER_TAKE,
   sortDiagnostics,
-  takeInTurn,
   type ValidationOptions,
 } from '../rules/validate/index.js';
 import { checkQuery } from '../rules/validate/query.js';
 import { validateSummaryFiles } from '../summary/validate.js';
+import { runWorker, takeInTurn } from '../threads.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =
@@ -180,42 +179,18 @@ async function checkOnThreads(
 ): Promise<{ diagnostics: Diagnostic[]; facts: DocumentFacts[] }> {
   const next = new SharedArrayBuffer(4);
   const workers = Array.from({ length: threads - 1 }, () =>
-    runWorker({
+    runWorker<WorkerOutput>(new URL('./validate-worker.ts', import.meta.url), {
       root: options.root,
       schemaDirs: options.parallel?.schemaDirs,
       mitre: options.mitre ? options.parallel?.mitre : undefined,
       files: [...files],
       next,
-    }),
+    } satisfies WorkerInput),
   );
-  const own = checkFilesInTurn(files, takeInTurn(next, files.length), options);
+  const own = checkFilesInTurn(files, takeInTurn(next, files.length, FILES_PER_TAKE), options);
   const outputs = [own, ...(await Promise.all(workers))];
   const facts = outputs.flatMap((o) => o.facts).sort((a, b) => a.index - b.index);
   return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: facts.map((f) => f.facts) };
-}
-
-function runWorker(input: WorkerInput): Promise<WorkerOutput> {
-  const worker = startWorker(input);
-  return new Promise((resolvePromise, reject) => {
-    worker.once('message', (output: WorkerOutput) => resolvePromise(output));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`validation worker exited with code ${code}`));
-    });
-  });
-}
-
-/**
- * The installed package runs bundled JavaScript, with the worker bundled beside the CLI
- * (dist/cli/validate-worker.js); a checkout runs TypeScript, so the worker registers tsx first.
- */
-function startWorker(input: WorkerInput): Worker {
-  const js = new URL('./validate-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: input });
-  const ts = new URL('./validate-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: input });
 }
 
 function checkParser(path: string, options: ContentOptions): Diagnostic[] {

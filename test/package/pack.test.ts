@@ -39,6 +39,9 @@ describe('the packed sentinel-kit in a content repository', { timeout: 300_000 }
     expect(tarball).toBeDefined();
     const listing = sh(`tar -tzf "${join(work, tarball as string)}"`, work).output.split('\n');
     expect(listing).toContain('package/dist/cli/sentinel-kit.js');
+    // Worker threads' scripts, bundled beside the CLI (src/threads.ts finds them there).
+    expect(listing).toContain('package/dist/cli/validate-worker.js');
+    expect(listing).toContain('package/dist/cli/rule-test-worker.js');
     expect(listing).toContain('package/catalog/tables.ndjson');
     expect(listing).toContain('package/templates/init/github/workflows/sentinel-kit.yml');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);
@@ -92,5 +95,18 @@ describe('the packed sentinel-kit in a content repository', { timeout: 300_000 }
     const sarif = JSON.parse(readFileSync(join(app, 'sentinel-kit.sarif'), 'utf8'));
     expect(sarif.runs[0].results).toEqual([]);
     expect(readFileSync(join(app, 'junit.xml'), 'utf8')).toMatch(/<testsuites[^>]* failures="0"/);
+  });
+
+  it('runs rule tests on a bundled worker thread', () => {
+    // A second copy of the scaffolded test, so that two threads each have a file to take.
+    const rules = join(app, 'kql', 'rules', 'identity');
+    const copy = join(app, 'kql', 'rules', 'copy');
+    mkdirSync(copy);
+    for (const name of ['signin-password-spray.yaml', 'signin-password-spray.test.yaml']) {
+      writeFileSync(join(copy, name), readFileSync(join(rules, name)));
+    }
+    const result = sh('npx --no-install sentinel-kit test --threads 2 kql/rules', app);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toMatch(/in 2 files: \d+ passed, 0 failed/);
   });
 });

@@ -48,6 +48,18 @@ describe('sentinel-kit test', () => {
     expect((await runCommand(run, '--root', bad, join(bad, 'kql', 'rules'))).code).toBe(1);
   });
 
+  it('exits as on one thread with --threads 2, and 2 for a thread count that is not a whole number', async () => {
+    const good = repo(1);
+    const bad = repo(2);
+    expect((await runCommand(run, '--threads', '2', '--root', good, join(good, 'kql', 'rules'))).code).toBe(
+      0,
+    );
+    expect((await runCommand(run, '--threads', '2', '--root', bad, join(bad, 'kql', 'rules'))).code).toBe(1);
+    for (const threads of ['0', '1.5', 'two']) {
+      expect((await runCommand(run, '--threads', threads, '--root', good)).code).toBe(2);
+    }
+  });
+
   it('writes JUnit XML to --output', async () => {
     const root = repo(2);
     const out = join(root, 'junit.xml');

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { runDetectionTests } from '../../detections/testing.js';
 import { runLiveRuleTests } from '../../query/live/index.js';
-import { formatJUnit, formatTextReport, runRuleTests, totals } from '../../rules/testing/index.js';
+import { formatJUnit, formatTextReport, runRuleTestsOnThreads, totals } from '../../rules/testing/index.js';
 import { runSummaryTests } from '../../summary/testing.js';
 import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from '../command.js';
 
@@ -18,6 +18,8 @@ options:
                           (fixture rows are injected with datatable; uses DefaultAzureCredential)
   --root <dir>            repository root holding kql/schemas and connectors (default .)
   --schemas <dir>   another folder of table schemas (repeatable)
+  --threads <n>           threads to run the rule tests on (default 1: each added thread first spends
+                          seconds of CPU starting the engine); the report does not depend on it
   -h, --help              show this help`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -28,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       reporter: { type: 'string', default: 'text' },
       output: { type: 'string' },
       workspace: { type: 'string' },
+      threads: { type: 'string' },
       ...rootOption,
       ...schemasOption,
     },
@@ -40,13 +43,22 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`unknown reporter '${reporter}' (text or junit)`);
     return 2;
   }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    console.error(`--threads must be a whole number of at least 1, got '${values.threads}'`);
+    return 2;
+  }
   const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
   const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections', 'kql/summary'];
   const results = values.workspace
     ? await runLiveRuleTests(paths, catalog, { workspaceId: values.workspace })
     : [
-        ...runRuleTests(paths, catalog),
+        ...(await runRuleTestsOnThreads(paths, catalog, {
+          root: values.root,
+          schemaDirs: values.schemas ?? [],
+          threads,
+        })),
         ...runDetectionTests(paths, catalog),
         ...runSummaryTests(paths, catalog),
       ];

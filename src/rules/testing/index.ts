@@ -11,3 +11,4 @@ export {
   runRuleTestCase,
   runRuleTests,
 } from './runner.js';
+export { type RuleTestThreadOptions, runRuleTestsOnThreads } from './threads.js';

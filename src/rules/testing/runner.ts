@@ -224,24 +224,35 @@ export function mapRuleTests<C>(
   catalog: Catalog,
   run: (rule: LoadedRule & { rule: AnalyticsRule }, testCase: RuleTestCase) => C,
 ): (Omit<FileResult, 'cases'> & { cases: C[] })[] {
-  return findRuleTestFiles(paths).map((path) => {
-    const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
-    if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
-      return { file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] };
-    }
-    const runnable = { ...rule, rule: rule.rule };
-    return {
-      file: testFile.file,
-      ruleFile: rule.file,
-      diagnostics,
-      cases: testFile.cases.map((c) => run(runnable, c)),
-    };
-  });
+  return findRuleTestFiles(paths).map((path) => mapRuleTestFile(path, catalog, run));
+}
+
+function mapRuleTestFile<C>(
+  path: string,
+  catalog: Catalog,
+  run: (rule: LoadedRule & { rule: AnalyticsRule }, testCase: RuleTestCase) => C,
+): Omit<FileResult, 'cases'> & { cases: C[] } {
+  const { testFile, rule, diagnostics } = prepareRuleTest(path, catalog);
+  if (!testFile || !rule?.rule || hasErrors(diagnostics)) {
+    return { file: testFile?.file ?? path, ruleFile: rule?.file, diagnostics, cases: [] };
+  }
+  const runnable = { ...rule, rule: rule.rule };
+  return {
+    file: testFile.file,
+    ruleFile: rule.file,
+    diagnostics,
+    cases: testFile.cases.map((c) => run(runnable, c)),
+  };
 }
 
 /** Every case of every test file under `paths`. */
 export function runRuleTests(paths: readonly string[], catalog: Catalog): FileResult[] {
-  return mapRuleTests(paths, catalog, (rule, c) => runRuleTestCase(rule, c, catalog));
+  return findRuleTestFiles(paths).map((path) => runRuleTestFile(path, catalog));
+}
+
+/** Every case of one test file. */
+export function runRuleTestFile(path: string, catalog: Catalog): FileResult {
+  return mapRuleTestFile(path, catalog, (rule, c) => runRuleTestCase(rule, c, catalog));
 }
 
 /** A query failure as `file:line:col` diagnostics pointing into the rule's `query:` field. */

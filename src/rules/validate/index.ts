@@ -95,17 +95,7 @@ function readTextIfAny(path: string): string {
 }
 
 /** Files a thread takes at a time: few enough that threads finish within a few rules of each other. */
-const FILES_PER_TAKE = 4;
-
-/** The next indexes into a list of `count` files, from a counter shared between threads. */
-export function takeInTurn(next: SharedArrayBuffer, count: number): () => number[] {
-  const counter = new Int32Array(next);
-  return () => {
-    const start = Atomics.add(counter, 0, FILES_PER_TAKE);
-    const end = Math.min(start + FILES_PER_TAKE, count);
-    return Array.from({ length: Math.max(end - start, 0) }, (_, i) => start + i);
-  };
-}
+export const FILES_PER_TAKE = 4;
 
 /** Unique ids and names, the NRT rule count, and version bumps against git HEAD. */
 export function checkAcrossFiles(facts: readonly DocumentFacts[], compareWithGit: boolean): Diagnostic[] {
