@@ -125,12 +125,12 @@ export const pairs: Pair[] = [
   {
     why: 'make-series-operator / summarize-operator',
     a: 'make-series c = count(), m = max(v) default = 99, a = sum(n) on t from datetime(2026-01-09) to datetime(2026-01-13) step 6h | mv-expand c to typeof(long), m to typeof(real), a to typeof(long), t to typeof(datetime) | where c > 0 | project t, m, a',
-    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize m = coalesce(max(v), real(99)), a = coalesce(sum(n), 0) by t = bin_at(t, 6h, datetime(2026-01-09))',
+    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize m = max(v), a = sum(n) by t = bin_at(t, 6h, datetime(2026-01-09))',
   },
   {
     why: 'make-series-operator / summarize-operator',
-    a: 'make-series c = count() default = 0 on t from datetime(2026-01-09) to datetime(2026-01-13) step 1d | project c',
-    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize c = count() by d = bin(t, 1d) | union (datatable(d:datetime, c:long)[datetime(2026-01-09), 0, datetime(2026-01-10), 0, datetime(2026-01-11), 0, datetime(2026-01-12), 0]) | summarize c = sum(c) by d | summarize c = make_list(c) by k = 1 | extend ok = true | join kind=rightouter (print ok = true) on ok | project c = iff(isnull(k), dynamic(null), c)',
+    a: 'make-series c = count() default = 0 on t from datetime(2026-01-09) to datetime(2026-01-13) step 1d | mv-expand c to typeof(long), t to typeof(datetime)',
+    b: 'where t >= datetime(2026-01-09) and t < datetime(2026-01-13) | summarize c = count() by t = bin(t, 1d) | union (S | summarize by k = 1 | join kind=inner (datatable(k:long, t:datetime)[1, datetime(2026-01-09), 1, datetime(2026-01-10), 1, datetime(2026-01-11), 1, datetime(2026-01-12)]) on k | project t, c = tolong(0)) | summarize c = sum(c) by t | project c, t',
   },
   // parse page: a typed capture is the text converted to its type.
   {
