@@ -75,6 +75,25 @@ export const pairs: Pair[] = [
     a: `${rowId} | where ${numbersOnly('x')} | mv-expand a = x to typeof(real) | summarize z = make_list(a + 2) by i`,
     b: `${rowId} | where ${numbersOnly('x')} | project i, z = series_add(x, 2)`,
   },
+  // With null and text elements and arrays of different lengths: a non-numeric or missing element
+  // gives a null element (series-add page); mv-expand pads the shorter array with null and
+  // make_list_with_nulls keeps the null elements in order.
+  {
+    why: 'series-add-function nulls / make-list-with-nulls-aggregation',
+    a: `${rowId} | where array_length(x) > 0 and array_length(y) > 0 | mv-expand a = x to typeof(real), b = y to typeof(real) | summarize z = make_list_with_nulls(a + b) by i`,
+    b: `${rowId} | where array_length(x) > 0 and array_length(y) > 0 | project i, z = series_add(x, y)`,
+  },
+  {
+    why: 'series-multiply-function nulls / make-list-with-nulls-aggregation',
+    a: `${rowId} | where array_length(x) > 0 | mv-expand a = x to typeof(real) | summarize z = make_list_with_nulls(a * -1.5) by i`,
+    b: `${rowId} | where array_length(x) > 0 | project i, z = series_multiply(x, -1.5)`,
+  },
+  // series_stats page: ignore_nonfinite=true computes the statistics over the finite elements only.
+  {
+    why: 'series-stats-function ignore_nonfinite / summarize-operator',
+    a: `${rowId} | where array_length(x) > 0 | mv-expand e = x to typeof(real) | where isfinite(e) | summarize mn = min(e), mx = max(e), av = avg(e), va = round(variance(e), 9) by i`,
+    b: `${rowId} | where array_length(x) > 0 | extend (mn, mni, mx, mxi, av, sd, va) = series_stats(x, true) | where isnotnull(mn) | project i, mn, mx, av, va = round(va, 9)`,
+  },
   // series_stats page: min, max, avg, stdev and variance of the series (the sample ones, as the
   // stdev/variance aggregates); min_idx/max_idx the first index of the extreme.
   {
@@ -103,6 +122,18 @@ export const pairs: Pair[] = [
     why: 'series-fill-backward-function / scan-operator',
     a: `${rowId} | where array_length(x) > 0 | project i, z = series_fill_backward(x) | mv-expand with_itemindex = k z | project i, k, z = tostring(z)`,
     b: `${rowId} | where array_length(x) > 0 | mv-expand with_itemindex = k e = x | sort by i asc, k desc | scan with_match_id = mid declare (f: dynamic, fi: long) with (step s1: true => f = iff(isnull(e) and s1.fi == i, s1.f, e), fi = i;) | project i, k, z = tostring(f)`,
+  },
+  // series_fill_forward with a placeholder: the elements equal to it are the missing ones.
+  {
+    why: 'series-fill-forward-function placeholder / scan-operator',
+    a: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | project i, z = series_fill_forward(x, 0) | mv-expand with_itemindex = k z | project i, k, z = tostring(z)`,
+    b: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | mv-expand with_itemindex = k e = x | sort by i asc, k asc | scan with_match_id = mid declare (f: dynamic, fi: long) with (step s1: true => f = iff(toreal(e) == 0 and s1.fi == i, s1.f, e), fi = i;) | project i, k, z = tostring(f)`,
+  },
+  // series_fill_const page: each missing (null) element becomes the constant.
+  {
+    why: 'series-fill-const-function / coalesce-function',
+    a: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | project i, z = series_fill_const(x, 9)`,
+    b: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | mv-expand e = x | summarize z = make_list(coalesce(e, dynamic(9))) by i`,
   },
   // series_sum (array_sum) and array_length against mv-expand + summarize.
   {
@@ -185,6 +216,11 @@ export const pairs: Pair[] = [
     a: `${rowId} | extend p = next(t), q = next(v, 1, -1.0) | project i, p, q`,
     b: `${rowId} | join kind=leftouter (S | serialize j = row_number() - 1 | project j, p = t, q0 = v, h = true) on $left.i == $right.j | project i, p, q = iff(isnull(h), -1.0, q0)`,
   },
+  {
+    why: 'prev-function default / join-operator',
+    a: `${rowId} | extend p = prev(n, 1, 7) | project i, p`,
+    b: `${rowId} | join kind=leftouter (S | serialize j = row_number() + 1 | project j, p0 = n, h = true) on $left.i == $right.j | project i, p = iff(isnull(h), 7, p0)`,
+  },
   // top-nested page: the top N values of the column by the aggregate; with one level it is
   // summarize + top. Ties make the chosen values undefined, so only the aggregates are compared.
   {
@@ -252,6 +288,22 @@ export const pairs: Pair[] = [
     a: "where indexof(s, 'a') >= 0 | extend x = substring(s, indexof(s, 'a'), 1)",
     b: "where indexof(s, 'a') >= 0 | extend x = 'a'",
   },
+  // indexof page: start, length and occurrence (its idx2..idx8 examples).
+  {
+    why: 'indexof-function start',
+    a: "where strlen(s) > 1 | extend x = indexof(s, 'a', 1)",
+    b: "where strlen(s) > 1 | extend x = iff(indexof(substring(s, 1), 'a') < 0, -1, indexof(substring(s, 1), 'a') + 1)",
+  },
+  {
+    why: 'indexof-function length',
+    a: "where strlen(s) >= 2 | extend x = indexof(s, 'b', 0, 2)",
+    b: "where strlen(s) >= 2 | extend x = indexof(substring(s, 0, 2), 'b')",
+  },
+  {
+    why: 'indexof-function occurrence',
+    a: "where countof(s, 'a') >= 2 | extend x = indexof(s, 'a', 0, -1, 2)",
+    b: "where countof(s, 'a') >= 2 | extend x = indexof(s, 'a', indexof(s, 'a') + 1)",
+  },
   {
     why: 'strcat-array-function / strcat-function',
     a: "where isnotnull(n) | extend x = strcat_array(pack_array(s, n), '-')",
@@ -283,6 +335,21 @@ export const pairs: Pair[] = [
     why: 'datetime-add-function / timespan arithmetic',
     a: "where isnotnull(n) | extend x = datetime_add('week', n, t), y = datetime_add('hour', n, t)",
     b: 'where isnotnull(n) | extend x = t + n * 7d, y = t + n * 1h',
+  },
+  {
+    why: 'startofyear-function offset / datetime-add-function',
+    a: "where getyear(t) > 100 and isnotnull(n) | extend x = startofyear(t, n)",
+    b: "where getyear(t) > 100 and isnotnull(n) | extend x = datetime_add('year', n, startofyear(t))",
+  },
+  {
+    why: 'endofmonth-function / startofmonth-function',
+    a: 'extend x = endofmonth(t)',
+    b: 'extend x = startofmonth(t, 1) - 1tick',
+  },
+  {
+    why: 'endofweek-function / startofweek-function',
+    a: 'extend x = endofweek(t)',
+    b: 'extend x = startofweek(t) + 7d - 1tick',
   },
   { why: 'endofday-function', a: 'extend x = endofday(t)', b: 'extend x = startofday(t) + 1d - 1tick' },
   {
