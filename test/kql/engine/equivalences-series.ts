@@ -29,9 +29,18 @@ const element = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.constant('a') },
 );
+const number = fc.oneof(fc.integer({ min: -3, max: 4 }), fc.constantFrom(0.5, -1.5, 2.25, 1e3));
 const series = fc.oneof(
-  { weight: 8, arbitrary: fc.array(element, { maxLength: 6 }) },
+  { weight: 4, arbitrary: fc.array(number, { minLength: 1, maxLength: 6 }) },
+  { weight: 4, arbitrary: fc.array(element, { maxLength: 6 }) },
   { weight: 1, arbitrary: fc.constantFrom<Value>(null, 'text', 3, { k: 1 }) },
+);
+// Half the rows hold two numeric series of one length, the shape element-wise functions document.
+const seriesPair = fc.oneof(
+  fc.tuple(series, series),
+  fc
+    .integer({ min: 1, max: 6 })
+    .chain((length) => fc.tuple(...[0, 1].map(() => fc.array(number, { minLength: length, maxLength: length })))),
 );
 
 export const row = fc.tuple(
@@ -45,9 +54,8 @@ export const row = fc.tuple(
     ),
     { nil: null },
   ),
-  series,
-  series,
-);
+  seriesPair,
+).map(([n, s, v, t, [x, y]]) => [n, s, v, t, x, y] as const);
 
 // Arrays of numbers only (no null or text element): the shape the pages' examples use.
 const numbersOnly = (c: string) =>
