@@ -285,6 +285,79 @@ export const pairs: Pair[] = [
     a: 'where isnotnull(n) | summarize x = count_distinct(n) by s',
     b: 'where isnotnull(n) | distinct s, n | summarize x = count() by s',
   },
+  {
+    why: 'dcount-aggregation / distinct-operator (empty string is a value of a string column)',
+    a: 'summarize x = dcount(s) by n',
+    b: 'distinct n, s | summarize x = count() by n',
+  },
+  {
+    why: 'lookup-operator / join-operator leftouter (several matching right rows)',
+    a: 'lookup (S | where isnotnull(v) | project n, w = v) on n',
+    b: 'join kind=leftouter (S | where isnotnull(v) | project n, w = v) on n | project-away n1',
+  },
+  // mv-apply page: the subquery's top 1 row per record; arg_max page: the row of the maximum.
+  {
+    why: 'mv-apply-operator top / max-aggregation',
+    a: `${rowId} | where ${numbersOnly('x')} | mv-apply e = x to typeof(real) on (top 1 by e) | project i, e`,
+    b: `${rowId} | where ${numbersOnly('x')} | mv-expand e = x to typeof(real) | summarize e = max(e) by i`,
+  },
+  // row_number page: the number restarts at 1 where restart is true; row_cumsum(1) counts the same.
+  {
+    why: 'row-number-function restart / row-cumsum-function',
+    a: "serialize | extend x = row_number(1, s == 'a') | project x",
+    b: "serialize | extend x = row_cumsum(1, s == 'a') | project x",
+    order: 'sequence',
+  },
+  {
+    why: 'row-rank-dense-function / join-operator',
+    a: 'where isnotnull(n) | sort by n asc | extend r = row_rank_dense(n) | project n, r',
+    b: 'where isnotnull(n) | join kind=inner (S | where isnotnull(n) | distinct n | sort by n asc | extend r = row_number()) on n | project n, r',
+  },
+  {
+    why: 'row-rank-min-function / join-operator',
+    a: 'where isnotnull(n) | sort by n asc | extend r = row_rank_min(n) | project n, r',
+    b: 'where isnotnull(n) | join kind=inner (S | where isnotnull(n) | sort by n asc | extend k = row_number() | summarize r = min(k) by n) on n | project n, r',
+  },
+  {
+    why: 'startofmonth-function offset / datetime-add-function',
+    a: "where getyear(t) > 100 and isnotnull(n) | extend x = startofmonth(t, n)",
+    b: "where getyear(t) > 100 and isnotnull(n) | extend x = datetime_add('month', n, startofmonth(t))",
+  },
+  {
+    why: 'startofweek-function offset',
+    a: 'where isnotnull(n) | extend x = startofweek(t, n)',
+    b: 'where isnotnull(n) | extend x = startofweek(t) + n * 7d',
+  },
+  {
+    why: 'split-function requestedIndex',
+    a: "where countof(s, ' ') >= 1 | extend x = split(s, ' ', 1)",
+    b: "where countof(s, ' ') >= 1 | extend x = pack_array(split(s, ' ')[1])",
+  },
+  {
+    why: 'countof-function regex / extract-all-function',
+    a: "where countof(s, '[ab]', 'regex') > 0 | extend x = countof(s, '[ab]', 'regex')",
+    b: "where countof(s, '[ab]', 'regex') > 0 | extend x = array_length(extract_all('([ab])', s))",
+  },
+  {
+    why: 'strcat-array-function / replace-string-function',
+    a: "extend x = strcat_array(split(s, '-'), '')",
+    b: "extend x = replace_string(s, '-', '')",
+  },
+  {
+    why: 'reverse-function',
+    a: 'extend x = reverse(reverse(s)), y = strlen(reverse(s))',
+    b: 'extend x = s, y = strlen(s)',
+  },
+  {
+    why: 'series-fill-backward-function placeholder / series-fill-forward-function',
+    a: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | project i, z = series_fill_backward(x, 0)`,
+    b: `${rowId} | where array_length(x) > 0 and tostring(x) !contains '"' | project i, z = array_reverse(series_fill_forward(array_reverse(x), 0))`,
+  },
+  {
+    why: 'series-subtract-function / series-add-function',
+    a: `${rowId} | where array_length(x) > 0 and array_length(y) > 0 | project i, z = series_subtract(x, y)`,
+    b: `${rowId} | where array_length(x) > 0 and array_length(y) > 0 | project i, z = series_add(x, series_multiply(y, -1))`,
+  },
   // String functions.
   {
     why: 'indexof-function / substring-function',
