@@ -19,8 +19,12 @@ function elementsOf(value: Value, bagExpansion: 'bag' | 'array'): Json[] {
   return [value as Json];
 }
 
+// How valueToDynamic holds a non-finite real inside a dynamic value.
+const NON_FINITE_TEXT = new Set(['NaN', 'Infinity', '-Infinity']);
+
 /** `to typeof(T)` casts without parsing: elements of another kind become null. */
-function castElement(element: Json, type: KqlType): Value {
+function castElement(element: Json, item: MvExpandItem): Value {
+  const type = item.type;
   switch (type) {
     case 'dynamic':
       return element;
@@ -29,6 +33,12 @@ function castElement(element: Json, type: KqlType): Value {
       return typeof element === 'number' && Number.isInteger(element) ? element : null;
     case 'real':
     case 'decimal':
+      if (typeof element === 'string' && NON_FINITE_TEXT.has(element))
+        throw new UnsupportedError(
+          `mv-expand to typeof(${type})`,
+          item.span ?? { start: 0, length: 0 },
+          `mv-expand to typeof(${type}) of the element "${element}": a real NaN or infinity inside a dynamic value is held as that text, so the engine cannot tell it (cast: the number) from a string (cast: null)`,
+        );
       return typeof element === 'number' ? element : null;
     case 'bool':
       return typeof element === 'boolean' ? element : null;
@@ -61,7 +71,7 @@ function expand(
       result.rows.push(i);
       result.indexes.push(j);
       lists.forEach((l, k) => {
-        result.values[k].push(j < l.length ? castElement(l[j], items[k].type) : emptyValue(items[k].type));
+        result.values[k].push(j < l.length ? castElement(l[j], items[k]) : emptyValue(items[k].type));
       });
     }
   }

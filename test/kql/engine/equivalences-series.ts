@@ -46,7 +46,10 @@ const seriesPair = fc.oneof(
 export const row = fc.tuple(
   fc.option(fc.integer({ min: -4, max: 6 }), { nil: null }),
   fc.constantFrom('a', 'b', 'A b', '', 'x-y', 'a-b-c', 'ab', ' a ', 'aXa', 'É b'),
-  fc.option(fc.constantFrom(-2.5, -1, 0, 0.25, 1, 1.5, 3, 7.75), { nil: null }),
+  fc.option(
+    fc.constantFrom(-2.5, -1, 0, 0.25, 1, 1.5, 3, 7.75, Number.NaN, Number.POSITIVE_INFINITY),
+    { nil: null },
+  ),
   fc.option(
     fc.oneof(
       fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
@@ -179,8 +182,8 @@ export const pairs: Pair[] = [
   },
   {
     why: 'parse-operator typed capture / toreal',
-    a: "where isnotnull(v) | extend str = strcat('v=', v, ';') | parse str with 'v=' p:real ';' | project p",
-    b: 'where isnotnull(v) | project p = v',
+    a: "where isfinite(v) | extend str = strcat('v=', v, ';') | parse str with 'v=' p:real ';' | project p",
+    b: 'where isfinite(v) | project p = v',
   },
   {
     why: 'parse-operator typed capture / todatetime',
