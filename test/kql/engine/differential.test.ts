@@ -10,8 +10,8 @@ import {
   UnsupportedError,
   type Value,
 } from '../../../src/kql/index.js';
-import * as round1 from './equivalences.js';
 import type { Order, Pair } from './equivalences.js';
+import * as round1 from './equivalences.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 

@@ -40,25 +40,28 @@ const seriesPair = fc.oneof(
   fc.tuple(series, series),
   fc
     .integer({ min: 1, max: 6 })
-    .chain((length) => fc.tuple(...[0, 1].map(() => fc.array(number, { minLength: length, maxLength: length })))),
+    .chain((length) =>
+      fc.tuple(...[0, 1].map(() => fc.array(number, { minLength: length, maxLength: length }))),
+    ),
 );
 
-export const row = fc.tuple(
-  fc.option(fc.integer({ min: -4, max: 6 }), { nil: null }),
-  fc.constantFrom('a', 'b', 'A b', '', 'x-y', 'a-b-c', 'ab', ' a ', 'aXa', 'É b'),
-  fc.option(
-    fc.constantFrom(-2.5, -1, 0, 0.25, 1, 1.5, 3, 7.75, Number.NaN, Number.POSITIVE_INFINITY),
-    { nil: null },
-  ),
-  fc.option(
-    fc.oneof(
-      fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
-      fc.constantFrom(DAY0 + 123_456_789n, DAY0 - 20_000_000_000_000_000n, 1_000_000_000_000_000n),
+export const row = fc
+  .tuple(
+    fc.option(fc.integer({ min: -4, max: 6 }), { nil: null }),
+    fc.constantFrom('a', 'b', 'A b', '', 'x-y', 'a-b-c', 'ab', ' a ', 'aXa', 'É b'),
+    fc.option(fc.constantFrom(-2.5, -1, 0, 0.25, 1, 1.5, 3, 7.75, Number.NaN, Number.POSITIVE_INFINITY), {
+      nil: null,
+    }),
+    fc.option(
+      fc.oneof(
+        fc.integer({ min: -1440, max: 2880 }).map((m) => DAY0 + BigInt(m) * MINUTE),
+        fc.constantFrom(DAY0 + 123_456_789n, DAY0 - 20_000_000_000_000_000n, 1_000_000_000_000_000n),
+      ),
+      { nil: null },
     ),
-    { nil: null },
-  ),
-  seriesPair,
-).map(([n, s, v, t, [x, y]]) => [n, s, v, t, x, y] as const);
+    seriesPair,
+  )
+  .map(([n, s, v, t, [x, y]]) => [n, s, v, t, x, y] as const);
 
 // Arrays of numbers only (no null or text element): the shape the pages' examples use.
 const numbersOnly = (c: string) =>
@@ -323,7 +326,7 @@ export const pairs: Pair[] = [
   },
   {
     why: 'startofmonth-function offset / datetime-add-function',
-    a: "where getyear(t) > 100 and isnotnull(n) | extend x = startofmonth(t, n)",
+    a: 'where getyear(t) > 100 and isnotnull(n) | extend x = startofmonth(t, n)',
     b: "where getyear(t) > 100 and isnotnull(n) | extend x = datetime_add('month', n, startofmonth(t))",
   },
   {
@@ -422,7 +425,7 @@ export const pairs: Pair[] = [
   },
   {
     why: 'startofyear-function offset / datetime-add-function',
-    a: "where getyear(t) > 100 and isnotnull(n) | extend x = startofyear(t, n)",
+    a: 'where getyear(t) > 100 and isnotnull(n) | extend x = startofyear(t, n)',
     b: "where getyear(t) > 100 and isnotnull(n) | extend x = datetime_add('year', n, startofyear(t))",
   },
   {
