@@ -185,8 +185,8 @@ export const pairs: Pair[] = [
   },
   {
     why: 'parse-operator typed capture / toreal',
-    a: "where isfinite(v) | extend str = strcat('v=', v, ';') | parse str with 'v=' p:real ';' | project p",
-    b: 'where isfinite(v) | project p = v',
+    a: "where isnotnull(v) | extend str = strcat('v=', v, ';') | parse str with 'v=' p:real ';' | project p",
+    b: 'where isnotnull(v) | project p = v',
   },
   {
     why: 'parse-operator typed capture / todatetime',
