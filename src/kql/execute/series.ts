@@ -152,6 +152,7 @@ export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env):
   const grouping = groupIds(input, plan.keys, env, rows);
   // Without `by` and without rows there is no series (a summarize would still give one row)...
   let groups = rows.length === 0 ? 0 : grouping.count;
+  if (rows.length < input.length) refuseGroupsOutsideAxis(plan, input, env, groups);
   if (plan.nonEmpty && groups === 0) {
     // ...unless "kind=nonempty produces default result when the input of make-series operator is
     // empty": the page shows it for a query without `by`; what the by columns hold, or what happens
@@ -191,6 +192,22 @@ export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env):
   const timeColumn = columns[columns.length - 1];
   for (let g = 0; g < groups; g++) timeColumn[g] = times.slice();
   return { schema: plan.schema, columns, length: groups };
+}
+
+/**
+ * A group whose rows all fall outside the axis (before from, at or after to, or a null axis value):
+ * the make-series page fills the bins of a group that has rows with the default, and prints no
+ * series for an empty input, but does not say whether such a group gets a default-filled series
+ * or none (the engine answered none, a summarize-then-fill reading answers a series of defaults).
+ * Found by the differential pair make-series vs summarize by bin (equivalences-series.ts).
+ */
+function refuseGroupsOutsideAxis(plan: MakeSeriesPlan, input: Frame, env: Env, inAxis: number): void {
+  if (input.length === 0 || groupIds(input, plan.keys, env).count <= inAxis) return;
+  throw new UnsupportedError(
+    'make-series',
+    plan.span,
+    'make-series where every row of a group (or of the input) falls outside from..to or has a null axis value: the docs do not say whether that group gets a default-filled series or none; filter the rows to the range first',
+  );
 }
 
 /** The cell of group g's bin b, or -1 when no row fell in it. */

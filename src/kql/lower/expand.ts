@@ -44,6 +44,7 @@ function expandItems(node: any, input: Plan, ctx: LowerContext): MvExpandItem[] 
       expr: lowerScalar(exprNode, input, ctx),
       type,
       replaces: existing >= 0 ? existing : undefined,
+      span: spanOf(typeNode ?? valueNode, ctx),
     };
   });
 }

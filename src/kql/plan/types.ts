@@ -87,6 +87,8 @@ export interface MvExpandItem {
   type: KqlType;
   /** Replaces this input column (by index) rather than appending a new one. */
   replaces?: number;
+  /** Where a refused element is reported (the `to typeof()` clause, else the item). */
+  span?: Span;
 }
 
 /** The activity plugins the engine runs, with the constants each adds to Start, End and the step. */

@@ -235,7 +235,7 @@ describe('make-series over the grouping', () => {
       [start + 10n, 'b', 1],
       [start + HOUR + 5n, 'a', 2],
       [start + HOUR + 6n, 'b', 3],
-      [start - 1n, 'c', 4],
+      [start - 1n, 'a', 4],
       [start + 2n * HOUR, 'b', 5],
       [null, 'a', 6],
     ];

@@ -50,8 +50,9 @@ const queries = [
   'T | summarize c = count() by bin(span, 5m), floor(t, 1h)',
   'T | summarize arg_max(t, *) by s',
   'T | summarize arg_min(t, s), arg_max(span, s) by bin(t, 1h)',
-  `T | make-series c = count() default = 0 on t from datetime(2026-01-10T09:00:00Z) to datetime(2026-01-10T12:00:00Z) step 7m by s`,
-  'T | make-series c = count() default = 0 on span from -1h to 1h step 7m',
+  // Rows outside the axis are filtered first: a group with none inside is refused (make-series page).
+  `T | where t >= datetime(2026-01-10T09:00:00Z) and t < datetime(2026-01-10T12:00:00Z) | make-series c = count() default = 0 on t from datetime(2026-01-10T09:00:00Z) to datetime(2026-01-10T12:00:00Z) step 7m by s`,
+  'T | where span >= -1h and span < 1h | make-series c = count() default = 0 on span from -1h to 1h step 7m',
   'T | join kind=inner (T | project s, t2 = t) on s | where t2 between (t .. 5m) | count',
 ];
 
