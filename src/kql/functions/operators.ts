@@ -17,8 +17,10 @@ const equal: ScalarImpl = ([a, b], [ta, tb]) => {
   refuseCrossTypeEquality('==', ta, tb);
   return equalValues(a, ta, b, tb);
 };
-const notEqual: ScalarImpl = (args, types, rt, ctx) => {
-  const eq = equal(args, types, rt, ctx);
+// Its own refusal, so a refused `a != 1` names the operator the query wrote.
+const notEqual: ScalarImpl = ([a, b], [ta, tb]) => {
+  refuseCrossTypeEquality('!=', ta, tb);
+  const eq = equalValues(a, ta, b, tb);
   return eq === null ? null : !eq;
 };
 
