@@ -20,6 +20,7 @@ import {
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
+import { executeNarrow } from './narrow.js';
 import { pairFilter } from './pair-filter.js';
 import { executePivot } from './pivot.js';
 import { predicateThroughProject, readsNeighbours } from './project-through.js';
@@ -176,6 +177,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeActivity(plan, run(plan.input, env), env);
     case 'sequence-detect':
       return executeSequenceDetect(plan, run(plan.input, env), env);
+    case 'narrow':
+      return executeNarrow(plan, run(plan.input, env));
     case 'pivot':
       return executePivot(plan, run(plan.input, env));
     case 'runtime-schema':

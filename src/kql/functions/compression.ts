@@ -1,7 +1,8 @@
 /**
  * gzip_decompress_from_base64_string() and zlib_decompress_from_base64_string(). Decompression is
  * deterministic, so the result is Kusto's; the compress functions are not offered because their
- * output bytes depend on the compressor (the gzip page's example is a stored, uncompressed block).
+ * output bytes depend on the compressor (the gzip page's example is a stored, uncompressed block),
+ * except inside the matching decompress call (lower/compression.ts), where the bytes do not matter.
  */
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { UnsupportedError } from '../values/index.js';

@@ -14,6 +14,7 @@ import {
   type Value,
   valueToDynamic,
 } from '../values/index.js';
+import { compressionRoundTrip } from './compression.js';
 import {
   argumentNodes,
   argumentSlots,
@@ -252,6 +253,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
+  const roundTrip = compressionRoundTrip(node, ctx, (a) => lowerScalar(a, row, ctx, aggregate));
+  if (roundTrip) return roundTrip;
   const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {

@@ -23,6 +23,7 @@ import {
 import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { lowerNarrow } from './narrow.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
@@ -869,6 +870,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
   if (name === 'dcount_intersect') return lowerDcountIntersect(node, input, ctx);
+  if (name === 'narrow') return lowerNarrow(node, input, ctx);
   if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.

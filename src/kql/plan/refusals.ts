@@ -10,6 +10,8 @@ const UNDOCUMENTED_SCORE =
   'its page gives the scores of one example (0.84) without the formula that computes them';
 const TWO_LINES =
   "its page does not define the total r-square it maximises, which side the split index belongs to, the smallest segment, or the right line's x origin";
+const COMPRESS =
+  "its output bytes depend on the compressor's settings, which are not documented (its page's one output is an uncompressed stored block); decompressing its result in the same expression is answered";
 const MINING =
   'its page names the algorithm family but not the exact search, ordering and tie-breaking that decide which rows come out';
 
@@ -32,12 +34,8 @@ const REASONS: Record<string, string> = {
   'percentrank_tdigest()': `it reads ${TDIGEST.replace('its value is ', '')}`,
   'buildschema()':
     "it prints 'long' or 'double' for a JSON number by how it was written (1 vs 1.0), which the engine's dynamic values do not keep",
-  'gzip_compress_to_base64_string()':
-    "its output bytes depend on the compressor's settings, which are not documented",
-  'zlib_compress_to_base64_string()':
-    "its output bytes depend on the compressor's settings, which are not documented",
-  'evaluate narrow':
-    'it prints values in .NET formatting (True, 2017-03-14 10:59:18.9263023, [null]) that no documented conversion gives',
+  'gzip_compress_to_base64_string()': COMPRESS,
+  'zlib_compress_to_base64_string()': COMPRESS,
   'evaluate session_count':
     'its page shows a chart only and does not say when a session continues across bins or how the lookback is counted',
   'evaluate funnel_sequence':

@@ -206,6 +206,11 @@ export type Plan =
         dims: ScalarExpr[];
         span: Span;
       }
+    /**
+     * narrow plugin: per input row, one row per column (Row, Column, Value as string), the column's
+     * type deciding the text (execute/narrow.ts).
+     */
+    | { op: 'narrow'; input: Plan; span: Span }
     /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
     | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
     /**

@@ -59,11 +59,11 @@ describe('union isfuzzy=true', () => {
   it('refuses a leg that resolves but the engine cannot run, rather than dropping it', () => {
     let error: unknown;
     try {
-      run('union isfuzzy=true (datatable(a:long)[1]), (SecurityEvent | evaluate narrow())');
+      run('union isfuzzy=true (datatable(a:long)[1]), (SecurityEvent | evaluate basket())');
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(UnsupportedError);
-    expect((error as Error).message).toContain('narrow');
+    expect((error as Error).message).toContain('basket');
   });
 });
