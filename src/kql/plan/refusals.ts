@@ -33,7 +33,7 @@ const REASONS: Record<string, string> = {
   'percentiles_array_tdigest()': `it reads ${TDIGEST.replace('its value is ', '')}`,
   'percentrank_tdigest()': `it reads ${TDIGEST.replace('its value is ', '')}`,
   'buildschema()':
-    "it prints 'long' or 'double' for a JSON number by how it was written (1 vs 1.0), which the engine's dynamic values do not keep",
+    "it prints 'long' or 'double' for a JSON number by how it was written (1 vs 1.0), and a type for a string Kusto parsed as a datetime, real, long or guid (dynamic page), neither of which the engine's dynamic values keep",
   'gzip_compress_to_base64_string()': COMPRESS,
   'zlib_compress_to_base64_string()': COMPRESS,
   'evaluate session_count':
@@ -41,7 +41,7 @@ const REASONS: Record<string, string> = {
   'evaluate funnel_sequence':
     'it returns three tables (the engine returns one), and its page leaves open how repeated states and the step window count',
   'evaluate funnel_sequence_completion':
-    'its page leaves open how repeated states and the inner and outer window edges count',
+    'its page leaves open whether other states between two steps break the sequence, how repeated states count, and whether a period or bin edge is inclusive',
   'evaluate activity_engagement':
     'its page gives outputs of sample tables only and leaves the window edges open',
   'evaluate basket': `${MINING} (Apriori over a sample of the rows, whose results can differ between runs)`,
