@@ -6,7 +6,9 @@
 //   loaded by the CI's CustomJsonDirectoryFunctionsLoader (KqlValidationTests.cs);
 // - `.script/tests/KqlvalidationsTests/CustomTables/*.json` whose table is in neither tables.ndjson nor
 //   stubs.ndjson and is not a `_CL` table: parser outputs the CI treats as tables (OktaSSO), newer than the
-//   snapshot scripts/import-catalog.ts took.
+//   snapshot scripts/import-catalog.ts took;
+// - CustomFunctions files that declare a parser the catalog already has as a stub (SophosXGFirewall,
+//   Snowflake): the stub stays a table, with the function's result columns added (ci-tables.ndjson).
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // `--merge` reads the folders as a partial copy (files fetched one by one, as the search tools give
