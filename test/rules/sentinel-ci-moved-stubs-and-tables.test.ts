@@ -32,4 +32,13 @@ describe('rules Microsoft CI accepts (fresh sample)', () => {
       [],
     );
   });
+
+  // CustomFunctions/SophosXGFirewall.json and Snowflake.json declare result columns (Dst_IP,
+  // CollectorHostName; QueryType, QueryText) the catalog's older parser-output stubs lack. Derived from
+  // Solutions/Sophos XG Firewall/Analytic Rules/PortScanDetected.yaml.
+  it("columns the CI's CustomFunctions declare for a parser the catalog has as a stub (SophosXGFirewall, Snowflake)", () => {
+    expect(validate('CiFunctionColumnsOnStubs.yaml').map((d) => `${d.severity} ${d.code} ${d.line}`)).toEqual(
+      [],
+    );
+  });
 });
