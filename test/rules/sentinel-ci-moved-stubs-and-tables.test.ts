@@ -41,4 +41,11 @@ describe('rules Microsoft CI accepts (fresh sample)', () => {
       [],
     );
   });
+
+  // CustomTables/JamfProtect.json (587 columns, the Jamf Protect parser's output declared as a table).
+  it('a query on the JamfProtect parser output the CI declares', () => {
+    expect(validate('CiDeclaredJamfProtect.yaml').map((d) => `${d.severity} ${d.code} ${d.line}`)).toEqual(
+      [],
+    );
+  });
 });
