@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/kql/catalog.js';
+import { loadRuleFile } from '../../src/rules/load.js';
 import { loadMitre } from '../../src/rules/mitre.js';
 import { validateFiles } from '../../src/rules/validate/index.js';
 
@@ -47,5 +48,12 @@ describe('rules Microsoft CI accepts (fresh sample)', () => {
     expect(validate('CiDeclaredJamfProtect.yaml').map((d) => `${d.severity} ${d.code} ${d.line}`)).toEqual(
       [],
     );
+  });
+
+  // ScheduledTemplateTimeSpanConverter.cs tries TimeSpan.TryParse before <number><m|h|d>.
+  it('durations written as .NET TimeSpan text (01:00:00, 1.00:00:00)', () => {
+    expect(validate('TimeSpanDurations.yaml').map((d) => `${d.severity} ${d.code} ${d.line}`)).toEqual([]);
+    const rule = loadRuleFile(join(dir, 'TimeSpanDurations.yaml')).rule;
+    expect([rule?.queryFrequency, rule?.queryPeriod]).toEqual(['01:00:00', '1.00:00:00']);
   });
 });
