@@ -6,7 +6,9 @@
 //   loaded by the CI's CustomJsonDirectoryFunctionsLoader (KqlValidationTests.cs);
 // - `.script/tests/KqlvalidationsTests/CustomTables/*.json` whose table is in neither tables.ndjson nor
 //   stubs.ndjson and is not a `_CL` table: parser outputs the CI treats as tables (OktaSSO), newer than the
-//   snapshot scripts/import-catalog.ts took.
+//   snapshot scripts/import-catalog.ts took;
+// - CustomFunctions files that declare a parser the catalog already has as a stub (SophosXGFirewall,
+//   Snowflake): the stub stays a table, with the function's result columns added (ci-tables.ndjson).
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // `--merge` reads the folders as a partial copy (files fetched one by one, as the search tools give
@@ -131,22 +133,29 @@ export function importTables(
   previous: CiTables = {},
   dir = builtinCatalogDir(),
   merge = false,
+  functionsDir?: string,
 ): CiTables {
   const tablesFile = join(dir, 'tables.ndjson');
   const microsoft = readPackedFile(tablesFile);
   const files = jsonFiles(tablesDir);
-  const record: CiTables = merge ? keptFromEarlierRuns(previous, files) : {};
+  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
+  const stubFunctions = functionsDir ? stubNamedFunctions(functionsDir, stubs, commit) : [];
+  const record: CiTables = merge
+    ? keptFromEarlierRuns(previous, [...files, ...stubFunctions.map((d) => fileOf(d.source.path))])
+    : {};
   for (const [name, entry] of Object.entries(previous)) {
     if (entry.added === 'table' && !record[name]) microsoft.delete(name);
   }
-  const stubs = PackedTables.open(join(dir, 'stubs.ndjson'), '');
   const added = new Map<string, TableSchema>();
   const outputsFile = join(dir, 'ci-tables.ndjson');
   const earlierOutputs = merge && existsSync(outputsFile) ? readPackedFile(outputsFile) : new Map();
-  const parserOutputs: TableSchema[] = Object.keys(record)
-    .map((name) => earlierOutputs.get(name))
-    .filter((table): table is TableSchema => table !== undefined);
+  const parserOutputs = new Map<string, TableSchema>();
+  for (const name of Object.keys(record)) {
+    const table = earlierOutputs.get(name);
+    if (table) parserOutputs.set(name, table);
+  }
   const tableCommit = commitsOf(tablesDir, commit);
+  const declarations: Declaration[] = [...stubFunctions];
   for (const file of files) {
     const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
     const name = ciField(raw, 'Name');
@@ -154,16 +163,23 @@ export function importTables(
     const notes: string[] = [];
     const columns = ciColumns(list(ciField(raw, 'Properties')), notes);
     const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
+    declarations.push({ name, columns, notes, source });
+  }
+  for (const { name, columns, notes, source } of declarations) {
     const own = microsoft.get(name);
     const stub = stubs.get(name);
     if (stub) {
       // The CI's file is newer than the stub's snapshot (Infoblox gained SrcIpAddr): the union,
-      // which ci-tables.ndjson serves ahead of stubs.ndjson.
-      const have = new Set(stub.columns.map((c) => c.name));
+      // which ci-tables.ndjson serves ahead of stubs.ndjson (and grows if another file declares it too).
+      const earlier = parserOutputs.get(name);
+      const known = earlier ?? stub;
+      const have = new Set(known.columns.map((c) => c.name));
       const extra = columns.filter((c) => !have.has(c.name));
       if (extra.length === 0) continue;
-      parserOutputs.push({ name, columns: [...stub.columns, ...extra] });
+      parserOutputs.set(name, { name, columns: [...known.columns, ...extra] });
       notes.unshift(`columns added to the parser-output stub: ${extra.map((c) => c.name).join(', ')}`);
+      const before = earlier && record[name];
+      if (before && before.path !== source.path) notes.push(`with the columns ${before.path} added before`);
       record[name] = { ...source, added: 'parser output', notes };
     } else if (own) {
       const have = new Set(own.columns.map((c) => c.name));
@@ -180,13 +196,39 @@ export function importTables(
       added.set(name, { name, columns });
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
-      parserOutputs.push({ name, columns });
+      parserOutputs.set(name, { name, columns });
       record[name] = { ...source, added: 'parser output', ...(notes.length > 0 ? { notes } : {}) };
     }
   }
   writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
-  writeFileSync(join(dir, 'ci-tables.ndjson'), pack(parserOutputs));
+  writeFileSync(join(dir, 'ci-tables.ndjson'), pack([...parserOutputs.values()]));
   return record;
+}
+
+interface Declaration {
+  name: string;
+  columns: ColumnSchema[];
+  notes: string[];
+  source: { repo: string; path: string; commit?: string };
+}
+
+/**
+ * CustomFunctions files that declare, as a function, a parser whose output the catalog has as a
+ * stub (SophosXGFirewall.json: 7 result columns where the stub has 5). The CI binds a call to the
+ * function's columns, so they join the stub's like a CustomTables file of that name.
+ */
+function stubNamedFunctions(
+  functionsDir: string,
+  stubs: PackedTables,
+  commit: string | undefined,
+): Declaration[] {
+  const functionCommit = commitsOf(functionsDir, commit);
+  return jsonFiles(functionsDir).flatMap((file) => {
+    const { fn, notes } = readCiFunction(parseCiJson(readFileSync(join(functionsDir, file), 'utf8')));
+    if (!fn || !stubs.has(fn.name)) return [];
+    const source = { repo: REPO, path: `${FOLDER}/CustomFunctions/${file}`, commit: functionCommit(file) };
+    return [{ name: fn.name, columns: fn.columns, notes, source }];
+  });
 }
 
 export interface CiFunctionRecord {
@@ -230,10 +272,14 @@ export function importFunctions(
     // every ASIM filter as datetime (_Im_Dns.json), so the ASIM entry stays.
     if (fn && asim.has(fn.name))
       notes.push('an ASIM parser of catalog/asim.json has this name; that one is kept');
-    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has, and a CustomTables
-    // declaration of the same name (Snowflake, VMwareESXi) is the one the catalog already serves: kept.
+    // A Microsoft table of the same name (AWSCloudTrail) is what a workspace has: kept. A parser-output
+    // stub of the same name (Snowflake, SophosXGFirewall) stays what the catalog serves, with the
+    // function's columns added to it (importTables).
     const table = fn && (builtinTables.has(fn.name) || stubs.has(fn.name));
-    if (table) notes.push('a table or parser-output stub of the catalog has this name; that one is kept');
+    if (fn && builtinTables.has(fn.name))
+      notes.push('a table of the catalog has this name; that one is kept');
+    else if (table)
+      notes.push("a parser-output stub of the catalog has this name; the function's columns join it");
     if (!fn || asim.has(fn.name) || table) {
       skipped[file] = notes;
       continue;
@@ -263,7 +309,7 @@ function main(): void {
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as Record<string, unknown>;
   const functions = importFunctions(functionsDir, commit, all.ciFunctions as CiFunctionRecord, dir, merge);
   const tables = tablesDir
-    ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined, dir, merge)
+    ? importTables(tablesDir, commit, all.ciTables as CiTables | undefined, dir, merge, functionsDir)
     : {};
   all.ciFunctions = functions;
   if (tablesDir) all.ciTables = tables;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { documentToJs } from '../yaml.js';
@@ -104,6 +104,7 @@ function loadDocument<S extends z.ZodType>(
 ): LoadedDocument<z.output<S>> {
   const { source, diagnostics } = readYamlSource(path, file);
   if (!source) return { path, file, kind, diagnostics };
+  if (isMovedStub(source)) return { path, file, kind, diagnostics: [movedNote(file, source.text)] };
   normalizeLikeSentinelCi(source.document, schema);
   const data = documentToJs(source.document);
   const { value, diagnostics: schemaDiagnostics } = parseWithSchema(schema, data, source);
@@ -152,24 +153,37 @@ export function readYamlSource(
   if (!isMap(document.contents)) {
     // The Azure-Sentinel repository leaves a stub saying where a rule went when it moves one
     // (Detections/ to Solutions/); it is not content, so it is skipped with a note.
-    if (/\bmoved\b/i.test(text)) {
-      const note = firstLine(text.replace(/^[\s#]+/, '')).slice(0, 120);
-      return {
-        diagnostics: [
-          {
-            code: 'SK1007',
-            severity: 'info',
-            message: `skipped: not a rule but a note ("${note}")`,
-            file,
-            line: 1,
-            column: 1,
-          },
-        ],
-      };
-    }
+    if (/\bmoved\b/i.test(text)) return { diagnostics: [movedNote(file, text)] };
     return fail('SK1006', 'expected a YAML mapping of rule fields (id, name, query, ...)');
   }
   return { source, diagnostics };
+}
+
+/**
+ * A moved rule's stub in mapping form: it keeps id, name and version, has no query, and its
+ * description says "this file is moved to a new location" (Detections/SigninLogs/NRT_MFARejectedbyUser.yaml
+ * in Azure/Azure-Sentinel).
+ */
+function isMovedStub(source: YamlSource): boolean {
+  const { contents } = source.document;
+  if (!isMap(contents)) return false;
+  const hasQuery = contents.items.some(
+    (pair) => isScalar(pair.key) && /^query$/i.test(String(pair.key.value)),
+  );
+  return !hasQuery && /\bmoved\b/i.test(source.text);
+}
+
+function movedNote(file: string, text: string): Diagnostic {
+  const sentence = text.split('\n').find((line) => /\bmoved\b/i.test(line)) ?? text;
+  const note = sentence.replace(/^\s*(description:)?[\s#'"|>]*/i, '').slice(0, 120);
+  return {
+    code: 'SK1007',
+    severity: 'info',
+    message: `skipped: not a rule but a note ("${note}")`,
+    file,
+    line: 1,
+    column: 1,
+  };
 }
 
 function firstLine(message: string): string {

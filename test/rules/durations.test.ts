@@ -18,16 +18,34 @@ describe('durations', () => {
     ['P1DT2H30M', 95_400_000],
     ['PT0.5S', 500],
     ['P2W', 1_209_600_000],
+    // .NET TimeSpan text, which the Azure-Sentinel CI's ScheduledTemplateTimeSpanConverter parses first
+    ['01:00:00', 3_600_000],
+    ['00:05', 300_000],
+    ['1.00:00:00', 86_400_000],
+    ['14.00:00:00', 1_209_600_000],
+    ['00:00:01.5', 1_500],
   ])('parses %s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '5', 'm', '5 minutes', '1.5h', 'P', 'PT', 'P1DT', 'P1M', 'P1Y', '-5m'])(
-    'rejects %j',
-    (text) => {
-      expect(parseDuration(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '5',
+    'm',
+    '5 minutes',
+    '1.5h',
+    'P',
+    'PT',
+    'P1DT',
+    'P1M',
+    'P1Y',
+    '-5m',
+    '24:00:00',
+    '00:60',
+    '1:2:3:4',
+  ])('rejects %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
 
   it('converts to timespan ticks (100 ns)', () => {
     expect(durationTicks('5m')).toBe(3_000_000_000n);

@@ -120,6 +120,45 @@ describe('CustomTables files newer than the catalog', () => {
   });
 });
 
+describe('CustomFunctions declarations of a parser the catalog has as a stub', () => {
+  // CustomFunctions/SophosXGFirewall.json declares 7 result columns; the catalog's parser-output stub
+  // (from an older CustomTables snapshot) has 5. The CI binds SophosXGFirewall | where Dst_IP ... .
+  it("add the function's columns to the stub, served from ci-tables.ndjson, and keep it a table", () => {
+    const col = (name: string, type = 'String') => `{"Name":"${name}","Type":"${type}"}`;
+    const dir = folderWith('sk-ci-stub-fn-', {
+      'catalog/tables.ndjson': '',
+      'catalog/stubs.ndjson': `${JSON.stringify({ name: 'SophosXGFirewall', columns: [{ name: 'Src_IP', type: 'string' }] })}\n`,
+      'functions/SophosXGFirewall.json': `{"FunctionName":"SophosXGFirewall","FunctionParameters":[],"FunctionResultColumns":[${[col('Src_IP'), col('Dst_IP'), col('CollectorHostName')].join(',')}]}`,
+      'functions/commits.json': '{"SophosXGFirewall.json":"4c0a69c00eb2fb7cd6dd212721d422ab239eb071"}',
+      'tables/Contoso_CL.json':
+        '{"Name":"Contoso_CL","Properties":[{"Name":"TimeGenerated","Type":"DateTime"}]}',
+    });
+    const catalog = join(dir, 'catalog');
+    const functions = importFunctions(join(dir, 'functions'), undefined, undefined, catalog);
+    expect(functions.files).toEqual({});
+    expect(functions.skipped['SophosXGFirewall.json']).toEqual([
+      "a parser-output stub of the catalog has this name; the function's columns join it",
+    ]);
+    const tables = importTables(join(dir, 'tables'), undefined, {}, catalog, false, join(dir, 'functions'));
+    expect(tables.SophosXGFirewall).toMatchObject({
+      path: '.script/tests/KqlvalidationsTests/CustomFunctions/SophosXGFirewall.json',
+      commit: '4c0a69c00eb2fb7cd6dd212721d422ab239eb071',
+      added: 'parser output',
+    });
+    expect(
+      readPackedFile(join(catalog, 'ci-tables.ndjson'))
+        .get('SophosXGFirewall')
+        ?.columns.map((c) => c.name),
+    ).toEqual(['Src_IP', 'Dst_IP', 'CollectorHostName']);
+    // A --merge run over another partial copy keeps the record and the columns.
+    const again = importTables(join(dir, 'tables'), undefined, tables, catalog, true);
+    expect(again.SophosXGFirewall).toEqual(tables.SophosXGFirewall);
+    expect(readPackedFile(join(catalog, 'ci-tables.ndjson')).get('SophosXGFirewall')?.columns).toHaveLength(
+      3,
+    );
+  });
+});
+
 describe('a partial copy of the CI folders (--merge), as the search tools fetch them file by file', () => {
   const column = (name: string, type = 'String') => `{"Name":"${name}","Type":"${type}"}`;
   const fn = (name: string, columns: string[]) =>
