@@ -14,8 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { type Catalog, type FunctionParameter, loadCatalog, sentinelCiType } from '../src/kql/catalog.js';
-import { builtinCatalogDir } from '../src/kql/packed-tables.js';
+import { builtinAsimParsers } from '../src/kql/asim.js';
+import {
+  type Catalog,
+  type ColumnSchema,
+  type FunctionParameter,
+  loadCatalog,
+  sentinelCiType,
+} from '../src/kql/catalog.js';
+import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
+import { boundReferences } from '../src/kql/references.js';
 import {
   type ParserSource,
   type PublishedParser,
@@ -78,7 +86,43 @@ export function readParser(
   if (errors.length > 0) return { reason: `does not bind: ${errors[0].code} ${errors[0].message}` };
   const columns = resultSchema(code);
   if (!columns) return { reason: 'the body does not end in a table' };
+  const read = new Set(
+    boundReferences(code, catalog).tables.flatMap(
+      (t) => catalog.tables.get(t)?.columns.map((c) => c.name) ?? [],
+    ),
+  );
+  const missing = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
+  if (missing.length > 0)
+    return {
+      reason: `the CI declares columns the body does not give over the catalog's tables (${missing.join(', ')}): rules the CI accepts would not bind`,
+    };
   return { parser: { name, parameters, body, columns, source } };
+}
+
+/**
+ * The columns the Azure-Sentinel CI declares for this parser (its CustomFunctions entry, a
+ * parser-output table, or the ASIM schema) that the body's result lacks. One the body's input tables
+ * have, the body drops (`project-away`), in Azure too; one they lack means the catalog's tables are
+ * less complete than the CI's view of them, and binding the body would turn rules the CI accepts
+ * into binding errors, so such a parser stays known by the CI's columns.
+ */
+function declaredColumnsMissing(name: string, columns: readonly ColumnSchema[]): string[] {
+  const have = new Set(columns.map((c) => c.name));
+  return (ciDeclaredColumns(name) ?? []).map((c) => c.name).filter((c) => !have.has(c));
+}
+
+function ciDeclaredColumns(name: string, dir = builtinCatalogDir()): ColumnSchema[] | undefined {
+  const ci = JSON.parse(readFileSync(join(dir, 'ci-functions.json'), 'utf8')) as {
+    functions: { name: string; columns: ColumnSchema[] }[];
+  };
+  const declared =
+    ci.functions.find((f) => f.name === name)?.columns ?? builtinAsimParsers().get(name)?.columns;
+  if (declared) return declared;
+  for (const file of ['ci-tables.ndjson', 'stubs.ndjson']) {
+    const table = PackedTables.open(join(dir, file), '').get(name);
+    if (table) return table.columns;
+  }
+  return undefined;
 }
 
 export function importParsers(

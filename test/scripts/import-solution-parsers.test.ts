@@ -42,4 +42,14 @@ describe('import-solution-parsers', () => {
     expect(parser).toBeUndefined();
     expect(reason).toMatch(/does not bind: KS204 .*NoSuchVendorLog_CL/);
   });
+
+  it('leaves out a body whose result lacks columns the CI declares for the parser and its tables lack', () => {
+    const text = yaml('Syslog | project TimeGenerated, Computer').replace(
+      'SkParserAlias',
+      'PulseConnectSecure',
+    );
+    const { parser, reason } = readParser(text, source, catalog);
+    expect(parser).toBeUndefined();
+    expect(reason).toMatch(/the CI declares columns the body does not give .*Source_IP/);
+  });
 });
