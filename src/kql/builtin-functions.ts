@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { builtinAsimParsers } from './asim.js';
 import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
+import { publishedParsers } from './solution-parsers.js';
 
 interface CiFunctionsFile {
   functions: { name: string; parameters: FunctionParameter[]; columns: ColumnSchema[] }[];
@@ -11,16 +12,18 @@ interface CiFunctionsFile {
 let functions: Map<string, FunctionSchema> | undefined;
 
 /**
- * Functions a Sentinel workspace has without the project deploying them, known here only by their
- * parameters and output columns: the built-in ASIM parsers (catalog/asim.json) and the functions the
- * Azure-Sentinel KQL validation CI declares in its CustomFunctions folder (catalog/ci-functions.json,
- * scripts/import-ci-functions.ts), which Solutions deploy as parsers. An ASIM parser keeps its name
- * over a CI declaration. A project parser of the same name replaces either (`callableFunctions`).
- * Read once per process.
+ * Functions a Sentinel workspace has without the project deploying them: Solution parsers whose
+ * published body the catalog holds (catalog/solution-parsers.json, run as written), then, known
+ * only by their parameters and output columns, the built-in ASIM parsers (catalog/asim.json) and the
+ * functions the Azure-Sentinel KQL validation CI declares in its CustomFunctions folder
+ * (catalog/ci-functions.json, scripts/import-ci-functions.ts), which Solutions deploy as parsers. The
+ * first of these to name a function keeps it. A project parser of the same name replaces any
+ * (`callableFunctions`). Read once per process.
  */
 export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
   if (!functions) {
-    functions = new Map(builtinAsimParsers());
+    functions = new Map(publishedParsers());
+    for (const [name, parser] of builtinAsimParsers()) if (!functions.has(name)) functions.set(name, parser);
     const file = JSON.parse(
       readFileSync(join(builtinCatalogDir(), 'ci-functions.json'), 'utf8'),
     ) as CiFunctionsFile;

@@ -41,8 +41,13 @@ export interface FunctionSchema {
   parameters: FunctionParameter[];
   body: string;
   file?: string;
-  /** Set on a function known by its output columns only (`builtinFunctions`): those columns. */
+  /**
+   * Set on a function a workspace has without the project deploying it (`builtinFunctions`): its
+   * output columns. Without `published` that is all the catalog knows of it (the body is a stand-in
+   * of those columns); with it, the body is the parser's published query, which the engine runs.
+   */
   columns?: ColumnSchema[];
+  published?: boolean;
 }
 
 export interface WatchlistSchema {
@@ -225,10 +230,16 @@ export function loadTablesNamedIn(catalog: Catalog, query: string): void {
       if (seen.has(name)) continue;
       seen.add(name);
       tables.get(name);
-      const fn = catalog.functions.get(name);
+      const fn = catalog.functions.get(name) ?? publishedBuiltin(catalog, name);
       if (fn) pending.push(fn.body);
     }
   }
+}
+
+/** A built-in function whose body is the real query (a published parser), not a stand-in of its columns. */
+function publishedBuiltin(catalog: Catalog, name: string): FunctionSchema | undefined {
+  const fn = catalog.builtinFunctions?.get(name);
+  return fn?.published ? fn : undefined;
 }
 
 const WATCHLIST_CALL = /_GetWatchlist\s*\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
@@ -281,8 +292,25 @@ export const PARSER_STUB_FILE = 'sentinel-kit catalog (parser stub)';
 
 /** Microsoft's tables (catalog/tables.ndjson), opened once per process (immutable data). */
 function builtinTableFile(): PackedTables {
-  builtinTables ??= PackedTables.open(join(builtinCatalogDir(), 'tables.ndjson'), 'sentinel-kit catalog');
+  builtinTables ??= PackedTables.open(
+    join(builtinCatalogDir(), 'tables.ndjson'),
+    'sentinel-kit catalog',
+    undefined,
+    withTimeGenerated,
+  );
   return builtinTables;
+}
+
+/**
+ * A custom (`_CL`) table has TimeGenerated: "All tables in a Log Analytics workspace must have a
+ * column named TimeGenerated" (https://learn.microsoft.com/azure/azure-monitor/logs/create-custom-table).
+ * The Azure-Sentinel CI files some `_CL` tables came from (OracleWebLogicServer.json, CiscoDuo...)
+ * leave it out, so published parsers of those tables did not bind. Added first, where the page's
+ * sample record puts it. (Defender XDR's own tables without it, EntraIdSignInEvents..., use Timestamp.)
+ */
+export function withTimeGenerated(table: TableSchema): TableSchema {
+  if (!table.name.endsWith('_CL') || table.columns.some((c) => c.name === 'TimeGenerated')) return table;
+  return { ...table, columns: [{ name: 'TimeGenerated', type: 'datetime' }, ...table.columns] };
 }
 
 /** The built-in tables and the parser-output stubs the project does not hide. */

@@ -21,10 +21,19 @@ export class PackedTables {
   private constructor(
     private readonly lines: Map<string, string>,
     private readonly file: string,
+    private readonly complete: (table: TableSchema) => TableSchema,
   ) {}
 
-  /** `exclude`: names not to serve (parser-output stubs hidden by a real parser of that name). */
-  static open(path: string, file: string, exclude: ReadonlySet<string> = new Set()): PackedTables {
+  /**
+   * `exclude`: names not to serve (parser-output stubs hidden by a real parser of that name);
+   * `complete`: a rule every table of the file obeys that its lines may not spell out.
+   */
+  static open(
+    path: string,
+    file: string,
+    exclude: ReadonlySet<string> = new Set(),
+    complete: (table: TableSchema) => TableSchema = (table) => table,
+  ): PackedTables {
     const lines = new Map<string, string>();
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       const match = NAME_PREFIX.exec(line);
@@ -32,7 +41,7 @@ export class PackedTables {
       const name = JSON.parse(match[1]) as string;
       if (!exclude.has(name)) lines.set(name, line);
     }
-    return new PackedTables(lines, file);
+    return new PackedTables(lines, file, complete);
   }
 
   has(name: string): boolean {
@@ -48,7 +57,7 @@ export class PackedTables {
     if (!table) {
       const line = this.lines.get(name);
       if (line === undefined) return undefined;
-      table = { ...(JSON.parse(line) as TableSchema), file: this.file };
+      table = this.complete({ ...(JSON.parse(line) as TableSchema), file: this.file });
       this.parsed.set(name, table);
     }
     return table;

@@ -84,7 +84,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'watchlist':
       return watchlist(plan.alias, plan.schema, env.options.catalog);
     case 'parser-output':
-      return parserOutput(plan, env.options);
+      return parserOutput(plan, env);
     case 'external':
       return executeExternal(plan, env.options.externalData);
     case 'range':
@@ -315,19 +315,25 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
 }
 
 /**
- * A parser the catalog knows by its output columns only (a built-in ASIM or Solution parser): its
- * rows in Azure come from tables and logic the catalog lacks, so the only answers known to match
- * Azure's are the rows the data gives under the parser's own name (a rule test's `tables:` entry),
- * and no rows when the data holds no row in any table (every parser reads tables). Otherwise the
- * query is refused: an empty answer over data that has rows could differ from Azure's.
+ * A parser Sentinel or a Solution deploys. Rows the data gives under the parser's own name (a rule
+ * test's `tables:` entry) stand for its output. Otherwise a published body the catalog holds runs
+ * over the tables it reads. A parser known by its output columns only has rows in Azure from tables
+ * and logic the catalog lacks, so the only other answer known to match Azure's is none when the data
+ * holds no row in any table (every parser reads tables); else the query is refused: an empty answer
+ * over data that has rows could differ from Azure's.
  */
-function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, options: ExecuteOptions): Frame {
+function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv): Frame {
+  const { options } = env;
   if (options.table(plan.name)) return scan(plan.name, plan.schema, options);
+  if (plan.body) return run(plan.body, env);
   if (options.anyRows?.() === false) return emptyFrame(plan.schema);
+  const known = plan.bodyRefused
+    ? `whose published body the engine cannot run (${plan.bodyRefused})`
+    : 'known here by its output columns only';
   throw new UnsupportedError(
     plan.name,
     plan.span,
-    `${plan.name} is a parser Sentinel or a Solution deploys, known here by its output columns only, so ` +
+    `${plan.name} is a parser Sentinel or a Solution deploys, ${known}, so ` +
       `its rows over this data are unknown: import it with \`sentinel-kit import\` (into kql/parsers) ` +
       `or give rows for ${plan.name} in the test's tables`,
   );

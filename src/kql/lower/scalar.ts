@@ -252,6 +252,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
+  const sameColumn = convertedColumnIfExists(node, name, row, ctx);
+  if (sameColumn) return sameColumn;
   if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
   const roundTrip = compressionRoundTrip(node, ctx, (a) => lowerScalar(a, row, ctx, aggregate));
   if (roundTrip) return roundTrip;
@@ -313,6 +315,42 @@ function lowerColumnIfExists(
         : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
     );
   return { kind: 'column', index, type };
+}
+
+/** The conversion functions whose input, when it is the string form of a value of their type, gives that value back. */
+const LOSSLESS_FROM_STRING: Readonly<Record<string, KqlType>> = {
+  todatetime: 'datetime',
+  totimespan: 'timespan',
+  tolong: 'long',
+  toint: 'int',
+  tobool: 'bool',
+  toguid: 'guid',
+};
+
+/**
+ * `todatetime(column_ifexists('c', ''))` where `c` is an existing datetime column (and alike for the
+ * types of LOSSLESS_FROM_STRING): whether the service returns the column as it is or converted to
+ * the call's string type (which `lowerColumnIfExists` cannot tell, so refuses), the conversion gives
+ * the column's value back, since these types' string forms convert back exactly (tostring of a
+ * datetime keeps all 7 fractional digits). So the whole call is the column. Published parsers write
+ * `EventStartTime = todatetime(column_ifexists("start", ""))` over a column a typed parse-kv made.
+ */
+function convertedColumnIfExists(
+  node: any,
+  name: string,
+  row: RowContext,
+  ctx: LowerContext,
+): ScalarExpr | undefined {
+  const target = LOSSLESS_FROM_STRING[name];
+  const args = target ? argumentNodes(node, ctx) : [];
+  if (args.length !== 1 || kindName(args[0]) !== 'FunctionCallExpression') return undefined;
+  if (calledName(args[0]) !== 'column_ifexists' || typeOf(args[0], ctx) !== 'string') return undefined;
+  const [nameNode] = argumentNodes(args[0], ctx);
+  const column = nameNode ? lowerScalar(nameNode, { schema: [] }, ctx) : undefined;
+  if (column?.kind !== 'literal' || typeof column.value !== 'string') return undefined;
+  const index = columnIndex(row.schema, column.value);
+  if (index < 0 || row.schema[index].type !== target) return undefined;
+  return { kind: 'column', index, type: target };
 }
 
 /**

@@ -112,11 +112,13 @@ export type Plan =
     | { op: 'scan'; table: string }
     | { op: 'watchlist'; alias: string }
     /**
-     * The output of a parser the catalog knows by its columns only (a built-in ASIM or Solution
-     * parser, a parser-output stub table): the rows the data gives under its name, else none when the
-     * data holds no rows at all, else refused (execute/index.ts `parserOutput`).
+     * The output of a parser the workspace has and the project does not define (a built-in ASIM or
+     * Solution parser, a parser-output stub table): the rows the data gives under its name; else its
+     * published body (`body`) when the catalog holds one the engine runs; else none when the data
+     * holds no rows at all; else refused (execute/index.ts `parserOutput`), saying why the body
+     * cannot run (`bodyRefused`) where the catalog holds it.
      */
-    | { op: 'parser-output'; name: string; span: Span }
+    | { op: 'parser-output'; name: string; span: Span; body?: Plan; bodyRefused?: string }
     /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
     | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
     | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }

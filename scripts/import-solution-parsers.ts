@@ -1,0 +1,194 @@
+// Builds catalog/solution-parsers.json from published Solution parsers, so a rule calling one runs
+// the real body over the tables it reads instead of being refused once the data has rows:
+// - `Solutions/<name>/Parsers/*.yaml` of Azure/Azure-Sentinel (`FunctionName`, `FunctionAlias`,
+//   `FunctionQuery`, optional `FunctionParams: [{Name, Type, Default}]`), copied one file per parser
+//   into a folder, with a `sources.json` beside them: file name -> {"path", "commit"} in that repo.
+// Each body is bound by Kusto.Language against the built-in catalog (its parameters as `let`s of
+// their defaults); a body that does not bind (a table the catalog lacks, a column it does not
+// have) is left out and said so, and the call stays known by its columns only. Parsers imported by
+// an earlier run and not in the folder are kept (the folder is a partial copy, as the search tools
+// give files one by one); a file of the folder replaces the entry of its name.
+// Usage: npx tsx scripts/import-solution-parsers.ts <folder of parser YAMLs>
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { builtinAsimParsers } from '../src/kql/asim.js';
+import {
+  type Catalog,
+  type ColumnSchema,
+  type FunctionParameter,
+  loadCatalog,
+  sentinelCiType,
+} from '../src/kql/catalog.js';
+import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
+import { boundReferences } from '../src/kql/references.js';
+import {
+  type ParserSource,
+  type PublishedParser,
+  publishedFunction,
+  SOLUTION_PARSERS_FILE,
+} from '../src/kql/solution-parsers.js';
+import { analyze, resultSchema } from '../src/kql/syntax/analyze.js';
+
+const REPO = 'Azure/Azure-Sentinel';
+
+interface ParserYaml {
+  FunctionName?: unknown;
+  FunctionAlias?: unknown;
+  FunctionQuery?: unknown;
+  FunctionParams?: unknown;
+}
+
+/** A YAML's parameters; a type with no KQL name makes the parser unusable (its calls could not bind). */
+function parametersOf(raw: unknown): FunctionParameter[] | string {
+  const out: FunctionParameter[] = [];
+  for (const p of Array.isArray(raw) ? raw : []) {
+    const { Name: name, Type: typeName, Default: given } = (p ?? {}) as Record<string, unknown>;
+    const type = sentinelCiType(String(typeName ?? ''));
+    if (typeof name !== 'string' || !type) return `parameter ${JSON.stringify(p)} not understood`;
+    const value = given === undefined || given === null ? undefined : String(given);
+    out.push({ name, type, default: value === undefined ? undefined : literal(value, type) });
+  }
+  return out;
+}
+
+/** A YAML default as KQL: strings quoted, other types written as the YAML gives them. */
+function literal(value: string, type: FunctionParameter['type']): string {
+  if (type !== 'string') return value;
+  return /^(['"]).*\1$/s.test(value) ? value : JSON.stringify(value);
+}
+
+/** The body as a query on its own: each parameter a `let` of its default (or a typed null). */
+function standalone(parser: { body: string; parameters: FunctionParameter[] }): string {
+  const lets = parser.parameters.map(
+    (p) => `let ${p.name} = ${p.default ?? (p.type === 'string' ? "''" : `${p.type}(null)`)};`,
+  );
+  return [...lets, parser.body].join('\n');
+}
+
+/** One parser YAML as a catalog entry, or why it cannot be one. */
+export function readParser(
+  text: string,
+  source: ParserSource,
+  catalog: Catalog,
+): { name?: string; parser?: PublishedParser; reason?: string } {
+  const doc = parse(text) as ParserYaml;
+  const alias = doc.FunctionAlias ?? doc.FunctionName;
+  const name = typeof alias === 'string' ? alias : undefined;
+  if (name === undefined || typeof doc.FunctionQuery !== 'string')
+    return { name, reason: 'no FunctionAlias/FunctionName or FunctionQuery' };
+  const parameters = parametersOf(doc.FunctionParams);
+  if (typeof parameters === 'string') return { name, reason: parameters };
+  const body = doc.FunctionQuery;
+  const { code, diagnostics } = analyze(standalone({ body, parameters }), catalog);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return { name, reason: `does not bind: ${errors[0].code} ${errors[0].message}` };
+  const columns = resultSchema(code);
+  if (!columns) return { name, reason: 'the body does not end in a table' };
+  const read = new Set(
+    boundReferences(code, catalog).tables.flatMap(
+      (t) => catalog.tables.get(t)?.columns.map((c) => c.name) ?? [],
+    ),
+  );
+  const missing = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
+  if (missing.length > 0)
+    return {
+      name,
+      reason: `the CI declares columns the body does not give over the catalog's tables (${missing.join(', ')}): rules the CI accepts would not bind`,
+    };
+  return { name, parser: { name, parameters, body, columns, source } };
+}
+
+/**
+ * The columns the Azure-Sentinel CI declares for this parser (its CustomFunctions entry, a
+ * parser-output table, or the ASIM schema) that the body's result lacks. One the body's input tables
+ * have, the body drops (`project-away`), in Azure too; one they lack means the catalog's tables are
+ * less complete than the CI's view of them, and binding the body would turn rules the CI accepts
+ * into binding errors, so such a parser stays known by the CI's columns.
+ */
+function declaredColumnsMissing(name: string, columns: readonly ColumnSchema[]): string[] {
+  const have = new Set(columns.map((c) => c.name));
+  return (ciDeclaredColumns(name) ?? []).map((c) => c.name).filter((c) => !have.has(c));
+}
+
+function ciDeclaredColumns(name: string, dir = builtinCatalogDir()): ColumnSchema[] | undefined {
+  const ci = JSON.parse(readFileSync(join(dir, 'ci-functions.json'), 'utf8')) as {
+    functions: { name: string; columns: ColumnSchema[] }[];
+  };
+  const declared =
+    ci.functions.find((f) => f.name === name)?.columns ?? builtinAsimParsers().get(name)?.columns;
+  if (declared) return declared;
+  for (const file of ['ci-tables.ndjson', 'stubs.ndjson']) {
+    const table = PackedTables.open(join(dir, file), '').get(name);
+    if (table) return table.columns;
+  }
+  return undefined;
+}
+
+export function importParsers(
+  folder: string,
+  dir = builtinCatalogDir(),
+): { imported: string[]; skipped: string[] } {
+  const file = join(dir, SOLUTION_PARSERS_FILE);
+  const earlier = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
+    : [];
+  const byName = new Map(earlier.map((p) => [p.name, p]));
+  const sources = JSON.parse(readFileSync(join(folder, 'sources.json'), 'utf8')) as Record<
+    string,
+    { path: string; commit: string }
+  >;
+  const empty = mkdtempSync(join(tmpdir(), 'sk-parsers-'));
+  const root = loadCatalog(empty);
+  rmSync(empty, { recursive: true, force: true });
+  // Bodies bind against the built-in catalog with the parsers imported so far (one may call another).
+  const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName) };
+  const imported: string[] = [];
+  const skipped: string[] = [];
+  for (const name of readdirSync(folder)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
+    const source = sources[name];
+    if (!source) {
+      skipped.push(`${name}: not in sources.json`);
+      continue;
+    }
+    const text = readFileSync(join(folder, name), 'utf8');
+    const read = readParser(text, { repo: REPO, ...source }, catalog);
+    const { parser, reason } = read;
+    if (!parser) {
+      // The folder's file replaces an earlier run's entry of its name even when it is left out:
+      // the catalog may have changed since (CI columns the body does not give), and keeping the
+      // old body would bind rules against columns the CI does not see.
+      if (read.name !== undefined) byName.delete(read.name);
+      skipped.push(`${name}: ${reason}`);
+      continue;
+    }
+    byName.set(parser.name, parser);
+    imported.push(`${parser.name} (${parser.columns.length} columns)`);
+  }
+  const parsers = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(file, `${JSON.stringify({ parsers }, null, 1)}\n`);
+  return { imported, skipped };
+}
+
+function withPublished(catalog: Catalog, parsers: ReadonlyMap<string, PublishedParser>) {
+  const functions = new Map(catalog.builtinFunctions);
+  for (const parser of parsers.values()) functions.set(parser.name, publishedFunction(parser));
+  return functions;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [folder] = process.argv.slice(2);
+  if (!folder) {
+    console.error(
+      'usage: npx tsx scripts/import-solution-parsers.ts <folder of parser YAMLs with sources.json>',
+    );
+    process.exit(2);
+  }
+  const { imported, skipped } = importParsers(folder);
+  for (const line of imported) console.log(`imported ${line}`);
+  for (const line of skipped) console.log(`skipped  ${line}`);
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importParsers, readParser } from '../../scripts/import-solution-parsers.js';
+import { loadCatalog } from '../../src/kql/catalog.js';
+
+const catalog = loadCatalog(join(import.meta.dirname, '..', '..'));
+const source = { repo: 'Azure/Azure-Sentinel', path: 'Solutions/X/Parsers/X.yaml', commit: '0'.repeat(40) };
+
+const yaml = (body: string, params = '') =>
+  `id: 1\nFunctionName: SkParser\nFunctionAlias: SkParserAlias\n${params}FunctionQuery: |\n${body
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')}\n`;
+
+describe('import-solution-parsers', () => {
+  it('takes the alias as the name and the result columns Kusto.Language binds for the body', () => {
+    const { parser } = readParser(
+      yaml('Syslog\n| extend User = extract("u=(\\\\w+)", 1, SyslogMessage)\n| project TimeGenerated, User'),
+      source,
+      catalog,
+    );
+    expect(parser?.name).toBe('SkParserAlias');
+    expect(parser?.columns).toEqual([
+      { name: 'TimeGenerated', type: 'datetime' },
+      { name: 'User', type: 'string' },
+    ]);
+    expect(parser?.source).toEqual(source);
+  });
+
+  it('binds a body that reads its parameters, taking their defaults', () => {
+    const params = 'FunctionParams:\n  - Name: disabled\n    Type: bool\n    Default: false\n';
+    const { parser } = readParser(
+      yaml('Syslog | where not(disabled) | project Computer', params),
+      source,
+      catalog,
+    );
+    expect(parser?.parameters).toEqual([{ name: 'disabled', type: 'bool', default: 'false' }]);
+  });
+
+  it('leaves out a body that reads a table the catalog lacks, saying why', () => {
+    const { parser, reason } = readParser(yaml('NoSuchVendorLog_CL | project x'), source, catalog);
+    expect(parser).toBeUndefined();
+    expect(reason).toMatch(/does not bind: KS204 .*NoSuchVendorLog_CL/);
+  });
+
+  it('leaves out a body whose result lacks columns the CI declares for the parser and its tables lack', () => {
+    const text = yaml('Syslog | project TimeGenerated, Computer').replace(
+      'SkParserAlias',
+      'PulseConnectSecure',
+    );
+    const { parser, reason } = readParser(text, source, catalog);
+    expect(parser).toBeUndefined();
+    expect(reason).toMatch(/the CI declares columns the body does not give .*Source_IP/);
+  });
+
+  it("drops an earlier run's entry when the folder's file of that name is now left out", () => {
+    const work = mkdtempSync(join(tmpdir(), 'sk-import-parsers-'));
+    try {
+      const earlier = {
+        name: 'PulseConnectSecure',
+        parameters: [],
+        body: 'Syslog | project TimeGenerated',
+        columns: [{ name: 'TimeGenerated', type: 'datetime' }],
+        source,
+      };
+      writeFileSync(join(work, 'solution-parsers.json'), JSON.stringify({ parsers: [earlier] }));
+      const folder = mkdtempSync(join(tmpdir(), 'sk-import-parsers-src-'));
+      const text = yaml('Syslog | project TimeGenerated, Computer').replace(
+        'SkParserAlias',
+        'PulseConnectSecure',
+      );
+      writeFileSync(join(folder, 'PulseConnectSecure.yaml'), text);
+      writeFileSync(join(folder, 'sources.json'), JSON.stringify({ 'PulseConnectSecure.yaml': source }));
+      const { imported, skipped } = importParsers(folder, work);
+      rmSync(folder, { recursive: true, force: true });
+      expect(imported).toEqual([]);
+      expect(skipped[0]).toMatch(/^PulseConnectSecure\.yaml: the CI declares columns/);
+      const written = JSON.parse(readFileSync(join(work, 'solution-parsers.json'), 'utf8'));
+      expect(written.parsers.map((p: { name: string }) => p.name)).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
