@@ -84,36 +84,29 @@ describe('Solution parsers with a published body', () => {
     );
   });
 
-  it('include the imported Pulse Connect Secure parser, which runs over Syslog rows', () => {
-    const message = '2024-01-02 03:04:05 a b c [10.0.0.1] alice(Users)[Realm] - Login failed';
+  it('include the imported Symantec VIP parser, which runs over Syslog rows', () => {
+    const message =
+      'INFO "2024-01-02 03:04:05" 10.0.0.1 Validation:1 2 3 4 "text=Authentication succeeded for user [alice]., reason=0 OK" Thread-7 com.example.Auth';
+    const row = (Computer: string) => ({
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      Computer,
+      Facility: 'local5',
+      SyslogMessage: message,
+    });
     const tables = new Map([
       [
         'Syslog',
-        tableFromRecords(builtin.tables.get('Syslog')?.columns ?? [], [
-          {
-            TimeGenerated: '2026-01-10T11:00:00Z',
-            Computer: 'datasource',
-            Facility: 'local7',
-            SyslogMessage: message,
-          },
-          {
-            TimeGenerated: '2026-01-10T11:00:00Z',
-            Computer: 'other',
-            Facility: 'local7',
-            SyslogMessage: message,
-          },
-        ]),
+        tableFromRecords(builtin.tables.get('Syslog')?.columns ?? [], [row('datasource'), row('other')]),
       ],
     ]);
-    const result = runQuery(
-      "PulseConnectSecure | where Messages contains 'Login failed' | project User, Source_IP",
-      {
-        catalog: builtin,
-        tables,
-        now: NOW,
-      },
-    );
-    expect(tableToRecords(result)).toEqual([{ User: 'alice', Source_IP: '10.0.0.1' }]);
+    const result = runQuery('SymantecVIP | project User, ClientIP, AuthResult', {
+      catalog: builtin,
+      tables,
+      now: NOW,
+    });
+    expect(tableToRecords(result)).toEqual([
+      { User: 'alice', ClientIP: '10.0.0.1', AuthResult: 'succeeded' },
+    ]);
   });
 });
 
