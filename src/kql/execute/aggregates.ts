@@ -191,16 +191,24 @@ function avg(conditional: boolean): Factory {
 }
 
 /**
- * min/max/arg_min/arg_max over a real NaN: the sort page orders NaN beside null, but the aggregate
- * pages do not say whether NaN is skipped like null, wins (as .NET's Math.Min/Max) or loses, and
- * each reading gives another answer (https://learn.microsoft.com/kusto/query/min-aggregation-function).
+ * Values whose min/max/arg_min/arg_max the pages leave open, refused as they meet the best so far:
+ * a real NaN (the sort page orders NaN beside null, but the aggregate pages do not say whether NaN
+ * is skipped like null, wins as in .NET's Math.Min/Max, or loses), and for a minimum, an empty
+ * string against another one (strings are never null, '' stands for the missing value, and take_any
+ * skips it; whether min() does, or takes '' as the least string, is not said). A maximum is the
+ * same on both readings of ''. (https://learn.microsoft.com/kusto/query/min-aggregation-function)
  */
-export function refuseNaNExtreme(v: Value, call: AggregateCall): void {
-  if (typeof v === 'number' && Number.isNaN(v))
+export function refuseOpenExtreme(v: Value, best: Value, sign: 1 | -1, call: AggregateCall): void {
+  const nan = typeof v === 'number' && Number.isNaN(v);
+  const emptyMin =
+    sign < 0 && typeof best === 'string' && typeof v === 'string' && (v === '') !== (best === '');
+  if (nan || emptyMin)
     throw new UnsupportedError(
       `${call.fn}()`,
       call.span,
-      `${call.fn}() over a NaN value: the page does not say whether NaN is skipped like null or compared`,
+      nan
+        ? `${call.fn}() over a NaN value: the page does not say whether NaN is skipped like null or compared`
+        : `${call.fn}() over an empty and a non-empty string: the page does not say whether the empty string is skipped`,
     );
 }
 
@@ -215,7 +223,7 @@ function extreme(sign: 1 | -1, conditional: boolean): Factory {
           if (conditional && !isTrue(predicate(i))) return;
           const v = value(i);
           if (v === null) return;
-          refuseNaNExtreme(v, call);
+          refuseOpenExtreme(v, best, sign, call);
           if (best === null || sign * compareForSort(v, best, type) > 0) best = v;
         },
         result: () => [best === null && type === 'string' ? '' : best],
@@ -243,7 +251,7 @@ function argExtreme(sign: 1 | -1): Factory {
           if (first < 0) first = i;
           const v = value(i);
           if (v === null) return;
-          refuseNaNExtreme(v, call);
+          refuseOpenExtreme(v, row < 0 ? null : best, sign, call);
           if (row < 0 || sign * compareForSort(v, best, type) > 0) {
             best = v;
             row = i;
