@@ -12,8 +12,8 @@ import {
 } from '../../../src/kql/index.js';
 import type { Order, Pair } from './equivalences.js';
 import * as round1 from './equivalences.js';
-import * as round2 from './equivalences-series.js';
 import * as round3 from './equivalences-round3.js';
+import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
 // Differential fuzzing: the documented equivalences of equivalences.ts, each planned once and run

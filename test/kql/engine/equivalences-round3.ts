@@ -34,7 +34,16 @@ export const row = fc.tuple(
     ),
     { nil: null },
   ),
-  fc.constantFrom<Value>({ a: 1 }, { a: 'x', c: 2 }, { c: true }, {}, { a: null }, { a: [1, 2] }, { a: 2.5 }, null),
+  fc.constantFrom<Value>(
+    { a: 1 },
+    { a: 'x', c: 2 },
+    { c: true },
+    {},
+    { a: null },
+    { a: [1, 2] },
+    { a: 2.5 },
+    null,
+  ),
 );
 
 const rowId = 'serialize i = row_number()';
@@ -55,12 +64,20 @@ export const pairs: Pair[] = [
     a: 'where isnotnull(d) | summarize a = avg(d) by k',
     b: 'where isnotnull(d) | summarize s = sum(d), c = count() by k | project k, a = s / c',
   },
-  { why: 'decimal / max-aggregation-function / arg-max', a: 'summarize m = max(d) by k', b: 'summarize arg_max(d, k) by k | project k, m = d' },
+  {
+    why: 'decimal / max-aggregation-function / arg-max',
+    a: 'summarize m = max(d) by k',
+    b: 'summarize arg_max(d, k) by k | project k, m = d',
+  },
   // todecimal/toreal pages: comparing a decimal with 1 is comparing its real value with 1.
   { why: 'decimal / toreal-function', a: 'where d > todecimal(1)', b: 'where toreal(d) > 1.0' },
   // hll page: dcount_hll(hll(x)) is dcount(x)'s estimate; hll_merge of the groups' sketches is the
   // sketch of all rows (hll-merge page); hll_if is hll over the rows where the predicate holds.
-  { why: 'hll-aggregation-function / dcount-hll-function', a: 'summarize c = dcount_hll(hll(n)) by k', b: 'summarize c = dcount(n) by k' },
+  {
+    why: 'hll-aggregation-function / dcount-hll-function',
+    a: 'summarize c = dcount_hll(hll(n)) by k',
+    b: 'summarize c = dcount(n) by k',
+  },
   {
     why: 'hll-merge-aggregation-function',
     a: 'extend g = 1 | summarize h = hll(n) by k, g | summarize c = dcount_hll(hll_merge(h)) by g',
@@ -72,7 +89,11 @@ export const pairs: Pair[] = [
     b: 'summarize c = dcountif(n, v > 0) by k',
   },
   // dcount page: the accuracy level is the hll sketch's (hll page).
-  { why: 'dcount-aggregation-function / hll-aggregation-function', a: 'summarize c = dcount(n, 4) by k', b: 'summarize c = dcount_hll(hll(n, 4)) by k' },
+  {
+    why: 'dcount-aggregation-function / hll-aggregation-function',
+    a: 'summarize c = dcount(n, 4) by k',
+    b: 'summarize c = dcount_hll(hll(n, 4)) by k',
+  },
   // union page: a wildcard names every table it matches (here R alone). (kind=inner is answered only
   // as a query's last operator, which a pair's `R | …` cannot be.)
   {
@@ -87,7 +108,11 @@ export const pairs: Pair[] = [
     b: 'where isfinite(v) | summarize y = make_list(v) by k | where array_length(y) > 1 | extend (rs, slope, variance, rvariance, interception, fit) = series_fit_line(y) | project k, rs = round(rs, 9), rvariance = round(rvariance, 9)',
   },
   // erfc page: erfc(x) = 1 - erf(x).
-  { why: 'erfc-function / erf-function', a: 'project z = round(erfc(v), 12)', b: 'project z = round(1 - erf(v), 12)' },
+  {
+    why: 'erfc-function / erf-function',
+    a: 'project z = round(erfc(v), 12)',
+    b: 'project z = round(1 - erf(v), 12)',
+  },
   // bag_unpack page: a column per key, holding the key's value (empty where a bag lacks it).
   {
     why: 'bag-unpack-plugin / column-ifexists-function',
@@ -124,8 +149,17 @@ export const pairs: Pair[] = [
     b: 'project z = tolong((t - bin(t, 1s)) / 1tick) * 100',
   },
   // The fast path of a datetime column held as ticks (columnar layout) against the general one.
-  { why: 'max-aggregation-function / datetime ticks', a: 'summarize m = max(t), l = min(t) by k', b: 'summarize m = max(t + 0s), l = min(t + 0s) by k' },
-  { why: 'top-operator / datetime ticks', a: 'top 3 by t asc nulls last | project t', b: 'top 3 by t + 0s asc nulls last | project t', order: 'sequence' },
+  {
+    why: 'max-aggregation-function / datetime ticks',
+    a: 'summarize m = max(t), l = min(t) by k',
+    b: 'summarize m = max(t + 0s), l = min(t + 0s) by k',
+  },
+  {
+    why: 'top-operator / datetime ticks',
+    a: 'top 3 by t asc nulls last | project t',
+    b: 'top 3 by t + 0s asc nulls last | project t',
+    order: 'sequence',
+  },
   // make_datetime page: a date's year, month and day give its midnight, as startofday does.
   {
     why: 'make-datetime-function / startofday-function',
