@@ -132,7 +132,7 @@ function exactLongs(impl: ScalarImpl, expr: Extract<ScalarExpr, { kind: 'call' }
 
 /**
  * A boolean whose value is only tested for truth (a `where` predicate, an `iff`/`case` condition,
- * an *if aggregate's predicate): there null and false act alike, so `and`/`or` answer two-valued,
+ * an *if aggregate's predicate, a scan step's or sequence_detect's condition): there null and false act alike, so `and`/`or` answer two-valued,
  * which both pages' readings of a null operand agree on (operators.ts); elsewhere an `and`/`or`
  * result left undecided by a null is refused. Each operand is itself only tested for truth.
  */
