@@ -3,12 +3,18 @@ import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { decimalTotal } from './decimal-aggregates.js';
+import type { Frame } from './frame.js';
 import { hllAggregates } from './hll.js';
 import { estimateCheck } from './hll-exact.js';
 import { keyOf } from './keys.js';
-import type { RowFn } from './scalar.js';
+import { compilePredicate, compileScalar, type Env, type RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
-import { percentages, weightedPercentile } from './weighted-percentile.js';
+import {
+  distinctSorted,
+  percentages,
+  refuseEstimatedPercentile,
+  weightedPercentile,
+} from './weighted-percentile.js';
 
 /** Running state of one aggregate for one group. */
 export interface Accumulator {
@@ -23,6 +29,23 @@ type Factory = (args: RowFn[], call: AggregateCall) => () => Accumulator;
 const MAX_LIST_SIZE = 1_048_576;
 
 const isTrue = (v: Value) => v === true;
+
+/**
+ * The arguments of an aggregate call compiled over a frame; the predicate of a conditional aggregate
+ * (countif, sumif, …, hll_if) is only tested for truth, so it compiles as a predicate.
+ */
+export function compileAggregateArgs(call: AggregateCall, frame: Frame, env: Env): RowFn[] {
+  const predicate = predicateArgument(call.fn);
+  return call.args.map((arg, k) =>
+    k === predicate ? compilePredicate(arg, frame, env) : compileScalar(arg, frame, env),
+  );
+}
+
+function predicateArgument(fn: string): number | undefined {
+  if (fn === 'countif') return 0;
+  if (fn === 'covarianceif' || fn === 'covariancepif') return 2;
+  return fn.endsWith('if') && fn in factories ? 1 : undefined;
+}
 
 function dynamicOf(call: AggregateCall, index = 0): (v: Value) => Json {
   const type = call.args[index]?.type ?? 'dynamic';
@@ -167,6 +190,28 @@ function avg(conditional: boolean): Factory {
   };
 }
 
+/**
+ * Values whose min/max/arg_min/arg_max the pages leave open, refused as they meet the best so far:
+ * a real NaN (the sort page orders NaN beside null, but the aggregate pages do not say whether NaN
+ * is skipped like null, wins as in .NET's Math.Min/Max, or loses), and for a minimum, an empty
+ * string against another one (strings are never null, '' stands for the missing value, and take_any
+ * skips it; whether min() does, or takes '' as the least string, is not said). A maximum is the
+ * same on both readings of ''. (https://learn.microsoft.com/kusto/query/min-aggregation-function)
+ */
+export function refuseOpenExtreme(v: Value, best: Value, sign: 1 | -1, call: AggregateCall): void {
+  const nan = typeof v === 'number' && Number.isNaN(v);
+  const emptyMin =
+    sign < 0 && typeof best === 'string' && typeof v === 'string' && (v === '') !== (best === '');
+  if (nan || emptyMin)
+    throw new UnsupportedError(
+      `${call.fn}()`,
+      call.span,
+      nan
+        ? `${call.fn}() over a NaN value: the page does not say whether NaN is skipped like null or compared`
+        : `${call.fn}() over an empty and a non-empty string: the page does not say whether the empty string is skipped`,
+    );
+}
+
 function extreme(sign: 1 | -1, conditional: boolean): Factory {
   return (args, call) => {
     const [value, predicate] = args;
@@ -178,6 +223,7 @@ function extreme(sign: 1 | -1, conditional: boolean): Factory {
           if (conditional && !isTrue(predicate(i))) return;
           const v = value(i);
           if (v === null) return;
+          refuseOpenExtreme(v, best, sign, call);
           if (best === null || sign * compareForSort(v, best, type) > 0) best = v;
         },
         result: () => [best === null && type === 'string' ? '' : best],
@@ -205,6 +251,7 @@ function argExtreme(sign: 1 | -1): Factory {
           if (first < 0) first = i;
           const v = value(i);
           if (v === null) return;
+          refuseOpenExtreme(v, row < 0 ? null : best, sign, call);
           if (row < 0 || sign * compareForSort(v, best, type) > 0) {
             best = v;
             row = i;
@@ -403,8 +450,8 @@ function bitwiseFold(op: (a: bigint, b: bigint) => bigint): Factory {
 }
 
 /**
- * Nearest-rank percentile over the exact values. Kusto estimates with T-Digest; for small sets
- * its result is a value of the set, which nearest-rank reproduces.
+ * Nearest-rank percentile over the exact values, answered only where it is Kusto's T-Digest estimate
+ * too (refuseEstimatedPercentile).
  */
 function percentile(multi: 'one' | 'columns' | 'array'): Factory {
   return (args, call) => {
@@ -419,7 +466,9 @@ function percentile(multi: 'one' | 'columns' | 'array'): Factory {
           if (v !== null) values.push(v);
         },
         result: () => {
-          values.sort((a, b) => compareForSort(a, b, type));
+          const compare = (a: Value, b: Value) => compareForSort(a, b, type);
+          values.sort(compare);
+          refuseEstimatedPercentile(call, percents, distinctSorted(values, compare));
           const pick = (p: number): Value => {
             if (values.length === 0) return null;
             const rank = Math.max(1, Math.ceil((p / 100) * values.length));

@@ -1,6 +1,6 @@
 import type { ScalarExpr } from '../plan/types.js';
 import { emptyValue, type Frame } from './frame.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, type Env } from './scalar.js';
 
 /**
  * A `where` predicate that reads one column only, of a dictionary-encoded column (a columnar
@@ -29,7 +29,7 @@ export function dictionaryTest(
     columns: frame.schema.map((_, k) => (k === c ? values : [])),
     length: values.length,
   };
-  const predicate = compileScalar(expr, distinct, env);
+  const predicate = compilePredicate(expr, distinct, env);
   const { codes } = encoded;
   // Per value: -1 not yet evaluated, else whether the predicate is true.
   const kept = new Int8Array(values.length).fill(-1);

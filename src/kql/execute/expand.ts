@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import { compileRegex } from '../functions/regex.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan } from '../plan/types.js';
-import { coerce, type Json, type KqlType, type Value } from '../values/index.js';
+import { coerce, type Json, type KqlType, NON_FINITE_TEXT, type Value } from '../values/index.js';
 import { emptyValue, type Frame, lazyColumns } from './frame.js';
 import { extractKeyValues } from './parseKv.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
@@ -18,9 +18,6 @@ function elementsOf(value: Value, bagExpansion: 'bag' | 'array'): Json[] {
   }
   return [value as Json];
 }
-
-// How valueToDynamic holds a non-finite real inside a dynamic value.
-const NON_FINITE_TEXT = new Set(['NaN', 'Infinity', '-Infinity']);
 
 /** `to typeof(T)` casts without parsing: elements of another kind become null. */
 function castElement(element: Json, item: MvExpandItem): Value {

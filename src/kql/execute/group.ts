@@ -1,6 +1,6 @@
 import type { AggregateCall, NamedExpr, ScalarExpr } from '../plan/types.js';
 import type { Value } from '../values/index.js';
-import { aggregateFactory } from './aggregates.js';
+import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import { type Frame, lazyColumns } from './frame.js';
 import { groupedAggregate } from './grouped-aggregates.js';
 import { keyOf } from './keys.js';
@@ -239,7 +239,7 @@ export function summarizeColumns(
     return () => out;
   });
   for (const call of aggregates) {
-    const args: RowFn[] = call.args.map((arg) => compileScalar(arg, frame, env));
+    const args: RowFn[] = compileAggregateArgs(call, frame, env);
     columns.push(...(groupedAggregate(call, args, frame, grouping) ?? perGroup(call, args, grouping)));
   }
   return lazyColumns(columns.length, (c) => columns[c]());

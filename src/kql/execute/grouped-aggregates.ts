@@ -1,5 +1,6 @@
 import type { AggregateCall } from '../plan/types.js';
 import type { Value } from '../values/index.js';
+import { refuseOpenExtreme } from './aggregates.js';
 import { columnReader, type Frame } from './frame.js';
 import type { Grouping } from './group.js';
 import { estimateCheck } from './hll-exact.js';
@@ -124,6 +125,7 @@ function argExtreme(sign: 1 | -1): Grouped {
       if (first[g] < 0) first[g] = i;
       const v = value(i);
       if (v === null) continue;
+      refuseOpenExtreme(v, winner[g] < 0 ? null : best[g], sign, call);
       if (winner[g] < 0 || sign * compareForSort(v, best[g], type) > 0) {
         best[g] = v;
         winner[g] = i;

@@ -26,7 +26,7 @@ import { executePivot } from './pivot.js';
 import { predicateThroughProject, readsNeighbours } from './project-through.js';
 import { executeRollingPercentile } from './rolling.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
 import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
@@ -262,7 +262,7 @@ function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: Scal
 
 /** The rows (of `rows`, or all) where `predicate` is true. */
 function select(frame: Frame, rows: Int32Array | undefined, expr: ScalarExpr, env: ExecEnv) {
-  const predicate = dictionaryTest(expr, frame, env) ?? compileScalar(expr, frame, env);
+  const predicate = dictionaryTest(expr, frame, env) ?? compilePredicate(expr, frame, env);
   const count = rows ? rows.length : frame.length;
   const selected = new Int32Array(count);
   let n = 0;

@@ -1,8 +1,9 @@
+import { UnsupportedError } from '../plan/errors.js';
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import { bandProbe } from './band-join.js';
 import type { DictionaryVector } from './columnar.js';
-import { type Frame, gather, indirectReaders, lazyColumns } from './frame.js';
+import { columnReader, type Frame, gather, indirectReaders, lazyColumns } from './frame.js';
 import { compositeKey, keyOf } from './keys.js';
 import { NumberIds } from './number-ids.js';
 import type { PairBand, PairTest } from './pair-filter.js';
@@ -236,6 +237,35 @@ class KeyIds {
   }
 }
 
+/** Whether key column c holds a null, read without copying it (a tick vector holds none). */
+function hasNull(frame: Frame, c: number): boolean {
+  if (frame.ticks?.(c)) return false;
+  const dictionary = frame.dictionary?.(c);
+  if (dictionary) return dictionary.codes.includes(-1);
+  const read = columnReader(frame, c);
+  for (let i = 0; i < frame.length; i++) if (read(i) === null) return true;
+  return false;
+}
+
+/**
+ * The join and lookup pages do not say whether a null key matches a null key (as summarize groups
+ * nulls together) or nothing (as `==` of two nulls is not true); the engine's "nothing" differs from
+ * the other reading only when both sides hold a null in one key column, which is refused
+ * (https://learn.microsoft.com/kusto/query/join-operator, …/lookup-operator).
+ */
+function refuseNullKeysOnBothSides(plan: JoinPlan, left: Frame, right: Frame): void {
+  plan.leftKeys.forEach((lc, k) => {
+    const rc = plan.rightKeys[k];
+    if (!hasNull(right, rc) || !hasNull(left, lc)) return;
+    throw new UnsupportedError(
+      'join on null keys',
+      plan.span,
+      `join/lookup key ${left.schema[lc].name} == ${right.schema[rc].name} is null on both sides: the ` +
+        'docs do not say whether null keys match each other; filter them out (isnotnull()) first',
+    );
+  });
+}
+
 /**
  * The rows of each key laid out contiguously (a counting sort by key id): the rows with key id are
  * rows[start[id]] .. rows[start[id + 1] - 1], in ascending order.
@@ -259,6 +289,7 @@ function rowsByKey(ids: Int32Array, keyCount: number): { start: Int32Array; rows
  * lets the probe skip the right rows outside it (band-join.ts).
  */
 export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairTest, band?: PairBand): Frame {
+  refuseNullKeysOnBothSides(plan, left, right);
   const shared = plan.leftKeys.map((lc, k) => {
     const l = left.dictionary?.(lc);
     const r = right.dictionary?.(plan.rightKeys[k]);

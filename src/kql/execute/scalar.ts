@@ -130,11 +130,39 @@ function exactLongs(impl: ScalarImpl, expr: Extract<ScalarExpr, { kind: 'call' }
   return (values, types, type, ctx) => exactLong(impl(values, types, type, ctx), construct);
 }
 
+/**
+ * A boolean whose value is only tested for truth (a `where` predicate, an `iff`/`case` condition,
+ * an *if aggregate's predicate, a scan step's or sequence_detect's condition): there null and false act alike, so `and`/`or` answer two-valued,
+ * which both pages' readings of a null operand agree on (operators.ts); elsewhere an `and`/`or`
+ * result left undecided by a null is refused. Each operand is itself only tested for truth.
+ */
+export function compilePredicate(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
+  if (expr.kind === 'call' && expr.callee === 'binary' && expr.args.length === 2) {
+    if (expr.name === 'AndExpression' || expr.name === 'OrExpression') {
+      const a = compilePredicate(expr.args[0], frame, env);
+      const b = compilePredicate(expr.args[1], frame, env);
+      return expr.name === 'AndExpression'
+        ? (i) => a(i) === true && b(i) === true
+        : (i) => a(i) === true || b(i) === true;
+    }
+  }
+  return compileScalar(expr, frame, env);
+}
+
+/** The arguments of iff/iif/case that are conditions (only tested for truth). */
+function isCondition(expr: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean {
+  if (expr.callee !== 'function') return false;
+  if (expr.name === 'iff' || expr.name === 'iif') return index === 0;
+  return expr.name === 'case' && index % 2 === 0 && index < expr.args.length - 1;
+}
+
 function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
   const special = compileWithConstants(expr, frame, env);
   if (special) return special;
   const impl = exactLongs(resolve(expr), expr);
-  const args = expr.args.map((a) => compileScalar(a, frame, env));
+  const args = expr.args.map((a, k) =>
+    isCondition(expr, k) ? compilePredicate(a, frame, env) : compileScalar(a, frame, env),
+  );
   const types = expr.args.map((a) => a.type);
   const { type, span, name } = expr;
   const ctx = env.ctx;

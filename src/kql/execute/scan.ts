@@ -5,7 +5,7 @@
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import { columnReader, emptyValue, type Frame } from './frame.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, compileScalar, type Env } from './scalar.js';
 
 const isTrue = (v: Value) => v === true;
 
@@ -23,7 +23,7 @@ export function executeScan(plan: Extract<Plan, { op: 'scan-steps' }>, input: Fr
   const cells: Value[][] = Array.from({ length: width + steps * record }, () => [null]);
   const frame: Frame = { schema: [], columns: cells, length: 1 };
   const compiled = plan.steps.map((step) => ({
-    condition: compileScalar(step.condition, frame, env),
+    condition: compilePredicate(step.condition, frame, env),
     assignments: step.assignments.map((a) => ({
       column: a.column,
       value: compileScalar(a.expr, frame, env),

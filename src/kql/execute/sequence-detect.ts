@@ -3,7 +3,7 @@ import { UnsupportedError } from '../plan/errors.js';
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import type { Frame } from './frame.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, compileScalar, type Env } from './scalar.js';
 
 type SequenceDetect = Extract<Plan, { op: 'sequence-detect' }>;
 
@@ -27,7 +27,7 @@ export function executeSequenceDetect(plan: SequenceDetect, input: Frame, env: E
   const refuse = (why: string) =>
     new UnsupportedError('sequence_detect', plan.span, `sequence_detect: ${why}`);
   const time = compileScalar(plan.time, input, env);
-  const steps = plan.steps.map((s) => compileScalar(s, input, env));
+  const steps = plan.steps.map((s) => compilePredicate(s, input, env));
   const dims = plan.dims.map((d) => compileScalar(d, input, env));
   const groups = new Map<string, Group>();
   for (let i = 0; i < input.length; i++) {

@@ -1,7 +1,7 @@
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
-import { aggregateFactory } from './aggregates.js';
+import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import { emptyFrame, emptyValue, type Frame } from './frame.js';
 import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
@@ -245,10 +245,7 @@ function othersCells(
 ): Value[] {
   const spec = plan.levels[level];
   if (!spec.others) return [emptyValue(spec.key.expr.type), null];
-  const accumulator = aggregateFactory(
-    spec.aggregate,
-    spec.aggregate.args.map((a) => compileScalar(a, input, env)),
-  )();
+  const accumulator = aggregateFactory(spec.aggregate, compileAggregateArgs(spec.aggregate, input, env))();
   for (const i of rows) accumulator.add(i);
   return [constant(spec.others, env), accumulator.result()[0]];
 }

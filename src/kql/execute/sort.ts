@@ -3,7 +3,12 @@ import type { KqlType, Value } from '../values/index.js';
 import type { Frame } from './frame.js';
 import { compileScalar, type Env } from './scalar.js';
 
-/** Total order of two non-null values of one type; strings compare ordinally (case-sensitive). */
+/**
+ * Total order of two non-null values of one type. Strings compare ordinally, by UTF-16 code unit:
+ * no page states sort's string order; the one that defines an order of strings, strcmp's, compares
+ * "the first character that doesn't match" by its value and prints strcmp("abc", "ABC") = 1, which
+ * a culture-aware order (lowercase first) would not give (https://learn.microsoft.com/kusto/query/strcmp-function).
+ */
 export function compareForSort(a: Value, b: Value, type: KqlType): number {
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;

@@ -27,6 +27,37 @@ export function percentages(args: RowFn[], call: AggregateCall): number[] {
   return percents;
 }
 
+/**
+ * The most distinct values a percentile is answered over. Kusto estimates with T-Digest and its page
+ * says "there are no reliable conditions to define when" the estimate is exact, except percentiles 0
+ * and 100, "the exact minimum and maximum" (https://learn.microsoft.com/kusto/query/percentiles-aggregation-function).
+ * The estimate is a centroid's mean, so it is exact while no two distinct values share a centroid:
+ * always for one distinct value, and for small inputs as the pages print them — the rolling_percentile
+ * page's median over 72-value windows and the percentilesw page's are the nearest rank. Beyond the
+ * largest of those inputs the engine's exact nearest rank may differ from Kusto's estimate: refused.
+ */
+export const EXACT_PERCENTILE_DISTINCT_VALUES = 72;
+
+/** Throws where the nearest rank over `distinct` distinct values may not be Kusto's estimate. */
+export function refuseEstimatedPercentile(call: AggregateCall, percents: number[], distinct: number): void {
+  if (distinct <= EXACT_PERCENTILE_DISTINCT_VALUES) return;
+  if (percents.every((p) => p === 0 || p === 100)) return;
+  throw new UnsupportedError(
+    `${call.fn}()`,
+    call.span,
+    `${call.fn}() over ${distinct} distinct values: Kusto estimates percentiles with T-Digest, exact ` +
+      `only at 0 and 100 and, as its pages print, over at most ${EXACT_PERCENTILE_DISTINCT_VALUES} distinct ` +
+      'values; the engine computes the exact nearest rank, which may differ',
+  );
+}
+
+/** Distinct values of a list sorted by `compare` (equal values are adjacent). */
+export function distinctSorted<T>(sorted: T[], compare: (a: T, b: T) => number): number {
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || compare(sorted[i - 1], sorted[i]) !== 0) n++;
+  return n;
+}
+
 /** The factory for one of the three functions: one column, a column per percentage, or an array. */
 export function weightedPercentile(multi: 'one' | 'columns' | 'array') {
   return (args: RowFn[], call: AggregateCall) => {
@@ -51,7 +82,10 @@ export function weightedPercentile(multi: 'one' | 'columns' | 'array') {
           if (w > 0) entries.push({ value: v, weight: w });
         },
         result: () => {
-          entries.sort((a, b) => compareForSort(a.value, b.value, type));
+          const compare = (a: { value: Value }, b: { value: Value }) =>
+            compareForSort(a.value, b.value, type);
+          entries.sort(compare);
+          refuseEstimatedPercentile(call, percents, distinctSorted(entries, compare));
           const total = entries.reduce((sum, e) => sum + e.weight, 0);
           const pick = (p: number): Value => {
             if (total === 0) return null;

@@ -1,4 +1,4 @@
-import type { Value } from '../values/index.js';
+import { UnsupportedError, type Value } from '../values/index.js';
 import { compareValues } from './compare.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
@@ -12,12 +12,22 @@ const caseFn: ScalarImpl = (args) => {
   return args[args.length - 1];
 };
 
+/**
+ * max_of/min_of (https://learn.microsoft.com/kusto/query/max-of-function), leaving nulls out: whether
+ * a real NaN is left out too, wins or loses is not said, and the answer depends on it: refused.
+ */
 function extreme(sign: 1 | -1): ScalarImpl {
+  const name = sign > 0 ? 'max_of' : 'min_of';
   return (args, types) => {
     let best: Value = null;
     let bestType = types[0];
     args.forEach((v, i) => {
       if (v === null) return;
+      if (typeof v === 'number' && Number.isNaN(v))
+        throw new UnsupportedError(
+          `${name}() of NaN`,
+          `${name}() of a NaN argument: the page does not say how NaN compares`,
+        );
       const order = best === null ? sign : compareValues(v, types[i], best, bestType);
       if (order !== null && order * sign > 0) {
         best = v;

@@ -1,4 +1,4 @@
-import { type Json, UnsupportedError, type Value } from '../values/index.js';
+import { type Json, NON_FINITE_TEXT, UnsupportedError, type Value } from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 /** A numeric argument (numbers inside dynamic included); null otherwise. */
@@ -6,12 +6,29 @@ export function num(v: Value): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-function unary(f: (x: number) => number, nanIsNull = false): ScalarImpl {
+function unary(f: (x: number) => number): ScalarImpl {
   return ([v]) => {
     const x = num(v);
-    if (x === null) return null;
-    const r = f(x);
-    return nanIsNull && Number.isNaN(r) ? null : r;
+    return x === null ? null : f(x);
+  };
+}
+
+/**
+ * sqrt/log/log2/log10: null for a negative argument, as their pages say
+ * (https://learn.microsoft.com/kusto/query/sqrt-function, …/log-function). A NaN argument is neither
+ * negative nor unconvertible, and the pages do not say whether it gives NaN (as .NET's Math does) or
+ * null: refused.
+ */
+function nullBelowZero(name: string, f: (x: number) => number): ScalarImpl {
+  return ([v]) => {
+    const x = num(v);
+    if (x === null || x < 0) return null;
+    if (Number.isNaN(x))
+      throw new UnsupportedError(
+        `${name}(NaN)`,
+        `${name}() of NaN: the page does not say whether it is NaN or null`,
+      );
+    return f(x);
   };
 }
 
@@ -23,13 +40,49 @@ function binary(f: (x: number, y: number) => number): ScalarImpl {
   };
 }
 
-/** round(x, precision): halves round away from zero, like Kusto's round(2.5) == 3. */
-function roundHalfAway(x: number, precision: number): number {
-  const factor = 10 ** precision;
-  const scaled = Math.abs(x) * factor;
-  // Correct for binary representation (1.005 * 100 = 100.49999...) before rounding.
-  const rounded = Math.round(Number(scaled.toPrecision(15)));
-  return (Math.sign(x) * rounded) / factor;
+/**
+ * x * 10^precision as it may be read near a tie: by its decimal digits, or as the binary product;
+ * a negative precision also as x / 10^-precision (10^-1 is not exact in binary). The page's
+ * round(2.15, 1) = 2.2 rules out x / 10^-1 for a positive precision (2.15 / 0.1 = 21.4999…).
+ */
+function scalings(x: number, precision: number): number[] {
+  const product = x * 10 ** precision;
+  const readings = [Number(product.toPrecision(15)), product];
+  return precision < 0 ? [...readings, x / 10 ** -precision] : readings;
+}
+
+const halfAwayFromZero = (s: number) => Math.sign(s) * Math.round(Math.abs(s));
+
+function halfToEven(s: number): number {
+  const floor = Math.floor(s);
+  const fraction = s - floor;
+  if (fraction !== 0.5) return fraction < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * round(x, precision) (https://learn.microsoft.com/kusto/query/round-function). The page's examples
+ * (round(2.15, 1) = 2.2, round(21.5, -1) = 20, round(-50.55, -2) = -100) decide no tie: away from
+ * zero and to even agree on each, and whether Kusto reads 2.15 by its decimal digits or its binary
+ * value (2.1499…) is not said either. So a value whose result depends on those choices (round(2.5),
+ * round(-2.5), round(0.125, 2), round(1.005, 2)) is refused; every other value has one answer.
+ */
+function roundDecided(x: number, precision: number): number {
+  // Every double of this magnitude is a whole number: rounding at this scale changes nothing.
+  if (Math.abs(x * 10 ** precision) >= 2 ** 52) return x;
+  const results = new Set<number>();
+  for (const scaled of scalings(x, precision)) {
+    results.add(halfAwayFromZero(scaled));
+    results.add(halfToEven(scaled));
+  }
+  if (results.size > 1)
+    throw new UnsupportedError(
+      'round() of a halfway value',
+      `round(${x}, ${precision}): the value is halfway between two results (or within a binary ` +
+        'rounding error of it), and the round page does not say which way such a tie goes',
+    );
+  const [rounded] = results;
+  return rounded / 10 ** precision;
 }
 
 const round: ScalarImpl = ([v, p], [t]) => {
@@ -37,8 +90,8 @@ const round: ScalarImpl = ([v, p], [t]) => {
   const x = num(v);
   if (x === null) return null;
   const precision = num(p ?? 0) ?? 0;
-  if (t === 'int' || t === 'long') return precision >= 0 ? x : roundHalfAway(x, precision);
-  return roundHalfAway(x, precision);
+  if (!Number.isFinite(x) || ((t === 'int' || t === 'long') && precision >= 0)) return x;
+  return roundDecided(x, precision);
 };
 
 /** 64-bit two's complement integer ops; Kusto's long is signed 64-bit. */
@@ -66,10 +119,28 @@ const refuseRandom: ScalarImpl = () => {
   throw new UnsupportedError('rand()', 'rand() is not supported: rule tests must be deterministic');
 };
 
+/**
+ * series_sum(series) / array_sum(array): the sum of a numeric array as a real
+ * (https://learn.microsoft.com/kusto/query/series-sum-function). The array_sum page says "If the
+ * array contains elements of non-numeric types, the result is null"; neither page says what an
+ * empty array, a null element or a value that is not an array gives, so those are refused, as is
+ * the text a real NaN/∞ is held as inside a dynamic (a number or a string: not known here).
+ */
 const sumArray: ScalarImpl = ([v]) => {
-  if (!Array.isArray(v)) return null;
-  const nums = (v as Json[]).filter((x): x is number => typeof x === 'number');
-  return nums.length === 0 ? null : nums.reduce((a, b) => a + b, 0);
+  if (v === null) return null;
+  const refuse = (what: string): never => {
+    throw new UnsupportedError(
+      `series_sum() of ${what}`,
+      `series_sum()/array_sum() of ${what}: not documented`,
+    );
+  };
+  if (!Array.isArray(v)) return refuse('a value that is not an array');
+  const elements = v as Json[];
+  if (elements.some((x) => typeof x === 'string' && NON_FINITE_TEXT.has(x))) refuse('a NaN or infinity');
+  if (elements.some((x) => x !== null && typeof x !== 'number')) return null;
+  if (elements.length === 0) refuse('an empty array');
+  if (elements.includes(null)) refuse('an array with a null element');
+  return (elements as number[]).reduce((a, b) => a + b, 0);
 };
 
 /**
@@ -102,14 +173,13 @@ export const mathFunctions: FunctionTable = {
   sign,
   round,
   ceiling: unary(Math.ceil),
-  // sqrt/log of a negative number is null in Kusto, not NaN.
-  sqrt: unary((x) => (x < 0 ? Number.NaN : Math.sqrt(x)), true),
+  sqrt: nullBelowZero('sqrt', Math.sqrt),
   exp: unary(Math.exp),
   exp2: unary((x) => 2 ** x),
   exp10: unary((x) => 10 ** x),
-  log: unary(Math.log, true),
-  log2: unary(Math.log2, true),
-  log10: unary(Math.log10, true),
+  log: nullBelowZero('log', Math.log),
+  log2: nullBelowZero('log2', Math.log2),
+  log10: nullBelowZero('log10', Math.log10),
   pow: binary((x, y) => x ** y),
   pi: () => Math.PI,
   cos: unary(Math.cos),

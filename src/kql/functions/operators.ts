@@ -1,4 +1,4 @@
-import type { Json, KqlType, Value } from '../values/index.js';
+import { type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
 import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
 import { compareValues, equalValues } from './compare.js';
 import { refuseCrossTypeEquality } from './crossType.js';
@@ -101,13 +101,34 @@ function between(negated: boolean): ScalarImpl {
   };
 }
 
-// Two-valued: `and` "returns true only if both operands are true", `or` "returns true if either of
-// the operands is true", and the page's null table prints `bool(null) and true` as false and
-// `bool(null) or true` as true; "null values are treated as false"
-// (https://learn.microsoft.com/kusto/query/logical-operators).
-const and: ScalarImpl = ([a, b]) => a === true && b === true;
+// Where one operand is null and the other does not decide the result (`bool(null) and true`,
+// `bool(null) or false`, two nulls), the docs disagree: the logical-operators page's table prints
+// false (https://learn.microsoft.com/kusto/query/logical-operators) while the null-values page makes
+// null "sticky" except when `and` meets false or `or` meets true, and `not(null)` is null
+// (https://learn.microsoft.com/kusto/query/scalar-data-types/null-values). Both readings keep or drop
+// the same rows where the result is only tested for truth (`where`, `iff`/`case` conditions, the
+// predicates of the *if aggregates: scalar.ts compilePredicate answers those); where the value
+// itself is kept, such a row is refused.
+function undecided(operator: string): never {
+  throw new UnsupportedError(
+    `${operator} with a null operand`,
+    `${operator} of a null and a value that does not decide it: the logical-operators page answers ` +
+      `false, the null-values page null, so its value is refused where it is kept rather than only ` +
+      `tested (where, iff, case); use isnull()/coalesce() to say which is meant`,
+  );
+}
 
-const or: ScalarImpl = ([a, b]) => a === true || b === true;
+const and: ScalarImpl = ([a, b]) => {
+  if (a === false || b === false) return false;
+  if (a === true && b === true) return true;
+  return undecided('and');
+};
+
+const or: ScalarImpl = ([a, b]) => {
+  if (a === true || b === true) return true;
+  if (a === false && b === false) return false;
+  return undecided('or');
+};
 
 const matchesRegex: ScalarImpl = ([a, b], [ta, tb]) => compileRegex(text(b, tb)).matcher(text(a, ta)).find();
 

@@ -36,7 +36,13 @@ function stats(series: Value, ignoreNonFinite: Value): Stats | null {
     sum += v;
     n++;
   }
-  if (n === 0) return null;
+  // No value to take statistics of (an empty array, or only non-finite ones ignored): the page does
+  // not say whether that is null, NaN or an error.
+  if (n === 0)
+    throw new UnsupportedError(
+      'series_stats() of no finite value',
+      'series_stats() of an array without a finite value to take statistics of: not documented',
+    );
   const avg = sum / n;
   let squares = 0;
   for (const v of series as Json[]) if (isFiniteNumber(v)) squares += (v - avg) ** 2;

@@ -687,6 +687,7 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
     rightKeys,
     output,
     schema,
+    span: spanOf(node, ctx),
   };
 }
 

@@ -135,6 +135,8 @@ export type Plan =
         rightKeys: number[];
         /** Output column -> [side, input column]; Kusto keeps both key columns, suffixing the right one. */
         output: ['left' | 'right', number][];
+        /** The join or lookup operator, for a refusal at run time. */
+        span: Span;
       }
     /** Output column i of input k is sources[k][i] (-1: null). */
     | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }

@@ -86,6 +86,9 @@ export function valueToString(v: Value, type: KqlType): string {
   }
 }
 
+/** The texts valueToDynamic holds a non-finite real as: inside a dynamic, a string shares them. */
+export const NON_FINITE_TEXT: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']);
+
 /**
  * A value as it is stored inside a `dynamic`: datetimes and timespans become their strings, a
  * datetime with seven fractional digits as Kusto prints it inside arrays and bags (the make-series

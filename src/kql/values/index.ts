@@ -2,6 +2,7 @@ export {
   coerce,
   formatReal,
   kqlString,
+  NON_FINITE_TEXT,
   parseBool,
   parseGuid,
   parseReal,

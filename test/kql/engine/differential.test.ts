@@ -12,6 +12,7 @@ import {
 } from '../../../src/kql/index.js';
 import type { Order, Pair } from './equivalences.js';
 import * as round1 from './equivalences.js';
+import * as round3 from './equivalences-round3.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
@@ -44,6 +45,7 @@ interface Suite {
 const suites: Suite[] = [
   { table: 'T', ...round1 },
   { table: 'S', ...round2 },
+  { table: 'R', ...round3 },
 ];
 
 for (const { table: name, catalog, columns, row, pairs } of suites) {

@@ -65,10 +65,18 @@ describe('logic helpers', () => {
 });
 
 describe('math', () => {
+  // round page (https://learn.microsoft.com/kusto/query/round-function): its examples decide no tie.
+  it.each([[[2.5]], [[-2.5]], [[0.125, 2]], [[1.005, 2]], [[25, -1]]])(
+    'round(%j) is halfway between two results: refused',
+    (args) => {
+      expect(() => fn('round', args as never[])).toThrow('halfway');
+    },
+  );
+
   it.each([
-    ['round', [2.5], 3],
-    ['round', [-2.5], -3],
-    ['round', [1.005, 2], 1.01],
+    ['round', [2.15, 1], 2.2],
+    ['round', [1.5], 2],
+    ['round', [-1.5], -2],
     ['round', [1234.5678, -2], 1200],
     ['abs', [-5], 5],
     ['ceiling', [1.1], 2],

@@ -104,15 +104,16 @@ describe('null semantics', () => {
     expect(op('AddExpression', [typed(null, 'long'), 3], 'long')).toBeNull();
   });
 
-  // The logical-operators page's null table: `bool(null) and true` is false, `bool(null) or true` is
-  // true, "null values are treated as false" (https://learn.microsoft.com/kusto/query/logical-operators).
-  it('and/or treat null as false', () => {
+  // The logical-operators page's null table prints `bool(null) and true` as false; the null-values
+  // page makes a null operand sticky unless `and` meets false or `or` meets true
+  // (https://learn.microsoft.com/kusto/query/logical-operators, …/scalar-data-types/null-values).
+  it('and/or of a null answer only where both pages agree, and refuse the rest', () => {
     expect(op('AndExpression', [null, false])).toBe(false);
-    expect(op('AndExpression', [null, true])).toBe(false);
-    expect(op('AndExpression', [null, null])).toBe(false);
     expect(op('OrExpression', [null, true])).toBe(true);
-    expect(op('OrExpression', [null, false])).toBe(false);
-    expect(op('OrExpression', [null, null])).toBe(false);
+    expect(() => op('AndExpression', [null, true])).toThrow('does not decide it');
+    expect(() => op('AndExpression', [null, null])).toThrow('does not decide it');
+    expect(() => op('OrExpression', [null, false])).toThrow('does not decide it');
+    expect(() => op('OrExpression', [null, null])).toThrow('does not decide it');
   });
 
   it('empty string is a value, not null', () => {
