@@ -121,9 +121,7 @@ describe('backtest on two threads', () => {
     });
     await split.close();
     expect(one.diagnostics).toHaveLength(50);
-    expect(new Set(one.diagnostics.map((d) => d.file?.split('/').at(-2)))).toEqual(
-      new Set(['data', a, b]),
-    );
+    expect(new Set(one.diagnostics.map((d) => d.file?.split('/').at(-2)))).toEqual(new Set(['data', a, b]));
     expect(split.diagnostics).toEqual(one.diagnostics);
   }, 120_000);
 
