@@ -1,5 +1,5 @@
-// Worker threads shared by the commands that split files over cores (validate, test): files taken
-// in turn from one shared counter, and a worker script found both in the bundled CLI and in a
+// Worker threads shared by the commands that split work over cores (validate, test, backtest): files
+// taken in turn from one shared counter, and a worker script found both in the bundled CLI and in a
 // TypeScript checkout.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,8 @@ export function runWorker<O>(script: URL, workerData: unknown): Promise<O> {
   });
 }
 
-function startWorker(script: URL, workerData: unknown): Worker {
+/** Starts a worker script (see runWorker) for a caller that talks to it in more than one message. */
+export function startWorker(script: URL, workerData: unknown): Worker {
   const js = new URL(script.href.replace(/\.ts$/, '.js'));
   if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');

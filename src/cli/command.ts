@@ -54,3 +54,15 @@ export function loadCatalogOrReport(root: string, schemaDirs: readonly string[] 
   printDiagnostics(problems);
   return catalog;
 }
+
+/**
+ * The value of a `--threads` option: undefined when absent, null (after saying why) when it is not
+ * a whole number of at least 1.
+ */
+export function threadCount(value: string | undefined): number | undefined | null {
+  if (value === undefined) return undefined;
+  const threads = Number(value);
+  if (Number.isInteger(threads) && threads >= 1) return threads;
+  console.error(`--threads must be a whole number of at least 1, got '${value}'`);
+  return null;
+}

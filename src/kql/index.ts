@@ -3,7 +3,7 @@
  * `execute` runs it over in-memory tables with Kusto semantics.
  */
 import type { Catalog, ColumnSchema } from './catalog.js';
-import type { ColumnarTable } from './execute/columnar.js';
+import type { ColumnarTable, IngestionTimes } from './execute/columnar.js';
 import { frameToRows } from './execute/frame.js';
 import { executePlan } from './execute/index.js';
 import { planResolving } from './lower/runtime-schema.js';
@@ -16,6 +16,8 @@ export {
   type ColumnarTable,
   ColumnarTableBuilder,
   columnarTable,
+  type IngestionTimes,
+  sliceIngestion,
   type Vector,
   type VectorBuilder,
   vectorBuilder,
@@ -34,7 +36,7 @@ export interface Table {
    * When each row was ingested (ticks), parallel to rows: what ingestion_time() reads. Absent, as
    * for a table whose IngestionTime policy is off, it reads null.
    */
-  ingestion?: readonly (bigint | null)[];
+  ingestion?: IngestionTimes;
   /** The query ended in `render`: how to chart it. */
   visualization?: Visualization;
 }

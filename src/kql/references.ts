@@ -1,5 +1,5 @@
 import type { Catalog, FunctionSchema } from './catalog.js';
-import { analyze, bridge } from './syntax/index.js';
+import { analyze, bridge, toArray } from './syntax/index.js';
 
 /**
  * What a query reads, as Kusto.Language binds it: tables and catalog functions, including those
@@ -17,20 +17,39 @@ export interface QueryReferences {
    * `_GetWatchlist`), sorted: what they read cannot be rewritten or shadowed.
    */
   external: string[];
+  /**
+   * True when the query may read tables it does not name: `table()`, `database()`, `cluster()`,
+   * `workspace()` or `app()` take the name at run time. (A wildcard such as `union Device*` is bound
+   * to the tables it matches, which `tables` lists.)
+   */
+  open: boolean;
 }
+
+/** Functions whose argument names the table or database read (tabular-functions pages). */
+const NAMED_AT_RUN_TIME = new Set(['table', 'database', 'cluster', 'workspace', 'app']);
 
 export function boundReferences(code: any, catalog: Catalog): QueryReferences {
   const tables = new Set<string>();
   const functions: FunctionSchema[] = [];
   const external = new Set<string>();
   const seen = new Set<string>();
+  let open = false;
   const visit = (node: any): void => {
     const symbol = node.ReferencedSymbol;
     if (symbol?.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
+    // A wildcard (`union Sig*`) binds to a group of the tables (and views) it matches.
+    if (symbol && typeName(symbol).endsWith('GroupSymbol')) {
+      for (const member of toArray(symbol.Members)) {
+        if (typeName(member).endsWith('TableSymbol')) tables.add(String(member.Name));
+      }
+    }
     if (symbol && typeName(symbol).endsWith('FunctionSymbol')) {
-      const expansion = node.GetExpansion?.();
-      if (expansion) visit(expansion);
       const name = String(symbol.Name);
+      if (NAMED_AT_RUN_TIME.has(name) && !catalog.functions.has(name)) open = true;
+      // `_GetWatchlist`'s stand-in body picks a watchlist with table() among its own lets
+      // (syntax/globals.ts): it reads watchlists, not tables.
+      const expansion = name === '_GetWatchlist' ? undefined : node.GetExpansion?.();
+      if (expansion) visit(expansion);
       const schema = catalog.functions.get(name);
       if (schema && !seen.has(name)) {
         seen.add(name);
@@ -46,7 +65,7 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
     }
   };
   visit(code.Syntax);
-  return { tables: [...tables].sort(), functions, external: [...external].sort() };
+  return { tables: [...tables].sort(), functions, external: [...external].sort(), open };
 }
 
 // Bridge's type name of an object comes from the `$$fullname`/`$$name` its class puts on its

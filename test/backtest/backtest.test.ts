@@ -185,7 +185,7 @@ describe('backtest data streamed into columns', () => {
     expect(data.diagnostics).toEqual([]);
     const table = data.tables.get('SecurityEvent');
     expect(table?.columns.map((c) => c.name)).toEqual(['TimeGenerated', 'Account', 'EventID']);
-    expect(table?.ingested).toEqual([
+    expect(Array.from(table?.ingested ?? [])).toEqual([
       parseDateTime('2026-01-01T00:00:00Z'),
       parseDateTime('2026-01-01T00:01:00Z'),
       parseDateTime('2026-01-01T00:09:00Z'),

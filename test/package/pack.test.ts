@@ -42,6 +42,7 @@ describe('the packed sentinel-kit in a content repository', { timeout: 300_000 }
     // Worker threads' scripts, bundled beside the CLI (src/threads.ts finds them there).
     expect(listing).toContain('package/dist/cli/validate-worker.js');
     expect(listing).toContain('package/dist/cli/rule-test-worker.js');
+    expect(listing).toContain('package/dist/cli/backtest-worker.js');
     expect(listing).toContain('package/catalog/tables.ndjson');
     expect(listing).toContain('package/templates/init/github/workflows/sentinel-kit.yml');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);

@@ -3,7 +3,7 @@ import { runDetectionTests } from '../../detections/testing.js';
 import { runLiveRuleTests } from '../../query/live/index.js';
 import { formatJUnit, formatTextReport, runRuleTestsOnThreads, totals } from '../../rules/testing/index.js';
 import { runSummaryTests } from '../../summary/testing.js';
-import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption } from '../command.js';
+import { loadCatalogOrReport, parseCommandArgs, rootOption, schemasOption, threadCount } from '../command.js';
 
 const HELP = `usage: sentinel-kit test [paths...] [options]
 
@@ -43,11 +43,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`unknown reporter '${reporter}' (text or junit)`);
     return 2;
   }
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    console.error(`--threads must be a whole number of at least 1, got '${values.threads}'`);
-    return 2;
-  }
+  const threads = threadCount(values.threads);
+  if (threads === null) return 2;
   const catalog = loadCatalogOrReport(values.root, values.schemas);
   if (!catalog) return 1;
   const paths = positionals.length > 0 ? positionals : ['kql/rules', 'kql/detections', 'kql/summary'];

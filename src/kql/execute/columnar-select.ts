@@ -1,5 +1,5 @@
 import type { Table } from '../index.js';
-import type { ColumnarTable, Vector } from './columnar.js';
+import { type ColumnarTable, sliceIngestion, type Vector } from './columnar.js';
 
 /**
  * Rows [from, to) of a columnar table. Codes and numbers are views on the table's typed arrays and
@@ -32,7 +32,7 @@ export function sliceColumnar(table: ColumnarTable, from: number, to: number): C
     length: to - from,
     vectors: table.vectors.map(slice),
   };
-  if (table.ingestion) sliced.ingestion = table.ingestion.slice(from, to);
+  if (table.ingestion) sliced.ingestion = sliceIngestion(table.ingestion, from, to);
   return sliced;
 }
 

@@ -1,6 +1,6 @@
 import type { Column } from '../plan/types.js';
 import type { KqlType, Value } from '../values/index.js';
-import type { DictionaryVector } from './columnar.js';
+import type { DictionaryVector, IngestionTimes } from './columnar.js';
 import { gatherTicks } from './tick-vectors.js';
 
 /** Columnar batch: one array of values per column, all of `length`. */
@@ -29,7 +29,7 @@ export interface Frame {
    * When each row's record was ingested (ticks), for ingestion_time(): set by a scan of a table that
    * records it and kept by the operators that keep records whole (see lower/ingestion.ts).
    */
-  ingestion?: readonly (bigint | null)[];
+  ingestion?: IngestionTimes;
 }
 
 /** Reads column c row by row: from the column when it is already copied, else through the frame's reader. */

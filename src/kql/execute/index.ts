@@ -4,7 +4,7 @@ import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeActivity } from './activity.js';
-import { type ColumnarTable, vectorReader } from './columnar.js';
+import { type ColumnarTable, type IngestionTimes, vectorReader } from './columnar.js';
 import { dictionaryTest } from './dictionary-filter.js';
 import { executeBagUnpack, executeMvApply, executeMvExpand, executeParse, executeParseKv } from './expand.js';
 import { executeExternal } from './external.js';
@@ -38,7 +38,7 @@ import { int64TickVector, tickVector } from './tick-vectors.js';
  * each row was ingested (ticks, parallel to the rows; absent: ingestion_time() is null).
  */
 export type TableData = ({ columns: Column[]; rows: Value[][] } | ColumnarTable) & {
-  ingestion?: readonly (bigint | null)[];
+  ingestion?: IngestionTimes;
 };
 
 export interface ExecuteOptions {
@@ -449,7 +449,7 @@ function union(plan: Extract<Plan, { op: 'union' }>, env: ExecEnv): Frame {
   const frame: Frame = { schema: plan.schema, columns, length: parts.reduce((n, p) => n + p.length, 0) };
   if (parts.some((p) => p.ingestion)) {
     frame.ingestion = parts.flatMap((p) =>
-      p.ingestion ? [...p.ingestion] : new Array<null>(p.length).fill(null),
+      p.ingestion ? Array.from(p.ingestion) : new Array<null>(p.length).fill(null),
     );
   }
   return frame;

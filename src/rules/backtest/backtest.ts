@@ -52,20 +52,32 @@ export function backtestRules(
   options: BacktestOptions,
 ): RuleBacktest[] {
   const period = backtestPeriod(rules, options, options);
-  return period.rules.map((rule) => {
-    rule.tally.begin();
-    for (const at of rule.times) {
-      try {
-        rule.tally.add(at, rule.simulation.runAt(at));
-      } catch (e) {
-        rule.tally.fail((e as Error).message);
-        break;
-      } finally {
-        period.ran();
-      }
+  return period.rules.map((rule) => replayRule(rule, period.ran));
+}
+
+/** A rule of a backtest, ready to replay: its simulation, run times and tally. */
+export type SimulatedRule = ReturnType<typeof simulateRule>;
+
+export function simulateRule(rule: AnalyticsRule, file: string, data: RuleData, from: bigint, to: bigint) {
+  const simulation = new RuleSimulation(rule, data);
+  const times = simulation.runTimes(from, to);
+  return { simulation, times, tally: new RuleTally(simulation, file, from, to) };
+}
+
+/** Every run of one rule in turn on the local engine; a failed run ends it. `ran` follows each run. */
+export function replayRule({ simulation, times, tally }: SimulatedRule, ran: () => void): RuleBacktest {
+  tally.begin();
+  for (const at of times) {
+    try {
+      tally.add(at, simulation.runAt(at));
+    } catch (e) {
+      tally.fail((e as Error).message);
+      break;
+    } finally {
+      ran();
     }
-    return rule.tally.result();
-  });
+  }
+  return tally.result();
 }
 
 /** The rules of a backtest with their simulations, run times and tallies, and overall progress. */
@@ -74,11 +86,7 @@ export function backtestPeriod(
   data: RuleData,
   options: Pick<BacktestOptions, 'from' | 'to' | 'onProgress'>,
 ) {
-  const simulated = rules.map(({ rule, file }) => {
-    const simulation = new RuleSimulation(rule, data);
-    const times = simulation.runTimes(options.from, options.to);
-    return { simulation, times, tally: new RuleTally(simulation, file, options.from, options.to) };
-  });
+  const simulated = rules.map(({ rule, file }) => simulateRule(rule, file, data, options.from, options.to));
   const totalRuns = simulated.reduce((n, r) => n + r.times.length, 0);
   let done = 0;
   return {

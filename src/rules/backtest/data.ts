@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics.js';
-import type { Catalog, ColumnSchema } from '../../kql/catalog.js';
+import type { Catalog, ColumnSchema, TableSchema } from '../../kql/catalog.js';
 import {
   type Column,
   type ColumnarTable,
@@ -18,17 +18,41 @@ const DATA_FILE = /\.(ndjson|jsonl|csv)$/i;
 /** Reporting every bad row of a million-row dataset helps nobody; the first ones locate the problem. */
 const MAX_DIAGNOSTICS = 50;
 
+/** A dataset's loading problems and what it holds, as `loadBacktestData` reports them. */
+export interface BacktestData {
+  tables: Map<string, IndexedTable>;
+  rows: number;
+  diagnostics: Diagnostic[];
+}
+
+/** One table of a dataset, loaded: its first problems (at most as many as a whole dataset reports). */
+export interface LoadedTable {
+  table: IndexedTable;
+  diagnostics: Diagnostic[];
+}
+
 /**
  * Loads a backtest dataset: `<dir>/<Table>.ndjson|.jsonl|.csv` or any number of such files in
  * `<dir>/<Table>/`, checked against the catalog schema and indexed by TimeGenerated once so that
  * each rule run slices its window by binary search. Relative times (`-10m`) are relative to `now`.
  */
-export function loadBacktestData(
-  dir: string,
-  catalog: Catalog,
-  now: bigint,
-): { tables: Map<string, IndexedTable>; rows: number; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+export function loadBacktestData(dir: string, catalog: Catalog, now: bigint): BacktestData {
+  const files = backtestFiles(dir);
+  const loaded = new Map<string, LoadedTable>();
+  for (const [name, paths] of files) {
+    const schema = catalog.tables.get(name);
+    if (schema) loaded.set(name, loadBacktestTable(paths, schema, now));
+  }
+  const tables = new Map([...loaded].map(([name, { table }]) => [name, table]));
+  return {
+    tables,
+    rows: [...tables.values()].reduce((n, t) => n + t.length, 0),
+    diagnostics: backtestDiagnostics(dir, files, catalog, (name) => loaded.get(name)?.diagnostics ?? []),
+  };
+}
+
+/** The data files of each table of a dataset folder, tables in the folder's (sorted) order. */
+export function backtestFiles(dir: string): Map<string, string[]> {
   const files = new Map<string, string[]>();
   for (const entry of existsSync(dir) ? readdirSync(dir).sort() : []) {
     const path = join(dir, entry);
@@ -42,6 +66,21 @@ export function loadBacktestData(
       files.set(table, [...(files.get(table) ?? []), path]);
     }
   }
+  return files;
+}
+
+/**
+ * A dataset's diagnostics from each table's own (`loaded`, however the tables were loaded, in
+ * whichever thread): tables in folder order, unknown tables named, and the rows' problems cut at
+ * MAX_DIAGNOSTICS overall, so the report does not depend on how the loading was split.
+ */
+export function backtestDiagnostics(
+  dir: string,
+  files: ReadonlyMap<string, readonly string[]>,
+  catalog: Catalog,
+  loaded: (table: string) => readonly Diagnostic[],
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   if (files.size === 0) {
     diagnostics.push({
       code: 'SK0410',
@@ -50,11 +89,8 @@ export function loadBacktestData(
       file: dir,
     });
   }
-  const tables = new Map<string, IndexedTable>();
-  let rows = 0;
   for (const [name, paths] of files) {
-    const schema = catalog.tables.get(name);
-    if (!schema) {
+    if (!catalog.tables.has(name)) {
       diagnostics.push({
         code: 'SK0403',
         severity: 'error',
@@ -63,27 +99,31 @@ export function loadBacktestData(
       });
       continue;
     }
-    const found: Diagnostic[] = [];
-    // Only the first problems are kept: a million bad rows would otherwise be a million diagnostics.
-    const keep = () => {
-      if (found.length === 0) return;
-      diagnostics.push(...found.slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
-      found.length = 0;
-    };
-    const convert = fixtureRowConverter(schema, now, found);
-    const columns = new StreamedColumns(schema.columns);
-    for (const path of paths) {
-      forEachFixtureRow(path, displayPath(path), found, (row) => {
-        columns.endRow(convert(row, (index, value) => columns.set(index, value)));
-        keep();
-      });
-      keep();
-    }
-    const table = columns.build();
-    rows += table.length;
-    tables.set(name, indexTable(table, columns.ingestion));
+    diagnostics.push(...loaded(name).slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
   }
-  return { tables, rows, diagnostics };
+  return diagnostics;
+}
+
+/** One table's files streamed into columns and indexed, keeping its first MAX_DIAGNOSTICS problems. */
+export function loadBacktestTable(paths: readonly string[], schema: TableSchema, now: bigint): LoadedTable {
+  const diagnostics: Diagnostic[] = [];
+  const found: Diagnostic[] = [];
+  // Only the first problems are kept: a million bad rows would otherwise be a million diagnostics.
+  const keep = () => {
+    if (found.length === 0) return;
+    diagnostics.push(...found.slice(0, Math.max(0, MAX_DIAGNOSTICS - diagnostics.length)));
+    found.length = 0;
+  };
+  const convert = fixtureRowConverter(schema, now, found);
+  const columns = new StreamedColumns(schema.columns);
+  for (const path of paths) {
+    forEachFixtureRow(path, displayPath(path), found, (row) => {
+      columns.endRow(convert(row, (index, value) => columns.set(index, value)));
+      keep();
+    });
+    keep();
+  }
+  return { table: indexTable(columns.build(), columns.ingestion), diagnostics };
 }
 
 /**

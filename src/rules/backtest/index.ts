@@ -1,5 +1,5 @@
 export { type BacktestOptions, backtestRules, dayCount, dayStart, type RuleBacktest } from './backtest.js';
-export { loadBacktestData } from './data.js';
+export { type BacktestData, loadBacktestData } from './data.js';
 export {
   backtestRulesRemote,
   type RemoteBacktestOptions,
@@ -7,3 +7,10 @@ export {
   type RemoteRun,
 } from './remote.js';
 export { formatBacktestReport, progressBar, sparkline } from './report.js';
+export {
+  type BacktestShare,
+  loadBacktestOnThreads,
+  oneThreadBacktest,
+  splitBacktest,
+  type ThreadedBacktest,
+} from './threads.js';

@@ -13,6 +13,11 @@ export interface RuleData {
   tables: ReadonlyMap<string, IndexedTable>;
   /** What each `externaldata` URL stands for locally (a rule test's `externalData:`); unmapped URLs are refused. */
   externalData?: ReadonlyMap<string, string>;
+  /**
+   * Whether the workspace holds any row, when `tables` is only part of it (a backtest thread loads
+   * only the tables its rules read); by default, whether some table of `tables` has a row.
+   */
+  anyRows?: boolean;
 }
 
 export interface RunResult {
@@ -71,7 +76,7 @@ export class RuleSimulation {
       externalData: (url) => externalData?.get(url),
       // The whole workspace of the test or backtest, not the run's window: a parser known only by its
       // columns runs empty only when no table has a row at all.
-      anyRows: () => [...this.data.tables.values()].some((t) => t.length > 0),
+      anyRows: () => this.data.anyRows ?? [...this.data.tables.values()].some((t) => t.length > 0),
     });
     return this.record(at, window, result);
   }

@@ -1,8 +1,10 @@
 import {
   type Column,
   type ColumnarTable,
+  type IngestionTimes,
   selectTableRows,
   sliceColumnar,
+  sliceIngestion,
   type Table,
   vectorReader,
 } from '../../kql/index.js';
@@ -24,13 +26,19 @@ export interface IndexedTable {
   data: WindowTable;
   /** Number of rows. */
   length: number;
-  /** TimeGenerated of each row, ascending. Undefined when the table has no TimeGenerated column. */
-  times?: readonly bigint[];
-  /** Ingestion time of each row (defaults to TimeGenerated). */
-  ingested: readonly (bigint | null)[];
+  /**
+   * TimeGenerated of each row, ascending (for a columnar table, the sorted column's own ticks).
+   * Undefined when the table has no TimeGenerated column.
+   */
+  times?: BigInt64Array;
+  /**
+   * Ingestion time of each row (defaults to TimeGenerated, then it is `times` itself); typed when
+   * the table has TimeGenerated, so that a window's ingestion times are a view, not a copy.
+   */
+  ingested: IngestionTimes;
   /** True when some row's ingestion time differs from its TimeGenerated. */
   delayed: boolean;
-  byIngestion?: { order: number[]; times: bigint[] };
+  byIngestion?: { order: number[]; times: BigInt64Array };
 }
 
 export interface QueryWindow {
@@ -63,21 +71,13 @@ export function indexTable(
   }
   const time = timeReader(table, timeIndex);
   const order = orderBy(length, time);
-  const ordered = isIdentity(order, length) ? data : select(data, order);
-  // The sorted time column itself when it is an array of its own (columns): no second copy.
-  const vector = 'vectors' in ordered ? ordered.vectors[timeIndex] : undefined;
-  const times = vector?.kind === 'values' ? (vector.values as bigint[]) : order.map((i) => time(i) as bigint);
-  // A column of 64-bit ticks gives way to these bigints, which the windows' ingestion times share
-  // (they are needed as an array anyway): holding both would cost the column's 8 bytes a row again.
-  const sorted: WindowTable =
-    'vectors' in ordered && vector?.kind === 'ticks'
-      ? {
-          ...ordered,
-          vectors: ordered.vectors.map((v, c) => (c === timeIndex ? { kind: 'values', values: times } : v)),
-        }
-      : ordered;
+  const sorted = isIdentity(order, length) ? data : select(data, order);
+  // The sorted column's own ticks when it holds them (columns; no null is left once sorted): the
+  // windows' binary searches and ingestion times share it rather than holding TimeGenerated twice.
+  const vector = 'vectors' in sorted ? sorted.vectors[timeIndex] : undefined;
+  const times = vector?.kind === 'ticks' ? vector.ticks : BigInt64Array.from(order, (i) => time(i) as bigint);
   const overridden = ingestion?.some((at) => at !== undefined && at !== null) ?? false;
-  const ingested = overridden ? order.map((i, k) => ingestion?.[i] ?? times[k]) : times;
+  const ingested = overridden ? BigInt64Array.from(order, (i, k) => ingestion?.[i] ?? times[k]) : times;
   return {
     columns,
     data: sorted,
@@ -113,22 +113,13 @@ function isIdentity(order: readonly number[], length: number): boolean {
 }
 
 /** Rows [from, to) of `data` with the given ingestion times. */
-function slice(
-  data: WindowTable,
-  from: number,
-  to: number,
-  ingestion: readonly (bigint | null)[],
-): WindowTable {
+function slice(data: WindowTable, from: number, to: number, ingestion: IngestionTimes): WindowTable {
   if ('vectors' in data) return { ...sliceColumnar(data, from, to), ingestion };
   return { columns: data.columns, rows: data.rows.slice(from, to), ingestion };
 }
 
 /** The rows of `data` at `indices`, with the given ingestion times. */
-function select(
-  data: WindowTable,
-  indices: readonly number[],
-  ingestion?: readonly (bigint | null)[],
-): WindowTable {
+function select(data: WindowTable, indices: readonly number[], ingestion?: IngestionTimes): WindowTable {
   const selected = selectTableRows(data, indices);
   if (ingestion) selected.ingestion = ingestion;
   return selected;
@@ -163,7 +154,7 @@ export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], windo
   if (kind === 'NRT') return sliceByIngestion(table, window);
   if (!table.times) return slice(table.data, 0, table.length, table.ingested);
   const [from, to] = bounds(table.times, window);
-  if (!table.delayed) return slice(table.data, from, to, table.ingested.slice(from, to));
+  if (!table.delayed) return slice(table.data, from, to, sliceIngestion(table.ingested, from, to));
   const visible: number[] = [];
   for (let i = from; i < to; i++) {
     const ingested = table.ingested[i];
@@ -179,7 +170,7 @@ export function sliceTable(table: IndexedTable, kind: RunSettings['kind'], windo
 function sliceByIngestion(table: IndexedTable, window: QueryWindow): WindowTable {
   if (!table.byIngestion) {
     const order = orderBy(table.length, (i) => table.ingested[i]);
-    table.byIngestion = { order, times: order.map((i) => table.ingested[i] as bigint) };
+    table.byIngestion = { order, times: BigInt64Array.from(order, (i) => table.ingested[i] as bigint) };
   }
   const { order, times } = table.byIngestion;
   const [from, to] = bounds(times, window);
@@ -202,14 +193,14 @@ function orderBy(count: number, key: (index: number) => bigint | null): number[]
 }
 
 /** The index range of ascending `values` inside the window, honouring its closed end. */
-function bounds(values: readonly bigint[], window: QueryWindow): [number, number] {
+function bounds(values: BigInt64Array, window: QueryWindow): [number, number] {
   // [start, end): first >= start to first >= end; (start, end]: first > start to first > end.
   const strictlyAbove = window.closedEnd === 'end';
   return [firstIndex(values, window.start, strictlyAbove), firstIndex(values, window.end, strictlyAbove)];
 }
 
 /** First index whose value is >= target (> target when `strictlyAbove`). */
-function firstIndex(values: readonly bigint[], target: bigint, strictlyAbove: boolean): number {
+function firstIndex(values: BigInt64Array, target: bigint, strictlyAbove: boolean): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
