@@ -17,6 +17,7 @@ import {
   lazyColumns,
   selectRows,
 } from './frame.js';
+import { executeGraph } from './graph.js';
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
@@ -174,6 +175,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'graph':
+      return executeGraph(plan, (p) => run(p, env), env);
     case 'sequence-detect':
       return executeSequenceDetect(plan, run(plan.input, env), env);
     case 'pivot':

@@ -46,6 +46,8 @@ export interface RowContext {
   packed?: { width: number };
   /** Inside scan: `step.column` references, resolved to a column of the row (scan.ts). */
   stateColumns?: Map<string, (column: string) => number>;
+  /** Inside a graph pattern's where/project: `map(edge, property)` (graph.ts). */
+  graphMap?: (call: any) => ScalarExpr;
 }
 
 let kindNames: Map<number, string> | undefined;

@@ -250,6 +250,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
+  if (name === 'map' && row.graphMap) return row.graphMap(node);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
   const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));

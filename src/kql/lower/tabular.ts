@@ -23,6 +23,7 @@ import {
 import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
@@ -70,7 +71,9 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   switch (kind) {
     case 'PipeExpression': {
-      const plan = lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+      const plan = consumesGraph(node.Operator)
+        ? lowerGraphConsumer(node, ctx)
+        : lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
       checkStageSchema(plan, node, ctx);
       return plan;
     }

@@ -206,6 +206,24 @@ export type Plan =
         dims: ScalarExpr[];
         span: Span;
       }
+    /**
+     * A graph operator over the graph make-graph builds (lower/graph.ts): its nodes (graph-to-table
+     * nodes), or the bindings of a pattern (graph-match, graph-shortest-paths): per pattern
+     * variable, its properties (an array per property for a variable-length edge), kept where the
+     * predicate holds.
+     */
+    | {
+        op: 'graph';
+        graph: GraphSource;
+        query:
+          | { kind: 'nodes' }
+          | {
+              kind: 'match' | 'shortest-any' | 'shortest-all';
+              steps: GraphEdgeStep[];
+              predicate?: ScalarExpr;
+            };
+        span: Span;
+      }
     /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
     | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
     /**
@@ -312,6 +330,27 @@ export type Plan =
  * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
  * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
  */
+/** make-graph: edges are rows of `edges` (ids in `source`, `target`), node properties rows of `nodes`. */
+export interface GraphSource {
+  edges: Plan;
+  source: number;
+  target: number;
+  /** Node tables with their key column; none with `with_node_id` (the id is the only property). */
+  nodes: { plan: Plan; key: number }[];
+  nodeSchema: Column[];
+  /** The node property holding the id. */
+  key: number;
+}
+
+/** An edge of a graph pattern: its direction (from the pattern's left node) and hop range. */
+export interface GraphEdgeStep {
+  direction: 'right' | 'left' | 'any';
+  min: number;
+  max: number;
+  /** `*min..max`: its properties are arrays, one value per hop. */
+  variableLength: boolean;
+}
+
 export interface Visualization {
   visualization: string;
   [property: string]: string | string[];
