@@ -24,6 +24,7 @@ import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
+import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
 import { lowerRender } from './render.js';
@@ -97,6 +98,11 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
       return lowerOperator(node, undefined, ctx);
     case 'ToTableExpression':
       return lowerTabular(node.Expression, ctx);
+    case 'PathExpression': {
+      const pattern = lowerPatternInvocation(node, ctx);
+      if (pattern) return pattern;
+      break;
+    }
   }
   // Inside mv-apply the subquery starts with an operator that reads the expanded row.
   if (ctx.applyInput && kind.endsWith('Operator')) return lowerOperator(node, ctx.applyInput, ctx);
@@ -114,6 +120,8 @@ function lowerTableName(node: any, ctx: LowerContext): Plan {
 }
 
 function lowerTableCall(node: any, ctx: LowerContext): Plan {
+  const pattern = lowerPatternInvocation(node, ctx);
+  if (pattern) return pattern;
   const name = String(node.ReferencedSymbol?.Name ?? '');
   if (name === '_GetWatchlist') {
     const [aliasArg] = list(node.ArgumentList?.Expressions);
@@ -997,6 +1005,8 @@ export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
       bindStatement(statement, ctx);
     } else if (kind === 'QueryParametersStatement') {
       bindQueryParameters(statement, ctx);
+    } else if (kind === 'PatternStatement') {
+      bindPattern(statement, ctx);
     } else {
       throw unsupported(statement, ctx);
     }
