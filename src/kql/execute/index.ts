@@ -28,6 +28,7 @@ import { executeRollingPercentile } from './rolling.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
 import { compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
+import { executeSchemaMerge } from './schema-merge.js';
 import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
@@ -175,6 +176,8 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'schema-merge':
+      return executeSchemaMerge(plan, run(plan.input, env));
     case 'graph':
       return executeGraph(plan, (p) => run(p, env), env);
     case 'sequence-detect':

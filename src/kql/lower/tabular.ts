@@ -26,7 +26,7 @@ import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
-import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
+import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
 import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
@@ -876,6 +876,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
+  if (name === 'schema_merge') return lowerSchemaMerge(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);

@@ -251,6 +251,8 @@ export type Plan =
         conflict: 'error' | 'replace_source' | 'keep_source';
         span: Span;
       }
+    /** schema_merge: getschema rows (ColumnName, ColumnOrdinal, DataType, ColumnType columns) merged. */
+    | { op: 'schema-merge'; input: Plan; columns: [number, number, number, number]; span: Span }
     /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
     | {
         op: 'ipv4-lookup';
