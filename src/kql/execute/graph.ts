@@ -68,6 +68,8 @@ function hops(g: Graph, node: number, direction: GraphEdgeStep['direction']): [n
 interface Match {
   nodes: number[];
   edges: number[][];
+  /** graph-match: every node reached, in order. */
+  trail?: number[];
   /** shortest-paths: the source/target pair, and whether it is a cycle back to the source. */
   pair?: string;
   cycle?: boolean;
@@ -75,26 +77,30 @@ interface Match {
 
 function patternMatches(g: Graph, steps: GraphEdgeStep[], refuse: (why: string) => Error): Match[] {
   const found: Match[] = [];
-  const walk = (step: number, node: number, nodes: number[], edges: number[][]) => {
+  // `trail`: every node the walk has reached, in order, inner nodes of variable-length edges included.
+  const walk = (step: number, nodes: number[], edges: number[][], trail: number[]) => {
     if (step === steps.length) {
       if (found.length >= MAX_CANDIDATES) throw refuse(`more than ${MAX_CANDIDATES} candidate matches`);
-      found.push({ nodes: [...nodes], edges: edges.map((p) => [...p]) });
+      found.push({ nodes, edges, trail });
       return;
     }
     const { direction, min, max } = steps[step];
     const path: number[] = [];
+    const reached: number[] = [];
     const extend = (at: number) => {
-      if (path.length >= min) walk(step + 1, at, [...nodes, at], [...edges, path]);
+      if (path.length >= min) walk(step + 1, [...nodes, at], [...edges, [...path]], [...trail, ...reached]);
       if (path.length === max) return;
       for (const [e, next] of hops(g, at, direction)) {
         path.push(e);
+        reached.push(next);
         extend(next);
         path.pop();
+        reached.pop();
       }
     };
-    extend(node);
+    extend(nodes[nodes.length - 1]);
   };
-  for (let n = 0; n < g.nodeRows.length; n++) walk(0, n, [n], []);
+  for (let n = 0; n < g.nodeRows.length; n++) walk(0, [n], [], [n]);
   return found;
 }
 
@@ -143,29 +149,9 @@ function shortestPaths(g: Graph, step: GraphEdgeStep, refuse: (why: string) => E
 }
 
 /** Whether a match visits a node or an edge twice (counting a variable-length edge's inner nodes). */
-function repeats(g: Graph, m: Match): boolean {
-  const nodes = new Set<number>();
-  const edges = new Set<number>();
-  let count = 0;
-  const visit = (n: number) => {
-    nodes.add(n);
-    count++;
-  };
-  m.nodes.forEach((n, i) => {
-    visit(n);
-    const path = m.edges[i] ?? [];
-    path.forEach((e, k) => {
-      edges.add(e);
-      // The inner nodes of a path: every node it reaches but its last.
-      if (k < path.length - 1) {
-        const [a, b] = g.ends[e];
-        const [c, d] = g.ends[path[k + 1]];
-        visit(a === c || a === d ? a : b);
-      }
-    });
-  });
-  const edgeCount = m.edges.reduce((sum, p) => sum + p.length, 0);
-  return nodes.size !== count || edges.size !== edgeCount;
+function repeats(trail: number[], paths: number[][]): boolean {
+  const edges = paths.flat();
+  return new Set(trail).size !== trail.length || new Set(edges).size !== edges.length;
 }
 
 export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env): Frame {
@@ -205,7 +191,7 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     const m = matches[i];
     if (m.cycle)
       throw refuse('a path from a node back to itself (whether it is a shortest path is not documented)');
-    if (query.kind === 'match' && repeats(g, m))
+    if (query.kind === 'match' && repeats(m.trail ?? [], m.edges))
       throw refuse(
         'a match visits a node or an edge twice (whether such matches are kept is not documented)',
       );
