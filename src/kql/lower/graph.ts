@@ -15,6 +15,7 @@ import {
 } from './context.js';
 import { lowerScalar } from './scalar.js';
 import { lowerTabular, project } from './tabular.js';
+import { schemaDifference } from './verify.js';
 
 const CONSUMERS = new Set(['GraphMatchOperator', 'GraphShortestPathsOperator', 'GraphToTableOperator']);
 
@@ -114,8 +115,9 @@ function lowerGraphToTable(node: any, graph: GraphSource, ctx: LowerContext): Pl
     );
   const entity = String(clauses[0].EntityKeyword?.Text ?? '').toLowerCase();
   if (entity === 'edges') return graph.edges;
-  const schema = boundSchema(node);
-  return { op: 'graph', graph, query: { kind: 'nodes' }, schema, span: spanOf(node, ctx) };
+  const mismatch = schemaDifference(graph.nodeSchema, boundSchema(node));
+  if (mismatch) throw unsupported(node, ctx, 'graph-to-table nodes', mismatch);
+  return { op: 'graph', graph, query: { kind: 'nodes' }, schema: graph.nodeSchema, span: spanOf(node, ctx) };
 }
 
 function shortestMode(node: any, ctx: LowerContext): 'shortest-any' | 'shortest-all' {
@@ -214,7 +216,13 @@ function lowerPatternQuery(
     const props = v?.node ? graph.nodeSchema : edgeSchema;
     return (property: string) => {
       const k = props.findIndex((c) => c.name === property);
-      if (!v || k < 0) throw new Error(`graph property ${variable}.${property} not bound`);
+      if (!v || k < 0)
+        throw unsupported(
+          node,
+          ctx,
+          `graph property ${variable}.${property}`,
+          `graph property ${variable}.${property}: not a column of the graph's ${v?.node ? 'node' : 'edge'} tables`,
+        );
       return (offsets.get(variable) as number) + k;
     };
   };
@@ -251,6 +259,7 @@ function lowerPatternQuery(
   };
   const names = boundSchema(node).map((c) => c.name);
   const items = list(node.ProjectClause.Expressions).map((e: any) => e.Element ?? e);
+  if (names.length !== items.length) throw unsupported(node.ProjectClause, ctx, 'graph project');
   return project(
     matches,
     items.map((item: any, i: number) => ({
