@@ -22,10 +22,9 @@ interface Graph {
 const idKey = (v: Value) => `${typeof v}:${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
 
 function buildGraph(plan: GraphPlan, run: (p: Plan) => Frame, refuse: (why: string) => Error): Graph {
-  const { graph } = plan;
   const ids = new Map<string, number>();
   const nodeRows: Value[][] = [];
-  const width = graph.nodeSchema.length;
+  const width = plan.nodeSchema.length;
   const nodeOf = (id: Value, row?: Value[]): number => {
     if (id === null) throw refuse('a null node id (not documented)');
     const key = idKey(id);
@@ -37,14 +36,15 @@ function buildGraph(plan: GraphPlan, run: (p: Plan) => Frame, refuse: (why: stri
     }
     ids.set(key, nodeRows.length);
     // A node known only from the edges has its id and no other property (make-graph page).
-    const props = row ?? Array.from({ length: width }, (_, k): Value => (k === graph.key ? id : null));
+    const props = row ?? Array.from({ length: width }, (_, k): Value => (k === plan.key ? id : null));
     nodeRows.push(props);
     return nodeRows.length - 1;
   };
-  for (const { plan: nodes, key } of graph.nodes)
-    for (const row of frameToRows(run(nodes))) nodeOf(row[key], row);
-  const edgeRows = frameToRows(run(graph.edges));
-  const ends = edgeRows.map((r): [number, number] => [nodeOf(r[graph.source]), nodeOf(r[graph.target])]);
+  plan.nodeTables.forEach((table, t) => {
+    for (const row of frameToRows(run(table))) nodeOf(row[plan.nodeKeys[t]], row);
+  });
+  const edgeRows = frameToRows(run(plan.edges));
+  const ends = edgeRows.map((r): [number, number] => [nodeOf(r[plan.source]), nodeOf(r[plan.target])]);
   const out: number[][] = nodeRows.map(() => []);
   const into: number[][] = nodeRows.map(() => []);
   ends.forEach(([s, t], e) => {
@@ -168,7 +168,7 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     query.kind === 'match'
       ? patternMatches(g, query.steps, refuse)
       : shortestPaths(g, query.steps[0], refuse);
-  const edgeSchema = plan.graph.edges.schema;
+  const edgeSchema = plan.edges.schema;
   const rows = matches.map((m) => {
     const row: Value[] = [];
     m.nodes.forEach((n, i) => {

@@ -73,7 +73,15 @@ function lowerMakeGraph(node: any, ctx: LowerContext): GraphSource {
   if (!clause) throw unsupported(operator, ctx, 'make-graph without node tables or with_node_id');
   if (kindName(clause) === 'MakeGraphWithImplicitIdClause') {
     const key = String(clause.Name.SimpleName);
-    return { edges, source, target, nodes: [], nodeSchema: [{ name: key, type: idType }], key: 0 };
+    return {
+      edges,
+      source,
+      target,
+      nodeTables: [],
+      nodeKeys: [],
+      nodeSchema: [{ name: key, type: idType }],
+      key: 0,
+    };
   }
   const nodes = list(clause.TablesAndKeys).map((item: any) => {
     const element = item.Element ?? item;
@@ -100,7 +108,15 @@ function lowerMakeGraph(node: any, ctx: LowerContext): GraphSource {
       'make-graph node tables',
       'make-graph: node tables with different columns (how their properties merge is not documented)',
     );
-  return { edges, source, target, nodes, nodeSchema: first.plan.schema, key: first.key };
+  return {
+    edges,
+    source,
+    target,
+    nodeTables: nodes.map((n) => n.plan),
+    nodeKeys: nodes.map((n) => n.key),
+    nodeSchema: first.plan.schema,
+    key: first.key,
+  };
 }
 
 /** graph-to-table nodes or edges, without node hash ids (their hash function is not documented). */
@@ -117,7 +133,13 @@ function lowerGraphToTable(node: any, graph: GraphSource, ctx: LowerContext): Pl
   if (entity === 'edges') return graph.edges;
   const mismatch = schemaDifference(graph.nodeSchema, boundSchema(node));
   if (mismatch) throw unsupported(node, ctx, 'graph-to-table nodes', mismatch);
-  return { op: 'graph', graph, query: { kind: 'nodes' }, schema: graph.nodeSchema, span: spanOf(node, ctx) };
+  return {
+    op: 'graph',
+    ...graph,
+    query: { kind: 'nodes' },
+    schema: graph.nodeSchema,
+    span: spanOf(node, ctx),
+  };
 }
 
 function shortestMode(node: any, ctx: LowerContext): 'shortest-any' | 'shortest-all' {
@@ -252,7 +274,7 @@ function lowerPatternQuery(
     );
   const matches: Plan = {
     op: 'graph',
-    graph,
+    ...graph,
     query: { kind: mode, steps, predicate },
     schema: bindings,
     span: spanOf(node, ctx),

@@ -212,9 +212,8 @@ export type Plan =
      * variable, its properties (an array per property for a variable-length edge), kept where the
      * predicate holds.
      */
-    | {
+    | ({
         op: 'graph';
-        graph: GraphSource;
         query:
           | { kind: 'nodes' }
           | {
@@ -223,7 +222,7 @@ export type Plan =
               predicate?: ScalarExpr;
             };
         span: Span;
-      }
+      } & GraphSource)
     /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
     | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
     /**
@@ -327,18 +326,15 @@ export type Plan =
   };
 
 /**
- * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart
- * type and each `with (...)` property under its lower-case name, as the Logs Query API's `render` object
- * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
- * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
+ * make-graph: edges are rows of `edges` (ids in columns `source`, `target`), node properties rows of
+ * `nodeTables` (ids in columns `nodeKeys`); none with `with_node_id`, where the id is the only property.
  */
-/** make-graph: edges are rows of `edges` (ids in `source`, `target`), node properties rows of `nodes`. */
 export interface GraphSource {
   edges: Plan;
   source: number;
   target: number;
-  /** Node tables with their key column; none with `with_node_id` (the id is the only property). */
-  nodes: { plan: Plan; key: number }[];
+  nodeTables: Plan[];
+  nodeKeys: number[];
   nodeSchema: Column[];
   /** The node property holding the id. */
   key: number;
@@ -352,6 +348,13 @@ export interface GraphEdgeStep {
   /** `*min..max`: its properties are arrays, one value per hop. */
   variableLength: boolean;
 }
+
+/**
+ * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart
+ * type and each `with (...)` property under its lower-case name, as the Logs Query API's `render` object
+ * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
+ * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
+ */
 
 export interface Visualization {
   visualization: string;
