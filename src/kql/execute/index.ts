@@ -17,6 +17,7 @@ import {
   lazyColumns,
   selectRows,
 } from './frame.js';
+import { executeGraph } from './graph.js';
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
 import { executeIpv4Lookup } from './lookup.js';
@@ -28,6 +29,7 @@ import { executeRollingPercentile } from './rolling.js';
 import { executeRuntimeSchema } from './runtime-schema.js';
 import { compilePredicate, compileScalar, type Env } from './scalar.js';
 import { executeScan } from './scan.js';
+import { executeSchemaMerge } from './schema-merge.js';
 import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
@@ -175,6 +177,10 @@ function run(plan: Plan, env: ExecEnv): Frame {
       return executeRollingPercentile(plan, run(plan.input, env), env);
     case 'activity':
       return executeActivity(plan, run(plan.input, env), env);
+    case 'schema-merge':
+      return executeSchemaMerge(plan, run(plan.input, env));
+    case 'graph':
+      return executeGraph(plan, (p) => run(p, env), env);
     case 'sequence-detect':
       return executeSequenceDetect(plan, run(plan.input, env), env);
     case 'narrow':

@@ -126,8 +126,60 @@ const formatIpv4Mask: ScalarImpl = ([a, prefix], [t]) => {
   return ip ? `${formatIpv4(ip.address)}/${ip.prefix}` : '';
 };
 
+/**
+ * An IPv6 text ending in a dotted IPv4 address. The parse_ipv6_mask and ipv6_compare pages pin one
+ * form: `::a.b.c.d[/n]` is read as the IPv4 address (mapped to ::ffff:a.b.c.d) with an IPv4 prefix
+ * (`::192.168.255.255/24` masks to `...:ffff:c0a8:ff00`, i.e. 96 + 24 bits), where RFC 4291 would
+ * make it the IPv4-compatible `::c0a8:ffff` with a 24-bit IPv6 prefix. `::ffff:a.b.c.d` without a
+ * prefix is the same address under either reading. Any other form (another IPv6 head, a prefix on
+ * `::ffff:a.b.c.d`, or an IPv4 prefix beyond 32) is left open by the pages and refused.
+ * Returns undefined when the text holds no dotted part, null when it does not parse.
+ */
+function embeddedIpv4(addr: string, prefixText: string | undefined): Ipv6 | null | undefined {
+  const m = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  if (!m) return undefined;
+  const v4 = parseIpv4(m[2]);
+  const head = parseHexGroups(`${m[1]}0:0`);
+  if (!v4 || head === null) return null;
+  const high = head >> 32n;
+  const prefix = prefixText === undefined ? 32 : Number(prefixText);
+  if (high !== 0n && !(high === 0xffffn && prefixText === undefined))
+    throw new UnsupportedError(
+      'IPv4 address inside an IPv6 address',
+      `'${addr}${prefixText === undefined ? '' : `/${prefixText}`}': the IPv6 pages only show how '::a.b.c.d[/n]' and '::ffff:a.b.c.d' are read`,
+    );
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32)
+    throw new UnsupportedError(
+      'IPv4 address inside an IPv6 address',
+      `'${addr}/${prefixText}': a prefix beyond 32 on '::a.b.c.d' (read as an IPv4 prefix by the parse_ipv6_mask page) is not documented`,
+    );
+  return { address: 0xffff_0000_0000n | BigInt(v4.address), prefix: prefix + 96 };
+}
+
+interface Ipv6 {
+  address: bigint;
+  prefix: number;
+}
+
+/** Colon-separated hex groups (with at most one `::`) as a 128-bit bigint; null when malformed. */
+function parseHexGroups(addr: string): bigint | null {
+  const halves = addr.split('::');
+  if (halves.length > 2) return null;
+  const parse = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = parse(halves[0]);
+  let groups = head;
+  if (halves.length === 2) {
+    const tail = parse(halves[1]);
+    const missing = 8 - head.length - tail.length;
+    if (missing < 1) return null;
+    groups = [...head, ...Array(missing).fill('0'), ...tail];
+  }
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return null;
+  return groups.reduce((a, g) => (a << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
+}
+
 /** IPv6 (or IPv4, mapped to ::ffff:a.b.c.d) as a 128-bit bigint with its prefix. */
-function parseIpv6(s: string): { address: bigint; prefix: number } | null {
+function parseIpv6(s: string): Ipv6 | null {
   const [addr, prefixText, extra] = s.trim().split('/');
   if (extra !== undefined) return null;
   let prefix = prefixText === undefined ? 128 : Number(prefixText);
@@ -137,28 +189,10 @@ function parseIpv6(s: string): { address: bigint; prefix: number } | null {
     if (prefixText !== undefined && prefix <= 32) prefix += 96;
     return { address: 0xffff_0000_0000n | BigInt(v4.address), prefix };
   }
-  let groups: string[];
-  const halves = addr.split('::');
-  if (halves.length > 2) return null;
-  const parse = (h: string) => (h === '' ? [] : h.split(':'));
-  let tail = halves.length === 2 ? parse(halves[1]) : [];
-  let head = parse(halves[0]);
-  // Embedded IPv4 in the last group: ::ffff:1.2.3.4
-  const expand = (list: string[]) => {
-    const last = list[list.length - 1];
-    const ip = last ? parseIpv4(last) : null;
-    if (!ip) return list;
-    return [...list.slice(0, -1), (ip.address >>> 16).toString(16), (ip.address & 0xffff).toString(16)];
-  };
-  if (halves.length === 2) tail = expand(tail);
-  else head = expand(head);
-  if (halves.length === 2) {
-    const missing = 8 - head.length - tail.length;
-    if (missing < 1) return null;
-    groups = [...head, ...Array(missing).fill('0'), ...tail];
-  } else groups = head;
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return null;
-  return { address: groups.reduce((a, g) => (a << 16n) | BigInt(Number.parseInt(g, 16)), 0n), prefix };
+  const mapped = embeddedIpv4(addr, prefixText);
+  if (mapped !== undefined) return mapped;
+  const address = parseHexGroups(addr);
+  return address === null ? null : { address, prefix };
 }
 
 const mask6 = (a: bigint, p: number) => (p === 0 ? 0n : (a >> BigInt(128 - p)) << BigInt(128 - p));

@@ -6,7 +6,11 @@ import type { KqlType } from '../values/index.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
 
 /** What a name bound by `let` or a function parameter stands for. */
-export type Binding = { kind: 'scalar'; expr: ScalarExpr } | { kind: 'table'; plan: Plan };
+export type Binding =
+  | { kind: 'scalar'; expr: ScalarExpr }
+  | { kind: 'table'; plan: Plan }
+  /** A `declare pattern` statement's PatternDeclaration (pattern.ts); undefined when only declared. */
+  | { kind: 'pattern'; declaration: any };
 
 export class Scope {
   private readonly names = new Map<string, Binding>();
@@ -46,6 +50,8 @@ export interface RowContext {
   packed?: { width: number };
   /** Inside scan: `step.column` references, resolved to a column of the row (scan.ts). */
   stateColumns?: Map<string, (column: string) => number>;
+  /** Inside a graph pattern's where/project: `map(edge, property)` (graph.ts). */
+  graphMap?: (call: any) => ScalarExpr;
 }
 
 let kindNames: Map<number, string> | undefined;

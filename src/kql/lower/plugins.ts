@@ -111,3 +111,31 @@ export function lowerRollingPercentile(node: any, input: Plan, ctx: LowerContext
     schema,
   };
 }
+
+const SCHEMA_COLUMNS = ['ColumnName', 'ColumnOrdinal', 'DataType', 'ColumnType'] as const;
+
+/**
+ * `T | evaluate schema_merge([PreserveOrder])` over getschema rows
+ * (https://learn.microsoft.com/kusto/query/schema-merge-plugin). The page's merge of conflicting
+ * orders (a column moved to the end with ordinal -1 and an ERROR type, or reordered without
+ * PreserveOrder) and its "reduce data types to common ones" are not defined beyond its examples, so
+ * only inputs whose schemas agree (each a prefix of the merged list, one type per column) are run
+ * (execute/schema-merge.ts); PreserveOrder then changes nothing.
+ */
+export function lowerSchemaMerge(node: any, input: Plan, ctx: LowerContext): Plan {
+  const columns = SCHEMA_COLUMNS.map((name) => columnIndex(input.schema, name));
+  if (columns.some((c) => c < 0))
+    throw unsupported(
+      node,
+      ctx,
+      'evaluate schema_merge',
+      `evaluate schema_merge: its input needs getschema's columns (${SCHEMA_COLUMNS.join(', ')})`,
+    );
+  return {
+    op: 'schema-merge',
+    input,
+    columns: columns as [number, number, number, number],
+    span: spanOf(node, ctx),
+    schema: boundSchema(node),
+  };
+}

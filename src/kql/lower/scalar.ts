@@ -251,6 +251,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
+  if (name === 'map' && row.graphMap) return row.graphMap(node);
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   const sameColumn = convertedColumnIfExists(node, name, row, ctx);
   if (sameColumn) return sameColumn;

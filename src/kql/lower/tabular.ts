@@ -23,9 +23,11 @@ import {
 import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
+import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { lowerNarrow } from './narrow.js';
+import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
-import { lowerIpv4Lookup, lowerRollingPercentile } from './plugins.js';
+import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
 import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
@@ -71,7 +73,9 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
   if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   switch (kind) {
     case 'PipeExpression': {
-      const plan = lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
+      const plan = consumesGraph(node.Operator)
+        ? lowerGraphConsumer(node, ctx)
+        : lowerOperator(node.Operator, lowerTabular(node.Expression, ctx), ctx);
       checkStageSchema(plan, node, ctx);
       return plan;
     }
@@ -95,6 +99,11 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
       return lowerOperator(node, undefined, ctx);
     case 'ToTableExpression':
       return lowerTabular(node.Expression, ctx);
+    case 'PathExpression': {
+      const pattern = lowerPatternInvocation(node, ctx);
+      if (pattern) return pattern;
+      break;
+    }
   }
   // Inside mv-apply the subquery starts with an operator that reads the expanded row.
   if (ctx.applyInput && kind.endsWith('Operator')) return lowerOperator(node, ctx.applyInput, ctx);
@@ -112,6 +121,8 @@ function lowerTableName(node: any, ctx: LowerContext): Plan {
 }
 
 function lowerTableCall(node: any, ctx: LowerContext): Plan {
+  const pattern = lowerPatternInvocation(node, ctx);
+  if (pattern) return pattern;
   const name = String(node.ReferencedSymbol?.Name ?? '');
   if (name === '_GetWatchlist') {
     const [aliasArg] = list(node.ArgumentList?.Expressions);
@@ -883,6 +894,7 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
       "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
     );
   if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
+  if (name === 'schema_merge') return lowerSchemaMerge(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
   if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
   if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
@@ -1013,6 +1025,8 @@ export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
       bindStatement(statement, ctx);
     } else if (kind === 'QueryParametersStatement') {
       bindQueryParameters(statement, ctx);
+    } else if (kind === 'PatternStatement') {
+      bindPattern(statement, ctx);
     } else {
       throw unsupported(statement, ctx);
     }

@@ -215,6 +215,23 @@ export type Plan =
      * type deciding the text (execute/narrow.ts).
      */
     | { op: 'narrow'; input: Plan; span: Span }
+    /**
+     * A graph operator over the graph make-graph builds (lower/graph.ts): its nodes (graph-to-table
+     * nodes), or the bindings of a pattern (graph-match, graph-shortest-paths): per pattern
+     * variable, its properties (an array per property for a variable-length edge), kept where the
+     * predicate holds.
+     */
+    | ({
+        op: 'graph';
+        query:
+          | { kind: 'nodes' }
+          | {
+              kind: 'match' | 'shortest-any' | 'shortest-all';
+              steps: GraphEdgeStep[];
+              predicate?: ScalarExpr;
+            };
+        span: Span;
+      } & GraphSource)
     /** partition: the subquery run over each key's rows (as mv-apply's, through apply-input), results in turn. */
     | { op: 'partition'; input: Plan; key: ScalarExpr; subquery: Plan; legacy: boolean; span: Span }
     /**
@@ -242,6 +259,8 @@ export type Plan =
         conflict: 'error' | 'replace_source' | 'keep_source';
         span: Span;
       }
+    /** schema_merge: getschema rows (ColumnName, ColumnOrdinal, DataType, ColumnType columns) merged. */
+    | { op: 'schema-merge'; input: Plan; columns: [number, number, number, number]; span: Span }
     /** ipv4_lookup: input rows joined to the lookup rows whose IP-prefix range holds the key. */
     | {
         op: 'ipv4-lookup';
@@ -316,11 +335,36 @@ export type Plan =
   };
 
 /**
+ * make-graph: edges are rows of `edges` (ids in columns `source`, `target`), node properties rows of
+ * `nodeTables` (ids in columns `nodeKeys`); none with `with_node_id`, where the id is the only property.
+ */
+export interface GraphSource {
+  edges: Plan;
+  source: number;
+  target: number;
+  nodeTables: Plan[];
+  nodeKeys: number[];
+  nodeSchema: Column[];
+  /** The node property holding the id. */
+  key: number;
+}
+
+/** An edge of a graph pattern: its direction (from the pattern's left node) and hop range. */
+export interface GraphEdgeStep {
+  direction: 'right' | 'left' | 'any';
+  min: number;
+  max: number;
+  /** `*min..max`: its properties are arrays, one value per hop. */
+  variableLength: boolean;
+}
+
+/**
  * What `render` asks of the client (https://learn.microsoft.com/kusto/query/render-operator): the chart
  * type and each `with (...)` property under its lower-case name, as the Logs Query API's `render` object
  * reports them (https://learn.microsoft.com/azure/azure-monitor/logs/api/prefer-options). Column lists
  * (`ycolumns`, `series`, `anomalycolumns`) are arrays, every other value is its text.
  */
+
 export interface Visualization {
   visualization: string;
   [property: string]: string | string[];

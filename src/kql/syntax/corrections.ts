@@ -88,9 +88,49 @@ export function correctedGlobalState(): any {
       const correction = AGGREGATE_CORRECTIONS[String(fn.Name)];
       return correction ? correct(fn, correction) : fn;
     });
-    corrected = GlobalState.Default.WithFunctions(functions).WithAggregates(aggregates);
+    corrected = GlobalState.Default.WithFunctions(functions)
+      .WithAggregates(aggregates)
+      .WithPlugIns(withMissingPlugIns(toArray(GlobalState.Default.PlugIns)));
   }
   return corrected;
+}
+
+/**
+ * schema_merge (https://learn.microsoft.com/kusto/query/schema-merge-plugin) is not a plug-in of
+ * Kusto.Language 12.4.1 (KS124 on the page's examples). Its symbol, as the page documents it: an
+ * optional bool PreserveOrder, getschema's columns out.
+ */
+function withMissingPlugIns(plugIns: any[]): any[] {
+  if (plugIns.some((p) => String(p.Name) === 'schema_merge')) return plugIns;
+  const { Symbols, Utils } = kusto();
+  const System = (globalThis as any).System;
+  const column = (name: string, type: string) => new Symbols.ColumnSymbol(name, Symbols.ScalarTypes[type]);
+  const result = new Symbols.TableSymbol.ctor([
+    column('ColumnName', 'String'),
+    column('ColumnOrdinal', 'Int'),
+    column('DataType', 'String'),
+    column('ColumnType', 'String'),
+  ]);
+  // (name, type, argument kind, values, examples, case-sensitive, default indicator, min, max occurring)
+  const preserveOrder = new Symbols.Parameter.$ctor3(
+    'PreserveOrder',
+    Symbols.ScalarTypes.Bool,
+    0,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    0,
+    1,
+  );
+  const signatures = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
+  const name = Utils.Optional$1(System.String);
+  // A plug-in symbol renamed, with the documented signature.
+  const schemaMerge = plugIns[0].With(
+    name.op_Implicit('schema_merge'),
+    signatures.op_Implicit([new Symbols.Signature.$ctor6(result, [preserveOrder])]),
+  );
+  return [...plugIns, schemaMerge];
 }
 
 function correct(fn: any, correction: Correction): any {

@@ -1,0 +1,204 @@
+// Graph operators over the graph make-graph builds (lower/graph.ts has the pages' references).
+import { UnsupportedError } from '../plan/errors.js';
+import type { GraphEdgeStep, Plan } from '../plan/types.js';
+import { type Json, type Value, valueToDynamic } from '../values/index.js';
+import { type Frame, frameFromRows, frameToRows } from './frame.js';
+import { compileScalar, type Env } from './scalar.js';
+
+type GraphPlan = Extract<Plan, { op: 'graph' }>;
+
+// Patterns whose candidate matches outgrow this are refused rather than run for minutes.
+const MAX_CANDIDATES = 200_000;
+
+interface Graph {
+  nodeRows: Value[][];
+  edgeRows: Value[][];
+  /** Per edge, its source and target node. */
+  ends: [number, number][];
+  out: number[][];
+  into: number[][];
+}
+
+const idKey = (v: Value) => `${typeof v}:${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
+
+function buildGraph(plan: GraphPlan, run: (p: Plan) => Frame, refuse: (why: string) => Error): Graph {
+  const ids = new Map<string, number>();
+  const nodeRows: Value[][] = [];
+  const width = plan.nodeSchema.length;
+  const nodeOf = (id: Value, row?: Value[]): number => {
+    if (id === null) throw refuse('a null node id (not documented)');
+    const key = idKey(id);
+    const known = ids.get(key);
+    if (known !== undefined) {
+      if (row && JSON.stringify(nodeRows[known]) !== JSON.stringify(row))
+        throw refuse('a node listed twice with different properties (make-graph keeps an arbitrary value)');
+      return known;
+    }
+    ids.set(key, nodeRows.length);
+    // A node known only from the edges has its id and no other property (make-graph page).
+    const props = row ?? Array.from({ length: width }, (_, k): Value => (k === plan.key ? id : null));
+    nodeRows.push(props);
+    return nodeRows.length - 1;
+  };
+  plan.nodeTables.forEach((table, t) => {
+    for (const row of frameToRows(run(table))) nodeOf(row[plan.nodeKeys[t]], row);
+  });
+  const edgeRows = frameToRows(run(plan.edges));
+  const ends = edgeRows.map((r): [number, number] => [nodeOf(r[plan.source]), nodeOf(r[plan.target])]);
+  const out: number[][] = nodeRows.map(() => []);
+  const into: number[][] = nodeRows.map(() => []);
+  ends.forEach(([s, t], e) => {
+    out[s].push(e);
+    into[t].push(e);
+  });
+  return { nodeRows, edgeRows, ends, out, into };
+}
+
+/** The edges leaving `node` along a pattern edge, with the node each reaches. */
+function hops(g: Graph, node: number, direction: GraphEdgeStep['direction']): [number, number][] {
+  const found: [number, number][] = [];
+  if (direction !== 'left') for (const e of g.out[node]) found.push([e, g.ends[e][1]]);
+  if (direction !== 'right')
+    for (const e of g.into[node])
+      if (direction === 'left' || g.ends[e][0] !== node) found.push([e, g.ends[e][0]]);
+  return found;
+}
+
+/** A candidate match: the node of each node variable, the edges of each edge variable. */
+interface Match {
+  nodes: number[];
+  edges: number[][];
+  /** graph-match: every node reached, in order. */
+  trail?: number[];
+  /** shortest-paths: the source/target pair, and whether it is a cycle back to the source. */
+  pair?: string;
+  cycle?: boolean;
+}
+
+function patternMatches(g: Graph, steps: GraphEdgeStep[], refuse: (why: string) => Error): Match[] {
+  const found: Match[] = [];
+  // `trail`: every node the walk has reached, in order, inner nodes of variable-length edges included.
+  const walk = (step: number, nodes: number[], edges: number[][], trail: number[]) => {
+    if (step === steps.length) {
+      if (found.length >= MAX_CANDIDATES) throw refuse(`more than ${MAX_CANDIDATES} candidate matches`);
+      found.push({ nodes, edges, trail });
+      return;
+    }
+    const { direction, min, max } = steps[step];
+    const path: number[] = [];
+    const reached: number[] = [];
+    const extend = (at: number) => {
+      if (path.length >= min) walk(step + 1, [...nodes, at], [...edges, [...path]], [...trail, ...reached]);
+      if (path.length === max) return;
+      for (const [e, next] of hops(g, at, direction)) {
+        path.push(e);
+        reached.push(next);
+        extend(next);
+        path.pop();
+        reached.pop();
+      }
+    };
+    extend(nodes[nodes.length - 1]);
+  };
+  for (let n = 0; n < g.nodeRows.length; n++) walk(0, [n], [], [n]);
+  return found;
+}
+
+/** Every shortest path (one variable-length edge, minimum 1) from each node to each node it reaches. */
+function shortestPaths(g: Graph, step: GraphEdgeStep, refuse: (why: string) => Error): Match[] {
+  const found: Match[] = [];
+  g.nodeRows.forEach((_, s) => {
+    const dist = new Map<number, number>([[s, 0]]);
+    const preds = new Map<number, [number, number][]>();
+    let frontier = [s];
+    for (let d = 1; d <= step.max && frontier.length > 0; d++) {
+      const next: number[] = [];
+      for (const u of frontier)
+        for (const [e, v] of hops(g, u, step.direction)) {
+          if (v === s) {
+            // A path back to the source: whether it counts as its shortest path is not documented.
+            found.push({ nodes: [s, s], edges: [[]], pair: `${s}>${s}`, cycle: true });
+            continue;
+          }
+          const known = dist.get(v);
+          if (known === undefined) {
+            dist.set(v, d);
+            preds.set(v, []);
+            next.push(v);
+          }
+          if ((known ?? d) === d) preds.get(v)?.push([e, u]);
+        }
+      frontier = next;
+    }
+    for (const t of dist.keys()) {
+      if (t === s) continue;
+      const paths: number[][] = [];
+      const back = (v: number, suffix: number[]) => {
+        if (v === s) {
+          if (paths.length >= MAX_CANDIDATES) throw refuse(`more than ${MAX_CANDIDATES} shortest paths`);
+          paths.push(suffix);
+          return;
+        }
+        for (const [e, u] of preds.get(v) ?? []) back(u, [e, ...suffix]);
+      };
+      back(t, []);
+      for (const p of paths) found.push({ nodes: [s, t], edges: [p], pair: `${s}>${t}` });
+    }
+  });
+  return found;
+}
+
+/** Whether a match visits a node or an edge twice (counting a variable-length edge's inner nodes). */
+function repeats(trail: number[], paths: number[][]): boolean {
+  const edges = paths.flat();
+  return new Set(trail).size !== trail.length || new Set(edges).size !== edges.length;
+}
+
+export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env): Frame {
+  const refuse = (why: string) =>
+    new UnsupportedError(
+      'graph operator',
+      plan.span,
+      `graph operator: ${why}; refusing rather than guessing`,
+    );
+  const g = buildGraph(plan, run, refuse);
+  const { query } = plan;
+  if (query.kind === 'nodes') return frameFromRows(plan.schema, g.nodeRows);
+  const matches =
+    query.kind === 'match'
+      ? patternMatches(g, query.steps, refuse)
+      : shortestPaths(g, query.steps[0], refuse);
+  const edgeSchema = plan.edges.schema;
+  const rows = matches.map((m) => {
+    const row: Value[] = [];
+    m.nodes.forEach((n, i) => {
+      row.push(...g.nodeRows[n]);
+      const path = m.edges[i];
+      if (!path) return;
+      if (!query.steps[i].variableLength) row.push(...g.edgeRows[path[0]]);
+      else
+        for (const [k, c] of edgeSchema.entries())
+          row.push(path.map((e): Json => valueToDynamic(g.edgeRows[e][k], c.type)) as Json);
+    });
+    return row;
+  });
+  const frame = frameFromRows(plan.schema, rows);
+  const keep = query.predicate ? compileScalar(query.predicate, frame, env) : () => true;
+  const kept: Value[][] = [];
+  const pairs = new Map<string, number>();
+  rows.forEach((row, i) => {
+    if (keep(i) !== true) return;
+    const m = matches[i];
+    if (m.cycle)
+      throw refuse('a path from a node back to itself (whether it is a shortest path is not documented)');
+    if (query.kind === 'match' && repeats(m.trail ?? [], m.edges))
+      throw refuse(
+        'a match visits a node or an edge twice (whether such matches are kept is not documented)',
+      );
+    if (m.pair) pairs.set(m.pair, (pairs.get(m.pair) ?? 0) + 1);
+    kept.push(row);
+  });
+  if (query.kind === 'shortest-any' && [...pairs.values()].some((n) => n > 1))
+    throw refuse('output=any with several shortest paths between a pair (the page picks any one)');
+  return frameFromRows(plan.schema, kept);
+}
