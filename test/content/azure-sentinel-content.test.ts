@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,21 @@ describe('validate on Azure-Sentinel content', () => {
       'warning SK1503 11:5',
     ]);
     expect(await check('Hunting Queries/BitLockerKeyRetrieval.yaml')).toEqual(['warning SK1305 35:21']);
+  });
+
+  it('reports a hunting query without an id, or with a numeric version, as warnings; its KQL is still checked', async () => {
+    expect(await check('Hunting Queries/Machine_Learning_Creation.yaml')).toEqual([
+      'warning SK1011 1:1',
+      'warning SK1010 40:10',
+    ]);
+    const folder = join(mkdtempSync(join(tmpdir(), 'sk-hunting-')), 'Hunting Queries');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'NoId.yaml'), 'name: No id\ndescription: d\nquery: |\n  AzureActivityy\n');
+    const { diagnostics } = await validateContent([folder], { root: empty, catalog, compareWithGit: false });
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual([
+      'warning SK1011 1:1',
+      'error SK1103 4:3',
+    ]);
   });
 
   it('checks Solution parsers (FunctionAlias, FunctionQuery) and ASIM parsers (ParserName, ParserParams, ParserQuery)', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../diagnostics.js';
 import { type Catalog, loadTablesNamedIn } from '../../kql/catalog.js';
-import { type LoadedQueryDocument, loadQueryFile } from '../load.js';
+import { HUNTING_NOTE, type LoadedQueryDocument, loadQueryFile } from '../load.js';
 import type { MitreAttack } from '../mitre.js';
 import type { AnalyticsRule } from '../model.js';
 import { checkAttack } from './attack.js';
@@ -137,20 +137,13 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
   return diagnostics;
 }
 
-/**
- * A hunting query's entity mappings and ATT&CK fields are checked, but an error there is reported as
- * a warning: Microsoft's CI checks only a hunting query's KQL and that it is ASCII
- * (Azure-Sentinel .script/tests: KqlValidationTests.Validate_HuntingQueries_HaveValidKql,
- * NonAsciiValidationsTests.Validate_Hunting_HaveOnlyAsciiChars), and a hunting query deploys as a
- * Log Analytics saved search (Microsoft.OperationalInsights/savedSearches in a Solution's
- * mainTemplate.json), not through the alert-rule API that checks those fields.
- */
+/** A hunting query's entity mapping and ATT&CK findings, as warnings (HUNTING_NOTE says why). */
 function asHuntingFinding(diagnostic: Diagnostic): Diagnostic {
   if (diagnostic.severity !== 'error') return diagnostic;
   return {
     ...diagnostic,
     severity: 'warning',
-    message: `${diagnostic.message} (a warning in a hunting query: only its KQL must be valid)`,
+    message: `${diagnostic.message}${HUNTING_NOTE}`,
   };
 }
 
