@@ -6,7 +6,7 @@ import { checkAutomationReferences } from '../automation/validate.js';
 import { findAlertResponders, findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
+import { type Catalog, type FunctionParameter, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
 import type { DocumentFacts } from '../rules/validate/facts.js';
@@ -107,6 +107,8 @@ export interface WorkerInput {
   mitre?: { path: string; file: string };
   /** Every rule file; the threads take them in turn through `next`. */
   files: string[];
+  /** Parser files under the paths validated (withParsersOf). */
+  parsers: string[];
   /** One Int32 shared by all threads: the index of the next file not yet taken. */
   next: SharedArrayBuffer;
 }
@@ -151,18 +153,21 @@ export async function validateContent(
     byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
   }
   const ofKind = (kind: ContentKind) => byKind.get(kind) ?? [];
+  const parsers = ofKind('parser');
+  const checking = { ...options, catalog: withParsersOf(options.catalog, parsers) };
   const rules = [...ofKind('analytics'), ...ofKind('hunting')];
-  const threads = threadCount(rules.length, options);
-  const checked = threads > 1 ? await checkOnThreads(rules, threads, options) : checkFiles(rules, options);
+  const threads = threadCount(rules.length, checking);
+  const checked =
+    threads > 1 ? await checkOnThreads(rules, parsers, threads, checking) : checkFiles(rules, checking);
   const diagnostics = [
     ...checked.diagnostics,
-    ...checkAcrossFiles(checked.facts, options.compareWithGit ?? true),
+    ...checkAcrossFiles(checked.facts, checking.compareWithGit ?? true),
   ];
-  for (const file of ofKind('parser')) diagnostics.push(...checkParser(file, options));
+  for (const file of parsers) diagnostics.push(...checkParser(file, checking));
   for (const file of ofKind('watchlist')) diagnostics.push(...checkWatchlist(file));
   diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
-  diagnostics.push(...validateDetectionFiles(ofKind('detection'), options).diagnostics);
-  diagnostics.push(...validateSummaryFiles(ofKind('summary'), options).diagnostics);
+  diagnostics.push(...validateDetectionFiles(ofKind('detection'), checking).diagnostics);
+  diagnostics.push(...validateSummaryFiles(ofKind('summary'), checking).diagnostics);
   const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
   return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
 }
@@ -182,6 +187,7 @@ function threadCount(rules: number, options: ContentOptions): number {
  */
 async function checkOnThreads(
   files: readonly string[],
+  parsers: readonly string[],
   threads: number,
   options: ContentOptions,
 ): Promise<{ diagnostics: Diagnostic[]; facts: DocumentFacts[] }> {
@@ -192,6 +198,7 @@ async function checkOnThreads(
       schemaDirs: options.parallel?.schemaDirs,
       mitre: options.mitre ? options.parallel?.mitre : undefined,
       files: [...files],
+      parsers: [...parsers],
       next,
     } satisfies WorkerInput),
   );
@@ -199,6 +206,33 @@ async function checkOnThreads(
   const outputs = [own, ...(await Promise.all(workers))];
   const facts = outputs.flatMap((o) => o.facts).sort((a, b) => a.index - b.index);
   return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: facts.map((f) => f.facts) };
+}
+
+/**
+ * The catalog with the parsers found under the paths validated (either shape, readParserFields) that
+ * it does not already know: a Solution's hunting queries and rules call the parsers it ships, as
+ * they do once the Solution is deployed. The catalog's own functions (kql/parsers under --root,
+ * built-in and CI-declared parsers) keep their definitions. A new catalog object, so its Kusto state
+ * is built with them.
+ */
+export function withParsersOf(catalog: Catalog, files: readonly string[]): Catalog {
+  const known = new Set([...catalog.functions.keys(), ...(catalog.builtinFunctions?.keys() ?? [])]);
+  const added = new Map(catalog.functions);
+  for (const path of files) {
+    const { source } = readYamlSource(path, displayPath(path));
+    const data = source?.document.toJS() as unknown;
+    const parser = isRecord(data) ? readParserFields(data) : undefined;
+    if (typeof parser !== 'object' || known.has(parser.functionName) || added.has(parser.functionName))
+      continue;
+    added.set(parser.functionName, {
+      name: parser.functionName,
+      description: parser.description,
+      parameters: parser.parameters.map((p) => ({ ...p, type: p.type as FunctionParameter['type'] })),
+      body: parser.query,
+      file: displayPath(path),
+    });
+  }
+  return added.size === catalog.functions.size ? catalog : { ...catalog, functions: added };
 }
 
 /**

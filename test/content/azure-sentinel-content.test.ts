@@ -63,6 +63,21 @@ describe('validate on Azure-Sentinel content', () => {
     expect(typo.diagnostics.some((d) => d.message.includes("'SyslogMesage'"))).toBe(true);
   });
 
+  it('binds the hunting queries and rules of a Solution folder to the parsers it ships (ContosoSSO)', async () => {
+    const solution = join(import.meta.dirname, 'fixtures', 'Contoso SSO');
+    const withTables = loadCatalog(empty, { schemaDirs: [join(solution, 'CustomTables')] });
+    const result = await validateContent([solution], {
+      root: empty,
+      catalog: withTables,
+      compareWithGit: false,
+    });
+    expect(result.counts.get('hunting')).toBe(1);
+    expect(result.counts.get('analytics')).toBe(1);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // The catalog given is left as it was: the parser is added to a copy.
+    expect(withTables.functions.has('ContosoSSO')).toBe(false);
+  });
+
   it('checks watchlists published as ARM templates (Watchlists/*.json): the search key is a CSV column', async () => {
     expect(await check('Watchlists/ASimDisabledParsers.json')).toEqual([]);
     const problems = await validateContent([join(dir, 'Watchlists', 'BadSearchKey.json')], {
