@@ -97,7 +97,8 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
     result.skipped.push({ from, reason: 'no query: not a rule, hunting query or parser' });
     return;
   }
-  const kind = contentKindOf(from);
+  // The whole path: importing a Hunting Queries folder itself leaves no such folder in `from`.
+  const kind = contentKindOf(file);
   const isRule = kind !== 'hunting' && (field('severity') !== undefined || field('kind') !== undefined);
   const name = basename(file);
   result.files.push({

@@ -135,6 +135,16 @@ describe('import of Azure-Sentinel content', () => {
     );
   });
 
+  it('imports a Hunting Queries folder given itself as hunting queries, also one that carries rule fields (severity)', () => {
+    const result = importContent(join(dir, 'Hunting Queries'));
+    expect(result.files.map((f) => f.path).sort()).toEqual([
+      'kql/hunting/ASim_Registry_PersistViaIFEORegistryKey.yaml',
+      'kql/hunting/BitLockerKeyRetrieval.yaml',
+      'kql/hunting/Machine_Learning_Creation.yaml',
+      'kql/hunting/imProcess_Certutil-LOLBins.yaml',
+    ]);
+  });
+
   it('imports ASIM parsers (ParserName, ParserParams) with their parameters and description', () => {
     const result = importContent(join(dir, 'Parsers', 'vimAuthenticationContosoSignin.yaml'));
     expect(result.files.map((f) => f.path)).toEqual(['kql/parsers/vimAuthenticationContosoSignin.yaml']);
