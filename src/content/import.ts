@@ -2,8 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { tablePlans } from '../config.js';
-import { kqlTypes } from '../kql/values/types.js';
 import { findFiles } from '../rules/load.js';
+import { armLiteral, armResources, watchlistFromArm } from './arm-template.js';
+import { isRecord, type ParserFields, readParserFields } from './azure-sentinel-parser.js';
 import { contentKindOf } from './validate.js';
 
 /** One file `import` writes, relative to the repository root. */
@@ -87,15 +88,17 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
     return;
   }
   const field = (name: string) => fieldOf(data, name);
-  if (field('FunctionQuery') !== undefined || field('ParserQuery') !== undefined) {
-    importParser(data, from, result);
+  const parser = readParserFields(data);
+  if (parser !== undefined) {
+    importParser(parser, from, result);
     return;
   }
   if (typeof field('query') !== 'string') {
     result.skipped.push({ from, reason: 'no query: not a rule, hunting query or parser' });
     return;
   }
-  const kind = contentKindOf(from);
+  // The whole path: importing a Hunting Queries folder itself leaves no such folder in `from`.
+  const kind = contentKindOf(file);
   const isRule = kind !== 'hunting' && (field('severity') !== undefined || field('kind') !== undefined);
   const name = basename(file);
   result.files.push({
@@ -105,41 +108,18 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
   });
 }
 
-/** Azure-Sentinel parsers: FunctionName/FunctionAlias/FunctionQuery (Solutions) or Parser* (ASIM). */
-function importParser(data: Record<string, unknown>, from: string, result: ImportResult): void {
-  const get = (...names: string[]) => names.map((n) => fieldOf(data, n)).find((v) => v !== undefined);
-  const alias = get('FunctionAlias', 'ParserName', 'FunctionName');
-  const query = get('FunctionQuery', 'ParserQuery');
-  if (typeof alias !== 'string' || !/^[A-Za-z_]\w*$/.test(alias) || typeof query !== 'string') {
-    result.skipped.push({ from, reason: 'a parser needs FunctionAlias (an identifier) and FunctionQuery' });
+/** Azure-Sentinel parsers (Solutions' Function*, ASIM's Parser*) or the repository's own, as kql/parsers/<name>.yaml. */
+function importParser(parser: ParserFields | string, from: string, result: ImportResult): void {
+  if (typeof parser === 'string') {
+    result.skipped.push({ from, reason: parser });
     return;
   }
-  const params = get('FunctionParams', 'ParserParams');
-  const parameters: Record<string, string>[] = [];
-  for (const param of Array.isArray(params) ? params : []) {
-    const name = isRecord(param) ? fieldOf(param, 'Name') : undefined;
-    const type = isRecord(param) ? String(fieldOf(param, 'Type') ?? '').toLowerCase() : '';
-    const fallback = isRecord(param) ? fieldOf(param, 'Default') : undefined;
-    const kqlType = type.startsWith('table') ? 'table' : type;
-    if (typeof name !== 'string' || !(kqlTypes as readonly string[]).concat('table').includes(kqlType)) {
-      result.skipped.push({
-        from,
-        reason: `parameter ${JSON.stringify(param)} has no name or a type sentinel-kit does not know`,
-      });
-      return;
-    }
-    parameters.push({
-      name,
-      type: kqlType,
-      ...(fallback !== undefined ? { default: String(fallback) } : {}),
-    });
-  }
-  const title = fieldOf(isRecord(data.Function) ? data.Function : {}, 'Title');
+  const { functionName, description, parameters, query } = parser;
   result.files.push({
-    path: `kql/parsers/${alias}.yaml`,
+    path: `kql/parsers/${functionName}.yaml`,
     text: toYaml({
-      functionName: alias,
-      ...(typeof title === 'string' ? { description: title } : {}),
+      functionName,
+      ...(description !== undefined ? { description } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       query,
     }),
@@ -173,7 +153,7 @@ function importJson(file: string, from: string, result: ImportResult): void {
     return;
   }
   if (isRecord(data) && Array.isArray(data.resources)) {
-    importArmTemplate(data.resources, from, result);
+    importArmTemplate(data, from, result);
     return;
   }
   result.skipped.push({
@@ -183,14 +163,28 @@ function importJson(file: string, from: string, result: ImportResult): void {
   });
 }
 
-/** Analytics rules of an ARM template: the portal's Export, or `sentinel-kit build`'s dist/azuredeploy.json. */
-function importArmTemplate(resources: unknown[], from: string, result: ImportResult): void {
+/**
+ * Analytics rules and watchlists of an ARM template: the portal's Export, `sentinel-kit build`'s
+ * dist/azuredeploy.json, a Solution's Package/mainTemplate.json (rule templates nested in
+ * contentTemplates, ids in variables) or a watchlist template (the Azure-Sentinel Watchlists/ folder).
+ */
+function importArmTemplate(template: Record<string, unknown>, from: string, result: ImportResult): void {
   let found = 0;
-  for (const resource of resources) {
-    if (!isRecord(resource) || typeof resource.type !== 'string') continue;
-    const where = `${from}#${String(resource.name ?? resource.type)}`;
-    if (!/alertRules$/i.test(resource.type)) {
-      result.skipped.push({ from: where, reason: `${resource.type} is not an analytics rule` });
+  for (const arm of armResources(template)) {
+    const { resource, variables } = arm;
+    if (typeof resource.type !== 'string') continue;
+    const name = armLiteral(resource.name, variables) ?? String(resource.name ?? resource.type);
+    const where = `${from}#${name}`;
+    if (/\/watchlists$/i.test(resource.type)) {
+      found++;
+      importWatchlist(watchlistFromArm(arm), where, result);
+      continue;
+    }
+    if (!/\/(alertRules|alertRuleTemplates)$/i.test(resource.type)) {
+      result.skipped.push({
+        from: where,
+        reason: `${resource.type} is not an analytics rule or a watchlist`,
+      });
       continue;
     }
     found++;
@@ -202,25 +196,45 @@ function importArmTemplate(resources: unknown[], from: string, result: ImportRes
       });
       continue;
     }
-    const id = String(resource.name ?? '')
-      .match(GUID)
-      ?.pop();
+    const id = name.match(GUID)?.pop();
     if (!id || !isRecord(resource.properties)) {
       result.skipped.push({ from: where, reason: 'no rule GUID in the resource name, or no properties' });
       continue;
     }
-    const rule = ruleFromArm(id, kind, resource.properties);
+    const rule = ruleFromArm(id, kind, resource.properties, arm.version);
     result.files.push({
       path: `kql/rules/imported/${slug(String(rule.name)) || id}.yaml`,
       text: toYaml(rule),
       from: where,
     });
   }
-  if (found === 0) result.skipped.push({ from, reason: 'an ARM template without analytics rules' });
+  if (found === 0)
+    result.skipped.push({ from, reason: 'an ARM template without analytics rules or watchlists' });
+}
+
+function importWatchlist(
+  watchlist: Record<string, unknown> | string,
+  from: string,
+  result: ImportResult,
+): void {
+  if (typeof watchlist === 'string') {
+    result.skipped.push({ from, reason: watchlist });
+    return;
+  }
+  result.files.push({
+    path: `kql/watchlists/${watchlist.watchlistAlias}.yaml`,
+    text: toYaml(watchlist),
+    from,
+  });
 }
 
 /** The alert-rule API's properties back as the repository's rule fields (compileAlertRule's inverse). */
-function ruleFromArm(id: string, kind: string, p: Record<string, unknown>): Record<string, unknown> {
+function ruleFromArm(
+  id: string,
+  kind: string,
+  p: Record<string, unknown>,
+  contentVersion?: string,
+): Record<string, unknown> {
   const techniques = (p.techniques as string[] | undefined) ?? [];
   const subTechniques = (p.subTechniques as string[] | undefined) ?? [];
   // A technique its sub-techniques name is implied by them (compile splits T1110.003 into both),
@@ -257,7 +271,8 @@ function ruleFromArm(id: string, kind: string, p: Record<string, unknown>): Reco
     suppressionDuration: p.suppressionDuration,
     sentinelEntitiesMappings: p.sentinelEntitiesMappings,
     enabled: p.enabled === false ? false : undefined,
-    version: typeof p.templateVersion === 'string' ? p.templateVersion : '1.0.0',
+    requiredDataConnectors: p.requiredDataConnectors,
+    version: typeof p.templateVersion === 'string' ? p.templateVersion : (contentVersion ?? '1.0.0'),
   };
   return Object.fromEntries(
     Object.entries(rule).filter(([, value]) => value !== undefined && value !== null),
@@ -271,10 +286,6 @@ function toYaml(value: Record<string, unknown>): string {
 function fieldOf(data: Record<string, unknown>, name: string): unknown {
   const key = Object.keys(data).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : data[key];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function slug(text: string): string {

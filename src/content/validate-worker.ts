@@ -6,10 +6,10 @@ import { loadCatalog } from '../kql/catalog.js';
 import { loadMitre } from '../rules/mitre.js';
 import { checkFilesInTurn, FILES_PER_TAKE } from '../rules/validate/index.js';
 import { takeInTurn } from '../threads.js';
-import type { WorkerInput, WorkerOutput } from './validate.js';
+import { type WorkerInput, type WorkerOutput, withParsersOf } from './validate.js';
 
 const input = workerData as WorkerInput;
-const catalog = loadCatalog(input.root, { schemaDirs: input.schemaDirs });
+const catalog = withParsersOf(loadCatalog(input.root, { schemaDirs: input.schemaDirs }), input.parsers);
 const mitre = input.mitre ? loadMitre(input.mitre.path, input.mitre.file) : undefined;
 const take = takeInTurn(input.next, input.files.length, FILES_PER_TAKE);
 const { diagnostics, facts } = checkFilesInTurn(input.files, take, { catalog, mitre });

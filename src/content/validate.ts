@@ -6,6 +6,7 @@ import { checkAutomationReferences } from '../automation/validate.js';
 import { findAlertResponders, findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { type Catalog, type FunctionParameter, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
 import type { DocumentFacts } from '../rules/validate/facts.js';
@@ -20,6 +21,8 @@ import {
 import { checkQuery } from '../rules/validate/query.js';
 import { validateSummaryFiles } from '../summary/validate.js';
 import { runWorker, takeInTurn } from '../threads.js';
+import { armResources, watchlistFromArm } from './arm-template.js';
+import { isRecord, readParserFields } from './azure-sentinel-parser.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =
@@ -104,6 +107,8 @@ export interface WorkerInput {
   mitre?: { path: string; file: string };
   /** Every rule file; the threads take them in turn through `next`. */
   files: string[];
+  /** Parser files under the paths validated (withParsersOf). */
+  parsers: string[];
   /** One Int32 shared by all threads: the index of the next file not yet taken. */
   next: SharedArrayBuffer;
 }
@@ -130,31 +135,39 @@ export interface ContentValidation {
 /**
  * Validates every YAML content file under `paths` by its kind: analytics rules and hunting
  * queries (every rule check), parsers (their KQL binds, parameters declared), automation rules
- * (fields, triggers, the analytics rules and responders they name). Watchlists and table schemas
- * are checked when the catalog loads.
+ * (fields, triggers, the analytics rules and responders they name), watchlists (the repository's
+ * YAML or Azure-Sentinel's ARM templates). Table schemas are checked when the catalog loads.
  */
 export async function validateContent(
   paths: readonly string[],
   options: ContentOptions,
 ): Promise<ContentValidation> {
-  const files = findFiles(paths, (path) => /\.ya?ml$/i.test(path));
+  // Watchlists also come as the Azure-Sentinel repository's ARM templates (Watchlists/*/*.json).
+  const files = findFiles(
+    paths,
+    (path) => /\.ya?ml$/i.test(path) || (/\.json$/i.test(path) && contentKindOf(path) === 'watchlist'),
+  );
   const byKind = new Map<ContentKind, string[]>();
   for (const file of files) {
     const kind = contentKindOf(displayPath(file, options.root), () => readFileSync(file, 'utf8'));
     byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
   }
   const ofKind = (kind: ContentKind) => byKind.get(kind) ?? [];
+  const parsers = ofKind('parser');
+  const checking = { ...options, catalog: withParsersOf(options.catalog, parsers) };
   const rules = [...ofKind('analytics'), ...ofKind('hunting')];
-  const threads = threadCount(rules.length, options);
-  const checked = threads > 1 ? await checkOnThreads(rules, threads, options) : checkFiles(rules, options);
+  const threads = threadCount(rules.length, checking);
+  const checked =
+    threads > 1 ? await checkOnThreads(rules, parsers, threads, checking) : checkFiles(rules, checking);
   const diagnostics = [
     ...checked.diagnostics,
-    ...checkAcrossFiles(checked.facts, options.compareWithGit ?? true),
+    ...checkAcrossFiles(checked.facts, checking.compareWithGit ?? true),
   ];
-  for (const file of ofKind('parser')) diagnostics.push(...checkParser(file, options));
+  for (const file of parsers) diagnostics.push(...checkParser(file, checking));
+  for (const file of ofKind('watchlist')) diagnostics.push(...checkWatchlist(file));
   diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
-  diagnostics.push(...validateDetectionFiles(ofKind('detection'), options).diagnostics);
-  diagnostics.push(...validateSummaryFiles(ofKind('summary'), options).diagnostics);
+  diagnostics.push(...validateDetectionFiles(ofKind('detection'), checking).diagnostics);
+  diagnostics.push(...validateSummaryFiles(ofKind('summary'), checking).diagnostics);
   const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
   return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
 }
@@ -174,6 +187,7 @@ function threadCount(rules: number, options: ContentOptions): number {
  */
 async function checkOnThreads(
   files: readonly string[],
+  parsers: readonly string[],
   threads: number,
   options: ContentOptions,
 ): Promise<{ diagnostics: Diagnostic[]; facts: DocumentFacts[] }> {
@@ -184,6 +198,7 @@ async function checkOnThreads(
       schemaDirs: options.parallel?.schemaDirs,
       mitre: options.mitre ? options.parallel?.mitre : undefined,
       files: [...files],
+      parsers: [...parsers],
       next,
     } satisfies WorkerInput),
   );
@@ -193,23 +208,93 @@ async function checkOnThreads(
   return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: facts.map((f) => f.facts) };
 }
 
+/**
+ * The catalog with the parsers found under the paths validated (either shape, readParserFields) that
+ * it does not already know: a Solution's hunting queries and rules call the parsers it ships, as
+ * they do once the Solution is deployed. The catalog's own functions (kql/parsers under --root,
+ * built-in and CI-declared parsers) keep their definitions. A new catalog object, so its Kusto state
+ * is built with them.
+ */
+export function withParsersOf(catalog: Catalog, files: readonly string[]): Catalog {
+  const known = new Set([...catalog.functions.keys(), ...(catalog.builtinFunctions?.keys() ?? [])]);
+  const added = new Map(catalog.functions);
+  for (const path of files) {
+    const { source } = readYamlSource(path, displayPath(path));
+    const data = source?.document.toJS() as unknown;
+    const parser = isRecord(data) ? readParserFields(data) : undefined;
+    if (typeof parser !== 'object' || known.has(parser.functionName) || added.has(parser.functionName))
+      continue;
+    added.set(parser.functionName, {
+      name: parser.functionName,
+      description: parser.description,
+      parameters: parser.parameters.map((p) => ({ ...p, type: p.type as FunctionParameter['type'] })),
+      body: parser.query,
+      file: displayPath(path),
+    });
+  }
+  return added.size === catalog.functions.size ? catalog : { ...catalog, functions: added };
+}
+
+/**
+ * A parser's KQL binds with its scalar parameters declared, in the repository's shape or the
+ * Azure-Sentinel repository's (readParserFields). Table-typed parameters are not declared, so a
+ * parser using one reports it unbound.
+ */
 function checkParser(path: string, options: ContentOptions): Diagnostic[] {
   const { source, diagnostics } = readYamlSource(path, displayPath(path));
   if (!source) return diagnostics;
-  const query = source.document.get('query');
-  // A malformed parser (no functionName or query) is reported once, by the catalog loader.
-  if (typeof query !== 'string') return diagnostics;
-  const parameters = source.document.toJS().parameters;
-  const scalars = Array.isArray(parameters)
-    ? parameters.filter(
-        (p) => p && typeof p.name === 'string' && typeof p.type === 'string' && p.type !== 'table',
-      )
-    : [];
+  const data = source.document.toJS() as unknown;
+  const parser = isRecord(data) ? readParserFields(data) : undefined;
+  // A kql/parsers file without functionName or query is reported once, by the catalog loader.
+  if (parser === undefined) return diagnostics;
+  if (typeof parser === 'string') return [...diagnostics, source.diagnostic('SK1010', 'error', parser)];
+  const scalars = parser.parameters.filter((p) => p.type !== 'table');
   const declarations =
     scalars.length > 0
       ? `declare query_parameters(${scalars.map((p) => `${quoteName(p.name)}:${p.type}`).join(', ')});\n`
       : '';
-  return [...diagnostics, ...checkQuery({ query, source, declarations }, options.catalog, false).diagnostics];
+  const { query, queryKey } = parser;
+  return [
+    ...diagnostics,
+    ...checkQuery({ query, source, declarations }, options.catalog, false, [queryKey]).diagnostics,
+  ];
+}
+
+/**
+ * A watchlist file: the repository's YAML, or an ARM template of watchlist resources (the
+ * Azure-Sentinel repository's Watchlists/), read as import reads it. The same checks either way.
+ */
+function checkWatchlist(path: string): Diagnostic[] {
+  const file = displayPath(path);
+  const diagnostics: Diagnostic[] = [];
+  if (!/\.json$/i.test(path)) {
+    readWatchlistFile(path, file, diagnostics);
+    return diagnostics;
+  }
+  const fail = (message: string): Diagnostic => ({
+    code: 'SK0002',
+    severity: 'error',
+    message,
+    file,
+    line: 1,
+    column: 1,
+  });
+  let template: unknown;
+  try {
+    template = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return [fail(`not valid JSON: ${(error as Error).message}`)];
+  }
+  const resources = isRecord(template)
+    ? [...armResources(template)].filter(({ resource }) => /\/watchlists$/i.test(String(resource.type)))
+    : [];
+  if (resources.length === 0) return [fail('no watchlist resource (type …/Watchlists) in this template')];
+  for (const resource of resources) {
+    const watchlist = watchlistFromArm(resource);
+    if (typeof watchlist === 'string') diagnostics.push(fail(watchlist));
+    else watchlistSchema(watchlist, file, diagnostics);
+  }
+  return diagnostics;
 }
 
 function checkAutomation(paths: readonly string[], root: string): Diagnostic[] {

@@ -631,13 +631,25 @@ function readParserFile(path: string, file: string, diagnostics: Diagnostic[]): 
   };
 }
 
-function readWatchlistFile(
+/** A kql/watchlists/*.yaml file, checked (watchlistSchema); problems are added to `diagnostics`. */
+export function readWatchlistFile(
   path: string,
   file: string,
   diagnostics: Diagnostic[],
 ): WatchlistSchema | undefined {
   const doc = readYaml(path, file, diagnostics);
-  if (!doc) return undefined;
+  return doc ? watchlistSchema(doc, file, diagnostics) : undefined;
+}
+
+/**
+ * A watchlist document (watchlistAlias, itemsSearchKey, columns, items), checked: the search key
+ * is one of the columns and every column has a name and a KQL type, once.
+ */
+export function watchlistSchema(
+  doc: Record<string, unknown>,
+  file: string,
+  diagnostics: Diagnostic[],
+): WatchlistSchema | undefined {
   const { watchlistAlias, itemsSearchKey, columns, items } = doc;
   if (typeof watchlistAlias !== 'string' || typeof itemsSearchKey !== 'string' || !Array.isArray(columns)) {
     diagnostics.push(

@@ -48,6 +48,16 @@ export function loadQueryFile(path: string, file = displayPath(path)): LoadedQue
   return documentKindOf(path) === 'hunting' ? loadHuntingFile(path, file) : loadRuleFile(path, file);
 }
 
+/**
+ * Appended to a finding about a hunting query that is a warning where an analytics rule's is an
+ * error: Microsoft's CI checks only a hunting query's KQL and that it is ASCII (Azure-Sentinel
+ * .script/tests: KqlValidationTests.Validate_HuntingQueries_HaveValidKql,
+ * NonAsciiValidationsTests.Validate_Hunting_HaveOnlyAsciiChars), and a hunting query deploys as a
+ * Log Analytics saved search (Microsoft.OperationalInsights/savedSearches in a Solution's
+ * mainTemplate.json), not through the alert-rule API that checks the other fields.
+ */
+export const HUNTING_NOTE = ' (a warning in a hunting query: only its KQL must be valid)';
+
 export function documentKindOf(path: string): QueryDocumentKind {
   const folders = path.split(/[\\/]/).slice(0, -1);
   return folders.some((folder) => /^hunting( queries)?$/i.test(folder)) ? 'hunting' : 'analytics';
@@ -107,7 +117,9 @@ function loadDocument<S extends z.ZodType>(
   if (isMovedStub(source)) return { path, file, kind, diagnostics: [movedNote(file, source.text)] };
   normalizeLikeSentinelCi(source.document, schema);
   const data = documentToJs(source.document);
-  const { value, diagnostics: schemaDiagnostics } = parseWithSchema(schema, data, source);
+  // Microsoft's CI checks only a hunting query's KQL (see HUNTING_NOTE), so its other fields warn.
+  const lenient = (path: FieldPath) => kind === 'hunting' && path[0] !== 'query';
+  const { value, diagnostics: schemaDiagnostics } = parseWithSchema(schema, data, source, lenient);
   diagnostics.push(...schemaDiagnostics);
   return { path, file, kind, rule: value, source, diagnostics, queryOffset: source.offsetMapper(['query']) };
 }
@@ -198,6 +210,8 @@ export function parseWithSchema<S extends z.ZodType>(
   schema: S,
   data: unknown,
   source: YamlSource,
+  /** Fields whose problems are warnings (worded with HUNTING_NOTE); the document still fails to load. */
+  lenient: (path: FieldPath) => boolean = () => false,
 ): { value?: z.output<S>; diagnostics: Diagnostic[] } {
   const first = schema.safeParse(data);
   if (first.success) return { value: first.data, diagnostics: [] };
@@ -217,18 +231,19 @@ export function parseWithSchema<S extends z.ZodType>(
     }
     otherErrors = true;
     const actual = valueAtPath(data, path);
+    const [severity, note] = lenient(path) ? (['warning', HUNTING_NOTE] as const) : (['error', ''] as const);
     diagnostics.push(
       actual === undefined
         ? source.diagnostic(
             'SK1011',
-            'error',
-            `missing required field '${formatPath(path)}'`,
+            severity,
+            `missing required field '${formatPath(path)}'${note}`,
             source.valueAt(path),
           )
         : source.diagnostic(
             'SK1010',
-            'error',
-            `'${formatPath(path)}' ${describeIssue(issue, actual)}`,
+            severity,
+            `'${formatPath(path)}' ${describeIssue(issue, actual)}${note}`,
             source.valueAt(path),
           ),
     );

@@ -67,9 +67,14 @@ describe('sentinel-kit import', () => {
       const copy = byId.get(original.id.toLowerCase()) ?? byId.get(original.id);
       expect(copy && compileAlertRule(copy)).toEqual(compileAlertRule(original));
     }
-    // Everything else in the template (watchlists, automation, tables...) is reported, not dropped silently.
+    // Watchlists come back too (their CSV columns as strings, as every starter watchlist's are).
+    const watchlists = (at: string) =>
+      [...loadCatalog(at, { builtin: false }).watchlists.values()].map(({ file, ...w }) => w);
+    expect(watchlists(imported)).toEqual(watchlists(root));
+    expect(watchlists(root).length).toBeGreaterThan(0);
+    // Everything else in the template (automation, tables...) is reported, not dropped silently.
     expect(result.skipped.length).toBeGreaterThan(0);
-    expect(result.skipped.every((s) => /is not an analytics rule/.test(s.reason))).toBe(true);
+    expect(result.skipped.every((s) => /is not an analytics rule or a watchlist/.test(s.reason))).toBe(true);
   });
 
   it("imports the portal's Export template (workspace-provider resource names), skipping built-in rule kinds", () => {

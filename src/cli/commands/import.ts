@@ -6,11 +6,12 @@ import { parseCommandArgs, rootOption } from '../command.js';
 const HELP = `usage: sentinel-kit import <path> [--root dir] [--force]
 
 Brings existing content into kql/: an Azure-Sentinel Solution folder (Analytic Rules/, Hunting
-Queries/, Parsers/, custom tables), loose rule, parser or table files, or an ARM template of
-analytics rules (the portal's Export, or sentinel-kit build's dist/azuredeploy.json). Rules go to
-kql/rules/<solution>/ (ARM rules to kql/rules/imported/), hunting queries to kql/hunting/, parsers
-to kql/parsers/<FunctionAlias>.yaml, tables to kql/schemas/. Prints what it could not import and
-why. Run sentinel-kit validate afterwards.
+Queries/, Parsers/, custom tables, watchlists), loose rule, parser, table or watchlist files, or an
+ARM template of analytics rules and watchlists (the portal's Export, sentinel-kit build's
+dist/azuredeploy.json, a Solution's Package/mainTemplate.json). Rules go to kql/rules/<solution>/
+(ARM rules to kql/rules/imported/), hunting queries to kql/hunting/, parsers to
+kql/parsers/<FunctionAlias>.yaml, tables to kql/schemas/, watchlists to kql/watchlists/<alias>.yaml.
+Prints what it could not import and why. Run sentinel-kit validate afterwards.
 
   --root dir   repository root (default: .)
   --force      overwrite files that exist with different content`;

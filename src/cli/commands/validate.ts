@@ -19,7 +19,10 @@ Checks every content file under the paths by what it is (from its folder): analy
 and types, KQL against the table schemas, Sentinel limits, entity mappings, custom and alert
 details, MITRE ATT&CK, unique ids, version bumps against git HEAD, table plans), hunting queries
 (hunting/), parsers (parsers/), automation rules (automation/), watchlists and table schemas.
-Paths default to kql/. Defender custom detections (detections/) are checked against Defender's
+The Azure-Sentinel repository's layout is read as it is: Hunting Queries/ (a hunting query's KQL
+must bind; its other findings are warnings, as Microsoft's CI checks only the KQL), Solution and
+ASIM parsers (FunctionQuery/ParserQuery with their parameters), Watchlists/*.json templates. Rules
+and hunting queries bind to the parsers found under the paths. Paths default to kql/. Defender custom detections (detections/) are checked against Defender's
 schedule, required result columns and Graph's detectionRule shape; summary rules (summary/) against
 the summaryLogs API (bin size, destination table, the KQL summary rules allow). The SOC operations model
 (kql/operations.yaml under --root) is checked too when present, and so are the connectors under

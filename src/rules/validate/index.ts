@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../diagnostics.js';
 import { type Catalog, loadTablesNamedIn } from '../../kql/catalog.js';
-import { type LoadedQueryDocument, loadQueryFile } from '../load.js';
+import { HUNTING_NOTE, type LoadedQueryDocument, loadQueryFile } from '../load.js';
 import type { MitreAttack } from '../mitre.js';
 import type { AnalyticsRule } from '../model.js';
 import { checkAttack } from './attack.js';
@@ -120,8 +120,11 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
   }
   const query = checkQuery({ query: rule.query, source }, options.catalog, analytics);
   const target: CheckTarget = { rule, source, columns: query.columns };
-  const diagnostics = [...query.diagnostics, ...checkEntityMappings(target)];
-  if (options.mitre) diagnostics.push(...checkAttack(target, options.mitre));
+  const metadata = [
+    ...checkEntityMappings(target),
+    ...(options.mitre ? checkAttack(target, options.mitre) : []),
+  ];
+  const diagnostics = [...query.diagnostics, ...(analytics ? metadata : metadata.map(asHuntingFinding))];
   if (analytics) {
     const ruleTarget = target as CheckTarget<AnalyticsRule>;
     diagnostics.push(
@@ -132,6 +135,16 @@ function checkDocument(document: LoadedQueryDocument, options: ValidationOptions
     );
   }
   return diagnostics;
+}
+
+/** A hunting query's entity mapping and ATT&CK findings, as warnings (HUNTING_NOTE says why). */
+function asHuntingFinding(diagnostic: Diagnostic): Diagnostic {
+  if (diagnostic.severity !== 'error') return diagnostic;
+  return {
+    ...diagnostic,
+    severity: 'warning',
+    message: `${diagnostic.message}${HUNTING_NOTE}`,
+  };
 }
 
 /** By file, line, column and code, so output is stable. */
