@@ -1,4 +1,5 @@
 import type { FastPath } from './bridge-fast-paths.js';
+import { memoizeOperatorOverloads } from './operator-overloads.js';
 
 /**
  * Kusto.Language methods that a CPU profile of `validate` put on top, each replaced by the same
@@ -138,6 +139,8 @@ export function installKustoFastPaths(
       return containsCustomNode(root) ? commandName.call(this, location) : null;
     },
   });
+
+  memoizeOperatorOverloads(system, kusto, replace);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(

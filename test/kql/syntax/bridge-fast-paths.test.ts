@@ -81,6 +81,51 @@ describe('Bridge.NET fast paths', () => {
     for (let i = 0; i < queries.length; i++) expect(fast[i], queries[i]).toBe(original[i]);
   });
 
+  it('resolve every operator over every scalar type to the signatures the original binder picks', {
+    timeout: 300_000,
+  }, () => {
+    // A value of each scalar type, nulls and dynamic values whose primitive type is known
+    // (`d.a`, `d[0]`): the binder retries an operator with those unwrapped.
+    const values = [
+      'true',
+      'int(1)',
+      '1',
+      '1.5',
+      'decimal(1.5)',
+      '"s"',
+      'datetime(2024-01-01)',
+      '1d',
+      'guid(00000000-0000-0000-0000-000000000001)',
+      'dynamic([1])',
+      'dynamic({"a": 1})',
+      'dynamic(null)',
+      'dynamic({"a": 1}).a',
+      'dynamic(["x"])[0]',
+      'long(null)',
+      'string(null)',
+    ];
+    const binary = [
+      ...['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', 'and', 'or', '=~', '!~'],
+      ...['has', '!has', 'has_cs', '!has_cs', 'hasprefix', '!hasprefix', 'hassuffix', '!hassuffix'],
+      ...['contains', '!contains', 'contains_cs', '!contains_cs', 'startswith', '!startswith'],
+      ...['endswith', '!endswith', 'matches regex', 'like', '!like'],
+    ];
+    const lists = ['in', '!in', 'in~', '!in~', 'has_any', 'has_all'];
+    const queries: string[] = [];
+    for (const op of binary)
+      queries.push(`print ${values.flatMap((a) => values.map((b) => `${a} ${op} ${b}`)).join(', ')}`);
+    for (const op of lists) {
+      const cases = values.flatMap((a) => values.map((b) => `${a} ${op} (${b}, ${b})`));
+      queries.push(`print ${cases.join(', ')}, 1 ${op} (datatable(x: long) [1]), "a" ${op} ("b")`);
+    }
+    queries.push(`print ${values.map((a) => `-${a}, ${a} between (${a} .. ${a})`).join(', ')}`);
+    // Each query twice: the second binding of a case answers from what the first remembered.
+    const twice = [...queries, ...queries];
+    const original = withOriginals(() => bound(twice));
+    const fast = bound(twice);
+    for (let i = 0; i < twice.length; i++) expect(fast[i], twice[i]).toBe(original[i]);
+  });
+
   it('validate rule files, real Azure-Sentinel ones included, to the same findings as the original helpers', {
     timeout: 300_000,
   }, () => {
