@@ -187,16 +187,17 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   const { Symbols } = kusto;
   const tables = Symbols.TableSymbol.prototype;
   const getMembers = tables.GetMembers$1;
-  // Most tables are asked for one or two names (each `where` makes a new one), so the first lookup
-  // scans and the map is built at the second.
+  // Kept per column list, not per table: the tables a filter chain makes share their input's list
+  // (a SafeList, immutable: see immutable-lists.ts), and so do all rules reading a catalog table.
+  // A list asked for one name (a `project`'s output, say) is scanned; the map is built at the second.
   const columnMaps = new WeakMap<object, Map<string, unknown> | null>();
   const columnNamed = (table: any, name: string) => {
     const columns = table.Columns;
-    let map = columnMaps.get(table);
+    let map = columnMaps.get(columns);
     if (map) return map.get(name);
     const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
     if (map === undefined) {
-      columnMaps.set(table, null);
+      columnMaps.set(columns, null);
       for (let i = 0; i < count; i++) {
         const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
         if (column.Name === name) return column;
@@ -208,7 +209,7 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
       const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
       if (!map.has(column.Name)) map.set(column.Name, column);
     }
-    columnMaps.set(table, map);
+    columnMaps.set(columns, map);
     return map.get(name);
   };
   tables.GetMembers$1 = function (this: any, name: string, match: unknown, symbols: any, ignoreCase = false) {

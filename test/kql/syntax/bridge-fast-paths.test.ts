@@ -242,6 +242,54 @@ describe('Bridge.NET fast paths', () => {
     expect(answers()).toEqual(withOriginals(answers));
   });
 
+  it('give read-only lists and null checks the answers of ListExtensions.ToReadOnly and CheckArgumentNullOrElementNull', () => {
+    const K = kusto();
+    const { System } = globalThis as any;
+    const { ListExtensions, ArgumentCheckers, SafeList$1 } = K.Utils;
+    const T = K.Symbols.Symbol;
+    const list = new (System.Collections.Generic.List$1(T).ctor)();
+    list.add(K.Symbols.ScalarTypes.String);
+    list.add(K.Symbols.ScalarTypes.Long);
+    const withNull = new (System.Collections.Generic.List$1(T).ctor)();
+    withNull.add(K.Symbols.ScalarTypes.String);
+    withNull.add(null);
+    const safe = new (SafeList$1(T).ctor)(list);
+    const lists = [
+      list,
+      new (System.Collections.Generic.List$1(T).ctor)(),
+      safe,
+      new (SafeList$1(T).ctor)(null),
+      new (SafeList$1(K.Symbols.TypeSymbol).ctor)(list),
+      new (SafeList$1(T).ctor)(withNull),
+      withNull,
+      [K.Symbols.ScalarTypes.Int],
+      [],
+      null,
+    ];
+    // Shape of an answer: the same object as the input or Empty, or else the items of a new list.
+    const shape = (value: any, input: any): unknown =>
+      value === input ? 'same' : value === null ? null : [value.constructor?.$$name, ...toItems(value)];
+    const toItems = (value: any): unknown[] =>
+      Array.from(
+        { length: System.Array.getCount(value, T) },
+        (_, i) => System.Array.getItem(value, i, T)?.Name ?? null,
+      );
+    const answers = () =>
+      [1, 2].flatMap(() =>
+        lists.flatMap((input) => {
+          const checked = (() => {
+            try {
+              return ArgumentCheckers.CheckArgumentNullOrElementNull(T, input, 'items') === input;
+            } catch (e: any) {
+              return e.Message ?? e.message;
+            }
+          })();
+          return [shape(ListExtensions.ToReadOnly(T, input), input), checked];
+        }),
+      );
+    expect(answers()).toEqual(withOriginals(answers));
+  });
+
   it("hash text for the lexer's keyed dictionaries as TextKeyedDictionary.Key.GetFNVHashCode does", () => {
     analyze('SigninLogs | where UserPrincipalName has "x" | take 1', loadCatalog(root));
     expect(fnvHashes.length).toBeGreaterThan(0);
