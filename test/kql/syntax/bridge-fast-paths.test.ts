@@ -197,6 +197,9 @@ describe('Bridge.NET fast paths', () => {
       {},
       () => 1,
       Bridge.box(null, System.Nullable$1(System.Int32)),
+      Bridge.getEnumerator(ints, System.Int32),
+      Bridge.getEnumerator([1, 2], System.Int32),
+      new (K.Utils.SafeList$1(K.Symbols.Symbol).ctor)(null),
     ];
     const types = [
       System.Object,
@@ -213,6 +216,8 @@ describe('Bridge.NET fast paths', () => {
       K.Symbols.Symbol,
       K.Symbols.ScalarSymbol,
       K.Symbols.TableSymbol,
+      System.Collections.Generic.IReadOnlyList$1(K.Symbols.Symbol),
+      System.Collections.Generic.IEnumerator$1(System.Int32),
     ];
     const answers = (): unknown[] => {
       const out: unknown[] = [];
@@ -287,7 +292,10 @@ describe('Bridge.NET fast paths', () => {
           return [shape(ListExtensions.ToReadOnly(T, input), input), checked];
         }),
       );
-    expect(answers()).toEqual(withOriginals(answers));
+    const original = withOriginals(answers);
+    // Twice: the second time answers interface tests from what the first remembered.
+    expect(answers()).toEqual(original);
+    expect(answers()).toEqual(original);
   });
 
   it("hash text for the lexer's keyed dictionaries as TextKeyedDictionary.Key.GetFNVHashCode does", () => {
