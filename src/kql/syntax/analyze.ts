@@ -195,9 +195,14 @@ export function isScanWithoutMatchId(node: any): boolean {
   return !parameters.some((p: any) => String(p.Name?.SimpleName ?? '').toLowerCase() === 'with_match_id');
 }
 
+/** The query's last expression statement outside function bodies (from the walk `analyze` made). */
+export function lastStatement(root: any): any {
+  return treeFacts(root).lastStatement;
+}
+
 /** Whether the query's last statement is `... | scan ...` without with_match_id. */
 function endsInScanWithoutMatchId(root: any): boolean {
-  const expression = treeFacts(root).lastStatement?.Expression;
+  const expression = lastStatement(root)?.Expression;
   return (
     expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator)
   );
