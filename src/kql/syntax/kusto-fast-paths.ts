@@ -1,4 +1,5 @@
 import type { FastPath } from './bridge-fast-paths.js';
+import { recursiveDiagnosticsWalk } from './diagnostics-walk.js';
 import { shareImmutableLists } from './immutable-lists.js';
 import { memoizeOperatorOverloads } from './operator-overloads.js';
 
@@ -143,6 +144,7 @@ export function installKustoFastPaths(
 
   memoizeOperatorOverloads(system, kusto, replace);
   shareImmutableLists(system, kusto, replace);
+  recursiveDiagnosticsWalk(system, kusto, replace);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(
