@@ -1,5 +1,5 @@
 import type { Catalog, FunctionSchema } from './catalog.js';
-import { analyze, bridge } from './syntax/index.js';
+import { analyze, bridge, referencingNodes } from './syntax/index.js';
 
 /**
  * What a query reads, as Kusto.Language binds it: tables and catalog functions, including those
@@ -24,10 +24,12 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
   const functions: FunctionSchema[] = [];
   const external = new Set<string>();
   const seen = new Set<string>();
-  const visit = (node: any): void => {
-    const symbol = node.ReferencedSymbol;
-    if (symbol?.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
-    if (symbol && typeName(symbol).endsWith('FunctionSymbol')) {
+  // In tree order, a function's expansion read where its call is: callees before their callers.
+  const visit = (root: any): void => {
+    for (const node of referencingNodes(root)) {
+      const symbol = node.ReferencedSymbol;
+      if (symbol.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
+      if (!typeName(symbol).endsWith('FunctionSymbol')) continue;
       const expansion = node.GetExpansion?.();
       if (expansion) visit(expansion);
       const name = String(symbol.Name);
@@ -38,11 +40,6 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
       } else if (!schema && (catalog.builtinFunctions?.has(name) || name === '_GetWatchlist')) {
         external.add(name);
       }
-    }
-    // Tokens reference no symbol and have no children.
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child && !child.IsToken) visit(child);
     }
   };
   visit(code.Syntax);
