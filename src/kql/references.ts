@@ -1,5 +1,5 @@
 import type { Catalog, FunctionSchema } from './catalog.js';
-import { analyze, bridge, toArray } from './syntax/index.js';
+import { analyze, bridge, referencingNodes, toArray } from './syntax/index.js';
 
 /**
  * What a query reads, as Kusto.Language binds it: tables and catalog functions, including those
@@ -34,16 +34,19 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
   const external = new Set<string>();
   const seen = new Set<string>();
   let open = false;
-  const visit = (node: any): void => {
-    const symbol = node.ReferencedSymbol;
-    if (symbol?.Name && typeName(symbol).endsWith('TableSymbol')) tables.add(String(symbol.Name));
-    // A wildcard (`union Sig*`) binds to a group of the tables (and views) it matches.
-    if (symbol && typeName(symbol).endsWith('GroupSymbol')) {
-      for (const member of toArray(symbol.Members)) {
-        if (typeName(member).endsWith('TableSymbol')) tables.add(String(member.Name));
+  // In tree order, a function's expansion read where its call is: callees before their callers.
+  const visit = (root: any): void => {
+    for (const node of referencingNodes(root)) {
+      const symbol = node.ReferencedSymbol;
+      const kind = typeName(symbol);
+      if (symbol.Name && kind.endsWith('TableSymbol')) tables.add(String(symbol.Name));
+      // A wildcard (`union Sig*`) binds to a group of the tables (and views) it matches.
+      if (kind.endsWith('GroupSymbol')) {
+        for (const member of toArray(symbol.Members)) {
+          if (typeName(member).endsWith('TableSymbol')) tables.add(String(member.Name));
+        }
       }
-    }
-    if (symbol && typeName(symbol).endsWith('FunctionSymbol')) {
+      if (!kind.endsWith('FunctionSymbol')) continue;
       const name = String(symbol.Name);
       if (NAMED_AT_RUN_TIME.has(name) && !catalog.functions.has(name)) open = true;
       // `_GetWatchlist`'s stand-in body picks a watchlist with table() among its own lets
@@ -57,11 +60,6 @@ export function boundReferences(code: any, catalog: Catalog): QueryReferences {
       } else if (!schema && (catalog.builtinFunctions?.has(name) || name === '_GetWatchlist')) {
         external.add(name);
       }
-    }
-    // Tokens reference no symbol and have no children.
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child && !child.IsToken) visit(child);
     }
   };
   visit(code.Syntax);

@@ -39,6 +39,8 @@ interface TreeFacts {
   fuzzyUnions: any[];
   /** The query's last expression statement outside function bodies. */
   lastStatement: any;
+  /** Every node (not token) with a referenced symbol, in tree order, each before its children. */
+  referencing: any[];
 }
 
 // By syntax root: resultSchema asks again for a tree analyze walked.
@@ -48,8 +50,14 @@ function treeFacts(root: any): TreeFacts {
   let facts = factsByRoot.get(root);
   if (facts) return facts;
   const { SyntaxKind } = kusto().Syntax;
-  const found: TreeFacts = { calledWithErrors: [], fuzzyUnions: [], lastStatement: undefined };
+  const found: TreeFacts = {
+    calledWithErrors: [],
+    fuzzyUnions: [],
+    lastStatement: undefined,
+    referencing: [],
+  };
   const visit = (node: any, inFunctionBody: boolean): void => {
+    if (node.ReferencedSymbol) found.referencing.push(node);
     if (node.CalledFunctionHasErrors) found.calledWithErrors.push(node);
     const kind = node.Kind;
     if (kind === SyntaxKind.UnionOperator && isFuzzy(node)) found.fuzzyUnions.push(node);
@@ -57,6 +65,7 @@ function treeFacts(root: any): TreeFacts {
     for (let i = 0; i < node.ChildCount; i++) {
       const child = node.GetChild(i);
       if (child?.ChildCount > 0) visit(child, inFunctionBody || child.Kind === SyntaxKind.FunctionBody);
+      else if (child && !child.IsToken && child.ReferencedSymbol) found.referencing.push(child);
     }
   };
   visit(root, false);
@@ -195,9 +204,19 @@ export function isScanWithoutMatchId(node: any): boolean {
   return !parameters.some((p: any) => String(p.Name?.SimpleName ?? '').toLowerCase() === 'with_match_id');
 }
 
+/** The nodes of a tree (not tokens) that reference a symbol, in tree order (from the walk `analyze` made). */
+export function referencingNodes(root: any): readonly any[] {
+  return treeFacts(root).referencing;
+}
+
+/** The query's last expression statement outside function bodies (from the walk `analyze` made). */
+export function lastStatement(root: any): any {
+  return treeFacts(root).lastStatement;
+}
+
 /** Whether the query's last statement is `... | scan ...` without with_match_id. */
 function endsInScanWithoutMatchId(root: any): boolean {
-  const expression = treeFacts(root).lastStatement?.Expression;
+  const expression = lastStatement(root)?.Expression;
   return (
     expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator)
   );

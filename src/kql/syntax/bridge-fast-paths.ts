@@ -96,8 +96,39 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
       return false;
     return undefined;
   };
+  // An interface (`IDisposable` for every enumerator a `foreach` disposes, `IReadOnlyList<T>`, ...):
+  // for a non-null, unboxed instance of a Bridge class, the original answers from the object's
+  // constructor alone (`instanceof`, then the class's interfaces: `isAssignableFrom`), except for
+  // array enumerators and types with their own `$is` or `$literal` test, which read the object.
+  // So its answer is remembered per constructor and interface.
+  const interfaceAnswers = new Map<unknown, Map<unknown, boolean>>();
+  const interfaceAnswer = (obj: any, type: any): boolean | undefined => {
+    if (typeof type !== 'function' || !type.$isInterface || type.$is || type.$literal) return undefined;
+    if (obj == null || typeof obj !== 'object' || obj.$boxed) return undefined;
+    const ctor = obj.constructor;
+    if (
+      ctor === Object ||
+      typeof ctor !== 'function' ||
+      !(ctor.$kind || ctor.$$inherits) ||
+      ctor.$isArrayEnumerator
+    )
+      return undefined;
+    let byType = interfaceAnswers.get(ctor);
+    if (!byType) {
+      byType = new Map();
+      interfaceAnswers.set(ctor, byType);
+    }
+    let answer = byType.get(type);
+    if (answer === undefined) {
+      answer = is.call(bridge, obj, type) as boolean;
+      byType.set(type, answer);
+    }
+    return answer;
+  };
+  const knownAnswer = (obj: any, type: any): boolean | undefined =>
+    plainAnswer(obj, type) ?? interfaceAnswer(obj, type);
   bridge.is = (obj: any, type: any, ignoreFn?: boolean, allowNull?: boolean) =>
-    plainAnswer(obj, type) ?? is.call(bridge, obj, type, ignoreFn, allowNull);
+    knownAnswer(obj, type) ?? is.call(bridge, obj, type, ignoreFn, allowNull);
   // `Bridge.as` returns the object itself when `is` answers true and the object is not boxed, and
   // null when `is` answers false; `Bridge.cast` the object, or throws (left to the original). So
   // the answers above serve them without the general test (a syntax node's ancestors, a symbol's
@@ -105,7 +136,7 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   const as = bridge.as;
   const cast = bridge.cast;
   bridge.as = (obj: any, type: any, allowNull?: boolean) => {
-    const answer = plainAnswer(obj, type);
+    const answer = knownAnswer(obj, type);
     if (answer === undefined) return as.call(bridge, obj, type, allowNull);
     return answer ? obj : null;
   };
@@ -187,16 +218,17 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
   const { Symbols } = kusto;
   const tables = Symbols.TableSymbol.prototype;
   const getMembers = tables.GetMembers$1;
-  // Most tables are asked for one or two names (each `where` makes a new one), so the first lookup
-  // scans and the map is built at the second.
+  // Kept per column list, not per table: the tables a filter chain makes share their input's list
+  // (a SafeList, immutable: see immutable-lists.ts), and so do all rules reading a catalog table.
+  // A list asked for one name (a `project`'s output, say) is scanned; the map is built at the second.
   const columnMaps = new WeakMap<object, Map<string, unknown> | null>();
   const columnNamed = (table: any, name: string) => {
     const columns = table.Columns;
-    let map = columnMaps.get(table);
+    let map = columnMaps.get(columns);
     if (map) return map.get(name);
     const count = system.Array.getCount(columns, Symbols.ColumnSymbol);
     if (map === undefined) {
-      columnMaps.set(table, null);
+      columnMaps.set(columns, null);
       for (let i = 0; i < count; i++) {
         const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
         if (column.Name === name) return column;
@@ -208,7 +240,7 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
       const column = system.Array.getItem(columns, i, Symbols.ColumnSymbol);
       if (!map.has(column.Name)) map.set(column.Name, column);
     }
-    columnMaps.set(table, map);
+    columnMaps.set(columns, map);
     return map.get(name);
   };
   tables.GetMembers$1 = function (this: any, name: string, match: unknown, symbols: any, ignoreCase = false) {

@@ -4,6 +4,7 @@ export {
   isScanWithoutMatchId,
   kqlTypeOf,
   type QueryDiagnostic,
+  referencingNodes,
   resultSchema,
 } from './analyze.js';
 export { globalStateFor, quoteName } from './globals.js';

@@ -1,4 +1,7 @@
 import type { FastPath } from './bridge-fast-paths.js';
+import { recursiveDiagnosticsWalk } from './diagnostics-walk.js';
+import { shareImmutableLists } from './immutable-lists.js';
+import { memoizeOperatorOverloads } from './operator-overloads.js';
 
 /**
  * Kusto.Language methods that a CPU profile of `validate` put on top, each replaced by the same
@@ -138,6 +141,10 @@ export function installKustoFastPaths(
       return containsCustomNode(root) ? commandName.call(this, location) : null;
     },
   });
+
+  memoizeOperatorOverloads(system, kusto, replace);
+  shareImmutableLists(system, kusto, replace);
+  recursiveDiagnosticsWalk(system, kusto, replace);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(

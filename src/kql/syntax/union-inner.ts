@@ -5,7 +5,7 @@
  * from the legs' bound columns, for the binder's consumers (resultSchema) and the lowering alike.
  */
 import type { ColumnSchema } from '../catalog.js';
-import { kqlTypeOf } from './analyze.js';
+import { kqlTypeOf, lastStatement } from './analyze.js';
 import { kusto, toArray } from './kusto.js';
 
 const elements = (list: any): any[] => toArray(list).map((item: any) => item?.Element ?? item);
@@ -77,18 +77,8 @@ export function innerUnionSchema(node: any): ColumnSchema[] | { refusal: string 
 
 /** The operator the query's last expression statement ends in (its outermost pipe's right side). */
 export function lastOperator(root: any): any {
-  const { SyntaxKind } = kusto().Syntax;
-  let last: any;
-  const visit = (node: any): void => {
-    if (node.Kind === SyntaxKind.ExpressionStatement) last = node;
-    for (let i = 0; i < node.ChildCount; i++) {
-      const child = node.GetChild(i);
-      if (child?.ChildCount > 0 && child.Kind !== SyntaxKind.FunctionBody) visit(child);
-    }
-  };
-  visit(root);
-  const expression = last?.Expression;
-  return expression?.Kind === SyntaxKind.PipeExpression ? expression.Operator : expression;
+  const expression = lastStatement(root)?.Expression;
+  return expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression ? expression.Operator : expression;
 }
 
 /** The query's result columns when it ends in a kind=inner union, which the binder gets wrong. */
