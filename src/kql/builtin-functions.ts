@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinAsimParsers } from './asim.js';
+import { asimResolveHelpers } from './asim-helpers.js';
 import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
 import { publishedParsers } from './solution-parsers.js';
@@ -16,8 +17,8 @@ let functions: Map<string, FunctionSchema> | undefined;
  * published body the catalog holds (catalog/solution-parsers.json, run as written), then, known
  * only by their parameters and output columns, the built-in ASIM parsers (catalog/asim.json) and the
  * functions the Azure-Sentinel KQL validation CI declares in its CustomFunctions folder
- * (catalog/ci-functions.json, scripts/import-ci-functions.ts), which Solutions deploy as parsers. The
- * first of these to name a function keeps it. A project parser of the same name replaces any
+ * (catalog/ci-functions.json, scripts/import-ci-functions.ts), which Solutions deploy as parsers; and
+ * the ASIM device-resolution helpers, declared for binding only (`asimResolveHelpers`). The first of these to name a function keeps it. A project parser of the same name replaces any
  * (`callableFunctions`). Read once per process.
  */
 export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
@@ -38,6 +39,8 @@ export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
         columns,
       });
     }
+    for (const helper of asimResolveHelpers())
+      if (!functions.has(helper.name)) functions.set(helper.name, helper);
   }
   return functions;
 }

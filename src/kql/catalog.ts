@@ -48,6 +48,8 @@ export interface FunctionSchema {
    */
   columns?: ColumnSchema[];
   published?: boolean;
+  /** Why the engine refuses to run it: a function declared for binding only (`asimResolveHelpers`). */
+  unrunnable?: string;
 }
 
 export interface WatchlistSchema {

@@ -141,6 +141,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
   if (name === 'table') return lowerTableFunction(node, ctx);
+  refuseUnrunnable(node, node, ctx);
   const builtin = ctx.catalog.functions.has(name) ? undefined : ctx.catalog.builtinFunctions?.get(name);
   if (builtin) return lowerBuiltinParser(builtin.published === true, node, ctx);
   return lowerFunctionBody(node, node, ctx, `${name}()`);
@@ -168,7 +169,21 @@ function lowerBuiltinParser(published: boolean, node: any, ctx: LowerContext): P
  * (https://learn.microsoft.com/kusto/query/invoke-operator).
  */
 function lowerInvoke(node: any, input: Plan, ctx: LowerContext): Plan {
+  refuseUnrunnable(node.Function, node, ctx);
   return lowerFunctionBody(node.Function, node, ctx, 'invoke of a function without a body', input);
+}
+
+/** A built-in function the catalog declares for binding only (the project does not define it). */
+function refuseUnrunnable(call: any, node: any, ctx: LowerContext): void {
+  const name = String(call?.ReferencedSymbol?.Name ?? '');
+  const builtin = ctx.catalog.functions.has(name) ? undefined : ctx.catalog.builtinFunctions?.get(name);
+  if (builtin?.unrunnable)
+    throw unsupported(
+      node,
+      ctx,
+      `${name}()`,
+      `${name}() is declared for binding only: ${builtin.unrunnable}`,
+    );
 }
 
 /** A user function's tabular body, its parameters bound to the call's arguments (and the invoke source). */

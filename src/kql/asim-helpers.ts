@@ -1,0 +1,40 @@
+import type { FunctionSchema } from './catalog.js';
+
+/**
+ * The ASIM device-resolution helpers a Sentinel workspace has (Learn "ASIM helper functions",
+ * https://learn.microsoft.com/azure/sentinel/normalization-functions#device-resolution-functions;
+ * MicrosoftDocs/azure-docs articles/sentinel/normalization-functions.md @02df3380): resolve-type
+ * functions used as `T | invoke _ASIM_ResolveFQDN('Field')`, taking the name of the field holding a
+ * hostname, as a string, and extending T with the fields listed here. Their types are the device
+ * name fields' of Learn "ASIM schemas" (normalization-about-schemas#the-device-name: Domain and FQDN
+ * String, Hostname and DomainType the string-valued logical types Hostname and Enumerated).
+ * `_ASIM_ResolveDstFQDN` is left out: that page lists `SrcFQDN` among its fields, so its output is
+ * not pinned down.
+ */
+const RESOLVE_FQDN_FIELDS: Record<string, readonly string[]> = {
+  _ASIM_ResolveFQDN: ['ExtractedHostname', 'Domain', 'DomainType', 'FQDN'],
+  _ASIM_ResolveSrcFQDN: ['SrcHostname', 'SrcDomain', 'SrcDomainType', 'SrcFQDN'],
+  _ASIM_ResolveDvcFQDN: ['DvcHostname', 'DvcDomain', 'DvcDomainType', 'DvcFQDN'],
+};
+
+/**
+ * The page describes the outputs of two inputs only (`appserver.contoso.com`, `appserver`) and names a
+ * `Windows` domain type without saying how it is recognised, so the engine refuses to run them.
+ */
+const UNRUNNABLE =
+  'the ASIM helper functions page documents the fields it sets, not how it splits every hostname (a Windows domain\\host, an IP address), so sentinel-kit does not run it';
+
+/** Declared for binding: the body extends the input with the documented fields, never run. */
+export function asimResolveHelpers(): FunctionSchema[] {
+  return Object.entries(RESOLVE_FQDN_FIELDS).map(([name, fields]) => ({
+    name,
+    description: `${name} (ASIM helper function: sets ${fields.join(', ')} from the named hostname field)`,
+    parameters: [
+      { name: 'T', type: 'table' },
+      { name: 'Field', type: 'string' },
+    ],
+    body: `T | extend ${fields.map((f) => `['${f}'] = ''`).join(', ')}`,
+    file: 'sentinel-kit catalog (ASIM helper function)',
+    unrunnable: UNRUNNABLE,
+  }));
+}
