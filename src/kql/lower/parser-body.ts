@@ -21,7 +21,7 @@ type LowerStatements = (statements: any[], ctx: LowerContext) => Plan;
 const bodies = new WeakMap<Catalog, Map<string, any>>();
 
 /**
- * The `parser-output` of parser-output stub table `name` when the catalog holds a published body to run beside
+ * The `parser-output` of stub table `name` when the catalog holds a published body to run beside
  * its declared columns; else undefined. `lowerStatements` lowers the body's statements.
  */
 export function lowerBodyBesideDeclaration(
