@@ -5,9 +5,12 @@
 //   into a folder, with a `sources.json` beside them: file name -> {"path", "commit"} in that repo.
 // Each body is bound by Kusto.Language against the built-in catalog (its parameters as `let`s of
 // their defaults); a body that does not bind (a table the catalog lacks, a column it does not
-// have) is left out and said so, and the call stays known by its columns only. Parsers imported by
-// an earlier run and not in the folder are kept (the folder is a partial copy, as the search tools
-// give files one by one); a file of the folder replaces the entry of its name.
+// have) is left out and said so, and the call stays known by its columns only. A body that binds
+// but lacks columns the CI's parser-output table declares (over columns the catalog's tables lack)
+// is kept with those columns as `unproduced`: calls bind with the CI's columns and the engine runs
+// the body, refusing a query that observes an unproduced column (src/kql/lower/parser-body.ts).
+// Parsers imported by an earlier run and not in the folder are kept (the folder is a partial copy,
+// as the search tools give files one by one); a file of the folder replaces the entry of its name.
 // Usage: npx tsx scripts/import-solution-parsers.ts <folder of parser YAMLs>
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +32,7 @@ import {
   type PublishedParser,
   publishedFunction,
   SOLUTION_PARSERS_FILE,
+  standaloneBody,
 } from '../src/kql/solution-parsers.js';
 import { analyze, resultSchema } from '../src/kql/syntax/analyze.js';
 
@@ -60,14 +64,6 @@ function literal(value: string, type: FunctionParameter['type']): string {
   return /^(['"]).*\1$/s.test(value) ? value : JSON.stringify(value);
 }
 
-/** The body as a query on its own: each parameter a `let` of its default (or a typed null). */
-function standalone(parser: { body: string; parameters: FunctionParameter[] }): string {
-  const lets = parser.parameters.map(
-    (p) => `let ${p.name} = ${p.default ?? (p.type === 'string' ? "''" : `${p.type}(null)`)};`,
-  );
-  return [...lets, parser.body].join('\n');
-}
-
 /** One parser YAML as a catalog entry, or why it cannot be one. */
 export function readParser(
   text: string,
@@ -82,7 +78,7 @@ export function readParser(
   const parameters = parametersOf(doc.FunctionParams);
   if (typeof parameters === 'string') return { name, reason: parameters };
   const body = doc.FunctionQuery;
-  const { code, diagnostics } = analyze(standalone({ body, parameters }), catalog);
+  const { code, diagnostics } = analyze(standaloneBody({ body, parameters }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { name, reason: `does not bind: ${errors[0].code} ${errors[0].message}` };
   const columns = resultSchema(code);
@@ -92,13 +88,17 @@ export function readParser(
       (t) => catalog.tables.get(t)?.columns.map((c) => c.name) ?? [],
     ),
   );
-  const missing = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
-  if (missing.length > 0)
+  const unproduced = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
+  const parser: PublishedParser = { name, parameters, body, columns, source };
+  if (unproduced.length === 0) return { name, parser };
+  // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
+  // binding with the CI's columns, and the body runs beside them.
+  if (!declaredByStubTable(name))
     return {
       name,
-      reason: `the CI declares columns the body does not give over the catalog's tables (${missing.join(', ')}): rules the CI accepts would not bind`,
+      reason: `the CI declares columns the body lacks (${unproduced.join(', ')}) as a function's, not a parser-output table's`,
     };
-  return { name, parser: { name, parameters, body, columns, source } };
+  return { name, parser: { ...parser, unproduced } };
 }
 
 /**
@@ -114,17 +114,30 @@ function declaredColumnsMissing(name: string, columns: readonly ColumnSchema[]):
 }
 
 function ciDeclaredColumns(name: string, dir = builtinCatalogDir()): ColumnSchema[] | undefined {
+  return declaredFunctionColumns(name, dir) ?? stubTable(name, dir)?.columns;
+}
+
+function declaredFunctionColumns(name: string, dir: string): ColumnSchema[] | undefined {
   const ci = JSON.parse(readFileSync(join(dir, 'ci-functions.json'), 'utf8')) as {
     functions: { name: string; columns: ColumnSchema[] }[];
   };
-  const declared =
-    ci.functions.find((f) => f.name === name)?.columns ?? builtinAsimParsers().get(name)?.columns;
-  if (declared) return declared;
+  return ci.functions.find((f) => f.name === name)?.columns ?? builtinAsimParsers().get(name)?.columns;
+}
+
+function stubTable(name: string, dir: string) {
   for (const file of ['ci-tables.ndjson', 'stubs.ndjson']) {
     const table = PackedTables.open(join(dir, file), '').get(name);
-    if (table) return table.columns;
+    if (table) return table;
   }
   return undefined;
+}
+
+/**
+ * Whether the CI declares `name` as a parser-output table (a call without arguments, which the
+ * engine runs as that parser), not as a function with parameters.
+ */
+function declaredByStubTable(name: string, dir = builtinCatalogDir()): boolean {
+  return declaredFunctionColumns(name, dir) === undefined && stubTable(name, dir) !== undefined;
 }
 
 export function importParsers(
@@ -167,7 +180,10 @@ export function importParsers(
       continue;
     }
     byName.set(parser.name, parser);
-    imported.push(`${parser.name} (${parser.columns.length} columns)`);
+    const beside = parser.unproduced
+      ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
+      : '';
+    imported.push(`${parser.name} (${parser.columns.length} columns${beside})`);
   }
   const parsers = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   writeFileSync(file, `${JSON.stringify({ parsers }, null, 1)}\n`);
@@ -176,7 +192,8 @@ export function importParsers(
 
 function withPublished(catalog: Catalog, parsers: ReadonlyMap<string, PublishedParser>) {
   const functions = new Map(catalog.builtinFunctions);
-  for (const parser of parsers.values()) functions.set(parser.name, publishedFunction(parser));
+  for (const parser of parsers.values())
+    if (!parser.unproduced) functions.set(parser.name, publishedFunction(parser));
   return functions;
 }
 

@@ -20,27 +20,60 @@ export interface PublishedParser {
   /** The body's result columns, as Kusto.Language bound it against the built-in catalog at import. */
   columns: ColumnSchema[];
   source: ParserSource;
+  /**
+   * Columns the Azure-Sentinel CI declares for this name that the body does not give over the
+   * catalog's tables (`MG` of Syslog for VMwareESXi). Set, the name binds with the CI's columns (its
+   * parser-output stub, as the CI and `validate` bind it) and the engine runs the body beside them
+   * (lower/parser-body.ts); unset, the body's own columns are the call's.
+   */
+  unproduced?: string[];
 }
 
 export const SOLUTION_PARSERS_FILE = 'solution-parsers.json';
 
+let entries: PublishedParser[] | undefined;
 let parsers: Map<string, FunctionSchema> | undefined;
+
+function publishedEntries(): PublishedParser[] {
+  if (!entries) {
+    const file = join(builtinCatalogDir(), SOLUTION_PARSERS_FILE);
+    entries = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
+      : [];
+  }
+  return entries;
+}
 
 /**
  * The Solution parsers whose published body (Azure-Sentinel `Solutions/<name>/Parsers/*.yaml`) the
- * catalog holds and whose tables it knows: the engine runs the real body, so a rule calling one
- * answers over the data of the tables it reads, where a parser known by its columns only is refused
- * once the data has rows. Read once per process.
+ * catalog holds, whose tables it knows and whose result gives every column the CI declares for it
+ * (the others run beside their stub table: `parserBesideDeclaration`): the engine runs the real
+ * body, so a rule calling one answers over the data of the tables it reads, where a parser known
+ * by its columns only is refused once the data has rows. Read once per process.
  */
 export function publishedParsers(): ReadonlyMap<string, FunctionSchema> {
-  if (!parsers) {
-    const file = join(builtinCatalogDir(), SOLUTION_PARSERS_FILE);
-    const entries = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
-      : [];
-    parsers = new Map(entries.map((p) => [p.name, publishedFunction(p)]));
-  }
+  parsers ??= new Map(
+    publishedEntries()
+      .filter((p) => !p.unproduced)
+      .map((p) => [p.name, publishedFunction(p)]),
+  );
   return parsers;
+}
+
+/**
+ * The published parser whose body runs beside the CI's declared columns for `name` (its stub table
+ * binds the call), or undefined.
+ */
+export function parserBesideDeclaration(name: string): PublishedParser | undefined {
+  return publishedEntries().find((p) => p.name === name && p.unproduced);
+}
+
+/** The body as a query on its own: each parameter a `let` of its default (or a typed null). */
+export function standaloneBody(parser: Pick<PublishedParser, 'body' | 'parameters'>): string {
+  const lets = parser.parameters.map(
+    (p) => `let ${p.name} = ${p.default ?? (p.type === 'string' ? "''" : `${p.type}(null)`)};`,
+  );
+  return [...lets, parser.body].join('\n');
 }
 
 export function publishedFunction(p: PublishedParser): FunctionSchema {

@@ -45,14 +45,22 @@ describe('import-solution-parsers', () => {
     expect(reason).toMatch(/does not bind: KS204 .*NoSuchVendorLog_CL/);
   });
 
-  it('leaves out a body whose result lacks columns the CI declares for the parser and its tables lack', () => {
+  it("keeps a body lacking columns the CI's parser-output table declares, naming them to run beside the stub", () => {
     const text = yaml('Syslog | project TimeGenerated, Computer').replace(
       'SkParserAlias',
       'PulseConnectSecure',
     );
     const { parser, reason } = readParser(text, source, catalog);
+    expect(reason).toBeUndefined();
+    expect(parser?.unproduced).toContain('Source_IP');
+    expect(parser?.unproduced).not.toContain('Computer');
+  });
+
+  it('leaves out a body lacking columns the CI declares for a function (its calls bind by that function)', () => {
+    const text = yaml('Syslog | project TimeGenerated, Computer').replace('SkParserAlias', 'ADOAuditLogs');
+    const { parser, reason } = readParser(text, source, catalog);
     expect(parser).toBeUndefined();
-    expect(reason).toMatch(/the CI declares columns the body does not give .*Source_IP/);
+    expect(reason).toMatch(/the CI declares columns the body lacks \(.*ActivityId.*\) as a function's/);
   });
 
   it("drops an earlier run's entry when the folder's file of that name is now left out", () => {
@@ -67,16 +75,13 @@ describe('import-solution-parsers', () => {
       };
       writeFileSync(join(work, 'solution-parsers.json'), JSON.stringify({ parsers: [earlier] }));
       const folder = mkdtempSync(join(tmpdir(), 'sk-import-parsers-src-'));
-      const text = yaml('Syslog | project TimeGenerated, Computer').replace(
-        'SkParserAlias',
-        'PulseConnectSecure',
-      );
+      const text = yaml('NoSuchVendorLog_CL | project x').replace('SkParserAlias', 'PulseConnectSecure');
       writeFileSync(join(folder, 'PulseConnectSecure.yaml'), text);
       writeFileSync(join(folder, 'sources.json'), JSON.stringify({ 'PulseConnectSecure.yaml': source }));
       const { imported, skipped } = importParsers(folder, work);
       rmSync(folder, { recursive: true, force: true });
       expect(imported).toEqual([]);
-      expect(skipped[0]).toMatch(/^PulseConnectSecure\.yaml: the CI declares columns/);
+      expect(skipped[0]).toMatch(/^PulseConnectSecure\.yaml: does not bind/);
       const written = JSON.parse(readFileSync(join(work, 'solution-parsers.json'), 'utf8'));
       expect(written.parsers.map((p: { name: string }) => p.name)).toEqual([]);
     } finally {

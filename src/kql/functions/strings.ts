@@ -62,6 +62,17 @@ const replaceRegex: ScalarImpl = strings((source, pattern, rewrite) => {
   return out + source.slice(last);
 });
 
+/**
+ * `replace(regex, rewrite, text)`: the deprecated alias of replace_regex takes its arguments in
+ * another order (Kusto.Language's `replace` symbol: regex, rewrite, source; replace_regex: source,
+ * lookup_regex, rewrite_pattern; https://learn.microsoft.com/kusto/query/replace-regex-function).
+ */
+const replaceDeprecated: ScalarImpl = (
+  [regex, rewrite, source],
+  [regexType, rewriteType, sourceType],
+  ...rest
+) => replaceRegex([source, regex, rewrite], [sourceType, regexType, rewriteType], ...rest);
+
 /** The group's text converted to the requested type (extract's optional typeof() argument). */
 function typedGroup(group: string | null, resultType: KqlType): Value {
   if (resultType === 'string') return group ?? '';
@@ -424,7 +435,7 @@ export const stringFunctions: FunctionTable = {
   trim_end: trimmer(false, true),
   split,
   replace_string: replaceString,
-  replace: replaceRegex,
+  replace: replaceDeprecated,
   replace_regex: replaceRegex,
   extract,
   extract_all: extractAll,

@@ -6,9 +6,23 @@
  */
 import { boundSchema, kindName } from './context.js';
 
-// Operators that read every column (or may), so a column they pass over counts as read.
-const READS_EVERY_COLUMN = new Set(['EvaluateOperator', 'InvokeOperator', 'ForkOperator', 'FacetOperator']);
-const READS_EVERY_COLUMN_CALLS = new Set(['pack_all', 'bag_pack_columns']);
+// Operators that read every column (or may), so a column they pass over counts as read: `search`
+// without a column matches every one; `as` names the rows for statements elsewhere.
+const READS_EVERY_COLUMN = new Set([
+  'EvaluateOperator',
+  'InvokeOperator',
+  'ForkOperator',
+  'FacetOperator',
+  'SearchOperator',
+  'AsOperator',
+]);
+// column_ifexists names its column in a string, not a name reference.
+const READS_EVERY_COLUMN_CALLS = new Set([
+  'pack_all',
+  'bag_pack_columns',
+  'column_ifexists',
+  'columnifexists',
+]);
 
 /** Whether `node` reads the column `name` (by name, through `*`, or through a whole-row call). */
 function reads(node: any, name: string): boolean {
@@ -35,15 +49,27 @@ const hasColumn = (node: any, name: string): boolean => boundSchema(node).some((
  * A column still present where the pipeline ends (the result, a `let`, a join side) is observed.
  */
 export function unobservedAfter(node: any, name: string): boolean {
-  let pipe = node.Parent;
+  const pipe = node.Parent;
   if (kindName(pipe) !== 'PipeExpression') return false;
+  const parent = pipe.Parent;
+  return kindName(parent) === 'PipeExpression' && parent.Expression === pipe && droppedBy(parent, name);
+}
+
+/** The same for the column of a pipeline's source (`Table | ...`): dropped, unread, by its operators. */
+export function unobservedFromSource(node: any, name: string): boolean {
+  const pipe = node.Parent;
+  return kindName(pipe) === 'PipeExpression' && pipe.Expression === node && droppedBy(pipe, name);
+}
+
+/** Whether `pipe`'s operator, or one after it in the same pipeline, drops the column unread. */
+function droppedBy(pipe: any, name: string): boolean {
   for (;;) {
-    const parent = pipe.Parent;
-    if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
-    const op = parent.Operator;
+    const op = pipe.Operator;
     // project-away names the column only to drop it.
     if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name)) return false;
     if (!hasColumn(op, name)) return true;
+    const parent = pipe.Parent;
+    if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
     pipe = parent;
   }
 }

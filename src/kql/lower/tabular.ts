@@ -25,6 +25,7 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { lowerNarrow } from './narrow.js';
+import { lowerBodyBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
@@ -201,10 +202,14 @@ function lowerFunctionBody(
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
 
-/** A table of the catalog; one standing for a parser's output runs as that parser. */
+/**
+ * A table of the catalog; one standing for a parser's output runs as that parser, with the
+ * published body the catalog holds beside its declared columns (parser-body.ts) if any.
+ */
 function tableScan(name: string, node: any, ctx: LowerContext, schema = boundSchema(node)): Plan {
   if (ctx.catalog.tables.get(name)?.file === PARSER_STUB_FILE) {
-    return { op: 'parser-output', name, span: spanOf(node, ctx), schema };
+    const beside = lowerBodyBesideDeclaration(name, node, ctx, schema, statementsToPlan);
+    return beside ?? { op: 'parser-output', name, span: spanOf(node, ctx), schema };
   }
   return { op: 'scan', table: name, schema };
 }
