@@ -41,7 +41,7 @@ export function compileAggregateArgs(call: AggregateCall, frame: Frame, env: Env
   );
 }
 
-function predicateArgument(fn: string): number | undefined {
+export function predicateArgument(fn: string): number | undefined {
   if (fn === 'countif') return 0;
   if (fn === 'covarianceif' || fn === 'covariancepif') return 2;
   return fn.endsWith('if') && fn in factories ? 1 : undefined;

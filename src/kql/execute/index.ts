@@ -34,6 +34,7 @@ import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
 import { sortedIndices } from './sort.js';
 import { int64TickVector, tickVector } from './tick-vectors.js';
+import { markTruthOnly } from './truth-only.js';
 
 /**
  * Input rows of a table, in engine values (see src/kql/values), as row arrays or columns, with when
@@ -57,18 +58,22 @@ export interface ExecuteOptions {
 export function executePlan(plan: Plan, options: ExecuteOptions): Frame {
   const memo = new Map<Plan, Frame>();
   const ctx: EvalContext = { now: options.now };
+  const marked = markTruthOnly(plan);
   const env: ExecEnv = {
     ctx,
     options,
     memo,
+    truthOnly: marked.truthOnly,
     run: (p) => run(p, env),
   };
-  return run(plan, env);
+  return run(marked.plan, env);
 }
 
 export interface ExecEnv extends Env {
   options: ExecuteOptions;
   memo: Map<Plan, Frame>;
+  /** Per project, the computed columns only ever tested for truth later (truth-only.ts). */
+  truthOnly: WeakMap<Plan, Set<number>>;
   /** The current element's rows inside an mv-apply subquery. */
   applyFrame?: Frame;
 }
@@ -194,9 +199,10 @@ function run(plan: Plan, env: ExecEnv): Frame {
 
 /** A project (or extend) of `input`'s rows. */
 function project(plan: Extract<Plan, { op: 'project' }>, input: Frame, env: ExecEnv): Frame {
-  const computed = plan.columns.map(({ expr }) => {
+  const tested = env.truthOnly.get(plan);
+  const computed = plan.columns.map(({ expr }, c) => {
     if (expr.kind === 'column') return undefined;
-    const f = compileScalar(expr, input, env);
+    const f = tested?.has(c) ? compilePredicate(expr, input, env) : compileScalar(expr, input, env);
     const out: Value[] = new Array(input.length);
     for (let i = 0; i < input.length; i++) out[i] = f(i);
     return out;

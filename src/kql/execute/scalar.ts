@@ -150,7 +150,7 @@ export function compilePredicate(expr: ScalarExpr, frame: Frame, env: Env): RowF
 }
 
 /** The arguments of iff/iif/case that are conditions (only tested for truth). */
-function isCondition(expr: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean {
+export function isCondition(expr: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean {
   if (expr.callee !== 'function') return false;
   if (expr.name === 'iff' || expr.name === 'iif') return index === 0;
   return expr.name === 'case' && index % 2 === 0 && index < expr.args.length - 1;
