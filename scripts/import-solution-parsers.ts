@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { kqlDefault } from '../src/content/azure-sentinel-parser.js';
 import { builtinAsimParsers } from '../src/kql/asim.js';
 import {
   type Catalog,
@@ -53,15 +54,9 @@ function parametersOf(raw: unknown): FunctionParameter[] | string {
     const type = sentinelCiType(String(typeName ?? ''));
     if (typeof name !== 'string' || !type) return `parameter ${JSON.stringify(p)} not understood`;
     const value = given === undefined || given === null ? undefined : String(given);
-    out.push({ name, type, default: value === undefined ? undefined : literal(value, type) });
+    out.push({ name, type, default: value === undefined ? undefined : kqlDefault(value, type) });
   }
   return out;
-}
-
-/** A YAML default as KQL: strings quoted, other types written as the YAML gives them. */
-function literal(value: string, type: FunctionParameter['type']): string {
-  if (type !== 'string') return value;
-  return /^(['"]).*\1$/s.test(value) ? value : JSON.stringify(value);
 }
 
 /** One parser YAML as a catalog entry, or why it cannot be one. */

@@ -51,10 +51,13 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
       return `parameter ${JSON.stringify(param)} has no name or a type sentinel-kit does not know`;
     }
     const fallback = field('default');
+    // The repository's `default` is KQL already; an Azure-Sentinel file's is the YAML value.
+    const azureSentinel = paramsKey?.toLowerCase() !== 'parameters';
+    const text = fallback === undefined || fallback === null ? undefined : String(fallback);
     parameters.push({
       name: paramName,
       type: kqlType,
-      ...(fallback !== undefined && fallback !== null ? { default: String(fallback) } : {}),
+      ...(text !== undefined ? { default: azureSentinel ? kqlDefault(text, kqlType) : text } : {}),
     });
   }
   const title = isRecord(data.Function) ? data.Function.Title : undefined;
@@ -66,6 +69,16 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
     query,
     queryKey,
   };
+}
+
+/**
+ * An Azure-Sentinel parser parameter's `Default` as KQL. YAML gives `Default: '*'` as the text `*`,
+ * which a function declaration needs as the string literal `"*"`; a default written already quoted
+ * (`Default: "''"`) and those of other types (`datetime(null)`, `false`) are KQL as they stand.
+ */
+export function kqlDefault(value: string, type: string): string {
+  if (type !== 'string') return value;
+  return /^(['"]).*\1$/s.test(value) ? value : JSON.stringify(value);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,37 @@ describe('validate on Azure-Sentinel content', () => {
     expect(typo.counts.get('parser')).toBe(1);
     expect(typo.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column}`)).toContain('error 8:179');
     expect(typo.diagnostics.some((d) => d.message.includes("'SyslogMesage'"))).toBe(true);
+  });
+
+  it("binds a call to an ASIM parser whose string parameter's YAML Default is unquoted ('*' is the KQL string \"*\")", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sk-as-asim-call-'));
+    mkdirSync(join(folder, 'Parsers'));
+    mkdirSync(join(folder, 'Hunting Queries'));
+    const parser = readFileSync(join(dir, 'Parsers', 'vimAuthenticationContosoSignin.yaml'), 'utf8');
+    expect(parser).toContain("Default: '*'");
+    writeFileSync(join(folder, 'Parsers', 'vimAuthenticationContosoSignin.yaml'), parser);
+    writeFileSync(
+      join(folder, 'Hunting Queries', 'calls-parser.yaml'),
+      [
+        'id: 9b2d1c3e-1111-4a2b-9c1e-4f1a2b3c4d5e',
+        'name: Calls the ASIM parser',
+        'description: Calls the parser with one of its parameters.',
+        'requiredDataConnectors: []',
+        'tactics:',
+        '  - CredentialAccess',
+        'relevantTechniques:',
+        '  - T1110',
+        'query: |',
+        "  vimAuthenticationContosoSignin(eventresult='Failure')",
+        '  | take 1',
+        '',
+      ].join('\n'),
+    );
+    const result = await validateContent([folder], { root: empty, catalog, mitre, compareWithGit: false });
+    expect(result.counts.get('hunting')).toBe(1);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const imported = importContent(join(folder, 'Parsers', 'vimAuthenticationContosoSignin.yaml'));
+    expect(imported.files[0].text).toMatch(/- name: eventresult\n {4}type: string\n {4}default: '"\*"'\n/);
   });
 
   it('binds the hunting queries and rules of a Solution folder to the parsers it ships (ContosoSSO)', async () => {
