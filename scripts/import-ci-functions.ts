@@ -97,7 +97,8 @@ function jsonFiles(dir: string): string[] {
     .sort();
 }
 
-function commitsOf(dir: string, commit: string | undefined): (file: string) => string | undefined {
+/** A folder's `commits.json` (file name -> commit) as a lookup, `commit` for the files it does not name. */
+export function commitsOf(dir: string, commit: string | undefined): (file: string) => string | undefined {
   const file = join(dir, 'commits.json');
   const map = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   return (name) => map[name] ?? commit;

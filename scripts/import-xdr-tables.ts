@@ -6,12 +6,13 @@
 // as a `src2` source, as scripts/import-catalog.ts's shared catalog records the pages it took.
 // A `commits.json` beside the pages (file name -> commit) says which version each came from.
 // Usage: npx tsx scripts/import-xdr-tables.ts <folder of advanced-hunting pages>
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ColumnSchema, sentinelCiType, type TableSchema } from '../src/kql/catalog.js';
 import { builtinCatalogDir, readPackedFile } from '../src/kql/packed-tables.js';
 import { pack } from './import-catalog.js';
+import { commitsOf } from './import-ci-functions.js';
 
 const REPO = 'MicrosoftDocs/defender-docs';
 const FOLDER = 'defender-xdr';
@@ -111,17 +112,14 @@ export function mergeXdrPages(
 function main(): void {
   const [folder] = process.argv.slice(2);
   if (!folder) throw new Error('usage: import-xdr-tables.ts <folder of advanced-hunting pages>');
-  const commitsFile = join(folder, 'commits.json');
-  const commits = existsSync(commitsFile)
-    ? (JSON.parse(readFileSync(commitsFile, 'utf8')) as Record<string, string>)
-    : {};
+  const commitOf = commitsOf(folder, undefined);
   const pages = readdirSync(folder)
     .filter((file) => file.endsWith('.md'))
     .sort()
     .flatMap((file) => {
       const page = readXdrPage(readFileSync(join(folder, file), 'utf8'));
       if (!page) console.warn(`${file}: no table heading or column table; skipped`);
-      return page ? [{ file, commit: commits[file], page }] : [];
+      return page ? [{ file, commit: commitOf(file), page }] : [];
     });
   const dir = builtinCatalogDir();
   const tablesFile = join(dir, 'tables.ndjson');
