@@ -60,9 +60,11 @@ export function aggregateCall(
   ctx: LowerContext,
 ): AggregateCall {
   const fn = calledName(node);
-  const argNodes = argumentNodes(node, ctx);
   const span = spanOf(node, ctx);
   if (fn === 'arg_max' || fn === 'arg_min' || fn === 'take_any') {
+    // Every argument is a value to return, so `name = expr` names that output column (the binder's
+    // name, taken by summarize) rather than a parameter: the arguments are read as written.
+    const argNodes = list(node.ArgumentList?.Expressions);
     const star = argNodes.some((a) => kindName(a) === 'StarExpression');
     const repeated = new Set(fn === 'take_any' ? keyColumns : []);
     const args: ScalarExpr[] = [];
@@ -86,7 +88,7 @@ export function aggregateCall(
     });
     return { fn, args, outputs: args.map((a) => ({ name: '', type: a.type })), span };
   }
-  const args = argNodes.map((a) => lowerScalar(a, input, ctx));
+  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, input, ctx));
   if (fn === 'percentiles' || fn === 'percentilesw') {
     // Kusto binds percentiles() as a tuple; each column has the type of the values, like percentile().
     const percentages = args.slice(fn === 'percentiles' ? 1 : 2);
