@@ -117,6 +117,13 @@ export function parameters(node: any): Map<string, { value: string; node: any }>
   return out;
 }
 
+/** A `union isfuzzy=true` operator. */
+export function isFuzzyUnion(node: any): boolean {
+  return (
+    kindName(node) === 'UnionOperator' && parameters(node).get('isfuzzy')?.value.toLowerCase() === 'true'
+  );
+}
+
 export function columnIndex(schema: Column[], name: string): number {
   return schema.findIndex((c) => c.name === name);
 }

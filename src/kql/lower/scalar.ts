@@ -20,6 +20,7 @@ import {
   argumentSlots,
   calledName,
   columnIndex,
+  isFuzzyUnion,
   kindName,
   type LowerContext,
   list,
@@ -239,7 +240,27 @@ function lowerName(node: any, row: RowContext, ctx: LowerContext): ScalarExpr {
   const binding = ctx.scope.get(name);
   if (binding?.kind === 'scalar') return binding.expr;
   if (typeName.endsWith('FunctionSymbol')) return lowerCall(node, row, ctx);
+  if (!symbol && inFuzzyUnionLeg(node))
+    throw unsupported(
+      node,
+      ctx,
+      `reference to '${name}'`,
+      `reference to '${name}': no column '${name}' is known in this union leg's input, and ` +
+        "isfuzzy=true only applies to resolving the union's sources (union operator), so Kusto fails " +
+        'such a query unless the input has the column',
+    );
   throw unsupported(node, ctx, `reference to '${name}'`);
+}
+
+/**
+ * True inside a leg of `union isfuzzy=true`, where Kusto.Language leaves a name the leg's table lacks
+ * unresolved instead of reporting it. The union page: "isfuzzy=true only applies to the union sources
+ * resolution phase. Once the set of source tables is determined, possible additional query failures
+ * won't be suppressed."
+ */
+function inFuzzyUnionLeg(node: any): boolean {
+  for (let parent = node.Parent; parent; parent = parent.Parent) if (isFuzzyUnion(parent)) return true;
+  return false;
 }
 
 function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {

@@ -9,6 +9,7 @@ import {
   argumentSlots,
   boundSchema,
   columnIndex,
+  isFuzzyUnion,
   kindName,
   type LowerContext,
   list,
@@ -809,9 +810,8 @@ function readsUnresolvedTable(node: any): boolean {
 function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const params = parameters(node);
   const inner = params.get('kind')?.value.toLowerCase() === 'inner';
-  if (inner && params.get('isfuzzy')?.value.toLowerCase() === 'true')
-    throw unsupported(node, ctx, 'union kind=inner isfuzzy=true');
-  const fuzzy = params.get('isfuzzy')?.value.toLowerCase() === 'true';
+  const fuzzy = isFuzzyUnion(node);
+  if (inner && fuzzy) throw unsupported(node, ctx, 'union kind=inner isfuzzy=true');
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
