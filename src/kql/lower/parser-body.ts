@@ -12,7 +12,7 @@ import type { Catalog } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import type { Column, NamedExpr, Plan, Span } from '../plan/types.js';
 import { type PublishedParser, parserBesideDeclaration, standaloneBody } from '../solution-parsers.js';
-import { analyze } from '../syntax/index.js';
+import { analyze, lastStatement } from '../syntax/index.js';
 import { type LowerContext, list, Scope, spanOf } from './context.js';
 import { unobservedFromSource } from './liveness.js';
 
@@ -37,7 +37,7 @@ export function lowerBodyBesideDeclaration(
   const output = { op: 'parser-output' as const, name, span, schema };
   let body: Plan;
   try {
-    body = lowerBody(parser, span, ctx, lowerStatements);
+    body = lowerBody(parser, span, ctx, new Set(schema.map((c) => c.name)), lowerStatements);
   } catch (error) {
     if (!(error instanceof UnsupportedError)) throw error;
     return { ...output, bodyRefused: error.message };
@@ -70,6 +70,7 @@ function lowerBody(
   parser: PublishedParser,
   span: Span,
   ctx: LowerContext,
+  declared: ReadonlySet<string>,
   lowerStatements: LowerStatements,
 ): Plan {
   let byName = bodies.get(ctx.catalog);
@@ -87,9 +88,11 @@ function lowerBody(
     code = bound;
     byName.set(parser.name, code);
   }
+  // The body's result is projected onto the declared columns (lowerBodyBesideDeclaration).
   return lowerStatements(list(code.Syntax.Statements), {
     catalog: ctx.catalog,
     scope: new Scope(),
     callSite: span,
+    resultKept: { statement: lastStatement(code.Syntax), columns: declared },
   });
 }

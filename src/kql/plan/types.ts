@@ -105,6 +105,15 @@ export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'j
 
 export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 
+/**
+ * A parsed column named like an input column (lower/expand.ts, intoExistingColumns): the output
+ * column `column` must equal input column `input` on every row, else the run is refused.
+ */
+export interface SameAs {
+  column: number;
+  input: number;
+}
+
 export type Plan =
   /** Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages. */
   (
@@ -161,6 +170,7 @@ export type Plan =
         regexFlags: string;
         where: boolean;
         span: Span;
+        sameAs: SameAs[];
       }
     | {
         op: 'parse-kv';
@@ -168,6 +178,8 @@ export type Plan =
         source: ScalarExpr;
         keys: Column[];
         mode: ParseKvMode;
+        span: Span;
+        sameAs: SameAs[];
       }
     /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
     | {
