@@ -486,7 +486,8 @@ function lowerExpansion(
   aggregate?: AggregateHook,
 ): ScalarExpr {
   const scope = bindCallArguments(node, row, ctx);
-  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  // A function body's offsets are its own: run-time schemas re-bind the text being lowered, not it.
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined };
   const body = expansion.Root ?? expansion;
   const result = lowerBody(body, inner, (expr, bodyCtx) => lowerScalar(expr, row, bodyCtx, aggregate));
   return result;
