@@ -9,7 +9,7 @@
  * unread (`| project a, b`, `| summarize ... by a`) cannot change the answer.
  */
 import type { Catalog } from '../catalog.js';
-import { KqlError, bodyRefusal, UnsupportedError } from '../plan/errors.js';
+import { bodyRefusal, KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Column, NamedExpr, Plan, Span } from '../plan/types.js';
 import { type PublishedParser, parserBesideDeclaration, standaloneBody } from '../solution-parsers.js';
 import { type Analysis, analyze } from '../syntax/index.js';
