@@ -98,16 +98,19 @@ function declaredColumns(
 
 /** The body bound on its own against the query's catalog (parameters at their defaults), lowered. */
 function lowerBody(parser: PublishedParser, span: Span, catalog: Catalog, kept: ReadonlySet<string>): Plan {
-  let byText = bound.get(catalog);
-  if (!byText) bound.set(catalog, (byText = new Map()));
-  const cache = byText;
-  const analyzeOnce = (text: string, against: Catalog): Analysis => {
-    let analysis = cache.get(text);
-    if (!analysis) cache.set(text, (analysis = analyze(text, against)));
+  let byName = bound.get(catalog);
+  if (!byName) bound.set(catalog, (byName = new Map()));
+  const cache = byName;
+  const text = standaloneBody(parser);
+  // The body as published binds once per catalog; a text with run-time schemas written in is per run.
+  const analyzeOnce = (query: string, against: Catalog): Analysis => {
+    if (query !== text) return analyze(query, against);
+    let analysis = cache.get(parser.name);
+    if (!analysis) cache.set(parser.name, (analysis = analyze(query, against)));
     return analysis;
   };
   try {
-    return planResolving(standaloneBody(parser), catalog, [], { callSite: span, kept, analyze: analyzeOnce });
+    return planResolving(text, catalog, [], { callSite: span, kept, analyze: analyzeOnce });
   } catch (error) {
     if (!(error instanceof KqlError) || error instanceof UnsupportedError) throw error;
     throw new UnsupportedError(
