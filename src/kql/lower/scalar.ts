@@ -306,15 +306,19 @@ function lowerColumnIfExists(
   if (index < 0) return lowerScalar(fallback, row, ctx, aggregate);
   const type = row.schema[index].type;
   const bound = typeOf(node, ctx);
+  // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
+  // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
-    throw unsupported(
-      node,
-      ctx,
-      'column_ifexists',
-      type === 'dynamic'
-        ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
-        : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
-    );
+    return {
+      kind: 'undocumented',
+      construct: 'column_ifexists',
+      reason:
+        type === 'dynamic'
+          ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
+          : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
+      type: bound,
+      span: spanOf(node, ctx),
+    };
   return { kind: 'column', index, type };
 }
 

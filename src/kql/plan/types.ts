@@ -39,7 +39,12 @@ export type ScalarExpr =
   /** `pack_all([ignore_null_empty])` / `pack(*)`: the row's first `width` columns as a property bag. */
   | { kind: 'row-bag'; type: 'dynamic'; ignoreNullEmpty: boolean; width: number; span: Span }
   /** `ingestion_time()`: when the current record was ingested, carried from the scanned table. */
-  | { kind: 'ingestion-time'; type: 'datetime'; span: Span };
+  | { kind: 'ingestion-time'; type: 'datetime'; span: Span }
+  /**
+   * A value the docs leave open (column_ifexists of a column of another type): refused as `construct`
+   * with `reason` when a row evaluates it, so data that never reaches it is still answered.
+   */
+  | { kind: 'undocumented'; construct: string; reason: string; type: KqlType; span: Span };
 
 export type WindowFunction =
   | 'prev'
