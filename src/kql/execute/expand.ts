@@ -1,9 +1,10 @@
 import { RE2JS } from 're2js';
 import { compileRegex } from '../functions/regex.js';
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
-import type { Column, MvExpandItem, Plan } from '../plan/types.js';
+import type { Column, MvExpandItem, Plan, SameAs, Span } from '../plan/types.js';
 import { coerce, type Json, type KqlType, NON_FINITE_TEXT, type Value } from '../values/index.js';
-import { emptyValue, type Frame, lazyColumns } from './frame.js';
+import { columnReader, emptyValue, type Frame, lazyColumns } from './frame.js';
+import { keyOf } from './keys.js';
 import { extractKeyValues } from './parseKv.js';
 import { compileScalar, type Env, type RowFn } from './scalar.js';
 
@@ -236,6 +237,7 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     keep.push(i);
     for (let k = 0; k < values.length; k++) extracted[k][i] = values[k];
   }
+  refuseUnlikeSameAs(plan, input, (c) => extracted[targets.indexOf(c)], keep);
   const columns = plan.schema.map((_, c) => {
     const k = targets.indexOf(c);
     const col = k >= 0 ? extracted[k] : input.columns[c];
@@ -254,8 +256,38 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
     });
   }
   const width = input.schema.length;
+  refuseUnlikeSameAs(plan, input, (c) => added[c - width]);
   const columns = lazyColumns(width + added.length, (c) => (c < width ? input.columns[c] : added[c - width]));
   return { schema: plan.schema, columns, length: input.length };
+}
+
+/**
+ * A parsed column named like an input column whose value the query observes answers only when it
+ * equals the input's column on every row the operator keeps (`rows`, else all): then keeping the
+ * input's column (Kusto.Language) and replacing it give one answer (lower/expand.ts, intoExistingColumns).
+ */
+function refuseUnlikeSameAs(
+  plan: { sameAs: SameAs[]; span: Span; schema: Column[] },
+  input: Frame,
+  parsed: (column: number) => Value[],
+  rows?: readonly number[],
+): void {
+  for (const { column, input: from } of plan.sameAs) {
+    const values = parsed(column);
+    const existing = columnReader(input, from);
+    const { name, type } = plan.schema[from];
+    const count = rows ? rows.length : input.length;
+    for (let r = 0; r < count; r++) {
+      const i = rows ? rows[r] : r;
+      if (!Object.is(keyOf(values[i], type), keyOf(existing(i), type)))
+        throw new UnsupportedError(
+          'parse into an existing column',
+          plan.span,
+          `a row parses '${name}' to another value than the input's '${name}' holds; which of the two Kusto ` +
+            `keeps under that name is not documented (parse operator page), and the query reads it`,
+        );
+    }
+  }
 }
 
 /** A slot's type: the JSON value's own type; arrays and bags stay dynamic. */

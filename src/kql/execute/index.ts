@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog.js';
 import type { EvalContext } from '../functions/index.js';
-import { evaluationError, UnsupportedError } from '../plan/errors.js';
+import { bodyRefusal, evaluationError, parserRefusal, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeActivity } from './activity.js';
@@ -339,16 +339,9 @@ function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv
   if (options.table(plan.name)) return scan(plan.name, plan.schema, options);
   if (plan.body) return run(plan.body, env);
   if (options.anyRows?.() === false) return emptyFrame(plan.schema);
-  const known = plan.bodyRefused
-    ? `whose published body the engine cannot run (${plan.bodyRefused})`
-    : 'known here by its output columns only';
-  throw new UnsupportedError(
-    plan.name,
-    plan.span,
-    `${plan.name} is a parser Sentinel or a Solution deploys, ${known}, so ` +
-      `its rows over this data are unknown: import it with \`sentinel-kit import\` (into kql/parsers) ` +
-      `or give rows for ${plan.name} in the test's tables`,
-  );
+  throw plan.bodyRefused
+    ? bodyRefusal(plan.name, plan.span, plan.bodyRefused)
+    : parserRefusal(plan.name, plan.span, 'known here by its output columns only');
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */

@@ -74,6 +74,12 @@ export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
       const { ingestion } = frame;
       return ingestion ? (i) => ingestion[i] ?? null : () => null;
     }
+    case 'undocumented': {
+      const { construct, span, reason } = expr;
+      return () => {
+        throw new UnsupportedError(construct, span, reason);
+      };
+    }
     case 'call':
       return compileCall(expr, frame, env);
   }

@@ -76,6 +76,7 @@ function readsAsValue(expr: ScalarExpr, tested: boolean): Observed {
       return tested ? new Set() : new Set([expr.index]);
     case 'literal':
     case 'ingestion-time':
+    case 'undocumented':
       return new Set();
     case 'call': {
       const logical =

@@ -38,6 +38,16 @@ export interface LowerContext {
   applyInput?: Plan;
   /** Columns and rows found at run time for operators whose columns depend on the data (runtime-schema.ts). */
   runtime?: RuntimeSchemas;
+  /**
+   * A parser body run beside the CI's declared columns (parser-body.ts): its result `statement` is
+   * projected onto `columns`, so a column outside them that reaches it is dropped there unread.
+   */
+  resultKept?: ResultKept;
+}
+
+export interface ResultKept {
+  statement: any;
+  columns: ReadonlySet<string>;
 }
 
 /** The columns in scope for a scalar expression: the input row, plus $left/$right in join conditions. */
@@ -96,12 +106,40 @@ export function typeOf(node: any, ctx: LowerContext): KqlType {
   return type;
 }
 
-/** The columns of a tabular expression's result type as Kusto.Language bound it. */
+/**
+ * The columns of a tabular expression's result type as Kusto.Language bound it, a repeated name
+ * given the name the binder's next projection gives it (uniqueColumnNames).
+ */
 export function boundSchema(node: any): Column[] {
-  return toArray(node.ResultType?.Columns).map((c: any) => ({
-    name: c.Name,
-    type: kqlTypeOf(c.Type) ?? 'dynamic',
-  }));
+  return uniqueColumnNames(
+    toArray(node.ResultType?.Columns).map((c: any) => ({
+      name: c.Name,
+      type: kqlTypeOf(c.Type) ?? 'dynamic',
+    })),
+  );
+}
+
+/**
+ * Kusto.Language 12.4.1 binds `parse`/`parse-kv` into a column the input already has as a second
+ * column of that name; the next operator that builds a projection (extend, join, summarize `*`)
+ * renames the later one to the name followed by the smallest number not taken (`b`, `b` after `b1`
+ * becomes `b2`). The plan uses that name from the start, so its columns never repeat a name.
+ */
+export function uniqueColumnNames(columns: Column[]): Column[] {
+  const taken = new Set(columns.map((c) => c.name));
+  if (taken.size === columns.length) return columns;
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    if (!seen.has(c.name)) {
+      seen.add(c.name);
+      return c;
+    }
+    let n = 1;
+    while (taken.has(`${c.name}${n}`)) n++;
+    const name = `${c.name}${n}`;
+    taken.add(name);
+    return { ...c, name };
+  });
 }
 
 export function text(node: any): string {

@@ -1,4 +1,4 @@
-import type { Column, MvExpandItem, ParseKvMode, ParsePart, Plan } from '../plan/types.js';
+import type { Column, MvExpandItem, ParseKvMode, ParsePart, Plan, SameAs } from '../plan/types.js';
 import { kusto } from '../syntax/index.js';
 import {
   boundSchema,
@@ -9,6 +9,7 @@ import {
   parameters,
   spanOf,
   typeOf,
+  uniqueColumnNames,
   unsupported,
 } from './context.js';
 import { unobservedAfter } from './liveness.js';
@@ -148,7 +149,8 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
       })),
   ];
   for (const { name, why } of undocumented)
-    if (!unobservedAfter(node, name)) throw unsupported(node.Subquery, ctx, 'mv-apply', why);
+    if (!unobservedAfter(node, name, { resultKept: ctx.resultKept }))
+      throw unsupported(node.Subquery, ctx, 'mv-apply', why);
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
   const applied: Plan = {
@@ -222,34 +224,82 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
     else if (pattern.IsLiteral) parts.push({ kind: 'text', text: String(pattern.LiteralValue ?? '') });
     else throw unsupported(pattern, ctx, 'parse pattern element');
   }
-  const schema = [...input.schema];
+  const added: Column[] = [];
   for (const part of parts) {
-    if (part.kind === 'column' && columnIndex(schema, part.name) < 0)
-      schema.push({ name: part.name, type: part.type });
+    if (part.kind === 'column' && columnIndex(added, part.name) < 0)
+      added.push({ name: part.name, type: part.type });
   }
-  const reused = parts.flatMap((p) =>
-    p.kind === 'column' && columnIndex(input.schema, p.name) >= 0 ? [`'${p.name}'`] : [],
-  );
-  checkSchema(
-    node,
-    schema,
-    ctx,
-    reused.length > 0
-      ? `parse into ${reused.join(', ')}, which the input already has: Kusto.Language's result lists ` +
-          'the column twice, and what the service returns for it is not documented (parse operator page)'
-      : undefined,
-  );
+  const { schema, sameAs } = intoExistingColumns(node, input, added, ctx);
+  // A part's capture goes to the column it names, renamed where the input already has that name.
+  const renamed = new Map(added.map((c, k) => [c.name, schema[input.schema.length + k].name]));
+  checkSchema(node, schema, ctx);
   return {
     op: 'parse',
     input,
     source: lowerScalar(node.Expression, input, ctx),
     mode,
-    parts,
+    parts: parts.map((p) => (p.kind === 'column' ? { ...p, name: renamed.get(p.name) ?? p.name } : p)),
     regexFlags: flags,
     where: kindName(node) === 'ParseWhereOperator',
     span: spanOf(node, ctx),
     schema,
+    sameAs,
   };
+}
+
+/**
+ * The output of an operator that appends `added` to its input (parse, parse-where, parse-kv), and
+ * the checks when a name is already an input column. Kusto.Language then keeps the input's column
+ * under its name and the parsed one as `name1` (uniqueColumnNames); the parse operator page does not
+ * say what the service does (keep both so, or replace the input's column). Both readings give the
+ * same answer when the query never observes `name1` (reads it, or keeps it to where the pipeline
+ * ends or to a union, which matches columns by name), and where it observes `name`, the two columns
+ * have one type and, row by row, one value: `sameAs` pairs (output column, input column) for the
+ * executor to compare, refusing on the first row where they differ.
+ */
+const OPERATOR_NAMES: Record<string, string> = {
+  ParseOperator: 'parse',
+  ParseWhereOperator: 'parse-where',
+  ParseKvOperator: 'parse-kv',
+};
+
+function intoExistingColumns(
+  node: any,
+  input: Plan,
+  added: Column[],
+  ctx: LowerContext,
+): { schema: Column[]; sameAs: SameAs[] } {
+  const schema = uniqueColumnNames([...input.schema, ...added]);
+  const sameAs: SameAs[] = [];
+  added.forEach((column, k) => {
+    const existing = columnIndex(input.schema, column.name);
+    if (existing < 0) return;
+    const at = input.schema.length + k;
+    const renamed = schema[at].name;
+    const why = (detail: string) =>
+      `${OPERATOR_NAMES[kindName(node)]} into '${column.name}', which the input already has: Kusto.Language keeps ` +
+      `the input's column and names the parsed one '${renamed}', and the parse operator page does not say ` +
+      `what the service does (keep both, or replace '${column.name}'); ${detail}`;
+    if (!unobservedAfter(node, renamed, { mergedByName: true, resultKept: ctx.resultKept }))
+      throw unsupported(
+        node,
+        ctx,
+        kindName(node),
+        why(`the query reads '${renamed}' or keeps it to its result`),
+      );
+    if (unobservedAfter(node, column.name, { resultKept: ctx.resultKept })) return;
+    if (input.schema[existing].type !== column.type)
+      throw unsupported(
+        node,
+        ctx,
+        kindName(node),
+        why(
+          `the query reads '${column.name}', and the parsed ${column.type} differs from the input's ${input.schema[existing].type}`,
+        ),
+      );
+    sameAs.push({ column: at, input: existing });
+  });
+  return { schema, sameAs };
 }
 
 const PARSE_KV_OPTIONS = ['pair_delimiter', 'kv_delimiter', 'quote', 'escape', 'greedy', 'regex'];
@@ -295,7 +345,16 @@ export function lowerParseKv(node: any, input: Plan, ctx: LowerContext): Plan {
     if (odd) throw unsupported(node, ctx, `parse-kv without delimiters of the key '${odd.name}'`);
     mode = { kind: 'undelimited', keys: keys.map((k) => k.name), quotes, escapes };
   }
-  const schema = [...input.schema, ...keys];
+  const { schema, sameAs } = intoExistingColumns(node, input, keys, ctx);
   checkSchema(node, schema, ctx);
-  return { op: 'parse-kv', input, source: lowerScalar(node.Expression, input, ctx), keys, mode, schema };
+  return {
+    op: 'parse-kv',
+    input,
+    source: lowerScalar(node.Expression, input, ctx),
+    keys,
+    mode,
+    span: spanOf(node, ctx),
+    schema,
+    sameAs,
+  };
 }

@@ -4,11 +4,12 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
-import { boundSchema, kindName } from './context.js';
+import { boundSchema, kindName, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
 // without a column matches every one; `as` names the rows for statements elsewhere.
 const READS_EVERY_COLUMN = new Set([
+  'GetSchemaOperator',
   'EvaluateOperator',
   'InvokeOperator',
   'ForkOperator',
@@ -24,10 +25,21 @@ const READS_EVERY_COLUMN_CALLS = new Set([
   'columnifexists',
 ]);
 
+/**
+ * Operators that also count as reading every column for `unobservedAfter(..., { mergedByName })`:
+ * union matches its legs' columns by name, so two columns of one name meet there in a way only the
+ * service's naming decides.
+ */
+const MERGES_BY_NAME = new Set(['UnionOperator']);
+const NONE: ReadonlySet<string> = new Set();
+
 /** Whether `node` reads the column `name` (by name, through `*`, or through a whole-row call). */
-function reads(node: any, name: string): boolean {
+function reads(node: any, name: string, everyColumn: ReadonlySet<string>): boolean {
   const kind = kindName(node);
-  if (READS_EVERY_COLUMN.has(kind) || kind === 'StarExpression') return true;
+  // A parse reads only its source: `*` in its pattern skips text, it names no column.
+  if (kind === 'ParseOperator' || kind === 'ParseWhereOperator')
+    return reads(node.Expression, name, everyColumn);
+  if (everyColumn.has(kind) || READS_EVERY_COLUMN.has(kind) || kind === 'StarExpression') return true;
   if (kind === 'NameReference' && String(node.SimpleName) === name) return true;
   if (
     kind === 'FunctionCallExpression' &&
@@ -36,7 +48,7 @@ function reads(node: any, name: string): boolean {
     return true;
   for (let i = 0; i < (node.ChildCount ?? 0); i++) {
     const child = node.GetChild(i);
-    if (child && reads(child, name)) return true;
+    if (child && reads(child, name, everyColumn)) return true;
   }
   return false;
 }
@@ -48,27 +60,44 @@ const hasColumn = (node: any, name: string): boolean => boundSchema(node).some((
  * operator of the same pipeline (`| project a, b`, `| summarize ... by a`, `| project-away name`).
  * A column still present where the pipeline ends (the result, a `let`, a join side) is observed.
  */
-export function unobservedAfter(node: any, name: string): boolean {
+export function unobservedAfter(
+  node: any,
+  name: string,
+  options: { mergedByName?: boolean; resultKept?: ResultKept } = {},
+): boolean {
   const pipe = node.Parent;
   if (kindName(pipe) !== 'PipeExpression') return false;
   const parent = pipe.Parent;
-  return kindName(parent) === 'PipeExpression' && parent.Expression === pipe && droppedBy(parent, name);
+  const kept = options.resultKept;
+  if (kept && parent === kept.statement) return !kept.columns.has(name);
+  const everyColumn = options.mergedByName ? MERGES_BY_NAME : NONE;
+  return (
+    kindName(parent) === 'PipeExpression' &&
+    parent.Expression === pipe &&
+    droppedBy(parent, name, everyColumn, options.resultKept)
+  );
 }
 
 /** The same for the column of a pipeline's source (`Table | ...`): dropped, unread, by its operators. */
 export function unobservedFromSource(node: any, name: string): boolean {
   const pipe = node.Parent;
-  return kindName(pipe) === 'PipeExpression' && pipe.Expression === node && droppedBy(pipe, name);
+  return kindName(pipe) === 'PipeExpression' && pipe.Expression === node && droppedBy(pipe, name, NONE);
 }
 
 /** Whether `pipe`'s operator, or one after it in the same pipeline, drops the column unread. */
-function droppedBy(pipe: any, name: string): boolean {
+function droppedBy(
+  pipe: any,
+  name: string,
+  everyColumn: ReadonlySet<string>,
+  resultKept?: ResultKept,
+): boolean {
   for (;;) {
     const op = pipe.Operator;
     // project-away names the column only to drop it.
-    if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name)) return false;
+    if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name, everyColumn)) return false;
     if (!hasColumn(op, name)) return true;
     const parent = pipe.Parent;
+    if (resultKept && parent === resultKept.statement) return !resultKept.columns.has(name);
     if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
     pipe = parent;
   }

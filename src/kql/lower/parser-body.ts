@@ -9,39 +9,71 @@
  * unread (`| project a, b`, `| summarize ... by a`) cannot change the answer.
  */
 import type { Catalog } from '../catalog.js';
-import { UnsupportedError } from '../plan/errors.js';
+import { bodyRefusal, KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Column, NamedExpr, Plan, Span } from '../plan/types.js';
 import { type PublishedParser, parserBesideDeclaration, standaloneBody } from '../solution-parsers.js';
-import { analyze } from '../syntax/index.js';
-import { type LowerContext, list, Scope, spanOf } from './context.js';
+import { type Analysis, analyze } from '../syntax/index.js';
+import { type LowerContext, spanOf } from './context.js';
 import { unobservedFromSource } from './liveness.js';
+import { planResolving } from './runtime-schema.js';
 
-type LowerStatements = (statements: any[], ctx: LowerContext) => Plan;
-
-const bodies = new WeakMap<Catalog, Map<string, any>>();
+const bound = new WeakMap<Catalog, Map<string, Analysis>>();
 
 /**
  * The `parser-output` of stub table `name` when the catalog holds a published body to run beside
- * its declared columns; else undefined. `lowerStatements` lowers the body's statements.
+ * its declared columns; else undefined. A body with an operator whose columns come from the data
+ * (a schema-less bag_unpack) resolves them at run time over its own text (runtime-schema.ts), and
+ * is projected onto the declared columns once they are known.
  */
 export function lowerBodyBesideDeclaration(
   name: string,
   node: any,
   ctx: LowerContext,
   schema: Column[],
-  lowerStatements: LowerStatements,
 ): Plan | undefined {
   const parser = parserBesideDeclaration(name);
   if (!parser) return undefined;
   const span = spanOf(node, ctx);
   const output = { op: 'parser-output' as const, name, span, schema };
-  let body: Plan;
+  const onto = (body: Plan): Plan | { refused: string } => {
+    if (body.op !== 'runtime-schema') return declaredColumns(body, node, name, parser, schema);
+    return {
+      ...body,
+      resume: (found) => {
+        const { plans, inQuery } = body.resume(found);
+        return {
+          inQuery,
+          plans: plans.map((plan) => {
+            const projected = onto(plan);
+            if ('refused' in projected) throw bodyRefusal(name, span, projected.refused);
+            return projected;
+          }),
+        };
+      },
+    };
+  };
   try {
-    body = lowerBody(parser, span, ctx, lowerStatements);
+    const projected = onto(lowerBody(parser, span, ctx.catalog, new Set(schema.map((c) => c.name))));
+    return 'refused' in projected
+      ? { ...output, bodyRefused: projected.refused }
+      : { ...output, body: projected };
   } catch (error) {
     if (!(error instanceof UnsupportedError)) throw error;
     return { ...output, bodyRefused: error.message };
   }
+}
+
+/**
+ * The body's result as the declared columns. A declared column the body lacks (or gives with another
+ * type) refuses the body when the query observes it; one the query drops unread is a typed null.
+ */
+function declaredColumns(
+  body: Plan,
+  node: any,
+  name: string,
+  parser: PublishedParser,
+  schema: Column[],
+): Plan | { refused: string } {
   const given = new Map(body.schema.map((c, index) => [c.name, { ...c, index }]));
   const columns: NamedExpr[] = [];
   for (const c of schema) {
@@ -53,8 +85,7 @@ export function lowerBodyBesideDeclaration(
     if (!unobservedFromSource(node, c.name)) {
       const lacks = from ? `gives it as ${from.type}, not ${c.type}` : 'does not give it';
       return {
-        ...output,
-        bodyRefused:
+        refused:
           `the query reads or keeps column '${c.name}', which the Azure-Sentinel CI declares for ${name} ` +
           `but its published body ${lacks} over the catalog's tables (${parser.source.path})`,
       };
@@ -62,34 +93,30 @@ export function lowerBodyBesideDeclaration(
     // Dropped unread by the query (unobservedFromSource), so no value of it reaches the answer.
     columns.push({ name: c.name, expr: { kind: 'literal', value: null, type: c.type } });
   }
-  return { ...output, body: { op: 'project', input: body, columns, schema } };
+  return { op: 'project', input: body, columns, schema };
 }
 
 /** The body bound on its own against the query's catalog (parameters at their defaults), lowered. */
-function lowerBody(
-  parser: PublishedParser,
-  span: Span,
-  ctx: LowerContext,
-  lowerStatements: LowerStatements,
-): Plan {
-  let byName = bodies.get(ctx.catalog);
-  if (!byName) bodies.set(ctx.catalog, (byName = new Map()));
-  let code = byName.get(parser.name);
-  if (!code) {
-    const { code: bound, diagnostics } = analyze(standaloneBody(parser), ctx.catalog);
-    const error = diagnostics.find((d) => d.severity === 'error');
-    if (error)
-      throw new UnsupportedError(
-        parser.name,
-        span,
-        `its published body does not bind here: ${error.code} ${error.message}`,
-      );
-    code = bound;
-    byName.set(parser.name, code);
+function lowerBody(parser: PublishedParser, span: Span, catalog: Catalog, kept: ReadonlySet<string>): Plan {
+  let byName = bound.get(catalog);
+  if (!byName) bound.set(catalog, (byName = new Map()));
+  const cache = byName;
+  const text = standaloneBody(parser);
+  // The body as published binds once per catalog; a text with run-time schemas written in is per run.
+  const analyzeOnce = (query: string, against: Catalog): Analysis => {
+    if (query !== text) return analyze(query, against);
+    let analysis = cache.get(parser.name);
+    if (!analysis) cache.set(parser.name, (analysis = analyze(query, against)));
+    return analysis;
+  };
+  try {
+    return planResolving(text, catalog, [], { callSite: span, kept, analyze: analyzeOnce });
+  } catch (error) {
+    if (!(error instanceof KqlError) || error instanceof UnsupportedError) throw error;
+    throw new UnsupportedError(
+      parser.name,
+      span,
+      `its published body does not bind here: ${error.diagnostics[0]?.code} ${error.diagnostics[0]?.message}`,
+    );
   }
-  return lowerStatements(list(code.Syntax.Statements), {
-    catalog: ctx.catalog,
-    scope: new Scope(),
-    callSite: span,
-  });
 }

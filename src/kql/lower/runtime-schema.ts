@@ -20,9 +20,9 @@
 import type { Catalog } from '../catalog.js';
 import { KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
-import { analyze, type QueryDiagnostic, quoteName } from '../syntax/index.js';
+import { analyze, lastStatement, type QueryDiagnostic, quoteName } from '../syntax/index.js';
 import type { Value } from '../values/index.js';
-import { boundSchema, type LowerContext } from './context.js';
+import { boundSchema, type LowerContext, spanOf } from './context.js';
 import { lowerQuery } from './index.js';
 import { checkResultSchema } from './verify.js';
 
@@ -55,14 +55,15 @@ const sites = new WeakMap<Plan, OpenSite>();
 
 /**
  * Marks `plan` (the lowering of an `evaluate` node) as having data-dependent columns that the query
- * can resolve at run time. Inside a function body (offsets relative to the body) or an mv-apply /
- * partition subquery (a schema per record) it stays unresolvable and is refused by its reader.
+ * (or the parser body) being lowered can resolve at run time. Inside a function body the query calls
+ * (offsets relative to that body, no `runtime`) or an mv-apply / partition subquery (a schema per
+ * record) it stays unresolvable and is refused by its reader.
  */
 export function openOperator(plan: Plan, node: any, kind: OpenSite['kind'], ctx: LowerContext): Plan {
-  if (ctx.callSite || ctx.applyInput || !ctx.runtime) return plan;
+  if (ctx.applyInput || !ctx.runtime) return plan;
   const start = ctx.runtime.original(node.TextStart);
   const end = ctx.runtime.original(node.TextStart + node.Width);
-  const span = { start: node.TextStart, length: node.Width };
+  const span = spanOf(node, ctx);
   sites.set(plan, { kind, start, end, span, known: boundSchema(node) });
   return plan;
 }
@@ -95,26 +96,45 @@ interface Insertion {
 }
 
 /**
+ * A parser's published body run for a call (lower/parser-body.ts): lowered with its errors at the
+ * call, its result projected onto `kept`; `analyze` may serve a cached binding of a text.
+ */
+export interface BodyCall {
+  callSite: Span;
+  kept: ReadonlySet<string>;
+  analyze: typeof analyze;
+}
+
+/**
  * Parses, binds and lowers `query` with the output schemas found so far written in; when an open
  * operator's columns are read, the plan is a runtime-schema node that probes it and comes back here.
  */
-export function planResolving(query: string, catalog: Catalog, resolved: (Found & OpenSite)[]): Plan {
+export function planResolving(
+  query: string,
+  catalog: Catalog,
+  resolved: (Found & OpenSite)[],
+  body?: BodyCall,
+): Plan {
   const insertions = resolved.map(insertionOf).sort((a, b) => a.at - b.at);
   const text = withInsertions(query, insertions);
   const original = (offset: number) => toOriginal(offset, insertions);
+  // Errors in a body are the call's; in the query, at their place before the written schemas.
+  const place = (error: unknown, offset: (o: number) => number) =>
+    body ? atCallSite(error, body.callSite) : inOriginal(error, offset);
   try {
-    const { code, diagnostics } = analyze(text, catalog);
+    const { code, diagnostics } = (body?.analyze ?? analyze)(text, catalog);
     const errors = diagnostics.filter((d: QueryDiagnostic) => d.severity === 'error');
     if (errors.length > 0) throw new KqlError(errors);
     const runtime: RuntimeSchemas = { found: new Map(resolved.map((r) => [r.start, r])), original };
-    const plan = lowerQuery(code, catalog, runtime);
+    const kept = body && { statement: lastStatement(code.Syntax), columns: body.kept };
+    const plan = lowerQuery(code, catalog, runtime, body && { callSite: body.callSite, resultKept: kept });
     // pivot's value columns in the result: their order shows, so it must be probed too.
     const last = sites.get(plan);
     if (last?.kind === 'pivot') throw new RuntimeSchemaNeeded(plan, last);
     checkResultSchema(plan, code);
     return plan;
   } catch (error) {
-    if (!(error instanceof RuntimeSchemaNeeded)) throw inOriginal(error, original);
+    if (!(error instanceof RuntimeSchemaNeeded)) throw place(error, original);
     const { probe, site } = error;
     return {
       op: 'runtime-schema',
@@ -124,12 +144,14 @@ export function planResolving(query: string, catalog: Catalog, resolved: (Found 
       resume: (found) => {
         checkKnownColumns(found, site, probe);
         const variants = orders(found, site, probe);
-        const plans = variants.map((v) => planResolving(query, catalog, [...resolved, { ...site, ...v }]));
+        const plans = variants.map((v) =>
+          planResolving(query, catalog, [...resolved, { ...site, ...v }], body),
+        );
         // The variants write the same names and types, so one mapping serves them all.
         const next = [...resolved, { ...site, ...found }]
           .map((r) => insertionOf(r))
           .sort((a, b) => a.at - b.at);
-        return { plans, inQuery: (e) => inOriginal(e, (offset) => toOriginal(offset, next)) };
+        return { plans, inQuery: (e) => place(e, (offset) => toOriginal(offset, next)) };
       },
     };
   }
@@ -204,6 +226,14 @@ function toOriginal(offset: number, insertions: Insertion[]): number {
     shift += text.length;
   }
   return offset - shift;
+}
+
+/** An error of a parser body's text, positioned at the call (plan spans there already are). */
+function atCallSite(error: unknown, callSite: Span): unknown {
+  if (!(error instanceof KqlError) || error instanceof UnsupportedError || mapped.has(error)) return error;
+  const out = new KqlError(error.diagnostics.map((d) => ({ ...d, ...callSite })));
+  mapped.add(out);
+  return out;
 }
 
 const mapped = new WeakSet<object>();

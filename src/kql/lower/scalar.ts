@@ -327,15 +327,19 @@ function lowerColumnIfExists(
   if (index < 0) return lowerScalar(fallback, row, ctx, aggregate);
   const type = row.schema[index].type;
   const bound = typeOf(node, ctx);
+  // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
+  // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
-    throw unsupported(
-      node,
-      ctx,
-      'column_ifexists',
-      type === 'dynamic'
-        ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
-        : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
-    );
+    return {
+      kind: 'undocumented',
+      construct: 'column_ifexists',
+      reason:
+        type === 'dynamic'
+          ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
+          : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
+      type: bound,
+      span: spanOf(node, ctx),
+    };
   return { kind: 'column', index, type };
 }
 
@@ -507,7 +511,8 @@ function lowerExpansion(
   aggregate?: AggregateHook,
 ): ScalarExpr {
   const scope = bindCallArguments(node, row, ctx);
-  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  // A function body's offsets are its own: run-time schemas re-bind the text being lowered, not it.
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined };
   const body = expansion.Root ?? expansion;
   const result = lowerBody(body, inner, (expr, bodyCtx) => lowerScalar(expr, row, bodyCtx, aggregate));
   return result;

@@ -199,7 +199,8 @@ function lowerFunctionBody(
   const expansion = call?.GetExpansion?.();
   if (!expansion) throw unsupported(node, ctx, construct);
   const scope = bindCallArguments(call, undefined, ctx, invokeSource);
-  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx) };
+  // A function body's offsets are its own: run-time schemas re-bind the text being lowered, not it.
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined };
   return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
 
@@ -209,7 +210,7 @@ function lowerFunctionBody(
  */
 function tableScan(name: string, node: any, ctx: LowerContext, schema = boundSchema(node)): Plan {
   if (ctx.catalog.tables.get(name)?.file === PARSER_STUB_FILE) {
-    const beside = lowerBodyBesideDeclaration(name, node, ctx, schema, statementsToPlan);
+    const beside = lowerBodyBesideDeclaration(name, node, ctx, schema);
     return beside ?? { op: 'parser-output', name, span: spanOf(node, ctx), schema };
   }
   return { op: 'scan', table: name, schema };

@@ -1,7 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
 import { isScanWithoutMatchId, resultSchema } from '../syntax/index.js';
-import { boundSchema, type LowerContext, unsupported } from './context.js';
+import { boundSchema, type LowerContext, uniqueColumnNames, unsupported } from './context.js';
 
 /**
  * The plan's output columns (names, order, types) must be the ones Kusto.Language computes for the
@@ -14,7 +14,7 @@ export function checkResultSchema(plan: Plan, code: any): void {
   // An open result (after bag_unpack without an output schema) has columns only the data decides;
   // the binder lists just the ones the query names, so there is no full schema to compare with.
   if (!expected || code.ResultType?.IsOpen) return;
-  const mismatch = schemaDifference(plan.schema, expected);
+  const mismatch = schemaDifference(plan.schema, uniqueColumnNames(expected));
   if (mismatch) throw new UnsupportedError('result schema', wholeQuery(code), mismatch);
 }
 
@@ -53,9 +53,8 @@ export function checkStageSchema(plan: Plan, node: any, ctx: LowerContext): void
 }
 
 /**
- * A Kusto table never holds two columns of one name, but Kusto.Language binds some operators to such
- * a schema (parse-kv with a key named like an input column); what the service does then (replace,
- * rename, error) is not documented, so the stage is refused.
+ * A Kusto table never holds two columns of one name; a plan that would is a lowering bug, refused.
+ * (Kusto.Language's own repeated names, parse into an existing column, are renamed by boundSchema.)
  */
 function repeatedName(schema: readonly Column[]): string | undefined {
   const seen = new Set<string>();

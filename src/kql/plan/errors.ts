@@ -51,3 +51,21 @@ export function positioned(error: unknown, span: Span, name: string): KqlError {
   if (error instanceof EvaluationError) return evaluationError(error.message, span);
   return evaluationError(`${name}: ${error instanceof Error ? error.message : String(error)}`, span);
 }
+
+/**
+ * A parser Sentinel or a Solution deploys whose rows over the data are unknown; `known` says how the
+ * engine knows it (by its output columns only, or a published body it cannot run: bodyRefusal).
+ */
+export function parserRefusal(name: string, span: Span, known: string): UnsupportedError {
+  return new UnsupportedError(
+    name,
+    span,
+    `${name} is a parser Sentinel or a Solution deploys, ${known}, so ` +
+      `its rows over this data are unknown: import it with \`sentinel-kit import\` (into kql/parsers) ` +
+      `or give rows for ${name} in the test's tables`,
+  );
+}
+
+export function bodyRefusal(name: string, span: Span, why: string): UnsupportedError {
+  return parserRefusal(name, span, `whose published body the engine cannot run (${why})`);
+}

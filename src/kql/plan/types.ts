@@ -39,7 +39,12 @@ export type ScalarExpr =
   /** `pack_all([ignore_null_empty])` / `pack(*)`: the row's first `width` columns as a property bag. */
   | { kind: 'row-bag'; type: 'dynamic'; ignoreNullEmpty: boolean; width: number; span: Span }
   /** `ingestion_time()`: when the current record was ingested, carried from the scanned table. */
-  | { kind: 'ingestion-time'; type: 'datetime'; span: Span };
+  | { kind: 'ingestion-time'; type: 'datetime'; span: Span }
+  /**
+   * A value the docs leave open (column_ifexists of a column of another type): refused as `construct`
+   * with `reason` when a row evaluates it, so data that never reaches it is still answered.
+   */
+  | { kind: 'undocumented'; construct: string; reason: string; type: KqlType; span: Span };
 
 export type WindowFunction =
   | 'prev'
@@ -105,6 +110,15 @@ export type ExternalFormat = 'csv' | 'tsv' | 'psv' | 'scsv' | 'txt' | 'raw' | 'j
 
 export type ParsePart = { kind: 'text'; text: string } | { kind: 'column'; name: string; type: KqlType };
 
+/**
+ * A parsed column named like an input column (lower/expand.ts, intoExistingColumns): the output
+ * column `column` must equal input column `input` on every row, else the run is refused.
+ */
+export interface SameAs {
+  column: number;
+  input: number;
+}
+
 export type Plan =
   /** Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages. */
   (
@@ -161,6 +175,7 @@ export type Plan =
         regexFlags: string;
         where: boolean;
         span: Span;
+        sameAs: SameAs[];
       }
     | {
         op: 'parse-kv';
@@ -168,6 +183,8 @@ export type Plan =
         source: ScalarExpr;
         keys: Column[];
         mode: ParseKvMode;
+        span: Span;
+        sameAs: SameAs[];
       }
     /** rolling_percentile plugin: per dims, the percentile over the window of bins ending at each bin. */
     | {

@@ -3,6 +3,7 @@ export {
   analyze,
   isScanWithoutMatchId,
   kqlTypeOf,
+  lastStatement,
   type QueryDiagnostic,
   referencingNodes,
   resultSchema,
