@@ -49,6 +49,11 @@ describe('tables of newer Solutions, from the Azure-Sentinel CI CustomTables', (
     [
       'OnePasswordEventLogs_CL | where action == "export" | extend SrcIpAddr = session.ip, Actor = actor_details.email',
     ],
+    // ... and the columns its connector creates (Data Connectors/1Password_ccpv2/1Password_tables.json @b7ff8d0),
+    // where the CI file writes object_Type and action_Type.
+    [
+      'OnePasswordEventLogs_CL | where object_type == "vault" and action_type == "mfa_ok" | project account_uuid',
+    ],
     // Solutions/Authomize/Analytic Rules/User_without_MFA.yaml (CustomTables/Authomize_v2_CL.json @4d31d56)
     ['Authomize_v2_CL | extend Policy = policy_name_s, URL = url_s | project Policy, URL, Category'],
     // Solutions/LastPass/Hunting Queries/FailedSigninsDueToMFA.yaml (CustomTables/LastPass_BYOC_CL.json @204c51a)
