@@ -54,6 +54,11 @@ describe('tables of newer Solutions, from the Azure-Sentinel CI CustomTables', (
     [
       'OnePasswordEventLogs_CL | where object_type == "vault" and action_type == "mfa_ok" | project account_uuid',
     ],
+    // Solutions/42Crunch API Protection/Analytic Rules/APIBOLA.yaml: the table its connector creates
+    // (Data Connectors/42Crunch_CCF/table_FortyTwoCrunchAPIProtectionV2.json @5b6d724).
+    [
+      'FortyTwoCrunchAPIProtectionV2_CL | project-away NonBlockingMode, SourcePort, Uuid | where InstanceName == "Instance_5" and UriPath has "/api/login" and Status == 200 | top 1 by Timestamp desc',
+    ],
     // Solutions/Authomize/Analytic Rules/User_without_MFA.yaml (CustomTables/Authomize_v2_CL.json @4d31d56)
     ['Authomize_v2_CL | extend Policy = policy_name_s, URL = url_s | project Policy, URL, Category'],
     // Solutions/LastPass/Hunting Queries/FailedSigninsDueToMFA.yaml (CustomTables/LastPass_BYOC_CL.json @204c51a)
