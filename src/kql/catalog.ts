@@ -327,7 +327,7 @@ export function withTimeGenerated(table: TableSchema): TableSchema {
  * SecurityEvent's. A table without `_IsBillable` (a CI `_CL` file, a Defender XDR table) keeps what
  * its source declares.
  */
-export function withItemId(table: TableSchema): TableSchema {
+function withItemId(table: TableSchema): TableSchema {
   const has = (name: string) => table.columns.some((c) => c.name === name);
   if (!has('_IsBillable') || has('_ItemId')) return table;
   return { ...table, columns: [...table.columns, { name: '_ItemId', type: 'string' }] };
