@@ -144,6 +144,7 @@ export function importTables(
   const record: CiTables = merge
     ? keptFromEarlierRuns(previous, [...files, ...stubFunctions.map((d) => fileOf(d.source.path))])
     : {};
+  const documented = documentedColumns(dir, microsoft);
   for (const [name, entry] of Object.entries(previous)) {
     if (entry.added === 'table' && !record[name]) microsoft.delete(name);
   }
@@ -194,7 +195,8 @@ export function importTables(
       notes.unshift(`columns added: ${extra.map((c) => c.name).join(', ')}`);
       record[name] = { ...source, added: 'columns', notes };
     } else if (name.endsWith('_CL')) {
-      added.set(name, { name, columns });
+      const kept = (documented.get(name) ?? []).filter((c) => !columns.some((own) => own.name === c.name));
+      added.set(name, { name, columns: [...columns, ...kept] });
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
       parserOutputs.set(name, { name, columns });
@@ -204,6 +206,32 @@ export function importTables(
   writeFileSync(tablesFile, pack([...microsoft.values(), ...added.values()]));
   writeFileSync(join(dir, 'ci-tables.ndjson'), pack([...parserOutputs.values()]));
   return record;
+}
+
+/**
+ * Columns of the catalog's tables that another source recorded in provenance.json `tables` added
+ * (scripts/import-xdr-tables.ts, import-solution-tables.ts: `added_columns`), so a `_CL` table this
+ * script re-reads from the CI's file keeps them.
+ */
+function documentedColumns(
+  dir: string,
+  tables: ReadonlyMap<string, TableSchema>,
+): Map<string, ColumnSchema[]> {
+  const file = join(dir, 'provenance.json');
+  const recorded = existsSync(file)
+    ? ((
+        JSON.parse(readFileSync(file, 'utf8')) as {
+          tables?: Record<string, { sources?: { added_columns?: string[] }[] }>;
+        }
+      ).tables ?? {})
+    : {};
+  const out = new Map<string, ColumnSchema[]>();
+  for (const [name, entry] of Object.entries(recorded)) {
+    const names = new Set((entry.sources ?? []).flatMap((s) => s.added_columns ?? []));
+    const columns = tables.get(name)?.columns.filter((c) => names.has(c.name)) ?? [];
+    if (columns.length > 0) out.set(name, columns);
+  }
+  return out;
 }
 
 interface Declaration {

@@ -17,15 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { kqlDefault } from '../src/content/azure-sentinel-parser.js';
+import { isParserProblem, isRecord, readParserFields } from '../src/content/azure-sentinel-parser.js';
 import { builtinAsimParsers } from '../src/kql/asim.js';
-import {
-  type Catalog,
-  type ColumnSchema,
-  type FunctionParameter,
-  loadCatalog,
-  sentinelCiType,
-} from '../src/kql/catalog.js';
+import { type Catalog, type ColumnSchema, type FunctionParameter, loadCatalog } from '../src/kql/catalog.js';
 import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
 import { boundReferences } from '../src/kql/references.js';
 import {
@@ -39,24 +33,26 @@ import { analyze, resultSchema } from '../src/kql/syntax/analyze.js';
 
 const REPO = 'Azure/Azure-Sentinel';
 
-interface ParserYaml {
-  FunctionName?: unknown;
-  FunctionAlias?: unknown;
-  FunctionQuery?: unknown;
-  FunctionParams?: unknown;
-}
-
-/** A YAML's parameters; a type with no KQL name makes the parser unusable (its calls could not bind). */
-function parametersOf(raw: unknown): FunctionParameter[] | string {
-  const out: FunctionParameter[] = [];
-  for (const p of Array.isArray(raw) ? raw : []) {
-    const { Name: name, Type: typeName, Default: given } = (p ?? {}) as Record<string, unknown>;
-    const type = sentinelCiType(String(typeName ?? ''));
-    if (typeof name !== 'string' || !type) return `parameter ${JSON.stringify(p)} not understood`;
-    const value = given === undefined || given === null ? undefined : String(given);
-    out.push({ name, type, default: value === undefined ? undefined : kqlDefault(value, type) });
-  }
-  return out;
+/**
+ * A Solution parser's fields (src/content/azure-sentinel-parser.ts reads every shape): an ASIM or
+ * repository parser, or a tabular parameter, has no place in the catalog, whose published parsers
+ * run as calls with scalar arguments.
+ */
+function solutionParser(text: string): {
+  name?: string;
+  body?: string;
+  parameters?: FunctionParameter[];
+  reason?: string;
+} {
+  const doc = parse(text) as unknown;
+  const fields = isRecord(doc) ? readParserFields(doc) : undefined;
+  if (!fields || (!isParserProblem(fields) && fields.shape !== 'solution'))
+    return { reason: 'no FunctionAlias/FunctionName or FunctionQuery' };
+  if (isParserProblem(fields)) return { name: fields.name, reason: fields.problem };
+  const name = fields.functionName;
+  const tabular = fields.parameters.find((p) => p.type === 'table');
+  if (tabular) return { name, reason: `tabular parameter ${tabular.name}` };
+  return { name, body: fields.query, parameters: fields.parameters };
 }
 
 /** One parser YAML as a catalog entry, or why it cannot be one. */
@@ -65,14 +61,8 @@ export function readParser(
   source: ParserSource,
   catalog: Catalog,
 ): { name?: string; parser?: PublishedParser; reason?: string } {
-  const doc = parse(text) as ParserYaml;
-  const alias = doc.FunctionAlias ?? doc.FunctionName;
-  const name = typeof alias === 'string' ? alias : undefined;
-  if (name === undefined || typeof doc.FunctionQuery !== 'string')
-    return { name, reason: 'no FunctionAlias/FunctionName or FunctionQuery' };
-  const parameters = parametersOf(doc.FunctionParams);
-  if (typeof parameters === 'string') return { name, reason: parameters };
-  const body = doc.FunctionQuery;
+  const { name, body, parameters, reason } = solutionParser(text);
+  if (name === undefined || body === undefined || parameters === undefined) return { name, reason };
   const { code, diagnostics } = analyze(standaloneBody({ body, parameters }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { name, reason: `does not bind: ${errors[0].code} ${errors[0].message}` };

@@ -17,7 +17,7 @@ import { commitsOf } from './import-ci-functions.js';
 const REPO = 'MicrosoftDocs/defender-docs';
 const FOLDER = 'defender-xdr';
 
-export interface XdrPage {
+export interface DocumentedTable {
   name: string;
   columns: ColumnSchema[];
   notes: string[];
@@ -34,7 +34,7 @@ const cells = (line: string) =>
 const columnName = (cell: string) => (cell.match(/`([^`]+)`/)?.[1] ?? cell.split(/\s/)[0]).trim();
 
 /** The table a page describes, or undefined when it has no heading or no column table. */
-export function readXdrPage(text: string): XdrPage | undefined {
+export function readXdrPage(text: string): DocumentedTable | undefined {
   const lines = text.split(/\r?\n/);
   const name = lines
     .find((line) => line.startsWith('# '))
@@ -65,20 +65,37 @@ interface Source {
   notes?: string[];
 }
 
-type TableProvenance = Record<string, { sources: Source[]; also_in: string[]; stub: boolean }>;
+export type TableProvenance = Record<string, { sources: Source[]; also_in: string[]; stub: boolean }>;
 
-/** Adds the pages' tables and columns to `tables` and records each page in `provenance`. */
-export function mergeXdrPages(
-  pages: { file: string; commit?: string; page: XdrPage }[],
+/** Where documented tables come from: the provenance source label, the repository and each file's path there. */
+export interface TableOrigin {
+  source: string;
+  repo: string;
+  path: (file: string) => string;
+}
+
+const XDR_PAGES: TableOrigin = { source: 'src2', repo: REPO, path: (file) => `${FOLDER}/${file}` };
+
+/**
+ * Adds documented tables, and the columns a catalog table lacks, to `tables` and records each
+ * document in `provenance` (Defender XDR pages here; Solutions' table definitions in
+ * scripts/import-solution-tables.ts).
+ */
+export function mergeTableColumns(
+  pages: { file: string; commit?: string; page: DocumentedTable }[],
   tables: Map<string, TableSchema>,
   provenance: TableProvenance,
+  origin: TableOrigin = XDR_PAGES,
 ): void {
+  const { repo } = origin;
   for (const { file, commit, page } of pages) {
-    const path = `${FOLDER}/${file}`;
+    const path = origin.path(file);
     const entry = provenance[page.name] ?? { sources: [], also_in: [], stub: false };
-    const fromThisPage = (s: Source) => s.path === path && s.repo === REPO;
-    // A table an earlier run took from this page alone is this page's again, not a table it adds to.
-    const pageOnly = entry.sources.length > 0 && entry.sources.every(fromThisPage);
+    const fromThisPage = (s: Source) => s.path === path && s.repo === repo;
+    // A table an earlier run made from this page alone (no columns added to another source's table)
+    // is this page's again, not a table it adds to.
+    const pageOnly =
+      entry.sources.length > 0 && entry.sources.every((s) => fromThisPage(s) && !s.added_columns);
     const own = pageOnly ? undefined : tables.get(page.name);
     const have = new Map(own?.columns.map((c) => [c.name, c.type]));
     const added = page.columns.filter((c) => !have.has(c.name));
@@ -93,8 +110,8 @@ export function mergeXdrPages(
       own ? { ...own, columns: [...own.columns, ...added] } : { name: page.name, columns: added },
     );
     const source: Source = {
-      source: 'src2',
-      repo: REPO,
+      source: origin.source,
+      repo,
       ...(commit ? { commit } : {}),
       path,
       ...(own ? { added_columns: added.map((c) => c.name) } : {}),
@@ -126,7 +143,7 @@ function main(): void {
   const tables = readPackedFile(tablesFile);
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { tables: TableProvenance };
-  mergeXdrPages(pages, tables, all.tables);
+  mergeTableColumns(pages, tables, all.tables);
   writeFileSync(tablesFile, pack([...tables.values()]));
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
   console.log(`${pages.length} pages: ${pages.map((p) => p.page.name).join(', ')}`);

@@ -1,64 +1,83 @@
-import { kqlTypes } from '../kql/values/types.js';
+import { type FunctionParameter, sentinelCiType } from '../kql/catalog.js';
+import { type KqlType, kqlTypes } from '../kql/values/types.js';
 
-/** A parser function in the repository's shape (kql/parsers/<name>.yaml). */
+/**
+ * Where a parser file comes from, by the keys it uses: a Solution parser of Azure-Sentinel
+ * (`Solutions/<name>/Parsers/*.yaml`: `FunctionName`/`FunctionAlias`, `FunctionParams`,
+ * `FunctionQuery`), an ASIM parser (`Parsers/ASim<Schema>/Parsers/*.yaml`: `ParserName`,
+ * `ParserParams`, `ParserQuery`) or the repository's own (kql/parsers: `functionName`, `parameters`,
+ * `query`).
+ */
+export type ParserShape = 'solution' | 'asim' | 'repository';
+
+/** A parser function, read from any of the three shapes. */
 export interface ParserFields {
   functionName: string;
   description?: string;
-  parameters: ParserParameter[];
+  /** Scalar parameters typed as KQL; `table` for a tabular one (`table:(*)`, `table:(Col:type, …)`). */
+  parameters: FunctionParameter[];
   query: string;
   /** The key the query was read from (`query`, `FunctionQuery`, `ParserQuery`), for positions. */
   queryKey: string;
+  shape: ParserShape;
 }
 
-export interface ParserParameter {
-  name: string;
-  /** A KQL scalar type, or `table` for a tabular parameter. */
-  type: string;
-  default?: string;
+/** A parser that cannot be read, and why; its name when it has one. */
+export interface ParserProblem {
+  name?: string;
+  problem: string;
 }
+
+const QUERY_KEYS: Record<string, ParserShape> = {
+  functionquery: 'solution',
+  parserquery: 'asim',
+  query: 'repository',
+};
 
 /**
- * A parser file in either shape: the repository's (`functionName`, `parameters`, `query`) or the
- * Azure-Sentinel repository's — Solution parsers (`FunctionName`/`FunctionAlias`, `FunctionParams`,
- * `FunctionQuery`) and ASIM parsers (`ParserName`, `ParserParams`, `ParserQuery`). The Azure-Sentinel
- * CI reads those keys (KqlValidationTests.cs, Validate_SolutionParsersFunctions_HaveValidKql and
- * Validate_ParsersFunctions_HaveValidKql) and turns each parameter into `let Name = Default;` before
- * the query. Keys match case-insensitively, as the repository's other fields do. `undefined` when
- * the document is not a parser; a string says why a parser cannot be read.
+ * The one reader of parser files, for `validate`, `import` and scripts/import-solution-parsers.ts.
+ * The Azure-Sentinel CI reads the Azure-Sentinel keys (KqlValidationTests.cs,
+ * Validate_SolutionParsersFunctions_HaveValidKql and Validate_ParsersFunctions_HaveValidKql) and turns
+ * each parameter into `let Name = Default;` before the query. Keys match case-insensitively, as the
+ * repository's other fields do. An Azure-Sentinel parameter's Type is a Kusto or .NET type name as
+ * the CI's schema files write them (sentinelCiType: `string`, `DateTime`, `Int32`...); the
+ * repository's are KQL. `undefined` when the document is not a parser.
  */
-export function readParserFields(data: Record<string, unknown>): ParserFields | string | undefined {
+export function readParserFields(data: Record<string, unknown>): ParserFields | ParserProblem | undefined {
   const key = (...names: string[]) =>
     names.map((n) => Object.keys(data).find((k) => k.toLowerCase() === n.toLowerCase())).find(Boolean);
   const queryKey = key('FunctionQuery', 'ParserQuery', 'query');
   const nameKey = key('FunctionAlias', 'ParserName', 'FunctionName');
   if (!queryKey || (queryKey === key('query') && !nameKey)) return undefined;
-  const name = nameKey ? data[nameKey] : undefined;
+  const shape = QUERY_KEYS[queryKey.toLowerCase()];
+  const given = nameKey ? data[nameKey] : undefined;
+  const name = typeof given === 'string' ? given : undefined;
   const query = data[queryKey];
-  if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name) || typeof query !== 'string') {
-    return `a parser needs a name (${nameKey ?? 'FunctionAlias'}, an identifier) and a query (${queryKey}, a string)`;
+  if (name === undefined || !/^[A-Za-z_]\w*$/.test(name) || typeof query !== 'string') {
+    return {
+      ...(name !== undefined ? { name } : {}),
+      problem: `a parser needs a name (${nameKey ?? 'FunctionAlias'}, an identifier) and a query (${queryKey}, a string)`,
+    };
   }
   const paramsKey = key('FunctionParams', 'ParserParams', 'parameters');
   const params = paramsKey ? data[paramsKey] : undefined;
-  const parameters: ParserParameter[] = [];
+  const parameters: FunctionParameter[] = [];
   for (const param of Array.isArray(params) ? params : []) {
     const field = (n: string) =>
       isRecord(param) ? param[Object.keys(param).find((k) => k.toLowerCase() === n) ?? ''] : undefined;
     const paramName = field('name');
-    // `table:(*)` and `table:(Col:type, …)` are tabular parameters.
-    const type = String(field('type') ?? '').toLowerCase();
-    const kqlType = type.startsWith('table') ? 'table' : type;
-    if (typeof paramName !== 'string' || !(kqlTypes as readonly string[]).concat('table').includes(kqlType)) {
-      return `parameter ${JSON.stringify(param)} has no name or a type sentinel-kit does not know`;
+    const type = parameterType(String(field('type') ?? ''), shape);
+    if (typeof paramName !== 'string' || !type) {
+      return {
+        name,
+        problem: `parameter ${JSON.stringify(param)} has no name or a type sentinel-kit does not know`,
+      };
     }
     const fallback = field('default');
-    // The repository's `default` is KQL already; an Azure-Sentinel file's is the YAML value.
-    const azureSentinel = paramsKey?.toLowerCase() !== 'parameters';
     const text = fallback === undefined || fallback === null ? undefined : String(fallback);
-    parameters.push({
-      name: paramName,
-      type: kqlType,
-      ...(text !== undefined ? { default: azureSentinel ? kqlDefault(text, kqlType) : text } : {}),
-    });
+    // The repository's `default` is KQL already; an Azure-Sentinel file's is the YAML value.
+    const value = text === undefined || shape === 'repository' ? text : kqlDefault(text, type);
+    parameters.push({ name: paramName, type, ...(value !== undefined ? { default: value } : {}) });
   }
   const title = isRecord(data.Function) ? data.Function.Title : undefined;
   const description = title ?? data[key('description', 'Description') ?? ''];
@@ -68,7 +87,20 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
     parameters,
     query,
     queryKey,
+    shape,
   };
+}
+
+function parameterType(text: string, shape: ParserShape): FunctionParameter['type'] | undefined {
+  const type = text.trim().toLowerCase();
+  if (type.startsWith('table')) return 'table';
+  if (shape !== 'repository') return sentinelCiType(type);
+  return (kqlTypes as readonly string[]).includes(type) ? (type as KqlType) : undefined;
+}
+
+/** Whether `read` is a parser that could not be read. */
+export function isParserProblem(read: ParserFields | ParserProblem): read is ParserProblem {
+  return 'problem' in read;
 }
 
 /**
@@ -76,7 +108,7 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
  * which a function declaration needs as the string literal `"*"`; a default written already quoted
  * (`Default: "''"`) and those of other types (`datetime(null)`, `false`) are KQL as they stand.
  */
-export function kqlDefault(value: string, type: string): string {
+function kqlDefault(value: string, type: string): string {
   if (type !== 'string') return value;
   return /^(['"]).*\1$/s.test(value) ? value : JSON.stringify(value);
 }

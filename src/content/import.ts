@@ -4,7 +4,13 @@ import { Document, parseDocument } from 'yaml';
 import { tablePlans } from '../config.js';
 import { findFiles } from '../rules/load.js';
 import { armLiteral, armResources, watchlistFromArm } from './arm-template.js';
-import { isRecord, type ParserFields, readParserFields } from './azure-sentinel-parser.js';
+import {
+  isParserProblem,
+  isRecord,
+  type ParserFields,
+  type ParserProblem,
+  readParserFields,
+} from './azure-sentinel-parser.js';
 import { contentKindOf } from './validate.js';
 
 /** One file `import` writes, relative to the repository root. */
@@ -109,9 +115,9 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
 }
 
 /** Azure-Sentinel parsers (Solutions' Function*, ASIM's Parser*) or the repository's own, as kql/parsers/<name>.yaml. */
-function importParser(parser: ParserFields | string, from: string, result: ImportResult): void {
-  if (typeof parser === 'string') {
-    result.skipped.push({ from, reason: parser });
+function importParser(parser: ParserFields | ParserProblem, from: string, result: ImportResult): void {
+  if (isParserProblem(parser)) {
+    result.skipped.push({ from, reason: parser.problem });
     return;
   }
   const { functionName, description, parameters, query } = parser;

@@ -6,7 +6,7 @@ import { checkAutomationReferences } from '../automation/validate.js';
 import { findAlertResponders, findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { type Catalog, type FunctionParameter, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
+import { type Catalog, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
 import type { DocumentFacts } from '../rules/validate/facts.js';
@@ -22,7 +22,7 @@ import { checkQuery } from '../rules/validate/query.js';
 import { validateSummaryFiles } from '../summary/validate.js';
 import { runWorker, takeInTurn } from '../threads.js';
 import { armResources, watchlistFromArm } from './arm-template.js';
-import { isRecord, readParserFields } from './azure-sentinel-parser.js';
+import { isParserProblem, isRecord, readParserFields } from './azure-sentinel-parser.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =
@@ -222,12 +222,17 @@ export function withParsersOf(catalog: Catalog, files: readonly string[]): Catal
     const { source } = readYamlSource(path, displayPath(path));
     const data = source?.document.toJS() as unknown;
     const parser = isRecord(data) ? readParserFields(data) : undefined;
-    if (typeof parser !== 'object' || known.has(parser.functionName) || added.has(parser.functionName))
+    if (
+      !parser ||
+      isParserProblem(parser) ||
+      known.has(parser.functionName) ||
+      added.has(parser.functionName)
+    )
       continue;
     added.set(parser.functionName, {
       name: parser.functionName,
       description: parser.description,
-      parameters: parser.parameters.map((p) => ({ ...p, type: p.type as FunctionParameter['type'] })),
+      parameters: parser.parameters,
       body: parser.query,
       file: displayPath(path),
     });
@@ -247,7 +252,7 @@ function checkParser(path: string, options: ContentOptions): Diagnostic[] {
   const parser = isRecord(data) ? readParserFields(data) : undefined;
   // A kql/parsers file without functionName or query is reported once, by the catalog loader.
   if (parser === undefined) return diagnostics;
-  if (typeof parser === 'string') return [...diagnostics, source.diagnostic('SK1010', 'error', parser)];
+  if (isParserProblem(parser)) return [...diagnostics, source.diagnostic('SK1010', 'error', parser.problem)];
   const scalars = parser.parameters.filter((p) => p.type !== 'table');
   const declarations =
     scalars.length > 0

@@ -8,12 +8,15 @@ import type { FunctionSchema } from './catalog.js';
  * hostname, as a string, and extending T with the fields listed here. Their types are the device
  * name fields' of Learn "ASIM schemas" (normalization-about-schemas#the-device-name: Domain and FQDN
  * String, Hostname and DomainType the string-valued logical types Hostname and Enumerated).
- * `_ASIM_ResolveDstFQDN` is left out: that page lists `SrcFQDN` among its fields, so its output is
- * not pinned down.
+ * `_ASIM_ResolveDstFQDN`'s row on that page names `SrcFQDN`; the function itself, as the Azure-Sentinel
+ * CI loads it (ASIM/lib/functions/ASIM_ResolveDstFQDN.yaml @07112046, EquivalentBuiltInFunction
+ * `_ASIM_ResolveDstFQDN`), renames ASIM_ResolveFQDN's fields to DstHostname, DstDomain, DstFQDN and
+ * DstDomainType, as the page's text ("sets the Dst fields") says.
  */
 const RESOLVE_FQDN_FIELDS: Record<string, readonly string[]> = {
   _ASIM_ResolveFQDN: ['ExtractedHostname', 'Domain', 'DomainType', 'FQDN'],
   _ASIM_ResolveSrcFQDN: ['SrcHostname', 'SrcDomain', 'SrcDomainType', 'SrcFQDN'],
+  _ASIM_ResolveDstFQDN: ['DstHostname', 'DstDomain', 'DstDomainType', 'DstFQDN'],
   _ASIM_ResolveDvcFQDN: ['DvcHostname', 'DvcDomain', 'DvcDomainType', 'DvcFQDN'],
 };
 

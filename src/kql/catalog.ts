@@ -298,7 +298,7 @@ function builtinTableFile(): PackedTables {
     join(builtinCatalogDir(), 'tables.ndjson'),
     'sentinel-kit catalog',
     undefined,
-    withTimeGenerated,
+    (table) => withItemId(withTimeGenerated(table)),
   );
   return builtinTables;
 }
@@ -313,6 +313,24 @@ function builtinTableFile(): PackedTables {
 export function withTimeGenerated(table: TableSchema): TableSchema {
   if (!table.name.endsWith('_CL') || table.columns.some((c) => c.name === 'TimeGenerated')) return table;
   return { ...table, columns: [{ name: 'TimeGenerated', type: 'datetime' }, ...table.columns] };
+}
+
+/**
+ * `_ItemId` (string) on the tables that carry Log Analytics' standard columns. Learn "Standard columns
+ * in Azure Monitor Logs" (azure-monitor-docs log-standard-columns.md @04f72d4) lists `_ItemId`, "a unique
+ * identifier for the record", beside `_IsBillable` and `_BilledSize` as columns common to the data types
+ * that have standard columns; it is hidden ("will not show in the schema view"), so the table reference
+ * pages the catalog comes from leave it out while they list `_IsBillable`. Its type: ASIM's common
+ * fields (EventUid, "typically mapped to the `_ItemId` Log Analytics field", String) and the
+ * Azure-Sentinel CI's CustomTables files that declare it (`_ItemId` string). Published UEBA hunting
+ * queries join AuditLogs' `_ItemId` with BehaviorAnalytics.SourceRecordId, and ASIM parsers read
+ * SecurityEvent's. A table without `_IsBillable` (a CI `_CL` file, a Defender XDR table) keeps what
+ * its source declares.
+ */
+function withItemId(table: TableSchema): TableSchema {
+  const has = (name: string) => table.columns.some((c) => c.name === name);
+  if (!has('_IsBillable') || has('_ItemId')) return table;
+  return { ...table, columns: [...table.columns, { name: '_ItemId', type: 'string' }] };
 }
 
 /** The built-in tables and the parser-output stubs the project does not hide. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeXdrPages, readXdrPage } from '../../scripts/import-xdr-tables.js';
+import { mergeTableColumns, readXdrPage } from '../../scripts/import-xdr-tables.js';
 import type { TableSchema } from '../../src/kql/catalog.js';
 
 // The page shape of MicrosoftDocs/defender-docs defender-xdr/advanced-hunting-identityinfo-table.md:
@@ -65,7 +65,7 @@ describe('Defender XDR advanced-hunting pages', () => {
         page: { name: 'AgentsInfo', columns: [{ name: 'AgentId', type: 'string' as const }], notes: [] },
       },
     ];
-    mergeXdrPages(pages, tables, provenance);
+    mergeTableColumns(pages, tables, provenance);
     expect(tables.get('IdentityInfo')?.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
       'AccountUPN:string',
       'Tags:string',
@@ -88,7 +88,7 @@ describe('Defender XDR advanced-hunting pages', () => {
       ],
     });
     const snapshot = structuredClone([...tables.entries()]);
-    mergeXdrPages(pages, tables, provenance);
+    mergeTableColumns(pages, tables, provenance);
     expect(provenance).toEqual(recorded);
     expect([...tables.entries()]).toEqual(snapshot);
   });

@@ -1,0 +1,80 @@
+// Adds to catalog/tables.ndjson the columns a Solution's own table definitions give and the catalog
+// lacks: the `Microsoft.OperationalInsights/workspaces/tables` resources a Solution's data connector
+// deploys (Solutions/1Password/Data Connectors/1Password_ccpv2/1Password_tables.json), which are the
+// columns Azure creates in the workspace. The Azure-Sentinel CI's CustomTables file of a table can lag
+// behind them (OnePasswordEventLogs_CL.json names `object_Type` where the connector creates
+// `object_type`, and Kusto names are case-sensitive). As for Defender XDR pages, a table the catalog
+// has keeps its columns and types, and each file is recorded in catalog/provenance.json `tables`
+// (source `solution`).
+// Input: a folder of those JSON files (a resource, or a template with `resources`) and a SOURCES.tsv
+// beside them: `path<TAB>commit` per line, the path in Azure/Azure-Sentinel, whose file name is the file's.
+// Usage: npx tsx scripts/import-solution-tables.ts <folder>
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isRecord } from '../src/content/azure-sentinel-parser.js';
+import { type ColumnSchema, sentinelCiType } from '../src/kql/catalog.js';
+import { builtinCatalogDir, readPackedFile } from '../src/kql/packed-tables.js';
+import { pack } from './import-catalog.js';
+import { type DocumentedTable, mergeTableColumns, type TableProvenance } from './import-xdr-tables.js';
+
+const TABLE_TYPE = 'microsoft.operationalinsights/workspaces/tables';
+
+/** The workspace tables a JSON document defines: a table resource, or a template's table resources. */
+export function readSolutionTables(document: unknown): DocumentedTable[] {
+  const resources = isRecord(document) && Array.isArray(document.resources) ? document.resources : [document];
+  return resources.flatMap((resource) => {
+    if (!isRecord(resource) || String(resource.type).toLowerCase() !== TABLE_TYPE) return [];
+    const schema = isRecord(resource.properties) ? resource.properties.schema : undefined;
+    if (!isRecord(schema) || typeof schema.name !== 'string' || !Array.isArray(schema.columns)) return [];
+    const columns: ColumnSchema[] = [];
+    const notes: string[] = [];
+    for (const column of schema.columns) {
+      const name = isRecord(column) ? column.name : undefined;
+      const type = isRecord(column) ? sentinelCiType(String(column.type)) : undefined;
+      if (typeof name !== 'string' || !type) notes.push(`column ${JSON.stringify(column)} left out`);
+      else if (!columns.some((c) => c.name === name)) columns.push({ name, type });
+    }
+    return [{ name: schema.name, columns, notes }];
+  });
+}
+
+function main(): void {
+  const [folder] = process.argv.slice(2);
+  if (!folder)
+    throw new Error('usage: import-solution-tables.ts <folder of table definitions with SOURCES.tsv>');
+  const sources = new Map(
+    readFileSync(join(folder, 'SOURCES.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim())
+      .map((line) => {
+        const [path = '', commit = ''] = line.split('\t');
+        return [basename(path), { path, commit }] as const;
+      }),
+  );
+  const pages = readdirSync(folder)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .flatMap((file) => {
+      const source = sources.get(file);
+      if (!source) throw new Error(`${file} is not in SOURCES.tsv`);
+      const tables = readSolutionTables(JSON.parse(readFileSync(join(folder, file), 'utf8')));
+      return tables.map((page) => ({ file: source.path, commit: source.commit, page }));
+    });
+  const dir = builtinCatalogDir();
+  const tablesFile = join(dir, 'tables.ndjson');
+  const tables = readPackedFile(tablesFile);
+  const provenanceFile = join(dir, 'provenance.json');
+  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { tables: TableProvenance };
+  mergeTableColumns(pages, tables, all.tables, {
+    source: 'solution',
+    repo: 'Azure/Azure-Sentinel',
+    path: (file) => file,
+  });
+  writeFileSync(tablesFile, pack([...tables.values()]));
+  writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
+  console.log(`${pages.length} tables: ${pages.map((p) => p.page.name).join(', ')}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
