@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog.js';
-import type { Plan } from '../plan/types.js';
+import type { Assertion, Plan } from '../plan/types.js';
 import { list, Scope } from './context.js';
 import { checkIngestionTime } from './ingestion.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
@@ -8,8 +8,16 @@ import { statementsToPlan } from './tabular.js';
 
 /** Lowers a bound Kusto.Language tree (KustoCode) to the typed plan of its final tabular statement. */
 export function lowerQuery(code: any, catalog: Catalog, runtime?: RuntimeSchemas): Plan {
-  const plan = statementsToPlan(list(code.Syntax.Statements), { catalog, scope: new Scope(), runtime });
+  const assertions: Assertion[] = [];
+  const plan = statementsToPlan(list(code.Syntax.Statements), {
+    catalog,
+    scope: new Scope(),
+    runtime,
+    assertions,
+  });
   checkIngestionTime(plan);
   checkSketches(plan);
+  // Set on the final plan itself (not a copy): runtime-schema.ts knows an open result by its identity.
+  if (assertions.length > 0) plan.assertions = assertions;
   return plan;
 }
