@@ -3,6 +3,7 @@ import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
 import { convertFunctions } from './convert.js';
+import { dataSizeFunctions } from './dataSize.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { errorFunctions } from './errorFunction.js';
@@ -44,6 +45,7 @@ const tables: FunctionTable[] = [
   compressionFunctions,
   conversionFunctions,
   convertFunctions,
+  dataSizeFunctions,
   datetimeFunctions,
   dynamicFunctions,
   errorFunctions,

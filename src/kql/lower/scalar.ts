@@ -268,7 +268,9 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   if (name === 'assert') return lowerAssert(node, row, ctx, aggregate);
   const roundTrip = compressionRoundTrip(node, ctx, (a) => lowerScalar(a, row, ctx, aggregate));
   if (roundTrip) return roundTrip;
-  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
+  const args = readsWholeRow(node, name)
+    ? wholeRow(node, row, ctx)
+    : argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
       kind: 'window',
@@ -328,6 +330,30 @@ function lowerAssert(node: any, row: RowContext, ctx: LowerContext, aggregate?: 
     span: spanOf(node, ctx),
   });
   return literal(true, 'bool');
+}
+
+/**
+ * `estimate_data_size(*)`: `*` stands for the row's columns (estimate-data-size page, "use the
+ * wildcard (`*`) character"), the input's as pack_all() reads them.
+ */
+function readsWholeRow(node: any, name: string): boolean {
+  const args = list(node.ArgumentList?.Expressions);
+  return name === 'estimate_data_size' && args.length === 1 && kindName(args[0]) === 'StarExpression';
+}
+
+/**
+ * The row's columns for `*`. Inside extend, whether `*` also covers the columns the same extend
+ * defines is not documented (pack_all's page settles only pack_all, which reads the operator's input).
+ */
+function wholeRow(node: any, row: RowContext, ctx: LowerContext): ScalarExpr[] {
+  if (row.packed)
+    throw unsupported(
+      node,
+      ctx,
+      'estimate_data_size(*) inside extend',
+      'estimate_data_size(*) inside extend is not supported by the embedded KQL engine: whether * covers the columns the same extend defines is not documented',
+    );
+  return row.schema.map((c, index) => ({ kind: 'column', index, type: c.type }));
 }
 
 /** An expression of literals and function calls only: the same value for every row. */

@@ -84,8 +84,6 @@ const REASONS: Record<string, string> = {
   'treepath()':
     "its examples show an array listed as the path to it and [0] for every element, with an object inside an array descended into; they do not show whether a nested bag's own path is listed, which key order is used (they are both sorted and in insertion order), whether paths repeated by several array elements are kept, or how a key with a quote is escaped",
   'column_names_of()': NO_PAGE,
-  'estimate_data_size()':
-    "its page gives the size of a long (8) and of a 10-character string (10) only; other types ('dynamic' is 'more complex' than its text), nulls and non-ASCII strings are not given",
   'bin_auto()':
     'its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties, which a local query does not set',
   // Geo functions beyond points, distances, geohash, S2 cells and the H3 index hierarchy.
