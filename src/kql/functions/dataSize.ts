@@ -6,14 +6,14 @@
  * nulls and non-ASCII strings are refused when they are met.
  */
 import { undocumentedInput, type Value } from '../values/index.js';
+import { isAscii } from './text.js';
 import type { FunctionTable } from './types.js';
 
 const PAGE = 'the estimate_data_size page';
-const ASCII = /^[\x00-\x7f]*$/;
 
 function size(value: Value, type: string): number {
   if (type === 'long' && value !== null) return 8;
-  if (type === 'string' && typeof value === 'string' && ASCII.test(value)) return value.length;
+  if (type === 'string' && typeof value === 'string' && isAscii(value)) return value.length;
   const what =
     value === null
       ? `the size of a null ${type}`
