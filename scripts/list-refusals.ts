@@ -4,8 +4,8 @@
 //      reason from src/kql/plan/refusals.ts (functions by their alias-resolved name, as errors name them);
 //      an operator is classified by running a sample query that uses it;
 //   2. the refusals that depend on arguments, types or data: every site in src/kql that raises
-//      UnsupportedError (`unsupported(`, `new UnsupportedError(`, `undocumentedInput(`, a module's own
-//      `refuse(`), with its file, line and the construct/message text written there.
+//      UnsupportedError (`unsupported(`, `new UnsupportedError(`, `undocumentedInput(`, or a module's
+//      function wrapping one, at its callers), with its file, line and the text written there.
 // test/kql/refusal-list.test.ts asserts that part 1 has a reason for every refused construct.
 //
 // Usage: npx tsx scripts/list-refusals.ts [--sites]   (Markdown on stdout; --sites adds part 2)
@@ -218,9 +218,41 @@ export interface RefusalSite {
   text: string;
 }
 
-const SITE = /\b(unsupported|new UnsupportedError|undocumentedInput|refuse)\(/g;
+const BASE = /\b(?:unsupported|new UnsupportedError|undocumentedInput)\(/;
 
-/** Every place under src/kql that raises a refusal, in file order. */
+interface FunctionBody {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** A module's top-level functions that return or throw a refusal (`): never` / `): UnsupportedError`). */
+function refusalWrappers(source: string): FunctionBody[] {
+  const bodies: FunctionBody[] = [];
+  for (const m of source.matchAll(/^(?:export )?function (\w+)\([^)]*\): (?:never|UnsupportedError) \{/gm)) {
+    const end = source.indexOf('\n}', m.index);
+    bodies.push({ name: m[1], start: m.index, end: end < 0 ? source.length : end });
+  }
+  return bodies;
+}
+
+/** The call starting at `at`, to its closing parenthesis, on one line and at most 240 characters. */
+function callText(source: string, at: number): string {
+  let depth = 0;
+  let end = at;
+  for (; end < source.length; end++) {
+    if (source[end] === '(') depth++;
+    else if (source[end] === ')' && --depth === 0) break;
+  }
+  const call = source.slice(at, end + 1).replace(/\s+/g, ' ');
+  return call.length > 240 ? `${call.slice(0, 239)}…` : call;
+}
+
+/**
+ * Every place under src/kql that raises a refusal, in file order: a call of unsupported(),
+ * new UnsupportedError() or undocumentedInput(), or of a module's own function that wraps one
+ * (`refuse(what)`), listed at its callers rather than inside the wrapper.
+ */
 export function refusalSites(root: string): RefusalSite[] {
   const files = (readdirSync(join(root, 'src/kql'), { recursive: true }) as string[])
     .filter((f) => f.endsWith('.ts'))
@@ -229,16 +261,23 @@ export function refusalSites(root: string): RefusalSite[] {
   for (const file of files) {
     const path = join(root, 'src/kql', file);
     const source = readFileSync(path, 'utf8');
-    for (const match of source.matchAll(SITE)) {
-      const before = source.slice(0, match.index);
-      const lineStart = before.lastIndexOf('\n') + 1;
-      // Definitions of the helpers themselves are not refusals.
-      if (/\bfunction\s*$|class\s/.test(source.slice(lineStart, match.index))) continue;
-      const call = source.slice(match.index, match.index + 400).replace(/\s+/g, ' ');
+    const wrappers = refusalWrappers(source).filter((b) => BASE.test(source.slice(b.start, b.end)));
+    const names = [
+      'unsupported',
+      'new UnsupportedError',
+      'undocumentedInput',
+      ...wrappers.map((w) => w.name),
+    ];
+    const call = new RegExp(`(?<![\\w.])(?:${names.join('|')})\\(`, 'g');
+    for (const match of source.matchAll(call)) {
+      const at = match.index;
+      const inWrapper = wrappers.some((w) => at >= w.start && at < w.end);
+      const declaration = /\bfunction\s*$|class\s/.test(source.slice(source.lastIndexOf('\n', at) + 1, at));
+      if (inWrapper || declaration) continue;
       sites.push({
         file: relative(root, path),
-        line: before.split('\n').length,
-        text: call.slice(0, 200),
+        line: source.slice(0, at).split('\n').length,
+        text: callText(source, at),
       });
     }
   }

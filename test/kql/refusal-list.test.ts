@@ -3,8 +3,15 @@
  * Kusto.Language the engine does not answer has a recorded reason (src/kql/plan/refusals.ts), no reason
  * is recorded for a construct the engine answers, and a refusal's error carries its reason.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { constructInventory, OPERATOR_SAMPLES, operatorKinds } from '../../scripts/list-refusals.js';
+import {
+  constructInventory,
+  OPERATOR_SAMPLES,
+  operatorKinds,
+  refusalSites,
+} from '../../scripts/list-refusals.js';
 import { emptyCatalog } from '../../src/kql/catalog.js';
 import { runQuery } from '../../src/kql/index.js';
 import { refusalReason, refusalReasons } from '../../src/kql/plan/refusals.js';
@@ -44,6 +51,21 @@ describe('refusal list', () => {
       .filter((c) => c.refusedAs !== c.construct)
       .map((c) => `${c.construct} refused as ${c.refusedAs}`);
     expect(misnamed).toEqual([]);
+  });
+
+  it('lists the argument- and data-dependent refusal sites at their callers', () => {
+    const sites = refusalSites(join(dirname(fileURLToPath(import.meta.url)), '../..'));
+    const texts = sites.map((s) => `${s.file} ${s.text}`);
+    expect(texts).toContainEqual(
+      expect.stringMatching(/^src\/kql\/lower\/scalar\.ts unsupported\( conditionNode,/),
+    );
+    // A module's wrapper (decimal.ts's refuse()) is listed where it is called, not inside itself.
+    expect(texts).toContainEqual(
+      expect.stringContaining("decimal.ts refuse(construct, 'decimal division by zero"),
+    );
+    expect(texts.filter((t) => t.startsWith('src/kql/functions/decimal.ts new UnsupportedError('))).toEqual(
+      [],
+    );
   });
 
   it.each([
