@@ -30,6 +30,7 @@ import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
 import { wideLongFunctions } from './wideLong.js';
+import { wktFunctions } from './wkt.js';
 import { xmlFunctions } from './xml.js';
 
 export { decimalFromText } from './decimal.js';
@@ -71,6 +72,7 @@ const tables: FunctionTable[] = [
   timezoneFunctions,
   unitFunctions,
   wideLongFunctions,
+  wktFunctions,
   xmlFunctions,
 ];
 

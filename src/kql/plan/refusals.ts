@@ -54,9 +54,9 @@ const REASONS: Record<string, string> = {
   'series_ifft()':
     'not implemented: its page defines the inverse discrete Fourier transform, but its reals would have to match the service’s FFT operation order to the last digit, which the page does not give',
   'series_decompose_forecast()':
-    'not implemented: the forecast extends the series_decompose components past the input, and the page was not checked for how the seasonal and trend parts are extrapolated',
+    "its page does not say what the result holds for the points used for learning, nor how the seasonal component is carried into the forecast points; its default seasonality (-1) comes from series_periods_detect, whose score formula is not documented; its one example is a chart of random data",
   'welch_test()':
-    'not implemented: its page gives the test but prints no result to check an implementation against',
+    "its page prints its one example's p-value to two digits only (0.021, Wikipedia's two-sided value), so the precision of the t-distribution it uses for the other digits is unknown, and it does not describe counts below 2 or zero variances",
   // Sketches the engine does not reproduce.
   'tdigest()': TDIGEST,
   'tdigest_merge()': TDIGEST,
@@ -116,8 +116,6 @@ const REASONS: Record<string, string> = {
   'geo_polygon_buffer()': GEOMETRY_LIBRARY,
   'geo_line_buffer()': GEOMETRY_LIBRARY,
   'geo_point_buffer()': GEOMETRY_LIBRARY,
-  'geo_from_wkt()':
-    'not implemented: its page was not checked for how WKT numbers are printed back as GeoJSON coordinates',
   // Graph functions.
   'all()': GRAPH_FUNCTION,
   'any()': GRAPH_FUNCTION,
