@@ -54,7 +54,7 @@ const REASONS: Record<string, string> = {
   'series_ifft()':
     'not implemented: its page defines the inverse discrete Fourier transform, but its reals would have to match the service’s FFT operation order to the last digit, which the page does not give',
   'series_decompose_forecast()':
-    "its page does not say what the result holds for the points used for learning, nor how the seasonal component is carried into the forecast points; its default seasonality (-1) comes from series_periods_detect, whose score formula is not documented; its one example is a chart of random data",
+    'its page does not say what the result holds for the points used for learning, nor how the seasonal component is carried into the forecast points; its default seasonality (-1) comes from series_periods_detect, whose score formula is not documented; its one example is a chart of random data',
   'welch_test()':
     "its page prints its one example's p-value to two digits only (0.021, Wikipedia's two-sided value), so the precision of the t-distribution it uses for the other digits is unknown, and it does not describe counts below 2 or zero variances",
   // Sketches the engine does not reproduce.
