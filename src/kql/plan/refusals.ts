@@ -79,6 +79,11 @@ const REASONS: Record<string, string> = {
   'datetime_list_timezones()':
     'its result is the service’s list of time zones, which depends on the service’s time-zone database version; the engine’s comes from Node’s ICU and may differ',
   'new_guid()': 'its result is random by design',
+  'rand()': 'its result is random by design, and rule tests must be deterministic',
+  'geo_info_from_ip_address()':
+    "it needs Microsoft's IP geolocation data, which the embedded engine does not have",
+  'convert_temperature()':
+    "its page's only example, convert_temperature(1.2, 'Kelvin', 'DegreeCelsius'), prints 0.00439319055464031 (1.2 / 273.15), not the -271.95 of an affine conversion, so how the service converts temperatures cannot be derived",
   'array_strcat()': `${NO_PAGE} (strcat_array() is the documented function and is answered)`,
   'set_equals()': NO_PAGE,
   'treepath()':
