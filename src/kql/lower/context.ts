@@ -40,6 +40,8 @@ export interface LowerContext {
   runtime?: RuntimeSchemas;
   /** The query's assert() conditions, checked before it runs (lowerAssert in scalar.ts). */
   assertions?: Assertion[];
+  /** Lowering a let statement's value (bindStatement), which happens whether or not the query uses it. */
+  inLetValue?: boolean;
 }
 
 /** The columns in scope for a scalar expression: the input row, plus $left/$right in join conditions. */

@@ -324,6 +324,15 @@ function lowerAssert(node: any, row: RowContext, ctx: LowerContext, aggregate?: 
     );
   const message = lowerScalar(messageNode, row, ctx, aggregate);
   if (!ctx.assertions) throw unsupported(node, ctx, 'assert() inside a published parser body');
+  // The engine lowers a let value even when the query never uses it; whether the service checks an
+  // assert() there is not documented.
+  if (ctx.inLetValue)
+    throw unsupported(
+      node,
+      ctx,
+      'assert() in a let value',
+      'assert() in a let value is not supported by the embedded KQL engine: whether Kusto checks it when the let is not used is not documented',
+    );
   ctx.assertions.push({
     condition,
     message: String(message.kind === 'literal' ? message.value : ''),
@@ -590,15 +599,17 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
   const value = statement.Expression;
   const valueKind = kindName(value);
   if (valueKind === 'FunctionDeclaration') return; // calls are lowered from Kusto.Language's expansion
+  // A let value is lowered here whether or not the query uses it (see lowerAssert).
+  const valueCtx: LowerContext = { ...ctx, inLetValue: true };
   if (value.ResultType?.Columns || valueKind === 'MaterializeExpression') {
-    const plan = lowerTabular(value, ctx);
+    const plan = lowerTabular(value, valueCtx);
     ctx.scope.set(name, {
       kind: 'table',
       plan: plan.op === 'shared' ? plan : { op: 'shared', input: plan, schema: plan.schema },
     });
     return;
   }
-  ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, ctx) });
+  ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, valueCtx) });
 }
 
 /** A dynamic literal's tree -> JSON; Kusto allows single quotes and typed literals (stored as their text). */
