@@ -533,6 +533,11 @@ const factories: Record<string, Factory> = {
   percentilesw_array: weightedPercentile('array'),
 };
 
+/** Whether the aggregate function of this name is implemented (for the refusal list). */
+export function isImplementedAggregate(name: string): boolean {
+  return Object.hasOwn(factories, name);
+}
+
 /** A fresh-accumulator factory for the call, or UnsupportedError naming it. */
 export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accumulator {
   const factory = factories[call.fn];

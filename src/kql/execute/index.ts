@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog.js';
 import type { EvalContext } from '../functions/index.js';
 import { bodyRefusal, evaluationError, parserRefusal, UnsupportedError } from '../plan/errors.js';
-import type { Column, Plan, ScalarExpr } from '../plan/types.js';
+import type { Assertion, Column, Plan, ScalarExpr } from '../plan/types.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeActivity } from './activity.js';
 import { type ColumnarTable, type IngestionTimes, vectorReader } from './columnar.js';
@@ -66,7 +66,24 @@ export function executePlan(plan: Plan, options: ExecuteOptions): Frame {
     truthOnly: marked.truthOnly,
     run: (p) => run(p, env),
   };
+  for (const assertion of plan.assertions ?? []) checkAssertion(assertion, env);
   return run(marked.plan, env);
+}
+
+/**
+ * A false assert() condition fails the query with the page's message, whether or not a row is read
+ * (assert page: "Raises semantic error if the condition is evaluated to false"). The page gives no
+ * result for a null condition, so that is refused.
+ */
+function checkAssertion({ condition, message, span }: Assertion, env: Env): void {
+  const value = constant(condition, env);
+  if (value === true) return;
+  if (value === false) throw evaluationError(`assert() has failed with message: '${message}'`, span);
+  throw new UnsupportedError(
+    'assert()',
+    span,
+    'assert() of a null condition is not supported by the embedded KQL engine: its page gives the result of true and false only',
+  );
 }
 
 export interface ExecEnv extends Env {

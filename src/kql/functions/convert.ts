@@ -269,18 +269,6 @@ function converter(kind: string, q: Quantity): ScalarImpl {
   };
 }
 
-/**
- * convert_temperature: the page's only example, convert_temperature(1.2, 'Kelvin', 'DegreeCelsius'),
- * prints 0.00439319055464031 (1.2 / 273.15), not the -271.95 of an affine conversion, so how the
- * service converts temperatures cannot be derived; refused.
- */
-const convertTemperature: ScalarImpl = () => {
-  throw new UnsupportedError(
-    'convert_temperature()',
-    'convert_temperature() is not supported: its page prints a result (1.2 Kelvin = 0.00439 DegreeCelsius) that no documented rule gives',
-  );
-};
-
 export const convertFunctions: FunctionTable = {
   convert_angle: converter('angle', ANGLE),
   convert_energy: converter('energy', ENERGY),
@@ -289,5 +277,4 @@ export const convertFunctions: FunctionTable = {
   convert_mass: converter('mass', MASS),
   convert_speed: converter('speed', SPEED),
   convert_volume: converter('volume', VOLUME),
-  convert_temperature: convertTemperature,
 };

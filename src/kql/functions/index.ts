@@ -3,6 +3,7 @@ import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
 import { conversionFunctions } from './conversion.js';
 import { convertFunctions } from './convert.js';
+import { dataSizeFunctions } from './dataSize.js';
 import { datetimeFunctions } from './datetime.js';
 import { dynamicFunctions } from './dynamic.js';
 import { errorFunctions } from './errorFunction.js';
@@ -29,6 +30,7 @@ import { timezoneFunctions } from './timezone.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 import { unitFunctions } from './units.js';
 import { wideLongFunctions } from './wideLong.js';
+import { wktFunctions } from './wkt.js';
 import { xmlFunctions } from './xml.js';
 
 export { decimalFromText } from './decimal.js';
@@ -44,6 +46,7 @@ const tables: FunctionTable[] = [
   compressionFunctions,
   conversionFunctions,
   convertFunctions,
+  dataSizeFunctions,
   datetimeFunctions,
   dynamicFunctions,
   errorFunctions,
@@ -69,6 +72,7 @@ const tables: FunctionTable[] = [
   timezoneFunctions,
   unitFunctions,
   wideLongFunctions,
+  wktFunctions,
   xmlFunctions,
 ];
 

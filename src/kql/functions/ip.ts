@@ -251,13 +251,6 @@ const parseIpv6Mask: ScalarImpl = ([a, prefix], [t]) => {
   return canonicalIpv6(mask6(ip.address, Math.min(ip.prefix, p)));
 };
 
-const refuseGeo: ScalarImpl = () => {
-  throw new UnsupportedError(
-    'geo_info_from_ip_address()',
-    "geo_info_from_ip_address() needs Microsoft's IP geolocation data, which the embedded engine does not have",
-  );
-};
-
 /**
  * ipv4_netmask_suffix(ip): the `/prefix` of an IPv4 string, 32 without one, null when it does not
  * parse (https://learn.microsoft.com/kusto/query/ipv4-netmask-suffix-function).
@@ -308,5 +301,4 @@ export const ipFunctions: FunctionTable = {
   ipv6_is_in_any_range: ipv6IsInAnyRange,
   parse_ipv6: parseIpv6Fn,
   parse_ipv6_mask: parseIpv6Mask,
-  geo_info_from_ip_address: refuseGeo,
 };

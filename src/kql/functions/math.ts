@@ -115,10 +115,6 @@ const sign: ScalarImpl = ([v]) => {
   return x === null ? null : Math.sign(x);
 };
 
-const refuseRandom: ScalarImpl = () => {
-  throw new UnsupportedError('rand()', 'rand() is not supported: rule tests must be deterministic');
-};
-
 /**
  * series_sum(series) / array_sum(array): the sum of a numeric array as a real
  * (https://learn.microsoft.com/kusto/query/series-sum-function). The array_sum page says "If the
@@ -205,5 +201,4 @@ export const mathFunctions: FunctionTable = {
   // array_sum is the deprecated alias of series_sum (Kusto.Language marks it obsolete in its favour).
   series_sum: sumArray,
   series_product: productArray,
-  rand: refuseRandom,
 };

@@ -7,7 +7,7 @@
  * A failed encoding or decoding gives ''.
  */
 import { UnsupportedError } from '../values/index.js';
-import { text } from './text.js';
+import { isAscii, text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const BASE = 36;
@@ -18,8 +18,6 @@ const DAMP = 700;
 const INITIAL_BIAS = 72;
 const INITIAL_N = 128;
 const MAX_INT = 0x7fffffff;
-
-const isAscii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
 
 function adapt(delta: number, points: number, first: boolean): number {
   let d = first ? Math.floor(delta / DAMP) : delta >> 1;

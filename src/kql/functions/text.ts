@@ -10,6 +10,9 @@ export function text(v: Value, t: KqlType | undefined): string {
 
 const ASCII_UPPER = /[A-Z]/g;
 
+/** Every character is ASCII (U+0000..U+007F). */
+export const isAscii = (s: string): boolean => [...s].every((c) => c.charCodeAt(0) < 0x80);
+
 /**
  * Kusto's case-insensitive string operators (=~, has, contains, in~, ...) fold ASCII letters only:
  * "Case-insensitive operators are currently supported only for ASCII-text" (string operators doc).

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
-import type { Column, Plan, ScalarExpr, Span } from '../plan/types.js';
+import type { Assertion, Column, Plan, ScalarExpr, Span } from '../plan/types.js';
 import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import type { KqlType } from '../values/index.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
@@ -38,6 +38,10 @@ export interface LowerContext {
   applyInput?: Plan;
   /** Columns and rows found at run time for operators whose columns depend on the data (runtime-schema.ts). */
   runtime?: RuntimeSchemas;
+  /** The query's assert() conditions, checked before it runs (lowerAssert in scalar.ts). */
+  assertions?: Assertion[];
+  /** Lowering a let statement's value (bindStatement), which happens whether or not the query uses it. */
+  inLetValue?: boolean;
   /**
    * A parser body run beside the CI's declared columns (parser-body.ts): its result `statement` is
    * projected onto `columns`, so a column outside them that reaches it is dropped there unread.
@@ -67,6 +71,11 @@ export interface RowContext {
 let kindNames: Map<number, string> | undefined;
 
 /** The SyntaxKind name of a node (`FilterOperator`, `AddExpression`, ...). */
+/** The operator as written (`where`, `mv-expand`), for messages and refusal reasons. */
+export function operatorName(node: any): string {
+  return String(node.GetFirstToken?.()?.Text ?? kindName(node));
+}
+
 export function kindName(node: any): string {
   if (!kindNames) {
     kindNames = new Map();

@@ -2,12 +2,14 @@
 // (https://learn.microsoft.com/kusto/query/make-graph-operator, graph-match-operator,
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
+import { refusalReason } from '../plan/refusals.js';
 import type { Column, GraphEdgeStep, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
 import {
   boundSchema,
   kindName,
   type LowerContext,
   list,
+  operatorName,
   type RowContext,
   spanOf,
   text,
@@ -43,6 +45,9 @@ export function lowerGraphConsumer(pipe: any, ctx: LowerContext): Plan {
 
 function lowerMakeGraph(node: any, ctx: LowerContext): GraphSource {
   const operator = kindName(node) === 'PipeExpression' ? node.Operator : undefined;
+  // An operator with a recorded reason (graph-mark-components, graph-where-nodes) is refused by name.
+  if (operator && kindName(operator) !== 'MakeGraphOperator' && refusalReason(operatorName(operator)))
+    throw unsupported(operator, ctx, operatorName(operator));
   if (kindName(operator) !== 'MakeGraphOperator')
     throw unsupported(
       operator ?? node,

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog.js';
-import type { Plan } from '../plan/types.js';
+import type { Assertion, Plan } from '../plan/types.js';
 import { type LowerContext, list, Scope } from './context.js';
 import { checkIngestionTime } from './ingestion.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
@@ -16,13 +16,17 @@ export function lowerQuery(
   runtime?: RuntimeSchemas,
   body?: Pick<LowerContext, 'callSite' | 'resultKept'>,
 ): Plan {
+  const assertions: Assertion[] = [];
   const plan = statementsToPlan(list(code.Syntax.Statements), {
     catalog,
     scope: new Scope(),
     runtime,
     ...body,
+    assertions,
   });
   checkIngestionTime(plan);
   checkSketches(plan);
+  // Set on the final plan itself (not a copy): runtime-schema.ts knows an open result by its identity.
+  if (assertions.length > 0) plan.assertions = assertions;
   return plan;
 }

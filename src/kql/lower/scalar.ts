@@ -47,6 +47,15 @@ const WINDOW_FUNCTIONS = new Set<string>([
   'row_window_session',
 ]);
 
+// Calls lowerCall turns into their own expressions instead of a function-library call.
+const SPECIAL_CALLS = ['map', 'column_ifexists', 'bag_pack_columns', 'pack_all', 'ingestion_time', 'assert'];
+
+/**
+ * Function names lowerCall answers without the function library (window functions and the special
+ * calls above), for the refusal list: every other function is answered by the library or refused.
+ */
+export const CALLS_LOWERED_BY_NAME: ReadonlySet<string> = new Set([...WINDOW_FUNCTIONS, ...SPECIAL_CALLS]);
+
 let aggregateSymbols: Set<unknown> | undefined;
 
 export function isAggregateCall(node: any): boolean {
@@ -277,9 +286,12 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const sameColumn = convertedColumnIfExists(node, name, row, ctx);
   if (sameColumn) return sameColumn;
   if (name === 'bag_pack_columns') return lowerBagPackColumns(node, row, ctx, aggregate);
+  if (name === 'assert') return lowerAssert(node, row, ctx, aggregate);
   const roundTrip = compressionRoundTrip(node, ctx, (a) => lowerScalar(a, row, ctx, aggregate));
   if (roundTrip) return roundTrip;
-  const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
+  const args = readsWholeRow(node, name)
+    ? wholeRow(node, row, ctx)
+    : argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
     return {
       kind: 'window',
@@ -304,6 +316,79 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
   return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * assert(condition, message) (https://learn.microsoft.com/kusto/query/assert-function): the condition
+ * "must be evaluated to constant during the query analysis phase", the message "must be a string
+ * literal", and a false condition fails the query whether or not a row is read. So the condition is
+ * recorded for a check before the query runs (execute/index.ts), and the call is `true`, its value
+ * whenever the query gets to run. A condition that reads the row, or a message that is not a literal,
+ * fails in Kusto with an error the page does not give: refused.
+ */
+function lowerAssert(node: any, row: RowContext, ctx: LowerContext, aggregate?: AggregateHook): ScalarExpr {
+  const [conditionNode, messageNode] = argumentNodes(node, ctx);
+  const condition = lowerScalar(conditionNode, row, ctx, aggregate);
+  if (!isConstant(condition))
+    throw unsupported(
+      conditionNode,
+      ctx,
+      'assert() of a condition that is not a constant',
+      'assert() of a condition that is not a constant is not supported by the embedded KQL engine: its page requires a constant and does not give the error Kusto raises otherwise',
+    );
+  if (kindName(messageNode) !== 'StringLiteralExpression')
+    throw unsupported(
+      messageNode,
+      ctx,
+      'assert() with a message that is not a string literal',
+      'assert() with a message that is not a string literal is not supported by the embedded KQL engine: its page requires a literal and does not give the error Kusto raises otherwise',
+    );
+  const message = lowerScalar(messageNode, row, ctx, aggregate);
+  if (!ctx.assertions) throw unsupported(node, ctx, 'assert() inside a published parser body');
+  // The engine lowers a let value even when the query never uses it; whether the service checks an
+  // assert() there is not documented.
+  if (ctx.inLetValue)
+    throw unsupported(
+      node,
+      ctx,
+      'assert() in a let value',
+      'assert() in a let value is not supported by the embedded KQL engine: whether Kusto checks it when the let is not used is not documented',
+    );
+  ctx.assertions.push({
+    condition,
+    message: String(message.kind === 'literal' ? message.value : ''),
+    span: spanOf(node, ctx),
+  });
+  return literal(true, 'bool');
+}
+
+/**
+ * `estimate_data_size(*)`: `*` stands for the row's columns (estimate-data-size page, "use the
+ * wildcard (`*`) character"), the input's as pack_all() reads them.
+ */
+function readsWholeRow(node: any, name: string): boolean {
+  const args = list(node.ArgumentList?.Expressions);
+  return name === 'estimate_data_size' && args.length === 1 && kindName(args[0]) === 'StarExpression';
+}
+
+/**
+ * The row's columns for `*`. Inside extend, whether `*` also covers the columns the same extend
+ * defines is not documented (pack_all's page settles only pack_all, which reads the operator's input).
+ */
+function wholeRow(node: any, row: RowContext, ctx: LowerContext): ScalarExpr[] {
+  if (row.packed)
+    throw unsupported(
+      node,
+      ctx,
+      'estimate_data_size(*) inside extend',
+      'estimate_data_size(*) inside extend is not supported by the embedded KQL engine: whether * covers the columns the same extend defines is not documented',
+    );
+  return row.schema.map((c, index) => ({ kind: 'column', index, type: c.type }));
+}
+
+/** An expression of literals and function calls only: the same value for every row. */
+function isConstant(expr: ScalarExpr): boolean {
+  return expr.kind === 'literal' || (expr.kind === 'call' && expr.args.every(isConstant));
 }
 
 /**
@@ -540,15 +625,17 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
   const value = statement.Expression;
   const valueKind = kindName(value);
   if (valueKind === 'FunctionDeclaration') return; // calls are lowered from Kusto.Language's expansion
+  // A let value is lowered here whether or not the query uses it (see lowerAssert).
+  const valueCtx: LowerContext = { ...ctx, inLetValue: true };
   if (value.ResultType?.Columns || valueKind === 'MaterializeExpression') {
-    const plan = lowerTabular(value, ctx);
+    const plan = lowerTabular(value, valueCtx);
     ctx.scope.set(name, {
       kind: 'table',
       plan: plan.op === 'shared' ? plan : { op: 'shared', input: plan, schema: plan.schema },
     });
     return;
   }
-  ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, ctx) });
+  ctx.scope.set(name, { kind: 'scalar', expr: lowerScalar(value, { schema: [] }, valueCtx) });
 }
 
 /** A dynamic literal's tree -> JSON; Kusto allows single quotes and typed literals (stored as their text). */

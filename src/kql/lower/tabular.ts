@@ -1,5 +1,6 @@
 import { PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
+import { refusalReason } from '../plan/refusals.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
 import { bridge } from '../syntax/index.js';
 import { coerce, type KqlType } from '../values/index.js';
@@ -13,6 +14,7 @@ import {
   kindName,
   type LowerContext,
   list,
+  operatorName,
   parameters,
   type RowContext,
   Scope,
@@ -48,16 +50,6 @@ import { innerUnionBound } from './union-inner.js';
 import { wildcardLegs } from './union-wildcard.js';
 import { checkStageSchema, schemaDifference } from './verify.js';
 
-const REFUSED: Record<string, string> = {
-  SearchOperator: 'search scans every table; name the table and use where/has instead',
-  FindOperator: 'find scans every table; name the table and use where/has instead',
-};
-
-/** The operator as written (`where`, `mv-expand`), for messages. */
-function operatorName(node: any): string {
-  return String(node.GetFirstToken?.()?.Text ?? kindName(node));
-}
-
 /** Operators that do not read columns, so they may follow a bag_unpack whose columns depend on the data. */
 const UNPACK_FOLLOWERS = new Set(['TakeOperator', 'CountOperator']);
 
@@ -72,7 +64,6 @@ export function columnRef(schema: Column[], index: number): ScalarExpr {
 /** Lowers a tabular expression (a pipeline, a table reference, a datatable, ...). */
 export function lowerTabular(node: any, ctx: LowerContext): Plan {
   const kind = kindName(node);
-  if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   switch (kind) {
     case 'PipeExpression': {
       const plan = consumesGraph(node.Operator)
@@ -109,8 +100,12 @@ export function lowerTabular(node: any, ctx: LowerContext): Plan {
   }
   // Inside mv-apply the subquery starts with an operator that reads the expanded row.
   if (ctx.applyInput && kind.endsWith('Operator')) return lowerOperator(node, ctx.applyInput, ctx);
-  throw unsupported(node, ctx);
+  // An operator that starts a query (search, find) is named as written, for its refusal reason.
+  throw unsupported(node, ctx, kind.endsWith('Operator') ? operatorName(node) : undefined);
 }
+
+/** Tabular functions lowered here (table()); the others of Kusto.Language are refused. */
+export const TABLE_CALLS: ReadonlySet<string> = new Set(['table']);
 
 function lowerTableName(node: any, ctx: LowerContext): Plan {
   const name: string = node.SimpleName;
@@ -142,7 +137,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
       );
     return { op: 'watchlist', alias: alias.value, schema: boundSchema(node) };
   }
-  if (name === 'table') return lowerTableFunction(node, ctx);
+  if (TABLE_CALLS.has(name)) return lowerTableFunction(node, ctx);
   refuseUnrunnable(node, node, ctx);
   const builtin = ctx.catalog.functions.has(name) ? undefined : ctx.catalog.builtinFunctions?.get(name);
   if (builtin) return lowerBuiltinParser(builtin.published === true, node, ctx);
@@ -274,7 +269,6 @@ export function namesFor(node: any, count: number, ctx: LowerContext): string[] 
 
 function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): Plan {
   const kind = kindName(node);
-  if (REFUSED[kind]) throw unsupported(node, ctx, kind, REFUSED[kind]);
   const needInput = (): Plan => {
     if (!input) throw unsupported(node, ctx);
     return UNPACK_FOLLOWERS.has(kind) && input.op === 'bag-unpack'
@@ -420,7 +414,8 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       };
     }
   }
-  throw unsupported(node, ctx);
+  // Named as written (`reduce`, `top-hitters`): plan/refusals.ts keeps each one's reason by that name.
+  throw unsupported(node, ctx, operatorName(node));
 }
 
 // The .NET type names getschema prints, for the types its page shows
@@ -888,40 +883,47 @@ const CONVERSIONS: Partial<Record<KqlType, string>> = {
   guid: 'toguid',
 };
 
-/**
- * `evaluate` of a supported plugin: ipv4_lookup (plugins.ts), or
- * `bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
- * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
- */
+type PluginLowerer = (node: any, input: Plan, ctx: LowerContext) => Plan;
+
+/** The plugins the engine runs; any other is refused with its reason from plan/refusals.ts. */
+const PLUGINS: Record<string, PluginLowerer> = {
+  pivot: lowerPivot,
+  ipv4_lookup: (node, input, ctx) =>
+    lowerIpv4Lookup(node, input, ctx, (table) => knownSchema(lowerTabular(table, ctx), 'ipv4_lookup')),
+  rolling_percentile: lowerRollingPercentile,
+  schema_merge: lowerSchemaMerge,
+  rows_near: lowerRowsNear,
+  sequence_detect: lowerSequenceDetect,
+  dcount_intersect: lowerDcountIntersect,
+  narrow: lowerNarrow,
+  bag_unpack: lowerBagUnpack,
+};
+
+/** Whether `evaluate <name>` is lowered (it may still refuse some argument shapes). */
+export function isLoweredPlugin(name: string): boolean {
+  return Object.hasOwn(PLUGINS, name) || isActivityPlugin(name);
+}
+
+/** `evaluate` of a supported plugin, or one whose output a run-time schema probe already found. */
 function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
-  const call = node.FunctionCall;
-  const name = String(call.Name?.SimpleName ?? '').toLowerCase();
+  const name = String(node.FunctionCall.Name?.SimpleName ?? '').toLowerCase();
   const resolved = resolvedOperator(node, ctx);
   if (resolved) {
     const mismatch = schemaDifference(resolved.schema, boundSchema(node));
     if (mismatch) throw unsupported(node, ctx, `evaluate ${name}`, mismatch);
     return resolved;
   }
-  if (name === 'pivot') return lowerPivot(node, input, ctx);
-  if (name === 'ipv4_lookup')
-    return lowerIpv4Lookup(node, input, ctx, (table) => knownSchema(lowerTabular(table, ctx), name));
-  if (name === 'ipv6_lookup')
-    // The ipv6_lookup page prints the lookup table's columns before the source's, where the ipv4 page
-    // and Kusto.Language put the source first: the column order Kusto returns is not settled.
-    throw unsupported(
-      node,
-      ctx,
-      'evaluate ipv6_lookup',
-      "evaluate ipv6_lookup: its page prints the lookup table's columns first, Kusto.Language binds the source's first; refused until settled",
-    );
-  if (name === 'rolling_percentile') return lowerRollingPercentile(node, input, ctx);
-  if (name === 'schema_merge') return lowerSchemaMerge(node, input, ctx);
   if (isActivityPlugin(name)) return lowerActivity(name, node, input, ctx);
-  if (name === 'rows_near') return lowerRowsNear(node, input, ctx);
-  if (name === 'sequence_detect') return lowerSequenceDetect(node, input, ctx);
-  if (name === 'dcount_intersect') return lowerDcountIntersect(node, input, ctx);
-  if (name === 'narrow') return lowerNarrow(node, input, ctx);
-  if (name !== 'bag_unpack') throw unsupported(node, ctx, `evaluate ${name}`);
+  if (!Object.hasOwn(PLUGINS, name)) throw unsupported(node, ctx, `evaluate ${name}`);
+  return PLUGINS[name](node, input, ctx);
+}
+
+/**
+ * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
+ * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
+ */
+function lowerBagUnpack(node: any, input: Plan, ctx: LowerContext): Plan {
+  const call = node.FunctionCall;
   // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
   // Kusto.Language's plugin symbol, so it is read here by name.
   const args = list(call.ArgumentList?.Expressions);
@@ -1039,8 +1041,12 @@ export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
     const kind = kindName(statement);
     if (kind === 'ExpressionStatement') {
       const expr = statement.Expression;
-      if (!expr.ResultType?.Columns)
+      if (!expr.ResultType?.Columns) {
+        // fork, facet and consume end a query in several result tables or none: refused by name.
+        const last = kindName(expr) === 'PipeExpression' ? expr.Operator : undefined;
+        if (last && refusalReason(operatorName(last))) throw unsupported(last, ctx, operatorName(last));
         throw unsupported(expr, ctx, 'scalar query', 'a query must end in a tabular expression');
+      }
       result = lowerTabular(expr, ctx);
     } else if (kind === 'LetStatement') {
       bindStatement(statement, ctx);

@@ -349,7 +349,19 @@ export type Plan =
     schema: Column[];
     /** Set on the plan a `render` ends: how the client should draw the result. */
     visualization?: Visualization;
+    /** Set on the query's final plan: assert() conditions, checked once before any row is read. */
+    assertions?: Assertion[];
   };
+
+/**
+ * assert(condition, message) (https://learn.microsoft.com/kusto/query/assert-function): a condition
+ * that is a constant, checked when the query starts, as the service checks it at analysis.
+ */
+export interface Assertion {
+  condition: ScalarExpr;
+  message: string;
+  span: Span;
+}
 
 /**
  * make-graph: edges are rows of `edges` (ids in columns `source`, `target`), node properties rows of

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedError } from '../../../src/kql/values/index.js';
+import { emptyCatalog } from '../../../src/kql/catalog.js';
+import { runQuery, UnsupportedError } from '../../../src/kql/index.js';
 import { fn, typed } from './call.js';
 
 describe('IPv4', () => {
@@ -63,10 +64,13 @@ describe('IPv6', () => {
 });
 
 it('geo_info_from_ip_address is refused with an UnsupportedError naming the function', () => {
-  expect(() => fn('geo_info_from_ip_address', ['20.53.203.50'])).toThrow(UnsupportedError);
-  try {
-    fn('geo_info_from_ip_address', ['20.53.203.50']);
-  } catch (e) {
-    expect((e as UnsupportedError).construct).toBe('geo_info_from_ip_address()');
-  }
+  const run = () =>
+    runQuery("print geo_info_from_ip_address('20.53.203.50')", {
+      catalog: emptyCatalog(),
+      tables: new Map(),
+    });
+  expect(run).toThrow(UnsupportedError);
+  expect(run).toThrow(
+    "geo_info_from_ip_address() is not supported by the embedded KQL engine: it needs Microsoft's IP geolocation data",
+  );
 });
