@@ -31,6 +31,7 @@ import { unitFunctions } from './units.js';
 import { wideLongFunctions } from './wideLong.js';
 import { xmlFunctions } from './xml.js';
 
+export { INT_PARAMETER } from './conversion.js';
 export { decimalFromText } from './decimal.js';
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';
