@@ -30,6 +30,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { checkWindowInput, serializationOf } from './serialized.js';
 import { knownSchema, lowerTabular } from './tabular.js';
 import { keepWideLongs } from './wideLong.js';
 
@@ -260,6 +261,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   if (roundTrip) return roundTrip;
   const args = argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
+    checkWindowInput(node, name, ctx);
     return {
       kind: 'window',
       name: name as WindowFunction,
@@ -535,6 +537,7 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
     ctx.scope.set(name, {
       kind: 'table',
       plan: plan.op === 'shared' ? plan : { op: 'shared', input: plan, schema: plan.schema },
+      serialization: serializationOf(value, ctx),
     });
     return;
   }
