@@ -10,7 +10,8 @@
 // Each example is tallied as
 //   exact      columns (names, order) and every value equal; rows in order, or as a multiset when the
 //              query has no sort/order/top/serialize (Kusto then defines no order)
-//   different  an answer that does not match the page: a potential wrong answer, listed in full
+//   different  an answer that does not match the page: a potential wrong answer, listed in full (when
+//              only the header names differ, the values are still compared and the detail says so)
 //   refused    the engine refused a construct (UnsupportedError)
 //   error      any other failure (binding, evaluation, crash)
 // Values are normalised before comparing: the page's cell text is read as the result column's type
