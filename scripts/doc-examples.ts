@@ -10,7 +10,8 @@
 // Each example is tallied as
 //   exact      columns (names, order) and every value equal; rows in order, or as a multiset when the
 //              query has no sort/order/top/serialize (Kusto then defines no order)
-//   different  an answer that does not match the page: a potential wrong answer, listed in full
+//   different  an answer that does not match the page: a potential wrong answer, listed in full (when
+//              only the header names differ, the values are still compared and the detail says so)
 //   refused    the engine refused a construct (UnsupportedError)
 //   error      any other failure (binding, evaluation, crash)
 // Values are normalised before comparing: the page's cell text is read as the result column's type
@@ -198,8 +199,15 @@ function rowMatches(row: Value[], table: Table, expected: string[]): boolean {
 /** Why the answer differs from the page, or undefined when it is the page's. */
 export function compare(example: Example, table: Table): string | undefined {
   const names = table.columns.map((c) => c.name);
-  if (names.join('|') !== example.header.join('|'))
-    return `columns ${JSON.stringify(names)}, page ${JSON.stringify(example.header)}`;
+  const columns = `columns ${JSON.stringify(names)}, page ${JSON.stringify(example.header)}`;
+  if (names.length !== example.header.length) return columns;
+  const values = compareValues(example, table);
+  if (names.join('|') === example.header.join('|')) return values;
+  // A page that misprints a header still shows whether the values are Kusto's.
+  return `${columns} (${values === undefined ? 'names only: values equal' : values})`;
+}
+
+function compareValues(example: Example, table: Table): string | undefined {
   if (table.rows.length !== example.rows.length)
     return `${table.rows.length} rows, page ${example.rows.length}: ${show(table)}`;
   if (table.rows.every((row, i) => rowMatches(row, table, example.rows[i]))) return undefined;

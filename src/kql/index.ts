@@ -10,7 +10,14 @@ import { planResolving } from './lower/runtime-schema.js';
 import { KqlError, UnsupportedError } from './plan/errors.js';
 import type { Column, Plan, Visualization } from './plan/types.js';
 
-import { coerce, dateToTicks, type KqlType, toJson, type Value } from './values/index.js';
+import {
+  coerce,
+  dateToTicks,
+  type KqlType,
+  toJson,
+  type Value,
+  UnsupportedError as ValueUnsupported,
+} from './values/index.js';
 
 export {
   type ColumnarTable,
@@ -80,16 +87,24 @@ export function runQuery(query: string, options: QueryOptions): Table {
 /** Executes a plan from planQuery (e.g. to run one query over several data sets, or to time the stages). */
 export function runPlan(plan: Plan, options: QueryOptions): Table {
   const { tables, externalData: external } = options;
-  const frame = executePlan(plan, {
-    catalog: options.catalog,
-    table: typeof tables === 'function' ? tables : (name) => tables.get(name),
-    now: options.now ?? dateToTicks(new Date()),
-    externalData: typeof external === 'function' ? external : (url) => external?.get(url),
-    anyRows: typeof tables === 'function' ? options.anyRows : () => [...tables.values()].some(hasRows),
-  });
-  const table: Table = { columns: frame.schema, rows: frameToRows(frame) };
-  if (plan.visualization) table.visualization = plan.visualization;
-  return table;
+  try {
+    const frame = executePlan(plan, {
+      catalog: options.catalog,
+      table: typeof tables === 'function' ? tables : (name) => tables.get(name),
+      now: options.now ?? dateToTicks(new Date()),
+      externalData: typeof external === 'function' ? external : (url) => external?.get(url),
+      anyRows: typeof tables === 'function' ? options.anyRows : () => [...tables.values()].some(hasRows),
+    });
+    const table: Table = { columns: frame.schema, rows: frameToRows(frame) };
+    if (plan.visualization) table.visualization = plan.visualization;
+    return table;
+  } catch (error) {
+    // A value-level refusal raised where no construct positioned it (an operator building dynamic
+    // values, a lazy column read at the end) is still a refusal of the query.
+    if (error instanceof ValueUnsupported)
+      throw new UnsupportedError(error.construct, { start: 0, length: 0 }, error.message);
+    throw error;
+  }
 }
 
 /** Records from JSON, CSV or YAML -> a table of the schema's columns (missing fields are null / ''). */

@@ -199,16 +199,28 @@ function avg(conditional: boolean): Factory {
  * same on both readings of ''. (https://learn.microsoft.com/kusto/query/min-aggregation-function)
  */
 export function refuseOpenExtreme(v: Value, best: Value, sign: 1 | -1, call: AggregateCall): void {
-  const nan = typeof v === 'number' && Number.isNaN(v);
+  refuseNaNInOrder(v, call);
   const emptyMin =
     sign < 0 && typeof best === 'string' && typeof v === 'string' && (v === '') !== (best === '');
-  if (nan || emptyMin)
+  if (emptyMin)
     throw new UnsupportedError(
       `${call.fn}()`,
       call.span,
-      nan
-        ? `${call.fn}() over a NaN value: the page does not say whether NaN is skipped like null or compared`
-        : `${call.fn}() over an empty and a non-empty string: the page does not say whether the empty string is skipped`,
+      `${call.fn}() over an empty and a non-empty string: the page does not say whether the empty string is skipped`,
+    );
+}
+
+/**
+ * An aggregate that ranks its values (min/max, arg_min/arg_max, the percentile family) meeting a real
+ * NaN: the sort page orders NaN beside null, but the aggregate pages do not say whether NaN is skipped
+ * like null, ranked, or wins as in .NET's Math.Min/Max.
+ */
+export function refuseNaNInOrder(v: Value, call: AggregateCall): void {
+  if (typeof v === 'number' && Number.isNaN(v))
+    throw new UnsupportedError(
+      `${call.fn}()`,
+      call.span,
+      `${call.fn}() over a NaN value: the page does not say whether NaN is skipped like null or compared`,
     );
 }
 
@@ -463,7 +475,9 @@ function percentile(multi: 'one' | 'columns' | 'array'): Factory {
       return {
         add: (i) => {
           const v = value(i);
-          if (v !== null) values.push(v);
+          if (v === null) return;
+          refuseNaNInOrder(v, call);
+          values.push(v);
         },
         result: () => {
           const compare = (a: Value, b: Value) => compareForSort(a, b, type);

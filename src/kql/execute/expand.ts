@@ -35,7 +35,7 @@ function castElement(element: Json, item: MvExpandItem): Value {
         throw new UnsupportedError(
           `mv-expand to typeof(${type})`,
           item.span ?? { start: 0, length: 0 },
-          `mv-expand to typeof(${type}) of the element "${element}": a real NaN or infinity inside a dynamic value is held as that text, so the engine cannot tell it (cast: the number) from a string (cast: null)`,
+          `mv-expand to typeof(${type}) of the element "${element}": whether the cast reads this text as the non-finite real or gives null, as for other strings, is not documented`,
         );
       return typeof element === 'number' ? element : null;
     case 'bool':

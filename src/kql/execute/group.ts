@@ -1,3 +1,4 @@
+import { positioned } from '../plan/errors.js';
 import type { AggregateCall, NamedExpr, ScalarExpr } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
@@ -249,11 +250,15 @@ function perGroup(call: AggregateCall, args: RowFn[], grouping: Grouping): (() =
   const make = aggregateFactory(call, args);
   const { count, ids, row, visited } = grouping;
   const accumulators = Array.from({ length: count }, make);
-  for (let n = 0; n < visited; n++) accumulators[ids[n]].add(row(n));
   const columns: Value[][] = call.outputs.map(() => new Array(count));
-  for (let g = 0; g < count; g++) {
-    const values = accumulators[g].result();
-    for (let c = 0; c < values.length; c++) columns[c][g] = values[c];
+  try {
+    for (let n = 0; n < visited; n++) accumulators[ids[n]].add(row(n));
+    for (let g = 0; g < count; g++) {
+      const values = accumulators[g].result();
+      for (let c = 0; c < values.length; c++) columns[c][g] = values[c];
+    }
+  } catch (error) {
+    throw positioned(error, call.span, call.fn);
   }
   return columns.map((column) => () => column);
 }

@@ -5,7 +5,7 @@ import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import { emptyFrame, emptyValue, type Frame } from './frame.js';
 import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
 import { compileScalar, type Env } from './scalar.js';
-import { compareForSort } from './sort.js';
+import { compareSortKey } from './sort.js';
 import { floorQuotient, TICK_VECTOR_BASE } from './tick-vectors.js';
 
 const MAX_BINS = 100_000;
@@ -278,11 +278,7 @@ export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, inpu
     const [keys, values] = summarizeColumns(input, grouping, [spec.key], [spec.aggregate], env);
     const scored = keys.map((key, g) => ({ key, value: values[g] }));
     const type = spec.aggregate.outputs[0].type;
-    scored.sort((a, b) => {
-      if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;
-      const c = compareForSort(a.value, b.value, type);
-      return spec.descending ? -c : c;
-    });
+    scored.sort((a, b) => compareSortKey(a.value, b.value, type, spec.descending, false));
     const limit = spec.count ? Number(constant(spec.count, env)) : scored.length;
     const kept = new Set<number>();
     for (const { key, value } of scored.slice(0, limit)) {

@@ -26,6 +26,31 @@ export function compareForSort(a: Value, b: Value, type: KqlType): number {
   return 0;
 }
 
+/** 2 for null, 1 for NaN, 0 for any other value. */
+function missingRank(v: Value): number {
+  if (v === null) return 2;
+  return typeof v === 'number' && Number.isNaN(v) ? 1 : 0;
+}
+
+/**
+ * Order of two values of one sort key. Null and NaN are grouped apart from the other values, null
+ * outermost, whatever the direction: nulls first gives null, NaN, values; nulls last gives values,
+ * NaN, null (https://learn.microsoft.com/kusto/query/sort-operator, "Using special floating-point values").
+ */
+export function compareSortKey(
+  a: Value,
+  b: Value,
+  type: KqlType,
+  descending: boolean,
+  nullsFirst: boolean,
+): number {
+  const ra = missingRank(a);
+  const rb = missingRank(b);
+  if (ra !== 0 || rb !== 0) return nullsFirst ? rb - ra : ra - rb;
+  const c = compareForSort(a, b, type);
+  return descending ? -c : c;
+}
+
 /** Row indices of the frame in key order (stable for ties). */
 export function sortedIndices(frame: Frame, keys: SortKey[], env: Env): number[] {
   const columns = keys.map((k) => {
@@ -38,14 +63,8 @@ export function sortedIndices(frame: Frame, keys: SortKey[], env: Env): number[]
   indices.sort((x, y) => {
     for (let k = 0; k < keys.length; k++) {
       const { descending, nullsFirst, expr } = keys[k];
-      const a = columns[k][x];
-      const b = columns[k][y];
-      if (a === null || b === null) {
-        if (a === b) continue;
-        return (a === null) === nullsFirst ? -1 : 1;
-      }
-      const c = compareForSort(a, b, expr.type);
-      if (c !== 0) return descending ? -c : c;
+      const c = compareSortKey(columns[k][x], columns[k][y], expr.type, descending, nullsFirst);
+      if (c !== 0) return c;
     }
     return 0;
   });

@@ -5,7 +5,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall } from '../plan/types.js';
 import { type Value, valueToDynamic } from '../values/index.js';
-import type { Accumulator } from './aggregates.js';
+import { type Accumulator, refuseNaNInOrder } from './aggregates.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
 
@@ -70,6 +70,7 @@ export function weightedPercentile(multi: 'one' | 'columns' | 'array') {
         add: (i) => {
           const v = value(i);
           if (v === null) return;
+          refuseNaNInOrder(v, call);
           const w = weight(i);
           // The page types the weight as long; how Kusto treats a null, negative or fractional
           // weight is not documented.

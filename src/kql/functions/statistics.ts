@@ -126,8 +126,21 @@ function gammaArg(v: Value, name: string): number | null {
   return x;
 }
 
+/**
+ * The largest whole argument whose gamma the pages show to be the exact factorial: the functions
+ * library's factorial_fl page prints gamma(2), gamma(5), gamma(8) as 1, 24, 5040 but gamma(11) as
+ * 3628799, not 10! = 3628800, so the service's value there is not the exact factorial and its
+ * digits are unknown (https://learn.microsoft.com/kusto/functions-library/factorial-fl).
+ */
+const MAX_EXACT_GAMMA = 10;
+
 const gamma: ScalarImpl = ([v]) => {
   const x = gammaArg(v, 'gamma');
+  if (x !== null && Number.isInteger(x) && x > MAX_EXACT_GAMMA)
+    throw new UnsupportedError(
+      `gamma(${x})`,
+      `gamma() of a whole number above ${MAX_EXACT_GAMMA}: the factorial_fl page prints gamma(11) as 3628799, not 10!, so the service's digits there are unknown`,
+    );
   return x === null ? null : gammaOf(x);
 };
 

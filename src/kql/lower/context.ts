@@ -8,9 +8,13 @@ import type { RuntimeSchemas } from './runtime-schema.js';
 /** What a name bound by `let` or a function parameter stands for. */
 export type Binding =
   | { kind: 'scalar'; expr: ScalarExpr }
-  | { kind: 'table'; plan: Plan }
+  /** `serialization`: whether a let-bound row set is serialized, for window functions over it (serialized.ts). */
+  | { kind: 'table'; plan: Plan; serialization?: Serialization }
   /** A `declare pattern` statement's PatternDeclaration (pattern.ts); undefined when only declared. */
   | { kind: 'pattern'; declaration: any };
+
+/** Whether a row set is serialized, so that window functions may read it (serialized.ts). */
+export type Serialization = 'serialized' | 'not serialized' | 'unknown';
 
 export class Scope {
   private readonly names = new Map<string, Binding>();

@@ -1,4 +1,4 @@
-import { checkSeriesCall, decimalFromText } from '../functions/index.js';
+import { checkSeriesCall, decimalFromText, INT_PARAMETER } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
 import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
 import { correctedGlobalState } from '../syntax/corrections.js';
@@ -31,6 +31,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { checkWindowInput, serializationOf } from './serialized.js';
 import { knownSchema, lowerTabular } from './tabular.js';
 import { keepWideLongs } from './wideLong.js';
 
@@ -293,6 +294,7 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
     ? wholeRow(node, row, ctx)
     : argumentNodes(node, ctx).map((a) => lowerScalar(a, row, ctx, aggregate));
   if (WINDOW_FUNCTIONS.has(name)) {
+    checkWindowInput(node, name, ctx);
     return {
       kind: 'window',
       name: name as WindowFunction,
@@ -394,9 +396,13 @@ function isConstant(expr: ScalarExpr): boolean {
 /**
  * column_ifexists(name, default): the column when the input has it, else the default
  * (https://learn.microsoft.com/kusto/query/column-ifexists-function). Kusto.Language types the call
- * by the default; what the service returns for an existing column of another type (the column,
- * converted or not, or an error) is not documented, so that is refused, as is an existing dynamic
- * column: the page's note says the default is returned then, its Returns section says the column.
+ * by the default. An existing int or long column with a real default is the column's numbers as
+ * reals: the functions library's percentiles_linear_fl page reads a long column through
+ * `column_ifexists(val_col, 0.0)` and prints its values and the percentiles computed from them
+ * (https://learn.microsoft.com/kusto/functions-library/percentiles-linear-fl); an int column with a
+ * long default is the same numbers. Any other type mismatch (the column, converted or not, or an
+ * error) is not documented and is refused, as is an existing dynamic column: the page's note says the
+ * default is returned then, its Returns section says the column.
  */
 function lowerColumnIfExists(
   node: any,
@@ -405,13 +411,23 @@ function lowerColumnIfExists(
   aggregate?: AggregateHook,
 ): ScalarExpr {
   const [nameNode, fallback] = argumentNodes(node, ctx);
-  const column = lowerScalar(nameNode, { schema: [] }, ctx);
-  if (column.kind !== 'literal' || typeof column.value !== 'string')
+  const name = lowerScalar(nameNode, { schema: [] }, ctx);
+  if (name.kind !== 'literal' || typeof name.value !== 'string')
     throw unsupported(node, ctx, 'column_ifexists with a non-constant column name');
-  const index = columnIndex(row.schema, column.value);
+  const index = columnIndex(row.schema, name.value);
   if (index < 0) return lowerScalar(fallback, row, ctx, aggregate);
   const type = row.schema[index].type;
   const bound = typeOf(node, ctx);
+  const column: ScalarExpr = { kind: 'column', index, type };
+  if ((type === 'int' || type === 'long') && (bound === 'real' || (bound === 'long' && type === 'int')))
+    return {
+      kind: 'call',
+      callee: 'function',
+      name: bound === 'real' ? 'todouble' : 'tolong',
+      args: [column],
+      type: bound,
+      span: spanOf(node, ctx),
+    };
   // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
   // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
@@ -420,12 +436,12 @@ function lowerColumnIfExists(
       construct: 'column_ifexists',
       reason:
         type === 'dynamic'
-          ? `column_ifexists of the existing dynamic column '${column.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
-          : `column_ifexists of the existing ${type} column '${column.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
+          ? `column_ifexists of the existing dynamic column '${name.value}': the page's note says the default is returned, its Returns section says the column; refusing rather than choosing`
+          : `column_ifexists of the existing ${type} column '${name.value}' with a ${bound} default: Kusto types the call ${bound}, and what the service returns for a column of another type is not documented`,
       type: bound,
       span: spanOf(node, ctx),
     };
-  return { kind: 'column', index, type };
+  return column;
 }
 
 /** The conversion functions whose input, when it is the string form of a value of their type, gives that value back. */
@@ -567,8 +583,8 @@ export function bindCallArguments(
 }
 
 /**
- * A number passed to a wider numeric parameter takes the parameter's type, as Kusto.Language binds the
- * parameter (`(a:real)` called with 3 is 3.0, so `a / 2` is 1.5).
+ * A number passed to another numeric parameter takes the parameter's type, as Kusto.Language binds the
+ * parameter (`(a:real)` called with 3 is 3.0, so `a / 2` is 1.5; a long passed to `(n:int)` is an int).
  */
 function widened(expr: ScalarExpr, declared: KqlType | undefined, node: any, ctx: LowerContext): ScalarExpr {
   const to =
@@ -576,7 +592,9 @@ function widened(expr: ScalarExpr, declared: KqlType | undefined, node: any, ctx
       ? 'todouble'
       : declared === 'long' && expr.type === 'int'
         ? 'tolong'
-        : undefined;
+        : declared === 'int' && expr.type === 'long'
+          ? INT_PARAMETER
+          : undefined;
   if (!to || !declared) return expr;
   return {
     kind: 'call',
@@ -632,6 +650,7 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
     ctx.scope.set(name, {
       kind: 'table',
       plan: plan.op === 'shared' ? plan : { op: 'shared', input: plan, schema: plan.schema },
+      serialization: serializationOf(value, ctx),
     });
     return;
   }

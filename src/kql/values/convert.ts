@@ -1,4 +1,5 @@
 import { dateToTicks, formatDateTime, formatDateTimeFull, parseDateTime } from './datetime.js';
+import { UnsupportedError } from './errors.js';
 import { formatTimespan, parseTimespan } from './timespan.js';
 import { type Json, type KqlType, setOwn, type Value } from './types.js';
 
@@ -86,7 +87,10 @@ export function valueToString(v: Value, type: KqlType): string {
   }
 }
 
-/** The texts valueToDynamic holds a non-finite real as: inside a dynamic, a string shares them. */
+/**
+ * The texts of the non-finite reals. A dynamic holds them only as strings (valueToDynamic refuses a
+ * real NaN or infinity); whether a cast to real reads such a text as the number is not documented.
+ */
 export const NON_FINITE_TEXT: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']);
 
 /**
@@ -98,7 +102,13 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
   if (type === 'datetime') return formatDateTimeFull(v as bigint);
   if (type === 'timespan') return formatTimespan(v as bigint);
-  if (type === 'real' && !Number.isFinite(v as number)) return formatReal(v as number);
+  // Text would make gettype() say string and arithmetic on the element null; whether Kusto keeps a
+  // real NaN/infinity inside a dynamic, or how it prints one, is not documented (series_* refuse it too).
+  if (type === 'real' && !Number.isFinite(v as number))
+    throw new UnsupportedError(
+      'a NaN or infinite real inside a dynamic value',
+      `a NaN or infinite real (${formatReal(v as number)}) put inside a dynamic value: whether Kusto keeps it as a real, and how it prints it, is not documented`,
+    );
   return v as Json;
 }
 
@@ -109,6 +119,7 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
  */
 export function toJson(v: Value, type: KqlType): unknown {
   if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
+  if (type === 'real' && typeof v === 'number' && !Number.isFinite(v)) return formatReal(v);
   return valueToDynamic(v, type);
 }
 
