@@ -43,6 +43,9 @@ describe('the packed sentinel-kit in a content repository', { timeout: 300_000 }
     expect(listing).toContain('package/dist/cli/validate-worker.js');
     expect(listing).toContain('package/dist/cli/rule-test-worker.js');
     expect(listing).toContain('package/dist/cli/backtest-worker.js');
+    // V8 code caches of Kusto.Language's scripts, made by build:cli (src/kql/syntax/kusto.ts).
+    expect(listing).toContain('package/dist/cli/bridge.min.js.code-cache');
+    expect(listing).toContain('package/dist/cli/Kusto.Language.Bridge.min.js.code-cache');
     expect(listing).toContain('package/catalog/tables.ndjson');
     expect(listing).toContain('package/templates/init/github/workflows/sentinel-kit.yml');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);
