@@ -1,5 +1,6 @@
 export {
   coerce,
+  dynamicText,
   formatReal,
   kqlString,
   NON_FINITE_TEXT,
