@@ -6,8 +6,8 @@ import {
   parseGuid,
   parseReal,
   parseTimespan,
+  refuseOutOfIntRange,
   toInteger,
-  UnsupportedError,
   type Value,
 } from '../values/index.js';
 import { decimalFromReal, decimalFromText, decimalText } from './decimal.js';
@@ -28,24 +28,11 @@ function toNumber(v: Value, t: KqlType): number | null {
   return null;
 }
 
-/**
- * toint() of a number outside the 32-bit range: the page's Returns make an unsuccessful conversion
- * null, but a cast of a long to int wraps around in .NET (toint(3000000000) would be -1294967296), and
- * the page does not say which of the two an out-of-range value is; refused.
- */
-function refuseOutOfIntRange(n: number): void {
-  if (Number.isFinite(n) && toInteger(n, 'int') === null)
-    throw new UnsupportedError(
-      'toint() of a value outside the int range',
-      `toint() of ${n}: outside the 32-bit range, Kusto gives null (an unsuccessful conversion, toint page) or a wrapped-around int (a .NET cast); no page says which, so the engine refuses rather than guess`,
-    );
-}
-
 function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
   return ([v], [t]) => {
     const n = toNumber(v, t);
     if (n === null) return null;
-    if (type === 'int') refuseOutOfIntRange(n);
+    if (type === 'int') refuseOutOfIntRange(n, 'toint()');
     return toInteger(n, type);
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { splitDateTime } from '../values/datetime.js';
 import {
-  coerce,
+  convertInQuery,
   EvaluationError,
   type Json,
   type KqlType,
@@ -32,8 +32,18 @@ const substring: ScalarImpl = ([s, start, length], types) => {
   });
 };
 
+/**
+ * An empty delimiter is not on the split page: .NET's String.Split ignores an empty separator (one
+ * part, the whole string) while JavaScript splits into UTF-16 units; refused.
+ */
 const split: ScalarImpl = ([s, delimiter, index], types) => {
-  const parts = text(s, types[0]).split(text(delimiter, types[1]));
+  const separator = text(delimiter, types[1]);
+  if (separator === '')
+    throw new UnsupportedError(
+      'split() with an empty delimiter',
+      'split() with an empty delimiter: the split page does not cover it, and .NET keeps the whole string where splitting into characters gives one part per character; refusing rather than guessing',
+    );
+  const parts = text(s, types[0]).split(separator);
   if (index === undefined) return parts;
   const i = num(index);
   if (i === null || i < 0 || i >= parts.length) return [];
@@ -77,7 +87,7 @@ const replaceDeprecated: ScalarImpl = (
 /** The group's text converted to the requested type (extract's optional typeof() argument). */
 function typedGroup(group: string | null, resultType: KqlType): Value {
   if (resultType === 'string') return group ?? '';
-  return group === null ? null : coerce(group, resultType);
+  return group === null ? null : convertInQuery(group, resultType, 'extract() to typeof(int)');
 }
 
 const extract: ScalarImpl = ([pattern, group, source], types, resultType) => {
@@ -332,8 +342,18 @@ function formatDateTimeWith(t: bigint, format: string): string {
 
 const TIMESPAN_TOKEN = /(d{1,8}|f{1,7}|F{1,7}|h{1,2}|H{1,2}|m{1,2}|s{1,2})/g;
 
+/**
+ * format_timespan(): the page's elements and examples cover only non-negative spans; .NET's custom
+ * TimeSpan formats, which its elements follow, write no sign (a `-` must be a literal), while the
+ * engine prefixed one. A negative span is refused.
+ */
 function formatTimespanWith(t: bigint, format: string): string {
-  const a = t < 0n ? -t : t;
+  if (t < 0n)
+    throw new UnsupportedError(
+      'format_timespan() of a negative timespan',
+      'format_timespan() of a negative timespan: the page formats only non-negative spans, and .NET custom TimeSpan formats write no sign; refusing rather than guessing',
+    );
+  const a = t;
   const days = a / 864_000_000_000n;
   const inDay = Number(a % 864_000_000_000n);
   const seconds = Math.floor(inDay / 1e7);
@@ -356,7 +376,7 @@ function formatTimespanWith(t: bigint, format: string): string {
         return pad(seconds % 60);
     }
   });
-  return t < 0n ? `-${body}` : body;
+  return body;
 }
 
 const formatDatetimeFn: ScalarImpl = ([t, f], types) =>

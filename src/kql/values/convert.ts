@@ -62,6 +62,18 @@ export function formatReal(n: number): string {
   return String(n);
 }
 
+/**
+ * A real negative zero (round(-0.4), ceiling(-0.5), -0.0 * 1 in .NET as in JavaScript) is written
+ * `-0` by .NET Core's formatting and `0` by .NET Framework's; no page prints one. Refused as text.
+ */
+function refuseNegativeZero(n: number): void {
+  if (Object.is(n, -0))
+    throw new UnsupportedError(
+      'a negative zero converted to text',
+      'a real negative zero converted to text: .NET Core writes -0, .NET Framework 0, and no page prints one; refusing rather than guessing',
+    );
+}
+
 /** The significant digits of the shortest text that reads back as n (finite, non-zero). */
 function shortestDigits(n: number): string {
   return n.toExponential().split('e')[0].replace(/[-.]/g, '');
@@ -83,6 +95,7 @@ function roundTripDigits(n: number): string {
  * largest long, beyond which the number can only be a real.
  */
 function dynamicNumberText(n: number): string {
+  refuseNegativeZero(n);
   if (Number.isInteger(n)) {
     if (Math.abs(n) < 1e15) return String(n);
     if (Math.abs(n) > LONG_MAX) return formatReal(n);
@@ -130,6 +143,7 @@ export function kqlString(v: Value, type: KqlType): string {
   if (v === null) return '';
   if (type === 'datetime' && typeof v === 'bigint') return formatDateTimeFull(v);
   if (type === 'dynamic') return dynamicText(v as Json);
+  if (type === 'real') refuseNegativeZero(v as number);
   return valueToString(v, type);
 }
 
@@ -242,6 +256,28 @@ export function coerce(input: unknown, type: KqlType): Value {
       }
       return toJsonValue(input);
   }
+}
+
+/**
+ * A number converted to int outside the 32-bit range: toint's page makes an unsuccessful conversion
+ * null, but a .NET cast of a long to int wraps around (3000000000 would be -1294967296), and no page
+ * says which an out-of-range value is (toint page); refused rather than answered null.
+ */
+export function refuseOutOfIntRange(n: number, construct: string): void {
+  if (Number.isFinite(n) && toInteger(n, 'int') === null)
+    throw new UnsupportedError(
+      `${construct} of a value outside the int range`,
+      `${construct} of ${n}: outside the 32-bit range, Kusto gives null (an unsuccessful conversion, toint page) or a wrapped-around int (a .NET cast); no page says which, so the engine refuses rather than guess`,
+    );
+}
+
+/** coerce() where a query converts a value (typed captures, casts): an out-of-range int is refused. */
+export function convertInQuery(input: unknown, type: KqlType, construct: string): Value {
+  if (type === 'int' && input !== null && input !== undefined) {
+    const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
+    if (n !== null) refuseOutOfIntRange(n, construct);
+  }
+  return coerce(input, type);
 }
 
 export function parseBool(text: string): boolean | null {

@@ -1,5 +1,6 @@
 export {
   coerce,
+  convertInQuery,
   dynamicText,
   formatReal,
   kqlString,
@@ -7,6 +8,7 @@ export {
   parseBool,
   parseGuid,
   parseReal,
+  refuseOutOfIntRange,
   toInteger,
   toJson,
   valueToDynamic,
