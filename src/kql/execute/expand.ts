@@ -1,8 +1,15 @@
 import { RE2JS } from 're2js';
 import { compileRegex } from '../functions/regex.js';
-import { evaluationError, UnsupportedError } from '../plan/errors.js';
+import { evaluationError, positioned, UnsupportedError } from '../plan/errors.js';
 import type { Column, MvExpandItem, Plan, SameAs, Span } from '../plan/types.js';
-import { coerce, type Json, type KqlType, NON_FINITE_TEXT, type Value } from '../values/index.js';
+import {
+  coerce,
+  convertInQuery,
+  type Json,
+  type KqlType,
+  NON_FINITE_TEXT,
+  type Value,
+} from '../values/index.js';
 import { columnReader, emptyValue, type Frame, lazyColumns } from './frame.js';
 import { keyOf } from './keys.js';
 import { extractKeyValues } from './parseKv.js';
@@ -20,6 +27,15 @@ function elementsOf(value: Value, bagExpansion: 'bag' | 'array'): Json[] {
   return [value as Json];
 }
 
+/** A typed capture's conversion, its refusal positioned at the operator. */
+function convertAt(input: unknown, type: KqlType, construct: string, span: Span): Value {
+  try {
+    return convertInQuery(input, type, construct);
+  } catch (error) {
+    throw positioned(error, span, construct);
+  }
+}
+
 /** `to typeof(T)` casts without parsing: elements of another kind become null. */
 function castElement(element: Json, item: MvExpandItem): Value {
   const type = item.type;
@@ -28,7 +44,9 @@ function castElement(element: Json, item: MvExpandItem): Value {
       return element;
     case 'int':
     case 'long':
-      return typeof element === 'number' && Number.isInteger(element) ? element : null;
+      return typeof element === 'number' && Number.isInteger(element)
+        ? convertAt(element, type, `mv-expand to typeof(${type})`, item.span ?? { start: 0, length: 0 })
+        : null;
     case 'real':
     case 'decimal':
       if (typeof element === 'string' && NON_FINITE_TEXT.has(element))
@@ -227,7 +245,7 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     const values = targets.map((t, k) => {
       if (!m) return emptyValue(plan.schema[t].type);
       const raw = m[groups[k]] ?? null;
-      const v = coerce(raw, plan.schema[t].type);
+      const v = convertAt(raw, plan.schema[t].type, 'a parse capture typed int', plan.span);
       if (raw !== null && v === null) ok = false;
       return v;
     });

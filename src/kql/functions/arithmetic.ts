@@ -1,4 +1,10 @@
-import { type Json, type KqlType, MAX_DATETIME_TICKS, type Value } from '../values/index.js';
+import {
+  type Json,
+  type KqlType,
+  MAX_DATETIME_TICKS,
+  UnsupportedError,
+  type Value,
+} from '../values/index.js';
 import { decimalArithmetic } from './decimal.js';
 import type { ScalarImpl } from './types.js';
 
@@ -43,6 +49,21 @@ function numeric(op: ArithmeticOp, a: number, b: number, integer: boolean): numb
   }
 }
 
+/**
+ * timespan % timespan. The numerical-operators page makes the modulo of numbers non-negative
+ * (-14 % 12 == 10) but names only int, long and real; the remainder of ticks is negative for a
+ * negative dividend (-5m % 3m: -2m against 1m), so that case is refused.
+ */
+function timespanModulo(a: bigint, b: bigint): bigint {
+  const r = a % b;
+  if (r < 0n)
+    throw new UnsupportedError(
+      'timespan % timespan with a negative dividend',
+      'timespan % timespan with a negative dividend: the numerical-operators page makes a modulo non-negative only for int, long and real, while the remainder of the ticks is negative; refusing rather than guessing',
+    );
+  return r;
+}
+
 function datetimeResult(t: bigint): bigint | null {
   return t >= 0n && t <= MAX_DATETIME_TICKS ? t : null;
 }
@@ -77,7 +98,7 @@ function temporal(op: ArithmeticOp, a: Value, ta: KqlType, b: Value, tb: KqlType
       case '/':
         return B === 0n ? null : Number(A) / Number(B);
       case '%':
-        return B === 0n ? null : A % B;
+        return B === 0n ? null : timespanModulo(A, B);
       default:
         return null;
     }

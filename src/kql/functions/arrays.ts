@@ -1,4 +1,11 @@
-import { type Json, setOwn, TICKS_PER_HOUR, UnsupportedError, valueToDynamic } from '../values/index.js';
+import {
+  dynamicText,
+  type Json,
+  setOwn,
+  TICKS_PER_HOUR,
+  UnsupportedError,
+  valueToDynamic,
+} from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 // range() returns at most 2^20 values, truncating longer series (range-function doc).
@@ -34,7 +41,7 @@ function refusedRange(): UnsupportedError {
 /** strcat_array(array, delimiter): each element as text (a string without quotes, null as ''). */
 const strcatArray: ScalarImpl = ([array, delimiter]) => {
   if (!Array.isArray(array)) return '';
-  const text = (x: Json) => (x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x));
+  const text = (x: Json) => (x === null ? '' : dynamicText(x));
   return (array as Json[]).map(text).join(typeof delimiter === 'string' ? delimiter : '');
 };
 

@@ -6,6 +6,7 @@ import {
   parseGuid,
   parseReal,
   parseTimespan,
+  refuseOutOfIntRange,
   toInteger,
   UnsupportedError,
   type Value,
@@ -31,7 +32,9 @@ function toNumber(v: Value, t: KqlType): number | null {
 function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
   return ([v], [t]) => {
     const n = toNumber(v, t);
-    return n === null ? null : toInteger(n, type);
+    if (n === null) return null;
+    if (type === 'int') refuseOutOfIntRange(n, 'toint()');
+    return toInteger(n, type);
   };
 }
 

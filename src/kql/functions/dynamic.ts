@@ -1,4 +1,5 @@
 import {
+  dynamicText,
   type Json,
   type KqlType,
   setOwn,
@@ -229,12 +230,24 @@ function rotate(direction: 1 | -1): ScalarImpl {
   };
 }
 
+/**
+ * gettype(): a whole number inside a dynamic is an `int` when parsed from JSON text
+ * (gettype(parse_json('1')) on the gettype page), a `long` when written as a dynamic literal
+ * (dynamic(4), scalar-data-types/dynamic page) and a `real` when it was one (`2.0`); the engine
+ * holds all three as the same number, so that case is refused. A fraction is a real.
+ */
 const gettype: ScalarImpl = ([v], [t]) => {
   if (t !== 'dynamic') return t === 'real' ? 'real' : t;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'object') return 'dictionary';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return 'real';
+    throw new UnsupportedError(
+      'gettype() of a whole number inside a dynamic',
+      `gettype() of the whole number ${v} inside a dynamic: Kusto answers int (parsed from JSON text), long (a dynamic literal or a long value) or real (a real without a fraction), which the engine holds as one number; refusing rather than guessing`,
+    );
+  }
   if (typeof v === 'boolean') return 'bool';
   return 'string';
 };
@@ -250,7 +263,7 @@ const dynamicToJson: ScalarImpl = ([v], [t]) => {
       const names = Object.keys(x).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${names.map((name) => `${JSON.stringify(name)}:${canonical(x[name])}`).join(',')}}`;
     }
-    return JSON.stringify(x);
+    return typeof x === 'number' ? dynamicText(x) : JSON.stringify(x);
   };
   return Array.isArray(v) || isBag(v) ? canonical(v as Json) : text(v, t);
 };

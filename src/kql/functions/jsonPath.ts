@@ -4,7 +4,7 @@
  * the JSONPath page lists: `$`, child by `.name` or `['name']`, and array subscripts `[n]`;
  * wildcards, recursion, unions and slices are not supported by Kusto and are refused here.
  */
-import { coerce, type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
+import { convertInQuery, type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
 import { refuseInexactIntegers } from './jsonNumbers.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
@@ -59,9 +59,9 @@ function select(root: Json, steps: Step[]): Json | undefined {
 function typed(element: Json | undefined, type: KqlType): Value {
   if (element === undefined || element === null) return type === 'string' ? '' : null;
   if (type === 'dynamic') return element;
-  if (typeof element === 'string') return coerce(element, type);
+  if (typeof element === 'string') return convertInQuery(element, type, 'extract_json() to typeof(int)');
   if (typeof element === 'number' && (type !== 'string' || Number.isSafeInteger(element)))
-    return coerce(element, type);
+    return convertInQuery(element, type, 'extract_json() to typeof(int)');
   if (typeof element === 'boolean' && type === 'bool') return element;
   throw new UnsupportedError(
     'extract_json()',

@@ -103,6 +103,27 @@ function bitwise(f: (x: bigint, y: bigint) => bigint): ScalarImpl {
   };
 }
 
+/**
+ * binary_shift_left/right(value, shift): "value << (shift%64)" and "If n is negative, a NULL value is
+ * returned" (https://learn.microsoft.com/kusto/query/binary-shift-left-function, -right-function).
+ * n names no parameter: a negative shift is null on either reading, a negative value with a
+ * non-negative shift is null if n is the value and shifted if it is the shift, so it is refused.
+ */
+function bitShift(construct: string, f: (x: bigint, y: bigint) => bigint): ScalarImpl {
+  const shifted = bitwise((x, y) => f(x, y % 64n));
+  return (args, ...rest) => {
+    const [value, by] = args.map((a) => (typeof a === 'number' ? Math.trunc(a) : null));
+    if (value === null || by === null) return null;
+    if (by < 0) return null;
+    if (value < 0)
+      throw new UnsupportedError(
+        `${construct} of a negative value`,
+        `${construct} of a negative value: the page returns null "if n is negative" without saying whether n is the value or the shift; refusing rather than guessing`,
+      );
+    return shifted(args, ...rest);
+  };
+}
+
 const abs: ScalarImpl = ([v]) => {
   if (typeof v === 'bigint') return v < 0n ? -v : v;
   const x = num(v);
@@ -195,8 +216,8 @@ export const mathFunctions: FunctionTable = {
   binary_or: bitwise((x, y) => x | y),
   binary_xor: bitwise((x, y) => x ^ y),
   binary_not: bitwise((x) => ~x),
-  binary_shift_left: bitwise((x, y) => x << y),
-  binary_shift_right: bitwise((x, y) => x >> y),
+  binary_shift_left: bitShift('binary_shift_left()', (x, y) => x << y),
+  binary_shift_right: bitShift('binary_shift_right()', (x, y) => x >> y),
   array_sum: sumArray,
   // array_sum is the deprecated alias of series_sum (Kusto.Language marks it obsolete in its favour).
   series_sum: sumArray,

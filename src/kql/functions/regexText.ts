@@ -4,6 +4,7 @@ import { num } from './math.js';
 import { compileRegex, regexMatches } from './regex.js';
 import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
+import { onBothReadings } from './unicodePositions.js';
 
 // Characters both RE2's QuoteMeta and .NET's Regex.Escape put a backslash before; the page
 // (https://learn.microsoft.com/kusto/query/regex-quote-function) shows `(`, `$`, `.`, `^`, `)`.
@@ -43,12 +44,14 @@ const indexOfRegex: ScalarImpl = ([s, pattern, start, length, occurrence], types
   const n = occurrence === undefined ? 1 : num(occurrence);
   if (from === null || len === null || n === null || from < 0 || n < 0 || len < -1) return null;
   if (n === 0) throw new UnsupportedError('indexof_regex() with occurrence 0');
-  const end = len === -1 ? source.length : Math.min(source.length, from + len);
-  if (from > end) return -1;
-  const re = compileRegex(text(pattern, types[1]));
-  let k = 0;
-  for (const m of regexMatches(re, source.slice(from, end))) if (++k === n) return from + m.start;
-  return -1;
+  return onBothReadings('indexof_regex()', [source, text(pattern, types[1])], ([chars, regex]) => {
+    const end = len === -1 ? chars.length : Math.min(chars.length, from + len);
+    if (from > end) return -1;
+    let k = 0;
+    for (const m of regexMatches(compileRegex(regex), chars.slice(from, end)))
+      if (++k === n) return from + m.start;
+    return -1;
+  });
 };
 
 export const regexTextFunctions: FunctionTable = { regex_quote: regexQuote, indexof_regex: indexOfRegex };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { splitDateTime } from '../values/datetime.js';
 import {
-  coerce,
+  convertInQuery,
   EvaluationError,
   type Json,
   type KqlType,
@@ -14,6 +14,7 @@ import { num } from './math.js';
 import { compileRegex, groupIndex, regexMatches } from './regex.js';
 import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
+import { onBothReadings } from './unicodePositions.js';
 
 /** A function of string arguments (non-strings are converted with tostring()). */
 function strings(f: (...s: string[]) => Value): ScalarImpl {
@@ -21,18 +22,28 @@ function strings(f: (...s: string[]) => Value): ScalarImpl {
 }
 
 const substring: ScalarImpl = ([s, start, length], types) => {
-  const source = text(s, types[0]);
-  let from = num(start);
-  if (from === null) return '';
-  // A negative start counts from the end: substring("123456", -2, 2) == "56".
-  if (from < 0) from = Math.max(0, source.length + from);
-  const len = length === undefined ? source.length : num(length);
-  if (len === null || len < 0) return '';
-  return source.substr(from, len);
+  const begin = num(start);
+  const count = length === undefined ? undefined : num(length);
+  if (begin === null || count === null || (count !== undefined && count < 0)) return '';
+  return onBothReadings('substring()', [text(s, types[0])], ([source]) => {
+    // A negative start counts from the end: substring("123456", -2, 2) == "56".
+    const from = begin < 0 ? Math.max(0, source.length + begin) : begin;
+    return source.substr(from, count ?? source.length);
+  });
 };
 
+/**
+ * An empty delimiter is not on the split page: .NET's String.Split ignores an empty separator (one
+ * part, the whole string) while JavaScript splits into UTF-16 units; refused.
+ */
 const split: ScalarImpl = ([s, delimiter, index], types) => {
-  const parts = text(s, types[0]).split(text(delimiter, types[1]));
+  const separator = text(delimiter, types[1]);
+  if (separator === '')
+    throw new UnsupportedError(
+      'split() with an empty delimiter',
+      'split() with an empty delimiter: the split page does not cover it, and .NET keeps the whole string where splitting into characters gives one part per character; refusing rather than guessing',
+    );
+  const parts = text(s, types[0]).split(separator);
   if (index === undefined) return parts;
   const i = num(index);
   if (i === null || i < 0 || i >= parts.length) return [];
@@ -76,7 +87,7 @@ const replaceDeprecated: ScalarImpl = (
 /** The group's text converted to the requested type (extract's optional typeof() argument). */
 function typedGroup(group: string | null, resultType: KqlType): Value {
   if (resultType === 'string') return group ?? '';
-  return group === null ? null : coerce(group, resultType);
+  return group === null ? null : convertInQuery(group, resultType, 'extract() to typeof(int)');
 }
 
 const extract: ScalarImpl = ([pattern, group, source], types, resultType) => {
@@ -114,23 +125,24 @@ const extractAll: ScalarImpl = (args, types) => {
  * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows.
  */
 const indexOf: ScalarImpl = ([s, lookup, start, length, occurrence], types) => {
-  const source = text(s, types[0]);
-  const needle = text(lookup, types[1]);
-  let from = num(start ?? 0) ?? 0;
-  if (from < 0) from = Math.max(0, source.length + from);
-  if (from > source.length) return -1;
+  const begin = num(start ?? 0) ?? 0;
   const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
   const n = num(occurrence ?? 1) ?? 1;
-  if (len < -1 || n < 0) return null;
-  let found = -1;
-  for (let k = 0; k < Math.max(n, 1); k++) {
-    const end = len < 0 ? source.length : Math.min(source.length, from + len);
-    const i = source.indexOf(needle, from);
-    if (i < 0 || i + needle.length > end) return -1;
-    found = i;
-    from = i + 1;
-  }
-  return found;
+  const texts = [text(s, types[0]), text(lookup, types[1])];
+  return onBothReadings('indexof()', texts, ([source, needle]) => {
+    let from = begin < 0 ? Math.max(0, source.length + begin) : begin;
+    if (from > source.length) return -1;
+    if (len < -1 || n < 0) return null;
+    let found = -1;
+    for (let k = 0; k < Math.max(n, 1); k++) {
+      const end = len < 0 ? source.length : Math.min(source.length, from + len);
+      const i = source.indexOf(needle, from);
+      if (i < 0 || i + needle.length > end) return -1;
+      found = i;
+      from = i + 1;
+    }
+    return found;
+  });
 };
 
 const countOf: ScalarImpl = ([s, search, kind], types) => {
@@ -330,8 +342,18 @@ function formatDateTimeWith(t: bigint, format: string): string {
 
 const TIMESPAN_TOKEN = /(d{1,8}|f{1,7}|F{1,7}|h{1,2}|H{1,2}|m{1,2}|s{1,2})/g;
 
+/**
+ * format_timespan(): the page's elements and examples cover only non-negative spans; .NET's custom
+ * TimeSpan formats, which its elements follow, write no sign (a `-` must be a literal), while the
+ * engine prefixed one. A negative span is refused.
+ */
 function formatTimespanWith(t: bigint, format: string): string {
-  const a = t < 0n ? -t : t;
+  if (t < 0n)
+    throw new UnsupportedError(
+      'format_timespan() of a negative timespan',
+      'format_timespan() of a negative timespan: the page formats only non-negative spans, and .NET custom TimeSpan formats write no sign; refusing rather than guessing',
+    );
+  const a = t;
   const days = a / 864_000_000_000n;
   const inDay = Number(a % 864_000_000_000n);
   const seconds = Math.floor(inDay / 1e7);
@@ -354,7 +376,7 @@ function formatTimespanWith(t: bigint, format: string): string {
         return pad(seconds % 60);
     }
   });
-  return t < 0n ? `-${body}` : body;
+  return body;
 }
 
 const formatDatetimeFn: ScalarImpl = ([t, f], types) =>
@@ -404,15 +426,17 @@ const parseCsv: ScalarImpl = strings((s) => {
   return fields;
 });
 
-const translate: ScalarImpl = strings((from, to, s) => {
-  let out = '';
-  for (const c of s) {
-    const i = from.indexOf(c);
-    if (i < 0) out += c;
-    else if (to.length > 0) out += to[Math.min(i, to.length - 1)];
-  }
-  return out;
-});
+const translate: ScalarImpl = strings((searchList, replacementList, source) =>
+  onBothReadings('translate()', [searchList, replacementList, source], ([from, to, s]) => {
+    let out = '';
+    for (const c of s.split('')) {
+      const i = from.indexOf(c);
+      if (i < 0) out += c;
+      else if (to.length > 0) out += to[Math.min(i, to.length - 1)];
+    }
+    return out;
+  }),
+);
 
 /** "If any argument isn't a valid Unicode codepoint, the function returns null" (null strings are ''). */
 const codepointsToString: ScalarImpl = (args) => {
@@ -441,7 +465,7 @@ export const stringFunctions: FunctionTable = {
   extract_all: extractAll,
   indexof: indexOf,
   countof: countOf,
-  reverse: strings((s) => [...s].reverse().join('')),
+  reverse: strings((s) => onBothReadings('reverse()', [s], ([x]) => x.split('').reverse().join(''))),
   strrep,
   strcmp: strings((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
   translate,

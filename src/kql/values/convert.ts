@@ -8,6 +8,7 @@ const INTEGER = /^[+-]?\d+$/;
 const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
+const LONG_MAX = 2 ** 63;
 
 /** Canonical lower-case `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, or null. */
 export function parseGuid(text: string): string | null {
@@ -44,7 +45,9 @@ export function toInteger(n: number, type: 'int' | 'long'): number | null {
 
 /**
  * .NET's shortest round-trip double format, which Kusto's tostring() uses: plain notation for
- * decimal exponents -4..14, otherwise `1E+20` / `1E-05` (two-digit minimum exponent).
+ * decimal exponents -4..14, otherwise `1E+20` / `1E-05` (two-digit minimum exponent). The shortest
+ * digits, not .NET Framework's 15 or 17: the geo_geohash_to_central_point page's strcat of a
+ * coordinate prints 32.15620994567871.
  */
 export function formatReal(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
@@ -60,12 +63,87 @@ export function formatReal(n: number): string {
 }
 
 /**
+ * A real negative zero (round(-0.4), ceiling(-0.5), -0.0 * 1 in .NET as in JavaScript) is written
+ * `-0` by .NET Core's formatting and `0` by .NET Framework's; no page prints one. Refused as text.
+ */
+function refuseNegativeZero(n: number): void {
+  if (Object.is(n, -0))
+    throw new UnsupportedError(
+      'a negative zero converted to text',
+      'a real negative zero converted to text: .NET Core writes -0, .NET Framework 0, and no page prints one; refusing rather than guessing',
+    );
+}
+
+/** The significant digits of the shortest text that reads back as n (finite, non-zero). */
+function shortestDigits(n: number): string {
+  return n.toExponential().split('e')[0].replace(/[-.]/g, '');
+}
+
+/** n's 17 significant digits, correctly rounded, without trailing zeros (.NET's "R"/G17 digits). */
+function roundTripDigits(n: number): string {
+  return n.toExponential(16).split('e')[0].replace(/[-.]/g, '').replace(/0+$/, '');
+}
+
+/**
+ * A number inside a dynamic as Kusto's JSON text writes it. A fraction is a real: .NET's format
+ * (`1E+20`, `1.5E-05`, not JavaScript's `1e-7`). Where the shortest digits number 16, the pages
+ * disagree: inside arrays and bags they print 17 (geo_s2cell_to_polygon's -74.030012249838478,
+ * series_stats_dynamic's 28.503633853548269), a value converted alone the shortest (formatReal), so
+ * such a value is refused. A whole number below 1e15 is written as its digits:
+ * the engine does not keep whether it was a long or a real (the series_fill_const page prints a
+ * real `0.0`), a known gap. From 1e15 a long writes digits and a real `1E+15`: refused up to the
+ * largest long, beyond which the number can only be a real.
+ */
+function dynamicNumberText(n: number): string {
+  refuseNegativeZero(n);
+  if (Number.isInteger(n)) {
+    if (Math.abs(n) < 1e15) return String(n);
+    if (Math.abs(n) > LONG_MAX) return formatReal(n);
+    throw new UnsupportedError(
+      'a number inside a dynamic converted to text',
+      `the whole number ${n} inside a dynamic is written as its digits if Kusto holds it as a long and as ${formatReal(n)} if as a real; the engine does not keep which, so it refuses rather than guess`,
+    );
+  }
+  const shortest = shortestDigits(n);
+  if (shortest.length > 15 && shortest !== roundTripDigits(n))
+    throw new UnsupportedError(
+      'a real inside a dynamic converted to text',
+      `the real ${formatReal(n)} inside a dynamic: the pages print such a value with 17 digits inside arrays and bags, the shortest round-trip digits (${shortest.length}) when converted alone; refusing rather than guessing which the array's text uses`,
+    );
+  return formatReal(n);
+}
+
+/**
+ * A dynamic value's text: a string as it is, a fraction alone as a real's text (the shortest
+ * round-trip digits: the geo_geohash_to_central_point page's strcat of a coordinate prints
+ * 32.15620994567871), anything else as JSON with Kusto's number text.
+ */
+export function dynamicText(v: Json): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && !Number.isInteger(v)) return formatReal(v);
+  return jsonText(v);
+}
+
+function jsonText(v: Json): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return dynamicNumberText(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+    .join(',')}}`;
+}
+
+/**
  * A value's text as Kusto converts it to string: `tostring()` and the implicit conversion of a
  * string function's arguments (`strcat`, `hash_*`, `reverse`...). A datetime always carries seven
  * fractional digits there (`2020-01-01T00:00:00.0000000Z`), measured against the service (issue 11).
  */
 export function kqlString(v: Value, type: KqlType): string {
+  if (v === null) return '';
   if (type === 'datetime' && typeof v === 'bigint') return formatDateTimeFull(v);
+  if (type === 'dynamic') return dynamicText(v as Json);
+  if (type === 'real') refuseNegativeZero(v as number);
   return valueToString(v, type);
 }
 
@@ -188,6 +266,28 @@ export function coerce(input: unknown, type: KqlType): Value {
       }
       return toJsonValue(input);
   }
+}
+
+/**
+ * A number converted to int outside the 32-bit range: toint's page makes an unsuccessful conversion
+ * null, but a .NET cast of a long to int wraps around (3000000000 would be -1294967296), and no page
+ * says which an out-of-range value is (toint page); refused rather than answered null.
+ */
+export function refuseOutOfIntRange(n: number, construct: string): void {
+  if (Number.isFinite(n) && toInteger(n, 'int') === null)
+    throw new UnsupportedError(
+      `${construct} of a value outside the int range`,
+      `${construct} of ${n}: outside the 32-bit range, Kusto gives null (an unsuccessful conversion, toint page) or a wrapped-around int (a .NET cast); no page says which, so the engine refuses rather than guess`,
+    );
+}
+
+/** coerce() where a query converts a value (typed captures, casts): an out-of-range int is refused. */
+export function convertInQuery(input: unknown, type: KqlType, construct: string): Value {
+  if (type === 'int' && input !== null && input !== undefined) {
+    const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
+    if (n !== null) refuseOutOfIntRange(n, construct);
+  }
+  return coerce(input, type);
 }
 
 export function parseBool(text: string): boolean | null {

@@ -137,7 +137,10 @@ describe('string functions (examples from the Kusto docs)', () => {
     expect(fn('format_timespan', [ts('1.02:03:04.1234567'), 'd.hh:mm:ss [fffffff]'])).toBe(
       '1.02:03:04 [1234567]',
     );
-    expect(fn('format_timespan', [ts('-1h'), 'hh:mm'])).toBe('-01:00');
+  });
+
+  it('format_timespan refuses a negative span: its page formats none and .NET writes no sign', () => {
+    expect(() => fn('format_timespan', [ts('-1h'), 'hh:mm'])).toThrow('negative timespan');
   });
 });
 
