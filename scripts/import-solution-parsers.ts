@@ -29,8 +29,11 @@ import {
 import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
 import { boundReferences } from '../src/kql/references.js';
 import {
+  type BodyNotHeld,
+  notHeldFunction,
   type ParserSource,
   type PublishedParser,
+  type PublishedParsersFile,
   publishedFunction,
   SOLUTION_PARSERS_FILE,
   standaloneBody,
@@ -44,6 +47,34 @@ interface ParserYaml {
   FunctionAlias?: unknown;
   FunctionQuery?: unknown;
   FunctionParams?: unknown;
+  ParserName?: unknown;
+  EquivalentBuiltInParser?: unknown;
+  ParserQuery?: unknown;
+  ParserParams?: unknown;
+}
+
+/**
+ * The name a parser YAML deploys its query under, its query and parameters. An ASIM file
+ * (`Parsers/ASim<Schema>/Parsers/*.yaml`) is imported under its built-in name where Sentinel has that
+ * name built in (`_Im_WebSession`, the name rules call; catalog/asim.json), else under ParserName,
+ * the name a unifying parser's body calls (`vimWebSessionNative`).
+ */
+function parserFields(doc: ParserYaml): { name?: string; query?: unknown; params?: unknown } {
+  if (doc.ParserQuery !== undefined) {
+    const builtin = doc.EquivalentBuiltInParser;
+    const name = typeof builtin === 'string' && builtinAsimParsers().has(builtin) ? builtin : doc.ParserName;
+    return {
+      name: typeof name === 'string' ? name : undefined,
+      query: doc.ParserQuery,
+      params: doc.ParserParams,
+    };
+  }
+  const alias = doc.FunctionAlias ?? doc.FunctionName;
+  return {
+    name: typeof alias === 'string' ? alias : undefined,
+    query: doc.FunctionQuery,
+    params: doc.FunctionParams,
+  };
 }
 
 /** A YAML's parameters; a type with no KQL name makes the parser unusable (its calls could not bind). */
@@ -65,14 +96,12 @@ export function readParser(
   source: ParserSource,
   catalog: Catalog,
 ): { name?: string; parser?: PublishedParser; reason?: string } {
-  const doc = parse(text) as ParserYaml;
-  const alias = doc.FunctionAlias ?? doc.FunctionName;
-  const name = typeof alias === 'string' ? alias : undefined;
-  if (name === undefined || typeof doc.FunctionQuery !== 'string')
-    return { name, reason: 'no FunctionAlias/FunctionName or FunctionQuery' };
-  const parameters = parametersOf(doc.FunctionParams);
+  const { name, query, params } = parserFields(parse(text) as ParserYaml);
+  if (name === undefined || typeof query !== 'string')
+    return { name, reason: 'no FunctionAlias/FunctionName/ParserName or FunctionQuery/ParserQuery' };
+  const parameters = parametersOf(params);
   if (typeof parameters === 'string') return { name, reason: parameters };
-  const body = doc.FunctionQuery;
+  const body = query;
   const { code, diagnostics } = analyze(standaloneBody({ body, parameters }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { name, reason: `does not bind: ${errors[0].code} ${errors[0].message}` };
@@ -140,10 +169,10 @@ export function importParsers(
   dir = builtinCatalogDir(),
 ): { imported: string[]; skipped: string[] } {
   const file = join(dir, SOLUTION_PARSERS_FILE);
-  const earlier = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
-    : [];
-  const byName = new Map(earlier.map((p) => [p.name, p]));
+  const earlier: PublishedParsersFile = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as PublishedParsersFile)
+    : { parsers: [] };
+  const byName = new Map(earlier.parsers.map((p) => [p.name, p]));
   const sources = JSON.parse(readFileSync(join(folder, 'sources.json'), 'utf8')) as Record<
     string,
     { path: string; commit: string }
@@ -151,42 +180,133 @@ export function importParsers(
   const empty = mkdtempSync(join(tmpdir(), 'sk-parsers-'));
   const root = loadCatalog(empty);
   rmSync(empty, { recursive: true, force: true });
-  // Bodies bind against the built-in catalog with the parsers imported so far (one may call another).
-  const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName) };
   const imported: string[] = [];
   const skipped: string[] = [];
+  const texts = new Map<string, string>();
   for (const name of readdirSync(folder)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()) {
-    const source = sources[name];
-    if (!source) {
-      skipped.push(`${name}: not in sources.json`);
-      continue;
+    if (sources[name]) texts.set(name, readFileSync(join(folder, name), 'utf8'));
+    else skipped.push(`${name}: not in sources.json`);
+  }
+  const notHeld = new Map((earlier.bodiesNotHeld ?? []).map((p) => [p.name, p]));
+  for (const entry of readBodiesNotHeld(folder, texts, root, skipped)) notHeld.set(entry.name, entry);
+  // Bodies bind against the built-in catalog with the parsers imported so far. A unifying parser
+  // calls source parsers, and binds even before they are known (`union isfuzzy=true` skips unknown
+  // names), so the parsers other files name come first; one that does not bind is tried again while
+  // a round imports another.
+  const names = new Map([...texts].map(([file, text]) => [file, parserFields(parse(text) as ParserYaml)]));
+  const named = (file: string) =>
+    [...names.values()].some(
+      (other) =>
+        typeof other.query === 'string' &&
+        other.name !== names.get(file)?.name &&
+        new RegExp(`\\b${names.get(file)?.name}\\b`).test(other.query),
+    );
+  let pending = [...texts.keys()].sort((a, b) => Number(named(b)) - Number(named(a)));
+  let left: { name: string; read: ReturnType<typeof readParser> }[] = [];
+  for (let round = true; round && pending.length > 0; ) {
+    left = [];
+    for (const name of pending) {
+      const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName, notHeld) };
+      const read = readParser(texts.get(name) ?? '', { repo: REPO, ...sources[name] }, catalog);
+      const { parser } = read;
+      if (!parser) {
+        left.push({ name, read });
+        continue;
+      }
+      byName.set(parser.name, parser);
+      notHeld.delete(parser.name);
+      const beside = parser.unproduced
+        ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
+        : '';
+      imported.push(`${parser.name} (${parser.columns.length} columns${beside})`);
     }
-    const text = readFileSync(join(folder, name), 'utf8');
-    const read = readParser(text, { repo: REPO, ...source }, catalog);
-    const { parser, reason } = read;
-    if (!parser) {
-      // The folder's file replaces an earlier run's entry of its name even when it is left out:
-      // the catalog may have changed since (CI columns the body does not give), and keeping the
-      // old body would bind rules against columns the CI does not see.
-      if (read.name !== undefined) byName.delete(read.name);
-      skipped.push(`${name}: ${reason}`);
-      continue;
-    }
-    byName.set(parser.name, parser);
-    const beside = parser.unproduced
-      ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
-      : '';
-    imported.push(`${parser.name} (${parser.columns.length} columns${beside})`);
+    round = left.length < pending.length;
+    pending = left.map((l) => l.name);
+  }
+  for (const { name, read } of left) {
+    // The folder's file replaces an earlier run's entry of its name even when it is left out:
+    // the catalog may have changed since (CI columns the body does not give), and keeping the
+    // old body would bind rules against columns the CI does not see.
+    if (read.name !== undefined) byName.delete(read.name);
+    skipped.push(`${name}: ${read.reason}`);
   }
   const parsers = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(file, `${JSON.stringify({ parsers }, null, 1)}\n`);
+  const bodiesNotHeld = [...notHeld.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const out: PublishedParsersFile = bodiesNotHeld.length > 0 ? { parsers, bodiesNotHeld } : { parsers };
+  writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
   return { imported, skipped };
 }
 
-function withPublished(catalog: Catalog, parsers: ReadonlyMap<string, PublishedParser>) {
+/**
+ * `bodies-not-held.json` of the folder (optional): source parser name -> {path, commit, reads}, the
+ * parsers a unifying parser of the folder names whose bodies were not copied, with the tables their
+ * published bodies read. Each takes the parameters of the unifying parser that names it (it passes
+ * those by name) and the columns of the schema's empty parser (`vim<Schema>Empty`, which the
+ * unifying parser unions so its result has them, with their types) and then those catalog/asim.json
+ * declares beyond them.
+ */
+function readBodiesNotHeld(
+  folder: string,
+  texts: ReadonlyMap<string, string>,
+  catalog: Catalog,
+  skipped: string[],
+): BodyNotHeld[] {
+  const path = join(folder, 'bodies-not-held.json');
+  if (!existsSync(path)) return [];
+  const listed = JSON.parse(readFileSync(path, 'utf8')) as Record<
+    string,
+    { path: string; commit: string; reads: string[] }
+  >;
+  const docs = [...texts.values()].map((text) => parse(text) as ParserYaml & AsimSchemaYaml);
+  const out: BodyNotHeld[] = [];
+  for (const [name, { reads, ...source }] of Object.entries(listed)) {
+    const word = new RegExp(`\\b${name}\\b`);
+    const doc = docs.find((d) => typeof d.ParserQuery === 'string' && word.test(d.ParserQuery));
+    const caller = doc ? parserFields(doc) : undefined;
+    const declared = caller?.name ? builtinAsimParsers().get(caller.name)?.columns : undefined;
+    const schema = doc ? schemaColumns(doc, docs, catalog) : undefined;
+    // Without its body a leg's columns are not known: it stands for the schema function's columns
+    // and, so that every rule the CI accepts still binds, those the CI declares beyond them.
+    const columns = schema && [
+      ...schema,
+      ...(declared ?? []).filter((c) => !schema.some((s) => s.name === c.name)),
+    ];
+    const parameters = caller ? parametersOf(caller.params) : 'no parser of the folder names it';
+    if (!columns || typeof parameters === 'string') {
+      const why = typeof parameters === 'string' ? parameters : "the folder lacks its schema's empty parser";
+      skipped.push(`${name}: ${why}`);
+      continue;
+    }
+    out.push({ name, parameters, columns, source: { repo: REPO, ...source }, reads });
+  }
+  return out;
+}
+
+interface AsimSchemaYaml {
+  Normalization?: { Schema?: unknown };
+}
+
+/** The columns of `vim<Schema>Empty` of the caller's schema, as Kusto.Language binds its query. */
+function schemaColumns(
+  caller: AsimSchemaYaml,
+  docs: readonly (ParserYaml & AsimSchemaYaml)[],
+  catalog: Catalog,
+): ColumnSchema[] | undefined {
+  const schema = caller.Normalization?.Schema;
+  const empty = docs.find((d) => d.ParserName === `vim${String(schema)}Empty`);
+  if (typeof schema !== 'string' || typeof empty?.ParserQuery !== 'string') return undefined;
+  return resultSchema(analyze(empty.ParserQuery, catalog).code);
+}
+
+function withPublished(
+  catalog: Catalog,
+  parsers: ReadonlyMap<string, PublishedParser>,
+  notHeld: ReadonlyMap<string, BodyNotHeld>,
+) {
   const functions = new Map(catalog.builtinFunctions);
+  for (const parser of notHeld.values()) functions.set(parser.name, notHeldFunction(parser));
   for (const parser of parsers.values())
     if (!parser.unproduced) functions.set(parser.name, publishedFunction(parser));
   return functions;
