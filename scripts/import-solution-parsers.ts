@@ -23,8 +23,11 @@ import { type Catalog, type ColumnSchema, type FunctionParameter, loadCatalog } 
 import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
 import { boundReferences } from '../src/kql/references.js';
 import {
+  type BodyNotHeld,
+  notHeldFunction,
   type ParserSource,
   type PublishedParser,
+  type PublishedParsersFile,
   publishedFunction,
   SOLUTION_PARSERS_FILE,
   standaloneBody,
@@ -34,22 +37,28 @@ import { analyze, resultSchema } from '../src/kql/syntax/analyze.js';
 const REPO = 'Azure/Azure-Sentinel';
 
 /**
- * A Solution parser's fields (src/content/azure-sentinel-parser.ts reads every shape): an ASIM or
- * repository parser, or a tabular parameter, has no place in the catalog, whose published parsers
- * run as calls with scalar arguments.
+ * A parser's fields (src/content/azure-sentinel-parser.ts reads every shape), under the name its
+ * query is deployed as: a Solution parser's FunctionAlias; an ASIM file's (`Parsers/ASim<Schema>/
+ * Parsers/*.yaml`) built-in name where Sentinel has that name built in (`_Im_WebSession`, the name
+ * rules call; catalog/asim.json), else its ParserName, the name a unifying parser's body calls
+ * (`vimWebSessionNative`). A repository parser, or a tabular parameter, has no place in the catalog,
+ * whose published parsers run as calls with scalar arguments.
  */
-function solutionParser(text: string): {
+function solutionParser(doc: unknown): {
   name?: string;
   body?: string;
   parameters?: FunctionParameter[];
   reason?: string;
 } {
-  const doc = parse(text) as unknown;
   const fields = isRecord(doc) ? readParserFields(doc) : undefined;
-  if (!fields || (!isParserProblem(fields) && fields.shape !== 'solution'))
-    return { reason: 'no FunctionAlias/FunctionName or FunctionQuery' };
+  if (!fields || (!isParserProblem(fields) && fields.shape === 'repository'))
+    return { reason: 'no FunctionAlias/FunctionName/ParserName or FunctionQuery/ParserQuery' };
   if (isParserProblem(fields)) return { name: fields.name, reason: fields.problem };
-  const name = fields.functionName;
+  const builtin = isRecord(doc) ? doc.EquivalentBuiltInParser : undefined;
+  const name =
+    fields.shape === 'asim' && typeof builtin === 'string' && builtinAsimParsers().has(builtin)
+      ? builtin
+      : fields.functionName;
   const tabular = fields.parameters.find((p) => p.type === 'table');
   if (tabular) return { name, reason: `tabular parameter ${tabular.name}` };
   return { name, body: fields.query, parameters: fields.parameters };
@@ -61,7 +70,7 @@ export function readParser(
   source: ParserSource,
   catalog: Catalog,
 ): { name?: string; parser?: PublishedParser; reason?: string } {
-  const { name, body, parameters, reason } = solutionParser(text);
+  const { name, body, parameters, reason } = solutionParser(parse(text));
   if (name === undefined || body === undefined || parameters === undefined) return { name, reason };
   const { code, diagnostics } = analyze(standaloneBody({ body, parameters }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -130,10 +139,10 @@ export function importParsers(
   dir = builtinCatalogDir(),
 ): { imported: string[]; skipped: string[] } {
   const file = join(dir, SOLUTION_PARSERS_FILE);
-  const earlier = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
-    : [];
-  const byName = new Map(earlier.map((p) => [p.name, p]));
+  const earlier: PublishedParsersFile = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as PublishedParsersFile)
+    : { parsers: [] };
+  const byName = new Map(earlier.parsers.map((p) => [p.name, p]));
   const sources = JSON.parse(readFileSync(join(folder, 'sources.json'), 'utf8')) as Record<
     string,
     { path: string; commit: string }
@@ -141,42 +150,146 @@ export function importParsers(
   const empty = mkdtempSync(join(tmpdir(), 'sk-parsers-'));
   const root = loadCatalog(empty);
   rmSync(empty, { recursive: true, force: true });
-  // Bodies bind against the built-in catalog with the parsers imported so far (one may call another).
-  const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName) };
   const imported: string[] = [];
   const skipped: string[] = [];
+  const texts = new Map<string, string>();
   for (const name of readdirSync(folder)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()) {
-    const source = sources[name];
-    if (!source) {
-      skipped.push(`${name}: not in sources.json`);
-      continue;
+    if (sources[name]) texts.set(name, readFileSync(join(folder, name), 'utf8'));
+    else skipped.push(`${name}: not in sources.json`);
+  }
+  const notHeld = new Map((earlier.bodiesNotHeld ?? []).map((p) => [p.name, p]));
+  for (const entry of readBodiesNotHeld(folder, texts, root, skipped)) notHeld.set(entry.name, entry);
+  // Bodies bind against the built-in catalog with the parsers imported so far. A unifying parser
+  // calls source parsers, and binds even before they are known (`union isfuzzy=true` skips unknown
+  // names), so the parsers other files name come first; one that does not bind is tried again while
+  // a round imports another.
+  const names = new Map(
+    [...texts].map(([file, text]) => {
+      const { name, body } = solutionParser(parse(text));
+      return [file, { name, query: body }];
+    }),
+  );
+  const named = (file: string) =>
+    [...names.values()].some(
+      (other) =>
+        typeof other.query === 'string' &&
+        other.name !== names.get(file)?.name &&
+        new RegExp(`\\b${names.get(file)?.name}\\b`).test(other.query),
+    );
+  let pending = [...texts.keys()].sort((a, b) => Number(named(b)) - Number(named(a)));
+  let left: { name: string; read: ReturnType<typeof readParser> }[] = [];
+  for (let round = true; round && pending.length > 0; ) {
+    left = [];
+    for (const name of pending) {
+      const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName, notHeld) };
+      const read = readParser(texts.get(name) ?? '', { repo: REPO, ...sources[name] }, catalog);
+      const { parser } = read;
+      if (!parser) {
+        left.push({ name, read });
+        continue;
+      }
+      byName.set(parser.name, parser);
+      notHeld.delete(parser.name);
+      const beside = parser.unproduced
+        ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
+        : '';
+      imported.push(`${parser.name} (${parser.columns.length} columns${beside})`);
     }
-    const text = readFileSync(join(folder, name), 'utf8');
-    const read = readParser(text, { repo: REPO, ...source }, catalog);
-    const { parser, reason } = read;
-    if (!parser) {
-      // The folder's file replaces an earlier run's entry of its name even when it is left out:
-      // the catalog may have changed since (CI columns the body does not give), and keeping the
-      // old body would bind rules against columns the CI does not see.
-      if (read.name !== undefined) byName.delete(read.name);
-      skipped.push(`${name}: ${reason}`);
-      continue;
-    }
-    byName.set(parser.name, parser);
-    const beside = parser.unproduced
-      ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
-      : '';
-    imported.push(`${parser.name} (${parser.columns.length} columns${beside})`);
+    round = left.length < pending.length;
+    pending = left.map((l) => l.name);
+  }
+  for (const { name, read } of left) {
+    // The folder's file replaces an earlier run's entry of its name even when it is left out:
+    // the catalog may have changed since (CI columns the body does not give), and keeping the
+    // old body would bind rules against columns the CI does not see.
+    if (read.name !== undefined) byName.delete(read.name);
+    skipped.push(`${name}: ${read.reason}`);
   }
   const parsers = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(file, `${JSON.stringify({ parsers }, null, 1)}\n`);
+  const bodiesNotHeld = [...notHeld.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const out: PublishedParsersFile = bodiesNotHeld.length > 0 ? { parsers, bodiesNotHeld } : { parsers };
+  writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
   return { imported, skipped };
 }
 
-function withPublished(catalog: Catalog, parsers: ReadonlyMap<string, PublishedParser>) {
+/**
+ * `bodies-not-held.json` of the folder (optional): source parser name -> {path, commit, reads}, the
+ * parsers a unifying parser of the folder names whose bodies were not copied, with the tables their
+ * published bodies read. Each takes the parameters of the unifying parser that names it (it passes
+ * those by name) and the columns of the schema's empty parser (`vim<Schema>Empty`, which the
+ * unifying parser unions so its result has them, with their types) and then those catalog/asim.json
+ * declares beyond them.
+ */
+function readBodiesNotHeld(
+  folder: string,
+  texts: ReadonlyMap<string, string>,
+  catalog: Catalog,
+  skipped: string[],
+): BodyNotHeld[] {
+  const path = join(folder, 'bodies-not-held.json');
+  if (!existsSync(path)) return [];
+  const listed = JSON.parse(readFileSync(path, 'utf8')) as Record<
+    string,
+    { path: string; commit: string; reads: string[] }
+  >;
+  const docs = [...texts.values()].map((text) => parse(text) as ParserYaml & AsimSchemaYaml);
+  const out: BodyNotHeld[] = [];
+  for (const [name, { reads, ...source }] of Object.entries(listed)) {
+    const word = new RegExp(`\\b${name}\\b`);
+    const doc = docs.find((d) => typeof d.ParserQuery === 'string' && word.test(d.ParserQuery));
+    const caller = doc ? solutionParser(doc) : undefined;
+    const declared = caller?.name ? builtinAsimParsers().get(caller.name)?.columns : undefined;
+    const schema = doc ? schemaColumns(doc, docs, catalog) : undefined;
+    // Without its body a leg's columns are not known: it stands for the schema function's columns
+    // and, so that every rule the CI accepts still binds, those the CI declares beyond them.
+    const columns = schema && [
+      ...schema,
+      ...(declared ?? []).filter((c) => !schema.some((s) => s.name === c.name)),
+    ];
+    const parameters = caller
+      ? (caller.parameters ?? caller.reason ?? 'parameters not understood')
+      : 'no parser of the folder names it';
+    if (!columns || typeof parameters === 'string') {
+      const why = typeof parameters === 'string' ? parameters : "the folder lacks its schema's empty parser";
+      skipped.push(`${name}: ${why}`);
+      continue;
+    }
+    out.push({ name, parameters, columns, source: { repo: REPO, ...source }, reads });
+  }
+  return out;
+}
+
+/** The keys of an ASIM parser file the unifying parser's legs are found by. */
+interface ParserYaml {
+  ParserName?: unknown;
+  ParserQuery?: unknown;
+}
+
+interface AsimSchemaYaml {
+  Normalization?: { Schema?: unknown };
+}
+
+/** The columns of `vim<Schema>Empty` of the caller's schema, as Kusto.Language binds its query. */
+function schemaColumns(
+  caller: AsimSchemaYaml,
+  docs: readonly (ParserYaml & AsimSchemaYaml)[],
+  catalog: Catalog,
+): ColumnSchema[] | undefined {
+  const schema = caller.Normalization?.Schema;
+  const empty = docs.find((d) => d.ParserName === `vim${String(schema)}Empty`);
+  if (typeof schema !== 'string' || typeof empty?.ParserQuery !== 'string') return undefined;
+  return resultSchema(analyze(empty.ParserQuery, catalog).code);
+}
+
+function withPublished(
+  catalog: Catalog,
+  parsers: ReadonlyMap<string, PublishedParser>,
+  notHeld: ReadonlyMap<string, BodyNotHeld>,
+) {
   const functions = new Map(catalog.builtinFunctions);
+  for (const parser of notHeld.values()) functions.set(parser.name, notHeldFunction(parser));
   for (const parser of parsers.values())
     if (!parser.unproduced) functions.set(parser.name, publishedFunction(parser));
   return functions;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
+import { type ColumnSchema, columnsStandIn, type FunctionParameter, type FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
 
 interface AsimFile {
@@ -27,7 +27,7 @@ export function builtinAsimParsers(): ReadonlyMap<string, FunctionSchema> {
           name,
           description: `ASIM ${schema} function (built into Microsoft Sentinel)`,
           parameters,
-          body: `datatable(${file.columns[schema].map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`,
+          body: columnsStandIn(file.columns[schema]),
           file: 'sentinel-kit catalog (built-in ASIM parser)',
           columns: file.columns[schema],
         },

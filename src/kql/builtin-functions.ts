@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinAsimParsers } from './asim.js';
 import { asimResolveHelpers } from './asim-helpers.js';
-import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
+import { type ColumnSchema, columnsStandIn, type FunctionParameter, type FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
 import { publishedParsers } from './solution-parsers.js';
 
@@ -34,7 +34,7 @@ export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
         name,
         description: `${name} (a function the Azure-Sentinel CI declares; deployed by its Solution)`,
         parameters,
-        body: `datatable(${columns.map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`,
+        body: columnsStandIn(columns),
         file: 'sentinel-kit catalog (Azure-Sentinel CI function)',
         columns,
       });

@@ -50,6 +50,16 @@ export interface FunctionSchema {
   published?: boolean;
   /** Why the engine refuses to run it: a function declared for binding only (`asimResolveHelpers`). */
   unrunnable?: string;
+  /**
+   * A published parser whose body the catalog does not hold (an ASIM source parser a unifying parser
+   * names): the tables its published body reads, so a call gives no rows while none of them has one.
+   */
+  bodyNotHeld?: { reads: string[] };
+}
+
+/** A function body that stands for its output columns only (no rows): what binding needs of it. */
+export function columnsStandIn(columns: readonly ColumnSchema[]): string {
+  return `datatable(${columns.map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`;
 }
 
 export interface WatchlistSchema {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnSchema, FunctionParameter, FunctionSchema } from './catalog.js';
+import { type ColumnSchema, columnsStandIn, type FunctionParameter, type FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
 
 /** Where a published parser's body was read: a file of a public repository at a commit. */
@@ -29,19 +29,42 @@ export interface PublishedParser {
   unproduced?: string[];
 }
 
+/**
+ * A published parser whose body the catalog does not hold, named by a unifying ASIM parser whose body
+ * it does (`_Im_WebSession` unions 20 source parsers): the call binds with the schema's columns and
+ * the parameters the union passes, and the engine gives no rows from it while none of the tables its
+ * published body reads (`reads`, read from the file at `source`) has a row; else the union is refused.
+ */
+export interface BodyNotHeld {
+  name: string;
+  parameters: FunctionParameter[];
+  columns: ColumnSchema[];
+  source: ParserSource;
+  reads: string[];
+}
+
+export interface PublishedParsersFile {
+  parsers: PublishedParser[];
+  bodiesNotHeld?: BodyNotHeld[];
+}
+
 export const SOLUTION_PARSERS_FILE = 'solution-parsers.json';
 
-let entries: PublishedParser[] | undefined;
+let file: PublishedParsersFile | undefined;
 let parsers: Map<string, FunctionSchema> | undefined;
 
-function publishedEntries(): PublishedParser[] {
-  if (!entries) {
-    const file = join(builtinCatalogDir(), SOLUTION_PARSERS_FILE);
-    entries = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as { parsers: PublishedParser[] }).parsers
-      : [];
+function publishedFile(): PublishedParsersFile {
+  if (!file) {
+    const path = join(builtinCatalogDir(), SOLUTION_PARSERS_FILE);
+    file = existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as PublishedParsersFile)
+      : { parsers: [] };
   }
-  return entries;
+  return file;
+}
+
+function publishedEntries(): PublishedParser[] {
+  return publishedFile().parsers;
 }
 
 /**
@@ -52,11 +75,15 @@ function publishedEntries(): PublishedParser[] {
  * by its columns only is refused once the data has rows. Read once per process.
  */
 export function publishedParsers(): ReadonlyMap<string, FunctionSchema> {
-  parsers ??= new Map(
-    publishedEntries()
+  parsers ??= new Map([
+    ...(publishedFile().bodiesNotHeld ?? []).map((p): [string, FunctionSchema] => [
+      p.name,
+      notHeldFunction(p),
+    ]),
+    ...publishedEntries()
       .filter((p) => !p.unproduced)
-      .map((p) => [p.name, publishedFunction(p)]),
-  );
+      .map((p): [string, FunctionSchema] => [p.name, publishedFunction(p)]),
+  ]);
   return parsers;
 }
 
@@ -85,5 +112,17 @@ export function publishedFunction(p: PublishedParser): FunctionSchema {
     file: `${p.source.repo}/${p.source.path}@${p.source.commit}`,
     columns: p.columns,
     published: true,
+  };
+}
+
+export function notHeldFunction(p: BodyNotHeld): FunctionSchema {
+  return {
+    name: p.name,
+    description: `${p.name} (a published parser whose body the catalog does not hold, ${p.source.repo}/${p.source.path})`,
+    parameters: p.parameters,
+    body: columnsStandIn(p.columns),
+    file: `${p.source.repo}/${p.source.path}@${p.source.commit}`,
+    columns: p.columns,
+    bodyNotHeld: { reads: p.reads },
   };
 }

@@ -88,4 +88,57 @@ describe('import-solution-parsers', () => {
       rmSync(work, { recursive: true, force: true });
     }
   });
+
+  it('imports an ASIM unifying parser under its built-in name, after the source parsers it names', () => {
+    const work = mkdtempSync(join(tmpdir(), 'sk-import-parsers-'));
+    const folder = mkdtempSync(join(tmpdir(), 'sk-import-parsers-src-'));
+    try {
+      const asim = (name: string, builtinName: string, params: string, query: string) =>
+        `ParserName: ${name}\nEquivalentBuiltInParser: ${builtinName}\nNormalization:\n  Schema: WebSession\n${params}ParserQuery: |\n  ${query}\n`;
+      const params = "ParserParams:\n  - Name: eventresult\n    Type: string\n    Default: '*'\n";
+      // Named so that the union sorts first: it must still bind after the parsers it names.
+      writeFileSync(
+        join(folder, 'imWebSession.yaml'),
+        asim(
+          'imWebSession',
+          '_Im_WebSession',
+          params,
+          'union isfuzzy=true vimWebSessionEmpty, vimWebSessionSkLeg(eventresult=eventresult)',
+        ),
+      );
+      writeFileSync(
+        join(folder, 'vimWebSessionEmpty.yaml'),
+        asim(
+          'vimWebSessionEmpty',
+          '_Im_WebSession_Empty',
+          '',
+          'datatable(TimeGenerated:datetime, DstBytes:long)[]',
+        ),
+      );
+      const leg = { path: 'Parsers/ASimWebSession/Parsers/vimWebSessionSkLeg.yaml', commit: '1'.repeat(40) };
+      writeFileSync(
+        join(folder, 'bodies-not-held.json'),
+        JSON.stringify({ vimWebSessionSkLeg: { ...leg, reads: ['W3CIISLog'] } }),
+      );
+      writeFileSync(
+        join(folder, 'sources.json'),
+        JSON.stringify({ 'imWebSession.yaml': source, 'vimWebSessionEmpty.yaml': source }),
+      );
+      const { imported } = importParsers(folder, work);
+      expect(imported.map((line) => line.split(' ')[0])).toEqual(['vimWebSessionEmpty', '_Im_WebSession']);
+      const written = JSON.parse(readFileSync(join(work, 'solution-parsers.json'), 'utf8'));
+      const [notHeld] = written.bodiesNotHeld;
+      expect(notHeld.name).toBe('vimWebSessionSkLeg');
+      expect(notHeld.reads).toEqual(['W3CIISLog']);
+      expect(notHeld.parameters).toEqual([{ name: 'eventresult', type: 'string', default: '"*"' }]);
+      // The schema function's columns and types first (DstBytes long, where catalog/asim.json says int).
+      expect(notHeld.columns.slice(0, 2)).toEqual([
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'DstBytes', type: 'long' },
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

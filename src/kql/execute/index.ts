@@ -310,7 +310,7 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
   const readers = schema.map((c) => tableReader(data, c));
-  const length = 'vectors' in data ? data.length : data.rows.length;
+  const length = tableLength(data);
   const columns = lazyColumns(schema.length, (k) => {
     const read = readers[k];
     const out: Value[] = new Array(length);
@@ -356,9 +356,16 @@ function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv
   if (options.table(plan.name)) return scan(plan.name, plan.schema, options);
   if (plan.body) return run(plan.body, env);
   if (options.anyRows?.() === false) return emptyFrame(plan.schema);
+  // The published body recorded in `reads` starts from those tables (no constant rows), so none there is none from it.
+  if (plan.reads?.every((t) => tableLength(options.table(t)) === 0)) return emptyFrame(plan.schema);
   throw plan.bodyRefused
     ? bodyRefusal(plan.name, plan.span, plan.bodyRefused)
     : parserRefusal(plan.name, plan.span, 'known here by its output columns only');
+}
+
+function tableLength(data: TableData | undefined): number {
+  if (!data) return 0;
+  return 'vectors' in data ? data.length : data.rows.length;
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */

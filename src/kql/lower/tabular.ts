@@ -1,4 +1,4 @@
-import { PARSER_STUB_FILE } from '../catalog.js';
+import { type FunctionSchema, PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import { refusalReason } from '../plan/refusals.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
@@ -140,7 +140,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
   if (TABLE_CALLS.has(name)) return lowerTableFunction(node, ctx);
   refuseUnrunnable(node, node, ctx);
   const builtin = ctx.catalog.functions.has(name) ? undefined : ctx.catalog.builtinFunctions?.get(name);
-  if (builtin) return lowerBuiltinParser(builtin.published === true, node, ctx);
+  if (builtin) return lowerBuiltinParser(builtin, node, ctx);
   return lowerFunctionBody(node, node, ctx, `${name}()`);
 }
 
@@ -149,10 +149,16 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
  * a test gives under the parser's own name. A body construct the engine refuses leaves the call
  * known by its columns only, refused once the data has rows, with the body's reason.
  */
-function lowerBuiltinParser(published: boolean, node: any, ctx: LowerContext): Plan {
+function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContext): Plan {
   const name = String(node.ReferencedSymbol?.Name ?? '');
   const output: Plan = { op: 'parser-output', name, span: spanOf(node, ctx), schema: boundSchema(node) };
-  if (!published) return output;
+  if (builtin.bodyNotHeld)
+    return {
+      ...output,
+      reads: builtin.bodyNotHeld.reads,
+      bodyRefused: `its published body (${builtin.file}) is not imported`,
+    };
+  if (!builtin.published) return output;
   try {
     return { ...output, body: lowerFunctionBody(node, node, ctx, `${name}()`) };
   } catch (error) {

@@ -130,9 +130,17 @@ export type Plan =
      * Solution parser, a parser-output stub table): the rows the data gives under its name; else its
      * published body (`body`) when the catalog holds one the engine runs; else none when the data
      * holds no rows at all; else refused (execute/index.ts `parserOutput`), saying why the body
-     * cannot run (`bodyRefused`) where the catalog holds it.
+     * cannot run (`bodyRefused`) where the catalog holds it. A source parser whose body the catalog
+     * does not hold but whose tables it knows (`reads`) gives none while those tables have no rows.
      */
-    | { op: 'parser-output'; name: string; span: Span; body?: Plan; bodyRefused?: string }
+    | {
+        op: 'parser-output';
+        name: string;
+        span: Span;
+        body?: Plan;
+        bodyRefused?: string;
+        reads?: string[];
+      }
     /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
     | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
     | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
