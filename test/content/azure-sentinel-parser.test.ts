@@ -40,7 +40,7 @@ describe('the parser reader', () => {
     expect(repository).toMatchObject({ name: 'A', problem: expect.stringContaining('type') });
   });
 
-  it('reads ASIM parsers and tabular parameters, which the catalog import leaves out', () => {
+  it('reads ASIM parsers and tabular parameters; the catalog import takes ASIM bodies and leaves out tabular and repository parsers', () => {
     const asim = readParserFields({
       ParserName: 'vimSample',
       ParserParams: [{ Name: 'T', Type: 'table:(TimeGenerated:datetime)' }],
@@ -52,8 +52,12 @@ describe('the parser reader', () => {
       name: 'SkReaderAlias',
       reason: 'tabular parameter T',
     });
-    expect(readParser('ParserName: vimSample\nParserQuery: Syslog\n', source, catalog).reason).toBe(
-      'no FunctionAlias/FunctionName or FunctionQuery',
+    // An ASIM source parser is imported under its ParserName, the name a unifying parser calls.
+    expect(readParser('ParserName: vimSample\nParserQuery: Syslog\n', source, catalog).parser?.name).toBe(
+      'vimSample',
+    );
+    expect(readParser('functionName: SkRepo\nquery: Syslog\n', source, catalog).reason).toBe(
+      'no FunctionAlias/FunctionName/ParserName or FunctionQuery/ParserQuery',
     );
   });
 
