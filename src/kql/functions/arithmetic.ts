@@ -117,8 +117,29 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (typeof a !== 'number' || typeof b !== 'number') return null;
     if (resultType === 'decimal') return decimalArithmetic(op, a, b);
     const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
-    return numeric(op, a, b, integer);
+    const result = numeric(op, a, b, integer);
+    if (integer && (argTypes[0] === 'dynamic' || argTypes[1] === 'dynamic')) refuseKindDependent(op, a, b, result);
+    return result;
   };
+}
+
+/**
+ * An operand from a dynamic, in arithmetic computed as integers (Kusto.Language types `dynamic / long`
+ * long, and a whole number inside a dynamic reads as a long). A whole number held in a dynamic may be
+ * a long (`parse_json('1')`) or a real (`dynamic(1.0)`, `parse_json('{"a":2.0}')`: the dynamic page
+ * says Kusto tells them apart), and the engine keeps both as one JavaScript number; a fraction
+ * (`dynamic(1.5) / 2` typed long) has no documented integer result at all. Where reading the operands
+ * as reals gives another value (`1 / 2` is 0, `1.0 / 2` is 0.5; by zero null against ∞/NaN), or the
+ * integer result would hold a fraction, the answer is refused rather than guessed.
+ */
+function refuseKindDependent(op: ArithmeticOp, a: number, b: number, result: number | null): void {
+  const asReal = numeric(op, a, b, false);
+  const same = result === asReal || (result === null && asReal === null);
+  if (same && (result === null || Number.isInteger(result))) return;
+  throw new UnsupportedError(
+    `${op} with an operand from a dynamic value`,
+    `${a} ${op} ${b} with an operand from a dynamic value, computed as integers: Kusto keeps a dynamic's longs and reals apart and the engine holds both as one number (${result} as longs, ${asReal} as reals), and what an integer result of a fraction is, is not documented; refusing rather than guessing`,
+  );
 }
 
 export const negate: ScalarImpl = ([v], [t]) => {

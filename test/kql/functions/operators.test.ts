@@ -166,7 +166,16 @@ describe('arithmetic', () => {
 
   it('dynamic numbers take part in arithmetic', () => {
     expect(op('AddExpression', [typed(2, 'dynamic'), 3], 'dynamic')).toBe(5);
-    expect(op('DivideExpression', [typed(7, 'dynamic'), 2], 'dynamic')).toBe(3);
+    expect(op('DivideExpression', [typed(8, 'dynamic'), 2], 'dynamic')).toBe(4);
+  });
+
+  it('refuses integer arithmetic whose answer depends on whether a dynamic number is a long or a real', () => {
+    // 7 / 2 is 3 for a long 7 and 3.5 for a real 7.0; the engine holds both as one number.
+    expect(() => op('DivideExpression', [typed(7, 'dynamic'), 2], 'dynamic')).toThrow(/from a dynamic value/);
+    expect(() => op('ModuloExpression', [typed(4, 'dynamic'), 0], 'dynamic')).toThrow(/from a dynamic value/);
+    // A fraction in arithmetic Kusto.Language types long has no documented integer result.
+    expect(() => op('AddExpression', [typed(1.5, 'dynamic'), 1], 'long')).toThrow(/from a dynamic value/);
+    expect(op('MultiplyExpression', [typed(2.5, 'dynamic'), 2], 'long')).toBe(5);
   });
 });
 
