@@ -118,7 +118,8 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (resultType === 'decimal') return decimalArithmetic(op, a, b);
     const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
     const result = numeric(op, a, b, integer);
-    if (integer && (argTypes[0] === 'dynamic' || argTypes[1] === 'dynamic')) refuseKindDependent(op, a, b, result);
+    if (integer && (argTypes[0] === 'dynamic' || argTypes[1] === 'dynamic'))
+      refuseKindDependent(op, a, b, result);
     return result;
   };
 }
