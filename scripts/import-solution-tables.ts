@@ -9,14 +9,12 @@
 // Input: a folder of those JSON files (a resource, or a template with `resources`) and a SOURCES.tsv
 // beside them: `path<TAB>commit` per line, the path in Azure/Azure-Sentinel, whose file name is the file's.
 // Usage: npx tsx scripts/import-solution-tables.ts <folder>
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRecord } from '../src/content/azure-sentinel-parser.js';
 import { type ColumnSchema, sentinelCiType } from '../src/kql/catalog.js';
-import { builtinCatalogDir, readPackedFile } from '../src/kql/packed-tables.js';
-import { pack } from './import-catalog.js';
-import { type DocumentedTable, mergeTableColumns, type TableProvenance } from './import-xdr-tables.js';
+import { type DocumentedTable, mergeIntoCatalog } from './import-xdr-tables.js';
 
 const TABLE_TYPE = 'microsoft.operationalinsights/workspaces/tables';
 
@@ -62,18 +60,7 @@ function main(): void {
       const tables = readSolutionTables(JSON.parse(readFileSync(join(folder, file), 'utf8')));
       return tables.map((page) => ({ file: source.path, commit: source.commit, page }));
     });
-  const dir = builtinCatalogDir();
-  const tablesFile = join(dir, 'tables.ndjson');
-  const tables = readPackedFile(tablesFile);
-  const provenanceFile = join(dir, 'provenance.json');
-  const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { tables: TableProvenance };
-  mergeTableColumns(pages, tables, all.tables, {
-    source: 'solution',
-    repo: 'Azure/Azure-Sentinel',
-    path: (file) => file,
-  });
-  writeFileSync(tablesFile, pack([...tables.values()]));
-  writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
+  mergeIntoCatalog(pages, { source: 'solution', repo: 'Azure/Azure-Sentinel', path: (file) => file });
   console.log(`${pages.length} tables: ${pages.map((p) => p.page.name).join(', ')}`);
 }
 

@@ -138,15 +138,23 @@ function main(): void {
       if (!page) console.warn(`${file}: no table heading or column table; skipped`);
       return page ? [{ file, commit: commitOf(file), page }] : [];
     });
+  mergeIntoCatalog(pages);
+  console.log(`${pages.length} pages: ${pages.map((p) => p.page.name).join(', ')}`);
+}
+
+/** mergeTableColumns over the built-in catalog's tables.ndjson and provenance.json, written back. */
+export function mergeIntoCatalog(
+  pages: { file: string; commit?: string; page: DocumentedTable }[],
+  origin: TableOrigin = XDR_PAGES,
+): void {
   const dir = builtinCatalogDir();
   const tablesFile = join(dir, 'tables.ndjson');
   const tables = readPackedFile(tablesFile);
   const provenanceFile = join(dir, 'provenance.json');
   const all = JSON.parse(readFileSync(provenanceFile, 'utf8')) as { tables: TableProvenance };
-  mergeTableColumns(pages, tables, all.tables);
+  mergeTableColumns(pages, tables, all.tables, origin);
   writeFileSync(tablesFile, pack([...tables.values()]));
   writeFileSync(provenanceFile, JSON.stringify(all, null, 1));
-  console.log(`${pages.length} pages: ${pages.map((p) => p.page.name).join(', ')}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
