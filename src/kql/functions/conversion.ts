@@ -8,7 +8,6 @@ import {
   parseTimespan,
   refuseOutOfIntRange,
   toInteger,
-  UnsupportedError,
   type Value,
 } from '../values/index.js';
 import { decimalFromReal, decimalFromText, decimalText } from './decimal.js';
@@ -83,13 +82,9 @@ export const INT_PARAMETER = 'int-parameter';
 
 const intParameter: ScalarImpl = ([v]) => {
   if (v === null) return null;
-  const n = toInteger(Number(v), 'int');
-  if (n === null)
-    throw new UnsupportedError(
-      'an int parameter of a user function',
-      `a long beyond int's range (${String(v)}) passed to an int parameter of a user function: the conversion is not documented`,
-    );
-  return n;
+  const n = Number(v);
+  refuseOutOfIntRange(n, "a long beyond int's range passed to an int parameter of a user function");
+  return toInteger(n, 'int');
 };
 
 export const conversionFunctions: FunctionTable = {
