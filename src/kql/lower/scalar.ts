@@ -419,15 +419,8 @@ function lowerColumnIfExists(
   const type = row.schema[index].type;
   const bound = typeOf(node, ctx);
   const column: ScalarExpr = { kind: 'column', index, type };
-  if ((type === 'int' || type === 'long') && (bound === 'real' || (bound === 'long' && type === 'int')))
-    return {
-      kind: 'call',
-      callee: 'function',
-      name: bound === 'real' ? 'todouble' : 'tolong',
-      args: [column],
-      type: bound,
-      span: spanOf(node, ctx),
-    };
+  const widening = numericWidening(type, bound);
+  if (widening) return conversionCall(column, widening, bound, node, ctx);
   // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
   // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
@@ -587,23 +580,28 @@ export function bindCallArguments(
  * parameter (`(a:real)` called with 3 is 3.0, so `a / 2` is 1.5; a long passed to `(n:int)` is an int).
  */
 function widened(expr: ScalarExpr, declared: KqlType | undefined, node: any, ctx: LowerContext): ScalarExpr {
+  if (!declared) return expr;
   const to =
-    declared === 'real' && (expr.type === 'int' || expr.type === 'long')
-      ? 'todouble'
-      : declared === 'long' && expr.type === 'int'
-        ? 'tolong'
-        : declared === 'int' && expr.type === 'long'
-          ? INT_PARAMETER
-          : undefined;
-  if (!to || !declared) return expr;
-  return {
-    kind: 'call',
-    callee: 'function',
-    name: to,
-    args: [expr],
-    type: declared,
-    span: spanOf(node, ctx),
-  };
+    numericWidening(expr.type, declared) ??
+    (declared === 'int' && expr.type === 'long' ? INT_PARAMETER : undefined);
+  return to ? conversionCall(expr, to, declared, node, ctx) : expr;
+}
+
+/** The conversion that widens an int or long to `to` (real, or long from int), if `to` is wider. */
+function numericWidening(from: KqlType, to: KqlType): 'todouble' | 'tolong' | undefined {
+  if (to === 'real' && (from === 'int' || from === 'long')) return 'todouble';
+  if (to === 'long' && from === 'int') return 'tolong';
+  return undefined;
+}
+
+function conversionCall(
+  expr: ScalarExpr,
+  name: string,
+  type: KqlType,
+  node: any,
+  ctx: LowerContext,
+): ScalarExpr {
+  return { kind: 'call', callee: 'function', name, args: [expr], type, span: spanOf(node, ctx) };
 }
 
 function lowerExpansion(
