@@ -74,12 +74,12 @@ export interface RowContext {
 
 let kindNames: Map<number, string> | undefined;
 
-/** The SyntaxKind name of a node (`FilterOperator`, `AddExpression`, ...). */
 /** The operator as written (`where`, `mv-expand`), for messages and refusal reasons. */
 export function operatorName(node: any): string {
   return String(node.GetFirstToken?.()?.Text ?? kindName(node));
 }
 
+/** The SyntaxKind name of a node (`FilterOperator`, `AddExpression`, ...). */
 export function kindName(node: any): string {
   if (!kindNames) {
     kindNames = new Map();

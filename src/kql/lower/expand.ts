@@ -6,6 +6,7 @@ import {
   kindName,
   type LowerContext,
   list,
+  operatorName,
   parameters,
   spanOf,
   typeOf,
@@ -257,12 +258,6 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
  * have one type and, row by row, one value: `sameAs` pairs (output column, input column) for the
  * executor to compare, refusing on the first row where they differ.
  */
-const OPERATOR_NAMES: Record<string, string> = {
-  ParseOperator: 'parse',
-  ParseWhereOperator: 'parse-where',
-  ParseKvOperator: 'parse-kv',
-};
-
 function intoExistingColumns(
   node: any,
   input: Plan,
@@ -277,7 +272,7 @@ function intoExistingColumns(
     const at = input.schema.length + k;
     const renamed = schema[at].name;
     const why = (detail: string) =>
-      `${OPERATOR_NAMES[kindName(node)]} into '${column.name}', which the input already has: Kusto.Language keeps ` +
+      `${operatorName(node)} into '${column.name}', which the input already has: Kusto.Language keeps ` +
       `the input's column and names the parsed one '${renamed}', and the parse operator page does not say ` +
       `what the service does (keep both, or replace '${column.name}'); ${detail}`;
     if (!unobservedAfter(node, renamed, { mergedByName: true, resultKept: ctx.resultKept }))
