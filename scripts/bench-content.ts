@@ -12,7 +12,7 @@
 // --list prints every rule's outcome; --rows 0 skips the generated-data pass. Every `externaldata`
 // URL is served as an empty file (counted apart): a rule test maps it to a fixture, as tables are
 // given rows, and an empty file is to it what an empty table is to a table.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -116,6 +116,27 @@ function generatedTables(rows: number, catalog: ReturnType<typeof loadCatalog>):
 }
 
 const root = mkdtempSync(join(tmpdir(), 'sk-content-root-'));
+// The project deploys the ASimDisabledParsers watchlist, as Learn "Manage ASIM parsers" asks of a
+// workspace using ASIM (every unifying parser reads it), with the items Azure-Sentinel publishes
+// (Watchlists/ASimDisabledParsers.json: one row, CallingParser imNone, which disables nothing).
+mkdirSync(join(root, 'kql', 'watchlists'), { recursive: true });
+writeFileSync(
+  join(root, 'kql', 'watchlists', 'ASimDisabledParsers.yaml'),
+  [
+    'watchlistAlias: ASimDisabledParsers',
+    'displayName: ASim Disabled Parser',
+    'itemsSearchKey: CallingParser',
+    'columns:',
+    '  - name: CallingParser',
+    '    type: string',
+    '  - name: SourceSpecificParser',
+    '    type: string',
+    'items:',
+    '  - CallingParser: imNone',
+    '    SourceSpecificParser: NoneParser',
+    '',
+  ].join('\n'),
+);
 const catalog = loadCatalog(root);
 rmSync(root, { recursive: true, force: true });
 const rowCount = Number(values.rows);

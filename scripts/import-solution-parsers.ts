@@ -41,11 +41,16 @@ const REPO = 'Azure/Azure-Sentinel';
  * query is deployed as: a Solution parser's FunctionAlias; an ASIM file's (`Parsers/ASim<Schema>/
  * Parsers/*.yaml`) built-in name where Sentinel has that name built in (`_Im_WebSession`, the name
  * rules call; catalog/asim.json), else its ParserName, the name a unifying parser's body calls
- * (`vimWebSessionNative`). A repository parser, or a tabular parameter, has no place in the catalog,
- * whose published parsers run as calls with scalar arguments.
+ * (`vimWebSessionNative`); an ASIM library function's (`ASIM/lib/functions/*.yaml`) built-in name
+ * (`EquivalentBuiltInFunction: _ASIM_ResolveDvcFQDN`, the name parser bodies invoke). `aliases`: the
+ * ParserName too when catalog/asim.json knows it as well (`imProcessCreate`, the workspace-deployed
+ * form of `_Im_ProcessCreate` that rules also call), so both run the one body. A repository parser
+ * has no place in the catalog; nor has a tabular parameter, except in an ASIM library function,
+ * which parser bodies call with `invoke` (its input is the piped table).
  */
 function solutionParser(doc: unknown): {
   name?: string;
+  aliases?: string[];
   body?: string;
   parameters?: FunctionParameter[];
   reason?: string;
@@ -55,13 +60,15 @@ function solutionParser(doc: unknown): {
     return { reason: 'no FunctionAlias/FunctionName/ParserName or FunctionQuery/ParserQuery' };
   if (isParserProblem(fields)) return { name: fields.name, reason: fields.problem };
   const builtin = isRecord(doc) ? doc.EquivalentBuiltInParser : undefined;
-  const name =
-    fields.shape === 'asim' && typeof builtin === 'string' && builtinAsimParsers().has(builtin)
-      ? builtin
-      : fields.functionName;
+  const builtinFunction = isRecord(doc) ? doc.EquivalentBuiltInFunction : undefined;
+  const asimBuiltin =
+    fields.shape === 'asim' && typeof builtin === 'string' && builtinAsimParsers().has(builtin);
+  const library = typeof builtinFunction === 'string' && /^_ASIM_\w+$/.test(builtinFunction);
+  const name = asimBuiltin ? builtin : library ? builtinFunction : fields.functionName;
+  const aliases = asimBuiltin && builtinAsimParsers().has(fields.functionName) ? [fields.functionName] : [];
   const tabular = fields.parameters.find((p) => p.type === 'table');
-  if (tabular) return { name, reason: `tabular parameter ${tabular.name}` };
-  return { name, body: fields.query, parameters: fields.parameters };
+  if (tabular && !library) return { name, reason: `tabular parameter ${tabular.name}` };
+  return { name, aliases, body: fields.query, parameters: fields.parameters };
 }
 
 /** One parser YAML as a catalog entry, or why it cannot be one. */
@@ -69,14 +76,16 @@ export function readParser(
   text: string,
   source: ParserSource,
   catalog: Catalog,
-): { name?: string; parser?: PublishedParser; reason?: string } {
-  const { name, body, parameters, reason } = solutionParser(parse(text));
+): { name?: string; parser?: PublishedParser; aliases?: string[]; reason?: string } {
+  const { name, aliases, body, parameters, reason } = solutionParser(parse(text));
   if (name === undefined || body === undefined || parameters === undefined) return { name, reason };
-  const { code, diagnostics } = analyze(standaloneBody({ body, parameters }), catalog);
+  const { code, diagnostics } = analyze(standaloneBody({ body, parameters: asLets(parameters) }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { name, reason: `does not bind: ${errors[0].code} ${errors[0].message}` };
-  const columns = resultSchema(code);
-  if (!columns) return { name, reason: 'the body does not end in a table' };
+  const bound = resultSchema(code);
+  if (!bound) return { name, reason: 'the body does not end in a table' };
+  // A function over a piped table has the columns of each input, not columns of its own.
+  const columns = parameters.some((p) => p.type === 'table') ? [] : bound;
   const read = new Set(
     boundReferences(code, catalog).tables.flatMap(
       (t) => catalog.tables.get(t)?.columns.map((c) => c.name) ?? [],
@@ -84,7 +93,7 @@ export function readParser(
   );
   const unproduced = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
   const parser: PublishedParser = { name, parameters, body, columns, source };
-  if (unproduced.length === 0) return { name, parser };
+  if (unproduced.length === 0) return { name, parser, ...(aliases?.length ? { aliases } : {}) };
   // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
   // binding with the CI's columns, and the body runs beside them.
   if (!declaredByStubTable(name))
@@ -93,6 +102,17 @@ export function readParser(
       reason: `the CI declares columns the body lacks (${unproduced.join(', ')}) as a function's, not a parser-output table's`,
     };
   return { name, parser: { ...parser, unproduced } };
+}
+
+/**
+ * The parameters as the `let`s a body is bound with on its own: a tabular one as an empty table with
+ * TimeGenerated, the one column the ASIM library functions require of their input
+ * (ASIM/lib/functions/ASIM_ResolveFQDN.yaml: `T: table:(TimeGenerated:datetime)`).
+ */
+function asLets(parameters: FunctionParameter[]): FunctionParameter[] {
+  return parameters.map((p) =>
+    p.type === 'table' ? { ...p, default: 'datatable(TimeGenerated:datetime)[]' } : p,
+  );
 }
 
 /**
@@ -192,6 +212,7 @@ export function importParsers(
       }
       byName.set(parser.name, parser);
       notHeld.delete(parser.name);
+      for (const alias of read.aliases ?? []) byName.set(alias, { ...parser, name: alias });
       const beside = parser.unproduced
         ? `; binds with the CI's columns, the body lacks ${parser.unproduced.join(', ')}`
         : '';
@@ -232,11 +253,11 @@ function readBodiesNotHeld(
   if (!existsSync(path)) return [];
   const listed = JSON.parse(readFileSync(path, 'utf8')) as Record<
     string,
-    { path: string; commit: string; reads: string[] }
+    { path: string; commit: string; reads: string[]; parameters?: FunctionParameter[] }
   >;
   const docs = [...texts.values()].map((text) => parse(text) as ParserYaml & AsimSchemaYaml);
   const out: BodyNotHeld[] = [];
-  for (const [name, { reads, ...source }] of Object.entries(listed)) {
+  for (const [name, { reads, parameters: own, ...source }] of Object.entries(listed)) {
     const word = new RegExp(`\\b${name}\\b`);
     const doc = docs.find((d) => typeof d.ParserQuery === 'string' && word.test(d.ParserQuery));
     const caller = doc ? solutionParser(doc) : undefined;
@@ -248,9 +269,11 @@ function readBodiesNotHeld(
       ...schema,
       ...(declared ?? []).filter((c) => !schema.some((s) => s.name === c.name)),
     ];
-    const parameters = caller
-      ? (caller.parameters ?? caller.reason ?? 'parameters not understood')
-      : 'no parser of the folder names it';
+    // The leg's own ParserParams where listed (read from its file): a union may pass a leg
+    // arguments under the leg's names (`targetusername_has=`) or by position, not its own names.
+    const parameters = !caller
+      ? 'no parser of the folder names it'
+      : (own ?? caller.parameters ?? caller.reason ?? 'parameters not understood');
     if (!columns || typeof parameters === 'string') {
       const why = typeof parameters === 'string' ? parameters : "the folder lacks its schema's empty parser";
       skipped.push(`${name}: ${why}`);
@@ -271,14 +294,26 @@ interface AsimSchemaYaml {
   Normalization?: { Schema?: unknown };
 }
 
-/** The columns of `vim<Schema>Empty` of the caller's schema, as Kusto.Language binds its query. */
+/**
+ * The columns of the schema's empty parser the caller unions, as Kusto.Language binds its query:
+ * `vim<Schema>Empty` (`vimWebSessionEmpty`), or the `…Empty` parser the caller's query names where the
+ * schema's is named otherwise (imProcessCreate unions `vimProcessEmpty`, schema ProcessEvent).
+ */
 function schemaColumns(
-  caller: AsimSchemaYaml,
+  caller: ParserYaml & AsimSchemaYaml,
   docs: readonly (ParserYaml & AsimSchemaYaml)[],
   catalog: Catalog,
 ): ColumnSchema[] | undefined {
   const schema = caller.Normalization?.Schema;
-  const empty = docs.find((d) => d.ParserName === `vim${String(schema)}Empty`);
+  const query = typeof caller.ParserQuery === 'string' ? caller.ParserQuery : '';
+  const empty =
+    docs.find((d) => d.ParserName === `vim${String(schema)}Empty`) ??
+    docs.find(
+      (d) =>
+        typeof d.ParserName === 'string' &&
+        d.ParserName.endsWith('Empty') &&
+        new RegExp(`\\b${d.ParserName}\\b`).test(query),
+    );
   if (typeof schema !== 'string' || typeof empty?.ParserQuery !== 'string') return undefined;
   return resultSchema(analyze(empty.ParserQuery, catalog).code);
 }

@@ -141,4 +141,70 @@ describe('import-solution-parsers', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+  it('imports an ASIM library function by its built-in name, a union under both its names, legs with their own parameters', () => {
+    const work = mkdtempSync(join(tmpdir(), 'sk-import-parsers-'));
+    const folder = mkdtempSync(join(tmpdir(), 'sk-import-parsers-src-'));
+    try {
+      // The shapes of Azure/Azure-Sentinel ASIM/lib/functions/ASIM_ResolveFQDN.yaml and
+      // Parsers/ASimProcessEvent/Parsers/imProcessCreate.yaml, whose schema (ProcessEvent) is not in
+      // the name of the empty parser it unions (vimProcessEmpty).
+      writeFileSync(
+        join(folder, 'ASIM_SkResolve.yaml'),
+        "Function:\n  Title: t\nFunctionName: ASIM_SkResolve\nEquivalentBuiltInFunction: _ASIM_SkResolve\nFunctionParams:\n  - Name: T\n    Type: table:(*)\n  - Name: field\n    Type: string\nFunctionQuery: |\n  T | extend Host = column_ifexists(field, '')\n",
+      );
+      writeFileSync(
+        join(folder, 'imProcessCreate.yaml'),
+        "ParserName: imProcessCreate\nEquivalentBuiltInParser: _Im_ProcessCreate\nNormalization:\n  Schema: ProcessEvent\nParserQuery: |\n  union isfuzzy=true vimProcessEmpty, vimProcessSkLeg(targetusername_has='*', false)\n",
+      );
+      writeFileSync(
+        join(folder, 'vimProcessEmpty.yaml'),
+        'ParserName: vimProcessEmpty\nParserQuery: |\n  datatable(TimeGenerated:datetime, EventCount:int)[]\n',
+      );
+      const leg = { path: 'Parsers/ASimProcessEvent/Parsers/vimProcessSkLeg.yaml', commit: '1'.repeat(40) };
+      const own = [
+        { name: 'targetusername_has', type: 'string', default: '"*"' },
+        { name: 'disabled', type: 'bool', default: 'false' },
+      ];
+      writeFileSync(
+        join(folder, 'bodies-not-held.json'),
+        JSON.stringify({ vimProcessSkLeg: { ...leg, reads: ['SecurityEvent'], parameters: own } }),
+      );
+      writeFileSync(
+        join(folder, 'sources.json'),
+        JSON.stringify({
+          'ASIM_SkResolve.yaml': source,
+          'imProcessCreate.yaml': source,
+          'vimProcessEmpty.yaml': source,
+        }),
+      );
+      const { imported, skipped } = importParsers(folder, work);
+      expect(skipped).toEqual([]);
+      expect(imported.map((line) => line.split(' ')[0]).sort()).toEqual([
+        '_ASIM_SkResolve',
+        '_Im_ProcessCreate',
+        'vimProcessEmpty',
+      ]);
+      const written = JSON.parse(readFileSync(join(work, 'solution-parsers.json'), 'utf8'));
+      const byName = new Map(written.parsers.map((p: { name: string }) => [p.name, p]));
+      // The tabular parameter kept; the function's columns are its input's, so none of its own.
+      expect(byName.get('_ASIM_SkResolve')).toMatchObject({
+        parameters: [
+          { name: 'T', type: 'table' },
+          { name: 'field', type: 'string' },
+        ],
+        columns: [],
+      });
+      const union = byName.get('_Im_ProcessCreate') as { body: string };
+      expect(byName.get('imProcessCreate')).toEqual({ ...union, name: 'imProcessCreate' });
+      const [notHeld] = written.bodiesNotHeld;
+      expect(notHeld.parameters).toEqual(own);
+      expect(notHeld.columns.slice(0, 2)).toEqual([
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'EventCount', type: 'int' },
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
