@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery } from '../../../src/kql/index.js';
+import { runQuery, tableToRecords } from '../../../src/kql/index.js';
 import { list } from '../../../src/kql/lower/context.js';
 import { UnsupportedError } from '../../../src/kql/plan/errors.js';
 import { analyze } from '../../../src/kql/syntax/index.js';
@@ -61,9 +61,9 @@ describe('ASIM device-resolution helpers (Learn "ASIM helper functions")', () =>
     expect(columns).toEqual(fields.map((f) => `${f}:string`));
   });
 
-  it('refuse to run them, naming the function and why', () => {
+  it('refuse to run those whose published body the catalog does not hold, naming the function and why', () => {
     const run = () =>
-      runQuery("datatable(Computer:string)['host.contoso.com'] | invoke _ASIM_ResolveFQDN('Computer')", {
+      runQuery("datatable(Computer:string)['host.contoso.com'] | invoke _ASIM_ResolveSrcFQDN('Computer')", {
         catalog,
         tables: new Map(),
       });
@@ -72,7 +72,38 @@ describe('ASIM device-resolution helpers (Learn "ASIM helper functions")', () =>
     try {
       run();
     } catch (error) {
-      expect((error as UnsupportedError).construct).toBe('_ASIM_ResolveFQDN()');
+      expect((error as UnsupportedError).construct).toBe('_ASIM_ResolveSrcFQDN()');
     }
+  });
+
+  // Values derived from the published bodies (Azure/Azure-Sentinel ASIM/lib/functions/ASIM_ResolveFQDN.yaml
+  // @1ccfb8f8, ASIM_ResolveDvcFQDN.yaml @0828c877; catalog/solution-parsers.json): the first dot splits
+  // the host from the domain; a name without a dot has no domain, FQDN or domain type.
+  it('run _ASIM_ResolveFQDN and _ASIM_ResolveDvcFQDN by their published bodies', () => {
+    const rows = (fn: string) =>
+      tableToRecords(
+        runQuery(
+          `datatable(TimeGenerated:datetime, Computer:string)[datetime(2026-01-10), 'appserver.contoso.com', datetime(2026-01-10), 'appserver'] | invoke ${fn}('Computer') | project-away TimeGenerated, Computer`,
+          { catalog, tables: new Map() },
+        ),
+      );
+    expect(rows('_ASIM_ResolveFQDN')).toEqual([
+      {
+        ExtractedHostname: 'appserver',
+        Domain: 'contoso.com',
+        FQDN: 'appserver.contoso.com',
+        DomainType: 'FQDN',
+      },
+      { ExtractedHostname: 'appserver', Domain: '', FQDN: '', DomainType: '' },
+    ]);
+    expect(rows('_ASIM_ResolveDvcFQDN')).toEqual([
+      {
+        DvcHostname: 'appserver',
+        DvcDomain: 'contoso.com',
+        DvcFQDN: 'appserver.contoso.com',
+        DvcDomainType: 'FQDN',
+      },
+      { DvcHostname: 'appserver', DvcDomain: '', DvcFQDN: '', DvcDomainType: '' },
+    ]);
   });
 });
