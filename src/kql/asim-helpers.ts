@@ -27,7 +27,11 @@ const RESOLVE_FQDN_FIELDS: Record<string, readonly string[]> = {
 const UNRUNNABLE =
   'the ASIM helper functions page documents the fields it sets, not how it splits every hostname (a Windows domain\\host, an IP address), so sentinel-kit does not run it';
 
-/** Declared for binding: the body extends the input with the documented fields, never run. */
+/**
+ * Declared for binding: the body extends the input with the documented fields, never run. One whose
+ * published body catalog/solution-parsers.json holds (`_ASIM_ResolveFQDN`, `_ASIM_ResolveDvcFQDN`, from
+ * Azure-Sentinel ASIM/lib/functions) runs that body instead: builtin-functions.ts puts it first.
+ */
 export function asimResolveHelpers(): FunctionSchema[] {
   return Object.entries(RESOLVE_FQDN_FIELDS).map(([name, fields]) => ({
     name,
