@@ -93,7 +93,12 @@ export function readParser(
   );
   const unproduced = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
   const parser: PublishedParser = { name, parameters, body, columns, source };
-  if (unproduced.length === 0) return { name, parser, ...(aliases?.length ? { aliases } : {}) };
+  // An alias binds by the body's columns too, so it is kept only where the CI declares none the
+  // body lacks under that name (`imProcessCreate` is also a parser-output stub table).
+  const kept = (aliases ?? []).filter(
+    (alias) => declaredColumnsMissing(alias, columns).filter((c) => !read.has(c)).length === 0,
+  );
+  if (unproduced.length === 0) return { name, parser, ...(kept.length ? { aliases: kept } : {}) };
   // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
   // binding with the CI's columns, and the body runs beside them.
   if (!declaredByStubTable(name))
