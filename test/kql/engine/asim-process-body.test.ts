@@ -127,3 +127,50 @@ describe('imProcessCreate runs its published union', () => {
     );
   });
 });
+
+// imProcess (Parsers/ASimProcessEvent/Parsers/imProcess.yaml @5947170, no built-in name in
+// catalog/asim.json) unions the create and terminate legs; the Azure-Sentinel CI declares it as a
+// parser-output table with three columns its body does not give (ActingProcessCompany,
+// ActorUserSessionId, ParentProcessCompany), so it binds by those columns and runs the body beside them.
+describe('imProcess runs its published union beside the CI declaration', () => {
+  it('answers process creation and Sysmon for Linux termination events', () => {
+    const terminate =
+      '<Event><System><Provider Name="Linux-Sysmon" Guid="{x}"/><EventID>5</EventID></System><EventData>' +
+      '<Data Name="RuleName">-</Data><Data Name="UtcTime">2026-01-10 11:00:00.000</Data><Data Name="ProcessGuid">{pg}</Data>' +
+      '<Data Name="ProcessId">7</Data><Data Name="Image">/usr/bin/curl</Data><Data Name="User">root</Data></EventData></Event>';
+    const tables = new Map([
+      ['DeviceProcessEvents', mde],
+      [
+        'Syslog',
+        rowsOf('Syslog', [
+          { TimeGenerated: '2026-01-10T11:00:00Z', SyslogMessage: terminate, Computer: 'lx1' },
+        ]),
+      ],
+    ]);
+    const rows = run(
+      'imProcess | project EventType, EventProduct, Process, User, Dvc | order by EventType asc',
+      tables,
+    );
+    expect(rows).toEqual([
+      {
+        EventType: 'ProcessCreated',
+        EventProduct: 'M365 Defender for Endpoint',
+        Process: 'C:\\Windows\\System32\\certutil.exe',
+        User: 'contoso\\ann',
+        Dvc: 'ws1',
+      },
+      {
+        EventType: 'ProcessTerminated',
+        EventProduct: 'Sysmon',
+        Process: '/usr/bin/curl',
+        User: 'root',
+        Dvc: 'lx1',
+      },
+    ]);
+  });
+
+  it('refuses a query that keeps a column the CI declares and the body does not give', () => {
+    const tables = new Map([['DeviceProcessEvents', mde]]);
+    expect(() => run('imProcess | where Process has "certutil"', tables)).toThrow(/ActingProcessCompany/);
+  });
+});
