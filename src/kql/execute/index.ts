@@ -309,7 +309,10 @@ function rowCount(v: Value): number {
 function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
-  const readers = schema.map((c) => tableReader(data, c));
+  const readers = schema.map((c) => {
+    const read = tableReader(data, c);
+    return isTypeColumn(c) ? (i: number) => read(i) || name : read;
+  });
   const length = tableLength(data);
   const columns = lazyColumns(schema.length, (k) => {
     const read = readers[k];
@@ -320,6 +323,7 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const frame: Frame = { schema, columns, length, readers, ingestion: data.ingestion };
   if ('vectors' in data) {
     frame.dictionary = (c) => {
+      if (isTypeColumn(schema[c])) return undefined;
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
@@ -366,6 +370,17 @@ function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv
 function tableLength(data: TableData | undefined): number {
   if (!data) return 0;
   return 'vectors' in data ? data.length : data.rows.length;
+}
+
+/**
+ * Log Analytics' standard `Type` column "holds the name of the table that the record was retrieved
+ * from" (Learn "Standard columns in Azure Monitor Logs", azure-monitor-docs log-standard-columns.md
+ * @04f72d4), so Azure never answers it empty. Records a test or an ingestion gives seldom carry it:
+ * read as '' it made `summarize by Type` or a union's `Type` differ from Azure's, so a record without
+ * one reads the scanned table's name; a value the record gives is kept.
+ */
+function isTypeColumn(column: Column): boolean {
+  return column.name === 'Type' && column.type === 'string';
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */
