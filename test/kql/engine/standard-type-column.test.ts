@@ -76,4 +76,13 @@ describe('the standard Type column', () => {
       { EventVendor: 'BitSight', Type: 'BitsightGraph_data_CL' },
     ]);
   });
+
+  it("is read as given in rows a test gives under a parser's name, whose Type names a table the parser read", () => {
+    // BitSightGraphData projects its table's Type; given rows stand for the parser's output, not a table.
+    const output = catalog.builtinFunctions?.get('BitSightGraphData')?.columns ?? [];
+    const tables = new Map([['BitSightGraphData', tableFromRecords(output, [{ CompanyName: 'Contoso' }])]]);
+    expect(query('BitSightGraphData | project CompanyName, Type', tables)).toEqual([
+      { CompanyName: 'Contoso', Type: '' },
+    ]);
+  });
 });
