@@ -308,7 +308,7 @@ function builtinTableFile(): PackedTables {
     join(builtinCatalogDir(), 'tables.ndjson'),
     'sentinel-kit catalog',
     undefined,
-    (table) => withItemId(withTimeGenerated(table)),
+    (table) => withItemId(withType(withTimeGenerated(table))),
   );
   return builtinTables;
 }
@@ -323,6 +323,20 @@ function builtinTableFile(): PackedTables {
 export function withTimeGenerated(table: TableSchema): TableSchema {
   if (!table.name.endsWith('_CL') || table.columns.some((c) => c.name === 'TimeGenerated')) return table;
   return { ...table, columns: [{ name: 'TimeGenerated', type: 'datetime' }, ...table.columns] };
+}
+
+/**
+ * A custom (`_CL`) table has `Type`, the standard column that "holds the name of the table that the
+ * record was retrieved from" (Learn "Standard columns in Azure Monitor Logs", azure-monitor-docs
+ * log-standard-columns.md @04f72d4); summary rules, whose destinations are `_CL` tables, name it among
+ * the reserved columns every table has ("TimeGenerated, _IsBillable, _ResourceId, TenantId, or Type",
+ * summary-rules). Most Azure-Sentinel CI files of `_CL` tables leave it out, so published parsers
+ * that project it (BitSightGraphData) did not bind. Appended, as Microsoft's tables list it; the
+ * executor reads it as the table's name (execute/index.ts `scan`).
+ */
+export function withType(table: TableSchema): TableSchema {
+  if (!table.name.endsWith('_CL') || table.columns.some((c) => c.name === 'Type')) return table;
+  return { ...table, columns: [...table.columns, { name: 'Type', type: 'string' }] };
 }
 
 /**

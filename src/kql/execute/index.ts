@@ -104,7 +104,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'values':
       return frameFromRows(plan.schema, plan.rows);
     case 'scan':
-      return scan(plan.table, plan.schema, env.options);
+      return scan(plan.table, plan.schema, env.options, true);
     case 'watchlist':
       return watchlist(plan.alias, plan.schema, env.options.catalog);
     case 'parser-output':
@@ -306,10 +306,14 @@ function rowCount(v: Value): number {
   return typeof v === 'number' && v > 0 ? Math.floor(v) : 0;
 }
 
-function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
+/** `isTable`: `name` is a table's, so its records' `Type` is that name (isTypeColumn). */
+function scan(name: string, schema: Column[], options: ExecuteOptions, isTable: boolean): Frame {
   const data = options.table(name);
   if (!data) return emptyFrame(schema);
-  const readers = schema.map((c) => tableReader(data, c));
+  const readers = schema.map((c) => {
+    const read = tableReader(data, c);
+    return isTable && isTypeColumn(c) ? (i: number) => read(i) || name : read;
+  });
   const length = tableLength(data);
   const columns = lazyColumns(schema.length, (k) => {
     const read = readers[k];
@@ -320,6 +324,7 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
   const frame: Frame = { schema, columns, length, readers, ingestion: data.ingestion };
   if ('vectors' in data) {
     frame.dictionary = (c) => {
+      if (isTable && isTypeColumn(schema[c])) return undefined;
       const at = data.columns.findIndex((d) => d.name === schema[c].name);
       const vector = at < 0 ? undefined : data.vectors[at];
       return vector?.kind === 'dictionary' && data.columns[at].type === schema[c].type ? vector : undefined;
@@ -353,7 +358,9 @@ function scan(name: string, schema: Column[], options: ExecuteOptions): Frame {
  */
 function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv): Frame {
   const { options } = env;
-  if (options.table(plan.name)) return scan(plan.name, plan.schema, options);
+  // Rows given under a parser's name stand for its output: a `Type` there names the table the parser
+  // read, which is not known, so it is read as given.
+  if (options.table(plan.name)) return scan(plan.name, plan.schema, options, false);
   if (plan.body) return run(plan.body, env);
   if (options.anyRows?.() === false) return emptyFrame(plan.schema);
   // The published body recorded in `reads` starts from those tables (no constant rows), so none there is none from it.
@@ -366,6 +373,17 @@ function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv
 function tableLength(data: TableData | undefined): number {
   if (!data) return 0;
   return 'vectors' in data ? data.length : data.rows.length;
+}
+
+/**
+ * Log Analytics' standard `Type` column "holds the name of the table that the record was retrieved
+ * from" (Learn "Standard columns in Azure Monitor Logs", azure-monitor-docs log-standard-columns.md
+ * @04f72d4), so Azure never answers it empty. Records a test or an ingestion gives seldom carry it:
+ * read as '' it made `summarize by Type` or a union's `Type` differ from Azure's, so a record without
+ * one reads the scanned table's name; a value the record gives is kept.
+ */
+function isTypeColumn(column: Column): boolean {
+  return column.name === 'Type' && column.type === 'string';
 }
 
 /** Reads column `column` of the table by name; a column the data lacks reads as the empty value. */
