@@ -1,9 +1,9 @@
 // Graph operators over the graph make-graph builds (lower/graph.ts has the pages' references).
 import { UnsupportedError } from '../plan/errors.js';
-import type { GraphEdgeStep, Plan } from '../plan/types.js';
+import type { GraphCycles, GraphEdgeStep, Plan } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Frame, frameFromRows, frameToRows } from './frame.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, type Env } from './scalar.js';
 
 type GraphPlan = Extract<Plan, { op: 'graph' }>;
 
@@ -148,10 +148,16 @@ function shortestPaths(g: Graph, step: GraphEdgeStep, refuse: (why: string) => E
   return found;
 }
 
-/** Whether a match visits a node or an edge twice (counting a variable-length edge's inner nodes). */
-function repeats(trail: number[], paths: number[][]): boolean {
+/**
+ * Whether graph-match keeps a match under its `cycles` option (lower/graph.ts): `none` drops a match
+ * that visits a node twice (a variable-length edge's inner nodes counted), `unique_edges` one that
+ * uses an edge (an edge table row) twice, `all` none.
+ */
+function keptUnder(cycles: GraphCycles, trail: number[], paths: number[][]): boolean {
+  if (cycles === 'all') return true;
+  if (cycles === 'none') return new Set(trail).size === trail.length;
   const edges = paths.flat();
-  return new Set(trail).size !== trail.length || new Set(edges).size !== edges.length;
+  return new Set(edges).size === edges.length;
 }
 
 export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env): Frame {
@@ -183,7 +189,8 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     return row;
   });
   const frame = frameFromRows(plan.schema, rows);
-  const keep = query.predicate ? compileScalar(query.predicate, frame, env) : () => true;
+  // The where clause is only tested for truth, as `| where`'s predicate (compilePredicate).
+  const keep = query.predicate ? compilePredicate(query.predicate, frame, env) : () => true;
   const kept: Value[][] = [];
   const pairs = new Map<string, number>();
   rows.forEach((row, i) => {
@@ -191,10 +198,7 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     const m = matches[i];
     if (m.cycle)
       throw refuse('a path from a node back to itself (whether it is a shortest path is not documented)');
-    if (query.kind === 'match' && repeats(m.trail ?? [], m.edges))
-      throw refuse(
-        'a match visits a node or an edge twice (whether such matches are kept is not documented)',
-      );
+    if (query.kind === 'match' && !keptUnder(query.cycles ?? 'unique_edges', m.trail ?? [], m.edges)) return;
     if (m.pair) pairs.set(m.pair, (pairs.get(m.pair) ?? 0) + 1);
     kept.push(row);
   });

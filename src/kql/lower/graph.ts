@@ -3,7 +3,7 @@
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
 import { refusalReason } from '../plan/refusals.js';
-import type { Column, GraphEdgeStep, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
+import type { Column, GraphCycles, GraphEdgeStep, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
 import {
   boundSchema,
   kindName,
@@ -43,7 +43,25 @@ export function lowerGraphConsumer(pipe: any, ctx: LowerContext): Plan {
   }
 }
 
-function lowerMakeGraph(node: any, ctx: LowerContext): GraphSource {
+/** Whether a let value is a graph (`edges | make-graph ...`), bound by bindStatement for later consumers. */
+export function isMakeGraph(node: any): boolean {
+  const inner = unparenthesized(node);
+  return kindName(inner) === 'PipeExpression' && kindName(inner.Operator) === 'MakeGraphOperator';
+}
+
+function unparenthesized(node: any): any {
+  let inner = node;
+  while (kindName(inner) === 'ParenthesizedExpression') inner = inner.Expression;
+  return inner;
+}
+
+/** The graph a consumer reads: a make-graph written before it, or a let name bound to one. */
+export function lowerMakeGraph(written: any, ctx: LowerContext): GraphSource {
+  const node = unparenthesized(written);
+  if (kindName(node) === 'NameReference') {
+    const binding = ctx.scope.get(String(node.SimpleName));
+    if (binding?.kind === 'graph') return binding.graph;
+  }
   const operator = kindName(node) === 'PipeExpression' ? node.Operator : undefined;
   // An operator with a recorded reason (graph-mark-components, graph-where-nodes) is refused by name.
   if (operator && kindName(operator) !== 'MakeGraphOperator' && refusalReason(operatorName(operator)))
@@ -159,6 +177,24 @@ function shortestMode(node: any, ctx: LowerContext): 'shortest-any' | 'shortest-
   return 'shortest-any';
 }
 
+/**
+ * graph-match `cycles = all | none | unique_edges`: "If all is specified, all cycles are matched, if
+ * none is specified cycles aren't matched, if unique_edges (default) is specified, cycles are matched
+ * but only if the cycles don't include the same edge more than once" (graph-match-operator page).
+ */
+function cyclesOption(node: any, ctx: LowerContext): GraphCycles {
+  let cycles: GraphCycles = 'unique_edges';
+  for (const p of list(node.Parameters)) {
+    const parameter = p.Element ?? p;
+    const name = String(parameter.Name?.SimpleName ?? '').toLowerCase();
+    const value = text(parameter.Expression).trim().toLowerCase();
+    if (name !== 'cycles' || (value !== 'all' && value !== 'none' && value !== 'unique_edges'))
+      throw unsupported(parameter, ctx, `graph-match ${text(parameter)}`);
+    cycles = value;
+  }
+  return cycles;
+}
+
 interface PatternVariable {
   name: string;
   node: boolean;
@@ -172,8 +208,7 @@ function lowerPatternQuery(
   mode: 'match' | 'shortest-any' | 'shortest-all',
   ctx: LowerContext,
 ): Plan {
-  if (kindName(node) === 'GraphMatchOperator' && list(node.Parameters).length > 0)
-    throw unsupported(node, ctx, 'graph-match parameters');
+  const cycles = kindName(node) === 'GraphMatchOperator' ? cyclesOption(node, ctx) : undefined;
   const patterns = list(node.Patterns).map((p: any) => p.Element ?? p);
   if (patterns.length !== 1) throw unsupported(node, ctx, 'several graph patterns');
   if (!node.ProjectClause) throw unsupported(node, ctx, 'graph pattern without project');
@@ -280,7 +315,7 @@ function lowerPatternQuery(
   const matches: Plan = {
     op: 'graph',
     ...graph,
-    query: { kind: mode, steps, predicate },
+    query: { kind: mode, steps, predicate, cycles },
     schema: bindings,
     span: spanOf(node, ctx),
   };

@@ -31,6 +31,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { isMakeGraph, lowerMakeGraph } from './graph.js';
 import { checkWindowInput, serializationOf } from './serialized.js';
 import { knownSchema, lowerTabular } from './tabular.js';
 import { keepWideLongs } from './wideLong.js';
@@ -545,8 +546,9 @@ export function bindCallArguments(
   const scope = new Scope(ctx.scope);
   const signature = node.ReferencedSignature;
   const params = toArray(signature?.Parameters);
-  // `T | invoke f(a, b)`: T is f's first (tabular) parameter, the arguments fill the others.
-  const args = invokeSource ? [undefined, ...argumentSlots(node, ctx)] : argumentSlots(node, ctx);
+  // `T | invoke f(a, b)`: T is f's first (tabular) parameter, so the written arguments, positional or
+  // named, fill the parameters after it (a named one finds its slot in the whole parameter list).
+  const args = argumentSlots(node, ctx, invokeSource ? 1 : 0);
   params.forEach((param: any, i: number) => {
     const name: string = param.Name;
     if (invokeSource && i === 0) {
@@ -643,6 +645,10 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
   if (valueKind === 'FunctionDeclaration') return; // calls are lowered from Kusto.Language's expansion
   // A let value is lowered here whether or not the query uses it (see lowerAssert).
   const valueCtx: LowerContext = { ...ctx, inLetValue: true };
+  if (isMakeGraph(value)) {
+    ctx.scope.set(name, { kind: 'graph', graph: lowerMakeGraph(value, valueCtx) });
+    return;
+  }
   if (value.ResultType?.Columns || valueKind === 'MaterializeExpression') {
     const plan = lowerTabular(value, valueCtx);
     ctx.scope.set(name, {

@@ -254,6 +254,11 @@ export type Plan =
               kind: 'match' | 'shortest-any' | 'shortest-all';
               steps: GraphEdgeStep[];
               predicate?: ScalarExpr;
+              /**
+               * graph-match `cycles=`: which matches that come back to a node are kept (`unique_edges`,
+               * the default: those that use no edge twice; `none`: none; `all`: all).
+               */
+              cycles?: GraphCycles;
             };
         span: Span;
       } & GraphSource)
@@ -387,6 +392,9 @@ export interface GraphSource {
 }
 
 /** An edge of a graph pattern: its direction (from the pattern's left node) and hop range. */
+/** graph-match's CyclesOption (graph-match-operator page). */
+export type GraphCycles = 'all' | 'none' | 'unique_edges';
+
 export interface GraphEdgeStep {
   direction: 'right' | 'left' | 'any';
   min: number;
