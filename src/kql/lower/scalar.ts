@@ -402,8 +402,8 @@ function isConstant(expr: ScalarExpr): boolean {
  * `column_ifexists(val_col, 0.0)` and prints its values and the percentiles computed from them
  * (https://learn.microsoft.com/kusto/functions-library/percentiles-linear-fl); an int column with a
  * long default is the same numbers. Any other type mismatch (the column, converted or not, or an
- * error) is not documented and is refused, as is an existing dynamic column: the page's note says the
- * default is returned then, its Returns section says the column.
+ * error) is not documented and is refused, as is an existing dynamic column with a default of another
+ * type: the page's note says the default is returned then, its Returns section says the column.
  */
 function lowerColumnIfExists(
   node: any,
@@ -422,6 +422,12 @@ function lowerColumnIfExists(
   const column: ScalarExpr = { kind: 'column', index, type };
   const widening = numericWidening(type, bound);
   if (widening) return conversionCall(column, widening, bound, node, ctx);
+  // An existing dynamic column with a dynamic default is the column: the page's note ("If the column
+  // data type is dynamic, then it returns the default column") and its Returns ("If columnName
+  // exists, then returns the column") disagree, and the functions library's entropy_fl page settles
+  // this case: it reads a dynamic column through column_ifexists(val_col, dynamic(null)) and prints
+  // the entropy of its arrays (https://learn.microsoft.com/kusto/functions-library/entropy-fl).
+  if (type === 'dynamic' && bound === 'dynamic') return column;
   // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
   // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
