@@ -178,7 +178,7 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
   const rows = matches.map((m) => {
     const row: Value[] = [];
     m.nodes.forEach((n, i) => {
-      row.push(...g.nodeRows[n]);
+      row.push(...g.nodeRows[n], g.into[n].length, g.out[n].length);
       const path = m.edges[i];
       if (!path) return;
       if (!query.steps[i].variableLength) row.push(...g.edgeRows[path[0]]);

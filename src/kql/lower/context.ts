@@ -72,6 +72,8 @@ export interface RowContext {
   stateColumns?: Map<string, (column: string) => number>;
   /** Inside a graph pattern's where/project: `map(edge, property)` (graph.ts). */
   graphMap?: (call: any) => ScalarExpr;
+  /** Inside a graph pattern's where/project: `node_degree_in(node)` / `node_degree_out(node)` (graph.ts). */
+  graphDegree?: (call: any, direction: 'in' | 'out') => ScalarExpr;
 }
 
 let kindNames: Map<number, string> | undefined;

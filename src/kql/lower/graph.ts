@@ -272,6 +272,12 @@ function lowerPatternQuery(
     const props = v.node ? graph.nodeSchema : edgeSchema;
     for (const c of props)
       bindings.push({ name: bindingName(v.name, c.name), type: v.variableLength ? 'dynamic' : c.type });
+    // A node variable's in- and out-degree follow its properties (execute/graph.ts fills them).
+    if (v.node)
+      bindings.push(
+        { name: bindingName(v.name, '\u0002in'), type: 'long' },
+        { name: bindingName(v.name, '\u0002out'), type: 'long' },
+      );
   }
   const propertyIndex = (variable: string) => {
     const v = variables.find((x) => x.name === variable);
@@ -298,6 +304,21 @@ function lowerPatternQuery(
         throw unsupported(call, ctx, 'map()', 'map(): only map(variableLengthEdge, property) is run');
       const index = propertyIndex(v.name)(String(property.SimpleName));
       return { kind: 'column', index, type: 'dynamic' };
+    },
+    // node_degree_in/out(node): "the number of incoming edges" / "outgoing edges" of the node in
+    // the graph (node-degree-in and node-degree-out pages), whatever the pattern matched.
+    graphDegree: (call: any, direction: 'in' | 'out') => {
+      const args = list(call.ArgumentList.Expressions).map((a: any) => a.Element ?? a);
+      const v = args.length === 1 ? variables.find((x) => x.name === args[0]?.SimpleName) : undefined;
+      if (!v?.node || kindName(args[0]) !== 'NameReference')
+        throw unsupported(
+          call,
+          ctx,
+          `node_degree_${direction}()`,
+          `node_degree_${direction}(): only node_degree_${direction}(nodeVariable) is run`,
+        );
+      const index = (offsets.get(v.name) as number) + graph.nodeSchema.length + (direction === 'in' ? 0 : 1);
+      return { kind: 'column', index, type: 'long' };
     },
   };
   const predicate = node.WhereClause ? lowerScalar(node.WhereClause.Condition, row, ctx) : undefined;

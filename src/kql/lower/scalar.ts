@@ -50,7 +50,16 @@ const WINDOW_FUNCTIONS = new Set<string>([
 ]);
 
 // Calls lowerCall turns into their own expressions instead of a function-library call.
-const SPECIAL_CALLS = ['map', 'column_ifexists', 'bag_pack_columns', 'pack_all', 'ingestion_time', 'assert'];
+const SPECIAL_CALLS = [
+  'map',
+  'node_degree_in',
+  'node_degree_out',
+  'column_ifexists',
+  'bag_pack_columns',
+  'pack_all',
+  'ingestion_time',
+  'assert',
+];
 
 /**
  * Function names lowerCall answers without the function library (window functions and the special
@@ -284,6 +293,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'map' && row.graphMap) return row.graphMap(node);
+  if ((name === 'node_degree_in' || name === 'node_degree_out') && row.graphDegree)
+    return row.graphDegree(node, name === 'node_degree_in' ? 'in' : 'out');
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   const sameColumn = convertedColumnIfExists(node, name, row, ctx);
   if (sameColumn) return sameColumn;
