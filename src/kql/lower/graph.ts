@@ -3,7 +3,15 @@
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
 import { refusalReason } from '../plan/refusals.js';
-import type { Column, GraphCycles, GraphEdgeStep, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
+import type {
+  Column,
+  GraphCycles,
+  GraphEdgeStep,
+  GraphSequence,
+  GraphSource,
+  Plan,
+  ScalarExpr,
+} from '../plan/types.js';
 import {
   boundSchema,
   kindName,
@@ -210,45 +218,80 @@ function lowerPatternQuery(
 ): Plan {
   const cycles = kindName(node) === 'GraphMatchOperator' ? cyclesOption(node, ctx) : undefined;
   const patterns = list(node.Patterns).map((p: any) => p.Element ?? p);
-  if (patterns.length !== 1) throw unsupported(node, ctx, 'several graph patterns');
+  if (patterns.length !== 1 && (mode !== 'match' || cycles === 'none'))
+    throw unsupported(
+      node,
+      ctx,
+      'several graph patterns',
+      'several graph pattern sequences: run by graph-match with cycles=unique_edges or all (how cycles=none counts the shared nodes is not documented)',
+    );
   if (!node.ProjectClause) throw unsupported(node, ctx, 'graph pattern without project');
-  const elements = list(patterns[0].PatternElements);
   const variables: PatternVariable[] = [];
-  const steps: GraphEdgeStep[] = [];
-  elements.forEach((element: any, i: number) => {
-    const isNode = kindName(element) === 'GraphMatchPatternNode';
-    if (isNode !== (i % 2 === 0)) throw unsupported(element, ctx, 'graph pattern shape');
-    const name = element.Name ? String(element.Name.SimpleName) : `\u0001${i}`;
-    if (variables.some((v) => v.name === name))
-      throw unsupported(
-        element,
-        ctx,
-        'a repeated graph pattern variable',
-        `graph pattern variable '${name}' named twice (cycles in patterns are not documented)`,
-      );
-    if (isNode) {
-      variables.push({ name, node: true, variableLength: false });
-      return;
-    }
-    const first = String(element.FirstToken?.Text ?? '');
-    const last = String(element.LastToken?.Text ?? first);
-    const direction = first.startsWith('<') ? 'left' : last.endsWith('>') ? 'right' : 'any';
-    let [min, max] = [1, 1];
-    if (element.Range) {
-      min = Number(element.Range.RangeStart?.LiteralValue);
-      max = Number(element.Range.RangeEnd?.LiteralValue);
-      if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min || max > 20)
+  // "Multiple comma delimited sequences are used to express nonlinear patterns. To describe the
+  // connection between different sequences they have to share one or more variable name of a node"
+  // (graph-match page): a node variable named again in a later sequence is the same node.
+  const sequences: GraphSequence[] = patterns.map((pattern: any, p: number) => {
+    const elements = list(pattern.PatternElements);
+    if (elements.length < 3 || elements.length % 2 === 0) throw unsupported(node, ctx, 'graph pattern shape');
+    const sequence: GraphSequence = { steps: [], variables: [] };
+    const own = new Set<string>();
+    elements.forEach((element: any, i: number) => {
+      const isNode = kindName(element) === 'GraphMatchPatternNode';
+      if (isNode !== (i % 2 === 0)) throw unsupported(element, ctx, 'graph pattern shape');
+      const name = element.Name ? String(element.Name.SimpleName) : `\u0001${p}.${i}`;
+      const earlier = variables.findIndex((v) => v.name === name);
+      if (own.has(name) || (earlier >= 0 && !(isNode && variables[earlier].node)))
         throw unsupported(
-          element.Range,
+          element,
           ctx,
-          'graph edge range',
-          'graph edge range: only literal ranges 1 <= min <= max <= 20 are run',
+          'a repeated graph pattern variable',
+          `graph pattern variable '${name}' named twice (cycles in patterns are not documented)`,
         );
-    }
-    variables.push({ name, node: false, variableLength: Boolean(element.Range) });
-    steps.push({ direction, min, max, variableLength: Boolean(element.Range) });
+      own.add(name);
+      if (earlier >= 0) {
+        sequence.variables.push(earlier);
+        return;
+      }
+      sequence.variables.push(variables.length);
+      if (isNode) {
+        variables.push({ name, node: true, variableLength: false });
+        return;
+      }
+      const first = String(element.FirstToken?.Text ?? '');
+      const last = String(element.LastToken?.Text ?? first);
+      const direction = first.startsWith('<') ? 'left' : last.endsWith('>') ? 'right' : 'any';
+      let [min, max] = [1, 1];
+      if (element.Range) {
+        min = Number(element.Range.RangeStart?.LiteralValue);
+        max = Number(element.Range.RangeEnd?.LiteralValue);
+        if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min || max > 20)
+          throw unsupported(
+            element.Range,
+            ctx,
+            'graph edge range',
+            'graph edge range: only literal ranges 1 <= min <= max <= 20 are run',
+          );
+      }
+      variables.push({ name, node: false, variableLength: Boolean(element.Range) });
+      sequence.steps.push({ direction, min, max, variableLength: Boolean(element.Range) });
+    });
+    return sequence;
   });
-  if (elements.length < 3 || elements.length % 2 === 0) throw unsupported(node, ctx, 'graph pattern shape');
+  // "Only single connected component patterns are supported": each sequence meets an earlier one.
+  if (
+    !sequences.every(
+      (q, k) =>
+        k === 0 ||
+        q.variables.some((v: number) => sequences.slice(0, k).some((e) => e.variables.includes(v))),
+    )
+  )
+    throw unsupported(
+      node,
+      ctx,
+      'graph pattern sequences',
+      'graph pattern sequences that share no node variable with an earlier one',
+    );
+  const steps = sequences[0].steps;
   if (mode !== 'match' && (steps.length !== 1 || !variables[1].variableLength))
     throw unsupported(
       node,
@@ -336,7 +379,7 @@ function lowerPatternQuery(
   const matches: Plan = {
     op: 'graph',
     ...graph,
-    query: { kind: mode, steps, predicate, cycles },
+    query: { kind: mode, steps, predicate, cycles, ...(sequences.length > 1 ? { sequences } : {}) },
     schema: bindings,
     span: spanOf(node, ctx),
   };
