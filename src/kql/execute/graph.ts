@@ -1,9 +1,9 @@
 // Graph operators over the graph make-graph builds (lower/graph.ts has the pages' references).
 import { UnsupportedError } from '../plan/errors.js';
-import type { GraphEdgeStep, Plan } from '../plan/types.js';
+import type { GraphCycles, GraphEdgeStep, GraphSequence, Plan } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Frame, frameFromRows, frameToRows } from './frame.js';
-import { compileScalar, type Env } from './scalar.js';
+import { compilePredicate, type Env } from './scalar.js';
 
 type GraphPlan = Extract<Plan, { op: 'graph' }>;
 
@@ -73,6 +73,47 @@ interface Match {
   /** shortest-paths: the source/target pair, and whether it is a cycle back to the source. */
   pair?: string;
   cycle?: boolean;
+  /** graph-match with several sequences: per pattern variable, its node or its edges. */
+  cells?: Cell[];
+}
+
+type Cell = { node: number } | { path: number[]; variableLength: boolean };
+
+/**
+ * The matches of several sequences that agree on the node variables they share (lower/graph.ts):
+ * each sequence is matched alone, then the matches are joined variable by variable.
+ */
+function joinedMatches(g: Graph, sequences: GraphSequence[], refuse: (why: string) => Error): Match[] {
+  let partial: Cell[][] = [[]];
+  for (const sequence of sequences) {
+    const found = patternMatches(g, sequence.steps, refuse);
+    const next: Cell[][] = [];
+    for (const known of partial)
+      for (const m of found) {
+        const cells = [...known];
+        const agrees = sequence.variables.every((v, i) => {
+          const cell: Cell =
+            i % 2 === 0
+              ? { node: m.nodes[i / 2] }
+              : { path: m.edges[(i - 1) / 2], variableLength: sequence.steps[(i - 1) / 2].variableLength };
+          const before = cells[v];
+          if (!before) {
+            cells[v] = cell;
+            return true;
+          }
+          return 'node' in before && 'node' in cell && before.node === cell.node;
+        });
+        if (!agrees) continue;
+        if (next.length >= MAX_CANDIDATES) throw refuse(`more than ${MAX_CANDIDATES} candidate matches`);
+        next.push(cells);
+      }
+    partial = next;
+  }
+  return partial.map((cells) => ({
+    nodes: [],
+    edges: cells.flatMap((c) => ('path' in c ? [c.path] : [])),
+    cells,
+  }));
 }
 
 function patternMatches(g: Graph, steps: GraphEdgeStep[], refuse: (why: string) => Error): Match[] {
@@ -148,10 +189,16 @@ function shortestPaths(g: Graph, step: GraphEdgeStep, refuse: (why: string) => E
   return found;
 }
 
-/** Whether a match visits a node or an edge twice (counting a variable-length edge's inner nodes). */
-function repeats(trail: number[], paths: number[][]): boolean {
+/**
+ * Whether graph-match keeps a match under its `cycles` option (lower/graph.ts): `none` drops a match
+ * that visits a node twice (a variable-length edge's inner nodes counted), `unique_edges` one that
+ * uses an edge (an edge table row) twice, `all` none.
+ */
+function keptUnder(cycles: GraphCycles, trail: number[], paths: number[][]): boolean {
+  if (cycles === 'all') return true;
+  if (cycles === 'none') return new Set(trail).size === trail.length;
   const edges = paths.flat();
-  return new Set(trail).size !== trail.length || new Set(edges).size !== edges.length;
+  return new Set(edges).size === edges.length;
 }
 
 export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env): Frame {
@@ -165,14 +212,27 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
   const { query } = plan;
   if (query.kind === 'nodes') return frameFromRows(plan.schema, g.nodeRows);
   const matches =
-    query.kind === 'match'
-      ? patternMatches(g, query.steps, refuse)
-      : shortestPaths(g, query.steps[0], refuse);
+    query.kind !== 'match'
+      ? shortestPaths(g, query.steps[0], refuse)
+      : query.sequences
+        ? joinedMatches(g, query.sequences, refuse)
+        : patternMatches(g, query.steps, refuse);
   const edgeSchema = plan.edges.schema;
+  const edgeCells = (path: number[], variableLength: boolean): Value[] =>
+    variableLength
+      ? edgeSchema.map((c, k) => path.map((e): Json => valueToDynamic(g.edgeRows[e][k], c.type)) as Json)
+      : g.edgeRows[path[0]];
   const rows = matches.map((m) => {
     const row: Value[] = [];
+    if (m.cells) {
+      for (const cell of m.cells)
+        if ('node' in cell)
+          row.push(...g.nodeRows[cell.node], g.into[cell.node].length, g.out[cell.node].length);
+        else row.push(...edgeCells(cell.path, cell.variableLength));
+      return row;
+    }
     m.nodes.forEach((n, i) => {
-      row.push(...g.nodeRows[n]);
+      row.push(...g.nodeRows[n], g.into[n].length, g.out[n].length);
       const path = m.edges[i];
       if (!path) return;
       if (!query.steps[i].variableLength) row.push(...g.edgeRows[path[0]]);
@@ -183,7 +243,8 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     return row;
   });
   const frame = frameFromRows(plan.schema, rows);
-  const keep = query.predicate ? compileScalar(query.predicate, frame, env) : () => true;
+  // The where clause is only tested for truth, as `| where`'s predicate (compilePredicate).
+  const keep = query.predicate ? compilePredicate(query.predicate, frame, env) : () => true;
   const kept: Value[][] = [];
   const pairs = new Map<string, number>();
   rows.forEach((row, i) => {
@@ -191,10 +252,7 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
     const m = matches[i];
     if (m.cycle)
       throw refuse('a path from a node back to itself (whether it is a shortest path is not documented)');
-    if (query.kind === 'match' && repeats(m.trail ?? [], m.edges))
-      throw refuse(
-        'a match visits a node or an edge twice (whether such matches are kept is not documented)',
-      );
+    if (query.kind === 'match' && !keptUnder(query.cycles ?? 'unique_edges', m.trail ?? [], m.edges)) return;
     if (m.pair) pairs.set(m.pair, (pairs.get(m.pair) ?? 0) + 1);
     kept.push(row);
   });

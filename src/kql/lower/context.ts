@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
-import type { Assertion, Column, Plan, ScalarExpr, Span } from '../plan/types.js';
+import type { Assertion, Column, GraphSource, Plan, ScalarExpr, Span } from '../plan/types.js';
 import { kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import type { KqlType } from '../values/index.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
@@ -11,7 +11,9 @@ export type Binding =
   /** `serialization`: whether a let-bound row set is serialized, for window functions over it (serialized.ts). */
   | { kind: 'table'; plan: Plan; serialization?: Serialization }
   /** A `declare pattern` statement's PatternDeclaration (pattern.ts); undefined when only declared. */
-  | { kind: 'pattern'; declaration: any };
+  | { kind: 'pattern'; declaration: any }
+  /** `let g = edges | make-graph ...;`: the graph a later graph-match, graph-shortest-paths or graph-to-table reads. */
+  | { kind: 'graph'; graph: GraphSource };
 
 /** Whether a row set is serialized, so that window functions may read it (serialized.ts). */
 export type Serialization = 'serialized' | 'not serialized' | 'unknown';
@@ -70,6 +72,8 @@ export interface RowContext {
   stateColumns?: Map<string, (column: string) => number>;
   /** Inside a graph pattern's where/project: `map(edge, property)` (graph.ts). */
   graphMap?: (call: any) => ScalarExpr;
+  /** Inside a graph pattern's where/project: `node_degree_in(node)` / `node_degree_out(node)` (graph.ts). */
+  graphDegree?: (call: any, direction: 'in' | 'out') => ScalarExpr;
 }
 
 let kindNames: Map<number, string> | undefined;
@@ -202,16 +206,17 @@ export function calledName(node: any): string {
  * parameter it names, ignoring case (`make_set(x, MaxSize=8)` for `maxSize`, as published rules
  * write it). Out of order or naming no parameter, the binder's positional reading and the name's
  * disagree and the service's choice is not documented, so it is refused. A slot no argument fills
- * is undefined.
+ * is undefined. The first `first` slots are filled elsewhere (invoke's input table is slot 0).
  */
-export function argumentSlots(node: any, ctx: LowerContext): (any | undefined)[] {
+export function argumentSlots(node: any, ctx: LowerContext, first = 0): (any | undefined)[] {
   const args = list(node.ArgumentList?.Expressions);
-  if (!args.some((a) => kindName(a) === 'SimpleNamedExpression')) return args;
+  const slots: (any | undefined)[] = Array.from({ length: first });
+  if (!args.some((a) => kindName(a) === 'SimpleNamedExpression')) return [...slots, ...args];
   const signature = node.ReferencedSignature;
   const names = toArray(signature?.Parameters).map((p: any) => String(p.Name));
   const byName = signature?.AllowsNamedArguments === true;
-  const slots: (any | undefined)[] = [];
-  args.forEach((arg, i) => {
+  args.forEach((arg, k) => {
+    const i = k + first;
     if (kindName(arg) !== 'SimpleNamedExpression') {
       slots[i] = arg;
       return;

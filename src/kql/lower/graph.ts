@@ -3,7 +3,15 @@
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
 import { refusalReason } from '../plan/refusals.js';
-import type { Column, GraphEdgeStep, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
+import type {
+  Column,
+  GraphCycles,
+  GraphEdgeStep,
+  GraphSequence,
+  GraphSource,
+  Plan,
+  ScalarExpr,
+} from '../plan/types.js';
 import {
   boundSchema,
   kindName,
@@ -43,7 +51,25 @@ export function lowerGraphConsumer(pipe: any, ctx: LowerContext): Plan {
   }
 }
 
-function lowerMakeGraph(node: any, ctx: LowerContext): GraphSource {
+/** Whether a let value is a graph (`edges | make-graph ...`), bound by bindStatement for later consumers. */
+export function isMakeGraph(node: any): boolean {
+  const inner = unparenthesized(node);
+  return kindName(inner) === 'PipeExpression' && kindName(inner.Operator) === 'MakeGraphOperator';
+}
+
+function unparenthesized(node: any): any {
+  let inner = node;
+  while (kindName(inner) === 'ParenthesizedExpression') inner = inner.Expression;
+  return inner;
+}
+
+/** The graph a consumer reads: a make-graph written before it, or a let name bound to one. */
+export function lowerMakeGraph(written: any, ctx: LowerContext): GraphSource {
+  const node = unparenthesized(written);
+  if (kindName(node) === 'NameReference') {
+    const binding = ctx.scope.get(String(node.SimpleName));
+    if (binding?.kind === 'graph') return binding.graph;
+  }
   const operator = kindName(node) === 'PipeExpression' ? node.Operator : undefined;
   // An operator with a recorded reason (graph-mark-components, graph-where-nodes) is refused by name.
   if (operator && kindName(operator) !== 'MakeGraphOperator' && refusalReason(operatorName(operator)))
@@ -159,6 +185,24 @@ function shortestMode(node: any, ctx: LowerContext): 'shortest-any' | 'shortest-
   return 'shortest-any';
 }
 
+/**
+ * graph-match `cycles = all | none | unique_edges`: "If all is specified, all cycles are matched, if
+ * none is specified cycles aren't matched, if unique_edges (default) is specified, cycles are matched
+ * but only if the cycles don't include the same edge more than once" (graph-match-operator page).
+ */
+function cyclesOption(node: any, ctx: LowerContext): GraphCycles {
+  let cycles: GraphCycles = 'unique_edges';
+  for (const p of list(node.Parameters)) {
+    const parameter = p.Element ?? p;
+    const name = String(parameter.Name?.SimpleName ?? '').toLowerCase();
+    const value = text(parameter.Expression).trim().toLowerCase();
+    if (name !== 'cycles' || (value !== 'all' && value !== 'none' && value !== 'unique_edges'))
+      throw unsupported(parameter, ctx, `graph-match ${text(parameter)}`);
+    cycles = value;
+  }
+  return cycles;
+}
+
 interface PatternVariable {
   name: string;
   node: boolean;
@@ -172,48 +216,82 @@ function lowerPatternQuery(
   mode: 'match' | 'shortest-any' | 'shortest-all',
   ctx: LowerContext,
 ): Plan {
-  if (kindName(node) === 'GraphMatchOperator' && list(node.Parameters).length > 0)
-    throw unsupported(node, ctx, 'graph-match parameters');
+  const cycles = kindName(node) === 'GraphMatchOperator' ? cyclesOption(node, ctx) : undefined;
   const patterns = list(node.Patterns).map((p: any) => p.Element ?? p);
-  if (patterns.length !== 1) throw unsupported(node, ctx, 'several graph patterns');
+  if (patterns.length !== 1 && (mode !== 'match' || cycles === 'none'))
+    throw unsupported(
+      node,
+      ctx,
+      'several graph patterns',
+      'several graph pattern sequences: run by graph-match with cycles=unique_edges or all (how cycles=none counts the shared nodes is not documented)',
+    );
   if (!node.ProjectClause) throw unsupported(node, ctx, 'graph pattern without project');
-  const elements = list(patterns[0].PatternElements);
   const variables: PatternVariable[] = [];
-  const steps: GraphEdgeStep[] = [];
-  elements.forEach((element: any, i: number) => {
-    const isNode = kindName(element) === 'GraphMatchPatternNode';
-    if (isNode !== (i % 2 === 0)) throw unsupported(element, ctx, 'graph pattern shape');
-    const name = element.Name ? String(element.Name.SimpleName) : `\u0001${i}`;
-    if (variables.some((v) => v.name === name))
-      throw unsupported(
-        element,
-        ctx,
-        'a repeated graph pattern variable',
-        `graph pattern variable '${name}' named twice (cycles in patterns are not documented)`,
-      );
-    if (isNode) {
-      variables.push({ name, node: true, variableLength: false });
-      return;
-    }
-    const first = String(element.FirstToken?.Text ?? '');
-    const last = String(element.LastToken?.Text ?? first);
-    const direction = first.startsWith('<') ? 'left' : last.endsWith('>') ? 'right' : 'any';
-    let [min, max] = [1, 1];
-    if (element.Range) {
-      min = Number(element.Range.RangeStart?.LiteralValue);
-      max = Number(element.Range.RangeEnd?.LiteralValue);
-      if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min || max > 20)
+  // "Multiple comma delimited sequences are used to express nonlinear patterns. To describe the
+  // connection between different sequences they have to share one or more variable name of a node"
+  // (graph-match page): a node variable named again in a later sequence is the same node.
+  const sequences: GraphSequence[] = patterns.map((pattern: any, p: number) => {
+    const elements = list(pattern.PatternElements);
+    if (elements.length < 3 || elements.length % 2 === 0) throw unsupported(node, ctx, 'graph pattern shape');
+    const sequence: GraphSequence = { steps: [], variables: [] };
+    const own = new Set<string>();
+    elements.forEach((element: any, i: number) => {
+      const isNode = kindName(element) === 'GraphMatchPatternNode';
+      if (isNode !== (i % 2 === 0)) throw unsupported(element, ctx, 'graph pattern shape');
+      const name = element.Name ? String(element.Name.SimpleName) : `\u0001${p}.${i}`;
+      const earlier = variables.findIndex((v) => v.name === name);
+      if (own.has(name) || (earlier >= 0 && !(isNode && variables[earlier].node)))
         throw unsupported(
-          element.Range,
+          element,
           ctx,
-          'graph edge range',
-          'graph edge range: only literal ranges 1 <= min <= max <= 20 are run',
+          'a repeated graph pattern variable',
+          `graph pattern variable '${name}' named twice (cycles in patterns are not documented)`,
         );
-    }
-    variables.push({ name, node: false, variableLength: Boolean(element.Range) });
-    steps.push({ direction, min, max, variableLength: Boolean(element.Range) });
+      own.add(name);
+      if (earlier >= 0) {
+        sequence.variables.push(earlier);
+        return;
+      }
+      sequence.variables.push(variables.length);
+      if (isNode) {
+        variables.push({ name, node: true, variableLength: false });
+        return;
+      }
+      const first = String(element.FirstToken?.Text ?? '');
+      const last = String(element.LastToken?.Text ?? first);
+      const direction = first.startsWith('<') ? 'left' : last.endsWith('>') ? 'right' : 'any';
+      let [min, max] = [1, 1];
+      if (element.Range) {
+        min = Number(element.Range.RangeStart?.LiteralValue);
+        max = Number(element.Range.RangeEnd?.LiteralValue);
+        if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min || max > 20)
+          throw unsupported(
+            element.Range,
+            ctx,
+            'graph edge range',
+            'graph edge range: only literal ranges 1 <= min <= max <= 20 are run',
+          );
+      }
+      variables.push({ name, node: false, variableLength: Boolean(element.Range) });
+      sequence.steps.push({ direction, min, max, variableLength: Boolean(element.Range) });
+    });
+    return sequence;
   });
-  if (elements.length < 3 || elements.length % 2 === 0) throw unsupported(node, ctx, 'graph pattern shape');
+  // "Only single connected component patterns are supported": each sequence meets an earlier one.
+  if (
+    !sequences.every(
+      (q, k) =>
+        k === 0 ||
+        q.variables.some((v: number) => sequences.slice(0, k).some((e) => e.variables.includes(v))),
+    )
+  )
+    throw unsupported(
+      node,
+      ctx,
+      'graph pattern sequences',
+      'graph pattern sequences that share no node variable with an earlier one',
+    );
+  const steps = sequences[0].steps;
   if (mode !== 'match' && (steps.length !== 1 || !variables[1].variableLength))
     throw unsupported(
       node,
@@ -237,6 +315,12 @@ function lowerPatternQuery(
     const props = v.node ? graph.nodeSchema : edgeSchema;
     for (const c of props)
       bindings.push({ name: bindingName(v.name, c.name), type: v.variableLength ? 'dynamic' : c.type });
+    // A node variable's in- and out-degree follow its properties (execute/graph.ts fills them).
+    if (v.node)
+      bindings.push(
+        { name: bindingName(v.name, '\u0002in'), type: 'long' },
+        { name: bindingName(v.name, '\u0002out'), type: 'long' },
+      );
   }
   const propertyIndex = (variable: string) => {
     const v = variables.find((x) => x.name === variable);
@@ -264,6 +348,21 @@ function lowerPatternQuery(
       const index = propertyIndex(v.name)(String(property.SimpleName));
       return { kind: 'column', index, type: 'dynamic' };
     },
+    // node_degree_in/out(node): "the number of incoming edges" / "outgoing edges" of the node in
+    // the graph (node-degree-in and node-degree-out pages), whatever the pattern matched.
+    graphDegree: (call: any, direction: 'in' | 'out') => {
+      const args = list(call.ArgumentList.Expressions).map((a: any) => a.Element ?? a);
+      const v = args.length === 1 ? variables.find((x) => x.name === args[0]?.SimpleName) : undefined;
+      if (!v?.node || kindName(args[0]) !== 'NameReference')
+        throw unsupported(
+          call,
+          ctx,
+          `node_degree_${direction}()`,
+          `node_degree_${direction}(): only node_degree_${direction}(nodeVariable) is run`,
+        );
+      const index = (offsets.get(v.name) as number) + graph.nodeSchema.length + (direction === 'in' ? 0 : 1);
+      return { kind: 'column', index, type: 'long' };
+    },
   };
   const predicate = node.WhereClause ? lowerScalar(node.WhereClause.Condition, row, ctx) : undefined;
   if (
@@ -280,7 +379,7 @@ function lowerPatternQuery(
   const matches: Plan = {
     op: 'graph',
     ...graph,
-    query: { kind: mode, steps, predicate },
+    query: { kind: mode, steps, predicate, cycles, ...(sequences.length > 1 ? { sequences } : {}) },
     schema: bindings,
     span: spanOf(node, ctx),
   };

@@ -31,6 +31,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { isMakeGraph, lowerMakeGraph } from './graph.js';
 import { checkWindowInput, serializationOf } from './serialized.js';
 import { knownSchema, lowerTabular } from './tabular.js';
 import { keepWideLongs } from './wideLong.js';
@@ -49,7 +50,16 @@ const WINDOW_FUNCTIONS = new Set<string>([
 ]);
 
 // Calls lowerCall turns into their own expressions instead of a function-library call.
-const SPECIAL_CALLS = ['map', 'column_ifexists', 'bag_pack_columns', 'pack_all', 'ingestion_time', 'assert'];
+const SPECIAL_CALLS = [
+  'map',
+  'node_degree_in',
+  'node_degree_out',
+  'column_ifexists',
+  'bag_pack_columns',
+  'pack_all',
+  'ingestion_time',
+  'assert',
+];
 
 /**
  * Function names lowerCall answers without the function library (window functions and the special
@@ -283,6 +293,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
   if (name === 'map' && row.graphMap) return row.graphMap(node);
+  if ((name === 'node_degree_in' || name === 'node_degree_out') && row.graphDegree)
+    return row.graphDegree(node, name === 'node_degree_in' ? 'in' : 'out');
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
   const sameColumn = convertedColumnIfExists(node, name, row, ctx);
   if (sameColumn) return sameColumn;
@@ -401,8 +413,8 @@ function isConstant(expr: ScalarExpr): boolean {
  * `column_ifexists(val_col, 0.0)` and prints its values and the percentiles computed from them
  * (https://learn.microsoft.com/kusto/functions-library/percentiles-linear-fl); an int column with a
  * long default is the same numbers. Any other type mismatch (the column, converted or not, or an
- * error) is not documented and is refused, as is an existing dynamic column: the page's note says the
- * default is returned then, its Returns section says the column.
+ * error) is not documented and is refused, as is an existing dynamic column with a default of another
+ * type: the page's note says the default is returned then, its Returns section says the column.
  */
 function lowerColumnIfExists(
   node: any,
@@ -421,6 +433,12 @@ function lowerColumnIfExists(
   const column: ScalarExpr = { kind: 'column', index, type };
   const widening = numericWidening(type, bound);
   if (widening) return conversionCall(column, widening, bound, node, ctx);
+  // An existing dynamic column with a dynamic default is the column: the page's note ("If the column
+  // data type is dynamic, then it returns the default column") and its Returns ("If columnName
+  // exists, then returns the column") disagree, and the functions library's entropy_fl page settles
+  // this case: it reads a dynamic column through column_ifexists(val_col, dynamic(null)) and prints
+  // the entropy of its arrays (https://learn.microsoft.com/kusto/functions-library/entropy-fl).
+  if (type === 'dynamic' && bound === 'dynamic') return column;
   // Open only for the value: refused when a row reaches it, so rows that never do (an empty table,
   // a parser's view over a table without data) are answered.
   if (type === 'dynamic' || type !== bound)
@@ -545,8 +563,9 @@ export function bindCallArguments(
   const scope = new Scope(ctx.scope);
   const signature = node.ReferencedSignature;
   const params = toArray(signature?.Parameters);
-  // `T | invoke f(a, b)`: T is f's first (tabular) parameter, the arguments fill the others.
-  const args = invokeSource ? [undefined, ...argumentSlots(node, ctx)] : argumentSlots(node, ctx);
+  // `T | invoke f(a, b)`: T is f's first (tabular) parameter, so the written arguments, positional or
+  // named, fill the parameters after it (a named one finds its slot in the whole parameter list).
+  const args = argumentSlots(node, ctx, invokeSource ? 1 : 0);
   params.forEach((param: any, i: number) => {
     const name: string = param.Name;
     if (invokeSource && i === 0) {
@@ -643,6 +662,10 @@ export function bindStatement(statement: any, ctx: LowerContext): void {
   if (valueKind === 'FunctionDeclaration') return; // calls are lowered from Kusto.Language's expansion
   // A let value is lowered here whether or not the query uses it (see lowerAssert).
   const valueCtx: LowerContext = { ...ctx, inLetValue: true };
+  if (isMakeGraph(value)) {
+    ctx.scope.set(name, { kind: 'graph', graph: lowerMakeGraph(value, valueCtx) });
+    return;
+  }
   if (value.ResultType?.Columns || valueKind === 'MaterializeExpression') {
     const plan = lowerTabular(value, valueCtx);
     ctx.scope.set(name, {

@@ -57,8 +57,8 @@ export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
     if (!defaultNode) return { type: column.type, default: column.type === 'string' ? '' : null };
     // The binder leaves a declare default untyped; a number, string or bool literal is read as the column's type.
     const raw = defaultNode.LiteralValue;
-    // Bridge.NET longs are System.Int64 objects.
-    const literal = typeof raw?.toNumber === 'function' ? raw.toNumber() : raw;
+    // Bridge.NET longs are System.Int64 objects, doubles boxed System.Double values ({ $boxed, v }).
+    const literal = raw?.$boxed ? raw.v : typeof raw?.toNumber === 'function' ? raw.toNumber() : raw;
     if (!['number', 'string', 'boolean'].includes(typeof literal))
       throw unsupported(defaultNode, ctx, 'scan declare default other than a number, string or bool literal');
     return { type: column.type, default: coerce(literal, column.type) };

@@ -254,6 +254,13 @@ export type Plan =
               kind: 'match' | 'shortest-any' | 'shortest-all';
               steps: GraphEdgeStep[];
               predicate?: ScalarExpr;
+              /**
+               * graph-match `cycles=`: which matches that come back to a node are kept (`unique_edges`,
+               * the default: those that use no edge twice; `none`: none; `all`: all).
+               */
+              cycles?: GraphCycles;
+              /** graph-match with several comma-delimited sequences (steps is then the first one's). */
+              sequences?: GraphSequence[];
             };
         span: Span;
       } & GraphSource)
@@ -387,6 +394,18 @@ export interface GraphSource {
 }
 
 /** An edge of a graph pattern: its direction (from the pattern's left node) and hop range. */
+/**
+ * One sequence of a graph-match pattern: its edge steps, and per element (node, edge, node, ...)
+ * the index of its pattern variable (a node variable shared with another sequence has one index).
+ */
+export interface GraphSequence {
+  steps: GraphEdgeStep[];
+  variables: number[];
+}
+
+/** graph-match's CyclesOption (graph-match-operator page). */
+export type GraphCycles = 'all' | 'none' | 'unique_edges';
+
 export interface GraphEdgeStep {
   direction: 'right' | 'left' | 'any';
   min: number;

@@ -6,8 +6,8 @@ import { NOW } from './helpers.js';
 
 // graph-match over make-graph's edges (graph-match page; execute/graph.ts) against the same question
 // written as joins: a one-edge pattern is every edge, a two-edge pattern every pair of edges meeting at
-// a node. Edges go from a lower to a higher node number, so no match revisits a node (which the engine
-// refuses) and the two formulations must agree.
+// a node. Edges go from a lower to a higher node number, so no match revisits a node (where the joins
+// would also keep what graph-match's cycles option drops) and the two formulations must agree.
 
 const catalog = catalogOf([
   {
