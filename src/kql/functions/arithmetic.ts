@@ -1,7 +1,9 @@
 import {
+  DynReal,
   type Json,
   type KqlType,
   MAX_DATETIME_TICKS,
+  realInDynamic,
   UnsupportedError,
   type Value,
 } from '../values/index.js';
@@ -12,11 +14,16 @@ export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
 
 const isInteger = (t: KqlType) => t === 'int' || t === 'long';
 
-/** A number inside a dynamic takes the type it would have in Kusto's JSON parser: long if integral. */
+/**
+ * A number inside a dynamic with its kind: a boxed whole real (DynReal) and a fraction are reals; a
+ * plain whole number reads as a long, which refuseKindDependent checks where it matters (it may be a
+ * real the engine did not box, such as `2.0` in JSON text).
+ */
 function unwrapDynamic(v: Value, t: KqlType): [Value, KqlType] {
   if (t !== 'dynamic') return [v, t];
   const j = v as Json;
   if (typeof j === 'number') return [j, Number.isInteger(j) ? 'long' : 'real'];
+  if (j instanceof DynReal) return [j.value, 'real'];
   return [null, 'dynamic'];
 }
 
@@ -116,7 +123,14 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (typeof a === 'bigint' || typeof b === 'bigint') return temporal(op, a, ta, b, tb);
     if (typeof a !== 'number' || typeof b !== 'number') return null;
     if (resultType === 'decimal') return decimalArithmetic(op, a, b);
-    const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
+    if (resultType === 'dynamic') {
+      // Both operands dynamic: the result has the operands' kind, a real keeping it when whole.
+      const integer = isInteger(ta) && isInteger(tb);
+      const result = numeric(op, a, b, integer);
+      if (integer) refuseKindDependent(op, a, b, result);
+      return integer || result === null ? result : realInDynamic(result);
+    }
+    const integer = isInteger(resultType);
     const result = numeric(op, a, b, integer);
     if (integer && (argTypes[0] === 'dynamic' || argTypes[1] === 'dynamic'))
       refuseKindDependent(op, a, b, result);
@@ -144,8 +158,9 @@ function refuseKindDependent(op: ArithmeticOp, a: number, b: number, result: num
 }
 
 export const negate: ScalarImpl = ([v], [t]) => {
-  const [a] = unwrapDynamic(v, t);
+  const [a, ta] = unwrapDynamic(v, t);
   if (typeof a === 'bigint') return -a;
-  if (typeof a === 'number') return a === 0 ? 0 : -a;
-  return null;
+  if (typeof a !== 'number') return null;
+  const negated = a === 0 ? 0 : -a;
+  return t === 'dynamic' && ta === 'real' ? realInDynamic(negated) : negated;
 };
