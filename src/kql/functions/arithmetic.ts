@@ -161,7 +161,7 @@ function refuseKindDependent(
   if (realOperand)
     throw new UnsupportedError(
       `${op} with an operand from a dynamic value`,
-      `${a} ${op} ${b} with a real operand from a dynamic value is ${asReal}, and Kusto.Language types the result long; what the service gives for a fraction typed long is not documented; refusing rather than guessing`,
+      `${a} ${op} ${b} with an operand from a dynamic value, a real: the value is ${asReal} and Kusto.Language types the result long; what the service gives for a fraction typed long is not documented; refusing rather than guessing`,
     );
   throw new UnsupportedError(
     `${op} with an operand from a dynamic value`,
