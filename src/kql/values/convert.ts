@@ -216,7 +216,10 @@ function markReals(this: Record<string, unknown>, key: string, value: unknown): 
  * (dynamic(1) and dynamic(1.0) differ), for stores that keep one copy per distinct value.
  */
 export function dynamicIdentity(v: Json): string {
-  return JSON.stringify(v, markReals);
+  // The plain text first (native, fast); only a value that held a box is written again marked.
+  const before = DynReal.written;
+  const text = JSON.stringify(v);
+  return DynReal.written === before ? text : JSON.stringify(v, markReals);
 }
 
 /**
