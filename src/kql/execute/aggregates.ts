@@ -1,7 +1,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
-import { type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import { isBag, type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { decimalTotal } from './decimal-aggregates.js';
 import type { Frame } from './frame.js';
 import { hllAggregates } from './hll.js';
@@ -322,7 +322,7 @@ function makeBag(conditional: boolean): Factory {
         add: (i) => {
           if (conditional && !isTrue(predicate(i))) return;
           const v = value(i);
-          if (v && typeof v === 'object' && !Array.isArray(v)) {
+          if (isBag(v)) {
             for (const [k, item] of Object.entries(v)) if (!(k in bag)) bag[k] = item;
           }
         },

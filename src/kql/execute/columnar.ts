@@ -1,5 +1,5 @@
 import type { Column } from '../plan/types.js';
-import type { KqlType, Value } from '../values/index.js';
+import { dynamicIdentity, type Json, type KqlType, type Value } from '../values/index.js';
 
 /**
  * One column of a columnar table. Strings, guids and dynamic values are dictionary-encoded (a code
@@ -123,7 +123,7 @@ function dictionaryBuilder(type: KqlType): VectorBuilder {
       // string '{}' and the object {} differ); strings and guids by value.
       const key =
         type === 'dynamic' && (typeof value === 'object' || typeof value === 'string')
-          ? JSON.stringify(value)
+          ? dynamicIdentity(value as Json)
           : value;
       let code = ids.get(key);
       if (code === undefined) {

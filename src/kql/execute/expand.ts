@@ -5,6 +5,9 @@ import type { Column, MvExpandItem, Plan, SameAs, Span } from '../plan/types.js'
 import {
   coerce,
   convertInQuery,
+  DynReal,
+  dynamicNumber,
+  isBag,
   type Json,
   type KqlType,
   NON_FINITE_TEXT,
@@ -21,7 +24,7 @@ import { compileScalar, type Env, type RowFn } from './scalar.js';
  */
 function elementsOf(value: Value, bagExpansion: 'bag' | 'array'): Json[] {
   if (Array.isArray(value)) return value;
-  if (value !== null && typeof value === 'object') {
+  if (isBag(value)) {
     return Object.entries(value).map(([k, v]) => (bagExpansion === 'bag' ? { [k]: v } : [k, v]));
   }
   return [value as Json];
@@ -55,7 +58,7 @@ function castElement(element: Json, item: MvExpandItem): Value {
           item.span ?? { start: 0, length: 0 },
           `mv-expand to typeof(${type}) of the element "${element}": whether the cast reads this text as the non-finite real or gives null, as for other strings, is not documented`,
         );
-      return typeof element === 'number' ? element : null;
+      return dynamicNumber(element) ?? null;
     case 'bool':
       return typeof element === 'boolean' ? element : null;
     default:
@@ -312,6 +315,7 @@ function refuseUnlikeSameAs(
 function slotType(v: Json): KqlType {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (v instanceof DynReal) return 'real';
   if (typeof v === 'string') return 'string';
   return 'dynamic';
 }
@@ -323,9 +327,7 @@ function slotType(v: Json): KqlType {
  * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin).
  */
 export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
-  const bags = input.columns[plan.column].map((bag) =>
-    bag && typeof bag === 'object' && !Array.isArray(bag) ? (bag as Record<string, Json>) : undefined,
-  );
+  const bags = input.columns[plan.column].map((bag) => (isBag(bag) ? bag : undefined));
   const types = new Map<string, KqlType | undefined>();
   for (const bag of bags) {
     if (!bag) continue;
@@ -366,6 +368,7 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
         ? input.columns[sourceOf(slots[k].name)]
         : bags.map((bag) => {
             const value = bag && Object.hasOwn(bag, n) ? bag[n] : null;
+            if (value instanceof DynReal) return slots[k].type === 'real' ? value.value : value;
             return value === null && slots[k].type === 'string' ? '' : value;
           }),
     ),

@@ -8,10 +8,11 @@ import {
   type ScalarImpl,
   scalarFunctions,
   unaryOperator,
+  withPlainNumbers,
 } from '../functions/index.js';
 import { positioned, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
-import { type Value, valueToDynamic } from '../values/index.js';
+import { isBag, type Value, valueToDynamic } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
 import { compileTickCall } from './ticks.js';
 import { rowNumberWithRestart, rowRank, rowWindowSession } from './window.js';
@@ -32,7 +33,13 @@ function resolve(expr: Extract<ScalarExpr, { kind: 'call' }>): ScalarImpl {
         ? binaryOperator(expr.name)
         : unaryOperator(expr.name);
   if (!impl) throw new UnsupportedError(expr.callee === 'function' ? `${expr.name}()` : expr.name, expr.span);
-  return impl;
+  return expr.callee === 'function'
+    ? withPlainNumbers(
+        expr.name,
+        impl,
+        expr.args.map((a) => a.type),
+      )
+    : impl;
 }
 
 export function compileScalar(expr: ScalarExpr, frame: Frame, env: Env): RowFn {
@@ -101,7 +108,7 @@ function rowBag(
       const value = valueToDynamic(columns[k][i], c.type);
       if (ignoreNullEmpty) {
         if (value === null || value === '') return;
-        if (typeof value === 'object' && Object.keys(value).length === 0)
+        if ((Array.isArray(value) || isBag(value)) && Object.keys(value).length === 0)
           throw new UnsupportedError('pack_all(true) of an empty array or bag', span);
       }
       bag[c.name] = value;

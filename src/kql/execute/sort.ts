@@ -1,5 +1,5 @@
 import type { SortKey } from '../plan/types.js';
-import type { KqlType, Value } from '../values/index.js';
+import { DynReal, dynamicNumber, type KqlType, type Value } from '../values/index.js';
 import type { Frame } from './frame.js';
 import { compileScalar, type Env } from './scalar.js';
 
@@ -19,6 +19,12 @@ export function compareForSort(a: Value, b: Value, type: KqlType): number {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (type === 'dynamic') {
+    // A whole real (boxed) sorts among the numbers by its value.
+    if (a instanceof DynReal || b instanceof DynReal) {
+      const m = dynamicNumber(a);
+      const n = dynamicNumber(b);
+      if (m !== undefined && n !== undefined) return compareForSort(m, n, 'real');
+    }
     const x = JSON.stringify(a);
     const y = JSON.stringify(b);
     return x < y ? -1 : x > y ? 1 : 0;

@@ -4,7 +4,7 @@
 // (aggregates.ts: Kusto estimates with T-Digest; the page's example is the nearest rank).
 import { UnsupportedError } from '../plan/errors.js';
 import type { AggregateCall } from '../plan/types.js';
-import { type Value, valueToDynamic } from '../values/index.js';
+import { dynamicNumber, type Value, valueToDynamic } from '../values/index.js';
 import { type Accumulator, refuseNaNInOrder } from './aggregates.js';
 import type { RowFn } from './scalar.js';
 import { compareForSort } from './sort.js';
@@ -16,7 +16,7 @@ import { compareForSort } from './sort.js';
 export function percentages(args: RowFn[], call: AggregateCall): number[] {
   const percents = args.flatMap((p) => {
     const v = p(0);
-    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x : Number.NaN)) : [Number(v)];
+    return Array.isArray(v) ? v.map((x) => dynamicNumber(x) ?? Number.NaN) : [Number(v)];
   });
   if (percents.some((p) => !Number.isFinite(p) || p < 0 || p > 100))
     throw new UnsupportedError(

@@ -1,7 +1,9 @@
 import {
+  DynReal,
   type Json,
   type KqlType,
   MAX_DATETIME_TICKS,
+  realInDynamic,
   UnsupportedError,
   type Value,
 } from '../values/index.js';
@@ -12,11 +14,16 @@ export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
 
 const isInteger = (t: KqlType) => t === 'int' || t === 'long';
 
-/** A number inside a dynamic takes the type it would have in Kusto's JSON parser: long if integral. */
+/**
+ * A number inside a dynamic with its kind: a boxed whole real (DynReal) and a fraction are reals; a
+ * plain whole number reads as a long, which refuseKindDependent checks where it matters (it may be a
+ * real the engine did not box, such as `2.0` in JSON text).
+ */
 function unwrapDynamic(v: Value, t: KqlType): [Value, KqlType] {
   if (t !== 'dynamic') return [v, t];
   const j = v as Json;
   if (typeof j === 'number') return [j, Number.isInteger(j) ? 'long' : 'real'];
+  if (j instanceof DynReal) return [j.value, 'real'];
   return [null, 'dynamic'];
 }
 
@@ -116,27 +123,46 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (typeof a === 'bigint' || typeof b === 'bigint') return temporal(op, a, ta, b, tb);
     if (typeof a !== 'number' || typeof b !== 'number') return null;
     if (resultType === 'decimal') return decimalArithmetic(op, a, b);
-    const integer = resultType === 'dynamic' ? isInteger(ta) && isInteger(tb) : isInteger(resultType);
+    if (resultType === 'dynamic') {
+      // Both operands dynamic: the result has the operands' kind, a real keeping it when whole.
+      const integer = isInteger(ta) && isInteger(tb);
+      const result = numeric(op, a, b, integer);
+      if (integer) refuseKindDependent(op, a, b, result, false);
+      return integer || result === null ? result : realInDynamic(result);
+    }
+    const integer = isInteger(resultType);
     const result = numeric(op, a, b, integer);
     if (integer && (argTypes[0] === 'dynamic' || argTypes[1] === 'dynamic'))
-      refuseKindDependent(op, a, b, result);
+      refuseKindDependent(op, a, b, result, ta === 'real' || tb === 'real');
     return result;
   };
 }
 
 /**
  * An operand from a dynamic, in arithmetic computed as integers (Kusto.Language types `dynamic / long`
- * long, and a whole number inside a dynamic reads as a long). A whole number held in a dynamic may be
- * a long (`parse_json('1')`) or a real (`dynamic(1.0)`, `parse_json('{"a":2.0}')`: the dynamic page
- * says Kusto tells them apart), and the engine keeps both as one JavaScript number; a fraction
- * (`dynamic(1.5) / 2` typed long) has no documented integer result at all. Where reading the operands
- * as reals gives another value (`1 / 2` is 0, `1.0 / 2` is 0.5; by zero null against ∞/NaN), or the
- * integer result would hold a fraction, the answer is refused rather than guessed.
+ * long, and a whole number inside a dynamic reads as a long). A plain whole number held in a dynamic
+ * is a long (`parse_json('1')`, `dynamic(4)`) or a real the engine did not box (`parse_json('{"a":2.0}')`,
+ * a series result; the dynamic page says Kusto tells them apart); a real the query put there is
+ * boxed (DynReal) and known to be one. A fraction (`dynamic(1.5) / 2`, `dynamic(1.0) / 2` typed
+ * long) has no documented integer result at all. Where reading the operands as reals gives another
+ * value (`1 / 2` is 0, `1.0 / 2` is 0.5; by zero null against ∞/NaN), or the integer result would
+ * hold a fraction, the answer is refused rather than guessed.
  */
-function refuseKindDependent(op: ArithmeticOp, a: number, b: number, result: number | null): void {
+function refuseKindDependent(
+  op: ArithmeticOp,
+  a: number,
+  b: number,
+  result: number | null,
+  realOperand: boolean,
+): void {
   const asReal = numeric(op, a, b, false);
   const same = result === asReal || (result === null && asReal === null);
   if (same && (result === null || Number.isInteger(result))) return;
+  if (realOperand)
+    throw new UnsupportedError(
+      `${op} with an operand from a dynamic value`,
+      `${a} ${op} ${b} with an operand from a dynamic value, a real: the value is ${asReal} and Kusto.Language types the result long; what the service gives for a fraction typed long is not documented; refusing rather than guessing`,
+    );
   throw new UnsupportedError(
     `${op} with an operand from a dynamic value`,
     `${a} ${op} ${b} with an operand from a dynamic value, computed as integers: Kusto keeps a dynamic's longs and reals apart and the engine holds both as one number (${result} as longs, ${asReal} as reals), and what an integer result of a fraction is, is not documented; refusing rather than guessing`,
@@ -144,8 +170,9 @@ function refuseKindDependent(op: ArithmeticOp, a: number, b: number, result: num
 }
 
 export const negate: ScalarImpl = ([v], [t]) => {
-  const [a] = unwrapDynamic(v, t);
+  const [a, ta] = unwrapDynamic(v, t);
   if (typeof a === 'bigint') return -a;
-  if (typeof a === 'number') return a === 0 ? 0 : -a;
-  return null;
+  if (typeof a !== 'number') return null;
+  const negated = a === 0 ? 0 : -a;
+  return t === 'dynamic' && ta === 'real' ? realInDynamic(negated) : negated;
 };

@@ -1,6 +1,7 @@
 import {
   dynamicText,
   type Json,
+  realInDynamic,
   setOwn,
   TICKS_PER_HOUR,
   UnsupportedError,
@@ -16,7 +17,8 @@ const MAX_RANGE = 1_048_576;
  * 1, or 1h for datetime and timespan (https://learn.microsoft.com/kusto/query/range-function). The
  * page does not say what a non-positive step or a stop before start gives, so those are refused.
  */
-const rangeFn: ScalarImpl = ([start, stop, step], [type]) => {
+const rangeFn: ScalarImpl = ([start, stop, step], types) => {
+  const type = types[0];
   if (start === null || stop === null || step === null) return null;
   const ticks = type === 'datetime' || type === 'timespan';
   const by = step ?? (ticks ? TICKS_PER_HOUR : 1);
@@ -28,7 +30,9 @@ const rangeFn: ScalarImpl = ([start, stop, step], [type]) => {
   }
   if (typeof start === 'number' && typeof stop === 'number' && typeof by === 'number') {
     if (by <= 0 || stop < start) throw refusedRange();
-    for (let k = 0; start + k * by <= stop && out.length < MAX_RANGE; k++) out.push(start + k * by);
+    // A real bound or step makes the elements reals, which keep their kind in the array.
+    const element = types.includes('real') ? realInDynamic : (n: number) => n;
+    for (let k = 0; start + k * by <= stop && out.length < MAX_RANGE; k++) out.push(element(start + k * by));
     return out;
   }
   throw new UnsupportedError('range() over mixed types');

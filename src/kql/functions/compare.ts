@@ -1,4 +1,5 @@
 import {
+  DynReal,
   type Json,
   type KqlType,
   parseDateTime,
@@ -20,6 +21,8 @@ function dynamicKey(v: Json, other: KqlType): Key | null {
     return v;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return v;
+  // A whole real compares as its number: dynamic(1.0) == 1, as 1.0 == 1.
+  if (v instanceof DynReal) return v.value;
   return JSON.stringify(v);
 }
 

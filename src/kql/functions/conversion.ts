@@ -1,4 +1,5 @@
 import {
+  DynReal,
   type KqlType,
   kqlString,
   parseBool,
@@ -19,6 +20,7 @@ const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 function toNumber(v: Value, t: KqlType): number | null {
   if (v === null) return null;
   if (typeof v === 'number') return v;
+  if (v instanceof DynReal) return v.value;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
@@ -43,6 +45,7 @@ const toBool: ScalarImpl = ([v]) => {
   if (v === null) return null;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isNaN(v) ? null : v !== 0;
+  if (v instanceof DynReal) return v.value !== 0;
   if (typeof v === 'string') return parseBool(v);
   return null;
 };

@@ -1,5 +1,8 @@
 import {
+  DynReal,
+  dynamicNumber,
   dynamicText,
+  isBag,
   type Json,
   type KqlType,
   setOwn,
@@ -13,8 +16,6 @@ import { num } from './math.js';
 import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
-const isBag = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: Value): Json[] | null => (Array.isArray(v) ? (v as Json[]) : null);
 
 /** parse_json(): invalid JSON is not an error, the text itself becomes a dynamic string. */
@@ -94,7 +95,7 @@ const arrayIndexOf: ScalarImpl = ([v, value, start, length, occurrence], types) 
 
 // array_sort_asc page: "Numeric, datetime, and timespan elements; String elements; Guid elements; All
 // other elements" — numbers rank first, strings next, and bools, arrays and bags last.
-const sortRank = (x: Json) => (typeof x === 'number' ? 0 : typeof x === 'string' ? 1 : 2);
+const sortRank = (x: Json) => (dynamicNumber(x) !== undefined ? 0 : typeof x === 'string' ? 1 : 2);
 
 /**
  * Sort order of mixed dynamic values (nulls are placed separately). The page orders the kinds but not
@@ -233,13 +234,15 @@ function rotate(direction: 1 | -1): ScalarImpl {
 /**
  * gettype(): a whole number inside a dynamic is an `int` when parsed from JSON text
  * (gettype(parse_json('1')) on the gettype page), a `long` when written as a dynamic literal
- * (dynamic(4), scalar-data-types/dynamic page) and a `real` when it was one (`2.0`); the engine
- * holds all three as the same number, so that case is refused. A fraction is a real.
+ * (dynamic(4), scalar-data-types/dynamic page) and a `real` when it was one (`2.0`). A real put in
+ * a dynamic by the query keeps its kind (DynReal) and is a `real`, as is a fraction; a plain whole
+ * number may be an int or a long (or a real written `2.0` in JSON text), so that case is refused.
  */
 const gettype: ScalarImpl = ([v], [t]) => {
   if (t !== 'dynamic') return t === 'real' ? 'real' : t;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
+  if (v instanceof DynReal) return 'real';
   if (typeof v === 'object') return 'dictionary';
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) return 'real';
@@ -263,7 +266,7 @@ const dynamicToJson: ScalarImpl = ([v], [t]) => {
       const names = Object.keys(x).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${names.map((name) => `${JSON.stringify(name)}:${canonical(x[name])}`).join(',')}}`;
     }
-    return typeof x === 'number' ? dynamicText(x) : JSON.stringify(x);
+    return typeof x === 'number' || x instanceof DynReal ? dynamicText(x) : JSON.stringify(x);
   };
   return Array.isArray(v) || isBag(v) ? canonical(v as Json) : text(v, t);
 };
@@ -342,7 +345,8 @@ const arrayIff: ScalarImpl = ([conds, whenTrue, whenFalse], types) => {
   const pick = (v: Value, t: KqlType, i: number): Json =>
     Array.isArray(v) ? ((v as Json[])[i] ?? null) : valueToDynamic(v, t);
   return c.map((x, i) => {
-    const truth = typeof x === 'number' ? x !== 0 : x;
+    const n = dynamicNumber(x);
+    const truth = n !== undefined ? n !== 0 : x;
     if (truth === true) return pick(whenTrue, types[1], i);
     return truth === false ? pick(whenFalse, types[2], i) : null;
   });

@@ -1,3 +1,4 @@
+import { plainJson, type Value } from '../values/index.js';
 import { arrayFunctions } from './arrays.js';
 import { commandLineFunctions } from './commandLine.js';
 import { compressionFunctions } from './compression.js';
@@ -41,27 +42,39 @@ export { checkSeriesCall } from './series.js';
 export type { EvalContext, ScalarImpl } from './types.js';
 export { exactLong, WIDE_COMPARISONS } from './wideLong.js';
 
-const tables: FunctionTable[] = [
+/**
+ * Functions that copy dynamic values into their result or convert them with their kind (tostring,
+ * gettype, pack, array_*, bag_*, iff...): they see a whole real boxed (DynReal) and keep it.
+ */
+const kindKeeping: FunctionTable[] = [
   arrayFunctions,
   commandLineFunctions,
-  compressionFunctions,
   conversionFunctions,
+  dynamicFunctions,
+  hashFunctions,
+  jsonPathFunctions,
+  logicFunctions,
+  multiStringFunctions,
+  stringFunctions,
+];
+
+/**
+ * Functions that read numbers out of dynamic arguments (series, geo shapes, math): their dynamic
+ * arguments reach them with whole reals as plain numbers (plainJson), the value being all they use.
+ */
+const numberReading: FunctionTable[] = [
+  compressionFunctions,
   convertFunctions,
   dataSizeFunctions,
   datetimeFunctions,
-  dynamicFunctions,
   errorFunctions,
   geoFunctions,
   geoShapeFunctions,
   h3Functions,
-  hashFunctions,
   hllFunctions,
   ipFunctions,
   ipTextFunctions,
-  jsonPathFunctions,
-  logicFunctions,
   mathFunctions,
-  multiStringFunctions,
   punycodeFunctions,
   regexTextFunctions,
   s2Functions,
@@ -69,7 +82,6 @@ const tables: FunctionTable[] = [
   seriesFitPolyFunctions,
   seriesMathFunctions,
   statisticsFunctions,
-  stringFunctions,
   timezoneFunctions,
   unitFunctions,
   wideLongFunctions,
@@ -77,7 +89,43 @@ const tables: FunctionTable[] = [
   xmlFunctions,
 ];
 
+// A literal array or bag is the same object on every row: unboxed once.
+const unboxed = new WeakMap<object, Value>();
+
+function plainArgument(v: Value): Value {
+  if (v === null || typeof v !== 'object') return v;
+  let plain = unboxed.get(v);
+  if (plain === undefined) {
+    plain = plainJson(v);
+    unboxed.set(v, plain);
+  }
+  return plain;
+}
+
+/**
+ * A number-reading function (above) called with a dynamic argument: whole reals in it unboxed.
+ * Decided per call site from the static types, so calls without a dynamic argument pay nothing.
+ */
+export function withPlainNumbers(name: string, impl: ScalarImpl, types: readonly string[]): ScalarImpl {
+  if (!numberReadingNames.has(name) || !types.includes('dynamic')) return impl;
+  return (args, argTypes, resultType, ctx) => {
+    let plain = args;
+    for (let k = 0; k < args.length; k++) {
+      if (argTypes[k] !== 'dynamic') continue;
+      const p = plainArgument(args[k]);
+      if (p === args[k]) continue;
+      if (plain === args) plain = args.slice();
+      plain[k] = p;
+    }
+    return impl(plain, argTypes, resultType, ctx);
+  };
+}
+
+const numberReadingNames = new Set(numberReading.flatMap((t) => Object.keys(t).map((n) => n.toLowerCase())));
+
 /** Scalar functions by lower-case Kusto function name. */
 export const scalarFunctions: Map<string, ScalarImpl> = new Map(
-  tables.flatMap((t) => Object.entries(t)).map(([name, impl]) => [name.toLowerCase(), impl]),
+  [...kindKeeping, ...numberReading]
+    .flatMap((t) => Object.entries(t))
+    .map(([name, impl]) => [name.toLowerCase(), impl]),
 );

@@ -44,8 +44,10 @@ function select(root: Json, steps: Step[]): Json | undefined {
       if (typeof step !== 'number') return undefined;
       node = node[step];
     } else {
-      if (typeof step !== 'string' || !Object.hasOwn(node, step)) return undefined;
-      node = node[step];
+      // JSON text: no boxed real (DynReal) is met here.
+      const bag = node as Record<string, Json>;
+      if (typeof step !== 'string' || !Object.hasOwn(bag, step)) return undefined;
+      node = bag[step];
     }
   }
   return node;

@@ -1,9 +1,9 @@
-import { type Json, NON_FINITE_TEXT, UnsupportedError, type Value } from '../values/index.js';
+import { dynamicNumber, type Json, NON_FINITE_TEXT, UnsupportedError, type Value } from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 /** A numeric argument (numbers inside dynamic included); null otherwise. */
 export function num(v: Value): number | null {
-  return typeof v === 'number' ? v : null;
+  return typeof v === 'number' ? v : (dynamicNumber(v) ?? null);
 }
 
 function unary(f: (x: number) => number): ScalarImpl {

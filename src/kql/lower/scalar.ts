@@ -4,6 +4,7 @@ import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '..
 import { correctedGlobalState } from '../syntax/corrections.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
+  DynReal,
   type Json,
   type KqlType,
   parseDateTime,
@@ -691,6 +692,7 @@ function jsonOf(node: any, ctx: LowerContext): Json {
   if (kind === 'UnaryMinusExpression') {
     const inner = jsonOf(node.Expression, ctx);
     if (typeof inner === 'number') return -inner;
+    if (inner instanceof DynReal) return new DynReal(-inner.value);
   }
   if (kind === 'NullLiteralExpression') return null;
   const value = lowerLiteral(node, ctx);

@@ -2,8 +2,8 @@ import { type FunctionSchema, PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import { refusalReason } from '../plan/refusals.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
-import { bridge } from '../syntax/index.js';
-import { coerce, type KqlType } from '../values/index.js';
+import { bridge, kqlTypeOf } from '../syntax/index.js';
+import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
@@ -239,9 +239,24 @@ function lowerDataTable(node: any, ctx: LowerContext): Plan {
     throw unsupported(node, ctx, 'datatable with a partial row');
   const rows = [];
   for (let i = 0; i < values.length; i += schema.length) {
-    rows.push(schema.map((c, j) => coerce(constantValue(values[i + j], ctx), c.type)));
+    rows.push(schema.map((c, j) => cell(values[i + j], c.type, ctx)));
   }
   return { op: 'values', rows, schema };
+}
+
+/** A cell of a column: a real literal in a dynamic column keeps its kind (valueToDynamic). */
+function cell(node: any, type: KqlType, ctx: LowerContext): Value {
+  const value = constantValue(node, ctx);
+  if (type === 'dynamic' && typeof value === 'number' && literalType(node) === 'real')
+    return valueToDynamic(value, 'real');
+  return coerce(value, type);
+}
+
+/** The type of a cell's literal, under any signs. */
+function literalType(node: any): string | undefined {
+  const kind = kindName(node);
+  if (kind === 'UnaryMinusExpression' || kind === 'UnaryPlusExpression') return literalType(node.Expression);
+  return kqlTypeOf(node.ResultType);
 }
 
 /** A datatable cell: a literal, possibly negated. */

@@ -1,7 +1,7 @@
 import { dateToTicks, formatDateTime, formatDateTimeFull, parseDateTime } from './datetime.js';
 import { UnsupportedError } from './errors.js';
 import { formatTimespan, parseTimespan } from './timespan.js';
-import { type Json, type KqlType, setOwn, type Value } from './types.js';
+import { DynReal, type Json, type KqlType, realInDynamic, setOwn, type Value } from './types.js';
 
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -89,12 +89,20 @@ function roundTripDigits(n: number): string {
  * (`1E+20`, `1.5E-05`, not JavaScript's `1e-7`). Where the shortest digits number 16, the pages
  * disagree: inside arrays and bags they print 17 (geo_s2cell_to_polygon's -74.030012249838478,
  * series_stats_dynamic's 28.503633853548269), a value converted alone the shortest (formatReal), so
- * such a value is refused. A whole number below 1e15 is written as its digits:
- * the engine does not keep whether it was a long or a real (the series_fill_const page prints a
- * real `0.0`), a known gap. From 1e15 a long writes digits and a real `1E+15`: refused up to the
- * largest long, beyond which the number can only be a real.
+ * such a value is refused. A whole real (boxed, DynReal) keeps a fraction: the series_fill_const
+ * page prints the constant 0.0 as `0.0` inside the array, series_fill_linear's `[0.0,0.0,0.0,0.0]`;
+ * from 1e15 .NET's real text has an exponent already (`1E+15`). A plain whole number is a long
+ * below 1e15, written as its digits. From 1e15 a plain number may be a real the engine computed
+ * without boxing (JSON text, series results) written `1E+15`: refused up to the largest long,
+ * beyond which the number can only be a real.
  */
-function dynamicNumberText(n: number): string {
+function dynamicNumberText(v: number | DynReal): string {
+  if (v instanceof DynReal) {
+    refuseNegativeZero(v.value);
+    const text = formatReal(v.value);
+    return /^-?\d+$/.test(text) ? `${text}.0` : text;
+  }
+  const n = v;
   refuseNegativeZero(n);
   if (Number.isInteger(n)) {
     if (Math.abs(n) < 1e15) return String(n);
@@ -114,19 +122,24 @@ function dynamicNumberText(n: number): string {
 }
 
 /**
- * A dynamic value's text: a string as it is, a fraction alone as a real's text (the shortest
+ * A dynamic value's text: a string as it is, a real alone as a real's text (the shortest
  * round-trip digits: the geo_geohash_to_central_point page's strcat of a coordinate prints
- * 32.15620994567871), anything else as JSON with Kusto's number text.
+ * 32.15620994567871; dynamic_to_json's page: a scalar's text is tostring() of it, so a whole real
+ * alone is `2`, not `2.0`), anything else as JSON with Kusto's number text.
  */
 export function dynamicText(v: Json): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && !Number.isInteger(v)) return formatReal(v);
+  if (v instanceof DynReal) {
+    refuseNegativeZero(v.value);
+    return formatReal(v.value);
+  }
   return jsonText(v);
 }
 
 function jsonText(v: Json): string {
   if (v === null) return 'null';
-  if (typeof v === 'number') return dynamicNumberText(v);
+  if (typeof v === 'number' || v instanceof DynReal) return dynamicNumberText(v);
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
   return `{${Object.entries(v)
@@ -182,12 +195,58 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
   if (type === 'timespan') return formatTimespan(v as bigint);
   // Text would make gettype() say string and arithmetic on the element null; whether Kusto keeps a
   // real NaN/infinity inside a dynamic, or how it prints one, is not documented (series_* refuse it too).
-  if (type === 'real' && !Number.isFinite(v as number))
-    throw new UnsupportedError(
-      'a NaN or infinite real inside a dynamic value',
-      `a NaN or infinite real (${formatReal(v as number)}) put inside a dynamic value: whether Kusto keeps it as a real, and how it prints it, is not documented`,
-    );
+  if (type === 'real') {
+    if (!Number.isFinite(v as number))
+      throw new UnsupportedError(
+        'a NaN or infinite real inside a dynamic value',
+        `a NaN or infinite real (${formatReal(v as number)}) put inside a dynamic value: whether Kusto keeps it as a real, and how it prints it, is not documented`,
+      );
+    return realInDynamic(v as number);
+  }
   return v as Json;
+}
+
+/** Writes a boxed real apart from the long of the same value (the holder still has the box). */
+function markReals(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  return this[key] instanceof DynReal ? `\u0000real ${value}` : value;
+}
+
+/**
+ * A text equal for two dynamic values exactly when they are the same value, kind included
+ * (dynamic(1) and dynamic(1.0) differ), for stores that keep one copy per distinct value.
+ */
+export function dynamicIdentity(v: Json): string {
+  // The plain text first (native, fast); only a value that held a box is written again marked.
+  const before = DynReal.written;
+  const text = JSON.stringify(v);
+  return DynReal.written === before ? text : JSON.stringify(v, markReals);
+}
+
+/**
+ * A dynamic value as plain JSON data (boxed reals as numbers), for results leaving the engine: a
+ * worker's reply is structured-cloned, which would turn a DynReal into a bag. Unchanged values are
+ * returned as they are, so a result without whole reals is not copied.
+ */
+export function plainJson(v: Json): Json {
+  if (v instanceof DynReal) return v.value;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let out: Json[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = plainJson(v[i]);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
+  }
+  let bag: Record<string, Json> | undefined;
+  for (const k of Object.keys(v)) {
+    const x = plainJson(v[k]);
+    if (x !== v[k]) {
+      bag ??= { ...v };
+      setOwn(bag, k, x);
+    }
+  }
+  return bag ?? v;
 }
 
 /**
@@ -198,7 +257,8 @@ export function valueToDynamic(v: Value, type: KqlType): Json {
 export function toJson(v: Value, type: KqlType): unknown {
   if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
   if (type === 'real' && typeof v === 'number' && !Number.isFinite(v)) return formatReal(v);
-  return valueToDynamic(v, type);
+  if (type === 'real' || type === 'decimal') return v;
+  return plainJson(valueToDynamic(v, type));
 }
 
 function isJsonLike(text: string): boolean {
@@ -208,6 +268,7 @@ function isJsonLike(text: string): boolean {
 
 function toJsonValue(input: unknown): Json {
   if (input === undefined || input === null) return null;
+  if (input instanceof DynReal) return input;
   if (typeof input === 'bigint') return Number(input);
   if (input instanceof Date) return input.toISOString();
   if (Array.isArray(input)) return input.map(toJsonValue);
@@ -299,6 +360,7 @@ export function parseBool(text: string): boolean | null {
 
 function numeric(input: unknown): number | null {
   if (typeof input === 'number') return input;
+  if (input instanceof DynReal) return input.value;
   if (typeof input === 'bigint') return Number(input);
   if (typeof input === 'boolean') return input ? 1 : 0;
   return null;

@@ -1,6 +1,7 @@
 export {
   coerce,
   convertInQuery,
+  dynamicIdentity,
   dynamicText,
   formatReal,
   kqlString,
@@ -8,6 +9,7 @@ export {
   parseBool,
   parseGuid,
   parseReal,
+  plainJson,
   refuseOutOfIntRange,
   toInteger,
   toJson,
@@ -30,4 +32,4 @@ export {
 export { EvaluationError, UnsupportedError, undocumentedInput } from './errors.js';
 export { formatTimespan, parseTimespan } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
-export { kqlTypes, setOwn } from './types.js';
+export { DynReal, dynamicNumber, isBag, kqlTypes, realInDynamic, setOwn } from './types.js';

@@ -32,8 +32,43 @@ export function setOwn(bag: Record<string, unknown>, key: string, value: unknown
   Object.defineProperty(bag, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** A JSON value: the runtime form of `dynamic`. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/**
+ * A whole-valued real held in a `dynamic`. Kusto keeps a dynamic's longs and reals apart ("it
+ * differentiates between long and real numbers", dynamic data type page) and prints a real there
+ * with its fraction (series_fill_const's page: `[111,0.0,36,...]` for the constant 0.0), while a
+ * JavaScript number cannot tell 1 from 1.0. So a plain number in a dynamic is a long when whole and
+ * a real when it has a fraction, and a whole real is boxed in this class: most code paths, which
+ * only meet longs and fractions, stay untouched. `toJSON` gives the number, so JSON.stringify keys
+ * (grouping, sets, hashing) see one value for 1 and 1.0, as before the box existed.
+ */
+export class DynReal {
+  /** Calls of toJSON so far: a JSON.stringify that met a box changes it (see dynamicIdentity). */
+  static written = 0;
+  constructor(readonly value: number) {}
+  toJSON(): number {
+    DynReal.written++;
+    return this.value;
+  }
+}
+
+/** A JSON value: the runtime form of `dynamic` (a whole real boxed, see DynReal). */
+export type Json = null | boolean | number | string | DynReal | Json[] | { [key: string]: Json };
+
+/** A real put in a dynamic: boxed when whole, so it keeps its kind (DynReal). */
+export function realInDynamic(n: number): number | DynReal {
+  return Number.isInteger(n) ? new DynReal(n) : n;
+}
+
+/** The number a dynamic holds (a long, a fraction or a boxed whole real), else undefined. */
+export function dynamicNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return v instanceof DynReal ? v.value : undefined;
+}
+
+/** A property bag: an object that is neither an array nor a boxed real. */
+export function isBag(v: unknown): v is { [key: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof DynReal);
+}
 
 /**
  * Runtime form of a KQL value. Which member is used is decided by the static KqlType:
