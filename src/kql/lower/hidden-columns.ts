@@ -17,10 +17,11 @@ export const HIDDEN_STANDARD_COLUMNS: ReadonlySet<string> = new Set(['_ItemId', 
 
 /**
  * Operators that pass their input's columns on without naming them ("not explicitly specified"):
- * a hidden column stays hidden through them. Operators that name the columns of their output
- * (project, summarize, distinct with columns) show what they name; every other operator (join,
- * union, mv-expand, parse, project-rename, project-reorder, ...) is a case the page does not
- * settle, and the column stays visible there, as before.
+ * a hidden column stays hidden through them, unless the operator itself assigns it (a new column
+ * symbol: `extend _ItemId = ...`, `project-rename Id = _ItemId` shows `Id`). Operators that name
+ * the columns of their output (project, project-reorder, summarize, distinct) show what they name.
+ * Where columns of several inputs meet (join, lookup, union: renamed `_ItemId1`, merged by name)
+ * the page does not settle what is shown, and the column stays visible there, as before.
  */
 const PASS_THROUGH = new Set([
   'FilterOperator',
@@ -31,7 +32,11 @@ const PASS_THROUGH = new Set([
   'SerializeOperator',
   'SampleOperator',
   'ProjectAwayOperator',
+  'ProjectRenameOperator',
   'AsOperator',
+  'MvExpandOperator',
+  'ParseOperator',
+  'ParseWhereOperator',
 ]);
 
 /**

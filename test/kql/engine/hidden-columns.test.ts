@@ -31,7 +31,7 @@ function columns(query: string): string[] {
 }
 
 describe('hidden standard columns (Log Analytics)', () => {
-  it('are left out of a result that passes the table on: the table, take, where, sort, extend', () => {
+  it('are left out of a result that passes the table on: the table, take, where, sort, extend, project-rename, parse', () => {
     const shown = ['TimeGenerated', 'Name', '_IsBillable'];
     expect(columns('Events')).toEqual(shown);
     expect(columns('Events | take 10')).toEqual(shown);
@@ -39,12 +39,26 @@ describe('hidden standard columns (Log Analytics)', () => {
     expect(columns('Events | extend Id = _ItemId')).toEqual([...shown, 'Id']);
     expect(columns('Events | project-away Name')).toEqual(['TimeGenerated', '_IsBillable']);
     expect(columns('let recent = Events | where TimeGenerated > ago(1d); recent | take 1')).toEqual(shown);
+    expect(columns('Events | project-rename Who = Name')).toEqual(['TimeGenerated', 'Who', '_IsBillable']);
+    expect(columns('Events | parse Name with First:string "-" *')).toEqual([...shown, 'First']);
   });
 
   it('show when the query specifies them in the output', () => {
     expect(columns('Events | project Name, _ItemId')).toEqual(['Name', '_ItemId']);
     expect(columns('Events | summarize count() by _ItemId')).toEqual(['_ItemId', 'count_']);
     expect(columns('Events | distinct _ItemId')).toEqual(['_ItemId']);
+    expect(columns('Events | project-rename Id = _ItemId')).toEqual([
+      'TimeGenerated',
+      'Name',
+      '_IsBillable',
+      'Id',
+    ]);
+    expect(columns('Events | project-reorder _ItemId')).toEqual([
+      '_ItemId',
+      'TimeGenerated',
+      'Name',
+      '_IsBillable',
+    ]);
     expect(columns('Events | extend _ItemId = strcat("x", _ItemId) | take 1')).toEqual([
       'TimeGenerated',
       'Name',
