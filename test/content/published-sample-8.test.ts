@@ -72,6 +72,15 @@ describe('tables of Solutions the catalog lacked', () => {
     [
       'DynatraceSecurityProblemsV3_CL | where vulnerability_risk_score > 8.0 | project vulnerability_display_id, vulnerability_references_cve',
     ],
+    // Solutions/VaronisSaaS/Analytic Rules (session 6's rule-driven gap: the CI's VaronisAlerts_CL.json lacks
+    // AlertSeverity_s): the table the connector creates (Data Connectors/VaronisSaaS_ccf/table.json @6b403ba),
+    // beside the CI's columns, and its V2 table (VaronisSaaS_CCF/VaronisSaaS_Table.json @b7ff8d0).
+    [
+      'VaronisAlerts_CL | where AlertSeverity_s == "High" | project AlertId_g, ThreatDetectionPolicyName_s, Severity_s',
+    ],
+    [
+      'VaronisAlertsV2_CL | where AlertSeverity_s == "High" and ContainsMaliciousExternalIPs_b | project AlertId_g',
+    ],
   ])('binds %s', async (query) => {
     expect(await errors({ 'Analytic Rules/r.yaml': rule(query) })).toEqual([]);
   });
