@@ -95,7 +95,7 @@ export function runPlan(plan: Plan, options: QueryOptions): Table {
       externalData: typeof external === 'function' ? external : (url) => external?.get(url),
       anyRows: typeof tables === 'function' ? options.anyRows : () => [...tables.values()].some(hasRows),
     });
-    const table: Table = { columns: frame.schema, rows: frameToRows(frame) };
+    const table = withoutHidden({ columns: frame.schema, rows: frameToRows(frame) }, plan.hidden);
     if (plan.visualization) table.visualization = plan.visualization;
     return table;
   } catch (error) {
@@ -105,6 +105,16 @@ export function runPlan(plan: Plan, options: QueryOptions): Table {
       throw new UnsupportedError(error.construct, { start: 0, length: 0 }, error.message);
     throw error;
   }
+}
+
+/** The result Log Analytics shows: without the hidden standard columns the plan lists. */
+function withoutHidden(table: Table, hidden: readonly string[] | undefined): Table {
+  if (!hidden?.length) return table;
+  const keep = table.columns.flatMap((c, i) => (hidden.includes(c.name) ? [] : [i]));
+  return {
+    columns: keep.map((i) => table.columns[i]),
+    rows: table.rows.map((row) => keep.map((i) => row[i])),
+  };
 }
 
 /** Records from JSON, CSV or YAML -> a table of the schema's columns (missing fields are null / ''). */

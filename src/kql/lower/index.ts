@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog.js';
 import type { Assertion, Plan } from '../plan/types.js';
 import { type LowerContext, list, Scope } from './context.js';
+import { hiddenResultColumns } from './hidden-columns.js';
 import { checkIngestionTime } from './ingestion.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
 import { checkSketches } from './sketches.js';
@@ -28,5 +29,8 @@ export function lowerQuery(
   checkSketches(plan);
   // Set on the final plan itself (not a copy): runtime-schema.ts knows an open result by its identity.
   if (assertions.length > 0) plan.assertions = assertions;
+  // A parser body's result is not what the query shows: only the query's own final plan hides columns.
+  const hidden = body ? [] : hiddenResultColumns(code, catalog);
+  if (hidden.length > 0) plan.hidden = hidden;
   return plan;
 }

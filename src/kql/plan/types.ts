@@ -366,6 +366,11 @@ export type Plan =
     visualization?: Visualization;
     /** Set on the query's final plan: assert() conditions, checked once before any row is read. */
     assertions?: Assertion[];
+    /**
+     * Set on the query's final plan: columns of `schema` Log Analytics leaves out of the result
+     * (hidden standard columns the query does not name, lower/hidden-columns.ts).
+     */
+    hidden?: string[];
   };
 
 /**
