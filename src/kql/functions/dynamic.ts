@@ -1,5 +1,6 @@
 import {
   DynReal,
+  dynamicIdentity,
   dynamicNumber,
   dynamicText,
   isBag,
@@ -44,16 +45,36 @@ export function dynamicElement(container: Value, key: Value): Json {
   return null;
 }
 
-/** Deep JSON equality used by set functions. */
-const sameJson = (a: Json, b: Json) =>
-  equalValues(a, 'dynamic', b, 'dynamic') === true || JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Deep JSON equality used by set functions. A long and a real of the same value (1 and 1.0, as
+ * elements or nested) are refused: no page says whether Kusto's set functions hold them as one
+ * element, and the engine only tells them apart since whole reals keep their kind (DynReal).
+ */
+const sameJson = (a: Json, b: Json) => {
+  const same = equalValues(a, 'dynamic', b, 'dynamic') === true || JSON.stringify(a) === JSON.stringify(b);
+  if (same) refuseKindOnlyDifference(a, b);
+  return same;
+};
+
+function refuseKindOnlyDifference(a: Json, b: Json): void {
+  if (dynamicIdentity(a) !== dynamicIdentity(b))
+    throw new UnsupportedError(
+      'a long and a real of the same value in one set',
+      `set functions: whether a long and a real of the same value (${dynamicText(a)}) are one element is not documented`,
+    );
+}
 
 function distinct(values: Json[]): Json[] {
-  const seen = new Set<string>();
+  // Keyed by plain text, in which a boxed whole real reads as the long of the same value.
+  const seen = new Map<string, Json>();
   return values.filter((v) => {
     const k = JSON.stringify(v);
-    if (seen.has(k)) return false;
-    seen.add(k);
+    const first = seen.get(k);
+    if (first !== undefined) {
+      refuseKindOnlyDifference(first, v);
+      return false;
+    }
+    seen.set(k, v);
     return true;
   });
 }
@@ -173,12 +194,22 @@ const bagMerge: ScalarImpl = (args) => {
   return out;
 };
 
+/** A deep copy of a dynamic value that keeps boxed whole reals (they are immutable, so shared). */
+function copyJson(v: Json): Json {
+  if (Array.isArray(v)) return v.map(copyJson);
+  if (!isBag(v)) return v;
+  const out: Record<string, Json> = {};
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, copyJson(x));
+  return out;
+}
+
 /** bag_remove_keys paths: plain keys, or JSONPath-like `$.a.b` / `a.b` notation for nested keys. */
 const bagRemoveKeys: ScalarImpl = ([bag, keys]) => {
   if (!isBag(bag)) return null;
   const list = asArray(keys);
   if (!list) return bag;
-  const copy = structuredClone(bag) as Record<string, Json>;
+  // Not structuredClone: it would turn a boxed whole real (DynReal) into a bag.
+  const copy = copyJson(bag) as Record<string, Json>;
   for (const key of list) {
     if (typeof key !== 'string') continue;
     const path = key.startsWith('$') ? key.replace(/^\$\.?/, '').split('.') : [key];

@@ -3,15 +3,7 @@
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
 import { refusalReason } from '../plan/refusals.js';
-import type {
-  Column,
-  GraphCycles,
-  GraphEdgeStep,
-  GraphSequence,
-  GraphSource,
-  Plan,
-  ScalarExpr,
-} from '../plan/types.js';
+import type { Column, GraphCycles, GraphSequence, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
 import {
   boundSchema,
   kindName,
