@@ -183,9 +183,27 @@ function compileBranches(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Fra
   };
 }
 
+/**
+ * coalesce() reads its arguments in order up to the first that is not empty (logic.ts: null, or ''
+ * for a string), so an argument after it cannot refuse the row.
+ */
+function compileCoalesce(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
+  const args = expr.args.map((a) => compileScalar(a, frame, env));
+  const last = args.length - 1;
+  return (i) => {
+    for (let k = 0; k < last; k++) {
+      const v = args[k](i);
+      if (v !== null && v !== '') return v;
+    }
+    return args[last](i);
+  };
+}
+
 function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
   if (expr.callee === 'function' && (expr.name === 'iff' || expr.name === 'iif' || expr.name === 'case'))
     return compileBranches(expr, frame, env);
+  if (expr.callee === 'function' && expr.name === 'coalesce' && expr.args.length > 0)
+    return compileCoalesce(expr, frame, env);
   const special = compileWithConstants(expr, frame, env);
   if (special) return special;
   const impl = exactLongs(resolve(expr), expr);
