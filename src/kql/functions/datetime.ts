@@ -272,6 +272,9 @@ const makeDatetime: ScalarImpl = (args) => {
   // The page: make_datetime(year, month, day [, hour, minute, second]).
   if (args.length < 3) refuseMake('make_datetime', `with ${args.length} argument(s)`);
   const n = args.map(num);
+  // The year, month, day, hour and minute are ints on the page; only the second takes a fraction.
+  if (n.slice(0, 5).some((x) => x !== null && !Number.isInteger(x)))
+    refuseMake('make_datetime', 'with a fractional year, month, day, hour or minute');
   if (n.slice(0, 3).some((x) => x === null)) return null;
   const [year, month, day, hour = 0, minute = 0, second = 0] = n.map((x) => x ?? 0);
   const [s, fraction] = splitSeconds(second);
