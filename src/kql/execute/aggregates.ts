@@ -115,6 +115,14 @@ function sum(conditional: boolean): Factory {
   return (args, call) => {
     if (call.outputs[0].type === 'decimal') return decimalTotal(args, call, conditional, false);
     const [value, predicate] = args;
+    // Kusto.Language binds sum() of a datetime (typed datetime); the sum page sums numbers and what a
+    // sum of points in time is, is not written (the engine answered the number 0 in a datetime column).
+    if (call.outputs[0].type === 'datetime')
+      throw new UnsupportedError(
+        `${call.fn}() of a datetime`,
+        call.span,
+        `${call.fn}() of datetime values: the sum page does not define a sum of datetimes; refusing rather than guessing`,
+      );
     if (call.outputs[0].type === 'timespan') {
       return () => {
         let total = 0n;
@@ -124,7 +132,16 @@ function sum(conditional: boolean): Factory {
             const v = value(i);
             if (typeof v === 'bigint') total += v;
           },
-          result: () => [total],
+          result: () => {
+            // A timespan is 64 bits of ticks; a total beyond it overflows in a way no page gives.
+            if (total > 2n ** 63n - 1n || total < -(2n ** 63n))
+              throw new UnsupportedError(
+                `${call.fn}()`,
+                call.span,
+                `${call.fn}() of timespans beyond the 64-bit tick range, which no page answers`,
+              );
+            return [total];
+          },
         };
       };
     }
@@ -445,18 +462,37 @@ function covariance(population: boolean, conditional: boolean): Factory {
  * (https://learn.microsoft.com/kusto/query/binary-all-and-aggregation-function and siblings).
  * Nulls are skipped; a group without a value gives null.
  */
+/**
+ * binary_all_and/or/xor over longs. Kusto.Language binds a real argument too; the pages take a long,
+ * and how a fraction or NaN turns into bits is not written, so a non-integer value is refused (the
+ * engine failed on NaN and truncated 2.5), as is a result beyond 2^53, which the engine cannot hold.
+ */
 function bitwiseFold(op: (a: bigint, b: bigint) => bigint): Factory {
-  return ([value]) =>
+  return ([value], call) =>
     () => {
       let acc: bigint | null = null;
+      const refuse = (what: string): never => {
+        throw new UnsupportedError(
+          `${call.fn}()`,
+          call.span,
+          `${call.fn}() ${what}; refusing rather than guessing`,
+        );
+      };
       return {
         add: (i) => {
           const v = value(i);
           if (typeof v !== 'number') return;
-          const bits = BigInt.asIntN(64, BigInt(Math.trunc(v)));
+          if (!Number.isInteger(v)) refuse(`of the non-integer ${v}: its page folds the bits of longs`);
+          const bits = BigInt.asIntN(64, BigInt(v));
           acc = acc === null ? bits : BigInt.asIntN(64, op(acc, bits));
         },
-        result: () => [acc === null ? null : Number(acc)],
+        result: () => {
+          if (acc === null) return [null];
+          const n = Number(acc);
+          if (!Number.isSafeInteger(n))
+            refuse('produced a long beyond 2^53, which the engine cannot hold exactly');
+          return [n];
+        },
       };
     };
 }

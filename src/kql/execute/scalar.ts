@@ -169,7 +169,48 @@ export function isCondition(expr: Extract<ScalarExpr, { kind: 'call' }>, index: 
   return expr.name === 'case' && index % 2 === 0 && index < expr.args.length - 1;
 }
 
+/**
+ * iff()/iif()/case() evaluate only the branch their conditions choose: a branch that is not chosen
+ * cannot refuse the row (`iff(b == 0, 0, a / b)` guards a division the engine refuses by zero, and a
+ * branch converted to the call's type refuses only the values it returns). The result is the value
+ * the functions' implementations give (logic.ts): the first branch whose condition is true.
+ */
+function compileBranches(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
+  const args = expr.args.map((a, k) =>
+    isCondition(expr, k) ? compilePredicate(a, frame, env) : compileScalar(a, frame, env),
+  );
+  const last = args.length - 1;
+  if (args.length === 3) {
+    const [condition, then, otherwise] = args;
+    return (i) => (condition(i) === true ? then(i) : otherwise(i));
+  }
+  return (i) => {
+    for (let k = 0; k < last; k += 2) if (args[k](i) === true) return args[k + 1](i);
+    return args[last](i);
+  };
+}
+
+/**
+ * coalesce() reads its arguments in order up to the first that is not empty (logic.ts: null, or ''
+ * for a string), so an argument after it cannot refuse the row.
+ */
+function compileCoalesce(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
+  const args = expr.args.map((a) => compileScalar(a, frame, env));
+  const last = args.length - 1;
+  return (i) => {
+    for (let k = 0; k < last; k++) {
+      const v = args[k](i);
+      if (v !== null && v !== '') return v;
+    }
+    return args[last](i);
+  };
+}
+
 function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, env: Env): RowFn {
+  if (expr.callee === 'function' && (expr.name === 'iff' || expr.name === 'iif' || expr.name === 'case'))
+    return compileBranches(expr, frame, env);
+  if (expr.callee === 'function' && expr.name === 'coalesce' && expr.args.length > 0)
+    return compileCoalesce(expr, frame, env);
   const special = compileWithConstants(expr, frame, env);
   if (special) return special;
   const impl = exactLongs(resolve(expr), expr);

@@ -47,13 +47,29 @@ function numeric(op: ArithmeticOp, a: number, b: number, integer: boolean): numb
     case '*':
       return a * b;
     case '/':
+      // The real page: 1.0 / 0.0 is +inf, -1.0 / 0.0 is -inf and 0.0 / 0.0 is NaN, as IEEE division gives.
       if (!integer) return a / b;
-      // Integer division truncates (1 / 2 == 0); by zero there is no integer answer: null.
-      return b === 0 ? null : Math.trunc(a / b);
+      // Integer division truncates (1 / 2 == 0, numerical-operators page).
+      if (b === 0) refuseByZero(op, 'long');
+      return Math.trunc(a / b);
     case '%':
-      if (b === 0) return integer ? null : Number.NaN;
+      if (b === 0) refuseByZero(op, integer ? 'long' : 'real');
       return floorMod(a, b);
   }
+}
+
+/**
+ * A division or modulo by zero that no page answers: the numerical-operators page gives integer
+ * division's truncation and the modulo's range 0 <= N % D < abs(D) (empty for D = 0), the real page
+ * only real division by 0.0. Whether the service answers null, fails the query or wraps is not
+ * written, so the engine refuses (it answered null, or NaN for a real modulo).
+ */
+function refuseByZero(op: ArithmeticOp, type: string): never {
+  const what = op === '/' ? 'division' : 'modulo';
+  throw new UnsupportedError(
+    `${type} ${what} by zero`,
+    `${type} ${what} by zero: no Kusto page says what it answers (the real page gives only real division by 0.0: ±inf or NaN); refusing rather than guessing`,
+  );
 }
 
 /**
@@ -75,18 +91,48 @@ function datetimeResult(t: bigint): bigint | null {
   return t >= 0n && t <= MAX_DATETIME_TICKS ? t : null;
 }
 
-/** timespan scaled by a number; .NET rounds the product to the nearest tick. */
+/**
+ * timespan scaled by a number. A product that falls between two ticks (5 ticks / 2) has no documented
+ * rounding (.NET's TimeSpan.Divide rounds half to even, a cast truncates, JavaScript rounds half up), so
+ * it is refused; a whole number of ticks answers.
+ */
 function scaleTicks(t: bigint, factor: number, divide: boolean): bigint | null {
   if (Number.isInteger(factor) && Math.abs(factor) < 2 ** 53) {
     if (!divide) return t * BigInt(factor);
-    if (factor === 0) return null;
     if (t % BigInt(factor) === 0n) return t / BigInt(factor);
   }
   const r = divide ? Number(t) / factor : Number(t) * factor;
-  return Number.isFinite(r) ? BigInt(Math.round(r)) : null;
+  if (!Number.isFinite(r)) return null;
+  if (!Number.isInteger(r) || (Math.abs(r) > 2 ** 53 && !Number.isInteger(factor)))
+    throw new UnsupportedError(
+      `timespan ${divide ? '/' : '*'} number`,
+      `timespan ${divide ? '/' : '*'} ${factor} falls between two ticks (${r} ticks) and how Kusto rounds it is not documented; refusing rather than guessing`,
+    );
+  return BigInt(r);
+}
+
+const MAX_TICKS = 2n ** 63n - 1n;
+
+/**
+ * A timespan is a signed 64-bit count of ticks (timespan page: .NET's TimeSpan); a result beyond it
+ * (1tick * 1e300, 36500d * 1000000) overflows, and whether Kusto answers null or fails is not
+ * documented: refused (the engine answered a span of hundreds of digits).
+ */
+function timespanResult(t: bigint | null): bigint | null {
+  if (t !== null && (t > MAX_TICKS || t < -MAX_TICKS - 1n))
+    throw new UnsupportedError(
+      'timespan overflow',
+      'a timespan result beyond the 64-bit tick range, which no page answers; refusing rather than guessing',
+    );
+  return t;
 }
 
 function temporal(op: ArithmeticOp, a: Value, ta: KqlType, b: Value, tb: KqlType): Value {
+  const result = temporalUnchecked(op, a, ta, b, tb);
+  return typeof result === 'bigint' ? timespanResult(result) : result;
+}
+
+function temporalUnchecked(op: ArithmeticOp, a: Value, ta: KqlType, b: Value, tb: KqlType): Value {
   const A = a as bigint;
   const B = b as bigint;
   if (ta === 'datetime' && tb === 'datetime') return op === '-' ? A - B : null;
@@ -103,13 +149,16 @@ function temporal(op: ArithmeticOp, a: Value, ta: KqlType, b: Value, tb: KqlType
       case '-':
         return A - B;
       case '/':
-        return B === 0n ? null : Number(A) / Number(B);
+        if (B === 0n) refuseByZero(op, 'timespan');
+        return Number(A) / Number(B);
       case '%':
-        return B === 0n ? null : timespanModulo(A, B);
+        if (B === 0n) refuseByZero(op, 'timespan');
+        return timespanModulo(A, B);
       default:
         return null;
     }
   }
+  if (ta === 'timespan' && op === '/' && b === 0) refuseByZero(op, 'timespan');
   if (ta === 'timespan' && (op === '*' || op === '/')) return scaleTicks(A, b as number, op === '/');
   if (tb === 'timespan' && op === '*') return scaleTicks(B, a as number, false);
   return null;
@@ -169,10 +218,20 @@ function refuseKindDependent(
   );
 }
 
-export const negate: ScalarImpl = ([v], [t]) => {
+/**
+ * Unary minus. A real keeps IEEE's signed zero (-(0.0) is -0.0, so 1.0 / -(0.0) is -inf as the real
+ * page's division by zero gives); an integer zero stays 0. Kusto.Language types `-i` of an int as
+ * int, and -(-2147483648) has no int value (a .NET int wraps to itself, a long would not): refused.
+ */
+export const negate: ScalarImpl = ([v], [t], resultType) => {
   const [a, ta] = unwrapDynamic(v, t);
-  if (typeof a === 'bigint') return -a;
+  if (typeof a === 'bigint') return timespanResult(-a);
   if (typeof a !== 'number') return null;
-  const negated = a === 0 ? 0 : -a;
+  if (resultType === 'int' && a === -(2 ** 31))
+    throw new UnsupportedError(
+      'int negation',
+      '-(-2147483648) as an int has no int value and no page says whether it wraps, widens or fails; refusing rather than guessing',
+    );
+  const negated = a === 0 && ta !== 'real' ? 0 : -a;
   return t === 'dynamic' && ta === 'real' ? realInDynamic(negated) : negated;
 };

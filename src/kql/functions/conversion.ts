@@ -9,6 +9,7 @@ import {
   parseTimespan,
   refuseOutOfIntRange,
   toInteger,
+  UnsupportedError,
   type Value,
 } from '../values/index.js';
 import { decimalFromReal, decimalFromText, decimalText } from './decimal.js';
@@ -90,8 +91,40 @@ const intParameter: ScalarImpl = ([v]) => {
   return toInteger(n, 'int');
 };
 
+/**
+ * A branch of iff()/iif()/case() whose type is not the call's. Kusto.Language binds such calls (a
+ * dynamic branch beside a string makes `iff(c, d.a, "")` a string, a timespan beside a real makes a
+ * dynamic) but no page says how the branch is converted (the iff and case pages name only scalar
+ * branches). A value that every conversion gives alike answers: null (or '' for a string, which is
+ * never null), a JSON string as a string, a JSON bool as a bool, a JSON number as a real or, when
+ * whole and in range, as an int or long, and a bool, number or string put into a dynamic. Any other
+ * value (a number or array read as a string, a fraction as a long, a timespan put into a dynamic) is
+ * refused; the engine put it into the column unchanged, e.g. the number 1 in a string column.
+ */
+export const BRANCH_VALUE = 'branch-value';
+
+const branchValue: ScalarImpl = ([v], [from], to) => {
+  if (v === null) return to === 'string' ? '' : null;
+  if (from === 'dynamic') {
+    if (to === 'string' && typeof v === 'string') return v;
+    if (to === 'bool' && typeof v === 'boolean') return v;
+    if (to === 'real' && typeof v === 'number') return v;
+    if ((to === 'long' || to === 'int') && typeof v === 'number' && Number.isInteger(v)) {
+      if (to === 'long' && Number.isSafeInteger(v)) return v;
+      if (to === 'int' && v >= -(2 ** 31) && v < 2 ** 31) return v;
+    }
+  } else if (to === 'dynamic' && ['bool', 'string', 'int', 'long', 'real'].includes(from)) {
+    if (typeof v !== 'number' || Number.isFinite(v)) return v;
+  }
+  throw new UnsupportedError(
+    `a ${from} branch of a ${to} iff()/case()`,
+    `a ${from} branch value of iff()/iif()/case() typed ${to}: the iff and case pages do not say how a branch of another type is converted, and this value (${typeof v === 'bigint' ? v.toString() : JSON.stringify(v)}) would differ between conversions; convert the branch explicitly (tostring(), tolong(), todynamic()...)`,
+  );
+};
+
 export const conversionFunctions: FunctionTable = {
   [INT_PARAMETER]: intParameter,
+  [BRANCH_VALUE]: branchValue,
   tostring: toStringFn,
   toint: toIntegerFn('int'),
   tolong: toIntegerFn('long'),

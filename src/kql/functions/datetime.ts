@@ -8,6 +8,7 @@ import {
   TICKS_PER_MINUTE,
   TICKS_PER_SECOND,
   UNIX_EPOCH_TICKS,
+  UnsupportedError,
   type Value,
 } from '../values/index.js';
 import { num } from './math.js';
@@ -30,9 +31,18 @@ const dayOfWeekIndex = (days: bigint) => Number((((days + 1n) % 7n) + 7n) % 7n);
 /** Whole weeks since the Sunday before 0001-01-01, the boundaries that startofweek / datetime_diff use. */
 const weekNumber = (t: bigint) => floorDiv(floorDiv(t, TICKS_PER_DAY) + 1n, 7n);
 
-/** bin()/floor(): rounds down to a multiple of the bin size; datetimes align to 0001-01-01 (tick 0). */
+/**
+ * bin()/floor(): rounds down to a multiple of the bin size; datetimes align to 0001-01-01 (tick 0).
+ * The bin page: "Null values, a null bin size, or a negative bin size will result in null"; a zero bin
+ * size is not among them and has no multiple to round to, so it is refused (the engine answered null).
+ */
 const bin: ScalarImpl = ([v, size]) => {
   if (v === null || size === null) return null;
+  if (size === 0 || size === 0n)
+    throw new UnsupportedError(
+      'bin() with a zero bin size',
+      'bin() with a zero bin size: the bin page makes a null or negative size null but does not say what a zero size gives; refusing rather than guessing',
+    );
   if (typeof v === 'bigint') {
     const s = typeof size === 'bigint' ? size : typeof size === 'number' ? BigInt(Math.trunc(size)) : null;
     if (s === null || s <= 0n) return null;
@@ -250,8 +260,21 @@ function splitSeconds(s: number): [number, number] {
   return [whole, Math.round((s - whole) * 1e7)];
 }
 
+/** A call shape or argument the make_datetime/make_timespan pages do not give (Kusto.Language binds it). */
+function refuseMake(fn: string, what: string): never {
+  throw new UnsupportedError(
+    `${fn}() ${what}`,
+    `${fn}() ${what}: its page does not define it; refusing rather than guessing`,
+  );
+}
+
 const makeDatetime: ScalarImpl = (args) => {
+  // The page: make_datetime(year, month, day [, hour, minute, second]).
+  if (args.length < 3) refuseMake('make_datetime', `with ${args.length} argument(s)`);
   const n = args.map(num);
+  // The year, month, day, hour and minute are ints on the page; only the second takes a fraction.
+  if (n.slice(0, 5).some((x) => x !== null && !Number.isInteger(x)))
+    refuseMake('make_datetime', 'with a fractional year, month, day, hour or minute');
   if (n.slice(0, 3).some((x) => x === null)) return null;
   const [year, month, day, hour = 0, minute = 0, second = 0] = n.map((x) => x ?? 0);
   const [s, fraction] = splitSeconds(second);
@@ -259,10 +282,16 @@ const makeDatetime: ScalarImpl = (args) => {
 };
 
 const makeTimespan: ScalarImpl = (args) => {
+  // The page: make_timespan(hour, minute), (hour, minute, second), (day, hour, minute, second); days,
+  // hours and minutes are whole (int), the second may hold a fraction.
+  if (args.length < 2) refuseMake('make_timespan', `with ${args.length} argument(s)`);
   const n = args.map(num);
   if (n.some((x) => x === null)) return null;
   const [day, hour, minute, second] =
     n.length === 2 ? [0, n[0], n[1], 0] : n.length === 3 ? [0, n[0], n[1], n[2]] : (n as number[]);
+  if (![day, hour, minute].every((x) => Number.isInteger(x)))
+    refuseMake('make_timespan', 'with a fractional day, hour or minute');
+  if (!Number.isFinite(second)) refuseMake('make_timespan', 'with a non-finite second');
   const [s, fraction] = splitSeconds(second as number);
   return (
     BigInt(day as number) * TICKS_PER_DAY +

@@ -34,7 +34,7 @@ import { wideLongFunctions } from './wideLong.js';
 import { wktFunctions } from './wkt.js';
 import { xmlFunctions } from './xml.js';
 
-export { INT_PARAMETER } from './conversion.js';
+export { BRANCH_VALUE, INT_PARAMETER } from './conversion.js';
 export { decimalFromText } from './decimal.js';
 export { dynamicElement } from './dynamic.js';
 export { binaryOperator, type Operand, operatorWithConstants, unaryOperator } from './operators.js';

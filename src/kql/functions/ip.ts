@@ -106,6 +106,14 @@ function formatIpv4(n: number): string {
 
 /** The address (text or big-endian number) masked to the smaller of its own and the given prefix. */
 function maskedIpv4(a: Value, prefix: Value | undefined, t: Parameters<typeof text>[1]): Ipv4 | null {
+  // The format_ipv4 pages take the address as text or a long and the prefix as an int; a fraction
+  // (format_ipv4(2.5), a real prefix 24.5) is neither, and Kusto.Language binds it anyway.
+  for (const v of [a, prefix])
+    if (typeof v === 'number' && !Number.isInteger(v))
+      throw new UnsupportedError(
+        'format_ipv4() of a fraction',
+        `format_ipv4() / format_ipv4_mask() of the fraction ${v}: the pages take a long address and an int prefix; refusing rather than guessing how it converts`,
+      );
   let ip: Ipv4 | null;
   if (typeof a === 'number') ip = a >= 0 && a <= 0xffffffff ? { address: a, prefix: 32 } : null;
   else ip = parseIpv4(text(a, t));

@@ -90,7 +90,19 @@ const round: ScalarImpl = ([v, p], [t]) => {
   const x = num(v);
   if (x === null) return null;
   const precision = num(p ?? 0) ?? 0;
+  // The page's precision is a whole number of digits; a fraction (which Kusto.Language binds) has no
+  // documented meaning.
+  if (!Number.isInteger(precision))
+    throw new UnsupportedError(
+      'round() with a fractional precision',
+      `round() with the precision ${precision}, which is not a whole number of digits`,
+    );
   if (!Number.isFinite(x) || ((t === 'int' || t === 'long') && precision >= 0)) return x;
+  // Beyond a double's 10^±308 the scale itself overflows (10 ** 400 is inf, 10 ** -400 is 0, and the
+  // engine answered NaN): every finite double is already whole at 400 digits after the point, and
+  // rounds to 0 at 400 digits before it, whichever way ties go.
+  if (precision > 330) return x;
+  if (precision < -330) return x * 0;
   return roundDecided(x, precision);
 };
 

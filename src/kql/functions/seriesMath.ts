@@ -132,6 +132,12 @@ const fillConst: ScalarImpl = ([series, constant, placeholder], types) => {
   const xs = arrayArg(series, 'series_fill_const');
   if (!xs) return null;
   const missing = placeholderOf(placeholder, 'series_fill_const');
+  // The page's constant_value is required; Kusto.Language binds the call without it.
+  if (constant === undefined)
+    throw new UnsupportedError(
+      'series_fill_const() without a constant',
+      'series_fill_const() without constant_value, which its page requires; refusing rather than guessing a default',
+    );
   const fill = valueToDynamic(constant, types[1]);
   return xs.map((x) => (x === missing ? fill : x));
 };

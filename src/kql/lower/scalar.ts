@@ -1,4 +1,4 @@
-import { checkSeriesCall, decimalFromText, INT_PARAMETER } from '../functions/index.js';
+import { BRANCH_VALUE, checkSeriesCall, decimalFromText, INT_PARAMETER } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
 import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
 import { correctedGlobalState } from '../syntax/corrections.js';
@@ -330,7 +330,26 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
     };
   }
   if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
+  if (name === 'iff' || name === 'iif' || name === 'case') return branchCall(node, name, args, ctx);
   return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * iff()/iif()/case() whose branches have other types than the call (Kusto.Language types
+ * `iff(c, d.a, "")` string, `iff(c, 2d, 0.0)` dynamic): each such branch goes through BRANCH_VALUE,
+ * which answers the values every conversion agrees on and refuses the rest. An int or long branch of
+ * a long or real call is the same number.
+ */
+function branchCall(node: any, name: string, args: ScalarExpr[], ctx: LowerContext): ScalarExpr {
+  const type = typeOf(node, ctx);
+  const isCondition = (i: number) => (name === 'case' ? i % 2 === 0 && i < args.length - 1 : i === 0);
+  const branches = args.map((arg, i) => {
+    if (isCondition(i) || arg.type === type || numericWidening(arg.type, type) || arg.type === type)
+      return arg;
+    if (arg.kind === 'literal' && arg.value === null && type !== 'string') return { ...arg, type };
+    return conversionCall(arg, BRANCH_VALUE, type, node, ctx);
+  });
+  return call(node, 'function', name, branches, ctx);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import type { Order, Pair } from './equivalences.js';
 import * as round1 from './equivalences.js';
 import * as round3 from './equivalences-round3.js';
+import * as round4 from './equivalences-round4.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
@@ -46,6 +47,7 @@ const suites: Suite[] = [
   { table: 'T', ...round1 },
   { table: 'S', ...round2 },
   { table: 'R', ...round3 },
+  { table: 'U', ...round4 },
 ];
 
 for (const { table: name, catalog, columns, row, pairs } of suites) {

@@ -24,7 +24,9 @@ describe('bin / floor', () => {
     expect(fn('bin', [-4.5, 1], 'real')).toBe(-5);
     expect(fn('bin', [10, 3], 'long')).toBe(9);
     expect(fn('bin', [ts('1.12:00:00'), ts('1d')], 'timespan')).toBe(TICKS_PER_DAY);
-    expect(fn('bin', [5, 0], 'long')).toBeNull();
+    // bin page: a negative bin size gives null; a zero size is not documented and is refused.
+    expect(fn('bin', [5, -2], 'long')).toBeNull();
+    expect(() => fn('bin', [5, 0], 'long')).toThrow(/zero bin size/);
   });
 
   it('bin_at aligns to the fixed point', () => {

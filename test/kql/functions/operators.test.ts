@@ -129,8 +129,12 @@ describe('arithmetic', () => {
     expect(op('DivideExpression', [typed(1, 'real'), 2], 'real')).toBe(0.5);
   });
 
-  it('integer division by zero is null; real division by zero is infinity', () => {
-    expect(op('DivideExpression', [1, 0], 'long')).toBeNull();
+  // The real page gives real division by 0.0 (+inf, -inf, NaN); no page gives integer division or a
+  // modulo by zero, which are refused.
+  it('integer division and modulo by zero are refused; real division by zero is infinity', () => {
+    expect(() => op('DivideExpression', [1, 0], 'long')).toThrow(/long division by zero/);
+    expect(() => op('ModuloExpression', [1, 0], 'long')).toThrow(/long modulo by zero/);
+    expect(() => op('ModuloExpression', [typed(1, 'real'), 0], 'real')).toThrow(/real modulo by zero/);
     expect(op('DivideExpression', [typed(1, 'real'), 0], 'real')).toBe(Number.POSITIVE_INFINITY);
   });
 
@@ -172,7 +176,8 @@ describe('arithmetic', () => {
   it('refuses integer arithmetic whose answer depends on whether a dynamic number is a long or a real', () => {
     // 7 / 2 is 3 for a long 7 and 3.5 for a real 7.0; the engine holds both as one number.
     expect(() => op('DivideExpression', [typed(7, 'dynamic'), 2], 'dynamic')).toThrow(/from a dynamic value/);
-    expect(() => op('ModuloExpression', [typed(4, 'dynamic'), 0], 'dynamic')).toThrow(/from a dynamic value/);
+    // A modulo by zero is refused whatever the operands' kinds (no page gives it).
+    expect(() => op('ModuloExpression', [typed(4, 'dynamic'), 0], 'dynamic')).toThrow(/modulo by zero/);
     // A fraction in arithmetic Kusto.Language types long has no documented integer result.
     expect(() => op('AddExpression', [typed(1.5, 'dynamic'), 1], 'long')).toThrow(/from a dynamic value/);
     expect(op('MultiplyExpression', [typed(2.5, 'dynamic'), 2], 'long')).toBe(5);
