@@ -3,7 +3,10 @@ import { callableFunctions, loadTablesNamedIn, TableMap, watchlistBaseColumns } 
 import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
-const cache = new WeakMap<Catalog, { tables: number; functions: number; watchlists: number; state: any }>();
+const cache = new WeakMap<
+  Catalog,
+  { tables: number; functions: number; allFunctions: boolean; watchlists: number; state: any }
+>();
 const tableSymbols = new WeakMap<TableSchema, any>();
 const functionSymbols = new WeakMap<FunctionSchema, any>();
 
@@ -13,17 +16,24 @@ const functionSymbols = new WeakMap<FunctionSchema, any>();
  * built-in catalog it holds the tables loaded so far and is rebuilt when `query` names new ones
  * (a superset of the tables a query names binds it exactly as the full catalog would). Functions
  * likewise: only those the queries name (`namedFunctions`), as a function is found by its name
- * alone; declaring all ~200 parsed each one's parameter list on every thread. Callers that know
- * many queries up front load their tables first (`loadTablesNamedIn`) so it is built once.
+ * alone; declaring all ~200 parsed each one's parameter list on every thread (until a later query
+ * names another, below). Callers that know many queries up front load their tables first
+ * (`loadTablesNamedIn`) so it is built once.
  */
 export function globalStateFor(catalog: Catalog, query = ''): any {
   loadTablesNamedIn(catalog, query);
   const tables =
     catalog.tables instanceof TableMap ? [...catalog.tables.loaded()] : [...catalog.tables.values()];
   const named = catalog.namedFunctions;
-  const functions = callableFunctions(catalog).filter((f) => named?.has(f.name));
+  const callable = callableFunctions(catalog);
+  let functions = callable.filter((f) => named?.has(f.name));
   const watchlists = catalog.externalWatchlists?.size ?? 0;
   let cached = cache.get(catalog);
+  // Queries bound one at a time (rule tests, the console) name new functions as they come: after
+  // the first state, every function is declared, so a new name does not rebuild it (and drop its
+  // binding cache) again and again.
+  const allFunctions = cached !== undefined && (cached.allFunctions || cached.functions !== functions.length);
+  if (allFunctions) functions = callable;
   if (
     cached?.tables !== tables.length ||
     cached.functions !== functions.length ||
@@ -37,7 +47,7 @@ export function globalStateFor(catalog: Catalog, query = ''): any {
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
     const state = reusableState(correctedGlobalState().WithDatabase(database));
-    cached = { tables: tables.length, functions: functions.length, watchlists, state };
+    cached = { tables: tables.length, functions: functions.length, allFunctions, watchlists, state };
     cache.set(catalog, cached);
   }
   return cached.state;

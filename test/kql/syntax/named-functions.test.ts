@@ -38,11 +38,14 @@ describe('functions declared to Kusto.Language', () => {
     expect(toArray(code.ResultType.Columns).map((c: any) => c.Name)).toEqual(['User', 'Seen']);
   });
 
-  it('adds a function when a later query names it, and an unknown name stays an error', () => {
+  it('declares every function once a later query names another, and an unknown name stays an error', () => {
     const catalog = loadCatalog(root, { builtin: false });
     analyze('OktaSignins', catalog);
     expect(analyze('Unused', catalog).diagnostics).toEqual([]);
     expect(declaredFunctions(globalStateFor(catalog))).toEqual(['OktaBase', 'OktaSignins', 'Unused']);
+    const state = globalStateFor(catalog);
+    analyze('OktaBase | count', catalog);
+    expect(globalStateFor(catalog)).toBe(state);
     expect(analyze('Missing | count', catalog).diagnostics.map((d) => d.code)).toEqual(['KS204']);
   });
 });
