@@ -91,6 +91,12 @@ export interface Catalog {
   builtinFunctions?: ReadonlyMap<string, FunctionSchema>;
   /** Findings about the schemas and config that do not stop loading (SK0005), for `validate` and `build` to report. */
   warnings?: Diagnostic[];
+  /**
+   * Names of callable functions (project or built-in) that the queries scanned so far name, directly
+   * or through the bodies of functions they name (filled by loadTablesNamedIn): Kusto's global state
+   * declares only these.
+   */
+  namedFunctions?: Set<string>;
 }
 
 /** The functions a query can call: the built-in ones, unless the project defines the same name. */
@@ -224,34 +230,36 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(\*)?/g;
  * Loads the built-in tables a query can reach: every identifier in it and in the bodies of the
  * parsers it calls (transitively), and for a wildcard such as `union Device*` every table with
  * that prefix. Loading a name that is not a table, or one the query only mentions in a string or
- * comment, costs nothing and cannot change binding.
+ * comment, costs nothing and cannot change binding. The functions named the same way are recorded
+ * in `namedFunctions`: Kusto.Language resolves a function only by its name (a wildcard in a table
+ * context matches tables and local views, not database functions: Binder's
+ * VisitWildcardedNameReference), so a function no text names is never looked up.
  */
 export function loadTablesNamedIn(catalog: Catalog, query: string): void {
   noteWatchlistAliases(catalog, query);
   const tables = catalog.tables;
-  if (!(tables instanceof TableMap)) return;
+  const lazy = tables instanceof TableMap;
+  const named = (catalog.namedFunctions ??= new Set());
   const seen = new Set<string>();
   const pending = [query];
   for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
     for (const [token, star] of text.matchAll(IDENTIFIER)) {
       const name = star ? token.slice(0, -1) : token;
       if (star) {
-        for (const table of tables.names()) if (table.startsWith(name)) tables.get(table);
+        if (lazy) for (const table of tables.names()) if (table.startsWith(name)) tables.get(table);
         continue;
       }
       if (seen.has(name)) continue;
       seen.add(name);
-      tables.get(name);
-      const fn = catalog.functions.get(name) ?? publishedBuiltin(catalog, name);
-      if (fn) pending.push(fn.body);
+      if (lazy) tables.get(name);
+      const fn = catalog.functions.get(name) ?? catalog.builtinFunctions?.get(name);
+      if (!fn) continue;
+      // A function's body was scanned when it was first named.
+      if (named.has(name)) continue;
+      named.add(name);
+      pending.push(fn.body);
     }
   }
-}
-
-/** A built-in function whose body is the real query (a published parser), not a stand-in of its columns. */
-function publishedBuiltin(catalog: Catalog, name: string): FunctionSchema | undefined {
-  const fn = catalog.builtinFunctions?.get(name);
-  return fn?.published ? fn : undefined;
 }
 
 const WATCHLIST_CALL = /_GetWatchlist\s*\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;

@@ -3,32 +3,51 @@ import { callableFunctions, loadTablesNamedIn, TableMap, watchlistBaseColumns } 
 import { correctedGlobalState } from './corrections.js';
 import { kusto } from './kusto.js';
 
-const cache = new WeakMap<Catalog, { tables: number; watchlists: number; state: any }>();
+const cache = new WeakMap<
+  Catalog,
+  { tables: number; functions: number; allFunctions: boolean; watchlists: number; state: any }
+>();
 const tableSymbols = new WeakMap<TableSchema, any>();
+const functionSymbols = new WeakMap<FunctionSchema, any>();
 
 /**
  * The Kusto.Language GlobalState that binds `query` against a catalog. Building it is the costly
  * step of analysis (symbols for every table), so it is cached per catalog object; with the lazy
  * built-in catalog it holds the tables loaded so far and is rebuilt when `query` names new ones
- * (a superset of the tables a query names binds it exactly as the full catalog would). Callers
- * that know many queries up front load their tables first (`loadTablesNamedIn`) so it is built once.
+ * (a superset of the tables a query names binds it exactly as the full catalog would). Functions
+ * likewise: only those the queries name (`namedFunctions`), as a function is found by its name
+ * alone; declaring all ~200 parsed each one's parameter list on every thread (until a later query
+ * names another, below). Callers that know many queries up front load their tables first
+ * (`loadTablesNamedIn`) so it is built once.
  */
 export function globalStateFor(catalog: Catalog, query = ''): any {
   loadTablesNamedIn(catalog, query);
   const tables =
     catalog.tables instanceof TableMap ? [...catalog.tables.loaded()] : [...catalog.tables.values()];
+  const named = catalog.namedFunctions;
+  const callable = callableFunctions(catalog);
+  let functions = callable.filter((f) => named?.has(f.name));
   const watchlists = catalog.externalWatchlists?.size ?? 0;
   let cached = cache.get(catalog);
-  if (cached?.tables !== tables.length || cached.watchlists !== watchlists) {
+  // Queries bound one at a time (rule tests, the console) name new functions as they come: after
+  // the first state, every function is declared, so a new name does not rebuild it (and drop its
+  // binding cache) again and again.
+  const allFunctions = cached !== undefined && (cached.allFunctions || cached.functions !== functions.length);
+  if (allFunctions) functions = callable;
+  if (
+    cached?.tables !== tables.length ||
+    cached.functions !== functions.length ||
+    cached.watchlists !== watchlists
+  ) {
     const { Symbols } = kusto();
     const members = [
       ...tables.map(cachedTableSymbol),
-      ...callableFunctions(catalog).map(functionSymbol),
+      ...functions.map(cachedFunctionSymbol),
       getWatchlistSymbol(catalog),
     ];
     const database = new Symbols.DatabaseSymbol.$ctor3('workspace', null, members, false);
     const state = reusableState(correctedGlobalState().WithDatabase(database));
-    cached = { tables: tables.length, watchlists, state };
+    cached = { tables: tables.length, functions: functions.length, allFunctions, watchlists, state };
     cache.set(catalog, cached);
   }
   return cached.state;
@@ -52,6 +71,15 @@ function cachedTableSymbol(table: TableSchema): any {
   if (!symbol) {
     symbol = tableSymbol(table);
     tableSymbols.set(table, symbol);
+  }
+  return symbol;
+}
+
+function cachedFunctionSymbol(fn: FunctionSchema): any {
+  let symbol = functionSymbols.get(fn);
+  if (!symbol) {
+    symbol = functionSymbol(fn);
+    functionSymbols.set(fn, symbol);
   }
   return symbol;
 }

@@ -2,6 +2,7 @@ import type { FastPath } from './bridge-fast-paths.js';
 import { recursiveDiagnosticsWalk } from './diagnostics-walk.js';
 import { shareImmutableLists } from './immutable-lists.js';
 import { memoizeOperatorOverloads } from './operator-overloads.js';
+import { fastTreeBuilding } from './tree-building.js';
 
 /**
  * Kusto.Language methods that a CPU profile of `validate` put on top, each replaced by the same
@@ -145,6 +146,7 @@ export function installKustoFastPaths(
   memoizeOperatorOverloads(system, kusto, replace);
   shareImmutableLists(system, kusto, replace);
   recursiveDiagnosticsWalk(system, kusto, replace);
+  fastTreeBuilding(system, kusto, replace, onInstantiation);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(
