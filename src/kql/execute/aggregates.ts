@@ -1,7 +1,15 @@
 import { UnsupportedError } from '../plan/errors.js';
 import { notSupported } from '../plan/refusals.js';
 import type { AggregateCall } from '../plan/types.js';
-import { isBag, type Json, type KqlType, type Value, valueToDynamic } from '../values/index.js';
+import {
+  DynReal,
+  isBag,
+  type Json,
+  type KqlType,
+  refuseMixedNumberKinds,
+  type Value,
+  valueToDynamic,
+} from '../values/index.js';
 import { decimalTotal } from './decimal-aggregates.js';
 import type { Frame } from './frame.js';
 import { hllAggregates } from './hll.js';
@@ -304,7 +312,7 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
     const type = call.args[0].type;
     return () => {
       const items: Json[] = [];
-      const seen = mode === 'set' ? new Set<unknown>() : undefined;
+      const seen = mode === 'set' ? new Map<unknown, Json>() : undefined;
       return {
         add: (i) => {
           if (items.length >= limit) return;
@@ -319,9 +327,14 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
           const elements = type === 'dynamic' && Array.isArray(v) ? (v as Json[]) : [toDynamic(v)];
           for (const element of elements) {
             if (items.length >= limit) return;
-            const key = keyOf(element, 'dynamic');
-            if (seen.has(key)) continue;
-            seen.add(key);
+            // A boxed whole real keys as its number, so meeting the long of the same value is seen.
+            const key = element instanceof DynReal ? element.value : keyOf(element, 'dynamic');
+            const first = seen.get(key);
+            if (first !== undefined) {
+              refuseMixedNumberKinds(first, element, 'make_set');
+              continue;
+            }
+            seen.set(key, element);
             items.push(element);
           }
         },

@@ -1,11 +1,11 @@
 import {
   DynReal,
-  dynamicIdentity,
   dynamicNumber,
   dynamicText,
   isBag,
   type Json,
   type KqlType,
+  refuseMixedNumberKinds,
   setOwn,
   UnsupportedError,
   type Value,
@@ -57,11 +57,7 @@ const sameJson = (a: Json, b: Json) => {
 };
 
 function refuseKindOnlyDifference(a: Json, b: Json): void {
-  if (dynamicIdentity(a) !== dynamicIdentity(b))
-    throw new UnsupportedError(
-      'a long and a real of the same value in one set',
-      `set functions: whether a long and a real of the same value (${dynamicText(a)}) are one element is not documented`,
-    );
+  refuseMixedNumberKinds(a, b, 'set functions');
 }
 
 function distinct(values: Json[]): Json[] {

@@ -223,6 +223,20 @@ export function dynamicIdentity(v: Json): string {
 }
 
 /**
+ * Refuses treating `a` and `b` as one element when they are equal by value but differ in kind (1 and
+ * 1.0, as elements or nested): no page says whether Kusto's sets (make_set, set_union, …) hold a long
+ * and a real of the same value as one element. Cheap for scalars of one kind, the common case.
+ */
+export function refuseMixedNumberKinds(a: Json, b: Json, construct: string): void {
+  if ((typeof a !== 'object' || a === null) && (typeof b !== 'object' || b === null)) return;
+  if (dynamicIdentity(a) === dynamicIdentity(b)) return;
+  throw new UnsupportedError(
+    'a long and a real of the same value in one set',
+    `${construct}: whether a long and a real of the same value (${JSON.stringify(a)}) are one element is not documented`,
+  );
+}
+
+/**
  * A dynamic value as plain JSON data (boxed reals as numbers), for results leaving the engine: a
  * worker's reply is structured-cloned, which would turn a DynReal into a bag. Unchanged values are
  * returned as they are, so a result without whole reals is not copied.

@@ -10,6 +10,7 @@ export {
   parseGuid,
   parseReal,
   plainJson,
+  refuseMixedNumberKinds,
   refuseOutOfIntRange,
   toInteger,
   toJson,
