@@ -9,6 +9,7 @@ import {
   refuseMixedNumberKinds,
   type Value,
   valueToDynamic,
+  withinTickRange,
 } from '../values/index.js';
 import { decimalTotal } from './decimal-aggregates.js';
 import type { Frame } from './frame.js';
@@ -142,7 +143,7 @@ function sum(conditional: boolean): Factory {
           },
           result: () => {
             // A timespan is 64 bits of ticks; a total beyond it overflows in a way no page gives.
-            if (total > 2n ** 63n - 1n || total < -(2n ** 63n))
+            if (!withinTickRange(total))
               throw new UnsupportedError(
                 `${call.fn}()`,
                 call.span,
@@ -473,10 +474,7 @@ function covariance(population: boolean, conditional: boolean): Factory {
 /**
  * binary_all_and/or/xor(expr): the 64-bit bitwise fold of the group's values
  * (https://learn.microsoft.com/kusto/query/binary-all-and-aggregation-function and siblings).
- * Nulls are skipped; a group without a value gives null.
- */
-/**
- * binary_all_and/or/xor over longs. Kusto.Language binds a real argument too; the pages take a long,
+ * Nulls are skipped; a group without a value gives null. Kusto.Language binds a real argument too; the pages take a long,
  * and how a fraction or NaN turns into bits is not written, so a non-integer value is refused (the
  * engine failed on NaN and truncated 2.5), as is a result beyond 2^53, which the engine cannot hold.
  */

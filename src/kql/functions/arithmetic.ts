@@ -6,6 +6,7 @@ import {
   realInDynamic,
   UnsupportedError,
   type Value,
+  withinTickRange,
 } from '../values/index.js';
 import { decimalArithmetic } from './decimal.js';
 import type { ScalarImpl } from './types.js';
@@ -111,15 +112,13 @@ function scaleTicks(t: bigint, factor: number, divide: boolean): bigint | null {
   return BigInt(r);
 }
 
-const MAX_TICKS = 2n ** 63n - 1n;
-
 /**
  * A timespan is a signed 64-bit count of ticks (timespan page: .NET's TimeSpan); a result beyond it
  * (1tick * 1e300, 36500d * 1000000) overflows, and whether Kusto answers null or fails is not
  * documented: refused (the engine answered a span of hundreds of digits).
  */
 function timespanResult(t: bigint | null): bigint | null {
-  if (t !== null && (t > MAX_TICKS || t < -MAX_TICKS - 1n))
+  if (t !== null && !withinTickRange(t))
     throw new UnsupportedError(
       'timespan overflow',
       'a timespan result beyond the 64-bit tick range, which no page answers; refusing rather than guessing',

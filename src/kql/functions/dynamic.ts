@@ -52,13 +52,9 @@ export function dynamicElement(container: Value, key: Value): Json {
  */
 const sameJson = (a: Json, b: Json) => {
   const same = equalValues(a, 'dynamic', b, 'dynamic') === true || JSON.stringify(a) === JSON.stringify(b);
-  if (same) refuseKindOnlyDifference(a, b);
+  if (same) refuseMixedNumberKinds(a, b, 'set functions');
   return same;
 };
-
-function refuseKindOnlyDifference(a: Json, b: Json): void {
-  refuseMixedNumberKinds(a, b, 'set functions');
-}
 
 function distinct(values: Json[]): Json[] {
   // Keyed by plain text, in which a boxed whole real reads as the long of the same value.
@@ -67,7 +63,7 @@ function distinct(values: Json[]): Json[] {
     const k = JSON.stringify(v);
     const first = seen.get(k);
     if (first !== undefined) {
-      refuseKindOnlyDifference(first, v);
+      refuseMixedNumberKinds(first, v, 'set functions');
       return false;
     }
     seen.set(k, v);

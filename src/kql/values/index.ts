@@ -31,6 +31,6 @@ export {
   UNIX_EPOCH_TICKS,
 } from './datetime.js';
 export { EvaluationError, UnsupportedError, undocumentedInput } from './errors.js';
-export { formatTimespan, parseTimespan } from './timespan.js';
+export { formatTimespan, parseTimespan, withinTickRange } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
 export { DynReal, dynamicNumber, isBag, kqlTypes, realInDynamic, setOwn } from './types.js';

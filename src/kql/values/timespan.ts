@@ -55,6 +55,11 @@ function scaleDecimal(digits: string, unit: bigint): bigint {
  * Parses `2d`, `1.5h`, `30m`, `100ms`, `10microseconds`, `7ticks` and the clock form
  * `[-][d.]hh:mm[:ss[.fffffff]]`; null when invalid.
  */
+/** Whether a tick count fits a timespan: a signed 64-bit count (timespan page: .NET's TimeSpan). */
+export function withinTickRange(t: bigint): boolean {
+  return t >= -(2n ** 63n) && t <= 2n ** 63n - 1n;
+}
+
 export function parseTimespan(text: string): bigint | null {
   const s = text.trim();
   let m = UNIT_FORM.exec(s);
