@@ -11,7 +11,7 @@ import {
   withPlainNumbers,
 } from '../functions/index.js';
 import { positioned, UnsupportedError } from '../plan/errors.js';
-import type { Plan, ScalarExpr } from '../plan/types.js';
+import { isBranchCondition, type Plan, type ScalarExpr } from '../plan/types.js';
 import { isBag, type Value, valueToDynamic } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
 import { compileTickCall } from './ticks.js';
@@ -164,9 +164,7 @@ export function compilePredicate(expr: ScalarExpr, frame: Frame, env: Env): RowF
 
 /** The arguments of iff/iif/case that are conditions (only tested for truth). */
 export function isCondition(expr: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean {
-  if (expr.callee !== 'function') return false;
-  if (expr.name === 'iff' || expr.name === 'iif') return index === 0;
-  return expr.name === 'case' && index % 2 === 0 && index < expr.args.length - 1;
+  return expr.callee === 'function' && isBranchCondition(expr.name, index, expr.args.length);
 }
 
 /**

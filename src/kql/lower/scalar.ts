@@ -1,6 +1,13 @@
 import { BRANCH_VALUE, checkSeriesCall, decimalFromText, INT_PARAMETER } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
-import type { AggregateCall, Column, Plan, ScalarExpr, WindowFunction } from '../plan/types.js';
+import {
+  type AggregateCall,
+  type Column,
+  isBranchCondition,
+  type Plan,
+  type ScalarExpr,
+  type WindowFunction,
+} from '../plan/types.js';
 import { correctedGlobalState } from '../syntax/corrections.js';
 import { bridge, kqlTypeOf, kusto, toArray } from '../syntax/index.js';
 import {
@@ -342,9 +349,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
  */
 function branchCall(node: any, name: string, args: ScalarExpr[], ctx: LowerContext): ScalarExpr {
   const type = typeOf(node, ctx);
-  const isCondition = (i: number) => (name === 'case' ? i % 2 === 0 && i < args.length - 1 : i === 0);
   const branches = args.map((arg, i) => {
-    if (isCondition(i) || arg.type === type || numericWidening(arg.type, type) || arg.type === type)
+    if (isBranchCondition(name, i, args.length) || arg.type === type || numericWidening(arg.type, type))
       return arg;
     if (arg.kind === 'literal' && arg.value === null && type !== 'string') return { ...arg, type };
     return conversionCall(arg, BRANCH_VALUE, type, node, ctx);

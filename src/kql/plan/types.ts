@@ -452,3 +452,9 @@ export type ParseKvMode =
     }
   | { kind: 'undelimited'; keys: string[]; quotes: [string, string][]; escapes: string[] }
   | { kind: 'regex'; pattern: string };
+
+/** Whether argument `index` of a call of `name` with `argCount` arguments is an iff/iif/case condition. */
+export function isBranchCondition(name: string, index: number, argCount: number): boolean {
+  if (name === 'iff' || name === 'iif') return index === 0;
+  return name === 'case' && index % 2 === 0 && index < argCount - 1;
+}
