@@ -234,29 +234,32 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(\*)?/g;
  * in `namedFunctions`: Kusto.Language resolves a function only by its name (a wildcard in a table
  * context matches tables and local views, not database functions: Binder's
  * VisitWildcardedNameReference), so a function no text names is never looked up.
+ * Given many texts (every rule file a thread checks), a name is looked up once for all of them:
+ * what a lookup does (load a table, record a function and scan its body) is the same whichever
+ * text names it first.
  */
-export function loadTablesNamedIn(catalog: Catalog, query: string): void {
-  noteWatchlistAliases(catalog, query);
+export function loadTablesNamedIn(catalog: Catalog, texts: string | readonly string[]): void {
   const tables = catalog.tables;
   const lazy = tables instanceof TableMap;
   const named = (catalog.namedFunctions ??= new Set());
   const seen = new Set<string>();
-  const pending = [query];
+  const pending = typeof texts === 'string' ? [texts] : [...texts].reverse();
+  for (const text of pending) noteWatchlistAliases(catalog, text);
   for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
     for (const [token, star] of text.matchAll(IDENTIFIER)) {
-      const name = star ? token.slice(0, -1) : token;
+      if (seen.has(token)) continue;
+      seen.add(token);
       if (star) {
-        if (lazy) for (const table of tables.names()) if (table.startsWith(name)) tables.get(table);
+        const prefix = token.slice(0, -1);
+        if (lazy) for (const table of tables.names()) if (table.startsWith(prefix)) tables.get(table);
         continue;
       }
-      if (seen.has(name)) continue;
-      seen.add(name);
-      if (lazy) tables.get(name);
-      const fn = catalog.functions.get(name) ?? catalog.builtinFunctions?.get(name);
+      if (lazy) tables.get(token);
+      const fn = catalog.functions.get(token) ?? catalog.builtinFunctions?.get(token);
       if (!fn) continue;
       // A function's body was scanned when it was first named.
-      if (named.has(name)) continue;
-      named.add(name);
+      if (named.has(token)) continue;
+      named.add(token);
       pending.push(fn.body);
     }
   }

@@ -270,7 +270,7 @@ export function installFastPaths(bridge: any, system: any, kusto: any): void {
     original: { value: original, writable: true, enumerable: true, configurable: true },
     fast: Object.getOwnPropertyDescriptor(owner, name),
   }));
-  installKustoFastPaths(system, kusto, bridge.$fastPathOriginals, (generic, install) =>
+  installKustoFastPaths(bridge, system, kusto, bridge.$fastPathOriginals, (generic, install) =>
     instantiated.set(generic, install),
   );
 }

@@ -1,5 +1,6 @@
 import type { FastPath } from './bridge-fast-paths.js';
 import { recursiveDiagnosticsWalk } from './diagnostics-walk.js';
+import { hashLookups } from './hash-lookups.js';
 import { shareImmutableLists } from './immutable-lists.js';
 import { memoizeOperatorOverloads } from './operator-overloads.js';
 import { fastTreeBuilding } from './tree-building.js';
@@ -15,6 +16,7 @@ import { fastTreeBuilding } from './tree-building.js';
  * test/kql/syntax/bridge-fast-paths.test.ts binds the same queries with and without them.
  */
 export function installKustoFastPaths(
+  bridge: any,
   system: any,
   kusto: any,
   replaced: FastPath[],
@@ -147,6 +149,7 @@ export function installKustoFastPaths(
   shareImmutableLists(system, kusto, replace);
   recursiveDiagnosticsWalk(system, kusto, replace);
   fastTreeBuilding(system, kusto, replace, onInstantiation);
+  hashLookups(bridge, system, replace, onInstantiation);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(

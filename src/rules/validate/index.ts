@@ -50,7 +50,10 @@ export function checkFiles(
   const documents = paths.map((path) => loadQueryFile(path));
   // Every table the queries name is loaded before the first is bound, so Kusto's global state (and
   // the binding cache it carries) is built once, not again each time a query names a new table.
-  for (const document of documents) loadTablesNamedIn(options.catalog, queryOf(document) ?? '');
+  loadTablesNamedIn(
+    options.catalog,
+    documents.map((document) => queryOf(document) ?? ''),
+  );
   const diagnostics = documents.flatMap((document) => [
     ...document.diagnostics,
     ...checkDocument(document, options),
@@ -72,7 +75,7 @@ export function checkFilesInTurn(
   take: () => readonly number[],
   options: ValidationOptions,
 ): { diagnostics: Diagnostic[]; facts: { index: number; facts: DocumentFacts }[] } {
-  for (const path of paths) loadTablesNamedIn(options.catalog, readTextIfAny(path));
+  loadTablesNamedIn(options.catalog, paths.map(readTextIfAny));
   const diagnostics: Diagnostic[] = [];
   const facts: { index: number; facts: DocumentFacts }[] = [];
   for (let batch = take(); batch.length > 0; batch = take()) {

@@ -298,6 +298,84 @@ describe('Bridge.NET fast paths', () => {
     expect(answers()).toEqual(original);
   });
 
+  it('count the syntax nodes on the longest path of a tree as SyntaxTree.ComputeMaxDepth does', {
+    timeout: 120_000,
+  }, () => {
+    const { KustoCode, Syntax } = kusto();
+    // Nesting deeper than MaxAnalysisDepth (the binder refuses such trees), and tokens, empty and
+    // missing elements beside nodes.
+    const nested = `print ${'('.repeat(300)}1${')'.repeat(300)}`;
+    const queries = [...corpus(), nested, '', 'T | where', 'let x = ; x'];
+    const trees = queries.map((query) => KustoCode.Parse(query).Syntax);
+    const depths = () => trees.map((root) => Syntax.SyntaxTree.ComputeMaxDepth(root));
+    const original = withOriginals(depths);
+    expect(Math.max(...original)).toBeGreaterThan(300);
+    expect(depths()).toEqual(original);
+  });
+
+  it('find dictionary entries and hash set items as Dictionary.FindEntry and HashSet.InternalGetHashCode do', () => {
+    kusto();
+    const { System, Bridge, Kusto } = globalThis as any;
+    const { Dictionary$2, HashSet$1 } = System.Collections.Generic;
+    const byObject = Dictionary$2(System.Object, System.Int32);
+    const ignoringCase = Dictionary$2(System.String, System.Int32);
+    const objects = HashSet$1(System.Object);
+    const symbols = HashSet$1(Kusto.Language.Symbols.Symbol);
+    // Each instantiation gets its fast path when looked up again after being made.
+    for (const type of [byObject, ignoringCase, objects, symbols]) {
+      const { $typeArguments } = type;
+      expect(type.$genericTypeDefinition(...$typeArguments)).toBe(type);
+    }
+    const replaced = Bridge.$fastPathOriginals.filter((p: any) =>
+      ['FindEntry', 'InternalGetHashCode'].includes(p.name),
+    );
+    for (const type of [byObject, ignoringCase, objects, symbols])
+      expect(replaced.some((p: any) => p.owner === type.prototype)).toBe(true);
+
+    const { ScalarTypes } = Kusto.Language.Symbols;
+    const keys = [
+      new System.Object(),
+      'a',
+      'A',
+      'b',
+      0,
+      1.5,
+      new System.Object(),
+      ScalarTypes.String,
+      ScalarTypes.Long,
+    ];
+    const absent = [new System.Object(), 'c', 2, ScalarTypes.Bool];
+    const answers = () => {
+      const dictionary = new byObject();
+      const caseless = new ignoringCase.$ctor3(System.StringComparer.OrdinalIgnoreCase);
+      const set = new objects();
+      const symbolSet = new symbols();
+      keys.forEach((key, i) => {
+        dictionary.add(key, i);
+        set.add(key);
+        if (typeof key === 'string') caseless.setItem(key, i);
+        if (key instanceof Kusto.Language.Symbols.Symbol) symbolSet.add(key);
+      });
+      return [...keys, ...absent].map((key) => {
+        const found = { v: null };
+        const foundCaseless = { v: null };
+        return [
+          dictionary.tryGetValue(key, found),
+          found.v,
+          dictionary.containsKey(key),
+          set.contains(key),
+          typeof key === 'string' ? [caseless.tryGetValue(key, foundCaseless), foundCaseless.v] : null,
+          key instanceof Kusto.Language.Symbols.Symbol ? symbolSet.contains(key) : null,
+          dictionary.remove(key),
+          dictionary.containsKey(key),
+        ];
+      });
+    };
+    const original = withOriginals(answers);
+    expect(original.filter((a) => a[0]).length).toBe(keys.length);
+    expect(answers()).toEqual(original);
+  });
+
   it("hash text for the lexer's keyed dictionaries as TextKeyedDictionary.Key.GetFNVHashCode does", () => {
     analyze('SigninLogs | where UserPrincipalName has "x" | take 1', loadCatalog(root));
     expect(fnvHashes.length).toBeGreaterThan(0);

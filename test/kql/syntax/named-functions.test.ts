@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/kql/catalog.js';
+import { loadCatalog, loadTablesNamedIn, type TableMap } from '../../../src/kql/catalog.js';
 import { analyze, globalStateFor } from '../../../src/kql/syntax/index.js';
 import { toArray } from '../../../src/kql/syntax/kusto.js';
 import { folderWith } from '../../support/files.js';
@@ -47,5 +47,25 @@ describe('functions declared to Kusto.Language', () => {
     analyze('OktaBase | count', catalog);
     expect(globalStateFor(catalog)).toBe(state);
     expect(analyze('Missing | count', catalog).diagnostics.map((d) => d.code)).toEqual(['KS204']);
+  });
+
+  it('loads the same tables in the same order, and names the same functions, for many texts at once as one at a time', () => {
+    const texts = [
+      'OktaSignins | join (SigninLogs) on $left.User == $right.UserPrincipalName',
+      'union Device*, SigninLogs | where _GetWatchlist("vips") has User',
+      'OktaBase | take 1',
+      'SecurityEvent | where Account in (OktaSignins | project User)',
+    ];
+    const loaded = (catalog: ReturnType<typeof loadCatalog>) => ({
+      tables: [...(catalog.tables as TableMap).loaded()].map((t) => t.name),
+      functions: [...(catalog.namedFunctions ?? [])],
+      watchlists: [...(catalog.externalWatchlists ?? [])],
+    });
+    const one = loadCatalog(root);
+    for (const text of texts) loadTablesNamedIn(one, text);
+    const many = loadCatalog(root);
+    loadTablesNamedIn(many, texts);
+    expect(loaded(one).tables).toContain('DeviceEvents');
+    expect(loaded(many)).toEqual(loaded(one));
   });
 });
