@@ -60,6 +60,9 @@ const WINDOW_FUNCTIONS = new Set<string>([
 // Calls lowerCall turns into their own expressions instead of a function-library call.
 const SPECIAL_CALLS = [
   'map',
+  'all',
+  'any',
+  'inner_nodes',
   'node_degree_in',
   'node_degree_out',
   'column_ifexists',
@@ -300,7 +303,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
-  if (name === 'map' && row.graphMap) return row.graphMap(node);
+  if ((name === 'map' || name === 'all' || name === 'any') && row.graphElements)
+    return row.graphElements(node, name);
   if ((name === 'node_degree_in' || name === 'node_degree_out') && row.graphDegree)
     return row.graphDegree(node, name === 'node_degree_in' ? 'in' : 'out');
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
