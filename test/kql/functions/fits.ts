@@ -13,7 +13,8 @@ export function fits(v: unknown, type: KqlType): boolean {
     case 'real':
       return typeof v === 'number';
     case 'decimal':
-      return typeof v === 'number' && Number.isFinite(v);
+      // SqlDecimal (the decimal page's representation) holds at most 38 digits.
+      return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e38;
     case 'string':
       return typeof v === 'string';
     case 'datetime':
