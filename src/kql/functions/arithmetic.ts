@@ -174,7 +174,11 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     // + decimal(0) is 0.3 by .NET's 15-digit conversion and 0.30000000000000004 by an exact one, and
     // no page says which, so such a real is refused (decimalFromReal).
     if (resultType === 'decimal')
-      return decimalArithmetic(op, ta === 'real' ? decimalFromReal(a) : a, tb === 'real' ? decimalFromReal(b) : b);
+      return decimalArithmetic(
+        op,
+        ta === 'real' ? decimalFromReal(a) : a,
+        tb === 'real' ? decimalFromReal(b) : b,
+      );
     if (resultType === 'dynamic') {
       // Both operands dynamic: the result has the operands' kind, a real keeping it when whole.
       const integer = isInteger(ta) && isInteger(tb);
