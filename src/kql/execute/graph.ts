@@ -1,9 +1,9 @@
 // Graph operators over the graph make-graph builds (lower/graph.ts has the pages' references).
 import { UnsupportedError } from '../plan/errors.js';
-import type { GraphCycles, GraphEdgeStep, GraphSequence, Plan } from '../plan/types.js';
+import type { GraphCycles, GraphEdgeStep, GraphElementCall, GraphSequence, Plan } from '../plan/types.js';
 import { type Json, type Value, valueToDynamic } from '../values/index.js';
 import { type Frame, frameFromRows, frameToRows } from './frame.js';
-import { compilePredicate, type Env } from './scalar.js';
+import { compilePredicate, compileScalar, type Env } from './scalar.js';
 
 type GraphPlan = Extract<Plan, { op: 'graph' }>;
 
@@ -77,7 +77,10 @@ interface Match {
   cells?: Cell[];
 }
 
-type Cell = { node: number } | { path: number[]; variableLength: boolean };
+/** A pattern variable's match: a node, or an edge's path with the node it starts from. */
+type Cell =
+  | { node: number }
+  | { path: number[]; variableLength: boolean; from: number; direction: GraphEdgeStep['direction'] };
 
 /**
  * The matches of several sequences that agree on the node variables they share (lower/graph.ts):
@@ -90,12 +93,10 @@ function joinedMatches(g: Graph, sequences: GraphSequence[], refuse: (why: strin
     const next: Cell[][] = [];
     for (const known of partial)
       for (const m of found) {
+        const own = matchCells(m, sequence.steps);
         const cells = [...known];
         const agrees = sequence.variables.every((v, i) => {
-          const cell: Cell =
-            i % 2 === 0
-              ? { node: m.nodes[i / 2] }
-              : { path: m.edges[(i - 1) / 2], variableLength: sequence.steps[(i - 1) / 2].variableLength };
+          const cell = own[i];
           const before = cells[v];
           if (!before) {
             cells[v] = cell;
@@ -143,6 +144,37 @@ function patternMatches(g: Graph, steps: GraphEdgeStep[], refuse: (why: string) 
   };
   for (let n = 0; n < g.nodeRows.length; n++) walk(0, [n], [], [n]);
   return found;
+}
+
+/** A match of one sequence, per element (node, edge, node, ...) of its pattern. */
+function matchCells(m: Match, steps: GraphEdgeStep[]): Cell[] {
+  return m.nodes.flatMap((node, i): Cell[] => {
+    if (i === steps.length) return [{ node }];
+    const { variableLength, direction } = steps[i];
+    return [{ node }, { path: m.edges[i], variableLength, from: node, direction }];
+  });
+}
+
+/**
+ * The inner nodes of a path, in order from the node it starts from: the node each edge but the last
+ * reaches (an undirected hop reaches the edge's other end, as `hops` walks it).
+ */
+function innerNodes(g: Graph, cell: Extract<Cell, { path: number[] }>): number[] {
+  const inner: number[] = [];
+  let at = cell.from;
+  for (const e of cell.path.slice(0, -1)) {
+    const [source, target] = g.ends[e];
+    at =
+      cell.direction === 'right'
+        ? target
+        : cell.direction === 'left'
+          ? source
+          : source === at
+            ? target
+            : source;
+    inner.push(at);
+  }
+  return inner;
 }
 
 /** Every shortest path (one variable-length edge, minimum 1) from each node to each node it reaches. */
@@ -201,6 +233,46 @@ function keptUnder(cycles: GraphCycles, trail: number[], paths: number[][]): boo
   return new Set(edges).size === edges.length;
 }
 
+/**
+ * map()/all()/any() of each match (lower/graph.ts): the body over every edge or inner node of the
+ * variable's path, evaluated once over all of them. all() is true when the body is true for each
+ * element (so for none), any() when it is true for one; map() is the array of the body's values
+ * (all, any and map graph function pages).
+ */
+function elementValues(
+  g: Graph,
+  plan: GraphPlan,
+  element: GraphElementCall,
+  cellsOf: Cell[][],
+  env: Env,
+): Value[] {
+  const counts: number[] = [];
+  const elementRows: Value[][] = [];
+  for (const cells of cellsOf) {
+    const cell = cells[element.variable];
+    if (!('path' in cell)) throw new Error('graph element call over a node variable');
+    const found =
+      element.scope === 'edges'
+        ? cell.path.map((e) => g.edgeRows[e])
+        : innerNodes(g, cell).map((n) => g.nodeRows[n]);
+    counts.push(found.length);
+    elementRows.push(...found);
+  }
+  const schema = element.scope === 'edges' ? plan.edges.schema : plan.nodeSchema;
+  const frame = frameFromRows(schema, elementRows);
+  const body =
+    element.mode === 'map'
+      ? compileScalar(element.body, frame, env)
+      : compilePredicate(element.body, frame, env);
+  let next = 0;
+  return counts.map((count): Value => {
+    const results = Array.from({ length: count }, () => body(next++));
+    if (element.mode === 'all') return results.every((r) => r === true);
+    if (element.mode === 'any') return results.some((r) => r === true);
+    return results.map((r): Json => valueToDynamic(r, element.body.type)) as Json;
+  });
+}
+
 export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env): Frame {
   const refuse = (why: string) =>
     new UnsupportedError(
@@ -218,30 +290,24 @@ export function executeGraph(plan: GraphPlan, run: (p: Plan) => Frame, env: Env)
         ? joinedMatches(g, query.sequences, refuse)
         : patternMatches(g, query.steps, refuse);
   const edgeSchema = plan.edges.schema;
-  const edgeCells = (path: number[], variableLength: boolean): Value[] =>
-    variableLength
-      ? edgeSchema.map((c, k) => path.map((e): Json => valueToDynamic(g.edgeRows[e][k], c.type)) as Json)
-      : g.edgeRows[path[0]];
-  const rows = matches.map((m) => {
+  const cellsOf = matches.map((m) => m.cells ?? matchCells(m, query.steps));
+  const rows = cellsOf.map((cells) => {
     const row: Value[] = [];
-    if (m.cells) {
-      for (const cell of m.cells)
-        if ('node' in cell)
-          row.push(...g.nodeRows[cell.node], g.into[cell.node].length, g.out[cell.node].length);
-        else row.push(...edgeCells(cell.path, cell.variableLength));
-      return row;
-    }
-    m.nodes.forEach((n, i) => {
-      row.push(...g.nodeRows[n], g.into[n].length, g.out[n].length);
-      const path = m.edges[i];
-      if (!path) return;
-      if (!query.steps[i].variableLength) row.push(...g.edgeRows[path[0]]);
+    for (const cell of cells)
+      if ('node' in cell)
+        row.push(...g.nodeRows[cell.node], g.into[cell.node].length, g.out[cell.node].length);
+      else if (!cell.variableLength) row.push(...g.edgeRows[cell.path[0]]);
       else
         for (const [k, c] of edgeSchema.entries())
-          row.push(path.map((e): Json => valueToDynamic(g.edgeRows[e][k], c.type)) as Json);
-    });
+          row.push(cell.path.map((e): Json => valueToDynamic(g.edgeRows[e][k], c.type)) as Json);
     return row;
   });
+  for (const element of query.elements ?? []) {
+    const values = elementValues(g, plan, element, cellsOf, env);
+    rows.forEach((row, i) => {
+      row.push(values[i]);
+    });
+  }
   const frame = frameFromRows(plan.schema, rows);
   // The where clause is only tested for truth, as `| where`'s predicate (compilePredicate).
   const keep = query.predicate ? compilePredicate(query.predicate, frame, env) : () => true;

@@ -8,7 +8,7 @@ import {
   type Value,
   withinTickRange,
 } from '../values/index.js';
-import { decimalArithmetic } from './decimal.js';
+import { decimalArithmetic, decimalFromReal } from './decimal.js';
 import type { ScalarImpl } from './types.js';
 
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
@@ -170,7 +170,15 @@ export function arithmetic(op: ArithmeticOp): ScalarImpl {
     if (a === null || b === null) return null;
     if (typeof a === 'bigint' || typeof b === 'bigint') return temporal(op, a, ta, b, tb);
     if (typeof a !== 'number' || typeof b !== 'number') return null;
-    if (resultType === 'decimal') return decimalArithmetic(op, a, b);
+    // A real operand becomes a decimal first, as todecimal() reads it: 0.1 + 0.2 (0.30000000000000004)
+    // + decimal(0) is 0.3 by .NET's 15-digit conversion and 0.30000000000000004 by an exact one, and
+    // no page says which, so such a real is refused (decimalFromReal).
+    if (resultType === 'decimal')
+      return decimalArithmetic(
+        op,
+        ta === 'real' ? decimalFromReal(a) : a,
+        tb === 'real' ? decimalFromReal(b) : b,
+      );
     if (resultType === 'dynamic') {
       // Both operands dynamic: the result has the operands' kind, a real keeping it when whole.
       const integer = isInteger(ta) && isInteger(tb);

@@ -7,20 +7,50 @@ function family(t: KqlType): string {
   return NUMBERS.has(t) || t === 'bool' ? 'number' : t;
 }
 
+/** The conversion that gives a value of type `t` one type with a string (the function to write). */
+const FROM_STRING: Partial<Record<KqlType, string>> = {
+  int: 'toint',
+  long: 'tolong',
+  real: 'toreal',
+  decimal: 'todecimal',
+  bool: 'tobool',
+  datetime: 'todatetime',
+  timespan: 'totimespan',
+  guid: 'toguid',
+};
+
+/**
+ * The rewrite a refusal names: between a string and another type, compare text with text (the
+ * other side through tostring(), or a number written as a string literal, `ResultType == "0"`) or
+ * convert the string (`tolong(ResultType) == 0`); otherwise convert one side to the other's type.
+ */
+function rewrite(left: KqlType, right: KqlType): string {
+  const other = left === 'string' ? right : right === 'string' ? left : undefined;
+  const convert = other && FROM_STRING[other];
+  if (other && convert) {
+    const text = NUMBERS.has(other)
+      ? `write the number as a string literal (ResultType == "0" for ResultType == 0) or tostring() it`
+      : `tostring() the ${other} side`;
+    return `compare text with text (${text}) or convert the string side with ${convert}()`;
+  }
+  return `convert one side (tostring(), tobool(), tolong(), todatetime()...) so both have one type`;
+}
+
 /**
  * `==`, `!=`, `in` and `!in` between a string and a non-string (`ipv4_is_private(ip) == 'False'`,
- * `PortNumber in ('80', '443')`), or between datetime, timespan or guid and another type:
- * Kusto.Language binds any scalar on the right (its Equal signature takes `ParameterTypeKind.Scalar`),
- * but no page says whether the service converts one side, answers false, or fails ("Cannot compare
- * values of types …" is what it reports for `<` and `>`), so a row that reaches such a comparison is
- * refused rather than answered false. Dynamic values convert towards the other side (compare.ts).
+ * `PortNumber in ('80', '443')`, SigninLogs' string `ResultType == 0` in published Entra ID rules), or
+ * between datetime, timespan or guid and another type: Kusto.Language binds any scalar on the right
+ * (its Equal and NotEqual signatures take `ParameterTypeKind.Scalar` and name no conversion), and no
+ * page found says whether the service converts one side, answers false, or fails (session 9 read the
+ * comparison, `in`, string operator and data type pages; "Cannot compare values of types …" is what
+ * it reports for `<` and `>`), so a row that reaches such a comparison is refused, naming the rewrite,
+ * rather than answered. Dynamic values convert towards the other side (compare.ts).
  */
 export function refuseCrossTypeEquality(operator: string, left: KqlType, right: KqlType): void {
   if (left === 'dynamic' || right === 'dynamic' || family(left) === family(right)) return;
   throw new UnsupportedError(
     `${operator} between ${left} and ${right}`,
     `${operator} between ${left} and ${right} values: Kusto.Language accepts it, but what the service ` +
-      `answers (a conversion, false, or an error) is not documented; convert one side (tostring(), ` +
-      `tobool(), toint(), todatetime()...) so both have one type`,
+      `answers (a conversion, false, or an error) is not documented; ${rewrite(left, right)}`,
   );
 }

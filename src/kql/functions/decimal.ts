@@ -65,8 +65,17 @@ function exactOfDouble(x: number): Exact {
 
 const same = (a: Exact, b: Exact) => a.digits === b.digits && a.scale === b.scale;
 
+// SqlDecimal's largest precision: 38 digits in all (SqlDecimal.MaxPrecision; MaxValue is 10^38 - 1).
+const MAX_PRECISION = 38;
+
 /** The double holding exactly `e`, or a refusal naming what produced it. */
 function held(e: Exact, construct: string): number {
+  const digits = (e.digits < 0n ? -e.digits : e.digits).toString().length;
+  if (Math.max(digits, e.scale) > MAX_PRECISION)
+    refuse(
+      construct,
+      `the decimal ${digits > 40 ? Number(toText(e)) : toText(e)} needs more than SqlDecimal's ${MAX_PRECISION} digits; how the service overflows or rounds it is not documented`,
+    );
   const n = Number(toText(e));
   if (!same(exactOfDouble(n), normalize(e)))
     refuse(construct, `the decimal ${toText(e)} has more digits than the engine holds exactly`);
@@ -143,7 +152,7 @@ export function decimalFromReal(x: number): number {
       'todecimal() of a real',
       `${x} has more than 15 significant digits; the conversion's rounding is not documented`,
     );
-  return x;
+  return held(exactOfDouble(x), 'todecimal() of a real');
 }
 
 /** tostring() / strcat() of a decimal: refused (see the module comment); '' for null as for every type. */

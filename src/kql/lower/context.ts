@@ -70,8 +70,8 @@ export interface RowContext {
   packed?: { width: number };
   /** Inside scan: `step.column` references, resolved to a column of the row (scan.ts). */
   stateColumns?: Map<string, (column: string) => number>;
-  /** Inside a graph pattern's where/project: `map(edge, property)` (graph.ts). */
-  graphMap?: (call: any) => ScalarExpr;
+  /** Inside a graph pattern's where/project: `map()`, `all()`, `any()` over a variable-length edge (graph.ts). */
+  graphElements?: (call: any, mode: 'map' | 'all' | 'any') => ScalarExpr;
   /** Inside a graph pattern's where/project: `node_degree_in(node)` / `node_degree_out(node)` (graph.ts). */
   graphDegree?: (call: any, direction: 'in' | 'out') => ScalarExpr;
 }

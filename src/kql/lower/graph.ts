@@ -3,9 +3,18 @@
 // graph-shortest-paths-operator, graph-to-table-operator). The graph is never a value of the plan:
 // each consumer is lowered together with the make-graph it reads.
 import { refusalReason } from '../plan/refusals.js';
-import type { Column, GraphCycles, GraphSequence, GraphSource, Plan, ScalarExpr } from '../plan/types.js';
+import type {
+  Column,
+  GraphCycles,
+  GraphElementCall,
+  GraphSequence,
+  GraphSource,
+  Plan,
+  ScalarExpr,
+} from '../plan/types.js';
 import {
   boundSchema,
+  calledName,
   kindName,
   type LowerContext,
   list,
@@ -329,16 +338,15 @@ function lowerPatternQuery(
       return (offsets.get(variable) as number) + k;
     };
   };
+  const elements: GraphElementCall[] = [];
   const row: RowContext = {
     schema: bindings,
     stateColumns: new Map(variables.map((v) => [v.name, propertyIndex(v.name)])),
-    graphMap: (call: any) => {
-      const [edge, property] = list(call.ArgumentList.Expressions).map((a: any) => a.Element ?? a);
-      const v = variables.find((x) => x.name === edge?.SimpleName);
-      if (!v?.variableLength || kindName(property) !== 'NameReference')
-        throw unsupported(call, ctx, 'map()', 'map(): only map(variableLengthEdge, property) is run');
-      const index = propertyIndex(v.name)(String(property.SimpleName));
-      return { kind: 'column', index, type: 'dynamic' };
+    graphElements: (call: any, mode: 'map' | 'all' | 'any') => {
+      const element = lowerElementCall(call, mode, variables, graph, ctx);
+      elements.push(element);
+      bindings.push({ name: `\u0003${elements.length}`, type: mode === 'map' ? 'dynamic' : 'bool' });
+      return { kind: 'column', index: bindings.length - 1, type: mode === 'map' ? 'dynamic' : 'bool' };
     },
     // node_degree_in/out(node): "the number of incoming edges" / "outgoing edges" of the node in
     // the graph (node-degree-in and node-degree-out pages), whatever the pattern matched.
@@ -356,35 +364,71 @@ function lowerPatternQuery(
       return { kind: 'column', index, type: 'long' };
     },
   };
+  const elementsStart = bindings.length;
   const predicate = node.WhereClause ? lowerScalar(node.WhereClause.Condition, row, ctx) : undefined;
-  if (
-    predicate &&
-    mode !== 'match' &&
-    readsVariable(predicate, offsets.get(variables[1].name) as number, edgeSchema.length)
-  )
+  // The path variable's properties, and what map()/all()/any() compute over its edges or inner nodes.
+  const readsPath = (expr: ScalarExpr) =>
+    readsVariable(expr, offsets.get(variables[1].name) as number, edgeSchema.length) ||
+    elements.some((e, k) => e.variable === 1 && readsVariable(expr, elementsStart + k, 1));
+  if (predicate && mode !== 'match' && readsPath(predicate))
     throw unsupported(
       node.WhereClause,
       ctx,
       'graph-shortest-paths where on the path',
       'graph-shortest-paths: a where over the path edges (whether paths are filtered before or after choosing the shortest is not documented)',
     );
-  const matches: Plan = {
-    op: 'graph',
-    ...graph,
-    query: { kind: mode, steps, predicate, cycles, ...(sequences.length > 1 ? { sequences } : {}) },
-    schema: bindings,
-    span: spanOf(node, ctx),
-  };
   const names = boundSchema(node).map((c) => c.name);
   const items = list(node.ProjectClause.Expressions).map((e: any) => e.Element ?? e);
   if (names.length !== items.length) throw unsupported(node.ProjectClause, ctx, 'graph project');
-  return project(
-    matches,
-    items.map((item: any, i: number) => ({
-      name: names[i],
-      expr: lowerScalar(kindName(item) === 'SimpleNamedExpression' ? item.Expression : item, row, ctx),
-    })),
-  );
+  // Lowered before the plan is made: a map() in the project adds its binding column.
+  const outputs = items.map((item: any, i: number) => ({
+    name: names[i],
+    expr: lowerScalar(kindName(item) === 'SimpleNamedExpression' ? item.Expression : item, row, ctx),
+  }));
+  const matches: Plan = {
+    op: 'graph',
+    ...graph,
+    query: {
+      kind: mode,
+      steps,
+      predicate,
+      cycles,
+      ...(sequences.length > 1 ? { sequences } : {}),
+      ...(elements.length > 0 ? { elements } : {}),
+    },
+    schema: bindings,
+    span: spanOf(node, ctx),
+  };
+  return project(matches, outputs);
+}
+
+/**
+ * `map|all|any(e, body)` or `map|all|any(inner_nodes(e), body)` with `e` a variable-length edge: the
+ * body reads one edge's or inner node's properties by name ("A property is referenced using the
+ * property name directly. The expression is evaluated for each edge/inner node in the variable length
+ * edge": map, all and any graph function pages; inner_nodes "can only be used as the first parameter").
+ */
+function lowerElementCall(
+  call: any,
+  mode: 'map' | 'all' | 'any',
+  variables: PatternVariable[],
+  graph: GraphSource,
+  ctx: LowerContext,
+): GraphElementCall {
+  const [target, body] = list(call.ArgumentList.Expressions).map((a: any) => a.Element ?? a);
+  const inner = kindName(target) === 'FunctionCallExpression' && calledName(target) === 'inner_nodes';
+  const edge = inner ? list(target.ArgumentList.Expressions).map((a: any) => a.Element ?? a)[0] : target;
+  const variable =
+    kindName(edge) === 'NameReference' ? variables.findIndex((v) => v.name === String(edge.SimpleName)) : -1;
+  if (variable < 0 || !variables[variable].variableLength || !body)
+    throw unsupported(
+      call,
+      ctx,
+      `${mode}()`,
+      `${mode}(): only ${mode}(edge, expression) and ${mode}(inner_nodes(edge), expression) of a variable-length edge of the pattern are run`,
+    );
+  const schema = inner ? graph.nodeSchema : graph.edges.schema;
+  return { variable, scope: inner ? 'inner_nodes' : 'edges', mode, body: lowerScalar(body, { schema }, ctx) };
 }
 
 /** Whether an expression reads a column in [start, start + width). */

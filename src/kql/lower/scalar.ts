@@ -60,6 +60,9 @@ const WINDOW_FUNCTIONS = new Set<string>([
 // Calls lowerCall turns into their own expressions instead of a function-library call.
 const SPECIAL_CALLS = [
   'map',
+  'all',
+  'any',
+  'inner_nodes',
   'node_degree_in',
   'node_degree_out',
   'column_ifexists',
@@ -300,7 +303,8 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   const expansion = node.GetExpansion?.();
   if (expansion) return lowerExpansion(node, expansion, row, ctx, aggregate);
-  if (name === 'map' && row.graphMap) return row.graphMap(node);
+  if ((name === 'map' || name === 'all' || name === 'any') && row.graphElements)
+    return row.graphElements(node, name);
   if ((name === 'node_degree_in' || name === 'node_degree_out') && row.graphDegree)
     return row.graphDegree(node, name === 'node_degree_in' ? 'in' : 'out');
   if (name === 'column_ifexists') return lowerColumnIfExists(node, row, ctx, aggregate);
@@ -338,7 +342,29 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
   }
   if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
   if (name === 'iff' || name === 'iif' || name === 'case') return branchCall(node, name, args, ctx);
+  if (COMMON_TYPE_CALLS.has(name)) return call(node, 'function', name, toCommonType(node, args, ctx), ctx);
   return call(node, 'function', name, args, ctx);
+}
+
+// Calls whose value is one of their arguments, typed by Kusto.Language with the arguments' common
+// numeric type (int < long < real < decimal; other mixes are KS232 errors).
+const COMMON_TYPE_CALLS = new Set(['coalesce', 'max_of', 'min_of']);
+
+/**
+ * The arguments of coalesce()/max_of()/min_of() in the call's type: an int or long argument of a long
+ * or real call is the same number (widened), and a number of a decimal call (`coalesce(r, m)`) goes
+ * through todecimal(), which answers only values every conversion gives alike (a NaN, a real past 15
+ * digits or past SqlDecimal's 38 is refused): the engine put the real itself, NaN or 1e300, into the
+ * decimal column.
+ */
+function toCommonType(node: any, args: ScalarExpr[], ctx: LowerContext): ScalarExpr[] {
+  const type = typeOf(node, ctx);
+  return args.map((arg) => {
+    if (arg.type === type) return arg;
+    const widening = numericWidening(arg.type, type);
+    if (widening) return conversionCall(arg, widening, type, node, ctx);
+    return type === 'decimal' ? conversionCall(arg, 'todecimal', type, node, ctx) : arg;
+  });
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { Column, Plan, ScalarExpr } from '../plan/types.js';
-import { isScanWithoutMatchId, kusto } from '../syntax/index.js';
+import {
+  isScanWithoutMatchId,
+  kusto,
+  referencingNodes,
+  scanPhantomMatchId,
+  toArray,
+} from '../syntax/index.js';
 import { coerce } from '../values/index.js';
 import {
   boundSchema,
@@ -36,18 +42,15 @@ function usesWindowOrRow(expr: ScalarExpr): boolean {
 export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
   const bound = boundSchema(node);
   const width = input.schema.length;
-  const matchId = !isScanWithoutMatchId(node);
-  // Kusto.Language 12.4.1 adds match_id without with_match_id (see resultSchema); the page's
-  // examples do not have it. Operators after such a scan would be bound to the extra column.
+  // Kusto.Language 12.4.1 gives a scan without with_match_id a match_id column the page's examples
+  // do not have (syntax/analyze.ts). Where the scan ends the query it is left out; before other
+  // operators, which are bound to it, it is computed as with_match_id would and carried while
+  // nothing reads it, then left out of the result (lower/index.ts).
+  const phantom = scanPhantomMatchId(node);
   const ends = node.Parent?.Parent?.Kind === kusto().Syntax.SyntaxKind.ExpressionStatement;
-  if (!matchId && !ends)
-    throw unsupported(
-      node,
-      ctx,
-      'scan without with_match_id before other operators',
-      'scan without with_match_id is only run as the last operator of the query: Kusto.Language 12.4.1 binds an extra match_id column that the scan page does not have',
-    );
-  const schema = matchId ? bound : bound.slice(0, -1);
+  if (phantom && !ends) checkPhantomUnread(node, phantom, ctx);
+  const matchId = !isScanWithoutMatchId(node) || (phantom !== undefined && !ends);
+  const schema = matchId || !phantom ? bound : bound.slice(0, -1);
   const declaredColumns = schema.slice(width, schema.length - (matchId ? 1 : 0));
   if (node.OrderByClause || node.PartitionByClause)
     throw unsupported(node, ctx, 'scan with order by or partition by');
@@ -100,6 +103,77 @@ export function lowerScan(node: any, input: Plan, ctx: LowerContext): Plan {
     return { output: outputText as 'all' | 'none', condition, assignments };
   });
   return { op: 'scan-steps', input, declared, steps, matchId, schema };
+}
+
+// Operators after a scan that read only the columns they name: the phantom match_id passes them
+// unread unless named (a reference to its symbol) or taken by a star (`*`, pack_all()).
+const NAMING_OPERATORS = new Set([
+  'FilterOperator',
+  'ExtendOperator',
+  'ProjectOperator',
+  'ProjectAwayOperator',
+  'ProjectRenameOperator',
+  'ProjectReorderOperator',
+  'ProjectKeepOperator',
+  'SortOperator',
+  'TopOperator',
+  'TakeOperator',
+  'SummarizeOperator',
+  'SerializeOperator',
+  'DistinctOperator',
+  'CountOperator',
+  'ParseOperator',
+  'ParseWhereOperator',
+  'MvExpandOperator',
+]);
+
+/**
+ * Refuses a scan without with_match_id whose phantom match_id (syntax/analyze.ts) could change an
+ * answer: read by name, taken by a star or pack_all(), passed through an operator that reads every
+ * column (getschema, union, join, as...), or still present where the pipeline feeds anything but the
+ * query's result (a let, a subquery, a function body), since the scan page has no such column.
+ */
+function checkPhantomUnread(scan: any, phantom: any, ctx: LowerContext): void {
+  const refuse = (at: any, why: string) =>
+    unsupported(
+      at,
+      ctx,
+      'scan without with_match_id before other operators',
+      `scan without with_match_id before other operators: ${why} (Kusto.Language binds a match_id column the scan page says this scan does not have)`,
+    );
+  let root = scan;
+  while (root.Parent) root = root.Parent;
+  const reader = referencingNodes(root).find((n: any) => n.ReferencedSymbol === phantom);
+  if (reader) throw refuse(reader, `'${text(reader)}' reads it`);
+  let pipe = scan.Parent;
+  while (pipe.Parent?.Kind === kusto().Syntax.SyntaxKind.PipeExpression && pipe.Parent.Expression === pipe) {
+    pipe = pipe.Parent;
+    const operator = pipe.Operator;
+    if (!NAMING_OPERATORS.has(kindName(operator)))
+      throw refuse(
+        operator,
+        `the ${text(operator.GetFirstToken?.() ?? operator)} after it would see the column`,
+      );
+    const star = findNode(operator, (n) => kindName(n) === 'StarExpression' || isPackAll(n));
+    if (star) throw refuse(star, `'${text(star)}' would take the column`);
+  }
+  const carried = toArray(pipe.ResultType?.Columns).includes(phantom);
+  if (carried && pipe.Parent?.Kind !== kusto().Syntax.SyntaxKind.ExpressionStatement)
+    throw refuse(pipe, 'the column would flow on beyond the pipeline (name the columns with project)');
+}
+
+function isPackAll(node: any): boolean {
+  return kindName(node) === 'FunctionCallExpression' && String(node.ReferencedSymbol?.Name) === 'pack_all';
+}
+
+function findNode(node: any, test: (n: any) => boolean): any {
+  if (test(node)) return node;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    const found = child && !child.IsToken ? findNode(child, test) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**

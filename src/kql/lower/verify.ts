@@ -46,8 +46,14 @@ export function checkStageSchema(plan: Plan, node: any, ctx: LowerContext): void
   const result = node.ResultType;
   if (!result?.Columns || result.IsOpen || plan.op === 'runtime-schema') return;
   const expected = boundSchema(node);
-  // Kusto.Language 12.4.1 gives scan a match_id column without with_match_id (see resultSchema).
-  if (isScanWithoutMatchId(node.Operator) && expected.at(-1)?.name === 'match_id') expected.pop();
+  // Kusto.Language 12.4.1 gives scan a match_id column without with_match_id (see resultSchema),
+  // which the plan carries only before other operators (lower/scan.ts).
+  if (
+    isScanWithoutMatchId(node.Operator) &&
+    expected.at(-1)?.name === 'match_id' &&
+    plan.schema.at(-1)?.name !== 'match_id'
+  )
+    expected.pop();
   const mismatch = schemaDifference(plan.schema, expected);
   if (mismatch) throw unsupported(operator, ctx, 'result schema', mismatch);
 }

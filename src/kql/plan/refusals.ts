@@ -36,7 +36,7 @@ const GEOMETRY_LIBRARY =
 const EDGE_INTERIOR =
   "a point inside a line or polygon edge is computed by a method the page does not give: the point-to-polygon page's edge-interior distance (259.940756070596 m) differs from the exact geodesic (259.9407559707 m)";
 const GRAPH_FUNCTION =
-  'not implemented: graph-match and graph-shortest-paths run only node and edge properties, map() and node_degree_in/out() (its page defines it; the engine does not have it yet)';
+  'not implemented: graph-match and graph-shortest-paths run only node and edge properties, map(), all(), any(), inner_nodes() and node_degree_in/out() (its page defines it; the engine does not have it yet)';
 const SEVERAL_TABLES = 'it returns several result tables (or none), and a query here returns one';
 
 const REASONS: Record<string, string> = {
@@ -122,9 +122,6 @@ const REASONS: Record<string, string> = {
   'geo_line_buffer()': GEOMETRY_LIBRARY,
   'geo_point_buffer()': GEOMETRY_LIBRARY,
   // Graph functions.
-  'all()': GRAPH_FUNCTION,
-  'any()': GRAPH_FUNCTION,
-  'inner_nodes()': GRAPH_FUNCTION,
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,
   // What a local engine does not have.

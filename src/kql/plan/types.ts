@@ -261,6 +261,8 @@ export type Plan =
               cycles?: GraphCycles;
               /** graph-match with several comma-delimited sequences (steps is then the first one's). */
               sequences?: GraphSequence[];
+              /** map()/all()/any() calls, each filling one binding column after the variables' properties. */
+              elements?: GraphElementCall[];
             };
         span: Span;
       } & GraphSource)
@@ -406,6 +408,18 @@ export interface GraphSource {
 export interface GraphSequence {
   steps: GraphEdgeStep[];
   variables: number[];
+}
+
+/**
+ * `map(e, expr)`, `all(e, cond)`, `any(e, cond)` over a variable-length edge `e` (the pattern variable
+ * at `variable`), or over its inner nodes with `inner_nodes(e)`: `body` reads the properties of one
+ * edge (edge schema) or one node (node schema) and is evaluated per element (graph function pages).
+ */
+export interface GraphElementCall {
+  variable: number;
+  scope: 'edges' | 'inner_nodes';
+  mode: 'map' | 'all' | 'any';
+  body: ScalarExpr;
 }
 
 /** graph-match's CyclesOption (graph-match-operator page). */

@@ -191,8 +191,9 @@ export function resultSchema(code: any): ColumnSchema[] | undefined {
   }));
   // Kusto.Language 12.4.1 binds `scan` with a match_id column even without with_match_id; the scan
   // page's examples (https://learn.microsoft.com/kusto/query/scan-operator) return the source's and
-  // the declared columns only. Corrected where the scan ends the query (the engine refuses it elsewhere).
-  if (endsInScanWithoutMatchId(code.Syntax) && columns.at(-1)?.name === 'match_id') columns.pop();
+  // the declared columns only. Corrected where that column reaches the result (scanPhantomMatchId).
+  const phantom = phantomInResult(code);
+  if (phantom >= 0) columns.splice(phantom, 1);
   // Kusto.Language 12.4.1 binds `union kind=inner` to every leg's columns (union-inner.ts).
   return innerUnionResult(code.Syntax) ?? columns;
 }
@@ -214,10 +215,28 @@ export function lastStatement(root: any): any {
   return treeFacts(root).lastStatement;
 }
 
-/** Whether the query's last statement is `... | scan ...` without with_match_id. */
-function endsInScanWithoutMatchId(root: any): boolean {
-  const expression = lastStatement(root)?.Expression;
-  return (
-    expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression && isScanWithoutMatchId(expression.Operator)
-  );
+/**
+ * The match_id column Kusto.Language 12.4.1 gives a scan without with_match_id (its last column),
+ * or undefined when the scan has none: the column the scan page says the operator does not output.
+ */
+export function scanPhantomMatchId(scan: any): any {
+  if (!isScanWithoutMatchId(scan)) return undefined;
+  const last = toArray(scan.ResultType?.Columns).at(-1);
+  return last?.Name === 'match_id' ? last : undefined;
+}
+
+/**
+ * The position in the query's result of a scan's phantom match_id passed on unchanged (the same
+ * column symbol) through the operators after the scan, or -1. lower/scan.ts refuses the queries
+ * where the column is read or where it flows anywhere but the result.
+ */
+export function phantomInResult(code: any): number {
+  const columns = toArray(code.ResultType?.Columns);
+  let expression = lastStatement(code.Syntax)?.Expression;
+  while (expression?.Kind === kusto().Syntax.SyntaxKind.PipeExpression) {
+    const phantom = scanPhantomMatchId(expression.Operator);
+    if (phantom) return columns.indexOf(phantom);
+    expression = expression.Expression;
+  }
+  return -1;
 }

@@ -14,6 +14,7 @@ import type { Order, Pair } from './equivalences.js';
 import * as round1 from './equivalences.js';
 import * as round3 from './equivalences-round3.js';
 import * as round4 from './equivalences-round4.js';
+import * as round5 from './equivalences-round5.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
@@ -48,6 +49,7 @@ const suites: Suite[] = [
   { table: 'S', ...round2 },
   { table: 'R', ...round3 },
   { table: 'U', ...round4 },
+  { table: 'V', ...round5 },
 ];
 
 for (const { table: name, catalog, columns, row, pairs } of suites) {
