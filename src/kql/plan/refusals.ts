@@ -29,8 +29,6 @@ const EXTERNAL =
   'it sends a request to a service outside the query (a database, an HTTP endpoint, an AI model, Azure Digital Twins or storage), which a local run must not do';
 const SANDBOX =
   "it runs user code in the service's language sandbox (runtime and package versions), which the engine does not have";
-const H3_FACES =
-  "not implemented: Uber's H3 library defines the result, but it needs H3's icosahedron face projection, and the engine has only H3's index layout (geo_h3cell_level/parent/children)";
 const GEOMETRY_LIBRARY =
   'its result is a geometry computed by the service’s geometry library (vertex choice and order, tolerance handling, covering), which its page does not specify';
 const EDGE_INTERIOR =
@@ -91,13 +89,7 @@ const REASONS: Record<string, string> = {
   'column_names_of()': NO_PAGE,
   'bin_auto()':
     'its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties, which a local query does not set',
-  // Geo functions beyond points, distances, geohash, S2 cells and the H3 index hierarchy.
-  'geo_point_to_h3cell()': H3_FACES,
-  'geo_h3cell_to_central_point()': H3_FACES,
-  'geo_h3cell_to_polygon()': H3_FACES,
-  'geo_h3cell_neighbors()': H3_FACES,
-  'geo_h3cell_rings()': H3_FACES,
-  'geo_polygon_to_h3cells()': H3_FACES,
+  // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
   'geo_geohash_neighbors()':
     "its page's one example lists the eight neighbours of 'sunny' in an order (SW, NW, SE, N, W, NE, E, S) that no stated rule produces",
   'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
