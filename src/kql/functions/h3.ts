@@ -9,18 +9,19 @@
  * geo-h3cell-to-central-point-function, geo-h3cell-to-polygon-function, geo-h3cell-neighbors-function,
  * geo-h3cell-rings-function).
  */
-import {
-  cellToBoundary,
-  cellToLatLng,
-  gridDisk,
-  gridDiskDistances,
-  gridRingUnsafe,
-  isPentagon,
-  latLngToCell,
-} from 'h3-js';
+import { createRequire } from 'node:module';
 import { type Json, UnsupportedError, type Value } from '../values/index.js';
 import { num } from './math.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
+
+// h3-js takes a few hundred milliseconds to load (an Emscripten build of H3's C library), so it is
+// loaded on the first call that needs it rather than with the engine.
+const require = createRequire(import.meta.url);
+let h3Library: typeof import('h3-js') | undefined;
+const h3 = (): typeof import('h3-js') => {
+  h3Library ??= require('h3-js') as typeof import('h3-js');
+  return h3Library;
+};
 
 const MAX_RESOLUTION = 15;
 const BASE_CELLS = 122;
@@ -144,7 +145,7 @@ const pointToH3Cell: ScalarImpl = ([longitude, latitude, resolutionValue]) => {
   if (lng === null || lat === null || !(Math.abs(lng) <= 180) || !(Math.abs(lat) <= 90)) return '';
   if (resolution === null || !Number.isInteger(resolution) || resolution < 0 || resolution > MAX_RESOLUTION)
     return '';
-  return latLngToCell(lat, lng, resolution);
+  return h3().latLngToCell(lat, lng, resolution);
 };
 
 /**
@@ -165,7 +166,7 @@ function validCell(token: Value): string | null {
 const h3CellToCentralPoint: ScalarImpl = ([token]) => {
   const cell = validCell(token);
   if (cell === null) return null;
-  const [lat, lng] = cellToLatLng(cell);
+  const [lat, lng] = h3().cellToLatLng(cell);
   return { type: 'Point', coordinates: [lng, lat] };
 };
 
@@ -178,7 +179,7 @@ const h3CellToCentralPoint: ScalarImpl = ([token]) => {
 const h3CellToPolygon: ScalarImpl = ([token]) => {
   const cell = validCell(token);
   if (cell === null) return null;
-  const ring = cellToBoundary(cell, true);
+  const ring = h3().cellToBoundary(cell, true);
   for (let i = 1; i < ring.length; i++)
     if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180)
       throw new UnsupportedError(
@@ -194,10 +195,10 @@ const h3CellToPolygon: ScalarImpl = ([token]) => {
  * pentagon the rings come out in H3's spiral order, which the pages print.
  */
 function refusePentagonDistortion(cell: string, distance: number, name: string): void {
-  let distorted = isPentagon(cell);
+  let distorted = h3().isPentagon(cell);
   for (let k = 1; k <= distance && !distorted; k++) {
     try {
-      gridRingUnsafe(cell, k);
+      h3().gridRingUnsafe(cell, k);
     } catch {
       distorted = true;
     }
@@ -214,7 +215,7 @@ const h3CellNeighbors: ScalarImpl = ([token]) => {
   const cell = validCell(token);
   if (cell === null) return null;
   refusePentagonDistortion(cell, 1, 'geo_h3cell_neighbors');
-  return gridDisk(cell, 1).slice(1);
+  return h3().gridDisk(cell, 1).slice(1);
 };
 
 /** The largest ring distance geo_h3cell_rings takes (its page: "Valid distance is in range [0, 142]"). */
@@ -233,7 +234,7 @@ const h3CellRings: ScalarImpl = ([token, distanceValue]) => {
   if (distance === null || !Number.isInteger(distance) || distance < 0 || distance > MAX_RING_DISTANCE)
     return null;
   refusePentagonDistortion(cell, distance, 'geo_h3cell_rings');
-  return gridDiskDistances(cell, distance);
+  return h3().gridDiskDistances(cell, distance);
 };
 
 /** A GeoJSON position: two finite numbers, longitude in [-180, 180] and latitude in [-90, 90]. */
