@@ -621,7 +621,106 @@ const geoAngle: ScalarImpl = ([lng1, lat1, lng2, lat2, lng3, lat3]) => {
   return turn < 0 ? turn + 2 * Math.PI : turn;
 };
 
+/**
+ * The point where geodesic edges ab and cd cross, as S2 computes an edge intersection: the two
+ * planes' normals each taken in the stable form (a - b) × (a + b) and normalized, their cross product
+ * normalized and turned to the edges' side. This reproduces the geo_intersection_2lines page's point
+ * to its last printed digit, where the plain (a × b) × (c × d) is off from the 11th digit.
+ */
+function edgeIntersection(a: Point, b: Point, c: Point, d: Point): Point {
+  const stableNormal = (p: Point, q: Point): Point => {
+    const n = cross([p[0] - q[0], p[1] - q[1], p[2] - q[2]], [p[0] + q[0], p[1] + q[1], p[2] + q[2]]);
+    const l = length(n);
+    return [n[0] / l, n[1] / l, n[2] / l];
+  };
+  const x = cross(stableNormal(a, b), stableNormal(c, d));
+  const l = length(x);
+  const sum: Point = [a[0] + b[0] + c[0] + d[0], a[1] + b[1] + c[1] + d[1], a[2] + b[2] + c[2] + d[2]];
+  const sign = dot(x, sum) < 0 ? -1 : 1;
+  return [(sign * x[0]) / l, (sign * x[1]) / l, (sign * x[2]) / l];
+}
+
+/** A LineString's vertices; null when it is not a valid LineString (another type included). */
+function lineStringVertices(v: Value): [number, number][] | null {
+  const s = shape(v);
+  return s?.type === 'LineString' ? lineVertices(s.coordinates) : null;
+}
+
+/**
+ * geo_intersection_2lines(line1, line2) (https://learn.microsoft.com/kusto/query/geo-intersection-2lines-function):
+ * two LineStrings whose edges cross at one point give that GeoJSON point; lines that do not meet an
+ * empty GeometryCollection; the same line twice the line itself (the page's four examples); an
+ * invalid line null. Other intersections (several points, touching or overlapping edges,
+ * MultiLineStrings) are shaped by the service's geometry library (which collection, vertex order),
+ * which the page does not describe, and are refused.
+ */
+const intersection2Lines: ScalarImpl = ([first, second]): Json => {
+  const what = 'geo_intersection_2lines()';
+  for (const v of [first, second])
+    if (shape(v)?.type === 'MultiLineString')
+      throw new UnsupportedError(
+        `${what} of a MultiLineString`,
+        `${what} of a MultiLineString is not supported: the shape of the result is not documented`,
+      );
+  const a = lineStringVertices(first);
+  const b = lineStringVertices(second);
+  if (!a || !b) return null;
+  if (a.length === b.length && a.every(([lng, lat], i) => lng === b[i][0] && lat === b[i][1]))
+    return { type: 'LineString', coordinates: a };
+  const crossings: Point[] = [];
+  for (let i = 1; i < a.length; i++)
+    for (let j = 1; j < b.length; j++) {
+      const [p, q, r, t] = [toPoint(a[i - 1]), toPoint(a[i]), toPoint(b[j - 1]), toPoint(b[j])];
+      if (crosses(p, q, r, t, `${what} of lines that touch or overlap`))
+        crossings.push(edgeIntersection(p, q, r, t));
+    }
+  if (crossings.length === 0) return { type: 'GeometryCollection', geometries: [] };
+  if (crossings.length > 1)
+    throw new UnsupportedError(
+      `${what} of lines that cross more than once`,
+      `${what} of lines that cross more than once is not supported: the order and collection of the points are not documented`,
+    );
+  return { type: 'Point', coordinates: toLngLat(crossings[0]) };
+};
+
+/** A longitude and latitude in range (the geo pages' valid coordinates), else null. */
+function validCoordinate(longitude: Value, latitude: Value): [number, number] | null {
+  const lng = num(longitude);
+  const lat = num(latitude);
+  return lng !== null && lat !== null && Math.abs(lng) <= 180 && Math.abs(lat) <= 90 ? [lng, lat] : null;
+}
+
+/**
+ * geo_line_locate_point(line, longitude, latitude [, use_spheroid]): null for an invalid line or
+ * coordinate (the page's example); otherwise refused, like the other functions that need the point
+ * nearest inside an edge, whose method the service does not document (see geo_distance_point_to_line).
+ */
+const lineLocatePoint: ScalarImpl = ([line, longitude, latitude]) => {
+  if (!lineStringVertices(line) || !validCoordinate(longitude, latitude)) return null;
+  throw new UnsupportedError(
+    'geo_line_locate_point() of a valid line',
+    'geo_line_locate_point() of a valid line is not supported: the nearest point inside an edge is computed by a method its page does not give',
+  );
+};
+
+/**
+ * geo_point_buffer(longitude, latitude, radius [, tolerance]): null for an invalid point or a
+ * radius that is not positive (the page's examples); otherwise refused: the polygon's vertices are
+ * the service's geometry library's choice, which the page does not describe.
+ */
+const pointBuffer: ScalarImpl = ([longitude, latitude, radius]) => {
+  const r = num(radius);
+  if (!validCoordinate(longitude, latitude) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    'geo_point_buffer() of a valid point',
+    "geo_point_buffer() of a valid point is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_intersection_2lines: intersection2Lines,
+  geo_line_locate_point: lineLocatePoint,
+  geo_point_buffer: pointBuffer,
   geo_line_length: lineLength,
   geo_polygon_area: polygonArea,
   geo_polygon_centroid: polygonCentroid,

@@ -90,8 +90,6 @@ const REASONS: Record<string, string> = {
   'bin_auto()':
     'its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties, which a local query does not set',
   // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
-  'geo_geohash_neighbors()':
-    "its page's one example lists the eight neighbours of 'sunny' in an order (SW, NW, SE, N, W, NE, E, S) that no stated rule produces",
   'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_densify()':
@@ -101,8 +99,6 @@ const REASONS: Record<string, string> = {
   'geo_closest_point_on_line()': EDGE_INTERIOR,
   'geo_closest_point_on_polygon()': EDGE_INTERIOR,
   'geo_line_interpolate_point()': EDGE_INTERIOR,
-  'geo_line_locate_point()': EDGE_INTERIOR,
-  'geo_intersection_2lines()': GEOMETRY_LIBRARY,
   'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
   'geo_intersection_2polygons()': GEOMETRY_LIBRARY,
   'geo_union_polygons_array()': GEOMETRY_LIBRARY,
@@ -112,7 +108,6 @@ const REASONS: Record<string, string> = {
   'geo_line_simplify()': GEOMETRY_LIBRARY,
   'geo_polygon_buffer()': GEOMETRY_LIBRARY,
   'geo_line_buffer()': GEOMETRY_LIBRARY,
-  'geo_point_buffer()': GEOMETRY_LIBRARY,
   // Graph functions.
   'all()': GRAPH_FUNCTION,
   'any()': GRAPH_FUNCTION,
