@@ -717,7 +717,121 @@ const pointBuffer: ScalarImpl = ([longitude, latitude, radius]) => {
   );
 };
 
+/**
+ * geo_line_interpolate_point(line, fraction) (https://learn.microsoft.com/kusto/query/geo-line-interpolate-point-function):
+ * the point `fraction` of the way along a LineString, as S2's S2Polyline::Interpolate finds it: the
+ * target arc length fraction × the sum of the edges' angles, walked edge by edge and placed inside
+ * its edge with S2's InterpolateAtDistance (cos(d) a + sin(d) t / |t|, normalized, with t the tangent
+ * (a+b)×(b-a) × a); fraction 0 is the first vertex and an arc length the edges do not reach the last.
+ * Both of the page's values come out to the last digit. Null for an invalid line or a fraction outside
+ * [0, 1]; a MultiLineString ("should not contain more than a single line string") and a null
+ * fraction are refused.
+ */
+const lineInterpolatePoint: ScalarImpl = ([line, fractionValue]) => {
+  const what = 'geo_line_interpolate_point()';
+  if (shape(line)?.type === 'MultiLineString')
+    throw new UnsupportedError(
+      `${what} of a MultiLineString`,
+      `${what} of a MultiLineString is not supported: its page takes a single line string`,
+    );
+  const vertices = lineStringVertices(line);
+  if (!vertices) return null;
+  if (fractionValue === null) throw new UnsupportedError(`${what} with a null fraction`);
+  const fraction = num(fractionValue);
+  if (fraction === null || !(fraction >= 0 && fraction <= 1)) return null;
+  if (fraction === 0) return { type: 'Point', coordinates: vertices[0] };
+  const points = vertices.map(toPoint);
+  const lengths = points.slice(1).map((b, i) => angle(points[i], b));
+  let target = fraction * lengths.reduce((sum, l) => sum + l, 0);
+  for (let i = 1; i < points.length; i++) {
+    const l = lengths[i - 1];
+    if (target < l) {
+      const [a, b] = [points[i - 1], points[i]];
+      const t = cross(
+        cross([a[0] + b[0], a[1] + b[1], a[2] + b[2]], [b[0] - a[0], b[1] - a[1], b[2] - a[2]]),
+        a,
+      );
+      const k = Math.sin(target) / length(t);
+      const c = Math.cos(target);
+      const x: Point = [c * a[0] + k * t[0], c * a[1] + k * t[1], c * a[2] + k * t[2]];
+      const n = length(x);
+      return { type: 'Point', coordinates: toLngLat([x[0] / n, x[1] / n, x[2] / n]) };
+    }
+    target -= l;
+  }
+  return { type: 'Point', coordinates: vertices[vertices.length - 1] };
+};
+
+/**
+ * geo_closest_point_on_line(longitude, latitude, line) (https://learn.microsoft.com/kusto/query/geo-closest-point-on-line-function):
+ * answered when the nearest point is a vertex of the line (the page's example: the road vertex
+ * nearest North Las Vegas Airport), as the vertex's own coordinates; null for an invalid coordinate or
+ * line. A nearest point inside an edge is refused for the reason distanceToEdges gives, and two
+ * vertices at the same distance too (which one the service picks is not documented).
+ */
+const closestPointOnLine: ScalarImpl = ([lngArg, latArg, v]) => {
+  const what = 'geo_closest_point_on_line()';
+  const p = validCoordinate(lngArg, latArg);
+  const s = shape(v);
+  const lines =
+    s?.type === 'LineString' ? [s.coordinates] : s?.type === 'MultiLineString' ? s.coordinates : null;
+  if (!p || !Array.isArray(lines) || lines.length === 0) return null;
+  const parsed = lines.map(lineVertices);
+  if (parsed.some((l) => l === null)) return null;
+  const x = toPoint(p);
+  const vertices = (parsed as [number, number][][]).flat();
+  const edges = (parsed as [number, number][][]).flatMap((l) =>
+    l.slice(1).map((b, i): [Point, Point] => [toPoint(l[i]), toPoint(b)]),
+  );
+  const nearest = distanceToEdges(x, edges, what);
+  const at = vertices.filter((c) => angle(x, toPoint(c)) === nearest);
+  if (
+    new Set(at.map(([lng, lat]) => `${lng},${lat}`)).size !== 1 ||
+    vertices.some((c) => {
+      const d = angle(x, toPoint(c));
+      return d !== nearest && Math.abs(d - nearest) <= 1e-15;
+    })
+  )
+    throw new UnsupportedError(
+      `${what} with vertices at equal distance`,
+      `${what} with several vertices at the nearest distance is not supported: which one the service returns is not documented`,
+    );
+  return { type: 'Point', coordinates: at[0] };
+};
+
+/**
+ * geo_line_buffer(line, radius [, tolerance]): null for an invalid line or a radius that is not
+ * positive (the page's examples); otherwise refused: the buffer polygon's vertices are the service's
+ * geometry library's choice, which the page does not describe.
+ */
+const lineBuffer: ScalarImpl = ([line, radius]) => {
+  const r = num(radius);
+  if (!lineEdges(line) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    'geo_line_buffer() of a valid line',
+    "geo_line_buffer() of a valid line is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
+/**
+ * geo_line_simplify(line [, tolerance = 10]): null for an invalid line or a negative tolerance (the
+ * page's examples); otherwise refused: which vertices the service's simplification keeps (and when a
+ * short line disappears) is its geometry library's choice.
+ */
+const lineSimplify: ScalarImpl = ([line, tolerance]) => {
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!lineEdges(line) || t === null || !(t >= 0)) return null;
+  throw new UnsupportedError(
+    'geo_line_simplify() of a valid line',
+    "geo_line_simplify() of a valid line is not supported: which vertices are kept is chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_line_buffer: lineBuffer,
+  geo_line_simplify: lineSimplify,
+  geo_line_interpolate_point: lineInterpolatePoint,
+  geo_closest_point_on_line: closestPointOnLine,
   geo_intersection_2lines: intersection2Lines,
   geo_line_locate_point: lineLocatePoint,
   geo_point_buffer: pointBuffer,

@@ -96,18 +96,14 @@ const REASONS: Record<string, string> = {
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
   'geo_polygon_densify()':
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
-  'geo_closest_point_on_line()': EDGE_INTERIOR,
   'geo_closest_point_on_polygon()': EDGE_INTERIOR,
-  'geo_line_interpolate_point()': EDGE_INTERIOR,
   'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
   'geo_intersection_2polygons()': GEOMETRY_LIBRARY,
   'geo_union_polygons_array()': GEOMETRY_LIBRARY,
   'geo_union_lines_array()': GEOMETRY_LIBRARY,
   'geo_simplify_polygons_array()': GEOMETRY_LIBRARY,
   'geo_polygon_simplify()': GEOMETRY_LIBRARY,
-  'geo_line_simplify()': GEOMETRY_LIBRARY,
   'geo_polygon_buffer()': GEOMETRY_LIBRARY,
-  'geo_line_buffer()': GEOMETRY_LIBRARY,
   // Graph functions.
   'all()': GRAPH_FUNCTION,
   'any()': GRAPH_FUNCTION,
