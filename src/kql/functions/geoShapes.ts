@@ -827,7 +827,71 @@ const lineSimplify: ScalarImpl = ([line, tolerance]) => {
   );
 };
 
+/**
+ * geo_closest_point_on_polygon(longitude, latitude, polygon) (https://learn.microsoft.com/kusto/query/geo-closest-point-on-polygon-function):
+ * the point itself when a polygon holds it (the page's Returns), the nearest vertex when a vertex is
+ * nearest, null for an invalid coordinate or polygon (the page's examples). A point on the boundary,
+ * a nearest point inside an edge (the page's Central Park example, see distanceToEdges) and vertices
+ * tied for nearest are refused.
+ */
+const closestPointOnPolygon: ScalarImpl = ([lngArg, latArg, v]) => {
+  const what = 'geo_closest_point_on_polygon()';
+  const p = validCoordinate(lngArg, latArg);
+  const polygons = p && preparePolygons(v, what);
+  if (!p || !polygons) return null;
+  const x = toPoint(p);
+  const inside = polygonsContain(polygons.planar, x);
+  if (inside === 'boundary') refuseBoundary(what);
+  if (inside) return { type: 'Point', coordinates: p };
+  const nearest = distanceToEdges(x, polygonEdges(polygons.rings), what);
+  const vertices = polygons.rings.flat().flatMap(({ coords }) => coords);
+  const at = vertices.filter((c) => angle(x, toPoint(c)) === nearest);
+  const tied = vertices.some((c) => {
+    const d = angle(x, toPoint(c));
+    return d !== nearest && Math.abs(d - nearest) <= 1e-15;
+  });
+  if (new Set(at.map(([lng, lat]) => `${lng},${lat}`)).size !== 1 || tied)
+    throw new UnsupportedError(
+      `${what} with vertices at equal distance`,
+      `${what} with several vertices at the nearest distance is not supported: which one the service returns is not documented`,
+    );
+  return { type: 'Point', coordinates: at[0] };
+};
+
+/**
+ * geo_polygon_buffer(polygon, radius [, tolerance]): null for an invalid polygon or a radius that is
+ * not positive (the page's examples); otherwise refused: the buffer polygon's vertices are the
+ * service's geometry library's choice, which the page does not describe.
+ */
+const polygonBuffer: ScalarImpl = ([polygon, radius]) => {
+  const what = 'geo_polygon_buffer()';
+  const r = num(radius);
+  if (!parsePolygons(polygon, what) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    `${what} of a valid polygon`,
+    `${what} of a valid polygon is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
+/**
+ * geo_polygon_simplify(polygon [, tolerance = 10]): null for an invalid polygon or a tolerance outside
+ * the page's [0.1, 10000] (its examples); otherwise refused: which vertices are kept is the service's
+ * geometry library's choice.
+ */
+const polygonSimplify: ScalarImpl = ([polygon, tolerance]) => {
+  const what = 'geo_polygon_simplify()';
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!parsePolygons(polygon, what) || t === null || !(t >= 0.1 && t <= 10000)) return null;
+  throw new UnsupportedError(
+    `${what} of a valid polygon`,
+    `${what} of a valid polygon is not supported: which vertices are kept is chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_closest_point_on_polygon: closestPointOnPolygon,
+  geo_polygon_buffer: polygonBuffer,
+  geo_polygon_simplify: polygonSimplify,
   geo_line_buffer: lineBuffer,
   geo_line_simplify: lineSimplify,
   geo_line_interpolate_point: lineInterpolatePoint,

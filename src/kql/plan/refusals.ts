@@ -31,8 +31,6 @@ const SANDBOX =
   "it runs user code in the service's language sandbox (runtime and package versions), which the engine does not have";
 const GEOMETRY_LIBRARY =
   'its result is a geometry computed by the service’s geometry library (vertex choice and order, tolerance handling, covering), which its page does not specify';
-const EDGE_INTERIOR =
-  "a point inside a line or polygon edge is computed by a method the page does not give: the point-to-polygon page's edge-interior distance (259.940756070596 m) differs from the exact geodesic (259.9407559707 m)";
 const GRAPH_FUNCTION =
   'not implemented: graph-match and graph-shortest-paths run only node and edge properties, map() and node_degree_in/out() (its page defines it; the engine does not have it yet)';
 const SEVERAL_TABLES = 'it returns several result tables (or none), and a query here returns one';
@@ -96,14 +94,11 @@ const REASONS: Record<string, string> = {
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
   'geo_polygon_densify()':
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
-  'geo_closest_point_on_polygon()': EDGE_INTERIOR,
   'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
   'geo_intersection_2polygons()': GEOMETRY_LIBRARY,
   'geo_union_polygons_array()': GEOMETRY_LIBRARY,
   'geo_union_lines_array()': GEOMETRY_LIBRARY,
   'geo_simplify_polygons_array()': GEOMETRY_LIBRARY,
-  'geo_polygon_simplify()': GEOMETRY_LIBRARY,
-  'geo_polygon_buffer()': GEOMETRY_LIBRARY,
   // Graph functions.
   'all()': GRAPH_FUNCTION,
   'any()': GRAPH_FUNCTION,
