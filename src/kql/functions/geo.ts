@@ -145,7 +145,21 @@ const geohashToPolygon: ScalarImpl = ([v]) => {
   return { type: 'Polygon', coordinates: [ring] };
 };
 
+/**
+ * geo_geohash_neighbors(geohash): null for an invalid geohash (the page's example); a valid one is
+ * refused: the page lists the eight neighbours of 'sunny' in an order (SW, NW, SE, N, W, NE, E, S)
+ * that no stated rule produces.
+ */
+const geohashNeighbors: ScalarImpl = ([v]) => {
+  if (!geohashBounds(v)) return null;
+  throw new UnsupportedError(
+    'geo_geohash_neighbors() of a valid geohash',
+    'geo_geohash_neighbors() of a valid geohash is not supported: the order of the neighbours is not documented',
+  );
+};
+
 export const geoFunctions: FunctionTable = {
+  geo_geohash_neighbors: geohashNeighbors,
   geo_point_to_geohash: pointToGeohash,
   geo_geohash_to_central_point: geohashToCentralPoint,
   geo_geohash_to_polygon: geohashToPolygon,

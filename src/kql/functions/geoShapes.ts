@@ -621,7 +621,284 @@ const geoAngle: ScalarImpl = ([lng1, lat1, lng2, lat2, lng3, lat3]) => {
   return turn < 0 ? turn + 2 * Math.PI : turn;
 };
 
+/**
+ * The point where geodesic edges ab and cd cross, as S2 computes an edge intersection: the two
+ * planes' normals each taken in the stable form (a - b) × (a + b) and normalized, their cross product
+ * normalized and turned to the edges' side. This reproduces the geo_intersection_2lines page's point
+ * to its last printed digit, where the plain (a × b) × (c × d) is off from the 11th digit.
+ */
+function edgeIntersection(a: Point, b: Point, c: Point, d: Point): Point {
+  const stableNormal = (p: Point, q: Point): Point => {
+    const n = cross([p[0] - q[0], p[1] - q[1], p[2] - q[2]], [p[0] + q[0], p[1] + q[1], p[2] + q[2]]);
+    const l = length(n);
+    return [n[0] / l, n[1] / l, n[2] / l];
+  };
+  const x = cross(stableNormal(a, b), stableNormal(c, d));
+  const l = length(x);
+  const sum: Point = [a[0] + b[0] + c[0] + d[0], a[1] + b[1] + c[1] + d[1], a[2] + b[2] + c[2] + d[2]];
+  const sign = dot(x, sum) < 0 ? -1 : 1;
+  return [(sign * x[0]) / l, (sign * x[1]) / l, (sign * x[2]) / l];
+}
+
+/** A LineString's vertices; null when it is not a valid LineString (another type included). */
+function lineStringVertices(v: Value): [number, number][] | null {
+  const s = shape(v);
+  return s?.type === 'LineString' ? lineVertices(s.coordinates) : null;
+}
+
+/**
+ * geo_intersection_2lines(line1, line2) (https://learn.microsoft.com/kusto/query/geo-intersection-2lines-function):
+ * two LineStrings whose edges cross at one point give that GeoJSON point; lines that do not meet an
+ * empty GeometryCollection; the same line twice the line itself (the page's four examples); an
+ * invalid line null. Other intersections (several points, touching or overlapping edges,
+ * MultiLineStrings) are shaped by the service's geometry library (which collection, vertex order),
+ * which the page does not describe, and are refused.
+ */
+const intersection2Lines: ScalarImpl = ([first, second]): Json => {
+  const what = 'geo_intersection_2lines()';
+  for (const v of [first, second])
+    if (shape(v)?.type === 'MultiLineString')
+      throw new UnsupportedError(
+        `${what} of a MultiLineString`,
+        `${what} of a MultiLineString is not supported: the shape of the result is not documented`,
+      );
+  const a = lineStringVertices(first);
+  const b = lineStringVertices(second);
+  if (!a || !b) return null;
+  if (a.length === b.length && a.every(([lng, lat], i) => lng === b[i][0] && lat === b[i][1]))
+    return { type: 'LineString', coordinates: a };
+  const crossings: Point[] = [];
+  for (let i = 1; i < a.length; i++)
+    for (let j = 1; j < b.length; j++) {
+      const [p, q, r, t] = [toPoint(a[i - 1]), toPoint(a[i]), toPoint(b[j - 1]), toPoint(b[j])];
+      if (crosses(p, q, r, t, `${what} of lines that touch or overlap`))
+        crossings.push(edgeIntersection(p, q, r, t));
+    }
+  if (crossings.length === 0) return { type: 'GeometryCollection', geometries: [] };
+  if (crossings.length > 1)
+    throw new UnsupportedError(
+      `${what} of lines that cross more than once`,
+      `${what} of lines that cross more than once is not supported: the order and collection of the points are not documented`,
+    );
+  return { type: 'Point', coordinates: toLngLat(crossings[0]) };
+};
+
+/** A longitude and latitude in range (the geo pages' valid coordinates), else null. */
+function validCoordinate(longitude: Value, latitude: Value): [number, number] | null {
+  const lng = num(longitude);
+  const lat = num(latitude);
+  return lng !== null && lat !== null && Math.abs(lng) <= 180 && Math.abs(lat) <= 90 ? [lng, lat] : null;
+}
+
+/**
+ * geo_line_locate_point(line, longitude, latitude [, use_spheroid]): null for an invalid line or
+ * coordinate (the page's example); otherwise refused, like the other functions that need the point
+ * nearest inside an edge, whose method the service does not document (see geo_distance_point_to_line).
+ */
+const lineLocatePoint: ScalarImpl = ([line, longitude, latitude]) => {
+  if (!lineStringVertices(line) || !validCoordinate(longitude, latitude)) return null;
+  throw new UnsupportedError(
+    'geo_line_locate_point() of a valid line',
+    'geo_line_locate_point() of a valid line is not supported: the nearest point inside an edge is computed by a method its page does not give',
+  );
+};
+
+/**
+ * geo_point_buffer(longitude, latitude, radius [, tolerance]): null for an invalid point or a
+ * radius that is not positive (the page's examples); otherwise refused: the polygon's vertices are
+ * the service's geometry library's choice, which the page does not describe.
+ */
+const pointBuffer: ScalarImpl = ([longitude, latitude, radius]) => {
+  const r = num(radius);
+  if (!validCoordinate(longitude, latitude) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    'geo_point_buffer() of a valid point',
+    "geo_point_buffer() of a valid point is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
+/**
+ * geo_line_interpolate_point(line, fraction) (https://learn.microsoft.com/kusto/query/geo-line-interpolate-point-function):
+ * the point `fraction` of the way along a LineString, as S2's S2Polyline::Interpolate finds it: the
+ * target arc length fraction × the sum of the edges' angles, walked edge by edge and placed inside
+ * its edge with S2's InterpolateAtDistance (cos(d) a + sin(d) t / |t|, normalized, with t the tangent
+ * (a+b)×(b-a) × a); fraction 0 is the first vertex and an arc length the edges do not reach the last.
+ * Both of the page's values come out to the last digit. Null for an invalid line or a fraction outside
+ * [0, 1]; a MultiLineString ("should not contain more than a single line string") and a null
+ * fraction are refused.
+ */
+const lineInterpolatePoint: ScalarImpl = ([line, fractionValue]) => {
+  const what = 'geo_line_interpolate_point()';
+  if (shape(line)?.type === 'MultiLineString')
+    throw new UnsupportedError(
+      `${what} of a MultiLineString`,
+      `${what} of a MultiLineString is not supported: its page takes a single line string`,
+    );
+  const vertices = lineStringVertices(line);
+  if (!vertices) return null;
+  if (fractionValue === null) throw new UnsupportedError(`${what} with a null fraction`);
+  const fraction = num(fractionValue);
+  if (fraction === null || !(fraction >= 0 && fraction <= 1)) return null;
+  if (fraction === 0) return { type: 'Point', coordinates: vertices[0] };
+  const points = vertices.map(toPoint);
+  const lengths = points.slice(1).map((b, i) => angle(points[i], b));
+  let target = fraction * lengths.reduce((sum, l) => sum + l, 0);
+  for (let i = 1; i < points.length; i++) {
+    const l = lengths[i - 1];
+    if (target < l) {
+      const [a, b] = [points[i - 1], points[i]];
+      const t = cross(
+        cross([a[0] + b[0], a[1] + b[1], a[2] + b[2]], [b[0] - a[0], b[1] - a[1], b[2] - a[2]]),
+        a,
+      );
+      const k = Math.sin(target) / length(t);
+      const c = Math.cos(target);
+      const x: Point = [c * a[0] + k * t[0], c * a[1] + k * t[1], c * a[2] + k * t[2]];
+      const n = length(x);
+      return { type: 'Point', coordinates: toLngLat([x[0] / n, x[1] / n, x[2] / n]) };
+    }
+    target -= l;
+  }
+  return { type: 'Point', coordinates: vertices[vertices.length - 1] };
+};
+
+/**
+ * geo_closest_point_on_line(longitude, latitude, line) (https://learn.microsoft.com/kusto/query/geo-closest-point-on-line-function):
+ * answered when the nearest point is a vertex of the line (the page's example: the road vertex
+ * nearest North Las Vegas Airport), as the vertex's own coordinates; null for an invalid coordinate or
+ * line. A nearest point inside an edge is refused for the reason distanceToEdges gives, and two
+ * vertices at the same distance too (which one the service picks is not documented).
+ */
+const closestPointOnLine: ScalarImpl = ([lngArg, latArg, v]) => {
+  const what = 'geo_closest_point_on_line()';
+  const p = validCoordinate(lngArg, latArg);
+  const s = shape(v);
+  const lines =
+    s?.type === 'LineString' ? [s.coordinates] : s?.type === 'MultiLineString' ? s.coordinates : null;
+  if (!p || !Array.isArray(lines) || lines.length === 0) return null;
+  const parsed = lines.map(lineVertices);
+  if (parsed.some((l) => l === null)) return null;
+  const x = toPoint(p);
+  const vertices = (parsed as [number, number][][]).flat();
+  const edges = (parsed as [number, number][][]).flatMap((l) =>
+    l.slice(1).map((b, i): [Point, Point] => [toPoint(l[i]), toPoint(b)]),
+  );
+  const nearest = distanceToEdges(x, edges, what);
+  const at = vertices.filter((c) => angle(x, toPoint(c)) === nearest);
+  if (
+    new Set(at.map(([lng, lat]) => `${lng},${lat}`)).size !== 1 ||
+    vertices.some((c) => {
+      const d = angle(x, toPoint(c));
+      return d !== nearest && Math.abs(d - nearest) <= 1e-15;
+    })
+  )
+    throw new UnsupportedError(
+      `${what} with vertices at equal distance`,
+      `${what} with several vertices at the nearest distance is not supported: which one the service returns is not documented`,
+    );
+  return { type: 'Point', coordinates: at[0] };
+};
+
+/**
+ * geo_line_buffer(line, radius [, tolerance]): null for an invalid line or a radius that is not
+ * positive (the page's examples); otherwise refused: the buffer polygon's vertices are the service's
+ * geometry library's choice, which the page does not describe.
+ */
+const lineBuffer: ScalarImpl = ([line, radius]) => {
+  const r = num(radius);
+  if (!lineEdges(line) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    'geo_line_buffer() of a valid line',
+    "geo_line_buffer() of a valid line is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
+/**
+ * geo_line_simplify(line [, tolerance = 10]): null for an invalid line or a negative tolerance (the
+ * page's examples); otherwise refused: which vertices the service's simplification keeps (and when a
+ * short line disappears) is its geometry library's choice.
+ */
+const lineSimplify: ScalarImpl = ([line, tolerance]) => {
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!lineEdges(line) || t === null || !(t >= 0)) return null;
+  throw new UnsupportedError(
+    'geo_line_simplify() of a valid line',
+    "geo_line_simplify() of a valid line is not supported: which vertices are kept is chosen by the service's geometry library, which its page does not describe",
+  );
+};
+
+/**
+ * geo_closest_point_on_polygon(longitude, latitude, polygon) (https://learn.microsoft.com/kusto/query/geo-closest-point-on-polygon-function):
+ * the point itself when a polygon holds it (the page's Returns), the nearest vertex when a vertex is
+ * nearest, null for an invalid coordinate or polygon (the page's examples). A point on the boundary,
+ * a nearest point inside an edge (the page's Central Park example, see distanceToEdges) and vertices
+ * tied for nearest are refused.
+ */
+const closestPointOnPolygon: ScalarImpl = ([lngArg, latArg, v]) => {
+  const what = 'geo_closest_point_on_polygon()';
+  const p = validCoordinate(lngArg, latArg);
+  const polygons = p && preparePolygons(v, what);
+  if (!p || !polygons) return null;
+  const x = toPoint(p);
+  const inside = polygonsContain(polygons.planar, x);
+  if (inside === 'boundary') refuseBoundary(what);
+  if (inside) return { type: 'Point', coordinates: p };
+  const nearest = distanceToEdges(x, polygonEdges(polygons.rings), what);
+  const vertices = polygons.rings.flat().flatMap(({ coords }) => coords);
+  const at = vertices.filter((c) => angle(x, toPoint(c)) === nearest);
+  const tied = vertices.some((c) => {
+    const d = angle(x, toPoint(c));
+    return d !== nearest && Math.abs(d - nearest) <= 1e-15;
+  });
+  if (new Set(at.map(([lng, lat]) => `${lng},${lat}`)).size !== 1 || tied)
+    throw new UnsupportedError(
+      `${what} with vertices at equal distance`,
+      `${what} with several vertices at the nearest distance is not supported: which one the service returns is not documented`,
+    );
+  return { type: 'Point', coordinates: at[0] };
+};
+
+/**
+ * geo_polygon_buffer(polygon, radius [, tolerance]): null for an invalid polygon or a radius that is
+ * not positive (the page's examples); otherwise refused: the buffer polygon's vertices are the
+ * service's geometry library's choice, which the page does not describe.
+ */
+const polygonBuffer: ScalarImpl = ([polygon, radius]) => {
+  const what = 'geo_polygon_buffer()';
+  const r = num(radius);
+  if (!parsePolygons(polygon, what) || r === null || !(r > 0)) return null;
+  throw new UnsupportedError(
+    `${what} of a valid polygon`,
+    `${what} of a valid polygon is not supported: the buffer polygon's vertices are chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
+/**
+ * geo_polygon_simplify(polygon [, tolerance = 10]): null for an invalid polygon or a tolerance outside
+ * the page's [0.1, 10000] (its examples); otherwise refused: which vertices are kept is the service's
+ * geometry library's choice.
+ */
+const polygonSimplify: ScalarImpl = ([polygon, tolerance]) => {
+  const what = 'geo_polygon_simplify()';
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!parsePolygons(polygon, what) || t === null || !(t >= 0.1 && t <= 10000)) return null;
+  throw new UnsupportedError(
+    `${what} of a valid polygon`,
+    `${what} of a valid polygon is not supported: which vertices are kept is chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_closest_point_on_polygon: closestPointOnPolygon,
+  geo_polygon_buffer: polygonBuffer,
+  geo_polygon_simplify: polygonSimplify,
+  geo_line_buffer: lineBuffer,
+  geo_line_simplify: lineSimplify,
+  geo_line_interpolate_point: lineInterpolatePoint,
+  geo_closest_point_on_line: closestPointOnLine,
+  geo_intersection_2lines: intersection2Lines,
+  geo_line_locate_point: lineLocatePoint,
+  geo_point_buffer: pointBuffer,
   geo_line_length: lineLength,
   geo_polygon_area: polygonArea,
   geo_polygon_centroid: polygonCentroid,

@@ -29,12 +29,8 @@ const EXTERNAL =
   'it sends a request to a service outside the query (a database, an HTTP endpoint, an AI model, Azure Digital Twins or storage), which a local run must not do';
 const SANDBOX =
   "it runs user code in the service's language sandbox (runtime and package versions), which the engine does not have";
-const H3_FACES =
-  "not implemented: Uber's H3 library defines the result, but it needs H3's icosahedron face projection, and the engine has only H3's index layout (geo_h3cell_level/parent/children)";
 const GEOMETRY_LIBRARY =
   'its result is a geometry computed by the service’s geometry library (vertex choice and order, tolerance handling, covering), which its page does not specify';
-const EDGE_INTERIOR =
-  "a point inside a line or polygon edge is computed by a method the page does not give: the point-to-polygon page's edge-interior distance (259.940756070596 m) differs from the exact geodesic (259.9407559707 m)";
 const GRAPH_FUNCTION =
   'not implemented: graph-match and graph-shortest-paths run only node and edge properties, map(), all(), any(), inner_nodes() and node_degree_in/out() (its page defines it; the engine does not have it yet)';
 const SEVERAL_TABLES = 'it returns several result tables (or none), and a query here returns one';
@@ -91,36 +87,18 @@ const REASONS: Record<string, string> = {
   'column_names_of()': NO_PAGE,
   'bin_auto()':
     'its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties, which a local query does not set',
-  // Geo functions beyond points, distances, geohash, S2 cells and the H3 index hierarchy.
-  'geo_point_to_h3cell()': H3_FACES,
-  'geo_h3cell_to_central_point()': H3_FACES,
-  'geo_h3cell_to_polygon()': H3_FACES,
-  'geo_h3cell_neighbors()': H3_FACES,
-  'geo_h3cell_rings()': H3_FACES,
-  'geo_polygon_to_h3cells()': H3_FACES,
-  'geo_geohash_neighbors()':
-    "its page's one example lists the eight neighbours of 'sunny' in an order (SW, NW, SE, N, W, NE, E, S) that no stated rule produces",
+  // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
   'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_densify()':
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
   'geo_polygon_densify()':
     "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
-  'geo_closest_point_on_line()': EDGE_INTERIOR,
-  'geo_closest_point_on_polygon()': EDGE_INTERIOR,
-  'geo_line_interpolate_point()': EDGE_INTERIOR,
-  'geo_line_locate_point()': EDGE_INTERIOR,
-  'geo_intersection_2lines()': GEOMETRY_LIBRARY,
   'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
   'geo_intersection_2polygons()': GEOMETRY_LIBRARY,
   'geo_union_polygons_array()': GEOMETRY_LIBRARY,
   'geo_union_lines_array()': GEOMETRY_LIBRARY,
   'geo_simplify_polygons_array()': GEOMETRY_LIBRARY,
-  'geo_polygon_simplify()': GEOMETRY_LIBRARY,
-  'geo_line_simplify()': GEOMETRY_LIBRARY,
-  'geo_polygon_buffer()': GEOMETRY_LIBRARY,
-  'geo_line_buffer()': GEOMETRY_LIBRARY,
-  'geo_point_buffer()': GEOMETRY_LIBRARY,
   // Graph functions.
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,
