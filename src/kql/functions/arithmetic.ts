@@ -1,6 +1,7 @@
 import {
   DynReal,
   type Json,
+  JsonWhole,
   type KqlType,
   MAX_DATETIME_TICKS,
   realInDynamic,
@@ -24,6 +25,8 @@ function unwrapDynamic(v: Value, t: KqlType): [Value, KqlType] {
   if (t !== 'dynamic') return [v, t];
   const j = v as Json;
   if (typeof j === 'number') return [j, Number.isInteger(j) ? 'long' : 'real'];
+  // JSON text's `2.0` is of no settled kind (JsonWhole): read as a plain whole number is.
+  if (j instanceof JsonWhole) return [j.value, 'long'];
   if (j instanceof DynReal) return [j.value, 'real'];
   return [null, 'dynamic'];
 }
