@@ -10,6 +10,7 @@ import {
   dynamicNumber,
   type Json,
   JsonWhole,
+  plainJson,
   realInDynamic,
   UnsupportedError,
   type Value,
@@ -268,11 +269,13 @@ const cosineSimilarity: ScalarImpl = ([a, b]) => {
  * terms before the series start left out (https://learn.microsoft.com/kusto/query/series-iir-function;
  * its cumulative-sum example starts at y[0] = x[0]).
  */
-const iir: ScalarImpl = ([series, numerators, denominators]) => {
+const iir: ScalarImpl = ([boxedSeries, numerators, denominators]) => {
   const fn = 'series_iir';
-  const x = arrayArg(series, fn);
-  const b = arrayArg(numerators, fn);
-  const a = arrayArg(denominators, fn);
+  // A series of reals gives reals: the page prints y as 1.0, 3.0, 6.0, 10.0 for range(1.0, 10, 1).
+  const reals = Array.isArray(boxedSeries) && seriesKind(boxedSeries.filter((v) => v !== null)) === 'real';
+  const x = arrayArg(plainJson(boxedSeries as Json), fn);
+  const b = arrayArg(plainJson(numerators as Json), fn);
+  const a = arrayArg(plainJson(denominators as Json), fn);
   if (!x || !b || !a) return null;
   if (![x, b, a].every((v) => v.every(numeric)) || a.length === 0)
     throw new UnsupportedError(
@@ -288,13 +291,12 @@ const iir: ScalarImpl = ([series, numerators, denominators]) => {
     for (let k = 1; k < as.length && k <= i; k++) sum -= as[k] * y[i - k];
     y.push(finite(sum / as[0], fn));
   }
-  return y;
+  return reals ? y.map(realInDynamic) : y;
 };
 
 export const seriesMathFunctions: FunctionTable = {
   series_magnitude: magnitude,
   series_cosine_similarity: cosineSimilarity,
-  series_iir: iir,
   series_add: elementwise('series_add', (x, y) => x + y),
   series_subtract: elementwise('series_subtract', (x, y) => x - y),
   series_multiply: elementwise('series_multiply', (x, y) => x * y),
@@ -322,8 +324,12 @@ export const seriesMathFunctions: FunctionTable = {
   series_pearson_correlation: pearson,
 };
 
-/** The fills copy elements into their result: they see whole reals boxed and keep them (index.ts). */
-export const seriesFillFunctions: FunctionTable = {
+/**
+ * Functions whose result's kinds follow their input's: they see whole reals boxed (index.ts), the
+ * fills to keep them, series_iir to know a series of reals.
+ */
+export const seriesKindFunctions: FunctionTable = {
   series_fill_const: fillConst,
   series_fill_linear: fillLinear,
+  series_iir: iir,
 };

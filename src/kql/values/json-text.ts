@@ -30,6 +30,8 @@ let problem: Problem | undefined;
 
 /** Thrown (never escapes readJsonText) when the text is not JSON. */
 const NOT_JSON = new Error('not JSON');
+/** Thrown (never escapes readJsonText) past MAX_DEPTH. */
+const TOO_DEEP = new Error('too deep');
 
 /**
  * The dynamic value of a JSON text, or undefined when the text is not JSON. `construct` names the
@@ -46,7 +48,14 @@ export function readJsonText(text: string, construct: string): Json | undefined 
     if (at !== text.length) return undefined;
   } catch (error) {
     if (error === NOT_JSON) return undefined;
-    throw error;
+    if (error !== TOO_DEEP) throw error;
+    // Too deep to read here; JSON.parse (not recursive in V8) says whether it is JSON at all.
+    try {
+      JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    throw tooDeep();
   } finally {
     src = '';
   }
@@ -90,15 +99,15 @@ function readWord<T extends Json>(word: string, value: T): T {
   return value;
 }
 
-function tooDeep(): never {
-  throw new UnsupportedError(
+function tooDeep(): UnsupportedError {
+  return new UnsupportedError(
     'JSON text nested too deeply',
     `JSON text nested deeper than ${MAX_DEPTH} levels: Kusto's limit is not documented; refusing rather than guessing`,
   );
 }
 
 function readBag(depth: number): Json {
-  if (depth > MAX_DEPTH) tooDeep();
+  if (depth > MAX_DEPTH) throw TOO_DEEP;
   at++;
   const bag: Record<string, Json> = {};
   skipSpace();
@@ -135,7 +144,7 @@ function duplicateKey(key: string): void {
 }
 
 function readArray(depth: number): Json {
-  if (depth > MAX_DEPTH) tooDeep();
+  if (depth > MAX_DEPTH) throw TOO_DEEP;
   at++;
   const array: Json[] = [];
   skipSpace();
