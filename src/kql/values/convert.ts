@@ -94,8 +94,8 @@ function roundTripDigits(n: number): string {
  * page prints the constant 0.0 as `0.0` inside the array, series_fill_linear's `[0.0,0.0,0.0,0.0]`;
  * from 1e15 .NET's real text has an exponent already (`1E+15`). A plain whole number is a long
  * below 1e15, written as its digits. From 1e15 a plain number may be a real the engine computed
- * without boxing (JSON text, series results) written `1E+15`: refused up to the largest long,
- * beyond which the number can only be a real.
+ * without boxing (most series results) written `1E+15`: refused up to the largest long, beyond
+ * which the number can only be a real. JSON text's `2.0` (a JsonWhole) is written as a plain one.
  */
 function dynamicNumberText(v: number | DynReal): string {
   // JSON text's `118.0` prints as the parse_json page prints it: `118` (JsonWhole).
