@@ -9,6 +9,7 @@ import {
   dynamicNumber,
   isBag,
   type Json,
+  JsonWhole,
   type KqlType,
   NON_FINITE_TEXT,
   type Value,
@@ -47,6 +48,13 @@ function castElement(element: Json, item: MvExpandItem): Value {
       return element;
     case 'int':
     case 'long':
+      // JSON text's `2.0`: null if Kusto holds a real there, 2 if a long; not settled (JsonWhole).
+      if (element instanceof JsonWhole)
+        throw new UnsupportedError(
+          `mv-expand to typeof(${type})`,
+          item.span ?? { start: 0, length: 0 },
+          `mv-expand to typeof(${type}) of ${element.value}, which JSON text wrote as a real (such as ${element.value}.0): whether Kusto holds it as a real (the cast gives null) or a long is not settled; refusing rather than guessing`,
+        );
       return typeof element === 'number' && Number.isInteger(element)
         ? convertAt(element, type, `mv-expand to typeof(${type})`, item.span ?? { start: 0, length: 0 })
         : null;
@@ -312,9 +320,15 @@ function refuseUnlikeSameAs(
 }
 
 /** A slot's type: the JSON value's own type; arrays and bags stay dynamic. */
-function slotType(v: Json): KqlType {
+function slotType(v: Json, key: string, span: Span): KqlType {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (v instanceof JsonWhole)
+    throw new UnsupportedError(
+      'bag_unpack of a whole number JSON text wrote with a fraction',
+      span,
+      `bag_unpack: the slot '${key}' holds ${v.value}, which JSON text wrote as a real (such as ${v.value}.0); the parse_json page prints such a number as ${v.value}, as a long prints, so whether Kusto types the slot real or long is not settled; refusing rather than guessing`,
+    );
   if (v instanceof DynReal) return 'real';
   if (typeof v === 'string') return 'string';
   return 'dynamic';
@@ -337,7 +351,7 @@ export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, inpu
         if (!types.has(key)) types.set(key, undefined);
         continue;
       }
-      const type = slotType(value);
+      const type = slotType(value, key, plan.span);
       types.set(key, known === undefined || known === type ? type : 'dynamic');
     }
   }

@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { evaluationError, UnsupportedError } from '../plan/errors.js';
+import { evaluationError, positioned, UnsupportedError } from '../plan/errors.js';
 import type { Column, ExternalFormat, Plan } from '../plan/types.js';
-import { coerce, type Value } from '../values/index.js';
+import { coerce, isBag, type Json, readJsonText, type Value } from '../values/index.js';
 import { type Frame, frameFromRows } from './frame.js';
 
 type ExternalPlan = Extract<Plan, { op: 'external' }>;
@@ -60,19 +60,23 @@ function recordsOf(text: string, plan: ExternalPlan, url: string): Value[][] {
     return records.map((line) => schema.map((c, i) => (i === 0 ? cell(line, c) : cell(undefined, c))));
   }
   return lines.map((line) => {
-    let record: unknown;
+    // Token-aware, so a dynamic column keeps `2.0` apart from `2` (values/json-text.ts).
+    let record: Json | undefined;
     try {
-      record = JSON.parse(line);
+      record = readJsonText(line, `externaldata ${redact(url)}`);
     } catch (error) {
-      throw evaluationError(
-        `externaldata ${redact(url)}: not valid JSON: ${(error as Error).message}`,
-        plan.span,
-      );
+      throw positioned(error, plan.span, 'externaldata');
     }
-    const bag =
-      record && typeof record === 'object' && !Array.isArray(record)
-        ? (record as Record<string, unknown>)
-        : {};
+    if (record === undefined) {
+      let reason = '';
+      try {
+        JSON.parse(line);
+      } catch (error) {
+        reason = `: ${(error as Error).message}`;
+      }
+      throw evaluationError(`externaldata ${redact(url)}: not valid JSON${reason}`, plan.span);
+    }
+    const bag = isBag(record) ? record : {};
     return schema.map((c) => coerce(Object.hasOwn(bag, c.name) ? bag[c.name] : null, c.type));
   });
 }

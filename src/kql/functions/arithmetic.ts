@@ -1,6 +1,7 @@
 import {
   DynReal,
   type Json,
+  JsonWhole,
   type KqlType,
   MAX_DATETIME_TICKS,
   realInDynamic,
@@ -18,12 +19,14 @@ const isInteger = (t: KqlType) => t === 'int' || t === 'long';
 /**
  * A number inside a dynamic with its kind: a boxed whole real (DynReal) and a fraction are reals; a
  * plain whole number reads as a long, which refuseKindDependent checks where it matters (it may be a
- * real the engine did not box, such as `2.0` in JSON text).
+ * real the engine did not box, such as a series result; JSON text's `2.0`, a JsonWhole, reads the same).
  */
 function unwrapDynamic(v: Value, t: KqlType): [Value, KqlType] {
   if (t !== 'dynamic') return [v, t];
   const j = v as Json;
   if (typeof j === 'number') return [j, Number.isInteger(j) ? 'long' : 'real'];
+  // JSON text's `2.0` is of no settled kind (JsonWhole): read as a plain whole number is.
+  if (j instanceof JsonWhole) return [j.value, 'long'];
   if (j instanceof DynReal) return [j.value, 'real'];
   return [null, 'dynamic'];
 }

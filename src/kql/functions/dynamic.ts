@@ -4,7 +4,9 @@ import {
   dynamicText,
   isBag,
   type Json,
+  JsonWhole,
   type KqlType,
+  readJsonText,
   refuseMixedNumberKinds,
   setOwn,
   UnsupportedError,
@@ -12,7 +14,6 @@ import {
   valueToDynamic,
 } from '../values/index.js';
 import { compareValues, equalValues } from './compare.js';
-import { refuseInexactIntegers } from './jsonNumbers.js';
 import { num } from './math.js';
 import { text } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
@@ -24,14 +25,7 @@ const parseJson: ScalarImpl = ([v], [t]) => {
   if (t !== 'string') return valueToDynamic(v, t);
   const s = v as string;
   if (s === '') return null;
-  let json: Json;
-  try {
-    json = JSON.parse(s) as Json;
-  } catch {
-    return s;
-  }
-  refuseInexactIntegers(s, 'parse_json');
-  return json;
+  return readJsonText(s, 'parse_json()') ?? s;
 };
 
 /** d[key] / d.key / d[index]: negative indexes count from the end; misses are null. */
@@ -265,13 +259,15 @@ const gettype: ScalarImpl = ([v], [t]) => {
   if (t !== 'dynamic') return t === 'real' ? 'real' : t;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
-  if (v instanceof DynReal) return 'real';
-  if (typeof v === 'object') return 'dictionary';
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) return 'real';
+  if (v instanceof DynReal && !(v instanceof JsonWhole)) return 'real';
+  // JSON text's `2.0`: a real or a long, the pages do not settle which (JsonWhole).
+  const n = v instanceof JsonWhole ? v.value : v;
+  if (typeof n === 'object') return 'dictionary';
+  if (typeof n === 'number') {
+    if (!Number.isInteger(n)) return 'real';
     throw new UnsupportedError(
       'gettype() of a whole number inside a dynamic',
-      `gettype() of the whole number ${v} inside a dynamic: Kusto answers int (parsed from JSON text), long (a dynamic literal or a long value) or real (a real without a fraction), which the engine holds as one number; refusing rather than guessing`,
+      `gettype() of the whole number ${n} inside a dynamic: Kusto answers int (parsed from JSON text), long (a dynamic literal or a long value) or real (a real without a fraction, or one JSON text writes as ${n}.0), which the engine holds as one number; refusing rather than guessing`,
     );
   }
   if (typeof v === 'boolean') return 'bool';

@@ -24,7 +24,7 @@ import { regexTextFunctions } from './regexText.js';
 import { s2Functions } from './s2.js';
 import { seriesFunctions } from './series.js';
 import { seriesFitPolyFunctions } from './seriesFitPoly.js';
-import { seriesMathFunctions } from './seriesMath.js';
+import { seriesKindFunctions, seriesMathFunctions } from './seriesMath.js';
 import { statisticsFunctions } from './statistics.js';
 import { stringFunctions } from './strings.js';
 import { timezoneFunctions } from './timezone.js';
@@ -55,6 +55,7 @@ const kindKeeping: FunctionTable[] = [
   jsonPathFunctions,
   logicFunctions,
   multiStringFunctions,
+  seriesKindFunctions,
   stringFunctions,
 ];
 

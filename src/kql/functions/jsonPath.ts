@@ -4,8 +4,16 @@
  * the JSONPath page lists: `$`, child by `.name` or `['name']`, and array subscripts `[n]`;
  * wildcards, recursion, unions and slices are not supported by Kusto and are refused here.
  */
-import { convertInQuery, type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
-import { refuseInexactIntegers } from './jsonNumbers.js';
+import {
+  convertInQuery,
+  isBag,
+  type Json,
+  JsonWhole,
+  type KqlType,
+  readJsonText,
+  UnsupportedError,
+  type Value,
+} from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 type Step = string | number;
@@ -44,10 +52,9 @@ function select(root: Json, steps: Step[]): Json | undefined {
       if (typeof step !== 'number') return undefined;
       node = node[step];
     } else {
-      // JSON text: no boxed real (DynReal) is met here.
-      const bag = node as Record<string, Json>;
-      if (typeof step !== 'string' || !Object.hasOwn(bag, step)) return undefined;
-      node = bag[step];
+      // A whole real (`2.0`, a JsonWhole) is an object too, but no bag.
+      if (typeof step !== 'string' || !isBag(node) || !Object.hasOwn(node, step)) return undefined;
+      node = node[step];
     }
   }
   return node;
@@ -64,6 +71,9 @@ function typed(element: Json | undefined, type: KqlType): Value {
   if (typeof element === 'string') return convertInQuery(element, type, 'extract_json() to typeof(int)');
   if (typeof element === 'number' && (type !== 'string' || Number.isSafeInteger(element)))
     return convertInQuery(element, type, 'extract_json() to typeof(int)');
+  // A whole number written `2.0` converts by its value; its text (`2` or `2.0`) is not settled.
+  if (element instanceof JsonWhole && type !== 'string')
+    return convertInQuery(element.value, type, 'extract_json() to typeof(int)');
   if (typeof element === 'boolean' && type === 'bool') return element;
   throw new UnsupportedError(
     'extract_json()',
@@ -76,16 +86,12 @@ const extractJson: ScalarImpl = ([path, source], _types, resultType) => {
   if (typeof path !== 'string' || typeof source !== 'string' || source === '')
     return typed(undefined, resultType);
   const steps = parsePath(path);
-  let root: Json;
-  try {
-    root = JSON.parse(source) as Json;
-  } catch {
+  const root = readJsonText(source, 'extract_json()');
+  if (root === undefined)
     throw new UnsupportedError(
       'extract_json()',
       'extract_json() of text that is not valid JSON is not documented',
     );
-  }
-  refuseInexactIntegers(source, 'extract_json');
   return typed(select(root, steps), resultType);
 };
 

@@ -5,7 +5,17 @@
  * non-numeric or missing element yields a null element. How Kusto prints a NaN or infinite element
  * is not documented, so a computation that produces one is refused rather than answered.
  */
-import { type Json, UnsupportedError, type Value, valueToDynamic } from '../values/index.js';
+import {
+  DynReal,
+  dynamicNumber,
+  type Json,
+  JsonWhole,
+  plainJson,
+  realInDynamic,
+  UnsupportedError,
+  type Value,
+  valueToDynamic,
+} from '../values/index.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const numeric = (v: Json | undefined): v is number => typeof v === 'number';
@@ -124,9 +134,13 @@ function placeholderOf(v: Value | undefined, fn: string): Json {
   return v;
 }
 
+/** An element equal to the placeholder: by value, a whole real (boxed) included. */
+const isMissing = (x: Json, missing: Json) => (missing === null ? x === null : dynamicNumber(x) === missing);
+
 /**
  * series_fill_const(series, constant [, placeholder]): every element equal to the placeholder
  * (null by default) becomes the constant (https://learn.microsoft.com/kusto/query/series-fill-const-function).
+ * The other elements are kept as they are, kind included ("preserves the original type").
  */
 const fillConst: ScalarImpl = ([series, constant, placeholder], types) => {
   const xs = arrayArg(series, 'series_fill_const');
@@ -139,17 +153,36 @@ const fillConst: ScalarImpl = ([series, constant, placeholder], types) => {
       'series_fill_const() without constant_value, which its page requires; refusing rather than guessing a default',
     );
   const fill = valueToDynamic(constant, types[1]);
-  return xs.map((x) => (x === missing ? fill : x));
+  return xs.map((x) => (isMissing(x, missing) ? fill : x));
 };
+
+/**
+ * The kind of a series' known elements: 'real' when each is a real (a fraction, or a whole real the
+ * query made, DynReal), 'long' when each is a plain whole number, 'mixed' otherwise, including JSON
+ * text's whole reals (JsonWhole), whose kind is not settled.
+ */
+function seriesKind(known: Json[]): 'real' | 'long' | 'mixed' {
+  let reals = 0;
+  let longs = 0;
+  for (const x of known) {
+    if (x instanceof JsonWhole) return 'mixed';
+    if (x instanceof DynReal || (typeof x === 'number' && !Number.isInteger(x))) reals++;
+    else longs++;
+  }
+  return longs === 0 ? 'real' : reals === 0 ? 'long' : 'mixed';
+}
 
 /**
  * series_fill_linear(series [, placeholder [, fill_edges [, constant]]]): missing elements between
  * two known ones are interpolated linearly; edges take the nearest known value unless fill_edges
  * is false; an all-missing series becomes the constant (default 0)
- * (https://learn.microsoft.com/kusto/query/series-fill-linear-function). For an int/long series
- * the page rounds interpolated values without saying how (its own example rounds 73.5 both to 73
- * and to 74), and a dynamic array here cannot tell 111 from 111.0, so an interpolation that is
- * not a whole number between whole-number neighbours is refused.
+ * (https://learn.microsoft.com/kusto/query/series-fill-linear-function). The function "preserves
+ * the original type of the array elements": the page prints a real series' interpolated whole values
+ * with a fraction (`[111.0,111.0,73.5,36.0,...]`) and the all-null series filled with the default as
+ * `[0.0,0.0,0.0,0.0]`, so both are reals. For an int/long series the page rounds interpolated values
+ * without saying how (its own example rounds 73.5 both to 73 and to 74), so an interpolation that is
+ * not whole is refused there; a series mixing longs and reals (or holding JSON text's `2.0`, of no
+ * settled kind) has no documented type for what is interpolated, so interpolating in it is refused.
  */
 const fillLinear: ScalarImpl = ([series, placeholder, fillEdges, constant], types) => {
   const fn = 'series_fill_linear';
@@ -158,36 +191,42 @@ const fillLinear: ScalarImpl = ([series, placeholder, fillEdges, constant], type
   const missing = placeholderOf(placeholder, fn);
   const known: number[] = [];
   xs.forEach((x, i) => {
-    if (x === missing) return;
-    if (!numeric(x))
+    if (isMissing(x, missing)) return;
+    if (dynamicNumber(x) === undefined)
       throw new UnsupportedError(`${fn}()`, `${fn}() of a series with non-numeric elements is not supported`);
     known.push(i);
   });
   if (known.length === 0) {
-    const fill = constant === undefined ? 0 : valueToDynamic(constant, types[3]);
+    const fill = constant === undefined ? realInDynamic(0) : valueToDynamic(constant, types[3]);
     return xs.map(() => fill);
   }
+  const kind = seriesKind(known.map((i) => xs[i]));
   const out = xs.slice();
   const edges = fillEdges !== false;
   const first = known[0];
   const last = known[known.length - 1];
   for (let i = 0; i < xs.length; i++) {
-    if (xs[i] !== missing) continue;
+    if (!isMissing(xs[i], missing)) continue;
     if (i < first || i > last) {
       if (edges) out[i] = xs[i < first ? first : last];
       continue;
     }
     const right = known.find((k) => k > i) as number;
     const left = known[known.indexOf(right) - 1];
-    const x0 = xs[left] as number;
-    const x1 = xs[right] as number;
+    const x0 = dynamicNumber(xs[left]) as number;
+    const x1 = dynamicNumber(xs[right]) as number;
     const value = x0 + ((x1 - x0) * (i - left)) / (right - left);
-    if (Number.isInteger(x0) && Number.isInteger(x1) && !Number.isInteger(value))
+    if (kind === 'mixed')
+      throw new UnsupportedError(
+        `${fn}()`,
+        `${fn}() interpolating in a series that mixes longs and reals (or holds JSON text's whole reals, such as 2.0): the type of the interpolated element is not documented`,
+      );
+    if (kind === 'long' && !Number.isInteger(value))
       throw new UnsupportedError(
         `${fn}()`,
         `${fn}() between whole numbers is not supported: the rounding of int/long series is not documented`,
       );
-    out[i] = value;
+    out[i] = kind === 'real' ? realInDynamic(value) : value;
   }
   return out;
 };
@@ -230,11 +269,13 @@ const cosineSimilarity: ScalarImpl = ([a, b]) => {
  * terms before the series start left out (https://learn.microsoft.com/kusto/query/series-iir-function;
  * its cumulative-sum example starts at y[0] = x[0]).
  */
-const iir: ScalarImpl = ([series, numerators, denominators]) => {
+const iir: ScalarImpl = ([boxedSeries, numerators, denominators]) => {
   const fn = 'series_iir';
-  const x = arrayArg(series, fn);
-  const b = arrayArg(numerators, fn);
-  const a = arrayArg(denominators, fn);
+  // A series of reals gives reals: the page prints y as 1.0, 3.0, 6.0, 10.0 for range(1.0, 10, 1).
+  const reals = Array.isArray(boxedSeries) && seriesKind(boxedSeries.filter((v) => v !== null)) === 'real';
+  const x = arrayArg(plainJson(boxedSeries as Json), fn);
+  const b = arrayArg(plainJson(numerators as Json), fn);
+  const a = arrayArg(plainJson(denominators as Json), fn);
   if (!x || !b || !a) return null;
   if (![x, b, a].every((v) => v.every(numeric)) || a.length === 0)
     throw new UnsupportedError(
@@ -250,13 +291,12 @@ const iir: ScalarImpl = ([series, numerators, denominators]) => {
     for (let k = 1; k < as.length && k <= i; k++) sum -= as[k] * y[i - k];
     y.push(finite(sum / as[0], fn));
   }
-  return y;
+  return reals ? y.map(realInDynamic) : y;
 };
 
 export const seriesMathFunctions: FunctionTable = {
   series_magnitude: magnitude,
   series_cosine_similarity: cosineSimilarity,
-  series_iir: iir,
   series_add: elementwise('series_add', (x, y) => x + y),
   series_subtract: elementwise('series_subtract', (x, y) => x - y),
   series_multiply: elementwise('series_multiply', (x, y) => x * y),
@@ -282,6 +322,14 @@ export const seriesMathFunctions: FunctionTable = {
   series_sign: unary('series_sign', Math.sign),
   series_dot_product: dotProduct,
   series_pearson_correlation: pearson,
+};
+
+/**
+ * Functions whose result's kinds follow their input's: they see whole reals boxed (index.ts), the
+ * fills to keep them, series_iir to know a series of reals.
+ */
+export const seriesKindFunctions: FunctionTable = {
   series_fill_const: fillConst,
   series_fill_linear: fillLinear,
+  series_iir: iir,
 };

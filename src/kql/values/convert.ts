@@ -1,7 +1,8 @@
 import { dateToTicks, formatDateTime, formatDateTimeFull, parseDateTime } from './datetime.js';
 import { UnsupportedError } from './errors.js';
+import { readJsonData } from './json-text.js';
 import { formatTimespan, parseTimespan } from './timespan.js';
-import { DynReal, type Json, type KqlType, realInDynamic, setOwn, type Value } from './types.js';
+import { DynReal, type Json, JsonWhole, type KqlType, realInDynamic, setOwn, type Value } from './types.js';
 
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -93,10 +94,12 @@ function roundTripDigits(n: number): string {
  * page prints the constant 0.0 as `0.0` inside the array, series_fill_linear's `[0.0,0.0,0.0,0.0]`;
  * from 1e15 .NET's real text has an exponent already (`1E+15`). A plain whole number is a long
  * below 1e15, written as its digits. From 1e15 a plain number may be a real the engine computed
- * without boxing (JSON text, series results) written `1E+15`: refused up to the largest long,
- * beyond which the number can only be a real.
+ * without boxing (most series results) written `1E+15`: refused up to the largest long, beyond
+ * which the number can only be a real. JSON text's `2.0` (a JsonWhole) is written as a plain one.
  */
 function dynamicNumberText(v: number | DynReal): string {
+  // JSON text's `118.0` prints as the parse_json page prints it: `118` (JsonWhole).
+  if (v instanceof JsonWhole) return dynamicNumberText(v.value);
   if (v instanceof DynReal) {
     refuseNegativeZero(v.value);
     const text = formatReal(v.value);
@@ -130,7 +133,7 @@ function dynamicNumberText(v: number | DynReal): string {
 export function dynamicText(v: Json): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && !Number.isInteger(v)) return formatReal(v);
-  if (v instanceof DynReal) {
+  if (v instanceof DynReal && !(v instanceof JsonWhole)) {
     refuseNegativeZero(v.value);
     return formatReal(v.value);
   }
@@ -303,6 +306,8 @@ function toJsonValue(input: unknown): Json {
  */
 export function coerce(input: unknown, type: KqlType): Value {
   if (input === undefined || input === null) return type === 'string' ? '' : null;
+  // JSON text's whole real (`2.0`, from readJsonText) in a typed column: its number.
+  if (input instanceof DynReal && type !== 'dynamic') return coerce(input.value, type);
   switch (type) {
     case 'string':
       if (typeof input === 'string') return input;
@@ -332,13 +337,7 @@ export function coerce(input: unknown, type: KqlType): Value {
     case 'guid':
       return typeof input === 'string' ? parseGuid(input) : null;
     case 'dynamic':
-      if (typeof input === 'string' && isJsonLike(input)) {
-        try {
-          return JSON.parse(input) as Json;
-        } catch {
-          return input;
-        }
-      }
+      if (typeof input === 'string' && isJsonLike(input)) return readJsonData(input) ?? input;
       return toJsonValue(input);
   }
 }

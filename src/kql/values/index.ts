@@ -31,6 +31,7 @@ export {
   UNIX_EPOCH_TICKS,
 } from './datetime.js';
 export { EvaluationError, UnsupportedError, undocumentedInput } from './errors.js';
+export { readJsonData, readJsonText } from './json-text.js';
 export { formatTimespan, parseTimespan, withinTickRange } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
-export { DynReal, dynamicNumber, isBag, kqlTypes, realInDynamic, setOwn } from './types.js';
+export { DynReal, dynamicNumber, isBag, JsonWhole, kqlTypes, realInDynamic, setOwn } from './types.js';

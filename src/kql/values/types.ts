@@ -51,6 +51,16 @@ export class DynReal {
   }
 }
 
+/**
+ * A whole number JSON text wrote with a fraction or an exponent (`118.0`, `1e3`), from the JSON
+ * reader (json-text.ts). Printed as the parse_json page prints one: the text `118.0` parsed shows
+ * `{"duration":{"value":118,...}}`, while series_fill_const's page writes a real the query made as
+ * `0.0`; so whether Kusto holds such a number as a real or turns it into a long is not settled,
+ * and uses that depend on the kind (gettype, bag_unpack's slot type, mv-expand `to typeof(long)`)
+ * are refused. Everywhere else it is its number, as a DynReal is (value, comparison, toJSON).
+ */
+export class JsonWhole extends DynReal {}
+
 /** A JSON value: the runtime form of `dynamic` (a whole real boxed, see DynReal). */
 export type Json = null | boolean | number | string | DynReal | Json[] | { [key: string]: Json };
 

@@ -3,7 +3,14 @@ import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { TableSchema } from '../../kql/catalog.js';
-import { coerce, parseDateTime, parseTimespan, type Value } from '../../kql/values/index.js';
+import {
+  coerce,
+  isBag,
+  parseDateTime,
+  parseTimespan,
+  readJsonData,
+  type Value,
+} from '../../kql/values/index.js';
 import { type FixtureTable, INGESTION_TIME_COLUMN } from './model.js';
 
 /** Where a fixture value came from, for diagnostics. */
@@ -101,14 +108,19 @@ function forEachLine(fd: number, visit: (line: string, number: number) => void):
 
 function ndjsonRow(line: string, where: Location, diagnostics: Diagnostic[]): RawRow | undefined {
   if (line.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid JSON: ${(error as Error).message}`));
+  // Token-aware, so a dynamic column keeps `2.0` apart from `2` (kql/values/json-text.ts).
+  const value = readJsonData(line);
+  if (value === undefined) {
+    let reason = '';
+    try {
+      JSON.parse(line);
+    } catch (error) {
+      reason = `: ${(error as Error).message}`;
+    }
+    diagnostics.push(locationDiagnostic(where, 'SK0407', `not valid JSON${reason}`));
     return undefined;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isBag(value)) {
     diagnostics.push(locationDiagnostic(where, 'SK0407', 'each NDJSON line must be a JSON object'));
     return undefined;
   }
