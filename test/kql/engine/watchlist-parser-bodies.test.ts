@@ -68,6 +68,26 @@ describe('Solution parsers whose watchlist alias is a parameter default', () => 
     ).toEqual([{ UserId: 'ann@contoso.com', UserState: 'Terminated' }]);
   });
 
+  it("MSBizAppsVIPUsers reads the VIPUsers watchlist's template columns, not the project's own names", () => {
+    // The body takes column_ifexists('User Principal Name', '_'): a VIPUsers watchlist with the
+    // Sentinel template's column gives its items; kql/watchlists/VIPUsers.yaml names the column
+    // UserPrincipalName, so through it every row is the '_' the body filters out.
+    const template: WatchlistSchema = {
+      alias: 'VIPUsers',
+      searchKey: 'User Principal Name',
+      columns: [
+        { name: 'User Principal Name', type: 'string' },
+        { name: 'Tags', type: 'string' },
+      ],
+      items: [{ 'User Principal Name': 'ceo@contoso.com', Tags: 'Executive' }],
+    };
+    const text = 'MSBizAppsVIPUsers | project UserPrincipalName, Tags';
+    expect(query(text, withWatchlist(template))).toEqual([
+      { UserPrincipalName: 'ceo@contoso.com', Tags: 'Executive' },
+    ]);
+    expect(query(text, builtin)).toEqual([]);
+  });
+
   it('binds without the watchlist in the project, and answers no rows over no data', () => {
     expect(
       query('MSBizAppsNetworkAddresses | where Tags has "BlockDataverse" | summarize by IPSubnet', builtin),
