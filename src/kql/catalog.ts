@@ -260,18 +260,39 @@ export function loadTablesNamedIn(catalog: Catalog, texts: string | readonly str
       // A function's body was scanned when it was first named.
       if (named.has(token)) continue;
       named.add(token);
+      noteWatchlistAliases(catalog, fn.body, fn.parameters);
       pending.push(fn.body);
     }
   }
 }
 
-const WATCHLIST_CALL = /_GetWatchlist\s*\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
+const STRING = String.raw`'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"`;
+// `_GetWatchlist('alias')`, or `_GetWatchlist(name)` of a name a `let` or a parameter default binds.
+const WATCHLIST_CALL = new RegExp(String.raw`_GetWatchlist\s*\(\s*(?:${STRING}|([A-Za-z_]\w*)\s*\))`, 'g');
+const STRING_LET = new RegExp(String.raw`\blet\s+([A-Za-z_]\w*)\s*=\s*(?:${STRING})\s*;`, 'g');
+const STRING_LITERAL = new RegExp(String.raw`^\s*(?:${STRING})\s*$`);
 
-/** Records the literal `_GetWatchlist('alias')` aliases of a query that the project does not define. */
-function noteWatchlistAliases(catalog: Catalog, query: string): void {
-  for (const [, single, double] of query.matchAll(WATCHLIST_CALL)) {
-    const alias = single ?? double;
-    if (catalog.watchlists.has(alias)) continue;
+/**
+ * Records the `_GetWatchlist` aliases of a query (or of a function body it calls, with the
+ * function's parameters) that the project does not define. An alias may be a name bound to a string
+ * literal: Microsoft Business Applications' parsers call `_GetWatchlist(TerminatedEmployeesWatchlistAlias)`
+ * with the alias as a parameter default ('TerminatedEmployees'), which Kusto.Language folds to the
+ * constant the `_GetWatchlist` symbol's `table(watchlistAlias)` looks up.
+ */
+function noteWatchlistAliases(
+  catalog: Catalog,
+  query: string,
+  parameters: readonly FunctionParameter[] = [],
+): void {
+  const bound = new Map<string, string>();
+  for (const p of parameters) {
+    const literal = p.default === undefined ? undefined : STRING_LITERAL.exec(p.default);
+    if (literal) bound.set(p.name, literal[1] ?? literal[2]);
+  }
+  for (const [, name, single, double] of query.matchAll(STRING_LET)) bound.set(name, single ?? double);
+  for (const [, single, double, name] of query.matchAll(WATCHLIST_CALL)) {
+    const alias = single ?? double ?? bound.get(name);
+    if (alias === undefined || catalog.watchlists.has(alias)) continue;
     catalog.externalWatchlists ??= new Set();
     catalog.externalWatchlists.add(alias);
   }
