@@ -51,4 +51,25 @@ describe('published parser bodies of session 9', () => {
       ),
     ).toEqual([{ TargetUsername: 'ann', SrcDvcIpAddr: '10.0.0.1', n: 1 }]);
   });
+  it('GTIVulnerabilities runs its body over GTI_Vulnerabilities_CL (GTIVulnerabilities_ccf/GTIVulnerabilities_tables.json @99f036d)', () => {
+    // Solutions/Google Threat Intelligence/Parsers/GTIVulnerabilities.yaml @90bd871 (31,557 chars): every
+    // field through column_ifexists, then arg_max by VulnerabilityId; the CI declares the same 163
+    // columns. Main knew the name by its columns only. Its first field the table has with another
+    // type than the default, `todynamic(column_ifexists("links", ""))` over the dynamic `links`, is
+    // a value the column_ifexists page leaves open: the body is refused over a row with that reason.
+    const tables = new Map([
+      [
+        'GTI_Vulnerabilities_CL',
+        table('GTI_Vulnerabilities_CL', [
+          { TimeGenerated: '2026-01-10T11:00:00Z', id: 'v1', attr_exploitation_state: 'Confirmed' },
+        ]),
+      ],
+    ]);
+    expect(() =>
+      query(
+        'GTIVulnerabilities | where ExploitationState in ("Confirmed", "Wide") | project VulnerabilityId',
+        tables,
+      ),
+    ).toThrow(/column_ifexists of the existing dynamic column 'links'/);
+  });
 });
