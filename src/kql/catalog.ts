@@ -451,6 +451,21 @@ export function catalogFromPortable(portable: PortableCatalog): Catalog {
  * Throws DiagnosticError listing every malformed file rather than stopping at the first.
  */
 export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog {
+  const { catalog, problems } = readCatalog(root, options);
+  if (problems.length > 0) throw new DiagnosticError([...problems, ...(catalog.warnings ?? [])]);
+  return catalog;
+}
+
+/**
+ * loadCatalog for `validate`, which reports a malformed or twice-defined schema and still checks
+ * every content file (issue 12: "a table defined twice gets an error naming both files, and every
+ * other error is still reported"): the catalog of the files that are well-formed (of a table
+ * defined twice, the first definition read), and the problems of the others.
+ */
+export function readCatalog(
+  root: string,
+  options: CatalogOptions = {},
+): { catalog: Catalog; problems: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rel = (file: string) => relative(process.cwd(), file) || file;
   const config = readProjectConfig(root, diagnostics);
@@ -489,14 +504,16 @@ export function loadCatalog(root: string, options: CatalogOptions = {}): Catalog
   }
   const warnings: Diagnostic[] = [];
   if (options.builtin !== false) checkBasicPlans(config, own.values(), warnings);
-  if (diagnostics.length > 0) throw new DiagnosticError([...diagnostics, ...warnings]);
   const tables = TableMap.layered(
     own.values(),
     options.builtin === false ? [] : builtinSources(functions),
     config.tablePlans,
   );
-  if (options.builtin === false) return { tables, functions, watchlists };
-  return { tables, functions, watchlists, builtinFunctions: builtinFunctions(), warnings };
+  if (options.builtin === false) return { catalog: { tables, functions, watchlists }, problems: diagnostics };
+  return {
+    catalog: { tables, functions, watchlists, builtinFunctions: builtinFunctions(), warnings },
+    problems: diagnostics,
+  };
 }
 
 /**

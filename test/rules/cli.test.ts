@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/validate.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { runCommand } from '../support/cli.js';
+import { folderWith } from '../support/files.js';
 import { fixtures } from './helpers.js';
 
 const root = join(fixtures, 'repo');
@@ -48,6 +49,58 @@ describe('sentinel-kit validate', () => {
     expect(result.level).toBe('error');
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(/kql\/rules\/bad\.yaml$/);
     expect(result.locations[0].physicalLocation.region).toMatchObject({ startLine: 7, startColumn: 14 });
+  });
+
+  it('reports a table defined twice naming both files and still checks every content file', async () => {
+    // Issue 12's acceptance: "A table defined twice gets an error naming both files, and every other
+    // error is still reported" — main stopped at the schema error and checked no rule at all.
+    const table =
+      '{"Name": "Contoso_CL", "Properties": [{"Name": "TimeGenerated", "Type": "DateTime"}, {"Name": "user_s", "Type": "String"}]}';
+    const dir = folderWith('sk-dup-table-', {
+      'sentinel-kit.config.yaml': 'schemas: [team]\n',
+      'kql/schemas/Contoso_CL.json': table,
+      'team/contoso.json': table,
+      'kql/rules/r.yaml': `id: 0f6a1a8e-0000-4000-8000-000000000301
+name: r
+description: d
+severity: Low
+requiredDataConnectors: []
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+tactics:
+  - Discovery
+relevantTechniques:
+  - T1087
+query: |
+  Contoso_CL | project TimeGenerated, user_s
+entityMappings:
+  - entityType: Account
+    fieldMappings:
+      - identifier: Name
+        columnName: AccountName
+version: 1.0.0
+kind: Scheduled
+`,
+    });
+    const { code, out } = await validateCommand('--root', dir, '--no-git');
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /team\/contoso\.json:1:1: error SK0003: table 'Contoso_CL' is defined twice: in .*kql\/schemas\/Contoso_CL\.json and in .*team\/contoso\.json/,
+    );
+    // The rule binds against the first definition and its own error is reported.
+    expect(out).toMatch(
+      /r\.yaml:\d+:\d+: error SK1305: mapped column 'AccountName' is not a column of the query result/,
+    );
+    expect(out.split('\n').pop()).toBe('1 file checked (1 analytics rule): 2 errors, 0 warnings');
+  });
+
+  it('reports a parser file the catalog cannot read once, as the content file it also is', async () => {
+    const dir = folderWith('sk-bad-parser-', { 'kql/parsers/Q.yaml': 'id: x\nname: [\n' });
+    const { code, out } = await validateCommand('--root', dir, '--no-git');
+    expect(code).toBe(1);
+    expect(out.split('\n').filter((line) => /Q\.yaml:\d+:\d+: error/.test(line))).toHaveLength(1);
   });
 
   it('rejects a missing path and an unknown format with exit code 2', async () => {

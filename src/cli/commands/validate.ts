@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildConnectors } from '../../build/connectors.js';
 import { type ContentKind, contentKindNames, validateContent } from '../../content/validate.js';
 import { detectionCodes } from '../../detections/validate.js';
 import { collectDiagnostics, type Diagnostic, formatDiagnostic, hasErrors } from '../../diagnostics.js';
-import { loadCatalog } from '../../kql/catalog.js';
+import { readCatalog } from '../../kql/catalog.js';
 import { operationsDiagnostics } from '../../operations/validate.js';
 import { packageRoot } from '../../package-root.js';
 import { toSarif } from '../../report/sarif.js';
@@ -62,25 +62,31 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const setup: Diagnostic[] = [];
-  const catalog = collectDiagnostics(() => loadCatalog(root, { schemaDirs: values.schemas ?? [] }), setup);
-  setup.push(...(catalog?.warnings ?? []));
+  // A malformed or twice-defined schema is reported and the content still checked, against the
+  // schemas that are well-formed (readCatalog).
+  const { catalog, problems } = readCatalog(root, { schemaDirs: values.schemas ?? [] });
+  const setup: Diagnostic[] = [...problems, ...(catalog.warnings ?? [])];
   // A content repository without its own copy uses the ATT&CK data sentinel-kit ships with.
   const ownMitre = join(root, defaultMitrePath);
   const mitrePath = existsSync(ownMitre) ? ownMitre : join(packageRoot(), defaultMitrePath);
   const mitre = existsSync(mitrePath)
     ? collectDiagnostics(() => loadMitre(mitrePath, defaultMitrePath), setup)
     : undefined;
-  const result = catalog
-    ? await validateContent(paths, {
-        root,
-        catalog,
-        mitre,
-        compareWithGit: !values['no-git'],
-        parallel: { schemaDirs: values.schemas ?? [], mitre: { path: mitrePath, file: defaultMitrePath } },
-      })
-    : undefined;
-  const diagnostics = [...setup, ...(result?.diagnostics ?? [])];
+  const result = await validateContent(paths, {
+    root,
+    catalog,
+    mitre,
+    compareWithGit: !values['no-git'],
+    parallel: { schemaDirs: values.schemas ?? [], mitre: { path: mitrePath, file: defaultMitrePath } },
+  });
+  // A kql/parsers or kql/watchlists file the catalog could not read is also a content file checked
+  // here, which reports the same YAML error at the same place: report it once.
+  const at = (d: Diagnostic) => `${resolve(d.file ?? '')}:${d.line}:${d.column}`;
+  const checked = new Set(result.diagnostics.filter((d) => d.severity === 'error').map(at));
+  const diagnostics = [
+    ...setup.filter((d) => d.severity !== 'error' || !checked.has(at(d))),
+    ...result.diagnostics,
+  ];
   // The SOC operations model (kql/operations.yaml), when the repository has one.
   diagnostics.push(...operationsDiagnostics(root));
   // Connectors' tables, DCRs (with the KQL subset DCR transformations accept) and CCF declarations.
@@ -95,8 +101,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify(sarif, null, 2));
   } else {
     for (const d of diagnostics) console.log(formatDiagnostic(d));
-    if (!mitre && catalog) console.error(`note: ${defaultMitrePath} not found; MITRE ATT&CK checks skipped`);
-    console.log(summary(result?.counts ?? new Map(), diagnostics));
+    if (!mitre) console.error(`note: ${defaultMitrePath} not found; MITRE ATT&CK checks skipped`);
+    console.log(summary(result.counts, diagnostics));
   }
   return hasErrors(diagnostics) ? 1 : 0;
 }
