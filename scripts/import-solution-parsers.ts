@@ -91,12 +91,25 @@ export function readParser(
       (t) => catalog.tables.get(t)?.columns.map((c) => c.name) ?? [],
     ),
   );
+  // A built-in name's calls bind by the parameters catalog/asim.json declares for it (the current
+  // built-in's); a body of another version that lacks some would turn calls using them into binding
+  // errors (`_Im_Authentication(eventresult='Success')` against imAuthentication.yaml 0.2.2, which
+  // takes only targetusername_has), so the name keeps its declaration.
+  const lacking = parametersMissing(name, parameters);
+  if (lacking.length > 0)
+    return {
+      name,
+      reason: `the built-in ${name} takes parameters this version lacks (${lacking.join(', ')})`,
+    };
   const unproduced = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
   const parser: PublishedParser = { name, parameters, body, columns, source };
   // An alias binds by the body's columns too, so it is kept only where the CI declares none the
-  // body lacks under that name (`imProcessCreate` is also a parser-output stub table).
+  // body lacks under that name (`imProcessCreate` is also a parser-output stub table), and none of
+  // the parameters the built-in declares under it.
   const kept = (aliases ?? []).filter(
-    (alias) => declaredColumnsMissing(alias, columns).filter((c) => !read.has(c)).length === 0,
+    (alias) =>
+      declaredColumnsMissing(alias, columns).filter((c) => !read.has(c)).length === 0 &&
+      parametersMissing(alias, parameters).length === 0,
   );
   if (unproduced.length === 0) return { name, parser, ...(kept.length ? { aliases: kept } : {}) };
   // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
@@ -130,6 +143,12 @@ function asLets(parameters: FunctionParameter[]): FunctionParameter[] {
 function declaredColumnsMissing(name: string, columns: readonly ColumnSchema[]): string[] {
   const have = new Set(columns.map((c) => c.name));
   return (ciDeclaredColumns(name) ?? []).map((c) => c.name).filter((c) => !have.has(c));
+}
+
+/** The parameters catalog/asim.json declares for a built-in ASIM name that `parameters` lack. */
+function parametersMissing(name: string, parameters: readonly FunctionParameter[]): string[] {
+  const have = new Set(parameters.map((p) => p.name));
+  return (builtinAsimParsers().get(name)?.parameters ?? []).map((p) => p.name).filter((p) => !have.has(p));
 }
 
 function ciDeclaredColumns(name: string, dir = builtinCatalogDir()): ColumnSchema[] | undefined {

@@ -340,7 +340,7 @@ function builtinTableFile(): PackedTables {
     join(builtinCatalogDir(), 'tables.ndjson'),
     'sentinel-kit catalog',
     undefined,
-    (table) => withItemId(withType(withTimeGenerated(table))),
+    (table) => withTenantId(withItemId(withType(withTimeGenerated(table)))),
   );
   return builtinTables;
 }
@@ -387,6 +387,22 @@ function withItemId(table: TableSchema): TableSchema {
   const has = (name: string) => table.columns.some((c) => c.name === name);
   if (!has('_IsBillable') || has('_ItemId')) return table;
   return { ...table, columns: [...table.columns, { name: '_ItemId', type: 'string' }] };
+}
+
+/**
+ * `TenantId` (string) on the tables that carry Log Analytics' standard columns. Learn "Standard
+ * columns in Azure Monitor Logs" (azure-monitor-docs log-standard-columns.md @04f72d4): "The TenantId
+ * column holds the workspace ID for the Log Analytics workspace", a standard column beside
+ * `_IsBillable`; a workspace's own `getschema` output lists it first (Azure-Sentinel
+ * `Sample Data/ASIM/CommonSecurityLog_Schema.csv` @2f47c06: `TenantId,0,"System.String",string`).
+ * 151 reference pages the catalog comes from leave it out while they list `_IsBillable` (Event,
+ * Heartbeat, DnsEvents, LinuxAuditLog...), so Microsoft's ASIM parsers that project it away
+ * (`vimProcessCreateMicrosoftSysmon`: `project-away ... TenantId` of Event) did not bind.
+ */
+function withTenantId(table: TableSchema): TableSchema {
+  const has = (name: string) => table.columns.some((c) => c.name === name);
+  if (!has('_IsBillable') || has('TenantId')) return table;
+  return { ...table, columns: [...table.columns, { name: 'TenantId', type: 'string' }] };
 }
 
 /** The built-in tables and the parser-output stubs the project does not hide. */

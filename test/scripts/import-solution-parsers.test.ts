@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importParsers, readParser } from '../../scripts/import-solution-parsers.js';
+import { builtinAsimParsers } from '../../src/kql/asim.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
 
 const catalog = loadCatalog(join(import.meta.dirname, '..', '..'));
 const source = { repo: 'Azure/Azure-Sentinel', path: 'Solutions/X/Parsers/X.yaml', commit: '0'.repeat(40) };
+
+/** ParserParams declaring every parameter catalog/asim.json gives the built-in `name`. */
+const declaredParams = (name: string) =>
+  `ParserParams:\n${(builtinAsimParsers().get(name)?.parameters ?? [])
+    .map((p) => `  - Name: ${p.name}\n    Type: ${p.type}\n    Default: ${JSON.stringify(p.default ?? '')}\n`)
+    .join('')}`;
 
 const yaml = (body: string, params = '') =>
   `id: 1\nFunctionName: SkParser\nFunctionAlias: SkParserAlias\n${params}FunctionQuery: |\n${body
@@ -95,7 +102,7 @@ describe('import-solution-parsers', () => {
     try {
       const asim = (name: string, builtinName: string, params: string, query: string) =>
         `ParserName: ${name}\nEquivalentBuiltInParser: ${builtinName}\nNormalization:\n  Schema: WebSession\n${params}ParserQuery: |\n  ${query}\n`;
-      const params = "ParserParams:\n  - Name: eventresult\n    Type: string\n    Default: '*'\n";
+      const params = declaredParams('_Im_WebSession');
       // Named so that the union sorts first: it must still bind after the parsers it names.
       writeFileSync(
         join(folder, 'imWebSession.yaml'),
@@ -130,7 +137,11 @@ describe('import-solution-parsers', () => {
       const [notHeld] = written.bodiesNotHeld;
       expect(notHeld.name).toBe('vimWebSessionSkLeg');
       expect(notHeld.reads).toEqual(['W3CIISLog']);
-      expect(notHeld.parameters).toEqual([{ name: 'eventresult', type: 'string', default: '"*"' }]);
+      expect(notHeld.parameters.map((p: { name: string }) => p.name)).toEqual(
+        builtinAsimParsers()
+          .get('_Im_WebSession')
+          ?.parameters.map((p) => p.name),
+      );
       // The schema function's columns and types first (DstBytes long, where catalog/asim.json says int).
       expect(notHeld.columns.slice(0, 2)).toEqual([
         { name: 'TimeGenerated', type: 'datetime' },
@@ -154,7 +165,7 @@ describe('import-solution-parsers', () => {
       );
       writeFileSync(
         join(folder, 'imProcessCreate.yaml'),
-        "ParserName: imProcessCreate\nEquivalentBuiltInParser: _Im_ProcessCreate\nNormalization:\n  Schema: ProcessEvent\nParserQuery: |\n  union isfuzzy=true vimProcessEmpty, vimProcessSkLeg(targetusername_has='*', false)\n",
+        `ParserName: imProcessCreate\nEquivalentBuiltInParser: _Im_ProcessCreate\nNormalization:\n  Schema: ProcessEvent\n${declaredParams('_Im_ProcessCreate')}ParserQuery: |\n  union isfuzzy=true vimProcessEmpty, vimProcessSkLeg(targetusername_has='*', false)\n`,
       );
       writeFileSync(
         join(folder, 'vimProcessEmpty.yaml'),
@@ -202,6 +213,32 @@ describe('import-solution-parsers', () => {
         { name: 'TimeGenerated', type: 'datetime' },
         { name: 'EventCount', type: 'int' },
       ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  // Azure/Azure-Sentinel imAuthentication.yaml @c3c99f45 (0.2.2) takes starttime, endtime and
+  // targetusername_has; the built-in _Im_Authentication takes username_has_any, eventresult ...
+  // (catalog/asim.json): imported under that name, `_Im_Authentication(eventresult='Success')` no longer bound.
+  it('leaves a built-in name its declaration when the body is of a version lacking its parameters', () => {
+    const work = mkdtempSync(join(tmpdir(), 'sk-import-parsers-'));
+    const folder = mkdtempSync(join(tmpdir(), 'sk-import-parsers-src-'));
+    try {
+      writeFileSync(
+        join(folder, 'imAuthentication.yaml'),
+        "ParserName: imAuthentication\nEquivalentBuiltInParser: _Im_Authentication\nNormalization:\n  Schema: Authentication\nParserParams:\n  - Name: targetusername_has\n    Type: string\n    Default: '*'\nParserQuery: |\n  SigninLogs | where UserPrincipalName has targetusername_has | project TimeGenerated\n",
+      );
+      writeFileSync(join(folder, 'sources.json'), JSON.stringify({ 'imAuthentication.yaml': source }));
+      const { imported, skipped } = importParsers(folder, work);
+      expect(imported).toEqual([]);
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toMatch(
+        /_Im_Authentication takes parameters this version lacks \(.*username_has_any/,
+      );
+      const written = JSON.parse(readFileSync(join(work, 'solution-parsers.json'), 'utf8'));
+      expect(written.parsers.map((p: { name: string }) => p.name)).not.toContain('imAuthentication');
     } finally {
       rmSync(work, { recursive: true, force: true });
       rmSync(folder, { recursive: true, force: true });

@@ -120,10 +120,10 @@ describe('imProcessCreate runs its published union', () => {
   it('refuses, naming the leg, once a table a leg without a held body reads has rows', () => {
     const tables = new Map([
       ['DeviceProcessEvents', mde],
-      ['SecurityEvent', rowsOf('SecurityEvent', [{ TimeGenerated: '2026-01-10T11:00:00Z', EventID: 4688 }])],
+      ['Event', rowsOf('Event', [{ TimeGenerated: '2026-01-10T11:00:00Z', EventID: 1 }])],
     ]);
     expect(() => run('imProcessCreate | count', tables)).toThrow(
-      /vimProcessCreateMicrosoftSecurityEvents.*not imported/s,
+      /vimProcessCreateMicrosoftSysmon.*not imported/s,
     );
   });
 });
