@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
 import { NOW } from './helpers.js';
 
 // `_Im_Authentication` / `imAuthentication` run the published union imAuthentication.yaml @02c3862 (0.3.2,
@@ -10,25 +9,6 @@ import { NOW } from './helpers.js';
 // non-interactive sign-ins (vimAuthenticationAADNonInteractive.yaml @0b24484) and Linux su (@0b54310, 0.2.2);
 // its other 24 legs are bodies not held. Before, both names were known by their columns only and refused as
 // soon as the data had any row. Expected values are derived by reading those bodies.
-const builtin = loadCatalog(join(import.meta.dirname, '..', '..', '..'));
-
-/** The catalog with the ASimDisabledParsers watchlist as Azure-Sentinel publishes it (disables nothing). */
-function withDisabledParsers(): Catalog {
-  const watchlists = new Map(builtin.watchlists);
-  watchlists.set('ASimDisabledParsers', {
-    alias: 'ASimDisabledParsers',
-    searchKey: 'CallingParser',
-    columns: [
-      { name: 'CallingParser', type: 'string' },
-      { name: 'SourceSpecificParser', type: 'string' },
-    ],
-    items: [{ CallingParser: 'imNone', SourceSpecificParser: 'NoneParser' }],
-  });
-  return { ...builtin, watchlists };
-}
-
-const rowsOf = (name: string, records: Record<string, unknown>[]): Table =>
-  tableFromRecords(builtin.tables.get(name)?.columns ?? [], records);
 
 const run = (query: string, tables: Map<string, Table>) =>
   tableToRecords(runQuery(query, { catalog: withDisabledParsers(), tables, now: NOW }));

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
 import { NOW } from './helpers.js';
 
 // `_Im_ProcessCreate` / `imProcessCreate` run the published unifying parser (Azure/Azure-Sentinel
@@ -11,25 +10,6 @@ import { NOW } from './helpers.js';
 // @0828c877, and through it _ASIM_ResolveFQDN @1ccfb8f8) and its Sysmon for Linux leg
 // (vimProcessCreateLinuxSysmon.yaml @c93fd152). Expected values are derived by reading those bodies.
 // Before, both names were known by their columns only and refused as soon as the data had any row.
-const builtin = loadCatalog(join(import.meta.dirname, '..', '..', '..'));
-
-/** The catalog with the ASimDisabledParsers watchlist as Azure-Sentinel publishes it (disables nothing). */
-function withDisabledParsers(): Catalog {
-  const watchlists = new Map(builtin.watchlists);
-  watchlists.set('ASimDisabledParsers', {
-    alias: 'ASimDisabledParsers',
-    searchKey: 'CallingParser',
-    columns: [
-      { name: 'CallingParser', type: 'string' },
-      { name: 'SourceSpecificParser', type: 'string' },
-    ],
-    items: [{ CallingParser: 'imNone', SourceSpecificParser: 'NoneParser' }],
-  });
-  return { ...builtin, watchlists };
-}
-
-const rowsOf = (name: string, records: Record<string, unknown>[]): Table =>
-  tableFromRecords(builtin.tables.get(name)?.columns ?? [], records);
 
 const mde = rowsOf('DeviceProcessEvents', [
   {

@@ -1,32 +1,12 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { builtin, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 import { NOW } from './helpers.js';
 
 // Session 9 of issue 11: the Windows Security Events leg of `_Im_ProcessCreate` runs its published body
 // (catalog/solution-parsers.json), over catalog columns the table reference leaves out
 // (catalog/provenance.json `corrections`, src/kql/catalog.ts withTenantId).
 // Expected values are derived by reading the bodies named in each case.
-const builtin = loadCatalog(join(import.meta.dirname, '..', '..', '..'));
-
-/** The catalog with the ASimDisabledParsers watchlist as Azure-Sentinel publishes it (disables nothing). */
-function withDisabledParsers(): Catalog {
-  const watchlists = new Map(builtin.watchlists);
-  watchlists.set('ASimDisabledParsers', {
-    alias: 'ASimDisabledParsers',
-    searchKey: 'CallingParser',
-    columns: [
-      { name: 'CallingParser', type: 'string' },
-      { name: 'SourceSpecificParser', type: 'string' },
-    ],
-    items: [{ CallingParser: 'imNone', SourceSpecificParser: 'NoneParser' }],
-  });
-  return { ...builtin, watchlists };
-}
-
-const rowsOf = (name: string, records: Record<string, unknown>[]): Table =>
-  tableFromRecords(builtin.tables.get(name)?.columns ?? [], records);
 
 const run = (query: string, tables: Map<string, Table>) =>
   tableToRecords(runQuery(query, { catalog: withDisabledParsers(), tables, now: NOW }));
