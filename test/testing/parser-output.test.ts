@@ -6,14 +6,15 @@ import { formatDiagnostic } from '../../src/diagnostics.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
 import { runRuleTests } from '../../src/rules/testing/index.js';
 
-// A rule calling a Solution parser the catalog knows by its columns only (MSBizAppsVIPUsers, from the
-// Azure-Sentinel CI's CustomFunctions): its test gives the parser's rows under its name, as for a
-// table; a case that gives rows to other tables only is refused, since Azure's rows are unknown.
+// A rule calling a Solution parser the catalog knows by its columns only (ADOAuditLogs, from the
+// Azure-Sentinel CI's CustomFunctions; MSBizAppsVIPUsers served until its published body was held):
+// its test gives the parser's rows under its name, as for a table; a case that gives rows to other
+// tables only is refused, since Azure's rows are unknown.
 const catalog = loadCatalog(join(import.meta.dirname, '..', '..'));
 
 const RULE = `id: 5f0e9b2a-7c41-4d3e-8a6b-1c2d3e4f5a6b
-name: Failed sign-ins of VIP users
-description: Failed sign-ins of users on the Business Applications VIP watchlist
+name: Failed sign-ins of Azure DevOps actors
+description: Failed sign-ins of users who acted in Azure DevOps
 severity: Medium
 kind: Scheduled
 queryFrequency: 1h
@@ -23,8 +24,8 @@ triggerThreshold: 0
 query: |
   SigninLogs
   | where ResultType != "0"
-  | join kind=inner (MSBizAppsVIPUsers(VIPUsersWatchlistAlias = 'VIPUsers') | project UserPrincipalName, Tags) on UserPrincipalName
-  | summarize Failures = count() by UserPrincipalName, Tags
+  | join kind=inner (ADOAuditLogs | project UserPrincipalName = ActorUPN, Area) on UserPrincipalName
+  | summarize Failures = count() by UserPrincipalName, Area
 entityMappings:
   - entityType: Account
     fieldMappings:
@@ -39,8 +40,8 @@ const TEST = `cases:
       SigninLogs:
         - { TimeGenerated: -10m, UserPrincipalName: ann@contoso.com, ResultType: "50126" }
         - { TimeGenerated: -12m, UserPrincipalName: bob@contoso.com, ResultType: "50126" }
-      MSBizAppsVIPUsers:
-        - { UserPrincipalName: ann@contoso.com, Tags: board }
+      ADOAuditLogs:
+        - { TimeGenerated: -20m, ActorUPN: ann@contoso.com, Area: Git }
     expect:
       alerts: 1
   - name: only the sign-ins given
@@ -63,6 +64,6 @@ describe('rule tests of rules calling a parser known by its columns only', () =>
       ["the parser's rows given under its name", true, []],
       ['only the sign-ins given', false, []],
     ]);
-    expect(result.cases[1].error).toContain('give rows for MSBizAppsVIPUsers');
+    expect(result.cases[1].error).toContain('give rows for ADOAuditLogs');
   });
 });

@@ -69,13 +69,20 @@ describe('CustomFunctions declarations', () => {
       }[];
     };
     expect(file.functions.length).toBeGreaterThan(0);
+    const opened: string[] = [];
     for (const fn of file.functions) {
       const args = fn.parameters.map((p) => `${p.name} = ${p.default}`).join(', ');
       const column = `['${fn.columns[0].name}']`;
       expect([fn.name, errorsOf(`${fn.name}(${args}) | project ${column}`, catalog)]).toEqual([fn.name, []]);
       expect([fn.name, errorsOf(`${fn.name} | project ${column}`, catalog)]).toEqual([fn.name, []]);
-      expect(errorsOf(`${fn.name} | project NoSuchColumnAnywhere`, catalog)).not.toEqual([]);
+      // A held body reading a watchlist the project does not define binds it with an open schema
+      // (getWatchlistSymbol: Sentinel unpacks each item's columns), and Kusto.Language keeps a result
+      // open through project and summarize, so an unknown column is accepted there (NOTES, "Left out").
+      const body = catalog.builtinFunctions?.get(fn.name)?.body ?? '';
+      if (body.includes('_GetWatchlist')) opened.push(fn.name);
+      else expect(errorsOf(`${fn.name} | project NoSuchColumnAnywhere`, catalog)).not.toEqual([]);
     }
+    expect(opened.length).toBeLessThan(file.functions.length / 10);
   });
 });
 
