@@ -19,7 +19,8 @@ function walkEveryNode(code: any, catalog: Catalog) {
   const visit = (node: any): void => {
     const symbol = node.ReferencedSymbol;
     const type = symbol ? String(bridge().getTypeName(symbol)) : '';
-    if (type.endsWith('TableSymbol')) tables.add(symbol.Name);
+    // A table symbol without a name is a computed result (a datatable, an unpacked watchlist), not a table to load.
+    if (type.endsWith('TableSymbol') && symbol.Name) tables.add(symbol.Name);
     if (type.endsWith('FunctionSymbol')) {
       const expansion = node.GetExpansion?.();
       if (expansion) visit(expansion);
