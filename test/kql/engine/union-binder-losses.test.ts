@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyCatalog } from '../../../src/kql/catalog.js';
 import { runQuery, tableToRecords } from '../../../src/kql/index.js';
 import { columnMapLosses } from '../../../src/kql/lower/union-binder-losses.js';
+import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
 // "With outer, the result has all the columns that occur in any of the inputs, one column for each name
@@ -28,9 +29,24 @@ describe('union of one column name with several types, as Kusto.Language binds i
     expect(columnMapLosses([s('string'), s('int')])).toEqual(new Map());
   });
 
+  it("the binder's schema the engine follows (a Kusto.Language upgrade that fixes ColumnMap changes it)", () => {
+    const schema = (query: string) => resultSchema(analyze(`${legs}\n${query}`, emptyCatalog()).code);
+    expect(schema('union A, B, C')).toEqual([
+      { name: 'x', type: 'string' },
+      { name: 'k', type: 'long' },
+    ]);
+    expect(schema('union A, C')).toEqual([
+      { name: 'x_string', type: 'string' },
+      { name: 'x_int', type: 'int' },
+      { name: 'k', type: 'long' },
+    ]);
+  });
+
   it('rows of every leg when the query drops the column unread', () => {
     expect(run(`${legs}\nunion A, B, C | project k | sort by k asc`)).toEqual([{ k: 1 }, { k: 2 }, { k: 3 }]);
     expect(run(`${legs}\nunion A, B, C | summarize n = count()`)).toEqual([{ n: 3 }]);
+    expect(run(`${legs}\n(union A, B, C) | count`)).toEqual([{ Count: 3 }]);
+    expect(run(`${legs}\nunion A, B, C | project-away x | sort by k desc | take 1`)).toEqual([{ k: 3 }]);
   });
 
   it('through a called function whose final expression is the union', () => {
