@@ -108,7 +108,7 @@ function droppedBy(
  * final expression) is dropped, unread, before it reaches anything that observes it: later operators
  * of its pipeline, then the pipelines around it, through a called function's body to the call
  * (`bodyResult`) and to a parser body's kept result (`resultKept`). Anything else (a `let`, a join
- * side, the query's result) counts as observing it.
+ * side, the query's result) counts as observing it, and so does naming it, even to project it away.
  */
 export function unobservedBeyond(
   node: any,
@@ -121,7 +121,8 @@ export function unobservedBeyond(
     const kind = kindName(parent);
     if (kind === 'PipeExpression' && parent.Expression === at) {
       const op = parent.Operator;
-      if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name, NONE)) return false;
+      // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
+      if (reads(op, name, NONE)) return false;
       if (!hasColumn(op, name)) return true;
     }
     // An operator's output, a parenthesized query's, or a pipe's after its operator: the same rows.
