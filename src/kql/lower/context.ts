@@ -53,6 +53,17 @@ export interface LowerContext {
    * projected onto `columns`, so a column outside them that reaches it is dropped there unread.
    */
   resultKept?: ResultKept;
+  /**
+   * Lowering a called function's body (tabular.ts lowerFunctionBody): its final expression `result`
+   * is what the call gives, so a column of it is dropped unread when `unobserved` says the call's
+   * output drops it (liveness.ts unobservedBeyond).
+   */
+  bodyResult?: BodyResult;
+}
+
+export interface BodyResult {
+  result: any;
+  unobserved: (name: string) => boolean;
 }
 
 export interface ResultKept {

@@ -4,7 +4,7 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
-import { boundSchema, kindName, type ResultKept } from './context.js';
+import { type BodyResult, boundSchema, kindName, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
 // without a column matches every one; `as` names the rows for statements elsewhere.
@@ -100,5 +100,38 @@ function droppedBy(
     if (resultKept && parent === resultKept.statement) return !resultKept.columns.has(name);
     if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
     pipe = parent;
+  }
+}
+
+/**
+ * True when the column `name` of `node`'s output (an operator, a pipeline's source, a function body's
+ * final expression) is dropped, unread, before it reaches anything that observes it: later operators
+ * of its pipeline, then the pipelines around it, through a called function's body to the call
+ * (`bodyResult`) and to a parser body's kept result (`resultKept`). Anything else (a `let`, a join
+ * side, the query's result) counts as observing it, and so does naming it, even to project it away.
+ */
+export function unobservedBeyond(
+  node: any,
+  name: string,
+  ctx: { resultKept?: ResultKept; bodyResult?: BodyResult },
+): boolean {
+  let at = node;
+  for (;;) {
+    const parent = at.Parent;
+    const kind = kindName(parent);
+    if (kind === 'PipeExpression' && parent.Expression === at) {
+      const op = parent.Operator;
+      // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
+      if (reads(op, name, NONE)) return false;
+      if (!hasColumn(op, name)) return true;
+    }
+    // An operator's output, a parenthesized query's, or a pipe's after its operator: the same rows.
+    if (kind === 'PipeExpression' || kind === 'ParenthesizedExpression') {
+      at = parent;
+      continue;
+    }
+    if (ctx.resultKept && parent === ctx.resultKept.statement) return !ctx.resultKept.columns.has(name);
+    if (ctx.bodyResult && at === ctx.bodyResult.result) return ctx.bodyResult.unobserved(name);
+    return false;
   }
 }

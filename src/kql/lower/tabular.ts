@@ -27,6 +27,7 @@ import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
+import { unobservedBeyond } from './liveness.js';
 import { lowerNarrow } from './narrow.js';
 import { lowerBodyBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
@@ -46,6 +47,7 @@ import {
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
 import { lowerSequenceDetect } from './sequence-detect.js';
+import { columnMapLosses } from './union-binder-losses.js';
 import { innerUnionBound } from './union-inner.js';
 import { wildcardLegs } from './union-wildcard.js';
 import { checkStageSchema, schemaDifference } from './verify.js';
@@ -200,9 +202,15 @@ function lowerFunctionBody(
   const expansion = call?.GetExpansion?.();
   if (!expansion) throw unsupported(node, ctx, construct);
   const scope = bindCallArguments(call, undefined, ctx, invokeSource);
+  const root = expansion.Root ?? expansion;
+  // What the body's final expression gives is what the call gives (liveness.ts unobservedBeyond).
+  const bodyResult = {
+    result: kindName(root) === 'FunctionBody' ? root.Expression : root,
+    unobserved: (name: string) => unobservedBeyond(node, name, ctx),
+  };
   // A function body's offsets are its own: run-time schemas re-bind the text being lowered, not it.
-  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined };
-  return lowerBody(expansion.Root ?? expansion, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
+  const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined, bodyResult };
+  return lowerBody(root, inner, (expr, bodyCtx) => lowerTabular(expr, bodyCtx));
 }
 
 /**
@@ -865,11 +873,27 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       return plan.schema.findIndex((p) => `${p.name}_${p.type}` === c.name);
     }),
   );
+  // A column Kusto.Language's ColumnMap loses (union-binder-losses.ts): the plan follows the binder,
+  // which is right only while the query never observes that name; Kusto names its columns otherwise.
+  const losses = inner ? new Map<string, Set<KqlType>>() : columnMapLosses(inputs.map((p) => p.schema));
+  for (const [name, types] of losses) {
+    const kept = dataColumns.find((c) => c.name === name);
+    if (!kept || !unobservedBeyond(node, name, ctx))
+      throw unsupported(
+        node,
+        ctx,
+        'union of one column name with several types',
+        `union: its legs give column '${name}' as ${[kept?.type, ...types].filter(Boolean).join(' and ')}; Kusto returns one column per type, suffixed ('${name}_<type>', union operator page), which Kusto.Language binds as one '${name}' column; the query reads or keeps it, so refusing rather than answering under the binder's names`,
+      );
+  }
+  const lostByBinder = (column: Column) => losses.get(column.name)?.has(column.type) === true;
   // kind=outer returns every column of every leg; one the binder left out (Kusto.Language 12.4.1
   // binds a wildcard over `let` views without the views' columns) would be dropped silently.
   const dropped = inner
     ? -1
-    : inputs.findIndex((plan, k) => plan.schema.some((_, c) => !sources[k].includes(c)));
+    : inputs.findIndex((plan, k) =>
+        plan.schema.some((column, c) => !sources[k].includes(c) && !lostByBinder(column)),
+      );
   if (dropped >= 0)
     throw unsupported(
       node,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCatalog } from '../../../src/kql/catalog.js';
+import { runQuery, tableToRecords } from '../../../src/kql/index.js';
+import { columnMapLosses } from '../../../src/kql/lower/union-binder-losses.js';
+import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
+import { expectKustoSchema, NOW } from './helpers.js';
+
+// "With outer, the result has all the columns that occur in any of the inputs, one column for each name
+// and type occurrences … suffixed with a '_' followed by the origin column type"
+// (https://learn.microsoft.com/kusto/query/union-operator). Kusto.Language 12.4.1 binds legs giving
+// `x` as string, string, int as one `x:string` (its ColumnMap drops the int column): the engine follows
+// the binder only where the query never observes `x`, and refuses otherwise.
+
+const run = (query: string) => {
+  const table = runQuery(query, { catalog: emptyCatalog(), tables: new Map(), now: NOW });
+  expectKustoSchema(query, table);
+  return tableToRecords(table);
+};
+
+const legs = `let A = datatable(x:string, k:long)['a', 1];
+let B = datatable(x:string, k:long)['b', 2];
+let C = datatable(x:int, k:long)[3, 3];`;
+
+describe('union of one column name with several types, as Kusto.Language binds it', () => {
+  it('the ColumnMap loss: two same-typed columns then another type (not one, nor another order)', () => {
+    const s = (type: 'string' | 'int') => [{ name: 'x', type }];
+    expect(columnMapLosses([s('string'), s('string'), s('int')])).toEqual(new Map([['x', new Set(['int'])]]));
+    expect(columnMapLosses([s('string'), s('int'), s('string')])).toEqual(new Map());
+    expect(columnMapLosses([s('string'), s('int')])).toEqual(new Map());
+  });
+
+  it("the binder's schema the engine follows (a Kusto.Language upgrade that fixes ColumnMap changes it)", () => {
+    const schema = (query: string) => resultSchema(analyze(`${legs}\n${query}`, emptyCatalog()).code);
+    expect(schema('union A, B, C')).toEqual([
+      { name: 'x', type: 'string' },
+      { name: 'k', type: 'long' },
+    ]);
+    expect(schema('union A, C')).toEqual([
+      { name: 'x_string', type: 'string' },
+      { name: 'x_int', type: 'int' },
+      { name: 'k', type: 'long' },
+    ]);
+  });
+
+  it('rows of every leg when the query drops the column unread', () => {
+    expect(run(`${legs}\nunion A, B, C | project k | sort by k asc`)).toEqual([{ k: 1 }, { k: 2 }, { k: 3 }]);
+    expect(run(`${legs}\nunion A, B, C | summarize n = count()`)).toEqual([{ n: 3 }]);
+    expect(run(`${legs}\n(union A, B, C) | count`)).toEqual([{ Count: 3 }]);
+    expect(run(`${legs}\nunion A, B, C | project-away x* | sort by k desc | take 1`)).toEqual([{ k: 3 }]);
+  });
+
+  it('through a called function whose final expression is the union', () => {
+    const query = `${legs}\nlet F = (n:long) { union A, B, C | where k >= n };\nF(2) | project k | sort by k asc`;
+    expect(run(query)).toEqual([{ k: 2 }, { k: 3 }]);
+  });
+
+  it('refused when the query reads or keeps the column Kusto names x_string and x_int', () => {
+    for (const tail of [
+      '| project x',
+      '| project-away x',
+      '| where isnotempty(x) | project k',
+      '',
+      '| extend y = pack_all()',
+    ]) {
+      expect(() => run(`${legs}\nunion A, B, C ${tail}`), tail).toThrow(/one column per type/);
+    }
+    expect(() => run(`${legs}\nlet F = () { union A, B, C };\nF() | project x`)).toThrow(
+      /one column per type/,
+    );
+  });
+
+  it('a union Kusto.Language binds per type (string, int, string) keeps its suffixed columns', () => {
+    expect(run(`${legs}\nunion A, C, B | project x_string, x_int, k | sort by k asc`)).toEqual([
+      { x_string: 'a', x_int: null, k: 1 },
+      { x_string: 'b', x_int: null, k: 2 },
+      { x_string: '', x_int: 3, k: 3 },
+    ]);
+  });
+});
