@@ -8,6 +8,7 @@ import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
   argumentSlots,
+  type BodyParameters,
   boundSchema,
   columnIndex,
   isFuzzyUnion,
@@ -28,7 +29,7 @@ import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { lowerNarrow } from './narrow.js';
-import { lowerBodyBesideDeclaration } from './parser-body.js';
+import { lowerBodyBesideDeclaration, lowerCallBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
@@ -158,7 +159,7 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
       reads: builtin.bodyNotHeld.reads,
       bodyRefused: `its published body (${builtin.file}) is not imported`,
     };
-  if (!builtin.published) return output;
+  if (!builtin.published) return lowerCallBesideDeclaration(name, node, ctx, output.schema) ?? output;
   try {
     return { ...output, body: lowerFunctionBody(node, node, ctx, `${name}()`) };
   } catch (error) {
@@ -1056,10 +1057,23 @@ function bindQueryParameters(statement: any, ctx: LowerContext): void {
   }
 }
 
-export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
+export function statementsToPlan(
+  statements: any[],
+  ctx: LowerContext,
+  bodyParameters?: BodyParameters,
+): Plan {
   let result: Plan | undefined;
-  for (const statement of statements) {
+  for (const [index, statement] of statements.entries()) {
     const kind = kindName(statement);
+    // A published body's parameter `let` the call gives an argument for (lower/parser-body.ts).
+    const given =
+      bodyParameters && index < bodyParameters.leading && kind === 'LetStatement'
+        ? bodyParameters.values.get(statement.Name.SimpleName)
+        : undefined;
+    if (given) {
+      ctx.scope.set(statement.Name.SimpleName, { kind: 'scalar', expr: given });
+      continue;
+    }
     if (kind === 'ExpressionStatement') {
       const expr = statement.Expression;
       if (!expr.ResultType?.Columns) {
