@@ -35,6 +35,8 @@ describe('README counts of the built-in catalog', () => {
     expect(readme).toContain(`${asim} ASIM parsers (\`asim.json\`)`);
     expect(readme).toContain(`(${ci} functions, \`ci-functions.json\``);
     expect(readme).toContain(`${bodies} published Solution and ASIM parser bodies`);
+    const watchlists = JSON.parse(catalog('solution-watchlists.json')).watchlists.length;
+    expect(readme).toContain(`${watchlists} watchlists Solutions publish with their items`);
   });
 
   it('starter analytics rules', () => {

@@ -2,6 +2,7 @@ import { type FunctionSchema, PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import { refusalReason } from '../plan/refusals.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
+import { watchlistNamed } from '../solution-watchlists.js';
 import { bridge, kqlTypeOf } from '../syntax/index.js';
 import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { isActivityPlugin, lowerActivity } from './activity.js';
@@ -128,7 +129,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
     if (alias?.kind !== 'literal' || typeof alias.value !== 'string') {
       throw unsupported(node, ctx, '_GetWatchlist with a non-literal alias');
     }
-    const watchlist = ctx.catalog.watchlists.get(alias.value);
+    const watchlist = watchlistNamed(ctx.catalog, alias.value);
     if (!watchlist)
       throw unsupported(
         node,
