@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWatchlistTemplate } from '../../../scripts/import-solution-watchlists.js';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
 import { NOW } from './helpers.js';
 
 // Watchlists a Solution publishes with their items (catalog/solution-watchlists.json): Veeam's rules
@@ -41,6 +41,26 @@ describe('published Solution watchlists', () => {
     expect(query(text)).toEqual([
       { Edition: '2', EditionDescription: 'Enterprise Edition' },
       { Edition: '9', EditionDescription: '' },
+    ]);
+  });
+
+  it("Veeam's published parser runs over Syslog through vbr_events_lookup (VBREventsLookup @2404e50)", () => {
+    // Solutions/Veeam/Parsers/Veeam_GetSecurityEvents.yaml: `lookup kind=inner (_GetWatchlist(
+    // "vbr_events_lookup")) on $left.instanceId == $right.ID`; the template's row for 42210 names the
+    // event "Malware Detection Session Finished". Before, the body was refused over any Syslog row.
+    const syslog = tableFromRecords(catalog.tables.get('Syslog')?.columns ?? [], [
+      { TimeGenerated: '2026-01-10T11:00:00Z', SyslogMessage: 'instanceId=42210 Result="Success"' },
+      { TimeGenerated: '2026-01-10T11:00:00Z', SyslogMessage: 'instanceId=99999 Result="Success"' },
+    ]);
+    const rows = tableToRecords(
+      runQuery("Veeam_GetSecurityEvents | project instanceId, ['Event Name'], Severity", {
+        catalog,
+        tables: new Map([['Syslog', syslog]]),
+        now: NOW,
+      }),
+    );
+    expect(rows).toEqual([
+      { instanceId: '42210', 'Event Name': 'Malware Detection Session Finished', Severity: 'information' },
     ]);
   });
 
