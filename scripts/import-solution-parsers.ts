@@ -114,10 +114,10 @@ export function readParser(
   if (unproduced.length === 0) return { name, parser, ...(kept.length ? { aliases: kept } : {}) };
   // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
   // binding with the CI's columns, and the body runs beside them.
-  if (!declaredByStubTable(name))
+  if (!declaredByCi(name))
     return {
       name,
-      reason: `the CI declares columns the body lacks (${unproduced.join(', ')}) as a function's, not a parser-output table's`,
+      reason: `the columns the body lacks (${unproduced.join(', ')}) are declared by catalog/asim.json (a built-in ASIM parser keeps its declaration)`,
     };
   return { name, parser: { ...parser, unproduced } };
 }
@@ -156,10 +156,14 @@ function ciDeclaredColumns(name: string, dir = builtinCatalogDir()): ColumnSchem
 }
 
 function declaredFunctionColumns(name: string, dir: string): ColumnSchema[] | undefined {
+  return ciFunctionColumns(name, dir) ?? builtinAsimParsers().get(name)?.columns;
+}
+
+function ciFunctionColumns(name: string, dir: string): ColumnSchema[] | undefined {
   const ci = JSON.parse(readFileSync(join(dir, 'ci-functions.json'), 'utf8')) as {
     functions: { name: string; columns: ColumnSchema[] }[];
   };
-  return ci.functions.find((f) => f.name === name)?.columns ?? builtinAsimParsers().get(name)?.columns;
+  return ci.functions.find((f) => f.name === name)?.columns;
 }
 
 function stubTable(name: string, dir: string) {
@@ -171,11 +175,14 @@ function stubTable(name: string, dir: string) {
 }
 
 /**
- * Whether the CI declares `name` as a parser-output table (a call without arguments, which the
- * engine runs as that parser), not as a function with parameters.
+ * Whether the Azure-Sentinel CI declares `name`: as a parser-output table (a call without arguments,
+ * which the engine runs as that parser) or as a function in its CustomFunctions (a call with
+ * arguments, which the engine binds to the body's parameters: lower/parser-body.ts). A name only
+ * catalog/asim.json declares is a built-in ASIM parser, whose declaration stays its own.
  */
-function declaredByStubTable(name: string, dir = builtinCatalogDir()): boolean {
-  return declaredFunctionColumns(name, dir) === undefined && stubTable(name, dir) !== undefined;
+function declaredByCi(name: string, dir = builtinCatalogDir()): boolean {
+  if (builtinAsimParsers().has(name)) return false;
+  return ciFunctionColumns(name, dir) !== undefined || stubTable(name, dir) !== undefined;
 }
 
 export function importParsers(

@@ -8,6 +8,7 @@ import { basicPlanRefusal } from './basic-plan.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { builtinCatalogDir, PackedTables } from './packed-tables.js';
 import { ciField, parseCiJson } from './sentinel-ci-json.js';
+import { builtinWatchlists } from './solution-watchlists.js';
 import { type KqlType, kqlTypes } from './values/types.js';
 
 export type { TablePlan } from '../config.js';
@@ -89,6 +90,11 @@ export interface Catalog {
    * a `parser-output`.
    */
   builtinFunctions?: ReadonlyMap<string, FunctionSchema>;
+  /**
+   * Watchlists a Solution publishes with their items (catalog/solution-watchlists.json): read by
+   * `_GetWatchlist` where kql/watchlists does not define the alias, never deployed by `build`.
+   */
+  builtinWatchlists?: ReadonlyMap<string, WatchlistSchema>;
   /** Findings about the schemas and config that do not stop loading (SK0005), for `validate` and `build` to report. */
   warnings?: Diagnostic[];
   /**
@@ -456,7 +462,13 @@ export function catalogFromPortable(portable: PortableCatalog): Catalog {
     builtinSources(functions),
     new Map(portable.builtin.plans),
   );
-  return { tables, functions, watchlists, builtinFunctions: builtinFunctions() };
+  return {
+    tables,
+    functions,
+    watchlists,
+    builtinFunctions: builtinFunctions(),
+    builtinWatchlists: builtinWatchlists(),
+  };
 }
 
 /**
@@ -527,7 +539,14 @@ export function readCatalog(
   );
   if (options.builtin === false) return { catalog: { tables, functions, watchlists }, problems: diagnostics };
   return {
-    catalog: { tables, functions, watchlists, builtinFunctions: builtinFunctions(), warnings },
+    catalog: {
+      tables,
+      functions,
+      watchlists,
+      builtinFunctions: builtinFunctions(),
+      builtinWatchlists: builtinWatchlists(),
+      warnings,
+    },
     problems: diagnostics,
   };
 }

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog.js';
 import type { EvalContext } from '../functions/index.js';
 import { bodyRefusal, evaluationError, parserRefusal, UnsupportedError } from '../plan/errors.js';
 import type { Assertion, Column, Plan, ScalarExpr } from '../plan/types.js';
+import { watchlistNamed } from '../solution-watchlists.js';
 import { coerce, EvaluationError, formatDateTime, type Json, type Value } from '../values/index.js';
 import { executeActivity } from './activity.js';
 import { type ColumnarTable, type IngestionTimes, vectorReader } from './columnar.js';
@@ -398,7 +399,7 @@ function tableReader(data: TableData, column: Column): (i: number) => Value {
 
 /** `_GetWatchlist(alias)`: Sentinel's fixed columns, then the watchlist's own (see catalog.watchlistBaseColumns). */
 function watchlist(alias: string, schema: Column[], catalog: Catalog): Frame {
-  const list = catalog.watchlists.get(alias);
+  const list = watchlistNamed(catalog, alias);
   if (!list) return emptyFrame(schema);
   const updated = formatDateTime(0n);
   const rows = list.items.map((item, n) =>

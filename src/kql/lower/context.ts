@@ -66,6 +66,16 @@ export interface BodyResult {
   unobserved: (name: string) => boolean;
 }
 
+/**
+ * A published body run for a call with arguments (lower/parser-body.ts): the body's text starts with
+ * one `let` per parameter (`standaloneBody`), the first `leading` statements; those named in
+ * `values` take the call's argument instead of the `let`'s own value.
+ */
+export interface BodyParameters {
+  leading: number;
+  values: ReadonlyMap<string, ScalarExpr>;
+}
+
 export interface ResultKept {
   statement: any;
   columns: ReadonlySet<string>;

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog.js';
 import type { Assertion, Plan } from '../plan/types.js';
 import { phantomInResult } from '../syntax/index.js';
-import { type LowerContext, list, Scope } from './context.js';
+import { type BodyParameters, type LowerContext, list, Scope } from './context.js';
 import { hiddenResultColumns } from './hidden-columns.js';
 import { checkIngestionTime } from './ingestion.js';
 import type { RuntimeSchemas } from './runtime-schema.js';
@@ -17,15 +17,14 @@ export function lowerQuery(
   catalog: Catalog,
   runtime?: RuntimeSchemas,
   body?: Pick<LowerContext, 'callSite' | 'resultKept'>,
+  parameters?: BodyParameters,
 ): Plan {
   const assertions: Assertion[] = [];
-  const plan = statementsToPlan(list(code.Syntax.Statements), {
-    catalog,
-    scope: new Scope(),
-    runtime,
-    ...body,
-    assertions,
-  });
+  const plan = statementsToPlan(
+    list(code.Syntax.Statements),
+    { catalog, scope: new Scope(), runtime, ...body, assertions },
+    parameters,
+  );
   const shown = withoutPhantomMatchId(plan, code);
   checkIngestionTime(shown);
   checkSketches(plan);

@@ -10,12 +10,13 @@
  */
 import type { Catalog } from '../catalog.js';
 import { bodyRefusal, KqlError, UnsupportedError } from '../plan/errors.js';
-import type { Column, NamedExpr, Plan, Span } from '../plan/types.js';
+import type { Column, NamedExpr, Plan, ScalarExpr, Span } from '../plan/types.js';
 import { type PublishedParser, parserBesideDeclaration, standaloneBody } from '../solution-parsers.js';
-import { type Analysis, analyze } from '../syntax/index.js';
-import { type LowerContext, spanOf } from './context.js';
+import { type Analysis, analyze, toArray } from '../syntax/index.js';
+import { argumentSlots, type BodyParameters, type LowerContext, spanOf } from './context.js';
 import { unobservedFromSource } from './liveness.js';
 import { planResolving } from './runtime-schema.js';
+import { argumentValue } from './scalar.js';
 
 const bound = new WeakMap<Catalog, Map<string, Analysis>>();
 
@@ -32,7 +33,80 @@ export function lowerBodyBesideDeclaration(
   schema: Column[],
 ): Plan | undefined {
   const parser = parserBesideDeclaration(name);
+  return parser && besideDeclaration(parser, name, node, ctx, schema);
+}
+
+/**
+ * The `parser-output` of a call `name(args)` of a function the Azure-Sentinel CI declares
+ * (catalog/ci-functions.json: its columns and parameters bind the call) when the catalog holds the
+ * published body to run beside those columns; else undefined. Kusto binds a call's arguments to the
+ * parameters of the function the workspace has, the published one (https://learn.microsoft.com/
+ * kusto/query/functions/user-defined-functions: "positional arguments are matched to the
+ * parameters by their order", named ones by name), so each argument is the value of the body's
+ * parameter in the same position, and a parameter without a default needs one. Where the CI's
+ * declaration differs from the body's parameters there (another name, type or count), Azure's
+ * answer is not the one the CI bound, and the body is refused with that reason.
+ */
+export function lowerCallBesideDeclaration(
+  name: string,
+  node: any,
+  ctx: LowerContext,
+  schema: Column[],
+): Plan | undefined {
+  const parser = parserBesideDeclaration(name);
   if (!parser) return undefined;
+  const given = givenArguments(parser, node, ctx);
+  if ('refused' in given)
+    return { op: 'parser-output', name, span: spanOf(node, ctx), schema, bodyRefused: given.refused };
+  return besideDeclaration(parser, name, node, ctx, schema, given);
+}
+
+/** The call's arguments as the values of the body's parameters, or why they cannot be. */
+function givenArguments(
+  parser: PublishedParser,
+  node: any,
+  ctx: LowerContext,
+): BodyParameters | { refused: string } {
+  const declared = toArray(node.ReferencedSignature?.Parameters).map((p: any) => String(p.Name));
+  const slots = argumentSlots(node, ctx);
+  const values = new Map<string, ScalarExpr>();
+  const where = `(${parser.source.path})`;
+  for (let i = 0; i < Math.max(slots.length, parser.parameters.length); i++) {
+    const param = parser.parameters[i];
+    const arg = slots[i];
+    if (!param)
+      return { refused: `the call gives ${slots.length} arguments, its published body takes ${i} ${where}` };
+    if (!arg) {
+      if (param.default !== undefined) continue;
+      return {
+        refused: `the call gives no argument for parameter '${param.name}' of its published body, which has no default ${where}`,
+      };
+    }
+    if (declared[i] !== param.name)
+      return {
+        refused:
+          `the Azure-Sentinel CI declares parameter ${i + 1} as '${declared[i] ?? 'none'}', ` +
+          `its published body as '${param.name}' ${where}`,
+      };
+    if (param.type === 'table') return { refused: `tabular parameter '${param.name}' ${where}` };
+    const expr = argumentValue(arg, param.type, ctx);
+    if (expr.type !== param.type)
+      return {
+        refused: `the argument for '${param.name}' is ${expr.type}, its published body declares ${param.type} ${where}`,
+      };
+    values.set(param.name, expr);
+  }
+  return { leading: parser.parameters.length, values };
+}
+
+function besideDeclaration(
+  parser: PublishedParser,
+  name: string,
+  node: any,
+  ctx: LowerContext,
+  schema: Column[],
+  given?: BodyParameters,
+): Plan {
   const span = spanOf(node, ctx);
   const output = { op: 'parser-output' as const, name, span, schema };
   const onto = (body: Plan): Plan | { refused: string } => {
@@ -53,7 +127,7 @@ export function lowerBodyBesideDeclaration(
     };
   };
   try {
-    const projected = onto(lowerBody(parser, span, ctx.catalog, new Set(schema.map((c) => c.name))));
+    const projected = onto(lowerBody(parser, span, ctx.catalog, new Set(schema.map((c) => c.name)), given));
     return 'refused' in projected
       ? { ...output, bodyRefused: projected.refused }
       : { ...output, body: projected };
@@ -96,8 +170,17 @@ function declaredColumns(
   return { op: 'project', input: body, columns, schema };
 }
 
-/** The body bound on its own against the query's catalog (parameters at their defaults), lowered. */
-function lowerBody(parser: PublishedParser, span: Span, catalog: Catalog, kept: ReadonlySet<string>): Plan {
+/**
+ * The body bound on its own against the query's catalog (parameters at their defaults, or typed
+ * nulls), lowered with the call's arguments `given` in place of those defaults.
+ */
+function lowerBody(
+  parser: PublishedParser,
+  span: Span,
+  catalog: Catalog,
+  kept: ReadonlySet<string>,
+  given?: BodyParameters,
+): Plan {
   let byName = bound.get(catalog);
   if (!byName) bound.set(catalog, (byName = new Map()));
   const cache = byName;
@@ -110,7 +193,12 @@ function lowerBody(parser: PublishedParser, span: Span, catalog: Catalog, kept: 
     return analysis;
   };
   try {
-    return planResolving(text, catalog, [], { callSite: span, kept, analyze: analyzeOnce });
+    return planResolving(text, catalog, [], {
+      callSite: span,
+      kept,
+      analyze: analyzeOnce,
+      parameters: given,
+    });
   } catch (error) {
     if (!(error instanceof KqlError) || error instanceof UnsupportedError) throw error;
     throw new UnsupportedError(

@@ -22,7 +22,7 @@ import { KqlError, UnsupportedError } from '../plan/errors.js';
 import type { Column, Plan, Span } from '../plan/types.js';
 import { analyze, lastStatement, type QueryDiagnostic, quoteName } from '../syntax/index.js';
 import type { Value } from '../values/index.js';
-import { boundSchema, type LowerContext, spanOf } from './context.js';
+import { type BodyParameters, boundSchema, type LowerContext, spanOf } from './context.js';
 import { lowerQuery } from './index.js';
 import { checkResultSchema } from './verify.js';
 
@@ -103,6 +103,8 @@ export interface BodyCall {
   callSite: Span;
   kept: ReadonlySet<string>;
   analyze: typeof analyze;
+  /** The call's arguments for the body's leading parameter `let`s (lower/parser-body.ts). */
+  parameters?: BodyParameters;
 }
 
 /**
@@ -127,7 +129,13 @@ export function planResolving(
     if (errors.length > 0) throw new KqlError(errors);
     const runtime: RuntimeSchemas = { found: new Map(resolved.map((r) => [r.start, r])), original };
     const kept = body && { statement: lastStatement(code.Syntax), columns: body.kept };
-    const plan = lowerQuery(code, catalog, runtime, body && { callSite: body.callSite, resultKept: kept });
+    const plan = lowerQuery(
+      code,
+      catalog,
+      runtime,
+      body && { callSite: body.callSite, resultKept: kept },
+      body?.parameters,
+    );
     // pivot's value columns in the result: their order shows, so it must be probed too.
     const last = sites.get(plan);
     if (last?.kind === 'pivot') throw new RuntimeSchemaNeeded(plan, last);

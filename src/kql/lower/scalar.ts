@@ -646,6 +646,11 @@ export function bindCallArguments(
   return scope;
 }
 
+/** A call's scalar argument as the value of a parameter declared `declared`, lowered where the call is. */
+export function argumentValue(arg: any, declared: KqlType, ctx: LowerContext): ScalarExpr {
+  return widened(lowerScalar(arg, { schema: [] }, ctx), declared, arg, ctx);
+}
+
 /**
  * A number passed to another numeric parameter takes the parameter's type, as Kusto.Language binds the
  * parameter (`(a:real)` called with 3 is 3.0, so `a / 2` is 1.5; a long passed to `(n:int)` is an int).

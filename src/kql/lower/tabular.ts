@@ -2,12 +2,14 @@ import { type FunctionSchema, PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import { refusalReason } from '../plan/refusals.js';
 import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
+import { watchlistNamed } from '../solution-watchlists.js';
 import { bridge, kqlTypeOf } from '../syntax/index.js';
 import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
 import {
   argumentSlots,
+  type BodyParameters,
   boundSchema,
   columnIndex,
   isFuzzyUnion,
@@ -29,7 +31,7 @@ import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
 import { unobservedBeyond } from './liveness.js';
 import { lowerNarrow } from './narrow.js';
-import { lowerBodyBesideDeclaration } from './parser-body.js';
+import { lowerBodyBesideDeclaration, lowerCallBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
 import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
@@ -129,7 +131,7 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
     if (alias?.kind !== 'literal' || typeof alias.value !== 'string') {
       throw unsupported(node, ctx, '_GetWatchlist with a non-literal alias');
     }
-    const watchlist = ctx.catalog.watchlists.get(alias.value);
+    const watchlist = watchlistNamed(ctx.catalog, alias.value);
     if (!watchlist)
       throw unsupported(
         node,
@@ -160,7 +162,7 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
       reads: builtin.bodyNotHeld.reads,
       bodyRefused: `its published body (${builtin.file}) is not imported`,
     };
-  if (!builtin.published) return output;
+  if (!builtin.published) return lowerCallBesideDeclaration(name, node, ctx, output.schema) ?? output;
   try {
     return { ...output, body: lowerFunctionBody(node, node, ctx, `${name}()`) };
   } catch (error) {
@@ -1080,10 +1082,23 @@ function bindQueryParameters(statement: any, ctx: LowerContext): void {
   }
 }
 
-export function statementsToPlan(statements: any[], ctx: LowerContext): Plan {
+export function statementsToPlan(
+  statements: any[],
+  ctx: LowerContext,
+  bodyParameters?: BodyParameters,
+): Plan {
   let result: Plan | undefined;
-  for (const statement of statements) {
+  for (const [index, statement] of statements.entries()) {
     const kind = kindName(statement);
+    // A published body's parameter `let` the call gives an argument for (lower/parser-body.ts).
+    const given =
+      bodyParameters && index < bodyParameters.leading && kind === 'LetStatement'
+        ? bodyParameters.values.get(statement.Name.SimpleName)
+        : undefined;
+    if (given) {
+      ctx.scope.set(statement.Name.SimpleName, { kind: 'scalar', expr: given });
+      continue;
+    }
     if (kind === 'ExpressionStatement') {
       const expr = statement.Expression;
       if (!expr.ResultType?.Columns) {

@@ -143,7 +143,9 @@ function functionSymbol(fn: FunctionSchema): any {
  * `_GetWatchlist(alias)`: each watchlist of kql/watchlists with its own columns (Kusto.Language binds
  * `table(watchlistAlias)` per call with the alias's constant value), and a watchlist the project
  * does not define with an open schema, as Sentinel's function unpacks each item's columns
- * (`evaluate bag_unpack`), so its CI accepts any column. The engine runs only project watchlists.
+ * (`evaluate bag_unpack`), so its CI accepts any column; one its Solution publishes with its items
+ * (catalog/solution-watchlists.json) has the items' columns. The engine runs project watchlists and
+ * published ones.
  */
 function getWatchlistSymbol(catalog: Catalog): any {
   const { Symbols } = kusto();
@@ -154,7 +156,15 @@ function getWatchlistSymbol(catalog: Catalog): any {
     return `let ${quoteName(w.alias)} = datatable${schemaText(columns)}[];`;
   });
   const open = `datatable${base}[] | extend _item = WatchlistItem | evaluate bag_unpack(_item)`;
-  for (const alias of catalog.externalWatchlists ?? []) lets.push(`let ${quoteName(alias)} = ${open};`);
+  for (const alias of catalog.externalWatchlists ?? []) {
+    // A watchlist its Solution publishes with its items binds with the items' columns.
+    const published = catalog.builtinWatchlists?.get(alias);
+    const columns = published && [
+      ...watchlistBaseColumns,
+      ...published.columns.filter((c) => !baseNames.has(c.name)),
+    ];
+    lets.push(`let ${quoteName(alias)} = ${columns ? `datatable${schemaText(columns)}[]` : open};`);
+  }
   return new Symbols.FunctionSymbol.$ctor13(
     '_GetWatchlist',
     `{ ${lets.join(' ')} table(watchlistAlias) }`,
