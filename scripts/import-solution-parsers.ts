@@ -114,10 +114,10 @@ export function readParser(
   if (unproduced.length === 0) return { name, parser, ...(kept.length ? { aliases: kept } : {}) };
   // Binding the body's columns would turn rules the CI accepts into binding errors: the name keeps
   // binding with the CI's columns, and the body runs beside them.
-  if (!declaredByStubTable(name))
+  if (!declaredWithoutArguments(name))
     return {
       name,
-      reason: `the CI declares columns the body lacks (${unproduced.join(', ')}) as a function's, not a parser-output table's`,
+      reason: `the CI declares columns the body lacks (${unproduced.join(', ')}) for a function with parameters`,
     };
   return { name, parser: { ...parser, unproduced } };
 }
@@ -171,10 +171,16 @@ function stubTable(name: string, dir: string) {
 }
 
 /**
- * Whether the CI declares `name` as a parser-output table (a call without arguments, which the
- * engine runs as that parser), not as a function with parameters.
+ * Whether the CI declares `name` as a parser-output table or as a function without parameters: a
+ * call without arguments either way, which the engine runs as the body at its defaults. A function
+ * with parameters is not: its columns can depend on the call's arguments.
  */
-function declaredByStubTable(name: string, dir = builtinCatalogDir()): boolean {
+function declaredWithoutArguments(name: string, dir = builtinCatalogDir()): boolean {
+  const ci = JSON.parse(readFileSync(join(dir, 'ci-functions.json'), 'utf8')) as {
+    functions: { name: string; parameters: unknown[] }[];
+  };
+  const fn = ci.functions.find((f) => f.name === name);
+  if (fn) return fn.parameters.length === 0;
   return declaredFunctionColumns(name, dir) === undefined && stubTable(name, dir) !== undefined;
 }
 

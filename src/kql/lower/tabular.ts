@@ -158,7 +158,12 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
       reads: builtin.bodyNotHeld.reads,
       bodyRefused: `its published body (${builtin.file}) is not imported`,
     };
-  if (!builtin.published) return output;
+  if (!builtin.published) {
+    // A parameterless CI function whose published body lacks some declared columns runs that body
+    // beside them, as a parser-output stub table does (import-solution-parsers.ts keeps it so).
+    if (list(node.ArgumentList?.Expressions).length > 0 || builtin.parameters.length > 0) return output;
+    return lowerBodyBesideDeclaration(name, node, ctx, output.schema) ?? output;
+  }
   try {
     return { ...output, body: lowerFunctionBody(node, node, ctx, `${name}()`) };
   } catch (error) {
