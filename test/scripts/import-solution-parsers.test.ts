@@ -63,11 +63,25 @@ describe('import-solution-parsers', () => {
     expect(parser?.unproduced).not.toContain('Computer');
   });
 
-  it('leaves out a body lacking columns the CI declares for a function (its calls bind by that function)', () => {
+  it('keeps a body lacking columns the CI declares for a function without parameters, to run beside them', () => {
+    // ADOAuditLogs: a CustomFunctions entry with no parameters; a call takes no arguments, as a stub
+    // table's does, so the body at its defaults is the call's body (session 10).
     const text = yaml('Syslog | project TimeGenerated, Computer').replace('SkParserAlias', 'ADOAuditLogs');
     const { parser, reason } = readParser(text, source, catalog);
+    expect(reason).toBeUndefined();
+    expect(parser?.unproduced).toContain('ActivityId');
+  });
+
+  it('leaves out a body lacking columns the CI declares for a function with parameters (its columns may follow the arguments)', () => {
+    const text = yaml('Syslog | project TimeGenerated, Computer').replace(
+      'SkParserAlias',
+      'DomainToolsThreatIntelDomains',
+    );
+    const { parser, reason } = readParser(text, source, catalog);
     expect(parser).toBeUndefined();
-    expect(reason).toMatch(/the CI declares columns the body lacks \(.*ActivityId.*\) as a function's/);
+    expect(reason).toMatch(
+      /the CI declares columns the body lacks \(.*domain.*\) for a function with parameters/,
+    );
   });
 
   it("drops an earlier run's entry when the folder's file of that name is now left out", () => {
