@@ -1,8 +1,9 @@
 /**
  * A Solution parser whose published body the catalog holds while the Azure-Sentinel CI declares
  * columns for it that the body does not give over the catalog's tables (`MG` of Syslog for
- * VMwareESXi, `TreadId` for OracleWebLogicServerEvent): the call binds with the CI's columns (its
- * parser-output stub table), exactly as the CI and `validate` bind it, and the engine runs the body.
+ * VMwareESXi, `TreadId` for OracleWebLogicServerEvent, `ActorImageUrl` for ADOAuditLogs): the call
+ * binds with the CI's columns (its parser-output stub table, or its CustomFunctions entry when that
+ * takes no parameters), exactly as the CI and `validate` bind it, and the engine runs the body.
  * A declared column the body lacks has values in Azure from data the catalog cannot hold, and no
  * documented Kusto rule gives it a value, so a query that observes one (reads it, or keeps it to
  * where its pipeline ends) is refused with the reason once the body would run; one the query drops
@@ -21,7 +22,7 @@ import { argumentValue } from './scalar.js';
 const bound = new WeakMap<Catalog, Map<string, Analysis>>();
 
 /**
- * The `parser-output` of stub table `name` when the catalog holds a published body to run beside
+ * The `parser-output` of stub table (or parameterless CI function) `name` when the catalog holds a published body to run beside
  * its declared columns; else undefined. A body with an operator whose columns come from the data
  * (a schema-less bag_unpack) resolves them at run time over its own text (runtime-schema.ts), and
  * is projected onto the declared columns once they are known.

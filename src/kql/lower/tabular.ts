@@ -29,7 +29,7 @@ import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
-import { unobservedBeyond } from './liveness.js';
+import { unobservedAfter, unobservedBeyond, unobservedFromSource } from './liveness.js';
 import { lowerNarrow } from './narrow.js';
 import { lowerBodyBesideDeclaration, lowerCallBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
@@ -842,10 +842,14 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
+  const droppedLegs: string[] = [];
   for (const expr of list(node.Expressions)) {
     // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
     // matching no table); a leg that resolves but the engine refuses is refused, not dropped.
-    if (fuzzy && readsUnresolvedTable(expr)) continue;
+    if (fuzzy && readsUnresolvedTable(expr)) {
+      droppedLegs.push(text(expr));
+      continue;
+    }
     const tables = wildcardLegs(expr, ctx, {
       table: (table, schema) => tableScan(table, expr, ctx, schema),
       view: (body) =>
@@ -867,6 +871,7 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const bound = inner ? innerUnionBound(node, ctx) : boundSchema(node);
   const withSource = params.get('withsource')?.value;
   const dataColumns = withSource ? bound.slice(1) : bound;
+  if (droppedLegs.length > 0) refuseDroppedLegColumns(node, ctx, inputs, dataColumns, droppedLegs);
   const sources = inputs.map((plan) =>
     dataColumns.map((c) => {
       const exact = plan.schema.findIndex((p) => p.name === c.name && p.type === c.type);
@@ -916,6 +921,42 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   if (inputs.some((p) => p.schema.some((q) => suffixedNames.has(q.name))))
     throw unsupported(node, ctx, 'union of a type-suffixed column that collides with a column name');
   return { op: 'union', inputs, sources, withSource: withSource ? { names } : undefined, schema: bound };
+}
+
+/**
+ * isfuzzy=true: "the set of union sources is reduced to the set of table references that exist"
+ * (union operator page), so Azure's result has the outer-union columns of the legs that resolve
+ * only. Kusto.Language still binds a dropped leg's columns (`(Missing_CL | extend b = "x")` beside a
+ * leg's long `b` gives `b_string` and `b_long`, where Azure returns one long `b`); answering with its
+ * columns would be a wrong answer, and the query after the union is bound against them, so refuse.
+ */
+function refuseDroppedLegColumns(
+  node: any,
+  ctx: LowerContext,
+  inputs: Plan[],
+  bound: readonly Column[],
+  droppedLegs: string[],
+): void {
+  const typesByName = new Map<string, Set<KqlType>>();
+  for (const plan of inputs)
+    for (const c of plan.schema) typesByName.set(c.name, (typesByName.get(c.name) ?? new Set()).add(c.type));
+  const expected = new Set(
+    [...typesByName].flatMap(([name, types]) =>
+      types.size === 1 ? [`${name}:${[...types][0]}`] : [...types].map((t) => `${name}_${t}:${t}`),
+    ),
+  );
+  const extra = bound.filter((c) => !expected.has(`${c.name}:${c.type}`)).map((c) => c.name);
+  // Columns the query drops unread after the union cannot change the answer (liveness.ts).
+  const source = kindName(node.Parent) === 'PipeExpression' && node.Parent.Expression === node;
+  const unobserved = (name: string) =>
+    source ? unobservedFromSource(node, name) : unobservedAfter(node, name, { resultKept: ctx.resultKept });
+  if (extra.every(unobserved)) return;
+  throw unsupported(
+    node,
+    ctx,
+    'union isfuzzy=true',
+    `union isfuzzy=true drops the leg ${droppedLegs.join(', ')} (its source does not resolve), but Kusto.Language binds the union with columns only that leg gives (${extra.filter((c) => !unobserved(c)).join(', ')}), which Azure's result lacks`,
+  );
 }
 
 const CONVERSIONS: Partial<Record<KqlType, string>> = {

@@ -66,4 +66,38 @@ describe('union isfuzzy=true', () => {
     expect(error).toBeInstanceOf(UnsupportedError);
     expect((error as Error).message).toContain('basket');
   });
+
+  // "The set of union sources is reduced to the set of table references that exist" (union page):
+  // Azure's result has the columns of the legs that resolve only. Kusto.Language still binds a
+  // dropped leg's columns; the engine answered with them (`x` as an extra null column, or `Account`
+  // split into Account_string / Account_long), a result Azure does not give.
+  it('refuses a result that would keep a column only a dropped leg gives', () => {
+    const refused = (query: string): string => {
+      try {
+        run(query);
+      } catch (e) {
+        if (e instanceof UnsupportedError) return e.message;
+        throw e;
+      }
+      throw new Error(`not refused: ${query}`);
+    };
+    expect(refused('union isfuzzy=true SecurityEvent, (Foo_CL | where x == 1)')).toMatch(
+      /drops the leg \(Foo_CL \| where x == 1\).*\(x\)/,
+    );
+    expect(refused('union isfuzzy=true SecurityEvent, (Foo_CL | extend Account = 1)')).toMatch(
+      /Account_string, Account_long|Account_long, Account_string/,
+    );
+    expect(refused('SecurityEvent | union isfuzzy=true (Foo_CL | extend y = 1) | where isnull(y)')).toMatch(
+      /\(y\)/,
+    );
+  });
+
+  it('answers when the query drops those columns unread', () => {
+    expect(run('union isfuzzy=true SecurityEvent, (Foo_CL | where x == 1) | project Account').rows).toEqual([
+      ['alice'],
+    ]);
+    expect(
+      run('SecurityEvent | union isfuzzy=true (Foo_CL | extend y = 1) | summarize count() by Account').rows,
+    ).toEqual([['alice', 1]]);
+  });
 });
