@@ -6,15 +6,16 @@ import { formatDiagnostic } from '../../src/diagnostics.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
 import { runRuleTests } from '../../src/rules/testing/index.js';
 
-// A rule calling a Solution parser the catalog knows by its columns only (ADOAuditLogs, from the
-// Azure-Sentinel CI's CustomFunctions; MSBizAppsVIPUsers served until its published body was held):
+// A rule calling a Solution parser the catalog knows by its columns only (PRODAFTUstaCompromisedCredentials,
+// from the Azure-Sentinel CI's CustomFunctions; MSBizAppsVIPUsers and ADOAuditLogs served until their
+// published bodies were held):
 // its test gives the parser's rows under its name, as for a table; a case that gives rows to other
 // tables only is refused, since Azure's rows are unknown.
 const catalog = loadCatalog(join(import.meta.dirname, '..', '..'));
 
 const RULE = `id: 5f0e9b2a-7c41-4d3e-8a6b-1c2d3e4f5a6b
-name: Failed sign-ins of Azure DevOps actors
-description: Failed sign-ins of users who acted in Azure DevOps
+name: Failed sign-ins of users with leaked credentials
+description: Failed sign-ins of users whose credentials USTA reports compromised
 severity: Medium
 kind: Scheduled
 queryFrequency: 1h
@@ -24,8 +25,8 @@ triggerThreshold: 0
 query: |
   SigninLogs
   | where ResultType != "0"
-  | join kind=inner (ADOAuditLogs | project UserPrincipalName = ActorUPN, Area) on UserPrincipalName
-  | summarize Failures = count() by UserPrincipalName, Area
+  | join kind=inner (PRODAFTUstaCompromisedCredentials | project UserPrincipalName = Username, Source) on UserPrincipalName
+  | summarize Failures = count() by UserPrincipalName, Source
 entityMappings:
   - entityType: Account
     fieldMappings:
@@ -40,8 +41,8 @@ const TEST = `cases:
       SigninLogs:
         - { TimeGenerated: -10m, UserPrincipalName: ann@contoso.com, ResultType: "50126" }
         - { TimeGenerated: -12m, UserPrincipalName: bob@contoso.com, ResultType: "50126" }
-      ADOAuditLogs:
-        - { TimeGenerated: -20m, ActorUPN: ann@contoso.com, Area: Git }
+      PRODAFTUstaCompromisedCredentials:
+        - { TimeGenerated: -20m, Username: ann@contoso.com, Source: stealer-log }
     expect:
       alerts: 1
   - name: only the sign-ins given
@@ -64,6 +65,6 @@ describe('rule tests of rules calling a parser known by its columns only', () =>
       ["the parser's rows given under its name", true, []],
       ['only the sign-ins given', false, []],
     ]);
-    expect(result.cases[1].error).toContain('give rows for ADOAuditLogs');
+    expect(result.cases[1].error).toContain('give rows for PRODAFTUstaCompromisedCredentials');
   });
 });
