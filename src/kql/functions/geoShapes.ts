@@ -13,7 +13,16 @@
  */
 import { type Json, UnsupportedError, type Value } from '../values/index.js';
 import { num } from './math.js';
-import { angle, cross, dot, length, type Point, toLngLat, toPoint as toSpherePoint } from './sphere.js';
+import {
+  angle,
+  cross,
+  dot,
+  length,
+  normalize,
+  type Point,
+  toLngLat,
+  toPoint as toSpherePoint,
+} from './sphere.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const EARTH_RADIUS_M = 6_371_010;
@@ -966,19 +975,98 @@ const unionLinesArray: ScalarImpl = ([v]) => {
 };
 
 /**
+ * Whether two shapes, given by their vertices, lie in disjoint spherical caps: each cap is centred on
+ * the mean of its vertices and reaches the farthest one. A cap under a quarter sphere holds the
+ * geodesic edges between its vertices and the smaller region they bound, so shapes in disjoint caps
+ * cannot meet; a margin keeps rounding from deciding it.
+ */
+function farApart(a: Point[], b: Point[]): boolean {
+  const cap = (points: Point[]) => {
+    const centre = normalize(
+      points.reduce((s, p): Point => [s[0] + p[0], s[1] + p[1], s[2] + p[2]], [0, 0, 0]),
+    );
+    return { centre, radius: Math.max(...points.map((p) => angle(centre, p))) };
+  };
+  const [x, y] = [cap(a), cap(b)];
+  if (x.radius >= Math.PI / 4 || y.radius >= Math.PI / 4) return false;
+  return angle(x.centre, y.centre) > x.radius + y.radius + 1e-9;
+}
+
+const NO_INTERSECTION = (): Json => ({ type: 'GeometryCollection', geometries: [] });
+
+/**
  * geo_intersection_2polygons(polygon1, polygon2): null when either is not a valid polygon or
  * multipolygon (the page's example); otherwise refused for the geometry library's choices.
  */
 const intersection2Polygons: ScalarImpl = ([a, b]) => {
   const what = 'geo_intersection_2polygons()';
-  if (!parsePolygons(a, what) || !parsePolygons(b, what)) return null;
+  const [x, y] = [parsePolygons(a, what), parsePolygons(b, what)];
+  if (!x || !y) return null;
+  // Shapes far apart meet nowhere: the page prints an empty GeometryCollection then.
+  const points = (p: Ring[][]) => p.flat().flatMap((r) => r.points);
+  if (farApart(points(x), points(y))) return NO_INTERSECTION();
   throw new UnsupportedError(
     `${what} of valid polygons`,
     `${what} of valid polygons is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
   );
 };
 
+/**
+ * geo_union_polygons_array(polygons): null when the argument is not an array or any polygon in it is
+ * invalid (the page's example); otherwise refused for the geometry library's choices.
+ */
+const unionPolygonsArray: ScalarImpl = ([v]) => {
+  const what = 'geo_union_polygons_array()';
+  if (!Array.isArray(v) || v.some((p) => !parsePolygons(p as Value, what))) return null;
+  throw new UnsupportedError(
+    `${what} of valid polygons`,
+    `${what} of valid polygons is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
+/**
+ * geo_simplify_polygons_array(polygons [, tolerance = 10]): null for an invalid polygon in the array
+ * or a tolerance below 0 (the page's examples; its range is [0, ~7,800,000]); otherwise refused,
+ * also when a high tolerance may make polygons disappear (the page's third null example), since
+ * which vertices are kept is the geometry library's choice.
+ */
+const simplifyPolygonsArray: ScalarImpl = ([v, tolerance]) => {
+  const what = 'geo_simplify_polygons_array()';
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!Array.isArray(v) || v.some((p) => !parsePolygons(p as Value, what)) || t === null || !(t >= 0))
+    return null;
+  throw new UnsupportedError(
+    `${what} of valid polygons`,
+    `${what} of valid polygons is not supported: which vertices are kept (and when a polygon disappears) is chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
+/**
+ * geo_intersection_line_with_polygon(line, polygon): null when the line or the polygon is invalid
+ * (the page's Returns); otherwise refused for the geometry library's choices.
+ */
+const intersectionLineWithPolygon: ScalarImpl = ([line, polygon]) => {
+  const what = 'geo_intersection_line_with_polygon()';
+  const [edges, polygons] = [lineEdges(line), parsePolygons(polygon, what)];
+  if (!edges || !polygons) return null;
+  // Shapes far apart meet nowhere: the page prints an empty GeometryCollection then.
+  if (
+    farApart(
+      edges.flat(),
+      polygons.flat().flatMap((r) => r.points),
+    )
+  )
+    return NO_INTERSECTION();
+  throw new UnsupportedError(
+    `${what} of valid shapes`,
+    `${what} of valid shapes is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_union_polygons_array: unionPolygonsArray,
+  geo_simplify_polygons_array: simplifyPolygonsArray,
+  geo_intersection_line_with_polygon: intersectionLineWithPolygon,
   geo_line_densify: lineDensify,
   geo_polygon_densify: polygonDensify,
   geo_union_lines_array: unionLinesArray,

@@ -90,9 +90,6 @@ const REASONS: Record<string, string> = {
   // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
   'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
-  'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
-  'geo_union_polygons_array()': GEOMETRY_LIBRARY,
-  'geo_simplify_polygons_array()': GEOMETRY_LIBRARY,
   // Graph functions.
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,
