@@ -304,39 +304,64 @@ function argExtreme(sign: 1 | -1): Factory {
   };
 }
 
+/**
+ * make_list / make_list_if / make_set / make_set_if add the elements of an array value, not the array:
+ * make_set's page prints it ("Set from array column"), the geo_h3cell_rings page's
+ * `mv-apply rings on (summarize cells = make_list(rings))` prints one flat list, and the
+ * geo_polygon_to_h3cells page builds MultiPolygon coordinates with `make_list(pack_array(...))`, which
+ * is only right if make_list concatenates. No page says what a group mixing arrays with other values
+ * gives, what make_list_with_nulls does with arrays, or whether an explicit maxSize counts rows or
+ * elements, so those are refused.
+ */
 function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean): Factory {
   return (args, call) => {
     const [value] = args;
     const predicate = conditional ? args[1] : undefined;
     const limit = maxSize(args, conditional ? 2 : 1);
     const toDynamic = dynamicOf(call);
-    const type = call.args[0].type;
+    const spreads = call.args[0].type === 'dynamic';
+    const refuse = (what: string) => {
+      throw new UnsupportedError(
+        `${call.fn}() ${what}`,
+        call.span,
+        `${call.fn}() ${what}: no page says what it gives`,
+      );
+    };
     return () => {
       const items: Json[] = [];
       const seen = mode === 'set' ? new Map<unknown, Json>() : undefined;
+      // Whether the group's non-null values were arrays (true), other values (false), or none yet.
+      let arrays: boolean | undefined;
+      const push = (element: Json) => {
+        if (!seen) {
+          items.push(element);
+          return;
+        }
+        // A boxed whole real keys as its number, so meeting the long of the same value is seen.
+        const key = element instanceof DynReal ? element.value : keyOf(element, 'dynamic');
+        const first = seen.get(key);
+        if (first !== undefined) {
+          refuseMixedNumberKinds(first, element, 'make_set');
+          return;
+        }
+        seen.set(key, element);
+        items.push(element);
+      };
       return {
         add: (i) => {
           if (items.length >= limit) return;
           if (predicate && !isTrue(predicate(i))) return;
           const v = value(i);
           if (v === null && mode !== 'list_with_nulls') return;
-          if (!seen) {
-            items.push(toDynamic(v));
-            return;
-          }
-          // make_set of an array adds its elements ("Set from array column", make-set doc).
-          const elements = type === 'dynamic' && Array.isArray(v) ? (v as Json[]) : [toDynamic(v)];
-          for (const element of elements) {
-            if (items.length >= limit) return;
-            // A boxed whole real keys as its number, so meeting the long of the same value is seen.
-            const key = element instanceof DynReal ? element.value : keyOf(element, 'dynamic');
-            const first = seen.get(key);
-            if (first !== undefined) {
-              refuseMixedNumberKinds(first, element, 'make_set');
-              continue;
-            }
-            seen.set(key, element);
-            items.push(element);
+          if (!spreads || v === null) return push(toDynamic(v));
+          const isArray = Array.isArray(v);
+          if (isArray && mode === 'list_with_nulls') refuse('of an array value');
+          if (arrays !== undefined && arrays !== isArray) refuse('of arrays and other values in one group');
+          arrays = isArray;
+          if (!isArray) return push(toDynamic(v));
+          for (const element of v as Json[]) {
+            if (items.length >= limit) refuse('of arrays past its maxSize');
+            push(element);
           }
         },
         result: () => [items],
@@ -345,21 +370,39 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
   };
 }
 
+/**
+ * make_bag / make_bag_if merge the property bags of the group; "Nondictionary values are skipped" and a
+ * key met twice takes "an arbitrary value" (make-bag page), here the first. Which keys an explicit
+ * maxSize keeps is not said, so a bag that would pass it is refused.
+ */
 function makeBag(conditional: boolean): Factory {
-  return ([value, predicate]) =>
-    () => {
+  return (args, call) => {
+    const [value, predicate] = args;
+    const limit = maxSize(args, conditional ? 2 : 1);
+    return () => {
       const bag: Record<string, Json> = {};
+      let size = 0;
       return {
         add: (i) => {
           if (conditional && !isTrue(predicate(i))) return;
           const v = value(i);
-          if (isBag(v)) {
-            for (const [k, item] of Object.entries(v)) if (!(k in bag)) bag[k] = item;
+          if (!isBag(v)) return;
+          for (const [k, item] of Object.entries(v)) {
+            if (Object.hasOwn(bag, k)) continue;
+            if (size >= limit)
+              throw new UnsupportedError(
+                `${call.fn}() past its maxSize`,
+                call.span,
+                `${call.fn}() past its maxSize: which keys are kept is not documented`,
+              );
+            bag[k] = item;
+            size++;
           }
         },
         result: () => [bag],
       };
     };
+  };
 }
 
 /**

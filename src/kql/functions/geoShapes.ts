@@ -13,7 +13,16 @@
  */
 import { type Json, UnsupportedError, type Value } from '../values/index.js';
 import { num } from './math.js';
-import { angle, cross, dot, length, type Point, toLngLat, toPoint as toSpherePoint } from './sphere.js';
+import {
+  angle,
+  cross,
+  dot,
+  length,
+  normalize,
+  type Point,
+  toLngLat,
+  toPoint as toSpherePoint,
+} from './sphere.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const EARTH_RADIUS_M = 6_371_010;
@@ -888,7 +897,180 @@ const polygonSimplify: ScalarImpl = ([polygon, tolerance]) => {
   );
 };
 
+/**
+ * Largest distance in metres between an edge drawn straight in longitude/latitude (GeoJSON's planar
+ * edge, the densify pages' Motivation) and the geodesic between the same vertices, sampled along the
+ * edge. Null for an edge across the antimeridian, whose planar form depends on preserve_crossing.
+ */
+function planarDeviation(a: [number, number], b: [number, number]): number | null {
+  if (Math.abs(b[0] - a[0]) > 180) return null;
+  const normal = cross(toPoint(a), toPoint(b));
+  const n = length(normal);
+  if (n === 0) return 0;
+  let most = 0;
+  for (let k = 1; k < 64; k++) {
+    const t = k / 64;
+    const p = toPoint([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+    most = Math.max(most, Math.abs(Math.asin(Math.min(1, Math.abs(dot(normal, p)) / n))));
+  }
+  return most * EARTH_RADIUS_M;
+}
+
+// The deviation here is sampled and measured on a sphere of our choosing; an edge is called short
+// only with this margin below the tolerance, so a different measure of the service cannot flip it.
+const DENSIFY_MARGIN = 4;
+
+/**
+ * geo_line_densify / geo_polygon_densify(shape [, tolerance = 10 [, preserve_crossing]]): null for an
+ * invalid shape or a tolerance outside [0.1, 10000] (the pages' Parameters and null examples); the
+ * shape unchanged when every edge's planar form lies well within the tolerance of its geodesic (the
+ * pages' first example: "the result remains unchanged"); otherwise refused, because the points the
+ * service adds follow a criterion the pages do not state.
+ */
+function densify(what: string, rings: (v: Value) => [number, number][][] | null): ScalarImpl {
+  return ([v, tolerance]) => {
+    const t = tolerance === undefined ? 10 : num(tolerance);
+    const parts = rings(v);
+    if (!parts || t === null || !(t >= 0.1 && t <= 10000)) return null;
+    for (const part of parts)
+      for (let i = 1; i < part.length; i++) {
+        const d = planarDeviation(part[i - 1], part[i]);
+        if (d === null || d * DENSIFY_MARGIN >= t)
+          throw new UnsupportedError(
+            `${what} of long edges`,
+            `${what} of an edge whose planar form strays near or past the tolerance is not supported: the page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated`,
+          );
+      }
+    return v;
+  };
+}
+
+const lineDensify = densify('geo_line_densify()', (v) => {
+  const s = shape(v);
+  const lines =
+    s?.type === 'LineString' ? [s.coordinates] : s?.type === 'MultiLineString' ? s.coordinates : null;
+  if (!Array.isArray(lines) || lines.length === 0) return null;
+  const parsed = lines.map(lineVertices);
+  return parsed.some((l) => l === null) ? null : (parsed as [number, number][][]);
+});
+
+const polygonDensify = densify('geo_polygon_densify()', (v) => {
+  const polygons = parsePolygons(v, 'geo_polygon_densify()');
+  // A ring's coords leave out the closing vertex; its closing edge is an edge too.
+  return polygons && polygons.flat().map(({ coords }) => [...coords, coords[0]]);
+});
+
+/**
+ * geo_union_lines_array(lines): null when the argument is not an array or any of its lines is invalid
+ * (the page's example); otherwise refused: the union's vertices and order are the service's geometry
+ * library's choice.
+ */
+const unionLinesArray: ScalarImpl = ([v]) => {
+  const what = 'geo_union_lines_array()';
+  if (!Array.isArray(v) || v.some((line) => !lineEdges(line as Value))) return null;
+  throw new UnsupportedError(
+    `${what} of valid lines`,
+    `${what} of valid lines is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
+/**
+ * Whether two shapes, given by their vertices, lie in disjoint spherical caps: each cap is centred on
+ * the mean of its vertices and reaches the farthest one. A cap under a quarter sphere holds the
+ * geodesic edges between its vertices and the smaller region they bound, so shapes in disjoint caps
+ * cannot meet; a margin keeps rounding from deciding it.
+ */
+function farApart(a: Point[], b: Point[]): boolean {
+  const cap = (points: Point[]) => {
+    const centre = normalize(
+      points.reduce((s, p): Point => [s[0] + p[0], s[1] + p[1], s[2] + p[2]], [0, 0, 0]),
+    );
+    return { centre, radius: Math.max(...points.map((p) => angle(centre, p))) };
+  };
+  const [x, y] = [cap(a), cap(b)];
+  if (x.radius >= Math.PI / 4 || y.radius >= Math.PI / 4) return false;
+  return angle(x.centre, y.centre) > x.radius + y.radius + 1e-9;
+}
+
+const NO_INTERSECTION = (): Json => ({ type: 'GeometryCollection', geometries: [] });
+
+/**
+ * geo_intersection_2polygons(polygon1, polygon2): null when either is not a valid polygon or
+ * multipolygon (the page's example); otherwise refused for the geometry library's choices.
+ */
+const intersection2Polygons: ScalarImpl = ([a, b]) => {
+  const what = 'geo_intersection_2polygons()';
+  const [x, y] = [parsePolygons(a, what), parsePolygons(b, what)];
+  if (!x || !y) return null;
+  // Shapes far apart meet nowhere: the page prints an empty GeometryCollection then.
+  const points = (p: Ring[][]) => p.flat().flatMap((r) => r.points);
+  if (farApart(points(x), points(y))) return NO_INTERSECTION();
+  throw new UnsupportedError(
+    `${what} of valid polygons`,
+    `${what} of valid polygons is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
+/**
+ * geo_union_polygons_array(polygons): null when the argument is not an array or any polygon in it is
+ * invalid (the page's example); otherwise refused for the geometry library's choices.
+ */
+const unionPolygonsArray: ScalarImpl = ([v]) => {
+  const what = 'geo_union_polygons_array()';
+  if (!Array.isArray(v) || v.some((p) => !parsePolygons(p as Value, what))) return null;
+  throw new UnsupportedError(
+    `${what} of valid polygons`,
+    `${what} of valid polygons is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
+/**
+ * geo_simplify_polygons_array(polygons [, tolerance = 10]): null for an invalid polygon in the array
+ * or a tolerance below 0 (the page's examples; its range is [0, ~7,800,000]); otherwise refused,
+ * also when a high tolerance may make polygons disappear (the page's third null example), since
+ * which vertices are kept is the geometry library's choice.
+ */
+const simplifyPolygonsArray: ScalarImpl = ([v, tolerance]) => {
+  const what = 'geo_simplify_polygons_array()';
+  const t = tolerance === undefined ? 10 : num(tolerance);
+  if (!Array.isArray(v) || v.some((p) => !parsePolygons(p as Value, what)) || t === null || !(t >= 0))
+    return null;
+  throw new UnsupportedError(
+    `${what} of valid polygons`,
+    `${what} of valid polygons is not supported: which vertices are kept (and when a polygon disappears) is chosen by the service's geometry library, which its page does not describe`,
+  );
+};
+
+/**
+ * geo_intersection_line_with_polygon(line, polygon): null when the line or the polygon is invalid
+ * (the page's Returns); otherwise refused for the geometry library's choices.
+ */
+const intersectionLineWithPolygon: ScalarImpl = ([line, polygon]) => {
+  const what = 'geo_intersection_line_with_polygon()';
+  const [edges, polygons] = [lineEdges(line), parsePolygons(polygon, what)];
+  if (!edges || !polygons) return null;
+  // Shapes far apart meet nowhere: the page prints an empty GeometryCollection then.
+  if (
+    farApart(
+      edges.flat(),
+      polygons.flat().flatMap((r) => r.points),
+    )
+  )
+    return NO_INTERSECTION();
+  throw new UnsupportedError(
+    `${what} of valid shapes`,
+    `${what} of valid shapes is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
+  );
+};
+
 export const geoShapeFunctions: FunctionTable = {
+  geo_union_polygons_array: unionPolygonsArray,
+  geo_simplify_polygons_array: simplifyPolygonsArray,
+  geo_intersection_line_with_polygon: intersectionLineWithPolygon,
+  geo_line_densify: lineDensify,
+  geo_polygon_densify: polygonDensify,
+  geo_union_lines_array: unionLinesArray,
+  geo_intersection_2polygons: intersection2Polygons,
   geo_closest_point_on_polygon: closestPointOnPolygon,
   geo_polygon_buffer: polygonBuffer,
   geo_polygon_simplify: polygonSimplify,

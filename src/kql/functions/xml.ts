@@ -224,7 +224,7 @@ function convert(e: Element): Json {
     const value = convert(element);
     const existing = out[element.name];
     // convert() never returns an array, so an array here is the list of a repeated element.
-    if (!(element.name in out)) out[element.name] = value;
+    if (!Object.hasOwn(out, element.name)) out[element.name] = value;
     else if (previous !== element.name) refuse(`<${element.name}> repeated after another element`);
     else if (Array.isArray(existing)) existing.push(value);
     else out[element.name] = [existing, value];

@@ -90,15 +90,6 @@ const REASONS: Record<string, string> = {
   // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
   'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
-  'geo_line_densify()':
-    "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
-  'geo_polygon_densify()':
-    "its page's split of a 1° edge into 8 pieces fits several densification criteria; which one the service uses is not stated",
-  'geo_intersection_line_with_polygon()': GEOMETRY_LIBRARY,
-  'geo_intersection_2polygons()': GEOMETRY_LIBRARY,
-  'geo_union_polygons_array()': GEOMETRY_LIBRARY,
-  'geo_union_lines_array()': GEOMETRY_LIBRARY,
-  'geo_simplify_polygons_array()': GEOMETRY_LIBRARY,
   // Graph functions.
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,

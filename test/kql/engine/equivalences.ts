@@ -103,10 +103,11 @@ export const pairs: Pair[] = [
     b: 'summarize x = sum(n) | extend x = x * 2',
   },
   // mv-expand page: each element of the array becomes a row; make_list gathers them back (in order).
+  // Only arrays without nested arrays: make_list concatenates array values (geo_h3cell_rings page).
   {
     why: 'mv-expand-operator / make-list-aggregation',
-    a: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" | mv-expand e = d | summarize l = make_list(e) by i',
-    b: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" | project i, l = d',
+    a: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" and countof(tostring(d), "[") == 1 | mv-expand e = d | summarize l = make_list(e) by i',
+    b: 'serialize i = row_number() | where array_length(d) > 0 and tostring(d) !contains "null" and countof(tostring(d), "[") == 1 | project i, l = d',
   },
   // in operator page: `in` is an or of equalities (case-sensitive); null-values page: in behaves like
   // a logical OR of equality comparisons.
