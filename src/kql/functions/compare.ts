@@ -5,8 +5,10 @@ import {
   parseDateTime,
   parseGuid,
   parseTimespan,
+  UnsupportedError,
   type Value,
 } from '../values/index.js';
+import { realDecimalOrder } from './decimal.js';
 
 /** A comparable form: number, bigint (datetime/timespan ticks), string, boolean, or JSON text. */
 type Key = number | bigint | string | boolean;
@@ -39,6 +41,8 @@ export function compareValues(a: Value, ta: KqlType, b: Value, tb: KqlType): num
   const y = key(b, tb, ta);
   if (x === null || y === null) return null;
   if (typeof x === 'number' && typeof y === 'number') {
+    if (ta === 'decimal' && tb !== 'decimal') return decimalOrder(y, x, tb, -1);
+    if (tb === 'decimal' && ta !== 'decimal') return decimalOrder(x, y, ta, 1);
     if (Number.isNaN(x) || Number.isNaN(y)) return null;
     return x < y ? -1 : x > y ? 1 : 0;
   }
@@ -49,6 +53,20 @@ export function compareValues(a: Value, ta: KqlType, b: Value, tb: KqlType): num
     return null;
   }
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * A number of another type against a decimal (`sign` 1 when the number is the left operand): the order
+ * when every reading of the comparison gives it (realDecimalOrder), else a refusal naming the values.
+ */
+function decimalOrder(other: number, decimal: number, otherType: KqlType, sign: 1 | -1): number {
+  const order = realDecimalOrder(other, decimal);
+  if (order === undefined)
+    throw new UnsupportedError(
+      `comparison of a ${otherType} with a decimal`,
+      `comparison of the ${otherType} ${other} with the decimal ${decimal}: whether Kusto reads the decimal as a real or the ${otherType} as a decimal (and with how many digits) is not documented, and the readings differ${Number.isFinite(other) ? '' : ' (a decimal has no NaN or infinity)'}`,
+    );
+  return order * sign;
 }
 
 /**

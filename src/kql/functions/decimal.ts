@@ -163,3 +163,36 @@ export function decimalText(v: Value): string {
     'the text of a decimal keeps a scale (trailing zeros) that the docs do not describe',
   );
 }
+
+/** Within SqlDecimal's 38 digits, as held() requires. */
+function fits(e: Exact): boolean {
+  const digits = (e.digits < 0n ? -e.digits : e.digits).toString().length;
+  return Math.max(digits, e.scale) <= MAX_PRECISION;
+}
+
+function compareExact(a: Exact, b: Exact): number {
+  const [x, y] = aligned(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The order of a real and a decimal, when it does not depend on which side Kusto converts. No page says
+ * whether `real < decimal` reads the decimal as a double or the real as a decimal, nor with how many
+ * digits a real becomes a decimal (.NET's conversion keeps 15 significant digits, a round-trip one the
+ * shortest text; see decimalFromReal). A real of at most 15 significant digits orders the same every
+ * way (each double's shortest text lies in its own rounding interval, and a decimal the engine holds is
+ * such a text); past 15, `(0.1 + 0.2) > decimal(0.3)` is true as doubles and false as decimals. So the
+ * order is returned when the doubles' order equals the decimal order under both conversions, and
+ * undefined otherwise. A NaN or infinite real (no decimal has one), or one past SqlDecimal's 38 digits
+ * (1e300, 1e-40: todecimal() refuses them), is undefined too.
+ */
+export function realDecimalOrder(real: number, decimal: number): number | undefined {
+  if (!Number.isFinite(real) || !Number.isFinite(decimal)) return undefined;
+  const asDoubles = real < decimal ? -1 : real > decimal ? 1 : 0;
+  const d = exactOfDouble(decimal);
+  for (const text of [real.toPrecision(15), String(real)]) {
+    const r = parseExact(text);
+    if (r === null || !fits(r) || compareExact(r, d) !== asDoubles) return undefined;
+  }
+  return asDoubles;
+}

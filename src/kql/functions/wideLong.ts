@@ -66,7 +66,17 @@ function wideComparison(kind: string, holds: (order: number) => boolean): Scalar
     const [a, b] = args as (bigint | number | null)[];
     if (a === null || b === null || Number.isNaN(a) || Number.isNaN(b))
       return ordinary([a === null ? null : Number(a), b === null ? null : Number(b)], types, resultType, ctx);
-    return holds(a < b ? -1 : a > b ? 1 : 0);
+    const order = a < b ? -1 : a > b ? 1 : 0;
+    // Against a real (or decimal, or dynamic number) a 64-bit long may be read as a double, as .NET
+    // compares a long with a double: 9007199254740993 == 9007199254740992.0 is then true, exactly it is
+    // false. No page says which reading Kusto uses, so where they differ the comparison is refused.
+    const asDoubles = Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
+    if (order !== asDoubles && types.some((t) => t !== 'long' && t !== 'int'))
+      throw new UnsupportedError(
+        'comparison of a long beyond 2^53 with a non-long',
+        `comparison of the long ${typeof a === 'bigint' ? a : b} with the ${types.find((t) => t !== 'long' && t !== 'int')} ${typeof a === 'bigint' ? b : a}: whether Kusto reads the long as a real is not documented, and the readings differ`,
+      );
+    return holds(order);
   };
 }
 

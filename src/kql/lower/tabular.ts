@@ -450,10 +450,16 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
 }
 
 // The .NET type names getschema prints, for the types its page shows
-// (https://learn.microsoft.com/kusto/query/getschema-operator); other types are refused.
+// (https://learn.microsoft.com/kusto/query/getschema-operator); other types are refused. long's is the
+// scalar data types page's "Equivalent .NET type" (MicrosoftDocs/dataexplorer-docs
+// data-explorer/kusto/query/scalar-data-types/index.md @06f3f90: long, System.Int64, I64), the name the
+// service's getschema prints for the long columns of Defender's MiscEvents in a published schema dump.
+// That page's bool entry (System.Boolean beside storage I8) is "roughly equivalent", not the printed name,
+// so bool, decimal, timespan and guid stay refused.
 const DOTNET_TYPES: Partial<Record<KqlType, string>> = {
   datetime: 'System.DateTime',
   int: 'System.Int32',
+  long: 'System.Int64',
   string: 'System.String',
   real: 'System.Double',
   dynamic: 'System.Object',

@@ -15,6 +15,7 @@ import * as round1 from './equivalences.js';
 import * as round3 from './equivalences-round3.js';
 import * as round4 from './equivalences-round4.js';
 import * as round5 from './equivalences-round5.js';
+import * as round6 from './equivalences-round6.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
@@ -50,6 +51,7 @@ const suites: Suite[] = [
   { table: 'R', ...round3 },
   { table: 'U', ...round4 },
   { table: 'V', ...round5 },
+  { table: 'T', ...round6 },
 ];
 
 for (const { table: name, catalog, columns, row, pairs } of suites) {
