@@ -1,47 +1,12 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateContent } from '../../src/content/validate.js';
-import { loadCatalog } from '../../src/kql/catalog.js';
-import { folderWith } from '../support/files.js';
+import { publishedSample, sampleRule } from '../support/published-sample.js';
 
 // False errors of ours on a fresh sample of published Azure-Sentinel content (NOTES "Issue 12,
 // session 7"): each file below has the shape of a published one, in the repository's layout. The
 // built-in catalog alone, as for content validated outside this repository (`--root` of an empty folder).
-const empty = folderWith('sk-sample7-root-', {});
-const catalog = loadCatalog(empty);
-const validate = async (files: Record<string, string>) => {
-  const dir = folderWith('sk-sample7-', files);
-  const { diagnostics } = await validateContent(
-    Object.keys(files).map((path) => join(dir, path)),
-    { root: empty, catalog, compareWithGit: false },
-  );
-  return diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column} ${d.message}`);
-};
-const errors = async (files: Record<string, string>) =>
-  (await validate(files)).filter((d) => d.startsWith('error'));
-
+const { validate, errors } = publishedSample('7');
 const rule = (query: string) =>
-  `id: 0f6a1a8e-0000-4000-8000-000000000001
-name: Sample
-description: sample
-severity: Medium
-requiredDataConnectors: []
-queryFrequency: 1h
-queryPeriod: 1h
-triggerOperator: gt
-triggerThreshold: 0
-tactics:
-  - Persistence
-relevantTechniques:
-  - T1098
-query: |
-${query
-  .split('\n')
-  .map((line) => `  ${line}`)
-  .join('\n')}
-version: 1.0.0
-kind: Scheduled
-`;
+  sampleRule('0f6a1a8e-0000-4000-8000-000000000001', query, { tactic: 'Persistence', technique: 'T1098' });
 
 describe('tables of newer Solutions, from the Azure-Sentinel CI CustomTables', () => {
   it.each([

@@ -1,48 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateContent } from '../../src/content/validate.js';
-import { loadCatalog } from '../../src/kql/catalog.js';
-import { folderWith } from '../support/files.js';
+import { publishedSample, sampleRule } from '../support/published-sample.js';
 
 // Catalog gaps on a fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 8"):
 // tables and a parser that published rules and hunting queries read and that no stored source of the
 // catalog defined. Each query has the shape of the published one; the built-in catalog alone, as for
 // content validated outside this repository.
-const empty = folderWith('sk-sample8-root-', {});
-const catalog = loadCatalog(empty);
-const errors = async (files: Record<string, string>) => {
-  const dir = folderWith('sk-sample8-', files);
-  const { diagnostics } = await validateContent(
-    Object.keys(files).map((path) => join(dir, path)),
-    { root: empty, catalog, compareWithGit: false },
-  );
-  return diagnostics
-    .filter((d) => d.severity === 'error')
-    .map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`);
-};
-
+const { errors } = publishedSample('8');
 const rule = (query: string) =>
-  `id: 0f6a1a8e-0000-4000-8000-000000000008
-name: Sample
-description: sample
-severity: Medium
-requiredDataConnectors: []
-queryFrequency: 1h
-queryPeriod: 1h
-triggerOperator: gt
-triggerThreshold: 0
-tactics:
-  - Reconnaissance
-relevantTechniques:
-  - T1593
-query: |
-${query
-  .split('\n')
-  .map((line) => `  ${line}`)
-  .join('\n')}
-version: 1.0.0
-kind: Scheduled
-`;
+  sampleRule('0f6a1a8e-0000-4000-8000-000000000008', query, { tactic: 'Reconnaissance', technique: 'T1593' });
 
 describe('tables of Solutions the catalog lacked', () => {
   it.each([
