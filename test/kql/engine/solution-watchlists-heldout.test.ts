@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
 import { NOW } from './helpers.js';
 
 // DNS Essentials' rules read the two watchlists the Solution deploys with them (Azure/Azure-Sentinel
@@ -12,7 +12,7 @@ import { NOW } from './helpers.js';
 // `watchlist2-id` resource of Package/mainTemplate.json @0aad1e3; the Watchlists/ file is not stored).
 // Before, a project that had not added them to kql/watchlists had 5 of the Solution's rules refused
 // (eighth held-out corpus). Expected values are the templates' CSV rows.
-const root = mkdtempSync(join(tmpdir(), 'sk-dns-watchlists-'));
+const root = mkdtempSync(join(tmpdir(), 'sk-heldout-watchlists-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const catalog = loadCatalog(root);
 const query = (text: string) => tableToRecords(runQuery(text, { catalog, tables: new Map(), now: NOW }));
@@ -83,5 +83,32 @@ _Im_Dns(starttime=ago(lookback), responsecodename='NXDOMAIN')
 | extend NXDOMAINthreshold=toint(toscalar(threshold))
 | project-away SrcIpAddr1`;
     expect(query(text)).toEqual([]);
+  });
+});
+
+describe('Microsoft Business Applications: MSBizApps-Configuration', () => {
+  // Solutions/Microsoft Business Applications/Watchlists/MSBizApps-Configuration.json @b26ecdf publishes
+  // `rawContent: "Category,Data\n_,_\n"`, a placeholder row the Solution's DataverseSharePointSites
+  // parser reads (`_GetWatchlist(MSBizAppsConfigurationWatchlistAlias) | where SearchKey == "SharePoint"`).
+  // Before, the parser was refused as soon as the workspace had any rows (BizApps_Executable_SharePoint,
+  // BizApps_Mass_download_SharePoint in the seventh held-out corpus).
+  it('the published placeholder row, with its search key', () => {
+    expect(query("_GetWatchlist('MSBizApps-Configuration') | project Category, Data, SearchKey")).toEqual([
+      { Category: '_', Data: '_', SearchKey: '_' },
+    ]);
+  });
+
+  it('DataverseSharePointSites gives no site over the published watchlist, with data in the workspace', () => {
+    const syslog = tableFromRecords(catalog.tables.get('Syslog')?.columns ?? [], [
+      { TimeGenerated: '2026-01-10T11:00:00Z', SyslogMessage: 'x' },
+    ]);
+    const rows = tableToRecords(
+      runQuery('DataverseSharePointSites | count', {
+        catalog,
+        tables: new Map([['Syslog', syslog]]),
+        now: NOW,
+      }),
+    );
+    expect(rows).toEqual([{ Count: 0 }]);
   });
 });
