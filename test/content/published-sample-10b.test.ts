@@ -6,7 +6,7 @@ import { publishedSample, sampleParser, sampleRule } from '../support/published-
 // built-in catalog alone. These tests keep the shapes that sample showed (each cites its published file)
 // and the real defects of older published versions, which Microsoft fixed later: validate must keep
 // reporting those.
-const { errors } = publishedSample('10b');
+const { errors, validate } = publishedSample('10b');
 
 const indent = (text: string) =>
   text
@@ -76,6 +76,25 @@ describe('published shapes the sample showed (accepted)', () => {
     expect(await errors({ 'Parsers/CiscoSEGEvent.yaml': parser })).toEqual([]);
   });
 
+  it('the CitrixADCEvent parser: parse-kv of quoted names, two quote options, project-away *_1', async () => {
+    // Solutions/Citrix ADC/Parsers/CitrixADCEvent.yaml @419b232 (column lists shortened).
+    const body = [
+      "let datasource = (_GetWatchlist('Sources_by_SourceType')| where SearchKey == 'CitrixADC' | project Source);",
+      'let AllData = Syslog',
+      '| where Computer in (datasource)',
+      '| parse SyslogMessage with DateTime " " TimeZone " " HostName " " * " : " * " " Feature " " MessageType " " RequestId:long " " * " : " MessageRemaining;',
+      'AllData',
+      '| parse MessageRemaining with * "User " User " " *',
+      `| parse-kv MessageRemaining as (Vserver:string, ["Group(s)"]:string, Command:string, ["flags"]:long) with (pair_delimiter='-', kv_delimiter=' ', quote='"')`,
+      '| project-rename Groups_1 = ["Group(s)"], User_1 = User, Command_1 = Command, Vserver_1 = Vserver',
+      `| parse-kv MessageRemaining as (Command:string, ["Group(s)"]:string, Vserver:string, ["SSO is"]:string, User:string) with (pair_delimiter=':', kv_delimiter=' ', quote="'", quote='"')`,
+      '| extend Groups = coalesce(["Group(s)"], Groups_1), User = coalesce(User_1, User), Command = coalesce(Command_1, Command), Vserver = coalesce(Vserver, Vserver_1)',
+      '| project-away *_1, MessageRemaining',
+    ].join('\n');
+    const parser = sampleParser('0f6a1a8e-0000-4000-8000-0000000010b9', 'CitrixADCEvent', body);
+    expect(await errors({ 'Parsers/CitrixADCEvent.yaml': parser })).toEqual([]);
+  });
+
   it('a hunting query with a parameterised view and {{StartTimeISO}} placeholders (UserGrantedAccess_GrantsOthersAccess.yaml @3cf8653)', async () => {
     // Solutions/Cloud Identity Threat Protection Essentials/Hunting Queries, shortened.
     const query = [
@@ -117,6 +136,42 @@ describe('published shapes the sample showed (accepted)', () => {
       technique: 'T1098',
     });
     expect(await errors({ 'Analytic Rules/r.yaml': rule })).toEqual([]);
+  });
+});
+
+describe('a parser file outside a Parsers folder (false error of ours)', () => {
+  // Session 10b: a published Solution parser (Solutions/Citrix ADC/Parsers/CitrixADCEvent.yaml
+  // @419b232) copied on its own was checked as an analytics rule: five errors (no name, severity,
+  // query, kind...). The Azure-Sentinel CI reads such a file as a parser (FunctionQuery), as we do in
+  // a Parsers folder; its content says what it is wherever it lies.
+  const body = [
+    'Syslog',
+    '| parse SyslogMessage with DateTime " " TimeZone " " HostName " " * " : " * " " Feature " " MessageType " " RequestId:long " " * " : " MessageRemaining',
+    '| project-away MessageRemaining',
+  ].join('\n');
+  const parser = sampleParser('0f6a1a8e-0000-4000-8000-0000000010ba', 'CitrixADCEvent', body);
+
+  it('is checked as a parser: its body binds, no rule field is asked for', async () => {
+    expect(await errors({ 'CitrixADCEvent.yaml': parser })).toEqual([]);
+  });
+
+  it('its body is still bound (a wrong column is reported)', async () => {
+    const found = await errors({
+      'CitrixADCEvent.yaml': parser.replace('project-away MessageRemaining', 'project-away NoSuchColumn'),
+    });
+    // Kusto.Language reports both KS109 and KS142 at the column.
+    expect(found.some((e) => e.includes("'NoSuchColumn'"))).toBe(true);
+  });
+
+  it('a file with a rule query and a FunctionQuery key stays an analytics rule', async () => {
+    const rule = sampleRule('0f6a1a8e-0000-4000-8000-0000000010bb', 'Syslog | take 1', {
+      tactic: 'InitialAccess',
+      technique: 'T1566',
+    });
+    const found = await validate({ 'r.yaml': `${rule}FunctionQuery: x\n` });
+    // Read as a rule: the parser key is an unknown rule field, the rule binds.
+    expect(found.filter((d) => d.startsWith('error '))).toEqual([]);
+    expect(found.some((d) => d.includes("unknown field 'FunctionQuery'"))).toBe(true);
   });
 });
 
