@@ -67,9 +67,18 @@ function isAnalyticsRuleText(text: string): boolean {
 }
 
 /**
- * Rule tests by name; otherwise the innermost folder that names a kind; otherwise an analytics rule.
- * `text` (the file's content, when at hand) tells Azure-Sentinel's `Detections/` rules from
- * custom detections.
+ * An Azure-Sentinel parser file by its content: a Solution's `FunctionQuery:` or an ASIM parser's
+ * `ParserQuery:` (src/content/azure-sentinel-parser.ts reads both) and no rule `query:`. Such a file
+ * copied outside a `Parsers` folder is still a parser, not an analytics rule missing every field.
+ */
+function isAzureSentinelParserText(text: string): boolean {
+  return /^(FunctionQuery|ParserQuery)\s*:/m.test(text) && !/^query\s*:/im.test(text);
+}
+
+/**
+ * Rule tests by name; otherwise the innermost folder that names a kind; otherwise an Azure-Sentinel
+ * parser by its content; otherwise an analytics rule. `text` (the file's content, when at hand) tells
+ * Azure-Sentinel's `Detections/` rules from custom detections, and loose parser files from rules.
  */
 export function contentKindOf(path: string, text?: () => string): ContentKind {
   if (/\.test\.ya?ml$/i.test(path)) return 'rule-test';
@@ -81,6 +90,7 @@ export function contentKindOf(path: string, text?: () => string): ContentKind {
     if (match?.[1] === 'detection' && text && isAnalyticsRuleText(text())) return 'analytics';
     if (match) return match[1];
   }
+  if (text && isAzureSentinelParserText(text())) return 'parser';
   return 'analytics';
 }
 
