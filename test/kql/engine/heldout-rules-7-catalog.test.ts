@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { catalogTable } from '../../support/catalog.js';
 import { NOW } from './helpers.js';
 
 // The seventh held-out corpus (issue 11, session 9: 74 published analytics rules) named tables and
@@ -13,11 +14,7 @@ import { NOW } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
-function table(name: string, records: Record<string, unknown>[]): Table {
-  const columns = catalog.tables.get(name)?.columns;
-  if (!columns) throw new Error(`the catalog has no table ${name}`);
-  return tableFromRecords(columns, records);
-}
+const table = (name: string, records: Record<string, unknown>[]) => catalogTable(catalog, name, records);
 
 function query(text: string, tables: Map<string, Table> = new Map()): Record<string, unknown>[] {
   return tableToRecords(runQuery(text, { catalog, tables, now: NOW }));

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
 import { UnsupportedError } from '../../../src/kql/plan/errors.js';
 import { analyze } from '../../../src/kql/syntax/index.js';
+import { catalogTable } from '../../support/catalog.js';
 import { NOW } from './helpers.js';
 
 // The eighth held-out corpus (issue 11, session 10) named tables and a parser the engine could not
@@ -17,11 +18,7 @@ import { NOW } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
-function table(name: string, records: Record<string, unknown>[]): Table {
-  const columns = catalog.tables.get(name)?.columns;
-  if (!columns) throw new Error(`the catalog has no table ${name}`);
-  return tableFromRecords(columns, records);
-}
+const table = (name: string, records: Record<string, unknown>[]) => catalogTable(catalog, name, records);
 
 const audit = (): Map<string, Table> =>
   new Map([

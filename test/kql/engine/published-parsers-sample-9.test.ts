@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { catalogTable } from '../../support/catalog.js';
 import { NOW } from './helpers.js';
 
 // Published Solution parsers whose bodies and tables the catalog lacked (NOTES "Issue 12, session
@@ -10,9 +11,7 @@ import { NOW } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
-function table(name: string, records: Record<string, unknown>[]): Table {
-  return tableFromRecords(catalog.tables.get(name)?.columns ?? [], records);
-}
+const table = (name: string, records: Record<string, unknown>[]) => catalogTable(catalog, name, records);
 
 function query(text: string, tables: Map<string, Table>): Record<string, unknown>[] {
   return tableToRecords(runQuery(text, { catalog, tables, now: NOW }));

@@ -9,6 +9,7 @@ import {
   tableFromRecords,
   tableToRecords,
 } from '../../../src/kql/index.js';
+import { catalogTable } from '../../support/catalog.js';
 import { NOW } from './helpers.js';
 
 // Log Analytics' standard `Type` column "holds the name of the table that the record was retrieved
@@ -19,9 +20,7 @@ import { NOW } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
-function table(name: string, records: Record<string, unknown>[]): Table {
-  return tableFromRecords(catalog.tables.get(name)?.columns ?? [], records);
-}
+const table = (name: string, records: Record<string, unknown>[]) => catalogTable(catalog, name, records);
 
 function query(text: string, tables: Map<string, Table | ColumnarTable>): Record<string, unknown>[] {
   return tableToRecords(runQuery(text, { catalog, tables, now: NOW }));
