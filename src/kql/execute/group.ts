@@ -1,5 +1,5 @@
-import { positioned } from '../plan/errors.js';
-import type { AggregateCall, NamedExpr, ScalarExpr } from '../plan/types.js';
+import { positioned, UnsupportedError } from '../plan/errors.js';
+import type { AggregateCall, NamedExpr, ScalarExpr, Span } from '../plan/types.js';
 import type { Value } from '../values/index.js';
 import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import { type Frame, lazyColumns } from './frame.js';
@@ -43,9 +43,9 @@ export function groupIds(frame: Frame, keys: NamedExpr[], env: Env, rows?: Array
   if (keys.length === 0) {
     return { count: 1, ids: new Int32Array(visited), first: Int32Array.of(0), row, visited };
   }
-  let combined = codeKey(keys[0].expr, frame, env, rows, visited);
+  let combined = codeKey(keys[0], frame, env, rows, visited);
   for (let k = 1; k < keys.length; k++) {
-    const next = codeKey(keys[k].expr, frame, env, rows, visited);
+    const next = codeKey(keys[k], frame, env, rows, visited);
     combined = combine(combined.codes, combined.first.length, next.codes, next.first.length);
   }
   return {
@@ -58,7 +58,7 @@ export function groupIds(frame: Frame, keys: NamedExpr[], env: Env, rows?: Array
 }
 
 function codeKey(
-  expr: ScalarExpr,
+  { expr, span }: NamedExpr,
   frame: Frame,
   env: Env,
   rows: ArrayLike<number> | undefined,
@@ -75,6 +75,7 @@ function codeKey(
   for (let n = 0; n < visited; n++) {
     const i = rows ? rows[n] : n;
     const key = binned ? binned(i) : keyOf(f(i), type);
+    if (typeof key === 'number' && Number.isNaN(key)) refuseNaNGroup(span);
     let code = ids.get(key);
     if (code === undefined) {
       code = first.length;
@@ -84,6 +85,20 @@ function codeKey(
     codes[n] = code;
   }
   return { codes, first };
+}
+
+/**
+ * A NaN group key (`summarize by`, `distinct`): the summarize page makes one group per distinct value,
+ * but NaN is not equal to itself (`==` answers false) and no page says whether NaN rows form one group,
+ * one group each, or join null's; the engine made one group. The real page names NaN as a value a
+ * division gives, so a rule meets it; isnan() picks such rows out.
+ */
+function refuseNaNGroup(span: Span | undefined): never {
+  throw new UnsupportedError(
+    'a NaN group key',
+    span ?? { start: 0, length: 0 },
+    'a NaN value as a summarize by or distinct key: no page says whether NaN rows form one group (NaN == NaN is false); filter them with isnan() or replace them with iff(isnan(x), real(null), x)',
+  );
 }
 
 /**

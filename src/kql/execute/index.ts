@@ -149,6 +149,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
       const keys = input.schema.map((c, i) => ({
         name: c.name,
         expr: { kind: 'column', index: i, type: c.type } as ScalarExpr,
+        span: plan.span,
       }));
       return selectRows(input, groupIds(input, keys, env).first);
     }

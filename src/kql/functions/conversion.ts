@@ -31,10 +31,25 @@ function toNumber(v: Value, t: KqlType): number | null {
   return null;
 }
 
+/**
+ * toint()/tolong() of text that is a number but not an integer (`"12.5"`, `"1e3"`, `"NaN"`): the
+ * toint page converts integer text (`toint("123")`) and truncates a real (`toint(2.3)` is 2), the
+ * tolong page only integer text; neither says whether such text is read as a real and truncated, or
+ * fails to null. Refused, naming the documented two steps.
+ */
+function refuseNonIntegerText(v: string, n: number, type: 'int' | 'long'): void {
+  const fn = type === 'int' ? 'toint' : 'tolong';
+  throw new UnsupportedError(
+    `${fn}() of text that is not an integer`,
+    `${fn}() of the text ${JSON.stringify(v)}: the toint and tolong pages convert integer text ("123") and the toint page truncates a real (toint(2.3) is 2), but neither says whether text with a fraction or exponent is read as a real (${n}) or gives null; write ${fn}(toreal(...)) to truncate its real`,
+  );
+}
+
 function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
   return ([v], [t]) => {
     const n = toNumber(v, t);
     if (n === null) return null;
+    if (typeof v === 'string' && !INTEGER_TEXT.test(v)) refuseNonIntegerText(v, n, type);
     if (type === 'int') refuseOutOfIntRange(n, 'toint()');
     return toInteger(n, type);
   };

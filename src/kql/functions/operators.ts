@@ -1,7 +1,7 @@
 import { type Json, type KqlType, UnsupportedError, type Value } from '../values/index.js';
 import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
 import { compareValues, equalValues } from './compare.js';
-import { refuseCrossTypeEquality } from './crossType.js';
+import { refuseContainerEquality, refuseCrossTypeEquality } from './crossType.js';
 import { compileRegex } from './regex.js';
 import { foldAscii, matchesTerm, type TermMode, termMatcher, text } from './text.js';
 import type { ScalarImpl } from './types.js';
@@ -15,11 +15,13 @@ function comparison(test: (order: number) => boolean): ScalarImpl {
 
 const equal: ScalarImpl = ([a, b], [ta, tb]) => {
   refuseCrossTypeEquality('==', ta, tb);
+  refuseContainerEquality('==', a, ta, b, tb);
   return equalValues(a, ta, b, tb);
 };
 // Its own refusal, so a refused `a != 1` names the operator the query wrote.
 const notEqual: ScalarImpl = ([a, b], [ta, tb]) => {
   refuseCrossTypeEquality('!=', ta, tb);
+  refuseContainerEquality('!=', a, ta, b, tb);
   const eq = equalValues(a, ta, b, tb);
   return eq === null ? null : !eq;
 };

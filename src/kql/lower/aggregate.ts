@@ -107,6 +107,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
   const keys: NamedExpr[] = byItems.map((item, i) => ({
     name: bound[i]?.name ?? `Column${i}`,
     expr: lowerScalar(itemValue(item, ctx), input, ctx),
+    span: spanOf(item, ctx),
   }));
   const keyColumns = byColumns(byItems);
   const aggregates: AggregateCall[] = [];

@@ -663,11 +663,12 @@ function selectByName(node: any, input: Plan, ctx: LowerContext): Plan {
 function lowerDistinct(node: any, input: Plan, ctx: LowerContext): Plan {
   const items = list(node.Expressions);
   if (items.length === 1 && kindName(items[0]) === 'StarExpression')
-    return { op: 'distinct', input, schema: input.schema };
+    return { op: 'distinct', input, schema: input.schema, span: spanOf(node, ctx) };
   const names = namesFor(node, items.length, ctx);
   const keys = items.map((item, i) => ({
     name: names[i],
     expr: lowerScalar(itemValue(item, ctx), input, ctx),
+    span: spanOf(item, ctx),
   }));
   return {
     op: 'aggregate',

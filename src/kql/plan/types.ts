@@ -58,6 +58,8 @@ export type WindowFunction =
 export interface NamedExpr {
   name: string;
   expr: ScalarExpr;
+  /** A group key's place in the query, where a refusal of one of its values is reported. */
+  span?: Span;
 }
 
 export interface AggregateCall {
@@ -165,7 +167,7 @@ export type Plan =
     | { op: 'sort'; input: Plan; keys: SortKey[] }
     | { op: 'limit'; input: Plan; count: ScalarExpr }
     | { op: 'top'; input: Plan; count: ScalarExpr; keys: SortKey[] }
-    | { op: 'distinct'; input: Plan }
+    | { op: 'distinct'; input: Plan; span?: Span }
     | {
         op: 'mv-expand';
         input: Plan;
