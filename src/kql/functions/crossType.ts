@@ -1,4 +1,4 @@
-import { type KqlType, UnsupportedError, type Value } from '../values/index.js';
+import { isBag, type KqlType, UnsupportedError, type Value } from '../values/index.js';
 
 const NUMBERS: ReadonlySet<KqlType> = new Set(['int', 'long', 'real', 'decimal']);
 
@@ -78,8 +78,7 @@ export function refuseContainerEquality(
   b: Value,
   tb: KqlType,
 ): void {
-  const container = (v: Value, t: KqlType) =>
-    t === 'dynamic' && v !== null && typeof v === 'object' && (Array.isArray(v) || v.constructor === Object);
+  const container = (v: Value, t: KqlType) => t === 'dynamic' && (Array.isArray(v) || isBag(v));
   const side = container(a, ta) ? tb : container(b, tb) ? ta : undefined;
   if (side === undefined || side === 'dynamic') return;
   throw new UnsupportedError(

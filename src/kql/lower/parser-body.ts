@@ -22,8 +22,9 @@ import { argumentValue } from './scalar.js';
 const bound = new WeakMap<Catalog, Map<string, Analysis>>();
 
 /**
- * The `parser-output` of stub table (or parameterless CI function) `name` when the catalog holds a published body to run beside
- * its declared columns; else undefined. A body with an operator whose columns come from the data
+ * The `parser-output` of stub table `name` when the catalog holds a published body to run beside
+ * its declared columns; else undefined. (A CI-declared function, with or without parameters, goes
+ * through lowerCallBesideDeclaration.) A body with an operator whose columns come from the data
  * (a schema-less bag_unpack) resolves them at run time over its own text (runtime-schema.ts), and
  * is projected onto the declared columns once they are known.
  */
