@@ -137,6 +137,26 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+// And the ASimSourceType watchlist ASIM publishes beside it (ASim/deploy/Watchlists/ASimSourceType.json:
+// one row, SourceType ContosoDns), which source parsers read to pick their source machines
+// (vimDnsInfobloxNIOS; `_ASIM_GetSourceBySourceType`); without it those legs are refused.
+writeFileSync(
+  join(root, 'kql', 'watchlists', 'ASimSourceType.yaml'),
+  [
+    'watchlistAlias: ASimSourceType',
+    'displayName: Sources_by_SourceType',
+    'itemsSearchKey: SourceType',
+    'columns:',
+    '  - name: SourceType',
+    '    type: string',
+    '  - name: Source',
+    '    type: string',
+    'items:',
+    '  - SourceType: ContosoDns',
+    '    Source: contoso_machine1',
+    '',
+  ].join('\n'),
+);
 const catalog = loadCatalog(root);
 rmSync(root, { recursive: true, force: true });
 const rowCount = Number(values.rows);

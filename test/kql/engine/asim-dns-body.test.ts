@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../src/kql/catalog.js';
+import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
+import { NOW } from './helpers.js';
+
+// `_Im_Dns` / `imDns` run the published union imDns.yaml @0a8680b (13 legs) with the bodies of
+// vimDnsEmpty @0a2f31b (the schema), vimDnsInfobloxNIOS @1519ab3 (Syslog) and vimDnsZscalerZIA @1519ab3
+// (CommonSecurityLog); its other 10 legs are bodies not held (catalog/solution-parsers.json
+// `bodiesNotHeld`, each with the table its published body reads). vimDnsMicrosoftOMS @1519ab3 is one of
+// them: it renames DnsEvents.ReportReferenceLink, which the DnsEvents table page does not list. Before,
+// `_Im_Dns` was known by its columns only and refused as soon as the data had any row. Expected values
+// are derived by reading those bodies.
+
+/** The project also deploys ASIM's ASimSourceType watchlist, here naming one Infoblox NIOS server. */
+function withSourceTypes(items: Record<string, string>[]): Catalog {
+  const catalog = withDisabledParsers();
+  const watchlists = new Map(catalog.watchlists);
+  watchlists.set('ASimSourceType', {
+    alias: 'ASimSourceType',
+    searchKey: 'SourceType',
+    columns: [
+      { name: 'SourceType', type: 'string' },
+      { name: 'Source', type: 'string' },
+    ],
+    items,
+  });
+  return { ...catalog, watchlists };
+}
+
+const infoblox = withSourceTypes([
+  { SourceType: 'ContosoDns', Source: 'contoso_machine1' },
+  { SourceType: 'InfobloxNIOS', Source: 'ib1' },
+]);
+
+const run = (query: string, tables: Map<string, Table>, catalog: Catalog = infoblox) =>
+  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+
+const query = 'client 10.0.0.5#53124: query: www.contoso.com IN A + (10.0.0.1)';
+const syslog = new Map([
+  [
+    'Syslog',
+    rowsOf('Syslog', [
+      { TimeGenerated: '2026-01-10T11:00:00Z', Computer: 'ib1', ProcessName: 'named', SyslogMessage: query },
+      // Same message from a machine the watchlist does not name as an Infoblox NIOS source.
+      { TimeGenerated: '2026-01-10T11:01:00Z', Computer: 'web1', ProcessName: 'named', SyslogMessage: query },
+      {
+        TimeGenerated: '2026-01-10T11:02:00Z',
+        Computer: 'ib1',
+        ProcessName: 'sshd',
+        SyslogMessage: 'client gone',
+      },
+    ]),
+  ],
+]);
+
+describe('imDns runs its published union', () => {
+  it('parses Infoblox NIOS queries from the machines the ASimSourceType watchlist names', () => {
+    expect(
+      run(
+        '_Im_Dns | project EventProduct, EventType, EventSubType, EventResult, SrcIpAddr, SrcPortNumber, DnsQuery, DnsQueryClassName, DnsQueryTypeName, DnsFlags, Dvc',
+        syslog,
+      ),
+    ).toEqual([
+      {
+        EventProduct: 'Infoblox DNS',
+        EventType: 'Query',
+        EventSubType: 'request',
+        EventResult: 'Success',
+        SrcIpAddr: '10.0.0.5',
+        SrcPortNumber: 53124,
+        DnsQuery: 'www.contoso.com',
+        DnsQueryClassName: 'IN',
+        DnsQueryTypeName: 'A',
+        DnsFlags: '+',
+        Dvc: 'ib1',
+      },
+    ]);
+  });
+
+  it("applies the built-in's filtering parameters, under both names", () => {
+    expect(run("_Im_Dns(srcipaddr='10.0.0.5') | project DnsQuery", syslog)).toEqual([
+      { DnsQuery: 'www.contoso.com' },
+    ]);
+    expect(run("imDns(srcipaddr='10.9.9.9') | count", syslog)).toEqual([{ Count: 0 }]);
+  });
+
+  it("drops every Infoblox row given domain_has_any: the body's last filter tests the response's IPs", () => {
+    // "Post filtering step 2" of vimDnsInfobloxNIOS: `array_length(domain_has_any) == 0 or
+    // has_any_ipv4_prefix(DnsResponseName, response_has_any_prefix)`; a request has an empty
+    // DnsResponseName, which holds no IPv4 address (has_any_ipv4_prefix page: false then).
+    expect(run("_Im_Dns(domain_has_any=dynamic(['contoso.com'])) | count", syslog)).toEqual([{ Count: 0 }]);
+  });
+
+  it('gives no Infoblox rows where the watchlist names no Infoblox NIOS source (as ASIM publishes it)', () => {
+    const published = withSourceTypes([{ SourceType: 'ContosoDns', Source: 'contoso_machine1' }]);
+    expect(run('_Im_Dns | count', syslog, published)).toEqual([{ Count: 0 }]);
+  });
+
+  it('refuses Syslog rows when the project lacks the ASimSourceType watchlist the Infoblox leg reads', () => {
+    expect(() => run('_Im_Dns | count', syslog, withDisabledParsers())).toThrow(/ASimSourceType/);
+  });
+
+  it('normalizes Zscaler ZIA DNS logs from CommonSecurityLog, response code from DeviceCustomString6', () => {
+    const csl = new Map([
+      [
+        'CommonSecurityLog',
+        rowsOf('CommonSecurityLog', [
+          {
+            TimeGenerated: '2026-01-10T11:00:00Z',
+            DeviceVendor: 'Zscaler',
+            DeviceProduct: 'NSSDNSlog',
+            SourceIP: '10.0.0.7',
+            DeviceCustomString5: 'bad.example',
+            DeviceCustomString6: 'NXDOMAIN',
+            DeviceCustomString3: 'Allow',
+          },
+          {
+            TimeGenerated: '2026-01-10T11:00:00Z',
+            DeviceVendor: 'Zscaler',
+            DeviceProduct: 'NSSWeblog',
+            SourceIP: '10.0.0.8',
+          },
+        ]),
+      ],
+    ]);
+    expect(
+      run(
+        "_Im_Dns(responsecodename='NXDOMAIN') | project EventProduct, EventSubType, EventResult, DnsResponseCodeName, SrcIpAddr, DnsQuery",
+        csl,
+      ),
+    ).toEqual([
+      {
+        EventProduct: 'ZIA DNS',
+        EventSubType: 'response',
+        EventResult: 'Failure',
+        DnsResponseCodeName: 'NXDOMAIN',
+        SrcIpAddr: '10.0.0.7',
+        DnsQuery: 'bad.example',
+      },
+    ]);
+  });
+
+  it('refuses data a leg without a held body reads, naming the leg', () => {
+    const dnsEvents = new Map([
+      ['DnsEvents', rowsOf('DnsEvents', [{ TimeGenerated: '2026-01-10T11:00:00Z', Name: 'a.example' }])],
+    ]);
+    expect(() => run('_Im_Dns | count', dnsEvents)).toThrow(/vimDnsMicrosoftOMS/);
+  });
+});
