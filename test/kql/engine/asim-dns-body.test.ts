@@ -141,6 +141,49 @@ describe('imDns runs its published union', () => {
     ]);
   });
 
+  it("answers DNS Essentials' Unexpected top level domains hunting query over Infoblox NIOS rows", () => {
+    // Solutions/DNS Essentials/Hunting Queries/UnexpectedTopLevelDomains.yaml @14380f5, its query as published.
+    const published = [
+      'let looback=1d;',
+      '_Im_Dns(starttime=ago(looback),endtime=now())',
+      '| summarize Count=count() by SrcIpAddr, DnsQuery',
+      '| extend TopLevelDomain = tostring(split(DnsQuery, ".")[-1])',
+      '| where strlen(TopLevelDomain) > 4',
+      '| order by Count',
+      '| take 25',
+      '| extend IP_0_Address = SrcIpAddr',
+      '| extend DNS_0_DomainName = DnsQuery',
+    ].join('\n');
+    const row = (TimeGenerated: string, SyslogMessage: string) => ({
+      TimeGenerated,
+      Computer: 'ib1',
+      ProcessName: 'named',
+      SyslogMessage,
+    });
+    const tables = new Map([
+      [
+        'Syslog',
+        rowsOf('Syslog', [
+          row('2026-01-10T11:00:00Z', 'client 10.0.0.5#53124: query: a.example.intranet IN A + (10.0.0.1)'),
+          row('2026-01-10T11:05:00Z', 'client 10.0.0.5#53125: query: a.example.intranet IN A + (10.0.0.1)'),
+          row('2026-01-10T11:10:00Z', 'client 10.0.0.6#53000: query: b.example.com IN A + (10.0.0.1)'),
+          // Outside the query's day.
+          row('2026-01-08T11:00:00Z', 'client 10.0.0.7#53000: query: c.example.invalid IN A + (10.0.0.1)'),
+        ]),
+      ],
+    ]);
+    expect(run(published, tables)).toEqual([
+      {
+        SrcIpAddr: '10.0.0.5',
+        DnsQuery: 'a.example.intranet',
+        Count: 2,
+        TopLevelDomain: 'intranet',
+        IP_0_Address: '10.0.0.5',
+        DNS_0_DomainName: 'a.example.intranet',
+      },
+    ]);
+  });
+
   it('refuses data a leg without a held body reads, naming the leg', () => {
     const dnsEvents = new Map([
       ['DnsEvents', rowsOf('DnsEvents', [{ TimeGenerated: '2026-01-10T11:00:00Z', Name: 'a.example' }])],
