@@ -137,7 +137,7 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-// And the ASimSourceType watchlist ASIM publishes beside it (ASim/deploy/Watchlists/ASimSourceType.json:
+// And the ASimSourceType watchlist ASIM publishes beside it (ASIM/deploy/Watchlists/ASimSourceType.json @44febb5:
 // one row, SourceType ContosoDns), which source parsers read to pick their source machines
 // (vimDnsInfobloxNIOS; `_ASIM_GetSourceBySourceType`); without it those legs are refused.
 writeFileSync(

@@ -5,8 +5,8 @@ import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
 import { NOW } from './helpers.js';
 
 // `_Im_Dns` / `imDns` run the published union imDns.yaml @0a8680b (13 legs) with the bodies of
-// vimDnsEmpty @0a2f31b (the schema), vimDnsInfobloxNIOS @1519ab3 (Syslog) and vimDnsZscalerZIA @1519ab3
-// (CommonSecurityLog); its other 10 legs are bodies not held (catalog/solution-parsers.json
+// vimDnsEmpty @0a2f31b (the schema), vimDnsInfobloxNIOS @1519ab3 (Syslog), vimDnsZscalerZIA @1519ab3
+// (CommonSecurityLog) and vimDnsAzureFirewall @1b4ccf6 (AzureDiagnostics); its other 9 legs are bodies not held (catalog/solution-parsers.json
 // `bodiesNotHeld`, each with the table its published body reads). vimDnsMicrosoftOMS @1519ab3 is one of
 // them: it renames DnsEvents.ReportReferenceLink, which the DnsEvents table page does not list. Before,
 // `_Im_Dns` was known by its columns only and refused as soon as the data had any row. Expected values
@@ -137,6 +137,52 @@ describe('imDns runs its published union', () => {
         DnsResponseCodeName: 'NXDOMAIN',
         SrcIpAddr: '10.0.0.7',
         DnsQuery: 'bad.example',
+      },
+    ]);
+  });
+
+  it('parses Azure Firewall DNS proxy logs; the flags are term matches of the flag list', () => {
+    const tables = new Map([
+      [
+        'AzureDiagnostics',
+        rowsOf('AzureDiagnostics', [
+          {
+            TimeGenerated: '2026-01-10T11:00:00Z',
+            Category: 'AzureFirewallDnsProxy',
+            ResourceId: '/subscriptions/s/fw1',
+            msg_s:
+              'DNS Request: 10.0.0.4:54321 - 12345 A IN www.contoso.com. udp 44 false 512 NOERROR qr,rd,ra 60 0.001s',
+          },
+          {
+            TimeGenerated: '2026-01-10T11:00:00Z',
+            Category: 'AzureFirewallNetworkRule',
+            msg_s: 'TCP request from 10.0.0.4:1 to 10.0.0.5:2. Action: Allow.',
+          },
+        ]),
+      ],
+    ]);
+    expect(
+      run(
+        '_Im_Dns | project EventProduct, EventResult, EventSubType, SrcIpAddr, SrcPortNumber, DnsQuery, DnsQueryTypeName, NetworkProtocol, DnsResponseCodeName, DnsNetworkDuration, DnsFlagsRecursionAvailable, DnsFlagsAuthenticated, Dvc',
+        tables,
+      ),
+    ).toEqual([
+      {
+        EventProduct: 'Azure Firewall',
+        EventResult: 'Success',
+        EventSubType: 'response',
+        SrcIpAddr: '10.0.0.4',
+        SrcPortNumber: 54321,
+        DnsQuery: 'www.contoso.com',
+        DnsQueryTypeName: 'A',
+        NetworkProtocol: 'UDP',
+        DnsResponseCodeName: 'NOERROR',
+        // toint(0.001 * 1000)
+        DnsNetworkDuration: 1,
+        // `DnsFlags has "ra"`: "ra" is a term of "qr,rd,ra"; "aa" is not.
+        DnsFlagsRecursionAvailable: true,
+        DnsFlagsAuthenticated: false,
+        Dvc: '/subscriptions/s/fw1',
       },
     ]);
   });
