@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableToRecords, UnsupportedError } from '../../../src/kql/index.js';
 import { analyze } from '../../../src/kql/syntax/index.js';
 import { catalogTable } from '../../support/catalog.js';
 import { NOW } from './helpers.js';
@@ -12,7 +12,8 @@ import { NOW } from './helpers.js';
 // The tables are the Azure-Sentinel CI CustomTables files of those names
 // (.script/tests/KqlvalidationsTests/CustomTables/<name>.json); the parsers are the Solutions' published
 // bodies (Solutions/Radiflow/Parsers/RadiflowEvent.yaml, Solutions/Infoblox SOC
-// Insights/Parsers/InfobloxCDC_SOCInsights.yaml), both over CommonSecurityLog.
+// Insights/Parsers/InfobloxCDC_SOCInsights.yaml, both over CommonSecurityLog;
+// Solutions/CiscoUmbrella/Parsers/Cisco_Umbrella.yaml, views over the Cisco_Umbrella_*_CL tables).
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
@@ -136,5 +137,38 @@ describe('tables and parsers of the ninth held-out corpus', () => {
         Status: 'Active',
       },
     ]);
+  });
+
+  it('"Cisco Umbrella - Rare User Agent Detected" runs the published Cisco_Umbrella body', () => {
+    const rule = `let lookBack = 14d;
+let timeframe = 1d;
+let user_agents_list = Cisco_Umbrella
+| where EventType == "proxylogs"
+| where TimeGenerated > ago(lookBack) and TimeGenerated < ago(timeframe)
+| summarize count() by HttpUserAgentOriginal
+| summarize make_list(HttpUserAgentOriginal);
+Cisco_Umbrella
+| where EventType == "proxylogs"
+| where TimeGenerated > ago(timeframe)
+| where HttpUserAgentOriginal !in (user_agents_list)
+| project SrcIpAddr, UrlOriginal, HttpUserAgentOriginal`;
+    // Rows only in a table the body does not read: its views and legs are empty, so no row (known by
+    // columns only, the parser was refused once any table had rows).
+    const other = csl([{ TimeGenerated: '2026-01-10T10:00:00Z', DeviceVendor: 'Other' }]);
+    expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables: other }))).toEqual([]);
+    // A proxy row reaches the body's EventEndTime = column_ifexists('Timestamp_t', ''): the CI table's
+    // Timestamp_t is a datetime and the default a string, which the column_ifexists page leaves open.
+    const proxy = new Map([
+      [
+        'Cisco_Umbrella_proxy_CL',
+        catalogTable(catalog, 'Cisco_Umbrella_proxy_CL', [
+          { TimeGenerated: '2026-01-10T10:00:00Z', EventType_s: 'proxylogs', userAgent_s: 'curl/8.0' },
+        ]),
+      ],
+    ]);
+    expect(() => runQuery(rule, { catalog, now: NOW, tables: proxy })).toThrow(UnsupportedError);
+    expect(() => runQuery(rule, { catalog, now: NOW, tables: proxy })).toThrow(
+      /column_ifexists.*Timestamp_t/,
+    );
   });
 });
