@@ -171,4 +171,37 @@ Cisco_Umbrella
       /column_ifexists.*Timestamp_t/,
     );
   });
+
+  it('VectraDetectionsCombined (seventh corpus) runs its published body over the CI table', () => {
+    // Solutions/Vectra XDR/Parsers/VectraDetectionsCombined.yaml reads column_ifexists('entity_type', '')
+    // and alike over `union isfuzzy=true Detections_Data_CL, Detections_Data_CCF_CL`; the CI's
+    // Detections_Data_CL names its columns with type suffixes (entity_type_s, detection_type_s), so
+    // each call gives its default: no row is an account's. Before, the parser was known by its
+    // declared columns only and refused over any row.
+    const rule = `VectraDetectionsCombined
+| where ["Entity Type"] == "account"
+| summarize arg_max(TimeGenerated, *) by ["Detection ID"]
+| project ["Detection Name"], URL, ["Source IP"]`;
+    const tables = new Map([
+      [
+        'Detections_Data_CL',
+        catalogTable(catalog, 'Detections_Data_CL', [
+          {
+            TimeGenerated: '2026-01-10T10:00:00Z',
+            entity_type_s: 'account',
+            detection_type_s: 'Kerberos Brute-Sweep',
+          },
+        ]),
+      ],
+    ]);
+    expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables }))).toEqual([]);
+    const all = tableToRecords(
+      runQuery('VectraDetectionsCombined | project ["Entity Type"], ["Detection Name"], EventVendor', {
+        catalog,
+        now: NOW,
+        tables,
+      }),
+    );
+    expect(all).toEqual([{ 'Entity Type': '', 'Detection Name': '', EventVendor: 'VectraDetections' }]);
+  });
 });
