@@ -172,36 +172,33 @@ Cisco_Umbrella
     );
   });
 
-  it('VectraDetectionsCombined (seventh corpus) runs its published body over the CI table', () => {
+  it('VectraDetectionsCombined (seventh corpus) runs its published body', () => {
     // Solutions/Vectra XDR/Parsers/VectraDetectionsCombined.yaml reads column_ifexists('entity_type', '')
-    // and alike over `union isfuzzy=true Detections_Data_CL, Detections_Data_CCF_CL`; the CI's
-    // Detections_Data_CL names its columns with type suffixes (entity_type_s, detection_type_s), so
-    // each call gives its default: no row is an account's. Before, the parser was known by its
-    // declared columns only and refused over any row.
+    // and alike over `union isfuzzy=true Detections_Data_CL, Detections_Data_CCF_CL` (the CCF table:
+    // Solutions/Vectra XDR/Data Connectors/VectraCCFConnector/VectraRUX_Table_Detections.json). Before,
+    // the parser was known by its declared columns only and refused once any table had rows.
     const rule = `VectraDetectionsCombined
 | where ["Entity Type"] == "account"
 | summarize arg_max(TimeGenerated, *) by ["Detection ID"]
 | project ["Detection Name"], URL, ["Source IP"]`;
-    const tables = new Map([
+    const other = csl([{ TimeGenerated: '2026-01-10T10:00:00Z', DeviceVendor: 'Other' }]);
+    expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables: other }))).toEqual([]);
+    // A detection row reaches the body's column_ifexists of CCF columns with defaults of another type
+    // (event_timestamp is a datetime, its default ''), which the column_ifexists page leaves open.
+    const detections = new Map([
       [
-        'Detections_Data_CL',
-        catalogTable(catalog, 'Detections_Data_CL', [
+        'Detections_Data_CCF_CL',
+        catalogTable(catalog, 'Detections_Data_CCF_CL', [
           {
             TimeGenerated: '2026-01-10T10:00:00Z',
-            entity_type_s: 'account',
-            detection_type_s: 'Kerberos Brute-Sweep',
+            entity_type: 'account',
+            detection_type: 'Kerberos Brute-Sweep',
           },
         ]),
       ],
     ]);
-    expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables }))).toEqual([]);
-    const all = tableToRecords(
-      runQuery('VectraDetectionsCombined | project ["Entity Type"], ["Detection Name"], EventVendor', {
-        catalog,
-        now: NOW,
-        tables,
-      }),
+    expect(() => runQuery(rule, { catalog, now: NOW, tables: detections })).toThrow(
+      /column_ifexists of the existing \w+ column/,
     );
-    expect(all).toEqual([{ 'Entity Type': '', 'Detection Name': '', EventVendor: 'VectraDetections' }]);
   });
 });
