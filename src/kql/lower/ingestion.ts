@@ -1,4 +1,3 @@
-import { UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr, Span } from '../plan/types.js';
 
 /**
@@ -10,7 +9,10 @@ import type { Plan, ScalarExpr, Span } from '../plan/types.js';
  *
  * The docs do not say what becomes of the hidden column after an operator that builds new rows
  * (summarize, join, mv-expand, a project that drops columns...), so a call whose rows have passed
- * through one is refused at its position instead of answered with a guess. Rows that come
+ * through one is refused at its position, when a row evaluates it, instead of answered with a guess;
+ * rows that never reach it (an empty table, a parser's body over a table without data, rows a
+ * filter before it drops) leave the answer the same whatever the call would read, so those are
+ * answered, as column_ifexists of a column of another type is (lower/scalar.ts). Rows that come
  * straight from a table through operators that keep each record whole (where, extend, sort, take,
  * top, union, let) read their table's ingestion time; rows that never came from a table (datatable,
  * print, range, externaldata) read null, as documented.
@@ -19,21 +21,47 @@ type Lineage = { kind: 'table' } | { kind: 'none' } | { kind: 'lost'; operator: 
 
 export function checkIngestionTime(plan: Plan): void {
   visitPlans(plan, (node) => {
-    const call = ingestionCall(ownExpressions(node));
-    if (!call) return;
+    const expressions = ownExpressions(node);
+    if (!ingestionCall(expressions)) return;
     const inputs = planInputs(node);
     const lineage: Lineage =
       inputs.length === 1
         ? lineageOf(inputs[0])
         : { kind: 'lost', operator: OPERATOR_NAMES[node.op] ?? node.op };
-    if (lineage.kind === 'lost') {
-      throw new UnsupportedError(
-        'ingestion_time()',
-        call,
-        `ingestion_time() after ${lineage.operator}: Kusto defines it on a table's own records, and what it reads once the rows are rebuilt is not documented; call it earlier (extend IngestionTime = ingestion_time()) and use that column`,
-      );
-    }
+    if (lineage.kind !== 'lost') return;
+    const reason = `ingestion_time() after ${lineage.operator}: Kusto defines it on a table's own records, and what it reads once the rows are rebuilt is not documented; call it earlier (extend IngestionTime = ingestion_time()) and use that column`;
+    deferRefusal(node, reason);
   });
+}
+
+/**
+ * Replaces each ingestion_time() call among the expressions of `value` (a plan node: its own, not
+ * those of the plans it reads or nests) by a value refused when a row evaluates it. The replacement
+ * is written into the holder (a fresh object), so an expression object another node also holds
+ * keeps its own reading there.
+ */
+function deferRefusal(value: unknown, reason: string, seen = new Set<object>()): void {
+  if (!value || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  // The node's own expressions only: not its schema, nor the plans it reads or nests.
+  const node = !Array.isArray(value) && isPlan(value);
+  if (node && seen.size > 1) return;
+  const holder = value as Record<string, unknown>;
+  for (const key of Object.keys(holder)) {
+    if (node && key === 'schema') continue;
+    const child = holder[key];
+    if (child && typeof child === 'object' && (child as ScalarExpr).kind === 'ingestion-time') {
+      const { span } = child as Extract<ScalarExpr, { kind: 'ingestion-time' }>;
+      const refused: ScalarExpr = {
+        kind: 'undocumented',
+        construct: 'ingestion_time()',
+        reason,
+        type: 'datetime',
+        span,
+      };
+      holder[key] = refused;
+    } else deferRefusal(child, reason, seen);
+  }
 }
 
 function lineageOf(plan: Plan): Lineage {

@@ -41,7 +41,14 @@ function run(query: string, tables: Map<string, Table>, cat: Catalog = catalog) 
 
 function refusal(query: string): UnsupportedError {
   try {
-    run(query, new Map([['Events', events(INGESTED)]]));
+    // Rows in both tables, so the call is reached (a call no row reaches is answered: see below).
+    run(
+      query,
+      new Map([
+        ['Events', events(INGESTED)],
+        ['Other', events(INGESTED)],
+      ]),
+    );
   } catch (error) {
     if (error instanceof UnsupportedError) return error;
     throw error;
@@ -118,5 +125,24 @@ describe('ingestion_time()', () => {
       expect(error.start, query).toBe(query.indexOf('ingestion_time()'));
       expect(error.message, query).toContain(`ingestion_time() after ${operator}`);
     }
+  });
+
+  it('answers such a call that no row reaches: the rows decide nothing there (BitSight rules, s8 corpus)', () => {
+    // Over an empty table, or rows a filter drops before the call, the result is the same whatever
+    // ingestion_time() would read after the rebuilding operator; only a row that evaluates it is refused.
+    const empty = new Map([['Events', { ...events(), rows: [] }]]);
+    expect(run('Events | summarize n = count() by Name | extend At = ingestion_time()', empty)).toEqual([]);
+    expect(run('Events | project Name | where ingestion_time() > ago(1d)', empty)).toEqual([]);
+    const rows = new Map([['Events', events(INGESTED)]]);
+    expect(
+      run(
+        'Events | summarize n = count() by Name | where Name == "nobody" | extend At = ingestion_time()',
+        rows,
+      ),
+    ).toEqual([]);
+    expect(
+      refusal('Events | summarize n = count() by Name | where Name == "late" | extend At = ingestion_time()')
+        .message,
+    ).toContain('ingestion_time() after summarize');
   });
 });
