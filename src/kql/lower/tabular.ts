@@ -1130,14 +1130,44 @@ function bindQueryParameters(statement: any, ctx: LowerContext): void {
   }
 }
 
+/**
+ * The request properties a query reads from its `set` statements
+ * (https://learn.microsoft.com/kusto/query/set-statement): only those the engine honours, bin_auto()'s
+ * size and fixed point (https://learn.microsoft.com/kusto/query/bin-auto-function). Any other
+ * property may change how Kusto runs or limits the query, so it is refused by name.
+ */
+const HONOURED_OPTIONS = new Set(['query_bin_auto_size', 'query_bin_auto_at']);
+
+function lowerSetOptions(statements: any[], ctx: LowerContext): LowerContext {
+  const sets = statements.filter((s) => kindName(s) === 'SetOptionStatement');
+  if (sets.length === 0) return ctx;
+  const options = new Map(ctx.options);
+  for (const statement of sets) {
+    const name = String(statement.Name?.SimpleName ?? '');
+    const value = statement.ValueClause?.Expression;
+    if (!HONOURED_OPTIONS.has(name) || !value)
+      throw unsupported(
+        statement,
+        ctx,
+        `set ${name}`,
+        `set ${name} is not supported by the embedded KQL engine: of the request properties only query_bin_auto_size and query_bin_auto_at (read by bin_auto()) are honoured`,
+      );
+    options.set(name, lowerLiteral(value, ctx));
+  }
+  return { ...ctx, options };
+}
+
 export function statementsToPlan(
   statements: any[],
-  ctx: LowerContext,
+  outer: LowerContext,
   bodyParameters?: BodyParameters,
 ): Plan {
+  // Request properties hold for the whole query whatever the statements' order.
+  const ctx = lowerSetOptions(statements, outer);
   let result: Plan | undefined;
   for (const [index, statement] of statements.entries()) {
     const kind = kindName(statement);
+    if (kind === 'SetOptionStatement') continue;
     // A published body's parameter `let` the call gives an argument for (lower/parser-body.ts).
     const given =
       bodyParameters && index < bodyParameters.leading && kind === 'LetStatement'
