@@ -88,8 +88,6 @@ const REASONS: Record<string, string> = {
   'bin_auto()':
     "its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties; answered only where the query sets them with `set` statements (size and fixed point of the value's kind)",
   // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
-  'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
-  'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   // Graph functions.
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,
