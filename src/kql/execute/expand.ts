@@ -343,9 +343,11 @@ function slotType(v: Json, key: string, span: Span): KqlType {
 export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
   const bags = input.columns[plan.column].map((bag) => (isBag(bag) ? bag : undefined));
   const types = new Map<string, KqlType | undefined>();
+  const ignored = new Set(plan.ignored);
   for (const bag of bags) {
     if (!bag) continue;
     for (const [key, value] of Object.entries(bag)) {
+      if (ignored.has(key)) continue;
       const known = types.get(key);
       if (value === null) {
         if (!types.has(key)) types.set(key, undefined);

@@ -1014,22 +1014,20 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
 }
 
 /**
- * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
- * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
+ * `evaluate bag_unpack(column [, prefix] [, columnsConflict] [, ignoredProperties])`
+ * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin; syntax/corrections.ts gives
+ * Kusto.Language's symbol the last two parameters).
  */
 function lowerBagUnpack(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
-  // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
-  // Kusto.Language's plugin symbol, so it is read here by name.
-  const args = list(call.ArgumentList?.Expressions);
-  const conflictArg = args.find(
-    (a) => kindName(a) === 'SimpleNamedExpression' && String(a.Name.SimpleName) === 'columnsConflict',
-  );
-  const conflictValue = conflictArg ? lowerScalar(conflictArg.Expression, { schema: [] }, ctx) : undefined;
+  const [column, prefix, conflictArg, ignoredArg] = argumentSlots(call, ctx);
+  const constant = (arg: any) => (arg ? lowerScalar(arg, { schema: [] }, ctx) : undefined);
+  // columnsConflict: error (the default), replace_source or keep_source.
+  const conflictValue = constant(conflictArg);
   const conflict = conflictValue?.kind === 'literal' ? String(conflictValue.value) : 'error';
   if (conflictArg && (!['error', 'replace_source', 'keep_source'].includes(conflict) || node.Schema))
     throw unsupported(conflictArg, ctx, 'bag_unpack columnsConflict');
-  const [column, prefix] = conflictArg ? args.filter((a) => a !== conflictArg) : argumentSlots(call, ctx);
+  const ignored = ignoredProperties(ignoredArg, constant(ignoredArg), node, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
@@ -1042,10 +1040,28 @@ function lowerBagUnpack(node: any, input: Plan, ctx: LowerContext): Plan {
     column: index,
     prefix: prefixText,
     conflict: conflict as 'error' | 'replace_source' | 'keep_source',
+    ...(ignored.length > 0 ? { ignored } : {}),
     span: spanOf(node, ctx),
     schema: [],
   };
   return openOperator(plan, node, 'bag_unpack', ctx);
+}
+
+/**
+ * bag_unpack's ignoredProperties, "an optional set of bag properties to be ignored": a constant array
+ * of property names. With an output schema it is refused (the page shows it without one).
+ */
+function ignoredProperties(arg: any, value: ScalarExpr | undefined, node: any, ctx: LowerContext): string[] {
+  if (!arg) return [];
+  const names = value?.kind === 'literal' ? value.value : undefined;
+  if (node.Schema || !Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    throw unsupported(
+      arg,
+      ctx,
+      'bag_unpack ignoredProperties',
+      'bag_unpack ignoredProperties is supported as a constant array of property names, without an output schema (the page shows no other form)',
+    );
+  return names as string[];
 }
 
 /**
