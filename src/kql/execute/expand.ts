@@ -256,7 +256,12 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     const values = targets.map((t, k) => {
       if (!m) return emptyValue(plan.schema[t].type);
       const raw = m[groups[k]] ?? null;
-      const v = convertAt(raw, plan.schema[t].type, 'a parse capture typed int', plan.span);
+      const v = convertAt(
+        raw,
+        plan.schema[t].type,
+        `a parse capture typed ${plan.schema[t].type}`,
+        plan.span,
+      );
       if (raw !== null && v === null) ok = false;
       return v;
     });
@@ -343,9 +348,11 @@ function slotType(v: Json, key: string, span: Span): KqlType {
 export function executeBagUnpack(plan: Extract<Plan, { op: 'bag-unpack' }>, input: Frame): Frame {
   const bags = input.columns[plan.column].map((bag) => (isBag(bag) ? bag : undefined));
   const types = new Map<string, KqlType | undefined>();
+  const ignored = new Set(plan.ignored);
   for (const bag of bags) {
     if (!bag) continue;
     for (const [key, value] of Object.entries(bag)) {
+      if (ignored.has(key)) continue;
       const known = types.get(key);
       if (value === null) {
         if (!types.has(key)) types.set(key, undefined);

@@ -5,6 +5,7 @@ import {
   parseDateTime,
   parseGuid,
   parseTimespan,
+  refuseDashedYearLast,
   UnsupportedError,
   type Value,
 } from '../values/index.js';
@@ -17,7 +18,11 @@ type Key = number | bigint | string | boolean;
 function dynamicKey(v: Json, other: KqlType): Key | null {
   if (v === null) return null;
   if (typeof v === 'string') {
-    if (other === 'datetime') return parseDateTime(v);
+    if (other === 'datetime') {
+      const ticks = parseDateTime(v);
+      if (ticks === null) refuseDashedYearLast(v, 'a dynamic string compared with a datetime');
+      return ticks;
+    }
     if (other === 'timespan') return parseTimespan(v);
     if (other === 'guid') return parseGuid(v);
     return v;

@@ -7,6 +7,7 @@ import {
   parseGuid,
   parseReal,
   parseTimespan,
+  refuseDashedYearLast,
   refuseOutOfIntRange,
   toInteger,
   UnsupportedError,
@@ -69,7 +70,10 @@ const toBool: ScalarImpl = ([v]) => {
 const toDateTime: ScalarImpl = ([v], [t]) => {
   if (v === null) return null;
   if (typeof v === 'bigint') return t === 'datetime' ? v : null;
-  return typeof v === 'string' ? parseDateTime(v) : null;
+  if (typeof v !== 'string') return null;
+  const parsed = parseDateTime(v);
+  if (parsed === null) refuseDashedYearLast(v, 'todatetime()');
+  return parsed;
 };
 
 const toTimespan: ScalarImpl = ([v], [t]) => {

@@ -974,6 +974,60 @@ const unionLinesArray: ScalarImpl = ([v]) => {
   );
 };
 
+// S2's largest cell area at level k is kMaxArea × 4^-k steradians, kMaxArea = 2.635799256963161491
+// for its quadratic projection (s2geometry src/s2/s2metrics.cc).
+const S2_MAX_AREA_DERIV = 2.6357992569631614;
+// "Maximum count of tokens per polygon is 65536"
+// (https://learn.microsoft.com/kusto/query/geo-polygon-to-s2cells-function).
+const S2_COVERING_LIMIT = 65536;
+const GEOMETRY_LIBRARY_S2 =
+  "its cells are the choice of S2's region coverer, which its page does not specify (only a covering provably over the 65,536-token limit is answered, null)";
+
+/**
+ * geo_polygon_to_s2cells(polygon [, level]): null for an invalid polygon or a level outside
+ * [0, 30], and null where the covering provably exceeds the page's 65,536 tokens ("If the polygon or
+ * level are invalid or cells count exceed the limit, the query will produce a null result"): cells
+ * that cover the polygon hold at least its area, and none is larger than S2's largest cell at that
+ * level, so area ÷ that cell's area tokens at least (the smaller region's area, so the bound holds
+ * for either region the ring may bound). Every other covering is refused: which cells S2's region
+ * coverer picks is not specified. A MultiPolygon, holes and a radius are refused whole.
+ */
+const polygonToS2Cells: ScalarImpl = ([v, levelValue, radius]) => {
+  const what = 'geo_polygon_to_s2cells()';
+  if (radius !== undefined) throw new UnsupportedError(`${what} with a radius`);
+  if (!validS2Level(levelValue)) return null;
+  const level = levelValue === undefined ? 11 : (num(levelValue) as number);
+  const ring = singleShell(v, what);
+  if (ring === null) return null;
+  if (ringArea(ring, what) / (S2_MAX_AREA_DERIV * 4 ** -level) > S2_COVERING_LIMIT) return null;
+  throw new UnsupportedError(
+    `${what} of a valid polygon`,
+    `${what} of a valid polygon is not supported: ${GEOMETRY_LIBRARY_S2}`,
+  );
+};
+
+/** A covering's level: 11 when left out, else an integer in [0, 30] (the s2cells pages). */
+function validS2Level(v: Value | undefined): boolean {
+  if (v === undefined) return true;
+  const level = num(v);
+  return level !== null && Number.isInteger(level) && level >= 0 && level <= 30;
+}
+
+/**
+ * geo_line_to_s2cells(line [, level [, radius]]): null for an invalid line or level ("If line, level,
+ * radius is invalid, or the cell count exceeds the limit, the query will produce a null result",
+ * https://learn.microsoft.com/kusto/query/geo-line-to-s2cells-function); every other covering is
+ * refused (S2's region coverer), as is a radius with a valid line (what makes it invalid is not said).
+ */
+const lineToS2Cells: ScalarImpl = ([v, levelValue]) => {
+  const what = 'geo_line_to_s2cells()';
+  if (!validS2Level(levelValue) || !lineEdges(v)) return null;
+  throw new UnsupportedError(
+    `${what} of a valid line`,
+    `${what} of a valid line is not supported: its cells are the choice of S2's region coverer, which its page does not specify`,
+  );
+};
+
 /**
  * Whether two shapes, given by their vertices, lie in disjoint spherical caps: each cap is centred on
  * the mean of its vertices and reaches the farthest one. A cap under a quarter sphere holds the
@@ -1070,6 +1124,8 @@ export const geoShapeFunctions: FunctionTable = {
   geo_line_densify: lineDensify,
   geo_polygon_densify: polygonDensify,
   geo_union_lines_array: unionLinesArray,
+  geo_polygon_to_s2cells: polygonToS2Cells,
+  geo_line_to_s2cells: lineToS2Cells,
   geo_intersection_2polygons: intersection2Polygons,
   geo_closest_point_on_polygon: closestPointOnPolygon,
   geo_polygon_buffer: polygonBuffer,

@@ -59,6 +59,11 @@ export interface LowerContext {
    * output drops it (liveness.ts unobservedBeyond).
    */
   bodyResult?: BodyResult;
+  /**
+   * The request properties the query's `set` statements give (lowerSetOptions in tabular.ts), read by
+   * the functions that depend on them (bin_auto).
+   */
+  options?: ReadonlyMap<string, ScalarExpr>;
 }
 
 export interface BodyResult {

@@ -1,5 +1,6 @@
 import { BRANCH_VALUE, checkSeriesCall, decimalFromText, INT_PARAMETER } from '../functions/index.js';
 import { positioned } from '../plan/errors.js';
+import { notSupported } from '../plan/refusals.js';
 import {
   type AggregateCall,
   type Column,
@@ -340,10 +341,45 @@ function lowerCall(node: any, row: RowContext, ctx: LowerContext, aggregate?: Ag
       span: spanOf(node, ctx),
     };
   }
+  if (name === 'bin_auto') return lowerBinAuto(node, args[0], ctx);
   if (name === 'ingestion_time') return { kind: 'ingestion-time', type: 'datetime', span: spanOf(node, ctx) };
   if (name === 'iff' || name === 'iif' || name === 'case') return branchCall(node, name, args, ctx);
   if (COMMON_TYPE_CALLS.has(name)) return call(node, 'function', name, toCommonType(node, args, ctx), ctx);
   return call(node, 'function', name, args, ctx);
+}
+
+/**
+ * bin_auto(value): "the nearest multiple of query_bin_auto_size below value, shifted so that
+ * query_bin_auto_at will be translated into itself", the fixed point 0 by default
+ * (https://learn.microsoft.com/kusto/query/bin-auto-function): bin_at(value, size, at), or bin(value,
+ * size) without `at`. Refused without the size, with a size or fixed point of another kind than the
+ * value, and for a datetime without a fixed point when the size does not divide a day: whether the 0
+ * of a datetime is 0001-01-01 (bin's origin) or 1970-01-01 is not said, and only bins that divide a
+ * day fall alike from both.
+ */
+function lowerBinAuto(node: any, value: ScalarExpr, ctx: LowerContext): ScalarExpr {
+  const size = ctx.options?.get('query_bin_auto_size');
+  const at = ctx.options?.get('query_bin_auto_at');
+  if (!size) throw unsupported(node, ctx, 'bin_auto()', notSupported('bin_auto()'));
+  const temporal = value.type === 'datetime' || value.type === 'timespan';
+  const numeric = (t: KqlType) => t === 'int' || t === 'long' || t === 'real';
+  const sizeFits = temporal ? size.type === 'timespan' : numeric(value.type) && numeric(size.type);
+  const atFits = !at || (temporal ? at.type === value.type : numeric(at.type));
+  const dayDivides =
+    size.kind === 'literal' &&
+    typeof size.value === 'bigint' &&
+    size.value > 0n &&
+    TICKS_PER_DAY % size.value === 0n;
+  if (!sizeFits || !atFits || (value.type === 'datetime' && !at && !dayDivides))
+    throw unsupported(
+      node,
+      ctx,
+      'bin_auto()',
+      `bin_auto() of a ${value.type} with query_bin_auto_size of type ${size.type}${at ? ` and query_bin_auto_at of type ${at.type}` : ' and no query_bin_auto_at'} is not supported by the embedded KQL engine: its page does not define it`,
+    );
+  return at
+    ? call(node, 'function', 'bin_at', [value, size, at], ctx)
+    : call(node, 'function', 'bin', [value, size], ctx);
 }
 
 // Calls whose value is one of their arguments, typed by Kusto.Language with the arguments' common

@@ -1014,22 +1014,20 @@ function lowerEvaluate(node: any, input: Plan, ctx: LowerContext): Plan {
 }
 
 /**
- * `evaluate bag_unpack(column [, prefix])`. Kusto.Language's plugin symbol has no columnsConflict or
- * ignoredProperties parameter, so those arguments are refused (named) or do not bind (positional).
+ * `evaluate bag_unpack(column [, prefix] [, columnsConflict] [, ignoredProperties])`
+ * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin; syntax/corrections.ts gives
+ * Kusto.Language's symbol the last two parameters).
  */
 function lowerBagUnpack(node: any, input: Plan, ctx: LowerContext): Plan {
   const call = node.FunctionCall;
-  // columnsConflict (bag_unpack page: error, replace_source, keep_source) is not a parameter of
-  // Kusto.Language's plugin symbol, so it is read here by name.
-  const args = list(call.ArgumentList?.Expressions);
-  const conflictArg = args.find(
-    (a) => kindName(a) === 'SimpleNamedExpression' && String(a.Name.SimpleName) === 'columnsConflict',
-  );
-  const conflictValue = conflictArg ? lowerScalar(conflictArg.Expression, { schema: [] }, ctx) : undefined;
+  const [column, prefix, conflictArg, ignoredArg] = argumentSlots(call, ctx);
+  const constant = (arg: any) => (arg ? lowerScalar(arg, { schema: [] }, ctx) : undefined);
+  // columnsConflict: error (the default), replace_source or keep_source.
+  const conflictValue = constant(conflictArg);
   const conflict = conflictValue?.kind === 'literal' ? String(conflictValue.value) : 'error';
   if (conflictArg && (!['error', 'replace_source', 'keep_source'].includes(conflict) || node.Schema))
     throw unsupported(conflictArg, ctx, 'bag_unpack columnsConflict');
-  const [column, prefix] = conflictArg ? args.filter((a) => a !== conflictArg) : argumentSlots(call, ctx);
+  const ignored = ignoredProperties(ignoredArg, constant(ignoredArg), node, ctx);
   const index = kindName(column) === 'NameReference' ? columnIndex(input.schema, column.SimpleName) : -1;
   if (index < 0) throw unsupported(column, ctx, 'bag_unpack of an expression');
   const prefixValue = prefix ? lowerScalar(prefix, { schema: [] }, ctx) : literal('', 'string');
@@ -1042,10 +1040,28 @@ function lowerBagUnpack(node: any, input: Plan, ctx: LowerContext): Plan {
     column: index,
     prefix: prefixText,
     conflict: conflict as 'error' | 'replace_source' | 'keep_source',
+    ...(ignored.length > 0 ? { ignored } : {}),
     span: spanOf(node, ctx),
     schema: [],
   };
   return openOperator(plan, node, 'bag_unpack', ctx);
+}
+
+/**
+ * bag_unpack's ignoredProperties, "an optional set of bag properties to be ignored": a constant array
+ * of property names. With an output schema it is refused (the page shows it without one).
+ */
+function ignoredProperties(arg: any, value: ScalarExpr | undefined, node: any, ctx: LowerContext): string[] {
+  if (!arg) return [];
+  const names = value?.kind === 'literal' ? value.value : undefined;
+  if (node.Schema || !Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    throw unsupported(
+      arg,
+      ctx,
+      'bag_unpack ignoredProperties',
+      'bag_unpack ignoredProperties is supported as a constant array of property names, without an output schema (the page shows no other form)',
+    );
+  return names as string[];
 }
 
 /**
@@ -1130,14 +1146,44 @@ function bindQueryParameters(statement: any, ctx: LowerContext): void {
   }
 }
 
+/**
+ * The request properties a query reads from its `set` statements
+ * (https://learn.microsoft.com/kusto/query/set-statement): only those the engine honours, bin_auto()'s
+ * size and fixed point (https://learn.microsoft.com/kusto/query/bin-auto-function). Any other
+ * property may change how Kusto runs or limits the query, so it is refused by name.
+ */
+const HONOURED_OPTIONS = new Set(['query_bin_auto_size', 'query_bin_auto_at']);
+
+function lowerSetOptions(statements: any[], ctx: LowerContext): LowerContext {
+  const sets = statements.filter((s) => kindName(s) === 'SetOptionStatement');
+  if (sets.length === 0) return ctx;
+  const options = new Map(ctx.options);
+  for (const statement of sets) {
+    const name = String(statement.Name?.SimpleName ?? '');
+    const value = statement.ValueClause?.Expression;
+    if (!HONOURED_OPTIONS.has(name) || !value)
+      throw unsupported(
+        statement,
+        ctx,
+        `set ${name}`,
+        `set ${name} is not supported by the embedded KQL engine: of the request properties only query_bin_auto_size and query_bin_auto_at (read by bin_auto()) are honoured`,
+      );
+    options.set(name, lowerLiteral(value, ctx));
+  }
+  return { ...ctx, options };
+}
+
 export function statementsToPlan(
   statements: any[],
-  ctx: LowerContext,
+  outer: LowerContext,
   bodyParameters?: BodyParameters,
 ): Plan {
+  // Request properties hold for the whole query whatever the statements' order.
+  const ctx = lowerSetOptions(statements, outer);
   let result: Plan | undefined;
   for (const [index, statement] of statements.entries()) {
     const kind = kindName(statement);
+    if (kind === 'SetOptionStatement') continue;
     // A published body's parameter `let` the call gives an argument for (lower/parser-body.ts).
     const given =
       bodyParameters && index < bodyParameters.leading && kind === 'LetStatement'

@@ -86,10 +86,8 @@ const REASONS: Record<string, string> = {
     "its examples show an array listed as the path to it and [0] for every element, with an object inside an array descended into; they do not show whether a nested bag's own path is listed, which key order is used (they are both sorted and in insertion order), whether paths repeated by several array elements are kept, or how a key with a quote is escaped",
   'column_names_of()': NO_PAGE,
   'bin_auto()':
-    'its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties, which a local query does not set',
+    "its bin size and origin come from the query_bin_auto_size and query_bin_auto_at request properties; answered only where the query sets them with `set` statements (size and fixed point of the value's kind)",
   // Geo functions beyond points, distances, geohash, S2 cells and H3 cells.
-  'geo_polygon_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
-  'geo_line_to_s2cells()': `${GEOMETRY_LIBRARY} (S2's region coverer)`,
   // Graph functions.
   'node_id()': GRAPH_FUNCTION,
   'labels()': GRAPH_FUNCTION,

@@ -293,6 +293,8 @@ export type Plan =
         prefix: string;
         /** A slot named like an input column: an error, or one column with the slot's or the input's values. */
         conflict: 'error' | 'replace_source' | 'keep_source';
+        /** ignoredProperties: the bag properties left out. */
+        ignored?: string[];
         span: Span;
       }
     /** schema_merge: getschema rows (ColumnName, ColumnOrdinal, DataType, ColumnType columns) merged. */

@@ -100,7 +100,8 @@ export function correctedGlobalState(): any {
  * Kusto.Language 12.4.1 (KS124 on the page's examples). Its symbol, as the page documents it: an
  * optional bool PreserveOrder, getschema's columns out.
  */
-function withMissingPlugIns(plugIns: any[]): any[] {
+function withMissingPlugIns(given: any[]): any[] {
+  const plugIns = given.map((p) => (String(p.Name) === 'bag_unpack' ? withBagUnpackOptions(p) : p));
   if (plugIns.some((p) => String(p.Name) === 'schema_merge')) return plugIns;
   const { Symbols, Utils } = kusto();
   const System = (globalThis as any).System;
@@ -131,6 +132,30 @@ function withMissingPlugIns(plugIns: any[]): any[] {
     signatures.op_Implicit([new Symbols.Signature.$ctor6(result, [preserveOrder])]),
   );
   return [...plugIns, schemaMerge];
+}
+
+/**
+ * bag_unpack's page (https://learn.microsoft.com/kusto/query/bag-unpack-plugin) documents
+ * `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`;
+ * Kusto.Language 12.4.1 declares only the column and the prefix, so `ignoredProperties=dynamic([...])`
+ * failed to bind (KS107, a string expected) and a third argument was refused (KS119). The symbol
+ * keeps its own result-type binder and gains the two optional parameters.
+ */
+function withBagUnpackOptions(plugIn: any): any {
+  const { Symbols, Utils } = kusto();
+  const System = (globalThis as any).System;
+  const optional = (name: string, type: any) =>
+    new Symbols.Parameter.$ctor3(name, type, 0, undefined, undefined, false, undefined, 0, 1);
+  const signatures = toArray(plugIn.Signatures).map(
+    (sig: any) =>
+      new Symbols.Signature.$ctor1(sig.CustomReturnType, sig.Tabularity, [
+        ...toArray(sig.Parameters),
+        optional('columnsConflict', Symbols.ScalarTypes.String),
+        optional('ignoredProperties', Symbols.ScalarTypes.Dynamic),
+      ]),
+  );
+  const list = Utils.Optional$1(System.Collections.Generic.IEnumerable$1(Symbols.Signature));
+  return plugIn.With(undefined, list.op_Implicit(signatures));
 }
 
 function correct(fn: any, correction: Correction): any {

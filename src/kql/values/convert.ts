@@ -355,13 +355,34 @@ export function refuseOutOfIntRange(n: number, construct: string): void {
     );
 }
 
-/** coerce() where a query converts a value (typed captures, casts): an out-of-range int is refused. */
+// A dashed date with the year last, "12-02-2022": the todatetime page prints
+// `todatetime('12-02-2022') == datetime('12-02-2022')` as true, so Kusto parses it (not null), but
+// neither it nor the datetime page says whether it is month- or day-first
+// (https://learn.microsoft.com/kusto/query/todatetime-function).
+const DASHED_YEAR_LAST = /^\s*\d{1,2}-\d{1,2}-\d{4}(?:[\sT]|$)/;
+
+/** A text the engine's datetime parser rejects but Kusto is shown to parse: refused, not null. */
+export function refuseDashedYearLast(text: string, construct: string): void {
+  if (DASHED_YEAR_LAST.test(text))
+    throw new UnsupportedError(
+      `${construct} of a dashed date with the year last`,
+      `${construct} of '${text}': Kusto parses a dashed date with the year last (the todatetime page), but no page says whether it is month- or day-first; refusing rather than answering null`,
+    );
+}
+
+/**
+ * coerce() where a query converts a value (typed captures, casts): an out-of-range int and a
+ * dashed year-last date are refused.
+ */
 export function convertInQuery(input: unknown, type: KqlType, construct: string): Value {
   if (type === 'int' && input !== null && input !== undefined) {
     const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
     if (n !== null) refuseOutOfIntRange(n, construct);
   }
-  return coerce(input, type);
+  const value = coerce(input, type);
+  if (type === 'datetime' && value === null && typeof input === 'string')
+    refuseDashedYearLast(input, construct);
+  return value;
 }
 
 export function parseBool(text: string): boolean | null {

@@ -10,6 +10,7 @@ export {
   parseGuid,
   parseReal,
   plainJson,
+  refuseDashedYearLast,
   refuseMixedNumberKinds,
   refuseOutOfIntRange,
   toInteger,
