@@ -54,6 +54,8 @@ const FOLDER_KINDS: [RegExp, ContentKind][] = [
   [/^watchlists?$/i, 'watchlist'],
   [/^automation$/i, 'automation'],
   [/^detections$/i, 'detection'],
+  // The Azure-Sentinel repository's custom detections converted from a Solution's analytics rules.
+  [/^xdr detections$/i, 'detection'],
   [/^summary$/i, 'summary'],
 ];
 
@@ -76,8 +78,16 @@ function isAzureSentinelParserText(text: string): boolean {
 }
 
 /**
+ * A custom detection in the form the Azure-Sentinel repository publishes (src/detections/load.ts,
+ * PUBLISHED_QUERY_PATH): a top-level `kind: CustomDetection` and the rule under `properties:`.
+ */
+function isPublishedDetectionText(text: string): boolean {
+  return /^kind\s*:\s*['"]?CustomDetection['"]?\s*$/m.test(text) && /^properties\s*:/m.test(text);
+}
+
+/**
  * Rule tests by name; otherwise the innermost folder that names a kind; otherwise an Azure-Sentinel
- * parser by its content; otherwise an analytics rule. `text` (the file's content, when at hand) tells
+ * parser or published custom detection by its content; otherwise an analytics rule. `text` (the file's content, when at hand) tells
  * Azure-Sentinel's `Detections/` rules from custom detections, and loose parser files from rules.
  */
 export function contentKindOf(path: string, text?: () => string): ContentKind {
@@ -91,6 +101,7 @@ export function contentKindOf(path: string, text?: () => string): ContentKind {
     if (match) return match[1];
   }
   if (text && isAzureSentinelParserText(text())) return 'parser';
+  if (text && isPublishedDetectionText(text())) return 'detection';
   return 'analytics';
 }
 
