@@ -207,6 +207,11 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
       importWorkspaceTables(readWorkspaceTables(resource), where, result);
       continue;
     }
+    if (/\/savedSearches$/i.test(resource.type) && isRecord(resource.properties)) {
+      found++;
+      importSavedSearchParser(resource.properties, where, result);
+      continue;
+    }
     if (!/\/(alertRules|alertRuleTemplates)$/i.test(resource.type)) {
       result.skipped.push({
         from: where,
@@ -236,7 +241,48 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
     });
   }
   if (found === 0)
-    result.skipped.push({ from, reason: 'an ARM template without analytics rules, watchlists or tables' });
+    result.skipped.push({
+      from,
+      reason: 'an ARM template without analytics rules, watchlists, parsers or tables',
+    });
+}
+
+/**
+ * A parser a Solution package deploys: a workspace function, `Microsoft.OperationalInsights/
+ * workspaces/savedSearches` with `functionAlias` and `query` (Solutions/PostgreSQL/Package/
+ * mainTemplate.json @37b0706 packs PostgreSQLEvent so, once at the top and once in its
+ * contentTemplate). Its `functionParameters` is one string of `name:type=default` items, not read
+ * here: such a parser is left to its Parsers/*.yaml. The package's CRLF line ends are the KQL's
+ * line ends.
+ */
+function importSavedSearchParser(
+  properties: Record<string, unknown>,
+  from: string,
+  result: ImportResult,
+): void {
+  const { functionAlias, query, functionParameters } = properties;
+  if (typeof functionAlias !== 'string' || typeof query !== 'string') {
+    result.skipped.push({ from, reason: 'a saved search without functionAlias: a query, not a parser' });
+    return;
+  }
+  if (typeof functionParameters === 'string' && functionParameters.trim() !== '') {
+    result.skipped.push({
+      from,
+      reason: `${functionAlias} takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml`,
+    });
+    return;
+  }
+  importParser(
+    {
+      functionName: functionAlias,
+      parameters: [],
+      query: `${query.replace(/\r\n/g, '\n').replace(/^\n+/, '').trimEnd()}\n`,
+      queryKey: 'query',
+      shape: 'repository',
+    },
+    from,
+    result,
+  );
 }
 
 /**

@@ -206,3 +206,66 @@ describe("a Solution's own workspace table definitions", () => {
     ]);
   });
 });
+
+describe('parsers a Solution package deploys (Package/mainTemplate.json)', () => {
+  // Solutions/PostgreSQL/Package/mainTemplate.json @37b0706: PostgreSQLEvent as a workspace function,
+  // once in its contentTemplate and once at the top (query shortened; the package's CRLF kept).
+  const savedSearch = {
+    type: 'Microsoft.OperationalInsights/workspaces/savedSearches',
+    apiVersion: '2021-06-01',
+    name: "[variables('_parserName1')]",
+    properties: {
+      eTag: '*',
+      displayName: 'PostgreSQLEvent',
+      category: 'Samples',
+      functionAlias: 'PostgreSQLEvent',
+      query: "\nPostgreSQL_CL\r\n| extend EventVendor = 'PostgreSQL'\r\n| project-away RawData",
+      version: 1,
+    },
+  };
+  const template = {
+    variables: {
+      parserName1: 'PostgreSQLEvent',
+      _parserName1: "[concat(parameters('workspace'),'/',variables('parserName1'))]",
+    },
+    resources: [
+      {
+        type: 'Microsoft.Resources/templateSpecs/versions',
+        name: "[concat(variables('parserTemplateSpecName1'),'/',variables('parserVersion1'))]",
+        properties: { mainTemplate: { resources: [savedSearch] } },
+      },
+      savedSearch,
+    ],
+  };
+
+  it('imports the parser once, as kql/parsers/<functionAlias>.yaml', () => {
+    const dir = folderWith('sk-sample11-package-', { 'mainTemplate.json': JSON.stringify(template) });
+    const result = importContent(join(dir, 'mainTemplate.json'));
+    expect(result.files.map((f) => [f.path, f.text])).toEqual([
+      [
+        'kql/parsers/PostgreSQLEvent.yaml',
+        "functionName: PostgreSQLEvent\nquery: |\n  PostgreSQL_CL\n  | extend EventVendor = 'PostgreSQL'\n  | project-away RawData\n",
+      ],
+    ]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      "kql/parsers/PostgreSQLEvent.yaml is also imported from mainTemplate.json#[variables('_parserName1')]",
+    ]);
+  });
+
+  it('leaves a packaged parser with functionParameters to its Parsers/*.yaml, saying why', () => {
+    const withParameters = {
+      resources: [
+        {
+          ...savedSearch,
+          properties: { ...savedSearch.properties, functionParameters: 'disabled:bool=False' },
+        },
+      ],
+    };
+    const dir = folderWith('sk-sample11-package2-', { 'mainTemplate.json': JSON.stringify(withParameters) });
+    const result = importContent(join(dir, 'mainTemplate.json'));
+    expect(result.files).toEqual([]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      'PostgreSQLEvent takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml',
+    ]);
+  });
+});
