@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importContent } from '../../src/content/import.js';
 import { folderWith } from '../support/files.js';
-import { publishedSample } from '../support/published-sample.js';
+import { publishedSample, sampleParser } from '../support/published-sample.js';
 
 // A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 11"): 76 files of
 // Solutions/AtlassianJiraAudit, ApacheHTTPServer, Endpoint Threat Protection Essentials and PostgreSQL.
@@ -267,5 +267,40 @@ describe('parsers a Solution package deploys (Package/mainTemplate.json)', () =>
     expect(result.skipped.map((s) => s.reason)).toEqual([
       'PostgreSQLEvent takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml',
     ]);
+  });
+});
+
+describe('a Solution parser whose body does not bind', () => {
+  // Solutions/AtlassianJiraAudit: 20 rules and hunting queries call JiraAudit (Parsers/JiraAudit.yaml
+  // @c4414ba), which the CI declares by its columns (CustomFunctions; catalog/stubs.ndjson JiraAudit).
+  const rule = (fn: string) =>
+    hunting(
+      '8c90f30f-0000-4000-8000-000000000015',
+      `${fn}\n| where EventMessage =~ 'User created'\n| project EventCreationTime, UserName`,
+    );
+  const body = 'Jira_Audit_v2_CL\n| project EventCreationTime, EventMessage, UserName, NoSuchColumn';
+
+  it('is reported once, on the parser, where the CI declares the function: its callers bind to the declaration', async () => {
+    const found = await errors({
+      'Parsers/JiraAudit.yaml': sampleParser('4ed36a9b-0000-4000-8000-000000000016', 'JiraAudit', body),
+      'Hunting Queries/h.yaml': rule('JiraAudit'),
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^SK1103 .*'NoSuchColumn' does not refer to any known column/),
+    ]);
+  });
+
+  it('still fails its callers where no declaration stands in for it', async () => {
+    const found = await errors({
+      'Parsers/ContosoAudit.yaml': sampleParser('4ed36a9b-0000-4000-8000-000000000017', 'ContosoAudit', body),
+      'Hunting Queries/h.yaml': rule('ContosoAudit'),
+    });
+    expect(found).toHaveLength(2);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/error in called function 'ContosoAudit'/),
+        expect.stringMatching(/'NoSuchColumn' does not refer to any known column/),
+      ]),
+    );
   });
 });
