@@ -32,8 +32,11 @@ const text = (name: string, value = "'*'"): FunctionParameter => ({ name, type: 
 const flag = (name: string): FunctionParameter => ({ name, type: 'bool', default: 'false' });
 
 interface SchemaFacts {
-  /** Built-in (`_Im_X`, `_ASim_X`) and workspace (`imX`, `ASimX`) names share a suffix, except where set. */
-  names: { builtin: string; workspace: string }[];
+  /**
+   * Built-in (`_Im_X`, `_ASim_X`) and workspace (`imX`, `ASimX`) names share a suffix, except where
+   * set: `asim` names the parameter-less forms when their suffix differs from the filtering ones'.
+   */
+  names: { builtin: string; workspace: string; asim?: { builtin: string; workspace: string } }[];
   parameters: FunctionParameter[];
   /** The unifying parser YAML the parameters come from. */
   source: { path: string; commit: string };
@@ -179,7 +182,16 @@ const schemas: Record<string, SchemaFacts> = {
     extra: alias(...endpointAliases, 'Application', 'IpAddr', 'User'),
   },
   ProcessCreate: {
-    names: [{ builtin: 'ProcessCreate', workspace: 'ProcessCreate' }],
+    // The parameter-less forms are ASimProcessEventCreate / _ASim_ProcessEvent_Create
+    // (Parsers/ASimProcessEvent/Parsers/ASimProcessEventCreate.yaml @ 37b0706: ParserName,
+    // EquivalentBuiltInParser); there is no ASimProcessCreate unifying parser.
+    names: [
+      {
+        builtin: 'ProcessCreate',
+        workspace: 'ProcessCreate',
+        asim: { builtin: 'ProcessEvent_Create', workspace: 'ProcessEventCreate' },
+      },
+    ],
     parameters: [
       ...time,
       ...processFilters,
@@ -198,7 +210,15 @@ const schemas: Record<string, SchemaFacts> = {
     extra: processAliases,
   },
   ProcessTerminate: {
-    names: [{ builtin: 'ProcessTerminate', workspace: 'ProcessTerminate' }],
+    // ASimProcessEventTerminate / _ASim_ProcessEvent_Terminate
+    // (Parsers/ASimProcessEvent/Parsers/ASimProcessEventTerminate.yaml @ 03fa120).
+    names: [
+      {
+        builtin: 'ProcessTerminate',
+        workspace: 'ProcessTerminate',
+        asim: { builtin: 'ProcessEvent_Terminate', workspace: 'ProcessEventTerminate' },
+      },
+    ],
     parameters: [
       ...time,
       ...processFilters,
@@ -352,11 +372,11 @@ function main(): void {
   const columns: Record<string, ColumnSchema[]> = {};
   for (const [schema, facts] of Object.entries(schemas)) {
     columns[schema] = columnsOf(facts, tables, stubs);
-    for (const { builtin, workspace } of facts.names) {
+    for (const { builtin, workspace, asim = { builtin, workspace } } of facts.names) {
       parsers.push({ name: `_Im_${builtin}`, schema, parameters: facts.parameters });
       parsers.push({ name: `im${workspace}`, schema, parameters: facts.parameters });
-      parsers.push({ name: `_ASim_${builtin}`, schema, parameters: [] });
-      parsers.push({ name: `ASim${workspace}`, schema, parameters: [] });
+      parsers.push({ name: `_ASim_${asim.builtin}`, schema, parameters: [] });
+      parsers.push({ name: `ASim${asim.workspace}`, schema, parameters: [] });
     }
     provenance[schema] = {
       parameters: { repo: REPO, ...facts.source },

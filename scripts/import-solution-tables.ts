@@ -12,30 +12,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRecord } from '../src/content/azure-sentinel-parser.js';
-import { type ColumnSchema, sentinelCiType } from '../src/kql/catalog.js';
+import { readWorkspaceTables } from '../src/content/workspace-tables.js';
 import { type DocumentedTable, mergeIntoCatalog } from './import-xdr-tables.js';
 
-const TABLE_TYPE = 'microsoft.operationalinsights/workspaces/tables';
-
-/** The workspace tables a JSON document defines: a table resource, or a template's table resources. */
-export function readSolutionTables(document: unknown): DocumentedTable[] {
-  const resources = isRecord(document) && Array.isArray(document.resources) ? document.resources : [document];
-  return resources.flatMap((resource) => {
-    if (!isRecord(resource) || String(resource.type).toLowerCase() !== TABLE_TYPE) return [];
-    const schema = isRecord(resource.properties) ? resource.properties.schema : undefined;
-    if (!isRecord(schema) || typeof schema.name !== 'string' || !Array.isArray(schema.columns)) return [];
-    const columns: ColumnSchema[] = [];
-    const notes: string[] = [];
-    for (const column of schema.columns) {
-      const name = isRecord(column) ? column.name : undefined;
-      const type = isRecord(column) ? sentinelCiType(String(column.type)) : undefined;
-      if (typeof name !== 'string' || !type) notes.push(`column ${JSON.stringify(column)} left out`);
-      else if (!columns.some((c) => c.name === name)) columns.push({ name, type });
-    }
-    return [{ name: schema.name, columns, notes }];
-  });
-}
+/** The workspace tables a JSON document defines (src/content/workspace-tables.ts, shared with `import`). */
+export const readSolutionTables: (document: unknown) => DocumentedTable[] = readWorkspaceTables;
 
 function main(): void {
   const [folder] = process.argv.slice(2);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { tablePlans } from '../config.js';
+import { isPublishedDetection } from '../detections/load.js';
 import { findFiles } from '../rules/load.js';
 import { armLiteral, armResources, watchlistFromArm } from './arm-template.js';
 import {
@@ -12,6 +13,7 @@ import {
   readParserFields,
 } from './azure-sentinel-parser.js';
 import { contentKindOf } from './validate.js';
+import { isWorkspaceTableType, readWorkspaceTables, type WorkspaceTable } from './workspace-tables.js';
 
 /** One file `import` writes, relative to the repository root. */
 export interface ImportedFile {
@@ -99,6 +101,16 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
     importParser(parser, from, result);
     return;
   }
+  if (isPublishedDetection(data)) {
+    result.skipped.push({
+      from,
+      reason:
+        `a custom detection as the Azure-Sentinel repository publishes it (${String(data.resourceType ?? 'CustomDetection')}, ` +
+        `apiVersion ${String(data.apiVersion)}), whose schema no published page gives; sentinel-kit's custom ` +
+        'detections (kql/detections/) are Graph detectionRule bodies: not converted',
+    });
+    return;
+  }
   if (typeof field('query') !== 'string') {
     result.skipped.push({ from, reason: 'no query: not a rule, hunting query or parser' });
     return;
@@ -162,6 +174,10 @@ function importJson(file: string, from: string, result: ImportResult): void {
     importArmTemplate(data, from, result);
     return;
   }
+  if (isRecord(data) && typeof data.type === 'string' && isWorkspaceTableType(data.type)) {
+    importWorkspaceTables(readWorkspaceTables(data), from, result);
+    return;
+  }
   result.skipped.push({
     from,
     reason:
@@ -184,6 +200,16 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
     if (/\/watchlists$/i.test(resource.type)) {
       found++;
       importWatchlist(watchlistFromArm(arm), where, result);
+      continue;
+    }
+    if (isWorkspaceTableType(resource.type)) {
+      found++;
+      importWorkspaceTables(readWorkspaceTables(resource), where, result);
+      continue;
+    }
+    if (/\/savedSearches$/i.test(resource.type) && isRecord(resource.properties)) {
+      found++;
+      importSavedSearchParser(resource.properties, where, result);
       continue;
     }
     if (!/\/(alertRules|alertRuleTemplates)$/i.test(resource.type)) {
@@ -215,7 +241,65 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
     });
   }
   if (found === 0)
-    result.skipped.push({ from, reason: 'an ARM template without analytics rules or watchlists' });
+    result.skipped.push({
+      from,
+      reason: 'an ARM template without analytics rules, watchlists, parsers or tables',
+    });
+}
+
+/**
+ * A parser a Solution package deploys: a workspace function, `Microsoft.OperationalInsights/
+ * workspaces/savedSearches` with `functionAlias` and `query` (Solutions/PostgreSQL/Package/
+ * mainTemplate.json @37b0706 packs PostgreSQLEvent so, once at the top and once in its
+ * contentTemplate). Its `functionParameters` is one string of `name:type=default` items, not read
+ * here: such a parser is left to its Parsers/*.yaml. The package's CRLF line ends are the KQL's
+ * line ends.
+ */
+function importSavedSearchParser(
+  properties: Record<string, unknown>,
+  from: string,
+  result: ImportResult,
+): void {
+  const { functionAlias, query, functionParameters } = properties;
+  if (typeof functionAlias !== 'string' || typeof query !== 'string') {
+    result.skipped.push({ from, reason: 'a saved search without functionAlias: a query, not a parser' });
+    return;
+  }
+  if (typeof functionParameters === 'string' && functionParameters.trim() !== '') {
+    result.skipped.push({
+      from,
+      reason: `${functionAlias} takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml`,
+    });
+    return;
+  }
+  importParser(
+    {
+      functionName: functionAlias,
+      parameters: [],
+      query: `${query.replace(/\r\n/g, '\n').replace(/^\n+/, '').trimEnd()}\n`,
+      queryKey: 'query',
+      shape: 'repository',
+    },
+    from,
+    result,
+  );
+}
+
+/**
+ * A Solution's own workspace tables (its data connector's `workspaces/tables` resources) as
+ * kql/schemas/<name>.json in the repository's schema format, so its parsers and rules bind.
+ */
+function importWorkspaceTables(tables: WorkspaceTable[], from: string, result: ImportResult): void {
+  if (tables.length === 0)
+    result.skipped.push({ from, reason: 'a workspace table resource without a schema name and columns' });
+  for (const { name, columns, notes } of tables) {
+    result.files.push({
+      path: `kql/schemas/${name}.json`,
+      text: `${JSON.stringify({ name, columns }, null, 2)}\n`,
+      from,
+    });
+    for (const note of notes) result.skipped.push({ from, reason: `${name}: ${note}` });
+  }
 }
 
 function importWatchlist(

@@ -6,7 +6,7 @@ import { checkAutomationReferences } from '../automation/validate.js';
 import { findAlertResponders, findResponders } from '../build/index.js';
 import { validateDetectionFiles } from '../detections/validate.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { type Catalog, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
+import { type Catalog, PARSER_STUB_FILE, readWatchlistFile, watchlistSchema } from '../kql/catalog.js';
 import { quoteName } from '../kql/syntax/index.js';
 import { displayPath, findFiles, findRuleFiles, loadRuleFile, readYamlSource } from '../rules/load.js';
 import type { DocumentFacts } from '../rules/validate/facts.js';
@@ -54,6 +54,8 @@ const FOLDER_KINDS: [RegExp, ContentKind][] = [
   [/^watchlists?$/i, 'watchlist'],
   [/^automation$/i, 'automation'],
   [/^detections$/i, 'detection'],
+  // The Azure-Sentinel repository's custom detections converted from a Solution's analytics rules.
+  [/^xdr detections$/i, 'detection'],
   [/^summary$/i, 'summary'],
 ];
 
@@ -76,8 +78,16 @@ function isAzureSentinelParserText(text: string): boolean {
 }
 
 /**
+ * A custom detection in the form the Azure-Sentinel repository publishes (src/detections/load.ts,
+ * PUBLISHED_QUERY_PATH): a top-level `kind: CustomDetection` and the rule under `properties:`.
+ */
+function isPublishedDetectionText(text: string): boolean {
+  return /^kind\s*:\s*['"]?CustomDetection['"]?\s*$/m.test(text) && /^properties\s*:/m.test(text);
+}
+
+/**
  * Rule tests by name; otherwise the innermost folder that names a kind; otherwise an Azure-Sentinel
- * parser by its content; otherwise an analytics rule. `text` (the file's content, when at hand) tells
+ * parser or published custom detection by its content; otherwise an analytics rule. `text` (the file's content, when at hand) tells
  * Azure-Sentinel's `Detections/` rules from custom detections, and loose parser files from rules.
  */
 export function contentKindOf(path: string, text?: () => string): ContentKind {
@@ -91,6 +101,7 @@ export function contentKindOf(path: string, text?: () => string): ContentKind {
     if (match) return match[1];
   }
   if (text && isAzureSentinelParserText(text())) return 'parser';
+  if (text && isPublishedDetectionText(text())) return 'detection';
   return 'analytics';
 }
 
@@ -163,8 +174,14 @@ export async function validateContent(
     byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
   }
   const ofKind = (kind: ContentKind) => byKind.get(kind) ?? [];
-  const parsers = ofKind('parser');
-  const checking = { ...options, catalog: withParsersOf(options.catalog, parsers) };
+  const allParsers = ofKind('parser');
+  const withAll = { ...options, catalog: withParsersOf(options.catalog, allParsers) };
+  const parserDiagnostics = allParsers.map((file) => checkParser(file, withAll));
+  const parsers = callableParsers(allParsers, parserDiagnostics, options.catalog);
+  const checking =
+    parsers.length === allParsers.length
+      ? withAll
+      : { ...options, catalog: withParsersOf(options.catalog, parsers) };
   const rules = [...ofKind('analytics'), ...ofKind('hunting')];
   const threads = threadCount(rules.length, checking);
   const checked =
@@ -173,7 +190,7 @@ export async function validateContent(
     ...checked.diagnostics,
     ...checkAcrossFiles(checked.facts, checking.compareWithGit ?? true),
   ];
-  for (const file of parsers) diagnostics.push(...checkParser(file, checking));
+  diagnostics.push(...parserDiagnostics.flat());
   for (const file of ofKind('watchlist')) diagnostics.push(...checkWatchlist(file));
   diagnostics.push(...checkAutomation(ofKind('automation'), options.root));
   diagnostics.push(...validateDetectionFiles(ofKind('detection'), checking).diagnostics);
@@ -216,6 +233,30 @@ async function checkOnThreads(
   const outputs = [own, ...(await Promise.all(workers))];
   const facts = outputs.flatMap((o) => o.facts).sort((a, b) => a.index - b.index);
   return { diagnostics: outputs.flatMap((o) => o.diagnostics), facts: facts.map((f) => f.facts) };
+}
+
+/**
+ * The parsers whose bodies the rules and hunting queries beside them call. A parser whose body does
+ * not bind, where the Azure-Sentinel CI declares the function's output (a parser-output stub of
+ * CustomFunctions), is left out: its callers bind to that declaration, as the CI binds them
+ * (KqlValidationTests declares each CustomFunctions entry by its columns), and the body's errors are
+ * reported once, on the parser file, rather than again as "error in called function" on every caller
+ * (Solutions/AtlassianJiraAudit: 20 rules and hunting queries over one parser). Without a
+ * declaration, the body is the function and its callers report its errors, as before.
+ */
+function callableParsers(
+  files: readonly string[],
+  diagnostics: readonly Diagnostic[][],
+  catalog: Catalog,
+): string[] {
+  return files.filter((file, i) => {
+    if (!diagnostics[i].some((d) => d.severity === 'error')) return true;
+    const { source } = readYamlSource(file, displayPath(file));
+    const data = source?.document.toJS() as unknown;
+    const parser = isRecord(data) ? readParserFields(data) : undefined;
+    if (!parser || isParserProblem(parser)) return true;
+    return catalog.tables.get(parser.functionName)?.file !== PARSER_STUB_FILE;
+  });
 }
 
 /**

@@ -27,6 +27,7 @@ export const detectionCodes = {
   SK2005: 'Duplicate custom detection id',
   SK2006: 'Unknown MITRE ATT&CK tactic or technique',
   SK2007: 'Action column is not one Defender documents for the action',
+  SK2008: 'Published custom detection form: only its query is checked',
 } as const;
 
 export interface DetectionValidationOptions {
@@ -46,13 +47,13 @@ export function validateDetectionFiles(
 }
 
 function checkDetection(
-  { rule, source }: LoadedDetection,
+  { rule, source, queryPath }: LoadedDetection,
   options: DetectionValidationOptions,
 ): Diagnostic[] {
   if (!source) return [];
-  const queryText = rule?.queryCondition.queryText ?? source.document.getIn(QUERY_PATH);
+  const queryText = rule?.queryCondition.queryText ?? source.document.getIn(queryPath);
   if (typeof queryText !== 'string' || queryText === '') return [];
-  const query = checkQuery({ query: queryText, source }, options.catalog, false, QUERY_PATH);
+  const query = checkQuery({ query: queryText, source }, options.catalog, false, queryPath);
   if (!rule) return query.diagnostics;
   const tables = referencedTables(queryText, options.catalog);
   const diagnostics = [...query.diagnostics, ...checkSchedule(rule, source, tables, queryText)];

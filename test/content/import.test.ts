@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { build } from '../../src/build/index.js';
 import { importContent } from '../../src/content/import.js';
 import { validateContent } from '../../src/content/validate.js';
@@ -72,9 +73,20 @@ describe('sentinel-kit import', () => {
       [...loadCatalog(at, { builtin: false }).watchlists.values()].map(({ file, ...w }) => w);
     expect(watchlists(imported)).toEqual(watchlists(root));
     expect(watchlists(root).length).toBeGreaterThan(0);
-    // Everything else in the template (automation, tables...) is reported, not dropped silently.
+    // Its parsers come back too where they take no parameters (a saved search's functionParameters
+    // is not read from a template), with the same query.
+    const parser = result.files.find((f) => f.path === 'kql/parsers/SshAuthentication.yaml');
+    const queryOf = (text: string) => (parseDocument(text).toJS() as { query: string }).query.trimEnd();
+    expect(parser && queryOf(parser.text)).toBe(
+      queryOf(readFileSync(join(root, 'kql', 'parsers', 'SshAuthentication.yaml'), 'utf8')),
+    );
+    // Everything else in the template (automation, DCRs...) is reported, not dropped silently.
     expect(result.skipped.length).toBeGreaterThan(0);
-    expect(result.skipped.every((s) => /is not an analytics rule or a watchlist/.test(s.reason))).toBe(true);
+    expect(
+      result.skipped.every((s) =>
+        /is not an analytics rule or a watchlist|takes parameters \(functionParameters\)/.test(s.reason),
+      ),
+    ).toBe(true);
   });
 
   it("imports the portal's Export template (workspace-provider resource names), skipping built-in rule kinds", () => {
