@@ -156,6 +156,43 @@ describe('imNetworkSession runs its published union', () => {
     }
   });
 
+  it("answers Network Session Essentials' port scan rule over M365 Defender rows", () => {
+    // Solutions/Network Session Essentials/Analytic Rules/PortScan.yaml @1b4ccf67: more than 50 ports
+    // from one public source in 5 minutes. 60 inbound connections from 198.51.100.4 to ports 1..60 of
+    // one device; 3 from a private source, which the rule leaves out.
+    const inbound = (from: string, port: number) => ({
+      TimeGenerated: '2026-01-10T11:01:00Z',
+      ActionType: 'InboundConnectionAccepted',
+      DeviceName: 'srv1',
+      LocalIP: '10.0.0.9',
+      LocalPort: port,
+      RemoteIP: from,
+      RemotePort: 40000 + port,
+      Protocol: 'Tcp',
+    });
+    const rows = [
+      ...Array.from({ length: 60 }, (_, k) => inbound('198.51.100.4', k + 1)),
+      ...Array.from({ length: 3 }, (_, k) => inbound('10.0.0.7', k + 1)),
+    ];
+    const tables = new Map([['DeviceNetworkEvents', rowsOf('DeviceNetworkEvents', rows)]]);
+    expect(
+      run(
+        [
+          'let PortScanThreshold = 50;',
+          '_Im_NetworkSession',
+          '| where ipv4_is_private(SrcIpAddr) == False',
+          '| where SrcIpAddr !in ("127.0.0.1", "::1")',
+          '| summarize AttemptedPortsCount=dcount(DstPortNumber), AttemptedPorts=make_set(DstPortNumber, 100), ReportedBy=make_set(strcat(EventVendor, "/", EventProduct), 20) by SrcIpAddr, bin(TimeGenerated, 5m)',
+          '| where AttemptedPortsCount > PortScanThreshold',
+          '| project SrcIpAddr, Ports = array_length(AttemptedPorts), ReportedBy',
+        ].join('\n'),
+        tables,
+      ),
+    ).toEqual([
+      { SrcIpAddr: '198.51.100.4', Ports: 60, ReportedBy: ['Microsoft/M365 Defender for Endpoint'] },
+    ]);
+  });
+
   it('refuses data a leg without a held body reads, naming the leg', () => {
     const securityEvent = new Map([
       ['SecurityEvent', rowsOf('SecurityEvent', [{ TimeGenerated: '2026-01-10T11:00:00Z', EventID: 5156 }])],
