@@ -12,4 +12,13 @@ describe('Bridge.NET runtime corrections', () => {
     expect(value.equals(system.Int64(443))).toBe(true);
     expect(value.equals(system.Int64(444))).toBe(false);
   });
+
+  // UInt64.Equals(Object): "true if obj is an instance of UInt64 and equals the value of this
+  // instance; otherwise, false" (https://learn.microsoft.com/dotnet/api/system.uint64.equals).
+  it('UInt64.Equals(null) is false, as in .NET', () => {
+    kusto();
+    const system = (globalThis as any).System;
+    expect(system.UInt64(5).equals(null)).toBe(false);
+    expect(system.UInt64(5).equals(system.UInt64(5))).toBe(true);
+  });
 });
