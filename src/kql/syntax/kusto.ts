@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { installBridgeCorrections } from './bridge-corrections.js';
 import { installFastPaths } from './bridge-fast-paths.js';
 
 const require = createRequire(import.meta.url);
@@ -48,6 +49,7 @@ function load(): { kusto: any; bridge: any } {
       }
     }
     installFastPaths(global.Bridge, global.System, global.Kusto.Language);
+    installBridgeCorrections(global.System);
     loaded = { kusto: global.Kusto.Language, bridge: global.Bridge };
   }
   return loaded;
