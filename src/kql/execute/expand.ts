@@ -256,7 +256,12 @@ export function executeParse(plan: Extract<Plan, { op: 'parse' }>, input: Frame,
     const values = targets.map((t, k) => {
       if (!m) return emptyValue(plan.schema[t].type);
       const raw = m[groups[k]] ?? null;
-      const v = convertAt(raw, plan.schema[t].type, 'a parse capture typed int', plan.span);
+      const v = convertAt(
+        raw,
+        plan.schema[t].type,
+        `a parse capture typed ${plan.schema[t].type}`,
+        plan.span,
+      );
       if (raw !== null && v === null) ok = false;
       return v;
     });

@@ -8,6 +8,7 @@ import {
   parseReal,
   parseTimespan,
   refuseOutOfIntRange,
+  refuseUndocumentedNumberText,
   toInteger,
   UnsupportedError,
   type Value,
@@ -16,13 +17,6 @@ import { decimalFromReal, decimalFromText, decimalText } from './decimal.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
-/**
- * Number text whose conversion a page prints: integer text (the toint page's `toint("123")`) and
- * decimal text (the toreal page's `toreal("123.4") == 123.4`), with a minus sign as a negative
- * literal has. Other text a number parser may read (`"1e3"`, `" 12 "`, `"+5"`, `".5"`, `"NaN"`,
- * `"Infinity"`) is covered by no page.
- */
-const DOCUMENTED_NUMBER_TEXT = /^-?\d+(?:\.\d+)?$/;
 
 /** A number from any scalar; datetimes and timespans give their ticks (tolong(1s) == 10000000). */
 function toNumber(v: Value, t: KqlType): number | null {
@@ -52,27 +46,12 @@ function refuseNonIntegerText(v: string, n: number, type: 'int' | 'long'): void 
   );
 }
 
-/**
- * toreal()/toint()/tolong() of text a number parser reads but no page prints a conversion of (see
- * DOCUMENTED_NUMBER_TEXT): .NET's double.Parse takes `"1e3"`, `" 12 "`, `"+5"` and `"NaN"`, a JSON or
- * invariant reader may not, and the pages say only that a failed conversion is null. Text that is no
- * number under any reading (`"abc"`, `"0x10"`, `"1,000"`) stays null.
- */
-function refuseUndocumentedNumberText(v: string, n: number, fn: string): void {
-  if (DOCUMENTED_NUMBER_TEXT.test(v)) return;
-  throw new UnsupportedError(
-    `${fn}() of number text in an undocumented form`,
-    `${fn}() of the text ${JSON.stringify(v)}: the toreal and toint pages print conversions of plain decimal and integer text ("123.4", "123") only, and no page says whether text with an exponent, surrounding spaces, a plus sign, a bare point or a NaN/Infinity name converts (to ${n}) or gives null; trim() it, or extract the number with extract() or parse first`,
-  );
-}
-
 function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
   return ([v], [t]) => {
     const n = toNumber(v, t);
     if (n === null) return null;
     if (typeof v === 'string' && !INTEGER_TEXT.test(v)) refuseNonIntegerText(v, n, type);
-    if (typeof v === 'string' && t !== 'guid')
-      refuseUndocumentedNumberText(v, n, type === 'int' ? 'toint' : 'tolong');
+    if (typeof v === 'string') refuseUndocumentedNumberText(v, type, `to${type}()`);
     if (type === 'int') refuseOutOfIntRange(n, 'toint()');
     return toInteger(n, type);
   };
@@ -80,7 +59,8 @@ function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
 
 const toReal: ScalarImpl = ([v], [t]) => {
   const n = toNumber(v, t);
-  if (n !== null && typeof v === 'string') refuseUndocumentedNumberText(v, n, 'toreal');
+  if (n !== null && typeof v === 'string' && t !== 'guid')
+    refuseUndocumentedNumberText(v, 'real', 'toreal()');
   return n;
 };
 

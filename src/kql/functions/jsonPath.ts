@@ -68,12 +68,12 @@ function select(root: Json, steps: Step[]): Json | undefined {
 function typed(element: Json | undefined, type: KqlType): Value {
   if (element === undefined || element === null) return type === 'string' ? '' : null;
   if (type === 'dynamic') return element;
-  if (typeof element === 'string') return convertInQuery(element, type, 'extract_json() to typeof(int)');
+  if (typeof element === 'string') return convertInQuery(element, type, `extract_json() to typeof(${type})`);
   if (typeof element === 'number' && (type !== 'string' || Number.isSafeInteger(element)))
-    return convertInQuery(element, type, 'extract_json() to typeof(int)');
+    return convertInQuery(element, type, `extract_json() to typeof(${type})`);
   // A whole number written `2.0` converts by its value; its text (`2` or `2.0`) is not settled.
   if (element instanceof JsonWhole && type !== 'string')
-    return convertInQuery(element.value, type, 'extract_json() to typeof(int)');
+    return convertInQuery(element.value, type, `extract_json() to typeof(${type})`);
   if (typeof element === 'boolean' && type === 'bool') return element;
   throw new UnsupportedError(
     'extract_json()',

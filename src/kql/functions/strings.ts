@@ -87,7 +87,7 @@ const replaceDeprecated: ScalarImpl = (
 /** The group's text converted to the requested type (extract's optional typeof() argument). */
 function typedGroup(group: string | null, resultType: KqlType): Value {
   if (resultType === 'string') return group ?? '';
-  return group === null ? null : convertInQuery(group, resultType, 'extract() to typeof(int)');
+  return group === null ? null : convertInQuery(group, resultType, `extract() to typeof(${resultType})`);
 }
 
 const extract: ScalarImpl = ([pattern, group, source], types, resultType) => {

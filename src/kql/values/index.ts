@@ -12,6 +12,7 @@ export {
   plainJson,
   refuseMixedNumberKinds,
   refuseOutOfIntRange,
+  refuseUndocumentedNumberText,
   toInteger,
   toJson,
   valueToDynamic,
