@@ -234,15 +234,29 @@ function startOf(t: bigint, period: Period, offset: number): bigint | null {
   }
 }
 
+/**
+ * The offset argument of startof*()/endof*(): omitted is 0 (the pages: "offset: ... default 0"). A
+ * null passed for it is not omitted, and no page says whether it is 0 (as the engine read it, giving
+ * the period's start) or makes the result null (as datetime_add() of a null amount does); refused.
+ */
+function periodOffset(fn: string, offset: Value | undefined): number {
+  if (offset === null)
+    throw new UnsupportedError(
+      `${fn}() with a null offset`,
+      `${fn}() with a null offset: the page defaults an omitted offset to 0 but does not say what a null one gives (the period's start, or null); coalesce(offset, 0) or filter the nulls first`,
+    );
+  return Math.trunc(num(offset ?? 0) ?? 0);
+}
+
 function startOfFn(period: Period): ScalarImpl {
   return ([t, offset]) =>
-    typeof t === 'bigint' ? startOf(t, period, Math.trunc(num(offset ?? 0) ?? 0)) : null;
+    typeof t === 'bigint' ? startOf(t, period, periodOffset(`startof${period}`, offset)) : null;
 }
 
 function endOfFn(period: Period): ScalarImpl {
   return ([t, offset]) => {
     if (typeof t !== 'bigint') return null;
-    const next = startOf(t, period, Math.trunc(num(offset ?? 0) ?? 0) + 1);
+    const next = startOf(t, period, periodOffset(`endof${period}`, offset) + 1);
     return next === null ? MAX_DATETIME_TICKS : next - 1n;
   };
 }
