@@ -56,14 +56,26 @@ const replaceString: ScalarImpl = strings((s, lookup, rewrite) =>
 
 /** Kusto rewrite patterns refer to groups as \1..\9 (and \0); `$` has no special meaning. */
 function expandRewrite(rewrite: string, groups: (string | null)[]): string {
-  return rewrite.replace(/\\(\d)/g, (whole, d: string) => {
-    const g = Number(d);
-    return g < groups.length ? (groups[g] ?? '') : whole;
-  });
+  return rewrite.replace(/\\(\d)/g, (_whole, d: string) => groups[Number(d)] ?? '');
+}
+
+/**
+ * A rewrite naming a group the regex lacks (`\2` with one group) is refused, matched or not: RE2's
+ * GlobalReplace rejects such a rewrite before matching, the replace_regex page says nothing of it, and
+ * the engine copied the `\2` into the text.
+ */
+function refuseMissingGroup(rewrite: string, groupCount: number): void {
+  for (const m of rewrite.matchAll(/\\(\d)/g))
+    if (Number(m[1]) > groupCount)
+      throw new UnsupportedError(
+        'replace_regex() rewrite naming a group the regex lacks',
+        `replace_regex() with the rewrite ${JSON.stringify(rewrite)}: it names group ${m[1]} but the regex has ${groupCount}; the page does not say whether that fails or is copied as text; add the group or drop the reference`,
+      );
 }
 
 const replaceRegex: ScalarImpl = strings((source, pattern, rewrite) => {
   const re = compileRegex(pattern);
+  refuseMissingGroup(rewrite, re.groupCount());
   let out = '';
   let last = 0;
   for (const m of regexMatches(re, source)) {
