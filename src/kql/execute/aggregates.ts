@@ -79,17 +79,34 @@ class Count implements Accumulator {
 
 const count: Factory = () => () => new Count();
 
+/**
+ * A real NaN counted by dcount()/count_distinct() (and their -if forms): the pages count distinct
+ * values, but NaN is not equal to itself (`==` answers false) and none says whether NaN rows count once,
+ * once each, or not at all (as null); the engine counted them once. Same class as the NaN group key
+ * (group.ts) and the NaN join key (join.ts).
+ */
+export function refuseNaNDistinct(v: Value, call: AggregateCall): void {
+  if (typeof v === 'number' && Number.isNaN(v))
+    throw new UnsupportedError(
+      `${call.fn}() of a NaN value`,
+      call.span,
+      `${call.fn}() over a NaN value: the page counts distinct values but does not say whether NaN (never equal to itself) counts once, once per row, or not at all; filter with not(isnan(x)) or replace it with iff(isnan(x), real(null), x)`,
+    );
+}
+
 class DistinctCount implements Accumulator {
   readonly seen = new Set<unknown>();
   constructor(
     private readonly value: RowFn,
     private readonly type: KqlType,
+    private readonly call: AggregateCall,
     private readonly predicate?: RowFn,
     private readonly check?: (n: number) => void,
   ) {}
   add(i: number): void {
     if (this.predicate && this.predicate(i) !== true) return;
     const v = this.value(i);
+    refuseNaNDistinct(v, this.call);
     if (v !== null) this.seen.add(keyOf(v, this.type));
   }
   result(): Value[] {
@@ -116,7 +133,7 @@ function distinctCount(conditional: boolean): Factory {
     const [value, predicate] = args;
     const type = call.args[0].type;
     const check = estimateCheck(call, args);
-    return () => new DistinctCount(value, type, conditional ? predicate : undefined, check);
+    return () => new DistinctCount(value, type, call, conditional ? predicate : undefined, check);
   };
 }
 

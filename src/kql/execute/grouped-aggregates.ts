@@ -1,6 +1,6 @@
 import type { AggregateCall } from '../plan/types.js';
 import type { Value } from '../values/index.js';
-import { refuseOpenExtreme } from './aggregates.js';
+import { refuseNaNDistinct, refuseOpenExtreme } from './aggregates.js';
 import { columnReader, type Frame } from './frame.js';
 import type { Grouping } from './group.js';
 import { estimateCheck } from './hll-exact.js';
@@ -43,6 +43,7 @@ function distinctCount(conditional: boolean): Grouped {
     const codes = new Int32Array(visited);
     const ofValue = new Map<unknown, number>();
     // A dictionary-encoded column's equal codes are equal values: its codes serve as they are.
+    for (const v of dictionary?.dictionary ?? []) refuseNaNDistinct(v, call);
     for (let k = 0; dictionary && k < visited; k++) {
       const i = row(k);
       codes[k] = conditional && predicate(i) !== true ? -1 : dictionary.codes[i];
@@ -50,6 +51,7 @@ function distinctCount(conditional: boolean): Grouped {
     for (let k = 0; !dictionary && k < visited; k++) {
       const i = row(k);
       const v = conditional && predicate(i) !== true ? null : value(i);
+      refuseNaNDistinct(v, call);
       if (v === null) {
         codes[k] = -1;
         continue;

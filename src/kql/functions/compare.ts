@@ -14,9 +14,50 @@ import { realDecimalOrder } from './decimal.js';
 /** A comparable form: number, bigint (datetime/timespan ticks), string, boolean, or JSON text. */
 type Key = number | bigint | string | boolean;
 
+const NUMBER_TYPES: ReadonlySet<KqlType> = new Set(['int', 'long', 'real', 'decimal']);
+/** The typed sides a dynamic string is read against: text, or text parsed to the type (as JSON text is). */
+const TEXT_TYPES: ReadonlySet<KqlType> = new Set(['string', 'datetime', 'timespan', 'guid']);
+
+/** What a dynamic value holds, in the words of a refusal. */
+function dynamicKind(v: Json): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number' || v instanceof DynReal) return 'number';
+  return Array.isArray(v) ? 'array' : 'property bag';
+}
+
+/**
+ * A dynamic value compared with a typed value of another kind (`d.a == 1` where d.a holds "1",
+ * `d.n > 2` where it holds "3", `d.a == "1"` where it holds 1, `d.flag == 1` where it holds true):
+ * the dynamic page says a dynamic holds a value of a scalar type, and a value compared with one of its
+ * own kind compares as that type (`d.a == 1` holding 1, `d.s == "x"` holding "x"), but no page says
+ * whether the service converts the dynamic to the other side's type (the dynamic page's note that
+ * "Kusto will parse strings as strongly-typed values" reads so), the other side to dynamic, or answers
+ * false/null; the engine answered false (==) and null (<, >). Refused for the row that holds one.
+ */
+function refuseDynamicKindMismatch(v: Json, other: KqlType): void {
+  const kind = dynamicKind(v);
+  if (kind === 'string' && TEXT_TYPES.has(other)) return;
+  if (kind === 'number' && NUMBER_TYPES.has(other)) return;
+  if (kind === 'bool' && other === 'bool') return;
+  if (other === 'dynamic') return;
+  throw new UnsupportedError(
+    `comparison of a dynamic ${kind} with a ${other}`,
+    `comparison of a dynamic value holding ${kind === 'array' ? 'an' : 'a'} ${kind} (${JSON.stringify(v)}) with a ${other}: no page says whether Kusto converts the dynamic value to ${other}, or answers false or null; convert the dynamic side first (${convertHint(other)})`,
+  );
+}
+
+function convertHint(other: KqlType): string {
+  if (NUMBER_TYPES.has(other)) return 'toreal(d.a) or tolong(d.a) to compare numbers';
+  if (other === 'string') return 'tostring(d.a) to compare text';
+  if (other === 'bool') return 'tobool(d.a)';
+  return `to${other}(d.a)`;
+}
+
 /** Unwraps a dynamic scalar towards the type of the other operand (Kusto converts dynamic implicitly). */
 function dynamicKey(v: Json, other: KqlType): Key | null {
   if (v === null) return null;
+  refuseDynamicKindMismatch(v, other);
   if (typeof v === 'string') {
     if (other === 'datetime') {
       const ticks = parseDateTime(v);

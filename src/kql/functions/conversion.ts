@@ -9,6 +9,7 @@ import {
   parseTimespan,
   refuseDashedYearLast,
   refuseOutOfIntRange,
+  refuseUndocumentedNumberText,
   toInteger,
   UnsupportedError,
   type Value,
@@ -51,12 +52,18 @@ function toIntegerFn(type: 'int' | 'long'): ScalarImpl {
     const n = toNumber(v, t);
     if (n === null) return null;
     if (typeof v === 'string' && !INTEGER_TEXT.test(v)) refuseNonIntegerText(v, n, type);
+    if (typeof v === 'string') refuseUndocumentedNumberText(v, type, `to${type}()`);
     if (type === 'int') refuseOutOfIntRange(n, 'toint()');
     return toInteger(n, type);
   };
 }
 
-const toReal: ScalarImpl = ([v], [t]) => toNumber(v, t);
+const toReal: ScalarImpl = ([v], [t]) => {
+  const n = toNumber(v, t);
+  if (n !== null && typeof v === 'string' && t !== 'guid')
+    refuseUndocumentedNumberText(v, 'real', 'toreal()');
+  return n;
+};
 
 const toBool: ScalarImpl = ([v]) => {
   if (v === null) return null;

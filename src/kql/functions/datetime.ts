@@ -100,14 +100,24 @@ const FIXED_TICKS: Partial<Record<Unit, bigint>> = {
   ns: 1n,
 };
 
-/** Adds whole months, clamping the day to the target month's length (as .NET AddMonths does). */
+/**
+ * Adds whole months. A day the target month lacks (Jan 31 + 1 month, Feb 29 + 1 year) is refused:
+ * the datetime_add page prints only first-of-month examples (https://learn.microsoft.com/kusto/query/datetime-add-function),
+ * and whether the day clamps to the month's last (.NET AddMonths, Feb 29) or overflows into the next
+ * month (Mar 2, as JavaScript's Date) is on no page; the engine clamped.
+ */
 function addMonths(t: bigint, months: number): bigint | null {
   const p = splitDateTime(t);
   const index = p.year * 12 + (p.month - 1) + months;
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;
   if (year < 1 || year > 9999) return null;
-  return makeDateTimeTicks({ ...p, year, month, day: Math.min(p.day, daysInMonth(year, month)) });
+  if (p.day > daysInMonth(year, month))
+    throw new UnsupportedError(
+      'datetime_add() of months onto a day the target month lacks',
+      `datetime_add() of ${months} month(s) onto day ${p.day} of ${p.year}-${String(p.month).padStart(2, '0')}: ${year}-${String(month).padStart(2, '0')} has ${daysInMonth(year, month)} days, and the page does not say whether the day clamps to the month's last or runs into the next month; add to startofmonth() and then add days, or use endofmonth() for the last day`,
+    );
+  return makeDateTimeTicks({ ...p, year, month, day: p.day });
 }
 
 /** datetime_diff counts period boundaries crossed (calendar semantics), not elapsed time. */
@@ -224,15 +234,29 @@ function startOf(t: bigint, period: Period, offset: number): bigint | null {
   }
 }
 
+/**
+ * The offset argument of startof*()/endof*(): omitted is 0 (the pages: "offset: ... default 0"). A
+ * null passed for it is not omitted, and no page says whether it is 0 (as the engine read it, giving
+ * the period's start) or makes the result null (as datetime_add() of a null amount does); refused.
+ */
+function periodOffset(fn: string, offset: Value | undefined): number {
+  if (offset === null)
+    throw new UnsupportedError(
+      `${fn}() with a null offset`,
+      `${fn}() with a null offset: the page defaults an omitted offset to 0 but does not say what a null one gives (the period's start, or null); coalesce(offset, 0) or filter the nulls first`,
+    );
+  return Math.trunc(num(offset ?? 0) ?? 0);
+}
+
 function startOfFn(period: Period): ScalarImpl {
   return ([t, offset]) =>
-    typeof t === 'bigint' ? startOf(t, period, Math.trunc(num(offset ?? 0) ?? 0)) : null;
+    typeof t === 'bigint' ? startOf(t, period, periodOffset(`startof${period}`, offset)) : null;
 }
 
 function endOfFn(period: Period): ScalarImpl {
   return ([t, offset]) => {
     if (typeof t !== 'bigint') return null;
-    const next = startOf(t, period, Math.trunc(num(offset ?? 0) ?? 0) + 1);
+    const next = startOf(t, period, periodOffset(`endof${period}`, offset) + 1);
     return next === null ? MAX_DATETIME_TICKS : next - 1n;
   };
 }

@@ -56,14 +56,26 @@ const replaceString: ScalarImpl = strings((s, lookup, rewrite) =>
 
 /** Kusto rewrite patterns refer to groups as \1..\9 (and \0); `$` has no special meaning. */
 function expandRewrite(rewrite: string, groups: (string | null)[]): string {
-  return rewrite.replace(/\\(\d)/g, (whole, d: string) => {
-    const g = Number(d);
-    return g < groups.length ? (groups[g] ?? '') : whole;
-  });
+  return rewrite.replace(/\\(\d)/g, (_whole, d: string) => groups[Number(d)] ?? '');
+}
+
+/**
+ * A rewrite naming a group the regex lacks (`\2` with one group) is refused, matched or not: RE2's
+ * GlobalReplace rejects such a rewrite before matching, the replace_regex page says nothing of it, and
+ * the engine copied the `\2` into the text.
+ */
+function refuseMissingGroup(rewrite: string, groupCount: number): void {
+  for (const m of rewrite.matchAll(/\\(\d)/g))
+    if (Number(m[1]) > groupCount)
+      throw new UnsupportedError(
+        'replace_regex() rewrite naming a group the regex lacks',
+        `replace_regex() with the rewrite ${JSON.stringify(rewrite)}: it names group ${m[1]} but the regex has ${groupCount}; the page does not say whether that fails or is copied as text; add the group or drop the reference`,
+      );
 }
 
 const replaceRegex: ScalarImpl = strings((source, pattern, rewrite) => {
   const re = compileRegex(pattern);
+  refuseMissingGroup(rewrite, re.groupCount());
   let out = '';
   let last = 0;
   for (const m of regexMatches(re, source)) {
@@ -303,10 +315,63 @@ const parsePath: ScalarImpl = ([v], [t]) => {
   };
 };
 
+/** The delimiters the format_datetime and format_timespan pages list ("Supported delimiters"). */
+const FORMAT_DELIMITERS = new Set([' ', '/', '-', ':', ',', '.', '_', '[', ']']);
+
+/**
+ * Refuses a format holding what its page does not list: a run of one letter that is no element
+ * (`ddd`, `MMM`, `yyy` in format_datetime; the engine split them into elements, "022" for `ddd`,
+ * where .NET writes a day name), another letter (`T`, `Z`, `a`) or a character that is no delimiter
+ * (quotes, which .NET reads as literal text and the engine copied). `elements` maps a letter to the
+ * run lengths its page lists.
+ */
+function refuseUndocumentedFormat(fn: string, format: string, elements: Record<string, number[]>): void {
+  for (let i = 0; i < format.length; ) {
+    const c = format[i];
+    let j = i + 1;
+    while (format[j] === c) j++;
+    const documented =
+      FORMAT_DELIMITERS.has(c) || (Object.hasOwn(elements, c) && elements[c].includes(j - i));
+    if (!documented)
+      throw new UnsupportedError(
+        `${fn}() with a format part its page does not list`,
+        `${fn}() with the format ${JSON.stringify(format)}: ${JSON.stringify(format.slice(i, j))} is neither a format element nor a delimiter its page lists (${[...FORMAT_DELIMITERS].join('')}), and what Kusto writes for it (a .NET custom format element, the text itself, or an error) is not documented; build the text with strcat() of documented parts`,
+      );
+    i = j;
+  }
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
+// https://learn.microsoft.com/kusto/query/format-datetime-function, "Supported format elements".
+const DATETIME_ELEMENTS: Record<string, number[]> = {
+  d: [1, 2],
+  f: upTo(7),
+  F: upTo(7),
+  h: [1, 2],
+  H: [1, 2],
+  m: [1, 2],
+  M: [1, 2],
+  s: [1, 2],
+  y: [1, 2, 4],
+  t: [2],
+};
+// https://learn.microsoft.com/kusto/query/format-timespan-function: d-dddddddd, f/F, H/HH, m/mm, s/ss
+// in its table, and h/hh in its printed example (`ddd.h:mm:ss` gives 029.9:00:05).
+const TIMESPAN_ELEMENTS: Record<string, number[]> = {
+  d: upTo(8),
+  f: upTo(7),
+  F: upTo(7),
+  h: [1, 2],
+  H: [1, 2],
+  m: [1, 2],
+  s: [1, 2],
+};
+
 /** .NET custom datetime format tokens that format_datetime documents. */
 const DATETIME_TOKEN = /(d{1,2}|f{1,7}|F{1,7}|h{1,2}|H{1,2}|m{1,2}|M{1,2}|s{1,2}|y{4}|y{2}|y|tt)/g;
 
 function formatDateTimeWith(t: bigint, format: string): string {
+  refuseUndocumentedFormat('format_datetime', format, DATETIME_ELEMENTS);
   const p = splitDateTime(t);
   const fraction = String(p.fraction).padStart(7, '0');
   return format.replace(DATETIME_TOKEN, (tok) => {
@@ -353,6 +418,7 @@ function formatTimespanWith(t: bigint, format: string): string {
       'format_timespan() of a negative timespan',
       'format_timespan() of a negative timespan: the page formats only non-negative spans, and .NET custom TimeSpan formats write no sign; refusing rather than guessing',
     );
+  refuseUndocumentedFormat('format_timespan', format, TIMESPAN_ELEMENTS);
   const a = t;
   const days = a / 864_000_000_000n;
   const inDay = Number(a % 864_000_000_000n);

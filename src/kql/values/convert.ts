@@ -371,10 +371,36 @@ export function refuseDashedYearLast(text: string, construct: string): void {
 }
 
 /**
- * coerce() where a query converts a value (typed captures, casts): an out-of-range int and a
- * dashed year-last date are refused.
+ * Number text whose conversion a page prints: integer text (the toint page's `toint("123")`, the
+ * parse page's `Duration:long` captures) and decimal text (the toreal page's `toreal("123.4")`, the
+ * extract page's `typeof(real)` example giving 45.6), with a minus sign as a negative literal has.
+ */
+const DOCUMENTED_NUMBER_TEXT = /^-?\d+(?:\.\d+)?$/;
+const DOCUMENTED_INTEGER_TEXT = /^-?\d+$/;
+
+/**
+ * Text a number reader takes but no page prints a conversion of (`"1e3"`, `" 12"`, `"+5"`, `"NaN"`,
+ * and a fraction converted to int or long): .NET's parsers read some of these, other readers give
+ * null, and the engine answered 1000, 12, 5, NaN and a truncation. Text that is no number stays null.
+ */
+export function refuseUndocumentedNumberText(text: string, type: KqlType, construct: string): void {
+  const integer = type === 'int' || type === 'long';
+  if (!integer && type !== 'real') return;
+  if ((integer ? DOCUMENTED_INTEGER_TEXT : DOCUMENTED_NUMBER_TEXT).test(text)) return;
+  const n = integer ? parseNumberText(text) : parseReal(text);
+  if (n === null) return;
+  throw new UnsupportedError(
+    `${construct} of number text in an undocumented form`,
+    `${construct} of the text ${JSON.stringify(text)}: the pages print conversions of plain ${integer ? 'integer' : 'decimal'} text only, and none says whether this text converts (to ${integer ? Math.trunc(n) : n}) or gives null; capture only the digits (a tighter pattern), or trim() and convert with ${integer ? 'tolong(toreal(...))' : 'toreal()'} after checking the text`,
+  );
+}
+
+/**
+ * coerce() where a query converts a value (typed captures, casts): an out-of-range int, number text in
+ * a form no page prints and a dashed year-last date are refused.
  */
 export function convertInQuery(input: unknown, type: KqlType, construct: string): Value {
+  if (typeof input === 'string') refuseUndocumentedNumberText(input, type, construct);
   if (type === 'int' && input !== null && input !== undefined) {
     const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
     if (n !== null) refuseOutOfIntRange(n, construct);

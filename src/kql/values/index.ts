@@ -13,6 +13,7 @@ export {
   refuseDashedYearLast,
   refuseMixedNumberKinds,
   refuseOutOfIntRange,
+  refuseUndocumentedNumberText,
   toInteger,
   toJson,
   valueToDynamic,

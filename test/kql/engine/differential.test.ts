@@ -16,6 +16,7 @@ import * as round3 from './equivalences-round3.js';
 import * as round4 from './equivalences-round4.js';
 import * as round5 from './equivalences-round5.js';
 import * as round6 from './equivalences-round6.js';
+import * as round7 from './equivalences-round7.js';
 import * as round2 from './equivalences-series.js';
 import { expectKustoSchema, NOW } from './helpers.js';
 
@@ -52,6 +53,7 @@ const suites: Suite[] = [
   { table: 'U', ...round4 },
   { table: 'V', ...round5 },
   { table: 'T', ...round6 },
+  { table: 'W', ...round7 },
 ];
 
 for (const { table: name, catalog, columns, row, pairs } of suites) {

@@ -50,3 +50,48 @@ describe('undocumented answers are refused with their position', () => {
     ).toEqual([{ b: true, count_: 3 }]);
   });
 });
+
+// Issue 11, session 11 (conformance/cases/wrong-answer-hunt-8.yaml holds the messages and the pages).
+describe('round 8 refusals name the construct and its position', () => {
+  it('a dynamic scalar against a value of another kind, at the comparison', () => {
+    expect(refusal('print d = dynamic({"a":"3"}) | where d.a > 2')).toEqual({
+      construct: 'comparison of a dynamic string with a long',
+      at: 'd.a > 2',
+    });
+    expect(refusal('print d = dynamic({"a":1}) | where d.a == "1"').construct).toBe(
+      'comparison of a dynamic number with a string',
+    );
+  });
+
+  it('number text beyond the printed forms, at the conversion', () => {
+    expect(refusal('print x = 1 | extend r = toreal("1e3")')).toEqual({
+      construct: 'toreal() of number text in an undocumented form',
+      at: 'toreal("1e3")',
+    });
+    expect(refusal('print s = "v=1e3" | parse s with "v=" v:real').construct).toBe(
+      'a parse capture typed real of number text in an undocumented form',
+    );
+  });
+
+  it('a NaN counted by dcount(), at the aggregate', () => {
+    expect(refusal('print x = real(nan) | summarize n = dcount(x)')).toEqual({
+      construct: 'dcount() of a NaN value',
+      at: 'dcount(x)',
+    });
+  });
+
+  it('an empty regex match after a match, a format part, a clamped month, a null offset, at the call', () => {
+    expect(refusal('print a = replace_regex("baaab", "a*", "-")')).toEqual({
+      construct: 'an empty regex match right after another match',
+      at: 'replace_regex("baaab", "a*", "-")',
+    });
+    expect(refusal("print a = format_datetime(now(), 'ddd')").at).toBe("format_datetime(now(), 'ddd')");
+    expect(refusal("print a = datetime_add('month', 1, datetime(2020-01-31))")).toEqual({
+      construct: 'datetime_add() of months onto a day the target month lacks',
+      at: "datetime_add('month', 1, datetime(2020-01-31))",
+    });
+    expect(refusal('print a = startofmonth(datetime(2020-01-31), int(null))').construct).toBe(
+      'startofmonth() with a null offset',
+    );
+  });
+});

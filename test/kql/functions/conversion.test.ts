@@ -11,7 +11,7 @@ describe('conversions return null on failure', () => {
     ['toint', [-2.9], -2],
     ['tolong', ['3000000000'], 3000000000],
     ['tolong', [ts('1s')], 10_000_000],
-    ['todouble', ['1.5e3'], 1500],
+    ['todouble', ['123.4'], 123.4],
     ['toreal', ['nope'], null],
     ['todecimal', ['0.25'], 0.25],
     ['tobool', ['true'], true],
@@ -34,6 +34,13 @@ describe('conversions return null on failure', () => {
     ['tostring', [typed(123, 'long')], '123'],
   ])('%s case %#', (name, args, expected) => {
     expect(fn(name, args as never[])).toEqual(expected);
+  });
+});
+
+describe('number text no page prints a conversion of', () => {
+  // The toreal page prints toreal("123.4"), the toint page toint("123"); an exponent is on neither.
+  it('todouble of exponent text is refused', () => {
+    expect(() => fn('todouble', ['1.5e3'])).toThrow('toreal() of the text "1.5e3"');
   });
 });
 
