@@ -11,13 +11,20 @@
 // the body, refusing a query that observes an unproduced column (src/kql/lower/parser-body.ts).
 // Parsers imported by an earlier run and not in the folder are kept (the folder is a partial copy,
 // as the search tools give files one by one); a file of the folder replaces the entry of its name.
+// A `packages.json` beside them (optional, readPackages) lists the function aliases a Solution's
+// Package/mainTemplate.json deploys, so a parser is held under the name the package gives it.
 // Usage: npx tsx scripts/import-solution-parsers.ts <folder of parser YAMLs>
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { isParserProblem, isRecord, readParserFields } from '../src/content/azure-sentinel-parser.js';
+import {
+  isParserProblem,
+  isRecord,
+  type ParserDeployment,
+  readParserFields,
+} from '../src/content/azure-sentinel-parser.js';
 import { builtinAsimParsers } from '../src/kql/asim.js';
 import { type Catalog, type ColumnSchema, type FunctionParameter, loadCatalog } from '../src/kql/catalog.js';
 import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
@@ -48,14 +55,18 @@ const REPO = 'Azure/Azure-Sentinel';
  * has no place in the catalog; nor has a tabular parameter, except in an ASIM library function,
  * which parser bodies call with `invoke` (its input is the piped table).
  */
-function solutionParser(doc: unknown): {
+function solutionParser(
+  doc: unknown,
+  deployment?: ParserDeployment,
+): {
   name?: string;
   aliases?: string[];
   body?: string;
   parameters?: FunctionParameter[];
   reason?: string;
+  packaged?: boolean;
 } {
-  const fields = isRecord(doc) ? readParserFields(doc) : undefined;
+  const fields = isRecord(doc) ? readParserFields(doc, deployment) : undefined;
   if (!fields || (!isParserProblem(fields) && fields.shape === 'repository'))
     return { reason: 'no FunctionAlias/FunctionName/ParserName or FunctionQuery/ParserQuery' };
   if (isParserProblem(fields)) return { name: fields.name, reason: fields.problem };
@@ -68,7 +79,13 @@ function solutionParser(doc: unknown): {
   const aliases = asimBuiltin && builtinAsimParsers().has(fields.functionName) ? [fields.functionName] : [];
   const tabular = fields.parameters.find((p) => p.type === 'table');
   if (tabular && !library) return { name, reason: `tabular parameter ${tabular.name}` };
-  return { name, aliases, body: fields.query, parameters: fields.parameters };
+  return {
+    name,
+    aliases,
+    body: fields.query,
+    parameters: fields.parameters,
+    packaged: fields.packaged === true,
+  };
 }
 
 /** One parser YAML as a catalog entry, or why it cannot be one. */
@@ -76,8 +93,12 @@ export function readParser(
   text: string,
   source: ParserSource,
   catalog: Catalog,
+  packaged?: { deployment: ParserDeployment; source: ParserSource },
 ): { name?: string; parser?: PublishedParser; aliases?: string[]; reason?: string } {
-  const { name, aliases, body, parameters, reason } = solutionParser(parse(text));
+  const { name, aliases, body, parameters, reason, ...named } = solutionParser(
+    parse(text),
+    packaged?.deployment,
+  );
   if (name === undefined || body === undefined || parameters === undefined) return { name, reason };
   const { code, diagnostics } = analyze(standaloneBody({ body, parameters: asLets(parameters) }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -102,7 +123,14 @@ export function readParser(
       reason: `the built-in ${name} takes parameters this version lacks (${lacking.join(', ')})`,
     };
   const unproduced = declaredColumnsMissing(name, columns).filter((c) => !read.has(c));
-  const parser: PublishedParser = { name, parameters, body, columns, source };
+  const parser: PublishedParser = {
+    name,
+    parameters,
+    body,
+    columns,
+    source,
+    ...(named.packaged && packaged ? { deployedAs: packaged.source } : {}),
+  };
   // An alias binds by the body's columns too, so it is kept only where the CI declares none the
   // body lacks under that name (`imProcessCreate` is also a parser-output stub table), and none of
   // the parameters the built-in declares under it.
@@ -198,6 +226,16 @@ export function importParsers(
     string,
     { path: string; commit: string }
   >;
+  const packages = readPackages(folder);
+  const packagedBy = (file: string) => {
+    const path = sources[file]?.path;
+    const solution = path?.match(/^(.*)\/Parsers\/[^/]+$/)?.[1];
+    const template =
+      solution === undefined ? undefined : packages.get(`${solution}/Package/mainTemplate.json`);
+    return template && path !== undefined
+      ? { deployment: { file: path, aliases: template.aliases }, source: template.source }
+      : undefined;
+  };
   const empty = mkdtempSync(join(tmpdir(), 'sk-parsers-'));
   const root = loadCatalog(empty);
   rmSync(empty, { recursive: true, force: true });
@@ -218,7 +256,7 @@ export function importParsers(
   // a round imports another.
   const names = new Map(
     [...texts].map(([file, text]) => {
-      const { name, body } = solutionParser(parse(text));
+      const { name, body } = solutionParser(parse(text), packagedBy(file)?.deployment);
       return [file, { name, query: body }];
     }),
   );
@@ -235,7 +273,12 @@ export function importParsers(
     left = [];
     for (const name of pending) {
       const catalog: Catalog = { ...root, builtinFunctions: withPublished(root, byName, notHeld) };
-      const read = readParser(texts.get(name) ?? '', { repo: REPO, ...sources[name] }, catalog);
+      const read = readParser(
+        texts.get(name) ?? '',
+        { repo: REPO, ...sources[name] },
+        catalog,
+        packagedBy(name),
+      );
       const { parser } = read;
       if (!parser) {
         left.push({ name, read });
@@ -264,6 +307,29 @@ export function importParsers(
   const out: PublishedParsersFile = bodiesNotHeld.length > 0 ? { parsers, bodiesNotHeld } : { parsers };
   writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
   return { imported, skipped };
+}
+
+/**
+ * `packages.json` of the folder (optional): a Solution's `Package/mainTemplate.json` path -> {commit,
+ * functionAliases}, the `properties.functionAlias` of each `workspaces/savedSearches` resource the
+ * template deploys (transcribed from the file as read at that commit; savedSearchAliases reads a
+ * whole template so). A parser file of that Solution is held under the alias the package deploys it
+ * as where that differs from its FunctionAlias (packagedAlias: `afad_parser` for Alsid For AD's
+ * `afad_parser.kql`), and its entry cites the template as `deployedAs`.
+ */
+function readPackages(folder: string): Map<string, { aliases: string[]; source: ParserSource }> {
+  const path = join(folder, 'packages.json');
+  if (!existsSync(path)) return new Map();
+  const listed = JSON.parse(readFileSync(path, 'utf8')) as Record<
+    string,
+    { commit: string; functionAliases: string[] }
+  >;
+  return new Map(
+    Object.entries(listed).map(([template, { commit, functionAliases }]) => [
+      template,
+      { aliases: functionAliases, source: { repo: REPO, path: template, commit } },
+    ]),
+  );
 }
 
 /**

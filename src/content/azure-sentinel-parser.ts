@@ -20,6 +20,20 @@ export interface ParserFields {
   /** The key the query was read from (`query`, `FunctionQuery`, `ParserQuery`), for positions. */
   queryKey: string;
   shape: ParserShape;
+  /**
+   * Set when the name is the one the Solution's package deploys rather than the file's own
+   * FunctionAlias/FunctionName (packagedAlias): `afad_parser` for `FunctionAlias: afad_parser.kql`.
+   */
+  packaged?: true;
+}
+
+/**
+ * Where a Solution parser file sits and the function aliases its Solution's package deploys
+ * (`workspaces/savedSearches` `properties.functionAlias` of Package/mainTemplate.json).
+ */
+export interface ParserDeployment {
+  file: string;
+  aliases: readonly string[];
 }
 
 /** A parser that cannot be read, and why; its name when it has one. */
@@ -43,7 +57,10 @@ const QUERY_KEYS: Record<string, ParserShape> = {
  * the CI's schema files write them (sentinelCiType: `string`, `DateTime`, `Int32`...); the
  * repository's are KQL. `undefined` when the document is not a parser.
  */
-export function readParserFields(data: Record<string, unknown>): ParserFields | ParserProblem | undefined {
+export function readParserFields(
+  data: Record<string, unknown>,
+  deployment?: ParserDeployment,
+): ParserFields | ParserProblem | undefined {
   const key = (...names: string[]) =>
     names.map((n) => Object.keys(data).find((k) => k.toLowerCase() === n.toLowerCase())).find(Boolean);
   const queryKey = key('FunctionQuery', 'ParserQuery', 'query');
@@ -51,7 +68,9 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
   if (!queryKey || (queryKey === key('query') && !nameKey)) return undefined;
   const shape = QUERY_KEYS[queryKey.toLowerCase()];
   const given = nameKey ? data[nameKey] : undefined;
-  const name = typeof given === 'string' ? given : undefined;
+  const own = typeof given === 'string' ? given : undefined;
+  const packaged = shape === 'solution' && deployment ? packagedAlias(deployment, own) : undefined;
+  const name = packaged ?? own;
   const query = data[queryKey];
   if (name === undefined || !/^[A-Za-z_]\w*$/.test(name) || typeof query !== 'string') {
     return {
@@ -88,7 +107,45 @@ export function readParserFields(data: Record<string, unknown>): ParserFields | 
     query,
     queryKey,
     shape,
+    ...(packaged !== undefined ? { packaged: true as const } : {}),
   };
+}
+
+/**
+ * The name a Solution's package deploys a Parsers/*.yaml under, where it is not the file's own.
+ * The packaging tool (Tools/Create-Azure-Sentinel-Solution/common/commonFunctions.ps1,
+ * getParserDetails) names a YAML parser by its FunctionName, unless the Solution's published
+ * template has a savedSearch whose functionAlias equals the file's name up to its first dot
+ * (getFileNameFromPath; PowerShell's `-eq`, so case-insensitively): then that savedSearch's
+ * functionAlias is kept. So `Solutions/Alsid For AD/Parsers/afad_parser.yaml`, whose FunctionName and
+ * FunctionAlias are `afad_parser.kql`, is deployed as `afad_parser` (Package/mainTemplate.json
+ * @5ce7df0: savedSearch `afad_parser.kql`, `"functionAlias": "afad_parser"`), the name its rules,
+ * sample queries and connector instructions call. A file whose own name the package deploys keeps it.
+ */
+export function packagedAlias(deployment: ParserDeployment, own: string | undefined): string | undefined {
+  const { file, aliases } = deployment;
+  if (own !== undefined && aliases.includes(own)) return undefined;
+  const stem = (file.split(/[\\/]/).pop() ?? '').split('.')[0].toLowerCase();
+  return aliases.find((alias) => alias.toLowerCase() === stem);
+}
+
+/**
+ * The function aliases an ARM template deploys: the `properties.functionAlias` of every
+ * `Microsoft.OperationalInsights/workspaces/savedSearches` resource, at the top or nested in a
+ * template spec's or content template's `mainTemplate` (a Solution package packs each parser twice).
+ */
+export function savedSearchAliases(template: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    if (!isRecord(node)) return;
+    const alias = isRecord(node.properties) ? node.properties.functionAlias : undefined;
+    if (typeof node.type === 'string' && /\/savedSearches$/i.test(node.type) && typeof alias === 'string')
+      found.add(alias);
+    for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
+  };
+  visit(template);
+  return [...found];
 }
 
 function parameterType(text: string, shape: ParserShape): FunctionParameter['type'] | undefined {

@@ -12,6 +12,7 @@ import {
   type ParserProblem,
   readParserFields,
 } from './azure-sentinel-parser.js';
+import { parserDeployment } from './solution-package.js';
 import { contentKindOf } from './validate.js';
 import { isWorkspaceTableType, readWorkspaceTables, type WorkspaceTable } from './workspace-tables.js';
 
@@ -96,7 +97,7 @@ function importYaml(file: string, from: string, area: string, result: ImportResu
     return;
   }
   const field = (name: string) => fieldOf(data, name);
-  const parser = readParserFields(data);
+  const parser = readParserFields(data, parserDeployment(file));
   if (parser !== undefined) {
     importParser(parser, from, result);
     return;

@@ -23,6 +23,7 @@ import { validateSummaryFiles } from '../summary/validate.js';
 import { runWorker, takeInTurn } from '../threads.js';
 import { armResources, watchlistFromArm } from './arm-template.js';
 import { isParserProblem, isRecord, readParserFields } from './azure-sentinel-parser.js';
+import { parserDeployment } from './solution-package.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
 export type ContentKind =
@@ -253,7 +254,7 @@ function callableParsers(
     if (!diagnostics[i].some((d) => d.severity === 'error')) return true;
     const { source } = readYamlSource(file, displayPath(file));
     const data = source?.document.toJS() as unknown;
-    const parser = isRecord(data) ? readParserFields(data) : undefined;
+    const parser = isRecord(data) ? readParserFields(data, parserDeployment(file)) : undefined;
     if (!parser || isParserProblem(parser)) return true;
     return catalog.tables.get(parser.functionName)?.file !== PARSER_STUB_FILE;
   });
@@ -272,7 +273,7 @@ export function withParsersOf(catalog: Catalog, files: readonly string[]): Catal
   for (const path of files) {
     const { source } = readYamlSource(path, displayPath(path));
     const data = source?.document.toJS() as unknown;
-    const parser = isRecord(data) ? readParserFields(data) : undefined;
+    const parser = isRecord(data) ? readParserFields(data, parserDeployment(path)) : undefined;
     if (
       !parser ||
       isParserProblem(parser) ||
@@ -300,7 +301,7 @@ function checkParser(path: string, options: ContentOptions): Diagnostic[] {
   const { source, diagnostics } = readYamlSource(path, displayPath(path));
   if (!source) return diagnostics;
   const data = source.document.toJS() as unknown;
-  const parser = isRecord(data) ? readParserFields(data) : undefined;
+  const parser = isRecord(data) ? readParserFields(data, parserDeployment(path)) : undefined;
   // A kql/parsers file without functionName or query is reported once, by the catalog loader.
   if (parser === undefined) return diagnostics;
   if (isParserProblem(parser)) return [...diagnostics, source.diagnostic('SK1010', 'error', parser.problem)];

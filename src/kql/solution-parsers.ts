@@ -21,6 +21,12 @@ export interface PublishedParser {
   columns: ColumnSchema[];
   source: ParserSource;
   /**
+   * The Solution package that deploys the body under `name` where the YAML at `source` names it
+   * otherwise (Alsid For AD's `FunctionAlias: afad_parser.kql`, deployed as `afad_parser`:
+   * src/content/azure-sentinel-parser.ts, packagedAlias).
+   */
+  deployedAs?: ParserSource;
+  /**
    * Columns the Azure-Sentinel CI declares for this name that the body does not give over the
    * catalog's tables (`MG` of Syslog for VMwareESXi). Set, the name binds with the CI's columns (its
    * parser-output stub, as the CI and `validate` bind it) and the engine runs the body beside them
