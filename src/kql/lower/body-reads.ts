@@ -26,7 +26,9 @@ export function tablesOnlyReads(root: any, catalog: Catalog): string[] | undefin
   const pending = [kindName(root) === 'FunctionBody' ? root.Expression : root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if (!node) continue;
+    // A scalar expression adds no row to the pipeline it is in, whatever it reads (`where Computer
+    // in (_ASIM_GetSourceBySourceType(...))`, `toscalar(...)`): its rows are not followed.
+    if (!node || SCALAR_TYPE.test(String(bridge().getTypeName(node.ResultType ?? {})))) continue;
     if (!givesNoRowFromNone(node)) return undefined;
     const symbol = node.ReferencedSymbol;
     if (symbol) {
@@ -68,6 +70,9 @@ export function tablesOnlyReads(root: any, catalog: Catalog): string[] | undefin
   }
   return tables.size > 0 ? [...tables].sort() : undefined;
 }
+
+/** Kusto.Language's symbols of scalar types (ScalarTypes: the primitive and dynamic types). */
+const SCALAR_TYPE = /\.(Primitive|Dynamic\w*)Symbol$/;
 
 /** Every `let` of the tree by name (all of a name's values where scopes reuse it). */
 function letValues(root: any): Map<string, any[]> {

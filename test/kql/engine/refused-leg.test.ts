@@ -39,6 +39,11 @@ const catalog = catalogWith({
   TestLookupLeg: `let Codes = datatable(EventID: int, Meaning: string)[5156, 'allowed'];\n${REFUSED} | lookup Codes on EventID`,
   TestLookupUnion:
     'union isfuzzy=true (DeviceNetworkEvents | project TimeGenerated), (TestLookupLeg() | project TimeGenerated)',
+  // A watchlist the project lacks (refused) filters the leg's rows; it adds none.
+  TestWatchlistLeg:
+    "SecurityEvent | where Computer in (_GetWatchlist('NoSuchWatchlist') | project SearchKey)",
+  TestWatchlistUnion:
+    'union isfuzzy=true (DeviceNetworkEvents | project Computer = DeviceName), (TestWatchlistLeg() | project Computer)',
   // `summarize` without `by` gives one row over no rows (summarize operator page): not none.
   TestCountLeg: `${REFUSED} | summarize Rows = make_list(pack_all())`,
   TestCountUnion:
@@ -64,6 +69,7 @@ describe('a source leg the engine refuses, in a published union', () => {
       { TimeGenerated: '2026-01-10T11:00:00Z', Computer: 'host1', ProcessId: '' },
     ]);
     expect(run('TestLookupUnion | count', [['DeviceNetworkEvents', device]])).toEqual([{ Count: 1 }]);
+    expect(run('TestWatchlistUnion', [['DeviceNetworkEvents', device]])).toEqual([{ Computer: 'host1' }]);
   });
 
   it('refuses once a table its body reads has rows, naming the leg and the construct', () => {
@@ -77,6 +83,9 @@ describe('a source leg the engine refuses, in a published union', () => {
       ]),
     ).toThrow(refusal);
     expect(() => run('TestLookupUnion', [['SecurityEvent', security]])).toThrow(/TestLookupLeg.*parse into/);
+    expect(() => run('TestWatchlistUnion', [['SecurityEvent', security]])).toThrow(
+      /TestWatchlistLeg.*NoSuchWatchlist/,
+    );
   });
 
   it('stays refused where the body can give rows without its tables', () => {
