@@ -64,6 +64,11 @@ export interface LowerContext {
    * the functions that depend on them (bin_auto).
    */
   options?: ReadonlyMap<string, ScalarExpr>;
+  /**
+   * Lowering the published body of a parser the workspace has (tabular.ts lowerBuiltinParser): a
+   * parser it calls (a unifying ASIM parser's source legs) is a part of that body, not the query's.
+   */
+  inPublishedBody?: string;
 }
 
 export interface BodyResult {

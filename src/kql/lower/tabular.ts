@@ -7,6 +7,7 @@ import { bridge, kqlTypeOf } from '../syntax/index.js';
 import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
+import { tablesOnlyReads } from './body-reads.js';
 import {
   argumentSlots,
   type BodyParameters,
@@ -164,11 +165,22 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
     };
   if (!builtin.published) return lowerCallBesideDeclaration(name, node, ctx, output.schema) ?? output;
   try {
-    return { ...output, body: lowerFunctionBody(node, node, ctx, `${name}()`) };
+    return { ...output, body: lowerFunctionBody(node, node, { ...ctx, inPublishedBody: name }, `${name}()`) };
   } catch (error) {
     if (!(error instanceof UnsupportedError)) throw error;
-    return { ...output, bodyRefused: error.message };
+    // A parser another published body calls (a source leg of a unifying ASIM parser) whose rows can
+    // only come from tables gives none while they have none, as a leg not held does; a parser the
+    // query calls itself keeps its refusal once the data has any row.
+    const reads = ctx.inPublishedBody ? bodyReads(node, ctx) : undefined;
+    return reads
+      ? { ...output, reads, bodyRefused: error.message }
+      : { ...output, bodyRefused: error.message };
   }
+}
+
+function bodyReads(call: any, ctx: LowerContext): string[] | undefined {
+  const expansion = call?.GetExpansion?.();
+  return expansion ? tablesOnlyReads(expansion.Root ?? expansion, ctx.catalog) : undefined;
 }
 
 /**

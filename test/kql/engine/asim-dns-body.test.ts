@@ -101,6 +101,28 @@ describe('imDns runs its published union', () => {
     expect(() => run('_Im_Dns | count', syslog, withDisabledParsers())).toThrow(/ASimSourceType/);
   });
 
+  // The Infoblox leg's rows come from Syslog only; the watchlist filters them (`where Computer in
+  // (...)`), so over no Syslog rows the leg gives none whatever the watchlist holds.
+  it('answers without the ASimSourceType watchlist where Syslog has no rows', () => {
+    const csl = new Map([
+      [
+        'CommonSecurityLog',
+        rowsOf('CommonSecurityLog', [
+          {
+            TimeGenerated: '2026-01-10T11:00:00Z',
+            DeviceVendor: 'Zscaler',
+            DeviceProduct: 'NSSDNSlog',
+            SourceIP: '10.0.0.7',
+            DeviceCustomString5: 'bad.example',
+          },
+        ]),
+      ],
+    ]);
+    expect(run('_Im_Dns | project EventProduct, SrcIpAddr, DnsQuery', csl, withDisabledParsers())).toEqual([
+      { EventProduct: 'ZIA DNS', SrcIpAddr: '10.0.0.7', DnsQuery: 'bad.example' },
+    ]);
+  });
+
   it('normalizes Zscaler ZIA DNS logs from CommonSecurityLog, response code from DeviceCustomString6', () => {
     const csl = new Map([
       [

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import { publishedParsers } from '../../../src/kql/solution-parsers.js';
 import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
 import { NOW } from './helpers.js';
 
 // `_Im_NetworkSession` / `imNetworkSession` run the published union imNetworkSession.yaml @853c895
 // (0.6, 27 legs) with the bodies of vimNetworkSessionEmpty @06bb353 (the schema) and
-// vimNetworkSessionMicrosoft365Defender @cbdb7df (DeviceNetworkEvents); its other 26 legs are bodies
-// not held (catalog/solution-parsers.json `bodiesNotHeld`, each with the tables its published body
+// vimNetworkSessionMicrosoft365Defender @cbdb7df (DeviceNetworkEvents), and of two legs the engine
+// refuses (below); its other 24 legs are bodies not held (catalog/solution-parsers.json `bodiesNotHeld`, each with the tables its published body
 // reads). Before, `_Im_NetworkSession` was known by its columns only and refused as soon as the data
 // had any row. Expected values are derived by reading the M365 Defender body: ActionType picks the
 // direction (its DirectionLookup), the local end is the source of an outbound event and the
@@ -194,12 +195,6 @@ describe('imNetworkSession runs its published union', () => {
   });
 
   it('refuses data a leg without a held body reads, naming the leg', () => {
-    const securityEvent = new Map([
-      ['SecurityEvent', rowsOf('SecurityEvent', [{ TimeGenerated: '2026-01-10T11:00:00Z', EventID: 5156 }])],
-    ]);
-    expect(() => run('_Im_NetworkSession | count', securityEvent)).toThrow(
-      /vimNetworkSessionMicrosoftWindowsEventFirewall/,
-    );
     const vmConnection = new Map([
       [
         'VMConnection',
@@ -207,5 +202,36 @@ describe('imNetworkSession runs its published union', () => {
       ],
     ]);
     expect(() => run('imNetworkSession | count', vmConnection)).toThrow(/vimNetworkSessionVMConnection/);
+  });
+
+  // vimNetworkSessionMicrosoftWindowsEventFirewall @0a38e21 (SecurityEvent, WindowsEvent) and
+  // vimNetworkSessionMD4IoTAgent @3ecd726 (SecurityIoTRawEvent) are held: their bodies bind, and
+  // the engine refuses them (`parse` into a column the input already has: ProcessId, DeviceId;
+  // the parse operator page does not say what the service does). As legs they give no rows while
+  // their tables have none (the M365 Defender tests above run beside them), and name the leg and
+  // the construct once their tables have rows.
+  it('holds the Windows Firewall and MD4IoT Agent bodies, refused once their tables have rows', () => {
+    for (const leg of ['vimNetworkSessionMicrosoftWindowsEventFirewall', 'vimNetworkSessionMD4IoTAgent']) {
+      expect(publishedParsers().get(leg)?.published).toBe(true);
+    }
+    const securityEvent = new Map([
+      ['SecurityEvent', rowsOf('SecurityEvent', [{ TimeGenerated: '2026-01-10T11:00:00Z', EventID: 5156 }])],
+    ]);
+    expect(() => run('_Im_NetworkSession | count', securityEvent)).toThrow(
+      /vimNetworkSessionMicrosoftWindowsEventFirewall is a parser .*parse into 'ProcessId'/,
+    );
+    const iot = new Map([
+      ['SecurityIoTRawEvent', rowsOf('SecurityIoTRawEvent', [{ TimeGenerated: '2026-01-10T11:00:00Z' }])],
+    ]);
+    expect(() => run('imNetworkSession | count', iot)).toThrow(
+      /vimNetworkSessionMD4IoTAgent is a parser .*parse into 'DeviceId'/,
+    );
+    expect(run('_Im_NetworkSession | count', mde)).toEqual([{ Count: 3 }]);
+  });
+
+  it('still refuses a refused leg called directly once the data has rows', () => {
+    expect(() => run('vimNetworkSessionMicrosoftWindowsEventFirewall | count', mde)).toThrow(
+      /vimNetworkSessionMicrosoftWindowsEventFirewall is a parser .*parse into 'ProcessId'/,
+    );
   });
 });
