@@ -54,6 +54,18 @@ const syslog = new Map([
   ],
 ]);
 
+/** A Zscaler ZIA DNS log row as its CEF connector writes it to CommonSecurityLog. */
+const ziaDnsRow = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  TimeGenerated: '2026-01-10T11:00:00Z',
+  DeviceVendor: 'Zscaler',
+  DeviceProduct: 'NSSDNSlog',
+  SourceIP: '10.0.0.7',
+  DeviceCustomString5: 'bad.example',
+  ...extra,
+});
+const zscalerLogs = (rows: Record<string, unknown>[]) =>
+  new Map([['CommonSecurityLog', rowsOf('CommonSecurityLog', rows)]]);
+
 describe('imDns runs its published union', () => {
   it('parses Infoblox NIOS queries from the machines the ASimSourceType watchlist names', () => {
     expect(
@@ -104,47 +116,21 @@ describe('imDns runs its published union', () => {
   // The Infoblox leg's rows come from Syslog only; the watchlist filters them (`where Computer in
   // (...)`), so over no Syslog rows the leg gives none whatever the watchlist holds.
   it('answers without the ASimSourceType watchlist where Syslog has no rows', () => {
-    const csl = new Map([
-      [
-        'CommonSecurityLog',
-        rowsOf('CommonSecurityLog', [
-          {
-            TimeGenerated: '2026-01-10T11:00:00Z',
-            DeviceVendor: 'Zscaler',
-            DeviceProduct: 'NSSDNSlog',
-            SourceIP: '10.0.0.7',
-            DeviceCustomString5: 'bad.example',
-          },
-        ]),
-      ],
-    ]);
+    const csl = zscalerLogs([ziaDnsRow()]);
     expect(run('_Im_Dns | project EventProduct, SrcIpAddr, DnsQuery', csl, withDisabledParsers())).toEqual([
       { EventProduct: 'ZIA DNS', SrcIpAddr: '10.0.0.7', DnsQuery: 'bad.example' },
     ]);
   });
 
   it('normalizes Zscaler ZIA DNS logs from CommonSecurityLog, response code from DeviceCustomString6', () => {
-    const csl = new Map([
-      [
-        'CommonSecurityLog',
-        rowsOf('CommonSecurityLog', [
-          {
-            TimeGenerated: '2026-01-10T11:00:00Z',
-            DeviceVendor: 'Zscaler',
-            DeviceProduct: 'NSSDNSlog',
-            SourceIP: '10.0.0.7',
-            DeviceCustomString5: 'bad.example',
-            DeviceCustomString6: 'NXDOMAIN',
-            DeviceCustomString3: 'Allow',
-          },
-          {
-            TimeGenerated: '2026-01-10T11:00:00Z',
-            DeviceVendor: 'Zscaler',
-            DeviceProduct: 'NSSWeblog',
-            SourceIP: '10.0.0.8',
-          },
-        ]),
-      ],
+    const csl = zscalerLogs([
+      ziaDnsRow({ DeviceCustomString6: 'NXDOMAIN', DeviceCustomString3: 'Allow' }),
+      {
+        TimeGenerated: '2026-01-10T11:00:00Z',
+        DeviceVendor: 'Zscaler',
+        DeviceProduct: 'NSSWeblog',
+        SourceIP: '10.0.0.8',
+      },
     ]);
     expect(
       run(
