@@ -95,10 +95,14 @@ export function readParser(
   catalog: Catalog,
   packaged?: { deployment: ParserDeployment; source: ParserSource },
 ): { name?: string; parser?: PublishedParser; aliases?: string[]; reason?: string } {
-  const { name, aliases, body, parameters, reason, ...named } = solutionParser(
-    parse(text),
-    packaged?.deployment,
-  );
+  const {
+    name,
+    aliases,
+    body,
+    parameters,
+    reason,
+    packaged: byPackage,
+  } = solutionParser(parse(text), packaged?.deployment);
   if (name === undefined || body === undefined || parameters === undefined) return { name, reason };
   const { code, diagnostics } = analyze(standaloneBody({ body, parameters: asLets(parameters) }), catalog);
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -129,7 +133,7 @@ export function readParser(
     body,
     columns,
     source,
-    ...(named.packaged && packaged ? { deployedAs: packaged.source } : {}),
+    ...(byPackage && packaged ? { deployedAs: packaged.source } : {}),
   };
   // An alias binds by the body's columns too, so it is kept only where the CI declares none the
   // body lacks under that name (`imProcessCreate` is also a parser-output stub table), and none of

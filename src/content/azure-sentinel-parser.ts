@@ -129,6 +129,9 @@ export function packagedAlias(deployment: ParserDeployment, own: string | undefi
   return aliases.find((alias) => alias.toLowerCase() === stem);
 }
 
+/** A `Microsoft.OperationalInsights/workspaces/savedSearches` resource type: a query, or a function with `functionAlias`. */
+export const isSavedSearchType = (type: string): boolean => /\/savedSearches$/i.test(type);
+
 /**
  * The function aliases an ARM template deploys: the `properties.functionAlias` of every
  * `Microsoft.OperationalInsights/workspaces/savedSearches` resource, at the top or nested in a
@@ -140,7 +143,7 @@ export function savedSearchAliases(template: unknown): string[] {
     if (Array.isArray(node)) for (const item of node) visit(item);
     if (!isRecord(node)) return;
     const alias = isRecord(node.properties) ? node.properties.functionAlias : undefined;
-    if (typeof node.type === 'string' && /\/savedSearches$/i.test(node.type) && typeof alias === 'string')
+    if (typeof node.type === 'string' && isSavedSearchType(node.type) && typeof alias === 'string')
       found.add(alias);
     for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
   };

@@ -8,6 +8,7 @@ import { armLiteral, armResources, watchlistFromArm } from './arm-template.js';
 import {
   isParserProblem,
   isRecord,
+  isSavedSearchType,
   type ParserFields,
   type ParserProblem,
   readParserFields,
@@ -208,7 +209,7 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
       importWorkspaceTables(readWorkspaceTables(resource), where, result);
       continue;
     }
-    if (/\/savedSearches$/i.test(resource.type) && isRecord(resource.properties)) {
+    if (isSavedSearchType(resource.type) && isRecord(resource.properties)) {
       found++;
       importSavedSearchParser(resource.properties, where, result);
       continue;

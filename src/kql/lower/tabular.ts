@@ -172,9 +172,7 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
     // only come from tables gives none while they have none, as a leg not held does; a parser the
     // query calls itself keeps its refusal once the data has any row.
     const reads = ctx.inPublishedBody ? bodyReads(node, ctx) : undefined;
-    return reads
-      ? { ...output, reads, bodyRefused: error.message }
-      : { ...output, bodyRefused: error.message };
+    return { ...output, ...(reads ? { reads } : {}), bodyRefused: error.message };
   }
 }
 
