@@ -4,6 +4,7 @@
 import type { RuleHealth } from '../../detection/scheduler.js';
 import { type ChartKind, chart, releaseCharts } from './charts.js';
 import { detectionsPage } from './content.js';
+import { countdownText } from './countdown.js';
 import { type KustoEditor, kustoEditor } from './editor.js';
 import { type ChartShape, renderedChart } from './render-data.js';
 
@@ -466,16 +467,11 @@ type SlaByTier =
   | { Tier: string; Period: string; Breaches: number; Met: number; AttainmentPercent: number }[]
   | null;
 
-/** "in 12m" / "breached 3m ago", against the simulated now the server reported. */
+/** The SLA clock of a deadline, against the simulated now the server reported. */
 function countdown(deadline: string | null, now: string, done: boolean): HTMLElement | string {
   if (!deadline) return '—';
-  if (done) return 'met';
-  const minutes = Math.round((Date.parse(deadline) - Date.parse(now)) / 60_000);
-  const span = (text: string) => {
-    const m = Math.abs(minutes);
-    return m >= 120 ? text.replace('{}', `${Math.round(m / 60)}h`) : text.replace('{}', `${m}m`);
-  };
-  return minutes >= 0 ? span('in {}') : h('span', { class: 'breached' }, span('breached {} ago'));
+  const { text, breached } = countdownText(deadline, now, done);
+  return breached ? h('span', { class: 'breached' }, text) : text;
 }
 
 async function operationsPage(): Promise<void> {
