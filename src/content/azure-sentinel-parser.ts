@@ -8,7 +8,7 @@ import { type KqlType, kqlTypes } from '../kql/values/types.js';
  * `ParserParams`, `ParserQuery`) or the repository's own (kql/parsers: `functionName`, `parameters`,
  * `query`).
  */
-export type ParserShape = 'solution' | 'asim' | 'repository';
+export type ParserShape = 'solution' | 'asim' | 'repository' | 'saved-search';
 
 /** A parser function, read from any of the three shapes. */
 export interface ParserFields {
@@ -19,6 +19,8 @@ export interface ParserFields {
   query: string;
   /** The key the query was read from (`query`, `FunctionQuery`, `ParserQuery`), for positions. */
   queryKey: string;
+  /** Where the query sits when not at the top (`properties.query` of a saved search resource). */
+  queryPath?: string[];
   shape: ParserShape;
   /**
    * Set when the name is the one the Solution's package deploys rather than the file's own
@@ -40,6 +42,8 @@ export interface ParserDeployment {
 export interface ParserProblem {
   name?: string;
   problem: string;
+  /** A parser sentinel-kit does not read (a saved search with functionParameters), not a broken one. */
+  unread?: true;
 }
 
 const QUERY_KEYS: Record<string, ParserShape> = {
@@ -61,6 +65,7 @@ export function readParserFields(
   data: Record<string, unknown>,
   deployment?: ParserDeployment,
 ): ParserFields | ParserProblem | undefined {
+  if (typeof data.type === 'string' && isSavedSearchType(data.type)) return readSavedSearchParser(data);
   const key = (...names: string[]) =>
     names.map((n) => Object.keys(data).find((k) => k.toLowerCase() === n.toLowerCase())).find(Boolean);
   const queryKey = key('FunctionQuery', 'ParserQuery', 'query');
@@ -131,6 +136,44 @@ export function packagedAlias(deployment: ParserDeployment, own: string | undefi
 
 /** A `Microsoft.OperationalInsights/workspaces/savedSearches` resource type: a query, or a function with `functionAlias`. */
 export const isSavedSearchType = (type: string): boolean => /\/savedSearches$/i.test(type);
+
+/**
+ * A parser deployed as a workspace function: a `Microsoft.OperationalInsights/workspaces/savedSearches`
+ * resource with `properties.functionAlias` and `properties.query`, as a Solution package packs each
+ * parser (Solutions/PostgreSQL/Package/mainTemplate.json @37b0706) or a Solution publishes it alone
+ * (Solutions/Cisco Meraki Events via REST API/Parsers/parser_CiscoMerakiNetworkClientsAliasFunction.json
+ * @aafaad0). `undefined` for a saved search without functionAlias (a saved query, not a function).
+ * Its `functionParameters` is one string of `name:type = default` items, not read here: such a parser
+ * is a problem marked `unread`. The package's CRLF line ends are the KQL's line ends.
+ */
+export function readSavedSearchParser(
+  resource: Record<string, unknown>,
+): ParserFields | ParserProblem | undefined {
+  const properties = isRecord(resource.properties) ? resource.properties : {};
+  const { functionAlias, query, functionParameters } = properties;
+  if (typeof functionAlias !== 'string') return undefined;
+  if (!/^[A-Za-z_]\w*$/.test(functionAlias) || typeof query !== 'string') {
+    return {
+      name: functionAlias,
+      problem: 'a parser needs a name (functionAlias, an identifier) and a query (query, a string)',
+    };
+  }
+  if (typeof functionParameters === 'string' && functionParameters.trim() !== '') {
+    return {
+      name: functionAlias,
+      problem: `${functionAlias} takes parameters (functionParameters), which sentinel-kit does not read from a saved search`,
+      unread: true,
+    };
+  }
+  return {
+    functionName: functionAlias,
+    parameters: [],
+    query,
+    queryKey: 'query',
+    queryPath: ['properties', 'query'],
+    shape: 'saved-search',
+  };
+}
 
 /**
  * The function aliases an ARM template deploys: the `properties.functionAlias` of every

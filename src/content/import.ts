@@ -12,6 +12,7 @@ import {
   type ParserFields,
   type ParserProblem,
   readParserFields,
+  readSavedSearchParser,
 } from './azure-sentinel-parser.js';
 import { parserDeployment } from './solution-package.js';
 import { contentKindOf } from './validate.js';
@@ -180,10 +181,17 @@ function importJson(file: string, from: string, result: ImportResult): void {
     importWorkspaceTables(readWorkspaceTables(data), from, result);
     return;
   }
+  // A Solution parser published as the resource alone (Solutions/Cisco Meraki Events via REST API/
+  // Parsers/parser_CiscoMerakiNetworkClientsAliasFunction.json @aafaad0: a savedSearches resource
+  // with functionAlias and query, no template around it).
+  if (isRecord(data) && typeof data.type === 'string' && isSavedSearchType(data.type)) {
+    importSavedSearchParser(data, from, result);
+    return;
+  }
   result.skipped.push({
     from,
     reason:
-      'neither a table schema nor an ARM template (workbooks, playbooks and connectors are not imported)',
+      'neither a table schema, a parser resource nor an ARM template (workbooks, playbooks and connectors are not imported)',
   });
 }
 
@@ -209,9 +217,9 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
       importWorkspaceTables(readWorkspaceTables(resource), where, result);
       continue;
     }
-    if (isSavedSearchType(resource.type) && isRecord(resource.properties)) {
+    if (isSavedSearchType(resource.type)) {
       found++;
-      importSavedSearchParser(resource.properties, where, result);
+      importSavedSearchParser(resource, where, result);
       continue;
     }
     if (!/\/(alertRules|alertRuleTemplates)$/i.test(resource.type)) {
@@ -250,38 +258,28 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
 }
 
 /**
- * A parser a Solution package deploys: a workspace function, `Microsoft.OperationalInsights/
- * workspaces/savedSearches` with `functionAlias` and `query` (Solutions/PostgreSQL/Package/
- * mainTemplate.json @37b0706 packs PostgreSQLEvent so, once at the top and once in its
- * contentTemplate). Its `functionParameters` is one string of `name:type=default` items, not read
- * here: such a parser is left to its Parsers/*.yaml. The package's CRLF line ends are the KQL's
- * line ends.
+ * A parser a Solution package deploys, or a Solution publishes alone, as a `workspaces/savedSearches`
+ * resource (readSavedSearchParser). One with `functionParameters` is left to its Parsers/*.yaml.
  */
 function importSavedSearchParser(
-  properties: Record<string, unknown>,
+  resource: Record<string, unknown>,
   from: string,
   result: ImportResult,
 ): void {
-  const { functionAlias, query, functionParameters } = properties;
-  if (typeof functionAlias !== 'string' || typeof query !== 'string') {
+  const parser = readSavedSearchParser(resource);
+  if (parser === undefined) {
     result.skipped.push({ from, reason: 'a saved search without functionAlias: a query, not a parser' });
     return;
   }
-  if (typeof functionParameters === 'string' && functionParameters.trim() !== '') {
+  if (isParserProblem(parser)) {
     result.skipped.push({
       from,
-      reason: `${functionAlias} takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml`,
+      reason: parser.unread ? `${parser.problem}: import its Parsers/*.yaml` : parser.problem,
     });
     return;
   }
   importParser(
-    {
-      functionName: functionAlias,
-      parameters: [],
-      query: `${query.replace(/\r\n/g, '\n').replace(/^\n+/, '').trimEnd()}\n`,
-      queryKey: 'query',
-      shape: 'repository',
-    },
+    { ...parser, query: `${parser.query.replace(/\r\n/g, '\n').replace(/^\n+/, '').trimEnd()}\n` },
     from,
     result,
   );

@@ -22,7 +22,7 @@ import { checkQuery } from '../rules/validate/query.js';
 import { validateSummaryFiles } from '../summary/validate.js';
 import { runWorker, takeInTurn } from '../threads.js';
 import { armResources, watchlistFromArm } from './arm-template.js';
-import { isParserProblem, isRecord, readParserFields } from './azure-sentinel-parser.js';
+import { isParserProblem, isRecord, isSavedSearchType, readParserFields } from './azure-sentinel-parser.js';
 import { parserDeployment } from './solution-package.js';
 
 /** What a content file is, from the folder it sits in (kql/ layout or the Azure-Sentinel repository's). */
@@ -164,10 +164,15 @@ export async function validateContent(
   paths: readonly string[],
   options: ContentOptions,
 ): Promise<ContentValidation> {
-  // Watchlists also come as the Azure-Sentinel repository's ARM templates (Watchlists/*/*.json).
+  // Watchlists also come as the Azure-Sentinel repository's ARM templates (Watchlists/*/*.json),
+  // parsers as a workspace function resource alone (Parsers/*.json, isSavedSearchFile).
   const files = findFiles(
     paths,
-    (path) => /\.ya?ml$/i.test(path) || (/\.json$/i.test(path) && contentKindOf(path) === 'watchlist'),
+    (path) =>
+      /\.ya?ml$/i.test(path) ||
+      (/\.json$/i.test(path) &&
+        (contentKindOf(path) === 'watchlist' ||
+          (contentKindOf(path) === 'parser' && isSavedSearchFile(path)))),
   );
   const byKind = new Map<ContentKind, string[]>();
   for (const file of files) {
@@ -198,6 +203,20 @@ export async function validateContent(
   diagnostics.push(...validateSummaryFiles(ofKind('summary'), checking).diagnostics);
   const counts = new Map([...byKind].map(([kind, list]) => [kind, list.length] as const));
   return { counts, diagnostics: sortDiagnostics(diagnostics), workers: threads };
+}
+
+/**
+ * A JSON file of a Parsers folder that is a `workspaces/savedSearches` resource: how some Solutions
+ * publish a parser (Solutions/Cisco Meraki Events via REST API/Parsers/*.json @aafaad0), read by
+ * readParserFields as `import` reads it. Other JSON there is not content sentinel-kit checks.
+ */
+function isSavedSearchFile(path: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return isRecord(data) && typeof data.type === 'string' && isSavedSearchType(data.type);
+  } catch {
+    return false;
+  }
 }
 
 function threadCount(rules: number, options: ContentOptions): number {
@@ -304,7 +323,12 @@ function checkParser(path: string, options: ContentOptions): Diagnostic[] {
   const parser = isRecord(data) ? readParserFields(data, parserDeployment(path)) : undefined;
   // A kql/parsers file without functionName or query is reported once, by the catalog loader.
   if (parser === undefined) return diagnostics;
-  if (isParserProblem(parser)) return [...diagnostics, source.diagnostic('SK1010', 'error', parser.problem)];
+  if (isParserProblem(parser)) {
+    // A parser sentinel-kit cannot read is said so, as a warning: nothing shows it broken.
+    const severity = parser.unread ? 'warning' : 'error';
+    const message = parser.unread ? `${parser.problem}: its query is not checked` : parser.problem;
+    return [...diagnostics, source.diagnostic('SK1010', severity, message)];
+  }
   const scalars = parser.parameters.filter((p) => p.type !== 'table');
   const declarations =
     scalars.length > 0
@@ -313,7 +337,8 @@ function checkParser(path: string, options: ContentOptions): Diagnostic[] {
   const { query, queryKey } = parser;
   return [
     ...diagnostics,
-    ...checkQuery({ query, source, declarations }, options.catalog, false, [queryKey]).diagnostics,
+    ...checkQuery({ query, source, declarations }, options.catalog, false, parser.queryPath ?? [queryKey])
+      .diagnostics,
   ];
 }
 

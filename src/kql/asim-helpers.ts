@@ -45,3 +45,25 @@ export function asimResolveHelpers(): FunctionSchema[] {
     unrunnable: UNRUNNABLE,
   }));
 }
+
+/**
+ * `_ASIM_GetUsernameType(username)`, the scalar helper ASIM parsers call to set `*UsernameType`
+ * (ASimNetworkSessionCiscoISE: `DstUsernameType = _ASIM_GetUsernameType(DstUsername)`). Sentinel has it
+ * built in (`EquivalentBuiltInFunction: _ASIM_GetUsernameType`) and the Azure-Sentinel CI loads it from
+ * the same file (CommonFunctionsLoader, ASIM/lib/functions). The body is that file's
+ * (ASIM/lib/functions/ASIM_GetUsernameType.yaml @1b73eb28), whose FunctionQuery only declares it as a
+ * `let`; a case over the text alone, so the engine runs it as written.
+ */
+export function asimUsernameType(): FunctionSchema {
+  return {
+    name: '_ASIM_GetUsernameType',
+    description: '_ASIM_GetUsernameType (ASIM helper function: UPN, Windows, DN or Simple from a username)',
+    parameters: [{ name: 'username', type: 'string' }],
+    body: String.raw`case(
+    username contains "@", "UPN",
+    username contains "\\", "Windows",
+    (username has "CN=" or username has "OU=" or username has "DC="), "DN",
+    "Simple")`,
+    file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_GetUsernameType.yaml',
+  };
+}

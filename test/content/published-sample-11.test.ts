@@ -265,7 +265,7 @@ describe('parsers a Solution package deploys (Package/mainTemplate.json)', () =>
     const result = importContent(join(dir, 'mainTemplate.json'));
     expect(result.files).toEqual([]);
     expect(result.skipped.map((s) => s.reason)).toEqual([
-      'PostgreSQLEvent takes parameters (functionParameters), which import does not read from a template: import its Parsers/*.yaml',
+      'PostgreSQLEvent takes parameters (functionParameters), which sentinel-kit does not read from a saved search: import its Parsers/*.yaml',
     ]);
   });
 });
