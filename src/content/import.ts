@@ -188,6 +188,11 @@ function importJson(file: string, from: string, result: ImportResult): void {
     importSavedSearchParser(data, from, result);
     return;
   }
+  // A codeless connector's *_Tables.json: an array of workspace table resources.
+  if (Array.isArray(data) && data.some((r) => isRecord(r) && isWorkspaceTableType(String(r.type)))) {
+    importWorkspaceTables(readWorkspaceTables(data), from, result);
+    return;
+  }
   result.skipped.push({
     from,
     reason:
@@ -214,7 +219,7 @@ function importArmTemplate(template: Record<string, unknown>, from: string, resu
     }
     if (isWorkspaceTableType(resource.type)) {
       found++;
-      importWorkspaceTables(readWorkspaceTables(resource), where, result);
+      importWorkspaceTables(readWorkspaceTables(resource, variables), where, result);
       continue;
     }
     if (isSavedSearchType(resource.type)) {
@@ -291,7 +296,11 @@ function importSavedSearchParser(
  */
 function importWorkspaceTables(tables: WorkspaceTable[], from: string, result: ImportResult): void {
   if (tables.length === 0)
-    result.skipped.push({ from, reason: 'a workspace table resource without a schema name and columns' });
+    result.skipped.push({
+      from,
+      reason:
+        'a workspace table resource without a schema name and columns (or named by an expression the deployment decides)',
+    });
   for (const { name, columns, notes } of tables) {
     result.files.push({
       path: `kql/schemas/${name}.json`,
