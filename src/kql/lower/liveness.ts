@@ -4,7 +4,7 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
-import { type BodyResult, boundSchema, kindName, type ResultKept } from './context.js';
+import { type BodyResult, boundSchema, kindName, list, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
 // without a column matches every one; `as` names the rows for statements elsewhere.
@@ -104,6 +104,21 @@ function droppedBy(
 }
 
 /**
+ * For the value of a column only (`unobservedBeyond(..., valueOnly)`): operators that name the
+ * column without reading its value, passing it on unchanged or dropping it: project-away, and a
+ * project whose only mention of it is an item that is the bare name (`| project b, a`).
+ */
+function keepsValue(op: any, name: string): boolean {
+  const kind = kindName(op);
+  if (kind === 'ProjectAwayOperator') return true;
+  if (kind !== 'ProjectOperator') return false;
+  return list(op.Expressions).every(
+    (item) =>
+      (kindName(item) === 'NameReference' && String(item.SimpleName) === name) || !reads(item, name, NONE),
+  );
+}
+
+/**
  * True when the column `name` of `node`'s output (an operator, a pipeline's source, a function body's
  * final expression) is dropped, unread, before it reaches anything that observes it: later operators
  * of its pipeline, then the pipelines around it, through a called function's body to the call
@@ -114,6 +129,7 @@ export function unobservedBeyond(
   node: any,
   name: string,
   ctx: { resultKept?: ResultKept; bodyResult?: BodyResult },
+  valueOnly = false,
 ): boolean {
   let at = node;
   for (;;) {
@@ -121,9 +137,14 @@ export function unobservedBeyond(
     const kind = kindName(parent);
     if (kind === 'PipeExpression' && parent.Expression === at) {
       const op = parent.Operator;
-      // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
-      if (reads(op, name, NONE)) return false;
-      if (!hasColumn(op, name)) return true;
+      if (valueOnly && keepsValue(op, name)) {
+        // The column goes on unchanged under its name (or is dropped): follow it further.
+        if (!hasColumn(op, name)) return true;
+      } else {
+        // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
+        if (reads(op, name, NONE)) return false;
+        if (!hasColumn(op, name)) return true;
+      }
     }
     // An operator's output, a parenthesized query's, or a pipe's after its operator: the same rows.
     if (kind === 'PipeExpression' || kind === 'ParenthesizedExpression') {

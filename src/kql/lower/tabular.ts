@@ -664,7 +664,7 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
  * its value cannot change the answer, so it is carried as null rather than refused over rows.
  */
 function unreadValue(expr: ScalarExpr, node: any, name: string, ctx: LowerContext): ScalarExpr {
-  if (!hasUndocumented(expr) || !unobservedBeyond(node, name, ctx)) return expr;
+  if (!hasUndocumented(expr) || !unobservedBeyond(node, name, ctx, true)) return expr;
   return { kind: 'literal', value: null, type: expr.type };
 }
 
