@@ -137,6 +137,9 @@ export function unobservedBeyond(
     const kind = kindName(parent);
     if (kind === 'PipeExpression' && parent.Expression === at) {
       const op = parent.Operator;
+      // A piped union may rename the column (`a_string` beside a leg's long `a`): its value goes on
+      // under a name this walk does not follow, so it counts as read.
+      if (valueOnly && MERGES_BY_NAME.has(kindName(op))) return false;
       if (valueOnly && keepsValue(op, name)) {
         // The column goes on unchanged under its name (or is dropped): follow it further.
         if (!hasColumn(op, name)) return true;

@@ -755,7 +755,16 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
   }
   const right = knownSchema(lowerTabular(node.Expression, ctx), operatorName(node));
   const clause = isLookup ? node.LookupClause : node.ConditionClause;
-  if (kindName(clause) !== 'JoinOnClause') throw unsupported(clause, ctx, 'join ... where');
+  // The join page gives only `on` conditions (https://learn.microsoft.com/kusto/query/join-operator);
+  // Kusto.Language also parses `join ... where <predicate>`, but no page says whether the service
+  // accepts that form, so even an empty side is no ground for an answer: refused at planning.
+  if (kindName(clause) !== 'JoinOnClause')
+    throw unsupported(
+      clause,
+      ctx,
+      'join ... where',
+      'join ... where: the join operator page documents only `on` conditions, and no page says whether or how the service runs a `where` clause there; write the equality keys with `on` and filter after the join',
+    );
   const leftKeys: number[] = [];
   const rightKeys: number[] = [];
   for (const condition of list(clause.Expressions))
