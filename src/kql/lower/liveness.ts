@@ -95,12 +95,20 @@ function droppedBy(
     const op = pipe.Operator;
     // project-away names the column only to drop it.
     if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name, everyColumn)) return false;
-    if (!hasColumn(op, name)) return true;
+    if (!hasColumn(op, name)) return !renamesByType(op);
     const parent = pipe.Parent;
     if (resultKept && parent === resultKept.statement) return !resultKept.columns.has(name);
     if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
     pipe = parent;
   }
+}
+
+/**
+ * A piped union outputs a column of one name and several types as `<name>_<type>` (union operator
+ * page), so a column missing from its output under its own name may go on under another.
+ */
+function renamesByType(op: any): boolean {
+  return kindName(op) === 'UnionOperator';
 }
 
 /**
@@ -146,7 +154,7 @@ export function unobservedBeyond(
       } else {
         // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
         if (reads(op, name, NONE)) return false;
-        if (!hasColumn(op, name)) return true;
+        if (!hasColumn(op, name)) return !renamesByType(op);
       }
     }
     // An operator's output, a parenthesized query's, or a pipe's after its operator: the same rows.
