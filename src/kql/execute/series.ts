@@ -133,6 +133,17 @@ function tickAxisBins(
  * without rows hold the aggregate's default (0 for count/sum, else null unless `default=`).
  */
 export function executeMakeSeries(plan: MakeSeriesPlan, input: Frame, env: Env): Frame {
+  if (plan.openRange) {
+    // Without from or to the axis is "the first bin that has data in each series" (make-series
+    // page): whether groups share one axis is not said, but an empty input gives no series either way.
+    if (input.length > 0 || plan.nonEmpty)
+      throw new UnsupportedError(
+        'make-series without from/to',
+        plan.openRange,
+        'make-series without from and to over rows: the documented default ("the first bin that has data in each series") does not say whether groups share one axis; give from and to',
+      );
+    return { schema: plan.schema, columns: plan.schema.map(() => []), length: 0 };
+  }
   const axisType = plan.axis.type;
   const exact = axisType === 'datetime' || axisType === 'timespan';
   const axisBins = exact ? seriesBins(plan, env, TICKS) : seriesBins(plan, env, NUMBERS);

@@ -1,4 +1,4 @@
-import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr } from '../plan/types.js';
+import type { AggregateCall, Column, NamedExpr, Plan, ScalarExpr, Span } from '../plan/types.js';
 import { kusto } from '../syntax/kusto.js';
 import {
   argumentNodes,
@@ -172,25 +172,28 @@ const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
  * the alternate `in range(start, stop, step)` whose "stop value is inclusive" and whose bins are
  * made "with bin() and not bin_at()" (https://learn.microsoft.com/kusto/query/make-series-operator).
  * Without from or to, the page's "first bin that has data in each series" leaves open whether the
- * series of different groups share one axis, so that form is refused.
+ * series of different groups share one axis, so that form is refused where a row reaches it
+ * (`open`, checked when the operator runs): over an empty input the page prints no series whatever
+ * the axis, so no row is the answer either way.
  */
-function seriesRange(range: any, ctx: LowerContext): { start: any; end: any; step: any; inclusive: boolean } {
+function seriesRange(
+  range: any,
+  ctx: LowerContext,
+): { start: any; end: any; step: any; inclusive: boolean; open?: Span } {
   if (kindName(range) === 'MakeSeriesInRangeClause') {
     const [start, end, step] = list(range.Arguments?.Expressions);
     if (!step) throw unsupported(range, ctx, 'make-series in range()');
     return { start, end, step, inclusive: true };
   }
-  if (
-    kindName(range) !== 'MakeSeriesFromToStepClause' ||
-    !range.MakeSeriesFromClause ||
-    !range.MakeSeriesToClause
-  )
-    throw unsupported(
-      range,
-      ctx,
-      'make-series without from/to',
-      'make-series without from and to: the documented default ("the first bin that has data in each series") does not say whether groups share one axis; give from and to',
-    );
+  if (kindName(range) !== 'MakeSeriesFromToStepClause') throw unsupported(range, ctx, 'make-series range');
+  if (!range.MakeSeriesFromClause || !range.MakeSeriesToClause)
+    return {
+      start: undefined,
+      end: undefined,
+      step: range.MakeSeriesStepClause.Expression,
+      inclusive: false,
+      open: spanOf(range, ctx),
+    };
   return {
     start: range.MakeSeriesFromClause.Expression,
     end: range.MakeSeriesToClause.Expression,
@@ -230,14 +233,18 @@ export function lowerMakeSeries(node: any, input: Plan, ctx: LowerContext): Plan
   const axisName = bound[bound.length - 1].name;
   const none = { schema: [] };
   const bounds = seriesRange(node.RangeClause, ctx);
+  const axis = lowerScalar(node.OnClause.Expression, input, ctx);
+  // A bound the query leaves out (no `from` or no `to`) is never read: `openRange` refuses first.
+  const noBound: ScalarExpr = { kind: 'literal', value: null, type: axis.type };
   const plan: Plan = {
     op: 'make-series',
     input,
     keys,
     aggregates,
-    axis: lowerScalar(node.OnClause.Expression, input, ctx),
-    start: lowerScalar(bounds.start, none, ctx),
-    end: lowerScalar(bounds.end, none, ctx),
+    axis,
+    start: bounds.start ? lowerScalar(bounds.start, none, ctx) : noBound,
+    end: bounds.end ? lowerScalar(bounds.end, none, ctx) : noBound,
+    openRange: bounds.open,
     step: lowerScalar(bounds.step, none, ctx),
     inclusiveRange: bounds.inclusive,
     axisName,

@@ -1,4 +1,12 @@
-import type { Column, MvExpandItem, ParseKvMode, ParsePart, Plan, SameAs } from '../plan/types.js';
+import type {
+  Column,
+  MvExpandItem,
+  ParseKvMode,
+  ParsePart,
+  Plan,
+  SameAs,
+  ScalarExpr,
+} from '../plan/types.js';
 import { kusto } from '../syntax/index.js';
 import {
   boundSchema,
@@ -129,7 +137,9 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   // summarize`) leaves the record's value, as the page prints. An item named like a record column
   // that the subquery drops is still bound in the output (Kusto.Language; an unnamed item, the
   // column itself, is not: "the input column is removed"), with no documented value. Such a column
-  // is carried only when nothing downstream reads it (liveness.ts); its value then cannot matter.
+  // is carried as null when nothing downstream reads it (liveness.ts): its value then cannot matter.
+  // One that is read is carried as a value refused when a row reaches it: over no rows (an empty
+  // table) the answer is the same whatever the value would be.
   const undocumented = [
     ...assignedNames(node.Subquery)
       .filter((name) => columnIndex(kept, name) >= 0 && columnIndex(plan.schema, name) >= 0)
@@ -149,9 +159,14 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
         why: `mv-apply: the item '${item.name}' replaces a column of the record and the subquery drops it; which value the output keeps is not documented`,
       })),
   ];
-  for (const { name, why } of undocumented)
-    if (!unobservedAfter(node, name, { resultKept: ctx.resultKept }))
-      throw unsupported(node.Subquery, ctx, 'mv-apply', why);
+  const span = spanOf(node.Subquery, ctx);
+  const carriedValue = (name: string, type: Column['type']): ScalarExpr | undefined => {
+    const entry = undocumented.find((u) => u.name === name);
+    if (!entry) return undefined;
+    if (unobservedAfter(node, name, { resultKept: ctx.resultKept }))
+      return { kind: 'literal', value: null, type };
+    return { kind: 'undocumented', construct: 'mv-apply', reason: entry.why, type, span };
+  };
   const appended = plan.schema.map((_, i) => i).filter((i) => columnIndex(kept, plan.schema[i].name) < 0);
   const schema = [...kept, ...appended.map((i) => plan.schema[i])];
   const applied: Plan = {
@@ -167,7 +182,7 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
   // An item named like another record column (`mv-apply p = props on (...)` after an earlier `p`)
   // is that column, now holding the element; Kusto.Language binds it in the column's place, where
   // an unnamed item (`mv-apply b on ...`) moves to the end. Same columns, so order them its way.
-  // A dropped item column (above) is unread downstream: it is carried as null.
+  // A dropped item column (above) has no value of its own: it is carried as carriedValue says.
   const bound = boundSchema(node);
   const dropped = (name: string) =>
     undocumented.some((u) => u.name === name) && columnIndex(schema, name) < 0;
@@ -180,14 +195,31 @@ export function lowerMvApply(node: any, input: Plan, ctx: LowerContext): Plan {
       applied,
       bound.map(({ name, type }) => {
         const at = columnIndex(schema, name);
-        return { name, expr: at >= 0 ? columnRef(schema, at) : { kind: 'literal', value: null, type } };
+        return { name, expr: (at < 0 && carriedValue(name, type)) || columnRef(schema, at) };
       }),
     );
     checkSchema(node, reordered.schema, ctx);
-    return reordered;
+    return withUndocumented(reordered, (name, type) =>
+      dropped(name) ? undefined : carriedValue(name, type),
+    );
   }
   checkSchema(node, schema, ctx);
-  return applied;
+  return withUndocumented(applied, carriedValue);
+}
+
+/**
+ * `plan` with each read column whose value mv-apply leaves undocumented (a record column the
+ * subquery also assigns) replaced by a value refused when a row reaches it; unchanged when none is read.
+ */
+function withUndocumented(
+  plan: Plan,
+  carriedValue: (name: string, type: Column['type']) => ScalarExpr | undefined,
+): Plan {
+  const columns = plan.schema.map(({ name, type }, i) => {
+    const value = carriedValue(name, type);
+    return { name, expr: value?.kind === 'undocumented' ? value : columnRef(plan.schema, i) };
+  });
+  return columns.some((c) => c.expr.kind === 'undocumented') ? project(plan, columns) : plan;
 }
 
 /**

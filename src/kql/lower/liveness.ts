@@ -4,7 +4,7 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
-import { type BodyResult, boundSchema, kindName, type ResultKept } from './context.js';
+import { type BodyResult, boundSchema, kindName, list, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
 // without a column matches every one; `as` names the rows for statements elsewhere.
@@ -95,12 +95,35 @@ function droppedBy(
     const op = pipe.Operator;
     // project-away names the column only to drop it.
     if (kindName(op) !== 'ProjectAwayOperator' && reads(op, name, everyColumn)) return false;
-    if (!hasColumn(op, name)) return true;
+    if (!hasColumn(op, name)) return !renamesByType(op);
     const parent = pipe.Parent;
     if (resultKept && parent === resultKept.statement) return !resultKept.columns.has(name);
     if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
     pipe = parent;
   }
+}
+
+/**
+ * A piped union outputs a column of one name and several types as `<name>_<type>` (union operator
+ * page), so a column missing from its output under its own name may go on under another.
+ */
+function renamesByType(op: any): boolean {
+  return kindName(op) === 'UnionOperator';
+}
+
+/**
+ * For the value of a column only (`unobservedBeyond(..., valueOnly)`): operators that name the
+ * column without reading its value, passing it on unchanged or dropping it: project-away, and a
+ * project whose only mention of it is an item that is the bare name (`| project b, a`).
+ */
+function keepsValue(op: any, name: string): boolean {
+  const kind = kindName(op);
+  if (kind === 'ProjectAwayOperator') return true;
+  if (kind !== 'ProjectOperator') return false;
+  return list(op.Expressions).every(
+    (item) =>
+      (kindName(item) === 'NameReference' && String(item.SimpleName) === name) || !reads(item, name, NONE),
+  );
 }
 
 /**
@@ -114,6 +137,7 @@ export function unobservedBeyond(
   node: any,
   name: string,
   ctx: { resultKept?: ResultKept; bodyResult?: BodyResult },
+  valueOnly = false,
 ): boolean {
   let at = node;
   for (;;) {
@@ -121,9 +145,17 @@ export function unobservedBeyond(
     const kind = kindName(parent);
     if (kind === 'PipeExpression' && parent.Expression === at) {
       const op = parent.Operator;
-      // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
-      if (reads(op, name, NONE)) return false;
-      if (!hasColumn(op, name)) return true;
+      // A piped union may rename the column (`a_string` beside a leg's long `a`): its value goes on
+      // under a name this walk does not follow, so it counts as read.
+      if (valueOnly && MERGES_BY_NAME.has(kindName(op))) return false;
+      if (valueOnly && keepsValue(op, name)) {
+        // The column goes on unchanged under its name (or is dropped): follow it further.
+        if (!hasColumn(op, name)) return true;
+      } else {
+        // Unlike droppedBy, a project-away naming the column observes it: Kusto resolves the name.
+        if (reads(op, name, NONE)) return false;
+        if (!hasColumn(op, name)) return !renamesByType(op);
+      }
     }
     // An operator's output, a parenthesized query's, or a pipe's after its operator: the same rows.
     if (kind === 'PipeExpression' || kind === 'ParenthesizedExpression') {

@@ -580,7 +580,11 @@ function lowerProject(node: any, input: Plan, ctx: LowerContext): Plan {
   items.forEach((item, i) => {
     const tuple = tuples[i];
     if (!tuple) {
-      columns.push({ name: names[at++], expr: lowerScalar(itemValue(item, ctx), input, ctx) });
+      const name = names[at++];
+      columns.push({
+        name,
+        expr: unreadValue(lowerScalar(itemValue(item, ctx), input, ctx), node, name, ctx),
+      });
       return;
     }
     const target = columnRef(source.schema, hidden++);
@@ -645,11 +649,30 @@ function lowerExtend(node: any, input: Plan, ctx: LowerContext): Plan {
     const reference = expr.kind === 'column' ? source.schema[expr.index].name : undefined;
     const name = explicit ?? plainColumnName(item, input) ?? reference ?? addedNames[added];
     if (name === undefined) throw unsupported(item, ctx, 'extend item');
-    assign({ name, expr });
+    assign({ name, expr: unreadValue(expr, node, name, ctx) });
   });
   const extended = project(source, columns);
   namesFor(node, extended.schema.length, ctx);
   return extended;
+}
+
+/**
+ * An extend or project item whose value the docs leave open (an `undocumented` part, e.g.
+ * column_ifexists of an existing column of another type, refused when a row evaluates it) in a
+ * column that later operators drop unread and the result does not keep (liveness.ts
+ * unobservedBeyond: through the pipeline, a called function's body and a parser's kept columns):
+ * its value cannot change the answer, so it is carried as null rather than refused over rows.
+ */
+function unreadValue(expr: ScalarExpr, node: any, name: string, ctx: LowerContext): ScalarExpr {
+  if (!hasUndocumented(expr) || !unobservedBeyond(node, name, ctx, true)) return expr;
+  return { kind: 'literal', value: null, type: expr.type };
+}
+
+function hasUndocumented(value: unknown, seen = new Set<object>()): boolean {
+  if (!value || typeof value !== 'object' || seen.has(value)) return false;
+  seen.add(value);
+  if ((value as ScalarExpr).kind === 'undocumented') return true;
+  return Object.values(value).some((v) => hasUndocumented(v, seen));
 }
 
 function plainColumnName(item: any, input: Plan): string | undefined {
@@ -732,7 +755,16 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
   }
   const right = knownSchema(lowerTabular(node.Expression, ctx), operatorName(node));
   const clause = isLookup ? node.LookupClause : node.ConditionClause;
-  if (kindName(clause) !== 'JoinOnClause') throw unsupported(clause, ctx, 'join ... where');
+  // The join page gives only `on` conditions (https://learn.microsoft.com/kusto/query/join-operator);
+  // Kusto.Language also parses `join ... where <predicate>`, but no page says whether the service
+  // accepts that form, so even an empty side is no ground for an answer: refused at planning.
+  if (kindName(clause) !== 'JoinOnClause')
+    throw unsupported(
+      clause,
+      ctx,
+      'join ... where',
+      'join ... where: the join operator page documents only `on` conditions, and no page says whether or how the service runs a `where` clause there; write the equality keys with `on` and filter after the join',
+    );
   const leftKeys: number[] = [];
   const rightKeys: number[] = [];
   for (const condition of list(clause.Expressions))

@@ -324,6 +324,8 @@ export type Plan =
         axisName: string;
         /** kind=nonempty: an empty input still yields one row of default-filled series. */
         nonEmpty: boolean;
+        /** No `from` or no `to` (at this range clause): answered only over an empty input. */
+        openRange?: Span;
         span: Span;
       }
     | { op: 'top-nested'; input: Plan; levels: TopNestedLevel[] }
