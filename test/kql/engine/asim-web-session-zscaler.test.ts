@@ -6,7 +6,9 @@ import { NOW } from './helpers.js';
 // vimWebSessionZscalerZIA runs its published body, vimWebSessionzScalerZIA.yaml @bd3bf57 (0.6,
 // CommonSecurityLog `DeviceVendor == "Zscaler"`, `DeviceProduct == "NSSWeblog"`); before, it was a body
 // not held, refused whenever CommonSecurityLog had rows. Expected values are derived by reading that
-// body. `_Im_WebSession` over CommonSecurityLog rows still refuses: its other CEF legs are not held.
+// body. `_Im_WebSession` over CommonSecurityLog rows still refuses: vimWebSessionPaloAltoCEF @b8e662f
+// is held, but its severity lookup writes numbers into a string column (a datatable cell the engine
+// refuses, cases/datatable-cell-kinds.yaml), and the other CEF legs are not held.
 
 const catalog = withDisabledParsers();
 const run = (query: string, tables: Map<string, Table>) =>
@@ -124,8 +126,17 @@ describe('ASIM web session: Zscaler ZIA leg over CommonSecurityLog', () => {
     expect(() => run('vimWebSessionZscalerZIA | count', csl([big]))).toThrow(/toint/);
   });
 
-  it('_Im_WebSession over CommonSecurityLog rows refuses, naming a CEF leg still not held', () => {
-    expect(() => run('_Im_WebSession | count', csl())).toThrow(/vimWebSessionPaloAltoCEF/);
+  it('_Im_WebSession over CommonSecurityLog rows refuses, naming the Palo Alto leg and its construct', () => {
+    expect(() => run('_Im_WebSession | count', csl())).toThrow(
+      /vimWebSessionPaloAltoCEF is a parser .*a datatable cell of type long in the string column/,
+    );
+  });
+
+  it('_Im_WebSession over tables none of its legs reads answers no rows', () => {
+    const signins = new Map([
+      ['SigninLogs', rowsOf('SigninLogs', [{ TimeGenerated: '2026-01-10T11:00:00Z' }])],
+    ]);
+    expect(run('_Im_WebSession | count', signins)).toEqual([{ Count: 0 }]);
   });
 });
 
