@@ -25,7 +25,11 @@ export function tablesOnlyReads(root: any, catalog: Catalog): string[] | undefin
   const followed = new Set<string>();
   const pending = [kindName(root) === 'FunctionBody' ? root.Expression : root];
   while (pending.length > 0) {
-    const node = pending.pop();
+    let node = pending.pop();
+    // A local function's body gives the rows of its result expression; its `let` statements are
+    // followed only where that expression references them (a `datatable` or a `print` behind a
+    // `let` the rows never come from, as in ASIM's vimWebSessionPaloAltoCEF @b8e662f, adds none).
+    while (node && kindName(node) === 'FunctionBody') node = node.Expression;
     // A scalar expression adds no row to the pipeline it is in, whatever it reads (`where Computer
     // in (_ASIM_GetSourceBySourceType(...))`, `toscalar(...)`): its rows are not followed.
     if (!node || SCALAR_TYPE.test(String(bridge().getTypeName(node.ResultType ?? {})))) continue;

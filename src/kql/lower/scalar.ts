@@ -560,6 +560,13 @@ const LOSSLESS_FROM_STRING: Readonly<Record<string, KqlType>> = {
  * the column's value back, since these types' string forms convert back exactly (tostring of a
  * datetime keeps all 7 fractional digits). So the whole call is the column. Published parsers write
  * `EventStartTime = todatetime(column_ifexists("start", ""))` over a column a typed parse-kv made.
+ *
+ * Likewise `toint(column_ifexists('c', int(null)))` over an existing long column `c`: whether the
+ * service returns the long column or its values as ints, a value within int range is the same
+ * number, so toint gives it back; toint of a long outside int range is refused (toIntegerFn), and a
+ * null stays null either way. So the call is `toint(c)`. ASIM's Zscaler ZIA web-session parser
+ * (vimWebSessionzScalerZIA.yaml @bd3bf57) reads CommonSecurityLog.FieldDeviceCustomNumber1 (long)
+ * this way.
  */
 function convertedColumnIfExists(
   node: any,
@@ -570,12 +577,20 @@ function convertedColumnIfExists(
   const target = LOSSLESS_FROM_STRING[name];
   const args = target ? argumentNodes(node, ctx) : [];
   if (args.length !== 1 || kindName(args[0]) !== 'FunctionCallExpression') return undefined;
-  if (calledName(args[0]) !== 'column_ifexists' || typeOf(args[0], ctx) !== 'string') return undefined;
+  if (calledName(args[0]) !== 'column_ifexists') return undefined;
+  const bound = typeOf(args[0], ctx);
+  if (bound !== 'string' && !(name === 'toint' && bound === 'int')) return undefined;
   const [nameNode] = argumentNodes(args[0], ctx);
   const column = nameNode ? lowerScalar(nameNode, { schema: [] }, ctx) : undefined;
   if (column?.kind !== 'literal' || typeof column.value !== 'string') return undefined;
   const index = columnIndex(row.schema, column.value);
-  if (index < 0 || row.schema[index].type !== target) return undefined;
+  if (index < 0) return undefined;
+  const type = row.schema[index].type;
+  if (bound === 'int')
+    return type === 'long'
+      ? conversionCall({ kind: 'column', index, type }, 'toint', 'int', node, ctx)
+      : undefined;
+  if (type !== target) return undefined;
   return { kind: 'column', index, type: target };
 }
 

@@ -264,9 +264,31 @@ function lowerDataTable(node: any, ctx: LowerContext): Plan {
   return { op: 'values', rows, schema };
 }
 
-/** A cell of a column: a real literal in a dynamic column keeps its kind (valueToDynamic). */
+const NUMERIC_CELL: ReadonlySet<string> = new Set(['int', 'long', 'real', 'decimal']);
+
+/**
+ * A cell of a column: a real literal in a dynamic column keeps its kind (valueToDynamic). The
+ * datatable page says the n'th value "must have a type that corresponds to" its column
+ * (https://learn.microsoft.com/kusto/query/datatable-operator); numbers in a column of another number
+ * type are what its examples and the functions pages write, but a cell of another kind (a number in a
+ * string column, text in a long column) is not described, and Kusto.Language accepts it silently:
+ * refused rather than converted. ASIM's vimWebSessionPaloAltoCEF.yaml @b8e662f writes
+ * `datatable(LogSeverity:string, ...)[1, "Informational", ...]`.
+ */
 function cell(node: any, type: KqlType, ctx: LowerContext): Value {
   const value = constantValue(node, ctx);
+  const given = literalType(node);
+  if (
+    type !== 'dynamic' &&
+    given !== undefined &&
+    given !== type &&
+    !(NUMERIC_CELL.has(given) && NUMERIC_CELL.has(type))
+  )
+    throw unsupported(
+      node,
+      ctx,
+      `a datatable cell of type ${given} in the ${type} column: the datatable page requires the value's type to correspond to its column and does not say what the service makes of another`,
+    );
   if (type === 'dynamic' && typeof value === 'number' && literalType(node) === 'real')
     return valueToDynamic(value, 'real');
   return coerce(value, type);

@@ -39,6 +39,11 @@ const catalog = catalogWith({
   TestLookupLeg: `let Codes = datatable(EventID: int, Meaning: string)[5156, 'allowed'];\n${REFUSED} | lookup Codes on EventID`,
   TestLookupUnion:
     'union isfuzzy=true (DeviceNetworkEvents | project TimeGenerated), (TestLookupLeg() | project TimeGenerated)',
+  // The lookup table and a helper are `let`s inside the leg's own local function, as in ASIM's
+  // vimWebSessionPaloAltoCEF @b8e662f: they are followed only where the function's result uses them.
+  TestLocalLetsLeg: `let parser = () {\n  let Codes = datatable(EventID: int, Meaning: string)[5156, 'allowed'];\n  let strip = (list: dynamic) { print list | mv-expand l = print_0 to typeof(string) | project l };\n  ${REFUSED} | where Computer has_any (strip(dynamic(['dc1']))) | lookup Codes on EventID\n};\nparser()`,
+  TestLocalLetsUnion:
+    'union isfuzzy=true (DeviceNetworkEvents | project TimeGenerated), (TestLocalLetsLeg() | project TimeGenerated)',
   // A watchlist the project lacks (refused) filters the leg's rows; it adds none.
   TestWatchlistLeg:
     "SecurityEvent | where Computer in (_GetWatchlist('NoSuchWatchlist') | project SearchKey)",
@@ -70,6 +75,13 @@ describe('a source leg the engine refuses, in a published union', () => {
     ]);
     expect(run('TestLookupUnion | count', [['DeviceNetworkEvents', device]])).toEqual([{ Count: 1 }]);
     expect(run('TestWatchlistUnion', [['DeviceNetworkEvents', device]])).toEqual([{ Computer: 'host1' }]);
+  });
+
+  it("follows a leg's local function to its result, not to every let inside it", () => {
+    expect(run('TestLocalLetsUnion | count', [['DeviceNetworkEvents', device]])).toEqual([{ Count: 1 }]);
+    expect(() => run('TestLocalLetsUnion | count', [['SecurityEvent', security]])).toThrow(
+      /TestLocalLetsLeg is a parser .*parse into 'ProcessId'/,
+    );
   });
 
   it('refuses once a table its body reads has rows, naming the leg and the construct', () => {
