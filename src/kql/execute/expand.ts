@@ -284,7 +284,7 @@ export function executeParseKv(plan: Extract<Plan, { op: 'parse-kv' }>, input: F
   const source = compileScalar(plan.source, input, env);
   const added: Value[][] = plan.keys.map(() => new Array(input.length));
   for (let i = 0; i < input.length; i++) {
-    const found = extractKeyValues(String(source(i) ?? ''), plan.mode);
+    const found = extractKeyValues(String(source(i) ?? ''), plan.mode, plan.span);
     plan.keys.forEach((k, c) => {
       added[c][i] = coerce(found.get(k.name) ?? null, k.type);
     });

@@ -4,7 +4,8 @@
 // Keys and values are trimmed and the first appearance of a key wins, as the page's notes say.
 
 import { compileRegex, regexMatches } from '../functions/regex.js';
-import type { ParseKvMode } from '../plan/types.js';
+import { UnsupportedError } from '../plan/errors.js';
+import type { ParseKvMode, Span } from '../plan/types.js';
 
 /** Reads a quoted text starting at `at` (an opening quote); undefined when `at` opens no quote. */
 function readQuoted(
@@ -80,8 +81,20 @@ function delimited(text: string, mode: Extract<ParseKvMode, { kind: 'delimited' 
 }
 
 const ALPHANUMERIC = /[\p{L}\p{N}]/u;
+// The page's "non-alphanumeric" does not say whether it means ASCII (the string operators page's term
+// rule said ASCII in 2020, not in 2023; .NET's char.IsLetterOrDigit takes no marks): over a text with
+// a non-ASCII character the three readings must find the same keys and values, else it is refused.
+const READINGS = [/[A-Za-z0-9]/, ALPHANUMERIC, /[\p{L}\p{N}\p{M}]/u];
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+const NON_ASCII = /[^\x00-\x7f]/;
 
-function undelimited(text: string, mode: Extract<ParseKvMode, { kind: 'undelimited' }>): Map<string, string> {
+const entriesText = (m: Map<string, string>) => JSON.stringify([...m]);
+
+function undelimited(
+  text: string,
+  mode: Extract<ParseKvMode, { kind: 'undelimited' }>,
+  alphanumeric = ALPHANUMERIC,
+): Map<string, string> {
   // Tokens are maximal alphanumeric runs or quoted texts; every other character delimits. A listed
   // key's value is the token after it.
   const tokens: string[] = [];
@@ -91,9 +104,9 @@ function undelimited(text: string, mode: Extract<ParseKvMode, { kind: 'undelimit
     if (quoted) {
       tokens.push(quoted.value);
       i = quoted.end;
-    } else if (ALPHANUMERIC.test(text[i])) {
+    } else if (alphanumeric.test(text[i])) {
       let end = i;
-      while (end < text.length && ALPHANUMERIC.test(text[end])) end++;
+      while (end < text.length && alphanumeric.test(text[end])) end++;
       tokens.push(text.slice(i, end));
       i = end;
     } else i++;
@@ -116,9 +129,21 @@ function byRegex(text: string, pattern: string): Map<string, string> {
   return found;
 }
 
-/** The keys found in `text` and their value texts. */
-export function extractKeyValues(text: string, mode: ParseKvMode): Map<string, string> {
+/** The keys found in `text` and their value texts; `span` positions a refusal. */
+export function extractKeyValues(text: string, mode: ParseKvMode, span?: Span): Map<string, string> {
   if (mode.kind === 'delimited') return delimited(text, mode);
-  if (mode.kind === 'undelimited') return undelimited(text, mode);
+  if (mode.kind === 'undelimited') {
+    if (!NON_ASCII.test(text)) return undelimited(text, mode);
+    const [first, ...others] = READINGS.map((r) => undelimited(text, mode, r));
+    if (others.some((m) => entriesText(m) !== entriesText(first)))
+      throw new UnsupportedError(
+        'parse-kv without delimiters over non-ASCII text',
+        span ?? { start: 0, length: 0 },
+        `parse-kv without delimiters over ${JSON.stringify(text.slice(0, 40))}: the keys or values depend on ` +
+          'whether a non-ASCII letter, digit or mark counts as alphanumeric, which the parse-kv page does not ' +
+          'say; name the delimiters (pair_delimiter, kv_delimiter) to say which is meant',
+      );
+    return first;
+  }
   return byRegex(text, mode.pattern);
 }

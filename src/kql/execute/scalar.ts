@@ -133,7 +133,16 @@ function compileWithConstants(
   const test = operatorWithConstants(expr.name, left.type, operands);
   if (!test) return undefined;
   const value = compileScalar(left, frame, env);
-  return (i) => test(value(i));
+  const { span, name } = expr;
+  return (i) => {
+    const v = value(i);
+    try {
+      return test(v);
+    } catch (error) {
+      // A refusal of the operator itself (text.ts twoReadings) names the operator's position.
+      throw positioned(error, span, name);
+    }
+  };
 }
 
 /** A long-valued call: its result is checked to be one the engine holds exactly (exactLong). */

@@ -10,6 +10,7 @@ import {
   refuseDashedYearLast,
   refuseOutOfIntRange,
   refuseUndocumentedNumberText,
+  refuseUndocumentedTimespanText,
   toInteger,
   UnsupportedError,
   type Value,
@@ -86,7 +87,9 @@ const toDateTime: ScalarImpl = ([v], [t]) => {
 const toTimespan: ScalarImpl = ([v], [t]) => {
   if (v === null) return null;
   if (typeof v === 'bigint') return t === 'timespan' ? v : null;
-  return typeof v === 'string' ? parseTimespan(v) : null;
+  if (typeof v !== 'string') return null;
+  refuseUndocumentedTimespanText(v, 'totimespan()');
+  return parseTimespan(v);
 };
 
 const toGuid: ScalarImpl = ([v]) => (typeof v === 'string' ? parseGuid(v) : null);

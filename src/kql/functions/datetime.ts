@@ -36,7 +36,25 @@ const weekNumber = (t: bigint) => floorDiv(floorDiv(t, TICKS_PER_DAY) + 1n, 7n);
  * The bin page: "Null values, a null bin size, or a negative bin size will result in null"; a zero bin
  * size is not among them and has no multiple to round to, so it is refused (the engine answered null).
  */
-const bin: ScalarImpl = ([v, size]) => {
+/**
+ * bin() of a datetime with a size that does not divide the ticks from 0001-01-01 to 1970-01-01 (7d,
+ * 3d, 14d...): the bins fall on different days whether they align to 0001-01-01 (.NET's tick 0, a
+ * Monday, as the engine did) or to the Unix epoch (a Thursday). The bin page says only that bin()'s
+ * "point of alignment is predefined" (bin_at page), so such a size is refused; every size that
+ * divides a day (1h, 5m, 1d) bins the same on both.
+ */
+function refuseUndocumentedAlignment(size: bigint): void {
+  // 1970-01-01 is 719,162 whole days after 0001-01-01.
+  if (UNIX_EPOCH_TICKS % size === 0n) return;
+  throw new UnsupportedError(
+    'bin() of a datetime with a size that does not divide the days since 0001-01-01 and 1970-01-01 alike',
+    'bin() of a datetime with this bin size: bins fall on different days whether they align to 0001-01-01 ' +
+      '(.NET ticks) or to 1970-01-01, and the bin and bin_at pages say only that the alignment is ' +
+      'predefined; use bin_at(t, size, datetime(...)) to name the alignment, or startofweek() for weeks',
+  );
+}
+
+const bin: ScalarImpl = ([v, size], types) => {
   if (v === null || size === null) return null;
   if (size === 0 || size === 0n)
     throw new UnsupportedError(
@@ -46,6 +64,7 @@ const bin: ScalarImpl = ([v, size]) => {
   if (typeof v === 'bigint') {
     const s = typeof size === 'bigint' ? size : typeof size === 'number' ? BigInt(Math.trunc(size)) : null;
     if (s === null || s <= 0n) return null;
+    if (types[0] === 'datetime') refuseUndocumentedAlignment(s);
     return floorDiv(v, s) * s;
   }
   const x = num(v);
@@ -57,7 +76,8 @@ const bin: ScalarImpl = ([v, size]) => {
 const binAt: ScalarImpl = ([v, size, at], types, rt, ctx) => {
   if (v === null || size === null || at === null) return null;
   if (typeof v === 'bigint' && typeof at === 'bigint') {
-    const b = bin([v - at, size], types, rt, ctx);
+    // v - at is a distance (a timespan): bin_at names its own alignment.
+    const b = bin([v - at, size], ['timespan', ...types.slice(1)], rt, ctx);
     return b === null ? null : (b as bigint) + at;
   }
   const x = num(v);

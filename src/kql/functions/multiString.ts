@@ -1,6 +1,6 @@
 /** Functions over a string and a list of strings: replace_strings() and has_any_index(). */
 import { type Json, UnsupportedError } from '../values/index.js';
-import { matchesTerm, text } from './text.js';
+import { hasNonAscii, matchesTermAs, text, twoReadingsOf } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 /**
@@ -50,7 +50,11 @@ const replaceStrings: ScalarImpl = ([source, lookups, rewrites], types) => {
 const hasAnyIndex: ScalarImpl = ([source, values], types) => {
   if (!Array.isArray(values)) return -1;
   const haystack = text(source, types[0]);
-  return (values as Json[]).findIndex((v) => matchesTerm(haystack, text(v, 'dynamic'), 'term', false));
+  const needles = (values as Json[]).map((v) => text(v, 'dynamic'));
+  const index = (unicode: boolean) =>
+    needles.findIndex((n) => matchesTermAs(haystack, n, 'term', false, unicode));
+  if (!hasNonAscii(haystack) && !needles.some(hasNonAscii)) return index(false);
+  return twoReadingsOf('has_any_index()', haystack, index);
 };
 
 export const multiStringFunctions: FunctionTable = {

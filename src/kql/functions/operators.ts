@@ -3,7 +3,17 @@ import { type ArithmeticOp, arithmetic, negate } from './arithmetic.js';
 import { compareValues, equalValues } from './compare.js';
 import { refuseContainerEquality, refuseCrossTypeEquality } from './crossType.js';
 import { compileRegex } from './regex.js';
-import { foldAscii, matchesTerm, type TermMode, termMatcher, text } from './text.js';
+import {
+  foldAscii,
+  foldUnicode,
+  hasNonAscii,
+  matchesTerm,
+  matchesTermAs,
+  type TermMode,
+  termMatcher,
+  text,
+  twoReadings,
+} from './text.js';
 import type { ScalarImpl } from './types.js';
 
 function comparison(test: (order: number) => boolean): ScalarImpl {
@@ -31,28 +41,37 @@ function stringPredicate(test: (l: string, r: string) => boolean, negated = fals
   return ([a, b], [ta, tb]) => test(text(a, ta), text(b, tb)) !== negated;
 }
 
-const ci = (test: (l: string, r: string) => boolean) => (l: string, r: string) =>
-  test(foldAscii(l), foldAscii(r));
-const equalsCi = ci((l, r) => l === r);
+/**
+ * A case-insensitive string test. ASCII texts fold their letters; where a non-ASCII character is
+ * involved the ASCII-only and the every-letter folding (text.ts twoReadings) must agree.
+ */
+const ci = (operator: string, test: (l: string, r: string) => boolean) => (l: string, r: string) => {
+  if (!hasNonAscii(l) && !hasNonAscii(r)) return test(foldAscii(l), foldAscii(r));
+  return twoReadings(operator, l, (unicode) =>
+    unicode ? test(foldUnicode(l), foldUnicode(r)) : test(foldAscii(l), foldAscii(r)),
+  );
+};
+const equalsCi = ci('=~', (l, r) => l === r);
 const contains = (l: string, r: string) => l.includes(r);
 const startsWith = (l: string, r: string) => l.startsWith(r);
 const endsWith = (l: string, r: string) => l.endsWith(r);
-const term = (mode: TermMode, cs: boolean) => (l: string, r: string) => matchesTerm(l, r, mode, cs);
+const term = (mode: TermMode, cs: boolean, operator: string) => (l: string, r: string) =>
+  matchesTerm(l, r, mode, cs, operator);
 
-/** has / hasprefix / hassuffix operators: term mode, case-sensitive, negated. */
-const TERM_OPERATORS: Record<string, [TermMode, boolean, boolean]> = {
-  HasExpression: ['term', false, false],
-  NotHasExpression: ['term', false, true],
-  HasCsExpression: ['term', true, false],
-  NotHasCsExpression: ['term', true, true],
-  HasPrefixExpression: ['prefix', false, false],
-  NotHasPrefixExpression: ['prefix', false, true],
-  HasPrefixCsExpression: ['prefix', true, false],
-  NotHasPrefixCsExpression: ['prefix', true, true],
-  HasSuffixExpression: ['suffix', false, false],
-  NotHasSuffixExpression: ['suffix', false, true],
-  HasSuffixCsExpression: ['suffix', true, false],
-  NotHasSuffixCsExpression: ['suffix', true, true],
+/** has / hasprefix / hassuffix operators: term mode, case-sensitive, negated, the operator's text. */
+const TERM_OPERATORS: Record<string, [TermMode, boolean, boolean, string]> = {
+  HasExpression: ['term', false, false, 'has'],
+  NotHasExpression: ['term', false, true, '!has'],
+  HasCsExpression: ['term', true, false, 'has_cs'],
+  NotHasCsExpression: ['term', true, true, '!has_cs'],
+  HasPrefixExpression: ['prefix', false, false, 'hasprefix'],
+  NotHasPrefixExpression: ['prefix', false, true, '!hasprefix'],
+  HasPrefixCsExpression: ['prefix', true, false, 'hasprefix_cs'],
+  NotHasPrefixCsExpression: ['prefix', true, true, '!hasprefix_cs'],
+  HasSuffixExpression: ['suffix', false, false, 'hassuffix'],
+  NotHasSuffixExpression: ['suffix', false, true, '!hassuffix'],
+  HasSuffixCsExpression: ['suffix', true, false, 'hassuffix_cs'],
+  NotHasSuffixCsExpression: ['suffix', true, true, '!hassuffix_cs'],
 };
 
 /** Items of in / has_any lists: dynamic arrays are flattened, nested ones too (in operator doc). */
@@ -69,11 +88,31 @@ function flattenItems(args: Value[], types: KqlType[]): { v: Value; t: KqlType }
   return out;
 }
 
+/** `in~` of a text against item texts: ASCII folding, or both readings where non-ASCII is involved. */
+function inCi(operator: string, left: string, items: string[]): boolean {
+  if (!hasNonAscii(left) && !items.some(hasNonAscii)) {
+    const folded = foldAscii(left);
+    return items.some((i) => foldAscii(i) === folded);
+  }
+  return twoReadings(operator, left, (unicode) => {
+    const fold = unicode ? foldUnicode : foldAscii;
+    const folded = fold(left);
+    return items.some((i) => fold(i) === folded);
+  });
+}
+
 function membership(caseInsensitive: boolean, negated: boolean): ScalarImpl {
   return ([left, ...items], [tl, ...types]) => {
-    const leftText = caseInsensitive ? foldAscii(text(left, tl)) : '';
-    const found = flattenItems(items, types).some(({ v, t }) => {
-      if (caseInsensitive) return foldAscii(text(v, t)) === leftText;
+    const flat = flattenItems(items, types);
+    if (caseInsensitive)
+      return (
+        inCi(
+          negated ? '!in~' : 'in~',
+          text(left, tl),
+          flat.map(({ v, t }) => text(v, t)),
+        ) !== negated
+      );
+    const found = flat.some(({ v, t }) => {
       refuseCrossTypeEquality(negated ? '!in' : 'in', tl, t);
       return equalValues(left, tl, v, t) === true;
     });
@@ -85,8 +124,12 @@ function hasAnyOrAll(all: boolean): ScalarImpl {
   return ([left, ...items], [tl, ...types]) => {
     const haystack = text(left, tl);
     const needles = flattenItems(items, types).map(({ v, t }) => text(v, t));
-    const test = (n: string) => matchesTerm(haystack, n, 'term', false);
-    return all ? needles.every(test) : needles.some(test);
+    const answer = (unicode: boolean) => {
+      const test = (n: string) => matchesTermAs(haystack, n, 'term', false, unicode);
+      return all ? needles.every(test) : needles.some(test);
+    };
+    if (!hasNonAscii(haystack) && !needles.some(hasNonAscii)) return answer(false);
+    return twoReadings(all ? 'has_all' : 'has_any', haystack, answer);
   };
 }
 
@@ -157,7 +200,10 @@ const binary: Record<string, ScalarImpl> = {
   AndExpression: and,
   OrExpression: or,
   EqualTildeExpression: stringPredicate(equalsCi),
-  BangTildeExpression: stringPredicate(equalsCi, true),
+  BangTildeExpression: stringPredicate(
+    ci('!~', (l, r) => l === r),
+    true,
+  ),
   InExpression: membership(false, false),
   NotInExpression: membership(false, true),
   InCsExpression: membership(true, false),
@@ -165,21 +211,21 @@ const binary: Record<string, ScalarImpl> = {
   BetweenExpression: between(false),
   NotBetweenExpression: between(true),
   ...Object.fromEntries(
-    Object.entries(TERM_OPERATORS).map(([kind, [mode, cs, negated]]) => [
+    Object.entries(TERM_OPERATORS).map(([kind, [mode, cs, negated, operator]]) => [
       kind,
-      stringPredicate(term(mode, cs), negated),
+      stringPredicate(term(mode, cs, operator), negated),
     ]),
   ),
-  ContainsExpression: stringPredicate(ci(contains)),
-  NotContainsExpression: stringPredicate(ci(contains), true),
+  ContainsExpression: stringPredicate(ci('contains', contains)),
+  NotContainsExpression: stringPredicate(ci('!contains', contains), true),
   ContainsCsExpression: stringPredicate(contains),
   NotContainsCsExpression: stringPredicate(contains, true),
-  StartsWithExpression: stringPredicate(ci(startsWith)),
-  NotStartsWithExpression: stringPredicate(ci(startsWith), true),
+  StartsWithExpression: stringPredicate(ci('startswith', startsWith)),
+  NotStartsWithExpression: stringPredicate(ci('!startswith', startsWith), true),
   StartsWithCsExpression: stringPredicate(startsWith),
   NotStartsWithCsExpression: stringPredicate(startsWith, true),
-  EndsWithExpression: stringPredicate(ci(endsWith)),
-  NotEndsWithExpression: stringPredicate(ci(endsWith), true),
+  EndsWithExpression: stringPredicate(ci('endswith', endsWith)),
+  NotEndsWithExpression: stringPredicate(ci('!endswith', endsWith), true),
   EndsWithCsExpression: stringPredicate(endsWith),
   NotEndsWithCsExpression: stringPredicate(endsWith, true),
   MatchesRegexExpression: matchesRegex,
@@ -212,8 +258,8 @@ export function operatorWithConstants(
   const values = operands.map((o) => o.value as string);
   const termOperator = TERM_OPERATORS[kind];
   if (termOperator && values.length === 1) {
-    const [mode, cs, negated] = termOperator;
-    const matches = termMatcher(values[0], mode, cs);
+    const [mode, cs, negated, operator] = termOperator;
+    const matches = termMatcher(values[0], mode, cs, operator);
     return (v) => matches(typeof v === 'string' ? v : text(v, leftType)) !== negated;
   }
   // String equality is ordinal and strings are never null, so == is ===.
@@ -231,9 +277,16 @@ export function operatorWithConstants(
     }
     case 'InCsExpression':
     case 'NotInCsExpression': {
-      const set = new Set(values.map(foldAscii));
       const negated = kind === 'NotInCsExpression';
-      return (v) => set.has(foldAscii(v as string)) !== negated;
+      const operator = negated ? '!in~' : 'in~';
+      if (values.some(hasNonAscii)) return (v) => inCi(operator, v as string, values) !== negated;
+      const set = new Set(values.map(foldAscii));
+      // An ASCII item never equals a non-ASCII text under ASCII folding; under every-letter folding
+      // it can ('ı' folds to 'I'), so such a row takes the two-reading path.
+      return (v) =>
+        hasNonAscii(v as string)
+          ? inCi(operator, v as string, values) !== negated
+          : set.has(foldAscii(v as string)) !== negated;
     }
   }
   return undefined;

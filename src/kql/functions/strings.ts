@@ -114,12 +114,26 @@ const extractAll: ScalarImpl = (args, types) => {
   const [pattern, groupsArg, source] = args.length === 2 ? [args[0], null, args[1]] : args;
   const sourceType = types[args.length - 1];
   const re = compileRegex(text(pattern, types[0]));
+  // The page's regex holds "between one and 16 capture groups"; without one, whether Kusto returns
+  // the whole matches (as the engine did), fails or returns nothing is not documented.
+  if (re.groupCount() === 0 && !Array.isArray(groupsArg))
+    throw new UnsupportedError(
+      'extract_all() of a regex without a capture group',
+      'extract_all() of a regex without a capture group: the extract_all page takes a regex "containing ' +
+        'between one and 16 capture groups" and does not say what one without them returns; put the ' +
+        'pattern in parentheses to extract whole matches',
+    );
   const requested: (number | string)[] = Array.isArray(groupsArg)
     ? (groupsArg as Json[]).map((g) => (typeof g === 'number' || typeof g === 'string' ? g : -1))
-    : re.groupCount() === 0
-      ? [0]
-      : Array.from({ length: re.groupCount() }, (_, i) => i + 1);
+    : Array.from({ length: re.groupCount() }, (_, i) => i + 1);
   const indexes = requested.map((g) => {
+    if (g === 0)
+      throw new UnsupportedError(
+        'extract_all() of capture group 0',
+        'extract_all() of capture group 0: the extract_all page\'s captureGroups take "values from 1 to the ' +
+          'number of capturing groups" and do not say what 0 (the whole match) returns; put the pattern in ' +
+          'parentheses and name that group',
+      );
     const i = groupIndex(re, g);
     if (i === undefined) throw new EvaluationError(`extract_all(): capture group '${g}' does not exist`);
     return i;
@@ -127,7 +141,9 @@ const extractAll: ScalarImpl = (args, types) => {
   const rows: Json[] = [];
   for (const m of regexMatches(re, text(source, sourceType))) {
     const values = indexes.map((i) => m.groups[i] ?? '');
-    rows.push(indexes.length === 1 && !Array.isArray(groupsArg) ? values[0] : values);
+    // "If number of captureGroups is 1: The returned array has a single dimension" (extract_all page),
+    // whether the groups are named by the captureGroups argument or are all of the regex's.
+    rows.push(indexes.length === 1 ? values[0] : values);
   }
   return rows.length === 0 ? null : rows;
 };

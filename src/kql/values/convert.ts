@@ -1,7 +1,7 @@
 import { dateToTicks, formatDateTime, formatDateTimeFull, parseDateTime } from './datetime.js';
 import { UnsupportedError } from './errors.js';
 import { readJsonData } from './json-text.js';
-import { formatTimespan, parseTimespan } from './timespan.js';
+import { formatTimespan, isTimespanUnit, parseTimespan } from './timespan.js';
 import { DynReal, type Json, JsonWhole, type KqlType, realInDynamic, setOwn, type Value } from './types.js';
 
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
@@ -396,11 +396,37 @@ export function refuseUndocumentedNumberText(text: string, type: KqlType, constr
 }
 
 /**
+ * Text converted to a timespan in a form the totimespan page does not print
+ * (https://learn.microsoft.com/kusto/query/totimespan-function prints only "0.00:01:00", the
+ * `[d.]hh:mm[:ss[.fffffff]]` form that .NET's TimeSpan.Parse and the timespan literal both read): a
+ * literal's unit form ("2h", "1.5d": the literal reads it, TimeSpan.Parse fails), a bare number ("10":
+ * ten days for both, the engine answered null; "1.5": a day and a half for the literal, null for
+ * TimeSpan.Parse) and a fraction past 7 digits (ticks have 7; TimeSpan.Parse fails, the engine cut it)
+ * are refused. Other text answers as before.
+ */
+const TIMESPAN_UNIT_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$/i;
+const LONG_FRACTION = /^\s*[+-]?(?:\d+\.)?\d{1,2}:\d{1,2}:\d{1,2}\.\d{8,}\s*$/;
+
+export function refuseUndocumentedTimespanText(text: string, construct: string): void {
+  const unit = TIMESPAN_UNIT_TEXT.exec(text)?.[1];
+  const numberOrUnit = unit !== undefined && (unit === '' || isTimespanUnit(unit));
+  if (!numberOrUnit && !LONG_FRACTION.test(text)) return;
+  throw new UnsupportedError(
+    `${construct} of timespan text in an undocumented form`,
+    `${construct} of the text ${JSON.stringify(text)}: the totimespan page prints only the d.hh:mm:ss form ` +
+      '("0.00:01:00"); whether this text reads as a timespan literal, as .NET\'s TimeSpan.Parse (which ' +
+      'takes no unit letters, reads a bare number as days and at most 7 fraction digits) or not at all is ' +
+      'not documented; write the text as [d.]hh:mm:ss, or convert the number with a unit (toreal(x) * 1h)',
+  );
+}
+
+/**
  * coerce() where a query converts a value (typed captures, casts): an out-of-range int, number text in
  * a form no page prints and a dashed year-last date are refused.
  */
 export function convertInQuery(input: unknown, type: KqlType, construct: string): Value {
   if (typeof input === 'string') refuseUndocumentedNumberText(input, type, construct);
+  if (typeof input === 'string' && type === 'timespan') refuseUndocumentedTimespanText(input, construct);
   if (type === 'int' && input !== null && input !== undefined) {
     const n = typeof input === 'string' ? parseNumberText(input) : numeric(input);
     if (n !== null) refuseOutOfIntRange(n, construct);

@@ -14,6 +14,7 @@ export {
   refuseMixedNumberKinds,
   refuseOutOfIntRange,
   refuseUndocumentedNumberText,
+  refuseUndocumentedTimespanText,
   toInteger,
   toJson,
   valueToDynamic,

@@ -40,6 +40,9 @@ const UNIT_TICKS: Record<string, bigint> = {
   ticks: 1n,
 };
 
+/** Whether a word is a timespan literal's unit (`h`, `min`, `ms`, `tick`...), ignoring case. */
+export const isTimespanUnit = (word: string): boolean => Object.hasOwn(UNIT_TICKS, word.toLowerCase());
+
 const UNIT_FORM = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)$/i;
 const CLOCK_FORM = /^([+-]?)(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?$/;
 

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binaryOperator, operatorWithConstants } from '../../../src/kql/functions/index.js';
-import type { KqlType, Value } from '../../../src/kql/values/index.js';
+import { type KqlType, UnsupportedError, type Value } from '../../../src/kql/values/index.js';
 
 // Filters compile `Col <op> constant` into a specialized test; it must agree with the generic
-// operator on every input, including the ASCII-only case folding of has/in~ and term boundaries.
+// operator on every input, including the ASCII-only case folding of has/in~ and term boundaries, and
+// refuse the same non-ASCII inputs whose answer depends on the page version (text.ts twoReadings).
 const ALPHABET = [
   'a',
   'A',
@@ -51,6 +52,16 @@ function generic(kind: string, left: Value, leftType: KqlType, right: string[]):
   return impl([left, ...right], [leftType, ...right.map(() => 'string' as const)], 'bool', { now: 0n });
 }
 
+/** A value, or the construct of a refusal: both forms must refuse the same inputs (text.ts twoReadings). */
+function outcome(run: () => Value): Value | { refused: string } {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UnsupportedError) return { refused: error.construct };
+    throw error;
+  }
+}
+
 function special(kind: string, left: Value, leftType: KqlType, right: string[]): Value {
   const test = operatorWithConstants(
     kind,
@@ -65,7 +76,9 @@ describe('operators with constant operands agree with the generic operators', ()
   it.each(TERM_KINDS)('%s', (kind) => {
     fc.assert(
       fc.property(text, text, (haystack, needle) => {
-        expect(special(kind, haystack, 'string', [needle])).toBe(generic(kind, haystack, 'string', [needle]));
+        expect(outcome(() => special(kind, haystack, 'string', [needle]))).toEqual(
+          outcome(() => generic(kind, haystack, 'string', [needle])),
+        );
       }),
       { numRuns: 400 },
     );
@@ -75,7 +88,9 @@ describe('operators with constant operands agree with the generic operators', ()
     const single = kind.includes('Equal');
     fc.assert(
       fc.property(text, fc.array(text, { minLength: 1, maxLength: single ? 1 : 4 }), (left, right) => {
-        expect(special(kind, left, 'string', right)).toBe(generic(kind, left, 'string', right));
+        expect(outcome(() => special(kind, left, 'string', right))).toEqual(
+          outcome(() => generic(kind, left, 'string', right)),
+        );
       }),
       { numRuns: 300 },
     );

@@ -5,8 +5,13 @@ import { dt, fn, NOW, ts } from './call.js';
 const at = (s: string) => dt(s).v;
 
 describe('bin / floor', () => {
-  it('aligns datetimes to 0001-01-01 (a Monday): 7d bins start on Mondays', () => {
-    const binned = fn('bin', [dt('2026-01-10 12:07'), ts('7d')], 'datetime');
+  // Bins of 7d start on Mondays aligned to 0001-01-01 and on Thursdays aligned to 1970-01-01; no page
+  // says which bin() uses, so such a size is refused (wrong-answer-hunt-9.yaml), and bin_at answers.
+  it('refuses a datetime bin size whose bins depend on the alignment; bin_at names it', () => {
+    expect(() => fn('bin', [dt('2026-01-10 12:07'), ts('7d')], 'datetime')).toThrow(
+      /bin\(\) of a datetime with this bin size/,
+    );
+    const binned = fn('bin_at', [dt('2026-01-10 12:07'), ts('7d'), dt('2026-01-05')], 'datetime');
     expect(binned).toBe(at('2026-01-05'));
     expect(fn('dayofweek', [{ v: binned, t: 'datetime' }], 'timespan')).toBe(TICKS_PER_DAY);
   });

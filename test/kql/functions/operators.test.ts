@@ -55,8 +55,12 @@ describe('case sensitivity per operator', () => {
     expect(op(kind, [l, r])).toBe(expected);
   });
 
-  it('case-insensitive operators fold ASCII only, as the docs state', () => {
-    expect(op('EqualTildeExpression', ['É', 'é'])).toBe(false);
+  // The string operators page (2020) says case-insensitive operators support ASCII only; its 2023
+  // version dropped the note, so a non-ASCII case difference is refused (text.ts twoReadings).
+  it('case-insensitive operators fold ASCII; a non-ASCII case difference is refused', () => {
+    expect(() => op('EqualTildeExpression', ['É', 'é'])).toThrow(
+      /depends on how a non-ASCII character is read/,
+    );
     expect(op('EqualTildeExpression', ['ÉA', 'Éa'])).toBe(true);
   });
 });
