@@ -24,6 +24,18 @@ export function records(query: string, options: { catalog?: Catalog; tables?: Ma
   return tableToRecords(run(query, options));
 }
 
+/** The refusal a query meets: its construct and the query text at its position. */
+export function refusalAt(query: string): { construct: string; at: string } {
+  try {
+    records(query);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UnsupportedError);
+    const error = e as UnsupportedError;
+    return { construct: error.construct, at: query.slice(error.start, error.start + error.length) };
+  }
+  throw new Error(`answered: ${query}`);
+}
+
 export function run(query: string, options: { catalog?: Catalog; tables?: Map<string, Table> } = {}): Table {
   return runQuery(query, {
     catalog: options.catalog ?? emptyCatalog(),
