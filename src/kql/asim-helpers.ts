@@ -50,9 +50,11 @@ export function asimResolveHelpers(): FunctionSchema[] {
  * `_ASIM_GetUsernameType(username)`, the scalar helper ASIM parsers call to set `*UsernameType`
  * (ASimNetworkSessionCiscoISE: `DstUsernameType = _ASIM_GetUsernameType(DstUsername)`). Sentinel has it
  * built in (`EquivalentBuiltInFunction: _ASIM_GetUsernameType`) and the Azure-Sentinel CI loads it from
- * the same file (CommonFunctionsLoader, ASIM/lib/functions). The body is that file's
- * (ASIM/lib/functions/ASIM_GetUsernameType.yaml @1b73eb28), whose FunctionQuery only declares it as a
- * `let`; a case over the text alone, so the engine runs it as written.
+ * the same file (CommonFunctionsLoader, ASIM/lib/functions). The body is that file's as last
+ * updated (ASIM/lib/functions/ASIM_GetUsernameType.yaml @bc043b8, LastUpdated Jan 11, 2023, whose
+ * FunctionQuery declares it as a `let` and calls it): a case over the text alone, so the engine runs
+ * it as written. The Jan 10 version (@1b73eb28) lacked `isempty(username), ""` and typed an empty
+ * username "Simple"; the FortiGate legs call it on CommonSecurityLog's often empty user names.
  */
 export function asimUsernameType(): FunctionSchema {
   return {
@@ -63,6 +65,7 @@ export function asimUsernameType(): FunctionSchema {
     username contains "@", "UPN",
     username contains "\\", "Windows",
     (username has "CN=" or username has "OU=" or username has "DC="), "DN",
+    isempty(username), "",
     "Simple")`,
     file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_GetUsernameType.yaml',
   };

@@ -579,19 +579,40 @@ function convertedColumnIfExists(
   if (args.length !== 1 || kindName(args[0]) !== 'FunctionCallExpression') return undefined;
   if (calledName(args[0]) !== 'column_ifexists') return undefined;
   const bound = typeOf(args[0], ctx);
-  if (bound !== 'string' && !(name === 'toint' && bound === 'int')) return undefined;
+  const integerOfText = integerDefault(name, bound);
+  if (bound !== 'string' && !(name === 'toint' && bound === 'int') && !integerOfText) return undefined;
   const [nameNode] = argumentNodes(args[0], ctx);
   const column = nameNode ? lowerScalar(nameNode, { schema: [] }, ctx) : undefined;
   if (column?.kind !== 'literal' || typeof column.value !== 'string') return undefined;
   const index = columnIndex(row.schema, column.value);
   if (index < 0) return undefined;
   const type = row.schema[index].type;
+  if (integerOfText && type === 'string')
+    return conversionCall({ kind: 'column', index, type }, name, target, node, ctx);
   if (bound === 'int')
     return type === 'long'
       ? conversionCall({ kind: 'column', index, type }, 'toint', 'int', node, ctx)
       : undefined;
   if (type !== target) return undefined;
   return { kind: 'column', index, type: target };
+}
+
+/**
+ * `toint(column_ifexists('c', 0))` (a long default; or an int one) and `tolong(column_ifexists('c',
+ * 0))` over an existing string column: the column_ifexists page says the call returns "the column it
+ * refers to" (the text), Kusto.Language types it by the default (a number). Read as the text, the
+ * call is toint(c); read as the text converted to the default's type, it is toint(tolong(c)). The
+ * engine's toint and tolong read text alike (integer text converts, other numeric text is refused,
+ * text that is no number is null) and toint refuses a long outside int range, so both readings give
+ * the same answer wherever the engine answers. tolong over an int default is left out: there the
+ * int step would refuse text a direct tolong converts. ASIM's `_ASIM_ResolveNetworkProtocol`
+ * (ASIM/lib/functions/ASIM_ResolveNetworkProtocol.yaml @c93fd15) reads CommonSecurityLog's string
+ * Protocol this way for the FortiGate and other CEF legs.
+ */
+function integerDefault(name: string, bound: KqlType | undefined): boolean {
+  return (
+    (name === 'toint' && (bound === 'int' || bound === 'long')) || (name === 'tolong' && bound === 'long')
+  );
 }
 
 /**
