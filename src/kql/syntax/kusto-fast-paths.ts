@@ -3,7 +3,6 @@ import { recursiveDiagnosticsWalk } from './diagnostics-walk.js';
 import { hashLookups } from './hash-lookups.js';
 import { shareImmutableLists } from './immutable-lists.js';
 import { memoizeOperatorOverloads } from './operator-overloads.js';
-import { parseBodiesOnce } from './parsed-bodies.js';
 import { fastTreeBuilding } from './tree-building.js';
 
 /**
@@ -151,7 +150,6 @@ export function installKustoFastPaths(
   recursiveDiagnosticsWalk(system, kusto, replace);
   fastTreeBuilding(system, kusto, replace, onInstantiation);
   hashLookups(bridge, system, replace, onInstantiation);
-  parseBodiesOnce(kusto, replace);
 
   const types = kusto.KustoCode.$assembly.$types;
   specializeAutoProperties(
