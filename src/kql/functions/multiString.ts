@@ -1,6 +1,6 @@
 /** Functions over a string and a list of strings: replace_strings() and has_any_index(). */
 import { type Json, UnsupportedError } from '../values/index.js';
-import { hasNonAscii, matchesTermAs, text, twoReadingsOf } from './text.js';
+import { hasNonAscii, matchesTermAs, text, twoReadings } from './text.js';
 import type { FunctionTable, ScalarImpl } from './types.js';
 
 /**
@@ -54,7 +54,7 @@ const hasAnyIndex: ScalarImpl = ([source, values], types) => {
   const index = (unicode: boolean) =>
     needles.findIndex((n) => matchesTermAs(haystack, n, 'term', false, unicode));
   if (!hasNonAscii(haystack) && !needles.some(hasNonAscii)) return index(false);
-  return twoReadingsOf('has_any_index()', haystack, index);
+  return twoReadings('has_any_index()', haystack, index);
 };
 
 export const multiStringFunctions: FunctionTable = {

@@ -53,16 +53,7 @@ export function foldUnicode(s: string): string {
  * letter, digit or mark a term character, what the 2023 page's unqualified "alphanumeric" allows).
  * Equal answers are returned; a difference is refused, naming the operator and the value.
  */
-export function twoReadings(
-  operator: string,
-  haystack: string,
-  test: (unicode: boolean) => boolean,
-): boolean {
-  return twoReadingsOf(operator, haystack, test);
-}
-
-/** twoReadings for any answer compared with ===. */
-export function twoReadingsOf<T>(operator: string, haystack: string, test: (unicode: boolean) => T): T {
+export function twoReadings<T>(operator: string, haystack: string, test: (unicode: boolean) => T): T {
   const ascii = test(false);
   if (test(true) === ascii) return ascii;
   throw new UnsupportedError(
