@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
-import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
-import { NOW } from './helpers.js';
+import type { Table } from '../../../src/kql/index.js';
+import { recordsOver, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 
 // `_Im_Dns` / `imDns` run the published union imDns.yaml @0a8680b (13 legs) with the bodies of
 // vimDnsEmpty @0a2f31b (the schema), vimDnsInfobloxNIOS @1519ab3 (Syslog), vimDnsZscalerZIA @1519ab3
@@ -34,7 +33,7 @@ const infoblox = withSourceTypes([
 ]);
 
 const run = (query: string, tables: Map<string, Table>, catalog: Catalog = infoblox) =>
-  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+  recordsOver(catalog, query, tables);
 
 const query = 'client 10.0.0.5#53124: query: www.contoso.com IN A + (10.0.0.1)';
 const syslog = new Map([

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
-import { type Table, tableFromRecords } from '../../../src/kql/index.js';
+import { runQuery, type Table, tableFromRecords, tableToRecords } from '../../../src/kql/index.js';
+import { NOW } from './helpers.js';
 
 /** The repository's catalog, shared by the tests that run published ASIM bodies. */
 export const builtin = loadCatalog(join(import.meta.dirname, '..', '..', '..'));
@@ -23,3 +24,24 @@ export function withDisabledParsers(): Catalog {
 /** Rows of a catalog table, typed by its catalog columns. */
 export const rowsOf = (name: string, records: Record<string, unknown>[]): Table =>
   tableFromRecords(builtin.tables.get(name)?.columns ?? [], records);
+
+/** A query's records over these tables and a catalog, at the engine tests' fixed now. */
+export const recordsOver = (catalog: Catalog, query: string, tables: Map<string, Table>) =>
+  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+
+/** CommonSecurityLog of a CEF source's rows, beside a Palo Alto row that source's leg must not read. */
+export const commonSecurityLog = (rows: Record<string, unknown>[]): Map<string, Table> =>
+  new Map([
+    [
+      'CommonSecurityLog',
+      rowsOf('CommonSecurityLog', [
+        ...rows,
+        {
+          TimeGenerated: '2026-01-10T11:02:00Z',
+          DeviceVendor: 'Palo Alto Networks',
+          DeviceProduct: 'PAN-OS',
+          Activity: 'TRAFFIC',
+        },
+      ]),
+    ],
+  ]);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
-import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
-import { NOW } from './helpers.js';
+import type { Table } from '../../../src/kql/index.js';
+import { commonSecurityLog, recordsOver, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 
 // The Fortinet FortiGate ASIM legs run their published bodies over CommonSecurityLog:
 // vimWebSessionFortinetFortiGate.yaml @793112e and vimNetworkSessionFortinetFortiGate.yaml @08fcfd98
@@ -12,53 +11,41 @@ import { NOW } from './helpers.js';
 // bodies (lookups, parse-kv keys, the IANA protocol table), not printed by the engine.
 
 const catalog = withDisabledParsers();
-const run = (query: string, tables: Map<string, Table>) =>
-  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+const run = (query: string, tables: Map<string, Table>) => recordsOver(catalog, query, tables);
 
 /** A FortiGate web-filter row, a FortiGate traffic row and a Palo Alto row neither leg reads. */
 const csl = (extra: Record<string, unknown>[] = []) =>
-  new Map([
-    [
-      'CommonSecurityLog',
-      rowsOf('CommonSecurityLog', [
-        {
-          TimeGenerated: '2026-01-10T11:00:00Z',
-          DeviceVendor: 'Fortinet',
-          DeviceProduct: 'Fortigate',
-          Activity: 'webfilter: utm blocked',
-          DeviceAction: 'blocked',
-          Protocol: '6',
-          SourceIP: '10.0.0.1',
-          DestinationIP: '1.2.3.4',
-          SourceUserName: 'alice@contoso.com',
-          RequestURL: 'https://www.contoso.com/a',
-          LogSeverity: '5',
-          AdditionalExtensions: 'FortinetFortiGatepolicyid=7;ad.httpmethod=GET;x-forwarded-for=9.9.9.9;',
-          ReceivedBytes: 10,
-          SentBytes: 5,
-        },
-        {
-          TimeGenerated: '2026-01-10T11:01:00Z',
-          DeviceVendor: 'Fortinet',
-          DeviceProduct: 'Fortigate',
-          Activity: 'traffic:forward accept',
-          DeviceAction: 'accept',
-          Protocol: '17',
-          SourceIP: '10.0.0.2',
-          DestinationIP: '1.2.3.5',
-          SourceUserName: 'CONTOSO\\bob',
-          LogSeverity: '6',
-          AdditionalExtensions: 'cat=traffic;FTNTFGTpolicyid=3;FTNTFGTsentpkt=4;FTNTFGTrcvdpkt=2',
-        },
-        {
-          TimeGenerated: '2026-01-10T11:02:00Z',
-          DeviceVendor: 'Palo Alto Networks',
-          DeviceProduct: 'PAN-OS',
-          Activity: 'TRAFFIC',
-        },
-        ...extra,
-      ]),
-    ],
+  commonSecurityLog([
+    {
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      DeviceVendor: 'Fortinet',
+      DeviceProduct: 'Fortigate',
+      Activity: 'webfilter: utm blocked',
+      DeviceAction: 'blocked',
+      Protocol: '6',
+      SourceIP: '10.0.0.1',
+      DestinationIP: '1.2.3.4',
+      SourceUserName: 'alice@contoso.com',
+      RequestURL: 'https://www.contoso.com/a',
+      LogSeverity: '5',
+      AdditionalExtensions: 'FortinetFortiGatepolicyid=7;ad.httpmethod=GET;x-forwarded-for=9.9.9.9;',
+      ReceivedBytes: 10,
+      SentBytes: 5,
+    },
+    {
+      TimeGenerated: '2026-01-10T11:01:00Z',
+      DeviceVendor: 'Fortinet',
+      DeviceProduct: 'Fortigate',
+      Activity: 'traffic:forward accept',
+      DeviceAction: 'accept',
+      Protocol: '17',
+      SourceIP: '10.0.0.2',
+      DestinationIP: '1.2.3.5',
+      SourceUserName: 'CONTOSO\\bob',
+      LogSeverity: '6',
+      AdditionalExtensions: 'cat=traffic;FTNTFGTpolicyid=3;FTNTFGTsentpkt=4;FTNTFGTrcvdpkt=2',
+    },
+    ...extra,
   ]);
 
 describe('ASIM: Fortinet FortiGate legs over CommonSecurityLog', () => {

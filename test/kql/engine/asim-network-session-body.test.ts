@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
+import type { Table } from '../../../src/kql/index.js';
 import { publishedParsers } from '../../../src/kql/solution-parsers.js';
-import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
-import { NOW } from './helpers.js';
+import { recordsOver, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 
 // `_Im_NetworkSession` / `imNetworkSession` run the published union imNetworkSession.yaml @853c895
 // (0.6, 27 legs) with the bodies of vimNetworkSessionEmpty @06bb353 (the schema) and
@@ -14,8 +13,7 @@ import { NOW } from './helpers.js';
 // destination of an inbound one, RemoteUrl's first label is the remote hostname.
 
 const catalog = withDisabledParsers();
-const run = (query: string, tables: Map<string, Table>) =>
-  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+const run = (query: string, tables: Map<string, Table>) => recordsOver(catalog, query, tables);
 
 const mde = new Map([
   [

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
-import { rowsOf, withDisabledParsers } from './asim-fixtures.js';
-import { NOW } from './helpers.js';
+import type { Table } from '../../../src/kql/index.js';
+import { commonSecurityLog, recordsOver, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 
 // vimWebSessionZscalerZIA runs its published body, vimWebSessionzScalerZIA.yaml @bd3bf57 (0.6,
 // CommonSecurityLog `DeviceVendor == "Zscaler"`, `DeviceProduct == "NSSWeblog"`); before, it was a body
@@ -11,51 +10,39 @@ import { NOW } from './helpers.js';
 // refuses, cases/datatable-cell-kinds.yaml), and the other CEF legs are not held.
 
 const catalog = withDisabledParsers();
-const run = (query: string, tables: Map<string, Table>) =>
-  tableToRecords(runQuery(query, { catalog, tables, now: NOW }));
+const run = (query: string, tables: Map<string, Table>) => recordsOver(catalog, query, tables);
 
 /** Zscaler NSS web log rows as the CEF connector writes them, and a Palo Alto row the leg ignores. */
 const csl = (extra: Record<string, unknown>[] = []) =>
-  new Map([
-    [
-      'CommonSecurityLog',
-      rowsOf('CommonSecurityLog', [
-        {
-          TimeGenerated: '2026-01-10T11:00:00Z',
-          DeviceVendor: 'Zscaler',
-          DeviceProduct: 'NSSWeblog',
-          DeviceAction: 'Blocked',
-          RequestURL: 'www.contoso.com/a%20b',
-          ApplicationProtocol: 'HTTP',
-          DestinationHostName: '1.2.3.4',
-          DestinationIP: '1.2.3.4',
-          SourceIP: '10.0.0.7',
-          FieldDeviceCustomNumber1: 95,
-          AdditionalExtensions:
-            'rulelabel=Block1;ruletype=URL;urlclass=Security;devicemodel=x;outcome=403;reason=Blocked',
-        },
-        {
-          TimeGenerated: '2026-01-10T11:01:00Z',
-          DeviceVendor: 'Zscaler',
-          DeviceProduct: 'NSSWeblog',
-          DeviceAction: 'Allowed',
-          RequestURL: 'www.fabrikam.com/b',
-          ApplicationProtocol: 'HTTPS',
-          DestinationHostName: 'www.fabrikam.com',
-          DestinationIP: '5.6.7.8',
-          SourceIP: '10.0.0.8',
-          AdditionalExtensions:
-            'rulelabel=None;ruletype=None;urlclass=Business Use;devicemodel=x;outcome=200;reason=Allowed',
-        },
-        {
-          TimeGenerated: '2026-01-10T11:02:00Z',
-          DeviceVendor: 'Palo Alto Networks',
-          DeviceProduct: 'PAN-OS',
-          Activity: 'TRAFFIC',
-        },
-        ...extra,
-      ]),
-    ],
+  commonSecurityLog([
+    {
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      DeviceVendor: 'Zscaler',
+      DeviceProduct: 'NSSWeblog',
+      DeviceAction: 'Blocked',
+      RequestURL: 'www.contoso.com/a%20b',
+      ApplicationProtocol: 'HTTP',
+      DestinationHostName: '1.2.3.4',
+      DestinationIP: '1.2.3.4',
+      SourceIP: '10.0.0.7',
+      FieldDeviceCustomNumber1: 95,
+      AdditionalExtensions:
+        'rulelabel=Block1;ruletype=URL;urlclass=Security;devicemodel=x;outcome=403;reason=Blocked',
+    },
+    {
+      TimeGenerated: '2026-01-10T11:01:00Z',
+      DeviceVendor: 'Zscaler',
+      DeviceProduct: 'NSSWeblog',
+      DeviceAction: 'Allowed',
+      RequestURL: 'www.fabrikam.com/b',
+      ApplicationProtocol: 'HTTPS',
+      DestinationHostName: 'www.fabrikam.com',
+      DestinationIP: '5.6.7.8',
+      SourceIP: '10.0.0.8',
+      AdditionalExtensions:
+        'rulelabel=None;ruletype=None;urlclass=Business Use;devicemodel=x;outcome=200;reason=Allowed',
+    },
+    ...extra,
   ]);
 
 describe('ASIM web session: Zscaler ZIA leg over CommonSecurityLog', () => {
