@@ -108,7 +108,7 @@ function droppedBy(
  * page), so a column missing from its output under its own name may go on under another.
  */
 function renamesByType(op: any): boolean {
-  return kindName(op) === 'UnionOperator';
+  return MERGES_BY_NAME.has(kindName(op));
 }
 
 /**
@@ -147,7 +147,7 @@ export function unobservedBeyond(
       const op = parent.Operator;
       // A piped union may rename the column (`a_string` beside a leg's long `a`): its value goes on
       // under a name this walk does not follow, so it counts as read.
-      if (valueOnly && MERGES_BY_NAME.has(kindName(op))) return false;
+      if (valueOnly && renamesByType(op)) return false;
       if (valueOnly && keepsValue(op, name)) {
         // The column goes on unchanged under its name (or is dropped): follow it further.
         if (!hasColumn(op, name)) return true;
