@@ -17,6 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readWorkspaceTables } from '../src/content/workspace-tables.js';
 import { builtinAsimParsers } from '../src/kql/asim.js';
 import {
   type ColumnSchema,
@@ -97,6 +98,23 @@ function jsonFiles(dir: string): string[] {
     .sort();
 }
 
+/**
+ * The table a CustomTables file declares. Most files are `{"Name", "Properties": [{"Name","Type"}]}`;
+ * some are a workspace table resource as a data connector deploys it, columns under
+ * `properties.schema.columns` (CustomTables/SINECSecurityGuard_CL.json @3707420), read as
+ * import-solution-tables reads those (src/content/workspace-tables.ts).
+ */
+function ciTableOf(raw: unknown): Omit<Declaration, 'source'> | undefined {
+  const name = ciField(raw, 'Name');
+  const properties = ciField(raw, 'Properties');
+  if (typeof name === 'string' && Array.isArray(properties)) {
+    const notes: string[] = [];
+    return { name, columns: ciColumns(properties, notes), notes };
+  }
+  const [table, ...more] = readWorkspaceTables(raw);
+  return table && more.length === 0 ? table : undefined;
+}
+
 /** A folder's `commits.json` (file name -> commit) as a lookup, `commit` for the files it does not name. */
 export function commitsOf(dir: string, commit: string | undefined): (file: string) => string | undefined {
   const file = join(dir, 'commits.json');
@@ -159,13 +177,12 @@ export function importTables(
   const tableCommit = commitsOf(tablesDir, commit);
   const declarations: Declaration[] = [...stubFunctions];
   for (const file of files) {
-    const raw = parseCiJson(readFileSync(join(tablesDir, file), 'utf8'));
-    const name = ciField(raw, 'Name');
-    if (typeof name !== 'string') continue;
-    const notes: string[] = [];
-    const columns = ciColumns(list(ciField(raw, 'Properties')), notes);
+    const declared = ciTableOf(parseCiJson(readFileSync(join(tablesDir, file), 'utf8')));
+    // A file that names no column declares nothing a query can bind: writing it would add a table
+    // without columns, on which every rule reading the table fails (KS142) though the file is there.
+    if (!declared || declared.columns.length === 0) continue;
     const source = { repo: REPO, path: `${FOLDER}/CustomTables/${file}`, commit: tableCommit(file) };
-    declarations.push({ name, columns, notes, source });
+    declarations.push({ ...declared, source });
   }
   for (const { name, columns, notes, source } of declarations) {
     const own = microsoft.get(name);
