@@ -39,8 +39,19 @@ describe('tables of the eleventh held-out corpus', () => {
       "RSAIDPlus_AdminLogs_CL |where activityKey == 'LOCKED_ADMIN_ACCOUNT' |project TimeGenerated, customerName, adminUserName, adminUserRole, activityKey, sourceIPAddress",
       "Anvilogic_Alerts_CL | where avl_rule_mode!='Warn' | project coi_account, src_nt_domain, ssid, coi_host, coi_ip, url, coi_app, file_name, file_path, process_id, process_exec, registry_hive, registry_key_name, registry_value_name, registry_value_data, registry_value_type",
       'SINECSecurityGuard_CL | where ipv4_is_private(source_ip) or ipv4_is_private(destination_ip) | project source_ip, destination_ip, signature_id, signature_name',
+      // Halcyon_Commands_CL (Halcyon_ccp/Halcyon_table_commands.json @c11ad55): device is dynamic
+      'Halcyon_Commands_CL | summarize arg_max(TimeGenerated, *) by HalcyonAlertId | extend DeviceName = tostring(device.hostname)',
     ])
       expect(errors(query), query).toEqual([]);
+  });
+
+  it('keeps the published Halcyon rule an error: SecurityAlert.ExtendedProperties is a string, not dynamic', () => {
+    // Solutions/Halcyon/Analytics Rules/HalcyonTriggersRule.json @26746df: `ExtendedProperties["HalcyonAlertId"]`
+    // on a string column is KS147 in Kusto.Language, which the service parses with; the rule is not run.
+    const codes = errors(
+      'SecurityAlert | extend HalcyonAlertId = tostring(ExtendedProperties["HalcyonAlertId"]) | project HalcyonAlertId',
+    ).map((d) => d.code);
+    expect(codes).toEqual(['KS147']);
   });
 
   it('"NordPass - User fails authentication" answers over NordPassEventLogs_CL rows', () => {
