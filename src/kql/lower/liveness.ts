@@ -162,8 +162,36 @@ export function unobservedBeyond(
       at = parent;
       continue;
     }
+    const joined = rightSideOutput(parent, at, name);
+    if (joined === 'follow') {
+      at = parent.Parent;
+      continue;
+    }
+    if (joined !== undefined) return joined;
     if (ctx.resultKept && parent === ctx.resultKept.statement) return !ctx.resultKept.columns.has(name);
     if (ctx.bodyResult && at === ctx.bodyResult.result) return ctx.bodyResult.unobserved(name);
     return false;
   }
+}
+
+/**
+ * The right side of a join or lookup (`at`, the operator's `Expression`): where its column `name`
+ * goes. The join page: the output has "a column for every column in each of the two tables ... The
+ * columns of the right side will be automatically renamed if there are name conflicts", and
+ * leftsemi/leftanti return "columns from the left side only"
+ * (https://learn.microsoft.com/kusto/query/join-operator); the lookup page likewise appends the right
+ * table's columns. So the column goes on under its own name ('follow': from the join's pipe) when the
+ * left side has no column of that name, is dropped when the output lacks it, and counts as observed
+ * when the condition names it or the left side has the name (renamed: not followed). Anything else
+ * (not a right side): undefined.
+ */
+function rightSideOutput(op: any, at: any, name: string): boolean | 'follow' | undefined {
+  const kind = kindName(op);
+  if ((kind !== 'JoinOperator' && kind !== 'LookupOperator') || op.Expression !== at) return undefined;
+  const condition = kind === 'JoinOperator' ? op.ConditionClause : op.LookupClause;
+  if (condition && reads(condition, name, NONE)) return false;
+  const pipe = op.Parent;
+  if (kindName(pipe) !== 'PipeExpression' || pipe.Operator !== op) return false;
+  if (hasColumn(pipe.Expression, name)) return false;
+  return hasColumn(op, name) ? 'follow' : true;
 }
