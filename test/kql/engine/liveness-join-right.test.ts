@@ -57,3 +57,27 @@ describe('a column of a join or lookup right side', () => {
     );
   });
 });
+
+// arg_max/arg_min "returns ... the values of the other specified expressions, at the row where the
+// expression is maximal", `*` being every input column "barring the group-by columns"
+// (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function): the `*` copies each column
+// under its own name; which row is taken does not depend on them. The WebSession rule's shape:
+// `| join (...) on ... | summarize arg_max(t, *) by k | project ...`.
+describe('a column a summarize arg_max(..., *) copies', () => {
+  it('dropped unread later: answered', () => {
+    expect(
+      run(`${legs}\nL | join kind=inner (union A, B, C) on k | summarize arg_max(n, *) by k | project k, n`),
+    ).toEqual([{ k: 1, n: 'left' }]);
+    expect(run(`${legs}\nunion A, B, C | summarize take_any(*) by k | project k`)).toHaveLength(3);
+  });
+
+  it('kept, used as a key, or beside another column of its name: refused', () => {
+    expect(refusal(`${legs}\nunion A, B, C | summarize arg_max(k, *)`)).toMatch(/one column per type/);
+    expect(refusal(`${legs}\nunion A, B, C | summarize arg_max(k, *) by x | project k`)).toMatch(
+      /one column per type/,
+    );
+    expect(refusal(`${legs}\nunion A, B, C | summarize arg_max(k, *), x = count() | project k, x`)).toMatch(
+      /one column per type/,
+    );
+  });
+});
