@@ -4,7 +4,7 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
-import { type BodyResult, boundSchema, kindName, list, type ResultKept } from './context.js';
+import { type BodyResult, boundSchema, calledName, kindName, list, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
 // without a column matches every one; `as` names the rows for statements elsewhere.
@@ -39,6 +39,8 @@ function reads(node: any, name: string, everyColumn: ReadonlySet<string>): boole
   // A parse reads only its source: `*` in its pattern skips text, it names no column.
   if (kind === 'ParseOperator' || kind === 'ParseWhereOperator')
     return reads(node.Expression, name, everyColumn);
+  if (kind === 'SummarizeOperator' && hasStarCopy(node) && copiesUnderOtherName(node, name)) return true;
+  if (kind === 'StarExpression' && passesColumnsOn(node)) return false;
   if (everyColumn.has(kind) || READS_EVERY_COLUMN.has(kind) || kind === 'StarExpression') return true;
   if (kind === 'NameReference' && String(node.SimpleName) === name) return true;
   if (
@@ -54,6 +56,42 @@ function reads(node: any, name: string, everyColumn: ReadonlySet<string>): boole
 }
 
 const hasColumn = (node: any, name: string): boolean => boundSchema(node).some((c) => c.name === name);
+
+// Aggregates whose `*` returns the input's columns' values at one row: arg_max/arg_min "at the row
+// where the expression is maximal/minimal", take_any "of an arbitrary row", each column "barring the
+// group-by columns" under its own name (arg-max-aggregation-function, take-any-aggregation-function
+// pages). Which row is picked does not depend on those columns' values.
+const STAR_COPIES = new Set(['arg_max', 'arg_min', 'take_any']);
+
+/** A `*` argument of arg_max/arg_min/take_any: it copies the input's columns, reading none. */
+function passesColumnsOn(star: any): boolean {
+  let call = star.Parent;
+  while (call && kindName(call) !== 'FunctionCallExpression') {
+    const kind = kindName(call);
+    if (kind !== 'SeparatedElement' && kind !== 'List' && kind !== 'ExpressionList') return false;
+    call = call.Parent;
+  }
+  return call !== undefined && STAR_COPIES.has(calledName(call));
+}
+
+function hasStarCopy(node: any): boolean {
+  if (kindName(node) === 'StarExpression') return passesColumnsOn(node);
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && hasStarCopy(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a summarize's `*` copy of `name` may come out under another name (`name1` beside an
+ * aggregate or key named `name`): then the copy is not followed by name, and counts as read.
+ */
+function copiesUnderOtherName(summarize: any, name: string): boolean {
+  const suffixed = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+$`);
+  const columns = boundSchema(summarize);
+  return columns.filter((c) => c.name === name).length > 1 || columns.some((c) => suffixed.test(c.name));
+}
 
 /**
  * True when the column `name` that the query operator `node` outputs is dropped, unread, by a later
@@ -162,8 +200,36 @@ export function unobservedBeyond(
       at = parent;
       continue;
     }
+    const joined = rightSideOutput(parent, at, name);
+    if (joined === 'follow') {
+      at = parent.Parent;
+      continue;
+    }
+    if (joined !== undefined) return joined;
     if (ctx.resultKept && parent === ctx.resultKept.statement) return !ctx.resultKept.columns.has(name);
     if (ctx.bodyResult && at === ctx.bodyResult.result) return ctx.bodyResult.unobserved(name);
     return false;
   }
+}
+
+/**
+ * The right side of a join or lookup (`at`, the operator's `Expression`): where its column `name`
+ * goes. The join page: the output has "a column for every column in each of the two tables ... The
+ * columns of the right side will be automatically renamed if there are name conflicts", and
+ * leftsemi/leftanti return "columns from the left side only"
+ * (https://learn.microsoft.com/kusto/query/join-operator); the lookup page likewise appends the right
+ * table's columns. So the column goes on under its own name ('follow': from the join's pipe) when the
+ * left side has no column of that name, is dropped when the output lacks it, and counts as observed
+ * when the condition names it or the left side has the name (renamed: not followed). Anything else
+ * (not a right side): undefined.
+ */
+function rightSideOutput(op: any, at: any, name: string): boolean | 'follow' | undefined {
+  const kind = kindName(op);
+  if ((kind !== 'JoinOperator' && kind !== 'LookupOperator') || op.Expression !== at) return undefined;
+  const condition = kind === 'JoinOperator' ? op.ConditionClause : op.LookupClause;
+  if (condition && reads(condition, name, NONE)) return false;
+  const pipe = op.Parent;
+  if (kindName(pipe) !== 'PipeExpression' || pipe.Operator !== op) return false;
+  if (hasColumn(pipe.Expression, name)) return false;
+  return hasColumn(op, name) ? 'follow' : true;
 }

@@ -90,9 +90,41 @@ export function requireRuntimeSchema(plan: Plan): void {
   if (site) throw new RuntimeSchemaNeeded(plan, site);
 }
 
-interface Insertion {
+/** Text written into the query (`text` replacing `remove` characters at `at`), in its offsets. */
+interface Edit {
   at: number;
+  remove: number;
   text: string;
+}
+
+/** A stretch of the user's query left out when it is bound again (a union leg that does not resolve). */
+export interface Deletion {
+  start: number;
+  end: number;
+}
+
+/**
+ * Thrown from lowering when `union isfuzzy=true` drops legs whose source does not resolve and
+ * Kusto.Language's binding of the rest of the query still counts their columns: the union page says
+ * "the set of union sources is reduced to the set of table references that exist", so Azure binds
+ * the query as if those legs were not written. planResolving binds it again without them.
+ */
+class LegsDropped extends Error {
+  constructor(readonly deletions: Deletion[]) {
+    super('union legs dropped');
+  }
+}
+
+/**
+ * Asks for the query to be bound again without `deletions` (offsets in the text being lowered);
+ * returns false where that text is not the one planResolving binds (a function body's expansion).
+ */
+export function rebindWithout(deletions: Deletion[], ctx: LowerContext): false {
+  const runtime = ctx.runtime;
+  if (!runtime || deletions.length === 0) return false;
+  throw new LegsDropped(
+    deletions.map((d) => ({ start: runtime.original(d.start), end: runtime.original(d.end) })),
+  );
 }
 
 /**
@@ -116,10 +148,11 @@ export function planResolving(
   catalog: Catalog,
   resolved: (Found & OpenSite)[],
   body?: BodyCall,
+  dropped: readonly Deletion[] = [],
 ): Plan {
-  const insertions = resolved.map(insertionOf).sort((a, b) => a.at - b.at);
-  const text = withInsertions(query, insertions);
-  const original = (offset: number) => toOriginal(offset, insertions);
+  const edits = editsOf(resolved, dropped);
+  const text = withEdits(query, edits);
+  const original = (offset: number) => toOriginal(offset, edits);
   // Errors in a body are the call's; in the query, at their place before the written schemas.
   const place = (error: unknown, offset: (o: number) => number) =>
     body ? atCallSite(error, body.callSite) : inOriginal(error, offset);
@@ -142,6 +175,12 @@ export function planResolving(
     checkResultSchema(plan, code);
     return plan;
   } catch (error) {
+    if (error instanceof LegsDropped) {
+      const known = new Set(dropped.map((d) => `${d.start}:${d.end}`));
+      const fresh = error.deletions.filter((d) => !known.has(`${d.start}:${d.end}`));
+      if (fresh.length === 0) throw new Error('union legs dropped twice while binding the query again');
+      return planResolving(query, catalog, resolved, body, [...dropped, ...fresh]);
+    }
     if (!(error instanceof RuntimeSchemaNeeded)) throw place(error, original);
     const { probe, site } = error;
     return {
@@ -153,12 +192,10 @@ export function planResolving(
         checkKnownColumns(found, site, probe);
         const variants = orders(found, site, probe);
         const plans = variants.map((v) =>
-          planResolving(query, catalog, [...resolved, { ...site, ...v }], body),
+          planResolving(query, catalog, [...resolved, { ...site, ...v }], body, dropped),
         );
         // The variants write the same names and types, so one mapping serves them all.
-        const next = [...resolved, { ...site, ...found }]
-          .map((r) => insertionOf(r))
-          .sort((a, b) => a.at - b.at);
+        const next = editsOf([...resolved, { ...site, ...found }], dropped);
         return { plans, inQuery: (e) => place(e, (offset) => toOriginal(offset, next)) };
       },
     };
@@ -210,28 +247,35 @@ function orders(found: Found, site: OpenSite, probe: Plan): Found[] {
   ];
 }
 
-/** The output schema written after a resolved operator. */
-function insertionOf(r: Found & OpenSite): Insertion {
-  return { at: r.end, text: ` : (${r.schema.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ')})` };
+/** The output schemas written after resolved operators and the dropped legs left out, in order. */
+function editsOf(resolved: (Found & OpenSite)[], dropped: readonly Deletion[]): Edit[] {
+  return [
+    ...resolved.map((r) => ({
+      at: r.end,
+      remove: 0,
+      text: ` : (${r.schema.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ')})`,
+    })),
+    ...dropped.map((d) => ({ at: d.start, remove: d.end - d.start, text: '' })),
+  ].sort((a, b) => a.at - b.at);
 }
 
-function withInsertions(query: string, insertions: Insertion[]): string {
+function withEdits(query: string, edits: Edit[]): string {
   let out = '';
   let at = 0;
-  for (const insertion of insertions) {
-    out += query.slice(at, insertion.at) + insertion.text;
-    at = insertion.at;
+  for (const edit of edits) {
+    out += query.slice(at, edit.at) + edit.text;
+    at = edit.at + edit.remove;
   }
   return out + query.slice(at);
 }
 
-function toOriginal(offset: number, insertions: Insertion[]): number {
+function toOriginal(offset: number, edits: Edit[]): number {
   let shift = 0;
-  for (const { at, text } of insertions) {
+  for (const { at, remove, text } of edits) {
     if (offset < at + shift) break;
     // Inside the written schema: the operator it was written after.
     if (offset < at + shift + text.length) return at;
-    shift += text.length;
+    shift += text.length - remove;
   }
   return offset - shift;
 }

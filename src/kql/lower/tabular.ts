@@ -38,7 +38,7 @@ import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
-import { openOperator, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
+import { openOperator, rebindWithout, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -913,12 +913,12 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
-  const droppedLegs: string[] = [];
-  for (const expr of list(node.Expressions)) {
+  const droppedLegs: number[] = [];
+  for (const [leg, expr] of list(node.Expressions).entries()) {
     // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
     // matching no table); a leg that resolves but the engine refuses is refused, not dropped.
     if (fuzzy && readsUnresolvedTable(expr)) {
-      droppedLegs.push(text(expr));
+      droppedLegs.push(leg);
       continue;
     }
     const tables = wildcardLegs(expr, ctx, {
@@ -942,7 +942,11 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const bound = inner ? innerUnionBound(node, ctx) : boundSchema(node);
   const withSource = params.get('withsource')?.value;
   const dataColumns = withSource ? bound.slice(1) : bound;
-  if (droppedLegs.length > 0) refuseDroppedLegColumns(node, ctx, inputs, dataColumns, droppedLegs);
+  if (droppedLegs.length > 0) {
+    // Kusto.Language bound what follows with the dropped legs' columns too: bind it again without them.
+    rebindWithout(droppedLegText(node, droppedLegs), ctx);
+    refuseDroppedLegColumns(node, ctx, inputs, dataColumns, droppedLegs);
+  }
   const sources = inputs.map((plan) =>
     dataColumns.map((c) => {
       const exact = plan.schema.findIndex((p) => p.name === c.name && p.type === c.type);
@@ -999,14 +1003,16 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
  * (union operator page), so Azure's result has the outer-union columns of the legs that resolve
  * only. Kusto.Language still binds a dropped leg's columns (`(Missing_CL | extend b = "x")` beside a
  * leg's long `b` gives `b_string` and `b_long`, where Azure returns one long `b`); answering with its
- * columns would be a wrong answer, and the query after the union is bound against them, so refuse.
+ * columns would be a wrong answer, and the query after the union is bound against them. The query
+ * is bound again without those legs (rebindWithout); in a function body's expansion, whose text is
+ * not the one bound, the union is refused unless the query drops those columns unread.
  */
 function refuseDroppedLegColumns(
   node: any,
   ctx: LowerContext,
   inputs: Plan[],
   bound: readonly Column[],
-  droppedLegs: string[],
+  droppedLegs: number[],
 ): void {
   const typesByName = new Map<string, Set<KqlType>>();
   for (const plan of inputs)
@@ -1022,12 +1028,38 @@ function refuseDroppedLegColumns(
   const unobserved = (name: string) =>
     source ? unobservedFromSource(node, name) : unobservedAfter(node, name, { resultKept: ctx.resultKept });
   if (extra.every(unobserved)) return;
+  const legs = list(node.Expressions);
   throw unsupported(
     node,
     ctx,
     'union isfuzzy=true',
-    `union isfuzzy=true drops the leg ${droppedLegs.join(', ')} (its source does not resolve), but Kusto.Language binds the union with columns only that leg gives (${extra.filter((c) => !unobserved(c)).join(', ')}), which Azure's result lacks`,
+    `union isfuzzy=true drops the leg ${droppedLegs.map((k) => text(legs[k])).join(', ')} (its source does not resolve), but Kusto.Language binds the union with columns only that leg gives (${extra.filter((c) => !unobserved(c)).join(', ')}), which Azure's result lacks; inside a function body the query is not bound again without it`,
   );
+}
+
+/**
+ * The text to leave out so that the union reads only the legs not `dropped`: each dropped leg before
+ * the last one kept with the comma after it, and the legs after the last one kept from the comma
+ * that follows it; when a piped union keeps none of its own legs, the whole `| union ...` (its
+ * input is the source that resolves: `T | union isfuzzy=true Missing_CL` reads T).
+ */
+function droppedLegText(node: any, dropped: number[]): { start: number; end: number }[] {
+  const items = Array.from({ length: node.Expressions.Count }, (_, i) => node.Expressions.getItem(i));
+  const end = (n: any) => n.TextStart + n.Width;
+  const kept = items.flatMap((_, i) => (dropped.includes(i) ? [] : [i]));
+  if (kept.length === 0) {
+    const pipe = node.Parent;
+    if (kindName(pipe) !== 'PipeExpression' || pipe.Operator !== node) return [];
+    return [{ start: pipe.Bar.TextStart, end: end(node) }];
+  }
+  const lastKept = kept[kept.length - 1];
+  const before = dropped
+    .filter((i) => i < lastKept)
+    .map((i) => ({ start: items[i].Element.TextStart, end: end(items[i].Separator) }));
+  const tail = items[lastKept].Separator;
+  return lastKept < items.length - 1
+    ? [...before, { start: tail.TextStart, end: end(items[items.length - 1].Element) }]
+    : before;
 }
 
 const CONVERSIONS: Partial<Record<KqlType, string>> = {

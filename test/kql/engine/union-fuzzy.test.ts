@@ -70,8 +70,10 @@ describe('union isfuzzy=true', () => {
   // "The set of union sources is reduced to the set of table references that exist" (union page):
   // Azure's result has the columns of the legs that resolve only. Kusto.Language still binds a
   // dropped leg's columns; the engine answered with them (`x` as an extra null column, or `Account`
-  // split into Account_string / Account_long), a result Azure does not give.
-  it('refuses a result that would keep a column only a dropped leg gives', () => {
+  // split into Account_string / Account_long), a result Azure does not give. The query is bound
+  // again without those legs (union-fuzzy-rebind.test.ts); inside a function body, whose text is
+  // not the query's, that cannot be done and the union is refused.
+  it('refuses, inside a function body, a result that would keep a column only a dropped leg gives', () => {
     const refused = (query: string): string => {
       try {
         run(query);
@@ -81,15 +83,12 @@ describe('union isfuzzy=true', () => {
       }
       throw new Error(`not refused: ${query}`);
     };
-    expect(refused('union isfuzzy=true SecurityEvent, (Foo_CL | where x == 1)')).toMatch(
+    expect(refused('let f = () { union isfuzzy=true SecurityEvent, (Foo_CL | where x == 1) }; f()')).toMatch(
       /drops the leg \(Foo_CL \| where x == 1\).*\(x\)/,
     );
-    expect(refused('union isfuzzy=true SecurityEvent, (Foo_CL | extend Account = 1)')).toMatch(
-      /Account_string, Account_long|Account_long, Account_string/,
-    );
-    expect(refused('SecurityEvent | union isfuzzy=true (Foo_CL | extend y = 1) | where isnull(y)')).toMatch(
-      /\(y\)/,
-    );
+    expect(
+      refused('let f = () { union isfuzzy=true SecurityEvent, (Foo_CL | extend Account = 1) }; f()'),
+    ).toMatch(/Account_string, Account_long|Account_long, Account_string/);
   });
 
   it('answers when the query drops those columns unread', () => {
