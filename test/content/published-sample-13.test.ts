@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/kql/catalog.js';
+import { runQuery, tableFromRecords, tableToRecords } from '../../src/kql/index.js';
+import { NOW } from '../kql/engine/helpers.js';
+import { publishedSample, sampleParser, sampleRule } from '../support/published-sample.js';
+
+// A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 13"): Solutions/
+// Salesforce Service Cloud and others. Each test keeps a shape the sample showed, citing its file.
+const { errors } = publishedSample('13');
+const root = join(import.meta.dirname, '..', '..');
+const catalog = loadCatalog(root);
+
+describe('Salesforce tables', () => {
+  it('the published SalesforceAuditLogs parser binds: two Azure Monitor tables and two CCF tables', async () => {
+    // Solutions/Salesforce Service Cloud/Parsers/SalesforceAuditLogs.yaml @07c6272, verbatim body.
+    // SalesforceAuditTrail and SalesforceLoginHistory are Azure Monitor tables (reference pages
+    // salesforceaudittrail.md @0797475, salesforceloginhistory.md @19acc6a); the V2 tables are the
+    // connector's (SalesforceAuditLogs_Salesforce{AuditTrail,LoginHistory}V2_table.json). Before,
+    // all four were unknown names: 12 errors.
+    const body = [
+      'let SalesforceAuditTrail_view = view () {',
+      '    SalesforceAuditTrail',
+      '};',
+      'let SalesforceAuditTrailV2_view = view () {',
+      '    SalesforceAuditTrailV2_CL',
+      '};',
+      'let SalesforceLoginHistory_view = view () {',
+      '    SalesforceLoginHistory',
+      '};',
+      'let SalesforceLoginHistoryV2_view = view () {',
+      '    SalesforceLoginHistoryV2_CL',
+      '};',
+      'union isfuzzy=true SalesforceAuditTrail_view, SalesforceAuditTrailV2_view, SalesforceLoginHistory_view, SalesforceLoginHistoryV2_view',
+    ].join('\n');
+    expect(
+      await errors({
+        'Parsers/SalesforceAuditLogs.yaml': sampleParser(
+          '6625e5b8-e65c-4f91-8216-bb0b59122a44',
+          'SalesforceAuditLogs',
+          body,
+        ),
+      }),
+    ).toEqual([]);
+  });
+
+  it('the tables keep the types their sources give', async () => {
+    const query = [
+      'SalesforceAuditTrail | where CreatedDate > ago(1d) | project Id, CreatedByName',
+      '| union (SalesforceLoginHistory | where OptionsIsGet and LoginTime > ago(1d) | project Id = UserId, CreatedByName = SourceIp)',
+      '| union (SalesforceMarketingCloudSecurityEvents_CL | where LoginStatusId > 1 | project Id = UserName, CreatedByName = IpAddress)',
+      '| union (SalesforceServiceCloudV2_CL | where TimestampDerived > ago(1d) | project Id = UserId, CreatedByName = User)',
+    ].join('\n');
+    expect(
+      await errors({
+        'Analytic Rules/types.yaml': sampleRule('0c1d2e3f-0000-4000-8000-000000001301', query, {
+          tactic: 'InitialAccess',
+          technique: 'T1078',
+        }),
+      }),
+    ).toEqual([]);
+    expect(
+      catalog.tables.get('SalesforceLoginHistory')?.columns.find((c) => c.name === 'OptionsIsGet')?.type,
+    ).toBe('bool');
+  });
+
+  it('an entity mapped to a column the query does not return stays an error (Salesforce-BruteForce.yaml)', async () => {
+    // @0dcd56f maps `columnName: user`; the query returns `User` (Kusto names are case-sensitive).
+    const rule = sampleRule(
+      '5a6ce089-e756-40fb-b022-c8e8864a973a',
+      'SalesforceServiceCloud\n| summarize FailureCount = countif(LoginStatus != "LOGIN_NO_ERROR") by User',
+      { tactic: 'CredentialAccess', technique: 'T1110' },
+    ).replace(
+      'version: 1.0.0',
+      'entityMappings:\n  - entityType: IP\n    fieldMappings:\n      - identifier: Address\n        columnName: user\nversion: 1.0.0',
+    );
+    expect(await errors({ 'Analytic Rules/bf.yaml': rule })).toEqual([
+      expect.stringMatching(
+        /^SK1305 .*mapped column 'user' is not a column of the query result; did you mean 'User'\?/,
+      ),
+    ]);
+  });
+});
+
+describe('held Syslog parser bodies give the Syslog columns the CI declares', () => {
+  // DigitalGuardianDLPEvent, ESETPROTECT, OpenVpnEvent and VMwareESXi were held before the catalog took
+  // Syslog's MG, TimeCollected and ManagementGroupName from the CI's CustomTables/Syslog.json (session
+  // 12): MG was listed as a declared column their bodies lack, so calls bound with the CI's columns
+  // only. Re-imported from their published files (@bd3bf57, @419b232), the bodies pass those Syslog
+  // columns on, and calls bind with what the body gives.
+  const syslog = (record: Record<string, unknown>) =>
+    new Map([['Syslog', tableFromRecords(catalog.tables.get('Syslog')?.columns ?? [], [record])]]);
+
+  it('a rule reading a Syslog column OpenVpnEvent and VMwareESXi pass on binds', async () => {
+    const query = [
+      'OpenVpnEvent | project SrcUsername, TimeCollected, ManagementGroupName',
+      '| union (VMwareESXi | project SrcUsername = UserName, TimeCollected, ManagementGroupName)',
+    ].join('\n');
+    expect(
+      await errors({
+        'Analytic Rules/ovpn.yaml': sampleRule('0c1d2e3f-0000-4000-8000-000000001302', query, {
+          tactic: 'InitialAccess',
+          technique: 'T1078',
+        }),
+      }),
+    ).toEqual([]);
+  });
+
+  it('OpenVpnEvent keeps MG and TimeCollected from its Syslog row', () => {
+    const tables = syslog({
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      TimeCollected: '2026-01-10T11:00:05Z',
+      ProcessName: 'openvpn',
+      MG: 'mg-1',
+      SyslogMessage: 'alice/10.0.0.1:5555 TLS: Initial packet from',
+    });
+    const result = runQuery('OpenVpnEvent | project SrcUsername, MG, TimeCollected', {
+      catalog,
+      tables,
+      now: NOW,
+    });
+    expect(tableToRecords(result)).toEqual([
+      { SrcUsername: 'alice', MG: 'mg-1', TimeCollected: '2026-01-10T11:00:05Z' },
+    ]);
+  });
+
+  it('the four re-imported entries no longer list MG as a column their bodies lack', () => {
+    const held = JSON.parse(readFileSync(join(root, 'catalog', 'solution-parsers.json'), 'utf8')) as {
+      parsers: { name: string; unproduced?: string[]; columns: { name: string }[] }[];
+    };
+    for (const name of ['DigitalGuardianDLPEvent', 'ESETPROTECT', 'OpenVpnEvent', 'VMwareESXi']) {
+      const entry = held.parsers.find((p) => p.name === name);
+      expect(entry?.unproduced ?? []).not.toContain('MG');
+      expect(entry?.columns.map((c) => c.name)).toContain('MG');
+    }
+  });
+});
