@@ -136,3 +136,80 @@ describe('held Syslog parser bodies give the Syslog columns the CI declares', ()
     }
   });
 });
+
+/** A hunting query in the Azure-Sentinel repository's shape (no schedule, no kind). */
+const hunting = (id: string, query: string) => `id: ${id}
+name: Sample hunting query
+description: |
+  'sample'
+requiredDataConnectors: []
+tactics:
+  - InitialAccess
+relevantTechniques:
+  - T1078
+query: |
+${query
+  .split('\n')
+  .map((line) => `  ${line}`)
+  .join('\n')}
+`;
+
+describe('SlackAudit and Cisco Duo tables', () => {
+  it('the SlackAudit parser binds its legacy and CCF legs; the native-poller leg no file defines stays an error', async () => {
+    // Solutions/SlackAudit/Parsers/SlackAudit.yaml @1b4ccf6, abridged: views over SlackAudit_CL (the CI's
+    // CustomTables/SlackAudit_CL.json @baac0a0), SlackAuditNativePoller_CL (created by the APIPolling
+    // connector from ingested data: no table resource, DCR or CI file defines it; a view leg Kusto.Language
+    // rejects, KS204, as for 42Crunch's apifirewall_log_1_CL) and SlackAuditV2_CL
+    // (SlackAuditLog_CCP/SlackAuditLog_Table.json @03a8006).
+    const body = [
+      'let SlackAudit_view = view () {',
+      'SlackAudit_CL',
+      "| extend EntityFileName=column_ifexists('entity_file_name_s', ''), ContextSessionId=column_ifexists('context_session_id_d', '')",
+      '};',
+      'let SlackAuditV1_view = view () {',
+      'SlackAuditNativePoller_CL',
+      "| extend EntityFileName=column_ifexists('entity_file_name_s', ''), ContextSessionId=column_ifexists('context_session_id_d', '')",
+      '};',
+      'let SlackAuditV2_view = view () {',
+      'SlackAuditV2_CL',
+      '| extend entity = todynamic(Entity)',
+      "| extend EntityFileName=tostring(entity['file']['name']), ContextSessionId=todouble(DateCreate)",
+      '};',
+      'union isfuzzy=true',
+      '(SlackAudit_view),',
+      '(SlackAuditV1_view),',
+      '(SlackAuditV2_view)',
+      '| project TimeGenerated, EntityFileName, ContextSessionId',
+    ].join('\n');
+    const found = await errors({
+      'Parsers/SlackAudit.yaml': sampleParser('fb5aaeb6-14fa-45e8-bb4a-6d4c642a710e', 'SlackAudit', body),
+    });
+    // Every error is the native-poller leg's (before, SlackAudit_CL and SlackAuditV2_CL were unknown too).
+    expect(found.length).toBeGreaterThan(0);
+    for (const error of found) expect(error).toContain("'SlackAuditNativePoller_CL'");
+  });
+
+  it("a hunting query over Cisco Duo's CCF authentication table binds (CiscoDuoUnpatchedAccessDevices.yaml)", async () => {
+    // @df84f5e reads DuoAuthentication_CL (CiscoDuoAuth_CCF/CiscoDuoAuth_Table.json @b7ff8d0, a JSON array).
+    const query = [
+      "let os_latest = 'x.x.xxx';",
+      'DuoAuthentication_CL',
+      '| where TimeGenerated > ago(24h) and EventTimestamp > 0.5 and array_length(UserGroups) > 0',
+      '| where AccessDeviceOsVersion != os_latest',
+      '| project TimeGenerated, AccessDeviceIp, UserName',
+      '| union (DuoActivity_CL | where Ts > ago(1d) | project TimeGenerated, AccessDeviceIp, UserName = ActorName)',
+      '| union (DuoTelephony_CL | where Credits > 1 | project TimeGenerated, AccessDeviceIp = Phone, UserName = TxId)',
+    ].join('\n');
+    expect(
+      await errors({ 'Hunting Queries/duo.yaml': hunting('9de62fee-f601-43c9-8757-2098e59fedeb', query) }),
+    ).toEqual([]);
+  });
+
+  it('real defects of the sample stay errors: an undefined let (SlackAuditSuspiciousFilesDownloaded.yaml)', async () => {
+    // @06f516f reads `ago(lbtime)`, never declared (its sibling FailedLoginsUnknownUsername declares it).
+    const query = "SlackAudit\n| where TimeGenerated > ago(lbtime)\n| where DvcAction =~ 'file_downloaded'";
+    expect(
+      await errors({ 'Hunting Queries/s.yaml': hunting('31e54776-f2db-4465-b951-410880e009ad', query) }),
+    ).toContainEqual(expect.stringMatching(/KS142.*'lbtime'|'lbtime'.*KS142/));
+  });
+});
