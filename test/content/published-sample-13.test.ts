@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parserDeployment } from '../../src/content/solution-package.js';
 import { loadCatalog } from '../../src/kql/catalog.js';
 import { runQuery, tableFromRecords, tableToRecords } from '../../src/kql/index.js';
 import { NOW } from '../kql/engine/helpers.js';
+import { folderWith } from '../support/files.js';
 import { publishedSample, sampleParser, sampleRule } from '../support/published-sample.js';
 
 // A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 13"): Solutions/
@@ -211,5 +213,25 @@ describe('SlackAudit and Cisco Duo tables', () => {
     expect(
       await errors({ 'Hunting Queries/s.yaml': hunting('31e54776-f2db-4465-b951-410880e009ad', query) }),
     ).toContainEqual(expect.stringMatching(/KS142.*'lbtime'|'lbtime'.*KS142/));
+  });
+});
+
+describe('one reader of a Solution package', () => {
+  it('sees a Package/mainTemplate.json added after a first read in the same process', () => {
+    // The catalog import (scripts/import-solution-parsers.ts) now reads packages through
+    // parserDeployment too, and may run over a folder before and after its package is copied in.
+    const dir = folderWith('sk-package-later-', { 'Sk Later/Parsers/sk_later.yaml': 'FunctionAlias: x\n' });
+    const parser = join(dir, 'Sk Later/Parsers/sk_later.yaml');
+    expect(parserDeployment(parser)).toBeUndefined();
+    mkdirSync(join(dir, 'Sk Later/Package'), { recursive: true });
+    const savedSearch = {
+      type: 'Microsoft.OperationalInsights/workspaces/savedSearches',
+      properties: { functionAlias: 'sk_later', query: 'print 1' },
+    };
+    writeFileSync(
+      join(dir, 'Sk Later/Package/mainTemplate.json'),
+      JSON.stringify({ resources: [savedSearch] }),
+    );
+    expect(parserDeployment(parser)).toEqual({ file: parser, aliases: ['sk_later'] });
   });
 });
