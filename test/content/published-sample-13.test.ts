@@ -235,3 +235,50 @@ describe('one reader of a Solution package', () => {
     expect(parserDeployment(parser)).toEqual({ file: parser, aliases: ['sk_later'] });
   });
 });
+
+describe('callers of a parser the CI declares bind to the declaration, as the CI binds them', () => {
+  it("Box's hunting query summing FileSize beside the published BoxEvents parser (BoxUserDownloadsByVolume.yaml)", async () => {
+    // Solutions/Box/Parsers/BoxEvents.yaml @ef98c33, abridged: the body renames
+    // `column_ifexists('additional_details_size_d', '')`, which Kusto.Language types string (its default's
+    // type) although BoxEvents_CL has the column as real; the CI declares BoxEvents' FileSize real and
+    // accepts the hunting query (Hunting Queries/BoxUserDownloadsByVolume.yaml @d2a6eb6).
+    const body = [
+      'BoxEvents_CL',
+      '| extend',
+      "    additional_details_size_d=column_ifexists('additional_details_size_d', ''),",
+      "    created_by_name_s=column_ifexists('created_by_name_s', ''),",
+      "    event_type_s=column_ifexists('event_type_s', '')",
+      '| project-rename FileSize=additional_details_size_d, SrcUserName=created_by_name_s, EventType=event_type_s',
+    ].join('\n');
+    const query = [
+      'BoxEvents',
+      '| where TimeGenerated > ago(24h)',
+      "| where EventType =~ 'DOWNLOAD'",
+      "| summarize ['DataVolume(Bytes)'] = sum(FileSize) by SrcUserName",
+    ].join('\n');
+    expect(
+      await errors({
+        'Parsers/BoxEvents.yaml': sampleParser('231a04da-9a8d-4cd6-8a20-2da7ded173ba', 'BoxEvents', body),
+        'Hunting Queries/BoxUserDownloadsByVolume.yaml': hunting(
+          '47e0a82d-fd66-4d6e-a64a-ac377f136426',
+          query,
+        ),
+      }),
+    ).toEqual([]);
+  });
+
+  it('a parser no declaration covers is still the function its callers bind to', async () => {
+    const body = "Syslog\n| extend SkSize = column_ifexists('SkMissing', '')";
+    const query = 'SkNoDeclaration\n| summarize sum(SkSize)';
+    expect(
+      await errors({
+        'Parsers/SkNoDeclaration.yaml': sampleParser(
+          '0c1d2e3f-0000-4000-8000-000000001303',
+          'SkNoDeclaration',
+          body,
+        ),
+        'Hunting Queries/h.yaml': hunting('0c1d2e3f-0000-4000-8000-000000001304', query),
+      }),
+    ).toEqual([expect.stringMatching(/KS138/)]);
+  });
+});
