@@ -11,8 +11,10 @@
 // the body, refusing a query that observes an unproduced column (src/kql/lower/parser-body.ts).
 // Parsers imported by an earlier run and not in the folder are kept (the folder is a partial copy,
 // as the search tools give files one by one); a file of the folder replaces the entry of its name.
-// A `packages.json` beside them (optional, readPackages) lists the function aliases a Solution's
-// Package/mainTemplate.json deploys, so a parser is held under the name the package gives it.
+// A Solution's `Package/mainTemplate.json` in the folder at its repository path (optional; the whole
+// file, or a copy keeping its `savedSearches` resources), with its commit in sources.json under that
+// path, gives the function aliases the package deploys, read as `validate` and `import` read them
+// (src/content/solution-package.ts), so a parser is held under the name the package gives it.
 // Usage: npx tsx scripts/import-solution-parsers.ts <folder of parser YAMLs>
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import {
   type ParserDeployment,
   readParserFields,
 } from '../src/content/azure-sentinel-parser.js';
+import { parserDeployment, solutionPackage } from '../src/content/solution-package.js';
 import { builtinAsimParsers } from '../src/kql/asim.js';
 import { type Catalog, type ColumnSchema, type FunctionParameter, loadCatalog } from '../src/kql/catalog.js';
 import { builtinCatalogDir, PackedTables } from '../src/kql/packed-tables.js';
@@ -230,15 +233,17 @@ export function importParsers(
     string,
     { path: string; commit: string }
   >;
-  const packages = readPackages(folder);
   const packagedBy = (file: string) => {
     const path = sources[file]?.path;
-    const solution = path?.match(/^(.*)\/Parsers\/[^/]+$/)?.[1];
-    const template =
-      solution === undefined ? undefined : packages.get(`${solution}/Package/mainTemplate.json`);
-    return template && path !== undefined
-      ? { deployment: { file: path, aliases: template.aliases }, source: template.source }
-      : undefined;
+    const deployment = path === undefined ? undefined : parserDeployment(join(folder, path));
+    const template = path === undefined ? undefined : solutionPackage(path)?.replaceAll('\\', '/');
+    const commit = template === undefined ? undefined : sources[template]?.commit;
+    if (!deployment || template === undefined) return undefined;
+    if (commit === undefined) throw new Error(`${template}: not in sources.json (the package's commit)`);
+    return {
+      deployment: { file: path ?? file, aliases: deployment.aliases },
+      source: { repo: REPO, path: template, commit },
+    };
   };
   const empty = mkdtempSync(join(tmpdir(), 'sk-parsers-'));
   const root = loadCatalog(empty);
@@ -311,29 +316,6 @@ export function importParsers(
   const out: PublishedParsersFile = bodiesNotHeld.length > 0 ? { parsers, bodiesNotHeld } : { parsers };
   writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
   return { imported, skipped };
-}
-
-/**
- * `packages.json` of the folder (optional): a Solution's `Package/mainTemplate.json` path -> {commit,
- * functionAliases}, the `properties.functionAlias` of each `workspaces/savedSearches` resource the
- * template deploys (transcribed from the file as read at that commit; savedSearchAliases reads a
- * whole template so). A parser file of that Solution is held under the alias the package deploys it
- * as where that differs from its FunctionAlias (packagedAlias: `afad_parser` for Alsid For AD's
- * `afad_parser.kql`), and its entry cites the template as `deployedAs`.
- */
-function readPackages(folder: string): Map<string, { aliases: string[]; source: ParserSource }> {
-  const path = join(folder, 'packages.json');
-  if (!existsSync(path)) return new Map();
-  const listed = JSON.parse(readFileSync(path, 'utf8')) as Record<
-    string,
-    { commit: string; functionAliases: string[] }
-  >;
-  return new Map(
-    Object.entries(listed).map(([template, { commit, functionAliases }]) => [
-      template,
-      { aliases: functionAliases, source: { repo: REPO, path: template, commit } },
-    ]),
-  );
 }
 
 /**

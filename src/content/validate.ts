@@ -183,7 +183,7 @@ export async function validateContent(
   const allParsers = ofKind('parser');
   const withAll = { ...options, catalog: withParsersOf(options.catalog, allParsers) };
   const parserDiagnostics = allParsers.map((file) => checkParser(file, withAll));
-  const parsers = callableParsers(allParsers, parserDiagnostics, options.catalog);
+  const parsers = callableParsers(allParsers, options.catalog);
   const checking =
     parsers.length === allParsers.length
       ? withAll
@@ -256,21 +256,20 @@ async function checkOnThreads(
 }
 
 /**
- * The parsers whose bodies the rules and hunting queries beside them call. A parser whose body does
- * not bind, where the Azure-Sentinel CI declares the function's output (a parser-output stub of
- * CustomFunctions), is left out: its callers bind to that declaration, as the CI binds them
- * (KqlValidationTests declares each CustomFunctions entry by its columns), and the body's errors are
- * reported once, on the parser file, rather than again as "error in called function" on every caller
- * (Solutions/AtlassianJiraAudit: 20 rules and hunting queries over one parser). Without a
- * declaration, the body is the function and its callers report its errors, as before.
+ * The parsers whose bodies the rules and hunting queries beside them call. A parser whose name the
+ * Azure-Sentinel CI declares (a parser-output stub of CustomFunctions) is left out, whether or not its
+ * body binds: its callers bind to that declaration, as the CI binds them (KqlValidationTests declares
+ * each CustomFunctions entry by its columns), and the body is checked once, on the parser file. A body
+ * that binds can still type a column otherwise than the declaration: Kusto.Language types
+ * `column_ifexists('additional_details_size_d', '')` of an existing real column as string (its
+ * default's type; the column_ifexists page says it returns the column), so Box's published hunting
+ * queries summing BoxEvents' FileSize (real in the declaration) were rejected beside the published
+ * BoxEvents.yaml and accepted by the CI. A body that does not bind is not reported again as "error in
+ * called function" on every caller (Solutions/AtlassianJiraAudit: 20 rules and hunting queries over one
+ * parser). Without a declaration, the body is the function and its callers report its errors.
  */
-function callableParsers(
-  files: readonly string[],
-  diagnostics: readonly Diagnostic[][],
-  catalog: Catalog,
-): string[] {
-  return files.filter((file, i) => {
-    if (!diagnostics[i].some((d) => d.severity === 'error')) return true;
+function callableParsers(files: readonly string[], catalog: Catalog): string[] {
+  return files.filter((file) => {
     const { source } = readYamlSource(file, displayPath(file));
     const data = source?.document.toJS() as unknown;
     const parser = isRecord(data) ? readParserFields(data, parserDeployment(file)) : undefined;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('a Solution parser under the alias its package deploys', () => {
     });
   });
 
-  it('the catalog import holds the body under the deployed alias and cites the package (packages.json)', () => {
+  it('the catalog import holds the body under the deployed alias and cites the package, read as `import` reads it', () => {
     const work = mkdtempSync(join(tmpdir(), 'sk-packaged-'));
     const folder = folderWith('sk-packaged-src-', {
       'sk_packaged.yaml': parserYaml('sk_packaged.kql'),
@@ -95,10 +95,15 @@ describe('a Solution parser under the alias its package deploys', () => {
     try {
       // Without the package the file is left out, as afad_parser.yaml was.
       expect(importParsers(folder, work).skipped[0]).toMatch(/^sk_packaged\.yaml: a parser needs a name/);
+      // The package in the folder at its repository path, its commit in sources.json: the same
+      // reader as `validate` and `import` (src/content/solution-package.ts), nested template included.
       const template = 'Solutions/Sk Packaged/Package/mainTemplate.json';
+      mkdirSync(join(folder, 'Solutions/Sk Packaged/Package'), { recursive: true });
+      writeFileSync(join(folder, template), mainTemplate('sk_packaged'));
+      const sources = JSON.parse(readFileSync(join(folder, 'sources.json'), 'utf8'));
       writeFileSync(
-        join(folder, 'packages.json'),
-        JSON.stringify({ [template]: { commit: '2'.repeat(40), functionAliases: ['sk_packaged'] } }),
+        join(folder, 'sources.json'),
+        JSON.stringify({ ...sources, [template]: { path: template, commit: '2'.repeat(40) } }),
       );
       const { imported, skipped } = importParsers(folder, work);
       expect(skipped).toEqual([]);
