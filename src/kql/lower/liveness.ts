@@ -133,6 +133,8 @@ function letReferences(end: any): any[] | undefined {
       if (!symbol) return undefined;
       let root = parent;
       while (root.Parent) root = root.Parent;
+      // A reference of that name Kusto.Language left unbound might still read the let: not followed.
+      if (unboundReferenceTo(root, String(parent.Name.SimpleName))) return undefined;
       return referencingNodes(root).filter(
         (node) =>
           node !== parent.Name && kindName(node) === 'NameReference' && node.ReferencedSymbol === symbol,
@@ -141,6 +143,16 @@ function letReferences(end: any): any[] | undefined {
     if (kind !== 'ParenthesizedExpression' && kind !== 'MaterializeExpression') return undefined;
     at = parent;
   }
+}
+
+function unboundReferenceTo(node: any, name: string): boolean {
+  if (kindName(node) === 'NameReference' && String(node.SimpleName) === name && !node.ReferencedSymbol)
+    return true;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && !child.IsToken && unboundReferenceTo(child, name)) return true;
+  }
+  return false;
 }
 
 /**
