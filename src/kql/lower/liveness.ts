@@ -4,6 +4,7 @@
  * Kusto.Language still binds the column, so the plan must carry it, but when no later operator
  * reads it and it does not reach the result, its value cannot change the answer.
  */
+import { referencingNodes } from '../syntax/analyze.js';
 import { type BodyResult, boundSchema, calledName, kindName, list, type ResultKept } from './context.js';
 
 // Operators that read every column (or may), so a column they pass over counts as read: `search`
@@ -109,11 +110,9 @@ export function unobservedAfter(
   const kept = options.resultKept;
   if (kept && parent === kept.statement) return !kept.columns.has(name);
   const everyColumn = options.mergedByName ? MERGES_BY_NAME : NONE;
-  return (
-    kindName(parent) === 'PipeExpression' &&
-    parent.Expression === pipe &&
-    droppedBy(parent, name, everyColumn, options.resultKept)
-  );
+  if (kindName(parent) === 'PipeExpression' && parent.Expression === pipe)
+    return droppedBy(parent, name, everyColumn, options.resultKept);
+  return droppedAtEveryUse(pipe, (use) => droppedBy(use, name, everyColumn, options.resultKept));
 }
 
 /** The same for the column of a pipeline's source (`Table | ...`): dropped, unread, by its operators. */
@@ -136,9 +135,62 @@ function droppedBy(
     if (!hasColumn(op, name)) return !renamesByType(op);
     const parent = pipe.Parent;
     if (resultKept && parent === resultKept.statement) return !resultKept.columns.has(name);
-    if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe) return false;
+    if (kindName(parent) !== 'PipeExpression' || parent.Expression !== pipe)
+      return droppedAtEveryUse(pipe, (use) => droppedBy(use, name, everyColumn, resultKept));
     pipe = parent;
   }
+}
+
+/**
+ * Where the pipeline ending at `end` is the whole value of a tabular `let` (in parentheses or
+ * `materialize()`, which only caches it: materialize page), its rows reach the query only through the
+ * let's name. True when every reference to that name is the source of a pipeline (`X | ...`) for which
+ * `droppedAfter(pipe)` holds; a let never referenced observes nothing. Any other end (the result, a
+ * join side, `toscalar`, a function body) counts as observing.
+ */
+function droppedAtEveryUse(end: any, droppedAfter: (pipe: any) => boolean): boolean {
+  const uses = letReferences(end);
+  return (
+    uses !== undefined &&
+    uses.every((use) => {
+      const pipe = use.Parent;
+      return kindName(pipe) === 'PipeExpression' && pipe.Expression === use && droppedAfter(pipe);
+    })
+  );
+}
+
+/** The references to the `let` whose value is `end`, or undefined when `end` is not a let's value. */
+function letReferences(end: any): any[] | undefined {
+  let at = end;
+  for (;;) {
+    const parent = at.Parent;
+    const kind = kindName(parent);
+    if (kind === 'LetStatement') {
+      if (parent.Expression !== at) return undefined;
+      const symbol = parent.Name?.ReferencedSymbol;
+      if (!symbol) return undefined;
+      let root = parent;
+      while (root.Parent) root = root.Parent;
+      // A reference of that name Kusto.Language left unbound might still read the let: not followed.
+      if (unboundReferenceTo(root, String(parent.Name.SimpleName))) return undefined;
+      return referencingNodes(root).filter(
+        (node) =>
+          node !== parent.Name && kindName(node) === 'NameReference' && node.ReferencedSymbol === symbol,
+      );
+    }
+    if (kind !== 'ParenthesizedExpression' && kind !== 'MaterializeExpression') return undefined;
+    at = parent;
+  }
+}
+
+function unboundReferenceTo(node: any, name: string): boolean {
+  if (kindName(node) === 'NameReference' && String(node.SimpleName) === name && !node.ReferencedSymbol)
+    return true;
+  for (let i = 0; i < (node.ChildCount ?? 0); i++) {
+    const child = node.GetChild(i);
+    if (child && !child.IsToken && unboundReferenceTo(child, name)) return true;
+  }
+  return false;
 }
 
 /**
@@ -208,7 +260,8 @@ export function unobservedBeyond(
     if (joined !== undefined) return joined;
     if (ctx.resultKept && parent === ctx.resultKept.statement) return !ctx.resultKept.columns.has(name);
     if (ctx.bodyResult && at === ctx.bodyResult.result) return ctx.bodyResult.unobserved(name);
-    return false;
+    const uses = letReferences(at);
+    return uses !== undefined && uses.every((use) => unobservedBeyond(use, name, ctx, valueOnly));
   }
 }
 
