@@ -42,10 +42,21 @@ function refusedRange(): UnsupportedError {
   return new UnsupportedError('range() with a non-positive step or a stop before start');
 }
 
-/** strcat_array(array, delimiter): each element as text (a string without quotes, null as ''). */
+/**
+ * strcat_array(array, delimiter): each element as text (a string without quotes). The page prints
+ * only arrays of numbers; a null element has two readings (tostring() of a null dynamic is '', JSON
+ * text writes null), so it is refused.
+ */
 const strcatArray: ScalarImpl = ([array, delimiter]) => {
   if (!Array.isArray(array)) return '';
-  const text = (x: Json) => (x === null ? '' : dynamicText(x));
+  const text = (x: Json) => {
+    if (x === null)
+      throw new UnsupportedError(
+        'strcat_array() of an array with a null element',
+        "strcat_array() of an array holding null: the strcat_array page prints arrays of numbers only, not whether a null element is written '' or null; refusing rather than guessing",
+      );
+    return dynamicText(x);
+  };
   return (array as Json[]).map(text).join(typeof delimiter === 'string' ? delimiter : '');
 };
 

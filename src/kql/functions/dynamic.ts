@@ -75,14 +75,28 @@ function arrays(args: Value[]): Json[][] | null {
   return out;
 }
 
+/**
+ * array_slice(array, start, end) (https://learn.microsoft.com/kusto/query/array-slice-function):
+ * "Out of bounds indices are ignored". Clamping an index to the array and dropping it (start 0, end
+ * the last index) agree except for a start past the last element or an end before the first (after
+ * negative indices count from the end): clamping gives [], dropping the index a slice from the
+ * other end. The page prints neither, so those are refused.
+ */
 const arraySlice: ScalarImpl = ([v, start, end]) => {
   const arr = asArray(v);
   const s = num(start);
   if (!arr || s === null) return null;
   const e = end === undefined ? arr.length - 1 : num(end);
   if (e === null) return null;
-  const from = Math.max(0, s < 0 ? arr.length + s : s);
-  const to = Math.min(arr.length - 1, e < 0 ? arr.length + e : e);
+  const first = s < 0 ? arr.length + s : s;
+  const last = e < 0 ? arr.length + e : e;
+  if (arr.length > 0 && (first >= arr.length || last < 0))
+    throw new UnsupportedError(
+      'array_slice() with a start past the array or an end before it',
+      `array_slice() from ${s} to ${e} of an array of ${arr.length}: the page says only that out-of-bounds indices are ignored, and clamping them gives [] where dropping them gives a slice from the other end; refusing rather than guessing`,
+    );
+  const from = Math.max(0, first);
+  const to = Math.min(arr.length - 1, last);
   return from > to ? [] : arr.slice(from, to + 1);
 };
 
@@ -224,13 +238,30 @@ const zip: ScalarImpl = (args) => {
 
 const arrayLength: ScalarImpl = ([v]) => asArray(v)?.length ?? null;
 
+/**
+ * array_shift_left/right's filler without a default_value: "The default is null or an empty string
+ * depending on the type of elements in the array" (array-shift-left-function page): '' for an array
+ * of strings, null for one without strings; an array mixing strings with other elements (or nulls)
+ * has no one type, so it is refused.
+ */
+function defaultFiller(arr: Json[]): Json {
+  const strings = arr.filter((x) => typeof x === 'string').length;
+  if (strings === 0) return null;
+  if (strings === arr.length) return '';
+  throw new UnsupportedError(
+    'array_shift_left()/array_shift_right() of a mixed array without default_value',
+    'array_shift_left()/array_shift_right() without default_value over an array of strings and other elements: the page fills with null or an empty string "depending on the type of elements in the array", which such an array does not decide; give default_value',
+  );
+}
+
 function shift(direction: 1 | -1): ScalarImpl {
   return ([v, count, fill], types) => {
     const arr = asArray(v);
     const n = num(count);
     if (!arr || n === null) return null;
-    const filler = fill === undefined ? null : valueToDynamic(fill, types[2]);
     const k = Math.min(Math.abs(n), arr.length);
+    const filler =
+      fill === undefined ? (k === 0 ? null : defaultFiller(arr)) : valueToDynamic(fill, types[2]);
     const toLeft = n >= 0 === (direction === 1);
     const pad = Array.from({ length: k }, () => filler);
     return toLeft ? [...arr.slice(k), ...pad] : [...pad, ...arr.slice(0, arr.length - k)];
