@@ -47,7 +47,7 @@ const substring: ScalarImpl = ([s, start, length], types) => {
  * An empty delimiter is not on the split page: .NET's String.Split ignores an empty separator (one
  * part, the whole string) while JavaScript splits into UTF-16 units; refused.
  */
-const split: ScalarImpl = ([s, delimiter, index], types) => {
+const split: ScalarImpl = ([s, delimiter, index, indexed], types) => {
   const separator = text(delimiter, types[1]);
   if (separator === '')
     throw new UnsupportedError(
@@ -60,6 +60,8 @@ const split: ScalarImpl = ([s, delimiter, index], types) => {
   // The page: "the returned string array contains the requested substring at the index if it
   // exists" -- it prints only an index that exists, and says nothing of a null or negative one (an
   // empty array, a null, or counting from the end as array_slice does are all readings).
+  // Read through `[k]` (lower/scalar.ts elementOfSplit), [] and null give the same null element.
+  if (indexed === true && i !== null && i >= parts.length) return [];
   if (i === null || i < 0 || i >= parts.length)
     throw new UnsupportedError(
       'split() with a requestedIndex outside the parts',
