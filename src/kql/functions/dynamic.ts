@@ -100,14 +100,27 @@ const arraySlice: ScalarImpl = ([v, start, end]) => {
   return from > to ? [] : arr.slice(from, to + 1);
 };
 
+/**
+ * array_index_of (https://learn.microsoft.com/kusto/query/array-index-of-function): "Returns null for
+ * irrelevant inputs (occurrence < 0 or length < -1)"; a negative start is offset from the end (idx8,
+ * idx9). An occurrence of 0 and a negative start that passes the beginning are not described (the
+ * indexof page, its string sibling, makes a start below 0 null): refused.
+ */
 const arrayIndexOf: ScalarImpl = ([v, value, start, length, occurrence], types) => {
   const arr = asArray(v);
   if (!arr) return null;
-  let from = num(start ?? 0) ?? 0;
-  if (from < 0) from = Math.max(0, arr.length + from);
   const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
-  const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
   let n = num(occurrence ?? 1) ?? 1;
+  if (n < 0 || len < -1) return null;
+  if (n === 0) throw new UnsupportedError('array_index_of() with occurrence 0');
+  let from = num(start ?? 0) ?? 0;
+  if (from < 0) from = arr.length + from;
+  if (from < 0)
+    throw new UnsupportedError(
+      'array_index_of() with a negative start before the beginning',
+      `array_index_of() with start ${num(start)} over ${arr.length} element(s): the page offsets a negative start from the end but does not say what a start before the first element gives; refusing rather than guessing`,
+    );
+  const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
   for (let i = from; i < end; i++) {
     if (equalValues(arr[i], 'dynamic', value, types[1]) === true && --n === 0) return i;
   }

@@ -170,19 +170,30 @@ const extractAll: ScalarImpl = (args, types) => {
 
 /**
  * indexof(): each further occurrence is searched again from one past the previous hit with the same
- * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows.
+ * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows. The page
+ * gives null for a length below -1 or an occurrence below 0 (whatever the start), and offsets a
+ * negative start from the end (idx5: -5 over 7 characters is 2) while also listing "start is less
+ * than 0" as null: a negative start that passes the beginning is read both ways (clamped to 0, or
+ * null), so it is refused, and so is an occurrence of 0, which the page does not describe (as for
+ * indexof_regex).
  */
 const indexOf: ScalarImpl = ([s, lookup, start, length, occurrence], types) => {
   const begin = num(start ?? 0) ?? 0;
   const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
   const n = num(occurrence ?? 1) ?? 1;
   const texts = [text(s, types[0]), text(lookup, types[1])];
+  if (len < -1 || n < 0) return null;
+  if (n === 0) throw new UnsupportedError('indexof() with occurrence 0');
   return onBothReadings('indexof()', texts, ([source, needle]) => {
-    let from = begin < 0 ? Math.max(0, source.length + begin) : begin;
+    let from = begin < 0 ? source.length + begin : begin;
+    if (from < 0)
+      throw new UnsupportedError(
+        'indexof() with a negative start before the beginning',
+        `indexof() with start ${begin} over ${source.length} character(s): the indexof page offsets a negative start from the end and also returns null when start is less than 0; refusing rather than guessing`,
+      );
     if (from > source.length) return -1;
-    if (len < -1 || n < 0) return null;
     let found = -1;
-    for (let k = 0; k < Math.max(n, 1); k++) {
+    for (let k = 0; k < n; k++) {
       const end = len < 0 ? source.length : Math.min(source.length, from + len);
       const i = source.indexOf(needle, from);
       if (i < 0 || i + needle.length > end) return -1;
