@@ -438,6 +438,7 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
         stop: lowerScalar(node.To, none, ctx),
         step: lowerScalar(node.Step, none, ctx),
         schema,
+        span: spanOf(node, ctx),
       };
     }
     case 'MvExpandOperator':

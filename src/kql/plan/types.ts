@@ -145,7 +145,7 @@ export type Plan =
       }
     /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
     | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
-    | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
+    | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr; span?: Span }
     | { op: 'filter'; input: Plan; predicate: ScalarExpr }
     /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
     | { op: 'project'; input: Plan; columns: NamedExpr[] }
