@@ -77,10 +77,10 @@ function arrays(args: Value[]): Json[][] | null {
 
 /**
  * array_slice(array, start, end) (https://learn.microsoft.com/kusto/query/array-slice-function):
- * "Out of bounds indices are ignored". Clamping an index to the array and dropping it (start 0, end
- * the last index) agree except for a start past the last element or an end before the first (after
- * negative indices count from the end): clamping gives [], dropping the index a slice from the
- * other end. The page prints neither, so those are refused.
+ * negative indices count from the end, and "Out of bounds indices are ignored", read as clamped to the
+ * array: a start past the last element or an end before the first gives []. Microsoft's own
+ * _ASIM_ResolveFQDN parser relies on that reading: its Domain is strcat_array(array_slice(split(host,
+ * "."), 1, -1), ".") for every host, an empty domain for one without a dot.
  */
 const arraySlice: ScalarImpl = ([v, start, end]) => {
   const arr = asArray(v);
@@ -88,15 +88,8 @@ const arraySlice: ScalarImpl = ([v, start, end]) => {
   if (!arr || s === null) return null;
   const e = end === undefined ? arr.length - 1 : num(end);
   if (e === null) return null;
-  const first = s < 0 ? arr.length + s : s;
-  const last = e < 0 ? arr.length + e : e;
-  if (arr.length > 0 && (first >= arr.length || last < 0))
-    throw new UnsupportedError(
-      'array_slice() with a start past the array or an end before it',
-      `array_slice() from ${s} to ${e} of an array of ${arr.length}: the page says only that out-of-bounds indices are ignored, and clamping them gives [] where dropping them gives a slice from the other end; refusing rather than guessing`,
-    );
-  const from = Math.max(0, first);
-  const to = Math.min(arr.length - 1, last);
+  const from = Math.max(0, s < 0 ? arr.length + s : s);
+  const to = Math.min(arr.length - 1, e < 0 ? arr.length + e : e);
   return from > to ? [] : arr.slice(from, to + 1);
 };
 
