@@ -24,9 +24,10 @@ function strings(f: (...s: string[]) => Value): ScalarImpl {
 /**
  * substring(source, startingIndex[, length]) (https://learn.microsoft.com/kusto/query/substring-function):
  * a negative start counts from the end (substring("123456", -2, 2) == "56"), and a length past the
- * end stops at the end ("continues to the end of the string or length characters"). The page says
- * nothing of a start past the end, a negative start before the beginning (clamped to 0, or the
- * characters before it counted against length?) or a negative length: refused.
+ * end stops at the end ("continues to the end of the string or length characters"). A start past the
+ * end gives "": Microsoft's Snowflake parser reads tolong(substring(DTime, 24, 3)) of a DELETED_ON
+ * that is mostly empty. The page says nothing of a negative start before the beginning (clamped to 0,
+ * or the characters before it counted against length?) or a negative length: refused.
  */
 const substring: ScalarImpl = ([s, start, length], types) => {
   const begin = num(start);
@@ -34,9 +35,10 @@ const substring: ScalarImpl = ([s, start, length], types) => {
   if (begin === null || count === null) return '';
   return onBothReadings('substring()', [text(s, types[0])], ([source]) => {
     const from = begin < 0 ? source.length + begin : begin;
-    if (from < 0 || from > source.length || (count !== undefined && count < 0))
+    if (from > source.length) return '';
+    if (from < 0 || (count !== undefined && count < 0))
       throw new UnsupportedError(
-        'substring() with a start outside the string or a negative length',
+        'substring() with a start before the string or a negative length',
         `substring() from ${begin}${count === undefined ? '' : ` for ${count}`} of a string of ${source.length}: the substring page covers a start inside the string and a non-negative length only; refusing rather than guessing`,
       );
     return source.substr(from, count ?? source.length);

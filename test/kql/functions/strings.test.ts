@@ -57,8 +57,10 @@ describe('string functions (examples from the Kusto docs)', () => {
     expect(fn('split', ['aabbcc', 'bb'])).toEqual(['aa', 'cc']);
     // The page prints only an index that exists: a missing, negative or null one is refused.
     expect(() => fn('split', ['a_b', '_', 5])).toThrow('requestedIndex');
-    // substring's page covers a start inside the string only (was '' past the end).
-    expect(() => fn('substring', ['abc', 10])).toThrow('substring() from 10 of a string of 3');
+    // substring's page covers a start inside the string (a start past the end is '', as a published
+    // parser relies on); a negative start before the beginning is refused.
+    expect(fn('substring', ['abc', 10])).toBe('');
+    expect(() => fn('substring', ['abc', -10])).toThrow('substring() from -10 of a string of 3');
   });
 
   it('trim functions take a regular expression', () => {
