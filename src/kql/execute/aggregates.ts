@@ -389,8 +389,10 @@ function makeList(mode: 'list' | 'set' | 'list_with_nulls', conditional: boolean
 
 /**
  * make_bag / make_bag_if merge the property bags of the group; "Nondictionary values are skipped" and a
- * key met twice takes "an arbitrary value" (make-bag page), here the first. Which keys an explicit
- * maxSize keeps is not said, so a bag that would pass it is refused.
+ * key met twice takes "an arbitrary value, out of the possible values for this key" (make-bag page):
+ * a key met again with the same value answers, one met with another value is refused (either is
+ * Kusto's answer). Which keys an explicit maxSize keeps is not said, so a bag that would pass it is
+ * refused.
  */
 function makeBag(conditional: boolean): Factory {
   return (args, call) => {
@@ -405,7 +407,15 @@ function makeBag(conditional: boolean): Factory {
           const v = value(i);
           if (!isBag(v)) return;
           for (const [k, item] of Object.entries(v)) {
-            if (Object.hasOwn(bag, k)) continue;
+            if (Object.hasOwn(bag, k)) {
+              if (JSON.stringify(bag[k]) !== JSON.stringify(item))
+                throw new UnsupportedError(
+                  `${call.fn}() of a key with two values`,
+                  call.span,
+                  `${call.fn}() meets the key ${JSON.stringify(k)} with two values; the make_bag page keeps "an arbitrary value, out of the possible values for this key", so either is Kusto's answer`,
+                );
+              continue;
+            }
             if (size >= limit)
               throw new UnsupportedError(
                 `${call.fn}() past its maxSize`,

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog.js';
+import { steppedNumbers } from '../functions/arrays.js';
 import type { EvalContext } from '../functions/index.js';
 import { bodyRefusal, evaluationError, parserRefusal, UnsupportedError } from '../plan/errors.js';
 import type { Assertion, Column, Plan, ScalarExpr } from '../plan/types.js';
@@ -429,11 +430,16 @@ function range(plan: Extract<Plan, { op: 'range' }>, env: Env): Frame {
   const out: Value[] = [];
   const limit = 10_000_000;
   if (typeof start === 'number' && typeof stop === 'number' && typeof step === 'number' && step !== 0) {
-    for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) {
-      out.push(v);
-      if (out.length > limit)
-        throw evaluationError('range produces more than 10,000,000 rows', { start: 0, length: 0 });
-    }
+    const values = steppedNumbers(start, stop, step, limit);
+    if (typeof values === 'string')
+      throw new UnsupportedError(
+        'range with a step floating point does not hold exactly',
+        plan.span ?? { start: 0, length: 0 },
+        `range ${values}`,
+      );
+    if (values.length > limit)
+      throw evaluationError('range produces more than 10,000,000 rows', { start: 0, length: 0 });
+    return { schema: plan.schema, columns: [values], length: values.length };
   } else if (
     typeof start === 'bigint' &&
     typeof stop === 'bigint' &&

@@ -286,6 +286,45 @@ function refuseNullKeysOnBothSides(plan: JoinPlan, left: Frame, right: Frame): v
 }
 
 /**
+ * innerunique keeps one left row per key, and the join-innerunique page says which one is random
+ * ("may yield two possible outputs and both are correct"; its first example says the first is
+ * kept). The engine keeps the first; a later duplicate of a key that matched the right side and
+ * differs from it in a column read downstream (plan.observedLeft) would make another answer just as
+ * correct, so it is refused. Returns the check to call with each left row of a matched key, or
+ * undefined when no left column is read.
+ */
+function keptRowsAgree(
+  plan: JoinPlan,
+  left: Frame,
+  keyCount: number,
+): ((id: number, row: number) => void) | undefined {
+  const columns = plan.observedLeft ?? left.schema.map((_, c) => c);
+  const compared = columns.filter((c) => !plan.leftKeys.includes(c));
+  if (compared.length === 0) return undefined;
+  const readers = compared.map((c) => columnReader(left, c));
+  const kept = new Int32Array(keyCount).fill(-1);
+  return (id, row) => {
+    const first = kept[id];
+    if (first < 0) {
+      kept[id] = row;
+      return;
+    }
+    compared.forEach((c, k) => {
+      const { name, type } = left.schema[c];
+      if (Object.is(keyOf(readers[k](first), type), keyOf(readers[k](row), type))) return;
+      throw new UnsupportedError(
+        'join kind=innerunique over duplicate left keys',
+        plan.span,
+        `the default join (innerunique) keeps one left row per key, chosen at random (join-innerunique page: ` +
+          `"may yield two possible outputs and both are correct"), and two left rows of one matched key differ ` +
+          `in '${name}', which the query reads; deduplicate the left side first (summarize arg_max(...) by key) ` +
+          `or use kind=inner (which keeps every left row)`,
+      );
+    });
+  };
+}
+
+/**
  * The rows of each key laid out contiguously (a counting sort by key id): the rows with key id are
  * rows[start[id]] .. rows[start[id + 1] - 1], in ascending order.
  */
@@ -345,11 +384,16 @@ export function hashJoin(plan: JoinPlan, left: Frame, right: Frame, keep?: PairT
     const visit = (r: number) => {
       if (!keep || keep(probing, r)) pair(probing, r);
     };
+    const sameKept = seenLeft && keptRowsAgree(plan, left, keys.size);
     for (let l = 0; l < left.length; l++) {
       const id = leftIds[l];
       if (seenLeft && id >= 0) {
-        if (seenLeft[id]) continue;
+        if (seenLeft[id]) {
+          sameKept?.(id, l);
+          continue;
+        }
         seenLeft[id] = 1;
+        sameKept?.(id, l);
       }
       const matches = id >= 0;
       switch (kind) {

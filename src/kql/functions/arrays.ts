@@ -32,20 +32,60 @@ const rangeFn: ScalarImpl = ([start, stop, step], types) => {
     if (by <= 0 || stop < start) throw refusedRange();
     // A real bound or step makes the elements reals, which keep their kind in the array.
     const element = types.includes('real') ? realInDynamic : (n: number) => n;
-    for (let k = 0; start + k * by <= stop && out.length < MAX_RANGE; k++) out.push(element(start + k * by));
-    return out;
+    const values = steppedNumbers(start, stop, by, MAX_RANGE);
+    if (typeof values === 'string')
+      throw new UnsupportedError(
+        'range() with a step floating point does not hold exactly',
+        `range() ${values}`,
+      );
+    return values.slice(0, MAX_RANGE).map(element);
   }
   throw new UnsupportedError('range() over mixed types');
 };
+
+/**
+ * start, start + step, ... while not past stop, for the range() function and the range operator. With
+ * a step that binary floating point does not hold exactly (0.1), adding the step again and again and
+ * multiplying it by the element's index give different values (0.7999999999999999 or 0.8 as the ninth
+ * of range(0.0, 1.0, 0.1)), and even a different last element; neither page says which Kusto does, so
+ * such a series is refused: the reason is returned for the caller to throw. Whole numbers and steps
+ * like 0.5 agree either way and answer. At most `limit + 1` values are made (the caller decides what
+ * more than `limit` means).
+ */
+export function steppedNumbers(start: number, stop: number, step: number, limit: number): number[] | string {
+  const out: number[] = [];
+  const within = (v: number) => (step > 0 ? v <= stop : v >= stop);
+  let added = start;
+  for (let k = 0; out.length <= limit; k++) {
+    const multiplied = start + k * step;
+    if (within(added) !== within(multiplied) || (within(added) && added !== multiplied))
+      return `from ${start} to ${stop} step ${step}: element ${k} is ${added} when the step is added again and again and ${within(multiplied) ? multiplied : 'past the stop'} when it is multiplied by ${k}; the page does not say which Kusto computes`;
+    if (!within(added)) break;
+    out.push(added);
+    added += step;
+  }
+  return out;
+}
 
 function refusedRange(): UnsupportedError {
   return new UnsupportedError('range() with a non-positive step or a stop before start');
 }
 
-/** strcat_array(array, delimiter): each element as text (a string without quotes, null as ''). */
+/**
+ * strcat_array(array, delimiter): each element as text (a string without quotes). The page prints
+ * only arrays of numbers; a null element has two readings (tostring() of a null dynamic is '', JSON
+ * text writes null), so it is refused.
+ */
 const strcatArray: ScalarImpl = ([array, delimiter]) => {
   if (!Array.isArray(array)) return '';
-  const text = (x: Json) => (x === null ? '' : dynamicText(x));
+  const text = (x: Json) => {
+    if (x === null)
+      throw new UnsupportedError(
+        'strcat_array() of an array with a null element',
+        "strcat_array() of an array holding null: the strcat_array page prints arrays of numbers only, not whether a null element is written '' or null; refusing rather than guessing",
+      );
+    return dynamicText(x);
+  };
   return (array as Json[]).map(text).join(typeof delimiter === 'string' ? delimiter : '');
 };
 

@@ -71,9 +71,26 @@ const toBool: ScalarImpl = ([v]) => {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isNaN(v) ? null : v !== 0;
   if (v instanceof DynReal) return v.value !== 0;
-  if (typeof v === 'string') return parseBool(v);
+  if (typeof v === 'string') {
+    refuseUndocumentedBoolText(v);
+    return parseBool(v);
+  }
   return null;
 };
+
+/**
+ * The tobool page prints the text "true" and "false" (and the numbers 1 and 123); the text "1"/"0" and
+ * text with spaces around the word are read by some parsers (a number reading, .NET's trimming
+ * bool.Parse) and rejected by others (.NET's bool.Parse of "1" fails), so they are refused.
+ */
+function refuseUndocumentedBoolText(v: string): void {
+  const word = v.trim().toLowerCase();
+  if (word !== '1' && word !== '0' && (word === v.toLowerCase() || parseBool(v) === null)) return;
+  throw new UnsupportedError(
+    'tobool() of text in an undocumented form',
+    `tobool() of the text ${JSON.stringify(v)}: the tobool page prints "true" and "false" only, and no page says whether this text converts (to ${parseBool(v)}) or gives null; compare the text instead (v == "1", trim(" ", v) =~ "true")`,
+  );
+}
 
 const toDateTime: ScalarImpl = ([v], [t]) => {
   if (v === null) return null;
@@ -100,7 +117,11 @@ const toStringFn: ScalarImpl = ([v], [t]) => (t === 'decimal' ? decimalText(v) :
 const toDecimal: ScalarImpl = ([v], [t]) => {
   const n = toNumber(v, t);
   if (n === null) return null;
-  if (typeof v === 'string') return decimalFromText(v, 'todecimal()');
+  if (typeof v === 'string') {
+    // As toreal() (round 8): the todecimal page prints plain decimal text ("123.45678") only.
+    refuseUndocumentedNumberText(v, 'decimal', 'todecimal()');
+    return decimalFromText(v, 'todecimal()');
+  }
   if (typeof v === 'bigint' && !Number.isSafeInteger(n)) return decimalFromText(v.toString(), 'todecimal()');
   return Number.isInteger(n) && Number.isSafeInteger(n) ? n : decimalFromReal(n);
 };

@@ -75,6 +75,13 @@ function arrays(args: Value[]): Json[][] | null {
   return out;
 }
 
+/**
+ * array_slice(array, start, end) (https://learn.microsoft.com/kusto/query/array-slice-function):
+ * negative indices count from the end, and "Out of bounds indices are ignored", read as clamped to the
+ * array: a start past the last element or an end before the first gives []. Microsoft's own
+ * _ASIM_ResolveFQDN parser relies on that reading: its Domain is strcat_array(array_slice(split(host,
+ * "."), 1, -1), ".") for every host, an empty domain for one without a dot.
+ */
 const arraySlice: ScalarImpl = ([v, start, end]) => {
   const arr = asArray(v);
   const s = num(start);
@@ -86,14 +93,27 @@ const arraySlice: ScalarImpl = ([v, start, end]) => {
   return from > to ? [] : arr.slice(from, to + 1);
 };
 
+/**
+ * array_index_of (https://learn.microsoft.com/kusto/query/array-index-of-function): "Returns null for
+ * irrelevant inputs (occurrence < 0 or length < -1)"; a negative start is offset from the end (idx8,
+ * idx9). An occurrence of 0 and a negative start that passes the beginning are not described (the
+ * indexof page, its string sibling, makes a start below 0 null): refused.
+ */
 const arrayIndexOf: ScalarImpl = ([v, value, start, length, occurrence], types) => {
   const arr = asArray(v);
   if (!arr) return null;
-  let from = num(start ?? 0) ?? 0;
-  if (from < 0) from = Math.max(0, arr.length + from);
   const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
-  const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
   let n = num(occurrence ?? 1) ?? 1;
+  if (n < 0 || len < -1) return null;
+  if (n === 0) throw new UnsupportedError('array_index_of() with occurrence 0');
+  let from = num(start ?? 0) ?? 0;
+  if (from < 0) from = arr.length + from;
+  if (from < 0)
+    throw new UnsupportedError(
+      'array_index_of() with a negative start before the beginning',
+      `array_index_of() with start ${num(start)} over ${arr.length} element(s): the page offsets a negative start from the end but does not say what a start before the first element gives; refusing rather than guessing`,
+    );
+  const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
   for (let i = from; i < end; i++) {
     if (equalValues(arr[i], 'dynamic', value, types[1]) === true && --n === 0) return i;
   }
@@ -224,13 +244,30 @@ const zip: ScalarImpl = (args) => {
 
 const arrayLength: ScalarImpl = ([v]) => asArray(v)?.length ?? null;
 
+/**
+ * array_shift_left/right's filler without a default_value: "The default is null or an empty string
+ * depending on the type of elements in the array" (array-shift-left-function page): '' for an array
+ * of strings, null for one without strings; an array mixing strings with other elements (or nulls)
+ * has no one type, so it is refused.
+ */
+function defaultFiller(arr: Json[]): Json {
+  const strings = arr.filter((x) => typeof x === 'string').length;
+  if (strings === 0) return null;
+  if (strings === arr.length) return '';
+  throw new UnsupportedError(
+    'array_shift_left()/array_shift_right() of a mixed array without default_value',
+    'array_shift_left()/array_shift_right() without default_value over an array of strings and other elements: the page fills with null or an empty string "depending on the type of elements in the array", which such an array does not decide; give default_value',
+  );
+}
+
 function shift(direction: 1 | -1): ScalarImpl {
   return ([v, count, fill], types) => {
     const arr = asArray(v);
     const n = num(count);
     if (!arr || n === null) return null;
-    const filler = fill === undefined ? null : valueToDynamic(fill, types[2]);
     const k = Math.min(Math.abs(n), arr.length);
+    const filler =
+      fill === undefined ? (k === 0 ? null : defaultFiller(arr)) : valueToDynamic(fill, types[2]);
     const toLeft = n >= 0 === (direction === 1);
     const pad = Array.from({ length: k }, () => filler);
     return toLeft ? [...arr.slice(k), ...pad] : [...pad, ...arr.slice(0, arr.length - k)];

@@ -21,13 +21,26 @@ function strings(f: (...s: string[]) => Value): ScalarImpl {
   return (args, types) => f(...args.map((a, i) => text(a, types[i])));
 }
 
+/**
+ * substring(source, startingIndex[, length]) (https://learn.microsoft.com/kusto/query/substring-function):
+ * a negative start counts from the end (substring("123456", -2, 2) == "56"), and a length past the
+ * end stops at the end ("continues to the end of the string or length characters"). A start past the
+ * end gives "": Microsoft's Snowflake parser reads tolong(substring(DTime, 24, 3)) of a DELETED_ON
+ * that is mostly empty. The page says nothing of a negative start before the beginning (clamped to 0,
+ * or the characters before it counted against length?) or a negative length: refused.
+ */
 const substring: ScalarImpl = ([s, start, length], types) => {
   const begin = num(start);
   const count = length === undefined ? undefined : num(length);
-  if (begin === null || count === null || (count !== undefined && count < 0)) return '';
+  if (begin === null || count === null) return '';
   return onBothReadings('substring()', [text(s, types[0])], ([source]) => {
-    // A negative start counts from the end: substring("123456", -2, 2) == "56".
-    const from = begin < 0 ? Math.max(0, source.length + begin) : begin;
+    const from = begin < 0 ? source.length + begin : begin;
+    if (from > source.length) return '';
+    if (from < 0 || (count !== undefined && count < 0))
+      throw new UnsupportedError(
+        'substring() with a start before the string or a negative length',
+        `substring() from ${begin}${count === undefined ? '' : ` for ${count}`} of a string of ${source.length}: the substring page covers a start inside the string and a non-negative length only; refusing rather than guessing`,
+      );
     return source.substr(from, count ?? source.length);
   });
 };
@@ -36,7 +49,7 @@ const substring: ScalarImpl = ([s, start, length], types) => {
  * An empty delimiter is not on the split page: .NET's String.Split ignores an empty separator (one
  * part, the whole string) while JavaScript splits into UTF-16 units; refused.
  */
-const split: ScalarImpl = ([s, delimiter, index], types) => {
+const split: ScalarImpl = ([s, delimiter, index, indexed], types) => {
   const separator = text(delimiter, types[1]);
   if (separator === '')
     throw new UnsupportedError(
@@ -46,7 +59,16 @@ const split: ScalarImpl = ([s, delimiter, index], types) => {
   const parts = text(s, types[0]).split(separator);
   if (index === undefined) return parts;
   const i = num(index);
-  if (i === null || i < 0 || i >= parts.length) return [];
+  // The page: "the returned string array contains the requested substring at the index if it
+  // exists" -- it prints only an index that exists, and says nothing of a null or negative one (an
+  // empty array, a null, or counting from the end as array_slice does are all readings).
+  // Read through `[k]` (lower/scalar.ts elementOfSplit), [] and null give the same null element.
+  if (indexed === true && i !== null && i >= parts.length) return [];
+  if (i === null || i < 0 || i >= parts.length)
+    throw new UnsupportedError(
+      'split() with a requestedIndex outside the parts',
+      `split() with requestedIndex ${i === null ? 'null' : i} over ${parts.length} part(s): the split page prints only an index that exists, not whether a missing one gives [] or null (or counts from the end); refusing rather than guessing`,
+    );
   return [parts[i]];
 };
 
@@ -150,19 +172,30 @@ const extractAll: ScalarImpl = (args, types) => {
 
 /**
  * indexof(): each further occurrence is searched again from one past the previous hit with the same
- * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows.
+ * window length, as the docs' example indexof("abcdefgabcdefg", "cde", 1, 10, 2) == 9 shows. The page
+ * gives null for a length below -1 or an occurrence below 0 (whatever the start), and offsets a
+ * negative start from the end (idx5: -5 over 7 characters is 2) while also listing "start is less
+ * than 0" as null: a negative start that passes the beginning is read both ways (clamped to 0, or
+ * null), so it is refused, and so is an occurrence of 0, which the page does not describe (as for
+ * indexof_regex).
  */
 const indexOf: ScalarImpl = ([s, lookup, start, length, occurrence], types) => {
   const begin = num(start ?? 0) ?? 0;
   const len = length === undefined || length === null ? -1 : (num(length) ?? -1);
   const n = num(occurrence ?? 1) ?? 1;
   const texts = [text(s, types[0]), text(lookup, types[1])];
+  if (len < -1 || n < 0) return null;
+  if (n === 0) throw new UnsupportedError('indexof() with occurrence 0');
   return onBothReadings('indexof()', texts, ([source, needle]) => {
-    let from = begin < 0 ? Math.max(0, source.length + begin) : begin;
+    let from = begin < 0 ? source.length + begin : begin;
+    if (from < 0)
+      throw new UnsupportedError(
+        'indexof() with a negative start before the beginning',
+        `indexof() with start ${begin} over ${source.length} character(s): the indexof page offsets a negative start from the end and also returns null when start is less than 0; refusing rather than guessing`,
+      );
     if (from > source.length) return -1;
-    if (len < -1 || n < 0) return null;
     let found = -1;
-    for (let k = 0; k < Math.max(n, 1); k++) {
+    for (let k = 0; k < n; k++) {
       const end = len < 0 ? source.length : Math.min(source.length, from + len);
       const i = source.indexOf(needle, from);
       if (i < 0 || i + needle.length > end) return -1;
@@ -208,9 +241,20 @@ function trimmer(start: boolean, end: boolean): ScalarImpl {
 const strcatDelim: ScalarImpl = ([delimiter, ...rest], [td, ...types]) =>
   rest.map((v, i) => text(v, types[i])).join(text(delimiter, td));
 
+/**
+ * strrep(value, multiplier[, delimiter]) (https://learn.microsoft.com/kusto/query/strrep-function):
+ * the multiplier "Must be a value from 1 to 67108864", yet "If multiplier is more than the maximal
+ * allowed value of 1024, the input string will be repeated 1024 times". Below 1 is outside the stated
+ * range and 1025..67108864 is read two ways by the page, so both are refused.
+ */
 const strrep: ScalarImpl = ([v, times, delimiter], types) => {
   const n = num(times);
-  if (n === null || n <= 0) return '';
+  if (n === null) return '';
+  if (n < 1 || n > 1024)
+    throw new UnsupportedError(
+      'strrep() with a multiplier below 1 or above 1024',
+      `strrep() with multiplier ${n}: the strrep page requires 1 to 67108864 and also says a multiplier above 1024 repeats 1024 times; refusing rather than guessing`,
+    );
   const sep = delimiter === undefined ? '' : text(delimiter, types[2]);
   return Array.from({ length: Math.min(n, 1024) }, () => text(v, types[0])).join(sep);
 };
@@ -252,13 +296,20 @@ function urlEncoder(space: string): (s: string) => string {
 }
 
 /**
- * url_decode (and the values parse_url/parse_urlquery decode): `%xx` escapes as UTF-8, '+' as a
- * space. A '%' that does not start a valid escape, or escapes that are not UTF-8, are refused: no
- * page says whether the service keeps them as text or fails.
+ * url_decode (and the values parse_url/parse_urlquery decode): `%xx` escapes as UTF-8. A '%' that
+ * does not start a valid escape, or escapes that are not UTF-8, are refused: no page says whether
+ * the service keeps them as text or fails. A '+' is refused too: the url_decode page points to
+ * percent-encoding, where '+' is itself (RFC 3986), while url_encode writes a space as '+' (its page
+ * prints `hello+world`), which form decoding reads back as a space; no page prints either reading.
  */
 function urlDecode(s: string): string {
+  if (s.includes('+'))
+    throw new UnsupportedError(
+      "url decoding of a '+'",
+      `url decoding of ${JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s)}: whether '+' decodes to a space (form encoding, as url_encode writes a space) or stays '+' (percent-encoding, the url_decode page's link) is not documented; replace_string(s, "+", " ") or "%2B" first says which`,
+    );
   try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
+    return decodeURIComponent(s);
   } catch {
     throw new UnsupportedError(
       'url_decode() of a malformed escape',

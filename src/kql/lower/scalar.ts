@@ -157,7 +157,7 @@ function lowerScalarNode(
       if (tuple) return tupleComponent(node, tuple, ctx);
       return {
         kind: 'element',
-        target: recurse(node.Expression),
+        target: elementOfSplit(recurse(node.Expression)),
         // The selector `[k]` is typed as the element it selects; the key is the bracketed expression.
         key: recurse(
           kindName(node.Selector) === 'BracketedExpression' ? node.Selector.Expression : node.Selector,
@@ -910,4 +910,20 @@ export function lowerLiteral(node: any, ctx: LowerContext, declared?: KqlType): 
     default:
       throw fail();
   }
+}
+
+/**
+ * `split(s, d, i)[k]` (a common rule idiom: `split(Upn, "@", 1)[0]`): with requestedIndex past the
+ * parts the split page leaves [] or null open, but an element of either is null, so the call gets a
+ * fourth argument, `true`, telling split() (functions/strings.ts) to answer [] there.
+ */
+function elementOfSplit(target: ScalarExpr): ScalarExpr {
+  if (
+    target.kind !== 'call' ||
+    target.callee !== 'function' ||
+    target.name !== 'split' ||
+    target.args.length !== 3
+  )
+    return target;
+  return { ...target, args: [...target.args, { kind: 'literal', value: true, type: 'bool' }] };
 }

@@ -438,6 +438,7 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
         stop: lowerScalar(node.To, none, ctx),
         step: lowerScalar(node.Step, none, ctx),
         schema,
+        span: spanOf(node, ctx),
       };
     }
     case 'MvExpandOperator':
@@ -818,7 +819,29 @@ function lowerJoin(node: any, left: Plan, ctx: LowerContext): Plan {
     output,
     schema,
     span: spanOf(node, ctx),
+    ...(kind === 'innerunique' && !isLookup
+      ? { observedLeft: observedLeftColumns(node, output, schema, ctx) }
+      : {}),
   };
+}
+
+/**
+ * The left columns of an innerunique join whose values something after the join reads or returns.
+ * The join-innerunique page: "The innerunique join flavor may yield two possible outputs and both
+ * are correct ... the join operator randomly selected the first key ... [or] the second key"; a
+ * column dropped unread (`| project Key, Value2`, `| summarize count() by Key`) cannot show which.
+ */
+function observedLeftColumns(
+  node: any,
+  output: ['left' | 'right', number][],
+  schema: Column[],
+  ctx: LowerContext,
+): number[] {
+  const observed: number[] = [];
+  output.forEach(([side, i], k) => {
+    if (side === 'left' && !unobservedBeyond(node, schema[k].name, ctx, true)) observed.push(i);
+  });
+  return observed;
 }
 
 function addJoinKeys(

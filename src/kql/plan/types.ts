@@ -145,7 +145,7 @@ export type Plan =
       }
     /** externaldata: rows read from the artifacts at these URLs, in the given ingestion format. */
     | { op: 'external'; urls: string[]; format: ExternalFormat; ignoreFirstRecord: boolean; span: Span }
-    | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr }
+    | { op: 'range'; start: ScalarExpr; stop: ScalarExpr; step: ScalarExpr; span?: Span }
     | { op: 'filter'; input: Plan; predicate: ScalarExpr }
     /** Output column i is columns[i]; also models extend, project-away, -rename, -reorder and print. */
     | { op: 'project'; input: Plan; columns: NamedExpr[] }
@@ -161,6 +161,12 @@ export type Plan =
         output: ['left' | 'right', number][];
         /** The join or lookup operator, for a refusal at run time. */
         span: Span;
+        /**
+         * innerunique only: the left columns whose value reaches something downstream (liveness.ts).
+         * Which of a key's duplicate left rows is kept is random (join-innerunique page), so a key
+         * whose kept rows would differ in one of these is refused at run time.
+         */
+        observedLeft?: number[];
       }
     /** Output column i of input k is sources[k][i] (-1: null). */
     | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }

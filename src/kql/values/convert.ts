@@ -385,7 +385,7 @@ const DOCUMENTED_INTEGER_TEXT = /^-?\d+$/;
  */
 export function refuseUndocumentedNumberText(text: string, type: KqlType, construct: string): void {
   const integer = type === 'int' || type === 'long';
-  if (!integer && type !== 'real') return;
+  if (!integer && type !== 'real' && type !== 'decimal') return;
   if ((integer ? DOCUMENTED_INTEGER_TEXT : DOCUMENTED_NUMBER_TEXT).test(text)) return;
   const n = integer ? parseNumberText(text) : parseReal(text);
   if (n === null) return;
