@@ -5,8 +5,9 @@ import { commonSecurityLog, recordsOver, withDisabledParsers } from './asim-fixt
 // CommonSecurityLog (CEF) legs of _Im_NetworkSession that run their published bodies
 // (Parsers/ASimNetworkSession/Parsers of Azure/Azure-Sentinel): vimNetworkSessionPaloAltoCEF.yaml
 // @cbdb7dfe (0.7.2; the store's default @02cbf997 is 0.3, whose 9 parameters the union's positional
-// call cannot bind), vimNetworkSessionCiscoFirepower.yaml @2c9a627d and
-// vimNetworkSessionCheckPointFirewall.yaml @009a053b (1.2.0). Before, each was a body not held, refused
+// call cannot bind), vimNetworkSessionCiscoFirepower.yaml @2c9a627d,
+// vimNetworkSessionPaloAltoCortexDataLake.yaml @3fcd4f06 and vimNetworkSessionCheckPointFirewall.yaml
+// @009a053b (1.2.0). Before, each was a body not held, refused
 // whenever CommonSecurityLog had rows. Expected values are derived by reading those bodies.
 
 const catalog = withDisabledParsers();
@@ -198,5 +199,78 @@ describe('ASIM NetworkSession: Check Point leg over CommonSecurityLog', () => {
     expect(() => run('vimNetworkSessionCheckPointFirewall | count', commonSecurityLog([checkPoint]))).toThrow(
       /== between int and string values/,
     );
+  });
+});
+
+describe('ASIM NetworkSession: Palo Alto Cortex Data Lake leg over CommonSecurityLog', () => {
+  const rows = commonSecurityLog([
+    {
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      DeviceVendor: 'Palo Alto Networks',
+      DeviceProduct: 'LF',
+      DeviceEventClassID: 'TRAFFIC',
+      DeviceAction: 'deny',
+      LogSeverity: '4',
+      Protocol: 'udp',
+      SourceIP: '10.0.0.1',
+      DestinationIP: '1.2.3.4',
+      AdditionalExtensions:
+        'PanOSSessionStartTime=2026-01-10T10:58:00Z;PanOSDestinationDeviceHost=srv.contoso.com;PanOSIsClienttoServer=false;PanOSPacketsReceived=3;PanOSPacketsSent=4;PanOSRuleUUID=17',
+      ReceivedBytes: 30,
+      SentBytes: 40,
+      DeviceName: 'cdl-fw',
+      Computer: '10.9.9.9',
+      SourceUserName: 'u@contoso.com',
+      SourceNTDomain: 'CONTOSO',
+      DestinationUserName: 'host$',
+    },
+  ]);
+
+  it('normalizes a TRAFFIC row of the LF product (parse-kv, FQDN helpers, user types)', () => {
+    expect(
+      run(
+        'vimNetworkSessionPaloAltoCortexDataLake | project DvcAction, EventResult, EventSeverity, EventStartTime, NetworkDirection, Src, Dst, Dvc, DvcIpAddr, DstPackets, SrcPackets, NetworkBytes, NetworkRuleNumber, NetworkProtocol, DstUserType, SrcUsernameType, SrcDomain, SrcDomainType',
+        rows,
+      ),
+    ).toEqual([
+      {
+        DvcAction: 'Deny',
+        EventResult: 'Failure',
+        // EventSeverityLookup "4" -> Medium.
+        EventSeverity: 'Medium',
+        EventStartTime: '2026-01-10T10:58:00Z',
+        // PanOSIsClienttoServer is not "true".
+        NetworkDirection: 'Inbound',
+        Src: '10.0.0.1',
+        // Dst prefers the destination device's hostname (from _ASIM_ResolveDstFQDN) to its address.
+        Dst: 'srv',
+        Dvc: 'cdl-fw',
+        DvcIpAddr: '10.9.9.9',
+        DstPackets: 3,
+        SrcPackets: 4,
+        NetworkBytes: 70,
+        NetworkRuleNumber: 17,
+        NetworkProtocol: 'UDP',
+        DstUserType: 'Machine',
+        SrcUsernameType: 'UPN',
+        // SourceNTDomain wins over the (empty) domain of the source host, typed Windows.
+        SrcDomain: 'CONTOSO',
+        SrcDomainType: 'Windows',
+      },
+    ]);
+  });
+
+  it('takes its positional arguments in its ParserParams order (dvcaction before hostname_has_any)', () => {
+    // The deployed function's parameters are the file's ParserParams, where dvcaction is 7th; imNetworkSession
+    // passes its arguments by position with hostname_has_any 7th, so each lands in the other's place.
+    expect(
+      run("vimNetworkSessionPaloAltoCortexDataLake(hostname_has_any=dynamic(['srv'])) | count", rows),
+    ).toEqual([{ Count: 1 }]);
+    expect(
+      run(
+        "vimNetworkSessionPaloAltoCortexDataLake(datetime(null), datetime(null), dynamic([]), dynamic([]), dynamic([]), int(null), dynamic(['srv'])) | count",
+        rows,
+      ),
+    ).toEqual([{ Count: 0 }]);
   });
 });
