@@ -103,6 +103,7 @@ function constant(expr: ScalarExpr, env: Env): Value {
 function run(plan: Plan, env: ExecEnv): Frame {
   switch (plan.op) {
     case 'values':
+      if (plan.refusedCell) throw new UnsupportedError(plan.refusedCell.construct, plan.refusedCell.span);
       return frameFromRows(plan.schema, plan.rows);
     case 'scan':
       return scan(plan.table, plan.schema, env.options, true);
@@ -284,9 +285,24 @@ function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Arr
  * A join, with the part of a `where` after it that the join can test on each matched pair while it
  * probes (pair-filter.ts); `rest` is what remains of the `where`.
  */
+/**
+ * Join kinds whose every output row holds a left row (join page: inner, innerunique, leftouter, leftsemi,
+ * leftanti; lookup is leftouter or inner): with no left row there is no output whatever the right
+ * side holds, so it is not read — a right side refused only once read (a datatable cell of another
+ * type, values.refusedCell) then leaves such a join answered.
+ */
+const LEFT_DRIVEN: ReadonlySet<string> = new Set([
+  'inner',
+  'innerunique',
+  'leftouter',
+  'leftsemi',
+  'leftanti',
+]);
+
 function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: ScalarExpr) {
   const left = run(plan.left, env);
-  const right = run(plan.right, env);
+  const right =
+    left.length === 0 && LEFT_DRIVEN.has(plan.kind) ? emptyFrame(plan.right.schema) : run(plan.right, env);
   const fused = where && pairFilter(plan, where, left, right);
   return { frame: hashJoin(plan, left, right, fused?.keep, fused?.band), rest: fused ? fused.rest : where };
 }

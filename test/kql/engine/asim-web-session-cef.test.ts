@@ -4,9 +4,9 @@ import { commonSecurityLog, recordsOver, withDisabledParsers } from './asim-fixt
 
 // The CommonSecurityLog (CEF) legs of _Im_WebSession run their published bodies
 // (Parsers/ASimWebSession/Parsers of Azure/Azure-Sentinel): vimWebSessionBarracudaCEF.yaml @1513ce08,
-// vimWebSessionBarracudaWAF.yaml @0a8680b7, vimWebSessionCitrixNetScaler.yaml @1c1bdbf0,
-// vimWebSessionF5ASM.yaml @05bb09d5, vimWebSessionPaloAltoCortexDataLake.yaml @11e3818a,
-// vimWebSessionCiscoFirepower.yaml @2c9a627d, with the library functions they call:
+// vimWebSessionCitrixNetScaler.yaml @1c1bdbf0, vimWebSessionF5ASM.yaml @05bb09d5,
+// vimWebSessionPaloAltoCortexDataLake.yaml @11e3818a, vimWebSessionCiscoFirepower.yaml @2c9a627d,
+// vimWebSessionSonicWallFirewall.yaml @cbdb7dfe, with the library functions they call:
 // ASIM/lib/functions/ASIM_ResolveDstFQDN.yaml @1109e12f, ASIM_ResolveSrcFQDN.yaml @b1882540 and the
 // scalar `_ASIM_GetUserType` (ASIM_GetUserType.yaml @1b4ccf67). Before, each was a body not held,
 // refused whenever CommonSecurityLog had rows. Every expected value is derived by reading those bodies
@@ -18,7 +18,7 @@ const run = (query: string, tables: Map<string, Table>) => recordsOver(catalog, 
 
 describe('ASIM WebSession: Barracuda CEF legs over CommonSecurityLog', () => {
   // Barracuda's TR (access) row takes EventResult from the HTTP status, its WF (firewall) row from the
-  // action lookup; the two legs (CEF and WAF, whose CEF half is the same text) give the same rows.
+  // action lookup.
   const rows = commonSecurityLog([
     {
       TimeGenerated: '2026-01-10T11:00:00Z',
@@ -102,10 +102,15 @@ describe('ASIM WebSession: Barracuda CEF legs over CommonSecurityLog', () => {
     );
   });
 
-  it('vimWebSessionBarracudaWAF gives the same rows from CommonSecurityLog (barracuda_CL absent)', () => {
-    expect(run(`vimWebSessionBarracudaWAF | project ${columns} | sort by EventType desc`, rows)).toEqual(
-      expected,
-    );
+  it('_Im_WebSession gives each Barracuda CEF row once: the WAF leg reads barracuda_CL only (PR #10505)', () => {
+    // The store's vimWebSessionBarracudaWAF.yaml (@0a8680b7, Jun 2023) still has a CommonSecurityLog half;
+    // Azure-Sentinel PR #10505 (merged 2024-05-21, "In BaracudaWAF file removed BaracudaCEF parser ... same
+    // changes have done for vim as well") moved it into vimWebSessionBarracudaCEF, which the held
+    // imWebSession calls beside it. So the WAF leg stays a body not held, reading barracuda_CL.
+    expect(run('_Im_WebSession | summarize n = count() by EventVendor', rows)).toEqual([
+      { EventVendor: 'Barracuda', n: 2 },
+    ]);
+    expect(run('vimWebSessionBarracudaWAF | count', rows)).toEqual([{ Count: 0 }]);
   });
 
   it('the eventresult filter applies after the TR/WF result is chosen', () => {
@@ -381,6 +386,101 @@ describe('_ASIM_GetUserType (ASIM_GetUserType.yaml @1b4ccf67, Version 0.3)', () 
         e: '',
         o: 'Other',
       },
+    ]);
+  });
+});
+
+describe('ASIM WebSession: Palo Alto PAN-OS CEF leg (vimWebSessionPaloAltoCEF.yaml @b8e662f)', () => {
+  // Its SeverityLookup is `datatable(LogSeverity:string, EventSeverity:string)[1, "Informational", ...]`:
+  // numbers in a string column, which no page describes (cases/datatable-cell-kinds.yaml). The leg looks
+  // up only PAN-OS THREAT/url rows, so other CommonSecurityLog rows never reach the table.
+  const threat = {
+    TimeGenerated: '2026-01-10T11:00:00Z',
+    DeviceVendor: 'Palo Alto Networks',
+    DeviceProduct: 'PAN-OS',
+    Activity: 'THREAT',
+    DeviceEventClassID: 'url',
+    DeviceAction: 'alert',
+    LogSeverity: '1',
+    RequestURL: 'www.contoso.com/a',
+  };
+
+  it('answers no row over CommonSecurityLog rows it filters out (PAN-OS TRAFFIC, other vendors)', () => {
+    expect(run('vimWebSessionPaloAltoCEF | count', commonSecurityLog([]))).toEqual([{ Count: 0 }]);
+  });
+
+  it('refuses once a THREAT/url row reaches the severity lookup, naming the cell', () => {
+    expect(() => run('vimWebSessionPaloAltoCEF | count', commonSecurityLog([threat]))).toThrow(
+      /a datatable cell of type long in the string column/,
+    );
+  });
+});
+
+describe('ASIM WebSession: SonicWall leg (vimWebSessionSonicWallFirewall.yaml @cbdb7dfe, Mar 29, 2024)', () => {
+  // The store's default version (@0101d8c) takes dstipaddr_has_any_prefix and no eventresultdetails_in,
+  // which imWebSession passes by name; this one takes the union's parameters.
+  it("answers no row over other vendors' rows", () => {
+    expect(run('vimWebSessionSonicWallFirewall | count', commonSecurityLog([]))).toEqual([{ Count: 0 }]);
+  });
+
+  it('refuses a SonicWall row at `DeviceEventClassID in (14, 97)` (text beside numbers)', () => {
+    const sonicWall = {
+      TimeGenerated: '2026-01-10T11:00:00Z',
+      DeviceVendor: 'SonicWall',
+      DeviceEventClassID: '97',
+      Protocol: 'tcp/https',
+    };
+    expect(() => run('vimWebSessionSonicWallFirewall | count', commonSecurityLog([sonicWall]))).toThrow(
+      /in between string and long values/,
+    );
+  });
+});
+
+describe('_Im_WebSession over CommonSecurityLog rows of several CEF sources', () => {
+  it("runs every CommonSecurityLog leg, each normalizing its own vendor's rows", () => {
+    const rows = commonSecurityLog([
+      {
+        TimeGenerated: '2026-01-10T11:00:00Z',
+        DeviceVendor: 'Barracuda',
+        DeviceProduct: 'WAF',
+        DeviceEventCategory: 'TR',
+        DeviceAction: 'LOG',
+        EventOutcome: '404',
+        RequestURL: '/a',
+      },
+      {
+        TimeGenerated: '2026-01-10T11:00:00Z',
+        DeviceVendor: 'Citrix',
+        DeviceProduct: 'NetScaler',
+        DeviceEventClassID: 'APPFW',
+        Activity: 'APPFW_SQL',
+        DeviceAction: '*blocked*',
+        RequestURL: 'https://shop.contoso.com/cart?id=1',
+      },
+      {
+        TimeGenerated: '2026-01-10T11:01:00Z',
+        DeviceVendor: 'F5',
+        DeviceProduct: 'ASM',
+        DeviceEventClassID: 'Brute Force Attack',
+        Activity: 'Brute Force Attack',
+        DeviceAction: 'passed',
+      },
+    ]);
+    // Before, refused at the first CommonSecurityLog leg not held. The PAN-OS TRAFFIC row of the fixture
+    // reaches no WebSession leg (Palo Alto CEF reads THREAT/url rows).
+    expect(
+      run(
+        '_Im_WebSession | summarize n = count() by EventVendor, EventResult | sort by EventVendor asc',
+        rows,
+      ),
+    ).toEqual([
+      { EventVendor: 'Barracuda', EventResult: 'Failure', n: 1 },
+      { EventVendor: 'Citrix', EventResult: 'Failure', n: 1 },
+      { EventVendor: 'F5', EventResult: 'Success', n: 1 },
+    ]);
+    // The union passes its filters on by name.
+    expect(run("_Im_WebSession(eventresult='Success') | project EventVendor", rows)).toEqual([
+      { EventVendor: 'F5' },
     ]);
   });
 });
