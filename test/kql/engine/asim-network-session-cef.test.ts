@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../../src/kql/index.js';
-import { commonSecurityLog, recordsOver, withDisabledParsers } from './asim-fixtures.js';
+import { commonSecurityLog, recordsOver, rowsOf, withDisabledParsers } from './asim-fixtures.js';
 
 // CommonSecurityLog (CEF) legs of _Im_NetworkSession that run their published bodies
 // (Parsers/ASimNetworkSession/Parsers of Azure/Azure-Sentinel): vimNetworkSessionPaloAltoCEF.yaml
@@ -272,5 +272,31 @@ describe('ASIM NetworkSession: Palo Alto Cortex Data Lake leg over CommonSecurit
         rows,
       ),
     ).toEqual([{ Count: 0 }]);
+  });
+});
+
+describe('a join whose left side has no row does not read its right side', () => {
+  // The join page: inner, innerunique, leftouter, leftsemi and leftanti output rows holding a left row, so with
+  // none the answer is none whatever the right side holds. A right side the engine refuses once read (a
+  // parser leg not held over rows of its table, a datatable cell of another kind) then leaves the query
+  // answered; the published ThreatConnect_IPEntity_NetworkSessions / imDns_DomainEntity_DnsEvents rules join
+  // an empty indicator table to an ASIM union this way.
+  const syslog = new Map([
+    [
+      'Syslog',
+      rowsOf('Syslog', [{ TimeGenerated: '2026-01-10T11:00:00Z', Computer: 'h1', SyslogMessage: 'x' }]),
+    ],
+  ]);
+  const join = (kind: string) =>
+    `SigninLogs | project IPAddress | join kind=${kind} (_Im_NetworkSession | project SrcIpAddr) on $left.IPAddress == $right.SrcIpAddr | count`;
+
+  it('answers the left-driven kinds without reading the refused leg', () => {
+    // Two of the five (each binds the whole union; conformance cases cover the others over a datatable).
+    for (const kind of ['innerunique', 'leftanti']) expect(run(join(kind), syslog)).toEqual([{ Count: 0 }]);
+  });
+
+  it('still refuses where the right side is read: rightouter, or the union on its own', () => {
+    expect(() => run(join('rightouter'), syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
+    expect(() => run('_Im_NetworkSession | count', syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
   });
 });
