@@ -291,9 +291,9 @@ const NUMERIC_CELL: ReadonlySet<string> = new Set(['int', 'long', 'real', 'decim
  * string column, text in a long column) is not described, and Kusto.Language accepts it silently:
  * refused rather than converted. ASIM's vimWebSessionPaloAltoCEF.yaml @b8e662f writes
  * `datatable(LogSeverity:string, ...)[1, "Informational", ...]`. The refusal is the table's, raised when
- * its rows are read (execute/index.ts): a lookup of no left row reads none of them and answers the same
- * whatever the service makes of the cell, as ingestion_time() after a rebuilt row is refused only where
- * a row evaluates it (lower/ingestion.ts).
+ * its rows are read (execute/index.ts): as the right side of a lookup no left row meets, whatever the
+ * service makes of the cell the answer is none (ExecEnv.leftless), as ingestion_time() after a rebuilt
+ * row is refused only where a row evaluates it (lower/ingestion.ts).
  */
 function cell(
   node: any,

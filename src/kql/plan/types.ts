@@ -125,7 +125,7 @@ export type Plan =
   /**
    * Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages;
    * `refusedCell`: a datatable cell whose conversion is not documented (lower/tabular.ts `cell`), refused
-   * when the rows are read, so a lookup no row reaches still answers.
+   * when the rows are read, so a lookup no left row meets still answers (ExecEnv.leftless).
    */
   (
     | { op: 'values'; rows: Value[][]; builtBy?: string; refusedCell?: { construct: string; span: Span } }

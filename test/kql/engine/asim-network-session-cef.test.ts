@@ -277,10 +277,10 @@ describe('ASIM NetworkSession: Palo Alto Cortex Data Lake leg over CommonSecurit
 
 describe('a join whose left side has no row does not read its right side', () => {
   // The join page: inner, innerunique, leftouter, leftsemi and leftanti output rows holding a left row, so with
-  // none the answer is none whatever the right side holds. A right side the engine refuses once read (a
-  // parser leg not held over rows of its table, a datatable cell of another kind) then leaves the query
-  // answered; the published ThreatConnect_IPEntity_NetworkSessions / imDns_DomainEntity_DnsEvents rules join
-  // an empty indicator table to an ASIM union this way.
+  // none the answer is none whatever rows the right side holds. Rows the engine cannot know there (a parser
+  // leg not held over rows of its table, a datatable cell of another kind) are then read as none; the
+  // published ThreatConnect_IPEntity_NetworkSessions / imDns_DomainEntity_DnsEvents rules join an empty
+  // indicator table to an ASIM union this way.
   const syslog = new Map([
     [
       'Syslog',
@@ -298,5 +298,13 @@ describe('a join whose left side has no row does not read its right side', () =>
   it('still refuses where the right side is read: rightouter, or the union on its own', () => {
     expect(() => run(join('rightouter'), syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
     expect(() => run('_Im_NetworkSession | count', syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
+  });
+
+  it('does not reuse a materialized right side read as none where the query reads it again', () => {
+    const query = `let T = materialize(_Im_NetworkSession | project SrcIpAddr);
+SigninLogs | project IPAddress | join kind=leftanti (T) on $left.IPAddress == $right.SrcIpAddr
+| union (T | project IPAddress = SrcIpAddr)
+| count`;
+    expect(() => run(query, syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
   });
 });
