@@ -70,3 +70,44 @@ export function asimUsernameType(): FunctionSchema {
     file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_GetUsernameType.yaml',
   };
 }
+
+/**
+ * `_ASIM_GetUserType(username, sid)`, the scalar helper ASIM parsers call to set `*UserType`
+ * (vimWebSessionF5ASM: `SrcUserType = _ASIM_GetUserType(SrcUsername, SrcUserId)`). Sentinel has it built
+ * in (`EquivalentBuiltInFunction: _ASIM_GetUserType`). The body is the file's latest stored version,
+ * ASIM/lib/functions/ASIM_GetUserType.yaml @1b4ccf67 (Version 0.3, LastUpdated May 1st 2023, whose
+ * FunctionQuery declares it as a `let` and calls it): a case over the two texts alone, run as written.
+ * The other stored version (@046bba69, 0.1, Apr 2022) is a copy of ASIM_ResolveFQDN's header over a body
+ * that does not parse (`T case(...)`), so it is not the function any workspace runs.
+ */
+export function asimUserType(): FunctionSchema {
+  return {
+    name: '_ASIM_GetUserType',
+    description:
+      '_ASIM_GetUserType (ASIM helper function: Machine, Admin, Service, Regular… from a username and SID)',
+    parameters: [
+      { name: 'username', type: 'string' },
+      { name: 'sid', type: 'string' },
+    ],
+    body: `case ( 
+      sid startswith "S-1-5-80", "Service",
+      sid startswith "S-1-5-21", case (
+            sid endswith "-500", "Admin",
+            sid endswith "-501", "Guest",
+            sid endswith "-502", "Service", // A user account that's used by the Key Distribution Center (KDC) service. The account exists only on domain controllers.
+            username contains "admin", "Admin",
+            username endswith "$", "Machine",
+            "Regular"),
+      username endswith "$", "Machine",
+      sid == "S-1-5-113", "Other", // Local account
+      sid == "S-1-5-7", "Anonymous", 
+      sid == "S-1-5-17", "Service", // An account that's used by the default Internet Information Services (IIS) user
+      sid == "S-1-5-18", "System", 
+      sid == "S-1-5-19", "Service", 
+      sid == "S-1-5-20", "Service" ,
+      isempty(username), "",
+      "Other"
+  )`,
+    file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_GetUserType.yaml',
+  };
+}

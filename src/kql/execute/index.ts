@@ -95,6 +95,12 @@ export interface ExecEnv extends Env {
   truthOnly: WeakMap<Plan, Set<number>>;
   /** The current element's rows inside an mv-apply subquery. */
   applyFrame?: Frame;
+  /**
+   * Set while reading the right side of a join no left row meets (runJoin): rows the engine cannot know
+   * (a parser it cannot run over this data, a datatable cell of another kind) are read as none, as no
+   * output row can hold them; every other construct there runs, and is refused, as anywhere.
+   */
+  leftless?: true;
 }
 
 function constant(expr: ScalarExpr, env: Env): Value {
@@ -104,6 +110,10 @@ function constant(expr: ScalarExpr, env: Env): Value {
 function run(plan: Plan, env: ExecEnv): Frame {
   switch (plan.op) {
     case 'values':
+      if (plan.refusedCell) {
+        if (env.leftless) return emptyFrame(plan.schema);
+        throw new UnsupportedError(plan.refusedCell.construct, plan.refusedCell.span);
+      }
       return frameFromRows(plan.schema, plan.rows);
     case 'scan':
       return scan(plan.table, plan.schema, env.options, true);
@@ -285,9 +295,28 @@ function runSelection(plan: Plan, env: ExecEnv): { frame: Frame; rows?: Int32Arr
  * A join, with the part of a `where` after it that the join can test on each matched pair while it
  * probes (pair-filter.ts); `rest` is what remains of the `where`.
  */
+/**
+ * Join kinds whose every output row holds a left row (join page: inner, innerunique, leftouter, leftsemi,
+ * leftanti; lookup is leftouter or inner): with no left row there is no output whatever rows the right
+ * side holds, so rows the engine cannot know there are read as none (ExecEnv.leftless). The right side
+ * still runs: a construct whose meaning (or error) is undocumented refuses there as anywhere, since the
+ * docs do not say whether the service reads a right side no left row meets.
+ */
+const LEFT_DRIVEN: ReadonlySet<string> = new Set([
+  'inner',
+  'innerunique',
+  'leftouter',
+  'leftsemi',
+  'leftanti',
+]);
+
 function runJoin(plan: Extract<Plan, { op: 'join' }>, env: ExecEnv, where?: ScalarExpr) {
   const left = run(plan.left, env);
-  const right = run(plan.right, env);
+  // A fresh memo: a shared plan read as none here must not be reused as such elsewhere.
+  const right = run(
+    plan.right,
+    left.length === 0 && LEFT_DRIVEN.has(plan.kind) ? { ...env, leftless: true, memo: new Map() } : env,
+  );
   const fused = where && pairFilter(plan, where, left, right);
   return { frame: hashJoin(plan, left, right, fused?.keep, fused?.band), rest: fused ? fused.rest : where };
 }
@@ -365,7 +394,7 @@ function parserOutput(plan: Extract<Plan, { op: 'parser-output' }>, env: ExecEnv
   // read, which is not known, so it is read as given.
   if (options.table(plan.name)) return scan(plan.name, plan.schema, options, false);
   if (plan.body) return run(plan.body, env);
-  if (options.anyRows?.() === false) return emptyFrame(plan.schema);
+  if (options.anyRows?.() === false || env.leftless) return emptyFrame(plan.schema);
   // The published body recorded in `reads` starts from those tables (no constant rows), so none there is none from it.
   if (plan.reads?.every((t) => tableLength(options.table(t)) === 0)) return emptyFrame(plan.schema);
   throw plan.bodyRefused

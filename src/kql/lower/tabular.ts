@@ -1,7 +1,16 @@
 import { type FunctionSchema, PARSER_STUB_FILE } from '../catalog.js';
 import { UnsupportedError } from '../plan/errors.js';
 import { refusalReason } from '../plan/refusals.js';
-import type { AggregateCall, Column, JoinKind, NamedExpr, Plan, ScalarExpr, SortKey } from '../plan/types.js';
+import type {
+  AggregateCall,
+  Column,
+  JoinKind,
+  NamedExpr,
+  Plan,
+  ScalarExpr,
+  SortKey,
+  Span,
+} from '../plan/types.js';
 import { watchlistNamed } from '../solution-watchlists.js';
 import { bridge, kqlTypeOf } from '../syntax/index.js';
 import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
@@ -257,11 +266,19 @@ function lowerDataTable(node: any, ctx: LowerContext): Plan {
   const values = list(node.Values);
   if (values.length % Math.max(schema.length, 1) !== 0)
     throw unsupported(node, ctx, 'datatable with a partial row');
-  const rows = [];
+  const rows: Value[][] = [];
+  let refused: { construct: string; span: Span } | undefined;
   for (let i = 0; i < values.length; i += schema.length) {
-    rows.push(schema.map((c, j) => cell(values[i + j], c.type, ctx)));
+    rows.push(
+      schema.map((c, j) => {
+        const given = cell(values[i + j], c.type, ctx);
+        if ('value' in given) return given.value;
+        refused ??= given.refused;
+        return null;
+      }),
+    );
   }
-  return { op: 'values', rows, schema };
+  return refused ? { op: 'values', rows, schema, refusedCell: refused } : { op: 'values', rows, schema };
 }
 
 const NUMERIC_CELL: ReadonlySet<string> = new Set(['int', 'long', 'real', 'decimal']);
@@ -273,9 +290,16 @@ const NUMERIC_CELL: ReadonlySet<string> = new Set(['int', 'long', 'real', 'decim
  * type are what its examples and the functions pages write, but a cell of another kind (a number in a
  * string column, text in a long column) is not described, and Kusto.Language accepts it silently:
  * refused rather than converted. ASIM's vimWebSessionPaloAltoCEF.yaml @b8e662f writes
- * `datatable(LogSeverity:string, ...)[1, "Informational", ...]`.
+ * `datatable(LogSeverity:string, ...)[1, "Informational", ...]`. The refusal is the table's, raised when
+ * its rows are read (execute/index.ts): as the right side of a lookup no left row meets, whatever the
+ * service makes of the cell the answer is none (ExecEnv.leftless), as ingestion_time() after a rebuilt
+ * row is refused only where a row evaluates it (lower/ingestion.ts).
  */
-function cell(node: any, type: KqlType, ctx: LowerContext): Value {
+function cell(
+  node: any,
+  type: KqlType,
+  ctx: LowerContext,
+): { value: Value } | { refused: { construct: string; span: Span } } {
   const value = constantValue(node, ctx);
   const given = literalType(node);
   if (
@@ -284,14 +308,15 @@ function cell(node: any, type: KqlType, ctx: LowerContext): Value {
     given !== type &&
     !(NUMERIC_CELL.has(given) && NUMERIC_CELL.has(type))
   )
-    throw unsupported(
-      node,
-      ctx,
-      `a datatable cell of type ${given} in the ${type} column: the datatable page requires the value's type to correspond to its column and does not say what the service makes of another`,
-    );
+    return {
+      refused: {
+        construct: `a datatable cell of type ${given} in the ${type} column: the datatable page requires the value's type to correspond to its column and does not say what the service makes of another`,
+        span: spanOf(node, ctx),
+      },
+    };
   if (type === 'dynamic' && typeof value === 'number' && literalType(node) === 'real')
-    return valueToDynamic(value, 'real');
-  return coerce(value, type);
+    return { value: valueToDynamic(value, 'real') };
+  return { value: coerce(value, type) };
 }
 
 /** The type of a cell's literal, under any signs. */

@@ -122,9 +122,13 @@ export interface SameAs {
 }
 
 export type Plan =
-  /** Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages. */
+  /**
+   * Literal rows; `builtBy`: rows an operator built at run time (runtime-schema.ts), named for messages;
+   * `refusedCell`: a datatable cell whose conversion is not documented (lower/tabular.ts `cell`), refused
+   * when the rows are read, so a lookup no left row meets still answers (ExecEnv.leftless).
+   */
   (
-    | { op: 'values'; rows: Value[][]; builtBy?: string }
+    | { op: 'values'; rows: Value[][]; builtBy?: string; refusedCell?: { construct: string; span: Span } }
     | { op: 'scan'; table: string }
     | { op: 'watchlist'; alias: string }
     /**

@@ -113,9 +113,11 @@ describe('ASIM web session: Zscaler ZIA leg over CommonSecurityLog', () => {
     expect(() => run('vimWebSessionZscalerZIA | count', csl([big]))).toThrow(/toint/);
   });
 
-  it('_Im_WebSession over CommonSecurityLog rows refuses, naming the Palo Alto leg and its construct', () => {
-    expect(() => run('_Im_WebSession | count', csl())).toThrow(
-      /vimWebSessionPaloAltoCEF is a parser .*a datatable cell of type long in the string column/,
+  it('_Im_WebSession over these CommonSecurityLog rows gives the Zscaler rows', () => {
+    // Every CommonSecurityLog leg of imWebSession is now held (asim-web-session-cef.test.ts); before, the
+    // union refused at the first one not held. The fixture's PAN-OS TRAFFIC row reaches no WebSession leg.
+    expect(run('_Im_WebSession | summarize n = count() by EventVendor', csl())).toEqual(
+      run('vimWebSessionZscalerZIA | summarize n = count() by EventVendor', csl()),
     );
   });
 
