@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, type Table, tableToRecords } from '../../../src/kql/index.js';
-import { analyze } from '../../../src/kql/syntax/index.js';
+import type { Table } from '../../../src/kql/index.js';
 import { catalogTable } from '../../support/catalog.js';
-import { NOW } from './helpers.js';
+import { recordsOver } from './asim-fixtures.js';
+import { bindingErrors } from './helpers.js';
 
 // The tenth held-out corpus (issue 11, session 12: VMware SD-WAN and SASE, Cyfirma Digital Risk, Samsung
 // Knox Asset Intelligence, SAP LogServ …) named tables the catalog lacked: the VMware ones are the
@@ -16,15 +16,9 @@ import { NOW } from './helpers.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const catalog = loadCatalog(root);
 
-const errors = (query: string) => analyze(query, catalog).diagnostics.filter((d) => d.severity === 'error');
+const errors = (query: string) => bindingErrors(catalog, query);
 const run = (query: string, name: string, records: Record<string, unknown>[]) =>
-  tableToRecords(
-    runQuery(query, {
-      catalog,
-      now: NOW,
-      tables: new Map<string, Table>([[name, catalogTable(catalog, name, records)]]),
-    }),
-  );
+  recordsOver(catalog, query, new Map<string, Table>([[name, catalogTable(catalog, name, records)]]));
 
 describe('tables of the tenth held-out corpus', () => {
   it('binds the published queries over the new tables (columns and types of their definitions)', () => {

@@ -24,6 +24,10 @@ export function records(query: string, options: { catalog?: Catalog; tables?: Ma
   return tableToRecords(run(query, options));
 }
 
+/** Kusto.Language's binding errors for a query over a catalog. */
+export const bindingErrors = (catalog: Catalog, query: string) =>
+  analyze(query, catalog).diagnostics.filter((d) => d.severity === 'error');
+
 /** The refusal a query meets: its construct and the query text at its position. */
 export function refusalAt(query: string): { construct: string; at: string } {
   try {
