@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asimResolveHelpers } from '../../../src/kql/asim-helpers.js';
 import { type Catalog, loadCatalog } from '../../../src/kql/catalog.js';
 import { runQuery, tableToRecords } from '../../../src/kql/index.js';
 import { list } from '../../../src/kql/lower/context.js';
@@ -62,11 +63,17 @@ describe('ASIM device-resolution helpers (Learn "ASIM helper functions")', () =>
   });
 
   it('refuse to run those whose published body the catalog does not hold, naming the function and why', () => {
+    // Session 13 held the bodies of all four (catalog/solution-parsers.json); a workspace catalog with
+    // only the declaration (as before) still refuses to run it.
+    const declared = asimResolveHelpers().find((f) => f.name === '_ASIM_ResolveSrcFQDN');
+    const builtinFunctions = new Map(catalog.builtinFunctions);
+    if (declared) builtinFunctions.set(declared.name, declared);
     const run = () =>
       runQuery("datatable(Computer:string)['host.contoso.com'] | invoke _ASIM_ResolveSrcFQDN('Computer')", {
-        catalog,
+        catalog: { ...catalog, builtinFunctions },
         tables: new Map(),
       });
+    expect(declared?.unrunnable).toBeDefined();
     expect(run).toThrow(UnsupportedError);
     expect(run).toThrow(/ASIM helper functions page .* does not run it/);
     try {
