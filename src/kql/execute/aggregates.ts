@@ -433,51 +433,123 @@ function makeBag(conditional: boolean): Factory {
 }
 
 /**
+ * The refusal of an arbitrary row's value that another row could have given differently. The
+ * take-any page: take_any "Arbitrarily chooses one record for each group" and returns values "for
+ * each of the records selected Indeterministically"; the take-anyif page: "randomly selected ...
+ * Only records for which predicate returns 'true' may be selected"
+ * (https://learn.microsoft.com/kusto/query/take-any-aggregation-function,
+ * https://learn.microsoft.com/kusto/query/take-anyif-aggregation-function). The engine returns the
+ * first candidate, one of the correct answers; where candidates differ in an output something
+ * after the summarize reads (call.observed), another answer is just as correct.
+ */
+function arbitraryRowDiffers(call: AggregateCall, output: number): UnsupportedError {
+  const column = call.outputs[output]?.name;
+  return new UnsupportedError(
+    `${call.fn}() over rows that differ`,
+    call.span,
+    `${call.fn}() returns the values of an arbitrarily chosen row (${
+      call.fn.endsWith('if')
+        ? '"Arbitrarily selects one record for each group ... for which the predicate is \'true\'", take-anyif-aggregation-function page'
+        : '"Arbitrarily chooses one record for each group", take-any-aggregation-function page'
+    }), and rows of one group that it may choose differ ` +
+      `in${column && !column.startsWith('__') ? ` '${column}'` : ' a value'}, which the query reads; ` +
+      'pick a row deterministically (arg_max/arg_min, min/max) or make the values agree',
+  );
+}
+
+/**
+ * Tracks whether the candidate rows of a group agree in the observed outputs: the first candidate's
+ * keys, compared with each later candidate's (keyOf, as group keys compare).
+ */
+function candidateAgreement(args: RowFn[], call: AggregateCall, observed: number[]) {
+  let first: unknown[] | undefined;
+  let differs = -1;
+  return {
+    add(i: number) {
+      if (differs >= 0 || observed.length === 0) return;
+      if (!first) {
+        first = observed.map((k) => keyOf(args[k](i), call.outputs[k].type));
+        return;
+      }
+      const at = observed.findIndex(
+        (k, n) => !Object.is(first?.[n], keyOf(args[k](i), call.outputs[k].type)),
+      );
+      if (at >= 0) differs = observed[at];
+    },
+    check() {
+      if (differs >= 0) throw arbitraryRowDiffers(call, differs);
+    },
+  };
+}
+
+const observedOutputs = (call: AggregateCall) => call.observed ?? call.outputs.map((_, k) => k);
+const isEmpty = (v: Value) => v === null || v === '';
+
+/**
  * take_any(e1, e2, ...): the values of one arbitrary row of the group, all from the same row
- * ("all values are calculated over a single record", take-any-aggregation-function page); the first
- * row is one such answer. With a single argument Kusto "will attempt to return a non-null/non-empty
- * value, if such value is present", so the first row with one is taken (any row is an answer for an
- * expression, so this is one for them too).
+ * ("all values are calculated over a single record", take-any page); the first row is returned.
+ * "When the function is provided with a single column reference, it will attempt to return a
+ * non-null/non-empty value, if such value is present": for a single column reference the
+ * candidates are the rows with a non-empty value when there is one. Candidates that differ in an
+ * observed output are refused (arbitraryRowDiffers).
  */
 const takeAny: Factory = (args, call) => () => {
+  const observed = observedOutputs(call);
+  const preferFilled = args.length === 1 && call.args[0]?.kind === 'column';
   let row = -1;
-  const single = args.length === 1 ? args[0] : undefined;
-  const empty = (v: Value) => v === null || v === '';
-  let settled = false;
+  let filledRow = -1;
+  const all = candidateAgreement(args, call, observed);
+  const filled = candidateAgreement(args, call, observed);
   return {
     add: (i) => {
-      if (settled) return;
       if (row < 0) row = i;
-      if (!single || !empty(single(i))) {
-        row = i;
-        settled = true;
+      all.add(i);
+      if (preferFilled && !isEmpty(args[0](i))) {
+        if (filledRow < 0) filledRow = i;
+        filled.add(i);
       }
     },
-    result: () => args.map((f, k) => (row < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(row))),
+    result: () => {
+      if (filledRow >= 0) filled.check();
+      else all.check();
+      const at = filledRow >= 0 ? filledRow : row;
+      return args.map((f, k) => (at < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(at)));
+    },
   };
 };
 
 /**
- * take_anyif(expr, predicate): Kusto picks an arbitrary row where the predicate is true and "attempts
- * to return a non-null/non-empty value" (take-anyif-aggregation-function doc); the first such row
- * with a non-empty value is one of those answers, and null when no row qualifies.
+ * take_anyif(expr, predicate): an arbitrary row where the predicate is true; "If such a value is
+ * present, the function attempts to return a non-null/non-empty value", and "If the predicate
+ * doesn't return 'true', a null value is produced" (take-anyif page). The first such row with a
+ * non-empty value is returned; candidates that differ, where the output is observed, are refused.
  */
-const takeAnyIf: Factory =
-  ([value, predicate], call) =>
-  () => {
-    let found: Value | undefined;
-    let fallback: Value | undefined;
-    const empty = (v: Value) => v === null || v === '';
-    return {
-      add: (i) => {
-        if (found !== undefined || !isTrue(predicate(i))) return;
-        const v = value(i);
-        if (!empty(v)) found = v;
-        else fallback ??= v;
-      },
-      result: () => [found ?? fallback ?? (call.outputs[0].type === 'string' ? '' : null)],
-    };
+const takeAnyIf: Factory = (args, call) => () => {
+  const [value, predicate] = args;
+  const observed = observedOutputs(call).filter((k) => k === 0);
+  let found: Value | undefined;
+  let fallback: Value | undefined;
+  const filled = candidateAgreement([value], call, observed);
+  const empties = candidateAgreement([value], call, observed);
+  return {
+    add: (i) => {
+      if (!isTrue(predicate(i))) return;
+      const v = value(i);
+      if (!isEmpty(v)) {
+        found ??= v;
+        filled.add(i);
+      } else {
+        fallback ??= v;
+        empties.add(i);
+      }
+    },
+    result: () => {
+      if (found !== undefined) filled.check();
+      else empties.check();
+      return [found ?? fallback ?? (call.outputs[0].type === 'string' ? '' : null)];
+    },
   };
+};
 
 /** Sample variance (n-1) like Kusto's variance()/stdev(); the *p variants divide by n. */
 function spread(kind: 'variance' | 'stdev', population: boolean, conditional: boolean): Factory {

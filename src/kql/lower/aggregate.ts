@@ -13,6 +13,7 @@ import {
   typeOf,
   unsupported,
 } from './context.js';
+import { unobservedBeyond } from './liveness.js';
 import { isAggregateCall, lowerScalar } from './scalar.js';
 import { columnRef, project } from './tabular.js';
 
@@ -138,6 +139,7 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
       call.outputs.forEach((o) => {
         o.name = bound[boundAt++]?.name ?? '';
       });
+      if (ARBITRARY_ROW.has(call.fn)) call.observed = observedOutputs(node, call, ctx);
       for (const [i, expr] of add(call).entries()) post.push({ name: call.outputs[i].name, expr });
       continue;
     }
@@ -163,6 +165,25 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
   const schema: Column[] = [...keyRow.schema, ...aggregates.flatMap((a) => a.outputs)];
   const aggregate: Plan = { op: 'aggregate', input, keys, aggregates, schema };
   return computed ? project(aggregate, post) : aggregate;
+}
+
+// Aggregates that return the values of an arbitrarily chosen row: "Arbitrarily chooses one record for
+// each group" (https://learn.microsoft.com/kusto/query/take-any-aggregation-function, deprecated alias
+// any()), "Arbitrarily selects one record ... for which the predicate is 'true'"
+// (https://learn.microsoft.com/kusto/query/take-anyif-aggregation-function, alias anyif()).
+const ARBITRARY_ROW = new Set(['take_any', 'any', 'take_anyif', 'anyif']);
+
+/**
+ * The outputs of a take_any/take_anyif call in the summarize `node` whose values a later operator
+ * reads or the result returns. An output dropped unread (`| project Key, Count`, `| summarize count()
+ * by Key`) cannot show which row was picked, so its candidates may differ (execute/aggregates.ts).
+ */
+function observedOutputs(node: any, call: AggregateCall, ctx: LowerContext): number[] {
+  const observed: number[] = [];
+  call.outputs.forEach((o, i) => {
+    if (!o.name || !unobservedBeyond(node, o.name, ctx, true)) observed.push(i);
+  });
+  return observed;
 }
 
 const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);

@@ -69,6 +69,12 @@ export interface AggregateCall {
   /** One column for most aggregates; arg_max/arg_min yield one per argument, percentiles one per percentage. */
   outputs: Column[];
   span: Span;
+  /**
+   * take_any/take_anyif: the outputs (by index) whose values something after the summarize reads or
+   * returns (lower/liveness.ts unobservedBeyond); absent, every output counts as observed. Where the
+   * candidate rows of a group differ in one of these, the arbitrary pick is refused.
+   */
+  observed?: number[];
 }
 
 export interface SortKey {
