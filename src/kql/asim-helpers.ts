@@ -111,3 +111,76 @@ export function asimUserType(): FunctionSchema {
     file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_GetUserType.yaml',
   };
 }
+
+/**
+ * `_ASIM_LookupICMPType(NetworkIcmpCode)`, the scalar helper ASIM parsers call to name an ICMP type
+ * (vimNetworkSessionCrowdStrikeFalconHost: `NetworkIcmpType = _ASIM_LookupICMPType('icmpType')`). Sentinel has
+ * it built in (`EquivalentBuiltInFunction: _ASIM_LookupICMPType`). The body is the file's only stored version,
+ * ASIM/lib/functions/ASIM_LookupICMPType.yaml @84ca86a4 (Version 0.1, LastUpdated Jun 7th 2022, whose
+ * FunctionQuery declares it as a `let` and calls it): a lookup of the text of the code in a constant bag,
+ * run as written. Its parameter is an int, so a call passing a string (as the CrowdStrike leg does, the
+ * literal 'icmpType') is refused where it is evaluated (lower/scalar.ts), Kusto's answer for it being unknown.
+ */
+export function asimLookupIcmpType(): FunctionSchema {
+  return {
+    name: '_ASIM_LookupICMPType',
+    description: '_ASIM_LookupICMPType (ASIM helper function: the IANA name of an ICMP type number)',
+    parameters: [{ name: 'NetworkIcmpCode', type: 'int' }],
+    body: `let ICMPTypeTable=dynamic
+      ({
+      "0":"Echo Reply",
+      "1":"Unassigned",
+      "2":"Unassigned",
+      "3":"Destination Unreachable",
+      "4":"Source Quench (Deprecated)",
+      "5":"Redirect",
+      "6":"Alternate Host Address (Deprecated)",
+      "7":"Unassigned",
+      "8":"Echo",
+      "9":"Router Advertisement",
+      "10":"Router Solicitation",
+      "11":"Time Exceeded",
+      "12":"Parameter Problem",
+      "13":"Timestamp",
+      "14":"Timestamp Reply",
+      "15":"Information Request (Deprecated)",
+      "16":"Information Reply (Deprecated)",
+      "17":"Address Mask Request (Deprecated)",
+      "18":"Address Mask Reply (Deprecated)",
+      "19":"Reserved (for Security)",
+      "20":"Reserved (for Robustness Experiment)",
+      "21":"Reserved (for Robustness Experiment)",
+      "22":"Reserved (for Robustness Experiment)",
+      "23":"Reserved (for Robustness Experiment)",
+      "24":"Reserved (for Robustness Experiment)",
+      "25":"Reserved (for Robustness Experiment)",
+      "26":"Reserved (for Robustness Experiment)",
+      "27":"Reserved (for Robustness Experiment)",
+      "28":"Reserved (for Robustness Experiment)",
+      "29":"Reserved (for Robustness Experiment)",
+      "30":"Traceroute (Deprecated)",
+      "31":"Datagram Conversion Error (Deprecated)",
+      "32":"Mobile Host Redirect (Deprecated)",
+      "33":"IPv6 Where-Are-You (Deprecated)",
+      "34":"IPv6 I-Am-Here (Deprecated)",
+      "35":"Mobile Registration Request (Deprecated)",
+      "36":"Mobile Registration Reply (Deprecated)",
+      "37":"Domain Name Request (Deprecated)",
+      "38":"Domain Name Reply (Deprecated)",
+      "39":"SKIP (Deprecated)",
+      "40":"Photuris",
+      "41":"ICMP messages utilized by experimental mobility protocols such as Seamoby",
+      "42":"Extended Echo Request",
+      "43":"Extended Echo Reply",
+      "253":"RFC3692-style Experiment 1",
+      "254":"RFC3692-style Experiment 2",
+      "255":"Reserved"
+    });
+    let NetworkIcmpTypeLookup = ICMPTypeTable[tostring(NetworkIcmpCode)];
+    case (
+      NetworkIcmpTypeLookup != "", NetworkIcmpTypeLookup,
+      'Unassigned'
+    )`,
+    file: 'Azure/Azure-Sentinel ASIM/lib/functions/ASIM_LookupICMPType.yaml',
+  };
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinAsimParsers } from './asim.js';
-import { asimResolveHelpers, asimUsernameType, asimUserType } from './asim-helpers.js';
+import { asimLookupIcmpType, asimResolveHelpers, asimUsernameType, asimUserType } from './asim-helpers.js';
 import { type ColumnSchema, columnsStandIn, type FunctionParameter, type FunctionSchema } from './catalog.js';
 import { builtinCatalogDir } from './packed-tables.js';
 import { publishedParsers } from './solution-parsers.js';
@@ -19,8 +19,8 @@ let functions: Map<string, FunctionSchema> | undefined;
  * functions the Azure-Sentinel KQL validation CI declares in its CustomFunctions folder
  * (catalog/ci-functions.json, scripts/import-ci-functions.ts), which Solutions deploy as parsers; and
  * the ASIM device-resolution helpers, declared for binding only (`asimResolveHelpers`), and
- * `_ASIM_GetUsernameType` / `_ASIM_GetUserType` with their published bodies (`asimUsernameType`,
- * `asimUserType`). The first of these to name a function keeps it. A project parser of the same name replaces any
+ * `_ASIM_GetUsernameType` / `_ASIM_GetUserType` / `_ASIM_LookupICMPType` with their published bodies
+ * (`asimUsernameType`, `asimUserType`, `asimLookupIcmpType`). The first of these to name a function keeps it. A project parser of the same name replaces any
  * (`callableFunctions`). Read once per process.
  */
 export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
@@ -41,7 +41,7 @@ export function builtinFunctions(): ReadonlyMap<string, FunctionSchema> {
         columns,
       });
     }
-    for (const helper of [...asimResolveHelpers(), asimUsernameType(), asimUserType()])
+    for (const helper of [...asimResolveHelpers(), asimUsernameType(), asimUserType(), asimLookupIcmpType()])
       if (!functions.has(helper.name)) functions.set(helper.name, helper);
   }
   return functions;

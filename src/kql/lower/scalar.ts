@@ -763,8 +763,43 @@ function lowerExpansion(
   // A function body's offsets are its own: run-time schemas re-bind the text being lowered, not it.
   const inner: LowerContext = { ...ctx, scope, callSite: spanOf(node, ctx), runtime: undefined };
   const body = expansion.Root ?? expansion;
-  const result = lowerBody(body, inner, (expr, bodyCtx) => lowerScalar(expr, row, bodyCtx, aggregate));
-  return result;
+  try {
+    return lowerBody(body, inner, (expr, bodyCtx) => lowerScalar(expr, row, bodyCtx, aggregate));
+  } catch (error) {
+    // Kusto.Language binds a call passing an argument of another kind than its parameter's (no
+    // diagnostic: vimNetworkSessionCrowdStrikeFalconHost's `_ASIM_LookupICMPType('icmpType')` gives a
+    // string to an int) and types the parameter as declared, so the body cannot be lowered with that
+    // value; what the service passes then is not documented. Refused where a row evaluates the call, so
+    // rows that never reach it are answered. A body that lowers (the parameter unused) is kept.
+    const mistyped = mistypedArgument(node, scope);
+    const bound = kqlTypeOf(node.ResultType);
+    if (!mistyped || !bound) throw error;
+    return {
+      kind: 'undocumented',
+      construct: text(node),
+      reason: `${text(node)}: its parameter '${mistyped.name}' is declared ${mistyped.declared} and the call passes a ${mistyped.given}: what Kusto passes then is not documented`,
+      type: bound,
+      span: spanOf(node, ctx),
+    };
+  }
+}
+
+/**
+ * A scalar parameter whose bound argument, after the numeric widenings of `widened`, has another type
+ * than the parameter's declared one (a string given to an int): the body would then be lowered with a
+ * value of a type Kusto.Language does not give the parameter.
+ */
+function mistypedArgument(
+  node: any,
+  scope: Scope,
+): { name: string; declared: KqlType; given: KqlType } | undefined {
+  for (const param of toArray(node.ReferencedSignature?.Parameters) as any[]) {
+    const declared = kqlTypeOf(toArray(param.DeclaredTypes)[0]);
+    const binding = scope.get(param.Name);
+    if (!declared || binding?.kind !== 'scalar') continue;
+    if (binding.expr.type !== declared) return { name: param.Name, declared, given: binding.expr.type };
+  }
+  return undefined;
 }
 
 /** A function body `{ let a = ...; expr }`: binds its lets, then lowers the final expression. */
