@@ -2,29 +2,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importContent } from '../../src/content/import.js';
 import { folderWith } from '../support/files.js';
-import { publishedSample, sampleParser } from '../support/published-sample.js';
+import { publishedSample, sampleHuntingQuery, sampleParser } from '../support/published-sample.js';
 
 // A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 11"): 76 files of
 // Solutions/AtlassianJiraAudit, ApacheHTTPServer, Endpoint Threat Protection Essentials and PostgreSQL.
 // Each test keeps a shape the sample showed, citing its published file.
 const { errors, validate } = publishedSample('11');
 
-/** A hunting query in the Azure-Sentinel repository's shape (no schedule, no kind). */
-const hunting = (id: string, query: string) => `id: ${id}
-name: Sample hunting query
-description: |
-  'sample'
-requiredDataConnectors: []
-tactics:
-  - Impact
-relevantTechniques:
-  - T1529
-query: |
-${query
-  .split('\n')
-  .map((line) => `  ${line}`)
-  .join('\n')}
-`;
+/** A hunting query of this sample's shape, tagged Impact / T1529. */
+const hunting = (id: string, query: string) =>
+  sampleHuntingQuery(id, query, { tactic: 'Impact', technique: 'T1529' });
 
 /**
  * A custom detection as the repository publishes it beside a Solution's rules, converted from the

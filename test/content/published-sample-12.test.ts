@@ -5,7 +5,7 @@ import { loadCatalog } from '../../src/kql/catalog.js';
 import { runQuery, tableToRecords } from '../../src/kql/index.js';
 import { NOW } from '../kql/engine/helpers.js';
 import { folderWith } from '../support/files.js';
-import { publishedSample, sampleParser } from '../support/published-sample.js';
+import { publishedSample, sampleHuntingQuery, sampleParser } from '../support/published-sample.js';
 
 // A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 12"): Solutions/
 // SentinelOne, Cisco Meraki Events via REST API, Microsoft Exchange Security - Exchange Online,
@@ -13,22 +13,9 @@ import { publishedSample, sampleParser } from '../support/published-sample.js';
 // the sample showed, citing its published file.
 const { errors, validate } = publishedSample('12');
 
-/** A hunting query in the Azure-Sentinel repository's shape (no schedule, no kind). */
-const hunting = (id: string, query: string) => `id: ${id}
-name: Sample hunting query
-description: |
-  'sample'
-requiredDataConnectors: []
-tactics:
-  - Discovery
-relevantTechniques:
-  - T1046
-query: |
-${query
-  .split('\n')
-  .map((line) => `  ${line}`)
-  .join('\n')}
-`;
+/** A hunting query of this sample's shape, tagged Discovery / T1046. */
+const hunting = (id: string, query: string) =>
+  sampleHuntingQuery(id, query, { tactic: 'Discovery', technique: 'T1046' });
 
 /**
  * A parser published as a workspace function resource alone: Solutions/Cisco Meraki Events via REST

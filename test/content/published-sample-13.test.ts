@@ -6,7 +6,12 @@ import { loadCatalog } from '../../src/kql/catalog.js';
 import { runQuery, tableFromRecords, tableToRecords } from '../../src/kql/index.js';
 import { NOW } from '../kql/engine/helpers.js';
 import { folderWith } from '../support/files.js';
-import { publishedSample, sampleParser, sampleRule } from '../support/published-sample.js';
+import {
+  publishedSample,
+  sampleHuntingQuery,
+  sampleParser,
+  sampleRule,
+} from '../support/published-sample.js';
 
 // A fresh sample of published Azure-Sentinel content (NOTES "Issue 12, session 13"): Solutions/
 // Salesforce Service Cloud and others. Each test keeps a shape the sample showed, citing its file.
@@ -139,22 +144,9 @@ describe('held Syslog parser bodies give the Syslog columns the CI declares', ()
   });
 });
 
-/** A hunting query in the Azure-Sentinel repository's shape (no schedule, no kind). */
-const hunting = (id: string, query: string) => `id: ${id}
-name: Sample hunting query
-description: |
-  'sample'
-requiredDataConnectors: []
-tactics:
-  - InitialAccess
-relevantTechniques:
-  - T1078
-query: |
-${query
-  .split('\n')
-  .map((line) => `  ${line}`)
-  .join('\n')}
-`;
+/** A hunting query of this sample's shape, tagged InitialAccess / T1078. */
+const hunting = (id: string, query: string) =>
+  sampleHuntingQuery(id, query, { tactic: 'InitialAccess', technique: 'T1078' });
 
 describe('SlackAudit and Cisco Duo tables', () => {
   it('the SlackAudit parser binds its legacy and CCF legs; the native-poller leg no file defines stays an error', async () => {

@@ -54,6 +54,24 @@ version: 1.0.0
 kind: Scheduled
 `;
 
+/** A hunting query in the Azure-Sentinel repository's shape (no schedule, no kind). */
+export const sampleHuntingQuery = (
+  id: string,
+  query: string,
+  attack: { tactic: string; technique: string },
+) => `id: ${id}
+name: Sample hunting query
+description: |
+  'sample'
+requiredDataConnectors: []
+tactics:
+  - ${attack.tactic}
+relevantTechniques:
+  - ${attack.technique}
+query: |
+${indent(query, '  ')}
+`;
+
 /** A Solution parser file (Parsers/*.yaml) in the Azure-Sentinel repository's shape. */
 export const sampleParser = (id: string, name: string, body: string) => `id: ${id}
 Function:
