@@ -94,7 +94,7 @@ export function readCiFunction(raw: unknown): { fn?: CiFunction; notes: string[]
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && f !== 'commits.json')
+    .filter((f) => f.endsWith('.json') && f !== 'commits.json' && f !== MONITOR_PAGES_FILE)
     .sort();
 }
 
@@ -120,6 +120,22 @@ export function commitsOf(dir: string, commit: string | undefined): (file: strin
   const file = join(dir, 'commits.json');
   const map = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   return (name) => map[name] ?? commit;
+}
+
+/**
+ * Beside a CustomTables folder, `monitor-pages.json` (file name -> Azure Monitor reference page, as
+ * `path@commit`) names the files that declare a table Azure Monitor documents, whose page only
+ * includes its columns from a file the index does not hold (crowdstrikedetections.md @2a9862c:
+ * `[!INCLUDE [crowdstrikedetections](~/reusable-content/...)]`). Such a name is a Microsoft table,
+ * not a parser's output, though it lacks the `_CL` suffix: it joins tables.ndjson with the CI's columns.
+ */
+export const MONITOR_PAGES_FILE = 'monitor-pages.json';
+
+function monitorPagesOf(dir: string): Map<string, string> {
+  const file = join(dir, MONITOR_PAGES_FILE);
+  return new Map(
+    existsSync(file) ? Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : [],
+  );
 }
 
 export type CiTables = Record<
@@ -175,6 +191,7 @@ export function importTables(
     if (table) parserOutputs.set(name, table);
   }
   const tableCommit = commitsOf(tablesDir, commit);
+  const monitorPages = monitorPagesOf(tablesDir);
   const declarations: Declaration[] = [...stubFunctions];
   for (const file of files) {
     const declared = ciTableOf(parseCiJson(readFileSync(join(tablesDir, file), 'utf8')));
@@ -211,9 +228,14 @@ export function importTables(
       microsoft.set(name, { ...own, columns: [...own.columns, ...extra] });
       notes.unshift(`columns added: ${extra.map((c) => c.name).join(', ')}`);
       record[name] = { ...source, added: 'columns', notes };
-    } else if (name.endsWith('_CL')) {
+    } else if (name.endsWith('_CL') || monitorPages.has(fileOf(source.path))) {
       const kept = (documented.get(name) ?? []).filter((c) => !columns.some((own) => own.name === c.name));
       added.set(name, { name, columns: [...columns, ...kept] });
+      const page = monitorPages.get(fileOf(source.path));
+      if (page)
+        notes.unshift(
+          `Azure Monitor documents the table (${page}); its page includes the columns from a file the index lacks`,
+        );
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
       parserOutputs.set(name, { name, columns });
