@@ -186,12 +186,21 @@ export function importTables(
   const outputsFile = join(dir, 'ci-tables.ndjson');
   const earlierOutputs = merge && existsSync(outputsFile) ? readPackedFile(outputsFile) : new Map();
   const parserOutputs = new Map<string, TableSchema>();
-  for (const name of Object.keys(record)) {
+  const monitorPages = monitorPagesOf(tablesDir);
+  const monitorPageNote = (page: string) =>
+    `Azure Monitor documents the table (${page}); its page includes the columns from a file the index lacks`;
+  for (const [name, entry] of Object.entries(record)) {
     const table = earlierOutputs.get(name);
-    if (table) parserOutputs.set(name, table);
+    if (!table) continue;
+    // An earlier run's file (AWSSecurityHubFindings.json) that monitor-pages.json now names: its
+    // columns move from the parser outputs to tables.ndjson, without fetching the file again.
+    const page = entry.added === 'parser output' ? monitorPages.get(fileOf(entry.path)) : undefined;
+    if (page) {
+      added.set(name, table);
+      record[name] = { ...entry, added: 'table', notes: [monitorPageNote(page), ...(entry.notes ?? [])] };
+    } else parserOutputs.set(name, table);
   }
   const tableCommit = commitsOf(tablesDir, commit);
-  const monitorPages = monitorPagesOf(tablesDir);
   const declarations: Declaration[] = [...stubFunctions];
   for (const file of files) {
     const declared = ciTableOf(parseCiJson(readFileSync(join(tablesDir, file), 'utf8')));
@@ -232,10 +241,7 @@ export function importTables(
       const kept = (documented.get(name) ?? []).filter((c) => !columns.some((own) => own.name === c.name));
       added.set(name, { name, columns: [...columns, ...kept] });
       const page = monitorPages.get(fileOf(source.path));
-      if (page)
-        notes.unshift(
-          `Azure Monitor documents the table (${page}); its page includes the columns from a file the index lacks`,
-        );
+      if (page) notes.unshift(monitorPageNote(page));
       record[name] = { ...source, added: 'table', ...(notes.length > 0 ? { notes } : {}) };
     } else {
       parserOutputs.set(name, { name, columns });

@@ -39,4 +39,35 @@ describe('CustomTables files of tables Azure Monitor documents', () => {
     // monitor-pages.json itself declares no table.
     expect(Object.keys(record).sort()).toEqual(['CrowdStrikeDetections', 'OktaSSO']);
   });
+
+  it('move an earlier run of a file monitor-pages.json now names from the parser outputs to the tables', () => {
+    // AWSSecurityHubFindings.json @0b24484 was imported as a parser output (catalog of 975e20b);
+    // awssecurityhubfindings.md @0b8303a documents the table (its columns in an include the index lacks).
+    const page =
+      'MicrosoftDocs/azure-monitor-docs articles/azure-monitor/reference/tables/awssecurityhubfindings.md@0b8303a';
+    const earlier = {
+      AWSSecurityHubFindings: {
+        repo: 'Azure/Azure-Sentinel',
+        path: '.script/tests/KqlvalidationsTests/CustomTables/AWSSecurityHubFindings.json',
+        commit: '0b24484',
+        added: 'parser output',
+      },
+    };
+    const dir = folderWith('sk-ci-monitor-pages-earlier-', {
+      'catalog/tables.ndjson': '',
+      'catalog/stubs.ndjson': '',
+      'catalog/ci-tables.ndjson':
+        '{"name":"AWSSecurityHubFindings","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Resources","type":"dynamic"}]}\n',
+      'ci/monitor-pages.json': JSON.stringify({ 'AWSSecurityHubFindings.json': page }),
+    });
+    const record = importTables(join(dir, 'ci'), undefined, earlier, join(dir, 'catalog'), true);
+    expect(record.AWSSecurityHubFindings).toMatchObject({ added: 'table', commit: '0b24484' });
+    expect(record.AWSSecurityHubFindings?.notes?.[0]).toContain(page);
+    expect(names(dir, 'tables.ndjson')).toEqual(['AWSSecurityHubFindings']);
+    expect(names(dir, 'ci-tables.ndjson')).toEqual([]);
+    // A second run keeps it a table.
+    const again = importTables(join(dir, 'ci'), undefined, record, join(dir, 'catalog'), true);
+    expect(again.AWSSecurityHubFindings?.added).toBe('table');
+    expect(names(dir, 'tables.ndjson')).toEqual(['AWSSecurityHubFindings']);
+  });
 });
