@@ -78,6 +78,27 @@ describe('CrowdStrike API tables', () => {
       }),
     ).toEqual([]);
   });
+
+  it('the FDR parser reads the S3 connector table, its DateTime column a datetime', async () => {
+    // Parsers/CrowdStrikeReplicatorV2.yaml @076edce unions CrowdStrike_Secondary_Data_CL, a table of
+    // Data Connectors/CrowdStrikeS3FDR_ccp/CrowdStrike_Secondary_Data_CL.json @1fcec18, which writes
+    // TimeGenerated's type `DateTime` (a warning KS205 of the fuzzy union before).
+    const query = [
+      'union isfuzzy=true',
+      '(CrowdStrike_Secondary_Data_CL',
+      '| where TimeGenerated > ago(1d)',
+      '| project TimeGenerated, aid, ComputerName, AdditionalFields)',
+    ].join('\n');
+    expect(
+      await validate({
+        'Hunting Queries/fdr.yaml': sampleHuntingQuery('0c1d2e3f-0000-4000-8000-000000001402', query, {
+          tactic: 'Discovery',
+          technique: 'T1082',
+        }),
+      }),
+    ).toEqual([]);
+    expect(typeOf('CrowdStrike_Secondary_Data_CL', 'TimeGenerated')).toBe('datetime');
+  });
 });
 
 describe('Cloudflare', () => {
