@@ -9,6 +9,8 @@
 //   snapshot scripts/import-catalog.ts took;
 // - CustomFunctions files that declare a parser the catalog already has as a stub (SophosXGFirewall,
 //   Snowflake): the stub stays a table, with the function's result columns added (ci-tables.ndjson).
+// - CustomTables files that `monitor-pages.json` beside them names (file -> Azure Monitor reference page): tables
+//   Azure Monitor documents though they lack `_CL` (CrowdStrikeDetections), added to tables.ndjson, not as outputs.
 // A `commits.json` beside the files (file name -> commit) records where each came from in
 // catalog/provenance.json (`ciFunctions`, `ciTables`); `--commit <sha>` gives one commit for a checkout.
 // `--merge` reads the folders as a partial copy (files fetched one by one, as the search tools give
