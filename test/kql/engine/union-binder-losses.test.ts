@@ -75,6 +75,14 @@ describe('union of one column name with several types, as Kusto.Language binds i
       { x_string: '', x_int: 3, k: 3, y: { x_string: '', x_int: 3, k: 3 } },
     ]);
     expect(kept('| summarize arg_max(k, *)')).toEqual([{ k: 3, x_string: '', x_int: 3 }]);
+    // First seen in a piped input: the empty leg opens the union's list.
+    const piped = runQuery(`${legs}\nA | union B, C | sort by k asc`, {
+      catalog: emptyCatalog(),
+      tables: new Map(),
+      now: NOW,
+    });
+    expectSchemaOfEquivalent(`${legs}\nA | union (datatable(x:int)[]), B, C | sort by k asc`, piped);
+    expect(tableToRecords(piped).map((r) => r.x_int)).toEqual([null, null, 3]);
   });
 
   it("read by the unsuffixed name: Kusto.Language's own error at the name, as Kusto has no column x", () => {
