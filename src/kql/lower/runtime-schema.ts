@@ -97,10 +97,14 @@ interface Edit {
   text: string;
 }
 
-/** A stretch of the user's query left out when it is bound again (a union leg that does not resolve). */
+/**
+ * A stretch of the user's query replaced when it is bound again: left out (a union leg that does not
+ * resolve) or, with `text`, replaced by that text (an empty leg written into a union: unionTypeLegs).
+ */
 export interface Deletion {
   start: number;
   end: number;
+  text?: string;
 }
 
 /**
@@ -115,15 +119,18 @@ class LegsDropped extends Error {
   }
 }
 
+const editKey = (d: Deletion) => `${d.start}:${d.end}:${d.text ?? ''}`;
+
 /**
- * Asks for the query to be bound again without `deletions` (offsets in the text being lowered);
- * returns false where that text is not the one planResolving binds (a function body's expansion).
+ * Asks for the query to be bound again with `deletions` left out or replaced by their text (offsets
+ * in the text being lowered); returns false where that text is not the one planResolving binds (a
+ * function body's expansion).
  */
-export function rebindWithout(deletions: Deletion[], ctx: LowerContext): false {
+export function rebindEdited(deletions: Deletion[], ctx: LowerContext): false {
   const runtime = ctx.runtime;
   if (!runtime || deletions.length === 0) return false;
   throw new LegsDropped(
-    deletions.map((d) => ({ start: runtime.original(d.start), end: runtime.original(d.end) })),
+    deletions.map((d) => ({ start: runtime.original(d.start), end: runtime.original(d.end), text: d.text })),
   );
 }
 
@@ -176,8 +183,8 @@ export function planResolving(
     return plan;
   } catch (error) {
     if (error instanceof LegsDropped) {
-      const known = new Set(dropped.map((d) => `${d.start}:${d.end}`));
-      const fresh = error.deletions.filter((d) => !known.has(`${d.start}:${d.end}`));
+      const known = new Set(dropped.map(editKey));
+      const fresh = error.deletions.filter((d) => !known.has(editKey(d)));
       if (fresh.length === 0) throw new Error('union legs dropped twice while binding the query again');
       return planResolving(query, catalog, resolved, body, [...dropped, ...fresh]);
     }
@@ -247,7 +254,7 @@ function orders(found: Found, site: OpenSite, probe: Plan): Found[] {
   ];
 }
 
-/** The output schemas written after resolved operators and the dropped legs left out, in order. */
+/** The output schemas written after resolved operators and the union legs left out or written in, in order. */
 function editsOf(resolved: (Found & OpenSite)[], dropped: readonly Deletion[]): Edit[] {
   return [
     ...resolved.map((r) => ({
@@ -255,7 +262,7 @@ function editsOf(resolved: (Found & OpenSite)[], dropped: readonly Deletion[]): 
       remove: 0,
       text: ` : (${r.schema.map((c) => `${quoteName(c.name)}:${c.type}`).join(', ')})`,
     })),
-    ...dropped.map((d) => ({ at: d.start, remove: d.end - d.start, text: '' })),
+    ...dropped.map((d) => ({ at: d.start, remove: d.end - d.start, text: d.text ?? '' })),
   ].sort((a, b) => a.at - b.at);
 }
 

@@ -12,7 +12,7 @@ import type {
   Span,
 } from '../plan/types.js';
 import { watchlistNamed } from '../solution-watchlists.js';
-import { bridge, kqlTypeOf } from '../syntax/index.js';
+import { bridge, kqlTypeOf, quoteName } from '../syntax/index.js';
 import { coerce, type KqlType, type Value, valueToDynamic } from '../values/index.js';
 import { isActivityPlugin, lowerActivity } from './activity.js';
 import { lowerAggregates, lowerMakeSeries, lowerTopNested } from './aggregate.js';
@@ -47,7 +47,13 @@ import { lowerPivot } from './pivot.js';
 import { lowerIpv4Lookup, lowerRollingPercentile, lowerSchemaMerge } from './plugins.js';
 import { lowerRender } from './render.js';
 import { lowerRowsNear } from './rows-near.js';
-import { openOperator, rebindWithout, requireRuntimeSchema, resolvedOperator } from './runtime-schema.js';
+import {
+  type Deletion,
+  openOperator,
+  rebindEdited,
+  requireRuntimeSchema,
+  resolvedOperator,
+} from './runtime-schema.js';
 import {
   bindCallArguments,
   bindStatement,
@@ -961,6 +967,8 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   const inputs: Plan[] = input ? [knownSchema(input, 'union')] : [];
   const piped = kindName(node.Parent) === 'PipeExpression' ? asName(node.Parent.Expression) : undefined;
   const names: string[] = input ? [piped ?? 'union_arg0'] : [];
+  // The expression each input comes from (-1: the piped input); a wildcard gives several inputs.
+  const exprOf: number[] = input ? [-1] : [];
   const droppedLegs: number[] = [];
   for (const [leg, expr] of list(node.Expressions).entries()) {
     // isfuzzy=true drops the legs Kusto cannot resolve (the binder's fuzzy-name warnings, a wildcard
@@ -981,18 +989,20 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
       for (const { name, plan } of tables) {
         inputs.push(plan);
         names.push(name);
+        exprOf.push(leg);
       }
       continue;
     }
     inputs.push(knownSchema(lowerTabular(expr, ctx), 'union'));
     names.push(asName(expr) ?? text(expr));
+    exprOf.push(leg);
   }
   const bound = inner ? innerUnionBound(node, ctx) : boundSchema(node);
   const withSource = params.get('withsource')?.value;
   const dataColumns = withSource ? bound.slice(1) : bound;
   if (droppedLegs.length > 0) {
     // Kusto.Language bound what follows with the dropped legs' columns too: bind it again without them.
-    rebindWithout(droppedLegText(node, droppedLegs), ctx);
+    rebindEdited(droppedLegText(node, droppedLegs), ctx);
     refuseDroppedLegColumns(node, ctx, inputs, dataColumns, droppedLegs);
   }
   const sources = inputs.map((plan) =>
@@ -1006,9 +1016,14 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
   // A column Kusto.Language's ColumnMap loses (union-binder-losses.ts): the plan follows the binder,
   // which is right only while the query never observes that name; Kusto names its columns otherwise.
   const losses = inner ? new Map<string, Set<KqlType>>() : columnMapLosses(inputs.map((p) => p.schema));
+  const observed = [...losses.keys()].filter((name) => {
+    const kept = dataColumns.find((c) => c.name === name);
+    return !kept || !unobservedBeyond(node, name, ctx);
+  });
+  if (observed.length > 0) rebindEdited(unionTypeLegs(node, inputs, exprOf, losses, observed), ctx);
   for (const [name, types] of losses) {
     const kept = dataColumns.find((c) => c.name === name);
-    if (!kept || !unobservedBeyond(node, name, ctx))
+    if (observed.includes(name))
       throw unsupported(
         node,
         ctx,
@@ -1052,7 +1067,7 @@ function lowerUnion(node: any, input: Plan | undefined, ctx: LowerContext): Plan
  * only. Kusto.Language still binds a dropped leg's columns (`(Missing_CL | extend b = "x")` beside a
  * leg's long `b` gives `b_string` and `b_long`, where Azure returns one long `b`); answering with its
  * columns would be a wrong answer, and the query after the union is bound against them. The query
- * is bound again without those legs (rebindWithout); in a function body's expansion, whose text is
+ * is bound again without those legs (rebindEdited); in a function body's expansion, whose text is
  * not the one bound, the union is refused unless the query drops those columns unread.
  */
 function refuseDroppedLegColumns(
@@ -1091,6 +1106,45 @@ function refuseDroppedLegColumns(
  * that follows it; when a piped union keeps none of its own legs, the whole `| union ...` (its
  * input is the source that resolves: `T | union isfuzzy=true Missing_CL` reads T).
  */
+/**
+ * Empty legs that make Kusto.Language bind a union's column the way Kusto returns it. Its ColumnMap
+ * loses a type when two or more legs give a name one type and a later leg another
+ * (union-binder-losses.ts), though it binds the same legs right when the second occurrence of the
+ * name has the other type: the union page's "columns with the same name and different types" come
+ * back one per type, `<name>_<type>`, in the order of the legs (its `x_long`, `x_int` example). So
+ * right after the leg where such a name first appears, a leg with no rows is written in giving the
+ * name the first of the lost types, `(datatable(name:type)[])`: it adds no row and no column name,
+ * and the query is bound again (rebindEdited). Undone where the name's second occurrence comes from
+ * the same expression (one wildcard) or there is no leg to write after.
+ */
+function unionTypeLegs(
+  node: any,
+  inputs: Plan[],
+  exprOf: number[],
+  losses: Map<string, Set<KqlType>>,
+  names: string[],
+): Deletion[] {
+  const items = Array.from({ length: node.Expressions.Count }, (_, i) => node.Expressions.getItem(i));
+  const after = new Map<number, string[]>();
+  for (const name of names) {
+    const having = inputs.flatMap((plan, k) => (plan.schema.some((c) => c.name === name) ? [k] : []));
+    const [first, second] = having;
+    const type = [...(losses.get(name) ?? [])][0];
+    if (second === undefined || type === undefined || exprOf[first] === exprOf[second]) return [];
+    const columns = after.get(exprOf[first]) ?? [];
+    after.set(exprOf[first], [...columns, `${quoteName(name)}:${type}`]);
+  }
+  return [...after].map(([expr, columns]) => {
+    const leg = `(datatable(${columns.join(', ')})[])`;
+    if (expr >= 0) {
+      const at = items[expr].Element.TextStart + items[expr].Element.Width;
+      return { start: at, end: at, text: `, ${leg}` };
+    }
+    const at = items[0].Element.TextStart;
+    return { start: at, end: at, text: `${leg}, ` };
+  });
+}
+
 function droppedLegText(node: any, dropped: number[]): { start: number; end: number }[] {
   const items = Array.from({ length: node.Expressions.Count }, (_, i) => node.Expressions.getItem(i));
   const end = (n: any) => n.TextStart + n.Width;

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCatalog } from '../../../src/kql/catalog.js';
-import { runQuery, tableToRecords } from '../../../src/kql/index.js';
+import { KqlError, runQuery, tableToRecords } from '../../../src/kql/index.js';
 import { columnMapLosses } from '../../../src/kql/lower/union-binder-losses.js';
 import { analyze, resultSchema } from '../../../src/kql/syntax/index.js';
-import { expectKustoSchema, NOW } from './helpers.js';
+import { expectKustoSchema, expectSchemaOfEquivalent, NOW } from './helpers.js';
 
 // "With outer, the result has all the columns that occur in any of the inputs, one column for each name
 // and type occurrences … suffixed with a '_' followed by the origin column type"
 // (https://learn.microsoft.com/kusto/query/union-operator). Kusto.Language 12.4.1 binds legs giving
 // `x` as string, string, int as one `x:string` (its ColumnMap drops the int column): the engine follows
-// the binder only where the query never observes `x`, and refuses otherwise.
+// the binder where the query never observes `x`; otherwise it binds the query again with an empty leg
+// giving `x` its int type right after A, which Kusto.Language binds as Kusto answers (`x_string`,
+// `x_int`); inside a called function's body (other text) it refuses.
 
 const run = (query: string) => {
   const table = runQuery(query, { catalog: emptyCatalog(), tables: new Map(), now: NOW });
@@ -54,16 +56,57 @@ describe('union of one column name with several types, as Kusto.Language binds i
     expect(run(query)).toEqual([{ k: 2 }, { k: 3 }]);
   });
 
-  it('refused when the query reads or keeps the column Kusto names x_string and x_int', () => {
+  it("kept to the result: Kusto's x_string and x_int, bound as the query with an empty int leg after A", () => {
+    const kept = (tail: string) => {
+      const table = runQuery(`${legs}\nunion A, B, C ${tail}`, {
+        catalog: emptyCatalog(),
+        tables: new Map(),
+        now: NOW,
+      });
+      expectSchemaOfEquivalent(`${legs}\nunion A, (datatable(x:int)[]), B, C ${tail}`, table);
+      return tableToRecords(table);
+    };
+    expect(kept('| sort by k asc')).toEqual([
+      { x_string: 'a', x_int: null, k: 1 },
+      { x_string: 'b', x_int: null, k: 2 },
+      { x_string: '', x_int: 3, k: 3 },
+    ]);
+    expect(kept('| where k == 3 | extend y = pack_all()')).toEqual([
+      { x_string: '', x_int: 3, k: 3, y: { x_string: '', x_int: 3, k: 3 } },
+    ]);
+    expect(kept('| summarize arg_max(k, *)')).toEqual([{ k: 3, x_string: '', x_int: 3 }]);
+    // First seen in a piped input: the empty leg opens the union's list.
+    const piped = runQuery(`${legs}\nA | union B, C | sort by k asc`, {
+      catalog: emptyCatalog(),
+      tables: new Map(),
+      now: NOW,
+    });
+    expectSchemaOfEquivalent(`${legs}\nA | union (datatable(x:int)[]), B, C | sort by k asc`, piped);
+    expect(tableToRecords(piped).map((r) => r.x_int)).toEqual([null, null, 3]);
+  });
+
+  it("read by the unsuffixed name: Kusto.Language's own error at the name, as Kusto has no column x", () => {
     for (const tail of [
       '| project x',
-      '| project-away x',
       '| where isnotempty(x) | project k',
-      '',
-      '| extend y = pack_all()',
+      '| summarize arg_max(k, *) by x',
     ]) {
-      expect(() => run(`${legs}\nunion A, B, C ${tail}`), tail).toThrow(/one column per type/);
+      const query = `${legs}\nunion A, B, C ${tail}`;
+      let error: unknown;
+      try {
+        run(query);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, tail).toBeInstanceOf(KqlError);
+      expect((error as KqlError).diagnostics[0]).toMatchObject({
+        code: 'KS142',
+        start: query.lastIndexOf('x'),
+      });
     }
+  });
+
+  it("refused inside a called function's body, whose text is not the query's", () => {
     expect(() => run(`${legs}\nlet F = () { union A, B, C };\nF() | project x`)).toThrow(
       /one column per type/,
     );
