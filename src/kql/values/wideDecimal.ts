@@ -20,7 +20,14 @@ function refuse(use: string): never {
 }
 
 export class WideDecimal {
-  constructor(readonly digits: bigint) {}
+  // Private, so Object.keys, spreads and structured clones see no property a bag reader could take.
+  readonly #digits: bigint;
+  constructor(digits: bigint) {
+    this.#digits = digits;
+  }
+  get digits(): bigint {
+    return this.#digits;
+  }
   [Symbol.toPrimitive](): never {
     return refuse('arithmetic or text');
   }
