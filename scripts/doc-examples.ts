@@ -17,8 +17,8 @@
 // Values are normalised before comparing: the page's cell text is read as the result column's type
 // (datetimes and timespans to ticks, whatever format the page prints; reals equal to the digits the
 // page prints; bools case-insensitively; dynamic cells as JSON, falling back to text; an empty cell is
-// null or the empty string; `\|` unescaped, `<br>` and `&nbsp;` read as spaces, a cell wrapped in
-// backticks unwrapped).
+// null or the empty string; a number's thousands separators dropped (700,000,000); `\|` unescaped,
+// `<br>` and `&nbsp;` read as spaces, a cell wrapped in backticks unwrapped).
 //
 // Usage: npx tsx scripts/doc-examples.ts [folder] [--only name-substring] [--verbose] [--json file]
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ import {
   parseTimespan,
   type Value,
   valueToString,
+  WideDecimal,
 } from '../src/kql/values/index.js';
 
 export interface Example {
@@ -161,9 +162,14 @@ function parseJsonCell(text: string): { value: unknown } | undefined {
   return undefined;
 }
 
+const NUMERIC: ReadonlySet<KqlType> = new Set(['int', 'long', 'real', 'decimal']);
+const THOUSANDS = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
 /** Whether a result cell equals the page's cell text, read as the column's type. */
-export function cellMatches(v: Value, type: KqlType, text: string): boolean {
-  if (v === null || v === '') return text === '' || text === 'null' || (v === '' && text === '""');
+export function cellMatches(v: Value, type: KqlType, cell: string): boolean {
+  if (v === null || v === '') return cell === '' || cell === 'null' || (v === '' && cell === '""');
+  // A number printed with thousands separators (the parse_version page's 700,000,000).
+  const text = NUMERIC.has(type) && THOUSANDS.test(cell) ? cell.replace(/,/g, '') : cell;
   switch (type) {
     case 'bool':
       // Older pages print a bool as 1 or 0 (the geo_h3cell_* and geo_s2cell_neighbors pages).
@@ -172,8 +178,10 @@ export function cellMatches(v: Value, type: KqlType, text: string): boolean {
     case 'long':
       return Number(text) === Number(v);
     case 'real':
-    case 'decimal':
       return realMatches(v as number, text);
+    case 'decimal':
+      // A decimal a double cannot hold is compared by its digits, exactly.
+      return v instanceof WideDecimal ? text === v.digits.toString() : realMatches(v as number, text);
     case 'datetime':
       return parseDateTime(text) === v;
     case 'timespan':

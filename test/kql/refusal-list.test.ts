@@ -70,7 +70,7 @@ describe('refusal list', () => {
 
   it.each([
     ['print set_equals(dynamic([1]), dynamic([1]))', 'set_equals()'],
-    ['print parse_version("1.2.3.4")', 'parse_version()'],
+    ['print parse_user_agent("Mozilla/5.0", "browser")', 'parse_user_agent()'],
     ['print series_fir(dynamic([1, 2]), dynamic([1]))', 'series_fir()'],
     ['range x from 1 to 2 step 1 | summarize tdigest(x)', 'tdigest()'],
     ['range x from 1 to 2 step 1 | evaluate session_count(x, x, 1, 2, 1, 1)', 'evaluate session_count'],

@@ -7,8 +7,10 @@ import {
   type Json,
   type KqlType,
   refuseMixedNumberKinds,
+  refuseWideDecimal,
   type Value,
   valueToDynamic,
+  WideDecimal,
   withinTickRange,
 } from '../values/index.js';
 import { decimalTotal } from './decimal-aggregates.js';
@@ -45,8 +47,44 @@ const isTrue = (v: Value) => v === true;
  */
 export function compileAggregateArgs(call: AggregateCall, frame: Frame, env: Env): RowFn[] {
   const predicate = predicateArgument(call.fn);
-  return call.args.map((arg, k) =>
-    k === predicate ? compilePredicate(arg, frame, env) : compileScalar(arg, frame, env),
+  return wideDecimalArgs(
+    call,
+    call.args.map((arg, k) =>
+      k === predicate ? compilePredicate(arg, frame, env) : compileScalar(arg, frame, env),
+    ),
+  );
+}
+
+/**
+ * The aggregates that read a decimal a double cannot hold (values/wideDecimal.ts) exactly: they count,
+ * compare (compareForSort) or key (keyOf) it. Any other aggregate given one refuses: stdev() skipped a
+ * value that was not a number, percentile() failed formatting it.
+ */
+const WIDE_DECIMAL_AGGREGATES = new Set([
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'count_distinct',
+  'count_distinctif',
+  'min',
+  'max',
+  'minif',
+  'maxif',
+  'arg_max',
+  'arg_min',
+]);
+
+function wideDecimalArgs(call: AggregateCall, args: RowFn[]): RowFn[] {
+  if (WIDE_DECIMAL_AGGREGATES.has(call.fn)) return args;
+  return args.map((arg, k) =>
+    call.args[k]?.type === 'decimal'
+      ? (i) => {
+          const v = arg(i);
+          if (v instanceof WideDecimal) refuseWideDecimal(`${call.fn}()`);
+          return v;
+        }
+      : arg,
   );
 }
 
@@ -750,5 +788,5 @@ export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accu
       call.span,
       notSupported(`${call.fn}()`, `aggregate ${call.fn}()`),
     );
-  return factory(args, call);
+  return factory(wideDecimalArgs(call, args), call);
 }

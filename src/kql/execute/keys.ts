@@ -1,4 +1,4 @@
-import type { KqlType, Value } from '../values/index.js';
+import { type KqlType, type Value, WideDecimal } from '../values/index.js';
 
 /**
  * A Map key that is equal exactly when the values are equal under Kusto grouping: bigint and
@@ -6,6 +6,9 @@ import type { KqlType, Value } from '../values/index.js';
  */
 export function keyOf(value: Value, type: KqlType): unknown {
   if (value === null || typeof value !== 'object') return value;
+  // A decimal a double cannot hold (values/wideDecimal.ts): by its digits, as a bigint, which no number
+  // of a decimal column equals (the engine holds a number only where it is the decimal's exact value).
+  if (value instanceof WideDecimal) return value.digits;
   return type === 'dynamic' ? JSON.stringify(value) : value;
 }
 
@@ -15,7 +18,13 @@ export function compositeKey(values: Value[], types: KqlType[]): string {
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     out +=
-      v === null ? '\u0001' : typeof v === 'object' || types[k] === 'dynamic' ? JSON.stringify(v) : String(v);
+      v === null
+        ? '\u0001'
+        : typeof v !== 'object' && types[k] !== 'dynamic'
+          ? String(v)
+          : v instanceof WideDecimal
+            ? v.digits.toString()
+            : JSON.stringify(v);
     out += '\u0000';
   }
   return out;

@@ -12,7 +12,7 @@ import {
 } from '../functions/index.js';
 import { positioned, UnsupportedError } from '../plan/errors.js';
 import { isBranchCondition, type Plan, type ScalarExpr } from '../plan/types.js';
-import { isBag, type Value, valueToDynamic } from '../values/index.js';
+import { isBag, refuseWideDecimal, type Value, valueToDynamic, WideDecimal } from '../values/index.js';
 import { columnReader, type Frame } from './frame.js';
 import { compileTickCall } from './ticks.js';
 import { rowNumberWithRestart, rowRank, rowWindowSession } from './window.js';
@@ -153,6 +153,37 @@ function exactLongs(impl: ScalarImpl, expr: Extract<ScalarExpr, { kind: 'call' }
 }
 
 /**
+ * The calls that read a decimal a double cannot hold exactly (values/wideDecimal.ts): the comparisons
+ * (functions/compare.ts) and the null/empty tests. iff/case/coalesce pass it through (compiled apart).
+ */
+const WIDE_DECIMAL_READERS = new Set([
+  'EqualExpression',
+  'NotEqualExpression',
+  'LessThanExpression',
+  'LessThanOrEqualExpression',
+  'GreaterThanExpression',
+  'GreaterThanOrEqualExpression',
+  'InExpression',
+  'NotInExpression',
+  'BetweenExpression',
+  'NotBetweenExpression',
+  'isnull',
+  'isnotnull',
+  'isempty',
+  'isnotempty',
+]);
+
+/** A call given a wide decimal that it does not read exactly refuses (decided per call site by type). */
+function wideDecimals(impl: ScalarImpl, expr: Extract<ScalarExpr, { kind: 'call' }>): ScalarImpl {
+  if (WIDE_DECIMAL_READERS.has(expr.name) || !expr.args.some((a) => a.type === 'decimal')) return impl;
+  const construct = expr.callee === 'function' ? `${expr.name}()` : expr.name;
+  return (values, types, type, ctx) => {
+    for (const v of values) if (v instanceof WideDecimal) refuseWideDecimal(construct);
+    return impl(values, types, type, ctx);
+  };
+}
+
+/**
  * A boolean whose value is only tested for truth (a `where` predicate, an `iff`/`case` condition,
  * an *if aggregate's predicate, a scan step's or sequence_detect's condition): there null and false act alike, so `and`/`or` answer two-valued,
  * which both pages' readings of a null operand agree on (operators.ts); elsewhere an `and`/`or`
@@ -220,7 +251,7 @@ function compileCall(expr: Extract<ScalarExpr, { kind: 'call' }>, frame: Frame, 
     return compileCoalesce(expr, frame, env);
   const special = compileWithConstants(expr, frame, env);
   if (special) return special;
-  const impl = exactLongs(resolve(expr), expr);
+  const impl = wideDecimals(exactLongs(resolve(expr), expr), expr);
   const args = expr.args.map((a, k) =>
     isCondition(expr, k) ? compilePredicate(a, frame, env) : compileScalar(a, frame, env),
   );

@@ -1,6 +1,6 @@
 import { evaluationError, UnsupportedError } from '../plan/errors.js';
 import type { Plan, ScalarExpr } from '../plan/types.js';
-import { type Json, type Value, valueToDynamic } from '../values/index.js';
+import { type Json, refuseWideDecimal, type Value, valueToDynamic, WideDecimal } from '../values/index.js';
 import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import { emptyFrame, emptyValue, type Frame } from './frame.js';
 import { type Grouping, groupIds, subgroups, summarizeColumns } from './group.js';
@@ -44,7 +44,11 @@ const TICKS: AxisMath<bigint> = {
 };
 
 const NUMBERS: AxisMath<number> = {
-  of: (v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null),
+  of: (v) => {
+    // A decimal a double cannot hold (values/wideDecimal.ts) was read as a null axis value and dropped.
+    if (v instanceof WideDecimal) refuseWideDecimal('a make-series axis');
+    return typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : null;
+  },
   zero: 0,
   sub: (a, b) => a - b,
   add: (a, b) => a + b,

@@ -1,5 +1,5 @@
 import type { SortKey } from '../plan/types.js';
-import { DynReal, dynamicNumber, type KqlType, type Value } from '../values/index.js';
+import { DynReal, dynamicNumber, type KqlType, type Value, WideDecimal } from '../values/index.js';
 import type { Frame } from './frame.js';
 import { compileScalar, type Env } from './scalar.js';
 
@@ -10,6 +10,12 @@ import { compileScalar, type Env } from './scalar.js';
  * a culture-aware order (lowercase first) would not give (https://learn.microsoft.com/kusto/query/strcmp-function).
  */
 export function compareForSort(a: Value, b: Value, type: KqlType): number {
+  // A decimal a double cannot hold (values/wideDecimal.ts) against another decimal: exactly.
+  if (type === 'decimal' && (a instanceof WideDecimal || b instanceof WideDecimal)) {
+    const x = a instanceof WideDecimal ? a.digits : (a as number);
+    const y = b instanceof WideDecimal ? b.digits : (b as number);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
     if (Number.isNaN(b)) return 1;

@@ -8,6 +8,7 @@ import {
   refuseDashedYearLast,
   UnsupportedError,
   type Value,
+  WideDecimal,
 } from '../values/index.js';
 import { realDecimalOrder } from './decimal.js';
 
@@ -83,6 +84,7 @@ function key(v: Value, t: KqlType, other: KqlType): Key | null {
 
 /** -1/0/1 ordering of two values, or null when either is null or they are not comparable. */
 export function compareValues(a: Value, ta: KqlType, b: Value, tb: KqlType): number | null {
+  if (isWide(a, ta) || isWide(b, tb)) return wideDecimalOrder(a, ta, b, tb);
   const x = key(a, ta, tb);
   const y = key(b, tb, ta);
   if (x === null || y === null) return null;
@@ -98,6 +100,25 @@ export function compareValues(a: Value, ta: KqlType, b: Value, tb: KqlType): num
     if (typeof x === 'number' && typeof y === 'boolean') return compareValues(x, 'long', y ? 1 : 0, 'long');
     return null;
   }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The order of two decimals one of which a double cannot hold (values/wideDecimal.ts): exact, a JavaScript
+ * bigint and number comparing by their mathematical values. Against another type it is refused: whether
+ * Kusto converts the decimal to a real (losing digits) or the other side to a decimal is not documented.
+ */
+const isWide = (v: Value, t: KqlType) => t === 'decimal' && v instanceof WideDecimal;
+
+function wideDecimalOrder(a: Value, ta: KqlType, b: Value, tb: KqlType): number | null {
+  if (a === null || b === null) return null;
+  if (ta !== 'decimal' || tb !== 'decimal')
+    throw new UnsupportedError(
+      `comparison of a ${ta === 'decimal' ? tb : ta} with a decimal`,
+      `comparison of a ${ta === 'decimal' ? tb : ta} with a decimal of more digits than a double holds (parse_version()'s): whether Kusto reads the decimal as a real or the other side as a decimal is not documented; compare two parse_version() results`,
+    );
+  const x = a instanceof WideDecimal ? a.digits : (a as number);
+  const y = b instanceof WideDecimal ? b.digits : (b as number);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -120,6 +141,8 @@ function decimalOrder(other: number, decimal: number, otherType: KqlType, sign: 
  * Values of types that cannot be compared are unequal.
  */
 export function equalValues(a: Value, ta: KqlType, b: Value, tb: KqlType): boolean | null {
+  if (isWide(a, ta) || isWide(b, tb))
+    return a === null || b === null ? false : wideDecimalOrder(a, ta, b, tb) === 0;
   const x = key(a, ta, tb);
   const y = key(b, tb, ta);
   if (x === null && y === null) return null;

@@ -9,8 +9,9 @@
  * strcat()) is refused too: SqlDecimal's text keeps its scale (trailing zeros, 1.5 * 2 is 3.0), and
  * no page says which scale Kusto's results carry.
  */
-import { UnsupportedError, type Value } from '../values/index.js';
+import { UnsupportedError, type Value, WideDecimal } from '../values/index.js';
 import type { ArithmeticOp } from './arithmetic.js';
+import type { FunctionTable, ScalarImpl } from './types.js';
 
 /** value = digits / 10^scale, scale >= 0. */
 interface Exact {
@@ -196,3 +197,45 @@ export function realDecimalOrder(real: number, decimal: number): number | undefi
   }
   return asDoubles;
 }
+
+/** A whole decimal as the engine holds it: the double when that is its exact value, else kept whole. */
+function wholeDecimal(digits: bigint): Value {
+  const n = Number(digits);
+  if (same(exactOfDouble(n), normalize({ digits, scale: 0 }))) return n;
+  // Outside the Value union on purpose: code that does not know the box refuses on touching it.
+  return new WideDecimal(digits) as unknown as Value;
+}
+
+const VERSION_PART_SCALES = [10n ** 24n, 10n ** 16n, 10n ** 8n, 1n];
+
+/**
+ * parse_version(): one to four dot-separated parts of up to eight digits, missing trailing parts 0,
+ * as the decimal sum of the parts times 10^24, 10^16, 10^8, 1 (the page's Note and its printed values:
+ * https://learn.microsoft.com/kusto/query/parse-version-function); null when the conversion fails
+ * (its Returns): a part that is not digits, an empty part, more than four parts, a part of more than
+ * eight digits. Text the page's rule does not settle is refused: blanks or a sign (does "1.0 " or
+ * "+1" convert?) and a part longer than eight digits only by leading zeros ("000000001").
+ */
+const parseVersion: ScalarImpl = ([v], [type]) => {
+  if (type !== 'string') refuse('parse_version()', `its page takes a string, not a ${type}`);
+  if (typeof v !== 'string' || v === '') return null;
+  const parts = v.split('.');
+  const unsettled = (why: string) =>
+    refuse(
+      'parse_version()',
+      `${JSON.stringify(v)} has ${why}; its page does not say whether such text converts or gives null`,
+    );
+  if (/[\s+-]/.test(v) && parts.length <= 4 && parts.every((p) => /^[\s+-]*\d+[\s]*$/.test(p)))
+    unsettled('a part with blanks or a sign');
+  if (parts.length > 4 || !parts.every((p) => /^\d+$/.test(p))) return null;
+  if (parts.some((p) => p.length > 8 && /^0+\d{1,8}$/.test(p)))
+    unsettled('a part of more than eight digits with leading zeros');
+  if (parts.some((p) => p.length > 8)) return null;
+  let digits = 0n;
+  parts.forEach((p, k) => {
+    digits += BigInt(p) * VERSION_PART_SCALES[k];
+  });
+  return wholeDecimal(digits);
+};
+
+export const versionFunctions: FunctionTable = { parse_version: parseVersion };

@@ -560,8 +560,11 @@ function anyVertexInside(vertices: Point[], polygons: PlanarPolygon[], what: str
  * geo_intersects_2polygons(polygon1, polygon2): whether their edges meet or one holds a vertex of the
  * other (two polygons meet exactly when one of those holds).
  */
-const intersects2Polygons: ScalarImpl = ([first, second]) => {
-  const what = 'geo_intersects_2polygons()';
+const intersects2Polygons: ScalarImpl = ([first, second]) =>
+  polygonsMeet(first, second, 'geo_intersects_2polygons()');
+
+/** Whether two polygons (or multipolygons) meet; null when either is invalid. */
+function polygonsMeet(first: Value, second: Value, what: string): boolean | null {
   const a = preparePolygons(first, what);
   const b = preparePolygons(second, what);
   if (!a || !b) return null;
@@ -579,21 +582,24 @@ const intersects2Polygons: ScalarImpl = ([first, second]) => {
       what,
     )
   );
-};
+}
 
 /**
  * geo_intersects_line_with_polygon(line, polygon): whether a line edge meets a ring edge or the
  * polygon holds a line vertex.
  */
-const intersectsLineWithPolygon: ScalarImpl = ([lineArg, polygonArg]) => {
-  const what = 'geo_intersects_line_with_polygon()';
+const intersectsLineWithPolygon: ScalarImpl = ([lineArg, polygonArg]) =>
+  lineMeetsPolygon(lineArg, polygonArg, 'geo_intersects_line_with_polygon()');
+
+/** Whether a line meets a polygon (or multipolygon); null when either is invalid. */
+function lineMeetsPolygon(lineArg: Value, polygonArg: Value, what: string): boolean | null {
   const line = lineEdges(lineArg);
   const polygons = preparePolygons(polygonArg, what);
   if (!line || !polygons) return null;
   if (anyEdgesMeet(line, polygonEdges(polygons.rings), what)) return true;
   const vertices = [...line.map(([p]) => p), line[line.length - 1][1]];
   return anyVertexInside(vertices, polygons.planar, what);
-};
+}
 
 /** Initial bearing from p1 to p2 in [0, 2π), clockwise from north; null for equal or antipodal points. */
 function azimuth(lng1: Value, lat1: Value, lng2: Value, lat2: Value): number | null {
@@ -1049,6 +1055,19 @@ function farApart(a: Point[], b: Point[]): boolean {
 const NO_INTERSECTION = (): Json => ({ type: 'GeometryCollection', geometries: [] });
 
 /**
+ * Whether the geo_intersects_* predicate says the shapes meet nowhere. Where it cannot decide (edges
+ * that touch or nearly touch) the shapes may meet, and the intersection's own refusal applies.
+ */
+function meetsNowhere(meets: () => boolean | null): boolean {
+  try {
+    return meets() === false;
+  } catch (error) {
+    if (error instanceof UnsupportedError) return false;
+    throw error;
+  }
+}
+
+/**
  * geo_intersection_2polygons(polygon1, polygon2): null when either is not a valid polygon or
  * multipolygon (the page's example); otherwise refused for the geometry library's choices.
  */
@@ -1056,9 +1075,11 @@ const intersection2Polygons: ScalarImpl = ([a, b]) => {
   const what = 'geo_intersection_2polygons()';
   const [x, y] = [parsePolygons(a, what), parsePolygons(b, what)];
   if (!x || !y) return null;
-  // Shapes far apart meet nowhere: the page prints an empty GeometryCollection then.
+  // Shapes that meet nowhere: the page prints an empty GeometryCollection then (its fourth example,
+  // two triangles 0.6° apart), decided as geo_intersects_2polygons() decides it.
   const points = (p: Ring[][]) => p.flat().flatMap((r) => r.points);
-  if (farApart(points(x), points(y))) return NO_INTERSECTION();
+  if (farApart(points(x), points(y)) || meetsNowhere(() => polygonsMeet(a, b, what)))
+    return NO_INTERSECTION();
   throw new UnsupportedError(
     `${what} of valid polygons`,
     `${what} of valid polygons is not supported: its result is a geometry computed by the service's geometry library (vertex choice and order, tolerance handling), which its page does not specify`,
@@ -1108,7 +1129,8 @@ const intersectionLineWithPolygon: ScalarImpl = ([line, polygon]) => {
     farApart(
       edges.flat(),
       polygons.flat().flatMap((r) => r.points),
-    )
+    ) ||
+    meetsNowhere(() => lineMeetsPolygon(line, polygon, what))
   )
     return NO_INTERSECTION();
   throw new UnsupportedError(

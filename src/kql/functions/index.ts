@@ -6,6 +6,7 @@ import { conversionFunctions } from './conversion.js';
 import { convertFunctions } from './convert.js';
 import { dataSizeFunctions } from './dataSize.js';
 import { datetimeFunctions } from './datetime.js';
+import { versionFunctions } from './decimal.js';
 import { dynamicFunctions } from './dynamic.js';
 import { errorFunctions } from './errorFunction.js';
 import { geoFunctions } from './geo.js';
@@ -85,6 +86,7 @@ const numberReading: FunctionTable[] = [
   statisticsFunctions,
   timezoneFunctions,
   unitFunctions,
+  versionFunctions,
   wideLongFunctions,
   wktFunctions,
   xmlFunctions,

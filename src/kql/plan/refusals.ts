@@ -66,8 +66,6 @@ const REASONS: Record<string, string> = {
   'gzip_compress_to_base64_string()': COMPRESS,
   'zlib_compress_to_base64_string()': COMPRESS,
   // Strings, hashes, versions.
-  'parse_version()':
-    'its result is a decimal of up to 32 digits (parts times 10^24, 10^16, 10^8, 1), which the engine’s decimal (a double checked to hold the exact value) cannot hold once the major part and another part are non-zero; its page’s own 1.2.3.4 and 1 are such values',
   'parse_user_agent()':
     'its page lists the output fields but not the parsing rules (the user-agent pattern database and its version)',
   'hash_combine()': 'its page does not document how the hash values are combined',

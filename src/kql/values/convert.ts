@@ -3,6 +3,7 @@ import { UnsupportedError } from './errors.js';
 import { readJsonData } from './json-text.js';
 import { formatTimespan, isTimespanUnit, parseTimespan } from './timespan.js';
 import { DynReal, type Json, JsonWhole, type KqlType, realInDynamic, setOwn, type Value } from './types.js';
+import { refuseWideDecimal, WideDecimal } from './wideDecimal.js';
 
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -172,8 +173,9 @@ export function valueToString(v: Value, type: KqlType): string {
     case 'timespan':
       return formatTimespan(v as bigint);
     case 'real':
-    case 'decimal':
       return formatReal(v as number);
+    case 'decimal':
+      return v instanceof WideDecimal ? v.digits.toString() : formatReal(v as number);
     case 'dynamic':
       return typeof v === 'string' ? v : JSON.stringify(v);
     default:
@@ -194,6 +196,8 @@ export const NON_FINITE_TEXT: ReadonlySet<string> = new Set(['NaN', 'Infinity', 
  */
 export function valueToDynamic(v: Value, type: KqlType): Json {
   if (v === null) return null;
+  // A dynamic number would lose its digits (values/wideDecimal.ts).
+  if (v instanceof WideDecimal) refuseWideDecimal('a dynamic value');
   if (type === 'datetime') return formatDateTimeFull(v as bigint);
   if (type === 'timespan') return formatTimespan(v as bigint);
   // Text would make gettype() say string and arithmetic on the element null; whether Kusto keeps a
@@ -274,6 +278,8 @@ export function plainJson(v: Json): Json {
 export function toJson(v: Value, type: KqlType): unknown {
   if (type === 'datetime' && v !== null) return formatDateTime(v as bigint);
   if (type === 'real' && typeof v === 'number' && !Number.isFinite(v)) return formatReal(v);
+  // A JSON number would lose a wide decimal's digits (and a worker's structured clone its class).
+  if (v instanceof WideDecimal) return v.digits.toString();
   if (type === 'real' || type === 'decimal') return v;
   return plainJson(valueToDynamic(v, type));
 }

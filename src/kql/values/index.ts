@@ -38,3 +38,4 @@ export { readJsonData, readJsonText } from './json-text.js';
 export { formatTimespan, parseTimespan, withinTickRange } from './timespan.js';
 export type { Json, KqlType, Value } from './types.js';
 export { DynReal, dynamicNumber, isBag, JsonWhole, kqlTypes, realInDynamic, setOwn } from './types.js';
+export { refuseWideDecimal, WideDecimal } from './wideDecimal.js';

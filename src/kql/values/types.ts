@@ -1,3 +1,5 @@
+import { refuseWideDecimal, WideDecimal } from './wideDecimal.js';
+
 /** KQL scalar type names, as written in schemas and `datatable(...)` declarations. */
 export type KqlType =
   | 'bool'
@@ -77,7 +79,10 @@ export function dynamicNumber(v: unknown): number | undefined {
 
 /** A property bag: an object that is neither an array nor a boxed real. */
 export function isBag(v: unknown): v is { [key: string]: Json } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof DynReal);
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof DynReal) return false;
+  // A decimal read where a dynamic value is expected (bag_unpack of a decimal column) would be an empty bag.
+  if (v instanceof WideDecimal) refuseWideDecimal('a property bag');
+  return true;
 }
 
 /**
