@@ -297,8 +297,8 @@ describe('a join whose left side has no row does not read its right side', () =>
   });
 
   it('still refuses where the right side is read: rightouter, or the union on its own', () => {
-    expect(() => run(join('rightouter'), syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
-    expect(() => run('_Im_NetworkSession | count', syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
+    expect(() => run(join('rightouter'), syslog)).toThrow(/vimNetworkSessionCiscoMeraki/);
+    expect(() => run('_Im_NetworkSession | count', syslog)).toThrow(/vimNetworkSessionCiscoMeraki/);
   });
 
   it('does not reuse a materialized right side read as none where the query reads it again', () => {
@@ -306,6 +306,6 @@ describe('a join whose left side has no row does not read its right side', () =>
 SigninLogs | project IPAddress | join kind=leftanti (T) on $left.IPAddress == $right.SrcIpAddr
 | union (T | project IPAddress = SrcIpAddr)
 | count`;
-    expect(() => run(query, syslog)).toThrow(/vimNetworkSessionLinuxSysmon/);
+    expect(() => run(query, syslog)).toThrow(/vimNetworkSessionCiscoMeraki/);
   });
 });
