@@ -273,6 +273,11 @@ export function unobservedBeyond(
   }
 }
 
+/** Whether `name` is `base` with a numeric suffix (`Status1` of `Status`), as join and parse rename. */
+function renamedFrom(name: string, base: string): boolean {
+  return name.length > base.length && name.startsWith(base) && /^\d+$/.test(name.slice(base.length));
+}
+
 /**
  * The union `at` is a leg of (`union a, f(x), (T | ...)`, `T | union a`), or undefined. The union
  * operator page: the output has "all the columns that occur in any of the input tables", a column
@@ -306,5 +311,8 @@ function rightSideOutput(op: any, at: any, name: string): boolean | 'follow' | u
   const pipe = op.Parent;
   if (kindName(pipe) !== 'PipeExpression' || pipe.Operator !== op) return false;
   if (hasColumn(pipe.Expression, name)) return false;
+  // A right column the left side also has is renamed `<name>1`, `<name>2`, ...: `name` may then be
+  // that renamed column, not this one, so it is not followed by name.
+  if (boundSchema(pipe.Expression).some((c) => renamedFrom(name, c.name))) return false;
   return hasColumn(op, name) ? 'follow' : true;
 }
