@@ -21,7 +21,7 @@ import {
   uniqueColumnNames,
   unsupported,
 } from './context.js';
-import { unobservedAfter } from './liveness.js';
+import { unobservedAfter, unobservedBeyond } from './liveness.js';
 import { lowerScalar, typeOfLiteral } from './scalar.js';
 import { columnRef, lowerTabular, project } from './tabular.js';
 
@@ -285,8 +285,9 @@ export function lowerParse(node: any, input: Plan, ctx: LowerContext): Plan {
  * the checks when a name is already an input column. Kusto.Language then keeps the input's column
  * under its name and the parsed one as `name1` (uniqueColumnNames); the parse operator page does not
  * say what the service does (keep both so, or replace the input's column). Both readings give the
- * same answer when the query never observes `name1` (reads it, or keeps it to where the pipeline
- * ends or to a union, which matches columns by name), and where it observes `name`, the two columns
+ * same answer when the query never observes `name1` (reads it, or keeps it to the result: followed
+ * through lets, union legs, which match columns by name, and a called function's or parser's body to
+ * the call, liveness.ts unobservedBeyond), and where it observes `name`, the two columns
  * have one type and, row by row, one value: `sameAs` pairs (output column, input column) for the
  * executor to compare, refusing on the first row where they differ.
  */
@@ -307,14 +308,21 @@ function intoExistingColumns(
       `${operatorName(node)} into '${column.name}', which the input already has: Kusto.Language keeps ` +
       `the input's column and names the parsed one '${renamed}', and the parse operator page does not say ` +
       `what the service does (keep both, or replace '${column.name}'); ${detail}`;
-    if (!unobservedAfter(node, renamed, { mergedByName: true, resultKept: ctx.resultKept }))
+    if (
+      !unobservedAfter(node, renamed, { mergedByName: true, resultKept: ctx.resultKept }) &&
+      !unobservedBeyond(node, renamed, ctx)
+    )
       throw unsupported(
         node,
         ctx,
         kindName(node),
         why(`the query reads '${renamed}' or keeps it to its result`),
       );
-    if (unobservedAfter(node, column.name, { resultKept: ctx.resultKept })) return;
+    if (
+      unobservedAfter(node, column.name, { resultKept: ctx.resultKept }) ||
+      unobservedBeyond(node, column.name, ctx)
+    )
+      return;
     if (input.schema[existing].type !== column.type)
       throw unsupported(
         node,

@@ -252,6 +252,14 @@ export function unobservedBeyond(
       at = parent;
       continue;
     }
+    const union = unionOfLeg(at);
+    if (union) {
+      // A leg's column goes on in the union's output under its name, unless legs give that name
+      // different types (then `<name>_<type>`) or kind=inner drops it: not followed, observed.
+      if (!hasColumn(union, name)) return false;
+      at = union;
+      continue;
+    }
     const joined = rightSideOutput(parent, at, name);
     if (joined === 'follow') {
       at = parent.Parent;
@@ -264,6 +272,25 @@ export function unobservedBeyond(
     return uses !== undefined && uses.every((use) => unobservedBeyond(use, name, ctx, valueOnly));
   }
 }
+
+/** Whether `name` is `base` with a numeric suffix (`Status1` of `Status`), as join and parse rename. */
+function renamedFrom(name: string, base: string): boolean {
+  return name.length > base.length && name.startsWith(base) && /^\d+$/.test(name.slice(base.length));
+}
+
+/**
+ * The union `at` is a leg of (`union a, f(x), (T | ...)`, `T | union a`), or undefined. The union
+ * operator page: the output has "all the columns that occur in any of the input tables", a column
+ * of one name and several types as `<name>_<type>`, and kind=inner keeps only the columns every leg
+ * has (https://learn.microsoft.com/kusto/query/union-operator); a leg's rows are its rows there.
+ */
+function unionOfLeg(at: any): any | undefined {
+  let node = at.Parent;
+  while (node && LEG_LIST.has(kindName(node))) node = node.Parent;
+  return kindName(node) === 'UnionOperator' && node !== at.Parent ? node : undefined;
+}
+
+const LEG_LIST = new Set(['SeparatedElement', 'List', 'SyntaxList']);
 
 /**
  * The right side of a join or lookup (`at`, the operator's `Expression`): where its column `name`
@@ -284,5 +311,8 @@ function rightSideOutput(op: any, at: any, name: string): boolean | 'follow' | u
   const pipe = op.Parent;
   if (kindName(pipe) !== 'PipeExpression' || pipe.Operator !== op) return false;
   if (hasColumn(pipe.Expression, name)) return false;
+  // A right column the left side also has is renamed `<name>1`, `<name>2`, ...: `name` may then be
+  // that renamed column, not this one, so it is not followed by name.
+  if (boundSchema(pipe.Expression).some((c) => renamedFrom(name, c.name))) return false;
   return hasColumn(op, name) ? 'follow' : true;
 }

@@ -160,6 +160,15 @@ function lowerTableCall(node: any, ctx: LowerContext): Plan {
   if (TABLE_CALLS.has(name)) return lowerTableFunction(node, ctx);
   refuseUnrunnable(node, node, ctx);
   const builtin = ctx.catalog.functions.has(name) ? undefined : ctx.catalog.builtinFunctions?.get(name);
+  const raw = builtin?.published && name === '_ASIM_GetWatchlistRaw' && rawWatchlistRefusal(node, ctx);
+  if (raw)
+    return {
+      op: 'parser-output',
+      name,
+      span: spanOf(node, ctx),
+      schema: boundSchema(node),
+      bodyRefused: raw,
+    };
   if (builtin) return lowerBuiltinParser(builtin, node, ctx);
   return lowerFunctionBody(node, node, ctx, `${name}()`);
 }
@@ -189,6 +198,27 @@ function lowerBuiltinParser(builtin: FunctionSchema, node: any, ctx: LowerContex
     const reads = ctx.inPublishedBody ? bodyReads(node, ctx) : undefined;
     return { ...output, ...(reads ? { reads } : {}), bodyRefused: error.message };
   }
+}
+
+/**
+ * `_ASIM_GetWatchlistRaw(alias)`'s published body (ASIM/lib/functions/ASIM_GetWatchlistRaw.yaml) reads
+ * the raw `Watchlist` table, where Sentinel keeps every watchlist's items. The engine gives that table
+ * only the rows the data gives: the project's watchlists (kql/watchlists), which `_GetWatchlist`
+ * reads, are not written into it in Watchlist's raw format. So a call naming one of them, or an alias
+ * not known before the rows are read, is known by its columns only (refused once the data has rows).
+ */
+function rawWatchlistRefusal(node: any, ctx: LowerContext): string | undefined {
+  const [aliasArg] = list(node.ArgumentList?.Expressions);
+  const alias = aliasArg ? lowerScalar(aliasArg, { schema: [] }, ctx) : undefined;
+  if (alias?.kind !== 'literal' || typeof alias.value !== 'string')
+    return 'its watchlist alias is not a constant, and the raw Watchlist table holds no project watchlist here';
+  const wanted = alias.value.toLowerCase();
+  const named = [...ctx.catalog.watchlists.keys(), ...(ctx.catalog.builtinWatchlists?.keys() ?? [])].some(
+    (a) => a.toLowerCase() === wanted,
+  );
+  return named
+    ? `the project's watchlist '${alias.value}' is not written to the raw Watchlist table its published body reads`
+    : undefined;
 }
 
 function bodyReads(call: any, ctx: LowerContext): string[] | undefined {

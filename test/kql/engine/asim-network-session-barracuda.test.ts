@@ -147,7 +147,8 @@ describe('ASIM NetworkSession: Barracuda WAF leg over barracuda_CL and CommonSec
     expect(dvcs('vimNetworkSessionBarracudaWAF(disabled=true)')).toEqual([]);
   });
 
-  it('runs inside imNetworkSession over barracuda_CL rows, each row once', () => {
+  // Binds the whole published union (every held leg's body): more than the default minute under load.
+  it('runs inside imNetworkSession over barracuda_CL rows, each row once', { timeout: 180_000 }, () => {
     // CommonSecurityLog rows still reach legs not held (CiscoASA and others), so the union is run over the
     // custom table alone.
     const tables = new Map([['barracuda_CL', custom]]);
