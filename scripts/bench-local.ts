@@ -102,7 +102,9 @@ const ingester = (client: number) => {
 };
 const querier = () =>
   loop('query', async () => {
-    const query = 'SigninLogs | summarize Calls = count() by ResultType, bin(TimeGenerated, 1m) | take 50';
+    // Sorted by both group keys (unique after the summarize): take of unsorted rows that differ is refused.
+    const query =
+      'SigninLogs | summarize Calls = count() by ResultType, bin(TimeGenerated, 1m) | sort by TimeGenerated desc, ResultType asc | take 50';
     return (
       (await call(soc.apiUrl, 'POST', '/v1/workspaces/local/query', JSON.stringify({ query }))).status === 200
     );

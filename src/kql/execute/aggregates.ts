@@ -326,31 +326,58 @@ function extreme(sign: 1 | -1, conditional: boolean): Factory {
 }
 
 /**
+ * The refusal of arg_max/arg_min where several rows share the extreme value and differ in an output
+ * the query reads. The pages say only that the function "Finds a row in the group that maximizes
+ * ExprToMaximize" and "Returns a row in the group" (arg-max-aggregation-function,
+ * arg-min-aggregation-function pages): which of the tied rows is not said, so, as for take_any, the
+ * engine's first tied row is one correct answer and another tied row just as correct.
+ */
+export function tiedRowsDiffer(call: AggregateCall, output: number): UnsupportedError {
+  const column = call.outputs[output]?.name;
+  const extreme = call.fn === 'arg_min' ? 'minimizes' : 'maximizes';
+  return new UnsupportedError(
+    `${call.fn}() over tied rows that differ`,
+    call.span,
+    `${call.fn}() returns "a row in the group that ${extreme}" its first argument ` +
+      `(${call.fn.replace('_', '-')}-aggregation-function page), which of several tied rows is not said, and the tied ` +
+      `rows differ in${column && !column.startsWith('__') ? ` '${column}'` : ' a value'}, which the query reads; ` +
+      'break the tie (a second arg_max over the tied rows, or a sort key that is unique) or make the values agree',
+  );
+}
+
+/**
  * arg_max/arg_min: the other arguments' values at the row where the first is largest/smallest
- * (first such row wins). When every key of a group is null, Kusto still returns a row of the group:
- * the page's null-handling example answers `Banana | (null) | Yellow`, its first row
+ * (first such row kept; tied rows that differ in an observed output are refused, tiedRowsDiffer).
+ * When every key of a group is null, Kusto still returns a row of the group: the page's
+ * null-handling example answers `Banana | (null) | Yellow`, its first row
  * (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function).
  */
 function argExtreme(sign: 1 | -1): Factory {
   return (args, call) => {
     const type = call.args[0].type;
     const [value] = args;
+    const observed = observedOutputs(call);
     return () => {
       let best: Value = null;
       let row = -1;
       let first = -1;
+      let tied = candidateAgreement(args, call, observed);
       return {
         add: (i) => {
           if (first < 0) first = i;
           const v = value(i);
           if (v === null) return;
           refuseOpenExtreme(v, row < 0 ? null : best, sign, call);
-          if (row < 0 || sign * compareForSort(v, best, type) > 0) {
+          const order = row < 0 ? 1 : sign * compareForSort(v, best, type);
+          if (order > 0) {
             best = v;
             row = i;
+            tied = candidateAgreement(args, call, observed);
           }
+          if (order >= 0) tied.add(i);
         },
         result: () => {
+          tied.check(tiedRowsDiffer);
           const at = row >= 0 ? row : first;
           return args.map((f, k) => (at < 0 ? (call.outputs[k].type === 'string' ? '' : null) : f(at)));
         },
@@ -514,8 +541,8 @@ function candidateAgreement(args: RowFn[], call: AggregateCall, observed: number
       );
       if (at >= 0) differs = observed[at];
     },
-    check() {
-      if (differs >= 0) throw arbitraryRowDiffers(call, differs);
+    check(refusal = arbitraryRowDiffers) {
+      if (differs >= 0) throw refusal(call, differs);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AggregateCall } from '../plan/types.js';
 import type { Value } from '../values/index.js';
-import { refuseNaNDistinct, refuseOpenExtreme } from './aggregates.js';
+import { refuseNaNDistinct, refuseOpenExtreme, tiedRowsDiffer } from './aggregates.js';
 import { columnReader, type Frame } from './frame.js';
 import type { Grouping } from './group.js';
 import { estimateCheck } from './hll-exact.js';
@@ -95,7 +95,8 @@ function byGroup(ids: Int32Array, count: number): { start: Int32Array; order: In
 
 /**
  * arg_max/arg_min (see argExtreme in aggregates.ts): the best row of each group (the first such
- * row on ties); only the winners' values are read. A column argument (as `*` expands to) is read
+ * row on ties; tied rows that differ in an output the query reads are refused, tiedRowsDiffer);
+ * only the winners' and tied rows' values are read. A column argument (as `*` expands to) is read
  * only if a later operator reads that output.
  */
 function argExtreme(sign: 1 | -1): Grouped {
@@ -106,6 +107,23 @@ function argExtreme(sign: 1 | -1): Grouped {
     const winner = new Int32Array(count).fill(-1);
     // A group whose keys are all null keeps its first row (argExtreme in aggregates.ts).
     const first = new Int32Array(count).fill(-1);
+    const readers = call.args.map((arg, c) =>
+      arg.kind === 'column' ? columnReader(frame, arg.index) : args[c],
+    );
+    const observed = call.observed ?? call.outputs.map((_, c) => c);
+    // The output a tied row differs in from its group's winner, refused once the scan ends (a later
+    // strictly better row replaces both, so the flag is cleared with the winner).
+    const differs = new Int32Array(count).fill(-1);
+    const tie = (g: number, i: number) => {
+      if (differs[g] >= 0) return;
+      for (const c of observed) {
+        const t = call.outputs[c].type;
+        if (!Object.is(keyOf(readers[c](i), t), keyOf(readers[c](winner[g]), t))) {
+          differs[g] = c;
+          return;
+        }
+      }
+    };
     const measured = call.args[0];
     // Datetimes with a tick vector (no nulls, exact doubles) compare as their doubles.
     const ticks = measured.kind === 'column' ? frame.ticks?.(measured.index) : undefined;
@@ -118,7 +136,8 @@ function argExtreme(sign: 1 | -1): Grouped {
         if (winner[g] < 0 || x > top[g]) {
           top[g] = x;
           winner[g] = i;
-        }
+          differs[g] = -1;
+        } else if (x === top[g]) tie(g, i);
       }
     }
     for (let k = 0; !ticks && k < visited; k++) {
@@ -128,15 +147,18 @@ function argExtreme(sign: 1 | -1): Grouped {
       const v = value(i);
       if (v === null) continue;
       refuseOpenExtreme(v, winner[g] < 0 ? null : best[g], sign, call);
-      if (winner[g] < 0 || sign * compareForSort(v, best[g], type) > 0) {
+      const order = winner[g] < 0 ? 1 : sign * compareForSort(v, best[g], type);
+      if (order > 0) {
         best[g] = v;
         winner[g] = i;
-      }
+        differs[g] = -1;
+      } else if (order === 0) tie(g, i);
     }
+    for (let g = 0; g < count; g++) if (differs[g] >= 0) throw tiedRowsDiffer(call, differs[g]);
     for (let g = 0; g < count; g++) if (winner[g] < 0) winner[g] = first[g];
     return call.args.map((arg, c) => {
       const empty = call.outputs[c].type === 'string' ? '' : null;
-      const read = arg.kind === 'column' ? columnReader(frame, arg.index) : args[c];
+      const read = readers[c];
       const column = () => {
         const out: Value[] = new Array(count);
         for (let g = 0; g < count; g++) out[g] = winner[g] < 0 ? empty : read(winner[g]);

@@ -22,6 +22,7 @@ import {
 import { executeGraph } from './graph.js';
 import { groupIds, summarizeColumns } from './group.js';
 import { hashJoin } from './join.js';
+import { checkTiesAtCut, checkUnorderedTake } from './kept-rows.js';
 import { executeIpv4Lookup } from './lookup.js';
 import { executeNarrow } from './narrow.js';
 import { pairFilter } from './pair-filter.js';
@@ -34,7 +35,7 @@ import { executeScan } from './scan.js';
 import { executeSchemaMerge } from './schema-merge.js';
 import { executeSequenceDetect } from './sequence-detect.js';
 import { executeMakeSeries, executeTopNested } from './series.js';
-import { sortedIndices } from './sort.js';
+import { sortedIndices, sortOrder } from './sort.js';
 import { int64TickVector, tickVector } from './tick-vectors.js';
 import { markTruthOnly } from './truth-only.js';
 
@@ -175,6 +176,7 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'limit': {
       const input = run(plan.input, env);
       const n = rowCount(constant(plan.count, env));
+      if (plan.unordered) checkUnorderedTake(input, n, plan.unordered);
       if (n >= input.length) return input;
       return selectRows(
         input,
@@ -184,7 +186,9 @@ function run(plan: Plan, env: ExecEnv): Frame {
     case 'top': {
       const input = run(plan.input, env);
       const n = rowCount(constant(plan.count, env));
-      return selectRows(input, sortedIndices(input, plan.keys, env).slice(0, n));
+      const { indices, compare } = sortOrder(input, plan.keys, env);
+      if (plan.ties) checkTiesAtCut(input, indices, n, (x, y) => compare(x, y) === 0, plan.ties);
+      return selectRows(input, indices.slice(0, n));
     }
     case 'mv-expand':
       return executeMvExpand(plan, run(plan.input, env), env);

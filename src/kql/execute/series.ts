@@ -295,6 +295,20 @@ export function executeTopNested(plan: Extract<Plan, { op: 'top-nested' }>, inpu
     const type = spec.aggregate.outputs[0].type;
     scored.sort((a, b) => compareSortKey(a.value, b.value, type, spec.descending, false));
     const limit = spec.count ? Number(constant(spec.count, env)) : scored.length;
+    // Values tied across the cut: which of their groups are the "top N" is not said by the
+    // top-nested page (nor the sort page), and the groups differ in their key, which each output row
+    // holds (as top's ties, kept-rows.ts).
+    if (
+      limit > 0 &&
+      limit < scored.length &&
+      compareSortKey(scored[limit - 1].value, scored[limit].value, type, spec.descending, false) === 0
+    )
+      throw new UnsupportedError(
+        'top-nested over values tied across the cut',
+        spec.aggregate.span,
+        `top-nested keeps the top ${limit} values of a level, and groups with the value of the last kept one are left out; ` +
+          'which of the tied groups are kept is not documented (top-nested and sort pages)',
+      );
     const kept = new Set<number>();
     for (const { key, value } of scored.slice(0, limit)) {
       const memberKey = typeof key === 'object' && key !== null ? JSON.stringify(key) : key;

@@ -63,22 +63,35 @@ export function compareSortKey(
   return descending ? -c : c;
 }
 
-/** Row indices of the frame in key order (stable for ties). */
-export function sortedIndices(frame: Frame, keys: SortKey[], env: Env): number[] {
+/**
+ * Row indices of the frame in key order (stable for ties), and the comparison of two rows by the
+ * keys (0: tied), which top uses to find the rows tied across its cut (kept-rows.ts).
+ */
+export function sortOrder(
+  frame: Frame,
+  keys: SortKey[],
+  env: Env,
+): { indices: number[]; compare: (x: number, y: number) => number } {
   const columns = keys.map((k) => {
     const f = compileScalar(k.expr, frame, env);
     const values: Value[] = new Array(frame.length);
     for (let i = 0; i < frame.length; i++) values[i] = f(i);
     return values;
   });
-  const indices = Array.from({ length: frame.length }, (_, i) => i);
-  indices.sort((x, y) => {
+  const compare = (x: number, y: number) => {
     for (let k = 0; k < keys.length; k++) {
       const { descending, nullsFirst, expr } = keys[k];
       const c = compareSortKey(columns[k][x], columns[k][y], expr.type, descending, nullsFirst);
       if (c !== 0) return c;
     }
     return 0;
-  });
-  return indices;
+  };
+  const indices = Array.from({ length: frame.length }, (_, i) => i);
+  indices.sort(compare);
+  return { indices, compare };
+}
+
+/** Row indices of the frame in key order (stable for ties). */
+export function sortedIndices(frame: Frame, keys: SortKey[], env: Env): number[] {
+  return sortOrder(frame, keys, env).indices;
 }

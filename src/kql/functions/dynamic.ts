@@ -192,7 +192,8 @@ const setDifference: ScalarImpl = (args) => {
 
 const bagMerge: ScalarImpl = (args) => {
   const out: Record<string, Json> = {};
-  // The first bag wins on duplicate keys (bag_merge doc).
+  // "If a key is present in multiple input bags, the value associated with the key from the leftmost
+  // argument takes precedence" (https://learn.microsoft.com/kusto/query/bag-merge-function).
   for (const bag of args) {
     if (!isBag(bag)) continue;
     for (const [k, v] of Object.entries(bag)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
@@ -226,10 +227,24 @@ const bagRemoveKeys: ScalarImpl = ([bag, keys]) => {
   return copy;
 };
 
+/**
+ * bag_pack(key1, value1, ...): "Creates a dynamic property bag object from a list of keys and values"
+ * (https://learn.microsoft.com/kusto/query/pack-function). A key given twice with different values
+ * cannot be held by one bag (its keys are unique, dynamic page), and the page does not say which
+ * value is kept (this engine kept the last): refused. The same key with equal values answers.
+ */
 const pack: ScalarImpl = (args, types) => {
   const out: Record<string, Json> = {};
-  for (let i = 0; i + 1 < args.length; i += 2)
-    setOwn(out, String(args[i]), valueToDynamic(args[i + 1], types[i + 1]));
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    const key = String(args[i]);
+    const value = valueToDynamic(args[i + 1], types[i + 1]);
+    if (Object.hasOwn(out, key) && !sameJson(out[key], value))
+      throw new UnsupportedError(
+        'bag_pack() with a repeated key',
+        `bag_pack() gives the key ${JSON.stringify(key)} twice with different values; a property bag maps unique keys (dynamic data type page) and the pack-function page does not say which value is kept`,
+      );
+    setOwn(out, key, value);
+  }
   return out;
 };
 

@@ -318,14 +318,24 @@ function urlDecode(s: string): string {
   }
 }
 
-/** `k1=v1&k2=v2` as a bag of decoded keys and values, as parse_url and parse_urlquery give them. */
+/**
+ * `k1=v1&k2=v2` as a bag of decoded keys and values, as parse_url and parse_urlquery give them. A
+ * parameter repeated with another value (`x=1&x=2`) cannot be held by one bag (its keys are unique,
+ * dynamic page), and neither page says which value is kept (the engine kept the last): refused.
+ */
 function queryParameters(query: string): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = urlDecode(eq < 0 ? pair : pair.slice(0, eq));
-    setOwn(out, key, urlDecode(eq < 0 ? '' : pair.slice(eq + 1)));
+    const value = urlDecode(eq < 0 ? '' : pair.slice(eq + 1));
+    if (Object.hasOwn(out, key) && out[key] !== value)
+      throw new UnsupportedError(
+        'parse_url()/parse_urlquery() of a repeated query parameter',
+        `the query parameter ${JSON.stringify(key)} is given twice with different values; a property bag maps unique keys (dynamic data type page) and the parse_url/parse_urlquery pages do not say which value is kept`,
+      );
+    setOwn(out, key, value);
   }
   return out;
 }

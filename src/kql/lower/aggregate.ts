@@ -139,7 +139,8 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
       call.outputs.forEach((o) => {
         o.name = bound[boundAt++]?.name ?? '';
       });
-      if (ARBITRARY_ROW.has(call.fn)) call.observed = observedOutputs(node, call, ctx);
+      if (ARBITRARY_ROW.has(call.fn) || TIED_ROW.has(call.fn))
+        call.observed = observedOutputs(node, call, ctx);
       for (const [i, expr] of add(call).entries()) post.push({ name: call.outputs[i].name, expr });
       continue;
     }
@@ -172,9 +173,14 @@ export function lowerAggregates(node: any, input: Plan, ctx: LowerContext): Plan
 // any()), "Arbitrarily selects one record ... for which the predicate is 'true'"
 // (https://learn.microsoft.com/kusto/query/take-anyif-aggregation-function, alias anyif()).
 const ARBITRARY_ROW = new Set(['take_any', 'any', 'take_anyif', 'anyif']);
+// Aggregates that return "a row in the group that maximizes" (minimizes) their first argument
+// (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function; the deprecated aliases
+// argmax()/argmin() run as these, calledName): which tied row is not said (execute/aggregates.ts
+// tiedRowsDiffer).
+const TIED_ROW = new Set(['arg_max', 'arg_min']);
 
 /**
- * The outputs of a take_any/take_anyif call in the summarize `node` whose values a later operator
+ * The outputs of a take_any/take_anyif (or arg_max/arg_min) call in the summarize `node` whose values a later operator
  * reads or the result returns. An output dropped unread (`| project Key, Count`, `| summarize count()
  * by Key`) cannot show which row was picked, so its candidates may differ (execute/aggregates.ts).
  */

@@ -316,3 +316,15 @@ function rightSideOutput(op: any, at: any, name: string): boolean | 'follow' | u
   if (boundSchema(pipe.Expression).some((c) => renamedFrom(name, c.name))) return false;
   return hasColumn(op, name) ? 'follow' : true;
 }
+
+/**
+ * The columns of an operator's output (`schema`) whose values a later operator reads or the result
+ * returns: which of several rows an operator keeps (take, top) shows only through these.
+ */
+export function observedColumns(
+  node: any,
+  schema: readonly { name: string }[],
+  ctx: { resultKept?: ResultKept; bodyResult?: BodyResult },
+): number[] {
+  return schema.flatMap((c, i) => (unobservedBeyond(node, c.name, ctx, true) ? [] : [i]));
+}

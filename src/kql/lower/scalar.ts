@@ -19,6 +19,7 @@ import {
   parseGuid,
   parseReal,
   parseTimespan,
+  setOwn,
   TICKS_PER_DAY,
   type Value,
   valueToDynamic,
@@ -847,8 +848,19 @@ function jsonOf(node: any, ctx: LowerContext): Json {
   const kind = kindName(node);
   if (kind === 'JsonObjectExpression') {
     const bag: Record<string, Json> = {};
-    for (const pair of list(node.Pairs))
-      bag[String(pair.Name.ValueText ?? pair.Name.Value)] = jsonOf(pair.Value, ctx);
+    for (const pair of list(node.Pairs)) {
+      const key = String(pair.Name.ValueText ?? pair.Name.Value);
+      // A property bag maps unique keys (dynamic data type page); which of a literal's repeated
+      // keys Kusto keeps is not documented, as for parse_json's text (values/json-text.ts).
+      if (Object.hasOwn(bag, key))
+        throw unsupported(
+          pair,
+          ctx,
+          'dynamic literal with a repeated key',
+          `dynamic literal: the key ${JSON.stringify(key)} is given twice; a property bag maps unique keys (dynamic data type page) and which value Kusto keeps is not documented`,
+        );
+      setOwn(bag, key, jsonOf(pair.Value, ctx));
+    }
     return bag;
   }
   if (kind === 'JsonArrayExpression') return list(node.Values).map((v) => jsonOf(v, ctx));

@@ -89,6 +89,11 @@ function windowInput(call: any, ctx: LowerContext): Serialization {
   if (!operator) return 'unknown';
   // `serialize x = row_number()` serializes its input first.
   if (kindName(operator) === 'SerializeOperator') return 'serialized';
+  return inputSerialization(operator, ctx);
+}
+
+/** The serialization of the rows a query operator reads: its pipe's input, or a subquery's rows. */
+export function inputSerialization(operator: any, ctx: LowerContext): Serialization {
   const parent = operator.Parent;
   if (parent && kindName(parent) === 'PipeExpression' && parent.Operator === operator)
     return serializationOf(parent.Expression, ctx);

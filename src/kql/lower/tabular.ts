@@ -39,7 +39,7 @@ import { lowerDcountIntersect } from './dcount-intersect.js';
 import { lowerMvApply, lowerMvExpand, lowerParse, lowerParseKv } from './expand.js';
 import { lowerExternalData } from './external.js';
 import { consumesGraph, lowerGraphConsumer } from './graph.js';
-import { unobservedAfter, unobservedBeyond, unobservedFromSource } from './liveness.js';
+import { observedColumns, unobservedAfter, unobservedBeyond, unobservedFromSource } from './liveness.js';
 import { lowerNarrow } from './narrow.js';
 import { lowerBodyBesideDeclaration, lowerCallBesideDeclaration } from './parser-body.js';
 import { bindPattern, lowerPatternInvocation } from './pattern.js';
@@ -65,6 +65,7 @@ import {
 } from './scalar.js';
 import { lowerPartition, lowerScan } from './scan.js';
 import { lowerSequenceDetect } from './sequence-detect.js';
+import { inputSerialization } from './serialized.js';
 import { columnMapLosses } from './union-binder-losses.js';
 import { innerUnionBound } from './union-inner.js';
 import { wildcardLegs } from './union-wildcard.js';
@@ -448,11 +449,27 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
       return lowerDistinct(node, needInput(), ctx);
     case 'TakeOperator': {
       const source = needInput();
+      const count = lowerScalar(node.Expression, { schema: [] }, ctx);
+      const span = spanOf(node, ctx);
+      const observed = observedColumns(node, source.schema, ctx);
+      // "top 5 by name is equivalent to the expression sort by name | take 5 both from semantic and
+      // performance perspectives" (https://learn.microsoft.com/kusto/query/top-operator): a take
+      // right after a sort keeps the same rows as top, ties across the cut included.
+      if (source.op === 'sort')
+        return {
+          op: 'top',
+          input: source.input,
+          count,
+          keys: source.keys,
+          schema: source.schema,
+          ties: { span, observed, operator: 'take' },
+        };
       return {
         op: 'limit',
         input: source,
-        count: lowerScalar(node.Expression, { schema: [] }, ctx),
+        count,
         schema: source.schema,
+        ...(inputSerialization(node, ctx) === 'not serialized' ? { unordered: { span, observed } } : {}),
       };
     }
     case 'SortOperator': {
@@ -472,6 +489,11 @@ function lowerOperator(node: any, input: Plan | undefined, ctx: LowerContext): P
         count: lowerScalar(node.Expression, { schema: [] }, ctx),
         keys: [sortKey(node.ByExpression, source, ctx)],
         schema: source.schema,
+        ties: {
+          span: spanOf(node, ctx),
+          observed: observedColumns(node, source.schema, ctx),
+          operator: 'top',
+        },
       };
     }
     case 'SerializeOperator': {

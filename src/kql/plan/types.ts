@@ -181,8 +181,29 @@ export type Plan =
     /** Output column i of input k is sources[k][i] (-1: null). */
     | { op: 'union'; inputs: Plan[]; sources: number[][]; withSource?: { names: string[] } }
     | { op: 'sort'; input: Plan; keys: SortKey[] }
-    | { op: 'limit'; input: Plan; count: ScalarExpr }
-    | { op: 'top'; input: Plan; count: ScalarExpr; keys: SortKey[] }
+    | {
+        op: 'limit';
+        input: Plan;
+        count: ScalarExpr;
+        /**
+         * take/limit over rows in no defined order (a table, summarize, join, ...: the serialize page's
+         * unserialized sets): "There is no guarantee which records are returned, unless the source
+         * data is sorted" (take-operator page), so rows that differ in an observed column are refused.
+         */
+        unordered?: { span: Span; observed: number[] };
+      }
+    | {
+        op: 'top';
+        input: Plan;
+        count: ScalarExpr;
+        keys: SortKey[];
+        /**
+         * The columns whose value reaches something downstream (liveness.ts): rows tied on the keys
+         * across the cut that differ in one of these are refused, since which of them top (or sort |
+         * take) keeps is not said.
+         */
+        ties?: { span: Span; observed: number[]; operator: 'top' | 'take' };
+      }
     | { op: 'distinct'; input: Plan; span?: Span }
     | {
         op: 'mv-expand';

@@ -108,9 +108,11 @@ describe('ingestion_time()', () => {
 
   it('is null outside the context of a table, and for a table that does not record it', () => {
     expect(run('print At = ingestion_time()', new Map(), emptyCatalog())).toEqual([{ At: null }]);
-    expect(
-      run('Events | project Name, At = ingestion_time() | take 1', new Map([['Events', events()]])),
-    ).toEqual([{ Name: 'early', At: null }]);
+    // take 1 of a table may return any of its rows (take-operator page), so only At is kept: every
+    // row gives the same null.
+    expect(run('Events | project At = ingestion_time() | take 1', new Map([['Events', events()]]))).toEqual([
+      { At: null },
+    ]);
   });
 
   it('is refused, at the call, once an operator has rebuilt the rows', () => {
