@@ -157,6 +157,8 @@ Cisco_Umbrella
     expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables: other }))).toEqual([]);
     // A proxy row reaches the body's EventEndTime = column_ifexists('Timestamp_t', ''): the CI table's
     // Timestamp_t is a datetime and the default a string, which the column_ifexists page leaves open.
+    // The rule never reads EventEndTime (liveness follows it out of the body to the caller's project),
+    // so the rule answers: the row is within the last day and no user agent was seen before it.
     const proxy = new Map([
       [
         'Cisco_Umbrella_proxy_CL',
@@ -165,8 +167,13 @@ Cisco_Umbrella
         ]),
       ],
     ]);
-    expect(() => runQuery(rule, { catalog, now: NOW, tables: proxy })).toThrow(UnsupportedError);
-    expect(() => runQuery(rule, { catalog, now: NOW, tables: proxy })).toThrow(
+    expect(tableToRecords(runQuery(rule, { catalog, now: NOW, tables: proxy }))).toEqual([
+      { SrcIpAddr: '', UrlOriginal: '', HttpUserAgentOriginal: 'curl/8.0' },
+    ]);
+    // A query that reads it is still refused at the undocumented value.
+    const readsIt = 'Cisco_Umbrella | where EventType == "proxylogs" | project EventEndTime';
+    expect(() => runQuery(readsIt, { catalog, now: NOW, tables: proxy })).toThrow(UnsupportedError);
+    expect(() => runQuery(readsIt, { catalog, now: NOW, tables: proxy })).toThrow(
       /column_ifexists.*Timestamp_t/,
     );
   });
