@@ -12,18 +12,28 @@ import type { Span } from '../plan/types.js';
 import { columnReader, type Frame } from './frame.js';
 import { keyOf } from './keys.js';
 
+/**
+ * Rows `rowAt(0)` … `rowAt(count - 1)`: the frame's rows in order for take (no index array over a whole
+ * table), or the rows tied at top's cut.
+ */
+interface Rows {
+  count: number;
+  rowAt: (k: number) => number;
+}
+
 /** Whether the rows agree in the observed columns (keyOf, as group keys compare). */
-function rowsAgree(frame: Frame, rows: readonly number[], observed: readonly number[]): boolean {
+function rowsAgree(frame: Frame, rows: Rows, observed: readonly number[]): boolean {
   for (const c of observed) {
     const read = columnReader(frame, c);
     const type = frame.schema[c].type;
-    const first = keyOf(read(rows[0]), type);
-    for (let k = 1; k < rows.length; k++) if (!Object.is(keyOf(read(rows[k]), type), first)) return false;
+    const first = keyOf(read(rows.rowAt(0)), type);
+    for (let k = 1; k < rows.count; k++)
+      if (!Object.is(keyOf(read(rows.rowAt(k)), type), first)) return false;
   }
   return true;
 }
 
-function differingColumn(frame: Frame, rows: readonly number[], observed: readonly number[]): string {
+function differingColumn(frame: Frame, rows: Rows, observed: readonly number[]): string {
   const at = observed.find((c) => !rowsAgree(frame, rows, [c]));
   return at === undefined ? 'a value' : `'${frame.schema[at].name}'`;
 }
@@ -39,7 +49,7 @@ export function checkUnorderedTake(
   unordered: { span: Span; observed: number[] },
 ): void {
   if (n >= frame.length || unordered.observed.length === 0) return;
-  const rows = Array.from({ length: frame.length }, (_, i) => i);
+  const rows: Rows = { count: frame.length, rowAt: (k) => k };
   if (rowsAgree(frame, rows, unordered.observed)) return;
   throw new UnsupportedError(
     'take over rows in no defined order',
@@ -69,13 +79,13 @@ export function checkTiesAtCut(
   while (lo > 0 && same(order[lo - 1], order[n])) lo--;
   let hi = n + 1;
   while (hi < order.length && same(order[hi], order[n])) hi++;
-  const tied = order.slice(lo, hi);
+  const tied: Rows = { count: hi - lo, rowAt: (k) => order[lo + k] };
   if (rowsAgree(frame, tied, ties.observed)) return;
   const what = ties.operator === 'top' ? 'top' : 'sort | take';
   throw new UnsupportedError(
     `${what} over tied rows that differ`,
     ties.span,
-    `${what} keeps ${n} rows, and ${tied.length} rows equal in the sort keys straddle the cut (${n - lo} kept, ` +
+    `${what} keeps ${n} rows, and ${tied.count} rows equal in the sort keys straddle the cut (${n - lo} kept, ` +
       `${hi - n} dropped); the top and sort pages do not say which tied rows come first, and they differ in ` +
       `${differingColumn(frame, tied, ties.observed)}, which the query reads; add a sort key that breaks the tie`,
   );
