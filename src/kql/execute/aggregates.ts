@@ -806,7 +806,10 @@ export function isImplementedAggregate(name: string): boolean {
   return Object.hasOwn(factories, name);
 }
 
-/** A fresh-accumulator factory for the call, or UnsupportedError naming it. */
+/**
+ * A fresh-accumulator factory for the call over `args` from compileAggregateArgs (which refuses wide
+ * decimals where the aggregate does not read them exactly), or UnsupportedError naming it.
+ */
 export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accumulator {
   const factory = factories[call.fn];
   if (!factory)
@@ -815,5 +818,5 @@ export function aggregateFactory(call: AggregateCall, args: RowFn[]): () => Accu
       call.span,
       notSupported(`${call.fn}()`, `aggregate ${call.fn}()`),
     );
-  return factory(wideDecimalArgs(call, args), call);
+  return factory(args, call);
 }

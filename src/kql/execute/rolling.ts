@@ -2,7 +2,7 @@
 import { UnsupportedError } from '../plan/errors.js';
 import type { Plan } from '../plan/types.js';
 import type { Value } from '../values/index.js';
-import { aggregateFactory } from './aggregates.js';
+import { aggregateFactory, compileAggregateArgs } from './aggregates.js';
 import type { Frame } from './frame.js';
 import { compileScalar, type Env } from './scalar.js';
 
@@ -15,7 +15,7 @@ export function executeRollingPercentile(
 ): Frame {
   const bin = compileScalar(plan.bin, input, env);
   const dims = plan.dims.map((d) => compileScalar(d, input, env));
-  const args = plan.percentile.args.map((a) => compileScalar(a, input, env));
+  const args = compileAggregateArgs(plan.percentile, input, env);
   const accumulator = aggregateFactory(plan.percentile, args);
   // Rows by dims (first appearance), then by bin.
   const groups = new Map<string, { dims: Value[]; bins: Map<string, { bin: Value; rows: number[] }> }>();
